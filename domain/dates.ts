@@ -1,0 +1,95 @@
+// Calendar dates as ISO strings (YYYY-MM-DD), with no time zone: a date of birth is
+// a day, not an instant, so nothing here goes through Date.
+
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Wide enough for the oldest living supplier records and for any archive date we compute.
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2199;
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function isRealDate({ year, month, day }: CalendarDate): boolean {
+  return (
+    year >= MIN_YEAR && year <= MAX_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+  );
+}
+
+function format({ year, month, day }: CalendarDate): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export function parseIsoDate(s: string): CalendarDate | null {
+  const m = ISO.exec(s);
+  if (!m) return null;
+  const date = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+  return isRealDate(date) ? date : null;
+}
+
+export function isValidIsoDate(s: string): boolean {
+  return parseIsoDate(s) !== null;
+}
+
+function parseOrThrow(s: string): CalendarDate {
+  const date = parseIsoDate(s);
+  if (!date) throw new RangeError(`not a valid ISO date: ${JSON.stringify(s)}`);
+  return date;
+}
+
+// English legal convention: someone born on 29 February has their birthday on
+// 1 March in a common year (so turns 18 on 1 March, never on 28 February).
+function anniversary(dob: CalendarDate, year: number): CalendarDate {
+  if (dob.month === 2 && dob.day === 29 && !isLeapYear(year)) return { year, month: 3, day: 1 };
+  return { year, month: dob.month, day: dob.day };
+}
+
+/** Whole years of age on the date `on`; throws if either date is invalid or `on` is before `dob`. */
+export function ageOn(dob: string, on: string): number {
+  const birth = parseOrThrow(dob);
+  const day = parseOrThrow(on);
+  if (on < dob) throw new RangeError(`${on} is before the date of birth ${dob}`);
+  const birthday = anniversary(birth, day.year);
+  const hadBirthday = day.month > birthday.month || (day.month === birthday.month && day.day >= birthday.day);
+  return day.year - birth.year - (hadBirthday ? 0 : 1);
+}
+
+/** The anniversary `years` later (or earlier); 29 February becomes 1 March in a common year, as in ageOn. */
+export function addYears(date: string, years: number): string {
+  if (!Number.isInteger(years)) throw new RangeError(`years must be a whole number: ${years}`);
+  const start = parseOrThrow(date);
+  const result = anniversary(start, start.year + years);
+  if (!isRealDate(result)) throw new RangeError(`${date} plus ${years} years is outside ${MIN_YEAR}-${MAX_YEAR}`);
+  return format(result);
+}
+
+/**
+ * The date with day and month swapped ("2015-03-04" -> "2015-04-03"), or null when
+ * that is not a valid date or is the same date. Suppliers mix up US and UK order, so
+ * matching treats a transposed date of birth as a near miss.
+ */
+export function transposeDayMonth(s: string): string | null {
+  const date = parseIsoDate(s);
+  if (!date || date.day === date.month) return null;
+  const swapped = { year: date.year, month: date.day, day: date.month };
+  return isRealDate(swapped) ? format(swapped) : null;
+}
+
+/** Negative, zero or positive, for sorting; throws on an invalid date rather than sort garbage quietly. */
+export function compareIsoDates(a: string, b: string): number {
+  parseOrThrow(a);
+  parseOrThrow(b);
+  // The canonical form is fixed-width, so string order is date order.
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+// The Electron main process: a thin shell around main/core.ts.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol } from 'electron';
+import { ipcTransportChannel } from '../../domain/ipc-transport.js';
+import { appOrigin, createCore } from '../core.js';
+import { defaultPolicyPath, loadPolicyFile, PolicyError, type Policy } from '../policy.js';
+import { readRendererFile } from '../renderer-files.js';
+import { startService, type RunningService } from '../../service/index.js';
+import { denyAllPermissions, hardenApp } from './hardening.js';
+
+// Development aids exist only in an unpackaged build started with the flag.
+const devMode = !app.isPackaged && process.argv.includes('--dev');
+// A policy path override is for unpackaged test runs only: users cannot redirect policy.
+const policyPath = (!app.isPackaged && process.env.CONTACTPOINT_POLICY_FILE) || defaultPolicyPath;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
+]);
+app.enableSandbox();
+hardenApp();
+
+let embedded: RunningService | undefined;
+
+async function start(): Promise<void> {
+  let policy: Policy;
+  try {
+    policy = await loadPolicyFile(policyPath);
+  } catch (e) {
+    dialog.showErrorBox('ContactPoint cannot start', e instanceof PolicyError ? e.message : 'The machine policy could not be read.');
+    app.exit(1);
+    return;
+  }
+
+  denyAllPermissions();
+  const rendererRoot = join(__dirname, '..', 'renderer');
+  protocol.handle('app', async (request) => {
+    const r = await readRendererFile(rendererRoot, request.url);
+    return new Response(new Uint8Array(r.body), { status: r.status, headers: r.headers });
+  });
+
+  let serviceUrl = policy.serviceUrl;
+  if (serviceUrl === undefined) {
+    embedded = await startService({ host: '127.0.0.1', port: 0, trainingMode: true });
+    serviceUrl = embedded.url;
+  }
+  const core = createCore({ serviceUrl, trainingMode: policy.trainingMode, version: app.getVersion() });
+
+  ipcMain.handle(ipcTransportChannel, (event, channel: unknown, payload: unknown) => {
+    const frame = event.senderFrame;
+    // Only the top-level frame of our own page may call; anything else is refused by the router.
+    const url = frame && frame.parent === null ? frame.url : undefined;
+    return core.router(channel, payload, { url });
+  });
+
+  if (!devMode) Menu.setApplicationMenu(null);
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 900,
+    show: false,
+    kiosk: policy.kiosk && !devMode,
+    autoHideMenuBar: !devMode,
+    title: 'ContactPoint',
+    webPreferences: {
+      preload: join(__dirname, '..', 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: devMode,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(`${appOrigin}/index.html`);
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => {
+  void embedded?.close();
+});
+app.whenReady().then(start, () => app.exit(1));

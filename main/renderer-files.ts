@@ -1,0 +1,36 @@
+// Serves the built renderer to the app:// protocol (and to the test harness) with the
+// CSP header. Only files inside the build folder can be reached.
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { contentTypeFor, rendererHeaders } from './csp.js';
+
+export interface RendererResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export async function readRendererFile(root: string, requestUrl: string): Promise<RendererResponse> {
+  const notFound: RendererResponse = {
+    status: 404,
+    headers: { ...rendererHeaders, 'Content-Type': 'text/plain; charset=utf-8' },
+    body: Buffer.from('Not found'),
+  };
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(requestUrl).pathname);
+  } catch {
+    return notFound;
+  }
+  if (pathname.includes('\0')) return notFound;
+  if (pathname === '/' || pathname === '') pathname = '/index.html';
+  const base = resolve(root);
+  const file = resolve(base, `.${pathname}`);
+  if (!file.startsWith(base + sep)) return notFound;
+  try {
+    const body = await readFile(file);
+    return { status: 200, headers: { ...rendererHeaders, 'Content-Type': contentTypeFor(file) }, body };
+  } catch {
+    return notFound;
+  }
+}

@@ -1,0 +1,40 @@
+import { useEffect, useRef } from 'react';
+
+export interface FieldError {
+  /** id of the input the message is about: the summary links to it. */
+  field: string;
+  message: string;
+}
+
+export function ErrorSummary({ errors }: { errors: readonly FieldError[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // GOV.UK pattern: move focus to the summary so screen readers announce it.
+    if (errors.length > 0) ref.current?.focus();
+  }, [errors]);
+  if (errors.length === 0) return null;
+  return (
+    <div className="govuk-error-summary" ref={ref} tabIndex={-1} data-module="govuk-error-summary">
+      <div role="alert">
+        <h2 className="govuk-error-summary__title">There is a problem</h2>
+        <div className="govuk-error-summary__body">
+          <ul className="govuk-list govuk-error-summary__list">
+            {errors.map((e) => (
+              <li key={e.field}>
+                <a
+                  href={`#${e.field}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    document.getElementById(e.field)?.focus();
+                  }}
+                >
+                  {e.message}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+// The service's public entry: what main/ may import to embed it in training mode.
+export { startService, type RunningService, type ServiceOptions } from './server.js';

@@ -1,0 +1,8 @@
+// Builds the application once before any suite runs: the E2E tests drive the built
+// renderer, exactly what Electron would load.
+import { spawnSync } from 'node:child_process';
+
+export default function setup(): void {
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed: the tests need the built application');
+}
