@@ -1,44 +1,24 @@
 // npm start: build, then run the kiosk in training mode (embedded service, training
 // data, no configuration). When the Electron runtime is missing, say so plainly.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-
-function electronBinary() {
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const candidate = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
-    return existsSync(candidate) ? candidate : null;
-  }
-  let pkgDir;
-  try {
-    pkgDir = dirname(require.resolve('electron/package.json'));
-  } catch {
-    return null;
-  }
-  const pathFile = join(pkgDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const binary = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
-}
+import { join } from 'node:path';
+import { electronBinary, electronPackageDir, electronVersion } from './electron-binary.mjs';
 
 let binary = electronBinary();
 if (binary === null && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD && !process.env.ELECTRON_OVERRIDE_DIST_PATH) {
   // Electron fetches its runtime on first use; do it here, visibly, with a time limit.
   process.stdout.write('Fetching the Electron runtime (first start only)...\n');
-  const installer = join(dirname(require.resolve('electron/package.json')), 'install.js');
+  const installer = join(electronPackageDir(), 'install.js');
   const fetched = spawnSync(process.execPath, [installer], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
   if (fetched.status === 0) binary = electronBinary();
 }
 if (binary === null) {
-  const version = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
+  const version = electronVersion();
   process.stderr.write(
     [
       '',
       `ContactPoint cannot start because the Electron runtime (version ${version} for ${process.platform}-${process.arch}) is not installed on this machine:`,
-      'npm installs only the electron package, and the runtime itself is a separate download that was skipped',
+      'npm installs only the electron package, and the runtime itself is a separate download that has not happened',
       '(ELECTRON_SKIP_BINARY_DOWNLOAD is set, or the download failed because this machine has no internet access).',
       'On a machine with internet access run "npx install-electron" once and then "npm start" again;',
       'where downloads go through your organisation\'s mirror, set ELECTRON_MIRROR to it first;',
@@ -50,7 +30,7 @@ if (binary === null) {
   process.exit(1);
 }
 
-const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
 const child = spawn(binary, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });

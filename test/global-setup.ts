@@ -3,6 +3,6 @@
 import { spawnSync } from 'node:child_process';
 
 export default function setup(): void {
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed: the tests need the built application');
 }

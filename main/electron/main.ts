@@ -4,7 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol } from 'electron';
 import { ipcTransportChannel } from '../../domain/ipc-transport.js';
 import { appOrigin, createCore } from '../core.js';
 import { defaultPolicyPath, loadPolicyFile, PolicyError, type Policy } from '../policy.js';
-import { readRendererFile } from '../renderer-files.js';
+import { createRendererFiles } from '../renderer-files.js';
 import { startService, type RunningService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
 
@@ -32,9 +32,9 @@ async function start(): Promise<void> {
   }
 
   denyAllPermissions();
-  const rendererRoot = join(__dirname, '..', 'renderer');
+  const renderer = createRendererFiles(join(__dirname, '..', 'renderer'));
   protocol.handle('app', async (request) => {
-    const r = await readRendererFile(rendererRoot, request.url);
+    const r = await renderer.read(request.url);
     return new Response(new Uint8Array(r.body), { status: r.status, headers: r.headers });
   });
 
@@ -61,7 +61,8 @@ async function start(): Promise<void> {
     autoHideMenuBar: !devMode,
     title: 'ContactPoint',
     webPreferences: {
-      preload: join(__dirname, '..', 'preload', 'preload.cjs'),
+      // Reviewed: the preload exposes only the frozen object from createApi, through contextBridge.
+      preload: join(__dirname, '..', 'preload', 'preload.cjs'), // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -72,6 +73,8 @@ async function start(): Promise<void> {
       navigateOnDragDrop: false,
       spellcheck: false,
       devTools: devMode,
+      // Middle-click must not open links in new windows.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());

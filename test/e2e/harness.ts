@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { createCore, type Core } from '../../main/core.js';
 import { originOf } from '../../main/ipc/router.js';
-import { readRendererFile } from '../../main/renderer-files.js';
+import { createRendererFiles } from '../../main/renderer-files.js';
 import { startService, type RunningService } from '../../service/index.js';
 import { launchChromium } from '../support/chromium.js';
 
@@ -39,6 +39,8 @@ export interface Harness {
   core: Core;
   /** Requests the page tried to make anywhere but the app's own origin. */
   blockedRequests: string[];
+  /** Console errors and uncaught exceptions in the page (CSP violations land here). */
+  pageErrors: string[];
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -60,6 +62,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const browser = await launchChromium();
   const context = await browser.newContext();
   const blockedRequests: string[] = [];
+  const pageErrors: string[] = [];
+  const renderer = createRendererFiles(rendererRoot);
 
   // Like Element's tests: the page gets its own files and nothing else.
   await context.route('**/*', async (route) => {
@@ -68,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       blockedRequests.push(url);
       return route.abort('blockedbyclient');
     }
-    const file = await readRendererFile(rendererRoot, url);
+    const file = await renderer.read(url);
     return route.fulfill({ status: file.status, headers: file.headers, body: file.body });
   });
   await context.exposeBinding('__cpInvoke', (source, channel: unknown, payload: unknown) =>
@@ -77,6 +81,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await context.addInitScript({ content: await harnessPreload() });
 
   const page = await context.newPage();
+  // CSP violations, script errors and failed loads all surface here: tests expect none.
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${harnessOrigin}/index.html`);
 
   return {
@@ -86,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     service,
     core,
     blockedRequests,
+    pageErrors,
     async screenshot(name) {
       await mkdir(screenshotDir, { recursive: true });
       const path = join(screenshotDir, `${name}.png`);

@@ -44,8 +44,32 @@ describe('the first screen, through the harness', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
-  it('loads nothing from outside the application', () => {
+  it('loads nothing from outside the application, and runs under its CSP without a single error', () => {
     expect(h.blockedRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+  });
+
+  it('serves the page with a CSP that allows only the hashed bundle to run', async () => {
+    const other = await h.context.newPage();
+    const nav = await other.goto('http://app.localhost/index.html');
+    const csp = nav?.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/script-src 'sha384-[A-Za-z0-9+/]{64}'(;|$)/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|script-src[^;]*'self'/);
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    // Injected script is refused: by Trusted Types at the sink, or by the CSP if it got that far.
+    const outcome = await other.evaluate(() => {
+      try {
+        const s = document.createElement('script');
+        s.textContent = 'window.__injected = true';
+        document.head.append(s);
+      } catch (e) {
+        return (e as Error).name;
+      }
+      return (window as unknown as { __injected?: boolean }).__injected === true ? 'ran' : 'blocked';
+    });
+    expect(['TypeError', 'blocked']).toContain(outcome);
+    await other.close();
   });
 
   it('refuses a deliberately wrong IPC payload from the renderer with a clear error', async () => {

@@ -1,0 +1,3 @@
+export function electronPackageDir(): string;
+export function electronVersion(): string;
+export function electronBinary(): string | null;

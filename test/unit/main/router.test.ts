@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { AppFailure } from '../../../main/ipc/app-failure.js';
+import { createRouter, originOf, type Handlers } from '../../../main/ipc/router.js';
+
+const app = { url: 'app://contactpoint/index.html' };
+const calls: string[] = [];
+const handlers: Handlers = {
+  'app.info': async () => {
+    calls.push('app.info');
+    return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };
+  },
+  'service.status': async () => {
+    throw new AppFailure('service-unreachable', 'The national index service cannot be reached.');
+  },
+};
+
+describe('IPC router', () => {
+  const internal: string[] = [];
+  const router = createRouter(handlers, {
+    trustedOrigin: 'app://contactpoint',
+    onInternalError: (channel, error) => internal.push(`${channel}:${(error as Error).message}`),
+  });
+
+  it('passes a valid request from the application to its handler', async () => {
+    expect(await router('app.info', {}, app)).toEqual({
+      ok: true,
+      value: { name: 'ContactPoint', version: '1.2.3', trainingMode: true },
+    });
+  });
+
+  it('refuses an unexpected field, naming it, without calling the handler', async () => {
+    calls.length = 0;
+    const r = await router('app.info', { caseNotes: 'x' }, app);
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'invalid-payload', message: 'The request to "app.info" was refused: payload: unexpected field "caseNotes".' },
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([null, undefined, 'text', 42, [], [1]])('refuses a payload that is not an object (%j)', async (payload) => {
+    const r = await router('app.info', payload, app);
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(r.ok === false && r.error.message).toMatch(/^The request to "app.info" was refused: payload: /);
+  });
+
+  it.each([
+    ['an unknown name', 'records.deleteAll', /There is no channel called "records.deleteAll"/],
+    ['an inherited property', 'toString', /There is no channel called "toString"/],
+    ['a non-string', 7, /There is no channel called a number/],
+  ])('refuses %s as a channel', async (_what, channel, message) => {
+    const r = await router(channel, {}, app);
+    expect(r).toMatchObject({ ok: false, error: { code: 'unknown-channel', message: expect.stringMatching(message) } });
+  });
+
+  it.each([
+    ['another origin', 'https://evil.example/index.html'],
+    ['a look-alike host', 'app://contactpoint.evil/index.html'],
+    ['file://', 'file:///C:/ContactPoint/index.html'],
+    ['no frame', undefined],
+    ['garbage', 'not a url'],
+  ])('refuses a sender from %s', async (_what, url) => {
+    expect(await router('app.info', {}, { url })).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+  });
+
+  it('returns a handler\'s user-facing failure as it is', async () => {
+    expect(await router('service.status', {}, app)).toEqual({
+      ok: false,
+      error: { code: 'service-unreachable', message: 'The national index service cannot be reached.' },
+    });
+  });
+
+  it('hides an unexpected error\'s details from the renderer but reports it', async () => {
+    const leaky = createRouter(
+      {
+        ...handlers,
+        'app.info': async () => {
+          throw new Error('SELECT * FROM children WHERE surname = \'Smith\' at /opt/cp/main.js:12');
+        },
+      },
+      { trustedOrigin: 'app://contactpoint', onInternalError: (channel) => internal.push(channel) },
+    );
+    const r = await leaky('app.info', {}, app);
+    expect(r).toMatchObject({ ok: false, error: { code: 'internal-error' } });
+    expect(JSON.stringify(r)).not.toMatch(/SELECT|Smith|main\.js/);
+    expect(internal).toContain('app.info');
+  });
+
+  it('compares origins of custom schemes by scheme and host', () => {
+    expect(originOf('app://contactpoint/a/b.html?x=1')).toBe('app://contactpoint');
+    expect(originOf('http://app.localhost/index.html')).toBe('http://app.localhost');
+    expect(originOf('nonsense')).toBeNull();
+    expect(() => createRouter(handlers, { trustedOrigin: 'contactpoint' })).toThrow(/absolute URL/);
+  });
+});
