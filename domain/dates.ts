@@ -93,3 +93,47 @@ export function compareIsoDates(a: string, b: string): number {
   // The canonical form is fixed-width, so string order is date order.
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+// Day numbers (days since 1970-01-01) for date arithmetic that must be exact and fast
+// (the training generator adds days millions of times). Howard Hinnant's
+// days-from-civil algorithms, which are public domain.
+function dayFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Days since 1970-01-01 for a valid ISO date; throws on an invalid one. */
+export function dayNumber(iso: string): number {
+  const date = parseOrThrow(iso);
+  return dayFromCivil(date.year, date.month, date.day);
+}
+
+/** The ISO date of a day number (days since 1970-01-01). */
+export function isoFromDayNumber(day: number): string {
+  if (!Number.isInteger(day)) throw new RangeError(`a day number must be a whole number: ${day}`);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (year < MIN_YEAR || year > MAX_YEAR) throw new RangeError(`day ${day} is outside ${MIN_YEAR}-${MAX_YEAR}`);
+  return format({ year, month: m, day: d });
+}
+
+/** The date `days` later (or earlier, when negative). */
+export function addDays(iso: string, days: number): string {
+  return isoFromDayNumber(dayNumber(iso) + days);
+}
+
+/** Whole days from `a` to `b` (negative when b is earlier). */
+export function daysBetween(a: string, b: string): number {
+  return dayNumber(b) - dayNumber(a);
+}

@@ -41,10 +41,10 @@ export function App() {
           <SignIn service={service} />
         </main>
       </div>
-      <footer className="govuk-footer">
+      <footer className="cp-footer">
         <div className="govuk-width-container">
           <p className="govuk-body-s">
-            ContactPoint {info ? `version ${info.version}` : ''}. Every search and record you open is recorded.
+            ContactPoint{info ? ` version ${info.version}` : ""}. Every search and every record you open is recorded.
           </p>
         </div>
       </footer>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ServiceState } from '../App.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
+import { Radios, type RadioOption } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
 
 type Method = 'card' | 'token';
@@ -12,6 +13,11 @@ interface Values {
   password: string;
   otp: string;
 }
+
+const methods: readonly RadioOption<Method>[] = [
+  { value: 'card', label: 'Smartcard' },
+  { value: 'token', label: 'Security token' },
+];
 
 const blank: Values = { method: '', pin: '', userId: '', password: '', otp: '' };
 
@@ -69,7 +75,6 @@ export function SignIn({ service }: { service: ServiceState }) {
     setErrors(validateSignIn(values));
   };
 
-  const methodError = errorFor('method-card');
   return (
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-two-thirds">
@@ -77,46 +82,14 @@ export function SignIn({ service }: { service: ServiceState }) {
         <h1 className="govuk-heading-l">Sign in to ContactPoint</h1>
         <ServiceLine service={service} />
         <form noValidate onSubmit={onSubmit} aria-label="Sign in">
-          <div className={`govuk-form-group${methodError ? ' govuk-form-group--error' : ''}`}>
-            <fieldset className="govuk-fieldset" aria-describedby={methodError ? 'method-error' : undefined}>
-              <legend className="govuk-fieldset__legend govuk-fieldset__legend--m">How are you signing in?</legend>
-              {methodError ? (
-                <p id="method-error" className="govuk-error-message">
-                  <span className="govuk-visually-hidden">Error:</span> {methodError}
-                </p>
-              ) : null}
-              <div className="govuk-radios" data-module="govuk-radios">
-                <div className="govuk-radios__item">
-                  <input
-                    className="govuk-radios__input"
-                    id="method-card"
-                    name="method"
-                    type="radio"
-                    value="card"
-                    checked={values.method === 'card'}
-                    onChange={() => setValues((v) => ({ ...v, method: 'card' }))}
-                  />
-                  <label className="govuk-label govuk-radios__label" htmlFor="method-card">
-                    Smartcard
-                  </label>
-                </div>
-                <div className="govuk-radios__item">
-                  <input
-                    className="govuk-radios__input"
-                    id="method-token"
-                    name="method"
-                    type="radio"
-                    value="token"
-                    checked={values.method === 'token'}
-                    onChange={() => setValues((v) => ({ ...v, method: 'token' }))}
-                  />
-                  <label className="govuk-label govuk-radios__label" htmlFor="method-token">
-                    Security token
-                  </label>
-                </div>
-              </div>
-            </fieldset>
-          </div>
+          <Radios
+            name="method"
+            legend="How are you signing in?"
+            options={methods}
+            value={values.method}
+            onChange={(method) => setValues((v) => ({ ...v, method }))}
+            error={errorFor('method-card')}
+          />
 
           {values.method === 'card' ? (
             <TextField

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  addDays,
   addYears,
   ageOn,
   compareIsoDates,
+  dayNumber,
+  daysBetween,
+  isoFromDayNumber,
   isValidIsoDate,
   parseIsoDate,
   transposeDayMonth,
@@ -201,6 +205,39 @@ describe('compareIsoDates', () => {
       fc.property(validDate, validDate, (a, b) => {
         const byTime = Math.sign(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`));
         return Math.sign(compareIsoDates(a, b)) === byTime && Math.sign(compareIsoDates(b, a)) === -byTime;
+      }),
+    );
+  });
+});
+
+describe('day arithmetic', () => {
+  it('agrees with known dates', () => {
+    expect(dayNumber('1970-01-01')).toBe(0);
+    expect(dayNumber('2000-03-01') - dayNumber('2000-02-28')).toBe(2); // 2000 is a leap year
+    expect(dayNumber('1900-03-01') - dayNumber('1900-02-28')).toBe(1); // 1900 is not
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(daysBetween('2026-11-24', '2026-12-25')).toBe(31);
+    expect(() => dayNumber('2023-02-29')).toThrow(RangeError);
+    expect(() => isoFromDayNumber(1.5)).toThrow(RangeError);
+    expect(() => addDays('2199-12-31', 1)).toThrow(/outside 1900-2199/);
+  });
+
+  it('matches the UTC calendar for every day from 1900 to 2199', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: dayNumber('1900-01-01'), max: dayNumber('2199-12-31') }), (day) => {
+        const viaDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+        expect(isoFromDayNumber(day)).toBe(viaDate);
+        expect(dayNumber(viaDate)).toBe(day);
+      }),
+    );
+  });
+
+  it('addDays and daysBetween are inverse', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: dayNumber('1950-01-01'), max: dayNumber('2150-01-01') }), fc.integer({ min: -10_000, max: 10_000 }), (day, n) => {
+        const from = isoFromDayNumber(day);
+        expect(daysBetween(from, addDays(from, n))).toBe(n);
       }),
     );
   });

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { child, out: () => stdout, err: () => stderr };
+}
+
+describe('npm run service', () => {
+  it('with --port 0 picks a free port, says where it listens, serves, and stops cleanly on SIGTERM', async () => {
+    const cli = startCli(['--port', '0']);
+    await expect.poll(() => cli.out(), { timeout: 20_000 }).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    const url = /listening on (\S+)/.exec(cli.out())![1]!;
+    expect(url).not.toMatch(/:0$/);
+    const res = await fetch(`${url}/v1/status`);
+    expect(res.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    const [code] = await once(cli.child, 'exit');
+    expect(code).toBe(0);
+    await expect(fetch(`${url}/v1/status`)).rejects.toThrow();
+  }, 30_000);
+
+  it.each([
+    [['--port', 'eighty'], /--port must be a whole number from 0 to 65535, not "eighty"/],
+    [['--port', '70000'], /--port must be a whole number/],
+    [['--colour', 'blue'], /Unknown option '--colour'/],
+  ])('refuses bad arguments %j with a usage line and exit code 2', async (args, message) => {
+    const cli = startCli(args);
+    const [code] = await once(cli.child, 'exit');
+    expect(code).toBe(2);
+    expect(cli.err()).toMatch(message);
+    expect(cli.err()).toContain('Usage: npm run service');
+    expect(cli.err()).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
