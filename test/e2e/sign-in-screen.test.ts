@@ -42,6 +42,20 @@ describe('the first screen, through the harness', () => {
     expect(text).toContain('Code must be 6 numbers');
     await h.screenshot('sign-in-errors');
     expect(await axeViolations(page)).toEqual([]);
+
+    // The error summary links take the keyboard to the field.
+    await summary.getByRole('link', { name: 'Enter your password' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('password');
+
+    // Switching to the smartcard asks for the PIN only, and checks its shape.
+    await page.getByLabel('Smartcard').check();
+    expect(await page.getByLabel('User ID').count()).toBe(0);
+    await page.getByLabel('Smartcard PIN').fill('12');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => summary.textContent()).toBe('There is a problemPIN must be 4 to 12 numbers');
+    expect(await page.getByLabel('Smartcard PIN').getAttribute('type')).toBe('password');
+    expect(await page.getByLabel('Smartcard PIN').getAttribute('aria-invalid')).toBe('true');
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('loads nothing from outside the application, and runs under its CSP without a single error', () => {
