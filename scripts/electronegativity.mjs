@@ -28,9 +28,7 @@ engRequire.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, expo
 process.env.LANG = 'en-US';
 const run = engRequire('./dist/runner.js');
 
-const work = mkdtempSync(join(tmpdir(), 'cp-eneg-'));
-let exitCode = 0;
-try {
+async function scan(work) {
   const src = join(work, 'src');
   for (const dir of ['main', 'preload']) cpSync(dir, join(src, dir), { recursive: true });
   cpSync('dist/renderer/index.html', join(src, 'index.html'));
@@ -65,8 +63,14 @@ try {
   );
   for (const f of findings) process.stdout.write(`  ${f.severity} ${f.id} ${f.file}:${f.line}\n`);
   for (const e of result.errors) process.stdout.write(`  not parsed: ${e.file ?? JSON.stringify(e)}\n`);
-  exitCode = serious.length === 0 && result.errors.length === 0 ? 0 : 1;
+  return serious.length === 0 && result.errors.length === 0;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'cp-eneg-'));
+let passed;
+try {
+  passed = await scan(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.exit(exitCode);
+process.exit(passed ? 0 : 1);
