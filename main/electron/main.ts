@@ -22,14 +22,7 @@ hardenApp();
 let embedded: RunningService | undefined;
 
 async function start(): Promise<void> {
-  let policy: Policy;
-  try {
-    policy = await loadPolicyFile(policyPath);
-  } catch (e) {
-    dialog.showErrorBox('ContactPoint cannot start', e instanceof PolicyError ? e.message : 'The machine policy could not be read.');
-    app.exit(1);
-    return;
-  }
+  const policy: Policy = await loadPolicyFile(policyPath);
 
   denyAllPermissions();
   const renderer = createRendererFiles(join(__dirname, '..', 'renderer'));
@@ -81,8 +74,27 @@ async function start(): Promise<void> {
   await win.loadURL(`${appOrigin}/index.html`);
 }
 
-app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => {
-  void embedded?.close();
-});
-app.whenReady().then(start, () => app.exit(1));
+function failToStart(error: unknown): void {
+  // The message may name a file or a field, never personal data; the stack stays out.
+  const detail = error instanceof PolicyError || (error instanceof Error && error.message.includes('npm run build')) ? error.message : '';
+  dialog.showErrorBox('ContactPoint cannot start', `${detail || 'Something went wrong while starting.'} Tell your IT service desk.`);
+  app.exit(1);
+}
+
+// One kiosk window per machine session: a second launch focuses the first.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    void embedded?.close();
+  });
+  app.whenReady().then(start).catch(failToStart);
+}

@@ -1,0 +1,38 @@
+// What the build hands to Electron: bundles that need nothing at run time but what
+// Electron provides. A sandboxed preload that required anything but 'electron' would
+// fail to load and leave the renderer without its API.
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const requiredBy = (file: string) => [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
+const nodeBuiltin = (name: string) => builtinModules.includes(name.replace(/^node:/, ''));
+// Native and runtime-loaded packages the main bundle may require (see scripts/build.ts).
+const mainExternals = new Set(['electron', 'better-sqlite3-multiple-ciphers', '@napi-rs/keyring', 'pkcs11js', '@electric-sql/pglite', 'pg']);
+
+describe('the built bundles', () => {
+  it('preload requires only electron', () => {
+    expect(new Set(requiredBy('dist/preload/preload.cjs'))).toEqual(new Set(['electron']));
+  });
+
+  it('preload carries no schema library or Node code, only the bridge', () => {
+    const source = readFileSync('dist/preload/preload.cjs', 'utf8');
+    expect(source).toContain('exposeInMainWorld');
+    expect(source.length).toBeLessThan(5_000);
+  });
+
+  it('main requires only electron, Node built-ins and the declared native packages', () => {
+    const required = requiredBy('dist/main/main.cjs');
+    expect(required).toContain('electron');
+    expect(required.filter((name) => !nodeBuiltin(name) && !mainExternals.has(name))).toEqual([]);
+  });
+
+  it('the page loads exactly the bundle its CSP pins', () => {
+    const html = readFileSync('dist/renderer/index.html', 'utf8');
+    const { scriptHashes } = JSON.parse(readFileSync('dist/renderer/csp.json', 'utf8')) as { scriptHashes: string[] };
+    const integrities = [...html.matchAll(/integrity="([^"]+)"/g)].map((m) => m[1]);
+    expect(integrities).toEqual(scriptHashes);
+    expect(html).toContain(`script-src '${scriptHashes[0]}'`);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+  });
+});
