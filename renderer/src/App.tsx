@@ -31,20 +31,22 @@ export function App() {
 
   return (
     <>
-      <a href="#main-content" className="govuk-skip-link">
-        Skip to main content
-      </a>
-      <Header />
-      <div className="govuk-width-container">
-        {info?.trainingMode ? <TrainingBanner /> : null}
-        <main className="govuk-main-wrapper" id="main-content" tabIndex={-1}>
-          <SignIn service={service} />
-        </main>
+      <div className="cp-page">
+        <a href="#main-content" className="govuk-skip-link">
+          Skip to main content
+        </a>
+        <Header />
+        <div className="govuk-width-container">
+          {info?.trainingMode ? <TrainingBanner /> : null}
+          <main className="govuk-main-wrapper" id="main-content" tabIndex={-1}>
+            <SignIn service={service} />
+          </main>
+        </div>
       </div>
       <footer className="cp-footer">
         <div className="govuk-width-container">
           <p className="govuk-body-s">
-            ContactPoint{info ? ` version ${info.version}` : ""}. Every search and every record you open is recorded.
+            ContactPoint{info ? ` version ${info.version}` : ''}. Every search and every record you open is recorded.
           </p>
         </div>
       </footer>
