@@ -29,17 +29,22 @@ export function contentSecurityPolicy(scriptHashes: readonly string[], target: '
   ].join('; ');
 }
 
+/** The renderer build is missing or incomplete; the message says what to run. */
+export class RendererBuildError extends Error {
+  override name = 'RendererBuildError';
+}
+
 /** Reads the script hashes the build recorded next to index.html. */
 export function loadScriptHashes(rendererRoot: string): string[] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(join(rendererRoot, rendererCspFile), 'utf8'));
   } catch {
-    throw new Error(`The renderer build in ${rendererRoot} is incomplete (no ${rendererCspFile}): run "npm run build".`);
+    throw new RendererBuildError(`The renderer build in ${rendererRoot} is incomplete (no ${rendererCspFile}): run "npm run build".`);
   }
   const hashes = (raw as { scriptHashes?: unknown }).scriptHashes;
   if (!Array.isArray(hashes) || hashes.length === 0 || !hashes.every((h) => typeof h === 'string' && hashPattern.test(h))) {
-    throw new Error(`${rendererCspFile} in ${rendererRoot} does not hold script hashes: run "npm run build".`);
+    throw new RendererBuildError(`${rendererCspFile} in ${rendererRoot} does not hold script hashes: run "npm run build".`);
   }
   return hashes as string[];
 }

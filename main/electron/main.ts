@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol } from 'electron';
 import { ipcTransportChannel } from '../../domain/ipc-transport.js';
 import { appOrigin, createCore } from '../core.js';
+import { RendererBuildError } from '../csp.js';
 import { defaultPolicyPath, loadPolicyFile, PolicyError, type Policy } from '../policy.js';
 import { createRendererFiles } from '../renderer-files.js';
 import { startService, type RunningService } from '../../service/index.js';
@@ -76,7 +77,7 @@ async function start(): Promise<void> {
 
 function failToStart(error: unknown): void {
   // The message may name a file or a field, never personal data; the stack stays out.
-  const detail = error instanceof PolicyError || (error instanceof Error && error.message.includes('npm run build')) ? error.message : '';
+  const detail = error instanceof PolicyError || error instanceof RendererBuildError ? error.message : '';
   dialog.showErrorBox('ContactPoint cannot start', `${detail || 'Something went wrong while starting.'} Tell your IT service desk.`);
   app.exit(1);
 }

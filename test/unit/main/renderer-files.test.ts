@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, loadScriptHashes } from '../../../main/csp.js';
+import { contentSecurityPolicy, loadScriptHashes, RendererBuildError } from '../../../main/csp.js';
 import { createRendererFiles, type RendererFiles } from '../../../main/renderer-files.js';
 
 describe('serving the renderer', () => {
@@ -55,6 +55,7 @@ describe('serving the renderer', () => {
   it('refuses to serve a build without its script hashes, saying what to do', async () => {
     await writeFile(join(root, 'csp.json'), '{"scriptHashes": ["sha256-short"]}');
     expect(() => createRendererFiles(root)).toThrow(/does not hold script hashes: run "npm run build"/);
+    expect(() => createRendererFiles(root)).toThrow(RendererBuildError);
     expect(() => loadScriptHashes(join(outside, 'nowhere'))).toThrow(/incomplete \(no csp.json\): run "npm run build"/);
     expect(() => contentSecurityPolicy([], 'header')).toThrow(/hashes/);
     await writeFile(join(root, 'csp.json'), JSON.stringify({ scriptHashes: [hash] }));
