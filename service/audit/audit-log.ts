@@ -1,0 +1,104 @@
+// The audit trail: every sign-in, search, read, override and change, appended in the
+// same transaction as the thing it records. Entries form a hash chain: each entry's
+// hash covers its content and the previous entry's hash, so changing, removing or
+// reordering any entry breaks every hash after it.
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../store/database.js';
+
+export const auditActions = [
+  'sign-in',
+  'sign-in-refused',
+  'sign-out',
+  'search',
+  'read',
+  'shield-override',
+  'involvement-recorded',
+  'involvement-ended',
+  'involvement-updated',
+  'record-changed',
+  'record-created',
+  'shield-applied',
+  'shield-removed',
+  'match-resolved',
+  'supply-received',
+  'archived',
+  'archive-read',
+  'destroyed',
+  'account-changed',
+  'audit-read',
+  'sync-read',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export interface AuditEntryInput {
+  at: Date;
+  userId: string | null;
+  action: AuditAction;
+  cpNumber?: string | null;
+  reason?: string | null;
+  /** Small, structured facts (counts, codes): never search terms or personal data. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  userId: string | null;
+  action: string;
+  cpNumber: string | null;
+  reason: string | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** Canonical JSON: keys sorted at every level, so the same entry always hashes alike. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        seq: e.seq,
+        at: e.at,
+        userId: e.userId,
+        action: e.action,
+        cpNumber: e.cpNumber,
+        reason: e.reason,
+        detail: e.detail,
+        prevHash: e.prevHash,
+      }),
+    )
+    .digest('hex');
+}
+
+/** Append one entry. Call inside the transaction of the action it records. */
+export async function appendAudit(tx: Queryable, input: AuditEntryInput): Promise<AuditEntry> {
+  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id FOR UPDATE');
+  if (!head) throw new Error('The audit head is missing: the store is not migrated.');
+  const body = {
+    seq: head.seq + 1,
+    at: input.at.toISOString(),
+    userId: input.userId,
+    action: input.action,
+    cpNumber: input.cpNumber ?? null,
+    reason: input.reason ?? null,
+    detail: input.detail ?? {},
+    prevHash: head.hash,
+  };
+  const hash = entryHash(body);
+  await tx.query(
+    `INSERT INTO audit_log (seq, at, user_id, action, cp_number, reason, detail, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)`,
+    [body.seq, input.at, body.userId, body.action, body.cpNumber, body.reason, JSON.stringify(body.detail), body.prevHash, hash],
+  );
+  await tx.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id', [body.seq, hash]);
+  return { ...body, hash };
+}

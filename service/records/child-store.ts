@@ -1,0 +1,215 @@
+// The one place children are written. Every write keeps the search columns in step
+// with the record, bumps the version, and appends to the authority's sync feed in the
+// same transaction, so the feed can never miss a change.
+import type { ChildRecord } from '../../domain/child-record.js';
+import { archiveDueDate } from '../../domain/lifecycle.js';
+import { nameKey } from '../../domain/name-key.js';
+import { normalisePostcode } from '../../domain/postcode.js';
+import type { Queryable } from '../store/database.js';
+
+/** Per-field provenance: which supplier said it, and when (YYYY-MM-DD). */
+export type Provenance = Record<string, { supplier: string; date: string }>;
+
+export interface StoredChild {
+  record: ChildRecord;
+  version: number;
+  localAuthority: string;
+  /** record.shielded, or a possible duplicate of a shielded child awaiting a person. */
+  shielded: boolean;
+  shieldPending: boolean;
+  status: 'active' | 'archived';
+  archivedOn: string | null;
+  provenance: Provenance;
+}
+
+interface ChildRow {
+  record: ChildRecord;
+  version: number;
+  local_authority: string;
+  shielded: boolean;
+  shield_pending: boolean;
+  status: 'active' | 'archived';
+  archived_on: string | null;
+  provenance: Provenance;
+}
+
+function fromRow(row: ChildRow): StoredChild {
+  return {
+    record: row.record,
+    version: row.version,
+    localAuthority: row.local_authority,
+    shielded: row.shielded,
+    shieldPending: row.shield_pending,
+    status: row.status,
+    archivedOn: row.archived_on,
+    provenance: row.provenance,
+  };
+}
+
+/** The columns derived from a record, in the order of `derivedColumns`. */
+export function derivedValues(record: ChildRecord) {
+  const postcode = record.address ? normalisePostcode(record.address.postcode) : null;
+  return {
+    family_key: nameKey(record.name.family),
+    given_key: nameKey(record.name.given),
+    former_keys: record.name.former.map((f) => nameKey(f.family)).filter((k) => k.length > 0),
+    dob: record.dob,
+    postcode_key: postcode ? postcode.replace(' ', '') : null,
+    nhs_number: record.identifiers.nhsNumber ?? null,
+    archive_due: archiveDueDate(record),
+  };
+}
+
+/**
+ * Take the next sequence number of an authority's feed and append one entry. The
+ * UPDATE holds the authority's head row until commit (see migration 1).
+ */
+export async function appendChange(
+  tx: Queryable,
+  change: { localAuthority: string; cpNumber: string; kind: 'upsert' | 'tombstone'; version: number; reason?: string; at: Date },
+): Promise<number> {
+  await tx.query('INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING', [
+    change.localAuthority,
+  ]);
+  const [head] = await tx.query<{ last_seq: number }>(
+    'UPDATE change_heads SET last_seq = last_seq + 1 WHERE local_authority = $1 RETURNING last_seq',
+    [change.localAuthority],
+  );
+  const seq = head!.last_seq;
+  await tx.query(
+    'INSERT INTO changes (local_authority, seq, cp_number, kind, reason, version, at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [change.localAuthority, seq, change.cpNumber, change.kind, change.reason ?? null, change.version, change.at],
+  );
+  return seq;
+}
+
+/** Load one child (any status), or null. `forUpdate` locks the row until commit. */
+export async function loadChild(tx: Queryable, cpNumber: string, options: { forUpdate?: boolean } = {}): Promise<StoredChild | null> {
+  const rows = await tx.query<ChildRow>(
+    `SELECT record, version, local_authority, shielded, shield_pending, status, archived_on, provenance
+       FROM children WHERE cp_number = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    [cpNumber],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Insert a new child at version 1 (the record's own version is set to match). */
+export async function insertChild(
+  tx: Queryable,
+  record: ChildRecord,
+  options: { at: Date; provenance?: Provenance; shieldPending?: boolean },
+): Promise<StoredChild> {
+  const held: ChildRecord = { ...record, version: 1 };
+  const d = derivedValues(held);
+  const shieldPending = options.shieldPending ?? false;
+  await tx.query(
+    `INSERT INTO children (cp_number, local_authority, version, record, provenance, shielded, shield_pending, archive_due,
+                           family_key, given_key, former_keys, dob, postcode_key, nhs_number, updated_at)
+     VALUES ($1, $2, 1, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      held.cpNumber,
+      held.localAuthority,
+      JSON.stringify(held),
+      JSON.stringify(options.provenance ?? {}),
+      held.shielded || shieldPending,
+      shieldPending,
+      d.archive_due,
+      d.family_key,
+      d.given_key,
+      d.former_keys,
+      d.dob,
+      d.postcode_key,
+      d.nhs_number,
+      options.at,
+    ],
+  );
+  await appendChange(tx, { localAuthority: held.localAuthority, cpNumber: held.cpNumber, kind: 'upsert', version: 1, at: options.at });
+  return {
+    record: held,
+    version: 1,
+    localAuthority: held.localAuthority,
+    shielded: held.shielded || shieldPending,
+    shieldPending,
+    status: 'active',
+    archivedOn: null,
+    provenance: options.provenance ?? {},
+  };
+}
+
+export class VersionConflict extends Error {
+  constructor(
+    readonly cpNumber: string,
+    readonly currentVersion: number,
+  ) {
+    super(`The record has changed since it was read: it is now at version ${currentVersion}.`);
+    this.name = 'VersionConflict';
+  }
+}
+
+/**
+ * Replace a child's record, if it is still at `expectedVersion`; returns the stored
+ * child at the next version. A move to another authority is a transfer: the old
+ * authority's feed gets a tombstone and the new one's an upsert.
+ */
+export async function updateChild(
+  tx: Queryable,
+  cpNumber: string,
+  expectedVersion: number,
+  next: ChildRecord,
+  options: { at: Date; provenance?: Provenance; shieldPending?: boolean },
+): Promise<StoredChild> {
+  const current = await loadChild(tx, cpNumber, { forUpdate: true });
+  if (!current) throw new Error(`updateChild: no child ${cpNumber}`);
+  if (current.version !== expectedVersion) throw new VersionConflict(cpNumber, current.version);
+  const version = current.version + 1;
+  const held: ChildRecord = { ...next, cpNumber, version };
+  const d = derivedValues(held);
+  const shieldPending = options.shieldPending ?? current.shieldPending;
+  const provenance = options.provenance ?? current.provenance;
+  await tx.query(
+    `UPDATE children SET local_authority = $2, version = $3, record = $4::jsonb, provenance = $5::jsonb, shielded = $6,
+            shield_pending = $7, archive_due = $8, family_key = $9, given_key = $10, former_keys = $11, dob = $12,
+            postcode_key = $13, nhs_number = $14, updated_at = $15
+      WHERE cp_number = $1`,
+    [
+      cpNumber,
+      held.localAuthority,
+      version,
+      JSON.stringify(held),
+      JSON.stringify(provenance),
+      held.shielded || shieldPending,
+      shieldPending,
+      d.archive_due,
+      d.family_key,
+      d.given_key,
+      d.former_keys,
+      d.dob,
+      d.postcode_key,
+      d.nhs_number,
+      options.at,
+    ],
+  );
+  if (current.status === 'active') {
+    if (current.localAuthority !== held.localAuthority) {
+      await appendChange(tx, {
+        localAuthority: current.localAuthority,
+        cpNumber,
+        kind: 'tombstone',
+        reason: 'transferred',
+        version,
+        at: options.at,
+      });
+    }
+    await appendChange(tx, { localAuthority: held.localAuthority, cpNumber, kind: 'upsert', version, at: options.at });
+  }
+  return {
+    record: held,
+    version,
+    localAuthority: held.localAuthority,
+    shielded: held.shielded || shieldPending,
+    shieldPending,
+    status: current.status,
+    archivedOn: current.archivedOn,
+    provenance,
+  };
+}

@@ -1,0 +1,22 @@
+// The store's one interface over PostgreSQL, whether embedded (PGlite) or a server
+// (pg). One SQL dialect; every value goes in as a parameter ($1, $2...), never in the
+// SQL text.
+//
+// Conventions both engines are set to: int8 comes back as a number, `date` as a
+// 'YYYY-MM-DD' string, timestamptz as a Date. JSON goes in as JSON.stringify(value)
+// with an explicit `$n::jsonb` cast, and text[] as a plain array of strings.
+export type SqlValue = string | number | bigint | boolean | null | Date | readonly string[] | Record<string, unknown> | unknown[];
+
+export interface Queryable {
+  /** Run one parameterised statement and return its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** Run several statements with no parameters (migrations only). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Run `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

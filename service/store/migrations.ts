@@ -1,0 +1,40 @@
+// Versioned migrations: applied in order, each in its own transaction, recorded in
+// schema_migrations. An advisory lock keeps two service instances from racing.
+import type { Database } from './database.js';
+import { sql as initial } from './migrations/001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+
+const lockKey = 4_201_004;
+
+/** Bring the store up to the latest version; returns the versions applied now. */
+export async function migrate(db: Database, list: readonly Migration[] = migrations): Promise<number[]> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied: number[] = [];
+  for (const m of list) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
+      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (seen.length > 0) return false;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}
+
+/** The highest migration version this store has. */
+export async function schemaVersion(db: Database): Promise<number> {
+  const rows = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+  return rows[0]?.v ?? 0;
+}

@@ -1,0 +1,60 @@
+// The production store: a PostgreSQL server (or a Postgres-compatible engine) via pg.
+import pg from 'pg';
+import type { Database, Queryable, SqlValue } from './database.js';
+
+const { Pool, types } = pg;
+
+// The same value shapes as the embedded store (see pglite.ts).
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === types.builtins.INT8) return (v: string) => Number(v);
+    if (oid === types.builtins.DATE) return (v: string) => v;
+    return types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<Row>(sql: string, params: readonly SqlValue[] = []) {
+      const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
+      return result.rows as Row[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  };
+}
+
+/** Connect to a PostgreSQL server. The URL may carry credentials: it is never logged. */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const pool = new Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client's error (server restart) must not crash the service.
+  pool.on('error', () => undefined);
+  // Fail at start, with a clear message, rather than at the first request.
+  const probe = await pool.connect().catch((e: unknown) => {
+    void pool.end();
+    throw new Error(`Cannot connect to the PostgreSQL server: ${(e as { code?: string }).code ?? (e as Error).message}`);
+  });
+  probe.release();
+  const plain = wrap(pool);
+  return {
+    kind: 'postgres',
+    query: plain.query,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    exec: plain.exec,
+    close: () => pool.end(),
+  };
+}
