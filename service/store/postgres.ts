@@ -33,7 +33,10 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   // Fail at start, with a clear message, rather than at the first request.
   const probe = await pool.connect().catch((e: unknown) => {
     void pool.end();
-    throw new Error(`Cannot connect to the PostgreSQL server: ${(e as { code?: string }).code ?? (e as Error).message}`);
+    // The server's reason (wrong password, no such database) and its code; never the URL.
+    const { code, message } = e as { code?: string; message?: string };
+    const reason = [message, code && code !== message ? `(${code})` : ''].filter(Boolean).join(' ');
+    throw new Error(`Cannot connect to the PostgreSQL server: ${reason || 'no reason given'}`);
   });
   probe.release();
   const plain = wrap(pool);

@@ -38,7 +38,7 @@ const benches: Record<string, () => Promise<void>> = {
   },
 
   async 'ipc.router'() {
-    const service = await startService({ port: 0, trainingMode: true });
+    const service = await startService({ port: 0, trainingMode: true, trainingCount: 200, lifecycleIntervalMs: 0 });
     const { router } = createCore({ serviceUrl: service.url, trainingMode: true, version: 'bench', log: () => undefined });
     const sender = { url: 'app://contactpoint/index.html' };
     const n = 100_000;

@@ -51,7 +51,7 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const service = options.serviceUrl ? null : await startService({ port: 0, trainingMode: true });
+  const service = options.serviceUrl ? null : await startService({ port: 0, trainingMode: true, trainingCount: 200, lifecycleIntervalMs: 0 });
   const core = createCore({
     serviceUrl: options.serviceUrl ?? service!.url,
     trainingMode: true,

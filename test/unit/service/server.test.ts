@@ -5,7 +5,7 @@ import { startService, type RunningService } from '../../../service/index.js';
 describe('national index service (foundation)', () => {
   let service: RunningService;
   beforeAll(async () => {
-    service = await startService({ port: 0, trainingMode: true });
+    service = await startService({ port: 0, trainingMode: true, trainingCount: 100, lifecycleIntervalMs: 0 });
   });
   afterAll(async () => {
     await service.close();
@@ -38,7 +38,7 @@ describe('national index service (foundation)', () => {
   });
 
   it('stops listening when closed', async () => {
-    const other = await startService({ port: 0, trainingMode: false });
+    const other = await startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0 });
     await other.close();
     const client = createServiceClient({ baseUrl: other.url, timeoutMs: 2_000 });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-unreachable' });

@@ -1,0 +1,138 @@
+// Wire schemas of the sync feed and of submissions: how a local authority team keeps
+// its working set in step with the index and sends its cleansing back. Every object is
+// strict, so an unknown field (a `notes`, a typo) is refused with 422 naming it.
+import { z } from 'zod';
+import {
+  addressSchema,
+  cpNumberSchema,
+  educationSchema,
+  genderSchema,
+  gpPracticeSchema,
+  intendsToReturnSchema,
+  isoDateSchema,
+  nhsNumberSchema,
+  parentSchema,
+  personNameSchema,
+  upnSchema,
+  whereaboutsSchema,
+} from '../child-record.js';
+
+export const localAuthorityCodeSchema = z.string().regex(/^E\d{8}$/, 'must be an ONS local authority code such as E08000015');
+
+// ---------------------------------------------------------------------------------
+// The feed
+
+export const FEED_PAGE_DEFAULT = 500;
+export const FEED_PAGE_MAX = 1000;
+
+export const feedQuerySchema = z
+  .object({
+    /** The `cursor` of the previous page; absent to start from the beginning. */
+    after: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(FEED_PAGE_MAX).default(FEED_PAGE_DEFAULT),
+  })
+  .strict();
+export type FeedQuery = z.output<typeof feedQuerySchema>;
+
+/**
+ * One entry of an authority's feed. An upsert carries the record as the authority's
+ * team manages it (supplier references removed), unless the child has changed, left
+ * the authority, been archived or destroyed since: then it says `superseded` and a
+ * later entry of the same feed carries what happened.
+ */
+export interface FeedEntry {
+  seq: number;
+  cpNumber: string;
+  kind: 'upsert' | 'tombstone';
+  /** Tombstones: 'archived', 'destroyed', 'transferred' or 'merged'. */
+  reason?: string;
+  version: number;
+  record?: Record<string, unknown>;
+  shielded?: boolean;
+  shieldPending?: boolean;
+  superseded?: true;
+}
+
+export interface FeedPage {
+  changes: FeedEntry[];
+  /** Pass as `after` for the next page; the same cursor again if nothing was new. */
+  cursor: string;
+  /** More entries are waiting now. */
+  more: boolean;
+}
+
+export interface FeedStatus {
+  lastSeq: number;
+  /** Active children the authority is responsible for. */
+  children: number;
+}
+
+// ---------------------------------------------------------------------------------
+// Submissions
+
+export const SUBMISSION_MAX_ITEMS = 500;
+
+/**
+ * The fields of a record a local authority team may change. An optional field given as
+ * null is removed (a date of death recorded in error, a school left).
+ */
+export const editableChangesSchema = z
+  .object({
+    name: personNameSchema.optional(),
+    gender: genderSchema.optional(),
+    dob: isoDateSchema.optional(),
+    dateOfDeath: isoDateSchema.nullable().optional(),
+    whereabouts: whereaboutsSchema.optional(),
+    intendsToReturn: intendsToReturnSchema.nullable().optional(),
+    address: addressSchema.nullable().optional(),
+    parents: z.array(parentSchema).max(8).optional(),
+    education: educationSchema.nullable().optional(),
+    gp: gpPracticeSchema.nullable().optional(),
+    archiveAge: z.number().int().min(18).max(25).optional(),
+    identifiers: z
+      .object({
+        nhsNumber: nhsNumberSchema.nullable().optional(),
+        upn: upnSchema.nullable().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, { message: 'give at least one field to change' });
+export type EditableChanges = z.output<typeof editableChangesSchema>;
+
+const itemBase = {
+  /** The client's own key for this item: a retry with the same key is answered, not applied again. */
+  idempotencyKey: z.string().min(8).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  cpNumber: cpNumberSchema,
+  /** The version the change was made against: a later version means someone else changed the record first. */
+  baseVersion: z.number().int().min(1),
+};
+
+export const submissionItemSchema = z.discriminatedUnion('op', [
+  z.object({ ...itemBase, op: z.literal('update'), changes: editableChangesSchema }).strict(),
+  z.object({ ...itemBase, op: z.literal('shield') }).strict(),
+  z.object({ ...itemBase, op: z.literal('unshield') }).strict(),
+]);
+export type SubmissionItem = z.output<typeof submissionItemSchema>;
+
+export const submissionBodySchema = z
+  .object({ items: z.array(submissionItemSchema).min(1).max(SUBMISSION_MAX_ITEMS) })
+  .strict();
+export type SubmissionBody = z.output<typeof submissionBodySchema>;
+
+export type SubmissionStatus = 'applied' | 'conflict' | 'invalid' | 'forbidden' | 'not-found' | 'key-reused';
+
+export interface SubmissionResult {
+  idempotencyKey: string;
+  status: SubmissionStatus;
+  /** applied: the record's new version. */
+  version?: number;
+  /** conflict: the version the record is at now. */
+  currentVersion?: number;
+  message?: string;
+  /** invalid: what is wrong with the record the change would make. */
+  problems?: { path: string; message: string }[];
+  /** The stored answer to an earlier submission of the same item. */
+  replayed?: true;
+}

@@ -1,0 +1,68 @@
+// The national index service as one request handler over a store: every route, the
+// HTTP layer in front of them, and the context they share. No sockets here (server.ts).
+import { randomBytes } from 'node:crypto';
+import type { NonceCache } from './auth/nonce-cache.js';
+import { MemoryNonceCache, StoreNonceCache } from './auth/nonce-cache.js';
+import { auditRoutes } from './audit/routes.js';
+import { systemClock, type Clock, type ServiceContext } from './context.js';
+import { createHandler } from './http/handler.js';
+import { openApiDocument } from './http/openapi.js';
+import { openRoute, type Route } from './http/route.js';
+import { lifecycleRoutes } from './lifecycle/routes.js';
+import { recordRoutes } from './records/routes.js';
+import { sessionRoutes } from './sessions/routes.js';
+import type { Database } from './store/database.js';
+import { supplyRoutes } from './supply/routes.js';
+import { syncRoutes } from './sync/routes.js';
+import { serviceVersion } from './version.js';
+
+export interface NationalServiceOptions {
+  db: Database;
+  trainingMode: boolean;
+  clock?: Clock;
+  scheme?: 'http' | 'https';
+  /** Where replayed nonces are caught: in memory for one process, in the store for several. */
+  nonces?: NonceCache;
+  log?: (line: string) => void;
+}
+
+export function createNationalService(options: NationalServiceOptions) {
+  const clock = options.clock ?? systemClock;
+  const ctx: ServiceContext = { db: options.db, clock, randomBytes: (n) => randomBytes(n), trainingMode: options.trainingMode };
+  const nonces = options.nonces ?? (options.db.kind === 'postgres' ? new StoreNonceCache(options.db, clock) : new MemoryNonceCache(clock));
+  const routes: Route[] = [
+    openRoute({
+      method: 'GET',
+      path: '/v1/status',
+      doc: {
+        tag: 'service',
+        summary: 'Whether the service is up, its version, and whether it holds training data',
+        response: {
+          type: 'object',
+          properties: { service: { type: 'string' }, version: { type: 'string' }, trainingMode: { type: 'boolean' } },
+        },
+      },
+      handle: async () => ({
+        status: 200,
+        body: { service: 'ContactPoint national index', version: serviceVersion, trainingMode: options.trainingMode },
+      }),
+    }),
+    ...sessionRoutes(clock),
+    ...recordRoutes,
+    ...auditRoutes,
+    ...syncRoutes,
+    ...supplyRoutes,
+    ...lifecycleRoutes,
+  ];
+  let document: Record<string, unknown> | undefined;
+  routes.push(
+    openRoute({
+      method: 'GET',
+      path: '/v1/openapi.json',
+      doc: { tag: 'service', summary: 'This API as an OpenAPI 3.1 document' },
+      handle: async () => ({ status: 200, body: (document ??= openApiDocument(routes)) }),
+    }),
+  );
+  const handler = createHandler(ctx, routes, { scheme: options.scheme ?? 'http', nonces, ...(options.log ? { log: options.log } : {}) });
+  return { ctx, routes, handler };
+}

@@ -1,0 +1,176 @@
+// Audit review: the management team reads the trail (every read of it is itself
+// audited) and checks that the trail has not been tampered with.
+import { z } from 'zod';
+import { cpNumberSchema, isoDateSchema } from '../../domain/child-record.js';
+import { hasRole, type Actor } from '../../domain/roles.js';
+import { forbidden } from '../http/api-error.js';
+import { signedRoute, type Route } from '../http/route.js';
+import type { SqlValue } from '../store/database.js';
+import { appendAudit } from './audit-log.js';
+import { verifyAuditChain } from './verify.js';
+
+/** A query-string value with an empty value treated as not given. */
+const given = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+// A day (YYYY-MM-DD, the whole day in UTC) or an instant (ISO 8601 with an offset).
+const bound = (endOfDay: boolean) =>
+  z
+    .union([isoDateSchema, z.iso.datetime({ offset: true })], { error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time' })
+    .transform((s) => new Date(s.length === 10 ? `${s}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : s));
+
+export const auditQuerySchema = z
+  .object({
+    cpNumber: given(z.string().trim().toUpperCase().pipe(cpNumberSchema)),
+    userId: given(z.string().trim().min(1).max(64)),
+    from: given(bound(false)),
+    to: given(bound(true)),
+    limit: given(z.coerce.number().int('must be a whole number').min(1).max(1000)),
+    /** The `next` cursor of the previous page: entries after this seq. */
+    after: given(z.coerce.number().int('must be a whole number').min(0)),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
+  });
+export type AuditQuery = z.output<typeof auditQuerySchema>;
+
+const defaultLimit = 100;
+
+interface EntryRow {
+  seq: number;
+  at: Date;
+  user_id: string | null;
+  action: string;
+  cp_number: string | null;
+  reason: string | null;
+}
+
+/** Data managers and the national administrator see every entry; an LA team sees entries about its own children. */
+function scopeOf(actor: Actor): { authority: string | null } {
+  if (hasRole(actor, 'data-manager', 'national-admin')) return { authority: null };
+  if (actor.localAuthority === null) throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no audit entries you may see.');
+  return { authority: actor.localAuthority };
+}
+
+const entrySchema = {
+  type: 'object',
+  required: ['seq', 'at', 'userId', 'action', 'cpNumber', 'reason'],
+  properties: {
+    seq: { type: 'integer' },
+    at: { type: 'string', format: 'date-time' },
+    userId: { type: ['string', 'null'] },
+    action: { type: 'string' },
+    cpNumber: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'] },
+  },
+};
+
+export const auditRoutes: Route[] = [
+  signedRoute({
+    method: 'GET',
+    path: '/v1/audit',
+    roles: ['la-team', 'data-manager', 'national-admin'],
+    query: auditQuerySchema,
+    doc: {
+      tag: 'audit',
+      summary: 'Review the audit trail, oldest first, filtered by child, user and time',
+      description:
+        'An LA team sees the entries about children of its own authority; data managers and the national administrator see all. ' +
+        'Pages: pass the `next` of one page as `after` to get the next (null when there is no more). Every read is itself audited.',
+      response: {
+        type: 'object',
+        required: ['entries', 'next'],
+        properties: { entries: { type: 'array', items: entrySchema }, next: { type: ['integer', 'null'] } },
+      },
+    },
+    async handle(req, ctx) {
+      const q = req.query;
+      const scope = scopeOf(req.actor);
+      const limit = q.limit ?? defaultLimit;
+      const params: SqlValue[] = [];
+      const where: string[] = [];
+      const add = (condition: (param: string) => string, value: SqlValue) => {
+        params.push(value);
+        where.push(condition(`$${params.length}`));
+      };
+      if (q.after !== undefined) add((p) => `a.seq > ${p}`, q.after);
+      if (q.cpNumber !== undefined) add((p) => `a.cp_number = ${p}`, q.cpNumber);
+      if (q.userId !== undefined) add((p) => `a.user_id = ${p}`, q.userId);
+      if (q.from !== undefined) add((p) => `a.at >= ${p}`, q.from);
+      if (q.to !== undefined) add((p) => `a.at <= ${p}`, q.to);
+      if (scope.authority !== null) {
+        add((p) => `EXISTS (SELECT 1 FROM children c WHERE c.cp_number = a.cp_number AND c.local_authority = ${p})`, scope.authority);
+      }
+      params.push(limit + 1);
+      const sql = `SELECT a.seq, a.at, a.user_id, a.action, a.cp_number, a.reason FROM audit_log a
+                    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.seq LIMIT $${params.length}`;
+
+      const rows = await ctx.db.transaction(async (tx) => {
+        const found = await tx.query<EntryRow>(sql, params);
+        const filters = (['cpNumber', 'userId', 'from', 'to', 'after'] as const).filter((k) => q[k] !== undefined);
+        await appendAudit(tx, {
+          at: ctx.clock.now(),
+          userId: req.actor.userId,
+          action: 'audit-read',
+          cpNumber: q.cpNumber ?? null,
+          detail: { entries: Math.min(found.length, limit), filters },
+        });
+        return found;
+      });
+      const page = rows.slice(0, limit);
+      return {
+        status: 200,
+        body: {
+          entries: page.map((r) => ({
+            seq: r.seq,
+            at: r.at.toISOString(),
+            userId: r.user_id,
+            action: r.action,
+            cpNumber: r.cp_number,
+            reason: r.reason,
+          })),
+          next: rows.length > limit ? (page.at(-1)?.seq ?? null) : null,
+        },
+      };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/audit/verify',
+    roles: ['data-manager', 'national-admin'],
+    doc: {
+      tag: 'audit',
+      summary: 'Check the audit trail has not been tampered with',
+      description:
+        'Recomputes every entry\'s hash and follows every link. On a large trail this takes a while; `npm run audit:verify` does the same offline. ' +
+        'When the chain is broken, firstBroken names the first entry at fault and the problem: hash-mismatch (the entry was changed), ' +
+        'broken-link (an entry was replaced or moved), missing-entry (an entry was removed) or head-mismatch (the chain\'s recorded end disagrees with the log).',
+      response: {
+        type: 'object',
+        required: ['ok', 'entries'],
+        properties: {
+          ok: { type: 'boolean' },
+          entries: { type: 'integer', description: 'Entries checked and found intact' },
+          lastHash: { type: 'string', description: 'When ok: the hash of the last entry, to note down and compare later' },
+          firstBroken: {
+            type: 'object',
+            required: ['seq', 'problem', 'message'],
+            properties: {
+              seq: { type: 'integer' },
+              problem: { type: 'string', enum: ['hash-mismatch', 'broken-link', 'missing-entry', 'head-mismatch'] },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      const verdict = await verifyAuditChain(ctx.db);
+      await ctx.db.transaction((tx) =>
+        appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { verify: verdict.ok } }),
+      );
+      return { status: 200, body: verdict };
+    },
+  }),
+];

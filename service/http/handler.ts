@@ -1,0 +1,190 @@
+// The HTTP layer: everything that happens before a route's handler runs, in this order:
+// route match, body size limit, content type, signature and accreditation (signed
+// routes), JSON parse, schema validation (422 naming the field), roles. Errors leave as
+// `{"error": {"code", "message"}}`; anything unexpected is a bare 500, logged by class
+// name only (messages may hold data).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Actor } from '../../domain/roles.js';
+import type { NonceCache } from '../auth/nonce-cache.js';
+import { SignatureError } from '../auth/request-signature.js';
+import type { ServiceContext } from '../context.js';
+import { authenticate } from '../sessions/authenticate.js';
+import { ApiError } from './api-error.js';
+import type { Route, RouteResponse } from './route.js';
+import { parseOr422 } from './validation.js';
+
+export const defaultMaxBodyBytes = 64 * 1024;
+
+export interface HandlerOptions {
+  scheme: 'http' | 'https';
+  nonces: NonceCache;
+  log?: (line: string) => void;
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((seg) => {
+      if (seg.startsWith(':')) {
+        names.push(seg.slice(1));
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+const baseHeaders = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+export function send(res: ServerResponse, response: RouteResponse, scheme: 'http' | 'https'): void {
+  const headers: Record<string, string | number> = { ...baseHeaders, ...response.headers };
+  if (scheme === 'https') headers['strict-transport-security'] = 'max-age=31536000';
+  if (response.body === undefined) {
+    delete headers['content-type'];
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(response.body);
+  headers['content-length'] = Buffer.byteLength(text);
+  res.writeHead(response.status, headers);
+  res.end(text);
+}
+
+export function errorResponse(e: ApiError): RouteResponse {
+  const headers: Record<string, string> = {};
+  const retryAfter = e.details?.['retryAfter'];
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  return { status: e.status, headers, body: { error: { code: e.code, message: e.message, ...e.details } } };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) throw new ApiError(413, 'body-too-large', `The request body is over the limit of ${limit} bytes.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new ApiError(413, 'body-too-large', `The request body is over the limit of ${limit} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) {
+    if (Object.hasOwn(out, k)) throw new ApiError(400, 'repeated-parameter', `The query parameter "${k}" is given more than once.`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export function createHandler(ctx: ServiceContext, routes: readonly Route[], options: HandlerOptions) {
+  const compiled = routes.map(compile);
+
+  async function run(req: IncomingMessage): Promise<RouteResponse> {
+    const host = req.headers.host;
+    if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ApiError(400, 'bad-host', 'The request has no valid Host header.');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `${options.scheme}://${host}`);
+    } catch {
+      throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
+    }
+    const path = url.pathname;
+    const candidates = compiled.filter((c) => c.pattern.test(path));
+    if (candidates.length === 0) throw new ApiError(404, 'not-found', 'There is no such resource.');
+    const match = candidates.find((c) => c.route.method === req.method);
+    if (!match) {
+      const allowed = [...new Set(candidates.map((c) => c.route.method))].join(', ');
+      throw new ApiError(405, 'method-not-allowed', `${path} accepts ${allowed} only.`, { allow: allowed });
+    }
+    const { route } = match;
+    const values = match.pattern.exec(path)!.slice(1);
+    const params: Record<string, string> = {};
+    for (const [i, name] of match.names.entries()) {
+      try {
+        params[name] = decodeURIComponent(values[i]!);
+      } catch {
+        throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
+      }
+    }
+
+    const raw = await readBody(req, route.maxBodyBytes ?? defaultMaxBodyBytes);
+    if (raw.length > 0) {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') throw new ApiError(415, 'unsupported-media-type', 'The request body must be JSON (Content-Type: application/json).');
+      if (!route.body) throw new ApiError(400, 'unexpected-body', `${req.method} ${route.path} takes no request body.`);
+    }
+
+    let actor: Actor | null = null;
+    if (route.auth === 'signed') {
+      try {
+        actor = await authenticate(ctx, options.nonces, {
+          method: req.method ?? 'GET',
+          targetUri: url.href,
+          headers: req.headers,
+          body: raw.length > 0 ? raw : null,
+        });
+      } catch (e) {
+        if (e instanceof SignatureError) throw new ApiError(e.status, e.code, e.message);
+        throw e;
+      }
+      if (route.roles && !actor.roles.some((r) => route.roles!.includes(r))) {
+        throw new ApiError(403, 'forbidden-role', `Your role may not use ${route.method} ${route.path}.`);
+      }
+    }
+
+    let body: unknown = undefined;
+    if (route.body) {
+      if (raw.length === 0) throw new ApiError(400, 'body-required', 'This request needs a JSON body.');
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new ApiError(400, 'malformed-json', 'The request body is not well-formed JSON.');
+      }
+      body = parseOr422(route.body, body, 'body');
+    }
+    const rawQuery = queryObject(url);
+    const query = route.query ? parseOr422(route.query, rawQuery, 'query') : rawQuery;
+    if (!route.query && Object.keys(rawQuery).length > 0) {
+      throw new ApiError(422, 'unknown-parameter', `The query parameter "${Object.keys(rawQuery)[0]}" is not accepted here.`);
+    }
+    const parts = { params, query, body, headers: req.headers, remoteAddress: req.socket.remoteAddress ?? 'unknown' };
+    return route.auth === 'signed' ? route.handle({ ...parts, actor: actor! }, ctx) : route.handle(parts, ctx);
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let response: RouteResponse;
+    try {
+      response = await run(req);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        response = errorResponse(e);
+        // A refused oversized body is not read: close rather than drain it.
+        if (e.status === 413) response.headers = { ...response.headers, connection: 'close' };
+      } else {
+        // Method and error class only: a URL or message may carry a CP number or a name.
+        options.log?.(`internal-error: ${req.method ?? '?'} request failed with ${(e as Error)?.name ?? 'a non-error'}`);
+        response = { status: 500, body: { error: { code: 'internal-error', message: 'The service failed. The failure has been logged.' } } };
+      }
+    }
+    if (res.headersSent || res.destroyed) return;
+    send(res, response, options.scheme);
+  };
+}

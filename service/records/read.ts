@@ -1,0 +1,125 @@
+// Opening one child's record: with a reason (audited), under the archive's rules, and
+// the child-protection shield override (audited and raised to the management team).
+import type { IncomingHttpHeaders } from 'node:http';
+import { accessReasonSchema, archivePurposeSchema, type ArchivePurpose, type RecordView, type ShieldOverrideBody } from '../../domain/api/records.js';
+import { daysBetween } from '../../domain/dates.js';
+import { archiveFirstYearDays } from '../../domain/lifecycle.js';
+import type { Actor, Role } from '../../domain/roles.js';
+import { hasRole } from '../../domain/roles.js';
+import { recordView } from '../../domain/visibility.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { badRequest, conflict, forbidden, notFound } from '../http/api-error.js';
+import type { Queryable } from '../store/database.js';
+import { loadChild, type StoredChild } from './child-store.js';
+
+/** The roles that may search for and read records (a supplier's system may only supply). */
+export const viewerRoles: readonly Role[] = ['practitioner', 'child-protection', 'la-team', 'data-manager', 'national-admin'];
+
+export function assertMayViewRecords(actor: Actor): void {
+  if (!hasRole(actor, ...viewerRoles)) {
+    throw forbidden('records-not-permitted', 'This account may not search for or read records.');
+  }
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** The reason for access from the CP-Access-Reason header: required, 1 to 500 characters. */
+export function accessReasonFrom(headers: IncomingHttpHeaders): string {
+  const raw = headerValue(headers, 'cp-access-reason');
+  if (raw === undefined || raw.trim() === '') {
+    throw badRequest('access-reason-required', 'Give a reason for access (the CP-Access-Reason header) before a record opens.');
+  }
+  const parsed = accessReasonSchema.safeParse(raw);
+  if (!parsed.success) throw badRequest('access-reason-too-long', 'The reason for access must be at most 500 characters.');
+  return parsed.data;
+}
+
+/** The statutory purpose from CP-Archive-Purpose, when given. */
+export function archivePurposeFrom(headers: IncomingHttpHeaders): ArchivePurpose | undefined {
+  const raw = headerValue(headers, 'cp-archive-purpose');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const parsed = archivePurposeSchema.safeParse(raw.trim());
+  if (!parsed.success) {
+    throw badRequest('archive-purpose-invalid', 'CP-Archive-Purpose must be one of s47-enquiry, serious-case-review, child-death-review.');
+  }
+  return parsed.data;
+}
+
+const noSuchChild = () => notFound('There is no child with that ContactPoint number.');
+
+export interface ReadOptions {
+  reason: string;
+  archivePurpose?: ArchivePurpose | undefined;
+  at: Date;
+  /** Today (YYYY-MM-DD) by the injected clock: the archive's first year counts from it. */
+  today: string;
+}
+
+/** Read one child as `actor` may see it; audited in the caller's transaction. */
+export async function readChild(tx: Queryable, actor: Actor, cpNumber: string, options: ReadOptions): Promise<RecordView> {
+  assertMayViewRecords(actor);
+  const stored = await loadChild(tx, cpNumber);
+  if (!stored) throw noSuchChild();
+  if (stored.status === 'archived') {
+    const purpose = archiveAccess(actor, stored, options);
+    await appendAudit(tx, {
+      at: options.at,
+      userId: actor.userId,
+      action: 'archive-read',
+      cpNumber,
+      reason: options.reason,
+      detail: purpose !== undefined ? { purpose } : {},
+    });
+  } else {
+    await appendAudit(tx, { at: options.at, userId: actor.userId, action: 'read', cpNumber, reason: options.reason });
+  }
+  return recordView({ record: stored.record, shielded: stored.shielded }, { actor });
+}
+
+/**
+ * The archive's rules: in its first year only a data manager may open a record; after
+ * that a data manager only for a statutory purpose. Anyone else is told nothing (404),
+ * so the archive does not reveal who is in it. Returns the purpose that was relied on.
+ */
+function archiveAccess(actor: Actor, stored: StoredChild, options: ReadOptions): ArchivePurpose | undefined {
+  if (!hasRole(actor, 'data-manager')) throw noSuchChild();
+  // No archive date is a broken row: hold it to the stricter rule.
+  const inFirstYear = stored.archivedOn !== null && daysBetween(stored.archivedOn, options.today) < archiveFirstYearDays;
+  if (inFirstYear) return options.archivePurpose;
+  if (options.archivePurpose === undefined) {
+    throw forbidden(
+      'archive-restricted',
+      'This record has been in the archive for more than a year: it may be opened only for a s.47 enquiry, a serious case review or a child-death review (CP-Archive-Purpose).',
+    );
+  }
+  return options.archivePurpose;
+}
+
+/**
+ * A child-protection user overrides a shield: the hidden data (not sensitive services)
+ * is returned for this response only. Audited and raised to the management team of
+ * the child's authority in the caller's transaction.
+ */
+export async function overrideShield(
+  tx: Queryable,
+  actor: Actor,
+  cpNumber: string,
+  body: ShieldOverrideBody,
+  at: Date,
+): Promise<RecordView> {
+  if (!hasRole(actor, 'child-protection')) {
+    throw forbidden('override-not-permitted', 'Only users with child-protection duties may override a shield.');
+  }
+  const stored = await loadChild(tx, cpNumber);
+  if (!stored || stored.status !== 'active') throw noSuchChild();
+  if (!stored.shielded) throw conflict('not-shielded', 'This record is not shielded: open it with a reason for access instead.');
+  await appendAudit(tx, { at, userId: actor.userId, action: 'shield-override', cpNumber, reason: body.reason });
+  await tx.query(
+    `INSERT INTO alerts (at, kind, local_authority, user_id, cp_number, detail) VALUES ($1, 'shield-override', $2, $3, $4, $5::jsonb)`,
+    [at, stored.localAuthority, actor.userId, cpNumber, JSON.stringify({ organisationId: actor.organisation.id })],
+  );
+  return recordView({ record: stored.record, shielded: stored.shielded }, { actor, override: true });
+}

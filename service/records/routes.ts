@@ -1,0 +1,205 @@
+// The record endpoints (national-api.md "Records"): search, read with a reason, the
+// child-protection shield override, a practitioner's own involvements, and the alerts
+// those overrides raise to the management team.
+import { z } from 'zod';
+import {
+  alertViewSchema,
+  alertsResponseSchema,
+  childSearchQuerySchema,
+  childSearchResponseSchema,
+  involvementResponseSchema,
+  recordInvolvementBodySchema,
+  recordViewSchema,
+  shieldOverrideBodySchema,
+  updateInvolvementBodySchema,
+} from '../../domain/api/records.js';
+import { isValidCpNumber } from '../../domain/cp-number.js';
+import { today } from '../context.js';
+import { badRequest } from '../http/api-error.js';
+import { signedRoute, type Route } from '../http/route.js';
+import { acknowledgeAlert, listAlerts } from './alerts.js';
+import { recordInvolvement, updateInvolvement } from './involvements.js';
+import { accessReasonFrom, archivePurposeFrom, overrideShield, readChild, viewerRoles } from './read.js';
+import { searchChildren } from './search.js';
+
+function responseSchema(schema: z.ZodType): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  delete out['$schema'];
+  return out;
+}
+
+/** The :cpNumber of a path, upper-cased; 400 when it cannot be a ContactPoint number. */
+function cpNumberParam(params: Record<string, string>): string {
+  const cp = (params['cpNumber'] ?? '').trim().toUpperCase();
+  if (!isValidCpNumber(cp)) {
+    throw badRequest('invalid-cp-number', 'The ContactPoint number in the path is not valid: it is CP followed by nine digits, the last a check digit.');
+  }
+  return cp;
+}
+
+const involvementIdParam = (params: Record<string, string>): string => {
+  const id = params['involvementId'] ?? '';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw badRequest('invalid-involvement-id', 'The involvement id in the path is not valid.');
+  return id;
+};
+
+const reasonHeaderDoc = {
+  name: 'CP-Access-Reason',
+  required: true,
+  description: 'Why the user is opening the record (1 to 500 characters): audited. Missing or blank: 400 access-reason-required.',
+};
+
+const practitionerRoles = ['practitioner', 'child-protection'] as const;
+const managementRoles = ['la-team', 'data-manager', 'national-admin'] as const;
+
+export const recordRoutes: Route[] = [
+  signedRoute({
+    method: 'GET',
+    path: '/v1/children',
+    roles: viewerRoles,
+    query: childSearchQuerySchema,
+    doc: {
+      tag: 'records',
+      summary: 'Search for a child, tolerant of spelling variants, swapped and former names, and a transposed date of birth',
+      description:
+        'Give a surname, an NHS number, a ContactPoint number, or a date of birth with a postcode (422 otherwise). At most 50 results, best first; ' +
+        'truncated is true when more matched. A search that uses the postcode never returns a shielded child the user may not see in full; ' +
+        'for a shielded child the postcode and local authority are absent unless the user may see them. Every search is audited (the fields used, not their values).',
+      response: responseSchema(childSearchResponseSchema),
+    },
+    async handle(req, ctx) {
+      const outcome = await ctx.db.transaction((tx) => searchChildren(tx, req.actor, req.query, ctx.clock.now()));
+      return { status: 200, body: outcome };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/children/:cpNumber',
+    roles: viewerRoles,
+    doc: {
+      tag: 'records',
+      summary: 'Open a child\'s record, with a reason for access (audited)',
+      description:
+        'What the user may not see is absent: on a shielded record an ordinary user gets only name, gender, date of birth, ContactPoint number and the names of parents or carers; ' +
+        'a sensitive service shows as "Unspecified service". Archived records: only a data manager, and after the archive\'s first year only with CP-Archive-Purpose ' +
+        '(403 archive-restricted otherwise); anyone else gets 404.',
+      headers: [
+        reasonHeaderDoc,
+        {
+          name: 'CP-Archive-Purpose',
+          required: false,
+          description: 'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
+        },
+      ],
+      response: responseSchema(recordViewSchema),
+    },
+    async handle(req, ctx) {
+      const cpNumber = cpNumberParam(req.params);
+      const reason = accessReasonFrom(req.headers);
+      const archivePurpose = archivePurposeFrom(req.headers);
+      const view = await ctx.db.transaction((tx) =>
+        readChild(tx, req.actor, cpNumber, { reason, archivePurpose, at: ctx.clock.now(), today: today(ctx.clock) }),
+      );
+      return { status: 200, body: view, headers: { 'cache-control': 'no-store' } };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/children/:cpNumber/shield-override',
+    roles: ['child-protection'],
+    body: shieldOverrideBodySchema,
+    maxBodyBytes: 4096,
+    doc: {
+      tag: 'records',
+      summary: 'Override a shield (child-protection duties only): starts an immediate investigation',
+      description:
+        'The client must first show the warning that an override starts an immediate investigation; acknowledgeInvestigation: true records that the user saw it. ' +
+        'Returns the record with the shielded data (sensitive services stay hidden) for this response only. Audited and raised to the management team. ' +
+        '409 not-shielded on a record that is not shielded.',
+      response: responseSchema(recordViewSchema),
+    },
+    async handle(req, ctx) {
+      const cpNumber = cpNumberParam(req.params);
+      const view = await ctx.db.transaction((tx) => overrideShield(tx, req.actor, cpNumber, req.body, ctx.clock.now()));
+      return { status: 200, body: view, headers: { 'cache-control': 'no-store' } };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/children/:cpNumber/involvements',
+    roles: practitionerRoles,
+    body: recordInvolvementBodySchema,
+    maxBodyBytes: 4096,
+    doc: {
+      tag: 'records',
+      status: 201,
+      summary: 'Record your own involvement with a child',
+      description:
+        'Your name, organisation and contact details come from your account. No case information is accepted: unknown fields are refused with 422. ' +
+        '409 lead-professional-exists when you ask to be lead professional and another active involvement is.',
+      response: responseSchema(involvementResponseSchema),
+    },
+    async handle(req, ctx) {
+      const cpNumber = cpNumberParam(req.params);
+      const outcome = await ctx.db.transaction((tx) =>
+        recordInvolvement(tx, req.actor, cpNumber, req.body, {
+          at: ctx.clock.now(),
+          today: today(ctx.clock),
+          randomBytes: (n) => ctx.randomBytes(n),
+        }),
+      );
+      return { status: 201, body: outcome };
+    },
+  }),
+  signedRoute({
+    method: 'PATCH',
+    path: '/v1/children/:cpNumber/involvements/:involvementId',
+    roles: practitionerRoles,
+    body: updateInvolvementBodySchema,
+    maxBodyBytes: 4096,
+    doc: {
+      tag: 'records',
+      summary: 'End or update your own involvement (end date, lead professional, CAF completed)',
+      description: '403 not-your-involvement for someone else\'s; 409 lead-professional-exists as when recording.',
+      response: responseSchema(involvementResponseSchema),
+    },
+    async handle(req, ctx) {
+      const cpNumber = cpNumberParam(req.params);
+      const involvementId = involvementIdParam(req.params);
+      const outcome = await ctx.db.transaction((tx) =>
+        updateInvolvement(tx, req.actor, cpNumber, involvementId, req.body, { at: ctx.clock.now(), today: today(ctx.clock) }),
+      );
+      return { status: 200, body: outcome };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/alerts',
+    roles: managementRoles,
+    doc: {
+      tag: 'records',
+      summary: 'Alerts raised to the management team (shield overrides), open ones first',
+      description: 'An LA team sees its own authority\'s alerts; data managers and the national administrator see all. At most 500.',
+      response: responseSchema(alertsResponseSchema),
+    },
+    async handle(req, ctx) {
+      const alerts = await ctx.db.transaction((tx) => listAlerts(tx, req.actor));
+      return { status: 200, body: { alerts } };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/alerts/:id/acknowledge',
+    roles: managementRoles,
+    doc: {
+      tag: 'records',
+      summary: 'Acknowledge an alert',
+      description: 'Acknowledging again changes nothing. An alert outside your scope is not found.',
+      response: responseSchema(alertViewSchema),
+    },
+    async handle(req, ctx) {
+      const alert = await ctx.db.transaction((tx) => acknowledgeAlert(tx, req.actor, req.params['id'] ?? '', ctx.clock.now()));
+      return { status: 200, body: alert };
+    },
+  }),
+];

@@ -1,0 +1,176 @@
+// Finding a child: tolerant of the ways names and dates go wrong (Smith/Smyth,
+// Katherine/Catherine, hyphenated and former surnames, forename and surname swapped,
+// day and month transposed), and fast on a national index. Candidates come only
+// through indexes (trigram, double metaphone, former-name array, NHS number, date of
+// birth with postcode); they are then scored in SQL and the best 50 returned.
+import type { ChildSearchQuery, ChildSearchResult } from '../../domain/api/records.js';
+import type { ChildRecord } from '../../domain/child-record.js';
+import { transposeDayMonth } from '../../domain/dates.js';
+import { nameKey } from '../../domain/name-key.js';
+import type { Actor } from '../../domain/roles.js';
+import { hasRole } from '../../domain/roles.js';
+import { searchResultView } from '../../domain/visibility.js';
+import { appendAudit } from '../audit/audit-log.js';
+import type { Queryable, SqlValue } from '../store/database.js';
+import { assertMayViewRecords } from './read.js';
+
+export const maxSearchResults = 50;
+
+/** Trigram similarity below which a surname is not a candidate (pg_trgm's own default). */
+const similarityThreshold = 0.3;
+/** How much of the query must appear, in order, inside a longer (double-barrelled) surname. */
+const wordSimilarityThreshold = 0.6;
+
+// Field weights of the score: the surname says most, then date of birth, forename, postcode.
+const weights = { family: 4, given: 2, dob: 3, postcode: 1 } as const;
+
+export interface SearchOutcome {
+  results: ChildSearchResult[];
+  truncated: boolean;
+}
+
+interface ResultRow {
+  record: ChildRecord;
+  shielded: boolean;
+  score: number;
+}
+
+/** Builds parameterised SQL: every value goes in as $n, never into the text. */
+class Params {
+  readonly values: SqlValue[] = [];
+  add(v: SqlValue): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Which fields a query used: what the audit records (never the values). */
+export function fieldsUsed(query: ChildSearchQuery): string[] {
+  return (['surname', 'forename', 'dob', 'postcode', 'nhsNumber', 'cpNumber'] as const).filter((f) => query[f] !== undefined);
+}
+
+/**
+ * Search active children. A search that uses the postcode (a field a shield hides)
+ * never returns a shielded child the actor may not see in full, so a postcode cannot
+ * be used to find where a shielded child lives.
+ */
+export async function searchChildren(tx: Queryable, actor: Actor, query: ChildSearchQuery, at: Date): Promise<SearchOutcome> {
+  assertMayViewRecords(actor);
+  const p = new Params();
+  const family = query.surname !== undefined ? nameKey(query.surname) : undefined;
+  const given = query.forename !== undefined ? nameKey(query.forename) : undefined;
+  const postcodeKey = query.postcode?.replace(/\s+/g, '');
+  const dobs = query.dob !== undefined ? [query.dob, transposeDayMonth(query.dob)].filter((d): d is string => d !== null) : [];
+
+  // Candidates: each alternative is answerable from an index on its own, so the
+  // planner ORs index scans together rather than reading every child.
+  const alternatives: string[] = [];
+  if (query.cpNumber !== undefined) alternatives.push(`c.cp_number = ${p.add(query.cpNumber)}`);
+  if (query.nhsNumber !== undefined) alternatives.push(`c.nhs_number = ${p.add(query.nhsNumber)}`);
+  let fam = '';
+  let giv = '';
+  if (family !== undefined && family.length > 0) {
+    fam = p.add(family);
+    alternatives.push(
+      `c.family_key % ${fam}`,
+      `${fam} <% c.family_key`,
+      `dmetaphone(c.family_key) = dmetaphone(${fam})`,
+      `c.former_keys @> ARRAY[${fam}]::text[]`,
+    );
+    if (given !== undefined && given.length > 0) {
+      giv = p.add(given);
+      alternatives.push(`(c.given_key % ${fam} AND c.family_key % ${giv})`);
+    }
+  } else if (given !== undefined && given.length > 0) {
+    giv = p.add(given);
+  }
+  if (postcodeKey !== undefined && dobs.length > 0) {
+    alternatives.push(`(c.postcode_key = ${p.add(postcodeKey)} AND c.dob = ANY(${p.add(dobs)}::date[]))`);
+  }
+  if (alternatives.length === 0) return audited(tx, actor, query, at, { results: [], truncated: false });
+
+  // Score: a weighted mean over the fields given, each 0..1; an exact identifier is 1.
+  const parts: { weight: number; expr: string }[] = [];
+  if (fam) {
+    const surnameScore = `GREATEST(
+        similarity(c.family_key, ${fam}),
+        CASE WHEN dmetaphone(c.family_key) = dmetaphone(${fam}) THEN 0.8 ELSE 0 END,
+        word_similarity(${fam}, c.family_key) * 0.85,
+        CASE WHEN cardinality(c.former_keys) = 0 THEN 0
+             ELSE COALESCE((SELECT max(similarity(k, ${fam})) FROM unnest(c.former_keys) AS k), 0) * 0.95 END)`;
+    if (giv) {
+      const givenScore = forenameScore(giv);
+      const straight = `(${weights.family} * ${surnameScore} + ${weights.given} * ${givenScore}) / ${weights.family + weights.given}`;
+      const swapped = `LEAST(similarity(c.given_key, ${fam}), similarity(c.family_key, ${giv})) * 0.9`;
+      parts.push({ weight: weights.family + weights.given, expr: `GREATEST(${straight}, ${swapped})` });
+    } else {
+      parts.push({ weight: weights.family, expr: surnameScore });
+    }
+  } else if (giv) {
+    parts.push({ weight: weights.given, expr: forenameScore(giv) });
+  }
+  if (dobs.length > 0) {
+    const exact = p.add(dobs[0]!);
+    const transposed = dobs[1] !== undefined ? p.add(dobs[1]) : null;
+    parts.push({
+      weight: weights.dob,
+      expr: `CASE WHEN c.dob = ${exact}::date THEN 1${transposed ? ` WHEN c.dob = ${transposed}::date THEN 0.7` : ''} ELSE 0 END`,
+    });
+  }
+  if (postcodeKey !== undefined) {
+    parts.push({ weight: weights.postcode, expr: `CASE WHEN c.postcode_key = ${p.add(postcodeKey)} THEN 1 ELSE 0 END` });
+  }
+  const identity: string[] = [];
+  if (query.cpNumber !== undefined) identity.push(`c.cp_number = ${p.add(query.cpNumber)}`);
+  if (query.nhsNumber !== undefined) identity.push(`c.nhs_number = ${p.add(query.nhsNumber)}`);
+  const totalWeight = parts.reduce((s, x) => s + x.weight, 0);
+  const fuzzy = parts.length > 0 ? `(${parts.map((x) => `${x.weight} * (${x.expr})`).join(' + ')}) / ${totalWeight}` : '0';
+  const score = identity.length > 0 ? `CASE WHEN ${identity.join(' OR ')} THEN 1 ELSE ${fuzzy} END` : fuzzy;
+
+  // The shield rule for searches that use a hidden field.
+  let shieldFilter = '';
+  if (postcodeKey !== undefined && !hasRole(actor, 'data-manager', 'national-admin')) {
+    const ownAuthority = hasRole(actor, 'la-team') ? actor.localAuthority : null;
+    shieldFilter = ownAuthority !== null ? ` AND (NOT c.shielded OR c.local_authority = ${p.add(ownAuthority)})` : ' AND NOT c.shielded';
+  }
+
+  await tx.query("SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)", [
+    String(similarityThreshold),
+    String(wordSimilarityThreshold),
+  ]);
+  const rows = await tx.query<ResultRow>(
+    `WITH scored AS (
+            SELECT c.cp_number, c.family_key, c.given_key, round((${score})::numeric, 3)::float8 AS score
+              FROM children c
+             WHERE (${alternatives.join(' OR ')}) AND c.status = 'active'${shieldFilter}
+             ORDER BY score DESC, c.family_key, c.given_key, c.cp_number
+             LIMIT ${maxSearchResults + 1})
+     SELECT c.record, c.shielded, s.score
+       FROM scored s JOIN children c USING (cp_number)
+      ORDER BY s.score DESC, s.family_key, s.given_key, s.cp_number`,
+    p.values,
+  );
+  const truncated = rows.length > maxSearchResults;
+  const results = rows
+    .slice(0, maxSearchResults)
+    .map((row) => searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))));
+  return audited(tx, actor, query, at, { results, truncated });
+}
+
+/** A forename's score: spelling variants count, and so do short forms written as the start of the name. */
+function forenameScore(giv: string): string {
+  return `GREATEST(
+      similarity(c.given_key, ${giv}),
+      CASE WHEN dmetaphone(c.given_key) = dmetaphone(${giv}) THEN 0.8 ELSE 0 END,
+      CASE WHEN length(${giv}) >= 3 AND starts_with(c.given_key, ${giv}) THEN 0.7 ELSE 0 END)`;
+}
+
+async function audited(tx: Queryable, actor: Actor, query: ChildSearchQuery, at: Date, outcome: SearchOutcome): Promise<SearchOutcome> {
+  await appendAudit(tx, {
+    at,
+    userId: actor.userId,
+    action: 'search',
+    detail: { fields: fieldsUsed(query), resultCount: outcome.results.length, truncated: outcome.truncated },
+  });
+  return outcome;
+}

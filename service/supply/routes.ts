@@ -1,0 +1,122 @@
+// The supply endpoints: supply intake from suppliers and local adapters, and the match
+// reviews a person settles.
+import { matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
+import { badRequest } from '../http/api-error.js';
+import { signedRoute, type Route } from '../http/route.js';
+import { receiveSupply } from './intake.js';
+import { listMatchReviews, resolveMatchReview } from './reviews.js';
+
+const problemsSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+};
+
+const reviewSchema = {
+  type: 'object',
+  required: ['id', 'cpNumber', 'candidateCpNumber', 'localAuthority', 'score', 'status', 'shieldPending', 'createdAt'],
+  properties: {
+    id: { type: 'integer' },
+    cpNumber: { type: 'string', description: 'The child created from the supply.' },
+    candidateCpNumber: { type: 'string', description: 'The held child it may duplicate.' },
+    localAuthority: { type: ['string', 'null'] },
+    score: { type: 'number', minimum: 0, maximum: 1 },
+    status: { enum: ['open', 'same-child', 'different-children'] },
+    shieldPending: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    resolvedAt: { type: 'string', format: 'date-time' },
+    resolvedBy: { type: 'string' },
+  },
+};
+
+function reviewIdParam(params: Record<string, string>): number {
+  const raw = params['id'] ?? '';
+  if (!/^[1-9]\d{0,14}$/.test(raw)) throw badRequest('invalid-review-id', 'The review id in the path must be a positive whole number.');
+  return Number(raw);
+}
+
+export const supplyRoutes: Route[] = [
+  signedRoute({
+    method: 'POST',
+    path: '/v1/supplies',
+    roles: ['supplier-system', 'la-team'],
+    body: supplyBodySchema,
+    maxBodyBytes: 4 * 1024 * 1024,
+    doc: {
+      tag: 'supply',
+      summary: 'Supply records about children: each is matched to a held child or creates one',
+      description:
+        `At most ${SUPPLY_MAX_RECORDS} records. A supplier's system supplies as its organisation's supplier; a local authority team supplies its own authority's local data as "local-authority" ` +
+        '(403 other-authority for another authority). A record naming another supplier is forbidden, alone. Each record is resolved in its own transaction: ' +
+        'a supplier reference seen before, else an NHS number, else a scored match on name, date of birth and postcode. ' +
+        'matched: the held child is updated (newer values win per field; every supplier\'s statement is kept for cleansing); created: a new child; ' +
+        'possible-duplicate: a new child and a match review for a person. A possible duplicate of a shielded child is treated as shielded until the review is resolved. ' +
+        'Audited (supply-received, with counts).',
+      response: {
+        type: 'object',
+        required: ['results'],
+        properties: {
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['supplierRef', 'status'],
+              properties: {
+                supplierRef: { type: 'string' },
+                status: { enum: ['matched', 'created', 'possible-duplicate', 'invalid', 'forbidden'] },
+                cpNumber: { type: 'string' },
+                problems: problemsSchema,
+              },
+            },
+          },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await receiveSupply(ctx, req.actor, req.body) };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/match-reviews',
+    roles: ['la-team', 'data-manager'],
+    query: matchReviewQuerySchema,
+    doc: {
+      tag: 'supply',
+      summary: 'Match reviews awaiting (or settled by) a person',
+      description: "A local authority team sees reviews of its own authority's new children; a data manager sees all. status defaults to open; at most 500, oldest first.",
+      response: { type: 'object', required: ['reviews'], properties: { reviews: { type: 'array', items: reviewSchema } } },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await listMatchReviews(ctx, req.actor, req.query.status) };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/match-reviews/:id/resolve',
+    roles: ['la-team', 'data-manager'],
+    body: resolveMatchReviewBodySchema,
+    maxBodyBytes: 1024,
+    doc: {
+      tag: 'supply',
+      summary: 'Settle a match review: the same child, or different children',
+      description:
+        'same-child: the new record is merged into the held one (its supplier links, involvements and provenance move) and removed, with a "merged" tombstone in its authority\'s feed. ' +
+        'different-children: the new child stops being shield-pending once no other review of it is open. ' +
+        '404 unknown review; 409 review-resolved when already settled, review-stale when a child has gone; 403 other-authority for another authority\'s review. Audited (match-resolved).',
+      response: {
+        type: 'object',
+        required: ['id', 'status', 'cpNumber', 'version', 'shieldPending'],
+        properties: {
+          id: { type: 'integer' },
+          status: { enum: ['same-child', 'different-children'] },
+          cpNumber: { type: 'string', description: 'The child that remains.' },
+          version: { type: 'integer' },
+          shieldPending: { type: 'boolean' },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await resolveMatchReview(ctx, req.actor, reviewIdParam(req.params), req.body.decision) };
+    },
+  }),
+];

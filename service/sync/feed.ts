@@ -1,0 +1,129 @@
+// An authority's sync feed: every change to the children it is responsible for, in
+// sequence order, read page by page with an opaque cursor. Sequencing is the child
+// store's (appendChange): entries commit in sequence order, so a reader that has been
+// given seq N can never later find a new entry below N, and "after N" never skips or
+// repeats an entry.
+import { FEED_PAGE_DEFAULT, FEED_PAGE_MAX, type FeedEntry, type FeedPage, type FeedStatus } from '../../domain/api/sync.js';
+import type { ChildRecord } from '../../domain/child-record.js';
+import { hasRole, type Actor } from '../../domain/roles.js';
+import { appendAudit } from '../audit/audit-log.js';
+import type { ServiceContext } from '../context.js';
+import { badRequest, forbidden } from '../http/api-error.js';
+import type { Queryable } from '../store/database.js';
+
+const LA_CODE = /^E\d{8}$/;
+const CURSOR_TEXT = /^(E\d{8}):(0|[1-9]\d{0,14})$/;
+
+/** The cursor after `seq` of `localAuthority`'s feed. Opaque to clients. */
+export function encodeCursor(localAuthority: string, seq: number): string {
+  return Buffer.from(`${localAuthority}:${seq}`, 'utf8').toString('base64url');
+}
+
+const invalidCursor = () =>
+  badRequest('invalid-cursor', "The cursor is not one this authority's feed gave out: start again without one, or pass the last cursor received.");
+
+/** The seq a cursor stands for; 400 invalid-cursor for garbage or another authority's cursor. */
+export function decodeCursor(localAuthority: string, cursor: string): number {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(cursor)) throw invalidCursor();
+  const m = CURSOR_TEXT.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m || m[1] !== localAuthority) throw invalidCursor();
+  return Number(m[2]);
+}
+
+/** The local authority team of that authority, or a national administrator; 403 otherwise. */
+export function assertFeedAccess(actor: Actor, localAuthority: string): void {
+  if (!LA_CODE.test(localAuthority)) {
+    throw badRequest('invalid-local-authority', 'The local authority must be an ONS code such as E08000015.');
+  }
+  if (hasRole(actor, 'national-admin')) return;
+  if (hasRole(actor, 'la-team') && actor.localAuthority === localAuthority) return;
+  throw forbidden('other-authority', "A local authority team may sync only its own authority's records.");
+}
+
+/** The record as the authority's team manages it, without any supplier's own references. */
+function managedRecord(record: ChildRecord): Record<string, unknown> {
+  const { supplierRefs: _omitted, ...identifiers } = record.identifiers;
+  return { ...record, identifiers };
+}
+
+interface ChangeRow {
+  seq: number;
+  cp_number: string;
+  kind: 'upsert' | 'tombstone';
+  reason: string | null;
+  version: number;
+  record: ChildRecord | null;
+  child_version: number | null;
+  child_la: string | null;
+  status: 'active' | 'archived' | null;
+  shielded: boolean | null;
+  shield_pending: boolean | null;
+}
+
+function entryOf(localAuthority: string, row: ChangeRow): FeedEntry {
+  const base = { seq: row.seq, cpNumber: row.cp_number, kind: row.kind, version: row.version };
+  if (row.kind === 'tombstone') return { ...base, ...(row.reason !== null ? { reason: row.reason } : {}) };
+  // The record is delivered as it is now, and only at the version this entry announced:
+  // if the child has changed since, left the authority, been archived or destroyed, a
+  // later entry of this feed says so, and this one is only a placeholder.
+  const current =
+    row.record !== null && row.status === 'active' && row.child_la === localAuthority && row.child_version === row.version;
+  if (!current) return { ...base, superseded: true };
+  return { ...base, record: managedRecord(row.record!), shielded: row.shielded === true, shieldPending: row.shield_pending === true };
+}
+
+/**
+ * One page of `localAuthority`'s feed after `options.after` (a cursor; absent: from the
+ * start), at most `options.limit` entries. Audited 'sync-read' with the count.
+ */
+export async function readFeedPage(
+  ctx: ServiceContext,
+  actor: Actor,
+  localAuthority: string,
+  options: { after?: string | undefined; limit?: number | undefined } = {},
+): Promise<FeedPage> {
+  assertFeedAccess(actor, localAuthority);
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1), FEED_PAGE_MAX);
+  const after = options.after === undefined ? 0 : decodeCursor(localAuthority, options.after);
+  return ctx.db.transaction(async (tx) => {
+    const lastSeq = await headSeq(tx, localAuthority);
+    // A cursor beyond the head was never given out by this feed.
+    if (after > lastSeq) throw invalidCursor();
+    // One statement: the entries and the children they point at come from one snapshot.
+    const rows = await tx.query<ChangeRow>(
+      `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
+              ch.record, ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
+         FROM changes c LEFT JOIN children ch ON ch.cp_number = c.cp_number
+        WHERE c.local_authority = $1 AND c.seq >= $2
+        ORDER BY c.seq
+        LIMIT $3`,
+      [localAuthority, after, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const changes = page.map((row) => entryOf(localAuthority, row));
+    const last = page.at(-1)?.seq ?? after;
+    await appendAudit(tx, {
+      at: ctx.clock.now(),
+      userId: actor.userId,
+      action: 'sync-read',
+      detail: { localAuthority, count: changes.length },
+    });
+    return { changes, cursor: encodeCursor(localAuthority, last), more: rows.length > limit };
+  });
+}
+
+async function headSeq(tx: Queryable, localAuthority: string): Promise<number> {
+  const [head] = await tx.query<{ last_seq: number }>('SELECT last_seq FROM change_heads WHERE local_authority = $1', [localAuthority]);
+  return head?.last_seq ?? 0;
+}
+
+/** How far the feed has got, and how many active children the authority has. */
+export async function readFeedStatus(ctx: ServiceContext, actor: Actor, localAuthority: string): Promise<FeedStatus> {
+  assertFeedAccess(actor, localAuthority);
+  const lastSeq = await headSeq(ctx.db, localAuthority);
+  const [count] = await ctx.db.query<{ n: number }>(
+    "SELECT count(*)::int8 AS n FROM children WHERE local_authority = $1 AND status = 'active'",
+    [localAuthority],
+  );
+  return { lastSeq, children: count?.n ?? 0 };
+}

@@ -1,0 +1,130 @@
+// A real national service for tests: in-process on loopback, a fresh in-memory PGlite
+// store with the training accounts and a small training dataset, and a clock the test
+// owns. signIn() goes through the real sign-in (password + a real TOTP code computed by
+// otplib, an implementation we did not write) and returns a client that signs every
+// request with its session key, as the desktop will.
+import { generateSync } from 'otplib';
+import { SettableClock } from '../../service/context.js';
+import { startService, type RunningService } from '../../service/index.js';
+import { openPglite } from '../../service/store/pglite.js';
+import { migrate } from '../../service/store/migrations.js';
+import type { Database } from '../../service/store/database.js';
+import { trainingAccounts } from '../../service/training/accounts.js';
+import { generateSessionKey, signRequest } from './request-signer.js';
+
+export interface ServiceHarness {
+  url: string;
+  db: Database;
+  clock: SettableClock;
+  service: RunningService;
+  /** Sign in with a training account's password and a real TOTP code. */
+  signIn(userId: string): Promise<SignedClient>;
+  /** Unsigned JSON request. */
+  fetchJson(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
+  close(): Promise<void>;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Overrides of the signature, for tests of refusals. */
+  sign?: { createdSec?: number; expiresSec?: number; nonce?: string; keyid?: string };
+  /** Send this raw text as the body instead of JSON.stringify(body). */
+  rawBody?: string;
+}
+
+export interface SignedClient {
+  sessionId: string;
+  user: { id: string; roles: string[]; localAuthority: string | null };
+  request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<JsonResponse>;
+  get(path: string, options?: RequestOptions): Promise<JsonResponse>;
+  post(path: string, body: unknown, options?: RequestOptions): Promise<JsonResponse>;
+}
+
+async function toJson(res: Response): Promise<JsonResponse> {
+  const text = await res.text();
+  let body: unknown = null;
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+export function totpFor(userId: string, at: Date): string {
+  const account = trainingAccounts.find((a) => a.id === userId);
+  if (!account) throw new Error(`no training account ${userId}`);
+  return generateSync({ secret: account.totpSecret, epoch: Math.floor(at.getTime() / 1000) });
+}
+
+export async function startServiceHarness(options: { trainingCount?: number; now?: Date; database?: Database } = {}): Promise<ServiceHarness> {
+  const clock = new SettableClock(options.now ?? new Date());
+  const db = options.database ?? (await openPglite());
+  await migrate(db);
+  const service = await startService({
+    port: 0,
+    trainingMode: true,
+    database: db,
+    clock,
+    trainingCount: options.trainingCount ?? 300,
+    lifecycleIntervalMs: 0,
+  });
+  const fetchJson: ServiceHarness['fetchJson'] = async (path, init = {}) =>
+    toJson(
+      await fetch(`${service.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+        ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+      }),
+    );
+  // Each sign-in uses the next 30 s step, as a person would wait for a fresh code.
+  const signIn = async (userId: string): Promise<SignedClient> => {
+    clock.advance(30_000);
+    const account = trainingAccounts.find((a) => a.id === userId)!;
+    const { privateKey, publicJwk } = generateSessionKey();
+    const res = await fetchJson('/v1/sessions', {
+      method: 'POST',
+      body: { method: 'otp', userId, password: account.password, otp: totpFor(userId, clock.now()), sessionKey: publicJwk },
+    });
+    if (res.status !== 201) throw new Error(`sign-in of ${userId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const sessionId: string = res.body.sessionId;
+    const request: SignedClient['request'] = async (method, path, body, opts = {}) => {
+      const url = `${service.url}${path}`;
+      const text = opts.rawBody ?? (body !== undefined ? JSON.stringify(body) : undefined);
+      const nowSec = Math.floor(clock.now().getTime() / 1000);
+      const headers = signRequest({
+        method,
+        url,
+        ...(text !== undefined ? { body: text } : {}),
+        keyid: opts.sign?.keyid ?? sessionId,
+        privateKey,
+        createdSec: opts.sign?.createdSec ?? nowSec,
+        expiresSec: opts.sign?.expiresSec ?? nowSec + 60,
+        ...(opts.sign?.nonce !== undefined ? { nonce: opts.sign.nonce } : {}),
+      });
+      return toJson(
+        await fetch(url, {
+          method,
+          headers: { ...headers, ...(text !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+          ...(text !== undefined ? { body: text } : {}),
+        }),
+      );
+    };
+    return {
+      sessionId,
+      user: res.body.user,
+      request,
+      get: (path, o) => request('GET', path, undefined, o),
+      post: (path, body, o) => request('POST', path, body, o),
+    };
+  };
+  return { url: service.url, db, clock, service, signIn, fetchJson, close: () => service.close() };
+}
