@@ -205,7 +205,7 @@ export async function updateChild(
   );
   if (current.status === 'active') {
     if (current.localAuthority !== held.localAuthority) {
-      // TEMP await lockHeads(tx, [current.localAuthority, held.localAuthority]);
+      await lockHeads(tx, [current.localAuthority, held.localAuthority]);
       await appendChange(tx, {
         localAuthority: current.localAuthority,
         cpNumber,
