@@ -7,6 +7,15 @@ import { startService } from '../../service/index.js';
 import { generateChildren } from '../../service/training/index.js';
 import { startHarness } from '../e2e/harness.js';
 import setup from '../global-setup.js';
+import { MemoryNonceCache } from '../../service/auth/nonce-cache.js';
+import { verifyRequestSignature } from '../../service/auth/request-signature.js';
+import { SettableClock } from '../../service/context.js';
+import { openPglite } from '../../service/store/pglite.js';
+import { openPostgres } from '../../service/store/postgres.js';
+import type { Database } from '../../service/store/database.js';
+import { startServiceHarness, type SignedClient } from '../support/national-service.js';
+import { startPostgres } from '../support/postgres.js';
+import { generateSessionKey, signRequest } from '../support/request-signer.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -19,7 +28,108 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** Searches a practitioner would type, from what suppliers said (typos and all). */
+function searchQueries(count: number, today: string): string[] {
+  const queries: string[] = [];
+  let i = 0;
+  for (const child of generateChildren({ seed: 'contactpoint-training', count: 200_000, today })) {
+    if (i++ % 997 !== 0) continue;
+    const s = child.supplies[0]!;
+    const r = child.record;
+    const kind = queries.length % 10;
+    const q = new URLSearchParams();
+    if (kind < 4) {
+      q.set('surname', s.name.family);
+      q.set('forename', s.name.given);
+    } else if (kind < 6) {
+      q.set('surname', s.name.family);
+      q.set('dob', s.dob);
+    } else if (kind < 8 && r.address) {
+      q.set('dob', r.dob);
+      q.set('postcode', r.address.postcode);
+    } else if (kind === 8 && r.identifiers.nhsNumber) {
+      q.set('nhsNumber', r.identifiers.nhsNumber);
+    } else {
+      q.set('surname', s.name.family);
+    }
+    queries.push(`/v1/children?${q.toString()}`);
+    if (queries.length >= count) break;
+  }
+  return queries;
+}
+
+/** Search p95 and sync feed throughput over 200,000 training children on one store. */
+async function searchAndFeed(engine: 'pglite' | 'postgres', db: Database, stop: () => Promise<void>): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const t0 = performance.now();
+  const h = await startServiceHarness({ trainingCount: 200_000, database: db });
+  emit(`service.training-load.${engine}`, 200_000 / ((performance.now() - t0) / 1000), 'children/s', { children: 200_000 });
+  const practitioner: SignedClient = await h.signIn('trn-practitioner');
+  const queries = searchQueries(200, today);
+  for (const q of queries.slice(0, 20)) await practitioner.get(q);
+  const samples: number[] = [];
+  let results = 0;
+  for (const q of queries) {
+    const s0 = performance.now();
+    const res = await practitioner.get(q);
+    samples.push(performance.now() - s0);
+    if (res.status !== 200) throw new Error(`search failed: ${res.status} ${JSON.stringify(res.body)}`);
+    results += res.body.results.length;
+  }
+  samples.sort((a, b) => a - b);
+  const extra = { children: 200_000, searches: samples.length, meanResults: Number((results / samples.length).toFixed(1)), includes: 'HTTP, signature, audit' };
+  emit(`service.search.p50.${engine}`, percentile(samples, 50), 'ms', extra);
+  emit(`service.search.p95.${engine}`, percentile(samples, 95), 'ms', extra);
+
+  const team = await h.signIn('trn-la-team');
+  const f0 = performance.now();
+  let records = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const res = await team.get(`/v1/sync/E08000015/changes?limit=1000${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+    if (res.status !== 200) throw new Error(`feed failed: ${res.status} ${JSON.stringify(res.body)}`);
+    records += res.body.changes.length;
+    cursor = res.body.cursor;
+    if (!res.body.more) break;
+  }
+  emit(`service.sync-feed.${engine}`, records / ((performance.now() - f0) / 1000), 'records/s', { records, pageSize: 1000, includes: 'HTTP, signature, JSON' });
+  await h.close();
+  await stop();
+}
+
 const benches: Record<string, () => Promise<void>> = {
+  async 'service.signature-verify'() {
+    // Signature base, ECDSA P-256 verify, Content-Digest and the nonce cache, in-process.
+    const clock = new SettableClock(new Date());
+    const nonces = new MemoryNonceCache(clock);
+    const { privateKey, publicJwk } = generateSessionKey();
+    const body = JSON.stringify({ service: 'School nursing', startDate: '2026-01-05', leadProfessional: false });
+    const url = 'https://index.contactpoint.example/v1/children/CP000000018/involvements';
+    const n = 5_000;
+    const requests = Array.from({ length: n + 500 }, () => ({
+      method: 'POST',
+      targetUri: url,
+      body: Buffer.from(body),
+      headers: signRequest({ method: 'POST', url, body, keyid: 'bench-session', privateKey, createdSec: Math.floor(clock.now().getTime() / 1000) }),
+    }));
+    const resolveKey = async () => publicJwk;
+    for (const r of requests.slice(n)) await verifyRequestSignature(r, { now: clock.now(), resolveKey, nonces });
+    const t0 = performance.now();
+    for (const r of requests.slice(0, n)) await verifyRequestSignature(r, { now: clock.now(), resolveKey, nonces });
+    emit('service.signature-verify', n / ((performance.now() - t0) / 1000), 'requests/s', { requests: n, covers: 'signature, content-digest, nonce', cores: 1 });
+  },
+
+  async 'service.search-and-feed.pglite'() {
+    const db = await openPglite();
+    await searchAndFeed('pglite', db, async () => undefined);
+  },
+
+  async 'service.search-and-feed.postgres'() {
+    const pg = await startPostgres();
+    const db = await openPostgres(await pg.createDatabase());
+    await searchAndFeed('postgres', db, () => pg.stop());
+  },
+
   async 'training-data.generate'() {
     const count = 200_000;
     const startRss = process.memoryUsage().rss;
