@@ -9,8 +9,8 @@
 // `supplier`/`date` name the source of the held value (the shape child-store's
 // Provenance type gives); `values` keeps each supplier's latest statement. The newest
 // statement (by the supplier's receivedAt date) sets the held value; an older one is
-// still kept in `values`. A local authority team's own correction counts as the
-// supplier 'local-authority', dated the day it was made.
+// still kept in `values`. A value the record held before any supplier gave that field
+// (entered by hand) is kept under 'unattributed' with the date ''.
 import type { ChildRecord, Supplier, SupplierRecord } from '../../domain/child-record.js';
 import { canonicalJson } from '../audit/audit-log.js';
 import type { Provenance } from '../records/child-store.js';
@@ -28,6 +28,9 @@ export interface FieldProvenance {
 }
 
 export type SupplyProvenance = Record<string, FieldProvenance>;
+
+/** The `values` key of a value the record held before any supplier gave the field (its date is ''). */
+export const UNATTRIBUTED = 'unattributed';
 
 /** The fields a supplier can give, by path in the record. */
 export const suppliedFields = ['name.given', 'name.family', 'gender', 'dob', 'address', 'identifiers.nhsNumber', 'identifiers.upn'] as const;
@@ -126,6 +129,11 @@ export function applyStatements(
     const entry = prov[field];
     const earlier = entry?.values[supplier];
     const values = { ...(entry?.values ?? {}) };
+    // A value held before any supplier spoke (entered by hand) stays visible too.
+    const before = heldValue(record, field);
+    if (!entry && before !== undefined && canonicalJson(before) !== canonicalJson(value)) {
+      values[UNATTRIBUTED] = { value: before, date: '' };
+    }
     if (!earlier || date >= earlier.date) values[supplier] = { value, date };
     if (!entry || date >= entry.date) {
       next = withValue(next, field, value);
@@ -153,21 +161,25 @@ export function discrepancies(provenance: SupplyProvenance): Discrepancy[] {
   return out;
 }
 
-/** The two records' provenance combined (a merge): per field the newer source wins, every statement is kept. */
-export function mergeProvenance(a: SupplyProvenance, b: SupplyProvenance): SupplyProvenance {
-  const out: SupplyProvenance = { ...a };
-  for (const [field, entry] of Object.entries(b)) {
-    const mine = out[field];
-    if (!mine) {
-      out[field] = entry;
-      continue;
-    }
-    const values = { ...mine.values };
-    for (const [supplier, s] of Object.entries(entry.values)) {
-      const held = values[supplier];
-      if (!held || s.date > held.date) values[supplier] = s;
-    }
-    out[field] = entry.date > mine.date ? { supplier: entry.supplier, date: entry.date, values } : { ...mine, values };
-  }
+/**
+ * Fold another record's provenance into this one (a merge of duplicates): every
+ * supplier statement it holds is applied here in date order, so the newest statement
+ * per field sets the value and every statement stays visible.
+ */
+export function foldProvenance(
+  record: ChildRecord,
+  provenance: SupplyProvenance,
+  other: SupplyProvenance,
+): { record: ChildRecord; provenance: SupplyProvenance } {
+  const statements = Object.entries(other)
+    .filter((entry): entry is [SuppliedField, FieldProvenance] => (suppliedFields as readonly string[]).includes(entry[0]))
+    .flatMap(([field, entry]) =>
+      Object.entries(entry.values)
+        .filter(([supplier]) => supplier !== UNATTRIBUTED)
+        .map(([supplier, s]) => ({ field, supplier, ...s })),
+    )
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  let out = { record, provenance };
+  for (const s of statements) out = applyStatements(out.record, out.provenance, s.supplier, s.date, { [s.field]: s.value });
   return out;
 }

@@ -12,7 +12,7 @@ import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
 import { problemsOf } from '../http/validation.js';
 import { loadChild, removeMergedChild, updateChild, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
-import { mergeProvenance, readProvenance } from './provenance.js';
+import { foldProvenance, readProvenance } from './provenance.js';
 
 const MAX_LISTED = 500;
 
@@ -72,8 +72,8 @@ function union<T>(a: readonly T[], b: readonly T[], key: (t: T) => string): T[] 
 }
 
 /**
- * The surviving record after a merge: the survivor's own values stand (provenance
- * decides supplied fields), and what only the duplicate knows is added: its
+ * The surviving record after a merge, before supplied fields are settled by
+ * provenance: the survivor's own values, plus what only the duplicate knows: its
  * involvements (practitioners may have recorded them meanwhile), parents, setting,
  * GP, identifiers and supplier references. A shield on either stays.
  */
@@ -100,16 +100,19 @@ function mergedRecord(survivor: StoredChild, duplicate: StoredChild): ChildRecor
 async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: StoredChild, at: Date): Promise<number> {
   const survivorCp = survivor.record.cpNumber;
   const duplicateCp = duplicate.record.cpNumber;
-  const parsed = childRecordSchema.safeParse(mergedRecord(survivor, duplicate));
+  // Supplied fields follow the newest statement of either record; the rest is the union.
+  const folded = foldProvenance(
+    mergedRecord(survivor, duplicate),
+    readProvenance(survivor.provenance, survivor.record),
+    readProvenance(duplicate.provenance, duplicate.record),
+  );
+  const provenance = folded.provenance;
+  const parsed = childRecordSchema.safeParse(folded.record);
   if (!parsed.success) {
     throw new ApiError(409, 'merge-invalid', 'The two records cannot be merged as they stand: correct them first.', {
       problems: problemsOf(parsed.error),
     });
   }
-  const provenance = mergeProvenance(
-    readProvenance(survivor.provenance, survivor.record),
-    readProvenance(duplicate.provenance, duplicate.record),
-  );
   const updated = await updateChild(tx, survivorCp, survivor.version, parsed.data, { at, provenance });
   await removeMergedChild(tx, duplicateCp, { at });
   await tx.query('UPDATE supply_links SET cp_number = $1 WHERE cp_number = $2', [survivorCp, duplicateCp]);

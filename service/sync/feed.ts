@@ -94,7 +94,7 @@ export async function readFeedPage(
       `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
               ch.record, ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
          FROM changes c LEFT JOIN children ch ON ch.cp_number = c.cp_number
-        WHERE c.local_authority = $1 AND c.seq >= $2
+        WHERE c.local_authority = $1 AND c.seq > $2
         ORDER BY c.seq
         LIMIT $3`,
       [localAuthority, after, limit + 1],

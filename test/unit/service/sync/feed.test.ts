@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FeedEntry } from '../../../../domain/api/sync.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
