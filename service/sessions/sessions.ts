@@ -100,7 +100,7 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
       );
     } else {
       const passwordOk = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), body.password);
-      const locked = user?.locked_until != null && user.locked_until.getTime() > now.getTime();
+      const locked = user !== null && user.locked_until !== null && user.locked_until.getTime() > now.getTime();
       const totp = user?.totp_secret ? checkTotp(user.totp_secret, body.otp, now.getTime(), user.last_totp_step) : { ok: false as const };
       ok = user !== null && !locked && passwordOk && totp.ok;
       if (totp.ok) totpStep = totp.step;
