@@ -51,7 +51,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   try {
     if (options.trainingMode) {
       await seedTrainingAccounts(db, clock);
-      await seedTrainingChildren(db, clock, { count: options.trainingCount, onProgress: options.onProgress });
+      const loaded = await seedTrainingChildren(db, clock, { count: options.trainingCount, onProgress: options.onProgress });
+      // Fresh planner statistics: without them a big store gets plans that scan it all.
+      if (loaded > 0) await db.exec('ANALYZE');
     }
     const scheme = options.tls ? 'https' : 'http';
     const { handler } = createNationalService({ db, clock, trainingMode: options.trainingMode, scheme, log: options.log });
@@ -74,7 +76,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       });
     });
     const interval = options.lifecycleIntervalMs ?? 60 * 60 * 1000;
-    if (interval > 0) timer = startLifecycleTimer(db, clock, interval);
+    if (interval > 0) {
+      // PGlite has no autovacuum to keep planner statistics fresh: the hourly run does.
+      const hooks = db.kind === 'pglite' ? { onRun: () => void db.exec('ANALYZE').catch(() => undefined) } : {};
+      timer = startLifecycleTimer(db, clock, interval, hooks);
+    }
     const { port } = s.address() as AddressInfo;
     const shownHost = host.includes(':') ? `[${host}]` : host;
 

@@ -31,7 +31,7 @@ export class MemoryNonceCache implements NonceCache {
     private readonly clock: Clock,
     options: MemoryNonceCacheOptions = {},
   ) {
-    this.maxEntries = options.maxEntries ?? 200_000;
+    this.maxEntries = options.maxEntries ?? 1_000_000;
     this.sweepEvery = options.sweepEvery ?? 1_000;
   }
 

@@ -91,12 +91,14 @@ export async function readFeedPage(
     if (after > lastSeq) throw invalidCursor();
     // One statement: the entries and the children they point at come from one snapshot.
     const rows = await tx.query<ChangeRow>(
+      // The page is cut before the join, so the plan cannot join the whole rest of the
+      // feed first (it did, 20 times slower, on a store with stale statistics).
       `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
               ch.record, ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
-         FROM changes c LEFT JOIN children ch ON ch.cp_number = c.cp_number
-        WHERE c.local_authority = $1 AND c.seq > $2
-        ORDER BY c.seq
-        LIMIT $3`,
+         FROM (SELECT seq, cp_number, kind, reason, version FROM changes
+                WHERE local_authority = $1 AND seq > $2 ORDER BY seq LIMIT $3) c
+         LEFT JOIN children ch ON ch.cp_number = c.cp_number
+        ORDER BY c.seq`,
       [localAuthority, after, limit + 1],
     );
     const page = rows.slice(0, limit);
