@@ -49,6 +49,20 @@ await esbuild({
   logLevel: 'warning',
 });
 
+// The embedded training service runs in a worker thread of the main process.
+await esbuild({
+  entryPoints: ['service/embedded-worker.ts'],
+  outfile: 'dist/main/service-worker.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  external,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({
   entryPoints: ['preload/electron-preload.ts'],

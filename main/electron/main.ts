@@ -6,7 +6,7 @@ import { appOrigin, createCore } from '../core.js';
 import { RendererBuildError } from '../csp.js';
 import { defaultPolicyPath, loadPolicyFile, PolicyError, type Policy } from '../policy.js';
 import { createRendererFiles } from '../renderer-files.js';
-import { startService, type RunningService } from '../../service/index.js';
+import { startEmbeddedService, type EmbeddedService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
 
 // Development aids exist only in an unpackaged build started with the flag.
@@ -20,7 +20,7 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 hardenApp();
 
-let embedded: RunningService | undefined;
+let embedded: EmbeddedService | undefined;
 
 async function start(): Promise<void> {
   const policy: Policy = await loadPolicyFile(policyPath);
@@ -35,10 +35,8 @@ async function start(): Promise<void> {
   let serviceUrl = policy.serviceUrl;
   if (serviceUrl === undefined) {
     // The training store persists in the profile, so the dataset is loaded once.
-    embedded = await startService({
-      host: '127.0.0.1',
-      port: 0,
-      trainingMode: true,
+    embedded = await startEmbeddedService({
+      workerFile: join(__dirname, 'service-worker.cjs'),
       dataDir: join(app.getPath('userData'), 'training-store'),
     });
     serviceUrl = embedded.url;
