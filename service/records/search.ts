@@ -127,9 +127,12 @@ export async function searchChildren(tx: Queryable, actor: Actor, query: ChildSe
   const fuzzy = parts.length > 0 ? `(${parts.map((x) => `${x.weight} * (${x.expr})`).join(' + ')}) / ${totalWeight}` : '0';
   const score = identity.length > 0 ? `CASE WHEN ${identity.join(' OR ')} THEN 1 ELSE ${fuzzy} END` : fuzzy;
 
-  // The shield rule for searches that use a hidden field.
+  // The shield rule for searches that use a hidden field: the postcode, and the NHS
+  // number (a shield leaves only name, gender, date of birth, CP number and parents'
+  // names visible).
   let shieldFilter = '';
-  if (postcodeKey !== undefined && !hasRole(actor, 'data-manager', 'national-admin')) {
+  const usesHiddenField = postcodeKey !== undefined || query.nhsNumber !== undefined;
+  if (usesHiddenField && !hasRole(actor, 'data-manager', 'national-admin')) {
     const ownAuthority = hasRole(actor, 'la-team') ? actor.localAuthority : null;
     shieldFilter = ownAuthority !== null ? ` AND (NOT c.shielded OR c.local_authority = ${p.add(ownAuthority)})` : ' AND NOT c.shielded';
   }
