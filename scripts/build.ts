@@ -36,32 +36,24 @@ writeFileSync(join(rendererOut, rendererCspFile), `${JSON.stringify({ scriptHash
 // Native modules and Electron itself are loaded at run time, never bundled.
 const external = ['electron', 'better-sqlite3-multiple-ciphers', '@napi-rs/keyring', 'pkcs11js', '@electric-sql/pglite', 'pg'];
 
-await esbuild({
-  entryPoints: ['main/electron/main.ts'],
-  outfile: 'dist/main/main.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node22',
-  external,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+/** A CommonJS bundle for Electron's Node side (main, and the service's worker thread). */
+const nodeBundle = (entry: string, outfile: string) =>
+  esbuild({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
 
+await nodeBundle('main/electron/main.ts', 'dist/main/main.cjs');
 // The embedded training service runs in a worker thread of the main process.
-await esbuild({
-  entryPoints: ['service/embedded-worker.ts'],
-  outfile: 'dist/main/service-worker.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node22',
-  external,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+await nodeBundle('service/embedded-worker.ts', 'dist/main/service-worker.cjs');
 
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({

@@ -15,8 +15,8 @@ export type EmbeddedWorkerMessage =
   | { type: 'failed'; message: string }
   | { type: 'closed' };
 
+if (!parentPort) throw new Error('embedded-worker.ts runs only as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('embedded-worker.ts runs only as a worker thread');
 const data = workerData as EmbeddedWorkerData;
 const post = (m: EmbeddedWorkerMessage) => port.postMessage(m);
 

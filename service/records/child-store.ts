@@ -107,6 +107,46 @@ export async function loadChild(tx: Queryable, cpNumber: string, options: { forU
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
+/** The columns every write of a child sets, in the order of childValues. */
+const childColumns = [
+  'cp_number',
+  'local_authority',
+  'version',
+  'record',
+  'provenance',
+  'shielded',
+  'shield_pending',
+  'archive_due',
+  'family_key',
+  'given_key',
+  'former_keys',
+  'dob',
+  'postcode_key',
+  'nhs_number',
+  'updated_at',
+] as const;
+
+function childValues(held: ChildRecord, provenance: Provenance, shieldPending: boolean, at: Date) {
+  const d = derivedValues(held);
+  return [
+    held.cpNumber,
+    held.localAuthority,
+    held.version,
+    JSON.stringify(held),
+    JSON.stringify(provenance),
+    held.shielded || shieldPending,
+    shieldPending,
+    d.archive_due,
+    d.family_key,
+    d.given_key,
+    d.former_keys,
+    d.dob,
+    d.postcode_key,
+    d.nhs_number,
+    at,
+  ];
+}
+
 /** Insert a new child at version 1 (the record's own version is set to match). */
 export async function insertChild(
   tx: Queryable,
@@ -114,28 +154,10 @@ export async function insertChild(
   options: { at: Date; provenance?: Provenance; shieldPending?: boolean },
 ): Promise<StoredChild> {
   const held: ChildRecord = { ...record, version: 1 };
-  const d = derivedValues(held);
   const shieldPending = options.shieldPending ?? false;
   await tx.query(
-    `INSERT INTO children (cp_number, local_authority, version, record, provenance, shielded, shield_pending, archive_due,
-                           family_key, given_key, former_keys, dob, postcode_key, nhs_number, updated_at)
-     VALUES ($1, $2, 1, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [
-      held.cpNumber,
-      held.localAuthority,
-      JSON.stringify(held),
-      JSON.stringify(options.provenance ?? {}),
-      held.shielded || shieldPending,
-      shieldPending,
-      d.archive_due,
-      d.family_key,
-      d.given_key,
-      d.former_keys,
-      d.dob,
-      d.postcode_key,
-      d.nhs_number,
-      options.at,
-    ],
+    `INSERT INTO children (${childColumns.join(', ')}) VALUES (${childColumns.map((_, i) => `$${i + 1}`).join(', ')})`,
+    childValues(held, options.provenance ?? {}, shieldPending, options.at),
   );
   await appendChange(tx, { localAuthority: held.localAuthority, cpNumber: held.cpNumber, kind: 'upsert', version: 1, at: options.at });
   return {
@@ -177,31 +199,12 @@ export async function updateChild(
   if (current.version !== expectedVersion) throw new VersionConflict(cpNumber, current.version);
   const version = current.version + 1;
   const held: ChildRecord = { ...next, cpNumber, version };
-  const d = derivedValues(held);
   const shieldPending = options.shieldPending ?? current.shieldPending;
   const provenance = options.provenance ?? current.provenance;
   await tx.query(
-    `UPDATE children SET local_authority = $2, version = $3, record = $4::jsonb, provenance = $5::jsonb, shielded = $6,
-            shield_pending = $7, archive_due = $8, family_key = $9, given_key = $10, former_keys = $11, dob = $12,
-            postcode_key = $13, nhs_number = $14, updated_at = $15
-      WHERE cp_number = $1`,
-    [
-      cpNumber,
-      held.localAuthority,
-      version,
-      JSON.stringify(held),
-      JSON.stringify(provenance),
-      held.shielded || shieldPending,
-      shieldPending,
-      d.archive_due,
-      d.family_key,
-      d.given_key,
-      d.former_keys,
-      d.dob,
-      d.postcode_key,
-      d.nhs_number,
-      options.at,
-    ],
+    `UPDATE children SET (${childColumns.join(', ')}) = (${childColumns.map((_, i) => `$${i + 1}`).join(', ')})
+      WHERE cp_number = $${childColumns.length + 1}`,
+    [...childValues(held, provenance, shieldPending, options.at), cpNumber],
   );
   if (current.status === 'active') {
     if (current.localAuthority !== held.localAuthority) {
