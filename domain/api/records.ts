@@ -130,8 +130,27 @@ export const recordInvolvementBodySchema = z
     cafCompleted: z.boolean().optional(),
     /** Given exactly when the service is a sensitive one (sexual health, mental health, substance misuse). */
     sensitiveCategory: sensitiveCategorySchema.optional(),
+    /**
+     * A sensitive service may be recorded only with consent (the child's, or a parent's
+     * where the child lacks understanding) or on reasonable cause to suspect
+     * significant harm: the practitioner affirms which. Checked, not stored (the
+     * service keeps no consent details).
+     */
+    sensitiveBasis: z.enum(['consent', 'significant-harm']).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.sensitiveCategory !== undefined && b.sensitiveBasis === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sensitiveBasis'],
+        message: 'is required for a sensitive service: "consent" or "significant-harm"',
+      });
+    }
+    if (b.sensitiveCategory === undefined && b.sensitiveBasis !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sensitiveBasis'], message: 'is only for a sensitive service (give sensitiveCategory)' });
+    }
+  });
 export type RecordInvolvementBody = z.output<typeof recordInvolvementBodySchema>;
 
 export const updateInvolvementBodySchema = z

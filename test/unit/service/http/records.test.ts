@@ -100,11 +100,12 @@ describe('a sensitive service', () => {
       "SELECT cp_number FROM children WHERE NOT shielded AND local_authority = 'E08000015' ORDER BY cp_number DESC LIMIT 1",
     );
     const cp = row!.cp_number;
-    const recorded = await protection.post(`/v1/children/${cp}/involvements`, {
-      service: 'Wirral Young People’s Sexual Health Clinic',
-      sensitiveCategory: 'sexual-health',
-      startDate: '2026-02-01',
-    });
+    const body = { service: 'Wirral Young People’s Sexual Health Clinic', sensitiveCategory: 'sexual-health', startDate: '2026-02-01' };
+    // Recorded only with consent or on suspicion of significant harm: the practitioner says which.
+    const withoutBasis = await protection.post(`/v1/children/${cp}/involvements`, body);
+    expect(withoutBasis.status).toBe(422);
+    expect(withoutBasis.body.error.message).toContain('sensitiveBasis');
+    const recorded = await protection.post(`/v1/children/${cp}/involvements`, { ...body, sensitiveBasis: 'consent' });
     expect(recorded.status).toBe(201);
     const id = recorded.body.involvement.id;
     const seen = await practitioner.get(`/v1/children/${cp}`, reason);

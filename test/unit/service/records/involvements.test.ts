@@ -75,7 +75,7 @@ describe('recordInvolvement', () => {
 
   it('a sensitive involvement shows to other practitioners only as an unspecified service', async () => {
     const c = await addChild(db, child());
-    await record(c.cpNumber, 'practitioner', { service: 'Brook sexual health clinic', sensitiveCategory: 'sexual-health' });
+    await record(c.cpNumber, 'practitioner', { service: 'Brook sexual health clinic', sensitiveCategory: 'sexual-health', sensitiveBasis: 'consent' });
     const view = await db.transaction((tx) =>
       readChild(tx, actor('practitioner-2'), c.cpNumber, { reason: 'check', at: clock.now(), today: today(clock) }),
     );
