@@ -21,6 +21,8 @@ export interface NationalServiceOptions {
   trainingMode: boolean;
   clock?: Clock;
   scheme?: 'http' | 'https';
+  /** The origin clients address, when behind a TLS-terminating proxy (see http/handler.ts). */
+  publicOrigin?: string;
   /** Where replayed nonces are caught: in memory for one process, in the store for several. */
   nonces?: NonceCache;
   log?: (line: string) => void;
@@ -63,6 +65,11 @@ export function createNationalService(options: NationalServiceOptions) {
       handle: async () => ({ status: 200, body: (document ??= openApiDocument(routes)) }),
     }),
   );
-  const handler = createHandler(ctx, routes, { scheme: options.scheme ?? 'http', nonces, ...(options.log ? { log: options.log } : {}) });
+  const handler = createHandler(ctx, routes, {
+    scheme: options.scheme ?? 'http',
+    nonces,
+    ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
   return { ctx, routes, handler };
 }

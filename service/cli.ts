@@ -7,7 +7,7 @@ import { startService, type ServiceOptions } from './server.js';
 
 const usageText =
   'Usage: npm run service -- [--port N] [--host 127.0.0.1] [--data DIR | --database-url postgres://...] ' +
-  '[--tls-cert FILE --tls-key FILE] [--mode training|live] [--training-count N]';
+  '[--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--mode training|live] [--training-count N]';
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n${usageText}\n`);
@@ -24,6 +24,7 @@ try {
       'database-url': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'public-url': { type: 'string' },
       mode: { type: 'string', default: 'training' },
       'training-count': { type: 'string' },
     },
@@ -64,6 +65,7 @@ const options: ServiceOptions = {
     ? { tls: { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) } }
     : {}),
   ...(trainingCount !== undefined ? { trainingCount } : {}),
+  ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
   onProgress: ({ loaded, total }) => process.stderr.write(`loading training data: ${loaded} of ${total} children\n`),
 };

@@ -26,6 +26,8 @@ export interface ServiceOptions {
   database?: Database;
   /** PEM certificate and key: serve HTTPS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** The public origin (https://host[:port]) clients use, when behind a TLS-terminating proxy. */
+  publicUrl?: string;
   clock?: Clock;
   /** Training children to load into an empty store (default 24,000). */
   trainingCount?: number;
@@ -42,6 +44,24 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** The origin of a public URL: https only (plain http only to loopback, for tests). */
+export function publicOriginOf(publicUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    throw new Error(`The public URL "${publicUrl}" is not a URL.`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error('The public URL must be https:// (plain http only to loopback).');
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new Error('The public URL must be an origin only, such as https://index.example.gov.uk');
+  }
+  return url.origin;
+}
+
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? systemClock;
@@ -56,7 +76,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       if (loaded > 0) await db.exec('ANALYZE');
     }
     const scheme = options.tls ? 'https' : 'http';
-    const { handler } = createNationalService({ db, clock, trainingMode: options.trainingMode, scheme, log: options.log });
+    const { handler } = createNationalService({
+      db,
+      clock,
+      trainingMode: options.trainingMode,
+      scheme,
+      ...(options.publicUrl ? { publicOrigin: publicOriginOf(options.publicUrl) } : {}),
+      log: options.log,
+    });
 
     const inFlight = new Set<Promise<void>>();
     const listener = (req: IncomingMessage, res: ServerResponse) => {

@@ -17,6 +17,12 @@ export const defaultMaxBodyBytes = 64 * 1024;
 
 export interface HandlerOptions {
   scheme: 'http' | 'https';
+  /**
+   * The origin clients address (https://index.example.gov.uk) when the service sits
+   * behind a TLS-terminating proxy: signatures cover the URI the client used, so the
+   * service must rebuild that, not its own. Absent: scheme and Host header.
+   */
+  publicOrigin?: string;
   nonces: NonceCache;
   log?: (line: string) => void;
 }
@@ -102,7 +108,7 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ApiError(400, 'bad-host', 'The request has no valid Host header.');
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', `${options.scheme}://${host}`);
+      url = new URL(req.url ?? '/', options.publicOrigin ?? `${options.scheme}://${host}`);
     } catch {
       throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
     }

@@ -36,6 +36,8 @@ export interface RequestOptions {
   sign?: { createdSec?: number; expiresSec?: number; nonce?: string; keyid?: string };
   /** Send this raw text as the body instead of JSON.stringify(body). */
   rawBody?: string;
+  /** Sign for this origin instead of the one the request goes to (a proxy in front). */
+  signedOrigin?: string;
 }
 
 export interface SignedClient {
@@ -65,7 +67,9 @@ export function totpFor(userId: string, at: Date): string {
   return generateSync({ secret: account.totpSecret, epoch: Math.floor(at.getTime() / 1000) });
 }
 
-export async function startServiceHarness(options: { trainingCount?: number; now?: Date; database?: Database } = {}): Promise<ServiceHarness> {
+export async function startServiceHarness(
+  options: { trainingCount?: number; now?: Date; database?: Database; publicUrl?: string } = {},
+): Promise<ServiceHarness> {
   const clock = new SettableClock(options.now ?? new Date());
   const db = options.database ?? (await openPglite());
   await migrate(db);
@@ -76,6 +80,7 @@ export async function startServiceHarness(options: { trainingCount?: number; now
     clock,
     trainingCount: options.trainingCount ?? 300,
     lifecycleIntervalMs: 0,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const fetchJson: ServiceHarness['fetchJson'] = async (path, init = {}) =>
     toJson(
@@ -102,7 +107,7 @@ export async function startServiceHarness(options: { trainingCount?: number; now
       const nowSec = Math.floor(clock.now().getTime() / 1000);
       const headers = signRequest({
         method,
-        url,
+        url: opts.signedOrigin ? `${opts.signedOrigin}${path}` : url,
         ...(text !== undefined ? { body: text } : {}),
         keyid: opts.sign?.keyid ?? sessionId,
         privateKey,
