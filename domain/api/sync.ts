@@ -48,6 +48,8 @@ export interface FeedEntry {
   reason?: string;
   version: number;
   record?: Record<string, unknown>;
+  /** Per field: the source of the held value and each supplier's latest statement. */
+  provenance?: Record<string, { supplier: string; date: string; values: Record<string, { value: unknown; date: string }> }>;
   shielded?: boolean;
   shieldPending?: boolean;
   superseded?: true;

@@ -9,7 +9,9 @@ import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { badRequest, forbidden } from '../http/api-error.js';
+import type { Provenance } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
+import { readProvenance } from '../supply/provenance.js';
 
 const LA_CODE = /^E\d{8}$/;
 const CURSOR_TEXT = /^(E\d{8}):(0|[1-9]\d{0,14})$/;
@@ -53,6 +55,7 @@ interface ChangeRow {
   reason: string | null;
   version: number;
   record: ChildRecord | null;
+  provenance: Provenance | null;
   child_version: number | null;
   child_la: string | null;
   status: 'active' | 'archived' | null;
@@ -69,7 +72,15 @@ function entryOf(localAuthority: string, row: ChangeRow): FeedEntry {
   const current =
     row.record !== null && row.status === 'active' && row.child_la === localAuthority && row.child_version === row.version;
   if (!current) return { ...base, superseded: true };
-  return { ...base, record: managedRecord(row.record!), shielded: row.shielded === true, shieldPending: row.shield_pending === true };
+  return {
+    ...base,
+    record: managedRecord(row.record!),
+    // Who said what about each field: the discrepancies between suppliers that the
+    // authority's team cleanses.
+    provenance: readProvenance(row.provenance ?? {}, row.record!),
+    shielded: row.shielded === true,
+    shieldPending: row.shield_pending === true,
+  };
 }
 
 /**
@@ -94,7 +105,7 @@ export async function readFeedPage(
       // The page is cut before the join, so the plan cannot join the whole rest of the
       // feed first (it did, 20 times slower, on a store with stale statistics).
       `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
-              ch.record, ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
+              ch.record, ch.provenance, ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
          FROM (SELECT seq, cp_number, kind, reason, version FROM changes
                 WHERE local_authority = $1 AND seq > $2 ORDER BY seq LIMIT $3) c
          LEFT JOIN children ch ON ch.cp_number = c.cp_number

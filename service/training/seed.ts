@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/password.js';
 import type { Clock } from '../context.js';
 import { today as todayOf } from '../context.js';
 import { insertChildren, type Provenance } from '../records/child-store.js';
+import { statementsOf, type SupplyProvenance } from '../supply/provenance.js';
 import type { Database } from '../store/database.js';
 import { trainingAccounts, trainingOrganisations } from './accounts.js';
 import { generateChildren } from './generator.js';
@@ -54,16 +55,14 @@ export async function seedTrainingChildren(
   };
   for (const child of generateChildren({ seed: trainingSeed, count: total, today: todayOf(clock) })) {
     batch.push(child.record);
-    // Each field is attributed to the latest supply that carried it.
-    const provenance: Provenance = {};
+    // Each field is attributed to the latest supply that carried it, and every
+    // supplier's statement is kept, typos and all: the discrepancies cleansing works on.
+    const provenance: SupplyProvenance = {};
     for (const s of [...child.supplies].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1))) {
-      const mark = { supplier: s.supplier, date: s.receivedAt };
-      provenance['name'] = mark;
-      provenance['dob'] = mark;
-      provenance['gender'] = mark;
-      if (s.address) provenance['address'] = mark;
-      if (s.nhsNumber) provenance['identifiers.nhsNumber'] = mark;
-      if (s.upn) provenance['identifiers.upn'] = mark;
+      for (const [field, value] of Object.entries(statementsOf(s))) {
+        const values = { ...provenance[field]?.values, [s.supplier]: { value, date: s.receivedAt } };
+        provenance[field] = { supplier: s.supplier, date: s.receivedAt, values };
+      }
       links.push({ supplier: s.supplier, ref: s.supplierRef, cp: child.record.cpNumber });
     }
     provenanceOf.set(child.record.cpNumber, provenance);
