@@ -20,3 +20,24 @@ export function archiveDueDate(record: { dob: string; archiveAge: number; dateOf
 export function destructionDueDate(archivedOn: string): string {
   return addYears(archivedOn, destroyAfterArchiveYears);
 }
+
+/** The oldest a live record's child can be: the highest archive age, plus the year after a death. */
+export const oldestLiveAgeYears = 26;
+
+/**
+ * Dates that cannot be right on a live record today: a birth or death in the future, or
+ * a birth so long ago that the record would already be archived. Each problem names
+ * its field.
+ */
+export function lifeDateProblems(
+  record: { dob: string; dateOfDeath?: string | undefined },
+  today: string,
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (record.dob > today) problems.push({ path: 'dob', message: 'is in the future' });
+  else if (record.dob <= addYears(today, -oldestLiveAgeYears)) {
+    problems.push({ path: 'dob', message: `is more than ${oldestLiveAgeYears} years ago: ContactPoint holds children and young people up to 25` });
+  }
+  if (record.dateOfDeath !== undefined && record.dateOfDeath > today) problems.push({ path: 'dateOfDeath', message: 'is in the future' });
+  return problems;
+}

@@ -8,6 +8,7 @@ import type { Queryable } from '../store/database.js';
 export const auditActions = [
   'sign-in',
   'sign-in-refused',
+  'sign-in-rate-limited',
   'sign-out',
   'search',
   'read',
@@ -23,9 +24,11 @@ export const auditActions = [
   'supply-received',
   'archived',
   'archive-read',
+  'archive-read-refused',
   'destroyed',
   'account-changed',
   'audit-read',
+  'alert-acknowledged',
   'sync-read',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -17,7 +17,12 @@ const given = <T extends z.ZodType>(schema: T) =>
 const bound = (endOfDay: boolean) =>
   z
     .union([isoDateSchema, z.iso.datetime({ offset: true })], { error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time' })
-    .transform((s) => new Date(s.length === 10 ? `${s}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : s));
+    .transform((s) => new Date(s.length === 10 ? `${s}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : s))
+    // An offset can push a valid-looking instant past what the store can hold.
+    .refine((d) => d >= earliest && d <= latest, { message: 'must fall between 1900 and 2199' });
+
+const earliest = new Date('1900-01-01T00:00:00.000Z');
+const latest = new Date('2199-12-31T23:59:59.999Z');
 
 export const auditQuerySchema = z
   .object({

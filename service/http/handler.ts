@@ -8,7 +8,7 @@ import type { Actor } from '../../domain/roles.js';
 import type { NonceCache } from '../auth/nonce-cache.js';
 import { SignatureError } from '../auth/request-signature.js';
 import type { ServiceContext } from '../context.js';
-import { authenticate } from '../sessions/authenticate.js';
+import { authenticate, requireLiveSession } from '../sessions/authenticate.js';
 import { ApiError } from './api-error.js';
 import type { Route, RouteResponse } from './route.js';
 import { parseOr422 } from './validation.js';
@@ -91,6 +91,40 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The path of the first string PostgreSQL could not store: a NUL character, or UTF-16
+ * that is not well formed (a lone surrogate). Refused with 422 rather than failing in
+ * the store.
+ */
+const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function unstorableTextAt(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return unstorable.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = unstorableTextAt(v, path ? `${path}.${i}` : String(i));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (unstorable.test(k)) return here;
+      const found = unstorableTextAt(v, here);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+function refuseUnstorableText(value: unknown, where: string): void {
+  const at = unstorableTextAt(value);
+  if (at !== null) {
+    throw new ApiError(422, 'invalid-text', `The ${where}${at ? ` "${at}"` : ''} holds a NUL character or broken Unicode, which the service does not accept.`);
+  }
+}
+
 function queryObject(url: URL): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of url.searchParams) {
@@ -131,6 +165,13 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
       }
     }
 
+    refuseUnstorableText(params, 'path');
+    // A large body is read only for a live session: nobody unsigned can make the
+    // service buffer megabytes. Small bodies are read first, for the digest check.
+    const declared = req.headers['content-length'] === undefined ? Infinity : Number(req.headers['content-length']);
+    if (route.auth === 'signed' && (route.maxBodyBytes ?? defaultMaxBodyBytes) > defaultMaxBodyBytes && declared > defaultMaxBodyBytes) {
+      await requireLiveSession(ctx, req.headers);
+    }
     const raw = await readBody(req, route.maxBodyBytes ?? defaultMaxBodyBytes);
     if (raw.length > 0) {
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -164,9 +205,11 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
       } catch {
         throw new ApiError(400, 'malformed-json', 'The request body is not well-formed JSON.');
       }
+      refuseUnstorableText(body, 'field');
       body = parseOr422(route.body, body, 'body');
     }
     const rawQuery = queryObject(url);
+    refuseUnstorableText(rawQuery, 'query parameter');
     const query = route.query ? parseOr422(route.query, rawQuery, 'query') : rawQuery;
     if (!route.query && Object.keys(rawQuery).length > 0) {
       throw new ApiError(422, 'unknown-parameter', `The query parameter "${Object.keys(rawQuery)[0]}" is not accepted here.`);

@@ -4,6 +4,17 @@
 import type { Clock } from '../context.js';
 import { ApiError } from './api-error.js';
 
+/** 429, and whether it is the first refusal of its window (worth an audit entry; the rest of a flood is not). */
+export class RateLimited extends ApiError {
+  constructor(
+    retryAfter: number,
+    readonly firstInWindow: boolean,
+  ) {
+    super(429, 'too-many-attempts', `Too many sign-in attempts. Try again in ${retryAfter} seconds.`, { retryAfter });
+    this.name = 'RateLimited';
+  }
+}
+
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
@@ -25,7 +36,7 @@ export class RateLimiter {
     w.count += 1;
     if (w.count > this.limit) {
       const retryAfter = Math.ceil((w.start + this.windowMs - now) / 1000);
-      throw new ApiError(429, 'too-many-attempts', `Too many sign-in attempts. Try again in ${retryAfter} seconds.`, { retryAfter });
+      throw new RateLimited(retryAfter, w.count === this.limit + 1);
     }
   }
 

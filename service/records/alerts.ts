@@ -5,6 +5,7 @@ import type { AlertView } from '../../domain/api/records.js';
 import type { Actor } from '../../domain/roles.js';
 import { hasRole } from '../../domain/roles.js';
 import { forbidden, notFound } from '../http/api-error.js';
+import { appendAudit } from '../audit/audit-log.js';
 import type { Queryable, SqlValue } from '../store/database.js';
 
 /** Open alerts first, newest first; at most this many. */
@@ -65,5 +66,6 @@ export async function acknowledgeAlert(tx: Queryable, actor: Actor, id: string, 
     params,
   );
   if (!rows[0]) throw notFound('There is no such alert.');
+  await appendAudit(tx, { at, userId: actor.userId, action: 'alert-acknowledged', cpNumber: rows[0].cp_number, detail: { alert: rows[0].id } });
   return view(rows[0]);
 }

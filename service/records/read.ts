@@ -8,7 +8,7 @@ import type { Actor, Role } from '../../domain/roles.js';
 import { hasRole } from '../../domain/roles.js';
 import { recordView } from '../../domain/visibility.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { badRequest, conflict, forbidden, notFound } from '../http/api-error.js';
+import { ApiError, badRequest, conflict, forbidden, notFound } from '../http/api-error.js';
 import type { Queryable } from '../store/database.js';
 import { loadChild, type StoredChild } from './child-store.js';
 
@@ -80,17 +80,29 @@ export async function readChild(tx: Queryable, actor: Actor, cpNumber: string, o
 }
 
 /**
+ * A refused attempt to open an archived record. The caller audits it (in a transaction
+ * that commits) before answering: attempts on the archive are what reviewers look for.
+ */
+export class ArchiveRefusal extends ApiError {
+  constructor(status: number, code: string, message: string) {
+    super(status, code, message);
+    this.name = 'ArchiveRefusal';
+  }
+}
+
+/**
  * The archive's rules: in its first year only a data manager may open a record; after
  * that a data manager only for a statutory purpose. Anyone else is told nothing (404),
  * so the archive does not reveal who is in it. Returns the purpose that was relied on.
  */
 function archiveAccess(actor: Actor, stored: StoredChild, options: ReadOptions): ArchivePurpose | undefined {
-  if (!hasRole(actor, 'data-manager')) throw noSuchChild();
+  if (!hasRole(actor, 'data-manager')) throw new ArchiveRefusal(404, 'not-found', 'There is no child with that ContactPoint number.');
   // No archive date is a broken row: hold it to the stricter rule.
   const inFirstYear = stored.archivedOn !== null && daysBetween(stored.archivedOn, options.today) < archiveFirstYearDays;
   if (inFirstYear) return options.archivePurpose;
   if (options.archivePurpose === undefined) {
-    throw forbidden(
+    throw new ArchiveRefusal(
+      403,
       'archive-restricted',
       'This record has been in the archive for more than a year: it may be opened only for a s.47 enquiry, a serious case review or a child-death review (CP-Archive-Purpose).',
     );

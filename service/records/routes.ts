@@ -19,7 +19,8 @@ import { badRequest } from '../http/api-error.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { acknowledgeAlert, listAlerts } from './alerts.js';
 import { recordInvolvement, updateInvolvement } from './involvements.js';
-import { accessReasonFrom, archivePurposeFrom, overrideShield, readChild, viewerRoles } from './read.js';
+import { accessReasonFrom, ArchiveRefusal, archivePurposeFrom, overrideShield, readChild, viewerRoles } from './read.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { searchChildren } from './search.js';
 
 function responseSchema(schema: z.ZodType): Record<string, unknown> {
@@ -97,10 +98,19 @@ export const recordRoutes: Route[] = [
       const cpNumber = cpNumberParam(req.params);
       const reason = accessReasonFrom(req.headers);
       const archivePurpose = archivePurposeFrom(req.headers);
-      const view = await ctx.db.transaction((tx) =>
-        readChild(tx, req.actor, cpNumber, { reason, archivePurpose, at: ctx.clock.now(), today: today(ctx.clock) }),
-      );
-      return { status: 200, body: view, headers: { 'cache-control': 'no-store' } };
+      const at = ctx.clock.now();
+      const outcome = await ctx.db.transaction(async (tx) => {
+        try {
+          return { view: await readChild(tx, req.actor, cpNumber, { reason, archivePurpose, at, today: today(ctx.clock) }) };
+        } catch (e) {
+          if (!(e instanceof ArchiveRefusal)) throw e;
+          // The refusal is answered, and the attempt kept: written before anything else.
+          await appendAudit(tx, { at, userId: req.actor.userId, action: 'archive-read-refused', cpNumber, reason, detail: { code: e.code } });
+          return { refused: e };
+        }
+      });
+      if ('refused' in outcome) throw outcome.refused;
+      return { status: 200, body: outcome.view, headers: { 'cache-control': 'no-store' } };
     },
   }),
   signedRoute({

@@ -2,6 +2,7 @@
 // session's key, then the session's life, then the user's accreditation, now. The
 // result is the Actor a handler acts for.
 import type { IncomingHttpHeaders } from 'node:http';
+import { parseSignatureInput } from '../../domain/http-signature.js';
 import type { PublicJwk } from '../../domain/jwk.js';
 import type { Actor } from '../../domain/roles.js';
 import { accreditationProblem, actorOf, userColumns, type UserRow } from '../accounts/accreditation.js';
@@ -46,4 +47,19 @@ export async function authenticate(
   const problem = accreditationProblem(session, today(ctx.clock));
   if (problem) throw problem;
   return actorOf(session, session.session_id);
+}
+
+/**
+ * Before a large body is read: the request must name (in Signature-Input) a session
+ * that is live now. The full check of the signature follows once the body is in.
+ */
+export async function requireLiveSession(ctx: ServiceContext, headers: IncomingHttpHeaders): Promise<void> {
+  const input = headers['signature-input'];
+  const parsed = typeof input === 'string' ? parseSignatureInput(input) : null;
+  const keyid = parsed?.ok ? parsed.value.get('cp')?.params['keyid'] : undefined;
+  if (typeof keyid === 'string') {
+    const rows = await ctx.db.query('SELECT 1 FROM sessions WHERE id = $1 AND ended_at IS NULL AND expires_at > $2', [keyid, ctx.clock.now()]);
+    if (rows.length > 0) return;
+  }
+  throw new ApiError(401, 'signature-unknown-key', 'A large request must be signed for a live session.');
 }

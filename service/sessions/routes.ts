@@ -1,8 +1,9 @@
 // The session endpoints of national-api.md (fixed): challenge, sign-in, sign-out.
 import { challengeRequestSchema, signInRequestSchema } from '../../domain/api/sessions.js';
-import { RateLimiter } from '../http/rate-limit.js';
+import { RateLimited, RateLimiter } from '../http/rate-limit.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { openRoute, signedRoute, type Route } from '../http/route.js';
-import type { Clock } from '../context.js';
+import type { Clock, ServiceContext } from '../context.js';
 import { createChallenge, endSession, signIn } from './sessions.js';
 
 const userSchema = {
@@ -21,6 +22,20 @@ const userSchema = {
 export function sessionRoutes(clock: Clock): Route[] {
   const perAddress = new RateLimiter(clock, 30, 60_000);
   const perUser = new RateLimiter(clock, 10, 60_000);
+  /** Count one attempt; the first refusal of a window is audited (not every one of a flood). */
+  const limit = async (ctx: ServiceContext, address: string, userId: string, what: 'challenge' | 'sign-in') => {
+    try {
+      perAddress.hit(address);
+      perUser.hit(`${what}:${userId}`);
+    } catch (e) {
+      if (e instanceof RateLimited && e.firstInWindow) {
+        await ctx.db.transaction((tx) =>
+          appendAudit(tx, { at: clock.now(), userId: null, action: 'sign-in-rate-limited', detail: { claimedUserId: userId, step: what } }),
+        );
+      }
+      throw e;
+    }
+  };
   return [
     openRoute({
       method: 'POST',
@@ -37,8 +52,7 @@ export function sessionRoutes(clock: Clock): Route[] {
         },
       },
       async handle(req, ctx) {
-        perAddress.hit(req.remoteAddress);
-        perUser.hit(`challenge:${req.body.userId}`);
+        await limit(ctx, req.remoteAddress, req.body.userId, 'challenge');
         return { status: 200, body: await createChallenge(ctx, req.body.userId) };
       },
     }),
@@ -60,8 +74,7 @@ export function sessionRoutes(clock: Clock): Route[] {
         },
       },
       async handle(req, ctx) {
-        perAddress.hit(req.remoteAddress);
-        perUser.hit(`sign-in:${req.body.userId}`);
+        await limit(ctx, req.remoteAddress, req.body.userId, 'sign-in');
         return { status: 201, body: await signIn(ctx, req.body) };
       },
     }),

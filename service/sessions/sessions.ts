@@ -115,7 +115,9 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
       }
     }
     if (!ok || !user) {
-      await appendAudit(tx, { at: now, userId: user?.id ?? null, action: 'sign-in-refused', detail: { method: body.method } });
+      // The id as typed, when it is no account: an attack on accounts shows in the trail.
+      const claimed = user ? {} : { claimedUserId: body.userId };
+      await appendAudit(tx, { at: now, userId: user?.id ?? null, action: 'sign-in-refused', detail: { method: body.method, ...claimed } });
       return { refused: true as const };
     }
     const problem = accreditationProblem(user, today(ctx.clock));

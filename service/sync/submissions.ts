@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import type { EditableChanges, SubmissionItem, SubmissionResult } from '../../domain/api/sync.js';
 import { childRecordSchema, type ChildRecord } from '../../domain/child-record.js';
+import { lifeDateProblems } from '../../domain/lifecycle.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit, canonicalJson, type AuditAction } from '../audit/audit-log.js';
-import type { ServiceContext } from '../context.js';
+import { today, type ServiceContext } from '../context.js';
 import { problemsOf } from '../http/validation.js';
 import { loadChild, updateChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
@@ -84,6 +85,10 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
       message: 'The change would make the record invalid.',
       problems: problemsOf(parsed.error),
     };
+  }
+  const dateProblems = lifeDateProblems(parsed.data, today(ctx.clock));
+  if (dateProblems.length > 0) {
+    return { idempotencyKey: key, status: 'invalid', message: 'The change would make the record invalid.', problems: dateProblems };
   }
   const at = ctx.clock.now();
   const stored = await updateChild(tx, item.cpNumber, item.baseVersion, parsed.data, { at });

@@ -132,3 +132,48 @@ describe('bad signatures', () => {
     expect(await fingerprint()).toEqual(before);
   });
 });
+
+describe('text the store cannot hold', () => {
+  it('refuses a NUL character or broken Unicode with 422, signed in or not', async () => {
+    const before = await fingerprint();
+    const challenge = await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: '{"userId":"abc\\u0000def"}' });
+    expect(challenge.status).toBe(422);
+    expect(challenge.body.error.code).toBe('invalid-text');
+    const signIn = await h.fetchJson('/v1/sessions', { method: 'POST', body: '{"method":"otp","userId":"\\ud800x","password":"p","otp":"123456"}' });
+    expect(signIn.status).toBe(422);
+    const involvement = await practitioner.post(`/v1/children/${cpNumber}/involvements`, undefined, {
+      rawBody: '{"service":"Youth\\ud800 service","startDate":"2026-01-05"}',
+    });
+    expect(involvement.status).toBe(422);
+    expect(involvement.body.error.message).toContain('"service"');
+    const search = await practitioner.get('/v1/children?surname=Smith%00');
+    expect(search.status).toBe(422);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('refuses an audit time filter beyond what the store can hold, with 422', async () => {
+    const manager = await h.signIn('trn-data-manager');
+    for (const q of ['from=0000-01-01T00:30:00%2B01:00', 'to=9999-12-31T23:00:00-02:00']) {
+      const res = await manager.get(`/v1/audit?${q}`);
+      expect(res.status).toBe(422);
+    }
+  });
+});
+
+describe('large bodies', () => {
+  it('are read only for a live session: an unsigned or unknown-session upload is refused before the body', async () => {
+    const big = JSON.stringify({ localAuthority: 'E08000015', records: [], padding: 'x'.repeat(200_000) });
+    const res = await fetch(`${h.url}/v1/supplies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'signature-input': 'cp=("@method");keyid="no-such-session"', signature: 'cp=:AAAA:' },
+      body: big,
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('signature-unknown-key');
+    // A live session gets as far as the schema, which names the stray field.
+    const supplier = await h.signIn('trn-supplier-nhs');
+    const signed = await supplier.post('/v1/supplies', undefined, { rawBody: big });
+    expect(signed.status).toBe(422);
+    expect(signed.body.error.message).toContain('padding');
+  });
+});

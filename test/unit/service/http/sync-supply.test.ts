@@ -90,6 +90,23 @@ describe('submissions', () => {
     expect(next.body.changes.filter((e: { cpNumber: string }) => e.cpNumber === target.cpNumber)).toHaveLength(1);
   });
 
+  it('answers impossible dates as invalid items, not failures: a birth or death in the future', async () => {
+    const [row] = await h.db.query<{ cp_number: string; version: number }>(
+      "SELECT cp_number, version FROM children WHERE local_authority = 'E08000015' AND status = 'active' ORDER BY cp_number DESC LIMIT 1",
+    );
+    const base = { cpNumber: row!.cp_number, baseVersion: row!.version, op: 'update' };
+    const res = await team.post('/v1/submissions', {
+      items: [
+        { ...base, idempotencyKey: 'dates-2026-11-24-0001', changes: { dob: '2185-05-05' } },
+        { ...base, idempotencyKey: 'dates-2026-11-24-0002', changes: { dateOfDeath: '2199-06-01' } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['invalid', 'invalid']);
+    expect(res.body.results[0].problems).toEqual([expect.objectContaining({ path: 'dob' })]);
+    expect(res.body.results[1].problems).toEqual([expect.objectContaining({ path: 'dateOfDeath' })]);
+  });
+
   it('refuses case information in a change, naming the field', async () => {
     const res = await team.post('/v1/submissions', {
       items: [{ idempotencyKey: 'cleanse-2026-11-24-0003', cpNumber: 'CP000000018', baseVersion: 1, op: 'update', changes: { caseNotes: 'Seen by CAMHS' } }],
