@@ -2,7 +2,9 @@
 // a held child it resembles. Until then the new child is shield-pending if the held
 // one is shielded (see intake.ts). "Same child" merges the new record into the held one
 // and removes it (a 'merged' tombstone in its authority's feed); "different children"
-// lifts the pending shield once no other review of the new child is open.
+// lifts the pending shield once no open review of the new child is against a shielded
+// child. Either way, every child whose reviews changed has its pending shield settled
+// again from its open reviews.
 import type { MatchReviewDecision, MatchReviewStatus, MatchReviewView } from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
@@ -97,7 +99,7 @@ function mergedRecord(survivor: StoredChild, duplicate: StoredChild): ChildRecor
   };
 }
 
-async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: StoredChild, at: Date): Promise<number> {
+async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: StoredChild, at: Date): Promise<{ version: number; moved: string[] }> {
   const survivorCp = survivor.record.cpNumber;
   const duplicateCp = duplicate.record.cpNumber;
   // Supplied fields follow the newest statement of either record; the rest is the union.
@@ -124,11 +126,34 @@ async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: St
   );
   await tx.query('DELETE FROM involvement_owners WHERE cp_number = $1', [duplicateCp]);
   // Other open reviews of the duplicate now concern the survivor; one that would compare
-  // the survivor with itself has nothing left to decide.
+  // the survivor with itself has nothing left to decide. The new children whose reviews
+  // moved are returned: their pending shields must be worked out again.
   await tx.query("UPDATE match_reviews SET cp_number = $1 WHERE cp_number = $2 AND status = 'open'", [survivorCp, duplicateCp]);
-  await tx.query("UPDATE match_reviews SET candidate_cp_number = $1 WHERE candidate_cp_number = $2 AND status = 'open'", [survivorCp, duplicateCp]);
+  const moved = await tx.query<{ cp_number: string }>(
+    "UPDATE match_reviews SET candidate_cp_number = $1 WHERE candidate_cp_number = $2 AND status = 'open' RETURNING cp_number",
+    [survivorCp, duplicateCp],
+  );
   await tx.query("DELETE FROM match_reviews WHERE status = 'open' AND cp_number = candidate_cp_number");
-  return updated.version;
+  return { version: updated.version, moved: moved.map((r) => r.cp_number).filter((cp) => cp !== survivorCp) };
+}
+
+/**
+ * Work out a new child's pending shield again from its open reviews: pending exactly
+ * while one of them is against a shielded (or shield-pending) child. Written through
+ * child-store, so the feed carries the change. Returns the child as it now stands.
+ */
+async function settleShieldPending(tx: Queryable, cpNumber: string, at: Date): Promise<StoredChild | null> {
+  const child = await loadChild(tx, cpNumber, { forUpdate: true });
+  if (!child || child.status !== 'active') return child;
+  const [row] = await tx.query<{ pending: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM match_reviews r JOIN children c ON c.cp_number = r.candidate_cp_number
+        WHERE r.cp_number = $1 AND r.status = 'open' AND c.shielded) AS pending`,
+    [cpNumber],
+  );
+  const pending = row?.pending === true;
+  if (pending === child.shieldPending) return child;
+  return updateChild(tx, cpNumber, child.version, child.record, { at, shieldPending: pending });
 }
 
 export interface ResolveOutcome {
@@ -169,27 +194,35 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
       if (!held || held.status !== 'active' || created.status !== 'active') {
         throw conflict('review-stale', 'One of the two children is no longer active: they cannot be merged.');
       }
-      const version = await mergeChildren(tx, held, created, at);
-      outcome = { id, status: decision, cpNumber: review.candidate_cp_number, version, shieldPending: held.shieldPending };
-    } else {
-      const [others] = await tx.query<{ n: number }>(
-        "SELECT count(*)::int8 AS n FROM match_reviews WHERE cp_number = $1 AND status = 'open' AND id <> $2",
-        [review.cp_number, id],
-      );
-      let current = created;
-      if (created.shieldPending && (others?.n ?? 0) === 0) {
-        // The new child is now shielded only if its own record says so.
-        current = await updateChild(tx, review.cp_number, created.version, created.record, { at, shieldPending: false });
+      // A merge rewrites the held child: a team may merge only into its own authority's.
+      if (scope !== null && held.localAuthority !== scope) {
+        throw forbidden('other-authority', "A local authority team may merge only into its own authority's children: a data manager can resolve this review.");
       }
+      const merged = await mergeChildren(tx, held, created, at);
+      // The survivor now carries the duplicate's open reviews, and children reviewed
+      // against the duplicate are now reviewed against the survivor: settle each one's
+      // pending shield (a fixed order, as above).
+      for (const cp of [...new Set(merged.moved)].sort()) await settleShieldPending(tx, cp, at);
+      const survivor = (await settleShieldPending(tx, review.candidate_cp_number, at))!;
+      outcome = { id, status: decision, cpNumber: review.candidate_cp_number, version: survivor.version, shieldPending: survivor.shieldPending };
+      await appendAudit(tx, {
+        at,
+        userId: actor.userId,
+        action: 'match-resolved',
+        cpNumber: review.candidate_cp_number,
+        detail: { reviewId: id, decision, duplicate: review.cp_number },
+      });
+    } else {
+      const current = (await settleShieldPending(tx, review.cp_number, at)) ?? created;
       outcome = { id, status: decision, cpNumber: review.cp_number, version: current.version, shieldPending: current.shieldPending };
+      await appendAudit(tx, {
+        at,
+        userId: actor.userId,
+        action: 'match-resolved',
+        cpNumber: review.cp_number,
+        detail: { reviewId: id, decision, candidate: review.candidate_cp_number },
+      });
     }
-    await appendAudit(tx, {
-      at,
-      userId: actor.userId,
-      action: 'match-resolved',
-      cpNumber: review.cp_number,
-      detail: { reviewId: id, decision, candidate: review.candidate_cp_number },
-    });
     return outcome;
   });
 }

@@ -45,12 +45,13 @@ export const supplyRoutes: Route[] = [
       tag: 'supply',
       summary: 'Supply records about children: each is matched to a held child or creates one',
       description:
-        `At most ${SUPPLY_MAX_RECORDS} records. A supplier's system supplies as its organisation's supplier; a local authority team supplies its own authority's local data as "local-authority" ` +
-        '(403 other-authority for another authority). A record naming another supplier is forbidden, alone. Each record is resolved in its own transaction: ' +
+        `At most ${SUPPLY_MAX_RECORDS} records. A supplier's system supplies as its organisation's supplier and is matched nationally; a local authority team supplies its own authority's local data as "local-authority" ` +
+        "(403 other-authority for another authority) and is matched only to its own authority's children. A record naming another supplier is forbidden, alone; " +
+        'one dated (receivedAt) after today, or with a date of birth after today or more than 26 years ago, is invalid, alone. Each record is resolved in its own transaction: ' +
         'a supplier reference seen before, else an NHS number, else a scored match on name, date of birth and postcode. ' +
         'matched: the held child is updated (newer values win per field; every supplier\'s statement is kept for cleansing); created: a new child; ' +
         'possible-duplicate: a new child and a match review for a person. A possible duplicate of a shielded child is treated as shielded until the review is resolved. ' +
-        'Audited (supply-received, with counts).',
+        'Each record is audited in its own transaction (record-created or record-changed, with its ContactPoint number), and the supply as a whole (supply-received, with counts).',
       response: {
         type: 'object',
         required: ['results'],
@@ -101,8 +102,9 @@ export const supplyRoutes: Route[] = [
       summary: 'Settle a match review: the same child, or different children',
       description:
         'same-child: the new record is merged into the held one (its supplier links, involvements and provenance move) and removed, with a "merged" tombstone in its authority\'s feed. ' +
-        'different-children: the new child stops being shield-pending once no other review of it is open. ' +
-        '404 unknown review; 409 review-resolved when already settled, review-stale when a child has gone; 403 other-authority for another authority\'s review. Audited (match-resolved).',
+        'different-children: the new child stops being shield-pending once no open review of it is against a shielded child. ' +
+        '404 unknown review; 409 review-resolved when already settled, review-stale when a child has gone; 403 other-authority for another authority\'s review, ' +
+        'or for a local authority team merging into another authority\'s child (a data manager may). Audited (match-resolved, under the child that remains).',
       response: {
         type: 'object',
         required: ['id', 'status', 'cpNumber', 'version', 'shieldPending'],

@@ -63,7 +63,9 @@ export async function seedTrainingChildren(
         const values = { ...provenance[field]?.values, [s.supplier]: { value, date: s.receivedAt } };
         provenance[field] = { supplier: s.supplier, date: s.receivedAt, values };
       }
-      links.push({ supplier: s.supplier, ref: s.supplierRef, cp: child.record.cpNumber });
+      // An authority's adapter's references are its own (see supply/intake.ts linkSupplier).
+      const supplier = s.supplier === 'local-authority' ? `local-authority:${child.record.localAuthority}` : s.supplier;
+      links.push({ supplier, ref: s.supplierRef, cp: child.record.cpNumber });
     }
     provenanceOf.set(child.record.cpNumber, provenance);
     if (batch.length >= batchSize) await flush();

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildRecord, SupplierRecord } from '../../../../domain/child-record.js';
 import { ApiError } from '../../../../service/http/api-error.js';
-import { insertChild, loadChild, updateChild } from '../../../../service/records/child-store.js';
+import { insertChild, insertChildren, loadChild, updateChild } from '../../../../service/records/child-store.js';
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import type { SupplyProvenance } from '../../../../service/supply/provenance.js';
 import { listMatchReviews, resolveMatchReview } from '../../../../service/supply/reviews.js';
@@ -127,5 +127,76 @@ describe('match reviews', () => {
     expect((await load(d.created))).not.toBeNull();
     expect((await apiError(resolveMatchReview(ctx, laTeam(WIRRAL), 999_999, 'same-child'))).status).toBe(404);
     await expect(resolveMatchReview(ctx, dataManager(), d.reviewId, 'different-children')).resolves.toMatchObject({ status: 'different-children' });
+  });
+
+  it('same child: the survivor takes over an open review against a shielded child, and with it the pending shield', async () => {
+    // A new child X resembling both an unshielded child H and a shielded child C.
+    const dob = '2016-05-06';
+    const mk = (given: string, shielded: boolean) => childRecord({ name: name(given, 'Merrowdale'), gender: 'female', dob, address: address('CH41 6AB'), shielded });
+    const [h, c, x] = [mk('Ann', false), mk('Anne', true), mk('Anna', false)];
+    await ctx.db.transaction(async (tx) => {
+      await insertChildren(tx, [h, c], { at: ctx.clock.now() });
+      await insertChild(tx, x, { at: ctx.clock.now(), shieldPending: true });
+      await tx.query('INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, 0.85, $3), ($1, $4, 0.7, $3)', [
+        x.cpNumber,
+        h.cpNumber,
+        ctx.clock.now(),
+        c.cpNumber,
+      ]);
+    });
+    const [review] = await ctx.db.query<{ id: number }>('SELECT id FROM match_reviews WHERE cp_number = $1 AND candidate_cp_number = $2', [x.cpNumber, h.cpNumber]);
+    const outcome = await resolveMatchReview(ctx, laTeam(WIRRAL), review!.id, 'same-child');
+    // H now stands where X stood: possibly the same child as the shielded C, so treated as shielded.
+    expect(outcome).toMatchObject({ cpNumber: h.cpNumber, shieldPending: true });
+    expect(await load(h.cpNumber)).toMatchObject({ shielded: true, shieldPending: true, version: outcome.version });
+    const open = await ctx.db.query<{ cp_number: string; candidate_cp_number: string }>(
+      "SELECT cp_number, candidate_cp_number FROM match_reviews WHERE status = 'open' AND candidate_cp_number = $1",
+      [c.cpNumber],
+    );
+    expect(open).toEqual([{ cp_number: h.cpNumber, candidate_cp_number: c.cpNumber }]);
+    // The feed tells the authority H is now shielded.
+    const feed = await readFeedPage(ctx, laTeam(WIRRAL), WIRRAL, { limit: 1000 });
+    expect(feed.changes.filter((e) => e.cpNumber === h.cpNumber).at(-1)).toMatchObject({ kind: 'upsert', shielded: true, shieldPending: true });
+    // Audited under the child that remains, naming the one merged into it.
+    const [audit] = await ctx.db.query<{ cp_number: string; detail: Record<string, unknown> }>(
+      "SELECT cp_number, detail FROM audit_log WHERE action = 'match-resolved' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(audit).toEqual({ cp_number: h.cpNumber, detail: { reviewId: review!.id, decision: 'same-child', duplicate: x.cpNumber } });
+    // Once a person says H and C are different children, H is no longer pending.
+    const [left] = await ctx.db.query<{ id: number }>("SELECT id FROM match_reviews WHERE status = 'open' AND cp_number = $1", [h.cpNumber]);
+    expect(await resolveMatchReview(ctx, laTeam(WIRRAL), left!.id, 'different-children')).toMatchObject({ cpNumber: h.cpNumber, shieldPending: false });
+    expect(await load(h.cpNumber)).toMatchObject({ shielded: false, shieldPending: false });
+  });
+
+  it('a child reviewed against the merged duplicate is now reviewed against the survivor, and shielded by it', async () => {
+    const dob = '2015-06-07';
+    const mk = (given: string, shielded: boolean) => childRecord({ name: name(given, 'Tolverne'), gender: 'female', dob, address: address('CH41 7AB'), shielded });
+    // S is shielded; D (a supply's new child) may be S; Y (another new child) may be D.
+    const [s, d, y] = [mk('Sian', true), mk('Siân', false), mk('Sienna', false)];
+    await ctx.db.transaction(async (tx) => {
+      await insertChildren(tx, [s, d, y], { at: ctx.clock.now() });
+      await tx.query('INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, 0.8, $3), ($4, $1, 0.7, $3)', [
+        d.cpNumber,
+        s.cpNumber,
+        ctx.clock.now(),
+        y.cpNumber,
+      ]);
+    });
+    const [review] = await ctx.db.query<{ id: number }>('SELECT id FROM match_reviews WHERE cp_number = $1', [d.cpNumber]);
+    await resolveMatchReview(ctx, laTeam(WIRRAL), review!.id, 'same-child');
+    const [moved] = await ctx.db.query<{ candidate_cp_number: string }>("SELECT candidate_cp_number FROM match_reviews WHERE cp_number = $1 AND status = 'open'", [y.cpNumber]);
+    expect(moved).toEqual({ candidate_cp_number: s.cpNumber });
+    expect(await load(y.cpNumber)).toMatchObject({ shielded: true, shieldPending: true });
+  });
+
+  it("a team may not merge its new child into another authority's child; a data manager may", async () => {
+    const d = await possibleDuplicate('Underwood', '2008-05-06', 'CH41 8AB', { shielded: false, la: WIRRAL });
+    await ctx.db.transaction(async (tx) => {
+      const h = (await loadChild(tx, d.held, { forUpdate: true }))!;
+      await updateChild(tx, d.held, h.version, { ...h.record, localAuthority: CHESHIRE }, { at: ctx.clock.now() });
+    });
+    expect((await apiError(resolveMatchReview(ctx, laTeam(WIRRAL), d.reviewId, 'same-child'))).code).toBe('other-authority');
+    expect(await load(d.created)).not.toBeNull();
+    await expect(resolveMatchReview(ctx, dataManager(), d.reviewId, 'same-child')).resolves.toMatchObject({ cpNumber: d.held });
   });
 });
