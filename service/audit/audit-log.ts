@@ -29,6 +29,8 @@ export const auditActions = [
   'account-changed',
   'audit-read',
   'alert-acknowledged',
+  'alerts-read',
+  'match-reviews-read',
   'sync-read',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -193,7 +193,12 @@ export const recordRoutes: Route[] = [
       response: responseSchema(alertsResponseSchema),
     },
     async handle(req, ctx) {
-      const alerts = await ctx.db.transaction((tx) => listAlerts(tx, req.actor));
+      const alerts = await ctx.db.transaction(async (tx) => {
+        const list = await listAlerts(tx, req.actor);
+        // A list of CP numbers read by the management team: on the record like any read.
+        await appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'alerts-read', detail: { count: list.length } });
+        return list;
+      });
       return { status: 200, body: { alerts } };
     },
   }),

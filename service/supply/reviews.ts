@@ -56,6 +56,8 @@ function authorityScope(actor: Actor): string | null {
 /** Reviews in `status`, oldest first, for the actor's authority (or all, for a data manager). */
 export async function listMatchReviews(ctx: ServiceContext, actor: Actor, status: MatchReviewStatus): Promise<{ reviews: MatchReviewView[] }> {
   const scope = authorityScope(actor);
+  // A list of CP numbers read by the management team: on the record like any read.
+  await ctx.db.transaction((tx) => appendAudit(tx, { at: ctx.clock.now(), userId: actor.userId, action: 'match-reviews-read', detail: { status } }));
   const rows = await ctx.db.query<ReviewRow>(
     `SELECT r.id, r.cp_number, r.candidate_cp_number, r.score, r.status, r.created_at, r.resolved_at, r.resolved_by,
             c.local_authority, c.shield_pending
