@@ -1,6 +1,7 @@
 // The national index service as one request handler over a store: every route, the
 // HTTP layer in front of them, and the context they share. No sockets here (server.ts).
 import { randomBytes } from 'node:crypto';
+import { accountRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { MemoryNonceCache, StoreNonceCache } from './auth/nonce-cache.js';
 import { auditRoutes } from './audit/routes.js';
@@ -55,6 +56,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...syncRoutes,
     ...supplyRoutes,
     ...lifecycleRoutes,
+    ...accountRoutes,
   ];
   let document: Record<string, unknown> | undefined;
   routes.push(

@@ -1,0 +1,109 @@
+// Wire schemas of account and organisation management: the national administrator
+// and the local authority teams create accounts, keep their accreditation facts up to
+// date, suspend them, and issue tokens and cards; data managers accredit organisations.
+// Every object is strict: an unknown field is refused with 422 naming it.
+import { z } from 'zod';
+import { isoDateSchema } from '../child-record.js';
+import { publicJwkSchema } from '../jwk.js';
+import { roleSchema, type Role } from '../roles.js';
+import { localAuthorityCodeSchema } from './sync.js';
+
+/** A new account's id: what its holder types at sign-in, so letters, digits and . _ - only. */
+export const newUserIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+const personName = z.string().trim().min(1, 'must not be empty').max(200);
+const organisationId = z.string().trim().min(1, 'must not be empty').max(64);
+
+/** Roles an account holds: at least one, none twice; a supplier's system holds no person's role. */
+export const accountRolesSchema = z
+  .array(roleSchema)
+  .min(1, 'must name at least one role')
+  .refine((r) => new Set(r).size === r.length, { message: 'must not name a role twice' })
+  .refine((r) => !r.includes('supplier-system') || r.length === 1, {
+    message: 'supplier-system is a system, not a person: it cannot be combined with other roles',
+  });
+
+/** Roles a local authority's team may give: never the national ones or a supplier's system. */
+export const teamGrantableRoles: readonly Role[] = ['practitioner', 'child-protection', 'la-team'];
+
+/** A query-string value with an empty value treated as not given. */
+const given = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+export const USERS_PAGE_DEFAULT = 500;
+export const USERS_PAGE_MAX = 1000;
+
+export const usersQuerySchema = z
+  .object({
+    organisationId: given(organisationId),
+    localAuthority: given(localAuthorityCodeSchema),
+    limit: given(z.coerce.number().int('must be a whole number').min(1).max(USERS_PAGE_MAX)),
+    /** The `next` of the previous page: accounts whose id sorts after this one. */
+    after: given(z.string().min(1).max(64)),
+  })
+  .strict();
+export type UsersQuery = z.output<typeof usersQuerySchema>;
+
+export const createUserSchema = z
+  .object({
+    id: newUserIdSchema,
+    name: personName,
+    organisationId,
+    roles: accountRolesSchema,
+    /** The authority the user works for; the organisation's when not given. */
+    localAuthority: localAuthorityCodeSchema.nullable().optional(),
+    enhancedCheckDate: isoDateSchema.nullable().optional(),
+    trainingCompleted: z.boolean().optional(),
+    agreementSigned: z.boolean().optional(),
+  })
+  .strict();
+export type CreateUser = z.output<typeof createUserSchema>;
+
+export const updateUserSchema = z
+  .object({
+    suspended: z.boolean().optional(),
+    trainingCompleted: z.boolean().optional(),
+    agreementSigned: z.boolean().optional(),
+    enhancedCheckDate: isoDateSchema.nullable().optional(),
+    roles: accountRolesSchema.optional(),
+    name: personName.optional(),
+  })
+  .strict()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must change at least one field' });
+export type UpdateUser = z.output<typeof updateUserSchema>;
+
+/** Fields of an account a local authority's team may change (the rest are the national administrator's). */
+export const teamEditableFields = ['suspended', 'trainingCompleted', 'agreementSigned', 'enhancedCheckDate'] as const;
+
+export const registerCardKeySchema = z.object({ publicJwk: publicJwkSchema }).strict();
+
+export const updateOrganisationSchema = z.object({ accredited: z.boolean() }).strict();
+
+/** An account as management sees it: never a password hash, TOTP secret or key. */
+export interface UserView {
+  id: string;
+  name: string;
+  roles: Role[];
+  organisation: { id: string; name: string };
+  localAuthority: string | null;
+  enhancedCheckDate: string | null;
+  trainingCompleted: boolean;
+  agreementSigned: boolean;
+  suspended: boolean;
+  /** While sign-in is locked after repeated failures; null when it is not. */
+  lockedUntil: string | null;
+  /** Smartcard keys registered and not revoked. */
+  cardKeys: number;
+}
+
+export interface OrganisationView {
+  id: string;
+  name: string;
+  kind: string;
+  accredited: boolean;
+  localAuthority: string | null;
+  supplier: string | null;
+  users: number;
+}

@@ -1,0 +1,443 @@
+// Account and organisation management (contactpoint.md "Access, accreditation,
+// audit"): the national administrator manages every account; a local authority's team
+// manages the accounts of its own authority, within limits; data managers accredit
+// organisations. Each change is audited in its own transaction as 'account-changed',
+// naming the fields changed and never a password, TOTP secret or key. A change to an
+// account takes effect at the holder's next request: the HTTP layer checks
+// accreditation on every request (accreditation.ts).
+import {
+  teamEditableFields,
+  teamGrantableRoles,
+  USERS_PAGE_DEFAULT,
+  type CreateUser,
+  type OrganisationView,
+  type UpdateUser,
+  type UserView,
+  type UsersQuery,
+} from '../../domain/api/accounts.js';
+import type { PublicJwk } from '../../domain/jwk.js';
+import { hasRole, type Actor, type Role } from '../../domain/roles.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { jwkThumbprint } from '../auth/jwk-thumbprint.js';
+import { hashPassword } from '../auth/password.js';
+import { newTotpSecret } from '../auth/totp.js';
+import { today, type ServiceContext } from '../context.js';
+import { ApiError, forbidden } from '../http/api-error.js';
+import type { Queryable, SqlValue } from '../store/database.js';
+import { registerCardInStore } from '../training/card-registry.js';
+
+/** Whose accounts the actor manages: every authority's, or one authority's. */
+type Scope = { all: true } | { all: false; authority: string };
+
+function scopeOf(actor: Actor): Scope {
+  if (hasRole(actor, 'national-admin', 'data-manager')) return { all: true };
+  if (actor.localAuthority === null) {
+    throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no accounts you may manage.');
+  }
+  return { all: false, authority: actor.localAuthority };
+}
+
+/** Who may change accounts: the national administrator everywhere, a team in its authority. */
+function writeScopeOf(actor: Actor): Scope {
+  if (hasRole(actor, 'national-admin')) return { all: true };
+  if (!hasRole(actor, 'la-team')) throw forbidden('forbidden-role', 'Only the national administrator or a local authority team may change accounts.');
+  return scopeOf({ ...actor, roles: ['la-team'] });
+}
+
+// The same answer for an account that does not exist and one outside the caller's
+// authority, so a team cannot probe for other authorities' accounts.
+const userNotFound = () => new ApiError(404, 'user-not-found', 'There is no such account that you manage.');
+const organisationNotFound = () => new ApiError(404, 'organisation-not-found', 'There is no such organisation.');
+const ownAccount = (what: string) =>
+  forbidden('own-account', `You may not ${what} your own account: another administrator must do it.`);
+
+interface ViewRow {
+  id: string;
+  name: string;
+  roles: Role[];
+  local_authority: string | null;
+  enhanced_check_date: string | null;
+  training_completed: boolean;
+  agreement_signed: boolean;
+  suspended: boolean;
+  locked_until: Date | null;
+  org_id: string;
+  org_name: string;
+  card_keys: number;
+}
+
+const viewColumns = `u.id, u.name, u.roles, u.local_authority, u.enhanced_check_date, u.training_completed, u.agreement_signed,
+  u.suspended, u.locked_until, o.id AS org_id, o.name AS org_name,
+  (SELECT count(*)::int FROM card_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL) AS card_keys`;
+
+function viewOf(row: ViewRow, now: Date): UserView {
+  return {
+    id: row.id,
+    name: row.name,
+    roles: row.roles,
+    organisation: { id: row.org_id, name: row.org_name },
+    localAuthority: row.local_authority,
+    enhancedCheckDate: row.enhanced_check_date,
+    trainingCompleted: row.training_completed,
+    agreementSigned: row.agreement_signed,
+    suspended: row.suspended,
+    lockedUntil: row.locked_until !== null && row.locked_until.getTime() > now.getTime() ? row.locked_until.toISOString() : null,
+    cardKeys: row.card_keys,
+  };
+}
+
+async function viewById(tx: Queryable, id: string, now: Date): Promise<UserView> {
+  const [row] = await tx.query<ViewRow>(`SELECT ${viewColumns} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1`, [id]);
+  if (!row) throw userNotFound();
+  return viewOf(row, now);
+}
+
+export async function listUsers(ctx: ServiceContext, actor: Actor, query: UsersQuery): Promise<{ users: UserView[]; next: string | null }> {
+  const scope = scopeOf(actor);
+  if (!scope.all && query.localAuthority !== undefined && query.localAuthority !== scope.authority) {
+    throw forbidden('other-authority', 'A local authority team sees only the accounts of its own authority.');
+  }
+  const params: SqlValue[] = [];
+  const where: string[] = [];
+  const add = (condition: (param: string) => string, value: SqlValue) => {
+    params.push(value);
+    where.push(condition(`$${params.length}`));
+  };
+  if (!scope.all) add((p) => `u.local_authority = ${p}`, scope.authority);
+  if (query.localAuthority !== undefined) add((p) => `u.local_authority = ${p}`, query.localAuthority);
+  if (query.organisationId !== undefined) add((p) => `u.organisation_id = ${p}`, query.organisationId);
+  if (query.after !== undefined) add((p) => `u.id > ${p}`, query.after);
+  const limit = query.limit ?? USERS_PAGE_DEFAULT;
+  params.push(limit + 1);
+  const rows = await ctx.db.query<ViewRow>(
+    `SELECT ${viewColumns} FROM users u JOIN organisations o ON o.id = u.organisation_id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.id COLLATE "C" LIMIT $${params.length}`,
+    params,
+  );
+  const now = ctx.clock.now();
+  const page = rows.slice(0, limit).map((r) => viewOf(r, now));
+  return { users: page, next: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+export async function getUser(ctx: ServiceContext, actor: Actor, id: string): Promise<UserView & { cards: { thumbprint: string; registeredAt: string }[] }> {
+  const scope = scopeOf(actor);
+  const now = ctx.clock.now();
+  const user = await viewById(ctx.db, id, now);
+  if (!scope.all && user.localAuthority !== scope.authority) throw userNotFound();
+  const cards = await ctx.db.query<{ thumbprint: string; registered_at: Date }>(
+    'SELECT thumbprint, registered_at FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY registered_at, thumbprint',
+    [id],
+  );
+  return { ...user, cards: cards.map((c) => ({ thumbprint: c.thumbprint, registeredAt: c.registered_at.toISOString() })) };
+}
+
+interface TargetRow {
+  id: string;
+  roles: Role[];
+  local_authority: string | null;
+}
+
+/**
+ * The account to change, locked for this transaction, if the actor may manage it. A
+ * team manages only its own authority's accounts, and not those holding a role it may
+ * not give (a data manager or national administrator who happens to sit in it).
+ */
+async function lockTarget(tx: Queryable, actor: Actor, id: string): Promise<TargetRow> {
+  const scope = writeScopeOf(actor);
+  const [target] = await tx.query<TargetRow>('SELECT id, roles, local_authority FROM users WHERE id = $1 FOR UPDATE', [id]);
+  if (!target || (!scope.all && target.local_authority !== scope.authority)) throw userNotFound();
+  if (!scope.all && !target.roles.every((r) => teamGrantableRoles.includes(r))) {
+    throw forbidden('protected-account', 'This account holds a national role: only the national administrator may change it.');
+  }
+  return target;
+}
+
+function checkNotFuture(ctx: ServiceContext, date: string | null | undefined): void {
+  if (date !== undefined && date !== null && date > today(ctx.clock)) {
+    throw new ApiError(422, 'enhanced-check-in-future', 'The enhanced check date is after today: give the date the check was issued.');
+  }
+}
+
+function checkTeamRoles(scope: Scope, roles: readonly Role[]): void {
+  if (scope.all) return;
+  const refused = roles.find((r) => !teamGrantableRoles.includes(r));
+  if (refused) {
+    throw forbidden('role-not-grantable', `A local authority team may not give the role "${refused}": only the national administrator may.`);
+  }
+}
+
+/** End the user's live sessions begun by one sign-in method; how many ended. */
+async function endSessions(tx: Queryable, userId: string, method: 'card' | 'otp', now: Date): Promise<number> {
+  const ended = await tx.query(
+    'UPDATE sessions SET ended_at = $3 WHERE user_id = $1 AND method = $2 AND ended_at IS NULL AND expires_at > $3 RETURNING id',
+    [userId, method, now],
+  );
+  return ended.length;
+}
+
+/** A strong initial password: 144 random bits, base64url (24 characters), to be changed by hand-over. */
+function newPassword(ctx: ServiceContext): string {
+  return ctx.randomBytes(18).toString('base64url');
+}
+
+export interface IssuedCredentials {
+  user: UserView;
+  /** Shown once to the administrator to hand over; only its hash is kept. */
+  password: string;
+  /** The security token's RFC 6238 secret (base32); shown once. */
+  totpSecret: string;
+}
+
+export async function createUser(ctx: ServiceContext, actor: Actor, body: CreateUser): Promise<IssuedCredentials> {
+  const scope = writeScopeOf(actor);
+  checkTeamRoles(scope, body.roles);
+  checkNotFuture(ctx, body.enhancedCheckDate);
+  const password = newPassword(ctx);
+  const totpSecret = newTotpSecret(ctx.randomBytes);
+  const passwordHash = await hashPassword(password);
+  const now = ctx.clock.now();
+  const user = await ctx.db.transaction(async (tx) => {
+    const [org] = await tx.query<{ id: string; local_authority: string | null }>('SELECT id, local_authority FROM organisations WHERE id = $1', [
+      body.organisationId,
+    ]);
+    if (!org) throw new ApiError(422, 'unknown-organisation', `There is no organisation "${body.organisationId}".`);
+    const localAuthority = body.localAuthority !== undefined ? body.localAuthority : org.local_authority;
+    if (!scope.all && (org.local_authority !== scope.authority || localAuthority !== scope.authority)) {
+      throw forbidden('other-authority', 'A local authority team creates accounts only for organisations and staff of its own authority.');
+    }
+    if (body.roles.includes('la-team') && localAuthority === null) {
+      throw new ApiError(422, 'local-authority-required', 'An LA team account must belong to a local authority: give localAuthority.');
+    }
+    const inserted = await tx.query(
+      `INSERT INTO users (id, name, organisation_id, roles, local_authority, enhanced_check_date, training_completed, agreement_signed,
+                          suspended, password_hash, totp_secret)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        body.id,
+        body.name,
+        org.id,
+        body.roles,
+        localAuthority,
+        body.enhancedCheckDate ?? null,
+        body.trainingCompleted ?? false,
+        body.agreementSigned ?? false,
+        passwordHash,
+        totpSecret,
+      ],
+    );
+    if (inserted.length === 0) throw new ApiError(409, 'user-exists', `There is already an account "${body.id}".`);
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: {
+        change: 'created',
+        account: body.id,
+        organisation: org.id,
+        fields: ['name', 'organisation', 'roles', 'localAuthority', 'enhancedCheckDate', 'trainingCompleted', 'agreementSigned', 'password', 'totpSecret'],
+        roles: body.roles,
+      },
+    });
+    return viewById(tx, body.id, now);
+  });
+  return { user, password, totpSecret };
+}
+
+export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, body: UpdateUser): Promise<UserView> {
+  const scope = writeScopeOf(actor);
+  const fields = (Object.keys(body) as (keyof UpdateUser)[]).filter((k) => body[k] !== undefined);
+  if (!scope.all) {
+    const refused = fields.find((f) => !(teamEditableFields as readonly string[]).includes(f));
+    if (refused) throw forbidden('field-not-permitted', `A local authority team may not change "${refused}": only the national administrator may.`);
+  }
+  // Nobody vouches for their own vetting, training or agreement, or lifts their own suspension or role.
+  const ownFields = fields.filter((f) => f !== 'name');
+  if (id === actor.userId && ownFields.length > 0) throw ownAccount(`change "${ownFields[0]}" of`);
+  if (body.roles) checkTeamRoles(scope, body.roles);
+  checkNotFuture(ctx, body.enhancedCheckDate);
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const target = await lockTarget(tx, actor, id);
+    if (body.roles?.includes('la-team') && target.local_authority === null) {
+      throw new ApiError(422, 'local-authority-required', 'An LA team account must belong to a local authority; this one belongs to none.');
+    }
+    const columns: Record<keyof UpdateUser, string> = {
+      suspended: 'suspended',
+      trainingCompleted: 'training_completed',
+      agreementSigned: 'agreement_signed',
+      enhancedCheckDate: 'enhanced_check_date',
+      roles: 'roles',
+      name: 'name',
+    };
+    const params: SqlValue[] = [id];
+    const sets = fields.map((f) => {
+      params.push(body[f] as SqlValue);
+      return `${columns[f]} = $${params.length}`;
+    });
+    await tx.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
+    // Flags and roles are facts about access, not about the person: the trail shows them.
+    const to: Record<string, unknown> = {};
+    for (const f of ['suspended', 'trainingCompleted', 'agreementSigned', 'roles'] as const) if (body[f] !== undefined) to[f] = body[f];
+    await appendAudit(tx, { at: now, userId: actor.userId, action: 'account-changed', detail: { change: 'updated', account: id, fields, to } });
+    return viewById(tx, id, now);
+  });
+}
+
+export async function unlockUser(ctx: ServiceContext, actor: Actor, id: string): Promise<UserView> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    await lockTarget(tx, actor, id);
+    await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [id]);
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: { change: 'unlocked', account: id, fields: ['failedSignIns', 'lockedUntil'] },
+    });
+    return viewById(tx, id, now);
+  });
+}
+
+/**
+ * A new password and token secret (a lost or compromised token). The old ones stop
+ * working at once, and so do sessions begun with them: whoever held the old token may
+ * have begun one.
+ */
+export async function resetToken(ctx: ServiceContext, actor: Actor, id: string): Promise<IssuedCredentials & { sessionsEnded: number }> {
+  if (id === actor.userId) throw ownAccount('reset the token of');
+  writeScopeOf(actor);
+  const password = newPassword(ctx);
+  const totpSecret = newTotpSecret(ctx.randomBytes);
+  const passwordHash = await hashPassword(password);
+  const now = ctx.clock.now();
+  const { user, sessionsEnded } = await ctx.db.transaction(async (tx) => {
+    await lockTarget(tx, actor, id);
+    await tx.query(
+      'UPDATE users SET password_hash = $2, totp_secret = $3, last_totp_step = NULL, failed_sign_ins = 0, locked_until = NULL WHERE id = $1',
+      [id, passwordHash, totpSecret],
+    );
+    const sessionsEnded = await endSessions(tx, id, 'otp', now);
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: { change: 'token-reset', account: id, fields: ['password', 'totpSecret', 'lastTotpStep', 'lockedUntil'], sessionsEnded },
+    });
+    return { user: await viewById(tx, id, now), sessionsEnded };
+  });
+  return { user, password, totpSecret, sessionsEnded };
+}
+
+/**
+ * Register a smartcard key. A user holds one card at a time (registerCardInStore), so
+ * a replacement card revokes the lost or broken one in the same transaction.
+ */
+export async function registerCardKey(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  publicJwk: PublicJwk,
+): Promise<{ thumbprint: string; revokedCards: number; sessionsEnded: number; user: UserView }> {
+  if (id === actor.userId) throw ownAccount('register a card for');
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    await lockTarget(tx, actor, id);
+    // The cards the new one replaces (registering the same card again replaces none).
+    const [others] = await tx.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL AND thumbprint <> $2',
+      [id, jwkThumbprint(publicJwk)],
+    );
+    const revokedCards = others?.n ?? 0;
+    const { thumbprint } = await registerCardInStore(tx, id, publicJwk, now);
+    // Sessions begun with a replaced card end with it (the new card has begun none yet).
+    const sessionsEnded = revokedCards > 0 ? await endSessions(tx, id, 'card', now) : 0;
+    // registerCardInStore audits the card itself (with no actor: it also serves the
+    // training:card command); this entry says who registered it.
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: { change: 'card-registered', account: id, fields: ['cardKeys'], thumbprint, revokedCards, sessionsEnded },
+    });
+    return { thumbprint, revokedCards, sessionsEnded, user: await viewById(tx, id, now) };
+  });
+}
+
+/**
+ * Revoke one smartcard key. Card sessions of the user end too: a session does not
+ * record which card began it, and a lost card's finder may have begun one.
+ */
+export async function revokeCardKey(ctx: ServiceContext, actor: Actor, id: string, thumbprint: string): Promise<{ thumbprint: string; sessionsEnded: number }> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    await lockTarget(tx, actor, id);
+    const revoked = await tx.query(
+      'UPDATE card_keys SET revoked_at = $3 WHERE user_id = $1 AND thumbprint = $2 AND revoked_at IS NULL RETURNING thumbprint',
+      [id, thumbprint, now],
+    );
+    if (revoked.length === 0) throw new ApiError(404, 'card-key-not-found', 'This account has no such card key in use.');
+    const sessionsEnded = await endSessions(tx, id, 'card', now);
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: { change: 'card-revoked', account: id, fields: ['cardKeys'], thumbprint, sessionsEnded },
+    });
+    return { thumbprint, sessionsEnded };
+  });
+}
+
+interface OrganisationRow {
+  id: string;
+  name: string;
+  kind: string;
+  accredited: boolean;
+  local_authority: string | null;
+  supplier: string | null;
+  users: number;
+}
+
+const organisationColumns = `o.id, o.name, o.kind, o.accredited, o.local_authority, o.supplier,
+  (SELECT count(*)::int FROM users u WHERE u.organisation_id = o.id) AS users`;
+
+const organisationView = (r: OrganisationRow): OrganisationView => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  accredited: r.accredited,
+  localAuthority: r.local_authority,
+  supplier: r.supplier,
+  users: r.users,
+});
+
+/** Every organisation; an LA team sees those in its own authority (the ones it may create accounts in). */
+export async function listOrganisations(ctx: ServiceContext, actor: Actor): Promise<{ organisations: OrganisationView[] }> {
+  const national = hasRole(actor, 'national-admin', 'data-manager');
+  const rows = await ctx.db.query<OrganisationRow>(
+    `SELECT ${organisationColumns} FROM organisations o WHERE $1::boolean OR o.local_authority = $2 ORDER BY o.id COLLATE "C"`,
+    [national, actor.localAuthority],
+  );
+  return { organisations: rows.map(organisationView) };
+}
+
+/** Accredit an organisation or withdraw its accreditation: every user of it is stopped (or let back) at their next request. */
+export async function setAccreditation(ctx: ServiceContext, actor: Actor, id: string, accredited: boolean): Promise<OrganisationView> {
+  // Withdrawing your own organisation's accreditation would lock you out mid-task.
+  if (id === actor.organisation.id) {
+    throw forbidden('own-organisation', 'You may not change the accreditation of your own organisation: another administrator must do it.');
+  }
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const [before] = await tx.query<{ accredited: boolean }>('SELECT accredited FROM organisations WHERE id = $1 FOR UPDATE', [id]);
+    if (!before) throw organisationNotFound();
+    await tx.query('UPDATE organisations SET accredited = $2 WHERE id = $1', [id, accredited]);
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: { change: 'organisation-accreditation', organisation: id, fields: ['accredited'], to: { accredited }, was: { accredited: before.accredited } },
+    });
+    const [row] = await tx.query<OrganisationRow>(`SELECT ${organisationColumns} FROM organisations o WHERE o.id = $1`, [id]);
+    return organisationView(row!);
+  });
+}

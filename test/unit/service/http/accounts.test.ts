@@ -1,0 +1,370 @@
+// Account and organisation management end to end over HTTP: the national
+// administrator and LA teams create accounts (whose holders then sign in with the
+// credentials handed over), suspend them, unlock them, reset tokens and register
+// cards; data managers withdraw accreditation. Changes bite at the holder's next request.
+import { generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
+import { generateSync } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jwkThumbprint } from '../../../../service/auth/jwk-thumbprint.js';
+import { trainingAccounts } from '../../../../service/training/accounts.js';
+import { startServiceHarness, type JsonResponse, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { generateSessionKey, signRequest } from '../../../support/request-signer.js';
+
+const WIRRAL = 'E08000015';
+const CWAC = 'E06000050';
+
+let h: ServiceHarness;
+let admin: SignedClient;
+let team: SignedClient;
+let cwacTeam: SignedClient;
+let dataManager: SignedClient;
+
+beforeAll(async () => {
+  h = await startServiceHarness({ trainingCount: 20 });
+  admin = await h.signIn('trn-national-admin');
+  team = await h.signIn('trn-la-team');
+  cwacTeam = await h.signIn('trn-la-team-cwac');
+  dataManager = await h.signIn('trn-data-manager');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const patch = (client: SignedClient, path: string, body: unknown) => client.request('PATCH', path, body);
+const del = (client: SignedClient, path: string) => client.request('DELETE', path);
+const yearsAgo = (n: number) => `${h.clock.now().getUTCFullYear() - n}${h.clock.now().toISOString().slice(4, 10)}`;
+
+/** Sign in with a password and a code computed by otplib from the secret handed over. */
+async function tokenSignIn(userId: string, password: string, totpSecret: string): Promise<JsonResponse & { client?: SignedClient }> {
+  h.clock.advance(30_000);
+  const { privateKey, publicJwk } = generateSessionKey();
+  const otp = generateSync({ secret: totpSecret, epoch: Math.floor(h.clock.now().getTime() / 1000) });
+  const res = await h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'otp', userId, password, otp, sessionKey: publicJwk } });
+  return res.status === 201 ? { ...res, client: clientFor(res.body.sessionId, res.body.user, privateKey) } : res;
+}
+
+function clientFor(sessionId: string, user: SignedClient['user'], privateKey: KeyObject): SignedClient {
+  const request: SignedClient['request'] = async (method, path, body) => {
+    const url = `${h.url}${path}`;
+    const text = body !== undefined ? JSON.stringify(body) : undefined;
+    const nowSec = Math.floor(h.clock.now().getTime() / 1000);
+    const headers = signRequest({ method, url, ...(text !== undefined ? { body: text } : {}), keyid: sessionId, privateKey, createdSec: nowSec });
+    const res = await fetch(url, {
+      method,
+      headers: { ...headers, ...(text !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(text !== undefined ? { body: text } : {}),
+    });
+    const raw = await res.text();
+    return { status: res.status, headers: res.headers, body: raw ? JSON.parse(raw) : null };
+  };
+  return { sessionId, user, request, get: (p) => request('GET', p), post: (p, b) => request('POST', p, b) };
+}
+
+async function cardSignIn(userId: string, card: KeyObject): Promise<number> {
+  h.clock.advance(30_000);
+  const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body.challenge;
+  const { publicJwk } = generateSessionKey();
+  const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk)}`), { key: card, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return (await h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature } })).status;
+}
+
+function newCard() {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = pair.publicKey.export({ format: 'jwk' });
+  return { privateKey: pair.privateKey, publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! } };
+}
+
+const accredited = (over: Record<string, unknown> = {}) => ({
+  enhancedCheckDate: yearsAgo(1),
+  trainingCompleted: true,
+  agreementSigned: true,
+  ...over,
+});
+
+async function auditOf(account: string) {
+  return h.db.query<{ user_id: string | null; detail: Record<string, unknown> }>(
+    `SELECT user_id, detail FROM audit_log WHERE action = 'account-changed' AND (detail->>'account' = $1 OR detail->>'organisation' = $1) ORDER BY seq`,
+    [account],
+  );
+}
+
+describe('listing accounts', () => {
+  it('shows the national administrator every account, with accreditation facts but no secrets', async () => {
+    const res = await admin.get('/v1/users');
+    expect(res.status).toBe(200);
+    const ids = res.body.users.map((u: { id: string }) => u.id);
+    expect(ids).toEqual(expect.arrayContaining(trainingAccounts.map((a) => a.id)));
+    expect(res.body.users.find((u: { id: string }) => u.id === 'trn-suspended')).toMatchObject({
+      name: 'Dana Suspended',
+      roles: ['practitioner'],
+      organisation: { id: 'org-gp-training', name: 'Seacombe Training Medical Centre' },
+      localAuthority: WIRRAL,
+      trainingCompleted: true,
+      agreementSigned: true,
+      suspended: true,
+      lockedUntil: null,
+      cardKeys: 0,
+    });
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain('scrypt$');
+    for (const a of trainingAccounts) {
+      expect(text).not.toContain(a.password);
+      expect(text).not.toContain(a.totpSecret);
+    }
+  });
+
+  it('shows an LA team only its own authority, refuses another authority, and filters by organisation', async () => {
+    const own = await team.get('/v1/users');
+    expect(own.status).toBe(200);
+    expect(own.body.users.length).toBeGreaterThan(3);
+    expect(own.body.users.every((u: { localAuthority: string }) => u.localAuthority === WIRRAL)).toBe(true);
+    expect(own.body.users.map((u: { id: string }) => u.id)).not.toContain('trn-la-team-cwac');
+    const other = await team.get(`/v1/users?localAuthority=${CWAC}`);
+    expect(other.status).toBe(403);
+    expect(other.body.error.code).toBe('other-authority');
+    const byOrg = await dataManager.get('/v1/users?organisationId=org-cheshire-west');
+    expect(byOrg.body.users.map((u: { id: string }) => u.id)).toEqual(['trn-la-team-cwac']);
+    const page = await admin.get('/v1/users?limit=2');
+    expect(page.body.users).toHaveLength(2);
+    const next = await admin.get(`/v1/users?limit=2&after=${page.body.next}`);
+    expect(next.body.users[0].id > page.body.users[1].id).toBe(true);
+  });
+
+  it('refuses a practitioner, and hides another authority\'s account as if it did not exist', async () => {
+    const practitioner = await h.signIn('trn-practitioner');
+    expect((await practitioner.get('/v1/users')).body.error.code).toBe('forbidden-role');
+    const hidden = await team.get('/v1/users/trn-la-team-cwac');
+    const missing = await team.get('/v1/users/no-such-user');
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual(missing.body);
+    expect((await cwacTeam.get('/v1/users/trn-la-team-cwac')).status).toBe(200);
+  });
+});
+
+describe('creating accounts', () => {
+  it('returns an initial password and token secret once, with which the holder signs in', async () => {
+    const res = await admin.post('/v1/users', {
+      id: 'new-gp-receptionist',
+      name: 'Pat New',
+      organisationId: 'org-gp-training',
+      roles: ['practitioner'],
+      ...accredited(),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ id: 'new-gp-receptionist', localAuthority: WIRRAL, suspended: false, cardKeys: 0 });
+    expect(res.body.password.length).toBeGreaterThanOrEqual(20);
+    expect(res.body.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    const signedIn = await tokenSignIn('new-gp-receptionist', res.body.password, res.body.totpSecret);
+    expect(signedIn.status).toBe(201);
+    expect((await signedIn.client!.get('/v1/sessions/current')).body.user.id).toBe('new-gp-receptionist');
+    // Shown once: not readable afterwards, not stored in clear, not in the audit trail.
+    const read = JSON.stringify((await admin.get('/v1/users/new-gp-receptionist')).body);
+    expect(read).not.toContain(res.body.password);
+    expect(read).not.toContain(res.body.totpSecret);
+    const [stored] = await h.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', ['new-gp-receptionist']);
+    expect(stored!.password_hash).not.toContain(res.body.password);
+    const audit = await auditOf('new-gp-receptionist');
+    expect(audit[0]).toMatchObject({ user_id: 'trn-national-admin', detail: { change: 'created', account: 'new-gp-receptionist' } });
+    const auditText = JSON.stringify(await h.db.query('SELECT detail FROM audit_log'));
+    expect(auditText).not.toContain(res.body.password);
+    expect(auditText).not.toContain(res.body.totpSecret);
+  });
+
+  it('refuses an existing id, an unknown organisation and an unknown field', async () => {
+    const base = { name: 'X', organisationId: 'org-gp-training', roles: ['practitioner'] };
+    const existing = await admin.post('/v1/users', { ...base, id: 'trn-practitioner' });
+    expect(existing.status).toBe(409);
+    expect(existing.body.error.code).toBe('user-exists');
+    const org = await admin.post('/v1/users', { ...base, id: 'nobody-new', organisationId: 'org-nowhere' });
+    expect(org.status).toBe(422);
+    expect(org.body.error.code).toBe('unknown-organisation');
+    const field = await admin.post('/v1/users', { ...base, id: 'nobody-new', notes: 'x' });
+    expect(field.status).toBe(422);
+    expect(field.body.error.code).toBe('unknown-field');
+    expect((await admin.get('/v1/users/nobody-new')).status).toBe(404);
+  });
+
+  it('lets an LA team create accounts only in its own authority and only with the roles it may give', async () => {
+    const ok = await team.post('/v1/users', { id: 'wirral-school-1', name: 'Sol Teacher', organisationId: 'org-gp-training', roles: ['practitioner'] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.user).toMatchObject({ localAuthority: WIRRAL, trainingCompleted: false });
+    const otherOrg = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-cheshire-west', roles: ['practitioner'] });
+    expect(otherOrg.status).toBe(403);
+    expect(otherOrg.body.error.code).toBe('other-authority');
+    const otherLa = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-gp-training', roles: ['practitioner'], localAuthority: CWAC });
+    expect(otherLa.body.error.code).toBe('other-authority');
+    for (const role of ['national-admin', 'data-manager', 'supplier-system']) {
+      const res = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-wirral', roles: [role] });
+      expect(res.status, role).toBe(403);
+      expect(res.body.error.code, role).toBe('role-not-grantable');
+    }
+    expect((await admin.get('/v1/users/wirral-x')).status).toBe(404);
+  });
+});
+
+describe('changing accounts', () => {
+  it('suspends a signed-in practitioner at its next request, and reinstates it', async () => {
+    const practitioner = await h.signIn('trn-practitioner');
+    expect((await practitioner.get('/v1/sessions/current')).status).toBe(200);
+    const res = await patch(team, '/v1/users/trn-practitioner', { suspended: true });
+    expect(res.status).toBe(200);
+    expect(res.body.user.suspended).toBe(true);
+    const next = await practitioner.get('/v1/sessions/current');
+    expect(next.status).toBe(403);
+    expect(next.body.error.code).toBe('account-suspended');
+    expect((await patch(team, '/v1/users/trn-practitioner', { suspended: false })).status).toBe(200);
+    expect((await practitioner.get('/v1/sessions/current')).status).toBe(200);
+    const audit = await auditOf('trn-practitioner');
+    expect(audit.map((a) => a.detail)).toEqual([
+      expect.objectContaining({ change: 'updated', fields: ['suspended'], to: { suspended: true } }),
+      expect.objectContaining({ change: 'updated', fields: ['suspended'], to: { suspended: false } }),
+    ]);
+    expect(audit.every((a) => a.user_id === 'trn-la-team')).toBe(true);
+  });
+
+  it('lets an LA team record vetting, training and agreement but not roles or names, nor touch other authorities', async () => {
+    const created = await admin.post('/v1/users', { id: 'wirral-hv-1', name: 'Kim Visitor', organisationId: 'org-wirral', roles: ['practitioner'] });
+    expect(created.status).toBe(201);
+    expect((await tokenSignIn('wirral-hv-1', created.body.password, created.body.totpSecret)).body.error.code).toBe('enhanced-check-expired');
+    const res = await patch(team, '/v1/users/wirral-hv-1', accredited());
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ trainingCompleted: true, agreementSigned: true, enhancedCheckDate: yearsAgo(1) });
+    expect((await tokenSignIn('wirral-hv-1', created.body.password, created.body.totpSecret)).status).toBe(201);
+
+    const roles = await patch(team, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'] });
+    expect(roles.status).toBe(403);
+    expect(roles.body.error.code).toBe('field-not-permitted');
+    expect((await patch(team, '/v1/users/wirral-hv-1', { name: 'Other' })).status).toBe(403);
+    const elsewhere = await patch(team, '/v1/users/trn-la-team-cwac', { suspended: true });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.error.code).toBe('user-not-found');
+    // A national role in the team's authority is the national administrator's to change.
+    const protectedAccount = await patch(team, '/v1/users/trn-data-manager', { suspended: true });
+    expect(protectedAccount.status).toBe(403);
+    expect(protectedAccount.body.error.code).toBe('protected-account');
+    const future = await patch(team, '/v1/users/wirral-hv-1', { enhancedCheckDate: `${h.clock.now().getUTCFullYear() + 1}-01-01` });
+    expect(future.body.error.code).toBe('enhanced-check-in-future');
+
+    const promoted = await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.user).toMatchObject({ roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
+  });
+
+  it('refuses anyone suspending themselves or changing their own roles', async () => {
+    const self = await patch(team, '/v1/users/trn-la-team', { suspended: true });
+    expect(self.status).toBe(403);
+    expect(self.body.error.code).toBe('own-account');
+    const ownRoles = await patch(admin, '/v1/users/trn-national-admin', { roles: ['national-admin', 'data-manager'] });
+    expect(ownRoles.body.error.code).toBe('own-account');
+    expect((await admin.get('/v1/users/trn-national-admin')).body.user.roles).toEqual(['national-admin']);
+    expect((await team.get('/v1/sessions/current')).status).toBe(200);
+  });
+});
+
+describe('lock-out and token reset', () => {
+  let creds: { password: string; totpSecret: string };
+  beforeAll(async () => {
+    const res = await team.post('/v1/users', { id: 'wirral-locked', name: 'Lou Locked', organisationId: 'org-wirral', roles: ['practitioner'], ...accredited() });
+    creds = res.body;
+  });
+
+  it('unlocks an account locked after 5 failures', async () => {
+    for (let i = 0; i < 5; i++) expect((await tokenSignIn('wirral-locked', `wrong-${i}`, creds.totpSecret)).status).toBe(401);
+    expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(401);
+    expect((await team.get('/v1/users/wirral-locked')).body.user.lockedUntil).not.toBeNull();
+    expect((await cwacTeam.post('/v1/users/wirral-locked/unlock', undefined)).status).toBe(404);
+    const res = await team.post('/v1/users/wirral-locked/unlock', undefined);
+    expect(res.status).toBe(200);
+    expect(res.body.user.lockedUntil).toBeNull();
+    expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(201);
+  });
+
+  it('issues a new password and secret: the old ones and their sessions stop working', async () => {
+    const old = await tokenSignIn('wirral-locked', creds.password, creds.totpSecret);
+    expect(old.status).toBe(201);
+    const res = await admin.post('/v1/users/wirral-locked/reset-token', undefined);
+    expect(res.status).toBe(200);
+    expect(res.body.totpSecret).not.toBe(creds.totpSecret);
+    expect(res.body.sessionsEnded).toBeGreaterThanOrEqual(1);
+    expect((await old.client!.get('/v1/sessions/current')).body.error.code).toBe('session-ended');
+    expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(401);
+    expect((await tokenSignIn('wirral-locked', res.body.password, res.body.totpSecret)).status).toBe(201);
+    expect((await admin.post('/v1/users/trn-national-admin/reset-token', undefined)).body.error.code).toBe('own-account');
+  });
+});
+
+describe('smartcards', () => {
+  it('registers a card the holder signs in with; a replacement revokes it; a revoked card is refused', async () => {
+    const first = newCard();
+    const second = newCard();
+    expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(401);
+    const reg = await team.post('/v1/users/trn-child-protection/card-keys', { publicJwk: first.publicJwk });
+    expect(reg.status).toBe(201);
+    expect(reg.body).toMatchObject({ thumbprint: jwkThumbprint(first.publicJwk), revokedCards: 0, user: { cardKeys: 1 } });
+    expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(201);
+
+    const replacement = await team.post('/v1/users/trn-child-protection/card-keys', { publicJwk: second.publicJwk });
+    expect(replacement.body).toMatchObject({ revokedCards: 1, sessionsEnded: 1, user: { cardKeys: 1 } });
+    expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(401);
+    expect(await cardSignIn('trn-child-protection', second.privateKey)).toBe(201);
+    expect((await team.get('/v1/users/trn-child-protection')).body.user.cards.map((c: { thumbprint: string }) => c.thumbprint)).toEqual([
+      jwkThumbprint(second.publicJwk),
+    ]);
+
+    const revoked = await del(team, `/v1/users/trn-child-protection/card-keys/${jwkThumbprint(second.publicJwk)}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.sessionsEnded).toBe(1);
+    expect(await cardSignIn('trn-child-protection', second.privateKey)).toBe(401);
+    expect((await del(team, `/v1/users/trn-child-protection/card-keys/${jwkThumbprint(second.publicJwk)}`)).body.error.code).toBe('card-key-not-found');
+    const audit = (await auditOf('trn-child-protection')).map((a) => a.detail['change']);
+    expect(audit).toEqual(['card-registered', 'card-registered', 'card-registered', 'card-registered', 'card-revoked']);
+  });
+
+  it('refuses a private key, and cards for accounts outside the team', async () => {
+    const card = newCard();
+    const withD = await team.post('/v1/users/trn-practitioner/card-keys', { publicJwk: { ...card.publicJwk, d: card.publicJwk.x } });
+    expect(withD.status).toBe(422);
+    expect((await cwacTeam.post('/v1/users/trn-practitioner/card-keys', { publicJwk: card.publicJwk })).status).toBe(404);
+  });
+});
+
+describe('organisations', () => {
+  it('lists organisations, with their accreditation, for a data manager', async () => {
+    const res = await dataManager.get('/v1/organisations');
+    expect(res.status).toBe(200);
+    expect(res.body.organisations.find((o: { id: string }) => o.id === 'org-unaccredited')).toMatchObject({ accredited: false, kind: 'voluntary' });
+  });
+
+  it('stops every user of an organisation that loses accreditation at their next request', async () => {
+    const practitioner = await h.signIn('trn-practitioner');
+    expect((await practitioner.get('/v1/sessions/current')).status).toBe(200);
+    const res = await patch(dataManager, '/v1/organisations/org-gp-training', { accredited: false });
+    expect(res.status).toBe(200);
+    expect(res.body.organisation).toMatchObject({ id: 'org-gp-training', accredited: false });
+    const next = await practitioner.get('/v1/sessions/current');
+    expect(next.status).toBe(403);
+    expect(next.body.error.code).toBe('organisation-not-accredited');
+    expect((await patch(admin, '/v1/organisations/org-gp-training', { accredited: true })).status).toBe(200);
+    expect((await practitioner.get('/v1/sessions/current')).status).toBe(200);
+    const audit = (await auditOf('org-gp-training')).filter((a) => a.detail['change'] === 'organisation-accreditation');
+    expect(audit.map((a) => [a.user_id, a.detail['to']])).toEqual([
+      ['trn-data-manager', { accredited: false }],
+      ['trn-national-admin', { accredited: true }],
+    ]);
+  });
+
+  it('refuses an LA team, an unknown organisation, and withdrawing one\'s own', async () => {
+    expect((await patch(team, '/v1/organisations/org-gp-training', { accredited: false })).body.error.code).toBe('forbidden-role');
+    expect((await patch(admin, '/v1/organisations/org-nowhere', { accredited: false })).status).toBe(404);
+    expect((await patch(dataManager, '/v1/organisations/org-wirral', { accredited: false })).body.error.code).toBe('own-organisation');
+  });
+
+  it('lists to an LA team only the organisations of its own authority, the ones it may create accounts in', async () => {
+    const own = await team.get('/v1/organisations');
+    expect(own.status).toBe(200);
+    const ids = own.body.organisations.map((o: { id: string }) => o.id).sort();
+    expect(ids).toEqual(['org-gp-training', 'org-unaccredited', 'org-wirral']);
+    const all = await admin.get('/v1/organisations');
+    expect(all.body.organisations.length).toBeGreaterThan(ids.length);
+  });
+});
