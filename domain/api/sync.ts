@@ -30,6 +30,8 @@ export const feedQuerySchema = z
     /** The `cursor` of the previous page; absent to start from the beginning. */
     after: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(FEED_PAGE_MAX).default(FEED_PAGE_DEFAULT),
+    /** Per-field provenance with each upsert (default), or not: half the bytes for a client that does not cleanse. */
+    provenance: z.enum(['include', 'omit']).default('include'),
   })
   .strict();
 export type FeedQuery = z.output<typeof feedQuerySchema>;

@@ -63,7 +63,7 @@ interface ChangeRow {
   shield_pending: boolean | null;
 }
 
-function entryOf(localAuthority: string, row: ChangeRow): FeedEntry {
+function entryOf(localAuthority: string, row: ChangeRow, withProvenance: boolean): FeedEntry {
   const base = { seq: row.seq, cpNumber: row.cp_number, kind: row.kind, version: row.version };
   if (row.kind === 'tombstone') return { ...base, ...(row.reason !== null ? { reason: row.reason } : {}) };
   // The record is delivered as it is now, and only at the version this entry announced:
@@ -77,7 +77,7 @@ function entryOf(localAuthority: string, row: ChangeRow): FeedEntry {
     record: managedRecord(row.record!),
     // Who said what about each field: the discrepancies between suppliers that the
     // authority's team cleanses.
-    provenance: readProvenance(row.provenance ?? {}, row.record!),
+    ...(withProvenance ? { provenance: readProvenance(row.provenance ?? {}, row.record!) } : {}),
     shielded: row.shielded === true,
     shieldPending: row.shield_pending === true,
   };
@@ -91,7 +91,7 @@ export async function readFeedPage(
   ctx: ServiceContext,
   actor: Actor,
   localAuthority: string,
-  options: { after?: string | undefined; limit?: number | undefined } = {},
+  options: { after?: string | undefined; limit?: number | undefined; provenance?: boolean } = {},
 ): Promise<FeedPage> {
   assertFeedAccess(actor, localAuthority);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1), FEED_PAGE_MAX);
@@ -113,7 +113,7 @@ export async function readFeedPage(
       [localAuthority, after, limit + 1],
     );
     const page = rows.slice(0, limit);
-    const changes = page.map((row) => entryOf(localAuthority, row));
+    const changes = page.map((row) => entryOf(localAuthority, row, options.provenance ?? true));
     const last = page.at(-1)?.seq ?? after;
     await appendAudit(tx, {
       at: ctx.clock.now(),

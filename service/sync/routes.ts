@@ -68,7 +68,11 @@ export const syncRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      const page = await readFeedPage(ctx, req.actor, authorityParam(req.params), { after: req.query.after, limit: req.query.limit });
+      const page = await readFeedPage(ctx, req.actor, authorityParam(req.params), {
+        after: req.query.after,
+        limit: req.query.limit,
+        provenance: req.query.provenance === 'include',
+      });
       return { status: 200, body: page, headers: { 'cache-control': 'no-store' } };
     },
   }),

@@ -56,6 +56,13 @@ describe('the sync feed', () => {
     expect(disagreeing.length).toBeGreaterThan(0);
   });
 
+  it('leaves provenance out when the client asks', async () => {
+    const page = await team.get('/v1/sync/E08000015/changes?limit=20&provenance=omit');
+    const upserts = page.body.changes.filter((e: { record?: unknown }) => e.record !== undefined);
+    expect(upserts.length).toBeGreaterThan(0);
+    for (const e of upserts) expect(e).not.toHaveProperty('provenance');
+  });
+
   it('refuses another authority’s team and practitioners', async () => {
     expect((await cwacTeam.get('/v1/sync/E08000015/changes')).status).toBe(403);
     expect((await practitioner.get('/v1/sync/E08000015/changes')).status).toBe(403);
