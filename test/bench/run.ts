@@ -3,7 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createCore } from '../../main/core.js';
-import { startService } from '../../service/index.js';
+import { startService } from '../../service/server.js';
 import { generateChildren } from '../../service/training/index.js';
 import { startHarness } from '../e2e/harness.js';
 import setup from '../global-setup.js';

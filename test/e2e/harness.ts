@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { createCore, type Core } from '../../main/core.js';
 import { originOf } from '../../main/ipc/router.js';
 import { createRendererFiles } from '../../main/renderer-files.js';
-import { startService, type RunningService } from '../../service/index.js';
+import { startService, type RunningService } from '../../service/server.js';
 import { launchChromium } from '../support/chromium.js';
 
 export const harnessOrigin = 'http://app.localhost';

@@ -5,7 +5,7 @@
 // request with its session key, as the desktop will.
 import { generateSync } from 'otplib';
 import { SettableClock } from '../../service/context.js';
-import { startService, type RunningService } from '../../service/index.js';
+import { startService, type RunningService } from '../../service/server.js';
 import { openPglite } from '../../service/store/pglite.js';
 import { migrate } from '../../service/store/migrations.js';
 import type { Database } from '../../service/store/database.js';

@@ -32,7 +32,7 @@ describe('the layer rule (lint)', () => {
   it.each([
     ['renderer/src/Ok.tsx', "import type { ContactPointApi } from '../../preload/api.js';\nexport type A = ContactPointApi;"],
     ['renderer/src/Ok.tsx', "import { isValidPostcode } from '../../domain/postcode.js';\nvoid isValidPostcode;"],
-    ['main/ok.ts', "import { startService } from '../service/index.js';\nvoid startService;"],
+    ['main/ok.ts', "import { startEmbeddedService } from '../service/index.js';\nvoid startEmbeddedService;"],
     ['main/ok.ts', "import { readFile } from 'node:fs/promises';\nvoid readFile;"],
     ['service/ok.ts', "import { isValidNhsNumber } from '../domain/nhs-number.js';\nvoid isValidNhsNumber;"],
     ['test/ok.test.ts', "import { createCore } from '../main/core.js';\nvoid createCore;"],

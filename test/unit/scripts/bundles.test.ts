@@ -29,6 +29,13 @@ describe('the built bundles', () => {
     expect(required.filter((name) => !nodeBuiltin(name) && !mainExternals.has(packageOf(name)))).toEqual([]);
   });
 
+  it('main loads no store: the training service and its PGlite live in the worker bundle', () => {
+    const main = requiredBy('dist/main/main.cjs').map(packageOf);
+    expect(main).not.toContain('@electric-sql/pglite');
+    expect(main).not.toContain('pg');
+    expect(requiredBy('dist/main/service-worker.cjs').map(packageOf)).toContain('@electric-sql/pglite');
+  });
+
   it('the page loads exactly the bundle its CSP pins', () => {
     const html = readFileSync('dist/renderer/index.html', 'utf8');
     const { scriptHashes } = JSON.parse(readFileSync('dist/renderer/csp.json', 'utf8')) as { scriptHashes: string[] };

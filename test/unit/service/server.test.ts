@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceClient } from '../../../main/service-client.js';
-import { startService, type RunningService } from '../../../service/index.js';
+import { startService, type RunningService } from '../../../service/server.js';
 
 describe('national index service (foundation)', () => {
   let service: RunningService;
