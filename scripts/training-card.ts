@@ -11,9 +11,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { publicJwkSchema, type PublicJwk } from '../domain/jwk.js';
+import { registerCardInStore } from '../service/accounts/card-keys.js';
 import {
   readTrainingCards,
-  registerCardInStore,
   registerTrainingCard,
   trainingHome,
   trainingPaths,

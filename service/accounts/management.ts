@@ -17,6 +17,7 @@ import {
 } from '../../domain/api/accounts.js';
 import type { PublicJwk } from '../../domain/jwk.js';
 import { hasRole, type Actor, type Role } from '../../domain/roles.js';
+import { userColumns, type UserRow } from './accreditation.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { jwkThumbprint } from '../auth/jwk-thumbprint.js';
 import { hashPassword } from '../auth/password.js';
@@ -24,7 +25,7 @@ import { newTotpSecret } from '../auth/totp.js';
 import { today, type ServiceContext } from '../context.js';
 import { ApiError, forbidden } from '../http/api-error.js';
 import type { Queryable, SqlValue } from '../store/database.js';
-import { registerCardInStore } from '../training/card-registry.js';
+import { registerCardInStore } from './card-keys.js';
 
 /** Whose accounts the actor manages: every authority's, or one authority's. */
 type Scope = { all: true } | { all: false; authority: string };
@@ -51,23 +52,13 @@ const organisationNotFound = () => new ApiError(404, 'organisation-not-found', '
 const ownAccount = (what: string) =>
   forbidden('own-account', `You may not ${what} your own account: another administrator must do it.`);
 
-interface ViewRow {
-  id: string;
-  name: string;
-  roles: Role[];
-  local_authority: string | null;
-  enhanced_check_date: string | null;
-  training_completed: boolean;
-  agreement_signed: boolean;
-  suspended: boolean;
+/** The account as accreditation sees it (UserRow), plus what an administrator needs to manage it. */
+interface ViewRow extends UserRow {
   locked_until: Date | null;
-  org_id: string;
-  org_name: string;
   card_keys: number;
 }
 
-const viewColumns = `u.id, u.name, u.roles, u.local_authority, u.enhanced_check_date, u.training_completed, u.agreement_signed,
-  u.suspended, u.locked_until, o.id AS org_id, o.name AS org_name,
+const viewColumns = `${userColumns}, u.locked_until,
   (SELECT count(*)::int FROM card_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL) AS card_keys`;
 
 function viewOf(row: ViewRow, now: Date): UserView {

@@ -7,14 +7,13 @@ import type { PublicJwk } from '../../../domain/jwk.js';
 import { migrate } from '../../../service/store/migrations.js';
 import { openPglite } from '../../../service/store/pglite.js';
 import type { Database } from '../../../service/store/database.js';
+import { registerCardInStore, UnknownStoreUserError } from '../../../service/accounts/card-keys.js';
 import {
   cardKeyFor,
   readTrainingCards,
-  registerCardInStore,
   registerTrainingCard,
   trainingHome,
   TrainingCardsError,
-  UnknownStoreUserError,
   type TrainingCard,
 } from '../../../service/training/card-registry.js';
 
