@@ -2,7 +2,7 @@
 // settles a possible duplicate.
 import { z } from 'zod';
 import { supplierRecordSchema, type SupplierRecord } from '../child-record.js';
-import { addYears } from '../dates.js';
+import { lifeDateProblems } from '../lifecycle.js';
 import { localAuthorityCodeSchema } from './sync.js';
 
 export const SUPPLY_MAX_RECORDS = 1000;
@@ -16,22 +16,16 @@ export const supplyBodySchema = z
   .strict();
 export type SupplyBody = z.output<typeof supplyBodySchema>;
 
-/** ContactPoint holds children up to 25 (care leavers): a date of birth further back is an error. */
-export const OLDEST_SUPPLIED_AGE = 25;
-
 /**
  * The date problems of one supplied record, on `today` (YYYY-MM-DD). A statement dated
  * in the future would outrank every later true statement for ever (the newest statement
- * wins), so it is refused; so is a date of birth in the future or of someone too old
- * for ContactPoint.
+ * wins), so it is refused; the date of birth is held to the same rule as any live
+ * record's (domain/lifecycle.ts).
  */
 export function supplyDateProblems(s: SupplierRecord, today: string): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   if (s.receivedAt > today) problems.push({ path: 'receivedAt', message: `must not be after today (${today})` });
-  const earliest = addYears(today, -(OLDEST_SUPPLIED_AGE + 1));
-  if (s.dob > today) problems.push({ path: 'dob', message: `must not be after today (${today})` });
-  else if (s.dob <= earliest) problems.push({ path: 'dob', message: `must be after ${earliest}: ContactPoint holds children up to ${OLDEST_SUPPLIED_AGE}` });
-  return problems;
+  return [...problems, ...lifeDateProblems({ dob: s.dob }, today)];
 }
 
 export type SupplyStatus = 'matched' | 'created' | 'possible-duplicate' | 'invalid' | 'forbidden';
