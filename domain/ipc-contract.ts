@@ -2,20 +2,51 @@
 // has a request schema that main validates and a response type that the renderer
 // relies on. Shared by preload (types), main (validation) and renderer (types only).
 import { z } from 'zod';
+import {
+  childSearchResponseSchema,
+  involvementResponseSchema,
+  recordInvolvementBodySchema,
+  recordViewSchema,
+  updateInvolvementBodySchema,
+} from './api/records.js';
+import { cpNumberSchema } from './child-record.js';
+import { roleSchema } from './roles.js';
 
 export const errorCodes = [
   'invalid-payload',
   'unknown-channel',
   'untrusted-sender',
+  'internal-error',
+  // The national index service
   'service-unreachable',
   'service-error',
-  'internal-error',
+  /** The computer's clock and the service's disagree by more than a signature allows. */
+  'clock-skew',
+  /** No live session: signed out, locked, or the session ended or expired (sign in again). */
+  'signed-out',
+  'session-expired',
+  /** The service refused: the user's role or account may not do this. */
+  'forbidden',
+  'not-found',
+  /** The service refused the request's content (422/400): the message names the field. */
+  'invalid-request',
+  /** Somebody else changed it first, or the rule allows one (409). */
+  'conflict',
+  // Signing in
+  'sign-in-refused',
+  'card-absent',
+  'card-pin-incorrect',
+  'card-pin-locked',
+  'card-unreadable',
+  'card-module-missing',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
 export interface AppError {
   code: ErrorCode;
   message: string;
+  /** card-pin-incorrect: how many tries the card has left before it locks. */
+  triesLeft?: number;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -36,6 +67,82 @@ export const serviceStatusSchema = z.object({
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 
+// ---------------------------------------------------------------------------------
+// Sessions and locking
+
+export const signedInUserSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  roles: z.array(roleSchema),
+  organisation: z.object({ id: z.string(), name: z.string() }),
+  localAuthority: z.string().nullable(),
+});
+export type SignedInUser = z.infer<typeof signedInUserSchema>;
+
+export const lockReasonSchema = z.enum(['card-removed', 'idle', 'computer-locked']);
+export type LockReason = z.infer<typeof lockReasonSchema>;
+
+export const signOutReasonSchema = z.enum(['signed-out', 'session-expired', 'account-refused']);
+
+/**
+ * What main tells the renderer about the session. `locked`: the session key is gone and
+ * the server session ended; only a fresh sign-in (PIN or token) opens the screen again.
+ */
+export const sessionStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed-out'), reason: signOutReasonSchema.optional() }),
+  z.object({
+    status: z.literal('signed-in'),
+    method: z.enum(['card', 'otp']),
+    user: signedInUserSchema,
+    expiresAt: z.string(),
+    idleMinutes: z.number().int(),
+  }),
+  z.object({
+    status: z.literal('locked'),
+    reason: lockReasonSchema,
+    method: z.enum(['card', 'otp']),
+    /** Who was signed in: the lock screen says whose session it was. */
+    user: z.object({ id: z.string(), name: z.string() }),
+  }),
+]);
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+/** A numbered state: the renderer long-polls `session.watch` with the last number it saw. */
+export const sessionEventSchema = z.object({ seq: z.number().int().min(0), state: sessionStateSchema });
+export type SessionEvent = z.infer<typeof sessionEventSchema>;
+
+export const cardStatusSchema = z.object({
+  /** The machine has a working PKCS#11 module. */
+  reader: z.enum(['ready', 'module-missing', 'error']),
+  present: z.boolean(),
+  /** The user ID the inserted card belongs to (from its token label). */
+  userId: z.string().optional(),
+});
+export type CardStatus = z.infer<typeof cardStatusSchema>;
+
+const pin = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
+
+// ---------------------------------------------------------------------------------
+// Records
+
+const searchText = z.string().max(100).optional();
+export const searchRequestSchema = z
+  .object({
+    surname: searchText,
+    forename: searchText,
+    dob: searchText,
+    postcode: searchText,
+    nhsNumber: searchText,
+    cpNumber: searchText,
+  })
+  .strict();
+
+const reason = z.string().trim().min(1, 'give a reason for access').max(500);
+
+export const shieldOverrideRequestSchema = z
+  .object({ cpNumber: cpNumberSchema, reason, acknowledgeInvestigation: z.literal(true) })
+  .strict();
+
 /**
  * Every channel the renderer may call. `request` is validated in main; `response`
  * is the shape main promises back (validated in tests, trusted at run time).
@@ -43,6 +150,34 @@ export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 export const channels = {
   'app.info': { request: empty, response: appInfoSchema },
   'service.status': { request: empty, response: serviceStatusSchema },
+  /** Resolves at once if the state changed after `after`, otherwise when it next changes (or after 20 s). */
+  'session.watch': { request: z.object({ after: z.number().int().min(-1) }).strict(), response: sessionEventSchema },
+  'session.signInCard': { request: z.object({ pin }).strict(), response: sessionStateSchema },
+  'session.signInToken': {
+    request: z
+      .object({
+        userId: z.string().trim().min(1).max(64),
+        password: z.string().min(1).max(256),
+        otp: z.string().regex(/^[0-9]{6}$/, 'must be the 6-digit code from the security token'),
+      })
+      .strict(),
+    response: sessionStateSchema,
+  },
+  'session.signOut': { request: empty, response: sessionStateSchema },
+  /** The user did something (key press, click): postpones the idle lock. */
+  'session.activity': { request: empty, response: z.object({}) },
+  'card.status': { request: empty, response: cardStatusSchema },
+  'children.search': { request: searchRequestSchema, response: childSearchResponseSchema },
+  'children.read': { request: z.object({ cpNumber: cpNumberSchema, reason }).strict(), response: recordViewSchema },
+  'children.shieldOverride': { request: shieldOverrideRequestSchema, response: recordViewSchema },
+  'involvements.record': {
+    request: z.object({ cpNumber: cpNumberSchema, involvement: recordInvolvementBodySchema }).strict(),
+    response: involvementResponseSchema,
+  },
+  'involvements.update': {
+    request: z.object({ cpNumber: cpNumberSchema, id: z.string().min(1).max(64), change: updateInvolvementBodySchema }).strict(),
+    response: involvementResponseSchema,
+  },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -56,3 +56,15 @@ export const publicJwkSchema = z
   .refine((jwk) => isP256Point(jwk.x, jwk.y), { error: 'is not a point on the P-256 curve', path: ['x'] });
 
 export type PublicJwk = z.infer<typeof publicJwkSchema>;
+
+/**
+ * What an RFC 7638 thumbprint hashes: the JWK's required members as JSON with keys in
+ * lexicographic order and no whitespace (for EC: crv, kty, x, y). SHA-256 of this,
+ * base64url without padding, is the thumbprint (hashed by the caller: domain has no crypto).
+ */
+export function thumbprintInput(members: Readonly<Record<string, string>>): string {
+  return `{${Object.keys(members)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(members[k])}`)
+    .join(',')}}`;
+}

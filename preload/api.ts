@@ -24,6 +24,25 @@ export function createApi(invoke: Invoke) {
     service: Object.freeze({
       status: () => call('service.status', {}),
     }),
+    session: Object.freeze({
+      watch: (after: number) => call('session.watch', { after }),
+      signInCard: (request: RequestOf<'session.signInCard'>) => call('session.signInCard', request),
+      signInToken: (request: RequestOf<'session.signInToken'>) => call('session.signInToken', request),
+      signOut: () => call('session.signOut', {}),
+      activity: () => call('session.activity', {}),
+    }),
+    card: Object.freeze({
+      status: () => call('card.status', {}),
+    }),
+    children: Object.freeze({
+      search: (request: RequestOf<'children.search'>) => call('children.search', request),
+      read: (request: RequestOf<'children.read'>) => call('children.read', request),
+      shieldOverride: (request: RequestOf<'children.shieldOverride'>) => call('children.shieldOverride', request),
+    }),
+    involvements: Object.freeze({
+      record: (request: RequestOf<'involvements.record'>) => call('involvements.record', request),
+      update: (request: RequestOf<'involvements.update'>) => call('involvements.update', request),
+    }),
   });
 }
 

@@ -54,6 +54,8 @@ const nodeBundle = (entry: string, outfile: string) =>
 await nodeBundle('main/electron/main.ts', 'dist/main/main.cjs');
 // The embedded training service runs in a worker thread of the main process.
 await nodeBundle('service/embedded-worker.ts', 'dist/main/service-worker.cjs');
+// PKCS#11 (the smartcard) runs in a worker thread of the main process too.
+await nodeBundle('main/card/pkcs11-worker.ts', 'dist/main/pkcs11-worker.cjs');
 
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({

@@ -184,6 +184,8 @@ export const involvementViewSchema = z
     cafCompleted: z.boolean(),
     startDate: isoDateSchema,
     endDate: isoDateSchema.optional(),
+    /** Present (true) on the involvements the viewer recorded: the ones they may end or change. */
+    mine: z.literal(true).optional(),
   })
   .strict();
 export type InvolvementView = z.infer<typeof involvementViewSchema>;

@@ -1,12 +1,14 @@
 // The Electron main process: a thin shell around main/core.ts.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol } from 'electron';
 import { ipcTransportChannel } from '../../domain/ipc-transport.js';
 import { appOrigin, createCore } from '../core.js';
 import { RendererBuildError } from '../csp.js';
-import { defaultPolicyPath, loadPolicyFile, PolicyError, type Policy } from '../policy.js';
+import { readFile } from 'node:fs/promises';
+import { createTransport } from '../api/transport.js';
+import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError, type Policy } from '../policy.js';
 import { createRendererFiles } from '../renderer-files.js';
-import { startEmbeddedService, type EmbeddedService } from '../../service/index.js';
+import { startEmbeddedService, trainingHome, trainingPaths, type EmbeddedService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
 
 // Development aids exist only in an unpackaged build started with the flag.
@@ -21,9 +23,10 @@ app.enableSandbox();
 hardenApp();
 
 let embedded: EmbeddedService | undefined;
+let core: ReturnType<typeof createCore> | undefined;
 
 async function start(): Promise<void> {
-  const policy: Policy = await loadPolicyFile(policyPath);
+  const policy: Policy = await loadMachinePolicy({ policyFile: policyPath });
 
   denyAllPermissions();
   const renderer = createRendererFiles(join(__dirname, '..', 'renderer'));
@@ -41,14 +44,47 @@ async function start(): Promise<void> {
     });
     serviceUrl = embedded.url;
   }
-  const core = createCore({ serviceUrl, trainingMode: policy.trainingMode, version: app.getVersion() });
+  let trustedCaPem: string | undefined;
+  if (policy.trustedCaFile !== undefined) {
+    try {
+      trustedCaPem = await readFile(policy.trustedCaFile, 'utf8');
+    } catch {
+      throw new PolicyError(`The trusted CA file named in the machine policy (trustedCaFile) could not be read.`);
+    }
+  }
+  // Training cards live in SoftHSM2's store under the training home, unless the
+  // machine already says where (SOFTHSM2_CONF).
+  const cardEnv =
+    policy.trainingMode && !process.env.SOFTHSM2_CONF
+      ? { ...process.env, SOFTHSM2_CONF: trainingPaths(trainingHome()).softHsmConfig }
+      : process.env;
+  const started = createCore({
+    serviceUrl,
+    trainingMode: policy.trainingMode,
+    version: app.getVersion(),
+    idleMinutes: policy.idleMinutes,
+    transport: createTransport({
+      ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
+      ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),
+    }),
+    card: {
+      modulePath: policy.pkcs11Module ?? defaultPkcs11Module(process.platform, policy.trainingMode),
+      // PKCS#11 runs in its own thread: a slow card never freezes the window.
+      workerFile: join(__dirname, 'pkcs11-worker.cjs'),
+      env: cardEnv,
+    },
+  });
+  core = started;
 
   ipcMain.handle(ipcTransportChannel, (event, channel: unknown, payload: unknown) => {
     const frame = event.senderFrame;
     // Only the top-level frame of our own page may call; anything else is refused by the router.
     const url = frame && frame.parent === null ? frame.url : undefined;
-    return core.router(channel, payload, { url });
+    return started.router(channel, payload, { url });
   });
+  // The computer going to sleep or its screen locking locks ContactPoint too.
+  powerMonitor.on('suspend', () => started.session.lock('computer-locked'));
+  powerMonitor.on('lock-screen', () => started.session.lock('computer-locked'));
 
   if (!devMode) Menu.setApplicationMenu(null);
   const win = new BrowserWindow({
@@ -99,6 +135,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
+    void core?.close();
     void embedded?.close();
   });
   app.whenReady().then(start).catch(failToStart);

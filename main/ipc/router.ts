@@ -64,7 +64,11 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
       const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
-      if (error instanceof AppFailure) return fail(error.code, error.message);
+      if (error instanceof AppFailure) {
+        return error.triesLeft === undefined
+          ? fail(error.code, error.message)
+          : { ok: false, error: { code: error.code, message: error.message, triesLeft: error.triesLeft } };
+      }
       options.onInternalError?.(channel, error);
       return fail('internal-error', 'Something went wrong in ContactPoint. Try again; if it keeps happening, tell your IT service desk.');
     }

@@ -1,6 +1,6 @@
 // RFC 7638 JWK thumbprints, and turning a public JWK into a key Node can verify with.
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { isP256Point, type PublicJwk } from '../../domain/jwk.js';
+import { isP256Point, thumbprintInput, type PublicJwk } from '../../domain/jwk.js';
 import { SignatureError } from './signature-error.js';
 
 /**
@@ -9,11 +9,7 @@ import { SignatureError } from './signature-error.js';
  * base64url without padding.
  */
 export function thumbprintOfRequiredMembers(members: Readonly<Record<string, string>>): string {
-  const canonical = `{${Object.keys(members)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(members[k])}`)
-    .join(',')}}`;
-  return createHash('sha256').update(canonical, 'utf8').digest('base64url');
+  return createHash('sha256').update(thumbprintInput(members), 'utf8').digest('base64url');
 }
 
 /** The RFC 7638 thumbprint of an EC P-256 public key (optional members such as kid are ignored). */

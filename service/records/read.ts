@@ -76,7 +76,22 @@ export async function readChild(tx: Queryable, actor: Actor, cpNumber: string, o
   } else {
     await appendAudit(tx, { at: options.at, userId: actor.userId, action: 'read', cpNumber, reason: options.reason });
   }
-  return recordView({ record: stored.record, shielded: stored.shielded }, { actor });
+  return markOwnInvolvements(tx, actor, recordView({ record: stored.record, shielded: stored.shielded }, { actor }));
+}
+
+/**
+ * Marks the involvements the viewer recorded (`mine: true`), so a client can offer
+ * "end my involvement" on those only. Says nothing about anyone else's.
+ */
+async function markOwnInvolvements(tx: Queryable, actor: Actor, view: RecordView): Promise<RecordView> {
+  if (view.involvements === undefined || view.involvements.length === 0) return view;
+  const own = await tx.query<{ involvement_id: string }>(
+    'SELECT involvement_id FROM involvement_owners WHERE cp_number = $1 AND user_id = $2',
+    [view.cpNumber, actor.userId],
+  );
+  if (own.length === 0) return view;
+  const ids = new Set(own.map((r) => r.involvement_id));
+  return { ...view, involvements: view.involvements.map((inv) => (ids.has(inv.id) ? { ...inv, mine: true } : inv)) };
 }
 
 /**
@@ -133,5 +148,5 @@ export async function overrideShield(
     `INSERT INTO alerts (at, kind, local_authority, user_id, cp_number, detail) VALUES ($1, 'shield-override', $2, $3, $4, $5::jsonb)`,
     [at, stored.localAuthority, actor.userId, cpNumber, JSON.stringify({ organisationId: actor.organisation.id })],
   );
-  return recordView({ record: stored.record, shielded: stored.shielded }, { actor, override: true });
+  return markOwnInvolvements(tx, actor, recordView({ record: stored.record, shielded: stored.shielded }, { actor, override: true }));
 }

@@ -3,15 +3,22 @@
 // bound to the real main-process router (main/core.ts) in this test process; that
 // router talking to a real national index service on loopback. Everything but
 // Electron's IPC transport is the real code.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { createCore, type Core } from '../../main/core.js';
 import { originOf } from '../../main/ipc/router.js';
 import { createRendererFiles } from '../../main/renderer-files.js';
+import type { Clock } from '../../service/context.js';
 import { startService, type RunningService } from '../../service/server.js';
+import { trainingPaths } from '../../service/training/card-registry.js';
+import { DEFAULT_PKCS11_MODULE, runTrainingCard, tokenLabelFor } from '../../scripts/training-card.js';
 import { launchChromium } from '../support/chromium.js';
 
 export const harnessOrigin = 'http://app.localhost';
@@ -36,7 +43,13 @@ export interface Harness {
   context: BrowserContext;
   page: Page;
   service: RunningService | null;
+  /** The service's clock: real time plus an offset (move it to expire sessions). */
+  clock: OffsetClock;
   core: Core;
+  /** Make a SoftHSM2 training card for a training account and "insert" it (PIN 123456). */
+  insertCard(userId: string): Promise<void>;
+  /** Take the card out: SoftHSM2 deletes the token, and PKCS#11 sees it gone. */
+  removeCard(userId: string): Promise<void>;
   /** Requests the page tried to make anywhere but the app's own origin. */
   blockedRequests: string[];
   /** Console errors and uncaught exceptions in the page (CSP violations land here). */
@@ -48,15 +61,48 @@ export interface Harness {
 export interface HarnessOptions {
   /** Point main at this URL instead of starting a service (e.g. a closed port). */
   serviceUrl?: string;
+  /** Training children in the service (default 200). */
+  trainingCount?: number;
+  /** The idle lock, in milliseconds (default 5 minutes). */
+  idleMs?: number;
+}
+
+const run = promisify(execFile);
+
+/** Real time, moved by `advance`: the service and main share it, as two computers would share the real time. */
+export class OffsetClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const service = options.serviceUrl ? null : await startService({ port: 0, trainingMode: true, trainingCount: 200, lifecycleIntervalMs: 0 });
+  // A training home of its own: SoftHSM2's token store for this run's cards, and the
+  // cards.json the training service checks card sign-ins against (read from the
+  // environment at each sign-in, so it is set before anything signs in).
+  const home = mkdtempSync(join(tmpdir(), 'cp-harness-home-'));
+  const paths = trainingPaths(home);
+  mkdirSync(paths.tokens, { recursive: true, mode: 0o700 });
+  writeFileSync(paths.softHsmConfig, `directories.tokendir = ${paths.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  process.env.CONTACTPOINT_TRAINING_HOME = home;
+  const cardEnv = { ...process.env, CONTACTPOINT_TRAINING_HOME: home, SOFTHSM2_CONF: paths.softHsmConfig };
+
+  const clock = new OffsetClock();
+  const service = options.serviceUrl
+    ? null
+    : await startService({ port: 0, trainingMode: true, trainingCount: options.trainingCount ?? 200, lifecycleIntervalMs: 0, clock });
   const core = createCore({
     serviceUrl: options.serviceUrl ?? service!.url,
     trainingMode: true,
     version: '0.0.0-test',
     trustedOrigin: harnessOrigin,
+    now: () => clock.now().getTime(),
+    card: { modulePath: DEFAULT_PKCS11_MODULE, workerFile: resolve('dist/main/pkcs11-worker.cjs'), env: cardEnv, pollMs: 100 },
+    ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
     log: () => undefined,
   });
   const browser = await launchChromium();
@@ -93,7 +139,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     context,
     page,
     service,
+    clock,
     core,
+    async insertCard(userId) {
+      const out: string[] = [];
+      const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) } };
+      const code = await runTrainingCard(['--user', userId], io, cardEnv);
+      if (code !== 0) throw new Error(`training card for ${userId} failed: ${out.join('')}`);
+    },
+    async removeCard(userId) {
+      await run('softhsm2-util', ['--delete-token', '--token', tokenLabelFor(userId)], { env: cardEnv });
+    },
     blockedRequests,
     pageErrors,
     async screenshot(name) {
@@ -104,7 +160,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await browser.close();
+      await core.close();
       await service?.close();
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }

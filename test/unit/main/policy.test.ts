@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicyFile, parsePolicy, PolicyError } from '../../../main/policy.js';
+import { defaultPkcs11Module, loadMachinePolicy, loadPolicyFile, parsePolicy, PolicyError } from '../../../main/policy.js';
 
 describe('machine policy', () => {
   let dir: string;
@@ -32,13 +32,26 @@ describe('machine policy', () => {
     [{ idleMinutes: '5' }, /idleMinutes/],
     [{ kiosk: 'no' }, /kiosk/],
     [{ allowDevTools: true }, /unexpected field "allowDevTools"/],
+    [{ serviceUrl: 'http://127.0.0.1.example.com' }, /serviceUrl: must use https:\/\//],
+    [{ serviceUrl: 'http://localhost.example.com' }, /serviceUrl: must use https:\/\//],
+    [{ serviceUrl: 'http://[::2]:8443' }, /serviceUrl: must use https:\/\//],
+    [{ serviceUrl: 'http://0.0.0.0:8443' }, /serviceUrl: must use https:\/\//],
+    [{ serviceUrl: 'https://index.example.gov.uk/v1' }, /serviceUrl: must be the service's address only/],
+    [{ serviceUrl: 'https://it:secret@index.example.gov.uk' }, /serviceUrl: must be the service's address only/],
+    [{ pkcs11Module: 'opensc-pkcs11.so' }, /pkcs11Module: must be an absolute path/],
+    [{ trustedCaFile: 'ca.pem' }, /trustedCaFile: must be an absolute path/],
+    [{ pinnedCertificateSha256: 'AB:CD:EF' }, /pinnedCertificateSha256: must be a base64 SHA-256/],
+    [
+      { trustedCaFile: '/etc/contactpoint/ca.pem', pinnedCertificateSha256: 'q9nDkdUJ0pM7v0wPFO9lAq8FJ1L0oO3X3uQx3fJ4vVQ=' },
+      /pinnedCertificateSha256: cannot be combined with trustedCaFile/,
+    ],
   ])('refuses %j with a message naming the problem', (raw, message) => {
     expect(() => parsePolicy(raw, 'test.json')).toThrow(PolicyError);
     expect(() => parsePolicy(raw, 'test.json')).toThrow(message);
   });
 
   it('allows plain http only to this computer', () => {
-    for (const url of ['http://127.0.0.1:8443', 'http://localhost:8443', 'http://[::1]:8443']) {
+    for (const url of ['http://127.0.0.1:8443', 'http://localhost:8443', 'http://[::1]:8443', 'http://127.12.0.254:8443', 'http://127.0.0.1:8443/']) {
       expect(parsePolicy({ serviceUrl: url }, 't').serviceUrl).toBe(url);
     }
   });
@@ -50,5 +63,65 @@ describe('machine policy', () => {
     expect(err).toBeInstanceOf(PolicyError);
     expect((err as Error).message).toBe(`The machine policy ${file} is not valid JSON.`);
     expect((err as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('the machine policy on Linux: only a root-owned file counts', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cp-machine-policy-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const live = { serviceUrl: 'https://index.example.gov.uk', trainingMode: false, trustedCaFile: '/etc/contactpoint/ca.pem' };
+
+  it('reads a root-owned policy that only root may change', async () => {
+    expect(process.getuid?.()).toBe(0); // these tests make files for root and for "nobody"
+    const file = join(dir, 'policy.json');
+    await writeFile(file, JSON.stringify(live), { mode: 0o644 });
+    expect(await loadMachinePolicy({ platform: 'linux', policyFile: file })).toEqual({ ...live, kiosk: true, idleMinutes: 5 });
+  });
+
+  it('with no file, is the training kiosk', async () => {
+    expect(await loadMachinePolicy({ platform: 'linux', policyFile: join(dir, 'absent', 'policy.json') })).toEqual({
+      trainingMode: true,
+      kiosk: true,
+      idleMinutes: 5,
+    });
+  });
+
+  it('refuses a policy file a user owns or could change, or one in a folder a user could change', async () => {
+    const owned = join(dir, 'owned-by-nobody.json');
+    await writeFile(owned, JSON.stringify(live), { mode: 0o644 });
+    await chown(owned, 65534, 65534);
+    const writable = join(dir, 'group-writable.json');
+    await writeFile(writable, JSON.stringify(live));
+    await chmod(writable, 0o664);
+    const openDir = join(dir, 'open');
+    await mkdir(openDir);
+    await chmod(openDir, 0o777);
+    const inOpenDir = join(openDir, 'policy.json');
+    await writeFile(inOpenDir, JSON.stringify(live), { mode: 0o644 });
+    for (const [file, what] of [
+      [owned, 'file'],
+      [writable, 'file'],
+      [inOpenDir, 'folder'],
+    ] as const) {
+      const e = await loadMachinePolicy({ platform: 'linux', policyFile: file }).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(PolicyError);
+      expect((e as Error).message).toBe(
+        `The machine policy ${file} is not used: its ${what} must be owned by root and writable only by root (for example chown root:root and chmod 644). Tell your IT service desk.`,
+      );
+    }
+  });
+});
+
+describe('the default PKCS#11 module', () => {
+  it('is OpenSC on Windows, SoftHSM2 for Linux training, OpenSC for Linux live', () => {
+    expect(defaultPkcs11Module('win32', true)).toBe('C:\\Windows\\System32\\opensc-pkcs11.dll');
+    expect(defaultPkcs11Module('win32', false)).toBe('C:\\Windows\\System32\\opensc-pkcs11.dll');
+    expect(defaultPkcs11Module('linux', true)).toBe('/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so');
+    expect(defaultPkcs11Module('linux', false)).toBe('/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so');
   });
 });

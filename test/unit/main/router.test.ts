@@ -4,7 +4,24 @@ import { createRouter, originOf, type Handlers } from '../../../main/ipc/router.
 
 const app = { url: 'app://contactpoint/index.html' };
 const calls: string[] = [];
+// The channels these tests do not exercise answer as a handler that must not be reached.
+const unused = async (): Promise<never> => {
+  throw new Error('not used by these tests');
+};
 const handlers: Handlers = {
+  'session.watch': unused,
+  'session.signInCard': async () => {
+    throw new AppFailure('card-pin-incorrect', 'The PIN is wrong. You have 2 tries left.', { triesLeft: 2 });
+  },
+  'session.signInToken': unused,
+  'session.signOut': unused,
+  'session.activity': unused,
+  'card.status': unused,
+  'children.search': unused,
+  'children.read': unused,
+  'children.shieldOverride': unused,
+  'involvements.record': unused,
+  'involvements.update': unused,
   'app.info': async () => {
     calls.push('app.info');
     return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };
@@ -19,6 +36,17 @@ describe('IPC router', () => {
   const router = createRouter(handlers, {
     trustedOrigin: 'app://contactpoint',
     onInternalError: (channel, error) => internal.push(`${channel}:${(error as Error).message}`),
+  });
+
+  it('passes the tries left of a wrong PIN through to the renderer, and refuses a PIN of the wrong shape unseen', async () => {
+    expect(await router('session.signInCard', { pin: '1234' }, app)).toEqual({
+      ok: false,
+      error: { code: 'card-pin-incorrect', message: 'The PIN is wrong. You have 2 tries left.', triesLeft: 2 },
+    });
+    const r = await router('session.signInCard', { pin: '12a4' }, app);
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    // The refusal names the field but never echoes what was typed.
+    expect(JSON.stringify(r)).not.toContain('12a4');
   });
 
   it('passes a valid request from the application to its handler', async () => {

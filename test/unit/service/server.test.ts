@@ -47,10 +47,10 @@ describe('national index service (foundation)', () => {
   it('client names a service that answers with something unexpected', async () => {
     const client = createServiceClient({
       baseUrl: service.url,
-      fetch: async () => new Response('<html>proxy login</html>', { status: 200 }),
+      transport: async () => ({ status: 200, headers: {}, body: Buffer.from('<html>proxy login</html>') }),
     });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-error', message: /could not be read/ });
-    const refusing = createServiceClient({ baseUrl: service.url, fetch: async () => new Response('{}', { status: 503 }) });
+    const refusing = createServiceClient({ baseUrl: service.url, transport: async () => ({ status: 503, headers: {}, body: Buffer.from('{}') }) });
     await expect(refusing.status()).rejects.toMatchObject({ code: 'service-error', message: /HTTP 503/ });
   });
 });
