@@ -6,6 +6,7 @@ import { createCore } from '../../main/core.js';
 import { startService } from '../../service/server.js';
 import { generateChildren } from '../../service/training/index.js';
 import { startHarness } from '../e2e/harness.js';
+import { expectHeading, findChildren, fullName, openRecord, resultRows, search, signInWithCard, signInWithToken } from '../e2e/journey-support.js';
 import setup from '../global-setup.js';
 import { MemoryNonceCache } from '../../service/auth/nonce-cache.js';
 import { verifyRequestSignature } from '../../service/auth/request-signature.js';
@@ -16,6 +17,7 @@ import type { Database } from '../../service/store/database.js';
 import { startServiceHarness, type SignedClient } from '../support/national-service.js';
 import { startPostgres } from '../support/postgres.js';
 import { generateSessionKey, signRequest } from '../support/request-signer.js';
+import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -119,6 +121,24 @@ const benches: Record<string, () => Promise<void>> = {
     emit('service.signature-verify', n / ((performance.now() - t0) / 1000), 'requests/s', { requests: n, covers: 'signature, content-digest, nonce', cores: 1 });
   },
 
+  async 'main.request-signing'() {
+    // What signing adds to each of the desktop's calls, in main: the signature base,
+    // ECDSA P-256 with the session key, and (with a body) the Content-Digest.
+    const { privateKey } = generateSessionKey();
+    const nowSec = Math.floor(Date.now() / 1000);
+    const getUrl = 'https://index.contactpoint.example/v1/children?surname=Smith&forename=Amelia';
+    const postUrl = 'https://index.contactpoint.example/v1/children/CP000000018/involvements';
+    const body = Buffer.from(JSON.stringify({ service: 'School nursing', startDate: '2026-01-05', leadProfessional: false, cafCompleted: false }));
+    const n = 5_000;
+    for (let i = 0; i < 500; i++) mainSignRequest({ method: 'GET', url: getUrl, keyid: 'bench', privateKey, nowSec });
+    let t0 = performance.now();
+    for (let i = 0; i < n; i++) mainSignRequest({ method: 'GET', url: getUrl, keyid: 'bench', privateKey, nowSec });
+    emit('main.request-signing.get', ((performance.now() - t0) * 1000) / n, 'µs/request', { requests: n, cores: 1 });
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) mainSignRequest({ method: 'POST', url: postUrl, body, keyid: 'bench', privateKey, nowSec });
+    emit('main.request-signing.post', ((performance.now() - t0) * 1000) / n, 'µs/request', { requests: n, bodyBytes: body.length, cores: 1 });
+  },
+
   async 'service.search-and-feed.pglite'() {
     const db = await openPglite();
     await searchAndFeed('pglite', db, async () => undefined);
@@ -180,6 +200,72 @@ const benches: Record<string, () => Promise<void>> = {
   },
 };
 
+Object.assign(benches, {
+  async 'renderer.search-to-results'() {
+    // From pressing Search to the 50th row on screen, in Chromium, through main's
+    // signed call to a real service holding 5,000 training children.
+    const h = await startHarness({ trainingCount: 5_000 });
+    try {
+      await signInWithToken(h, 'trn-practitioner');
+      await expectHeading(h.page, 'Find a child');
+      // Common surnames: each search matches more than 50 children (the service's limit).
+      const common = await h.service!.db.query<{ family: string }>(
+        `SELECT record->'name'->>'family' AS family FROM children GROUP BY 1 HAVING count(*) > 60 ORDER BY count(*) DESC LIMIT 5`,
+      );
+      const samples: number[] = [];
+      for (let i = 0; i < 45; i++) {
+        const surname = common[i % common.length]!.family;
+        await h.page.getByLabel('Surname', { exact: true }).fill(surname);
+        await h.page.getByLabel('Forename', { exact: true }).fill(i % 2 === 0 ? '' : 'a');
+        const t0 = performance.now();
+        await h.page.getByRole('button', { name: 'Search', exact: true }).click();
+        await h.page.waitForFunction(
+          (want) => document.querySelectorAll('[data-testid="result-row"]').length === 50 && document.body.textContent!.includes(want),
+          surname,
+        );
+        if (i >= 5) samples.push(performance.now() - t0);
+        // Clear the results so the next run waits for fresh rows.
+        await h.page.getByLabel('Surname', { exact: true }).fill('');
+        await h.page.getByRole('button', { name: 'Search', exact: true }).click();
+        await h.page.waitForFunction(() => document.querySelectorAll('[data-testid="result-row"]').length === 0);
+      }
+      samples.sort((a, b) => a - b);
+      emit('renderer.search-to-results.p50', percentile(samples, 50), 'ms', { runs: samples.length, rows: 50, children: 5_000 });
+      emit('renderer.search-to-results.p95', percentile(samples, 95), 'ms', { runs: samples.length, rows: 50, children: 5_000 });
+    } finally {
+      await h.close();
+    }
+  },
+
+  async 'renderer.card-removed-to-lock'() {
+    // From the token's removal (softhsm2-util --delete-token returning) to the lock
+    // screen's heading, with a record open: the PKCS#11 poll (every 200 ms, the
+    // default), the lock in main, the long-poll answer and React's render.
+    const h = await startHarness();
+    try {
+      const [child] = await findChildren(h.service!.db, `shielded = false AND record->'name'->>'family' ~ '^[A-Za-z]+$' AND record->'name'->>'given' ~ '^[A-Za-z]+$'`);
+      const samples: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        await h.insertCard('trn-practitioner');
+        await signInWithCard(h.page, '123456', i === 0 ? 'Continue' : 'Unlock');
+        await expectHeading(h.page, 'Find a child');
+        await search(h.page, { surname: child!.family, dob: child!.dob });
+        await resultRows(h.page).first().waitFor();
+        await openRecord(h.page, fullName(child!));
+        await h.removeCard('trn-practitioner');
+        const t0 = performance.now();
+        await h.page.getByRole('heading', { level: 1, name: 'ContactPoint is locked' }).waitFor();
+        samples.push(performance.now() - t0);
+      }
+      samples.sort((a, b) => a - b);
+      emit('renderer.card-removed-to-lock.p50', percentile(samples, 50), 'ms', { runs: samples.length, pollMs: 200 });
+      emit('renderer.card-removed-to-lock.p95', percentile(samples, 95), 'ms', { runs: samples.length, pollMs: 200 });
+    } finally {
+      await h.close();
+    }
+  },
+});
+
 const names = only.length > 0 ? only : Object.keys(benches);
 for (const name of names) {
   if (!benches[name]) {
@@ -187,5 +273,5 @@ for (const name of names) {
     process.exit(2);
   }
 }
-if (names.includes('renderer.first-screen')) setup();
+if (names.some((n) => n.startsWith('renderer.'))) setup();
 for (const name of names) await benches[name]!();

@@ -23,7 +23,8 @@ import { launchChromium } from '../support/chromium.js';
 
 export const harnessOrigin = 'http://app.localhost';
 export const rendererRoot = resolve('dist/renderer');
-export const screenshotDir = resolve('test-results/screenshots');
+/** Where screenshots go: docs/screenshots when `npm run screenshots` runs the journey. */
+export const screenshotDir = resolve(process.env.CP_SCREENSHOT_DIR ?? 'test-results/screenshots');
 
 let preloadSource: Promise<string> | undefined;
 function harnessPreload(): Promise<string> {
@@ -101,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     version: '0.0.0-test',
     trustedOrigin: harnessOrigin,
     now: () => clock.now().getTime(),
-    card: { modulePath: DEFAULT_PKCS11_MODULE, workerFile: resolve('dist/main/pkcs11-worker.cjs'), env: cardEnv, pollMs: 100 },
+    card: { modulePath: DEFAULT_PKCS11_MODULE, workerFile: resolve('dist/main/pkcs11-worker.cjs'), env: cardEnv },
     ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
     log: () => undefined,
   });
