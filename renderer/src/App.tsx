@@ -1,8 +1,14 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo, ServiceStatus } from '../../domain/ipc-contract.js';
+// The application frame and the session: main decides whether anyone is signed in;
+// this long-polls `session.watch` and shows sign-in, the lock screen or the journey.
+// The journey is keyed by the session, so a lock or sign-out unmounts it and every
+// record, result and override it held goes with it: nothing of a record is kept
+// anywhere else in the renderer.
+import { useEffect, useRef, useState } from 'react';
+import type { AppInfo, SessionState, ServiceStatus } from '../../domain/ipc-contract.js';
 import { getApi } from './api.js';
 import { Header } from './components/Header.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
+import { Journey } from './screens/Journey.js';
 import { SignIn } from './screens/SignIn.js';
 
 export type ServiceState =
@@ -10,9 +16,69 @@ export type ServiceState =
   | { state: 'connected'; status: ServiceStatus }
   | { state: 'unreachable'; message: string };
 
+const lockReasons: Record<Extract<SessionState, { status: 'locked' }>['reason'], string> = {
+  'card-removed': 'Your smartcard was removed.',
+  idle: 'ContactPoint locked because it was not used for a while.',
+  'computer-locked': 'ContactPoint locked because the computer was locked.',
+};
+
+const signedOutNotices: Record<NonNullable<Extract<SessionState, { status: 'signed-out' }>['reason']>, string> = {
+  'signed-out': 'You have signed out.',
+  'session-expired': 'Your session has expired. Sign in again.',
+  'account-refused': 'Your account cannot use ContactPoint at the moment. Contact your ContactPoint team.',
+};
+
+/** The session as main tells it, kept current by a long poll. */
+function useSession(): SessionState | null {
+  const [state, setState] = useState<SessionState | null>(null);
+  useEffect(() => {
+    let live = true;
+    let after = -1;
+    const loop = async () => {
+      while (live) {
+        const r = await getApi().session.watch(after);
+        if (!live) return;
+        if (r.ok) {
+          after = r.value.seq;
+          setState(r.value.state);
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    };
+    void loop();
+    return () => {
+      live = false;
+    };
+  }, []);
+  return state;
+}
+
+/** Tells main the user is here (at most every 30 s), which postpones the idle lock. */
+function useActivityReports(active: boolean): void {
+  const last = useRef(0);
+  useEffect(() => {
+    if (!active) return;
+    const report = () => {
+      const now = Date.now();
+      if (now - last.current < 30_000) return;
+      last.current = now;
+      void getApi().session.activity();
+    };
+    window.addEventListener('keydown', report, true);
+    window.addEventListener('pointerdown', report, true);
+    return () => {
+      window.removeEventListener('keydown', report, true);
+      window.removeEventListener('pointerdown', report, true);
+    };
+  }, [active]);
+}
+
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [service, setService] = useState<ServiceState>({ state: 'checking' });
+  const session = useSession();
+  useActivityReports(session?.status === 'signed-in');
 
   useEffect(() => {
     const api = getApi();
@@ -29,17 +95,39 @@ export function App() {
     };
   }, []);
 
+  let content;
+  if (session === null) {
+    content = <p className="govuk-body">Starting ContactPoint…</p>;
+  } else if (session.status === 'signed-in') {
+    content = <Journey key={`${session.user.id}:${session.expiresAt}`} user={session.user} />;
+  } else if (session.status === 'locked') {
+    content = (
+      <SignIn
+        key={`locked:${session.user.id}`}
+        service={service}
+        unlock={{ method: session.method, userId: session.user.id, name: session.user.name, why: lockReasons[session.reason] }}
+      />
+    );
+  } else {
+    const notice = session.reason ? (
+      <div className="govuk-inset-text" data-testid="signed-out-notice">
+        {signedOutNotices[session.reason]}
+      </div>
+    ) : null;
+    content = <SignIn key={`signed-out:${session.reason ?? ''}`} service={service} notice={notice} />;
+  }
+
   return (
     <>
       <div className="cp-page">
         <a href="#main-content" className="govuk-skip-link">
           Skip to main content
         </a>
-        <Header />
+        <Header user={session?.status === 'signed-in' ? session.user : null} onSignOut={() => void getApi().session.signOut()} />
         <div className="govuk-width-container">
           {info?.trainingMode ? <TrainingBanner /> : null}
           <main className="govuk-main-wrapper" id="main-content" tabIndex={-1}>
-            <SignIn service={service} />
+            {content}
           </main>
         </div>
       </div>

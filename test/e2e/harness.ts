@@ -128,6 +128,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await context.addInitScript({ content: await harnessPreload() });
 
   const page = await context.newPage();
+  // A step that cannot happen fails with a message instead of hanging the test.
+  page.setDefaultTimeout(15_000);
   // CSP violations, script errors and failed loads all surface here: tests expect none.
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());

@@ -28,7 +28,13 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(await axeViolations(page)).toEqual([]);
 }
 
+/** Wait for the sign-in or lock screen (the session state arrives from main just after load). */
+async function atSignIn(page: Page): Promise<void> {
+  await expect.poll(() => heading(page), { timeout: 10_000 }).toMatch(/^(Sign in to ContactPoint|ContactPoint is locked)$/);
+}
+
 export async function signInWithCard(page: Page, pin = TRAINING_PIN, button = 'Continue'): Promise<void> {
+  await atSignIn(page);
   const cardRadio = page.getByLabel('Smartcard', { exact: true });
   if ((await cardRadio.count()) > 0) await cardRadio.check();
   await page.getByLabel('Smartcard PIN').fill(pin);
@@ -42,6 +48,7 @@ export async function signInWithToken(
   options: { button?: string; otp?: string; fillUserId?: boolean } = {},
 ): Promise<void> {
   const { page } = h;
+  await atSignIn(page);
   h.clock.advance(30_000);
   const tokenRadio = page.getByLabel('Security token', { exact: true });
   if ((await tokenRadio.count()) > 0) await tokenRadio.check();

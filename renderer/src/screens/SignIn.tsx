@@ -1,6 +1,12 @@
-import { useState, type FormEvent } from 'react';
+// Sign-in, and unlocking (the same form: unlocking is a fresh sign-in). The PIN,
+// password and code go to main once per attempt and are cleared from the form after
+// every attempt, right or wrong.
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { AppError, CardStatus } from '../../../domain/ipc-contract.js';
 import type { ServiceState } from '../App.js';
+import { getApi } from '../api.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
+import { PageHeading } from '../components/Controls.js';
 import { Radios, type RadioOption } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
 
@@ -19,8 +25,6 @@ const methods: readonly RadioOption<Method>[] = [
   { value: 'token', label: 'Security token' },
 ];
 
-const blank: Values = { method: '', pin: '', userId: '', password: '', otp: '' };
-
 /** GOV.UK wording: say what to do, not what went wrong. */
 export function validateSignIn(v: Values): FieldError[] {
   const errors: FieldError[] = [];
@@ -37,6 +41,13 @@ export function validateSignIn(v: Values): FieldError[] {
     else if (!/^[0-9]{6}$/.test(otp)) errors.push({ field: 'otp', message: 'Code must be 6 numbers' });
   }
   return errors;
+}
+
+/** Which field a refusal from main is about, so the summary links there. */
+function fieldFor(error: AppError, method: Method): string {
+  if (method === 'card') return 'pin';
+  if (error.code === 'sign-in-refused') return 'otp';
+  return 'userId';
 }
 
 function ServiceLine({ service }: { service: ServiceState }) {
@@ -63,47 +74,121 @@ function ServiceLine({ service }: { service: ServiceState }) {
   );
 }
 
-export function SignIn({ service }: { service: ServiceState }) {
-  const [values, setValues] = useState<Values>(blank);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
-  const set = (field: keyof Values) => (e: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [field]: e.target.value }));
+function cardLine(status: CardStatus | null): string {
+  if (status === null) return 'Looking for your smartcard…';
+  if (status.reader === 'module-missing') return 'This computer cannot read smartcards. Sign in with a security token.';
+  if (status.reader === 'error') return 'The smartcard reader is not working. Sign in with a security token, or tell your IT service desk.';
+  if (!status.present) return 'Insert your smartcard.';
+  if (status.userId === undefined) return 'More than one smartcard is inserted: remove all but yours.';
+  return `Smartcard inserted for ${status.userId}.`;
+}
 
-  const onSubmit = (event: FormEvent) => {
+/** Polls the card reader while the card method is chosen. */
+function useCardStatus(active: boolean): CardStatus | null {
+  const [status, setStatus] = useState<CardStatus | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    const check = () =>
+      void getApi()
+        .card.status()
+        .then((r) => {
+          if (live && r.ok) setStatus(r.value);
+        });
+    check();
+    const timer = setInterval(check, 1000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [active]);
+  return status;
+}
+
+export interface SignInProps {
+  service: ServiceState;
+  /** Unlocking a locked session: the same sign-in, worded for it. */
+  unlock?: { method: 'card' | 'otp'; userId: string; name: string; why: string } | undefined;
+  /** Shown above the form: why the user is signed out. */
+  notice?: ReactNode;
+}
+
+export function SignIn({ service, unlock, notice }: SignInProps) {
+  const initialMethod: Method | '' = unlock ? (unlock.method === 'card' ? 'card' : 'token') : '';
+  const [values, setValues] = useState<Values>({ method: initialMethod, pin: '', userId: unlock?.method === 'otp' ? unlock.userId : '', password: '', otp: '' });
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const card = useCardStatus(values.method === 'card');
+  const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
+  const set = (field: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: e.target.value }));
+
+  const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setErrors(validateSignIn(values));
+    if (busy) return;
+    const problems = validateSignIn(values);
+    setErrors(problems);
+    if (problems.length > 0 || values.method === '') return;
+    const method = values.method;
+    setBusy(true);
+    const api = getApi();
+    const result =
+      method === 'card'
+        ? await api.session.signInCard({ pin: values.pin })
+        : await api.session.signInToken({ userId: values.userId.trim(), password: values.password, otp: values.otp.replace(/\s/g, '') });
+    // Secrets never stay in the form, whatever the outcome.
+    setValues((v) => ({ ...v, pin: '', password: '', otp: '' }));
+    setBusy(false);
+    // On success main announces the new session and the App moves on.
+    if (!result.ok) setErrors([{ field: fieldFor(result.error, method), message: result.error.message }]);
   };
 
+  const title = unlock ? 'ContactPoint is locked' : 'Sign in to ContactPoint';
+  const button = unlock ? 'Unlock' : 'Continue';
   return (
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-two-thirds">
         <ErrorSummary errors={errors} />
-        <h1 className="govuk-heading-l">Sign in to ContactPoint</h1>
+        <PageHeading>{title}</PageHeading>
+        {unlock ? (
+          <>
+            <p className="govuk-body-l">{unlock.why}</p>
+            <p className="govuk-body">
+              Signed in as <bdi>{unlock.name}</bdi>. Sign in again to continue.
+            </p>
+          </>
+        ) : null}
+        {notice}
         <ServiceLine service={service} />
-        <form noValidate onSubmit={onSubmit} aria-label="Sign in">
-          <Radios
-            name="method"
-            legend="How are you signing in?"
-            options={methods}
-            value={values.method}
-            onChange={(method) => setValues((v) => ({ ...v, method }))}
-            error={errorFor('method-card')}
-          />
+        <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label={unlock ? 'Unlock' : 'Sign in'}>
+          {unlock ? null : (
+            <Radios
+              name="method"
+              legend="How are you signing in?"
+              options={methods}
+              value={values.method}
+              onChange={(method) => setValues((v) => ({ ...v, method }))}
+              error={errorFor('method-card')}
+            />
+          )}
 
           {values.method === 'card' ? (
-            <TextField
-              id="pin"
-              label="Smartcard PIN"
-              hint="Insert your smartcard, then enter its PIN"
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              width={10}
-              value={values.pin}
-              onChange={set('pin')}
-              error={errorFor('pin')}
-            />
+            <>
+              <p className="govuk-body" data-testid="card-status" aria-live="polite">
+                {cardLine(card)}
+              </p>
+              <TextField
+                id="pin"
+                label="Smartcard PIN"
+                hint="Insert your smartcard, then enter its PIN"
+                type="password"
+                inputMode="numeric"
+                autoComplete="off"
+                width={10}
+                value={values.pin}
+                onChange={set('pin')}
+                error={errorFor('pin')}
+              />
+            </>
           ) : null}
 
           {values.method === 'token' ? (
@@ -142,8 +227,8 @@ export function SignIn({ service }: { service: ServiceState }) {
             </>
           ) : null}
 
-          <button type="submit" className="govuk-button" data-module="govuk-button">
-            Continue
+          <button type="submit" className="govuk-button" data-module="govuk-button" disabled={busy} aria-disabled={busy}>
+            {busy ? 'Signing in…' : button}
           </button>
         </form>
       </div>
