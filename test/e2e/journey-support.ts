@@ -19,8 +19,22 @@ export async function heading(page: Page): Promise<string> {
   return ((await page.getByRole('heading', { level: 1 }).first().textContent()) ?? '').trim();
 }
 
+/**
+ * Wait until the page's h1 satisfies `ok`. Plain polling (not expect.poll) so the
+ * benchmarks can walk the journey outside Vitest too.
+ */
+async function waitForHeading(page: Page, ok: (text: string) => boolean, want: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await heading(page).catch(() => '');
+    if (ok(seen)) return;
+    if (Date.now() > deadline) throw new Error(`expected the page heading to be ${want}, but it is "${seen}"`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function expectHeading(page: Page, text: string): Promise<void> {
-  await expect.poll(() => heading(page), { timeout: 10_000 }).toBe(text);
+  await waitForHeading(page, (h) => h === text, `"${text}"`);
 }
 
 /** axe finds nothing on the screen as it is now. */
@@ -30,7 +44,7 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /** Wait for the sign-in or lock screen (the session state arrives from main just after load). */
 async function atSignIn(page: Page): Promise<void> {
-  await expect.poll(() => heading(page), { timeout: 10_000 }).toMatch(/^(Sign in to ContactPoint|ContactPoint is locked)$/);
+  await waitForHeading(page, (h) => h === 'Sign in to ContactPoint' || h === 'ContactPoint is locked', 'the sign-in or lock screen');
 }
 
 export async function signInWithCard(page: Page, pin = TRAINING_PIN, button = 'Continue'): Promise<void> {

@@ -36,6 +36,11 @@ describe('the built bundles', () => {
     expect(requiredBy('dist/main/service-worker.cjs').map(packageOf)).toContain('@electric-sql/pglite');
   });
 
+  it('main never loads PKCS#11 itself: the smartcard lives in its worker bundle', () => {
+    expect(requiredBy('dist/main/main.cjs').map(packageOf)).not.toContain('pkcs11js');
+    expect(requiredBy('dist/main/pkcs11-worker.cjs').map(packageOf)).toContain('pkcs11js');
+  });
+
   it('the page loads exactly the bundle its CSP pins', () => {
     const html = readFileSync('dist/renderer/index.html', 'utf8');
     const { scriptHashes } = JSON.parse(readFileSync('dist/renderer/csp.json', 'utf8')) as { scriptHashes: string[] };
