@@ -108,7 +108,7 @@ export async function loadPolicyFile(path: string = defaultPolicyPath): Promise<
  * The policy file and its folder must be owned by root and writable by nobody else:
  * otherwise a user could write their own policy. A missing file is fine (defaults).
  */
-async function checkRootOwned(path: string): Promise<void> {
+async function checkRootOwned(path: string, name = 'The machine policy'): Promise<void> {
   for (const [what, target] of [
     ['file', path],
     ['folder', dirname(path)],
@@ -118,14 +118,33 @@ async function checkRootOwned(path: string): Promise<void> {
       info = await stat(target);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new PolicyError(`The machine policy ${path} could not be checked (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+      throw new PolicyError(`${name} ${path} could not be checked (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
     }
     if (info.uid !== 0 || (info.mode & 0o022) !== 0) {
       throw new PolicyError(
-        `The machine policy ${path} is not used: its ${what} must be owned by root and writable only by root (for example chown root:root and chmod 644). Tell your IT service desk.`,
+        `${name} ${path} is not used: its ${what} must be owned by root and writable only by root (for example chown root:root and chmod 644). Tell your IT service desk.`,
       );
     }
   }
+}
+
+/**
+ * The certificate authority the policy's trustedCaFile names. On Linux it is held to
+ * the policy file's own rule (owned by root, writable only by root): a CA a user could
+ * replace would let them vouch for any server.
+ */
+export async function readTrustedCa(path: string, platform: NodeJS.Platform = process.platform): Promise<string> {
+  if (platform !== 'win32') await checkRootOwned(path, 'The trusted CA file');
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new PolicyError(`The trusted CA file ${path} named in the machine policy could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new PolicyError(`The trusted CA file ${path} named in the machine policy holds no PEM certificate.`);
+  }
+  return pem;
 }
 
 export interface LoadMachinePolicyOptions {

@@ -4,9 +4,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol } fro
 import { ipcTransportChannel } from '../../domain/ipc-transport.js';
 import { appOrigin, createCore } from '../core.js';
 import { RendererBuildError } from '../csp.js';
-import { readFile } from 'node:fs/promises';
 import { createTransport } from '../api/transport.js';
-import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError, type Policy } from '../policy.js';
+import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError, readTrustedCa, type Policy } from '../policy.js';
 import { createRendererFiles } from '../renderer-files.js';
 import { startEmbeddedService, trainingHome, trainingPaths, type EmbeddedService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
@@ -44,14 +43,7 @@ async function start(): Promise<void> {
     });
     serviceUrl = embedded.url;
   }
-  let trustedCaPem: string | undefined;
-  if (policy.trustedCaFile !== undefined) {
-    try {
-      trustedCaPem = await readFile(policy.trustedCaFile, 'utf8');
-    } catch {
-      throw new PolicyError(`The trusted CA file named in the machine policy (trustedCaFile) could not be read.`);
-    }
-  }
+  const trustedCaPem = policy.trustedCaFile !== undefined ? await readTrustedCa(policy.trustedCaFile) : undefined;
   // Training cards live in SoftHSM2's store under the training home, unless the
   // machine already says where (SOFTHSM2_CONF).
   const cardEnv =

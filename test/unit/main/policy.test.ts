@@ -2,7 +2,7 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPkcs11Module, loadMachinePolicy, loadPolicyFile, parsePolicy, PolicyError } from '../../../main/policy.js';
+import { defaultPkcs11Module, loadMachinePolicy, loadPolicyFile, parsePolicy, PolicyError, readTrustedCa } from '../../../main/policy.js';
 
 describe('machine policy', () => {
   let dir: string;
@@ -114,6 +114,37 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
         `The machine policy ${file} is not used: its ${what} must be owned by root and writable only by root (for example chown root:root and chmod 644). Tell your IT service desk.`,
       );
     }
+  });
+});
+
+describe('the trusted CA file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cp-ca-'));
+    await chmod(dir, 0o755);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+  it('is read when root owns it and only root may change it', async () => {
+    const file = join(dir, 'ca.pem');
+    await writeFile(file, pem, { mode: 0o644 });
+    expect(await readTrustedCa(file, 'linux')).toBe(pem);
+  });
+
+  it('is refused when a user could replace it, when missing, and when it holds no certificate', async () => {
+    const owned = join(dir, 'user-ca.pem');
+    await writeFile(owned, pem, { mode: 0o644 });
+    await chown(owned, 65534, 65534);
+    await expect(readTrustedCa(owned, 'linux')).rejects.toThrow(
+      `The trusted CA file ${owned} is not used: its file must be owned by root and writable only by root`,
+    );
+    await expect(readTrustedCa(join(dir, 'absent.pem'), 'linux')).rejects.toThrow(/could not be read \(ENOENT\)/);
+    const notPem = join(dir, 'not-pem.txt');
+    await writeFile(notPem, 'hello', { mode: 0o644 });
+    await expect(readTrustedCa(notPem, 'linux')).rejects.toThrow('holds no PEM certificate');
   });
 });
 
