@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import type { PublicJwk } from '../../domain/jwk.js';
 
 const run = promisify(execFile);
@@ -49,4 +50,23 @@ export function createSoftHsm(): SoftHsm {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The card reader's worker, bundled the way the application bundles it, into `dir`.
+ * pkcs11js stays external and resolves from this repository (NODE_PATH in the env).
+ */
+export async function buildCardWorker(dir: string): Promise<{ workerFile: string; env: NodeJS.ProcessEnv }> {
+  const workerFile = join(dir, 'pkcs11-worker.cjs');
+  await build({
+    entryPoints: [resolve('main/card/pkcs11-worker.ts')],
+    outfile: workerFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['pkcs11js'],
+    nodePaths: [resolve('node_modules')],
+    logLevel: 'warning',
+  });
+  return { workerFile, env: { NODE_PATH: resolve('node_modules') } };
 }

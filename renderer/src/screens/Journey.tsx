@@ -245,9 +245,7 @@ function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchResult; o
 
   return (
     <>
-      <BackButton onClick={onBack} label="Back to results" />
-      <ErrorSummary errors={errors} />
-      <PageHeading caption={<Name given={child.name.given} family={child.name.family} />}>Why are you opening this record?</PageHeading>
+      <ChildScreenTop child={child} title="Why are you opening this record?" back="Back to results" onBack={onBack} errors={errors} />
       <p className="govuk-body">Your reason is recorded with your name each time you open a record.</p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Reason for access">
         <Radios
@@ -263,6 +261,18 @@ function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchResult; o
           Open record
         </button>
       </form>
+    </>
+  );
+}
+
+/** The top of a screen about one child: back, errors, the child's name over the question. */
+function ChildScreenTop(props: { child: ChildSearchResult; title: string; back: string; onBack: () => void; errors: FieldError[] }) {
+  const { child, title, back, onBack, errors } = props;
+  return (
+    <>
+      <BackButton onClick={onBack} label={back} />
+      <ErrorSummary errors={errors} />
+      <PageHeading caption={<Name given={child.name.given} family={child.name.family} />}>{title}</PageHeading>
     </>
   );
 }
@@ -412,9 +422,7 @@ function OverrideScreen({ child, onCancel, onShown }: { child: ChildSearchResult
 
   return (
     <>
-      <BackButton onClick={onCancel} label="Back to the record" />
-      <ErrorSummary errors={errors} />
-      <PageHeading caption={<Name given={child.name.given} family={child.name.family} />}>View shielded details</PageHeading>
+      <ChildScreenTop child={child} title="View shielded details" back="Back to the record" onBack={onCancel} errors={errors} />
       <Warning>Viewing shielded details starts an immediate investigation. The management team is alerted and must confirm your reason.</Warning>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="View shielded details">
         <TextArea id="override-reason" label="Why do you need the shielded details?" value={reason} onChange={setReason} maxLength={500} error={errorFor('override-reason')} />
@@ -483,9 +491,7 @@ function InvolvementScreen(props: { child: ChildSearchResult; reason: string; on
 
   return (
     <>
-      <BackButton onClick={onCancel} label="Back to the record" />
-      <ErrorSummary errors={errors} />
-      <PageHeading caption={<Name given={child.name.given} family={child.name.family} />}>Record your involvement</PageHeading>
+      <ChildScreenTop child={child} title="Record your involvement" back="Back to the record" onBack={onCancel} errors={errors} />
       <p className="govuk-body">Record only that you are involved and how to reach you. Never add case notes or details of your work with the child.</p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Record your involvement">
         <TextField id="service" label="Service or role" hint="For example, Health visiting or School nursing" width={20} maxLength={200} value={service} onChange={(e) => setService(e.target.value)} error={errorFor('service')} />

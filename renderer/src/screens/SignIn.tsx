@@ -6,7 +6,7 @@ import type { AppError, CardStatus } from '../../../domain/ipc-contract.js';
 import type { ServiceState } from '../App.js';
 import { getApi } from '../api.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
-import { PageHeading } from '../components/Controls.js';
+import { PageHeading, Warning } from '../components/Controls.js';
 import { Radios, type RadioOption } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
 
@@ -54,19 +54,7 @@ function ServiceLine({ service }: { service: ServiceState }) {
   if (service.state === 'checking') {
     return <p className="govuk-body cp-status">Checking the connection to the national index…</p>;
   }
-  if (service.state === 'unreachable') {
-    return (
-      <div className="govuk-warning-text">
-        <span className="govuk-warning-text__icon" aria-hidden="true">
-          !
-        </span>
-        <strong className="govuk-warning-text__text">
-          <span className="govuk-visually-hidden">Warning</span>
-          {service.message}
-        </strong>
-      </div>
-    );
-  }
+  if (service.state === 'unreachable') return <Warning>{service.message}</Warning>;
   return (
     <p className="govuk-body cp-status" data-testid="service-status">
       Connected to the national index{service.status.trainingMode ? ' (training)' : ''}.

@@ -5,11 +5,10 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCardReader, type CardReader, type CardReaderOptions } from '../../../../main/card/card-reader.js';
-import { AppFailure } from '../../../../main/ipc/app-failure.js';
-import { createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
+import { failureOf } from '../../../support/failures.js';
+import { buildCardWorker, createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
 
 let workDir: string;
 let workerFile: string;
@@ -18,18 +17,7 @@ const readers: CardReader[] = [];
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'cp-card-worker-'));
-  workerFile = join(workDir, 'pkcs11-worker.cjs');
-  await build({
-    entryPoints: [resolve('main/card/pkcs11-worker.ts')],
-    outfile: workerFile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    external: ['pkcs11js'],
-    // Resolve pkcs11js from this repository although the bundle sits in a temp dir.
-    nodePaths: [resolve('node_modules')],
-    logLevel: 'warning',
-  });
+  ({ workerFile } = await buildCardWorker(workDir));
 });
 afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
@@ -56,14 +44,6 @@ function reader(options: Partial<CardReaderOptions> = {}): CardReader {
   return r;
 }
 
-async function failureOf(p: Promise<unknown>): Promise<AppFailure> {
-  const outcome = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(outcome).toBeInstanceOf(AppFailure);
-  return outcome as AppFailure;
-}
 
 describe('card reader (SoftHSM2)', () => {
   it('sees no card, then one card and whose it is, then refuses two', async () => {

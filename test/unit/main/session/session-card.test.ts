@@ -4,16 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../../main/api/client.js';
 import { createTransport } from '../../../../main/api/transport.js';
 import { createCardReader, type CardReader } from '../../../../main/card/card-reader.js';
-import { AppFailure } from '../../../../main/ipc/app-failure.js';
 import { createSessionManager, type SessionManager } from '../../../../main/session/session-manager.js';
 import { registerCardInStore } from '../../../../service/accounts/card-keys.js';
 import { startServiceHarness, type ServiceHarness } from '../../../support/national-service.js';
-import { createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
+import { failureOf } from '../../../support/failures.js';
+import { buildCardWorker, createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
 
 let service: ServiceHarness;
 let hsm: SoftHsm;
@@ -23,17 +22,7 @@ let session: SessionManager;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'cp-session-card-'));
-  const workerFile = join(workDir, 'pkcs11-worker.cjs');
-  await build({
-    entryPoints: [resolve('main/card/pkcs11-worker.ts')],
-    outfile: workerFile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    external: ['pkcs11js'],
-    nodePaths: [resolve('node_modules')],
-    logLevel: 'warning',
-  });
+  const { workerFile } = await buildCardWorker(workDir);
   service = await startServiceHarness({ trainingCount: 50 });
   hsm = createSoftHsm();
   card = createCardReader({ modulePath: SOFTHSM2_MODULE, workerFile, env: { ...hsm.env, NODE_PATH: resolve('node_modules') } });
@@ -48,14 +37,6 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-async function failureOf(p: Promise<unknown>): Promise<AppFailure> {
-  const outcome = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(outcome).toBeInstanceOf(AppFailure);
-  return outcome as AppFailure;
-}
 
 describe('card sign-in through the session manager', () => {
   it('asks for the card when none is inserted', async () => {

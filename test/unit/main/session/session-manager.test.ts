@@ -5,9 +5,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../../main/api/client.js';
 import { createTransport } from '../../../../main/api/transport.js';
-import { AppFailure } from '../../../../main/ipc/app-failure.js';
 import { createSessionManager, type SessionManager } from '../../../../main/session/session-manager.js';
 import { trainingAccounts } from '../../../../service/training/accounts.js';
+import { failureOf } from '../../../support/failures.js';
 import { startServiceHarness, totpFor, type ServiceHarness } from '../../../support/national-service.js';
 
 let service: ServiceHarness;
@@ -42,14 +42,6 @@ async function signInToken(m: SessionManager, userId = 'trn-practitioner') {
   return m.signInToken({ userId, password: account.password, otp: totpFor(userId, service.clock.now()) });
 }
 
-async function failureOf(p: Promise<unknown>): Promise<AppFailure> {
-  const outcome = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(outcome).toBeInstanceOf(AppFailure);
-  return outcome as AppFailure;
-}
 
 async function latestSession(userId: string) {
   const [row] = await service.db.query<{ id: string; ended_at: Date | null }>(
