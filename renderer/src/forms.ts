@@ -36,6 +36,13 @@ export function formatDate(iso: string): string {
   return `${Number(m[3])} ${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
 }
 
+const genders: Record<string, string> = { male: 'Male', female: 'Female', 'not-specified': 'Not specified' };
+
+/** A gender as the record's reader sees it. */
+export function genderLabel(gender: string): string {
+  return genders[gender] ?? gender;
+}
+
 /** Today as `YYYY-MM-DD` in the computer's time zone. */
 export function todayIso(now: Date = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;

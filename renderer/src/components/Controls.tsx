@@ -187,16 +187,23 @@ export function Warning({ children }: { children: ReactNode }) {
   );
 }
 
-// The first screen after the page loads keeps the browser's own focus order (the skip
-// link first); every later screen moves focus to its heading.
-let firstScreenShown = false;
+// Focus follows the user: until they have pressed a key or clicked, the page keeps the
+// browser's own focus order (the skip link first); after that, each new screen moves
+// focus to its heading, so a screen reader starts there.
+let userHasActed = false;
+if (typeof window !== 'undefined') {
+  const acted = () => {
+    userHasActed = true;
+  };
+  window.addEventListener('keydown', acted, { capture: true, once: true });
+  window.addEventListener('pointerdown', acted, { capture: true, once: true });
+}
 
-/** The page's h1, focused when a new screen appears so a screen reader starts there. */
+/** The page's h1, focused when a new screen appears after the user has acted. */
 export function PageHeading({ children, caption }: { children: ReactNode; caption?: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (firstScreenShown) ref.current?.focus();
-    firstScreenShown = true;
+    if (userHasActed) ref.current?.focus();
   }, []);
   return (
     <>

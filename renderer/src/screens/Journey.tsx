@@ -11,15 +11,16 @@ import { Banner, Checkbox, DateInput, Name, PageHeading, Select, TextArea, Warni
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { Radios } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
-import { emptySearch, formatDate, isoFromParts, partsFromIso, todayIso, validateSearch, type DateParts, type SearchForm } from '../forms.js';
+import { emptySearch, formatDate, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch, type DateParts, type SearchForm } from '../forms.js';
 import { RecordDetails } from './RecordView.js';
 
 type Screen =
   | { name: 'search' }
   | { name: 'reason'; child: ChildSearchResult }
   | { name: 'record'; child: ChildSearchResult; reason: string; record: RecordView; override: boolean; banner?: string }
-  | { name: 'override'; child: ChildSearchResult; reason: string; record: RecordView }
-  | { name: 'involvement'; child: ChildSearchResult; reason: string; record: RecordView };
+  | { name: 'override'; back: RecordScreenState }
+  | { name: 'involvement'; back: RecordScreenState };
+type RecordScreenState = Extract<Screen, { name: 'record' }>;
 
 /** Errors a screen shows itself; a lost session is handled by the App (main announces it). */
 function problem(error: AppError, field: string): FieldError[] {
@@ -65,28 +66,27 @@ export function Journey({ user }: { user: SignedInUser }) {
           screen={screen}
           onBack={toSearch}
           onNewSearch={newSearch}
-          onOverride={() => setScreen({ name: 'override', child: screen.child, reason: screen.reason, record: screen.record })}
-          onInvolvement={() => setScreen({ name: 'involvement', child: screen.child, reason: screen.reason, record: screen.record })}
-          onChanged={(record, banner) => setScreen({ ...screen, record, banner })}
+          onOverride={() => setScreen({ name: 'override', back: { ...screen, banner: undefined } })}
+          onInvolvement={() => setScreen({ name: 'involvement', back: { ...screen, banner: undefined } })}
+          // A re-read is an ordinary read: an override's details are not shown again.
+          onChanged={(record, banner) => setScreen({ ...screen, record, override: false, banner })}
         />
       );
     case 'override':
       return (
         <OverrideScreen
-          child={screen.child}
-          onCancel={() => setScreen({ name: 'record', child: screen.child, reason: screen.reason, record: screen.record, override: false })}
-          onShown={(record) => setScreen({ name: 'record', child: screen.child, reason: screen.reason, record, override: true })}
+          child={screen.back.child}
+          onCancel={() => setScreen(screen.back)}
+          onShown={(record) => setScreen({ ...screen.back, record, override: true })}
         />
       );
     case 'involvement':
       return (
         <InvolvementScreen
-          child={screen.child}
-          reason={screen.reason}
-          onCancel={() => setScreen({ name: 'record', child: screen.child, reason: screen.reason, record: screen.record, override: false })}
-          onSaved={(record) =>
-            setScreen({ name: 'record', child: screen.child, reason: screen.reason, record, override: false, banner: 'Your involvement has been recorded.' })
-          }
+          child={screen.back.child}
+          reason={screen.back.reason}
+          onCancel={() => setScreen(screen.back)}
+          onSaved={(record) => setScreen({ ...screen.back, record, override: false, banner: 'Your involvement has been recorded.' })}
         />
       );
   }
@@ -199,7 +199,7 @@ function Results({ results, onOpen }: { results: { results: ChildSearchResult[];
                   {child.shielded ? <strong className="govuk-tag govuk-tag--red cp-tag-gap">Shielded</strong> : null}
                 </td>
                 <td className="govuk-table__cell">{formatDate(child.dob)}</td>
-                <td className="govuk-table__cell">{child.gender}</td>
+                <td className="govuk-table__cell">{genderLabel(child.gender)}</td>
                 <td className="govuk-table__cell">{child.postcode ?? ''}</td>
               </tr>
             ))}
@@ -328,8 +328,8 @@ function RecordScreen(props: {
         </button>
       </div>
       <ErrorSummary errors={errors} />
-      {screen.banner ? (
-        <Banner title="Success" success>
+      {screen.banner && errors.length === 0 ? (
+        <Banner title="Success" success key={`${screen.banner}:${record.version}`}>
           <p className="govuk-notification-banner__heading">{screen.banner}</p>
         </Banner>
       ) : null}

@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import type { InvolvementView, RecordView } from '../../../domain/api/records.js';
 import type { Contact } from '../../../domain/child-record.js';
 import { SummaryList, type SummaryRow } from '../components/Controls.js';
-import { formatDate } from '../forms.js';
+import { formatDate, genderLabel } from '../forms.js';
 
 const whereabouts: Record<string, string> = {
   current: 'Current address',
@@ -24,7 +24,6 @@ const relationships: Record<string, string> = {
   other: 'Other',
 };
 
-const genders: Record<string, string> = { male: 'Male', female: 'Female', indeterminate: 'Indeterminate', 'not-known': 'Not known' };
 
 function Lines({ lines }: { lines: readonly string[] }) {
   return (
@@ -60,7 +59,7 @@ export function RecordDetails({ record, actions }: { record: RecordView; actions
   const child: SummaryRow[] = [{ key: 'ContactPoint number', value: record.cpNumber }];
   if (record.identifiers?.nhsNumber) child.push({ key: 'NHS number', value: record.identifiers.nhsNumber });
   child.push({ key: 'Date of birth', value: formatDate(record.dob) });
-  child.push({ key: 'Gender', value: genders[record.gender] ?? record.gender });
+  child.push({ key: 'Gender', value: genderLabel(record.gender) });
   if (record.dateOfDeath) child.push({ key: 'Date of death', value: formatDate(record.dateOfDeath) });
   if (record.name.former.length > 0) {
     child.push({
@@ -107,7 +106,6 @@ export function RecordDetails({ record, actions }: { record: RecordView; actions
             <div className="govuk-summary-card__title-wrapper">
               <h3 className="govuk-summary-card__title cp-wrap">
                 <bdi>{inv.service}</bdi>
-                {inv.leadProfessional ? <strong className="govuk-tag govuk-tag--blue cp-tag-gap">Lead professional</strong> : null}
                 {inv.mine ? <strong className="govuk-tag govuk-tag--grey cp-tag-gap">You</strong> : null}
               </h3>
             </div>
@@ -133,7 +131,8 @@ export function RecordDetails({ record, actions }: { record: RecordView; actions
                     : []),
                   { key: 'Started', value: formatDate(inv.startDate) },
                   ...(inv.endDate ? [{ key: 'Ended', value: formatDate(inv.endDate) }] : []),
-                  { key: 'CAF completed', value: inv.cafCompleted ? 'Yes' : 'No' },
+                  ...(inv.leadProfessional ? [{ key: 'Lead professional', value: 'Yes' }] : []),
+                  ...(inv.cafCompleted ? [{ key: 'CAF completed', value: 'Yes' }] : []),
                 ]}
               />
               {actions.render(inv)}

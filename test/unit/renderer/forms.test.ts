@@ -1,7 +1,7 @@
 // The journey's form rules, in Node: dates typed as day/month/year, and the search
 // rule the service applies (checked before a search is sent).
 import { describe, expect, it } from 'vitest';
-import { emptySearch, formatDate, isoFromParts, partsFromIso, todayIso, validateSearch } from '../../../renderer/src/forms.js';
+import { emptySearch, formatDate, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch } from '../../../renderer/src/forms.js';
 
 describe('dates', () => {
   it('turns real dates into YYYY-MM-DD and refuses impossible ones', () => {
@@ -18,6 +18,15 @@ describe('dates', () => {
     expect(formatDate('not a date')).toBe('not a date');
     expect(partsFromIso('2015-03-27')).toEqual({ day: '27', month: '3', year: '2015' });
     expect(todayIso(new Date(2026, 10, 24, 23, 59))).toBe('2026-11-24');
+  });
+});
+
+describe('genderLabel', () => {
+  it('words each gender the service sends, and shows anything new as it is', () => {
+    expect(genderLabel('male')).toBe('Male');
+    expect(genderLabel('female')).toBe('Female');
+    expect(genderLabel('not-specified')).toBe('Not specified');
+    expect(genderLabel('other')).toBe('other');
   });
 });
 
