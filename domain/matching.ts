@@ -207,7 +207,7 @@ export function soundAlike(key: string): string {
 // ---------------------------------------------------------------------------------
 // Field comparisons
 
-type NameAgreement = 'exact' | 'variant' | 'close' | 'different' | 'missing';
+export type NameAgreement = 'exact' | 'variant' | 'close' | 'different' | 'missing';
 
 function tokens(name: string): string[] {
   return name
@@ -216,7 +216,8 @@ function tokens(name: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-function compareNames(a: string, b: string): NameAgreement {
+/** How two names agree: spelling variants, nicknames, one keyboard slip, a part of a two-part name. */
+export function compareNames(a: string, b: string): NameAgreement {
   const ka = nameKey(a);
   const kb = nameKey(b);
   if (ka.length === 0 || kb.length === 0) return 'missing';

@@ -15,6 +15,12 @@ export interface SessionCredentials {
   privateKey: KeyObject;
 }
 
+/**
+ * Signs a request somewhere else: a worker thread's requests are signed by main, which
+ * alone holds the session key. Returns the signature headers for exactly that request.
+ */
+export type RemoteSigner = (request: { method: string; url: string; body?: Buffer }) => Promise<Record<string, string>>;
+
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Starts with "/", e.g. /v1/children/CP123; the query goes in `query`. */
@@ -27,8 +33,8 @@ export interface ApiRequest {
 export interface ApiClient {
   /** Unsigned JSON request (session challenge and sign-in only). Returns the parsed JSON of a 2xx; throws AppFailure otherwise. */
   unsigned(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
-  /** Signed request: a fresh signature (nonce, created) on every attempt. */
-  signed(credentials: SessionCredentials, request: ApiRequest): Promise<unknown>;
+  /** Signed request: a fresh signature (nonce, created) on every attempt, made here or by a RemoteSigner. */
+  signed(credentials: SessionCredentials | RemoteSigner, request: ApiRequest): Promise<unknown>;
 }
 
 export interface ApiClientOptions {
@@ -203,13 +209,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   /** One or more attempts: `attempt()` builds each request afresh (a new signature). */
-  async function exchange(method: string, attempt: () => { url: string; headers: Record<string, string>; body?: Buffer }): Promise<unknown> {
+  async function exchange(
+    method: string,
+    attempt: () => Promise<{ url: string; headers: Record<string, string>; body?: Buffer }>,
+  ): Promise<unknown> {
     const retries = idempotent.has(method) ? delays : [];
     for (let i = 0; ; i++) {
       const canRetry = i < retries.length;
       let res: TransportResponse;
       try {
-        const req = attempt();
+        const req = await attempt();
         res = await options.transport({ method, url: req.url, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) });
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
@@ -242,22 +251,25 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     async unsigned(method, path, body) {
       const url = urlOf(path).href;
       const payload = bodyOf(body);
-      return exchange(method, () => ({ url, headers: jsonHeaders(payload), ...(payload !== undefined ? { body: payload } : {}) }));
+      return exchange(method, async () => ({ url, headers: jsonHeaders(payload), ...(payload !== undefined ? { body: payload } : {}) }));
     },
 
     async signed(credentials, request) {
       const url = urlOf(request.path, request.query).href;
       const payload = bodyOf(request.body);
       const extra = checkedHeaders(request.headers);
-      return exchange(request.method, () => {
-        const signature = signRequest({
-          method: request.method,
-          url,
-          ...(payload !== undefined ? { body: payload } : {}),
-          keyid: credentials.sessionId,
-          privateKey: credentials.privateKey,
-          nowSec: Math.floor(now() / 1000),
-        });
+      return exchange(request.method, async () => {
+        const signature =
+          typeof credentials === 'function'
+            ? await credentials({ method: request.method, url, ...(payload !== undefined ? { body: payload } : {}) })
+            : signRequest({
+                method: request.method,
+                url,
+                ...(payload !== undefined ? { body: payload } : {}),
+                keyid: credentials.sessionId,
+                privateKey: credentials.privateKey,
+                nowSec: Math.floor(now() / 1000),
+              });
         return { url, headers: { ...extra, ...jsonHeaders(payload), ...signature }, ...(payload !== undefined ? { body: payload } : {}) };
       });
     },

@@ -16,6 +16,7 @@ import type { LockReason, SessionEvent, SessionState, SignedInUser } from '../..
 import { thumbprintInput, type PublicJwk } from '../../domain/jwk.js';
 import { roleSchema } from '../../domain/roles.js';
 import { ServiceFailure, type ApiClient, type ApiRequest, type SessionCredentials } from '../api/client.js';
+import { signRequest } from '../api/signer.js';
 import type { CardIdentity, CardReader } from '../card/card-reader.js';
 import { AppFailure } from '../ipc/app-failure.js';
 
@@ -49,6 +50,14 @@ export interface SessionManager {
    * session ever reaches the renderer.
    */
   call(request: ApiRequest): Promise<unknown>;
+  /**
+   * The signature headers for a request made elsewhere on the live session (the
+   * working-set worker's sync and submissions: the key never leaves main). Refused
+   * (`signed-out`) without a live session. Does not postpone the idle lock.
+   */
+  sign(request: { method: string; url: string; body?: Buffer }): Record<string, string>;
+  /** A failure of a request made elsewhere: an expired session or a refused account signs out here too. */
+  failed(code: string, serviceCode: string | undefined): Promise<void>;
   /** Whether a session key is held (for tests of locking). */
   holdsKey(): boolean;
   close(): Promise<void>;
@@ -164,6 +173,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     void endLive();
     publish({ status: 'locked', reason, method, user: { id: user.id, name: user.name } });
     log(`session: locked (${reason})`);
+  }
+
+  async function endOnFailure(code: string, serviceCode: string | undefined): Promise<void> {
+    if (code === 'session-expired') await signOutWith('session-expired');
+    else if (code === 'forbidden' && accountRefusals.has(serviceCode ?? '')) await signOutWith('account-refused');
   }
 
   function signOutWith(reason: 'signed-out' | 'session-expired' | 'account-refused'): Promise<void> {
@@ -317,17 +331,29 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         if (live !== session) throw new AppFailure('signed-out', 'ContactPoint was locked. Sign in again to continue.');
         return result;
       } catch (e) {
-        if (e instanceof AppFailure && live === session) {
-          if (e.code === 'session-expired') await signOutWith('session-expired');
-          else if (e instanceof ServiceFailure && e.code === 'forbidden' && accountRefusals.has(e.serviceCode ?? '')) {
-            await signOutWith('account-refused');
-          }
-        }
+        if (e instanceof AppFailure && live === session) await endOnFailure(e.code, e instanceof ServiceFailure ? e.serviceCode : undefined);
         if (live !== session && !(e instanceof AppFailure && (e.code === 'session-expired' || e.code === 'forbidden'))) {
           throw new AppFailure('signed-out', 'ContactPoint was locked. Sign in again to continue.');
         }
         throw e;
       }
+    },
+
+    sign(request) {
+      const session = live;
+      if (!session) throw new AppFailure('signed-out', 'You are not signed in. Sign in to continue.');
+      return signRequest({
+        method: request.method,
+        url: request.url,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        keyid: session.credentials.sessionId,
+        privateKey: session.credentials.privateKey,
+        nowSec: Math.floor(now() / 1000),
+      });
+    },
+
+    async failed(code, serviceCode) {
+      if (live) await endOnFailure(code, serviceCode);
     },
 
     holdsKey: () => live !== undefined,

@@ -3,6 +3,7 @@
 // owns. signIn() goes through the real sign-in (password + a real TOTP code computed by
 // otplib, an implementation we did not write) and returns a client that signs every
 // request with its session key, as the desktop will.
+import type { KeyObject } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { SettableClock } from '../../service/context.js';
 import { startService, type RunningService } from '../../service/server.js';
@@ -42,6 +43,8 @@ export interface RequestOptions {
 
 export interface SignedClient {
   sessionId: string;
+  /** The session key, for main's own API client in tests (createApiClient credentials). */
+  privateKey: KeyObject;
   user: { id: string; roles: string[]; localAuthority: string | null };
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<JsonResponse>;
   get(path: string, options?: RequestOptions): Promise<JsonResponse>;
@@ -125,6 +128,7 @@ export async function startServiceHarness(
     };
     return {
       sessionId,
+      privateKey,
       user: res.body.user,
       request,
       get: (path, o) => request('GET', path, undefined, o),

@@ -57,7 +57,7 @@ function clientFor(sessionId: string, user: SignedClient['user'], privateKey: Ke
     const raw = await res.text();
     return { status: res.status, headers: res.headers, body: raw ? JSON.parse(raw) : null };
   };
-  return { sessionId, user, request, get: (p) => request('GET', p), post: (p, b) => request('POST', p, b) };
+  return { sessionId, privateKey, user, request, get: (p) => request('GET', p), post: (p, b) => request('POST', p, b) };
 }
 
 async function cardSignIn(userId: string, card: KeyObject): Promise<number> {

@@ -1,0 +1,206 @@
+// Local changes on their way to the national index: from cleansing, supply and the
+// team's own shields. Each is queued with an idempotency key and the version of the
+// record it was made against, and goes out in a signed submission.
+//
+// Never sent twice: an item is marked 'sending' (committed) before its batch leaves;
+// after a crash it goes again with the same key, and the service answers the retry
+// from its stored result instead of applying it again. Once the service has answered,
+// an item is final. A conflict (the record changed first) or a refusal becomes a task
+// for a person; nothing is overwritten silently.
+import { randomUUID } from 'node:crypto';
+import { SUBMISSION_MAX_ITEMS, type EditableChanges, type SubmissionItem, type SubmissionResult } from '../../domain/api/sync.js';
+import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.js';
+import { WorkingSetError, type WorkingSetStore } from './store.js';
+
+export type OutboxOp = 'update' | 'shield' | 'unshield';
+export type OutboxSource = 'cleansing' | 'supply' | 'team';
+export type OutboxState = 'queued' | 'sending' | 'applied' | 'conflict' | 'rejected';
+
+export interface OutboxChange {
+  cpNumber: string;
+  op: OutboxOp;
+  changes?: EditableChanges;
+  source: OutboxSource;
+}
+
+export interface OutboxItem {
+  id: number;
+  idempotencyKey: string;
+  cpNumber: string;
+  baseVersion: number;
+  op: OutboxOp;
+  source: OutboxSource;
+  state: OutboxState;
+  attempts: number;
+  queuedAt: string;
+  message: string | null;
+}
+
+export interface Task {
+  id: number;
+  kind: 'conflict' | 'rejected';
+  cpNumber: string;
+  createdAt: string;
+  state: 'open' | 'resolved';
+  /** What the person needs: the change, the versions, the service's message. */
+  detail: { op: OutboxOp; baseVersion: number; currentVersion?: number; message?: string; changes?: EditableChanges };
+}
+
+export interface SendSummary {
+  applied: number;
+  conflicts: number;
+  rejected: number;
+  /** Still waiting (a failure stopped the run). */
+  remaining: number;
+}
+
+/**
+ * Queues changes against the versions held now. Refuses (and queues none) if any is for
+ * a child not in the working set.
+ */
+export function queueChanges(store: WorkingSetStore, changes: readonly OutboxChange[], at: Date): OutboxItem[] {
+  const insert = store.db.prepare(
+    "INSERT INTO outbox (idempotency_key, cp, base_version, op, changes, source, queued_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')",
+  );
+  const ids = store.db.transaction(() =>
+    changes.map((c) => {
+      const held = store.child(c.cpNumber);
+      if (!held) {
+        throw new WorkingSetError('not-held', `${c.cpNumber} is not in this working set, so no change to it was queued. Sync, then try again.`);
+      }
+      if (c.op === 'update' && (c.changes === undefined || Object.keys(c.changes).length === 0)) {
+        throw new TypeError('An update must change at least one field.');
+      }
+      return Number(
+        insert.run(`ws-${randomUUID()}`, c.cpNumber, held.version, c.op, c.op === 'update' ? JSON.stringify(c.changes) : null, c.source, at.toISOString()).lastInsertRowid,
+      );
+    }),
+  )();
+  return ids.map((id) => outboxItem(store, id)!);
+}
+
+interface OutboxRow {
+  id: number;
+  idempotency_key: string;
+  cp: string;
+  base_version: number;
+  op: OutboxOp;
+  changes: string | null;
+  source: OutboxSource;
+  queued_at: string;
+  state: OutboxState;
+  attempts: number;
+  message: string | null;
+}
+
+function itemOf(r: OutboxRow): OutboxItem {
+  return {
+    id: r.id,
+    idempotencyKey: r.idempotency_key,
+    cpNumber: r.cp,
+    baseVersion: r.base_version,
+    op: r.op,
+    source: r.source,
+    state: r.state,
+    attempts: r.attempts,
+    queuedAt: r.queued_at,
+    message: r.message,
+  };
+}
+
+export function outboxItem(store: WorkingSetStore, id: number): OutboxItem | null {
+  const row = store.db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE id = ?').get(id);
+  return row ? itemOf(row) : null;
+}
+
+export function outboxItems(store: WorkingSetStore, limit = 200): OutboxItem[] {
+  return store.db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY id DESC LIMIT ?').all(limit).map(itemOf);
+}
+
+export function outboxCounts(store: WorkingSetStore): Record<OutboxState, number> {
+  const counts: Record<OutboxState, number> = { queued: 0, sending: 0, applied: 0, conflict: 0, rejected: 0 };
+  for (const r of store.db.prepare<[], { state: OutboxState; n: number }>('SELECT state, count(*) AS n FROM outbox GROUP BY state').all()) counts[r.state] = r.n;
+  return counts;
+}
+
+export function openTasks(store: WorkingSetStore, limit = 200): Task[] {
+  return store.db
+    .prepare<[number], { id: number; kind: Task['kind']; cp: string; created_at: string; state: Task['state']; detail: string }>(
+      "SELECT id, kind, cp, created_at, state, detail FROM tasks WHERE state = 'open' ORDER BY id LIMIT ?",
+    )
+    .all(limit)
+    .map((r) => ({ id: r.id, kind: r.kind, cpNumber: r.cp, createdAt: r.created_at, state: r.state, detail: JSON.parse(r.detail) as Task['detail'] }));
+}
+
+export interface SendOptions {
+  store: WorkingSetStore;
+  api: ApiClient;
+  credentials: SessionCredentials | RemoteSigner;
+  now?: () => Date;
+  batchSize?: number;
+}
+
+/** Sends everything waiting, in batches; returns what the service said. */
+export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
+  const { store, api, credentials } = options;
+  const now = options.now ?? (() => new Date());
+  const batchSize = Math.min(options.batchSize ?? SUBMISSION_MAX_ITEMS, SUBMISSION_MAX_ITEMS);
+  const db = store.db;
+  const waiting = db.prepare<[number], OutboxRow>("SELECT * FROM outbox WHERE state IN ('sending', 'queued') ORDER BY id LIMIT ?");
+  const markSending = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE id = ?");
+  const settle = db.prepare('UPDATE outbox SET state = ?, new_version = ?, message = ? WHERE id = ? AND state = \'sending\'');
+  const addTask = db.prepare("INSERT INTO tasks (kind, cp, outbox_id, created_at, state, detail) VALUES (?, ?, ?, ?, 'open', ?)");
+  const summary: SendSummary = { applied: 0, conflicts: 0, rejected: 0, remaining: 0 };
+
+  for (;;) {
+    const batch = waiting.all(batchSize);
+    if (batch.length === 0) break;
+    const sentAt = now().toISOString();
+    db.transaction(() => {
+      for (const r of batch) markSending.run(sentAt, r.id);
+    })();
+    const items: SubmissionItem[] = batch.map((r) =>
+      r.op === 'update'
+        ? { idempotencyKey: r.idempotency_key, cpNumber: r.cp, baseVersion: r.base_version, op: 'update', changes: JSON.parse(r.changes!) as EditableChanges }
+        : { idempotencyKey: r.idempotency_key, cpNumber: r.cp, baseVersion: r.base_version, op: r.op as 'shield' | 'unshield' },
+    );
+    let results: SubmissionResult[];
+    try {
+      results = ((await api.signed(credentials, { method: 'POST', path: '/v1/submissions', body: { items } })) as { results: SubmissionResult[] }).results;
+    } catch (e) {
+      // Not answered: the items stay 'sending' and go again, with the same keys, next time.
+      summary.remaining = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')").get() as { n: number }).n;
+      throw e;
+    }
+    const byKey = new Map(results.map((r) => [r.idempotencyKey, r]));
+    let answered = 0;
+    db.transaction(() => {
+      for (const r of batch) {
+        const result = byKey.get(r.idempotency_key);
+        if (!result) continue;
+        answered++;
+        const changes = r.changes === null ? undefined : (JSON.parse(r.changes) as EditableChanges);
+        if (result.status === 'applied') {
+          settle.run('applied', result.version ?? null, null, r.id);
+          summary.applied++;
+        } else if (result.status === 'conflict') {
+          const message = 'Somebody changed this record before the change was sent. Compare the two and decide.';
+          settle.run('conflict', null, message, r.id);
+          addTask.run('conflict', r.cp, r.id, sentAt, JSON.stringify({ op: r.op, baseVersion: r.base_version, currentVersion: result.currentVersion, message, changes }));
+          summary.conflicts++;
+        } else {
+          const message = result.message ?? `The national index refused the change (${result.status}).`;
+          settle.run('rejected', null, message, r.id);
+          addTask.run('rejected', r.cp, r.id, sentAt, JSON.stringify({ op: r.op, baseVersion: r.base_version, message, changes }));
+          summary.rejected++;
+        }
+      }
+    })();
+    // An item the service did not answer stays 'sending' for the next run, not this loop.
+    if (answered < batch.length) {
+      summary.remaining = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')").get() as { n: number }).n;
+      break;
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,172 @@
+// Search over the working set (see domain/local-search.ts for what counts as a match).
+// Candidates come from indexes, never a scan of the whole set:
+// - a ContactPoint or NHS number: its unique index;
+// - a date of birth: that date and its day/month swap (a few hundred children even in
+//   a million);
+// - a surname: the names held that look or sound like it (trigrams and sound-alike keys
+//   over the term dictionary, a few thousand names), then the children with those names
+//   or those former surnames;
+// - a postcode: the full postcode, or every postcode of an outward code.
+// Each candidate is scored and the best come back first.
+import type { LocalSearchQuery } from '../../domain/local-search.js';
+import { dobCandidates, nameKey, postcodeQuery, scoreMatch, soundKey, trigrams, trigramSimilarity } from '../../domain/local-search.js';
+import { compareNames } from '../../domain/matching.js';
+import type { WorkingSetStore } from './store.js';
+
+export interface LocalSearchResult {
+  cpNumber: string;
+  given: string;
+  family: string;
+  dob: string | null;
+  postcode: string | null;
+  shielded: boolean;
+  shieldPending: boolean;
+  score: number;
+  reasons: string[];
+}
+
+export interface LocalSearchAnswer {
+  results: LocalSearchResult[];
+  /** More children matched than were compared: the query should be narrowed. */
+  truncated: boolean;
+}
+
+/** Candidates compared at most; a broader query is answered from these and says so. */
+export const CANDIDATE_LIMIT = 3000;
+const TERM_LIMIT = 40;
+const TERM_SIMILARITY = 0.45;
+
+interface Candidate {
+  id: number;
+  cp: string;
+  surname: string;
+  forename: string;
+  dob: string | null;
+  postcode: string | null;
+  nhs: string | null;
+  shielded: number;
+  shield_pending: number;
+}
+
+const COLUMNS = 'id, cp, surname, forename, dob, postcode, nhs, shielded, shield_pending';
+
+export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQuery, limit?: number) => LocalSearchAnswer {
+  const db = store.db;
+  const byCp = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM children WHERE cp = ?`);
+  const byNhs = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM children WHERE nhs = ?`);
+  const bySound = db.prepare<[string], { term: string }>('SELECT term FROM name_terms WHERE sound = ?');
+  const display = db.prepare<[number], { given: string | null; family: string | null }>(
+    "SELECT json_extract(record, '$.name.given') AS given, json_extract(record, '$.name.family') AS family FROM children WHERE id = ?",
+  );
+  const formerOf = db.prepare<[number], { term: string }>('SELECT term FROM former_surnames WHERE child_id = ?');
+  const cache = new Map<string, import('better-sqlite3-multiple-ciphers').Statement>();
+  const prepared = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+  /** Names held that look or sound like `name`, most alike first. */
+  function similarTerms(name: string): string[] {
+    const key = nameKey(name);
+    if (key.length === 0) return [];
+    const grams = trigrams(key);
+    const shared = prepared(`SELECT term, count(*) AS shared FROM name_grams WHERE gram IN (${placeholders(grams.length)}) GROUP BY term`).all(
+      ...grams,
+    ) as { term: string; shared: number }[];
+    const scored = new Map<string, number>();
+    for (const { term, shared: n } of shared) {
+      const sim = trigramSimilarity(n, grams.length, trigrams(term).length);
+      if (sim >= TERM_SIMILARITY || (n >= 2 && compareNames(key, term) === 'variant')) scored.set(term, sim);
+    }
+    for (const { term } of bySound.all(soundKey(key))) if (!scored.has(term)) scored.set(term, TERM_SIMILARITY);
+    scored.set(key, 2);
+    return [...scored.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TERM_LIMIT)
+      .map(([t]) => t);
+  }
+
+  return (query, limit = 50) => {
+    const found = new Map<number, Candidate>();
+    const former = new Map<number, string[]>();
+    let truncated = false;
+    const add = (rows: Candidate[]) => {
+      for (const r of rows) {
+        if (found.size >= CANDIDATE_LIMIT) {
+          truncated = true;
+          return;
+        }
+        found.set(r.id, r);
+      }
+    };
+
+    const cp = query.cpNumber?.trim().toUpperCase();
+    const nhs = query.nhsNumber?.replace(/\s+/g, '');
+    if (cp) add(byCp.all(cp));
+    if (nhs) add(byNhs.all(nhs));
+    const identifierOnly = (cp || nhs) && !query.surname && !query.dob && !query.postcode;
+    const surnameTerms = query.surname && !identifierOnly ? similarTerms(query.surname) : [];
+
+    if (!identifierOnly && query.dob) {
+      const dobs = dobCandidates(query.dob);
+      add(prepared(`SELECT ${COLUMNS} FROM children WHERE dob IN (${placeholders(dobs.length)})`).all(...dobs) as Candidate[]);
+    } else if (surnameTerms.length > 0) {
+      const forenameTerms = query.forename ? similarTerms(query.forename) : [];
+      const where =
+        forenameTerms.length > 0
+          ? `surname IN (${placeholders(surnameTerms.length)}) AND forename IN (${placeholders(forenameTerms.length)})`
+          : `surname IN (${placeholders(surnameTerms.length)})`;
+      add(prepared(`SELECT ${COLUMNS} FROM children WHERE ${where} LIMIT ${CANDIDATE_LIMIT + 1}`).all(...surnameTerms, ...forenameTerms) as Candidate[]);
+      const viaFormer = prepared(
+        `SELECT f.term, ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM former_surnames f JOIN children c ON c.id = f.child_id
+          WHERE f.term IN (${placeholders(surnameTerms.length)}) LIMIT ${CANDIDATE_LIMIT + 1}`,
+      ).all(...surnameTerms) as (Candidate & { term: string })[];
+      add(viaFormer);
+      for (const r of viaFormer) former.set(r.id, [...(former.get(r.id) ?? []), r.term]);
+    } else if (!identifierOnly && query.postcode) {
+      const pc = postcodeQuery(query.postcode);
+      if (pc && 'full' in pc) add(prepared(`SELECT ${COLUMNS} FROM children WHERE postcode = ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(pc.full) as Candidate[]);
+      // "CH41 " up to "CH41!": every postcode of that outward code and no other.
+      else if (pc) add(prepared(`SELECT ${COLUMNS} FROM children WHERE postcode >= ? AND postcode < ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(`${pc.outward} `, `${pc.outward}!`) as Candidate[]);
+    }
+
+    const scored = [...found.values()].map((c) => {
+      const formerSurnames = former.get(c.id) ?? (query.surname && found.size <= 500 ? formerOf.all(c.id).map((f) => f.term) : []);
+      const match = scoreMatch(query, {
+        surname: c.surname,
+        forename: c.forename,
+        formerSurnames,
+        dob: c.dob,
+        postcode: c.postcode,
+        nhsNumber: c.nhs,
+        cpNumber: c.cp,
+      });
+      return { c, match };
+    });
+    scored.sort((a, b) => b.match.score - a.match.score || a.c.cp.localeCompare(b.c.cp));
+    const results = scored
+      // A surname asked for and nothing like it: the date or postcode alone found a stranger.
+      .filter((s) => s.match.score > 0 && (s.match.score === 100 || !s.match.reasons.includes('surname different')))
+      .slice(0, limit)
+      .map(({ c, match }) => {
+        const name = display.get(c.id)!;
+        return {
+          cpNumber: c.cp,
+          given: name.given ?? '',
+          family: name.family ?? '',
+          dob: c.dob,
+          postcode: c.postcode,
+          shielded: c.shielded === 1,
+          shieldPending: c.shield_pending === 1,
+          score: match.score,
+          reasons: match.reasons,
+        };
+      });
+    return { results, truncated };
+  };
+}

@@ -1,0 +1,340 @@
+// The encrypted working set on this computer: one SQLite database, encrypted whole
+// (pages, WAL) with SQLCipher's format by better-sqlite3-multiple-ciphers, under a key
+// only the OS credential store holds (vault.ts). Temporary tables and sorts stay in
+// memory, so nothing of a record reaches the disk in the clear.
+//
+// It holds the authority's children as the feed last delivered them (never edited
+// here: local changes wait in the outbox until the service applies them and the feed
+// brings them back), the feed cursor, the history of syncs, the outbox and the tasks.
+// A feed page, its cursor and its counts commit in one transaction, so a sync stopped
+// at any instant (SIGKILL included) resumes from the last page it finished.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { FeedEntry } from '../../domain/api/sync.js';
+import { nameKey, soundKey, trigrams } from '../../domain/local-search.js';
+import type { Vault } from './vault.js';
+
+export const STORE_FILE = 'working-set.db';
+
+export type WorkingSetErrorCode = 'key-missing' | 'key-wrong' | 'store-unreadable' | 'other-authority' | 'not-held';
+
+/** The working set cannot be used as it stands. Nothing has been deleted. */
+export class WorkingSetError extends Error {
+  override name = 'WorkingSetError';
+  constructor(
+    readonly code: WorkingSetErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const nothingDeleted = 'Nothing on this computer has been deleted.';
+const keyMissing = () =>
+  new WorkingSetError(
+    'key-missing',
+    `The working set on this computer cannot be opened: its key is not in this computer's credential store. ${nothingDeleted} ` +
+      "If the credential store was reset, wipe the working set and sync again; otherwise tell your IT service desk.",
+  );
+const keyWrong = () =>
+  new WorkingSetError(
+    'key-wrong',
+    `The working set on this computer cannot be opened with the key in this computer's credential store. ${nothingDeleted} ` +
+      'Wipe the working set and sync again, or tell your IT service desk.',
+  );
+
+export interface StoredChild {
+  cpNumber: string;
+  version: number;
+  shielded: boolean;
+  shieldPending: boolean;
+  record: Record<string, unknown>;
+}
+
+export interface SyncRun {
+  id: number;
+  kind: 'full' | 'delta';
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: 'running' | 'completed' | 'failed' | 'interrupted' | 'cancelled';
+  upserts: number;
+  removed: number;
+  /** A failure's message (never personal data). */
+  error: string | null;
+}
+
+export interface WorkingSetStore {
+  readonly db: Database.Database;
+  readonly file: string;
+  meta(key: MetaKey): string | null;
+  setMeta(key: MetaKey, value: string | null): void;
+  /** Applies one feed page and moves the cursor past it, in one transaction. */
+  applyPage(changes: readonly FeedEntry[], cursor: string, runId: number): { upserts: number; removed: number };
+  startRun(kind: SyncRun['kind'], at: string): number;
+  finishRun(id: number, outcome: Exclude<SyncRun['outcome'], 'running'>, at: string, error?: string): void;
+  runs(limit: number): SyncRun[];
+  child(cpNumber: string): StoredChild | null;
+  childCount(): number;
+  close(): void;
+}
+
+export type MetaKey = 'localAuthority' | 'cursor' | 'lastSeq' | 'lastSyncAt' | 'fullSyncDone';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS children (
+  id INTEGER PRIMARY KEY,
+  cp TEXT NOT NULL UNIQUE,
+  version INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  shielded INTEGER NOT NULL,
+  shield_pending INTEGER NOT NULL,
+  surname TEXT NOT NULL,
+  forename TEXT NOT NULL,
+  dob TEXT,
+  postcode TEXT,
+  nhs TEXT,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS children_nhs ON children (nhs) WHERE nhs IS NOT NULL;
+CREATE INDEX IF NOT EXISTS children_dob ON children (dob);
+CREATE INDEX IF NOT EXISTS children_name ON children (surname, forename);
+CREATE INDEX IF NOT EXISTS children_postcode ON children (postcode) WHERE postcode IS NOT NULL;
+-- Every surname and forename held (and former surnames), with its sound-alike key and
+-- trigrams: a misspelt name is looked up among the few thousand names, not the million
+-- records.
+CREATE TABLE IF NOT EXISTS name_terms (term TEXT PRIMARY KEY, sound TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS name_terms_sound ON name_terms (sound);
+CREATE TABLE IF NOT EXISTS name_grams (gram TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (gram, term)) WITHOUT ROWID;
+-- Former surnames: a child found by the name they had before.
+CREATE TABLE IF NOT EXISTS former_surnames (term TEXT NOT NULL, child_id INTEGER NOT NULL, PRIMARY KEY (term, child_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS former_surnames_child ON former_surnames (child_id);
+CREATE TABLE IF NOT EXISTS sync_runs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT NOT NULL,
+  upserts INTEGER NOT NULL DEFAULT 0,
+  removed INTEGER NOT NULL DEFAULT 0,
+  error TEXT
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  cp TEXT NOT NULL,
+  base_version INTEGER NOT NULL,
+  op TEXT NOT NULL,
+  changes TEXT,
+  source TEXT NOT NULL,
+  queued_at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  sent_at TEXT,
+  new_version INTEGER,
+  message TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, id);
+CREATE TABLE IF NOT EXISTS tasks (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  cp TEXT NOT NULL,
+  outbox_id INTEGER,
+  created_at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tasks_state ON tasks (state, id);
+`;
+
+/** The working set's files: the database and whatever SQLite keeps beside it. */
+export function storeFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(STORE_FILE))
+    .map((f) => join(dir, f));
+}
+
+function keyed(file: string, key: Buffer): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma(`key="x'${key.toString('hex')}'"`);
+    // The first read is where a wrong key shows.
+    db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+  } catch (e) {
+    db.close();
+    if (e instanceof Error && /not a database|file is encrypted/i.test(e.message)) throw keyWrong();
+    throw new WorkingSetError('store-unreadable', `The working set on this computer could not be read (${e instanceof Error ? e.message : 'unknown error'}). ${nothingDeleted}`);
+  }
+  return db;
+}
+
+/**
+ * Opens the working set in `dir`, creating it (and its key) if there is none. A
+ * database whose key is missing or wrong is refused with a WorkingSetError, untouched.
+ */
+export function openStore(dir: string, vault: Vault): WorkingSetStore {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, STORE_FILE);
+  let key: Buffer | null;
+  if (existsSync(file)) {
+    key = vault.read();
+    if (key === null) throw keyMissing();
+  } else {
+    // A WAL or journal with no database is left from a wipe that was cut short: it
+    // cannot be opened without its database, and must not be replayed into a new one.
+    for (const f of storeFiles(dir)) rmSync(f, { force: true });
+    key = vault.read() ?? vault.create();
+  }
+  const db = keyed(file, key);
+  key.fill(0);
+  db.pragma('journal_mode = WAL');
+  // WAL with NORMAL: a crash of the process loses nothing committed; a power cut may
+  // lose the last transactions, never consistency.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -131072');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  return wrap(db, file);
+}
+
+/**
+ * Deletes the working set and its key. Safe to repeat: a wipe cut short is finished by
+ * the next one (or by the next open, which removes a WAL left without its database).
+ */
+export function wipeStore(dir: string, vault: Vault): void {
+  // The database first: without it the key opens nothing; without the key the database is noise.
+  const files = storeFiles(dir);
+  const main = join(dir, STORE_FILE);
+  for (const f of [main, ...files.filter((f) => f !== main)]) rmSync(f, { force: true });
+  vault.destroy();
+}
+
+interface ChildRow {
+  cp: string;
+  version: number;
+  shielded: number;
+  shield_pending: number;
+  record: string;
+}
+
+function wrap(db: Database.Database, file: string): WorkingSetStore {
+  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const delMeta = db.prepare('DELETE FROM meta WHERE key = ?');
+  const upsert = db.prepare<[string, number, number, number, number, string, string, string | null, string | null, string | null, string], { id: number }>(
+    `INSERT INTO children (cp, version, seq, shielded, shield_pending, surname, forename, dob, postcode, nhs, record)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (cp) DO UPDATE SET version = excluded.version, seq = excluded.seq, shielded = excluded.shielded,
+       shield_pending = excluded.shield_pending, surname = excluded.surname, forename = excluded.forename,
+       dob = excluded.dob, postcode = excluded.postcode, nhs = excluded.nhs, record = excluded.record
+     RETURNING id`,
+  );
+  const remove = db.prepare<[string], { id: number }>('DELETE FROM children WHERE cp = ? RETURNING id');
+  const addTerm = db.prepare('INSERT OR IGNORE INTO name_terms (term, sound) VALUES (?, ?)');
+  const addGram = db.prepare('INSERT OR IGNORE INTO name_grams (gram, term) VALUES (?, ?)');
+  const clearFormer = db.prepare('DELETE FROM former_surnames WHERE child_id = ?');
+  const addFormer = db.prepare('INSERT OR IGNORE INTO former_surnames (term, child_id) VALUES (?, ?)');
+  const countRun = db.prepare('UPDATE sync_runs SET upserts = upserts + ?, removed = removed + ? WHERE id = ?');
+  const getChild = db.prepare<[string], ChildRow>('SELECT cp, version, shielded, shield_pending, record FROM children WHERE cp = ?');
+
+  // Names already in the term index, so the common case (a name seen before) costs no statement.
+  const knownTerms = new Set<string>(db.prepare<[], { term: string }>('SELECT term FROM name_terms').pluck().all() as unknown as string[]);
+  function indexTerm(term: string): void {
+    if (term.length === 0 || knownTerms.has(term)) return;
+    knownTerms.add(term);
+    if (addTerm.run(term, soundKey(term)).changes === 0) return;
+    for (const g of trigrams(term)) addGram.run(g, term);
+  }
+
+  const store: WorkingSetStore = {
+    db,
+    file,
+    meta: (key) => getMeta.get(key)?.value ?? null,
+    setMeta(key, value) {
+      if (value === null) delMeta.run(key);
+      else putMeta.run(key, value);
+    },
+    applyPage: db.transaction((changes: readonly FeedEntry[], cursor: string, runId: number) => {
+      let upserts = 0;
+      let removed = 0;
+      let lastSeq = 0;
+      for (const entry of changes) {
+        lastSeq = entry.seq;
+        if (entry.kind === 'tombstone') {
+          const gone = remove.get(entry.cpNumber);
+          if (gone) {
+            clearFormer.run(gone.id);
+            removed++;
+          }
+          continue;
+        }
+        // A later entry of the feed carries what became of this child.
+        if (entry.superseded || entry.record === undefined) continue;
+        const r = entry.record as {
+          name?: { given?: string; family?: string; former?: { family?: string }[] };
+          dob?: string;
+          address?: { postcode?: string } | null;
+          identifiers?: { nhsNumber?: string };
+        };
+        const surname = nameKey(r.name?.family ?? '');
+        const forename = nameKey(r.name?.given ?? '');
+        const row = upsert.get(
+          entry.cpNumber,
+          entry.version,
+          entry.seq,
+          entry.shielded === true ? 1 : 0,
+          entry.shieldPending === true ? 1 : 0,
+          surname,
+          forename,
+          r.dob ?? null,
+          r.address?.postcode ?? null,
+          r.identifiers?.nhsNumber ?? null,
+          JSON.stringify(entry.record),
+        )!;
+        indexTerm(surname);
+        indexTerm(forename);
+        const former = r.name?.former ?? [];
+        clearFormer.run(row.id);
+        for (const f of former) {
+          const term = nameKey(f.family ?? '');
+          if (term.length === 0) continue;
+          indexTerm(term);
+          addFormer.run(term, row.id);
+        }
+        upserts++;
+      }
+      putMeta.run('cursor', cursor);
+      if (lastSeq > 0) putMeta.run('lastSeq', String(lastSeq));
+      countRun.run(upserts, removed, runId);
+      return { upserts, removed };
+    }),
+    startRun(kind, at) {
+      return Number(db.prepare("INSERT INTO sync_runs (kind, started_at, outcome) VALUES (?, ?, 'running')").run(kind, at).lastInsertRowid);
+    },
+    finishRun(id, outcome, at, error) {
+      db.prepare('UPDATE sync_runs SET outcome = ?, finished_at = ?, error = ? WHERE id = ?').run(outcome, at, error ?? null, id);
+    },
+    runs(limit) {
+      return db
+        .prepare<[number], { id: number; kind: SyncRun['kind']; started_at: string; finished_at: string | null; outcome: SyncRun['outcome']; upserts: number; removed: number; error: string | null }>(
+          'SELECT id, kind, started_at, finished_at, outcome, upserts, removed, error FROM sync_runs ORDER BY id DESC LIMIT ?',
+        )
+        .all(limit)
+        .map((r) => ({ id: r.id, kind: r.kind, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome, upserts: r.upserts, removed: r.removed, error: r.error }));
+    },
+    child(cpNumber) {
+      const row = getChild.get(cpNumber);
+      if (!row) return null;
+      return { cpNumber: row.cp, version: row.version, shielded: row.shielded === 1, shieldPending: row.shield_pending === 1, record: JSON.parse(row.record) as Record<string, unknown> };
+    },
+    childCount: () => (db.prepare('SELECT count(*) AS n FROM children').get() as { n: number }).n,
+    close: () => db.close(),
+  };
+  // A run the process did not live to finish.
+  db.prepare("UPDATE sync_runs SET outcome = 'interrupted' WHERE outcome = 'running'").run();
+  return store;
+}
