@@ -8,6 +8,7 @@
 //   or those former surnames;
 // - a postcode: the full postcode, or every postcode of an outward code.
 // Each candidate is scored and the best come back first.
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { LocalSearchQuery } from '../../domain/local-search.js';
 import { dobCandidates, nameKey, postcodeQuery, scoreMatch, soundKey, trigrams, trigramSimilarity } from '../../domain/local-search.js';
 import { compareNames } from '../../domain/matching.js';
@@ -59,7 +60,7 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
     "SELECT json_extract(record, '$.name.given') AS given, json_extract(record, '$.name.family') AS family FROM children WHERE id = ?",
   );
   const formerOf = db.prepare<[number], { term: string }>('SELECT term FROM former_surnames WHERE child_id = ?');
-  const cache = new Map<string, import('better-sqlite3-multiple-ciphers').Statement>();
+  const cache = new Map<string, Statement>();
   const prepared = (sql: string) => {
     let s = cache.get(sql);
     if (!s) {
