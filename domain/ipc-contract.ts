@@ -11,6 +11,7 @@ import {
 } from './api/records.js';
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
+import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
 
 export const errorCodes = [
   'invalid-payload',
@@ -39,6 +40,15 @@ export const errorCodes = [
   'card-pin-locked',
   'card-unreadable',
   'card-module-missing',
+  // The working set on this computer
+  /** The store cannot be opened (its key is missing or wrong, or it is damaged): nothing was deleted. */
+  'working-set-unavailable',
+  /** The OS credential store, where the working set's key is kept, cannot be used. */
+  'credential-store-unavailable',
+  /** The working set belongs to another local authority. */
+  'other-authority',
+  /** The child is not in the working set. */
+  'not-held',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -178,6 +188,20 @@ export const channels = {
     request: z.object({ cpNumber: cpNumberSchema, id: z.string().min(1).max(64), change: updateInvolvementBodySchema }).strict(),
     response: involvementResponseSchema,
   },
+  // The working set (local authority ContactPoint teams only)
+  /** The working set, the sync running now (progress) and how the last one ended. */
+  'workingSet.status': { request: empty, response: workingSetStatusSchema },
+  /** Starts a sync (full the first time, then delta) and answers at once with the status. */
+  'workingSet.sync': { request: empty, response: workingSetStatusSchema },
+  /** Stops the running sync after the page in hand; everything applied is kept. */
+  'workingSet.cancel': { request: empty, response: workingSetStatusSchema },
+  'workingSet.history': { request: empty, response: z.array(syncRunSchema) },
+  'workingSet.search': { request: searchRequestSchema, response: localSearchAnswerSchema },
+  'workingSet.tasks': { request: empty, response: z.array(taskSchema) },
+  /** Sends the outbox's waiting changes. */
+  'workingSet.send': { request: empty, response: sendSummarySchema },
+  /** Deletes the working set on this computer and its key. */
+  'workingSet.wipe': { request: z.object({ confirm: z.literal(true) }).strict(), response: workingSetStatusSchema },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -8,6 +8,7 @@ import { createHandlers } from './ipc/handlers.js';
 import { createRouter, type Router } from './ipc/router.js';
 import { createServiceClient } from './service-client.js';
 import { createSessionManager, type SessionManager } from './session/session-manager.js';
+import { createWorkingSet, type WorkingSet } from './working-set/worker-client.js';
 
 export const appOrigin = 'app://contactpoint';
 
@@ -25,6 +26,15 @@ export interface CoreOptions {
   idleMinutes?: number;
   /** Tests only: the idle lock in milliseconds (overrides idleMinutes). */
   idleMs?: number;
+  /**
+   * The working set on this computer: its folder, the worker thread's bundle, and the
+   * credential store entry of its key (default "working-set"). Null: none here.
+   */
+  workingSet?: { dir: string; workerFile: string; keyAccount?: string; pageSize?: number } | null;
+  /** The policy's limit: the working set is wiped after this many days without a sync (default 14). */
+  maxDaysWithoutSync?: number;
+  /** The transport's trust settings, for the working-set worker's own connections. */
+  transportTrust?: { trustedCaPem?: string; pinnedCertificateSha256?: string };
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -34,6 +44,9 @@ export interface Core {
   appInfo: AppInfo;
   session: SessionManager;
   card: CardReader | null;
+  workingSet: WorkingSet | null;
+  /** Wipes the working set if the policy's days without a sync have passed (run at start and hourly). */
+  checkRetention(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -53,12 +66,54 @@ export function createCore(options: CoreOptions): Core {
     ...(options.now ? { now: options.now } : {}),
     log,
   });
+  const now = options.now ?? Date.now;
+  const maxDaysWithoutSync = options.maxDaysWithoutSync ?? 14;
+  const workingSet = options.workingSet
+    ? createWorkingSet({
+        workerFile: options.workingSet.workerFile,
+        dir: options.workingSet.dir,
+        keyAccount: options.workingSet.keyAccount ?? 'working-set',
+        ...(options.workingSet.pageSize !== undefined ? { pageSize: options.workingSet.pageSize } : {}),
+        serviceUrl: options.serviceUrl,
+        transport: options.transportTrust ?? {},
+        session,
+        now,
+        log,
+      })
+    : null;
+
+  let closed = false;
+  // A user whose access has ended (suspended, closed, accreditation lapsed) leaves no
+  // working set behind on this computer.
+  void (async () => {
+    let seen = session.current().seq;
+    while (!closed && workingSet) {
+      const event = await session.watch(seen);
+      seen = event.seq;
+      if (!closed && event.state.status === 'signed-out' && event.state.reason === 'account-refused') {
+        await workingSet.wipe('access-ended').catch(() => log('working set: wipe after access ended failed'));
+      }
+    }
+  })();
+
+  async function checkRetention(): Promise<boolean> {
+    if (!workingSet) return false;
+    const { wiped } = await workingSet.call({ op: 'expire', maxDaysWithoutSync, at: new Date(now()).toISOString() });
+    if (wiped) log(`working set: wiped after ${maxDaysWithoutSync} days without a sync`);
+    return wiped;
+  }
+  const retentionTimer = workingSet ? setInterval(() => void checkRetention().catch(() => undefined), 3_600_000) : undefined;
+  retentionTimer?.unref();
+  if (workingSet) void checkRetention().catch(() => undefined);
+
   const router = createRouter(
     createHandlers({
       appInfo,
       service,
       session,
       cardStatus: () => (card ? card.status() : Promise.resolve(noReader)),
+      workingSet,
+      maxDaysWithoutSync,
     }),
     {
       trustedOrigin: options.trustedOrigin ?? appOrigin,
@@ -72,9 +127,14 @@ export function createCore(options: CoreOptions): Core {
     appInfo,
     session,
     card,
+    workingSet,
+    checkRetention,
     async close() {
+      closed = true;
+      if (retentionTimer) clearInterval(retentionTimer);
       await session.close();
       await card?.close();
+      await workingSet?.close();
     },
   };
 }

@@ -19,6 +19,7 @@ export const registryValues = {
   TrainingMode: { field: 'trainingMode', type: 'REG_DWORD', kind: 'boolean' },
   Kiosk: { field: 'kiosk', type: 'REG_DWORD', kind: 'boolean' },
   IdleMinutes: { field: 'idleMinutes', type: 'REG_DWORD', kind: 'number' },
+  MaxDaysWithoutSync: { field: 'maxDaysWithoutSync', type: 'REG_DWORD', kind: 'number' },
   Pkcs11Module: { field: 'pkcs11Module', type: 'REG_SZ', kind: 'string' },
   TrustedCaFile: { field: 'trustedCaFile', type: 'REG_SZ', kind: 'string' },
   PinnedCertificateSha256: { field: 'pinnedCertificateSha256', type: 'REG_SZ', kind: 'string' },

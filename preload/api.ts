@@ -43,6 +43,16 @@ export function createApi(invoke: Invoke) {
       record: (request: RequestOf<'involvements.record'>) => call('involvements.record', request),
       update: (request: RequestOf<'involvements.update'>) => call('involvements.update', request),
     }),
+    workingSet: Object.freeze({
+      status: () => call('workingSet.status', {}),
+      sync: () => call('workingSet.sync', {}),
+      cancel: () => call('workingSet.cancel', {}),
+      history: () => call('workingSet.history', {}),
+      search: (request: RequestOf<'workingSet.search'>) => call('workingSet.search', request),
+      tasks: () => call('workingSet.tasks', {}),
+      send: () => call('workingSet.send', {}),
+      wipe: () => call('workingSet.wipe', { confirm: true }),
+    }),
   });
 }
 

@@ -56,6 +56,8 @@ await nodeBundle('main/electron/main.ts', 'dist/main/main.cjs');
 await nodeBundle('service/embedded-worker.ts', 'dist/main/service-worker.cjs');
 // PKCS#11 (the smartcard) runs in a worker thread of the main process too.
 await nodeBundle('main/card/pkcs11-worker.ts', 'dist/main/pkcs11-worker.cjs');
+// The working set's own thread: the encrypted store, sync, search and the outbox.
+await nodeBundle('main/working-set/worker.ts', 'dist/main/working-set-worker.cjs');
 
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({

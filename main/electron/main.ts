@@ -55,6 +55,13 @@ async function start(): Promise<void> {
     trainingMode: policy.trainingMode,
     version: app.getVersion(),
     idleMinutes: policy.idleMinutes,
+    maxDaysWithoutSync: policy.maxDaysWithoutSync,
+    // The team's encrypted working set lives in the user's profile; its key in the OS credential store.
+    workingSet: { dir: join(app.getPath('userData'), 'working-set'), workerFile: join(__dirname, 'working-set-worker.cjs') },
+    transportTrust: {
+      ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
+      ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),
+    },
     transport: createTransport({
       ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
       ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),

@@ -7,6 +7,7 @@ import { accessReasonHeader } from '../../domain/api/records.js';
 import { channels, type AppInfo, type CardStatus, type Channel } from '../../domain/ipc-contract.js';
 import type { ServiceClient } from '../service-client.js';
 import type { SessionManager } from '../session/session-manager.js';
+import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
 import type { Handlers } from './router.js';
 
@@ -16,6 +17,10 @@ export interface HandlerDeps {
   session: SessionManager;
   /** The smartcard's presence, for the sign-in screen. */
   cardStatus: () => Promise<CardStatus>;
+  /** The working set on this computer; null where there is none (no folder for it). */
+  workingSet: WorkingSet | null;
+  /** The policy's days without a sync before the working set is wiped. */
+  maxDaysWithoutSync: number;
 }
 
 /** The answer, if it has the promised shape; a service-error otherwise (never the raw answer). */
@@ -52,6 +57,23 @@ const cpPath = (cpNumber: string) => `/v1/children/${encodeURIComponent(cpNumber
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { session } = deps;
+
+  /** The working set, for a signed-in member of a local authority's ContactPoint team. */
+  function teamWorkingSet(): { ws: WorkingSet; localAuthority: string } {
+    const { state } = session.current();
+    if (state.status !== 'signed-in') throw new AppFailure('signed-out', 'You are not signed in. Sign in to continue.');
+    if (!state.user.roles.includes('la-team') || state.user.localAuthority === null) {
+      throw new AppFailure('forbidden', "Only a local authority's ContactPoint team may use the working set.");
+    }
+    if (!deps.workingSet) throw new AppFailure('working-set-unavailable', 'This computer has no working set configured. Tell your IT service desk.');
+    return { ws: deps.workingSet, localAuthority: state.user.localAuthority };
+  }
+
+  async function status(ws: WorkingSet) {
+    const summary = await ws.call({ op: 'summary' });
+    return checked('workingSet.status', { ...summary, sync: ws.sync(), maxDaysWithoutSync: deps.maxDaysWithoutSync });
+  }
+
   return {
     'app.info': async () => deps.appInfo,
     'service.status': async () => deps.service.status(),
@@ -91,5 +113,34 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         'involvements.update',
         await session.call({ method: 'PATCH', path: `${cpPath(cpNumber)}/involvements/${encodeURIComponent(id)}`, body: change }),
       ),
+
+    'workingSet.status': async () => status(teamWorkingSet().ws),
+    'workingSet.sync': async () => {
+      const { ws, localAuthority } = teamWorkingSet();
+      const summary = await ws.call({ op: 'summary' });
+      if (!summary.available) throw new AppFailure(summary.error!.code as never, summary.error!.message);
+      if (summary.localAuthority !== null && summary.localAuthority !== localAuthority) {
+        throw new AppFailure('other-authority', "The working set on this computer belongs to another local authority. Nothing has been deleted. Wipe it before syncing your authority's records.");
+      }
+      ws.startSync(localAuthority);
+      return status(ws);
+    },
+    'workingSet.cancel': async () => {
+      const { ws } = teamWorkingSet();
+      await ws.call({ op: 'cancel' });
+      return status(ws);
+    },
+    'workingSet.history': async () => checked('workingSet.history', await teamWorkingSet().ws.call({ op: 'history' })),
+    'workingSet.search': async (query) => {
+      const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v.trim() !== ''));
+      return checked('workingSet.search', await teamWorkingSet().ws.call({ op: 'search', query: given, limit: 50 }));
+    },
+    'workingSet.tasks': async () => checked('workingSet.tasks', await teamWorkingSet().ws.call({ op: 'tasks' })),
+    'workingSet.send': async () => checked('workingSet.send', await teamWorkingSet().ws.call({ op: 'send' })),
+    'workingSet.wipe': async () => {
+      const { ws } = teamWorkingSet();
+      await ws.wipe('command');
+      return status(ws);
+    },
   };
 }

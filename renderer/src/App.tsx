@@ -10,6 +10,7 @@ import { Header } from './components/Header.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
 import { Journey } from './screens/Journey.js';
 import { SignIn } from './screens/SignIn.js';
+import { TeamHome } from './screens/WorkingSet.js';
 
 export type ServiceState =
   | { state: 'checking' }
@@ -99,7 +100,9 @@ export function App() {
   if (session === null) {
     content = <p className="govuk-body">Starting ContactPoint…</p>;
   } else if (session.status === 'signed-in') {
-    content = <Journey key={`${session.user.id}:${session.expiresAt}`} user={session.user} />;
+    const key = `${session.user.id}:${session.expiresAt}`;
+    // A local authority's ContactPoint team works on its working set; everyone else finds children.
+    content = session.user.roles.includes('la-team') ? <TeamHome key={key} user={session.user} /> : <Journey key={key} user={session.user} />;
   } else if (session.status === 'locked') {
     content = (
       <SignIn

@@ -4,6 +4,7 @@
 // router talking to a real national index service on loopback. Everything but
 // Electron's IPC transport is the real code.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { createCore, type Core } from '../../main/core.js';
+import { createKeyringVault } from '../../main/working-set/vault.js';
 import { originOf } from '../../main/ipc/router.js';
 import { createRendererFiles } from '../../main/renderer-files.js';
 import type { Clock } from '../../service/context.js';
@@ -66,6 +68,8 @@ export interface HarnessOptions {
   trainingCount?: number;
   /** The idle lock, in milliseconds (default 5 minutes). */
   idleMs?: number;
+  /** Feed entries per page for the working set's sync (small, to watch the progress bar). */
+  syncPageSize?: number;
 }
 
 const run = promisify(execFile);
@@ -86,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // cards.json the training service checks card sign-ins against (read from the
   // environment at each sign-in, so it is set before anything signs in).
   const home = mkdtempSync(join(tmpdir(), 'cp-harness-home-'));
+  const workingSetAccount = `harness-${randomBytes(6).toString('hex')}`;
   const paths = trainingPaths(home);
   mkdirSync(paths.tokens, { recursive: true, mode: 0o700 });
   writeFileSync(paths.softHsmConfig, `directories.tokendir = ${paths.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
@@ -104,6 +109,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     now: () => clock.now().getTime(),
     card: { modulePath: DEFAULT_PKCS11_MODULE, workerFile: resolve('dist/main/pkcs11-worker.cjs'), env: cardEnv },
     ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+    // The working set in the harness's own home, its key under an account of its own in
+    // the real credential store (removed at close).
+    workingSet: {
+      dir: join(home, 'working-set'),
+      workerFile: resolve('dist/main/working-set-worker.cjs'),
+      keyAccount: workingSetAccount,
+      ...(options.syncPageSize !== undefined ? { pageSize: options.syncPageSize } : {}),
+    },
     log: () => undefined,
   });
   const browser = await launchChromium();
@@ -166,6 +179,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await core.close();
       await service?.close();
       rmSync(home, { recursive: true, force: true });
+      // The working set's key, if a test made one (only where there is a credential store).
+      if (process.platform !== 'linux' || process.env.DBUS_SESSION_BUS_ADDRESS) {
+        try {
+          createKeyringVault(workingSetAccount).destroy();
+        } catch {
+          // None was made.
+        }
+      }
     },
   };
 }

@@ -104,15 +104,6 @@ function SearchScreen(props: {
   const { form, setForm, results, setResults, onOpen } = props;
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
-  const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
-  const text = (field: 'surname' | 'forename' | 'postcode' | 'nhsNumber' | 'cpNumber') => ({
-    value: form[field],
-    onChange: (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value }),
-    error: errorFor(field),
-    autoComplete: 'off',
-    spellCheck: false,
-  });
-
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     const { errors: problems, query } = validateSearch(form);
@@ -136,24 +127,39 @@ function SearchScreen(props: {
       <ErrorSummary errors={errors} />
       <PageHeading>Find a child</PageHeading>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Find a child">
-        <div className="govuk-grid-row">
-          <div className="govuk-grid-column-one-half">
-            <TextField id="surname" label="Surname" width={20} {...text('surname')} />
-            <TextField id="forename" label="Forename" width={20} {...text('forename')} />
-            <DateInput id="dob" legend="Date of birth" hint="For example, 27 3 2015" value={form.dob} onChange={(dob) => setForm({ ...form, dob })} error={errorFor('dob-day')} />
-          </div>
-          <div className="govuk-grid-column-one-half">
-            <TextField id="postcode" label="Postcode" width={10} {...text('postcode')} />
-            <TextField id="nhsNumber" label="NHS number" width={10} inputMode="numeric" {...text('nhsNumber')} />
-            <TextField id="cpNumber" label="ContactPoint number" width={10} {...text('cpNumber')} />
-          </div>
-        </div>
+        <SearchFields form={form} setForm={setForm} errors={errors} />
         <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
           Search
         </button>
       </form>
       {results ? <Results results={results} onOpen={onOpen} /> : null}
     </>
+  );
+}
+
+/** The search form's fields: the same for the national index and the working set. */
+export function SearchFields({ form, setForm, errors }: { form: SearchForm; setForm: (f: SearchForm) => void; errors: readonly FieldError[] }) {
+  const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
+  const text = (field: 'surname' | 'forename' | 'postcode' | 'nhsNumber' | 'cpNumber') => ({
+    value: form[field],
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value }),
+    error: errorFor(field),
+    autoComplete: 'off',
+    spellCheck: false,
+  });
+  return (
+    <div className="govuk-grid-row">
+      <div className="govuk-grid-column-one-half">
+        <TextField id="surname" label="Surname" width={20} {...text('surname')} />
+        <TextField id="forename" label="Forename" width={20} {...text('forename')} />
+        <DateInput id="dob" legend="Date of birth" hint="For example, 27 3 2015" value={form.dob} onChange={(dob) => setForm({ ...form, dob })} error={errorFor('dob-day')} />
+      </div>
+      <div className="govuk-grid-column-one-half">
+        <TextField id="postcode" label="Postcode" width={10} {...text('postcode')} />
+        <TextField id="nhsNumber" label="NHS number" width={10} inputMode="numeric" {...text('nhsNumber')} />
+        <TextField id="cpNumber" label="ContactPoint number" width={10} {...text('cpNumber')} />
+      </div>
+    </div>
   );
 }
 

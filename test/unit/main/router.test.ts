@@ -22,6 +22,14 @@ const handlers: Handlers = {
   'children.shieldOverride': unused,
   'involvements.record': unused,
   'involvements.update': unused,
+  'workingSet.status': unused,
+  'workingSet.sync': unused,
+  'workingSet.cancel': unused,
+  'workingSet.history': unused,
+  'workingSet.search': unused,
+  'workingSet.tasks': unused,
+  'workingSet.send': unused,
+  'workingSet.wipe': unused,
   'app.info': async () => {
     calls.push('app.info');
     return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };

@@ -1,0 +1,88 @@
+// Messages between main and the working-set worker thread. The worker owns the
+// encrypted store and does the heavy work (sync, search, the outbox); main owns the
+// session key, so the worker asks main to sign each request it makes.
+import type { EditableChanges } from '../../domain/api/sync.js';
+import type { LocalSearchQuery } from '../../domain/local-search.js';
+import type { OutboxChange, OutboxState, SendSummary, Task } from './outbox.js';
+import type { LocalSearchAnswer } from './search.js';
+import type { SyncRun } from './store.js';
+import type { SyncProgress } from './sync-engine.js';
+
+export interface WorkerSetup {
+  dir: string;
+  /** The credential store entry of this working set's key. */
+  keyAccount: string;
+  serviceUrl: string;
+  transport: { trustedCaPem?: string; pinnedCertificateSha256?: string; timeoutMs?: number };
+  /** Feed entries per page (default 1000, the most the feed gives); smaller in tests to watch progress. */
+  pageSize?: number;
+}
+
+export type WipeReason = 'command' | 'no-sync' | 'access-ended';
+
+export interface WorkingSetSummary {
+  /** The store opened (or there is none yet); 'unavailable' with the error otherwise. */
+  available: boolean;
+  error?: { code: string; message: string };
+  localAuthority: string | null;
+  children: number;
+  lastSyncAt: string | null;
+  fullSyncDone: boolean;
+  outbox: Record<OutboxState, number>;
+  openTasks: number;
+  /** The last wipe of this computer's working set, and why. */
+  lastWipe: { at: string; reason: WipeReason } | null;
+}
+
+export type Request =
+  | { op: 'summary' }
+  | { op: 'sync'; localAuthority: string }
+  | { op: 'cancel' }
+  | { op: 'search'; query: LocalSearchQuery; limit: number }
+  | { op: 'child'; cpNumber: string }
+  | { op: 'queue'; changes: OutboxChange[] }
+  | { op: 'send' }
+  | { op: 'tasks' }
+  | { op: 'history' }
+  | { op: 'wipe'; reason: WipeReason; at: string }
+  /** Wipes the working set if it has not synced for more than that many days before `at`. */
+  | { op: 'expire'; maxDaysWithoutSync: number; at: string };
+
+export type WorkerRequest = Request & { id: number };
+
+/** Main's answer to a `sign` event. */
+export type SignAnswer = { op: 'signed'; signId: number; headers: Record<string, string> } | { op: 'signed'; signId: number; error: FailureData };
+
+export interface FailureData {
+  name: string;
+  code: string;
+  message: string;
+  serviceCode?: string;
+}
+
+export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: FailureData };
+
+export type WorkerEvent =
+  | { event: 'progress'; progress: SyncProgress }
+  | { event: 'sign'; signId: number; method: string; url: string; body?: Uint8Array }
+  | { event: 'sync-ended'; run: SyncRun | null; error?: FailureData };
+
+export type ReplyOf<R extends Request['op']> = R extends 'summary'
+  ? WorkingSetSummary
+  : R extends 'sync'
+    ? SyncRun
+    : R extends 'search'
+      ? LocalSearchAnswer
+      : R extends 'child'
+        ? { cpNumber: string; version: number; shielded: boolean; record: Record<string, unknown> } | null
+        : R extends 'send'
+          ? SendSummary
+          : R extends 'tasks'
+            ? Task[]
+            : R extends 'history'
+              ? SyncRun[]
+              : R extends 'expire'
+                ? { wiped: boolean }
+                : null;
+
+export type { EditableChanges };

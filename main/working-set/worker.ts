@@ -1,0 +1,198 @@
+// The working-set worker thread: owns the encrypted store and does the heavy work off
+// main's thread (sync, search, the outbox). Bundled as dist/main/working-set-worker.cjs.
+// Requests it makes to the service are signed by main (the `sign` event), which alone
+// holds the session key.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { daysBetween } from '../../domain/dates.js';
+import { createApiClient, ServiceFailure, type RemoteSigner } from '../api/client.js';
+import { createTransport } from '../api/transport.js';
+import { AppFailure } from '../ipc/app-failure.js';
+import { openTasks, outboxCounts, queueChanges, sendOutbox } from './outbox.js';
+import type { FailureData, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
+import { createLocalSearch, type LocalSearchAnswer } from './search.js';
+import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
+import { runSync } from './sync-engine.js';
+import { createKeyringVault, VaultError } from './vault.js';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const vault = createKeyringVault(setup.keyAccount);
+const api = createApiClient({
+  baseUrl: setup.serviceUrl,
+  // Feed pages of a thousand records run to a few megabytes.
+  transport: createTransport({ ...setup.transport, maxResponseBytes: 64 * 1024 * 1024 }),
+});
+const wipeFile = join(setup.dir, 'last-wipe.json');
+
+let store: WorkingSetStore | null = null;
+let search: ((q: Parameters<ReturnType<typeof createLocalSearch>>[0], limit?: number) => LocalSearchAnswer) | null = null;
+let openError: FailureData | null = null;
+let syncing: AbortController | null = null;
+
+const post = (m: WorkerEvent | WorkerReply) => port.postMessage(m);
+
+function failureData(e: unknown): FailureData {
+  if (e instanceof ServiceFailure) return { name: e.name, code: e.code, message: e.message, ...(e.serviceCode ? { serviceCode: e.serviceCode } : {}) };
+  if (e instanceof WorkingSetError) {
+    const code = e.code === 'other-authority' || e.code === 'not-held' ? e.code : 'working-set-unavailable';
+    return { name: 'AppFailure', code, message: e.message };
+  }
+  if (e instanceof AppFailure || e instanceof VaultError) return { name: 'AppFailure', code: e.code, message: e.message };
+  // Anything else is a defect: its message could quote data, so only its class goes out.
+  return { name: e instanceof Error ? e.name : 'Error', code: 'internal-error', message: 'Something went wrong with the working set on this computer.' };
+}
+
+/** Opens the store on first use; a store that cannot open stays closed, untouched, with its error. */
+function opened(): WorkingSetStore {
+  if (store) return store;
+  try {
+    store = openStore(setup.dir, vault);
+    search = createLocalSearch(store);
+    openError = null;
+    return store;
+  } catch (e) {
+    openError = failureData(e);
+    throw e;
+  }
+}
+
+let nextSign = 1;
+const signing = new Map<number, { resolve: (h: Record<string, string>) => void; reject: (e: Error) => void }>();
+const signer: RemoteSigner = (request) =>
+  new Promise((resolve, reject) => {
+    const signId = nextSign++;
+    signing.set(signId, { resolve, reject });
+    post({ event: 'sign', signId, method: request.method, url: request.url, ...(request.body ? { body: new Uint8Array(request.body) } : {}) });
+  });
+
+function lastWipe(): WorkingSetSummary['lastWipe'] {
+  if (!existsSync(wipeFile)) return null;
+  try {
+    return JSON.parse(readFileSync(wipeFile, 'utf8')) as { at: string; reason: WipeReason };
+  } catch {
+    return null;
+  }
+}
+
+function wipe(reason: WipeReason, at: string): null {
+  syncing?.abort();
+  store?.close();
+  store = null;
+  search = null;
+  wipeStore(setup.dir, vault);
+  // What happened and when, for the screen; no personal data.
+  writeFileSync(wipeFile, JSON.stringify({ at, reason }), { mode: 0o600 });
+  return null;
+}
+
+function summary(): WorkingSetSummary {
+  let s: WorkingSetStore;
+  try {
+    s = opened();
+  } catch {
+    return {
+      available: false,
+      error: { code: openError!.code, message: openError!.message },
+      localAuthority: null,
+      children: 0,
+      lastSyncAt: null,
+      fullSyncDone: false,
+      outbox: { queued: 0, sending: 0, applied: 0, conflict: 0, rejected: 0 },
+      openTasks: 0,
+      lastWipe: lastWipe(),
+    };
+  }
+  return {
+    available: true,
+    localAuthority: s.meta('localAuthority'),
+    children: s.childCount(),
+    lastSyncAt: s.meta('lastSyncAt'),
+    fullSyncDone: s.meta('fullSyncDone') === '1',
+    outbox: outboxCounts(s),
+    openTasks: (s.db.prepare("SELECT count(*) AS n FROM tasks WHERE state = 'open'").get() as { n: number }).n,
+    lastWipe: lastWipe(),
+  };
+}
+
+async function handle(request: Request): Promise<unknown> {
+  switch (request.op) {
+    case 'summary':
+      return summary();
+    case 'sync': {
+      if (syncing) throw new AppFailure('conflict', 'A sync is already running.');
+      const s = opened();
+      syncing = new AbortController();
+      try {
+        return await runSync({
+          store: s,
+          api,
+          credentials: signer,
+          localAuthority: request.localAuthority,
+          signal: syncing.signal,
+          ...(setup.pageSize !== undefined ? { pageSize: setup.pageSize } : {}),
+          onProgress: (progress) => post({ event: 'progress', progress }),
+        });
+      } finally {
+        syncing = null;
+      }
+    }
+    case 'cancel':
+      syncing?.abort();
+      return null;
+    case 'search':
+      opened();
+      return search!(request.query, request.limit);
+    case 'child': {
+      const c = opened().child(request.cpNumber);
+      return c && { cpNumber: c.cpNumber, version: c.version, shielded: c.shielded, record: c.record };
+    }
+    case 'queue':
+      return queueChanges(opened(), request.changes, new Date());
+    case 'send':
+      return sendOutbox({ store: opened(), api, credentials: signer });
+    case 'tasks':
+      return openTasks(opened());
+    case 'history':
+      return opened().runs(20);
+    case 'wipe':
+      return wipe(request.reason, request.at);
+    case 'expire': {
+      // Only a store that exists and has synced ages; one that cannot open is left for a person.
+      // Nothing to age on a computer that has never held a working set (and no key to make).
+      if (!store && !existsSync(join(setup.dir, STORE_FILE))) return { wiped: false };
+      let s: WorkingSetStore;
+      try {
+        s = opened();
+      } catch {
+        return { wiped: false };
+      }
+      const since = s.meta('lastSyncAt') ?? s.runs(1000).at(-1)?.startedAt ?? null;
+      if (since === null) return { wiped: false };
+      const days = daysBetween(since.slice(0, 10), request.at.slice(0, 10));
+      if (days <= request.maxDaysWithoutSync) return { wiped: false };
+      wipe('no-sync', request.at);
+      return { wiped: true };
+    }
+  }
+}
+
+port.on('message', (m: WorkerRequest | SignAnswer) => {
+  if ('op' in m && m.op === 'signed') {
+    const waiting = signing.get(m.signId);
+    signing.delete(m.signId);
+    if (!waiting) return;
+    if ('headers' in m) waiting.resolve(m.headers);
+    else {
+      const e = m.error.name === 'ServiceFailure' ? new ServiceFailure(m.error.code as never, m.error.message, m.error.serviceCode, undefined) : new AppFailure(m.error.code as never, m.error.message);
+      waiting.reject(e);
+    }
+    return;
+  }
+  const request = m as WorkerRequest;
+  handle(request).then(
+    (value) => post({ id: request.id, ok: true, value }),
+    (e: unknown) => post({ id: request.id, ok: false, error: failureData(e) }),
+  );
+});

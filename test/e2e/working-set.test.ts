@@ -1,0 +1,123 @@
+// The local authority ContactPoint team's working set, end to end: Chromium through the
+// harness, main's IPC and session, the working-set worker thread with its encrypted
+// store (key in the real Secret Service), and a real service on loopback.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyringUnavailable } from '../support/working-set.js';
+import { startHarness, type Harness } from './harness.js';
+import { expectAccessible, expectHeading, findChildren, signInWithToken } from './journey-support.js';
+
+const WIRRAL = 'E08000015';
+const skipReason = keyringUnavailable();
+
+describe.skipIf(skipReason !== null)('the working set, as the ContactPoint team sees it', () => {
+  let h: Harness;
+  let active: number;
+
+  beforeAll(async () => {
+    h = await startHarness({ trainingCount: 8000, syncPageSize: 10 });
+    const [row] = await h.service!.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active'`);
+    active = row!.n;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('syncs with a progress bar, keeps a history, and searches locally through a typo', async () => {
+    const { page } = h;
+    await signInWithToken(h, 'trn-la-team');
+    await expectHeading(page, 'Working set');
+    await expect.poll(() => page.getByTestId('children-held').textContent()).toBe('0');
+    await expectAccessible(page);
+    await h.screenshot('16-working-set-empty');
+
+    await page.getByRole('button', { name: 'Start the first sync' }).click();
+    const bar = page.getByRole('progressbar');
+    await bar.waitFor();
+    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 15_000, interval: 50 }).toBeGreaterThan(0);
+    await h.screenshot('17-working-set-syncing');
+    await expect(page.getByTestId('sync-progress').textContent()).resolves.toMatch(/of about [\d,]+ records, [\d,]+ a second/);
+
+    const result = page.getByTestId('sync-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/^Sync completed: [\d,]+ records brought up to date, 0 removed\.$/);
+    await expect.poll(() => page.getByTestId('children-held').textContent()).toBe(new Intl.NumberFormat('en-GB').format(active));
+    const history = page.getByTestId('sync-history');
+    expect(await history.locator('tbody tr').count()).toBe(1);
+    expect(await history.locator('tbody tr').first().textContent()).toContain('Completed');
+    await page.getByRole('button', { name: 'Sync now' }).waitFor();
+    await expectAccessible(page);
+    await h.screenshot('18-working-set-synced');
+
+    // Search the working set: a surname with two letters swapped, and the date of birth.
+    const [child] = await findChildren(h.service!.db, `local_authority = '${WIRRAL}' AND length(record->'name'->>'family') >= 6 AND NOT shielded`);
+    const family = child!.family;
+    const typo = `${family.slice(0, 2)}${family[3]}${family[2]}${family.slice(4)}`;
+    await page.getByRole('button', { name: 'Search the working set' }).click();
+    await expectHeading(page, 'Search the working set');
+    const [y, m, d] = child!.dob.split('-');
+    const form = page.getByRole('form', { name: 'Search the working set' });
+    await form.getByLabel('Surname', { exact: true }).fill(typo);
+    await form.getByLabel('Day', { exact: true }).fill(d!);
+    await form.getByLabel('Month', { exact: true }).fill(m!);
+    await form.getByLabel('Year', { exact: true }).fill(y!);
+    await form.getByRole('button', { name: 'Search' }).click();
+    const first = page.getByTestId('local-result-row').first();
+    await first.waitFor();
+    expect(await first.textContent()).toContain(`${child!.given} ${family}`);
+    expect(await first.textContent()).toContain(child!.cpNumber);
+    expect(await first.textContent()).toMatch(/\d+%.*surname spelt differently/);
+    await expectAccessible(page);
+    await h.screenshot('19-working-set-search');
+  }, 120_000);
+
+  it('locking mid-sync stops it; the next sync continues from where it stopped', async () => {
+    const { page } = h;
+    // A fresh start: wipe (with its confirmation), then sync again and lock part-way.
+    await page.getByRole('button', { name: 'Working set', exact: true }).click();
+    await page.getByRole('button', { name: 'Wipe the working set' }).click();
+    await page.getByRole('button', { name: 'Yes, wipe the working set' }).click();
+    await expect.poll(() => page.getByTestId('children-held').textContent()).toBe('0');
+    expect(await page.getByTestId('last-wipe').textContent()).toMatch(/because a member of the team wiped it/);
+
+    await page.getByRole('button', { name: 'Start the first sync' }).click();
+    // Lock as soon as main has seen a few pages arrive (watched here, not through the screen's polling).
+    const deadline = Date.now() + 15_000;
+    while ((h.core.workingSet!.sync().progress?.received ?? 0) < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    h.core.session.lock('idle');
+    await expectHeading(page, 'ContactPoint is locked');
+    // Main refuses to sign for the worker once locked: the sync stops with what it has.
+    await expect.poll(async () => h.core.workingSet!.sync().running, { timeout: 15_000 }).toBe(false);
+    const stopped = h.core.workingSet!.sync().last;
+    expect(stopped?.error?.code).toBe('signed-out');
+    const held = (await h.core.workingSet!.call({ op: 'summary' })).children;
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(active);
+
+    await signInWithToken(h, 'trn-la-team', { button: 'Unlock', fillUserId: false });
+    await expectHeading(page, 'Working set');
+    await page.getByRole('button', { name: 'Continue the first sync' }).click();
+    await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('children-held').textContent()).toBe(new Intl.NumberFormat('en-GB').format(active));
+    const outcomes = await page.getByTestId('sync-history').locator('tbody tr').allTextContents();
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[0]).toContain('Completed');
+    expect(outcomes[1]).toMatch(/Failed: ContactPoint was locked|Failed: You are not signed in/);
+    // The second run fetched only the rest.
+    const runs = await h.core.workingSet!.call({ op: 'history' });
+    expect(runs[0]!.upserts).toBeLessThan(active);
+  }, 120_000);
+
+  it('a practitioner has no working set: the IPC refuses them', async () => {
+    await h.page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithToken(h, 'trn-practitioner');
+    await expectHeading(h.page, 'Find a child');
+    const r = await h.core.router('workingSet.status', {}, { url: 'http://app.localhost/index.html' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+if (skipReason !== null) {
+  describe('the working set, as the ContactPoint team sees it', () => {
+    it.skip(`needs the OS credential store: ${skipReason}`, () => undefined);
+  });
+}
