@@ -107,6 +107,44 @@ describe.skipIf(skipReason !== null)('the working set, as the ContactPoint team 
     expect(runs[0]!.upserts).toBeLessThan(active);
   }, 120_000);
 
+  it("is wiped when the user's access ends: a suspended account's next sync signs out and wipes", async () => {
+    const { page } = h;
+    expect((await h.core.workingSet!.call({ op: 'summary' })).children).toBe(active);
+    await h.service!.db.query("UPDATE users SET suspended = true WHERE id = 'trn-la-team'");
+    try {
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.getByTestId('signed-out-notice').waitFor();
+      expect(await page.getByTestId('signed-out-notice').textContent()).toMatch(/Your account cannot use ContactPoint/);
+      await expect.poll(async () => (await h.core.workingSet!.call({ op: 'summary' })).children, { timeout: 10_000 }).toBe(0);
+      expect((await h.core.workingSet!.call({ op: 'summary' })).lastWipe).toMatchObject({ reason: 'access-ended' });
+      expect(h.core.session.holdsKey()).toBe(false);
+    } finally {
+      await h.service!.db.query("UPDATE users SET suspended = false WHERE id = 'trn-la-team'");
+    }
+  }, 60_000);
+
+  it("is wiped when it has not synced for longer than the policy's days, and the team is told why", async () => {
+    const { page } = h;
+    h.clock.advance(61_000);
+    await signInWithToken(h, 'trn-la-team');
+    await expectHeading(page, 'Working set');
+    await page.getByRole('button', { name: 'Start the first sync' }).click();
+    await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
+    // Fourteen days later nothing has happened yet; on the fifteenth the working set goes.
+    h.clock.advance(14 * 86_400_000);
+    expect(await h.core.checkRetention()).toBe(false);
+    expect((await h.core.workingSet!.call({ op: 'summary' })).children).toBe(active);
+    h.clock.advance(86_400_000);
+    expect(await h.core.checkRetention()).toBe(true);
+    const summary = await h.core.workingSet!.call({ op: 'summary' });
+    expect(summary).toMatchObject({ children: 0, lastWipe: { reason: 'no-sync' } });
+    h.clock.advance(-15 * 86_400_000);
+    await page.getByRole('button', { name: 'Search the working set' }).click();
+    await page.getByRole('button', { name: 'Working set', exact: true }).click();
+    expect(await page.getByTestId('last-wipe').textContent()).toMatch(/because it had not been synced for longer than this computer allows/);
+    await expectAccessible(page);
+  }, 90_000);
+
   it('a practitioner has no working set: the IPC refuses them', async () => {
     await h.page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithToken(h, 'trn-practitioner');
