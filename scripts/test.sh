@@ -33,12 +33,5 @@ if [ ! -d node_modules ]; then
 fi
 
 # A private D-Bus session with an unlocked gnome-keyring: the OS credential store the
-# vault uses, real, and gone when the run ends. Its keyring lives in a throwaway HOME.
-keyring_home=$(mktemp -d)
-trap 'rm -rf "$keyring_home"' EXIT
-export CP_KEYRING_HOME="$keyring_home"
-dbus-run-session -- bash -c '
-  printf "test-keyring-password" | HOME="$CP_KEYRING_HOME" gnome-keyring-daemon --unlock --replace --components=secrets >/dev/null 2>&1 || {
-    echo "gnome-keyring-daemon did not start: the keyring tests cannot run" >&2; }
-  exec npx vitest run "$@"
-' vitest "$@"
+# vault uses, real, and gone when the run ends (scripts/with-keyring.sh).
+exec bash scripts/with-keyring.sh npx vitest run "$@"

@@ -30,10 +30,24 @@ export const feedQuerySchema = z
     /** The `cursor` of the previous page; absent to start from the beginning. */
     after: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(FEED_PAGE_MAX).default(FEED_PAGE_DEFAULT),
-    /** Per-field provenance with each upsert (default), or not: half the bytes for a client that does not cleanse. */
-    provenance: z.enum(['include', 'omit']).default('include'),
+    /**
+     * Per-field provenance with each upsert (the default for format=json), or not: half
+     * the bytes for a client that does not cleanse. format=lines never carries it.
+     */
+    provenance: z.enum(['include', 'omit']).optional(),
+    /**
+     * json (default): one JSON object, { changes, cursor, more }. lines: JSON Lines for
+     * bulk sync: a first line { cursor, more, count }, then one entry per line with an
+     * `index` of the fields a local search needs and the record last, so a client can
+     * store each record's JSON text without parsing it.
+     */
+    format: z.enum(['json', 'lines']).default('json'),
   })
-  .strict();
+  .strict()
+  .refine((q) => !(q.format === 'lines' && q.provenance === 'include'), {
+    path: ['provenance'],
+    message: 'cannot be "include" with format=lines, which carries no provenance',
+  });
 export type FeedQuery = z.output<typeof feedQuerySchema>;
 
 /**
@@ -55,6 +69,31 @@ export interface FeedEntry {
   shielded?: boolean;
   shieldPending?: boolean;
   superseded?: true;
+}
+
+/** The fields a local search needs, on each current upsert of a format=lines page. */
+export interface FeedIndex {
+  /** Names as search keys: lower-case letters only (name-key.ts). */
+  family: string;
+  given: string;
+  dob: string | null;
+  postcode: string | null;
+  nhsNumber: string | null;
+  /** Former surnames, as search keys. */
+  formerFamilies: string[];
+}
+
+/** The first line of a format=lines page. */
+export interface FeedLinesHead {
+  cursor: string;
+  more: boolean;
+  count: number;
+  /**
+   * Cursors of the pages after the next one (each `limit` entries further on), so a
+   * client may have several pages in flight. Applied in order, such a page is exactly
+   * the page the previous page's cursor would give when the cursor strings are equal.
+   */
+  ahead: string[];
 }
 
 export interface FeedPage {

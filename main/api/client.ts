@@ -28,6 +28,8 @@ export interface ApiRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** 'text': the answer's body as a string, not parsed (the sync feed's lines). Default 'json'. */
+  responseType?: 'json' | 'text';
 }
 
 export interface ApiClient {
@@ -212,6 +214,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function exchange(
     method: string,
     attempt: () => Promise<{ url: string; headers: Record<string, string>; body?: Buffer }>,
+    responseType: 'json' | 'text' = 'json',
   ): Promise<unknown> {
     const retries = idempotent.has(method) ? delays : [];
     for (let i = 0; ; i++) {
@@ -233,6 +236,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         continue;
       }
       if (res.status < 200 || res.status > 299) throw failureOf(res, now());
+      if (responseType === 'text') return res.body.toString('utf8');
       if (res.body.length === 0) return null;
       try {
         return JSON.parse(res.body.toString('utf8')) as unknown;
@@ -271,7 +275,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
                 nowSec: Math.floor(now() / 1000),
               });
         return { url, headers: { ...extra, ...jsonHeaders(payload), ...signature }, ...(payload !== undefined ? { body: payload } : {}) };
-      });
+      }, request.responseType);
     },
   };
 }

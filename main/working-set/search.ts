@@ -12,7 +12,7 @@ import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { LocalSearchQuery } from '../../domain/local-search.js';
 import { dobCandidates, nameKey, postcodeQuery, scoreMatch, soundKey, trigrams, trigramSimilarity } from '../../domain/local-search.js';
 import { compareNames } from '../../domain/matching.js';
-import type { WorkingSetStore } from './store.js';
+import { childId, type WorkingSetStore } from './store.js';
 
 export interface LocalSearchResult {
   cpNumber: string;
@@ -53,8 +53,8 @@ const COLUMNS = 'id, cp, surname, forename, dob, postcode, nhs, shielded, shield
 
 export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQuery, limit?: number) => LocalSearchAnswer {
   const db = store.db;
-  const byCp = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM children WHERE cp = ?`);
-  const byNhs = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM children WHERE nhs = ?`);
+  const byId = db.prepare<[number], Candidate>(`SELECT ${COLUMNS} FROM child_keys WHERE id = ?`);
+  const byNhs = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM child_keys WHERE nhs = ?`);
   const bySound = db.prepare<[string], { term: string }>('SELECT term FROM name_terms WHERE sound = ?');
   const display = db.prepare<[number], { given: string | null; family: string | null }>(
     "SELECT json_extract(record, '$.name.given') AS given, json_extract(record, '$.name.family') AS family FROM children WHERE id = ?",
@@ -108,32 +108,33 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
 
     const cp = query.cpNumber?.trim().toUpperCase();
     const nhs = query.nhsNumber?.replace(/\s+/g, '');
-    if (cp) add(byCp.all(cp));
+    const id = cp ? childId(cp) : null;
+    if (id !== null) add(byId.all(id));
     if (nhs) add(byNhs.all(nhs));
     const identifierOnly = (cp || nhs) && !query.surname && !query.dob && !query.postcode;
     const surnameTerms = query.surname && !identifierOnly ? similarTerms(query.surname) : [];
 
     if (!identifierOnly && query.dob) {
       const dobs = dobCandidates(query.dob);
-      add(prepared(`SELECT ${COLUMNS} FROM children WHERE dob IN (${placeholders(dobs.length)})`).all(...dobs) as Candidate[]);
+      add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE dob IN (${placeholders(dobs.length)})`).all(...dobs) as Candidate[]);
     } else if (surnameTerms.length > 0) {
       const forenameTerms = query.forename ? similarTerms(query.forename) : [];
       const where =
         forenameTerms.length > 0
           ? `surname IN (${placeholders(surnameTerms.length)}) AND forename IN (${placeholders(forenameTerms.length)})`
           : `surname IN (${placeholders(surnameTerms.length)})`;
-      add(prepared(`SELECT ${COLUMNS} FROM children WHERE ${where} LIMIT ${CANDIDATE_LIMIT + 1}`).all(...surnameTerms, ...forenameTerms) as Candidate[]);
+      add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE ${where} LIMIT ${CANDIDATE_LIMIT + 1}`).all(...surnameTerms, ...forenameTerms) as Candidate[]);
       const viaFormer = prepared(
-        `SELECT f.term, ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM former_surnames f JOIN children c ON c.id = f.child_id
+        `SELECT f.term, ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM former_surnames f JOIN child_keys c ON c.id = f.child_id
           WHERE f.term IN (${placeholders(surnameTerms.length)}) LIMIT ${CANDIDATE_LIMIT + 1}`,
       ).all(...surnameTerms) as (Candidate & { term: string })[];
       add(viaFormer);
       for (const r of viaFormer) former.set(r.id, [...(former.get(r.id) ?? []), r.term]);
     } else if (!identifierOnly && query.postcode) {
       const pc = postcodeQuery(query.postcode);
-      if (pc && 'full' in pc) add(prepared(`SELECT ${COLUMNS} FROM children WHERE postcode = ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(pc.full) as Candidate[]);
+      if (pc && 'full' in pc) add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE postcode = ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(pc.full) as Candidate[]);
       // "CH41 " up to "CH41!": every postcode of that outward code and no other.
-      else if (pc) add(prepared(`SELECT ${COLUMNS} FROM children WHERE postcode >= ? AND postcode < ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(`${pc.outward} `, `${pc.outward}!`) as Candidate[]);
+      else if (pc) add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE postcode >= ? AND postcode < ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(`${pc.outward} `, `${pc.outward}!`) as Candidate[]);
     }
 
     const scored = [...found.values()].map((c) => {

@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import type { FeedEntry } from '../../domain/api/sync.js';
+import type { FeedIndex } from '../../domain/api/sync.js';
+import { isValidCpNumber } from '../../domain/cp-number.js';
 import { nameKey, soundKey, trigrams } from '../../domain/local-search.js';
 import type { Vault } from './vault.js';
 
@@ -44,6 +45,26 @@ const keyWrong = () =>
       'Wipe the working set and sync again, or tell your IT service desk.',
   );
 
+/** One feed entry as the store applies it: the record as JSON text, and its search fields. */
+export interface FeedChange {
+  seq: number;
+  cpNumber: string;
+  kind: 'upsert' | 'tombstone';
+  version: number;
+  /** A later entry carries what became of this child: nothing to apply. */
+  superseded?: boolean;
+  shielded?: boolean;
+  shieldPending?: boolean;
+  /** Current upserts: the record's JSON text and the fields a local search needs. */
+  recordText?: string;
+  index?: FeedIndex;
+}
+
+/** The row id of a ContactPoint number (its serial), or null for something that is not one. */
+export function childId(cpNumber: string): number | null {
+  return isValidCpNumber(cpNumber) ? Number(cpNumber.slice(2, 10)) : null;
+}
+
 export interface StoredChild {
   cpNumber: string;
   version: number;
@@ -70,11 +91,15 @@ export interface WorkingSetStore {
   meta(key: MetaKey): string | null;
   setMeta(key: MetaKey, value: string | null): void;
   /** Applies one feed page and moves the cursor past it, in one transaction. */
-  applyPage(changes: readonly FeedEntry[], cursor: string, runId: number): { upserts: number; removed: number };
+  applyPage(changes: readonly FeedChange[], cursor: string, runId: number): { upserts: number; removed: number };
   startRun(kind: SyncRun['kind'], at: string): number;
   finishRun(id: number, outcome: Exclude<SyncRun['outcome'], 'running'>, at: string, error?: string): void;
   runs(limit: number): SyncRun[];
   child(cpNumber: string): StoredChild | null;
+  /** Builds the search indexes (at the end of the first full sync, and at open after it). */
+  ensureSearchIndexes(): void;
+  /** Drops them for the bulk writes of a first full sync. */
+  dropSearchIndexes(): void;
   childCount(): number;
   close(): void;
 }
@@ -83,24 +108,26 @@ export type MetaKey = 'localAuthority' | 'cursor' | 'lastSeq' | 'lastSyncAt' | '
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- id is the ContactPoint number's serial: lookups by number need no index of their own.
+-- The record itself is kept apart from the narrow row of what search looks at, so the
+-- search indexes are built (and scanned) from a few dozen bytes a child, not kilobytes.
 CREATE TABLE IF NOT EXISTS children (
   id INTEGER PRIMARY KEY,
-  cp TEXT NOT NULL UNIQUE,
   version INTEGER NOT NULL,
   seq INTEGER NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS child_keys (
+  id INTEGER PRIMARY KEY,
+  cp TEXT NOT NULL,
   shielded INTEGER NOT NULL,
   shield_pending INTEGER NOT NULL,
   surname TEXT NOT NULL,
   forename TEXT NOT NULL,
   dob TEXT,
   postcode TEXT,
-  nhs TEXT,
-  record TEXT NOT NULL
+  nhs TEXT
 );
-CREATE INDEX IF NOT EXISTS children_nhs ON children (nhs) WHERE nhs IS NOT NULL;
-CREATE INDEX IF NOT EXISTS children_dob ON children (dob);
-CREATE INDEX IF NOT EXISTS children_name ON children (surname, forename);
-CREATE INDEX IF NOT EXISTS children_postcode ON children (postcode) WHERE postcode IS NOT NULL;
 -- Every surname and forename held (and former surnames), with its sound-alike key and
 -- trigrams: a misspelt name is looked up among the few thousand names, not the million
 -- records.
@@ -108,8 +135,8 @@ CREATE TABLE IF NOT EXISTS name_terms (term TEXT PRIMARY KEY, sound TEXT NOT NUL
 CREATE INDEX IF NOT EXISTS name_terms_sound ON name_terms (sound);
 CREATE TABLE IF NOT EXISTS name_grams (gram TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (gram, term)) WITHOUT ROWID;
 -- Former surnames: a child found by the name they had before.
-CREATE TABLE IF NOT EXISTS former_surnames (term TEXT NOT NULL, child_id INTEGER NOT NULL, PRIMARY KEY (term, child_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS former_surnames_child ON former_surnames (child_id);
+CREATE TABLE IF NOT EXISTS former_surnames (child_id INTEGER NOT NULL, term TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS former_by_child ON former_surnames (child_id);
 CREATE TABLE IF NOT EXISTS sync_runs (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -147,6 +174,20 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_state ON tasks (state, id);
 `;
+
+/**
+ * The search indexes. A first full sync writes without them and builds them at the end:
+ * a million random insertions into them would rewrite most of their pages at every
+ * commit, where building them once is a sort.
+ */
+const SEARCH_INDEXES = `
+CREATE INDEX IF NOT EXISTS child_keys_nhs ON child_keys (nhs) WHERE nhs IS NOT NULL;
+CREATE INDEX IF NOT EXISTS child_keys_dob ON child_keys (dob);
+CREATE INDEX IF NOT EXISTS child_keys_name ON child_keys (surname, forename);
+CREATE INDEX IF NOT EXISTS child_keys_postcode ON child_keys (postcode) WHERE postcode IS NOT NULL;
+CREATE INDEX IF NOT EXISTS former_by_term ON former_surnames (term);
+`;
+const SEARCH_INDEX_NAMES = ['child_keys_nhs', 'child_keys_dob', 'child_keys_name', 'child_keys_postcode', 'former_by_term'];
 
 /** The working set's files: the database and whatever SQLite keeps beside it. */
 export function storeFiles(dir: string): string[] {
@@ -190,7 +231,12 @@ export function openStore(dir: string, vault: Vault): WorkingSetStore {
   }
   const db = keyed(file, key);
   key.fill(0);
+  // 16 KiB pages (set before the first table; a store keeps the size it was made with):
+  // a record is about 1.2 KB, and fewer, larger pages write and encrypt a third faster.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
+  // Checkpoint every 64 MiB of WAL rather than 4: a full sync writes a gigabyte.
+  db.pragma('wal_autocheckpoint = 4096');
   // WAL with NORMAL: a crash of the process loses nothing committed; a power cut may
   // lose the last transactions, never consistency.
   db.pragma('synchronous = NORMAL');
@@ -198,7 +244,9 @@ export function openStore(dir: string, vault: Vault): WorkingSetStore {
   db.pragma('cache_size = -131072');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
-  return wrap(db, file);
+  const store = wrap(db, file);
+  if (store.meta('fullSyncDone') === '1') store.ensureSearchIndexes();
+  return store;
 }
 
 /**
@@ -225,21 +273,25 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
   const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const delMeta = db.prepare('DELETE FROM meta WHERE key = ?');
-  const upsert = db.prepare<[string, number, number, number, number, string, string, string | null, string | null, string | null, string], { id: number }>(
-    `INSERT INTO children (cp, version, seq, shielded, shield_pending, surname, forename, dob, postcode, nhs, record)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (cp) DO UPDATE SET version = excluded.version, seq = excluded.seq, shielded = excluded.shielded,
-       shield_pending = excluded.shield_pending, surname = excluded.surname, forename = excluded.forename,
-       dob = excluded.dob, postcode = excluded.postcode, nhs = excluded.nhs, record = excluded.record
-     RETURNING id`,
+  const upsertRecord = db.prepare<[number, number, number, string]>(
+    `INSERT INTO children (id, version, seq, record) VALUES (?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq, record = excluded.record`,
   );
-  const remove = db.prepare<[string], { id: number }>('DELETE FROM children WHERE cp = ? RETURNING id');
+  const upsertKeys = db.prepare<[number, string, number, number, string, string, string | null, string | null, string | null]>(
+    `INSERT INTO child_keys (id, cp, shielded, shield_pending, surname, forename, dob, postcode, nhs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET cp = excluded.cp, shielded = excluded.shielded, shield_pending = excluded.shield_pending,
+       surname = excluded.surname, forename = excluded.forename, dob = excluded.dob, postcode = excluded.postcode, nhs = excluded.nhs`,
+  );
+  const remove = db.prepare<[number]>('DELETE FROM children WHERE id = ?');
+  const removeKeys = db.prepare<[number]>('DELETE FROM child_keys WHERE id = ?');
   const addTerm = db.prepare('INSERT OR IGNORE INTO name_terms (term, sound) VALUES (?, ?)');
   const addGram = db.prepare('INSERT OR IGNORE INTO name_grams (gram, term) VALUES (?, ?)');
   const clearFormer = db.prepare('DELETE FROM former_surnames WHERE child_id = ?');
-  const addFormer = db.prepare('INSERT OR IGNORE INTO former_surnames (term, child_id) VALUES (?, ?)');
+  const addFormer = db.prepare('INSERT INTO former_surnames (child_id, term) VALUES (?, ?)');
   const countRun = db.prepare('UPDATE sync_runs SET upserts = upserts + ?, removed = removed + ? WHERE id = ?');
-  const getChild = db.prepare<[string], ChildRow>('SELECT cp, version, shielded, shield_pending, record FROM children WHERE cp = ?');
+  const getChild = db.prepare<[number], ChildRow>(
+    'SELECT k.cp, c.version, k.shielded, k.shield_pending, c.record FROM children c JOIN child_keys k ON k.id = c.id WHERE c.id = ?',
+  );
 
   // Names already in the term index, so the common case (a name seen before) costs no statement.
   const knownTerms = new Set<string>(db.prepare<[], { term: string }>('SELECT term FROM name_terms').pluck().all() as unknown as string[]);
@@ -258,52 +310,47 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
       if (value === null) delMeta.run(key);
       else putMeta.run(key, value);
     },
-    applyPage: db.transaction((changes: readonly FeedEntry[], cursor: string, runId: number) => {
+    applyPage: db.transaction((changes: readonly FeedChange[], cursor: string, runId: number) => {
       let upserts = 0;
       let removed = 0;
       let lastSeq = 0;
       for (const entry of changes) {
         lastSeq = entry.seq;
+        const id = childId(entry.cpNumber);
+        if (id === null) throw new TypeError('The feed sent an entry without a valid ContactPoint number.');
         if (entry.kind === 'tombstone') {
-          const gone = remove.get(entry.cpNumber);
-          if (gone) {
-            clearFormer.run(gone.id);
+          if (remove.run(id).changes > 0) {
+            removeKeys.run(id);
+            clearFormer.run(id);
             removed++;
           }
           continue;
         }
         // A later entry of the feed carries what became of this child.
-        if (entry.superseded || entry.record === undefined) continue;
-        const r = entry.record as {
-          name?: { given?: string; family?: string; former?: { family?: string }[] };
-          dob?: string;
-          address?: { postcode?: string } | null;
-          identifiers?: { nhsNumber?: string };
-        };
-        const surname = nameKey(r.name?.family ?? '');
-        const forename = nameKey(r.name?.given ?? '');
-        const row = upsert.get(
+        if (entry.superseded || entry.recordText === undefined || entry.index === undefined) continue;
+        const index = entry.index;
+        const surname = nameKey(index.family);
+        const forename = nameKey(index.given);
+        upsertRecord.run(id, entry.version, entry.seq, entry.recordText);
+        upsertKeys.run(
+          id,
           entry.cpNumber,
-          entry.version,
-          entry.seq,
           entry.shielded === true ? 1 : 0,
           entry.shieldPending === true ? 1 : 0,
           surname,
           forename,
-          r.dob ?? null,
-          r.address?.postcode ?? null,
-          r.identifiers?.nhsNumber ?? null,
-          JSON.stringify(entry.record),
-        )!;
+          index.dob,
+          index.postcode,
+          index.nhsNumber,
+        );
         indexTerm(surname);
         indexTerm(forename);
-        const former = r.name?.former ?? [];
-        clearFormer.run(row.id);
-        for (const f of former) {
-          const term = nameKey(f.family ?? '');
+        clearFormer.run(id);
+        for (const f of index.formerFamilies) {
+          const term = nameKey(f);
           if (term.length === 0) continue;
           indexTerm(term);
-          addFormer.run(term, row.id);
+          addFormer.run(id, term);
         }
         upserts++;
       }
@@ -327,11 +374,16 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
         .map((r) => ({ id: r.id, kind: r.kind, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome, upserts: r.upserts, removed: r.removed, error: r.error }));
     },
     child(cpNumber) {
-      const row = getChild.get(cpNumber);
+      const id = childId(cpNumber);
+      const row = id === null ? undefined : getChild.get(id);
       if (!row) return null;
       return { cpNumber: row.cp, version: row.version, shielded: row.shielded === 1, shieldPending: row.shield_pending === 1, record: JSON.parse(row.record) as Record<string, unknown> };
     },
-    childCount: () => (db.prepare('SELECT count(*) AS n FROM children').get() as { n: number }).n,
+    childCount: () => (db.prepare('SELECT count(*) AS n FROM child_keys').get() as { n: number }).n,
+    ensureSearchIndexes: () => db.exec(SEARCH_INDEXES),
+    dropSearchIndexes() {
+      for (const name of SEARCH_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    },
     close: () => db.close(),
   };
   // A run the process did not live to finish.

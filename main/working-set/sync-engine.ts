@@ -3,9 +3,9 @@
 // applied with its cursor in one transaction (store.ts), so stopping at any instant
 // loses at most the page in flight, and the next run starts where this one stopped.
 // The next page is already on its way while one is applied.
-import type { FeedPage, FeedStatus } from '../../domain/api/sync.js';
-import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.js';
-import { WorkingSetError, type SyncRun, type WorkingSetStore } from './store.js';
+import type { FeedIndex, FeedLinesHead, FeedStatus } from '../../domain/api/sync.js';
+import { ServiceFailure, type ApiClient, type RemoteSigner, type SessionCredentials } from '../api/client.js';
+import { WorkingSetError, type FeedChange, type SyncRun, type WorkingSetStore } from './store.js';
 
 export interface SyncProgress {
   runId: number;
@@ -32,6 +32,8 @@ export interface SyncOptions {
   localAuthority: string;
   /** Entries per page, at most the feed's 1000. */
   pageSize?: number;
+  /** Pages in flight at once (default 3). */
+  depth?: number;
   now?: () => Date;
   /** Called after every page. */
   onProgress?: (progress: SyncProgress) => void;
@@ -52,46 +54,131 @@ export function assertAuthority(store: WorkingSetStore, localAuthority: string):
   else if (held !== localAuthority) throw otherAuthority();
 }
 
+interface LinesPage {
+  head: FeedLinesHead;
+  changes: FeedChange[];
+}
+
+const unreadable = () =>
+  new ServiceFailure(
+    'service-error',
+    'The national index service sent a page of the feed that could not be read. Sync again; if it keeps happening, tell your IT service desk.',
+    undefined,
+    200,
+  );
+
+const RECORD_KEY = ',"record":';
+
+/**
+ * Reads a format=lines page. Each upsert line ends with its record: the text before it
+ * is parsed (the entry and its search index), the record's JSON text is kept as it is.
+ * A JSON string cannot hold an unescaped quote, so the first `,"record":` on a line is
+ * the entry's own key.
+ */
+export function parseFeedLines(text: string): LinesPage {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  let head: FeedLinesHead;
+  try {
+    head = JSON.parse(lines[0] ?? '') as FeedLinesHead;
+  } catch {
+    throw unreadable();
+  }
+  if (
+    typeof head.cursor !== 'string' ||
+    typeof head.more !== 'boolean' ||
+    head.count !== lines.length - 1 ||
+    (head.ahead !== undefined && (!Array.isArray(head.ahead) || !head.ahead.every((c) => typeof c === 'string')))
+  ) {
+    throw unreadable();
+  }
+  const changes: FeedChange[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const at = line.indexOf(RECORD_KEY);
+    try {
+      if (at < 0) {
+        changes.push(JSON.parse(line) as FeedChange);
+        continue;
+      }
+      const entry = JSON.parse(`${line.slice(0, at)}}`) as FeedChange & { index: FeedIndex };
+      const recordText = line.slice(at + RECORD_KEY.length, -1);
+      if (!recordText.startsWith('{') || !line.endsWith('}}')) throw unreadable();
+      changes.push({ ...entry, recordText });
+    } catch {
+      throw unreadable();
+    }
+  }
+  return { head, changes };
+}
+
 export async function runSync(options: SyncOptions): Promise<SyncRun> {
   const { store, api, credentials, localAuthority } = options;
   const now = options.now ?? (() => new Date());
   const pageSize = Math.min(options.pageSize ?? 1000, 1000);
+  const depth = Math.max(1, options.depth ?? 3);
   assertAuthority(store, localAuthority);
   const kind: SyncRun['kind'] = store.meta('fullSyncDone') === '1' ? 'delta' : 'full';
   const runId = store.startRun(kind, now().toISOString());
+  // A first full sync writes in bulk and builds the search indexes when it completes.
+  if (kind === 'full') store.dropSearchIndexes();
   const base = `/v1/sync/${localAuthority}`;
   const started = performance.now();
   let received = 0;
   let upserts = 0;
   let removed = 0;
 
-  const fetchPage = (after: string | null) =>
-    api.signed(credentials, {
-      method: 'GET',
-      path: `${base}/changes`,
-      query: { limit: String(pageSize), provenance: 'omit', ...(after !== null ? { after } : {}) },
-    }) as Promise<FeedPage>;
+  const fetchPage = async (after: string | null): Promise<LinesPage> =>
+    parseFeedLines(
+      (await api.signed(credentials, {
+        method: 'GET',
+        path: `${base}/changes`,
+        query: { limit: String(pageSize), format: 'lines', ...(after !== null ? { after } : {}) },
+        responseType: 'text',
+      })) as string,
+    );
 
   try {
     const status = (await api.signed(credentials, { method: 'GET', path: `${base}/status` })) as FeedStatus;
     const startSeq = Number(store.meta('lastSeq') ?? '0');
     const span = Math.max(status.lastSeq - startSeq, 0);
+    // Up to `depth` pages in flight: the next page from this page's cursor, and the
+    // ones after it from the cursors the feed offers ahead. Pages are applied strictly
+    // in order, and only a page asked for with the cursor the previous page ended at;
+    // a guess that missed is dropped and asked for again.
     let cursor = store.meta('cursor');
-    let next: Promise<FeedPage> | null = fetchPage(cursor);
-    while (next !== null) {
-      const page: FeedPage = await next;
+    let pending: { asked: string | null; page: Promise<LinesPage> }[] = [];
+    const ask = (after: string | null) => {
+      const page = fetchPage(after);
+      // A failure is reported when its page is awaited, or not at all if it was dropped.
+      page.catch(() => undefined);
+      pending.push({ asked: after, page });
+    };
+    ask(cursor);
+    let done = false;
+    while (pending.length > 0) {
+      const inFlight = pending.shift()!;
+      if (inFlight.asked !== cursor) {
+        pending = [];
+        ask(cursor);
+        continue;
+      }
+      const page = await inFlight.page;
       if (options.signal?.aborted) break;
-      // Ask for the next page before applying this one: the network and the disk overlap.
-      next = page.more ? fetchPage(page.cursor) : null;
-      // Keep a failed prefetch from being reported as unhandled while this page is applied.
-      next?.catch(() => undefined);
-      const applied = store.applyPage(page.changes, page.cursor, runId);
-      cursor = page.cursor;
+      if (page.head.more) {
+        // Ask for what follows before applying this page: the network, the service and the disk overlap.
+        const wanted = [page.head.cursor, ...(page.head.ahead ?? [])].slice(0, depth);
+        if (!pending.every((p, i) => p.asked === wanted[i])) pending = [];
+        for (const after of wanted.slice(pending.length)) ask(after);
+      } else pending = [];
+      done = !page.head.more;
+      const applied = store.applyPage(page.changes, page.head.cursor, runId);
+      cursor = page.head.cursor;
       received += page.changes.length;
       upserts += applied.upserts;
       removed += applied.removed;
       const lastSeq = page.changes.at(-1)?.seq ?? startSeq;
-      const fraction = next === null ? 1 : span === 0 ? 1 : Math.min(Math.max((lastSeq - startSeq) / span, 0), 0.999);
+      const fraction = done ? 1 : span === 0 ? 1 : Math.min(Math.max((lastSeq - startSeq) / span, 0), 0.999);
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? received / seconds : 0;
       const expected = fraction > 0 ? Math.max(received, Math.round(received / fraction)) : status.children;
@@ -105,13 +192,16 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         fraction,
         rate,
         etaSeconds: fraction > 0 && fraction < 1 ? (seconds * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null,
-        done: next === null,
+        done,
       });
       if (options.signal?.aborted) break;
     }
     if (options.signal?.aborted) {
       store.finishRun(runId, 'cancelled', now().toISOString());
     } else {
+      if (kind === 'full') store.ensureSearchIndexes();
+      // Fold the write-ahead log back into the database now the burst of writes is over.
+      store.db.pragma('wal_checkpoint(TRUNCATE)');
       store.setMeta('lastSyncAt', now().toISOString());
       store.setMeta('fullSyncDone', '1');
       store.finishRun(runId, 'completed', now().toISOString());

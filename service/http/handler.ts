@@ -10,7 +10,7 @@ import { SignatureError } from '../auth/request-signature.js';
 import type { ServiceContext } from '../context.js';
 import { authenticate, requireLiveSession } from '../sessions/authenticate.js';
 import { ApiError } from './api-error.js';
-import type { Route, RouteResponse } from './route.js';
+import { JsonText, type Route, type RouteResponse } from './route.js';
 import { parseOr422 } from './validation.js';
 
 export const defaultMaxBodyBytes = 64 * 1024;
@@ -65,7 +65,7 @@ export function send(res: ServerResponse, response: RouteResponse, scheme: 'http
     res.end();
     return;
   }
-  const text = JSON.stringify(response.body);
+  const text = response.body instanceof JsonText ? response.body.text : JSON.stringify(response.body);
   headers['content-length'] = Buffer.byteLength(text);
   res.writeHead(response.status, headers);
   res.end(text);

@@ -42,57 +42,83 @@ export function assertFeedAccess(actor: Actor, localAuthority: string): void {
   throw forbidden('other-authority', "A local authority team may sync only its own authority's records.");
 }
 
-/** The record as the authority's team manages it, without any supplier's own references. */
-function managedRecord(record: ChildRecord): Record<string, unknown> {
-  const { supplierRefs: _omitted, ...identifiers } = record.identifiers;
-  return { ...record, identifiers };
-}
-
 interface ChangeRow {
   seq: number;
   cp_number: string;
   kind: 'upsert' | 'tombstone';
   reason: string | null;
   version: number;
-  record: ChildRecord | null;
+  /** The record as the authority's team manages it (supplier references removed), as PostgreSQL's JSON text. */
+  record_text: string | null;
   provenance: Provenance | null;
   child_version: number | null;
   child_la: string | null;
   status: 'active' | 'archived' | null;
   shielded: boolean | null;
   shield_pending: boolean | null;
+  /** format=lines only: the fields a local search needs. */
+  family?: string | null;
+  given?: string | null;
+  dob?: string | null;
+  postcode?: string | null;
+  nhs?: string | null;
+  former?: string[] | null;
+}
+
+/**
+ * Whether an upsert still carries its record: the record is delivered as it is now, and
+ * only at the version this entry announced. If the child has changed since, left the
+ * authority, been archived or destroyed, a later entry of this feed says so, and this
+ * one is only a placeholder (superseded).
+ */
+function isCurrent(localAuthority: string, row: ChangeRow): boolean {
+  return row.record_text !== null && row.status === 'active' && row.child_la === localAuthority && row.child_version === row.version;
 }
 
 function entryOf(localAuthority: string, row: ChangeRow, withProvenance: boolean): FeedEntry {
   const base = { seq: row.seq, cpNumber: row.cp_number, kind: row.kind, version: row.version };
   if (row.kind === 'tombstone') return { ...base, ...(row.reason !== null ? { reason: row.reason } : {}) };
-  // The record is delivered as it is now, and only at the version this entry announced:
-  // if the child has changed since, left the authority, been archived or destroyed, a
-  // later entry of this feed says so, and this one is only a placeholder.
-  const current =
-    row.record !== null && row.status === 'active' && row.child_la === localAuthority && row.child_version === row.version;
-  if (!current) return { ...base, superseded: true };
+  if (!isCurrent(localAuthority, row)) return { ...base, superseded: true };
+  const record = JSON.parse(row.record_text!) as ChildRecord;
   return {
     ...base,
-    record: managedRecord(row.record!),
+    record: record as unknown as Record<string, unknown>,
     // Who said what about each field: the discrepancies between suppliers that the
     // authority's team cleanses.
-    ...(withProvenance ? { provenance: readProvenance(row.provenance ?? {}, row.record!) } : {}),
+    ...(withProvenance ? { provenance: readProvenance(row.provenance ?? {}, record) } : {}),
     shielded: row.shielded === true,
     shieldPending: row.shield_pending === true,
   };
 }
 
-/**
- * One page of `localAuthority`'s feed after `options.after` (a cursor; absent: from the
- * start), at most `options.limit` entries. Audited 'sync-read' with the count.
- */
-export async function readFeedPage(
+/** The same entry as entryOf (without provenance), serialised, with the record's JSON text spliced in. */
+function entryText(localAuthority: string, row: ChangeRow): string {
+  const base = `{"seq":${row.seq},"cpNumber":${JSON.stringify(row.cp_number)},"kind":"${row.kind}","version":${row.version}`;
+  if (row.kind === 'tombstone') return `${base}${row.reason !== null ? `,"reason":${JSON.stringify(row.reason)}` : ''}}`;
+  if (!isCurrent(localAuthority, row)) return `${base},"superseded":true}`;
+  return `${base},"record":${row.record_text},"shielded":${row.shielded === true},"shieldPending":${row.shield_pending === true}}`;
+}
+
+interface PageOptions {
+  after?: string | undefined;
+  limit?: number | undefined;
+  provenance?: boolean;
+  /** Select the search fields too (format=lines). */
+  index?: boolean;
+}
+
+// The store's own search keys (child-store.ts derivedValues): no JSON navigation needed.
+const INDEX_COLUMNS = `,
+  ch.family_key AS family, ch.given_key AS given, ch.dob::text AS dob, ch.postcode_key AS postcode,
+  ch.nhs_number AS nhs, ch.former_keys AS former`;
+
+/** The rows of one page, read and audited in one transaction. */
+async function readPageRows(
   ctx: ServiceContext,
   actor: Actor,
   localAuthority: string,
-  options: { after?: string | undefined; limit?: number | undefined; provenance?: boolean } = {},
-): Promise<FeedPage> {
+  options: PageOptions,
+): Promise<{ rows: ChangeRow[]; cursor: string; more: boolean; last: number; head: number; limit: number }> {
   assertFeedAccess(actor, localAuthority);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1), FEED_PAGE_MAX);
   const after = options.after === undefined ? 0 : decodeCursor(localAuthority, options.after);
@@ -105,7 +131,10 @@ export async function readFeedPage(
       // The page is cut before the join, so the plan cannot join the whole rest of the
       // feed first (it did, 20 times slower, on a store with stale statistics).
       `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
-              ch.record, ch.provenance, ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
+              (ch.record #- '{identifiers,supplierRefs}')::text AS record_text,
+              ${options.provenance === true ? 'ch.provenance' : 'NULL::jsonb AS provenance'},
+              ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
+              ${options.index === true ? INDEX_COLUMNS : ''}
          FROM (SELECT seq, cp_number, kind, reason, version FROM changes
                 WHERE local_authority = $1 AND seq > $2 ORDER BY seq LIMIT $3) c
          LEFT JOIN children ch ON ch.cp_number = c.cp_number
@@ -113,16 +142,82 @@ export async function readFeedPage(
       [localAuthority, after, limit + 1],
     );
     const page = rows.slice(0, limit);
-    const changes = page.map((row) => entryOf(localAuthority, row, options.provenance ?? true));
     const last = page.at(-1)?.seq ?? after;
     await appendAudit(tx, {
       at: ctx.clock.now(),
       userId: actor.userId,
       action: 'sync-read',
-      detail: { localAuthority, count: changes.length },
+      detail: { localAuthority, count: page.length },
     });
-    return { changes, cursor: encodeCursor(localAuthority, last), more: rows.length > limit };
+    return { rows: page, cursor: encodeCursor(localAuthority, last), more: rows.length > limit, last, head: lastSeq, limit };
   });
+}
+
+/**
+ * One page of `localAuthority`'s feed after `options.after` (a cursor; absent: from the
+ * start), at most `options.limit` entries. Audited 'sync-read' with the count.
+ */
+export async function readFeedPage(ctx: ServiceContext, actor: Actor, localAuthority: string, options: PageOptions = {}): Promise<FeedPage> {
+  const { rows, cursor, more } = await readPageRows(ctx, actor, localAuthority, options);
+  return { changes: rows.map((row) => entryOf(localAuthority, row, options.provenance ?? true)), cursor, more };
+}
+
+/**
+ * The same page without provenance, as JSON text: each record goes from PostgreSQL to
+ * the wire without being parsed and serialised again (what makes a full sync of a
+ * million records fast).
+ */
+export async function readFeedPageText(
+  ctx: ServiceContext,
+  actor: Actor,
+  localAuthority: string,
+  options: Omit<PageOptions, 'provenance'> = {},
+): Promise<string> {
+  const { rows, cursor, more } = await readPageRows(ctx, actor, localAuthority, { ...options, provenance: false });
+  return `{"changes":[${rows.map((row) => entryText(localAuthority, row)).join(',')}],"cursor":${JSON.stringify(cursor)},"more":${more}}`;
+}
+
+/** How many later pages' cursors a format=lines page offers. */
+const LINES_AHEAD = 3;
+
+/** One entry of a format=lines page: the entry's fields, its search index, and the record last. */
+function entryLine(localAuthority: string, row: ChangeRow): string {
+  if (row.kind === 'tombstone' || !isCurrent(localAuthority, row)) return entryText(localAuthority, row);
+  const index = {
+    family: row.family ?? '',
+    given: row.given ?? '',
+    dob: row.dob ?? null,
+    // The key is the postcode without its space; the canonical form has it before the inward code.
+    postcode: row.postcode ? `${row.postcode.slice(0, -3)} ${row.postcode.slice(-3)}` : null,
+    nhsNumber: row.nhs ?? null,
+    formerFamilies: row.former ?? [],
+  };
+  return (
+    `{"seq":${row.seq},"cpNumber":${JSON.stringify(row.cp_number)},"kind":"upsert","version":${row.version},` +
+    `"shielded":${row.shielded === true},"shieldPending":${row.shield_pending === true},"index":${JSON.stringify(index)},"record":${row.record_text}}`
+  );
+}
+
+/**
+ * The same page as JSON Lines (format=lines): a first line with the cursor, whether more
+ * is waiting and the count, then one entry per line. A current upsert carries `index`
+ * (the fields a local search needs) and ends with its record, so the client can keep
+ * the record's text as it is without parsing it.
+ */
+export async function readFeedPageLines(
+  ctx: ServiceContext,
+  actor: Actor,
+  localAuthority: string,
+  options: Omit<PageOptions, 'provenance' | 'index'> = {},
+): Promise<string> {
+  const { rows, cursor, more, last, head: headSeqNow, limit } = await readPageRows(ctx, actor, localAuthority, { ...options, provenance: false, index: true });
+  // Where the next pages after the one following this will start: an authority's
+  // sequence numbers have no gaps, so a client may ask for them at once (any cursor up
+  // to the head is one this feed could give out, and "after" never skips an entry).
+  const ahead: string[] = [];
+  for (let k = 1; k <= LINES_AHEAD && more && last + k * limit < headSeqNow; k++) ahead.push(encodeCursor(localAuthority, last + k * limit));
+  const head = JSON.stringify({ cursor, more, count: rows.length, ahead });
+  return rows.length === 0 ? `${head}\n` : `${head}\n${rows.map((row) => entryLine(localAuthority, row)).join('\n')}\n`;
 }
 
 async function headSeq(tx: Queryable, localAuthority: string): Promise<number> {

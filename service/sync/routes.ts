@@ -1,8 +1,8 @@
 // The sync endpoints: a local authority team's feed of its children, and the
 // submissions that send its cleansing and shields back.
 import { feedQuerySchema, submissionBodySchema, SUBMISSION_MAX_ITEMS } from '../../domain/api/sync.js';
-import { signedRoute, type Route } from '../http/route.js';
-import { readFeedPage, readFeedStatus } from './feed.js';
+import { JsonText, signedRoute, type Route, type RouteResponse } from '../http/route.js';
+import { readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from './feed.js';
 import { submitItems } from './submissions.js';
 
 const feedEntrySchema = {
@@ -55,6 +55,9 @@ export const syncRoutes: Route[] = [
       description:
         'Entries in sequence order after the cursor `after` (absent: from the beginning), at most `limit` (1 to 1000, default 500). ' +
         'Pass the returned cursor as `after` for the next page: every entry is delivered exactly once. ' +
+        'provenance=include (the default) adds per-field provenance to each upsert; omit leaves it out. ' +
+        'format=lines answers in JSON Lines (application/x-ndjson) for bulk sync: a first line {cursor, more, count, ahead} (ahead: the cursors of the pages after the next, for several pages in flight), then one entry per line; ' +
+        'a current upsert carries `index` {family, given, dob, postcode, nhsNumber, formerFamilies} (names as search keys: lower-case letters only) and its `record` last. ' +
         'The local authority team of that authority, or a national administrator (403 other-authority otherwise). ' +
         'A cursor from another authority, or one this feed never gave out, is 400 invalid-cursor. Audited (sync-read, with the count).',
       response: {
@@ -67,13 +70,21 @@ export const syncRoutes: Route[] = [
         },
       },
     },
-    async handle(req, ctx) {
-      const page = await readFeedPage(ctx, req.actor, authorityParam(req.params), {
-        after: req.query.after,
-        limit: req.query.limit,
-        provenance: req.query.provenance === 'include',
-      });
-      return { status: 200, body: page, headers: { 'cache-control': 'no-store' } };
+    async handle(req, ctx): Promise<RouteResponse> {
+      const options = { after: req.query.after, limit: req.query.limit };
+      const la = authorityParam(req.params);
+      if (req.query.format === 'lines') {
+        return {
+          status: 200,
+          body: new JsonText(await readFeedPageLines(ctx, req.actor, la, options)),
+          headers: { 'cache-control': 'no-store', 'content-type': 'application/x-ndjson; charset=utf-8' },
+        };
+      }
+      const body =
+        req.query.provenance === 'omit'
+          ? new JsonText(await readFeedPageText(ctx, req.actor, la, options))
+          : await readFeedPage(ctx, req.actor, la, { ...options, provenance: true });
+      return { status: 200, body, headers: { 'cache-control': 'no-store' } };
     },
   }),
   signedRoute({

@@ -18,6 +18,7 @@ import { startServiceHarness, type SignedClient } from '../support/national-serv
 import { startPostgres } from '../support/postgres.js';
 import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
+import { workingSetBench } from './working-set.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -268,6 +269,12 @@ Object.assign(benches, {
   },
 });
 
+Object.assign(benches, {
+  async 'working-set'() {
+    await workingSetBench(emit);
+  },
+});
+
 const names = only.length > 0 ? only : Object.keys(benches);
 for (const name of names) {
   if (!benches[name]) {
@@ -275,5 +282,5 @@ for (const name of names) {
     process.exit(2);
   }
 }
-if (names.some((n) => n.startsWith('renderer.'))) setup();
+if (names.some((n) => n.startsWith('renderer.') || n === 'working-set')) setup();
 for (const name of names) await benches[name]!();

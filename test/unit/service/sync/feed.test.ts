@@ -5,7 +5,8 @@ import type { ChildRecord } from '../../../../domain/child-record.js';
 import { ApiError } from '../../../../service/http/api-error.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { insertChild, loadChild, updateChild } from '../../../../service/records/child-store.js';
-import { decodeCursor, encodeCursor, readFeedPage, readFeedStatus } from '../../../../service/sync/feed.js';
+import { decodeCursor, encodeCursor, readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from '../../../../service/sync/feed.js';
+import { parseFeedLines } from '../../../../main/working-set/sync-engine.js';
 import { CHESHIRE, childRecord, laTeam, nationalAdmin, openContext, practitioner, WIRRAL } from './fixtures.js';
 
 const ctx = await openContext();
@@ -129,6 +130,54 @@ describe('reading the feed', () => {
       [2, false],
     ]);
     expect((entries[1]!.record as ChildRecord).name.given).toBe('Ollie');
+  });
+
+  it('the page as JSON text (records spliced in from the store) is the same page as the objects', async () => {
+    const la = freshAuthority();
+    const kept = childRecord({ localAuthority: la, name: { given: 'Zoë "Zee"', family: "O'Brien-Smith", former: [{ family: 'Ünal' }] } });
+    await insert(kept);
+    const changed = childRecord({ localAuthority: la });
+    await insert(changed);
+    await change(changed.cpNumber, (r) => ({ ...r, gender: 'not-specified' }));
+    const archived = childRecord({ localAuthority: la, dob: '2006-06-01' });
+    await insert(archived);
+    await runLifecycle(ctx.db, ctx.clock);
+    const objects = await readFeedPage(ctx, laTeam(la), la, { provenance: false });
+    const text = await readFeedPageText(ctx, laTeam(la), la);
+    expect(objects.changes.map((e) => [e.kind, e.superseded ?? false, e.reason ?? null])).toEqual([
+      ['upsert', false, null],
+      ['upsert', true, null],
+      ['upsert', false, null],
+      ['upsert', true, null],
+      ['tombstone', false, 'archived'],
+    ]);
+    expect(JSON.parse(text)).toEqual(objects);
+    // Supplier references never leave the service.
+    expect(text).not.toContain('supplierRefs');
+    expect((objects.changes[0]!.record as ChildRecord).name.given).toBe('Zoë "Zee"');
+  });
+
+  it('the page as JSON Lines carries the same entries, each record last and intact, with its search keys and cursors ahead', async () => {
+    const la = freshAuthority();
+    const tricky = childRecord({ localAuthority: la, name: { given: 'Zoë ,"record":', family: "O'Brien", former: [{ family: 'Ünal' }] } });
+    await insert(tricky);
+    const changed = childRecord({ localAuthority: la });
+    await insert(changed);
+    await change(changed.cpNumber, (r) => ({ ...r, gender: 'not-specified' }));
+    for (let i = 0; i < 5; i++) await insert(childRecord({ localAuthority: la }));
+    const objects = await readFeedPage(ctx, laTeam(la), la, { provenance: false, limit: 2 });
+    const text = await readFeedPageLines(ctx, laTeam(la), la, { limit: 2 });
+    // Every line is JSON on its own.
+    for (const line of text.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    const { head, changes } = parseFeedLines(text);
+    expect(head).toMatchObject({ cursor: objects.cursor, more: true, count: 2 });
+    // Pages after the next, `limit` entries apart, while the feed has them (8 entries: seq 2+2, 2+4, 2+6 < 8).
+    expect(head.ahead.map((c) => decodeCursor(la, c))).toEqual([4, 6]);
+    expect(changes.map((c) => [c.seq, c.kind, c.superseded ?? false])).toEqual(objects.changes.map((e) => [e.seq, e.kind, e.superseded ?? false]));
+    expect(JSON.parse(changes[0]!.recordText!)).toEqual(objects.changes[0]!.record);
+    expect(changes[0]!.index).toEqual({ family: 'obrien', given: 'zoerecord', dob: tricky.dob, postcode: tricky.address!.postcode, nhsNumber: tricky.identifiers.nhsNumber ?? null, formerFamilies: ['unal'] });
+    expect(changes[1]!.recordText).toBeUndefined();
+    expect(text).not.toContain('supplierRefs');
   });
 
   it('status gives the last sequence number and the active children', async () => {
