@@ -131,7 +131,7 @@ async function readPageRows(
       // The page is cut before the join, so the plan cannot join the whole rest of the
       // feed first (it did, 20 times slower, on a store with stale statistics).
       `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
-              (ch.record #- '{identifiers,supplierRefs}')::text AS record_text,
+              ch.feed_text AS record_text,
               ${options.provenance === true ? 'ch.provenance' : 'NULL::jsonb AS provenance'},
               ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
               ${options.index === true ? INDEX_COLUMNS : ''}
