@@ -24,12 +24,15 @@ export const localAuthorityCodeSchema = z.string().regex(/^E\d{8}$/, 'must be an
 
 export const FEED_PAGE_DEFAULT = 500;
 export const FEED_PAGE_MAX = 1000;
+/** format=lines pages may be larger: a bulk sync makes fewer round trips and commits. */
+export const FEED_LINES_PAGE_MAX = 5000;
 
 export const feedQuerySchema = z
   .object({
     /** The `cursor` of the previous page; absent to start from the beginning. */
     after: z.string().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(FEED_PAGE_MAX).default(FEED_PAGE_DEFAULT),
+    /** 1 to 1000 (format=lines: to 5000). */
+    limit: z.coerce.number().int().min(1).max(FEED_LINES_PAGE_MAX).default(FEED_PAGE_DEFAULT),
     /**
      * Per-field provenance with each upsert (the default for format=json), or not: half
      * the bytes for a client that does not cleanse. format=lines never carries it.
@@ -44,6 +47,10 @@ export const feedQuerySchema = z
     format: z.enum(['json', 'lines']).default('json'),
   })
   .strict()
+  .refine((q) => q.format === 'lines' || q.limit <= FEED_PAGE_MAX, {
+    path: ['limit'],
+    message: `must be at most ${FEED_PAGE_MAX} (${FEED_LINES_PAGE_MAX} with format=lines)`,
+  })
   .refine((q) => !(q.format === 'lines' && q.provenance === 'include'), {
     path: ['provenance'],
     message: 'cannot be "include" with format=lines, which carries no provenance',

@@ -28,8 +28,8 @@ export interface ApiRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
-  /** 'text': the answer's body as a string, not parsed (the sync feed's lines). Default 'json'. */
-  responseType?: 'json' | 'text';
+  /** 'buffer': the answer's body as it came, not decoded or parsed (the sync feed's lines). Default 'json'. */
+  responseType?: 'json' | 'buffer';
 }
 
 export interface ApiClient {
@@ -214,7 +214,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function exchange(
     method: string,
     attempt: () => Promise<{ url: string; headers: Record<string, string>; body?: Buffer }>,
-    responseType: 'json' | 'text' = 'json',
+    responseType: 'json' | 'buffer' = 'json',
   ): Promise<unknown> {
     const retries = idempotent.has(method) ? delays : [];
     for (let i = 0; ; i++) {
@@ -236,7 +236,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         continue;
       }
       if (res.status < 200 || res.status > 299) throw failureOf(res, now());
-      if (responseType === 'text') return res.body.toString('utf8');
+      if (responseType === 'buffer') return res.body;
       if (res.body.length === 0) return null;
       try {
         return JSON.parse(res.body.toString('utf8')) as unknown;

@@ -57,7 +57,7 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
   const byNhs = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM child_keys WHERE nhs = ?`);
   const bySound = db.prepare<[string], { term: string }>('SELECT term FROM name_terms WHERE sound = ?');
   const display = db.prepare<[number], { given: string | null; family: string | null }>(
-    "SELECT json_extract(record, '$.name.given') AS given, json_extract(record, '$.name.family') AS family FROM children WHERE id = ?",
+    "SELECT json_extract(CAST(record AS TEXT), '$.name.given') AS given, json_extract(CAST(record AS TEXT), '$.name.family') AS family FROM children WHERE id = ?",
   );
   const formerOf = db.prepare<[number], { term: string }>('SELECT term FROM former_surnames WHERE child_id = ?');
   const cache = new Map<string, Statement>();

@@ -55,8 +55,8 @@ export interface FeedChange {
   superseded?: boolean;
   shielded?: boolean;
   shieldPending?: boolean;
-  /** Current upserts: the record's JSON text and the fields a local search needs. */
-  recordText?: string;
+  /** Current upserts: the record's JSON (UTF-8 bytes, kept as they came) and the fields a local search needs. */
+  recordJson?: Uint8Array;
   index?: FeedIndex;
 }
 
@@ -115,7 +115,8 @@ CREATE TABLE IF NOT EXISTS children (
   id INTEGER PRIMARY KEY,
   version INTEGER NOT NULL,
   seq INTEGER NOT NULL,
-  record TEXT NOT NULL
+  -- The record's JSON as UTF-8 bytes, as the feed sent it.
+  record BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS child_keys (
   id INTEGER PRIMARY KEY,
@@ -266,21 +267,39 @@ interface ChildRow {
   version: number;
   shielded: number;
   shield_pending: number;
-  record: string;
+  record: Buffer;
 }
 
 function wrap(db: Database.Database, file: string): WorkingSetStore {
   const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
   const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   const delMeta = db.prepare('DELETE FROM meta WHERE key = ?');
-  const upsertRecord = db.prepare<[number, number, number, string]>(
+  const upsertRecord = db.prepare<[number, number, number, Uint8Array]>(
     `INSERT INTO children (id, version, seq, record) VALUES (?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq, record = excluded.record`,
   );
-  const upsertKeys = db.prepare<[number, string, number, number, string, string, string | null, string | null, string | null]>(
-    `INSERT INTO child_keys (id, cp, shielded, shield_pending, surname, forename, dob, postcode, nhs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET cp = excluded.cp, shielded = excluded.shielded, shield_pending = excluded.shield_pending,
-       surname = excluded.surname, forename = excluded.forename, dob = excluded.dob, postcode = excluded.postcode, nhs = excluded.nhs`,
+  // A child's search keys are written only when they change: most changes (a school, a
+  // GP, an involvement) leave them alone, and every write moves an entry in every index.
+  interface KeysRow {
+    id: number;
+    cp: string;
+    shielded: number;
+    shieldPending: number;
+    surname: string;
+    forename: string;
+    dob: string | null;
+    postcode: string | null;
+    nhs: string | null;
+  }
+  const insertKeys = db.prepare<[KeysRow]>(
+    `INSERT OR IGNORE INTO child_keys (id, cp, shielded, shield_pending, surname, forename, dob, postcode, nhs)
+     VALUES (@id, @cp, @shielded, @shieldPending, @surname, @forename, @dob, @postcode, @nhs)`,
+  );
+  const updateKeys = db.prepare<[KeysRow]>(
+    `UPDATE child_keys SET cp = @cp, shielded = @shielded, shield_pending = @shieldPending, surname = @surname, forename = @forename,
+            dob = @dob, postcode = @postcode, nhs = @nhs
+      WHERE id = @id AND (cp IS NOT @cp OR shielded IS NOT @shielded OR shield_pending IS NOT @shieldPending OR surname IS NOT @surname
+                          OR forename IS NOT @forename OR dob IS NOT @dob OR postcode IS NOT @postcode OR nhs IS NOT @nhs)`,
   );
   const remove = db.prepare<[number]>('DELETE FROM children WHERE id = ?');
   const removeKeys = db.prepare<[number]>('DELETE FROM child_keys WHERE id = ?');
@@ -327,22 +346,23 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
           continue;
         }
         // A later entry of the feed carries what became of this child.
-        if (entry.superseded || entry.recordText === undefined || entry.index === undefined) continue;
+        if (entry.superseded || entry.recordJson === undefined || entry.index === undefined) continue;
         const index = entry.index;
         const surname = nameKey(index.family);
         const forename = nameKey(index.given);
-        upsertRecord.run(id, entry.version, entry.seq, entry.recordText);
-        upsertKeys.run(
+        upsertRecord.run(id, entry.version, entry.seq, entry.recordJson);
+        const keys: KeysRow = {
           id,
-          entry.cpNumber,
-          entry.shielded === true ? 1 : 0,
-          entry.shieldPending === true ? 1 : 0,
+          cp: entry.cpNumber,
+          shielded: entry.shielded === true ? 1 : 0,
+          shieldPending: entry.shieldPending === true ? 1 : 0,
           surname,
           forename,
-          index.dob,
-          index.postcode,
-          index.nhsNumber,
-        );
+          dob: index.dob,
+          postcode: index.postcode,
+          nhs: index.nhsNumber,
+        };
+        if (insertKeys.run(keys).changes === 0) updateKeys.run(keys);
         indexTerm(surname);
         indexTerm(forename);
         clearFormer.run(id);
@@ -377,7 +397,7 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
       const id = childId(cpNumber);
       const row = id === null ? undefined : getChild.get(id);
       if (!row) return null;
-      return { cpNumber: row.cp, version: row.version, shielded: row.shielded === 1, shieldPending: row.shield_pending === 1, record: JSON.parse(row.record) as Record<string, unknown> };
+      return { cpNumber: row.cp, version: row.version, shielded: row.shielded === 1, shieldPending: row.shield_pending === 1, record: JSON.parse(row.record.toString('utf8')) as Record<string, unknown> };
     },
     childCount: () => (db.prepare('SELECT count(*) AS n FROM child_keys').get() as { n: number }).n,
     ensureSearchIndexes: () => db.exec(SEARCH_INDEXES),

@@ -3,7 +3,9 @@
 // applied with its cursor in one transaction (store.ts), so stopping at any instant
 // loses at most the page in flight, and the next run starts where this one stopped.
 // The next page is already on its way while one is applied.
-import type { FeedIndex, FeedLinesHead, FeedStatus } from '../../domain/api/sync.js';
+import { FEED_LINES_PAGE_MAX, type FeedIndex, type FeedLinesHead, type FeedStatus } from '../../domain/api/sync.js';
+
+const DEFAULT_PAGE = 2500;
 import { ServiceFailure, type ApiClient, type RemoteSigner, type SessionCredentials } from '../api/client.js';
 import { WorkingSetError, type FeedChange, type SyncRun, type WorkingSetStore } from './store.js';
 
@@ -30,7 +32,7 @@ export interface SyncOptions {
   api: ApiClient;
   credentials: SessionCredentials | RemoteSigner;
   localAuthority: string;
-  /** Entries per page, at most the feed's 1000. */
+  /** Entries per page (default 2500), at most the feed's 5000. */
   pageSize?: number;
   /** Pages in flight at once (default 3). */
   depth?: number;
@@ -67,55 +69,63 @@ const unreadable = () =>
     200,
   );
 
-const RECORD_KEY = ',"record":';
+const RECORD_KEY = Buffer.from(',"record":', 'utf8');
+const NEWLINE = 0x0a;
+const CLOSE = 0x7d; // }
 
 /**
- * Reads a format=lines page. Each upsert line ends with its record: the text before it
- * is parsed (the entry and its search index), the record's JSON text is kept as it is.
- * A JSON string cannot hold an unescaped quote, so the first `,"record":` on a line is
- * the entry's own key.
+ * Reads a format=lines page. Each upsert line ends with its record: the bytes before it
+ * are parsed (the entry and its search keys); the record's JSON stays as the bytes that
+ * came over the wire, stored without being decoded or parsed. A JSON string cannot hold
+ * an unescaped quote, so the first `,"record":` on a line is the entry's own key.
  */
-export function parseFeedLines(text: string): LinesPage {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
+export function parseFeedLines(body: Buffer | string): LinesPage {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const lineEnd = (from: number) => {
+    const at = buf.indexOf(NEWLINE, from);
+    return at < 0 ? buf.length : at;
+  };
+  let end = lineEnd(0);
   let head: FeedLinesHead;
   try {
-    head = JSON.parse(lines[0] ?? '') as FeedLinesHead;
+    head = JSON.parse(buf.toString('utf8', 0, end)) as FeedLinesHead;
   } catch {
     throw unreadable();
   }
   if (
     typeof head.cursor !== 'string' ||
     typeof head.more !== 'boolean' ||
-    head.count !== lines.length - 1 ||
+    typeof head.count !== 'number' ||
     (head.ahead !== undefined && (!Array.isArray(head.ahead) || !head.ahead.every((c) => typeof c === 'string')))
   ) {
     throw unreadable();
   }
   const changes: FeedChange[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const at = line.indexOf(RECORD_KEY);
+  for (let start = end + 1; start < buf.length; start = end + 1) {
+    end = lineEnd(start);
+    if (end === start) continue;
+    const at = buf.indexOf(RECORD_KEY, start);
     try {
-      if (at < 0) {
-        changes.push(JSON.parse(line) as FeedChange);
+      if (at < 0 || at > end) {
+        changes.push(JSON.parse(buf.toString('utf8', start, end)) as FeedChange);
         continue;
       }
-      const entry = JSON.parse(`${line.slice(0, at)}}`) as FeedChange & { index: FeedIndex };
-      const recordText = line.slice(at + RECORD_KEY.length, -1);
-      if (!recordText.startsWith('{') || !line.endsWith('}}')) throw unreadable();
-      changes.push({ ...entry, recordText });
+      const entry = JSON.parse(`${buf.toString('utf8', start, at)}}`) as FeedChange & { index: FeedIndex };
+      const recordJson = buf.subarray(at + RECORD_KEY.length, end - 1);
+      if (recordJson[0] !== 0x7b || buf[end - 1] !== CLOSE || buf[end - 2] !== CLOSE) throw unreadable();
+      changes.push({ ...entry, recordJson });
     } catch {
       throw unreadable();
     }
   }
+  if (changes.length !== head.count) throw unreadable();
   return { head, changes };
 }
 
 export async function runSync(options: SyncOptions): Promise<SyncRun> {
   const { store, api, credentials, localAuthority } = options;
   const now = options.now ?? (() => new Date());
-  const pageSize = Math.min(options.pageSize ?? 1000, 1000);
+  const pageSize = Math.min(options.pageSize ?? DEFAULT_PAGE, FEED_LINES_PAGE_MAX);
   const depth = Math.max(1, options.depth ?? 3);
   assertAuthority(store, localAuthority);
   const kind: SyncRun['kind'] = store.meta('fullSyncDone') === '1' ? 'delta' : 'full';
@@ -134,8 +144,8 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         method: 'GET',
         path: `${base}/changes`,
         query: { limit: String(pageSize), format: 'lines', ...(after !== null ? { after } : {}) },
-        responseType: 'text',
-      })) as string,
+        responseType: 'buffer',
+      })) as Buffer,
     );
 
   try {
@@ -199,9 +209,11 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
     if (options.signal?.aborted) {
       store.finishRun(runId, 'cancelled', now().toISOString());
     } else {
-      if (kind === 'full') store.ensureSearchIndexes();
-      // Fold the write-ahead log back into the database now the burst of writes is over.
-      store.db.pragma('wal_checkpoint(TRUNCATE)');
+      if (kind === 'full') {
+        store.ensureSearchIndexes();
+        // Fold the write-ahead log back into the database now the burst of writes is over.
+        store.db.pragma('wal_checkpoint(TRUNCATE)');
+      }
       store.setMeta('lastSyncAt', now().toISOString());
       store.setMeta('fullSyncDone', '1');
       store.finishRun(runId, 'completed', now().toISOString());

@@ -3,7 +3,7 @@
 // store's (appendChange): entries commit in sequence order, so a reader that has been
 // given seq N can never later find a new entry below N, and "after N" never skips or
 // repeats an entry.
-import { FEED_PAGE_DEFAULT, FEED_PAGE_MAX, type FeedEntry, type FeedPage, type FeedStatus } from '../../domain/api/sync.js';
+import { FEED_LINES_PAGE_MAX, FEED_PAGE_DEFAULT, FEED_PAGE_MAX, type FeedEntry, type FeedPage, type FeedStatus } from '../../domain/api/sync.js';
 import type { ChildRecord } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -120,7 +120,7 @@ async function readPageRows(
   options: PageOptions,
 ): Promise<{ rows: ChangeRow[]; cursor: string; more: boolean; last: number; head: number; limit: number }> {
   assertFeedAccess(actor, localAuthority);
-  const limit = Math.min(Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1), FEED_PAGE_MAX);
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1), options.index === true ? FEED_LINES_PAGE_MAX : FEED_PAGE_MAX);
   const after = options.after === undefined ? 0 : decodeCursor(localAuthority, options.after);
   return ctx.db.transaction(async (tx) => {
     const lastSeq = await headSeq(tx, localAuthority);

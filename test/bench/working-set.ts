@@ -108,7 +108,7 @@ export async function workingSetBench(emit: Emit): Promise<void> {
     const full = await syncOnce(ws);
     const held = (await ws.call({ op: 'summary' })).children;
     if (held !== records) throw new Error(`the working set holds ${held} children, the service ${records}`);
-    const extra = { records: held, feedEntries: full.received, pageSize: 1000, provenance: 'omit', service: 'separate process, PostgreSQL 15, loopback HTTP' };
+    const extra = { records: held, feedEntries: full.received, pageSize: 2500, provenance: 'omit', service: 'separate process, PostgreSQL 15, loopback HTTP' };
     emit('working-set.full-sync', full.seconds, 's', extra);
     emit('working-set.full-sync.rate', held / full.seconds, 'records/s', extra);
     emit('working-set.full-sync.peak-rss', full.peakRss / 2 ** 20, 'MiB', { ...extra, rssBeforeMiB: Math.round(rssBefore / 2 ** 20), covers: 'the whole client process: main thread and worker' });
