@@ -101,6 +101,8 @@ export interface FeedLinesHead {
    * the page the previous page's cursor would give when the cursor strings are equal.
    */
   ahead: string[];
+  /** The sequence number of the feed's latest entry now: how far there is to go. */
+  lastSeq: number;
 }
 
 export interface FeedPage {

@@ -59,7 +59,6 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
   const display = db.prepare<[number], { given: string | null; family: string | null }>(
     "SELECT json_extract(CAST(record AS TEXT), '$.name.given') AS given, json_extract(CAST(record AS TEXT), '$.name.family') AS family FROM children WHERE id = ?",
   );
-  const formerOf = db.prepare<[number], { term: string }>('SELECT term FROM former_surnames WHERE child_id = ?');
   const cache = new Map<string, Statement>();
   const prepared = (sql: string) => {
     let s = cache.get(sql);
@@ -112,7 +111,8 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
     if (id !== null) add(byId.all(id));
     if (nhs) add(byNhs.all(nhs));
     const identifierOnly = (cp || nhs) && !query.surname && !query.dob && !query.postcode;
-    const surnameTerms = query.surname && !identifierOnly ? similarTerms(query.surname) : [];
+    // A date of birth narrows to a few hundred children at once; names are compared with each.
+    const surnameTerms = query.surname && !identifierOnly && !query.dob ? similarTerms(query.surname) : [];
 
     if (!identifierOnly && query.dob) {
       const dobs = dobCandidates(query.dob);
@@ -137,8 +137,20 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
       else if (pc) add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE postcode >= ? AND postcode < ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(`${pc.outward} `, `${pc.outward}!`) as Candidate[]);
     }
 
+    // Former surnames of candidates found another way, in one query.
+    if (query.surname && found.size > 0 && found.size <= 1000) {
+      const ids = [...found.keys()].filter((id) => !former.has(id));
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rows = prepared(`SELECT child_id, term FROM former_surnames WHERE child_id IN (${placeholders(chunk.length)})`).all(...chunk) as {
+          child_id: number;
+          term: string;
+        }[];
+        for (const r of rows) former.set(r.child_id, [...(former.get(r.child_id) ?? []), r.term]);
+      }
+    }
     const scored = [...found.values()].map((c) => {
-      const formerSurnames = former.get(c.id) ?? (query.surname && found.size <= 500 ? formerOf.all(c.id).map((f) => f.term) : []);
+      const formerSurnames = former.get(c.id) ?? [];
       const match = scoreMatch(query, {
         surname: c.surname,
         forename: c.forename,

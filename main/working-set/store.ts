@@ -262,6 +262,11 @@ export function wipeStore(dir: string, vault: Vault): void {
   vault.destroy();
 }
 
+/** The search key of a name; the feed already sends keys, so the common case is a check. */
+function searchKey(name: string): string {
+  return /^[a-z]*$/.test(name) ? name : nameKey(name);
+}
+
 interface ChildRow {
   cp: string;
   version: number;
@@ -348,8 +353,8 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
         // A later entry of the feed carries what became of this child.
         if (entry.superseded || entry.recordJson === undefined || entry.index === undefined) continue;
         const index = entry.index;
-        const surname = nameKey(index.family);
-        const forename = nameKey(index.given);
+        const surname = searchKey(index.family);
+        const forename = searchKey(index.given);
         upsertRecord.run(id, entry.version, entry.seq, entry.recordJson);
         const keys: KeysRow = {
           id,
@@ -362,12 +367,14 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
           postcode: index.postcode,
           nhs: index.nhsNumber,
         };
-        if (insertKeys.run(keys).changes === 0) updateKeys.run(keys);
+        const isNew = insertKeys.run(keys).changes === 1;
+        if (!isNew) updateKeys.run(keys);
         indexTerm(surname);
         indexTerm(forename);
-        clearFormer.run(id);
+        // A child new to the working set has no former surnames held yet.
+        if (!isNew) clearFormer.run(id);
         for (const f of index.formerFamilies) {
-          const term = nameKey(f);
+          const term = searchKey(f);
           if (term.length === 0) continue;
           indexTerm(term);
           addFormer.run(id, term);

@@ -3,7 +3,7 @@
 // applied with its cursor in one transaction (store.ts), so stopping at any instant
 // loses at most the page in flight, and the next run starts where this one stopped.
 // The next page is already on its way while one is applied.
-import { FEED_LINES_PAGE_MAX, type FeedIndex, type FeedLinesHead, type FeedStatus } from '../../domain/api/sync.js';
+import { FEED_LINES_PAGE_MAX, type FeedIndex, type FeedLinesHead } from '../../domain/api/sync.js';
 
 const DEFAULT_PAGE = 2500;
 import { ServiceFailure, type ApiClient, type RemoteSigner, type SessionCredentials } from '../api/client.js';
@@ -96,6 +96,7 @@ export function parseFeedLines(body: Buffer | string): LinesPage {
     typeof head.cursor !== 'string' ||
     typeof head.more !== 'boolean' ||
     typeof head.count !== 'number' ||
+    typeof head.lastSeq !== 'number' ||
     (head.ahead !== undefined && (!Array.isArray(head.ahead) || !head.ahead.every((c) => typeof c === 'string')))
   ) {
     throw unreadable();
@@ -149,9 +150,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
     );
 
   try {
-    const status = (await api.signed(credentials, { method: 'GET', path: `${base}/status` })) as FeedStatus;
     const startSeq = Number(store.meta('lastSeq') ?? '0');
-    const span = Math.max(status.lastSeq - startSeq, 0);
     // Up to `depth` pages in flight: the next page from this page's cursor, and the
     // ones after it from the cursors the feed offers ahead. Pages are applied strictly
     // in order, and only a page asked for with the cursor the previous page ended at;
@@ -188,10 +187,12 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       upserts += applied.upserts;
       removed += applied.removed;
       const lastSeq = page.changes.at(-1)?.seq ?? startSeq;
+      // Every page says where the feed's head is now: the share of the way from where this run started.
+      const span = Math.max(page.head.lastSeq - startSeq, 0);
       const fraction = done ? 1 : span === 0 ? 1 : Math.min(Math.max((lastSeq - startSeq) / span, 0), 0.999);
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? received / seconds : 0;
-      const expected = fraction > 0 ? Math.max(received, Math.round(received / fraction)) : status.children;
+      const expected = fraction > 0 ? Math.max(received, Math.round(received / fraction)) : received;
       options.onProgress?.({
         runId,
         kind,

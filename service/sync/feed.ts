@@ -216,7 +216,7 @@ export async function readFeedPageLines(
   // to the head is one this feed could give out, and "after" never skips an entry).
   const ahead: string[] = [];
   for (let k = 1; k <= LINES_AHEAD && more && last + k * limit < headSeqNow; k++) ahead.push(encodeCursor(localAuthority, last + k * limit));
-  const head = JSON.stringify({ cursor, more, count: rows.length, ahead });
+  const head = JSON.stringify({ cursor, more, count: rows.length, ahead, lastSeq: headSeqNow });
   return rows.length === 0 ? `${head}\n` : `${head}\n${rows.map((row) => entryLine(localAuthority, row)).join('\n')}\n`;
 }
 

@@ -24,7 +24,7 @@ type Emit = (name: string, value: number, unit: string, extra?: Record<string, u
 
 const WIRRAL = 'E08000015';
 /** Wirral's share of the generator's children (the rest are Cheshire West's). */
-const WIRRAL_SHARE = 0.86;
+const WIRRAL_SHARE = 0.855;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -59,7 +59,7 @@ async function syncOnce(ws: WorkingSet): Promise<{ seconds: number; peakRss: num
   ws.startSync(WIRRAL);
   let lastReport = 0;
   while (ws.sync().running) {
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 10));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const p = ws.sync().progress;
     if (p && p.received - lastReport >= 100_000) {
@@ -92,6 +92,9 @@ export async function workingSetBench(emit: Emit): Promise<void> {
     service = started.child;
     process.stderr.write(`bench: service loaded ${count} children in ${((performance.now() - loadStart) / 1000).toFixed(0)} s\n`);
     const db = await openPostgres(databaseUrl);
+    // A store that has settled, as a live one has: the bulk load's autovacuum is not left
+    // to run during the timings.
+    await db.query('VACUUM ANALYZE');
     const [{ n: records } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active'`);
 
     // Signed in as the application signs in: main's session manager, a real TOTP code.
@@ -108,7 +111,7 @@ export async function workingSetBench(emit: Emit): Promise<void> {
     const full = await syncOnce(ws);
     const held = (await ws.call({ op: 'summary' })).children;
     if (held !== records) throw new Error(`the working set holds ${held} children, the service ${records}`);
-    const extra = { records: held, feedEntries: full.received, pageSize: 2500, provenance: 'omit', service: 'separate process, PostgreSQL 15, loopback HTTP' };
+    const extra = { records: held, feedEntries: full.received, pageSize: 2500, pagesInFlight: 3, format: 'lines', service: 'separate process, PostgreSQL 15, loopback HTTP' };
     emit('working-set.full-sync', full.seconds, 's', extra);
     emit('working-set.full-sync.rate', held / full.seconds, 'records/s', extra);
     emit('working-set.full-sync.peak-rss', full.peakRss / 2 ** 20, 'MiB', { ...extra, rssBeforeMiB: Math.round(rssBefore / 2 ** 20), covers: 'the whole client process: main thread and worker' });
@@ -141,6 +144,7 @@ export async function workingSetBench(emit: Emit): Promise<void> {
     const typo = (s: string) => `${s.slice(0, 2)}${s[3]}${s[2]}${s.slice(4)}`;
     const fuzzy: number[] = [];
     let foundFirst = 0;
+    let found = 0;
     for (const [i, p] of people.entries()) {
       const t0 = performance.now();
       const answer = await ws.call({ op: 'search', query: { surname: typo(p.family), dob: p.dob }, limit: 50 });
@@ -148,9 +152,10 @@ export async function workingSetBench(emit: Emit): Promise<void> {
       if (i < 100) continue;
       fuzzy.push(ms);
       if (answer.results[0]?.cpNumber === p.cp_number) foundFirst++;
+      if (answer.results.some((r) => r.cpNumber === p.cp_number)) found++;
     }
     fuzzy.sort((a, b) => a - b);
-    const fuzzyExtra = { records: held, searches: fuzzy.length, rankedFirst: `${((100 * foundFirst) / fuzzy.length).toFixed(1)}%`, covers: 'message to the worker thread and back' };
+    const fuzzyExtra = { records: held, searches: fuzzy.length, rankedFirst: `${((100 * foundFirst) / fuzzy.length).toFixed(1)}%`, found: `${((100 * found) / fuzzy.length).toFixed(1)}%`, ties: 'equal scores in CP number order', covers: 'message to the worker thread and back' };
     emit('working-set.fuzzy-search.p50', percentile(fuzzy, 50), 'ms', fuzzyExtra);
     emit('working-set.fuzzy-search.p95', percentile(fuzzy, 95), 'ms', fuzzyExtra);
 
