@@ -45,7 +45,7 @@ export const policySchema = z
     kiosk: z.boolean().default(true),
     idleMinutes: z.number().int().min(1).max(60).default(5),
     /** The working set on this computer is wiped when it has not synced for longer than this. */
-    maxDaysWithoutSync: z.number().int().min(1).max(90).default(14),
+    maxDaysWithoutSync: z.number().int().min(1, 'must be from 1 to 90 days').max(90, 'must be from 1 to 90 days').default(14),
     pkcs11Module: absolutePath.optional(),
     trustedCaFile: absolutePath.optional(),
     pinnedCertificateSha256: z

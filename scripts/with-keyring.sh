@@ -14,4 +14,4 @@ dbus-run-session -- bash -c '
   printf "test-keyring-password" | HOME="$CP_KEYRING_HOME" gnome-keyring-daemon --unlock --replace --components=secrets >/dev/null 2>&1 || {
     echo "gnome-keyring-daemon did not start: the credential store cannot be used" >&2; }
   exec "$@"
-' with-keyring "$@" 2> >(grep -v "Failed to set fd limit" >&2)
+' with-keyring "$@" 2> >(grep --line-buffered -v "Failed to set fd limit" >&2)

@@ -30,6 +30,7 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       'TrainingMode    REG_DWORD    0x0',
       'Kiosk    REG_DWORD    0x1',
       'IdleMinutes    REG_DWORD    0xa',
+      'MaxDaysWithoutSync    REG_DWORD    0x7',
       'Pkcs11Module    REG_SZ    C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll',
       'TrustedCaFile    REG_SZ    C:\\ProgramData\\ContactPoint\\council-ca.pem',
     );
@@ -38,6 +39,7 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       trainingMode: false,
       kiosk: true,
       idleMinutes: 10,
+      maxDaysWithoutSync: 7,
       pkcs11Module: 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll',
       trustedCaFile: 'C:\\ProgramData\\ContactPoint\\council-ca.pem',
     });
@@ -61,18 +63,20 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       trainingMode: false,
       kiosk: true,
       idleMinutes: 5,
+      maxDaysWithoutSync: 14,
       pinnedCertificateSha256: pin,
     });
   });
 
   it('with no key (reg.exe exits 1), or a key with no values, is the training kiosk', async () => {
-    const defaults = { trainingMode: true, kiosk: true, idleMinutes: 5 };
+    const defaults = { trainingMode: true, kiosk: true, idleMinutes: 5, maxDaysWithoutSync: 14 };
     expect(await fromRegistry(null)).toEqual(defaults);
     expect(await fromRegistry(regOutput())).toEqual(defaults);
   });
 
   it.each([
     ['IdleMinutes    REG_SZ    5', 'IdleMinutes: must be a REG_DWORD, not REG_SZ'],
+    ['MaxDaysWithoutSync    REG_DWORD    0x0', 'MaxDaysWithoutSync: must be from 1 to 90 days'],
     ['ServiceUrl    REG_DWORD    0x1', 'ServiceUrl: must be a REG_SZ, not REG_DWORD'],
     ['Kiosk    REG_SZ    true', 'Kiosk: must be a REG_DWORD, not REG_SZ'],
     ['Kiosk    REG_QWORD    0x1', 'Kiosk: must be a REG_DWORD, not REG_QWORD'],

@@ -15,7 +15,7 @@ describe('machine policy', () => {
 
   it('with no policy file, is the training kiosk with the embedded service', async () => {
     const p = await loadPolicyFile(join(dir, 'absent.json'));
-    expect(p).toEqual({ trainingMode: true, kiosk: true, idleMinutes: 5 });
+    expect(p).toEqual({ trainingMode: true, kiosk: true, idleMinutes: 5, maxDaysWithoutSync: 14 });
   });
 
   it('reads a real deployment policy', async () => {
@@ -30,6 +30,8 @@ describe('machine policy', () => {
     [{ trainingMode: false }, /serviceUrl: is required unless trainingMode is true/],
     [{ idleMinutes: 0 }, /idleMinutes/],
     [{ idleMinutes: '5' }, /idleMinutes/],
+    [{ maxDaysWithoutSync: 0 }, /maxDaysWithoutSync/],
+    [{ maxDaysWithoutSync: 365 }, /maxDaysWithoutSync/],
     [{ kiosk: 'no' }, /kiosk/],
     [{ allowDevTools: true }, /unexpected field "allowDevTools"/],
     [{ serviceUrl: 'http://127.0.0.1.example.com' }, /serviceUrl: must use https:\/\//],
@@ -80,7 +82,7 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
     expect(process.getuid?.()).toBe(0); // these tests make files for root and for "nobody"
     const file = join(dir, 'policy.json');
     await writeFile(file, JSON.stringify(live), { mode: 0o644 });
-    expect(await loadMachinePolicy({ platform: 'linux', policyFile: file })).toEqual({ ...live, kiosk: true, idleMinutes: 5 });
+    expect(await loadMachinePolicy({ platform: 'linux', policyFile: file })).toEqual({ ...live, kiosk: true, idleMinutes: 5, maxDaysWithoutSync: 14 });
   });
 
   it('with no file, is the training kiosk', async () => {
@@ -88,6 +90,7 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
       trainingMode: true,
       kiosk: true,
       idleMinutes: 5,
+      maxDaysWithoutSync: 14,
     });
   });
 
