@@ -32,6 +32,16 @@ async function activeChildren(h: ServiceHarness, where = 'true'): Promise<HeldCh
   );
 }
 
+/** What `fn` throws (undefined if it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 function filesHash(dir: string): string {
   const hash = createHash('sha256');
   for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
@@ -194,13 +204,7 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
 
     it('refuses to queue a change for a child not in the working set, and queues nothing', () => {
       const before = outboxCounts(store).queued;
-      const err = (() => {
-        try {
-          queueChanges(store, [{ cpNumber: 'CP000000018', op: 'shield', source: 'team' }], new Date());
-        } catch (e) {
-          return e;
-        }
-      })() as WorkingSetError;
+      const err = thrownBy(() => queueChanges(store, [{ cpNumber: 'CP000000018', op: 'shield', source: 'team' }], new Date())) as WorkingSetError;
       expect(err.code).toBe('not-held');
       expect(outboxCounts(store).queued).toBe(before);
     });
@@ -265,13 +269,7 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
         other.open().close();
         const before = filesHash(other.dir);
         other.vault.destroy();
-        const err = (() => {
-          try {
-            other.open();
-          } catch (e) {
-            return e;
-          }
-        })() as WorkingSetError;
+        const err = thrownBy(() => other.open()) as WorkingSetError;
         expect(err).toBeInstanceOf(WorkingSetError);
         expect(err.code).toBe('key-missing');
         expect(err.message).toMatch(/key is not in this computer's credential store.*Nothing on this computer has been deleted/);
@@ -289,13 +287,7 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
         s.close();
         const before = filesHash(other.dir);
         new Entry(KEYRING_SERVICE, other.account).setPassword(randomBytes(32).toString('hex'));
-        const err = (() => {
-          try {
-            openStore(other.dir, other.vault);
-          } catch (e) {
-            return e;
-          }
-        })() as WorkingSetError;
+        const err = thrownBy(() => openStore(other.dir, other.vault)) as WorkingSetError;
         expect(err.code).toBe('key-wrong');
         expect(err.message).toMatch(/cannot be opened with the key.*Nothing on this computer has been deleted/);
         expect(filesHash(other.dir)).toBe(before);
