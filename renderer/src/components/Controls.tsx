@@ -219,3 +219,21 @@ export function PageHeading({ children, caption }: { children: ReactNode; captio
 export function Name({ given, family }: { given: string; family: string }) {
   return <bdi>{`${given} ${family}`}</bdi>;
 }
+
+/** A GOV.UK table's head row: column labels, numeric ones right-aligned. */
+export function TableHead({ columns }: { columns: readonly (string | { label: string; numeric: true })[] }) {
+  return (
+    <thead className="govuk-table__head">
+      <tr className="govuk-table__row">
+        {columns.map((c) => {
+          const label = typeof c === 'string' ? c : c.label;
+          return (
+            <th key={label} scope="col" className={`govuk-table__header${typeof c === 'string' ? '' : ' govuk-table__header--numeric'}`}>
+              {label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}

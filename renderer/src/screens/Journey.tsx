@@ -7,7 +7,7 @@ import type { ChildSearchResult, InvolvementView, RecordView } from '../../../do
 import type { SensitiveCategory } from '../../../domain/child-record.js';
 import type { AppError, Result, SignedInUser } from '../../../domain/ipc-contract.js';
 import { getApi } from '../api.js';
-import { Banner, Checkbox, DateInput, Name, PageHeading, Select, TextArea, Warning } from '../components/Controls.js';
+import { Banner, Checkbox, DateInput, Name, PageHeading, Select, TableHead, TextArea, Warning } from '../components/Controls.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { Radios } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
@@ -179,22 +179,7 @@ function Results({ results, onOpen }: { results: { results: ChildSearchResult[];
       {results.results.length > 0 ? (
         <table className="govuk-table">
           <caption className="govuk-table__caption govuk-visually-hidden">Children matching the search, best match first</caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Name
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Date of birth
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Gender
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Postcode
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Date of birth', 'Gender', 'Postcode']} />
           <tbody className="govuk-table__body">
             {results.results.map((child) => (
               <tr className="govuk-table__row" key={child.cpNumber} data-testid="result-row">

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AppError, SignedInUser } from '../../../domain/ipc-contract.js';
 import type { LocalSearchResultView, SyncRunView, TaskView, WorkingSetStatus } from '../../../domain/working-set.js';
 import { getApi } from '../api.js';
-import { Banner, Name, PageHeading, SummaryList, Warning } from '../components/Controls.js';
+import { Banner, Name, PageHeading, SummaryList, TableHead, Warning } from '../components/Controls.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { emptySearch, formatDate, validateSearch, type SearchForm } from '../forms.js';
 import { Journey, SearchFields } from './Journey.js';
@@ -267,19 +267,7 @@ function Tasks({ tasks }: { tasks: TaskView[] }) {
       </h2>
       <table className="govuk-table" data-testid="tasks">
         <caption className="govuk-table__caption govuk-visually-hidden">Changes the national index did not apply</caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            <th scope="col" className="govuk-table__header">
-              ContactPoint number
-            </th>
-            <th scope="col" className="govuk-table__header">
-              What happened
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Versions
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['ContactPoint number', 'What happened', 'Versions']} />
         <tbody className="govuk-table__body">
           {tasks.map((t) => (
             <tr className="govuk-table__row" key={t.id}>
@@ -308,25 +296,7 @@ function History({ runs }: { runs: SyncRunView[] }) {
       </h2>
       <table className="govuk-table" data-testid="sync-history">
         <caption className="govuk-table__caption govuk-visually-hidden">Syncs of this computer&apos;s working set, latest first</caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            <th scope="col" className="govuk-table__header">
-              Started
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Kind
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Outcome
-            </th>
-            <th scope="col" className="govuk-table__header govuk-table__header--numeric">
-              Records
-            </th>
-            <th scope="col" className="govuk-table__header govuk-table__header--numeric">
-              Removed
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Started', 'Kind', 'Outcome', { label: 'Records', numeric: true }, { label: 'Removed', numeric: true }]} />
         <tbody className="govuk-table__body">
           {runs.map((r) => (
             <tr className="govuk-table__row" key={r.id}>
@@ -403,25 +373,7 @@ function LocalResults({ answer }: { answer: { results: LocalSearchResultView[]; 
       {n > 0 ? (
         <table className="govuk-table">
           <caption className="govuk-table__caption govuk-visually-hidden">Children in the working set matching the search, best match first</caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Name
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Date of birth
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Postcode
-              </th>
-              <th scope="col" className="govuk-table__header govuk-table__header--numeric">
-                Match
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Why
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Date of birth', 'Postcode', { label: 'Match', numeric: true }, 'Why']} />
           <tbody className="govuk-table__body">
             {answer.results.map((c) => (
               <tr className="govuk-table__row" key={c.cpNumber} data-testid="local-result-row">
