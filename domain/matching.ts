@@ -114,7 +114,7 @@ for (const [i, group] of NAME_GROUPS.entries()) {
   }
 }
 
-function sameNameGroup(a: string, b: string): boolean {
+export function sameNameGroup(a: string, b: string): boolean {
   const ga = NAME_GROUP_INDEX.get(a);
   const gb = NAME_GROUP_INDEX.get(b);
   if (!ga || !gb) return false;
