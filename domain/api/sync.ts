@@ -165,6 +165,27 @@ export const submissionItemSchema = z.discriminatedUnion('op', [
   z.object({ ...itemBase, op: z.literal('update'), changes: editableChangesSchema }).strict(),
   z.object({ ...itemBase, op: z.literal('shield') }).strict(),
   z.object({ ...itemBase, op: z.literal('unshield') }).strict(),
+  /**
+   * Two records found to be one child: the duplicate is merged into cpNumber (the
+   * survivor) and removed; `changes` then sets the values the team chose, field by field.
+   * Both base versions must be current.
+   */
+  z
+    .object({
+      ...itemBase,
+      op: z.literal('merge'),
+      duplicate: z.object({ cpNumber: cpNumberSchema, baseVersion: z.number().int().min(1) }).strict(),
+      changes: editableChangesSchema.optional(),
+    })
+    .strict(),
+  /**
+   * Cleansing found that cpNumber may be the same child as `of`: a match review opens, and
+   * while it is open cpNumber is treated as shielded if `of` is shielded. Changes no
+   * field, so baseVersion is not checked.
+   */
+  z.object({ ...itemBase, op: z.literal('possible-duplicate'), of: cpNumberSchema, score: z.number().min(0).max(1) }).strict(),
+  /** A person decided that cpNumber and `of` are different children: open reviews between them close. */
+  z.object({ ...itemBase, op: z.literal('not-duplicate'), of: cpNumberSchema }).strict(),
 ]);
 export type SubmissionItem = z.output<typeof submissionItemSchema>;
 

@@ -101,7 +101,7 @@ function mergedRecord(survivor: StoredChild, duplicate: StoredChild): ChildRecor
   };
 }
 
-async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: StoredChild, at: Date): Promise<{ version: number; moved: string[] }> {
+export async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: StoredChild, at: Date): Promise<{ version: number; moved: string[] }> {
   const survivorCp = survivor.record.cpNumber;
   const duplicateCp = duplicate.record.cpNumber;
   // Supplied fields follow the newest statement of either record; the rest is the union.
@@ -144,7 +144,7 @@ async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: St
  * while one of them is against a shielded (or shield-pending) child. Written through
  * child-store, so the feed carries the change. Returns the child as it now stands.
  */
-async function settleShieldPending(tx: Queryable, cpNumber: string, at: Date): Promise<StoredChild | null> {
+export async function settleShieldPending(tx: Queryable, cpNumber: string, at: Date): Promise<StoredChild | null> {
   const child = await loadChild(tx, cpNumber, { forUpdate: true });
   if (!child || child.status !== 'active') return child;
   const [row] = await tx.query<{ pending: boolean }>(

@@ -11,7 +11,9 @@ import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit, canonicalJson, type AuditAction } from '../audit/audit-log.js';
 import { today, type ServiceContext } from '../context.js';
 import { problemsOf } from '../http/validation.js';
-import { loadChild, updateChild } from '../records/child-store.js';
+import { ApiError } from '../http/api-error.js';
+import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
+import { mergeChildren, settleShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
 
 /** The hash an idempotency key is bound to: the item's canonical JSON. */
@@ -42,20 +44,118 @@ export function applyChanges(record: ChildRecord, changes: EditableChanges): Chi
 
 /** The fields an item touches, for the audit entry (names only, never values). */
 function touchedFields(item: SubmissionItem): string[] {
+  if (item.op === 'merge') return item.changes ? touchedFields({ ...item, op: 'update', changes: item.changes }) : [];
+  if (item.op === 'possible-duplicate' || item.op === 'not-duplicate') return [];
   if (item.op !== 'update') return ['shielded'];
   return Object.entries(item.changes).flatMap(([k, v]) =>
     k === 'identifiers' && v !== null && typeof v === 'object' ? Object.keys(v).map((f) => `identifiers.${f}`) : [k],
   );
 }
 
-const auditActionOf: Record<SubmissionItem['op'], AuditAction> = {
+const auditActionOf: Record<'update' | 'shield' | 'unshield', AuditAction> = {
   update: 'record-changed',
   shield: 'shield-applied',
   unshield: 'shield-removed',
 };
 
+type PairItem = Extract<SubmissionItem, { op: 'merge' | 'possible-duplicate' | 'not-duplicate' }>;
+
+/**
+ * The items about two records (a merge, a possible duplicate, "not a duplicate"). Both
+ * children are locked in a fixed order, so two such items never wait on each other.
+ */
+async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item: PairItem): Promise<SubmissionResult> {
+  const key = item.idempotencyKey;
+  const other = item.op === 'merge' ? item.duplicate.cpNumber : item.of;
+  if (other === item.cpNumber) return { idempotencyKey: key, status: 'invalid', message: 'A record cannot be a duplicate of itself.', problems: [] };
+  const locked = new Map<string, StoredChild | null>();
+  for (const cp of [item.cpNumber, other].sort()) locked.set(cp, await loadChild(tx, cp, { forUpdate: true }));
+  const first = locked.get(item.cpNumber) ?? null;
+  const second = locked.get(other) ?? null;
+  if (!first || first.status !== 'active' || !second || second.status !== 'active') {
+    return { idempotencyKey: key, status: 'not-found', message: 'One of the two children is no longer active: it may have been merged, archived or transferred.' };
+  }
+  const nationalScope = hasRole(actor, 'data-manager');
+  if (!nationalScope && (first.localAuthority !== actor.localAuthority || second.localAuthority !== actor.localAuthority)) {
+    return { idempotencyKey: key, status: 'forbidden', message: "A local authority team may act only on its own authority's children." };
+  }
+  const at = ctx.clock.now();
+  if (item.op === 'possible-duplicate') {
+    const [open] = await tx.query(
+      `SELECT 1 FROM match_reviews WHERE status = 'open'
+          AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))`,
+      [item.cpNumber, other],
+    );
+    if (!open) {
+      await tx.query('INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, $3, $4)', [item.cpNumber, other, item.score, at]);
+    }
+    const now = (await settleShieldPending(tx, item.cpNumber, at))!;
+    await appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber: item.cpNumber, detail: { decision: 'review-opened', candidate: other } });
+    return { idempotencyKey: key, status: 'applied', version: now.version };
+  }
+  if (item.op === 'not-duplicate') {
+    await tx.query(
+      `UPDATE match_reviews SET status = 'different-children', resolved_at = $3, resolved_by = $4
+        WHERE status = 'open' AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))`,
+      [item.cpNumber, other, at, actor.userId],
+    );
+    await settleShieldPending(tx, other, at);
+    const now = (await settleShieldPending(tx, item.cpNumber, at))!;
+    await appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber: item.cpNumber, detail: { decision: 'different-children', candidate: other } });
+    return { idempotencyKey: key, status: 'applied', version: now.version };
+  }
+  // A merge: both records must be as the team saw them.
+  for (const [child, base] of [[first, item.baseVersion], [second, item.duplicate.baseVersion]] as const) {
+    if (child.version !== base) {
+      return {
+        idempotencyKey: key,
+        status: 'conflict',
+        currentVersion: child.version,
+        message: `${child.record.cpNumber} has changed since version ${base}: it is now at version ${child.version}. Compare the two again before merging.`,
+      };
+    }
+  }
+  let merged: { version: number; moved: string[] };
+  try {
+    merged = await mergeChildren(tx, first, second, at);
+  } catch (e) {
+    if (e instanceof ApiError) return { idempotencyKey: key, status: 'invalid', message: e.message, problems: (e.details?.problems as { path: string; message: string }[] | undefined) ?? [] };
+    throw e;
+  }
+  let version = merged.version;
+  if (item.changes) {
+    const survivor = (await loadChild(tx, item.cpNumber, { forUpdate: true }))!;
+    const parsed = childRecordSchema.safeParse(applyChanges(survivor.record, item.changes));
+    const problems = parsed.success ? lifeDateProblems(parsed.data, today(ctx.clock)) : problemsOf(parsed.error);
+    if (!parsed.success || problems.length > 0) {
+      // Nothing of the merge may stand without the chosen values: undo it all.
+      throw new MergeRefused({ idempotencyKey: key, status: 'invalid', message: 'The values chosen for the merged record would make it invalid.', problems });
+    }
+    version = (await updateChild(tx, item.cpNumber, survivor.version, parsed.data, { at })).version;
+  }
+  for (const cp of [...new Set(merged.moved)].sort()) await settleShieldPending(tx, cp, at);
+  const survivor = (await settleShieldPending(tx, item.cpNumber, at))!;
+  version = survivor.version;
+  await appendAudit(tx, {
+    at,
+    userId: actor.userId,
+    action: 'match-resolved',
+    cpNumber: item.cpNumber,
+    detail: { decision: 'same-child', duplicate: other, fields: touchedFields(item), version },
+  });
+  return { idempotencyKey: key, status: 'applied', version };
+}
+
+/** Thrown inside an item's transaction to roll it back and answer with `result`. */
+export class MergeRefused extends Error {
+  constructor(readonly result: SubmissionResult) {
+    super(result.message);
+  }
+}
+
 async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item: SubmissionItem): Promise<SubmissionResult> {
   const key = item.idempotencyKey;
+  if (item.op === 'merge' || item.op === 'possible-duplicate' || item.op === 'not-duplicate') return applyPairItem(tx, ctx, actor, item);
   const child = await loadChild(tx, item.cpNumber, { forUpdate: true });
   // An archived record is in the archive, not in anyone's working set.
   if (!child || child.status !== 'active') {
@@ -73,10 +173,7 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
       message: `The record has changed since version ${item.baseVersion}: it is now at version ${child.version}. Fetch it, reapply the change and submit with a new key.`,
     };
   }
-  const merged =
-    item.op === 'update'
-      ? applyChanges(child.record, item.changes)
-      : { ...child.record, shielded: item.op === 'shield' };
+  const merged = item.op === 'update' ? applyChanges(child.record, item.changes) : { ...child.record, shielded: item.op === 'shield' };
   const parsed = childRecordSchema.safeParse(merged);
   if (!parsed.success) {
     return {
@@ -110,7 +207,26 @@ export async function submitItems(ctx: ServiceContext, actor: Actor, items: read
   const results: SubmissionResult[] = [];
   for (const item of items) {
     const hash = itemHash(item);
-    const result = await ctx.db.transaction(async (tx) => {
+    const result = await submitOne(ctx, actor, item, hash).catch(async (e: unknown) => {
+      if (!(e instanceof MergeRefused)) throw e;
+      // The merge was rolled back; record the answer for the key in a transaction of its own.
+      await ctx.db.transaction((tx) =>
+        tx.query(
+          `INSERT INTO submission_items (user_id, idempotency_key, request_hash, result, at) VALUES ($1, $2, $3, $4::jsonb, $5)
+           ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
+          [actor.userId, item.idempotencyKey, hash, JSON.stringify(e.result), ctx.clock.now()],
+        ),
+      );
+      return e.result;
+    });
+    results.push(result);
+  }
+  return results;
+}
+
+function submitOne(ctx: ServiceContext, actor: Actor, item: SubmissionItem, hash: string): Promise<SubmissionResult> {
+  {
+    return ctx.db.transaction(async (tx) => {
       // Claim the key first: a concurrent submission of the same key waits here until
       // this one commits, then finds the stored result.
       const claimed = await tx.query(
@@ -138,7 +254,5 @@ export async function submitItems(ctx: ServiceContext, actor: Actor, items: read
       ]);
       return outcome;
     });
-    results.push(result);
   }
-  return results;
 }

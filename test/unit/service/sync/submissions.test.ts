@@ -166,3 +166,90 @@ describe('the submission body schema', () => {
     expect(problems({ items: [{ ...base, op: 'shield' }] })).toEqual([]);
   });
 });
+
+describe('submissions about two records (cleansing)', () => {
+  const wirral = laTeam(WIRRAL);
+  const feedReasons = async (cp: string) =>
+    (await ctx.db.query<{ kind: string; reason: string | null }>('SELECT kind, reason FROM changes WHERE cp_number = $1 ORDER BY seq', [cp])).map((r) => r.reason ?? r.kind);
+
+  it('merge: the duplicate goes (a "merged" tombstone), its involvements move, and the chosen values are set', async () => {
+    const survivor = await held();
+    const duplicate = await held({
+      name: { given: 'Olly', family: 'Thomson', former: [] },
+      identifiers: { nhsNumber: '9434765919', supplierRefs: [] },
+      involvements: [{ id: 'inv-1', service: 'Health visiting', sensitive: false, leadProfessional: false, cafCompleted: false, startDate: '2024-01-01' }],
+    });
+    const [r] = await submitItems(ctx, wirral, [
+      {
+        idempotencyKey: key(),
+        cpNumber: survivor.cpNumber,
+        baseVersion: 1,
+        op: 'merge',
+        duplicate: { cpNumber: duplicate.cpNumber, baseVersion: 1 },
+        changes: { name: { given: 'Olly', family: 'Thompson', former: [] } },
+      },
+    ]);
+    expect(r).toMatchObject({ status: 'applied' });
+    const now = await load(survivor.cpNumber);
+    expect(now.record.name.given).toBe('Olly');
+    expect(now.record.identifiers.nhsNumber).toBe('9434765919');
+    expect(now.record.involvements.map((i) => i.id)).toEqual(['inv-1']);
+    const gone = await loadChild(ctx.db, duplicate.cpNumber);
+    expect(gone === null || gone.status !== 'active').toBe(true);
+    expect(await feedReasons(duplicate.cpNumber)).toContain('merged');
+    expect(await auditActions(survivor.cpNumber)).toContain('match-resolved');
+  });
+
+  it('merge against a stale version of either record is a conflict and changes nothing', async () => {
+    const survivor = await held();
+    const duplicate = await held();
+    await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: duplicate.cpNumber, baseVersion: 1, op: 'update', changes: { gender: 'not-specified' } }]);
+    const [r] = await submitItems(ctx, wirral, [
+      { idempotencyKey: key(), cpNumber: survivor.cpNumber, baseVersion: 1, op: 'merge', duplicate: { cpNumber: duplicate.cpNumber, baseVersion: 1 } },
+    ]);
+    expect(r).toMatchObject({ status: 'conflict', currentVersion: 2 });
+    expect((await load(duplicate.cpNumber)).status).toBe('active');
+    expect((await load(survivor.cpNumber)).version).toBe(1);
+  });
+
+  it('merge with chosen values that break a rule is refused whole: both records stay as they were', async () => {
+    const survivor = await held();
+    const duplicate = await held();
+    const item: SubmissionItem = {
+      idempotencyKey: key(),
+      cpNumber: survivor.cpNumber,
+      baseVersion: 1,
+      op: 'merge',
+      duplicate: { cpNumber: duplicate.cpNumber, baseVersion: 1 },
+      changes: { dateOfDeath: '2001-01-01' },
+    };
+    const [r] = await submitItems(ctx, wirral, [item]);
+    expect(r).toMatchObject({ status: 'invalid' });
+    expect(r!.problems!.map((p) => p.path)).toContain('dateOfDeath');
+    expect((await load(duplicate.cpNumber)).status).toBe('active');
+    expect((await load(survivor.cpNumber)).version).toBe(1);
+    const [again] = await submitItems(ctx, wirral, [item]);
+    expect(again).toMatchObject({ status: 'invalid', replayed: true });
+  });
+
+  it('possible-duplicate of a shielded child makes the other shield-pending until "not-duplicate"', async () => {
+    const shielded = await held({ shielded: true });
+    const other = await held();
+    const [opened] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: other.cpNumber, baseVersion: 1, op: 'possible-duplicate', of: shielded.cpNumber, score: 0.8 }]);
+    expect(opened).toMatchObject({ status: 'applied' });
+    expect((await load(other.cpNumber)).shieldPending).toBe(true);
+    const [closed] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: other.cpNumber, baseVersion: 1, op: 'not-duplicate', of: shielded.cpNumber }]);
+    expect(closed).toMatchObject({ status: 'applied' });
+    expect((await load(other.cpNumber)).shieldPending).toBe(false);
+  });
+
+  it("another authority's child, or a record paired with itself, is refused", async () => {
+    const mine = await held();
+    const theirs = await held({ localAuthority: CHESHIRE });
+    const [a] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'merge', duplicate: { cpNumber: theirs.cpNumber, baseVersion: 1 } }]);
+    expect(a!.status).toBe('forbidden');
+    const [b] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'not-duplicate', of: mine.cpNumber }]);
+    expect(b!.status).toBe('invalid');
+    expect((await load(theirs.cpNumber)).status).toBe('active');
+  });
+});
