@@ -35,7 +35,8 @@ export const feedQuerySchema = z
     limit: z.coerce.number().int().min(1).max(FEED_LINES_PAGE_MAX).default(FEED_PAGE_DEFAULT),
     /**
      * Per-field provenance with each upsert (the default for format=json), or not: half
-     * the bytes for a client that does not cleanse. format=lines never carries it.
+     * the bytes for a client that does not cleanse. format=lines carries it (as stored)
+     * only when asked for with include.
      */
     provenance: z.enum(['include', 'omit']).optional(),
     /**
@@ -50,10 +51,6 @@ export const feedQuerySchema = z
   .refine((q) => q.format === 'lines' || q.limit <= FEED_PAGE_MAX, {
     path: ['limit'],
     message: `must be at most ${FEED_PAGE_MAX} (${FEED_LINES_PAGE_MAX} with format=lines)`,
-  })
-  .refine((q) => !(q.format === 'lines' && q.provenance === 'include'), {
-    path: ['provenance'],
-    message: 'cannot be "include" with format=lines, which carries no provenance',
   });
 export type FeedQuery = z.output<typeof feedQuerySchema>;
 

@@ -58,6 +58,8 @@ export interface FeedChange {
   /** Current upserts: the record's JSON (UTF-8 bytes, kept as they came) and the fields a local search needs. */
   recordJson?: Uint8Array;
   index?: FeedIndex;
+  /** Per field: the source of the held value and each supplier's latest statement (as the service stores it). */
+  provenance?: Record<string, unknown>;
 }
 
 /** The row id of a ContactPoint number (its serial), or null for something that is not one. */
@@ -118,6 +120,8 @@ CREATE TABLE IF NOT EXISTS children (
   -- The record's JSON as UTF-8 bytes, as the feed sent it.
   record BLOB NOT NULL
 );
+-- Per-field provenance as the feed sent it: who said what, and when (cleansing reads it).
+CREATE TABLE IF NOT EXISTS provenance (id INTEGER PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS child_keys (
   id INTEGER PRIMARY KEY,
   cp TEXT NOT NULL,
@@ -307,6 +311,10 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
                           OR forename IS NOT @forename OR dob IS NOT @dob OR postcode IS NOT @postcode OR nhs IS NOT @nhs)`,
   );
   const remove = db.prepare<[number]>('DELETE FROM children WHERE id = ?');
+  const removeProvenance = db.prepare<[number]>('DELETE FROM provenance WHERE id = ?');
+  const putProvenance = db.prepare<[number, string]>(
+    'INSERT INTO provenance (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json',
+  );
   const removeKeys = db.prepare<[number]>('DELETE FROM child_keys WHERE id = ?');
   const addTerm = db.prepare('INSERT OR IGNORE INTO name_terms (term, sound) VALUES (?, ?)');
   const addGram = db.prepare('INSERT OR IGNORE INTO name_grams (gram, term) VALUES (?, ?)');
@@ -345,6 +353,7 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
         if (entry.kind === 'tombstone') {
           if (remove.run(id).changes > 0) {
             removeKeys.run(id);
+            removeProvenance.run(id);
             clearFormer.run(id);
             removed++;
           }
@@ -356,6 +365,7 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
         const surname = searchKey(index.family);
         const forename = searchKey(index.given);
         upsertRecord.run(id, entry.version, entry.seq, entry.recordJson);
+        if (entry.provenance !== undefined) putProvenance.run(id, JSON.stringify(entry.provenance));
         const keys: KeysRow = {
           id,
           cp: entry.cpNumber,

@@ -144,7 +144,8 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       (await api.signed(credentials, {
         method: 'GET',
         path: `${base}/changes`,
-        query: { limit: String(pageSize), format: 'lines', ...(after !== null ? { after } : {}) },
+        // Provenance (each supplier's value and date) is what the discrepancy checks read.
+        query: { limit: String(pageSize), format: 'lines', provenance: 'include', ...(after !== null ? { after } : {}) },
         responseType: 'buffer',
       })) as Buffer,
     );

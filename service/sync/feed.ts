@@ -51,6 +51,7 @@ interface ChangeRow {
   /** The record as the authority's team manages it (supplier references removed), as PostgreSQL's JSON text. */
   record_text: string | null;
   provenance: Provenance | null;
+  provenance_text?: string | null;
   child_version: number | null;
   child_la: string | null;
   status: 'active' | 'archived' | null;
@@ -103,6 +104,8 @@ interface PageOptions {
   after?: string | undefined;
   limit?: number | undefined;
   provenance?: boolean;
+  /** Select provenance as JSON text (format=lines). */
+  provenanceText?: boolean;
   /** Select the search fields too (format=lines). */
   index?: boolean;
 }
@@ -133,6 +136,7 @@ async function readPageRows(
       `SELECT c.seq, c.cp_number, c.kind, c.reason, c.version,
               ch.feed_text AS record_text,
               ${options.provenance === true ? 'ch.provenance' : 'NULL::jsonb AS provenance'},
+              ${options.provenanceText === true ? 'ch.provenance::text AS provenance_text,' : ''}
               ch.version AS child_version, ch.local_authority AS child_la, ch.status, ch.shielded, ch.shield_pending
               ${options.index === true ? INDEX_COLUMNS : ''}
          FROM (SELECT seq, cp_number, kind, reason, version FROM changes
@@ -181,7 +185,7 @@ export async function readFeedPageText(
 const LINES_AHEAD = 3;
 
 /** One entry of a format=lines page: the entry's fields, its search index, and the record last. */
-function entryLine(localAuthority: string, row: ChangeRow): string {
+function entryLine(localAuthority: string, row: ChangeRow, withProvenance: boolean): string {
   if (row.kind === 'tombstone' || !isCurrent(localAuthority, row)) return entryText(localAuthority, row);
   const index = {
     family: row.family ?? '',
@@ -194,7 +198,11 @@ function entryLine(localAuthority: string, row: ChangeRow): string {
   };
   return (
     `{"seq":${row.seq},"cpNumber":${JSON.stringify(row.cp_number)},"kind":"upsert","version":${row.version},` +
-    `"shielded":${row.shielded === true},"shieldPending":${row.shield_pending === true},"index":${JSON.stringify(index)},"record":${row.record_text}}`
+    `"shielded":${row.shielded === true},"shieldPending":${row.shield_pending === true},"index":${JSON.stringify(index)},` +
+    // Provenance as stored (entries written before per-supplier values have none: the
+    // held value's source alone), straight from PostgreSQL's text.
+    (withProvenance ? `"provenance":${row.provenance_text ?? '{}'},` : '') +
+    `"record":${row.record_text}}`
   );
 }
 
@@ -208,16 +216,22 @@ export async function readFeedPageLines(
   ctx: ServiceContext,
   actor: Actor,
   localAuthority: string,
-  options: Omit<PageOptions, 'provenance' | 'index'> = {},
+  options: Omit<PageOptions, 'index'> = {},
 ): Promise<string> {
-  const { rows, cursor, more, last, head: headSeqNow, limit } = await readPageRows(ctx, actor, localAuthority, { ...options, provenance: false, index: true });
+  const withProvenance = options.provenance === true;
+  const { rows, cursor, more, last, head: headSeqNow, limit } = await readPageRows(ctx, actor, localAuthority, {
+    ...options,
+    provenance: false,
+    provenanceText: withProvenance,
+    index: true,
+  });
   // Where the next pages after the one following this will start: an authority's
   // sequence numbers have no gaps, so a client may ask for them at once (any cursor up
   // to the head is one this feed could give out, and "after" never skips an entry).
   const ahead: string[] = [];
   for (let k = 1; k <= LINES_AHEAD && more && last + k * limit < headSeqNow; k++) ahead.push(encodeCursor(localAuthority, last + k * limit));
   const head = JSON.stringify({ cursor, more, count: rows.length, ahead, lastSeq: headSeqNow });
-  return rows.length === 0 ? `${head}\n` : `${head}\n${rows.map((row) => entryLine(localAuthority, row)).join('\n')}\n`;
+  return rows.length === 0 ? `${head}\n` : `${head}\n${rows.map((row) => entryLine(localAuthority, row, withProvenance)).join('\n')}\n`;
 }
 
 async function headSeq(tx: Queryable, localAuthority: string): Promise<number> {

@@ -56,7 +56,7 @@ export const syncRoutes: Route[] = [
         'Entries in sequence order after the cursor `after` (absent: from the beginning), at most `limit` (1 to 1000, default 500). ' +
         'Pass the returned cursor as `after` for the next page: every entry is delivered exactly once. ' +
         'provenance=include (the default) adds per-field provenance to each upsert; omit leaves it out. ' +
-        'format=lines answers in JSON Lines (application/x-ndjson) for bulk sync: a first line {cursor, more, count, ahead, lastSeq} (lastSeq: the latest sequence number of the feed; ahead: the cursors of the pages after the next, for several pages in flight), then one entry per line; ' +
+        'format=lines answers in JSON Lines (with provenance only when provenance=include is given) (application/x-ndjson) for bulk sync: a first line {cursor, more, count, ahead, lastSeq} (lastSeq: the latest sequence number of the feed; ahead: the cursors of the pages after the next, for several pages in flight), then one entry per line; ' +
         'a current upsert carries `index` {family, given, dob, postcode, nhsNumber, formerFamilies} (names as search keys: lower-case letters only) and its `record` last. ' +
         'The local authority team of that authority, or a national administrator (403 other-authority otherwise). ' +
         'A cursor from another authority, or one this feed never gave out, is 400 invalid-cursor. Audited (sync-read, with the count).',
@@ -76,7 +76,7 @@ export const syncRoutes: Route[] = [
       if (req.query.format === 'lines') {
         return {
           status: 200,
-          body: new JsonText(await readFeedPageLines(ctx, req.actor, la, options)),
+          body: new JsonText(await readFeedPageLines(ctx, req.actor, la, { ...options, provenance: req.query.provenance === 'include' })),
           headers: { 'cache-control': 'no-store', 'content-type': 'application/x-ndjson; charset=utf-8' },
         };
       }
