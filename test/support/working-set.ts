@@ -51,3 +51,39 @@ export function createTestWorkingSet(): TestWorkingSet {
 export function apiFor(h: ServiceHarness): ApiClient {
   return createApiClient({ baseUrl: h.url, transport: createTransport({ timeoutMs: 60_000, maxResponseBytes: 64 * 1024 * 1024 }), now: () => h.clock.now().getTime(), retryDelaysMs: [] });
 }
+
+/**
+ * Put records straight into a store as one feed page would (no service): for tests of
+ * what runs on a synced working set. `record` may be anything JSON: cleansing must cope
+ * with what validation never let through.
+ */
+export function fillStore(
+  store: WorkingSetStore,
+  children: readonly { record: Record<string, unknown> & { cpNumber: string }; shielded?: boolean; provenance?: Record<string, unknown> }[],
+): void {
+  const runId = store.startRun('full', new Date().toISOString());
+  let seq = Number(store.meta('lastSeq') ?? '0');
+  const changes = children.map(({ record, shielded, provenance }) => {
+    const r = record as { name?: { given?: string; family?: string; former?: { family: string }[] }; dob?: string; address?: { postcode?: string } | null; identifiers?: { nhsNumber?: string } };
+    return {
+      seq: ++seq,
+      cpNumber: record.cpNumber,
+      kind: 'upsert' as const,
+      version: typeof record.version === 'number' ? record.version : 1,
+      shielded: shielded ?? record.shielded === true,
+      shieldPending: false,
+      index: {
+        family: r.name?.family ?? '',
+        given: r.name?.given ?? '',
+        dob: r.dob ?? null,
+        postcode: r.address?.postcode ?? null,
+        nhsNumber: typeof r.identifiers?.nhsNumber === 'string' ? r.identifiers.nhsNumber : null,
+        formerFamilies: (r.name?.former ?? []).map((f) => f.family),
+      },
+      recordJson: Buffer.from(JSON.stringify(record), 'utf8'),
+      ...(provenance ? { provenance } : {}),
+    };
+  });
+  store.applyPage(changes, `cursor-${seq}`, runId);
+  store.finishRun(runId, 'completed', new Date().toISOString());
+}

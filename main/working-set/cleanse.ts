@@ -1,0 +1,304 @@
+// A cleansing run over the working set: every rule on every record, then duplicate
+// detection over all of them. The tasks it finds replace the open tasks of the last run
+// (decisions already taken stay: a pair marked "not a duplicate" never comes back, and a
+// task assigned to someone keeps its assignee). A possible duplicate of a shielded
+// record is urgent, and the other record is treated as shielded here until a person
+// resolves the pair (and in the national index, through a possible-duplicate item).
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { checkRecord, PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
+import { findDuplicates, type DedupeProgress, type DedupeRecord, type FieldWeight } from '../../domain/dedupe/index.js';
+import type { WorkingSetStore } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS cleanse_tasks (
+  id INTEGER PRIMARY KEY,
+  rule TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  cp TEXT NOT NULL,
+  cp2 TEXT,
+  -- What the task is about, for the screen: the finding, or a pair's score and weights.
+  detail TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open',
+  assignee TEXT,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolution TEXT,
+  -- The same problem found again by a later run is the same task (it keeps its assignee).
+  key TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS cleanse_tasks_queue ON cleanse_tasks (state, rule, priority, id);
+CREATE TABLE IF NOT EXISTS not_duplicates (a TEXT NOT NULL, b TEXT NOT NULL, decided_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cleanse_runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT NOT NULL,
+  records INTEGER NOT NULL DEFAULT 0,
+  pairs_compared INTEGER NOT NULL DEFAULT 0,
+  tasks INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+export function ensureCleanseSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+}
+
+export interface CleanseProgress {
+  stage: 'checking' | DedupeProgress['stage'] | 'saving';
+  done: number;
+  total: number;
+}
+
+export interface DuplicateDetail {
+  score: number;
+  prior: number;
+  fields: FieldWeight[];
+  twins: boolean;
+  shielded: boolean;
+}
+
+export interface CleanseTask {
+  id: number;
+  rule: RuleId;
+  priority: Priority;
+  cpNumber: string;
+  otherCpNumber: string | null;
+  detail: Finding | DuplicateDetail;
+  state: 'open' | 'resolved' | 'dismissed';
+  assignee: string | null;
+  createdAt: string;
+}
+
+export interface CleanseSummary {
+  runId: number;
+  records: number;
+  pairsCompared: number;
+  tasks: number;
+  byRule: Partial<Record<RuleId, number>>;
+  seconds: number;
+}
+
+export class CleanseCancelled extends Error {
+  constructor() {
+    super('The cleansing run was stopped.');
+    this.name = 'CleanseCancelled';
+  }
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** A record from the store as duplicate detection compares it. */
+function dedupeRecordOf(cp: string, record: Record<string, unknown>, shielded: boolean): DedupeRecord {
+  const r = record as {
+    name?: { given?: string; family?: string; former?: { family?: string }[] };
+    dob?: string;
+    gender?: string;
+    address?: { lines?: string[]; postcode?: string } | null;
+    identifiers?: { nhsNumber?: string; upn?: string };
+  };
+  const lines = r.address?.lines ?? [];
+  return {
+    id: cp,
+    given: r.name?.given ?? null,
+    family: r.name?.family ?? null,
+    former: (r.name?.former ?? []).map((f) => f.family ?? '').filter((f) => f !== ''),
+    dob: r.dob ?? null,
+    gender: r.gender === 'male' || r.gender === 'female' ? r.gender : null,
+    postcode: r.address?.postcode ?? null,
+    address: lines[0] ?? null,
+    locality: lines.length > 1 ? lines[lines.length - 1]! : null,
+    nhs: r.identifiers?.nhsNumber ?? null,
+    upn: r.identifiers?.upn ?? null,
+    otherId: null,
+    shielded,
+  };
+}
+
+export interface CleanseOptions {
+  today: string;
+  now?: () => Date;
+  onProgress?: (p: CleanseProgress) => void;
+  cancelled?: () => boolean;
+  /** Called with each pair that involves a shielded record (the worker tells the service). */
+  onShieldedPair?: (pair: { cpNumber: string; of: string; score: number }) => void;
+}
+
+export async function runCleanse(store: WorkingSetStore, options: CleanseOptions): Promise<CleanseSummary> {
+  const db = store.db;
+  ensureCleanseSchema(db);
+  const now = options.now ?? (() => new Date());
+  const started = performance.now();
+  const runId = Number(db.prepare("INSERT INTO cleanse_runs (started_at, outcome) VALUES (?, 'running')").run(now().toISOString()).lastInsertRowid);
+  const progress = (p: CleanseProgress) => options.onProgress?.(p);
+  try {
+    const total = store.childCount();
+    const findings: { cp: string; finding: Finding }[] = [];
+    const records: DedupeRecord[] = [];
+    const rows = db
+      .prepare<[], { cp: string; record: Buffer; provenance: string | null; shielded: number; shield_pending: number }>(
+        `SELECT k.cp, c.record, p.json AS provenance, k.shielded, k.shield_pending
+           FROM children c JOIN child_keys k ON k.id = c.id LEFT JOIN provenance p ON p.id = c.id ORDER BY c.id`,
+      )
+      .iterate();
+    let done = 0;
+    for (const row of rows) {
+      const record = JSON.parse(row.record.toString('utf8')) as Record<string, unknown>;
+      const provenance = row.provenance === null ? null : (JSON.parse(row.provenance) as unknown);
+      for (const finding of checkRecord(record, provenance, options.today)) findings.push({ cp: row.cp, finding });
+      records.push(dedupeRecordOf(row.cp, record, row.shielded === 1 || row.shield_pending === 1));
+      if (++done % 20_000 === 0) {
+        progress({ stage: 'checking', done, total });
+        await new Promise((r) => setTimeout(r, 0));
+        if (options.cancelled?.() === true) throw new CleanseCancelled();
+      }
+    }
+    progress({ stage: 'checking', done, total });
+
+    const result = await findDuplicates(records, {
+      onProgress: (p) => progress(p),
+      ...(options.cancelled ? { cancelled: options.cancelled } : {}),
+    });
+    const decided = new Set(
+      db
+        .prepare<[], { a: string; b: string }>('SELECT a, b FROM not_duplicates')
+        .all()
+        .map((r) => pairKey(r.a, r.b)),
+    );
+
+    progress({ stage: 'saving', done: 0, total: 1 });
+    const at = now().toISOString();
+    const byRule: Partial<Record<RuleId, number>> = {};
+    const upsert = db.prepare<[string, number, string, string | null, string, string, string]>(
+      `INSERT INTO cleanse_tasks (rule, priority, cp, cp2, detail, created_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET detail = excluded.detail, priority = excluded.priority,
+         state = CASE WHEN state = 'stale' THEN 'open' ELSE state END`,
+    );
+    const insert = (rule: RuleId, cp: string, cp2: string | null, detail: string, key: string) =>
+      upsert.run(rule, PRIORITY_ORDER[RULES[rule].priority], cp, cp2, detail, at, `${rule}|${cp}|${key}`);
+    const pending = db.prepare('UPDATE child_keys SET shield_pending = 1 WHERE cp = ? AND shielded = 0');
+    db.transaction(() => {
+      // Open tasks of earlier runs are settled by this one: kept if found again, else dropped.
+      db.prepare("UPDATE cleanse_tasks SET state = 'stale' WHERE state = 'open'").run();
+      for (const { cp, finding } of findings) {
+        insert(finding.rule, cp, null, JSON.stringify(finding), finding.path);
+        byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
+      }
+      for (const pair of result.pairs) {
+        const a = records[pair.a]!;
+        const b = records[pair.b]!;
+        if (decided.has(pairKey(a.id, b.id))) continue;
+        const shielded = a.shielded || b.shielded;
+        const rule: RuleId = shielded ? 'possible-duplicate-of-shielded' : 'possible-duplicate';
+        const why = result.explain(pair);
+        const detail: DuplicateDetail = { score: Math.round(why.score * 1000) / 1000, prior: why.prior, fields: why.fields, twins: why.twins, shielded };
+        // The shielded record first, so the screen shows it on the left.
+        const [first, second] = b.shielded && !a.shielded ? [b, a] : [a, b];
+        insert(rule, first.id, second.id, JSON.stringify(detail), second.id);
+        byRule[rule] = (byRule[rule] ?? 0) + 1;
+        if (shielded) {
+          const unshielded = first.shielded ? second : first;
+          const held = first.shielded ? first : second;
+          if (!unshielded.shielded) {
+            pending.run(unshielded.id);
+            options.onShieldedPair?.({ cpNumber: unshielded.id, of: held.id, score: why.score });
+          }
+        }
+      }
+      db.prepare("DELETE FROM cleanse_tasks WHERE state = 'stale'").run();
+    })();
+    const tasks = Object.values(byRule).reduce((a, b) => a + b, 0);
+    db.prepare("UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?").run(
+      now().toISOString(),
+      records.length,
+      result.stats.candidatePairs,
+      tasks,
+      runId,
+    );
+    progress({ stage: 'saving', done: 1, total: 1 });
+    return { runId, records: records.length, pairsCompared: result.stats.candidatePairs, tasks, byRule, seconds: (performance.now() - started) / 1000 };
+  } catch (e) {
+    const outcome = e instanceof CleanseCancelled || (e as Error).name === 'DedupeCancelled' ? 'cancelled' : 'failed';
+    db.prepare('UPDATE cleanse_runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now().toISOString(), outcome, runId);
+    if (outcome === 'cancelled') throw new CleanseCancelled();
+    throw e;
+  }
+}
+
+interface TaskRow {
+  id: number;
+  rule: RuleId;
+  priority: number;
+  cp: string;
+  cp2: string | null;
+  detail: string;
+  state: CleanseTask['state'];
+  assignee: string | null;
+  created_at: string;
+}
+
+const PRIORITIES = Object.entries(PRIORITY_ORDER).sort((a, b) => a[1] - b[1]).map(([p]) => p as Priority);
+
+function taskOf(row: TaskRow): CleanseTask {
+  return {
+    id: row.id,
+    rule: row.rule,
+    priority: PRIORITIES[row.priority]!,
+    cpNumber: row.cp,
+    otherCpNumber: row.cp2,
+    detail: JSON.parse(row.detail) as CleanseTask['detail'],
+    state: row.state,
+    assignee: row.assignee,
+    createdAt: row.created_at,
+  };
+}
+
+/** Open tasks per rule, most urgent rule first. */
+export function cleanseQueues(db: Database.Database): { rule: RuleId; title: string; explanation: string; priority: Priority; open: number }[] {
+  ensureCleanseSchema(db);
+  const counts = db.prepare<[], { rule: RuleId; n: number }>("SELECT rule, count(*) AS n FROM cleanse_tasks WHERE state = 'open' GROUP BY rule").all();
+  return counts
+    .map((c) => ({ rule: c.rule, title: RULES[c.rule].title, explanation: RULES[c.rule].explanation, priority: RULES[c.rule].priority, open: c.n }))
+    .sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || b.open - a.open);
+}
+
+/** A window of one queue's open tasks (the screen asks only for the rows it shows). */
+export function cleanseTasks(db: Database.Database, rule: RuleId, offset: number, limit: number): { tasks: CleanseTask[]; total: number } {
+  ensureCleanseSchema(db);
+  const total = (db.prepare("SELECT count(*) AS n FROM cleanse_tasks WHERE state = 'open' AND rule = ?").get(rule) as { n: number }).n;
+  const rows = db
+    .prepare<[string, number, number], TaskRow>("SELECT * FROM cleanse_tasks WHERE state = 'open' AND rule = ? ORDER BY priority, id LIMIT ? OFFSET ?")
+    .all(rule, Math.min(Math.max(limit, 1), 500), Math.max(offset, 0));
+  return { tasks: rows.map(taskOf), total };
+}
+
+export function cleanseTask(db: Database.Database, id: number): CleanseTask | null {
+  ensureCleanseSchema(db);
+  const row = db.prepare<[number], TaskRow>('SELECT * FROM cleanse_tasks WHERE id = ?').get(id);
+  return row ? taskOf(row) : null;
+}
+
+/** Close tasks: resolved (a change was queued) or dismissed (nothing to do). */
+export function closeTasks(db: Database.Database, ids: readonly number[], state: 'resolved' | 'dismissed', resolution: string, at: string): number {
+  ensureCleanseSchema(db);
+  const close = db.prepare("UPDATE cleanse_tasks SET state = ?, resolution = ?, resolved_at = ? WHERE id = ? AND state = 'open'");
+  return db.transaction(() => ids.reduce((n, id) => n + close.run(state, resolution, at, id).changes, 0))();
+}
+
+export function assignTasks(db: Database.Database, ids: readonly number[], assignee: string | null): number {
+  ensureCleanseSchema(db);
+  const assign = db.prepare("UPDATE cleanse_tasks SET assignee = ? WHERE id = ? AND state = 'open'");
+  return db.transaction(() => ids.reduce((n, id) => n + assign.run(assignee, id).changes, 0))();
+}
+
+/** Remember that two records are different children: the pair never comes back. */
+export function rememberNotDuplicate(db: Database.Database, a: string, b: string, at: string): void {
+  ensureCleanseSchema(db);
+  const [x, y] = a < b ? [a, b] : [b, a];
+  db.prepare('INSERT INTO not_duplicates (a, b, decided_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(x, y, at);
+}
+
+/** Every open task, for a report (CSV and JSON). */
+export function allOpenTasks(db: Database.Database): CleanseTask[] {
+  ensureCleanseSchema(db);
+  return db.prepare<[], TaskRow>("SELECT * FROM cleanse_tasks WHERE state = 'open' ORDER BY priority, rule, id").all().map(taskOf);
+}
