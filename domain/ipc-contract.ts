@@ -12,6 +12,7 @@ import {
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
+import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema } from './cleanse/views.js';
 
 export const errorCodes = [
   'invalid-payload',
@@ -49,6 +50,8 @@ export const errorCodes = [
   'other-authority',
   /** The child is not in the working set. */
   'not-held',
+  /** A long run (cleansing) was stopped by the person who started it: nothing changed. */
+  'cancelled',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -202,6 +205,22 @@ export const channels = {
   'workingSet.send': { request: empty, response: sendSummarySchema },
   /** Deletes the working set on this computer and its key. */
   'workingSet.wipe': { request: z.object({ confirm: z.literal(true) }).strict(), response: workingSetStatusSchema },
+  // Cleansing the working set (local authority ContactPoint teams only)
+  /** The queues (open tasks per rule), the run in progress and how the last one ended. */
+  'cleanse.status': { request: empty, response: cleanseStatusSchema },
+  /** Starts a cleansing run (every rule and duplicate detection) and answers at once. */
+  'cleanse.run': { request: empty, response: cleanseStatusSchema },
+  /** Stops the run: the queues stay as the last completed run left them. */
+  'cleanse.cancel': { request: empty, response: cleanseStatusSchema },
+  /** A window of one queue's open tasks. */
+  'cleanse.tasks': {
+    request: z.object({ rule: z.string().min(1).max(64), offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    response: cleanseTaskPageSchema,
+  },
+  /** One task with its record(s) and their provenance, for the side-by-side comparison. */
+  'cleanse.task': { request: z.object({ id: z.number().int().min(1) }).strict(), response: cleanseTaskDetailSchema },
+  /** Merge a pair, mark pairs "not a duplicate", dismiss or assign tasks. */
+  'cleanse.resolve': { request: cleanseResolutionSchema, response: cleanseResolvedSchema },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -53,6 +53,14 @@ export function createApi(invoke: Invoke) {
       send: () => call('workingSet.send', {}),
       wipe: () => call('workingSet.wipe', { confirm: true }),
     }),
+    cleanse: Object.freeze({
+      status: () => call('cleanse.status', {}),
+      run: () => call('cleanse.run', {}),
+      cancel: () => call('cleanse.cancel', {}),
+      tasks: (request: RequestOf<'cleanse.tasks'>) => call('cleanse.tasks', request),
+      task: (id: number) => call('cleanse.task', { id }),
+      resolve: (request: RequestOf<'cleanse.resolve'>) => call('cleanse.resolve', request),
+    }),
   });
 }
 

@@ -136,7 +136,7 @@ export const CASE_WORDS = [
   'abuse', 'abused', 'neglect', 'neglected', 'assault', 'assaulted', 'rape', 'diagnosis', 'diagnosed', 'self-harm', 'self harm',
   'overdose', 'suicidal', 'suicide', 'allegation', 'alleged', 'disclosure', 'disclosed', 'investigation', 'section 47', 's47',
   'child protection plan', 'cp plan', 'domestic violence', 'domestic abuse', 'police', 'arrested', 'conviction', 'offence',
-  'assessment', 'concern', 'concerns', 'risk of harm', 'at risk', 'referral', 'referred for', 'therapy', 'medication', 'pregnant',
+  'assessment', 'concern', 'concerns', 'risk of harm', 'at risk', 'referral', 'referred for', 'medication', 'pregnant',
   'pregnancy', 'termination', 'hiv', 'sti', 'drug use', 'alcohol', 'custody', 'care order', 'looked after', 'adhd', 'autism', 'autistic',
 ];
 const CASE_PATTERN = new RegExp(`(?<![a-z])(${CASE_WORDS.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'gi');

@@ -57,6 +57,8 @@ export interface ScoredPair {
 export interface DedupeStats {
   records: number;
   candidatePairs: number;
+  /** Every pair compared: the candidates, the random pairs for u and the training pairs for m. */
+  comparisons: number;
   rules: RuleStats[];
   model: Model;
   /** Milliseconds spent in each stage. */
@@ -198,6 +200,8 @@ export async function findDuplicates(records: readonly DedupeRecord[], options: 
     }
   }
   const u = estimateU(randomPatterns);
+  let comparisons = pairs.length;
+  for (const c of randomPatterns.values()) comparisons += c;
   // m from a sample of each training rule's pairs.
   const training = buildBlocks(p, TRAINING_RULES, Number.POSITIVE_INFINITY);
   const ruleSamples = training.rules.map((rule, r) => {
@@ -213,6 +217,7 @@ export async function findDuplicates(records: readonly DedupeRecord[], options: 
         }
       }
     }
+    for (const c of sample.values()) comparisons += c;
     return { patterns: sample, excluded: FIELDS.map((f) => rule.uses.includes(f)) };
   });
   const { m, iterations } = estimateM(ruleSamples, u);
@@ -242,7 +247,7 @@ export async function findDuplicates(records: readonly DedupeRecord[], options: 
   return {
     pairs: kept,
     prepared: p,
-    stats: { records: p.count, candidatePairs: pairs.length, rules: blocks.stats, model, timings },
+    stats: { records: p.count, candidatePairs: pairs.length, comparisons, rules: blocks.stats, model, timings },
     explain: ({ a, b }) => {
       const pattern = comparator.pattern(a, b);
       return scorer.explain(pattern, p.given[a] === p.given[b] ? p.given[a]! : -1, p.family[a] === p.family[b] ? p.family[a]! : -1);

@@ -69,6 +69,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { ws: deps.workingSet, localAuthority: state.user.localAuthority };
   }
 
+  async function cleanseStatus(ws: WorkingSet) {
+    const state = ws.cleanse();
+    const { queues, lastRun } = (await ws.call({ op: 'cleanseQueues' })) as { queues: unknown; lastRun: unknown };
+    return checked('cleanse.status', { running: state.running, progress: state.progress, lastError: state.last?.error ?? null, lastRun, queues });
+  }
+
   async function status(ws: WorkingSet) {
     const summary = await ws.call({ op: 'summary' });
     return checked('workingSet.status', { ...summary, sync: ws.sync(), maxDaysWithoutSync: deps.maxDaysWithoutSync });
@@ -141,6 +147,33 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const { ws } = teamWorkingSet();
       await ws.wipe('command');
       return status(ws);
+    },
+
+    'cleanse.status': async () => cleanseStatus(teamWorkingSet().ws),
+    'cleanse.run': async () => {
+      const { ws } = teamWorkingSet();
+      const summary = await ws.call({ op: 'summary' });
+      if (!summary.available) throw new AppFailure(summary.error!.code as never, summary.error!.message);
+      if (summary.children === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
+      ws.startCleanse(new Date().toISOString().slice(0, 10));
+      return cleanseStatus(ws);
+    },
+    'cleanse.cancel': async () => {
+      const { ws } = teamWorkingSet();
+      await ws.call({ op: 'cleanseCancel' });
+      return cleanseStatus(ws);
+    },
+    'cleanse.tasks': async ({ rule, offset, limit }) => checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
+    'cleanse.task': async ({ id }) => checked('cleanse.task', await teamWorkingSet().ws.call({ op: 'cleanseTask', id })),
+    'cleanse.resolve': async (resolution) => {
+      const { ws } = teamWorkingSet();
+      // "Assign to me" is the signed-in user; an assignee is otherwise a user id of the team.
+      const user = session.current().state;
+      const r =
+        resolution.action === 'assign' && resolution.assignee === 'me' && user.status === 'signed-in'
+          ? { ...resolution, assignee: user.user.id }
+          : resolution;
+      return checked('cleanse.resolve', await ws.call({ op: 'cleanseResolve', resolution: r as never, at: new Date().toISOString() }));
     },
   };
 }

@@ -12,7 +12,8 @@ import { SUBMISSION_MAX_ITEMS, type EditableChanges, type SubmissionItem, type S
 import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.js';
 import { WorkingSetError, type WorkingSetStore } from './store.js';
 
-export type OutboxOp = 'update' | 'shield' | 'unshield';
+export type OutboxOp = 'update' | 'shield' | 'unshield' | 'merge' | 'possible-duplicate' | 'not-duplicate';
+const PAIR_OPS: readonly OutboxOp[] = ['merge', 'possible-duplicate', 'not-duplicate'];
 export type OutboxSource = 'cleansing' | 'supply' | 'team';
 export type OutboxState = 'queued' | 'sending' | 'applied' | 'conflict' | 'rejected';
 
@@ -21,6 +22,18 @@ export interface OutboxChange {
   op: OutboxOp;
   changes?: EditableChanges;
   source: OutboxSource;
+  /** merge: the duplicate merged into cpNumber; possible-duplicate, not-duplicate: the other record. */
+  other?: string;
+  /** possible-duplicate: the matcher's score. */
+  score?: number;
+}
+
+/** What the outbox keeps of a pair op beside the first record's version. */
+interface PairPayload {
+  other: string;
+  otherVersion: number;
+  changes?: EditableChanges;
+  score?: number;
 }
 
 export interface OutboxItem {
@@ -71,9 +84,19 @@ export function queueChanges(store: WorkingSetStore, changes: readonly OutboxCha
       if (c.op === 'update' && (c.changes === undefined || Object.keys(c.changes).length === 0)) {
         throw new TypeError('An update must change at least one field.');
       }
-      return Number(
-        insert.run(`ws-${randomUUID()}`, c.cpNumber, held.version, c.op, c.op === 'update' ? JSON.stringify(c.changes) : null, c.source, at.toISOString()).lastInsertRowid,
-      );
+      let payload: string | null = c.op === 'update' ? JSON.stringify(c.changes) : null;
+      if (PAIR_OPS.includes(c.op)) {
+        const other = c.other === undefined ? null : store.child(c.other);
+        if (!other) throw new WorkingSetError('not-held', `${c.other ?? 'The other record'} is not in this working set, so nothing was queued. Sync, then try again.`);
+        const pair: PairPayload = {
+          other: other.cpNumber,
+          otherVersion: other.version,
+          ...(c.changes && Object.keys(c.changes).length > 0 ? { changes: c.changes } : {}),
+          ...(c.score !== undefined ? { score: c.score } : {}),
+        };
+        payload = JSON.stringify(pair);
+      }
+      return Number(insert.run(`ws-${randomUUID()}`, c.cpNumber, held.version, c.op, payload, c.source, at.toISOString()).lastInsertRowid);
     }),
   )();
   return ids.map((id) => outboxItem(store, id)!);
@@ -140,6 +163,27 @@ export interface SendOptions {
   batchSize?: number;
 }
 
+function submissionItem(r: OutboxRow): SubmissionItem {
+  const base = { idempotencyKey: r.idempotency_key, cpNumber: r.cp, baseVersion: r.base_version };
+  switch (r.op) {
+    case 'update':
+      return { ...base, op: 'update', changes: JSON.parse(r.changes!) as EditableChanges };
+    case 'shield':
+    case 'unshield':
+      return { ...base, op: r.op };
+    case 'merge': {
+      const pair = JSON.parse(r.changes!) as PairPayload;
+      return { ...base, op: 'merge', duplicate: { cpNumber: pair.other, baseVersion: pair.otherVersion }, ...(pair.changes ? { changes: pair.changes } : {}) };
+    }
+    case 'possible-duplicate': {
+      const pair = JSON.parse(r.changes!) as PairPayload;
+      return { ...base, op: 'possible-duplicate', of: pair.other, score: Math.min(1, Math.max(0, pair.score ?? 0)) };
+    }
+    case 'not-duplicate':
+      return { ...base, op: 'not-duplicate', of: (JSON.parse(r.changes!) as PairPayload).other };
+  }
+}
+
 /** Sends everything waiting, in batches; returns what the service said. */
 export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
   const { store, api, credentials } = options;
@@ -159,11 +203,7 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
     db.transaction(() => {
       for (const r of batch) markSending.run(sentAt, r.id);
     })();
-    const items: SubmissionItem[] = batch.map((r) =>
-      r.op === 'update'
-        ? { idempotencyKey: r.idempotency_key, cpNumber: r.cp, baseVersion: r.base_version, op: 'update', changes: JSON.parse(r.changes!) as EditableChanges }
-        : { idempotencyKey: r.idempotency_key, cpNumber: r.cp, baseVersion: r.base_version, op: r.op as 'shield' | 'unshield' },
-    );
+    const items: SubmissionItem[] = batch.map(submissionItem);
     let results: SubmissionResult[];
     try {
       results = ((await api.signed(credentials, { method: 'POST', path: '/v1/submissions', body: { items } })) as { results: SubmissionResult[] }).results;
@@ -179,7 +219,7 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
         const result = byKey.get(r.idempotency_key);
         if (!result) continue;
         answered++;
-        const changes = r.changes === null ? undefined : (JSON.parse(r.changes) as EditableChanges);
+        const changes = r.changes === null ? undefined : PAIR_OPS.includes(r.op) ? (JSON.parse(r.changes) as PairPayload).changes : (JSON.parse(r.changes) as EditableChanges);
         if (result.status === 'applied') {
           settle.run('applied', result.version ?? null, null, r.id);
           summary.applied++;

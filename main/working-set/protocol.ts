@@ -46,7 +46,21 @@ export type Request =
   | { op: 'history' }
   | { op: 'wipe'; reason: WipeReason; at: string }
   /** Wipes the working set if it has not synced for more than that many days before `at`. */
-  | { op: 'expire'; maxDaysWithoutSync: number; at: string };
+  | { op: 'expire'; maxDaysWithoutSync: number; at: string }
+  /** A cleansing run: every rule and the matcher; answers when it ends (progress as events). */
+  | { op: 'cleanse'; today: string }
+  | { op: 'cleanseCancel' }
+  | { op: 'cleanseQueues' }
+  | { op: 'cleanseTasks'; rule: string; offset: number; limit: number }
+  | { op: 'cleanseTask'; id: number }
+  | { op: 'cleanseResolve'; resolution: CleanseResolution; at: string };
+
+/** What a person decided about tasks. Merge is one pair at a time; the rest may be bulk. */
+export type CleanseResolution =
+  | { action: 'merge'; id: number; survivor: string; changes?: EditableChanges }
+  | { action: 'not-duplicate'; ids: number[] }
+  | { action: 'dismiss'; ids: number[] }
+  | { action: 'assign'; ids: number[]; assignee: string | null };
 
 export type WorkerRequest = Request & { id: number };
 
@@ -65,7 +79,8 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 export type WorkerEvent =
   | { event: 'progress'; progress: SyncProgress }
   | { event: 'sign'; signId: number; method: string; url: string; body?: Uint8Array }
-  | { event: 'sync-ended'; run: SyncRun | null; error?: FailureData };
+  | { event: 'sync-ended'; run: SyncRun | null; error?: FailureData }
+  | { event: 'cleanse-progress'; progress: { stage: string; done: number; total: number } };
 
 export type ReplyOf<R extends Request['op']> = R extends 'summary'
   ? WorkingSetSummary
@@ -83,6 +98,8 @@ export type ReplyOf<R extends Request['op']> = R extends 'summary'
               ? SyncRun[]
               : R extends 'expire'
                 ? { wiped: boolean }
-                : null;
+                : R extends 'cleanse' | 'cleanseQueues' | 'cleanseTasks' | 'cleanseTask' | 'cleanseResolve'
+                  ? unknown
+                  : null;
 
 export type { EditableChanges };

@@ -23,8 +23,18 @@ export interface SyncState {
   last: { run: SyncRun | null; error?: { code: string; message: string } } | null;
 }
 
+export interface CleanseState {
+  running: boolean;
+  progress: { stage: string; done: number; total: number } | null;
+  /** How the last run of this session of the application ended. */
+  last: { summary: unknown; error?: { code: string; message: string } } | null;
+}
+
 export interface WorkingSet {
   call<R extends Request>(request: R): Promise<ReplyOf<R['op']>>;
+  /** Starts a cleansing run and returns at once; cleanse() follows it. */
+  startCleanse(today: string): void;
+  cleanse(): CleanseState;
   /** Starts a sync and returns at once; progress() follows it. */
   startSync(localAuthority: string): void;
   sync(): SyncState;
@@ -46,6 +56,7 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const state: SyncState = { running: false, progress: null, last: null };
+  const cleansing: CleanseState = { running: false, progress: null, last: null };
 
   function start(): Worker {
     if (worker) return worker;
@@ -67,6 +78,7 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
       for (const [, p] of pending) p.reject(new AppFailure('internal-error', 'The working set stopped unexpectedly. Try again.'));
       pending.clear();
       state.running = false;
+      cleansing.running = false;
     });
     worker = w;
     return w;
@@ -75,6 +87,10 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
   function onEvent(w: Worker, m: WorkerEvent): void {
     if (m.event === 'progress') {
       state.progress = m.progress;
+      return;
+    }
+    if (m.event === 'cleanse-progress') {
+      cleansing.progress = m.progress;
       return;
     }
     if (m.event === 'sign') {
@@ -127,6 +143,25 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
       );
     },
     sync: () => ({ ...state }),
+    startCleanse(today) {
+      if (cleansing.running) throw new AppFailure('conflict', 'A cleansing run is already running.');
+      cleansing.running = true;
+      cleansing.progress = null;
+      call({ op: 'cleanse', today }).then(
+        (summary) => {
+          cleansing.running = false;
+          cleansing.last = { summary };
+          log('working set: cleansing run completed');
+        },
+        (e: unknown) => {
+          cleansing.running = false;
+          const f = e instanceof AppFailure ? e : new AppFailure('internal-error', 'The cleansing run failed.');
+          cleansing.last = { summary: null, error: { code: f.code, message: f.message } };
+          log(`working set: cleansing run ended (${f.code})`);
+        },
+      );
+    },
+    cleanse: () => ({ ...cleansing }),
     async wipe(reason) {
       await call({ op: 'wipe', reason, at: new Date(now()).toISOString() });
       state.progress = null;

@@ -9,8 +9,9 @@ import { daysBetween } from '../../domain/dates.js';
 import { createApiClient, ServiceFailure, type RemoteSigner } from '../api/client.js';
 import { createTransport } from '../api/transport.js';
 import { AppFailure } from '../ipc/app-failure.js';
+import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
 import { openTasks, outboxCounts, queueChanges, sendOutbox } from './outbox.js';
-import type { FailureData, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
+import type { CleanseResolution, FailureData, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
 import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
 import { runSync } from './sync-engine.js';
@@ -30,6 +31,7 @@ let store: WorkingSetStore | null = null;
 let search: ((q: Parameters<ReturnType<typeof createLocalSearch>>[0], limit?: number) => LocalSearchAnswer) | null = null;
 let openError: FailureData | null = null;
 let syncing: AbortController | null = null;
+let cleansing: { cancelled: boolean } | null = null;
 
 const post = (m: WorkerEvent | WorkerReply) => port.postMessage(m);
 
@@ -40,6 +42,7 @@ function failureData(e: unknown): FailureData {
     return { name: 'AppFailure', code, message: e.message };
   }
   if (e instanceof AppFailure || e instanceof VaultError) return { name: 'AppFailure', code: e.code, message: e.message };
+  if (e instanceof CleanseCancelled) return { name: 'AppFailure', code: 'cancelled', message: 'The cleansing run was stopped. The queues are as the last completed run left them.' };
   // Anything else is a defect: its message could quote data, so only its class goes out.
   return { name: e instanceof Error ? e.name : 'Error', code: 'internal-error', message: 'Something went wrong with the working set on this computer.' };
 }
@@ -158,6 +161,62 @@ async function handle(request: Request): Promise<unknown> {
       return opened().runs(20);
     case 'wipe':
       return wipe(request.reason, request.at);
+    case 'cleanse': {
+      if (cleansing) throw new AppFailure('conflict', 'A cleansing run is already running.');
+      const s = opened();
+      if (s.childCount() === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
+      const flag = { cancelled: false };
+      cleansing = flag;
+      const shieldedPairs: { cpNumber: string; of: string; score: number }[] = [];
+      try {
+        const summary = await runCleanse(s, {
+          today: request.today,
+          cancelled: () => flag.cancelled,
+          onProgress: (progress) => post({ event: 'cleanse-progress', progress }),
+          onShieldedPair: (pair) => shieldedPairs.push(pair),
+        });
+        // The national index treats the other record as shielded too, until a person decides.
+        const already = s.db.prepare("SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?");
+        const fresh = shieldedPairs.filter((p) => already.get(p.cpNumber, p.of) === undefined);
+        if (fresh.length > 0) {
+          queueChanges(s, fresh.map((p) => ({ cpNumber: p.cpNumber, op: 'possible-duplicate' as const, other: p.of, score: p.score, source: 'cleansing' as const })), new Date());
+        }
+        return summary;
+      } finally {
+        cleansing = null;
+      }
+    }
+    case 'cleanseCancel':
+      if (cleansing) cleansing.cancelled = true;
+      return null;
+    case 'cleanseQueues': {
+      const s = opened();
+      const last = s.db.prepare('SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1').get() as
+        | { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }
+        | undefined;
+      return {
+        queues: cleanseQueues(s.db),
+        lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
+      };
+    }
+    case 'cleanseTasks':
+      return cleanseTasks(opened().db, request.rule as never, request.offset, request.limit);
+    case 'cleanseTask': {
+      const s = opened();
+      const task = cleanseTask(s.db, request.id);
+      if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
+      const side = (cp: string | null) => {
+        if (cp === null) return null;
+        const child = s.child(cp);
+        if (!child) return null;
+        const id = Number(cp.slice(2, 10));
+        const prov = s.db.prepare('SELECT json FROM provenance WHERE id = ?').get(id) as { json: string } | undefined;
+        return { ...child, provenance: prov ? (JSON.parse(prov.json) as Record<string, unknown>) : null };
+      };
+      return { task, first: side(task.cpNumber), second: side(task.otherCpNumber) };
+    }
+    case 'cleanseResolve':
+      return resolve(opened(), request.resolution, request.at);
     case 'expire': {
       // Only a store that exists and has synced ages; one that cannot open is left for a person.
       // Nothing to age on a computer that has never held a working set (and no key to make).
@@ -176,6 +235,45 @@ async function handle(request: Request): Promise<unknown> {
       return { wiped: true };
     }
   }
+}
+
+/** A person's decision: queued for the national index where it changes records, and the tasks closed. */
+function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): { closed: number; queued: number } {
+  const pairOf = (id: number) => {
+    const task = cleanseTask(s.db, id);
+    if (!task || task.state !== 'open') throw new AppFailure('not-found', 'That task is no longer open: the queue may have been refreshed by a new run.');
+    return task;
+  };
+  return s.db.transaction(() => {
+    switch (r.action) {
+      case 'merge': {
+        const task = pairOf(r.id);
+        if (task.otherCpNumber === null) throw new AppFailure('invalid-payload', 'Only a possible duplicate can be merged.');
+        if (r.survivor !== task.cpNumber && r.survivor !== task.otherCpNumber) throw new AppFailure('invalid-payload', 'The record to keep must be one of the two.');
+        const duplicate = r.survivor === task.cpNumber ? task.otherCpNumber : task.cpNumber;
+        queueChanges(s, [{ cpNumber: r.survivor, op: 'merge', other: duplicate, ...(r.changes ? { changes: r.changes } : {}), source: 'cleansing' }], new Date(at));
+        return { closed: closeTasks(s.db, [r.id], 'resolved', `merged into ${r.survivor}`, at), queued: 1 };
+      }
+      case 'not-duplicate': {
+        const tasks = r.ids.map(pairOf);
+        for (const t of tasks) {
+          if (t.otherCpNumber === null) throw new AppFailure('invalid-payload', 'Only possible duplicates can be marked "not a duplicate".');
+          rememberNotDuplicate(s.db, t.cpNumber, t.otherCpNumber, at);
+        }
+        queueChanges(s, tasks.map((t) => ({ cpNumber: t.cpNumber, op: 'not-duplicate' as const, other: t.otherCpNumber!, source: 'cleansing' as const })), new Date(at));
+        return { closed: closeTasks(s.db, r.ids, 'dismissed', 'not a duplicate', at), queued: tasks.length };
+      }
+      case 'dismiss':
+        // A pair is decided (merged, or not a duplicate), never just dismissed: one of them may be held as shielded until then.
+        if (r.ids.map(pairOf).some((t) => t.otherCpNumber !== null)) {
+          throw new AppFailure('invalid-payload', 'A possible duplicate must be merged or marked "not a duplicate", not dismissed.');
+        }
+        return { closed: closeTasks(s.db, r.ids, 'dismissed', 'nothing to do', at), queued: 0 };
+      case 'assign':
+        r.ids.forEach(pairOf);
+        return { closed: 0, queued: 0, assigned: assignTasks(s.db, r.ids, r.assignee) };
+    }
+  })();
 }
 
 port.on('message', (m: WorkerRequest | SignAnswer) => {

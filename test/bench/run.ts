@@ -19,6 +19,7 @@ import { startPostgres } from '../support/postgres.js';
 import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
+import { dedupeBench } from './dedupe.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -272,6 +273,9 @@ Object.assign(benches, {
 Object.assign(benches, {
   async 'working-set'() {
     await workingSetBench(emit);
+  },
+  async dedupe() {
+    await dedupeBench(emit);
   },
 });
 

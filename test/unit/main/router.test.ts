@@ -30,6 +30,12 @@ const handlers: Handlers = {
   'workingSet.tasks': unused,
   'workingSet.send': unused,
   'workingSet.wipe': unused,
+  'cleanse.status': unused,
+  'cleanse.run': unused,
+  'cleanse.cancel': unused,
+  'cleanse.tasks': unused,
+  'cleanse.task': unused,
+  'cleanse.resolve': unused,
   'app.info': async () => {
     calls.push('app.info');
     return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };

@@ -1,0 +1,85 @@
+// What the cleansing screens receive and send over IPC, as schemas: main checks every
+// answer against them, so the renderer gets exactly this shape.
+import { z } from 'zod';
+import { editableChangesSchema } from '../api/sync.js';
+import { cpNumberSchema } from '../child-record.js';
+import { FIELDS } from '../dedupe/fields.js';
+import { RULE_IDS } from './rules.js';
+
+const ruleSchema = z.enum(RULE_IDS);
+const prioritySchema = z.enum(['urgent', 'high', 'normal', 'low']);
+
+export const cleanseProgressSchema = z.object({ stage: z.string(), done: z.number(), total: z.number() });
+
+export const cleanseStatusSchema = z.object({
+  running: z.boolean(),
+  progress: cleanseProgressSchema.nullable(),
+  /** How the last run of this session ended (an error's code and message). */
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  lastRun: z
+    .object({ startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string(), records: z.number(), tasks: z.number() })
+    .nullable(),
+  queues: z.array(
+    z.object({ rule: ruleSchema, title: z.string(), explanation: z.string(), priority: prioritySchema, open: z.number().int() }),
+  ),
+});
+export type CleanseStatus = z.infer<typeof cleanseStatusSchema>;
+
+const fieldWeightSchema = z.object({ field: z.enum(FIELDS), level: z.string(), weight: z.number() });
+
+export const findingDetailSchema = z.object({
+  rule: ruleSchema,
+  path: z.string(),
+  message: z.string(),
+  values: z.array(z.object({ supplier: z.string(), value: z.unknown(), date: z.string() })).optional(),
+});
+
+export const duplicateDetailSchema = z.object({
+  score: z.number(),
+  prior: z.number(),
+  fields: z.array(fieldWeightSchema),
+  twins: z.boolean(),
+  shielded: z.boolean(),
+});
+export type DuplicateDetailView = z.infer<typeof duplicateDetailSchema>;
+
+export const cleanseTaskSchema = z.object({
+  id: z.number().int(),
+  rule: ruleSchema,
+  priority: prioritySchema,
+  cpNumber: cpNumberSchema,
+  otherCpNumber: cpNumberSchema.nullable(),
+  detail: z.union([duplicateDetailSchema, findingDetailSchema]),
+  state: z.enum(['open', 'resolved', 'dismissed']),
+  assignee: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type CleanseTaskView = z.infer<typeof cleanseTaskSchema>;
+
+export const cleanseTaskPageSchema = z.object({ tasks: z.array(cleanseTaskSchema), total: z.number().int() });
+
+const sideSchema = z
+  .object({
+    cpNumber: cpNumberSchema,
+    version: z.number().int(),
+    shielded: z.boolean(),
+    shieldPending: z.boolean(),
+    record: z.record(z.string(), z.unknown()),
+    /** Per field: who gave the held value and when, and each supplier's statement. */
+    provenance: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .nullable();
+
+export const cleanseTaskDetailSchema = z.object({ task: cleanseTaskSchema, first: sideSchema, second: sideSchema });
+export type CleanseTaskDetail = z.infer<typeof cleanseTaskDetailSchema>;
+
+const ids = z.array(z.number().int().min(1)).min(1).max(1000);
+export const cleanseResolutionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('merge'), id: z.number().int().min(1), survivor: cpNumberSchema, changes: editableChangesSchema.optional() }).strict(),
+  z.object({ action: z.literal('not-duplicate'), ids }).strict(),
+  z.object({ action: z.literal('dismiss'), ids }).strict(),
+  z.object({ action: z.literal('assign'), ids, assignee: z.string().min(1).max(64).nullable() }).strict(),
+]);
+export type CleanseResolutionRequest = z.input<typeof cleanseResolutionSchema>;
+
+export const cleanseResolvedSchema = z.object({ closed: z.number().int(), queued: z.number().int(), assigned: z.number().int().optional() });

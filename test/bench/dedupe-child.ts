@@ -1,0 +1,94 @@
+// One measurement of duplicate detection at scale, in a process of its own so that its
+// peak memory is its own: `engine` runs the matcher over generated children held in
+// memory; `working-set` runs a whole cleansing run (every rule and the matcher) over an
+// encrypted working set of them. Prints one JSON line.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dedupeRecordFromChild } from '../../domain/dedupe/compare.js';
+import { findDuplicates } from '../../domain/dedupe/index.js';
+import { runCleanse } from '../../main/working-set/cleanse.js';
+import { openStore } from '../../main/working-set/store.js';
+import { createKeyringVault } from '../../main/working-set/vault.js';
+import { generateChildren } from '../../service/training/index.js';
+import { fillStore } from '../support/working-set.js';
+
+const [mode, countText] = process.argv.slice(2);
+const count = Number(countText);
+const today = '2026-11-25';
+
+/** Peak resident memory while `work` runs, sampled every 50 ms. */
+async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peakMiB: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  try {
+    const value = await work();
+    return { value, peakMiB: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+if (mode === 'engine') {
+  const records: ReturnType<typeof dedupeRecordFromChild>[] = [];
+  const truth: string[] = [];
+  for (const c of generateChildren({ seed: 'contactpoint-training', count, today })) {
+    records.push(dedupeRecordFromChild(c.record));
+    truth.push(c.truthId);
+  }
+  const held = process.memoryUsage().rss / 2 ** 20;
+  const t0 = performance.now();
+  const { value: result, peakMiB } = await peakDuring(() => findDuplicates(records));
+  const seconds = (performance.now() - t0) / 1000;
+  const groups = new Map<string, number>();
+  for (const t of truth) groups.set(t, (groups.get(t) ?? 0) + 1);
+  let actual = 0;
+  for (const n of groups.values()) actual += (n * (n - 1)) / 2;
+  const tp = result.pairs.filter((p) => truth[p.a] === truth[p.b]).length;
+  process.stdout.write(
+    `${JSON.stringify({
+      records: records.length,
+      seconds,
+      candidatePairs: result.stats.candidatePairs,
+      comparisons: result.stats.comparisons,
+      pairs: result.pairs.length,
+      precision: tp / result.pairs.length,
+      recall: tp / actual,
+      heldMiB: held,
+      peakMiB,
+      timings: result.stats.timings,
+    })}\n`,
+  );
+} else if (mode === 'working-set') {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-bench-cleanse-'));
+  const vault = createKeyringVault(`bench-${randomBytes(6).toString('hex')}`);
+  try {
+    let store = openStore(dir, vault);
+    let batch: { record: Record<string, unknown> & { cpNumber: string } }[] = [];
+    for (const c of generateChildren({ seed: 'contactpoint-training', count, today })) {
+      batch.push({ record: c.record as unknown as Record<string, unknown> & { cpNumber: string } });
+      if (batch.length === 5000) {
+        fillStore(store, batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) fillStore(store, batch);
+    store.ensureSearchIndexes();
+    store.close();
+    store = openStore(dir, vault);
+    const t0 = performance.now();
+    const { value: summary, peakMiB } = await peakDuring(() => runCleanse(store, { today }));
+    const seconds = (performance.now() - t0) / 1000;
+    store.close();
+    process.stdout.write(`${JSON.stringify({ records: summary.records, seconds, pairsCompared: summary.pairsCompared, tasks: summary.tasks, byRule: summary.byRule, peakMiB })}\n`);
+  } finally {
+    vault.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  process.stderr.write('usage: dedupe-child.ts engine|working-set COUNT\n');
+  process.exit(2);
+}

@@ -1,0 +1,63 @@
+// Duplicate detection: quality on the public FEBRL benchmark (truth: rec-N-org and
+// rec-N-dup-K are one person), read through the shipped febrl profile with parameters
+// estimated unsupervised at the default threshold; and speed and memory at a million
+// generated children, both for the matcher alone and for a whole cleansing run over an
+// encrypted working set. CP_BENCH_CHILDREN changes the million.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { DEFAULT_THRESHOLD, findDuplicates } from '../../domain/dedupe/index.js';
+import { loadProfile, readDedupeRecords } from '../../main/adapter/profile.js';
+
+type Emit = (name: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
+
+async function child(mode: string, count: number): Promise<Record<string, unknown>> {
+  const proc = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', 'test/bench/dedupe-child.ts', mode, String(count)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let result: Record<string, unknown> | null = null;
+  createInterface({ input: proc.stdout }).on('line', (line) => {
+    if (line.startsWith('{')) result = JSON.parse(line) as Record<string, unknown>;
+  });
+  const code = await new Promise<number | null>((done) => proc.on('close', done));
+  if (code !== 0 || result === null) throw new Error(`dedupe-child ${mode} failed with exit code ${code}`);
+  return result;
+}
+
+export async function dedupeBench(emit: Emit): Promise<void> {
+  const profile = loadProfile('profiles/febrl.json');
+  for (const file of ['dataset1', 'dataset2']) {
+    const { records } = await readDedupeRecords(`../shared/data/febrl/${file}.csv`, profile);
+    const truth = records.map((r) => /^rec-(\d+)-/.exec(r.id)![1]!);
+    const groups = new Map<string, number>();
+    for (const t of truth) groups.set(t, (groups.get(t) ?? 0) + 1);
+    let actual = 0;
+    for (const n of groups.values()) actual += (n * (n - 1)) / 2;
+    const t0 = performance.now();
+    const result = await findDuplicates(records);
+    const ms = performance.now() - t0;
+    const tp = result.pairs.filter((p) => truth[p.a] === truth[p.b]).length;
+    const precision = tp / result.pairs.length;
+    const recall = tp / actual;
+    const extra = { records: records.length, truePairs: actual, reported: result.pairs.length, threshold: DEFAULT_THRESHOLD, ms: Math.round(ms) };
+    emit(`dedupe.febrl.${file}.precision`, precision, 'ratio', extra);
+    emit(`dedupe.febrl.${file}.recall`, recall, 'ratio', extra);
+    emit(`dedupe.febrl.${file}.f1`, (2 * precision * recall) / (precision + recall), 'ratio', extra);
+  }
+
+  const count = Number(process.env.CP_BENCH_CHILDREN ?? 1_000_000);
+  const engine = await child('engine', count);
+  const extra = { records: engine.records, candidatePairs: engine.candidatePairs, reported: engine.pairs, timings: engine.timings };
+  emit('dedupe.generated.seconds', engine.seconds as number, 's', extra);
+  emit('dedupe.generated.pairs-per-second', (engine.comparisons as number) / (engine.seconds as number), 'pairs/s', {
+    records: engine.records,
+    comparisons: engine.comparisons,
+    note: 'every pair compared (candidates, random pairs for u, training pairs for m) over the whole run',
+  });
+  emit('dedupe.generated.peak-rss', engine.peakMiB as number, 'MiB', { records: engine.records, heldBeforeMiB: engine.heldMiB });
+  emit('dedupe.generated.precision', engine.precision as number, 'ratio', { records: engine.records });
+  emit('dedupe.generated.recall', engine.recall as number, 'ratio', { records: engine.records });
+
+  const cleanse = await child('working-set', count);
+  emit('cleanse.working-set.seconds', cleanse.seconds as number, 's', { records: cleanse.records, pairsCompared: cleanse.pairsCompared, tasks: cleanse.tasks, byRule: cleanse.byRule });
+  emit('cleanse.working-set.peak-rss', cleanse.peakMiB as number, 'MiB', { records: cleanse.records });
+}
