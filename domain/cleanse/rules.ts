@@ -4,7 +4,7 @@
 // checked, not trusted), because data that has not passed validation is exactly what
 // cleansing is for. Possible duplicates come from the matcher (domain/dedupe); their
 // rule is described here so that every queue is explained in one place.
-import { addDays, ageOn, isValidIsoDate } from '../dates.js';
+import { addDays, ageOn, daysBetween, isValidIsoDate } from '../dates.js';
 import { archiveDueDate, keepAfterDeathYears } from '../lifecycle.js';
 import { isValidNhsNumber } from '../nhs-number.js';
 import { isValidPostcode } from '../postcode.js';
@@ -252,20 +252,27 @@ export function checkRecord(record: unknown, provenance: unknown, today: string)
     findings.push({ rule: 'missing-without-not-known', path: 'intendsToReturn', message: 'The child has left England: say whether they intend to return, or "not known".' });
   }
 
-  // Suppliers that disagree.
+  // Suppliers that disagree. A date of birth or gender never changes, so any two values
+  // disagree; names and addresses do change (a move, an adoption), so only statements
+  // made within a year of each other count: older ones are history, not a discrepancy.
   const prov = obj(provenance) ?? {};
   for (const [field, label] of Object.entries(DISCREPANCY_FIELDS)) {
     const values = obj(obj(prov[field])?.values);
     if (!values) continue;
     const statements = Object.entries(values)
-      .map(([supplier, s]) => ({ supplier, value: obj(s)?.value, date: String(obj(s)?.date ?? '') }))
+      .map(([supplier, s]) => ({ supplier, value: obj(s)?.value, date: String(obj(s)?.date ?? ''), key: canonical(obj(s)?.value) }))
       .filter((s) => s.value !== undefined && s.value !== null);
-    if (new Set(statements.map((s) => canonical(s.value))).size > 1) {
+    const changes = field === 'address' || field.startsWith('name.');
+    const clash = statements.some((a, i) =>
+      statements.some((b, j) => j > i && a.key !== b.key && (!changes || (isValidIsoDate(a.date) && isValidIsoDate(b.date) && Math.abs(daysBetween(a.date, b.date)) <= 365))),
+    );
+    if (clash) {
+      const distinct = new Set(statements.map((s) => s.key)).size;
       findings.push({
         rule: 'supplier-discrepancy',
         path: field,
-        message: `Suppliers gave ${statements.length} different values for the ${label}.`,
-        values: statements.sort((a, b) => b.date.localeCompare(a.date)),
+        message: `${statements.length} suppliers gave ${distinct} different values for the ${label}.`,
+        values: statements.map(({ supplier, value, date }) => ({ supplier, value, date })).sort((a, b) => b.date.localeCompare(a.date)),
       });
     }
   }

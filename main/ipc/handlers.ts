@@ -164,7 +164,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return cleanseStatus(ws);
     },
     'cleanse.tasks': async ({ rule, offset, limit }) => checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
-    'cleanse.task': async ({ id }) => checked('cleanse.task', await teamWorkingSet().ws.call({ op: 'cleanseTask', id })),
+    'cleanse.task': async ({ id }) => checked('cleanse.task', await teamWorkingSet().ws.call({ op: 'cleanseTask', taskId: id })),
     'cleanse.resolve': async (resolution) => {
       const { ws } = teamWorkingSet();
       // "Assign to me" is the signed-in user; an assignee is otherwise a user id of the team.

@@ -52,7 +52,7 @@ export type Request =
   | { op: 'cleanseCancel' }
   | { op: 'cleanseQueues' }
   | { op: 'cleanseTasks'; rule: string; offset: number; limit: number }
-  | { op: 'cleanseTask'; id: number }
+  | { op: 'cleanseTask'; taskId: number }
   | { op: 'cleanseResolve'; resolution: CleanseResolution; at: string };
 
 /** What a person decided about tasks. Merge is one pair at a time; the rest may be bulk. */

@@ -191,11 +191,12 @@ async function handle(request: Request): Promise<unknown> {
       return null;
     case 'cleanseQueues': {
       const s = opened();
+      const queues = cleanseQueues(s.db);
       const last = s.db.prepare('SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1').get() as
         | { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }
         | undefined;
       return {
-        queues: cleanseQueues(s.db),
+        queues,
         lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
       };
     }
@@ -203,7 +204,7 @@ async function handle(request: Request): Promise<unknown> {
       return cleanseTasks(opened().db, request.rule as never, request.offset, request.limit);
     case 'cleanseTask': {
       const s = opened();
-      const task = cleanseTask(s.db, request.id);
+      const task = cleanseTask(s.db, request.taskId);
       if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
       const side = (cp: string | null) => {
         if (cp === null) return null;

@@ -77,6 +77,12 @@ describe('cleansing rules', () => {
     ]);
     const agree = { address: { supplier: 'dwp', date: '2025-01-01', values: { dwp: { value: { lines: ['1 A Rd'], postcode: 'CH41 5AA' }, date: '2025-01-01' }, nhs: { value: { postcode: 'CH41 5AA', lines: ['1 a rd'] }, date: '2024-01-01' } } } };
     expect(rulesOf(clean(), agree)).not.toContain('supplier-discrepancy');
+    // A family that moved: DWP's old address from 2014 and the NHS's new one are history, not a discrepancy.
+    const moved = { address: { supplier: 'nhs', date: '2025-01-01', values: { dwp: { value: { lines: ['1 Old Rd'], postcode: 'CH41 5AA' }, date: '2014-01-01' }, nhs: { value: { lines: ['9 New Rd'], postcode: 'CH43 1AA' }, date: '2025-01-01' } } } };
+    expect(rulesOf(clean(), moved)).not.toContain('supplier-discrepancy');
+    // The same two addresses given within a few months of each other do disagree.
+    const clash = { address: { ...moved.address, values: { ...moved.address.values, dwp: { ...moved.address.values.dwp, date: '2024-11-01' } } } };
+    expect(rulesOf(clean(), clash)).toContain('supplier-discrepancy');
   });
 
   it('case words are whole words: "Grape Street" and "Stirling Police Station Road" differ', () => {

@@ -1,0 +1,113 @@
+// Cleansing, end to end: Chromium through the harness, main's IPC, the working-set
+// worker with its encrypted store (key in the real Secret Service) and a real service.
+// A run with a progress bar, queues by rule, the keyboard in the virtual task list, a
+// side-by-side comparison, a merge that reaches the national index as a signed
+// submission, and "not a duplicate" remembered by the next run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyringUnavailable } from '../support/working-set.js';
+import { startHarness, type Harness } from './harness.js';
+import { expectAccessible, expectHeading, signInWithToken } from './journey-support.js';
+
+const skipReason = keyringUnavailable();
+
+describe.skipIf(skipReason !== null)('cleansing, as the ContactPoint team sees it', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ trainingCount: 8000, syncPageSize: 1000 });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('runs the checks with a progress bar and lists queues by rule, most urgent first', async () => {
+    const { page } = h;
+    await signInWithToken(h, 'trn-la-team');
+    await expectHeading(page, 'Working set');
+    await page.getByRole('button', { name: 'Start the first sync' }).click();
+    await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
+
+    await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+    await expectHeading(page, 'Cleansing');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Run the checks' }).click();
+    await page.getByTestId('cleanse-progress').waitFor();
+    await h.screenshot('20-cleansing-running');
+    await page.getByTestId('queues').waitFor({ timeout: 60_000 });
+    await page.getByTestId('cleanse-last-run').waitFor();
+    const rows = page.getByTestId('queues').locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(2);
+    const priorities = await rows.locator('td:nth-child(2)').allTextContents();
+    const order = ['urgent', 'high', 'normal', 'low'];
+    expect(priorities.map((p) => order.indexOf(p))).toEqual([...priorities.map((p) => order.indexOf(p))].sort((a, b) => a - b));
+    expect(await page.getByTestId('queues').textContent()).toContain('Possible duplicate');
+    await expectAccessible(page);
+    await h.screenshot('21-cleansing-queues');
+  }, 180_000);
+
+  it('the task list works from the keyboard; a pair compared side by side is merged and the merge reaches the national index', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Possible duplicate', exact: true }).click();
+    await page.getByTestId('rule-explanation').waitFor();
+    const list = page.getByRole('listbox');
+    await list.locator('[role=option]').first().waitFor();
+    await list.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press(' ');
+    expect(await list.locator('[role=option]').first().getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('Enter');
+    const panel = page.getByTestId('task-panel');
+    await panel.getByTestId('compare').waitFor();
+    expect(await panel.getByTestId('weights').locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await panel.getByTestId('pair-score').textContent()).toMatch(/\d+% likely to be the same child/);
+    await expectAccessible(page);
+    await h.screenshot('22-cleansing-compare');
+
+    const heading = (await panel.getByRole('heading', { level: 3 }).textContent())!;
+    const [keep, gone] = heading.split(' and ') as [string, string];
+    const before = await h.service!.db.query<{ status: string }>('SELECT status FROM children WHERE cp_number = $1', [gone]);
+    expect(before).toEqual([{ status: 'active' }]);
+    await panel.getByRole('button', { name: `Merge into ${keep}` }).click();
+    await expect.poll(() => page.getByTestId('cleanse-notice').textContent()).toMatch(new RegExp(`${gone} will be merged into ${keep}`));
+
+    // The merge waits in the outbox until the team sends the changes.
+    await page.getByRole('button', { name: 'Working set', exact: true }).click();
+    await page.getByRole('button', { name: /^Send \d+ waiting change/ }).click();
+    await expect.poll(async () => (await h.service!.db.query('SELECT 1 FROM children WHERE cp_number = $1', [gone])).length, { timeout: 15_000 }).toBe(0);
+    const merged = await h.service!.db.query<{ reason: string }>("SELECT reason FROM changes WHERE cp_number = $1 AND kind = 'tombstone'", [gone]);
+    expect(merged.map((m) => m.reason)).toContain('merged');
+  }, 120_000);
+
+  it('"not a duplicate" is remembered: the next run does not bring the pair back', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+    await page.getByRole('button', { name: 'Possible duplicate', exact: true }).click();
+    const list = page.getByRole('listbox');
+    await list.locator('[role=option]').first().waitFor();
+    await list.locator('[role=option]').first().click();
+    const panel = page.getByTestId('task-panel');
+    await panel.getByTestId('compare').waitFor();
+    const heading = (await panel.getByRole('heading', { level: 3 }).textContent())!;
+    await panel.getByRole('button', { name: 'Not a duplicate' }).click();
+    await expect.poll(() => page.getByTestId('cleanse-notice').textContent()).toMatch(/will not come back/);
+
+    await page.getByRole('button', { name: 'Run the checks' }).click();
+    await expect.poll(async () => h.core.workingSet!.cleanse().running, { timeout: 60_000 }).toBe(false);
+    const [a, b] = heading.split(' and ');
+    const { tasks } = (await h.core.workingSet!.call({ op: 'cleanseTasks', rule: 'possible-duplicate', offset: 0, limit: 500 })) as { tasks: { cpNumber: string; otherCpNumber: string }[] };
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.some((t) => [t.cpNumber, t.otherCpNumber].sort().join() === [a, b].sort().join())).toBe(false);
+  }, 120_000);
+
+  it('a practitioner cannot reach cleansing: the IPC refuses them', async () => {
+    await h.page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithToken(h, 'trn-practitioner');
+    await expectHeading(h.page, 'Find a child');
+    for (const channel of ['cleanse.status', 'cleanse.run'] as const) {
+      const r = await h.core.router(channel, {}, { url: 'http://app.localhost/index.html' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+  });
+});
