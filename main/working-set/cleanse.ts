@@ -76,6 +76,8 @@ export interface CleanseSummary {
   tasks: number;
   byRule: Partial<Record<RuleId, number>>;
   seconds: number;
+  /** Seconds spent reading and checking records, in duplicate detection, and saving tasks. */
+  stages: { checking: number; duplicates: number; saving: number };
 }
 
 export class CleanseCancelled extends Error {
@@ -134,25 +136,31 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     const total = store.childCount();
     const findings: { cp: string; finding: Finding }[] = [];
     const records: DedupeRecord[] = [];
-    const rows = db
-      .prepare<[], { cp: string; record: Buffer; provenance: string | null; shielded: number; shield_pending: number }>(
-        `SELECT k.cp, c.record, p.json AS provenance, k.shielded, k.shield_pending
-           FROM children c JOIN child_keys k ON k.id = c.id LEFT JOIN provenance p ON p.id = c.id ORDER BY c.id`,
-      )
-      .iterate();
+    // In slices by row id, so no statement stays open across the pauses in which the
+    // worker answers the screen (a status poll mid-run).
+    const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; provenance: string | null; shielded: number; shield_pending: number }>(
+      `SELECT c.id, k.cp, c.record, p.json AS provenance, k.shielded, k.shield_pending
+         FROM children c JOIN child_keys k ON k.id = c.id LEFT JOIN provenance p ON p.id = c.id
+        WHERE c.id > ? ORDER BY c.id LIMIT ?`,
+    );
     let done = 0;
-    for (const row of rows) {
-      const record = JSON.parse(row.record.toString('utf8')) as Record<string, unknown>;
-      const provenance = row.provenance === null ? null : (JSON.parse(row.provenance) as unknown);
-      for (const finding of checkRecord(record, provenance, options.today)) findings.push({ cp: row.cp, finding });
-      records.push(dedupeRecordOf(row.cp, record, row.shielded === 1 || row.shield_pending === 1));
-      if (++done % 20_000 === 0) {
-        progress({ stage: 'checking', done, total });
-        await new Promise((r) => setTimeout(r, 0));
-        if (options.cancelled?.() === true) throw new CleanseCancelled();
+    for (let after = -1; ; ) {
+      const rows = slice.all(after, 5000);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const record = JSON.parse(row.record.toString('utf8')) as Record<string, unknown>;
+        const provenance = row.provenance === null ? null : (JSON.parse(row.provenance) as unknown);
+        for (const finding of checkRecord(record, provenance, options.today)) findings.push({ cp: row.cp, finding });
+        records.push(dedupeRecordOf(row.cp, record, row.shielded === 1 || row.shield_pending === 1));
       }
+      after = rows[rows.length - 1]!.id;
+      done += rows.length;
+      progress({ stage: 'checking', done, total });
+      await new Promise((r) => setTimeout(r, 0));
+      if (options.cancelled?.() === true) throw new CleanseCancelled();
     }
     progress({ stage: 'checking', done, total });
+    const checked = performance.now();
 
     const result = await findDuplicates(records, {
       onProgress: (p) => progress(p),
@@ -166,6 +174,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     );
 
     progress({ stage: 'saving', done: 0, total: 1 });
+    const deduped = performance.now();
     const at = now().toISOString();
     const byRule: Partial<Record<RuleId, number>> = {};
     const upsert = db.prepare<[string, number, string, string | null, string, string, string]>(
@@ -215,7 +224,16 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       runId,
     );
     progress({ stage: 'saving', done: 1, total: 1 });
-    return { runId, records: records.length, pairsCompared: result.stats.candidatePairs, tasks, byRule, seconds: (performance.now() - started) / 1000 };
+    const end = performance.now();
+    return {
+      runId,
+      records: records.length,
+      pairsCompared: result.stats.candidatePairs,
+      tasks,
+      byRule,
+      seconds: (end - started) / 1000,
+      stages: { checking: (checked - started) / 1000, duplicates: (deduped - checked) / 1000, saving: (end - deduped) / 1000 },
+    };
   } catch (e) {
     const outcome = e instanceof CleanseCancelled || (e as Error).name === 'DedupeCancelled' ? 'cancelled' : 'failed';
     db.prepare('UPDATE cleanse_runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now().toISOString(), outcome, runId);

@@ -122,7 +122,6 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
     if (e instanceof ApiError) return { idempotencyKey: key, status: 'invalid', message: e.message, problems: (e.details?.problems as { path: string; message: string }[] | undefined) ?? [] };
     throw e;
   }
-  let version = merged.version;
   if (item.changes) {
     const survivor = (await loadChild(tx, item.cpNumber, { forUpdate: true }))!;
     const parsed = childRecordSchema.safeParse(applyChanges(survivor.record, item.changes));
@@ -131,11 +130,10 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
       // Nothing of the merge may stand without the chosen values: undo it all.
       throw new MergeRefused({ idempotencyKey: key, status: 'invalid', message: 'The values chosen for the merged record would make it invalid.', problems });
     }
-    version = (await updateChild(tx, item.cpNumber, survivor.version, parsed.data, { at })).version;
+    await updateChild(tx, item.cpNumber, survivor.version, parsed.data, { at });
   }
   for (const cp of [...new Set(merged.moved)].sort()) await settleShieldPending(tx, cp, at);
-  const survivor = (await settleShieldPending(tx, item.cpNumber, at))!;
-  version = survivor.version;
+  const { version } = (await settleShieldPending(tx, item.cpNumber, at))!;
   await appendAudit(tx, {
     at,
     userId: actor.userId,

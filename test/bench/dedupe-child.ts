@@ -11,7 +11,8 @@ import { findDuplicates } from '../../domain/dedupe/index.js';
 import { runCleanse } from '../../main/working-set/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
-import { generateChildren } from '../../service/training/index.js';
+import { applyStatements, statementsOf, type SupplyProvenance } from '../../service/supply/provenance.js';
+import { generateChildren, type GeneratedChild } from '../../service/training/index.js';
 import { fillStore } from '../support/working-set.js';
 
 const [mode, countText] = process.argv.slice(2);
@@ -30,6 +31,16 @@ async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peakMi
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Each field's provenance as the service would hold it after the child's supplies, oldest first. */
+function provenanceOf(c: GeneratedChild): SupplyProvenance {
+  let record = c.record;
+  let provenance: SupplyProvenance = {};
+  for (const s of [...c.supplies].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))) {
+    ({ record, provenance } = applyStatements(record, provenance, s.supplier, s.receivedAt, statementsOf(s)));
+  }
+  return provenance;
 }
 
 if (mode === 'engine') {
@@ -67,9 +78,9 @@ if (mode === 'engine') {
   const vault = createKeyringVault(`bench-${randomBytes(6).toString('hex')}`);
   try {
     let store = openStore(dir, vault);
-    let batch: { record: Record<string, unknown> & { cpNumber: string } }[] = [];
+    let batch: { record: Record<string, unknown> & { cpNumber: string }; provenance: Record<string, unknown> }[] = [];
     for (const c of generateChildren({ seed: 'contactpoint-training', count, today })) {
-      batch.push({ record: c.record as unknown as Record<string, unknown> & { cpNumber: string } });
+      batch.push({ record: c.record as unknown as Record<string, unknown> & { cpNumber: string }, provenance: provenanceOf(c) as Record<string, unknown> });
       if (batch.length === 5000) {
         fillStore(store, batch);
         batch = [];
@@ -83,7 +94,7 @@ if (mode === 'engine') {
     const { value: summary, peakMiB } = await peakDuring(() => runCleanse(store, { today }));
     const seconds = (performance.now() - t0) / 1000;
     store.close();
-    process.stdout.write(`${JSON.stringify({ records: summary.records, seconds, pairsCompared: summary.pairsCompared, tasks: summary.tasks, byRule: summary.byRule, peakMiB })}\n`);
+    process.stdout.write(`${JSON.stringify({ records: summary.records, seconds, pairsCompared: summary.pairsCompared, tasks: summary.tasks, byRule: summary.byRule, stages: summary.stages, peakMiB })}\n`);
   } finally {
     vault.destroy();
     rmSync(dir, { recursive: true, force: true });

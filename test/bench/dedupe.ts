@@ -58,6 +58,6 @@ export async function dedupeBench(emit: Emit): Promise<void> {
   emit('dedupe.generated.recall', engine.recall as number, 'ratio', { records: engine.records });
 
   const cleanse = await child('working-set', count);
-  emit('cleanse.working-set.seconds', cleanse.seconds as number, 's', { records: cleanse.records, pairsCompared: cleanse.pairsCompared, tasks: cleanse.tasks, byRule: cleanse.byRule });
+  emit('cleanse.working-set.seconds', cleanse.seconds as number, 's', { records: cleanse.records, pairsCompared: cleanse.pairsCompared, tasks: cleanse.tasks, byRule: cleanse.byRule, stages: cleanse.stages });
   emit('cleanse.working-set.peak-rss', cleanse.peakMiB as number, 'MiB', { records: cleanse.records });
 }
