@@ -138,7 +138,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     const records: DedupeRecord[] = [];
     // In slices by row id, so no statement stays open across the pauses in which the
     // worker answers the screen (a status poll mid-run).
-    const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; provenance: string | null; shielded: number; shield_pending: number }>(
+    const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; provenance: Buffer | null; shielded: number; shield_pending: number }>(
       `SELECT c.id, k.cp, c.record, p.json AS provenance, k.shielded, k.shield_pending
          FROM children c JOIN child_keys k ON k.id = c.id LEFT JOIN provenance p ON p.id = c.id
         WHERE c.id > ? ORDER BY c.id LIMIT ?`,
@@ -149,7 +149,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       if (rows.length === 0) break;
       for (const row of rows) {
         const record = JSON.parse(row.record.toString('utf8')) as Record<string, unknown>;
-        const provenance = row.provenance === null ? null : (JSON.parse(row.provenance) as unknown);
+        const provenance = row.provenance === null ? null : (JSON.parse(row.provenance.toString('utf8')) as unknown);
         for (const finding of checkRecord(record, provenance, options.today)) findings.push({ cp: row.cp, finding });
         records.push(dedupeRecordOf(row.cp, record, row.shielded === 1 || row.shield_pending === 1));
       }

@@ -58,8 +58,8 @@ export interface FeedChange {
   /** Current upserts: the record's JSON (UTF-8 bytes, kept as they came) and the fields a local search needs. */
   recordJson?: Uint8Array;
   index?: FeedIndex;
-  /** Per field: the source of the held value and each supplier's latest statement (as the service stores it). */
-  provenance?: Record<string, unknown>;
+  /** Per field: the source of the held value and each supplier's latest statement, as the feed's JSON bytes. */
+  provenanceJson?: Uint8Array;
 }
 
 /** The row id of a ContactPoint number (its serial), or null for something that is not one. */
@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS children (
   record BLOB NOT NULL
 );
 -- Per-field provenance as the feed sent it: who said what, and when (cleansing reads it).
-CREATE TABLE IF NOT EXISTS provenance (id INTEGER PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS provenance (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS child_keys (
   id INTEGER PRIMARY KEY,
   cp TEXT NOT NULL,
@@ -312,7 +312,7 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
   );
   const remove = db.prepare<[number]>('DELETE FROM children WHERE id = ?');
   const removeProvenance = db.prepare<[number]>('DELETE FROM provenance WHERE id = ?');
-  const putProvenance = db.prepare<[number, string]>(
+  const putProvenance = db.prepare<[number, string | Uint8Array]>(
     'INSERT INTO provenance (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json',
   );
   const removeKeys = db.prepare<[number]>('DELETE FROM child_keys WHERE id = ?');
@@ -365,7 +365,7 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
         const surname = searchKey(index.family);
         const forename = searchKey(index.given);
         upsertRecord.run(id, entry.version, entry.seq, entry.recordJson);
-        if (entry.provenance !== undefined) putProvenance.run(id, JSON.stringify(entry.provenance));
+        if (entry.provenanceJson !== undefined) putProvenance.run(id, entry.provenanceJson);
         const keys: KeysRow = {
           id,
           cp: entry.cpNumber,

@@ -70,6 +70,7 @@ const unreadable = () =>
   );
 
 const RECORD_KEY = Buffer.from(',"record":', 'utf8');
+const PROVENANCE_KEY = Buffer.from(',"provenance":', 'utf8');
 const NEWLINE = 0x0a;
 const CLOSE = 0x7d; // }
 
@@ -111,10 +112,19 @@ export function parseFeedLines(body: Buffer | string): LinesPage {
         changes.push(JSON.parse(buf.toString('utf8', start, end)) as FeedChange);
         continue;
       }
-      const entry = JSON.parse(`${buf.toString('utf8', start, at)}}`) as FeedChange & { index: FeedIndex };
+      // Provenance, when asked for, sits just before the record: kept as bytes too.
+      const p = buf.indexOf(PROVENANCE_KEY, start);
+      const hasProvenance = p >= 0 && p < at;
+      const entry = JSON.parse(`${buf.toString('utf8', start, hasProvenance ? p : at)}}`) as FeedChange & { index: FeedIndex };
       const recordJson = buf.subarray(at + RECORD_KEY.length, end - 1);
       if (recordJson[0] !== 0x7b || buf[end - 1] !== CLOSE || buf[end - 2] !== CLOSE) throw unreadable();
-      changes.push({ ...entry, recordJson });
+      if (hasProvenance) {
+        const provenanceJson = buf.subarray(p + PROVENANCE_KEY.length, at);
+        if (provenanceJson[0] !== 0x7b || provenanceJson[provenanceJson.length - 1] !== CLOSE) throw unreadable();
+        changes.push({ ...entry, recordJson, provenanceJson });
+      } else {
+        changes.push({ ...entry, recordJson });
+      }
     } catch {
       throw unreadable();
     }

@@ -211,8 +211,8 @@ async function handle(request: Request): Promise<unknown> {
         const child = s.child(cp);
         if (!child) return null;
         const id = Number(cp.slice(2, 10));
-        const prov = s.db.prepare('SELECT json FROM provenance WHERE id = ?').get(id) as { json: string } | undefined;
-        return { ...child, provenance: prov ? (JSON.parse(prov.json) as Record<string, unknown>) : null };
+        const prov = s.db.prepare('SELECT json FROM provenance WHERE id = ?').get(id) as { json: Buffer } | undefined;
+        return { ...child, provenance: prov ? (JSON.parse(prov.json.toString('utf8')) as Record<string, unknown>) : null };
       };
       return { task, first: side(task.cpNumber), second: side(task.otherCpNumber) };
     }

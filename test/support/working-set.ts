@@ -81,7 +81,7 @@ export function fillStore(
         formerFamilies: (r.name?.former ?? []).map((f) => f.family),
       },
       recordJson: Buffer.from(JSON.stringify(record), 'utf8'),
-      ...(provenance ? { provenance } : {}),
+      ...(provenance ? { provenanceJson: Buffer.from(JSON.stringify(provenance), 'utf8') } : {}),
     };
   });
   store.applyPage(changes, `cursor-${seq}`, runId);

@@ -34,6 +34,17 @@ describe('a page of the feed as JSON Lines', () => {
     expect(page.changes[0]!.index).toMatchObject({ family: 'obrien', given: 'zoerecord' });
   });
 
+  it('keeps provenance as the bytes sent, and refuses a garbled one', () => {
+    const provenance = { dob: { supplier: 'nhs', date: '2025-01-01', values: { gro: { value: '2015-03-04', date: '2015-03-10' }, nhs: { value: '2015-04-03', date: '2025-01-01' } } } };
+    const line = upsert(1).replace(',"record":', `,"provenance":${JSON.stringify(provenance)},"record":`);
+    const page = parseFeedLines(Buffer.from(`${head(1)}\n${line}\n`));
+    expect(JSON.parse(Buffer.from(page.changes[0]!.provenanceJson!).toString('utf8'))).toEqual(provenance);
+    expect(JSON.parse(Buffer.from(page.changes[0]!.recordJson!).toString('utf8'))).toEqual(record);
+    expect(page.changes[0]!.index).toMatchObject({ family: 'obrien' });
+    const garbled = upsert(1).replace(',"record":', ',"provenance":"oops","record":');
+    expect(refusal(`${head(1)}\n${garbled}\n`)).toBeInstanceOf(ServiceFailure);
+  });
+
   it.each([
     ['a page cut off before its last entry', `${head(3)}\n${upsert(1)}\n`],
     ['a page cut off inside a record', `${head(1)}\n${upsert(1).slice(0, -20)}`],

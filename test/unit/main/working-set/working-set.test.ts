@@ -83,6 +83,13 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
     const fractions = progress.map((p) => p.fraction);
     expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
     expect(progress[1]!.rate).toBeGreaterThan(0);
+    // Each field's provenance came too, as the service holds it (cleansing's discrepancy check reads it).
+    const [one] = await h.db.query<{ cp_number: string; provenance: Record<string, unknown> }>(
+      "SELECT cp_number, provenance FROM children WHERE local_authority = $1 AND status = 'active' AND provenance <> '{}'::jsonb LIMIT 1",
+      [WIRRAL],
+    );
+    const stored = store.db.prepare('SELECT json FROM provenance WHERE id = ?').get(Number(one!.cp_number.slice(2, 10))) as { json: Buffer };
+    expect(JSON.parse(stored.json.toString('utf8'))).toEqual(one!.provenance);
   });
 
   it('keeps no personal data in plaintext on disk: database, WAL and journal', async () => {
