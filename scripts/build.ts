@@ -58,6 +58,8 @@ await nodeBundle('service/embedded-worker.ts', 'dist/main/service-worker.cjs');
 await nodeBundle('main/card/pkcs11-worker.ts', 'dist/main/pkcs11-worker.cjs');
 // The working set's own thread: the encrypted store, sync, search and the outbox.
 await nodeBundle('main/working-set/worker.ts', 'dist/main/working-set-worker.cjs');
+// Cleansing's checks run in a thread of their own beside duplicate detection.
+await nodeBundle('main/working-set/cleanse-checks-worker.ts', 'dist/main/cleanse-checks-worker.cjs');
 
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({

@@ -141,7 +141,11 @@ export const CASE_WORDS = [
 ];
 const CASE_PATTERN = new RegExp(`(?<![a-z])(${CASE_WORDS.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'gi');
 
+// Most text holds none of the words: one test without collecting matches settles it.
+const CASE_TEST = new RegExp(CASE_PATTERN.source, 'i');
+
 export function caseWords(text: string): string[] {
+  if (!CASE_TEST.test(text)) return [];
   return [...new Set([...text.matchAll(CASE_PATTERN)].map((m) => m[1]!.toLowerCase()))];
 }
 
@@ -211,6 +215,7 @@ const DISCREPANCY_FIELDS: Record<string, string> = {
 };
 
 function canonical(v: unknown): string {
+  if (typeof v === 'string') return `"${/\s/.test(v) ? v.toLowerCase().replace(/\s+/g, ' ') : v.toLowerCase()}"`;
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null).toLowerCase().replace(/\s+/g, ' ');
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   return `{${Object.keys(v as Loose).sort().map((k) => `${k}:${canonical((v as Loose)[k])}`).join(',')}}`;

@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLD, findDuplicates, type DedupeProgress } from '../../do
 import { CsvError } from '../adapter/csv.js';
 import { loadProfile, ProfileError, profilePath, readDedupeRecords } from '../adapter/profile.js';
 import { allOpenTasks, runCleanse, type CleanseProgress } from '../working-set/cleanse.js';
+import { startChecksFromSource } from '../working-set/checks-from-source.js';
 import { openStore, WorkingSetError } from '../working-set/store.js';
 import { createKeyringVault, VaultError } from '../working-set/vault.js';
 
@@ -75,7 +76,11 @@ async function cleanse(args: string[]): Promise<void> {
   const store = openStore(values.dir, createKeyringVault(values.account ?? 'working-set'));
   try {
     if (store.childCount() === 0) throw new InputError(`The working set in ${values.dir} holds no records: sync it first.`);
-    const summary = await runCleanse(store, { today, onProgress: (p: CleanseProgress) => progressLine(p.stage, p.done, p.total) });
+    const summary = await runCleanse(store, {
+      today,
+      onProgress: (p: CleanseProgress) => progressLine(p.stage, p.done, p.total),
+      checksThread: { dir: values.dir, keyAccount: values.account ?? 'working-set', start: startChecksFromSource },
+    });
     const tasks = allOpenTasks(store.db);
     const rows = tasks.map((t) => {
       const d = t.detail as unknown as Record<string, unknown>;

@@ -5,9 +5,12 @@
 // record is urgent, and the other record is treated as shielded here until a person
 // resolves the pair (and in the national index, through a possible-duplicate item).
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { checkRecord, PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
+import { PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
 import { findDuplicates, type DedupeProgress, type DedupeRecord, type FieldWeight } from '../../domain/dedupe/index.js';
-import type { WorkingSetStore } from './store.js';
+import type { Worker } from 'node:worker_threads';
+import { CHECK_SLICE, createSliceChecker, type ChecksMessage, type ChecksWorkerData, type StoredFinding } from './cleanse-checks.js';
+import { childId, WorkingSetError, type WorkingSetErrorCode, type WorkingSetStore } from './store.js';
+import { VaultError } from './vault.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cleanse_tasks (
@@ -76,8 +79,12 @@ export interface CleanseSummary {
   tasks: number;
   byRule: Partial<Record<RuleId, number>>;
   seconds: number;
-  /** Seconds spent reading and checking records, in duplicate detection, and saving tasks. */
-  stages: { checking: number; duplicates: number; saving: number };
+  /**
+   * Seconds from the start until every record was read for duplicate detection
+   * (`reading`) and until every record was checked (`checking`: in a thread of its own
+   * these overlap reading and duplicate detection); in duplicate detection; saving tasks.
+   */
+  stages: { reading: number; checking: number; duplicates: number; saving: number };
 }
 
 export class CleanseCancelled extends Error {
@@ -123,6 +130,48 @@ export interface CleanseOptions {
   cancelled?: () => boolean;
   /** Called with each pair that involves a shielded record (the worker tells the service). */
   onShieldedPair?: (pair: { cpNumber: string; of: string; score: number }) => void;
+  /** Run the checks in a thread of their own, beside duplicate detection (else inline, first). */
+  checksThread?: ChecksThread;
+}
+
+/** Runs the checks in a thread of their own: how to start it, and where the store and its key are. */
+export interface ChecksThread {
+  dir: string;
+  keyAccount: string;
+  start: (data: ChecksWorkerData) => Worker;
+}
+
+/** The checks running in their thread: findings gathered as slices arrive. */
+function runChecksThread(spec: ChecksThread, today: string, onSlice: (done: number) => void) {
+  const findings: StoredFinding[] = [];
+  const worker = spec.start({ dir: spec.dir, keyAccount: spec.keyAccount, today });
+  const finished = new Promise<StoredFinding[]>((resolve, fail) => {
+    const reject = (e: Error) => {
+      if (handle.doneAt === 0) handle.failure ??= e;
+      fail(e);
+    };
+    worker.on('message', (m: ChecksMessage) => {
+      if (m.type === 'slice') {
+        for (const f of m.findings) findings.push(f);
+        onSlice(m.done);
+      } else if (m.type === 'done') {
+        handle.doneAt = performance.now();
+        resolve(findings);
+      } else if (m.name === 'VaultError' && m.message !== undefined) {
+        reject(new VaultError(m.message));
+      } else if (m.name === 'WorkingSetError' && m.code !== undefined && m.message !== undefined) {
+        reject(new WorkingSetError(m.code as WorkingSetErrorCode, m.message));
+      } else {
+        reject(new Error(`The cleansing checks thread failed (${m.name}).`));
+      }
+    });
+    worker.on('error', () => reject(new Error('The cleansing checks thread failed.')));
+    worker.on('exit', (code) => reject(new Error(`The cleansing checks thread stopped (exit code ${code}).`)));
+  });
+  // A rejection after the run has moved on (a cancel) is not a failure of anything.
+  finished.catch(() => undefined);
+  const handle = { finished, doneAt: 0, failure: null as Error | null, stop: () => void worker.terminate() };
+  return handle;
 }
 
 export async function runCleanse(store: WorkingSetStore, options: CleanseOptions): Promise<CleanseSummary> {
@@ -132,39 +181,52 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
   const started = performance.now();
   const runId = Number(db.prepare("INSERT INTO cleanse_runs (started_at, outcome) VALUES (?, 'running')").run(now().toISOString()).lastInsertRowid);
   const progress = (p: CleanseProgress) => options.onProgress?.(p);
+  const cancelled = () => options.cancelled?.() === true;
+  // A checks thread that has failed stops the rest of the run at its next pause, with its own error.
+  const stopping = () => {
+    if (checksThread?.failure) throw checksThread.failure;
+    return cancelled();
+  };
+  let checksThread: ReturnType<typeof runChecksThread> | null = null;
   try {
     const total = store.childCount();
-    const findings: { cp: string; finding: Finding }[] = [];
+    let checkedInThread = 0;
+    if (options.checksThread) checksThread = runChecksThread(options.checksThread, options.today, (done) => (checkedInThread = done));
+    // Inline, the checks read each slice with the records for duplicate detection.
+    const findings: StoredFinding[] = [];
+    const checkInline = checksThread ? null : createSliceChecker(db, options.today);
     const records: DedupeRecord[] = [];
     // In slices by row id, so no statement stays open across the pauses in which the
     // worker answers the screen (a status poll mid-run).
-    const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; provenance: Buffer | null; shielded: number; shield_pending: number }>(
-      `SELECT c.id, k.cp, c.record, p.json AS provenance, k.shielded, k.shield_pending
-         FROM children c JOIN child_keys k ON k.id = c.id LEFT JOIN provenance p ON p.id = c.id
+    const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; shielded: number; shield_pending: number }>(
+      `SELECT c.id, k.cp, c.record, k.shielded, k.shield_pending
+         FROM children c JOIN child_keys k ON k.id = c.id
         WHERE c.id > ? ORDER BY c.id LIMIT ?`,
     );
     let done = 0;
     for (let after = -1; ; ) {
-      const rows = slice.all(after, 5000);
+      if (checkInline) {
+        const checked = checkInline();
+        if (checked) for (const f of checked.findings) findings.push(f);
+      }
+      const rows = slice.all(after, CHECK_SLICE);
       if (rows.length === 0) break;
       for (const row of rows) {
         const record = JSON.parse(row.record.toString('utf8')) as Record<string, unknown>;
-        const provenance = row.provenance === null ? null : (JSON.parse(row.provenance.toString('utf8')) as unknown);
-        for (const finding of checkRecord(record, provenance, options.today)) findings.push({ cp: row.cp, finding });
         records.push(dedupeRecordOf(row.cp, record, row.shielded === 1 || row.shield_pending === 1));
       }
       after = rows[rows.length - 1]!.id;
       done += rows.length;
       progress({ stage: 'checking', done, total });
-      await new Promise((r) => setTimeout(r, 0));
-      if (options.cancelled?.() === true) throw new CleanseCancelled();
+      await new Promise((r) => setImmediate(r));
+      if (stopping()) throw new CleanseCancelled();
     }
     progress({ stage: 'checking', done, total });
-    const checked = performance.now();
+    const read = performance.now();
 
     const result = await findDuplicates(records, {
       onProgress: (p) => progress(p),
-      ...(options.cancelled ? { cancelled: options.cancelled } : {}),
+      cancelled: stopping,
     });
     const decided = new Set(
       db
@@ -173,8 +235,26 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
         .map((r) => pairKey(r.a, r.b)),
     );
 
-    progress({ stage: 'saving', done: 0, total: 1 });
     const deduped = performance.now();
+    let checked = read;
+    if (checksThread) {
+      // The checks may still be going: wait for them, saying how far they are.
+      const ticker = setInterval(() => {
+        progress({ stage: 'checking', done: checkedInThread, total });
+        if (cancelled()) checksThread?.stop();
+      }, 250);
+      try {
+        for (const f of await checksThread.finished) findings.push(f);
+        checked = checksThread.doneAt;
+      } catch (e) {
+        if (cancelled()) throw new CleanseCancelled();
+        throw e;
+      } finally {
+        clearInterval(ticker);
+      }
+    }
+    const saving = performance.now();
+    progress({ stage: 'saving', done: 0, total: 1 });
     const at = now().toISOString();
     const byRule: Partial<Record<RuleId, number>> = {};
     const upsert = db.prepare<[string, number, string, string | null, string, string, string]>(
@@ -184,13 +264,14 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     );
     const insert = (rule: RuleId, cp: string, cp2: string | null, detail: string, key: string) =>
       upsert.run(rule, PRIORITY_ORDER[RULES[rule].priority], cp, cp2, detail, at, `${rule}|${cp}|${key}`);
-    const pending = db.prepare('UPDATE child_keys SET shield_pending = 1 WHERE cp = ? AND shielded = 0');
+    // By row id (the CP number's serial): child_keys has no index on cp, and needs none.
+    const pending = db.prepare<[number]>('UPDATE child_keys SET shield_pending = 1 WHERE id = ? AND shielded = 0');
     db.transaction(() => {
       // Open tasks of earlier runs are settled by this one: kept if found again, else dropped.
       db.prepare("UPDATE cleanse_tasks SET state = 'stale' WHERE state = 'open'").run();
-      for (const { cp, finding } of findings) {
-        insert(finding.rule, cp, null, JSON.stringify(finding), finding.path);
-        byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
+      for (const { cp, rule, path, detail } of findings) {
+        insert(rule, cp, null, detail, path);
+        byRule[rule] = (byRule[rule] ?? 0) + 1;
       }
       for (const pair of result.pairs) {
         const a = records[pair.a]!;
@@ -208,7 +289,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
           const unshielded = first.shielded ? second : first;
           const held = first.shielded ? first : second;
           if (!unshielded.shielded) {
-            pending.run(unshielded.id);
+            pending.run(childId(unshielded.id)!);
             options.onShieldedPair?.({ cpNumber: unshielded.id, of: held.id, score: why.score });
           }
         }
@@ -232,9 +313,10 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       tasks,
       byRule,
       seconds: (end - started) / 1000,
-      stages: { checking: (checked - started) / 1000, duplicates: (deduped - checked) / 1000, saving: (end - deduped) / 1000 },
+      stages: { reading: (read - started) / 1000, checking: (checked - started) / 1000, duplicates: (deduped - read) / 1000, saving: (end - saving) / 1000 },
     };
   } catch (e) {
+    checksThread?.stop();
     const outcome = e instanceof CleanseCancelled || (e as Error).name === 'DedupeCancelled' ? 'cancelled' : 'failed';
     db.prepare('UPDATE cleanse_runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now().toISOString(), outcome, runId);
     if (outcome === 'cancelled') throw new CleanseCancelled();

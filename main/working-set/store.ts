@@ -168,6 +168,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   message TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, id);
+CREATE INDEX IF NOT EXISTS outbox_cp ON outbox (cp);
 CREATE TABLE IF NOT EXISTS tasks (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -202,8 +203,8 @@ export function storeFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-function keyed(file: string, key: Buffer): Database.Database {
-  const db = new Database(file);
+function keyed(file: string, key: Buffer, readonly = false): Database.Database {
+  const db = new Database(file, { readonly, fileMustExist: readonly });
   try {
     db.pragma(`cipher='sqlcipher'`);
     db.pragma(`key="x'${key.toString('hex')}'"`);
@@ -252,6 +253,23 @@ export function openStore(dir: string, vault: Vault): WorkingSetStore {
   const store = wrap(db, file);
   if (store.meta('fullSyncDone') === '1') store.ensureSearchIndexes();
   return store;
+}
+
+/**
+ * A second connection to an existing working set, read-only (cleansing's checks thread
+ * reads the records beside the connection that compares them). Refused, like openStore,
+ * when the key is missing or wrong.
+ */
+export function openStoreReader(dir: string, vault: Vault): Database.Database {
+  const file = join(dir, STORE_FILE);
+  if (!existsSync(file)) throw new WorkingSetError('store-unreadable', `There is no working set on this computer to read. ${nothingDeleted}`);
+  const key = vault.read();
+  if (key === null) throw keyMissing();
+  const db = keyed(file, key, true);
+  key.fill(0);
+  // It reads each page once, in order: a small cache does.
+  db.pragma('cache_size = -8192');
+  return db;
 }
 
 /**

@@ -4,7 +4,7 @@
 // holds the session key.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { daysBetween } from '../../domain/dates.js';
 import { createApiClient, ServiceFailure, type RemoteSigner } from '../api/client.js';
 import { createTransport } from '../api/transport.js';
@@ -174,6 +174,12 @@ async function handle(request: Request): Promise<unknown> {
           cancelled: () => flag.cancelled,
           onProgress: (progress) => post({ event: 'cleanse-progress', progress }),
           onShieldedPair: (pair) => shieldedPairs.push(pair),
+          // The checks get the other core: a thread of their own beside duplicate detection.
+          checksThread: {
+            dir: setup.dir,
+            keyAccount: setup.keyAccount,
+            start: (data) => new Worker(join(__dirname, 'cleanse-checks-worker.cjs'), { workerData: data }),
+          },
         });
         // The national index treats the other record as shielded too, until a person decides.
         const already = s.db.prepare("SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?");

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dedupeRecordFromChild } from '../../domain/dedupe/compare.js';
 import { findDuplicates } from '../../domain/dedupe/index.js';
+import { startChecksFromSource } from '../../main/working-set/checks-from-source.js';
 import { runCleanse } from '../../main/working-set/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
@@ -75,7 +76,8 @@ if (mode === 'engine') {
   );
 } else if (mode === 'working-set') {
   const dir = mkdtempSync(join(tmpdir(), 'cp-bench-cleanse-'));
-  const vault = createKeyringVault(`bench-${randomBytes(6).toString('hex')}`);
+  const account = `bench-${randomBytes(6).toString('hex')}`;
+  const vault = createKeyringVault(account);
   try {
     let store = openStore(dir, vault);
     let batch: { record: Record<string, unknown> & { cpNumber: string }; provenance: Record<string, unknown> }[] = [];
@@ -91,7 +93,7 @@ if (mode === 'engine') {
     store.close();
     store = openStore(dir, vault);
     const t0 = performance.now();
-    const { value: summary, peakMiB } = await peakDuring(() => runCleanse(store, { today }));
+    const { value: summary, peakMiB } = await peakDuring(() => runCleanse(store, { today, checksThread: { dir, keyAccount: account, start: startChecksFromSource } }));
     const seconds = (performance.now() - t0) / 1000;
     store.close();
     process.stdout.write(`${JSON.stringify({ records: summary.records, seconds, pairsCompared: summary.pairsCompared, tasks: summary.tasks, byRule: summary.byRule, stages: summary.stages, peakMiB })}\n`);

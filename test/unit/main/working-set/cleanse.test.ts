@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
+import { startChecksFromSource } from '../../../../main/working-set/checks-from-source.js';
 import {
+  allOpenTasks,
   assignTasks,
   CleanseCancelled,
   cleanseQueues,
@@ -105,6 +107,47 @@ describe.skipIf(skip !== null)(`cleansing a working set${skip ? ` (skipped: ${sk
     expect(cleanseQueues(store.db)).toEqual(before);
     const [run] = store.db.prepare('SELECT outcome FROM cleanse_runs ORDER BY id DESC LIMIT 1').all() as { outcome: string }[];
     expect(run!.outcome).toBe('cancelled');
+  });
+
+  it('checks run in a thread of their own find exactly what the inline checks found', async () => {
+    const shape = () =>
+      allOpenTasks(store.db)
+        .map((t) => `${t.rule}|${t.cpNumber}|${t.otherCpNumber ?? ''}|${JSON.stringify(t.detail)}`)
+        .sort();
+    await runCleanse(store, { today: TODAY });
+    const inline = shape();
+    const stages = new Set<string>();
+    const summary = await runCleanse(store, {
+      today: TODAY,
+      onProgress: (p) => stages.add(p.stage),
+      checksThread: { dir: ws.dir, keyAccount: ws.account, start: startChecksFromSource },
+    });
+    expect(shape()).toEqual(inline);
+    expect(inline.filter((t) => t.startsWith('supplier-discrepancy|')).length).toBeGreaterThan(0);
+    expect(summary.records).toBe(3005);
+    expect(summary.stages.checking).toBeGreaterThan(0);
+    expect([...stages]).toEqual(expect.arrayContaining(['checking', 'comparing', 'saving']));
+  });
+
+  it('a checks thread that cannot get the key fails the run with the key\'s own message, and the queues stay as they were', async () => {
+    const before = cleanseQueues(store.db);
+    const run = runCleanse(store, { today: TODAY, checksThread: { dir: ws.dir, keyAccount: `${ws.account}-absent`, start: startChecksFromSource } });
+    await expect(run).rejects.toMatchObject({ name: 'WorkingSetError', code: 'key-missing' });
+    expect(cleanseQueues(store.db)).toEqual(before);
+    const [last] = store.db.prepare('SELECT outcome FROM cleanse_runs ORDER BY id DESC LIMIT 1').all() as { outcome: string }[];
+    expect(last!.outcome).toBe('failed');
+  });
+
+  it('a run cancelled while its checks thread works stops the thread and changes nothing', async () => {
+    const before = cleanseQueues(store.db);
+    let asked = 0;
+    const run = runCleanse(store, {
+      today: TODAY,
+      cancelled: () => ++asked > 5,
+      checksThread: { dir: ws.dir, keyAccount: ws.account, start: startChecksFromSource },
+    });
+    await expect(run).rejects.toBeInstanceOf(CleanseCancelled);
+    expect(cleanseQueues(store.db)).toEqual(before);
   });
 
   it('the task list is read a window at a time', () => {
