@@ -12,7 +12,7 @@ import {
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
-import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema } from './cleanse/views.js';
+import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
 
 export const errorCodes = [
   'invalid-payload',
@@ -221,6 +221,8 @@ export const channels = {
   'cleanse.task': { request: z.object({ id: z.number().int().min(1) }).strict(), response: cleanseTaskDetailSchema },
   /** Merge a pair, mark pairs "not a duplicate", dismiss or assign tasks. */
   'cleanse.resolve': { request: cleanseResolutionSchema, response: cleanseResolvedSchema },
+  /** The team's members a task can be assigned to: the authority's active ContactPoint team accounts. */
+  'cleanse.team': { request: empty, response: teamSchema },
 } as const;
 
 export type Channel = keyof typeof channels;

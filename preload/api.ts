@@ -60,6 +60,7 @@ export function createApi(invoke: Invoke) {
       tasks: (request: RequestOf<'cleanse.tasks'>) => call('cleanse.tasks', request),
       task: (id: number) => call('cleanse.task', { id }),
       resolve: (request: RequestOf<'cleanse.resolve'>) => call('cleanse.resolve', request),
+      team: () => call('cleanse.team', {}),
     }),
   });
 }

@@ -83,3 +83,8 @@ export const cleanseResolutionSchema = z.discriminatedUnion('action', [
 export type CleanseResolutionRequest = z.input<typeof cleanseResolutionSchema>;
 
 export const cleanseResolvedSchema = z.object({ closed: z.number().int(), queued: z.number().int(), assigned: z.number().int().optional() });
+
+/** A member of the team a task can be assigned to. */
+export const teamMemberSchema = z.object({ id: z.string(), name: z.string() });
+export const teamSchema = z.array(teamMemberSchema);
+export type TeamMember = z.infer<typeof teamMemberSchema>;

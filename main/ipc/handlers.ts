@@ -69,6 +69,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { ws: deps.workingSet, localAuthority: state.user.localAuthority };
   }
 
+  /** The authority's ContactPoint team accounts that can take a task (not suspended). */
+  async function team(localAuthority: string): Promise<{ id: string; name: string }[]> {
+    const members: { id: string; name: string }[] = [];
+    for (let after: string | null = null, pages = 0; pages < 20; pages++) {
+      const query: Record<string, string> = { localAuthority, limit: '1000', ...(after !== null ? { after } : {}) };
+      const page = (await session.call({ method: 'GET', path: '/v1/users', query })) as {
+        users: { id: string; name: string; roles: string[]; suspended: boolean }[];
+        next: string | null;
+      };
+      for (const u of page.users) if (u.roles.includes('la-team') && !u.suspended) members.push({ id: u.id, name: u.name });
+      if (page.next === null) break;
+      after = page.next;
+    }
+    return members;
+  }
+
   async function cleanseStatus(ws: WorkingSet) {
     const state = ws.cleanse();
     const { queues, lastRun } = (await ws.call({ op: 'cleanseQueues' })) as { queues: unknown; lastRun: unknown };
@@ -165,14 +181,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'cleanse.tasks': async ({ rule, offset, limit }) => checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
     'cleanse.task': async ({ id }) => checked('cleanse.task', await teamWorkingSet().ws.call({ op: 'cleanseTask', taskId: id })),
+    'cleanse.team': async () => checked('cleanse.team', await team(teamWorkingSet().localAuthority)),
     'cleanse.resolve': async (resolution) => {
-      const { ws } = teamWorkingSet();
-      // "Assign to me" is the signed-in user; an assignee is otherwise a user id of the team.
+      const { ws, localAuthority } = teamWorkingSet();
+      // "Assign to me" is the signed-in user; an assignee is otherwise a member of the team.
       const user = session.current().state;
       const r =
         resolution.action === 'assign' && resolution.assignee === 'me' && user.status === 'signed-in'
           ? { ...resolution, assignee: user.user.id }
           : resolution;
+      if (r.action === 'assign' && r.assignee !== null && !(user.status === 'signed-in' && r.assignee === user.user.id)) {
+        const members = await team(localAuthority);
+        if (!members.some((m) => m.id === r.assignee)) {
+          throw new AppFailure('invalid-payload', "A task can be assigned only to an active member of your authority's ContactPoint team.");
+        }
+      }
       return checked('cleanse.resolve', await ws.call({ op: 'cleanseResolve', resolution: r as never, at: new Date().toISOString() }));
     },
   };

@@ -20,6 +20,9 @@ import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
 import { dedupeBench } from './dedupe.js';
+import { ensureCleanseSchema } from '../../main/working-set/cleanse.js';
+import { openStore } from '../../main/working-set/store.js';
+import { createKeyringVault } from '../../main/working-set/vault.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -271,6 +274,76 @@ Object.assign(benches, {
 });
 
 Object.assign(benches, {
+  async 'renderer.task-list'() {
+    // A queue of 100,000 tasks in the team's virtual list, in Chromium: from opening the
+    // queue to its first rows, and from a key press (Page Down, End, Home) to the active
+    // row on screen, through main's IPC to the working-set worker and its encrypted store.
+    const h = await startHarness({ trainingCount: 1_000 });
+    try {
+      await signInWithToken(h, 'trn-la-team');
+      await expectHeading(h.page, 'Working set');
+      await h.page.getByRole('button', { name: 'Start the first sync' }).click();
+      await h.page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
+      // 100,000 tasks written through a second connection to the store, as a run over a large authority would leave them.
+      const store = openStore(h.workingSet.dir, createKeyringVault(h.workingSet.keyAccount));
+      ensureCleanseSchema(store.db);
+      const cps = (store.db.prepare('SELECT cp FROM child_keys').all() as { cp: string }[]).map((r) => r.cp);
+      const add = store.db.prepare(
+        "INSERT INTO cleanse_tasks (rule, priority, cp, detail, created_at, key) VALUES ('stale-involvement', 3, ?, ?, '2026-12-01T00:00:00Z', ?)",
+      );
+      const tasks = 100_000;
+      store.db.transaction(() => {
+        for (let i = 0; i < tasks; i++) {
+          const cp = cps[i % cps.length]!;
+          const detail = JSON.stringify({ rule: 'stale-involvement', path: `involvements.${i}`, message: `School nursing has been open since 2020-01-0${1 + (i % 9)} with no end date.` });
+          add.run(cp, detail, `stale-involvement|${cp}|involvements.${i}`);
+        }
+      })();
+      store.close();
+      await h.page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+      const queueButton = h.page.getByRole('button', { name: 'Open involvement with no activity for two years', exact: true });
+      await queueButton.waitFor();
+      const t0 = performance.now();
+      await queueButton.click();
+      const list = h.page.getByRole('listbox');
+      await list.locator('[role=option] strong').first().waitFor();
+      const open = performance.now() - t0;
+      await list.focus();
+      const press = async (key: string, want: number) => {
+        const s0 = performance.now();
+        await h.page.keyboard.press(key);
+        await h.page.waitForFunction(
+          (wanted) => {
+            const el = document.querySelector('[role=listbox]')!;
+            const id = el.getAttribute('aria-activedescendant');
+            const row = id ? document.getElementById(id) : null;
+            const at = row && row.querySelector('strong') ? Number(row.getAttribute('aria-posinset')) : 0;
+            return wanted === -1 ? at === Number(row?.getAttribute('aria-setsize')) : at === wanted;
+          },
+          want,
+        );
+        return performance.now() - s0;
+      };
+      const steps: number[] = [];
+      for (let i = 0; i < 60; i++) steps.push(await press('PageDown', (i + 1) * 10 + 1));
+      const jumps: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        jumps.push(await press('End', -1));
+        jumps.push(await press('Home', 1));
+      }
+      steps.sort((a, b) => a - b);
+      jumps.sort((a, b) => a - b);
+      emit('renderer.task-list.open', open, 'ms', { tasks });
+      emit('renderer.task-list.page-down.p50', percentile(steps, 50), 'ms', { tasks, presses: steps.length });
+      emit('renderer.task-list.page-down.p95', percentile(steps, 95), 'ms', { tasks, presses: steps.length });
+      emit('renderer.task-list.end-home.p95', percentile(jumps, 95), 'ms', { tasks, presses: jumps.length, note: 'End or Home: the rows there fetched (100 at a time) and drawn' });
+      const rendered = await h.page.evaluate(() => document.querySelectorAll('[role=option]').length);
+      emit('renderer.task-list.rows-in-dom', rendered, 'rows', { tasks });
+    } finally {
+      await h.close();
+    }
+  },
+
   async 'working-set'() {
     await workingSetBench(emit);
   },

@@ -53,6 +53,8 @@ export interface Harness {
   insertCard(userId: string): Promise<void>;
   /** Take the card out: SoftHSM2 deletes the token, and PKCS#11 sees it gone. */
   removeCard(userId: string): Promise<void>;
+  /** The working set's folder and the credential-store account of its key (for a second connection in benchmarks). */
+  workingSet: { dir: string; keyAccount: string };
   /** Requests the page tried to make anywhere but the app's own origin. */
   blockedRequests: string[];
   /** Console errors and uncaught exceptions in the page (CSP violations land here). */
@@ -166,6 +168,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async removeCard(userId) {
       await run('softhsm2-util', ['--delete-token', '--token', tokenLabelFor(userId)], { env: cardEnv });
     },
+    workingSet: { dir: join(home, 'working-set'), keyAccount: workingSetAccount },
     blockedRequests,
     pageErrors,
     async screenshot(name) {

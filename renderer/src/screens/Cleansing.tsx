@@ -5,7 +5,7 @@
 // a task opens beside the list: a pair side by side with the fields that differ marked
 // and each supplier's value, merge with a choice per field, or "not a duplicate".
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { CleanseStatus, CleanseTaskDetail, CleanseTaskView, DuplicateDetailView } from '../../../domain/cleanse/views.js';
+import type { CleanseStatus, CleanseTaskDetail, CleanseTaskView, DuplicateDetailView, TeamMember } from '../../../domain/cleanse/views.js';
 import type { AppError } from '../../../domain/ipc-contract.js';
 import { FIELD_LABELS } from '../../../domain/dedupe/fields.js';
 import { getApi } from '../api.js';
@@ -173,8 +173,18 @@ function QueueView({ rule, title, explanation, onChanged }: { rule: string; titl
   const [openId, setOpenId] = useState<number | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [team, setTeam] = useState<TeamMember[]>([]);
+  const [assignee, setAssignee] = useState('');
   const listRef = useRef<HTMLDivElement>(null);
   const loading = useRef(new Set<number>());
+
+  useEffect(() => {
+    void getApi()
+      .cleanse.team()
+      .then((r) => {
+        if (r.ok) setTeam(r.value);
+      });
+  }, []);
 
   const load = useCallback(
     async (page: number) => {
@@ -198,8 +208,11 @@ function QueueView({ rule, title, explanation, onChanged }: { rule: string; titl
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 3);
   const last = Math.min((total ?? 0) - 1, first + VISIBLE_ROWS + 6);
   useEffect(() => {
-    for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.max(first, last) / PAGE); p++) if (!pages.has(p)) void load(p);
-  }, [first, last, pages, load]);
+    // The pages in view, and the next and previous ones before they are needed.
+    const from = Math.max(0, Math.floor((first - PAGE / 2) / PAGE));
+    const to = Math.floor((Math.max(first, last) + PAGE / 2) / PAGE);
+    for (let p = from; p <= to; p++) if (p * PAGE < (total ?? PAGE) && !pages.has(p)) void load(p);
+  }, [first, last, pages, load, total]);
 
   const reload = () => {
     loading.current.clear();
@@ -314,6 +327,32 @@ function QueueView({ rule, title, explanation, onChanged }: { rule: string; titl
               })
             : null}
         </div>
+      </div>
+      <div className="govuk-button-group cp-assign">
+        <div className="govuk-form-group">
+          <label className="govuk-label govuk-label--s" htmlFor="assign-to">
+            Assign to a member of the team
+          </label>
+          <select id="assign-to" className="govuk-select" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="assign-to">
+            <option value="">Choose a person</option>
+            {team.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} ({m.id})
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          disabled={chosen.length === 0 || assignee === ''}
+          onClick={() => {
+            const who = team.find((m) => m.id === assignee);
+            void resolve({ action: 'assign', ids: chosen, assignee }, `${chosen.length} assigned to ${who?.name ?? assignee}.`);
+          }}
+        >
+          Assign {selected.size > 0 ? `${selected.size} selected` : 'this task'}
+        </button>
       </div>
       <div className="govuk-button-group">
         <button type="button" className="govuk-button govuk-button--secondary" disabled={chosen.length === 0} onClick={() => void resolve({ action: 'assign', ids: chosen, assignee: 'me' }, `${chosen.length} assigned to you.`)}>

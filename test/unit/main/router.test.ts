@@ -36,6 +36,7 @@ const handlers: Handlers = {
   'cleanse.tasks': unused,
   'cleanse.task': unused,
   'cleanse.resolve': unused,
+  'cleanse.team': unused,
   'app.info': async () => {
     calls.push('app.info');
     return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };
