@@ -7,29 +7,29 @@
 import { execFile } from 'node:child_process';
 import { win32 } from 'node:path';
 
-export const policyRegistryKey = 'HKLM\\Software\\Policies\\ContactPoint';
+/** The key under HKEY_LOCAL_MACHINE, as Group Policy's templates name it. */
+export const policyRegistrySubkey = 'Software\\Policies\\ContactPoint';
+export const policyRegistryKey = `HKLM\\${policyRegistrySubkey}`;
 /** How reg.exe names the key in its output. */
 const policyRegistryKeyLong = 'HKEY_LOCAL_MACHINE\\Software\\Policies\\ContactPoint';
 
-type RegistryKind = 'string' | 'boolean' | 'number';
+/**
+ * How a policy value is held in the registry and edited in Group Policy: text is a
+ * REG_SZ (a text box), boolean a REG_DWORD 0 or 1 (enabled / disabled), decimal a
+ * REG_DWORD number (a number box). main/policy.ts names the kind of every setting.
+ */
+export type RegistryValueKind = 'text' | 'boolean' | 'decimal';
 
-/** Registry value name → policy field, and the registry type it must have. */
-export const registryValues = {
-  ServiceUrl: { field: 'serviceUrl', type: 'REG_SZ', kind: 'string' },
-  TrainingMode: { field: 'trainingMode', type: 'REG_DWORD', kind: 'boolean' },
-  Kiosk: { field: 'kiosk', type: 'REG_DWORD', kind: 'boolean' },
-  IdleMinutes: { field: 'idleMinutes', type: 'REG_DWORD', kind: 'number' },
-  MaxDaysWithoutSync: { field: 'maxDaysWithoutSync', type: 'REG_DWORD', kind: 'number' },
-  Pkcs11Module: { field: 'pkcs11Module', type: 'REG_SZ', kind: 'string' },
-  TrustedCaFile: { field: 'trustedCaFile', type: 'REG_SZ', kind: 'string' },
-  PinnedCertificateSha256: { field: 'pinnedCertificateSha256', type: 'REG_SZ', kind: 'string' },
-} as const satisfies Record<string, { field: string; type: 'REG_SZ' | 'REG_DWORD'; kind: RegistryKind }>;
-export type RegistryValueName = keyof typeof registryValues;
+export function registryTypeOf(kind: RegistryValueKind): 'REG_SZ' | 'REG_DWORD' {
+  return kind === 'text' ? 'REG_SZ' : 'REG_DWORD';
+}
 
-/** Policy field → the registry value that sets it, for error messages. */
-export const registryNameOfField: Record<string, RegistryValueName> = Object.fromEntries(
-  Object.entries(registryValues).map(([name, spec]) => [spec.field, name as RegistryValueName]),
-);
+/** One value under the policy key: its registry name, the policy field it sets, its kind. */
+export interface RegistryValueSpec {
+  name: string;
+  field: string;
+  kind: RegistryValueKind;
+}
 
 export type RegistryParse = { ok: true; raw: Record<string, unknown> } | { ok: false; problem: string };
 
@@ -43,7 +43,7 @@ const valueLine = /^ {4}(\S(?:.*?\S)?) {4}(REG_[A-Z0-9_]+)(?: {4}(.*))?$/;
  * wrong registry type, and values this application does not know, are refused with a
  * problem naming the value; the data itself is never quoted.
  */
-export function parseRegQueryOutput(text: string): RegistryParse {
+export function parseRegQueryOutput(text: string, values: readonly RegistryValueSpec[]): RegistryParse {
   const raw: Record<string, unknown> = {};
   let inPolicyKey = false;
   let sawKey = false;
@@ -64,17 +64,18 @@ export function parseRegQueryOutput(text: string): RegistryParse {
     if (!match) return { ok: false, problem: 'a line of the reg.exe output could not be read' };
     const [, name = '', type = '', data = ''] = match;
     if (name === '(Default)') continue;
-    const known = (Object.keys(registryValues) as RegistryValueName[]).find((n) => n.toLowerCase() === name.toLowerCase());
-    if (!known) return { ok: false, problem: `unexpected value ${JSON.stringify(name)}` };
-    const spec: { field: string; type: string; kind: RegistryKind } = registryValues[known];
-    if (type !== spec.type) return { ok: false, problem: `${known}: must be a ${spec.type}, not ${type}` };
-    if (spec.kind === 'string') {
+    const spec = values.find((v) => v.name.toLowerCase() === name.toLowerCase());
+    if (!spec) return { ok: false, problem: `unexpected value ${JSON.stringify(name)}` };
+    const known = spec.name;
+    const expected = registryTypeOf(spec.kind);
+    if (type !== expected) return { ok: false, problem: `${known}: must be a ${expected}, not ${type}` };
+    if (spec.kind === 'text') {
       raw[spec.field] = data;
       continue;
     }
     if (!/^0x[0-9a-fA-F]{1,8}$/.test(data)) return { ok: false, problem: `${known}: is not a readable REG_DWORD` };
     const value = Number.parseInt(data.slice(2), 16);
-    if (spec.kind === 'number') {
+    if (spec.kind === 'decimal') {
       raw[spec.field] = value;
     } else {
       if (value !== 0 && value !== 1) return { ok: false, problem: `${known}: must be 0 (off) or 1 (on)` };

@@ -6,7 +6,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../domain/ipc-contract.js';
-import { parseRegQueryOutput, policyRegistryKey, queryPolicyRegistry, registryNameOfField } from './policy-windows.js';
+import {
+  parseRegQueryOutput,
+  policyRegistryKey,
+  queryPolicyRegistry,
+  type RegistryValueKind,
+  type RegistryValueSpec,
+} from './policy-windows.js';
 
 /** This computer: localhost, the IPv6 loopback, or anywhere in 127.0.0.0/8. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -65,6 +71,125 @@ export const policySchema = z
     message: 'cannot be combined with trustedCaFile: set one or the other (a pin already says exactly which certificate to trust)',
   });
 export type Policy = z.infer<typeof policySchema>;
+
+/**
+ * What Group Policy, the sample policy file and the admin guide need to know of each
+ * setting, beside the schema that validates it: scripts/admx.ts writes the ADMX/ADML
+ * templates from this and from the schema itself (its bounds, defaults and lengths), so
+ * the templates cannot say anything the schema does not. Every schema field must have
+ * an entry (the type says so), and no entry may exist without a field.
+ */
+export interface PolicySetting {
+  /** The value under HKLM\Software\Policies\ContactPoint (Group Policy writes it). */
+  registryValue: string;
+  /** text: REG_SZ in a text box; boolean: REG_DWORD 1 enabled / 0 disabled; decimal: REG_DWORD in a number box. */
+  kind: RegistryValueKind;
+  /** The setting's name in the Group Policy editor. */
+  displayName: string;
+  /**
+   * The Group Policy editor's help text (paragraphs separated by a blank line). What
+   * "not configured" means is added from the schema's default, so it cannot drift.
+   */
+  explain: string;
+  /** What a decimal setting counts ("minutes"), for that sentence. */
+  unit?: string;
+  /** The label beside the text or number box (text and decimal settings). */
+  label?: string;
+  /** A value for the sample policy file (Linux), valid against the schema. */
+  example: string | number | boolean;
+}
+
+export const policySettings = {
+  serviceUrl: {
+    registryValue: 'ServiceUrl',
+    kind: 'text',
+    displayName: 'National index service address',
+    label: 'Service address, such as https://index.example.gov.uk:',
+    explain:
+      'The address of the national index service, for example https://index.example.gov.uk. It must use https:// (plain http:// is allowed only to this computer: localhost, 127.x.x.x or [::1]) and be the address only, with no path, query or user name.\n\n' +
+      'Required when training mode is disabled. Not configured in training mode: ContactPoint starts its own embedded training service with training data.',
+    example: 'https://index.example.gov.uk',
+  },
+  trainingMode: {
+    registryValue: 'TrainingMode',
+    kind: 'boolean',
+    displayName: 'Training mode',
+    explain:
+      'Enabled: training accounts and training data only. Without a service address ContactPoint runs its own embedded training service.\n\n' +
+      'Disabled: a live deployment. The national index service address must then be set too, or ContactPoint refuses to start.',
+    example: false,
+  },
+  kiosk: {
+    registryValue: 'Kiosk',
+    kind: 'boolean',
+    displayName: 'Full-screen kiosk window',
+    explain: 'Enabled: ContactPoint runs as a full-screen kiosk window. Disabled: an ordinary window.',
+    example: true,
+  },
+  idleMinutes: {
+    registryValue: 'IdleMinutes',
+    kind: 'decimal',
+    displayName: 'Lock after minutes without use',
+    label: 'Minutes without keyboard or mouse activity:',
+    explain:
+      'ContactPoint locks after this many minutes without keyboard or mouse activity; unlocking needs the smartcard PIN or the security token again.',
+    unit: 'minutes',
+    example: 5,
+  },
+  maxDaysWithoutSync: {
+    registryValue: 'MaxDaysWithoutSync',
+    kind: 'decimal',
+    displayName: 'Wipe a working set not synced for this many days',
+    label: 'Days without a sync:',
+    explain:
+      "A local authority team's working set on this computer (its encrypted database and the key in the credential store) is wiped when it has not synced with the national index for more than this many days. Checked when ContactPoint starts and every hour.",
+    unit: 'days',
+    example: 14,
+  },
+  pkcs11Module: {
+    registryValue: 'Pkcs11Module',
+    kind: 'text',
+    displayName: 'Smartcard middleware (PKCS#11 module)',
+    label: 'Full path of the PKCS#11 module:',
+    explain:
+      `The full path of the smartcard middleware's PKCS#11 module, for example C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll or the card vendor's own module. Not configured: ${defaultPkcs11Module('win32', false)} (OpenSC).\n\n` +
+      'The path must be absolute, in plain ASCII characters, and is used as written: %VARIABLES% are not expanded.',
+    example: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so',
+  },
+  trustedCaFile: {
+    registryValue: 'TrustedCaFile',
+    kind: 'text',
+    displayName: 'Trusted certificate authority file',
+    label: 'Full path of the PEM file:',
+    explain:
+      "The full path of a PEM file holding the certificate authority (or authorities) that issued the national index service's certificate. Only these authorities are trusted: the file replaces the public roots built into ContactPoint, and the certificate must still name the service's host.\n\n" +
+      'Cannot be combined with a pinned service certificate key: set one or the other, or ContactPoint refuses to start. Keep the file where only administrators can change it. The path must be absolute, in plain ASCII characters, and is used as written: %VARIABLES% are not expanded.',
+    example: '/etc/contactpoint/council-ca.pem',
+  },
+  pinnedCertificateSha256: {
+    registryValue: 'PinnedCertificateSha256',
+    kind: 'text',
+    displayName: 'Pinned service certificate key',
+    label: 'Base64 SHA-256 of the public key (44 characters):',
+    explain:
+      "The national index service's certificate must carry exactly this public key: the base64 SHA-256 of its SubjectPublicKeyInfo, 44 characters ending in =. The pin replaces the certificate-authority and host-name checks, so a self-signed service certificate works when pinned and no other certificate does.\n\n" +
+      'Work it out with: openssl x509 -in service.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64\n\n' +
+      'Cannot be combined with a trusted certificate authority file.',
+    example: 'q9nDkdUJ0pM7v0wPFO9lAq8FJ1L0oO3X3uQx3fJ4vVQ=',
+  },
+} as const satisfies { [K in keyof z.input<typeof policySchema>]-?: PolicySetting };
+
+export type PolicyField = keyof typeof policySettings;
+
+/** The registry values the Windows policy may hold, one per setting. */
+export const policyRegistryValues: readonly RegistryValueSpec[] = Object.entries(policySettings).map(([field, s]) => ({
+  name: s.registryValue,
+  field,
+  kind: s.kind,
+}));
+
+/** Policy field → the registry value that sets it, for error messages. */
+const registryNameOfField: Record<string, string> = Object.fromEntries(policyRegistryValues.map((v) => [v.field, v.name]));
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
@@ -177,7 +302,7 @@ export async function loadMachinePolicy(options: LoadMachinePolicyOptions = {}):
     throw new PolicyError(`The machine policy in ${source} could not be read: ${e instanceof Error ? e.message : 'error'}.`);
   }
   if (text === null) return parsePolicy({}, 'the built-in defaults');
-  const parsed = parseRegQueryOutput(text);
+  const parsed = parseRegQueryOutput(text, policyRegistryValues);
   if (!parsed.ok) throw new PolicyError(`The machine policy in ${source} is not valid: ${parsed.problem}.`);
   return parsePolicy(parsed.raw, source, registryNameOfField);
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRegQueryOutput } from '../../../main/policy-windows.js';
-import { loadMachinePolicy, PolicyError } from '../../../main/policy.js';
+import { loadMachinePolicy, PolicyError, policyRegistryValues } from '../../../main/policy.js';
 
 /** What `reg query "HKLM\Software\Policies\ContactPoint"` prints for these value lines. */
 const regOutput = (...values: string[]) =>
@@ -105,7 +105,7 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
   it('reads only HKLM: output for any other key is refused', async () => {
     const userKey = ['', 'HKEY_CURRENT_USER\\Software\\Policies\\ContactPoint', '    TrainingMode    REG_DWORD    0x1', ''].join('\r\n');
     expect(await refusal(userKey)).toMatch(/different key/);
-    expect(parseRegQueryOutput('    Kiosk    REG_DWORD    0x0\r\n')).toEqual({ ok: false, problem: expect.stringMatching(/did not name/) });
+    expect(parseRegQueryOutput('    Kiosk    REG_DWORD    0x0\r\n', policyRegistryValues)).toEqual({ ok: false, problem: expect.stringMatching(/did not name/) });
   });
 
   it('says so when reg.exe cannot be run', async () => {
