@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint-rules/layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'docs/', 'tmp/'] },
+  { ignores: ['dist/', 'release/', 'release-test/', 'node_modules/', 'test-results/', 'docs/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@ import { ipcTransportChannel } from '../../domain/ipc-transport.js';
 import { appOrigin, createCore } from '../core.js';
 import { RendererBuildError } from '../csp.js';
 import { createTransport } from '../api/transport.js';
+import { createLogFile, type LogFile } from '../log-file.js';
 import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError, readTrustedCa, type Policy } from '../policy.js';
 import { createRendererFiles } from '../renderer-files.js';
 import { startEmbeddedService, trainingHome, trainingPaths, type EmbeddedService } from '../../service/index.js';
@@ -23,9 +24,19 @@ hardenApp();
 
 let embedded: EmbeddedService | undefined;
 let core: ReturnType<typeof createCore> | undefined;
+let logFile: LogFile | undefined;
+
+/** main's log lines: to <profile>/logs/main.log, and to stderr for whoever started it. */
+function log(line: string): void {
+  logFile?.write(line);
+  process.stderr.write(`${line}\n`);
+}
 
 async function start(): Promise<void> {
+  logFile = createLogFile({ dir: join(app.getPath('userData'), 'logs') });
+  log(`start: ContactPoint ${app.getVersion()}${app.isPackaged ? '' : ' (unpackaged)'}`);
   const policy: Policy = await loadMachinePolicy({ policyFile: policyPath });
+  log(`start: machine policy read (training mode ${policy.trainingMode ? 'on' : 'off'}, kiosk ${policy.kiosk ? 'on' : 'off'})`);
 
   denyAllPermissions();
   const renderer = createRendererFiles(join(__dirname, '..', 'renderer'));
@@ -56,6 +67,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     idleMinutes: policy.idleMinutes,
     maxDaysWithoutSync: policy.maxDaysWithoutSync,
+    log,
     // The team's encrypted working set lives in the user's profile; its key in the OS credential store.
     workingSet: { dir: join(app.getPath('userData'), 'working-set'), workerFile: join(__dirname, 'working-set-worker.cjs') },
     transportTrust: {
@@ -117,6 +129,7 @@ async function start(): Promise<void> {
 function failToStart(error: unknown): void {
   // The message may name a file or a field, never personal data; the stack stays out.
   const detail = error instanceof PolicyError || error instanceof RendererBuildError ? error.message : '';
+  log(`start: failed (${error instanceof Error ? error.name : typeof error})`);
   dialog.showErrorBox('ContactPoint cannot start', `${detail || 'Something went wrong while starting.'} Tell your IT service desk.`);
   app.exit(1);
 }
