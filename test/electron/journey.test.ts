@@ -3,14 +3,13 @@
 // reports itself skipped with the reason.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { _electron as electron, type ElectronApplication, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import type { ElectronApplication, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { electronBinary, electronVersion } from '../../scripts/electron-binary.mjs';
 import { axeViolations } from '../e2e/harness.js';
+import { electronSkipReason, launchApp } from './electron-app.js';
 
-const binary = electronBinary();
-const skipReason = `no Electron ${electronVersion()} runtime on this machine (it cannot be downloaded here); run "npx install-electron" or set ELECTRON_OVERRIDE_DIST_PATH to run this suite`;
+const skipReason = electronSkipReason() ?? '';
 
 describe('the Electron shell', () => {
   let app: ElectronApplication | undefined;
@@ -18,15 +17,10 @@ describe('the Electron shell', () => {
   let profile: string | undefined;
 
   beforeAll(async () => {
-    if (!binary) return;
+    if (skipReason) return;
     profile = await mkdtemp(join(tmpdir(), 'cp-electron-'));
-    app = await electron.launch({
-      executablePath: binary,
-      args: [resolve('.'), '--no-sandbox', `--user-data-dir=${profile}`],
-      env: { ...process.env, CONTACTPOINT_POLICY_FILE: join(profile, 'no-policy.json') },
-    });
-    page = await app.firstWindow();
-  });
+    ({ app, page } = await launchApp({ profile, env: { CONTACTPOINT_POLICY_FILE: join(profile, 'no-policy.json') } }));
+  }, 180_000);
   afterAll(async () => {
     await app?.close();
     if (profile) await rm(profile, { recursive: true, force: true });
