@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import { sql as initial } from './migrations/001-initial.js';
 import { sql as searchFormerNames } from './migrations/002-search-former-names.js';
 import { sql as feedText } from './migrations/003-feed-text.js';
+import { sql as idempotentRequests } from './migrations/004-idempotent-requests.js';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'search-former-names', sql: searchFormerNames },
   { version: 3, name: 'feed-text', sql: feedText },
+  { version: 4, name: 'idempotent-requests', sql: idempotentRequests },
 ];
 
 const lockKey = 4_201_004;
