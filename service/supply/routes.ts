@@ -1,6 +1,6 @@
 // The supply endpoints: supply intake from suppliers and local adapters, and the match
 // reviews a person settles.
-import { matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
+import { INVOLVEMENT_SUPPLIERS, matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
 import { badRequest } from '../http/api-error.js';
 import { idempotencyKeyOf, idempotent, IDEMPOTENCY_KEY_HEADER, REPLAY_RETENTION_DAYS, REPLAYED_HEADER } from '../http/idempotency.js';
 import { signedRoute, type Route } from '../http/route.js';
@@ -51,6 +51,11 @@ export const supplyRoutes: Route[] = [
         'one dated (receivedAt) after today, or with a date of birth after today or more than 26 years ago, is invalid, alone. Each record is resolved in its own transaction: ' +
         'a supplier reference seen before, else an NHS number, else a scored match on name, date of birth and postcode. ' +
         'matched: the held child is updated (newer values win per field; every supplier\'s statement is kept for cleansing); created: a new child; ' +
+        'parents, education and gp are supplied fields like the address (any supplier; the newest statement by receivedAt wins, every supplier\'s latest kept). ' +
+        `involvement (only from ${INVOLVEMENT_SUPPLIERS.join(' and ')}: another supplier's record is invalid, naming involvement) is the supplier's own service's involvement: ` +
+        'the same supplier and service (case and spacing aside) updates the one it supplied before (practitioner, dates, flags), unless the statement is older than the one that set it; another service adds one. ' +
+        'It is never sensitive: sensitive and sensitiveCategory are unknown fields here (422), and a service named as sexual health, mental health or substance misuse is invalid (involvement.service); ' +
+        'a practitioner records a sensitive involvement, with its basis, at POST /v1/children/{cpNumber}/involvements. A start date after today, an end date before the start, a second lead professional or a 101st involvement is invalid, alone. ' +
         'possible-duplicate: a new child and a match review for a person. A possible duplicate of a shielded child is treated as shielded until the review is resolved. ' +
         'Each record is audited in its own transaction (record-created or record-changed, with its ContactPoint number), and the supply as a whole (supply-received, with counts). ' +
         `With an ${IDEMPOTENCY_KEY_HEADER} header the supply is applied at most once: the first response is stored for at least ${REPLAY_RETENTION_DAYS} days, bound to the caller and the SHA-256 of the body's canonical JSON; ` +
