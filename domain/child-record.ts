@@ -185,6 +185,24 @@ export const childRecordSchema = z
   });
 export type ChildRecord = z.infer<typeof childRecordSchema>;
 
+/**
+ * A local supplier's own service's involvement with the child, as its case-management
+ * system holds it. It has no sensitive fields, and is strict: a sensitive service
+ * (sexual health, mental health, substance misuse) is never supplied, because only the
+ * practitioner can affirm the consent or significant harm that allows recording one.
+ */
+export const suppliedInvolvementSchema = z
+  .object({
+    service: text(200),
+    practitioner: practitionerSchema.optional(),
+    startDate: isoDateSchema,
+    endDate: isoDateSchema.optional(),
+    leadProfessional: z.boolean().default(false),
+    cafCompleted: z.boolean().default(false),
+  })
+  .strict();
+export type SuppliedInvolvement = z.infer<typeof suppliedInvolvementSchema>;
+
 /** What one supplier said about a child, and when: the raw material of matching and cleansing. */
 export const supplierRecordSchema = z
   .object({
@@ -197,6 +215,10 @@ export const supplierRecordSchema = z
     address: addressSchema.nullable(),
     nhsNumber: nhsNumberSchema.optional(),
     upn: upnSchema.optional(),
+    parents: z.array(parentSchema).max(8).optional(),
+    education: educationSchema.optional(),
+    gp: gpPracticeSchema.optional(),
+    involvement: suppliedInvolvementSchema.optional(),
   })
   .strict();
 export type SupplierRecord = z.infer<typeof supplierRecordSchema>;

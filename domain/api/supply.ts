@@ -1,7 +1,8 @@
 // Wire schemas of supply intake and match review: what suppliers send, and how a person
 // settles a possible duplicate.
 import { z } from 'zod';
-import { supplierRecordSchema, type SupplierRecord } from '../child-record.js';
+import { supplierRecordSchema, type Supplier, type SupplierRecord } from '../child-record.js';
+import { namesSensitiveService } from '../sensitive-services.js';
 import { lifeDateProblems } from '../lifecycle.js';
 import { localAuthorityCodeSchema } from './sync.js';
 
@@ -17,14 +18,37 @@ export const supplyBodySchema = z
 export type SupplyBody = z.output<typeof supplyBodySchema>;
 
 /**
- * The date problems of one supplied record, on `today` (YYYY-MM-DD). A statement dated
- * in the future would outrank every later true statement for ever (the newest statement
- * wins), so it is refused; the date of birth is held to the same rule as any live
- * record's (domain/lifecycle.ts).
+ * The suppliers that may supply an involvement: a local authority's and a youth
+ * offending team's case-management systems, which hold their own service's involvement.
+ * National suppliers register a child; they are not a service involved with one.
  */
-export function supplyDateProblems(s: SupplierRecord, today: string): { path: string; message: string }[] {
+export const INVOLVEMENT_SUPPLIERS: readonly Supplier[] = ['local-authority', 'youth-offending'];
+
+/**
+ * The problems of one supplied record that its schema cannot see, on `today`
+ * (YYYY-MM-DD). A statement dated in the future would outrank every later true
+ * statement for ever (the newest statement wins), so it is refused; the date of birth
+ * is held to the same rule as any live record's (domain/lifecycle.ts). An involvement
+ * comes only from a local supplier, never names a sensitive service, and starts no
+ * later than today (as a practitioner's own does).
+ */
+export function supplyRecordProblems(s: SupplierRecord, today: string): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   if (s.receivedAt > today) problems.push({ path: 'receivedAt', message: `must not be after today (${today})` });
+  const inv = s.involvement;
+  if (inv !== undefined) {
+    if (!INVOLVEMENT_SUPPLIERS.includes(s.supplier)) {
+      problems.push({ path: 'involvement', message: `may be supplied only by ${INVOLVEMENT_SUPPLIERS.map((x) => `"${x}"`).join(' or ')}, for its own service` });
+    }
+    if (namesSensitiveService(inv.service)) {
+      problems.push({
+        path: 'involvement.service',
+        message: 'names a sensitive service (sexual health, mental health or substance misuse), which is never supplied: the practitioner records it, with its basis',
+      });
+    }
+    if (inv.startDate > today) problems.push({ path: 'involvement.startDate', message: `must not be after today (${today})` });
+    if (inv.endDate !== undefined && inv.endDate < inv.startDate) problems.push({ path: 'involvement.endDate', message: 'is before the start date' });
+  }
   return [...problems, ...lifeDateProblems({ dob: s.dob }, today)];
 }
 

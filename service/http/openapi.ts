@@ -44,6 +44,10 @@ function errorResponses(route: Route): Record<string, unknown> {
     out['401'] = { description: 'Sign-in refused', ...ref };
     out['429'] = { description: 'Too many attempts', ...ref };
   }
+  for (const [status, description] of Object.entries(route.doc.errors ?? {})) {
+    const general = (out[status] as { description?: string } | undefined)?.description;
+    out[status] = { description: general ? `${general}; ${description}` : description, ...ref };
+  }
   return out;
 }
 
@@ -74,6 +78,9 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       responses: {
         [status]: {
           description: 'Success',
+          ...(route.doc.responseHeaders?.length
+            ? { headers: Object.fromEntries(route.doc.responseHeaders.map((h) => [h.name, { description: h.description, schema: { type: 'string' } }])) }
+            : {}),
           ...(route.doc.response ? { content: { 'application/json': { schema: route.doc.response } } } : {}),
         },
         ...errorResponses(route),

@@ -53,6 +53,10 @@ export interface RouteDoc {
   status?: number;
   /** Headers the route reads, e.g. CP-Access-Reason. */
   headers?: { name: string; required: boolean; description: string }[];
+  /** Headers a successful response may carry. */
+  responseHeaders?: { name: string; description: string }[];
+  /** Refusals of this route beyond those the layer documents for every route, by status. */
+  errors?: Record<string, string>;
   tag: string;
 }
 

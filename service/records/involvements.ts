@@ -29,10 +29,19 @@ function isActive(inv: Involvement, today: string): boolean {
   return inv.endDate === undefined || inv.endDate >= today;
 }
 
+/** A child has one lead professional at a time: whether `candidate` would be a second. */
+export function wouldBeSecondLead(record: ChildRecord, candidate: Involvement, today: string): boolean {
+  if (!candidate.leadProfessional || !isActive(candidate, today)) return false;
+  return record.involvements.some((i) => i.id !== candidate.id && i.leadProfessional && isActive(i, today));
+}
+
+/** A fresh involvement id, the same shape however the involvement was recorded. */
+export function newInvolvementId(randomBytes: (size: number) => Buffer): string {
+  return `inv-${randomBytes(12).toString('hex')}`;
+}
+
 function assertOneLead(record: ChildRecord, candidate: Involvement, today: string): void {
-  if (!candidate.leadProfessional || !isActive(candidate, today)) return;
-  const other = record.involvements.some((i) => i.id !== candidate.id && i.leadProfessional && isActive(i, today));
-  if (other) {
+  if (wouldBeSecondLead(record, candidate, today)) {
     throw conflict(
       'lead-professional-exists',
       'Another practitioner is already the lead professional for this child: they must step down first.',
@@ -83,7 +92,7 @@ export async function recordInvolvement(
 ): Promise<InvolvementOutcome> {
   const stored = await lockActiveChild(tx, cpNumber);
   const involvement: Involvement = {
-    id: `inv-${options.randomBytes(12).toString('hex')}`,
+    id: newInvolvementId(options.randomBytes),
     service: body.service,
     sensitive: body.sensitiveCategory !== undefined,
     ...(body.sensitiveCategory !== undefined ? { sensitiveCategory: body.sensitiveCategory } : {}),

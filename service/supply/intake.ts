@@ -3,12 +3,15 @@
 // transaction: a known supplier reference, else an NHS number, else a scored search by
 // name, date of birth and postcode. A clear match is updated; a possible duplicate
 // becomes a new child plus a match review for a person; anything else a new child.
+// Besides identity a record may carry parents, education and GP practice (supplied
+// fields with provenance) and, from a local supplier, its own service's involvement
+// (supplied-involvements.ts).
 //
 // The shield rule (the 2009 failure, when supplies created unshielded duplicates of
 // shielded children): a new child that may duplicate a shielded child is created
 // shield-pending, and so treated as shielded everywhere until a person resolves the
 // review. A supply never unshields a child it matches.
-import { supplyDateProblems, type SupplyBody, type SupplyResult, type SupplyStatus } from '../../domain/api/supply.js';
+import { supplyRecordProblems, type SupplyBody, type SupplyResult, type SupplyStatus } from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord, type SupplierRecord } from '../../domain/child-record.js';
 import { cpNumberFromSerial } from '../../domain/cp-number.js';
 import { transposeDayMonth } from '../../domain/dates.js';
@@ -22,7 +25,9 @@ import { forbidden } from '../http/api-error.js';
 import { problemsOf } from '../http/validation.js';
 import { insertChild, loadChild, updateChild, updateProvenance, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
-import { applyStatements, readProvenance, statementsOf, type SupplyProvenance } from './provenance.js';
+import { newInvolvementId, wouldBeSecondLead } from '../records/involvements.js';
+import { applyStatements, readProvenance, statementsOf } from './provenance.js';
+import { planSuppliedInvolvement, recordSuppliedInvolvement } from './supplied-involvements.js';
 
 /** At most this many held children (of all kinds) are scored per supplied record. */
 const MAX_CANDIDATES = 100;
@@ -195,14 +200,29 @@ interface Intake {
   scope: Scope;
   actor: Actor;
   at: Date;
+  /** YYYY-MM-DD by the same clock. */
+  today: string;
+  randomBytes(size: number): Buffer;
 }
+
+/** The record with the supply's involvement in it, if it states one (null: none). */
+async function withInvolvement(tx: Queryable, cpNumber: string | null, record: ChildRecord, s: SupplierRecord, intake: Intake) {
+  if (s.involvement === undefined) return null;
+  return planSuppliedInvolvement(tx, cpNumber, record, linkSupplier(intake.scope), s.involvement, s.receivedAt, () => newInvolvementId(intake.randomBytes));
+}
+
+const secondLead = { path: 'involvement.leadProfessional', message: 'cannot be true: another practitioner is already the lead professional for this child' };
 
 /** Merge a supply into a held, active child; 'invalid' if the result would not be a valid record. */
 async function mergeInto(tx: Queryable, child: StoredChild, s: SupplierRecord, intake: Intake): Promise<SupplyResult> {
   const cpNumber = child.record.cpNumber;
   const applied = applyStatements(child.record, readProvenance(child.provenance, child.record), s.supplier, s.receivedAt, statementsOf(s));
-  const next = withSupplierRef(withFormerNames(applied.record, s), s);
-  const parsed = childRecordSchema.safeParse(next);
+  const stated = withSupplierRef(withFormerNames(applied.record, s), s);
+  const involvement = await withInvolvement(tx, cpNumber, stated, s, intake);
+  if ((involvement?.outcome === 'added' || involvement?.outcome === 'updated') && wouldBeSecondLead(involvement.record, involvement.involvement, intake.today)) {
+    return { supplierRef: s.supplierRef, status: 'invalid', cpNumber, problems: [secondLead] };
+  }
+  const parsed = childRecordSchema.safeParse(involvement?.record ?? stated);
   if (!parsed.success) {
     return { supplierRef: s.supplierRef, status: 'invalid', cpNumber, problems: problemsOf(parsed.error) };
   }
@@ -214,6 +234,7 @@ async function mergeInto(tx: Queryable, child: StoredChild, s: SupplierRecord, i
     await updateChild(tx, cpNumber, child.version, { ...parsed.data, shielded: child.record.shielded }, { at: intake.at, provenance: applied.provenance });
     await auditRecord(tx, intake, 'record-changed', cpNumber, 'matched');
   }
+  if (involvement) await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(intake.scope), s.receivedAt, intake);
   await link(tx, s, intake.scope, cpNumber);
   return { supplierRef: s.supplierRef, status: 'matched', cpNumber };
 }
@@ -222,6 +243,7 @@ function auditRecord(tx: Queryable, intake: Intake, action: 'record-created' | '
   return appendAudit(tx, { at: intake.at, userId: intake.actor.userId, action, cpNumber, detail: { supplier: intake.scope.supplier, status } });
 }
 
+/** A new child's record from its first supply's identity; the rest comes from its statements. */
 function newChildRecord(cpNumber: string, localAuthority: string, s: SupplierRecord): ChildRecord {
   return {
     cpNumber,
@@ -292,10 +314,10 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
 
   const [serial] = await tx.query<{ n: number }>("SELECT nextval('cp_serial') AS n");
   const cpNumber = cpNumberFromSerial(serial!.n);
-  const record = newChildRecord(cpNumber, localAuthority, s);
-  const parsed = childRecordSchema.safeParse(record);
+  const { record, provenance } = applyStatements(newChildRecord(cpNumber, localAuthority, s), {}, s.supplier, s.receivedAt, statementsOf(s));
+  const involvement = await withInvolvement(tx, null, record, s, intake);
+  const parsed = childRecordSchema.safeParse(involvement?.record ?? record);
   if (!parsed.success) return { supplierRef: s.supplierRef, status: 'invalid', problems: problemsOf(parsed.error) };
-  const provenance: SupplyProvenance = applyStatements(parsed.data, {}, s.supplier, s.receivedAt, statementsOf(s)).provenance;
   await insertChild(tx, parsed.data, { at, provenance, shieldPending });
   await link(tx, s, scope, cpNumber);
   for (const c of possible) {
@@ -308,6 +330,7 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
   }
   const status: SupplyStatus = possible.length > 0 ? 'possible-duplicate' : 'created';
   await auditRecord(tx, intake, 'record-created', cpNumber, status);
+  if (involvement) await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(scope), s.receivedAt, intake);
   return { supplierRef: s.supplierRef, status, cpNumber };
 }
 
@@ -332,12 +355,12 @@ export async function receiveSupply(ctx: ServiceContext, actor: Actor, body: Sup
       results.push({ supplierRef: s.supplierRef, status: 'forbidden', problems: [{ path: 'supplier', message: `must be "${supplier}", the supplier this account supplies as` }] });
       continue;
     }
-    const problems = supplyDateProblems(s, today(ctx.clock));
+    const problems = supplyRecordProblems(s, today(ctx.clock));
     if (problems.length > 0) {
       results.push({ supplierRef: s.supplierRef, status: 'invalid', problems });
       continue;
     }
-    results.push(await intakeRecord(ctx, s, body.localAuthority, { scope, actor, at: ctx.clock.now() }));
+    results.push(await intakeRecord(ctx, s, body.localAuthority, { scope, actor, at: ctx.clock.now(), today: today(ctx.clock), randomBytes: ctx.randomBytes }));
   }
   const counts: Record<SupplyStatus, number> = { matched: 0, created: 0, 'possible-duplicate': 0, invalid: 0, forbidden: 0 };
   for (const r of results) counts[r.status]++;

@@ -33,7 +33,18 @@ export type SupplyProvenance = Record<string, FieldProvenance>;
 export const UNATTRIBUTED = 'unattributed';
 
 /** The fields a supplier can give, by path in the record. */
-export const suppliedFields = ['name.given', 'name.family', 'gender', 'dob', 'address', 'identifiers.nhsNumber', 'identifiers.upn'] as const;
+export const suppliedFields = [
+  'name.given',
+  'name.family',
+  'gender',
+  'dob',
+  'address',
+  'identifiers.nhsNumber',
+  'identifiers.upn',
+  'parents',
+  'education',
+  'gp',
+] as const;
 export type SuppliedField = (typeof suppliedFields)[number];
 
 /** The value a record holds for a supplied field (undefined when it holds none). */
@@ -53,6 +64,13 @@ export function heldValue(record: ChildRecord, field: SuppliedField): unknown {
       return record.identifiers.nhsNumber;
     case 'identifiers.upn':
       return record.identifiers.upn;
+    case 'parents':
+      // No parents recorded is holding none, not a statement of "no parents".
+      return record.parents.length > 0 ? record.parents : undefined;
+    case 'education':
+      return record.education;
+    case 'gp':
+      return record.gp;
   }
 }
 
@@ -75,13 +93,19 @@ export function withValue(record: ChildRecord, field: SuppliedField, value: unkn
       return { ...record, identifiers: { ...record.identifiers, nhsNumber: value as string } };
     case 'identifiers.upn':
       return { ...record, identifiers: { ...record.identifiers, upn: value as string } };
+    case 'parents':
+      return { ...record, parents: value as ChildRecord['parents'] };
+    case 'education':
+      return { ...record, education: value as NonNullable<ChildRecord['education']> };
+    case 'gp':
+      return { ...record, gp: value as NonNullable<ChildRecord['gp']> };
   }
 }
 
 /**
  * What a supply says about each field. A supplier that does not know something (no
- * address, gender "not specified", no NHS number) says nothing about it, rather than
- * erase what another supplier knows.
+ * address, gender "not specified", no NHS number, no parents, school or GP practice)
+ * says nothing about it, rather than erase what another supplier knows.
  */
 export function statementsOf(s: SupplierRecord): Partial<Record<SuppliedField, unknown>> {
   return {
@@ -92,6 +116,10 @@ export function statementsOf(s: SupplierRecord): Partial<Record<SuppliedField, u
     ...(s.address !== null ? { address: s.address } : {}),
     ...(s.nhsNumber !== undefined ? { 'identifiers.nhsNumber': s.nhsNumber } : {}),
     ...(s.upn !== undefined ? { 'identifiers.upn': s.upn } : {}),
+    // An empty list of parents says nothing either: it would erase what others know.
+    ...(s.parents !== undefined && s.parents.length > 0 ? { parents: s.parents } : {}),
+    ...(s.education !== undefined ? { education: s.education } : {}),
+    ...(s.gp !== undefined ? { gp: s.gp } : {}),
   };
 }
 

@@ -121,8 +121,8 @@ export async function mergeChildren(tx: Queryable, survivor: StoredChild, duplic
   await removeMergedChild(tx, duplicateCp, { at });
   await tx.query('UPDATE supply_links SET cp_number = $1 WHERE cp_number = $2', [survivorCp, duplicateCp]);
   await tx.query(
-    `INSERT INTO involvement_owners (cp_number, involvement_id, user_id)
-     SELECT $1, involvement_id, user_id FROM involvement_owners WHERE cp_number = $2
+    `INSERT INTO involvement_owners (cp_number, involvement_id, user_id, supplier, supplied_on)
+     SELECT $1, involvement_id, user_id, supplier, supplied_on FROM involvement_owners WHERE cp_number = $2
      ON CONFLICT (cp_number, involvement_id) DO NOTHING`,
     [survivorCp, duplicateCp],
   );

@@ -1,7 +1,8 @@
 // The supply endpoints: supply intake from suppliers and local adapters, and the match
 // reviews a person settles.
-import { matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
+import { INVOLVEMENT_SUPPLIERS, matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
 import { badRequest } from '../http/api-error.js';
+import { idempotencyKeyOf, idempotent, IDEMPOTENCY_KEY_HEADER, REPLAY_RETENTION_DAYS, REPLAYED_HEADER } from '../http/idempotency.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { receiveSupply } from './intake.js';
 import { listMatchReviews, resolveMatchReview } from './reviews.js';
@@ -50,8 +51,28 @@ export const supplyRoutes: Route[] = [
         'one dated (receivedAt) after today, or with a date of birth after today or more than 26 years ago, is invalid, alone. Each record is resolved in its own transaction: ' +
         'a supplier reference seen before, else an NHS number, else a scored match on name, date of birth and postcode. ' +
         'matched: the held child is updated (newer values win per field; every supplier\'s statement is kept for cleansing); created: a new child; ' +
+        'parents, education and gp are supplied fields like the address (any supplier; the newest statement by receivedAt wins, every supplier\'s latest kept). ' +
+        `involvement (only from ${INVOLVEMENT_SUPPLIERS.join(' and ')}: another supplier's record is invalid, naming involvement) is the supplier's own service's involvement: ` +
+        'the same supplier and service (case and spacing aside) updates the one it supplied before (practitioner, dates, flags), unless the statement is older than the one that set it; another service adds one. ' +
+        'It is never sensitive: sensitive and sensitiveCategory are unknown fields here (422), and a service named as sexual health, mental health or substance misuse is invalid (involvement.service); ' +
+        'a practitioner records a sensitive involvement, with its basis, at POST /v1/children/{cpNumber}/involvements. A start date after today, an end date before the start, a second lead professional or a 101st involvement is invalid, alone. ' +
         'possible-duplicate: a new child and a match review for a person. A possible duplicate of a shielded child is treated as shielded until the review is resolved. ' +
-        'Each record is audited in its own transaction (record-created or record-changed, with its ContactPoint number), and the supply as a whole (supply-received, with counts).',
+        'Each record is audited in its own transaction (record-created or record-changed, with its ContactPoint number), and the supply as a whole (supply-received, with counts). ' +
+        `With an ${IDEMPOTENCY_KEY_HEADER} header the supply is applied at most once: the first response is stored for at least ${REPLAY_RETENTION_DAYS} days, bound to the caller and the SHA-256 of the body's canonical JSON; ` +
+        `a retry with the same key and body gets it again (same status and body, ${REPLAYED_HEADER}: true) and changes nothing; the same key with another body is 409 idempotency-key-reused; ` +
+        'while the first is still running, another request with its key is 409 idempotency-in-progress (Retry-After). Keys are per user. A failure of the service (500) releases the key.',
+      headers: [
+        {
+          name: IDEMPOTENCY_KEY_HEADER,
+          required: false,
+          description: '1 to 128 characters of A-Z a-z 0-9 . _ : - chosen by the client, one per supply (400 invalid-idempotency-key otherwise).',
+        },
+      ],
+      responseHeaders: [{ name: REPLAYED_HEADER, description: '"true" when the response is the stored answer to an earlier request with the same key.' }],
+      errors: {
+        '400': 'invalid-idempotency-key: the Idempotency-Key header is malformed',
+        '409': 'idempotency-key-reused: the key was used with another body; idempotency-in-progress: a request with the key is still running (retry after Retry-After seconds)',
+      },
       response: {
         type: 'object',
         required: ['results'],
@@ -73,7 +94,11 @@ export const supplyRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await receiveSupply(ctx, req.actor, req.body) };
+      const key = idempotencyKeyOf(req.headers);
+      return idempotent(ctx, req.actor, { operation: 'supply', key, request: req.body }, async () => ({
+        status: 200,
+        body: await receiveSupply(ctx, req.actor, req.body),
+      }));
     },
   }),
   signedRoute({

@@ -3,23 +3,18 @@
 // applied only against the version it was made from, so a change made offline never
 // silently overwrites someone else's. An idempotency key answers a retry with the first
 // result instead of applying the item twice.
-import { createHash } from 'node:crypto';
 import type { EditableChanges, SubmissionItem, SubmissionResult } from '../../domain/api/sync.js';
 import { childRecordSchema, type ChildRecord } from '../../domain/child-record.js';
 import { lifeDateProblems } from '../../domain/lifecycle.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
-import { appendAudit, canonicalJson, type AuditAction } from '../audit/audit-log.js';
+import { appendAudit, type AuditAction } from '../audit/audit-log.js';
 import { today, type ServiceContext } from '../context.js';
 import { problemsOf } from '../http/validation.js';
 import { ApiError } from '../http/api-error.js';
+import { requestHash } from '../http/idempotency.js';
 import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
 import { mergeChildren, settleShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
-
-/** The hash an idempotency key is bound to: the item's canonical JSON. */
-export function itemHash(item: SubmissionItem): string {
-  return createHash('sha256').update(canonicalJson(item)).digest('hex');
-}
 
 /** The record `changes` would make of `record`; null removes an optional field. */
 export function applyChanges(record: ChildRecord, changes: EditableChanges): ChildRecord {
@@ -204,7 +199,8 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
 export async function submitItems(ctx: ServiceContext, actor: Actor, items: readonly SubmissionItem[]): Promise<SubmissionResult[]> {
   const results: SubmissionResult[] = [];
   for (const item of items) {
-    const hash = itemHash(item);
+    // The key is bound to the item itself, as a whole request's is (http/idempotency.ts).
+    const hash = requestHash(item);
     const result = await submitOne(ctx, actor, item, hash).catch(async (e: unknown) => {
       if (!(e instanceof MergeRefused)) throw e;
       // The merge was rolled back; record the answer for the key in a transaction of its own.
