@@ -69,7 +69,7 @@ export class CsvParser implements RowParser {
   }
 
   columns(): string[] | null {
-    return this.names;
+    return this.names === null ? null : [...this.names];
   }
 
   position(): Position {

@@ -10,8 +10,9 @@ import { readText, type TextOptions } from './text-source.js';
 import { declaredEncoding, XmlParser } from './xml-reader.js';
 
 /** The rows of a file, in batches, streaming in constant memory whatever the file's size. */
-export function readSource(path: string, format: SourceFormat, options: ReadOptions = {}): AsyncGenerator<SourceRow[]> {
-  return read(path, format, options, parserFor(format, options.maxField ?? defaultMaxField), {});
+export async function* readSource(path: string, format: SourceFormat, options: ReadOptions = {}): AsyncGenerator<SourceRow[]> {
+  // A generator itself, so that a bad option or delimiter is thrown by the read, not by the call.
+  yield* read(path, format, options, parserFor(format, positive('maxField', options.maxField ?? defaultMaxField)), {});
 }
 
 /** The column names of a file (CSV: its header; JSONL/XML: the union of field names over the first `sampleRows` rows, default 100, in first-seen order) and those first rows, for a live preview. */
@@ -51,7 +52,7 @@ const parseChars = 64 * 1024;
 
 async function* read(path: string, format: SourceFormat, options: ReadOptions, parser: RowParser, hooks: Pick<TextOptions, 'onEncoding'>): AsyncGenerator<SourceRow[]> {
   const { signal } = options;
-  const batch = Math.max(1, Math.floor(options.batch ?? defaultBatch));
+  const batch = positive('batch', options.batch ?? defaultBatch);
   const text = readText(path, format.type === 'xml' ? 'auto' : (format.encoding ?? 'auto'), {
     signal,
     onProgress: options.onProgress,
@@ -86,6 +87,12 @@ async function* read(path: string, format: SourceFormat, options: ReadOptions, p
     if (signal?.aborted) return;
   }
   if (failure !== null) throw failure;
+}
+
+/** A caller's mistake, not the file's: NaN or 0 here would turn a limit off or never fill a batch. */
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1`);
+  return value;
 }
 
 function unionOfNames(rows: SourceRow[]): string[] {

@@ -2,6 +2,7 @@
 // whatever the file's size. The file is refused here when it cannot be text at all (not
 // there, a folder, a workbook, UTF-16); a fault further in (a NUL, an invalid byte) ends
 // the text with a marker, so that the format's reader can name the row it falls in.
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { hasBinarySignature, notTextAdvice } from './binary.js';
 import { chooseDecoder, type ByteFault, type ChunkDecoder, type DecodedEncoding } from './encoding.js';
@@ -67,7 +68,8 @@ export async function* readText(path: string, encoding: TextEncoding, options: T
 async function openFile(path: string): Promise<FileHandle> {
   let file: FileHandle;
   try {
-    file = await open(path, 'r');
+    // Non-blocking, so that a named pipe is refused below rather than waited on for ever.
+    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     throw fileError(e);
   }

@@ -126,7 +126,8 @@ export class XmlParser implements RowParser {
     this.event();
     this.seenRoot = true;
     if (++this.depth > maxNesting) throw this.malformed(`elements nested deeper than ${maxNesting}`);
-    const attributes = Object.entries(tag.attributes);
+    // Namespace declarations say how names are spelt, not anything about the child.
+    const attributes = Object.entries(tag.attributes).filter(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:'));
     let path: string;
     if (this.open.length === 0) {
       if (tag.name !== this.recordElement) return;

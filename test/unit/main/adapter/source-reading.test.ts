@@ -1,5 +1,6 @@
 // Reading a file as a whole: found or not, a file or not, in batches, reporting
 // progress, stopping when aborted, and through to the last row of a large file.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { previewSource, readSource } from '../../../../main/adapter/source/index.js';
@@ -26,6 +27,14 @@ describe('the file', () => {
     const e = await failure(folder);
     expect(e.code).toBe('unreadable');
     expect(e.message).toMatch(/folder/);
+  });
+
+  it.skipIf(process.platform === 'win32')('is a named pipe: refused, not waited on', async () => {
+    const fifo = files.path('pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const e = await failure(fifo);
+    expect(e.code).toBe('unreadable');
+    expect(e.message).toMatch(/not an ordinary file/);
   });
 
   it.skipIf(process.getuid?.() === 0)('cannot be read for want of permission', async () => {
@@ -106,5 +115,15 @@ describe('a large file', () => {
     expect(count).toBe(200_000);
     expect(last).toEqual({ row: 200_001, fields: { id: '200000', family: 'Okafor', given: 'Ada', dob: '2015-03-04' } });
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('options', () => {
+  it('refuses a batch or maxField that is not a whole number of at least 1, when read rather than when called', async () => {
+    const path = files.file('options.csv', table(3));
+    for (const options of [{ batch: 0 }, { batch: Number.NaN }, { maxField: -1 }, { maxField: 1.5 }]) {
+      const reading = readSource(path, csv, options);
+      await expect(reading.next()).rejects.toThrow(RangeError);
+    }
   });
 });

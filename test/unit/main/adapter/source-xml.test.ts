@@ -173,3 +173,11 @@ describe('fields too long', () => {
     }
   });
 });
+
+describe('namespaces', () => {
+  it('reads qualified names as written, leaving namespace declarations out of the fields', async () => {
+    const xml = '<cp:export xmlns:cp="urn:cp" xmlns="urn:x"><cp:child cp:id="1" xmlns:o="urn:o"><cp:name>Ada</cp:name></cp:child></cp:export>';
+    const rows = await readAll(files.file('ns.xml', xml), { type: 'xml', recordElement: 'cp:child' });
+    expect(rows).toEqual([{ row: 1, fields: { '@cp:id': '1', 'cp:name': 'Ada' } }]);
+  });
+});
