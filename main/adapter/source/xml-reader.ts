@@ -126,8 +126,6 @@ export class XmlParser implements RowParser {
     this.event();
     this.seenRoot = true;
     if (++this.depth > maxNesting) throw this.malformed(`elements nested deeper than ${maxNesting}`);
-    // Namespace declarations say how names are spelt, not anything about the child.
-    const attributes = Object.entries(tag.attributes).filter(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:'));
     let path: string;
     if (this.open.length === 0) {
       if (tag.name !== this.recordElement) return;
@@ -140,8 +138,14 @@ export class XmlParser implements RowParser {
       parent.children = true;
       path = parent.path === '' ? tag.name : `${parent.path}.${tag.name}`;
     }
-    this.open.push({ path, text: '', children: false, attributes: attributes.length > 0 });
-    for (const [name, value] of attributes) this.add(path === '' ? `@${name}` : `${path}.@${name}`, value);
+    let attributes = false;
+    for (const name in tag.attributes) {
+      // Namespace declarations say how names are spelt, not anything about the child.
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      attributes = true;
+      this.add(path === '' ? `@${name}` : `${path}.@${name}`, tag.attributes[name]!);
+    }
+    this.open.push({ path, text: '', children: false, attributes });
   }
 
   private closeTag(): void {
