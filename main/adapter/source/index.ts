@@ -1,0 +1,4 @@
+// The streaming source readers of the ContactPoint adapter: what callers need, and no more.
+export { previewSource, readSource } from './source.js';
+export { SourceError, type SourceErrorCode } from './source-error.js';
+export type { ReadOptions, SourceFormat, SourceRow, TextEncoding } from './source-format.js';

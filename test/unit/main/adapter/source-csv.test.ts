@@ -1,0 +1,228 @@
+// Reading a council's CSV export: quoting as RFC 4180 has it, any line ends, a header
+// naming the columns, rows numbered as a spreadsheet shows them, and a clear stop (naming
+// the row and column, never the value) when the file cannot be read as a table.
+import { describe, expect, it } from 'vitest';
+import { previewSource } from '../../../../main/adapter/source/index.js';
+import { csv, failure, readAll, tempFolder } from './source-files.js';
+
+const files = tempFolder('csv');
+
+describe('quoting', () => {
+  it('keeps delimiters, line breaks and doubled quotes inside quoted fields', async () => {
+    const path = files.file('quoted.csv', 'family,note,given\n"Smith, Jones","first line\nsecond line","say ""hi"""\nLee,plain,"",\n');
+    const rows = await readAll(path);
+    expect(rows[0]).toEqual({ row: 2, fields: { family: 'Smith, Jones', note: 'first line\nsecond line', given: 'say "hi"' } });
+    // The last line has a fourth (empty) field: read, with its problem.
+    expect(rows[1]).toEqual({ row: 3, fields: { family: 'Lee', note: 'plain', given: '' }, problem: 'has 4 fields where the header has 3' });
+  });
+
+  it('tolerates spaces around a quoted field, and keeps spaces in an unquoted one', async () => {
+    const rows = await readAll(files.file('spaces.csv', 'a,b,c\n  "x, y"  , keep ,"z"\n'));
+    expect(rows[0]!.fields).toEqual({ a: 'x, y', b: ' keep ', c: 'z' });
+  });
+
+  it('reads formulas as the plain text they are (neutralising is for exports, not reading)', async () => {
+    const rows = await readAll(files.file('formula.csv', 'a,b,c,d\n"=HYPERLINK(""http://x"",""y"")",=SUM(A1:A2),+44 113,@x\n'));
+    expect(rows[0]!.fields).toEqual({ a: '=HYPERLINK("http://x","y")', b: '=SUM(A1:A2)', c: '+44 113', d: '@x' });
+  });
+
+  it('refuses a quote in the middle of an unquoted field, naming the row and column', async () => {
+    const e = await failure(files.file('stray.csv', 'family,given\nOkafor,Ada\nPatel,Ra"vi\n'));
+    expect(e.code).toBe('stray-quote');
+    expect(e.row).toBe(3);
+    expect(e.message).toMatch(/^Row 3, column 2 \(B\)/);
+    expect(e.before.map((r) => r.row)).toEqual([2]);
+  });
+
+  it('refuses text after a closing quote', async () => {
+    const e = await failure(files.file('after-quote.csv', 'a,b\n"x"y,z\n'));
+    expect([e.code, e.row]).toEqual(['stray-quote', 2]);
+  });
+
+  it('names the row where a quote that is never closed opened', async () => {
+    const path = files.file('unclosed.csv', 'family,note\nOkafor,ok\nPatel,"opens here\nand,runs\non,to\nthe,end\n');
+    const e = await failure(path);
+    expect(e.code).toBe('unclosed-quote');
+    expect(e.row).toBe(3);
+    expect(e.message).toMatch(/^Row 3, column 2 \(B\) opens a quote that is never closed/);
+  });
+});
+
+describe('line ends', () => {
+  const table = (eol: string) => `id,note${eol}1,"a${eol}b"${eol}2,c${eol}${eol}${eol}`;
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+  ] as const) {
+    it(`reads ${name} line ends, a quoted line break kept as written, trailing empty lines ignored`, async () => {
+      const rows = await readAll(files.file(`eol-${name}.csv`, table(eol)));
+      expect(rows).toEqual([
+        { row: 2, fields: { id: '1', note: `a${eol}b` } },
+        { row: 3, fields: { id: '2', note: 'c' } },
+      ]);
+    });
+  }
+
+  it('counts a blank line in the middle as a row, as a spreadsheet shows it, but yields nothing for it', async () => {
+    const rows = await readAll(files.file('blank.csv', 'id\n1\n\n3\n'));
+    expect(rows.map((r) => [r.row, r.fields.id])).toEqual([
+      [2, '1'],
+      [4, '3'],
+    ]);
+  });
+
+  it('reads a file with no line end after the last row, and an empty last field', async () => {
+    const rows = await readAll(files.file('no-eol.csv', 'a,b\n1,'));
+    expect(rows).toEqual([{ row: 2, fields: { a: '1', b: '' } }]);
+  });
+
+  // Text reaches the parser in pieces of 64 KiB characters (and the file in chunks of 1 MiB):
+  // a CRLF, a doubled quote or a closing quote cut in two by either must read as if whole.
+  for (const boundary of [64 * 1024, 1024 * 1024]) {
+    it(`reads the same whatever falls on the ${boundary / 1024} KiB boundary`, async () => {
+      const tail = 'x,"he said ""no""\r\nthen left",y\r\nz,"",w\r\n';
+      // Each character of the tail, and the line end before it, falls on the boundary once.
+      for (let k = -3; k <= tail.length; k++) {
+        const pad = 'p'.repeat(boundary - 'a,b,c\r\nq,'.length - ',r\r\n'.length - k);
+        const rows = await readAll(files.file('boundary.csv', `a,b,c\r\nq,${pad},r\r\n${tail}`), csv, { maxField: 2 * boundary });
+        expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
+        expect(rows[1]!.fields).toEqual({ a: 'x', b: 'he said "no"\r\nthen left', c: 'y' });
+        expect(rows[2]!.fields).toEqual({ a: 'z', b: '', c: 'w' });
+        expect(rows.every((r) => r.problem === undefined)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('the header', () => {
+  it('names the columns, trimmed', async () => {
+    const rows = await readAll(files.file('trim.csv', ' family , given\nOkafor,Ada\n'));
+    expect(rows[0]!.fields).toEqual({ family: 'Okafor', given: 'Ada' });
+  });
+
+  it('is all there is in a file with no data: zero rows, not an error', async () => {
+    const path = files.file('header-only.csv', 'family,given,dob\n');
+    expect(await readAll(path)).toEqual([]);
+    expect(await previewSource(path, { type: 'csv' })).toEqual({ columns: ['family', 'given', 'dob'], rows: [], encoding: 'utf-8' });
+  });
+
+  it('refuses a column with no name, naming its number', async () => {
+    const e = await failure(files.file('unnamed.csv', 'family, ,dob\nOkafor,Ada,2015-01-01\n'));
+    expect([e.code, e.row]).toEqual(['header', 1]);
+    expect(e.message).toContain('column 2 (B)');
+  });
+
+  it('refuses two columns of the same name, naming both', async () => {
+    const e = await failure(files.file('repeated.csv', 'family,given,dob,given \n'));
+    expect(e.code).toBe('header');
+    expect(e.message).toContain('column 2 (B) and column 4 (D)');
+  });
+
+  it('refuses more than 1,000 columns', async () => {
+    const header = Array.from({ length: 1001 }, (_, i) => `c${i}`).join(',');
+    const e = await failure(files.file('wide.csv', `${header}\n`));
+    expect(e.code).toBe('too-many-columns');
+    // 1,000 is allowed.
+    const ok = Array.from({ length: 1000 }, (_, i) => `c${i}`).join(',');
+    const rows = await readAll(files.file('wide-ok.csv', `${ok}\n${ok}\n`));
+    expect(Object.keys(rows[0]!.fields)).toHaveLength(1000);
+    expect(rows[0]!.fields.c999).toBe('c999');
+  });
+
+  it('reads a column named __proto__ as a field like any other', async () => {
+    const rows = await readAll(files.file('proto.csv', '__proto__,constructor\nx,y\n'));
+    expect(Object.keys(rows[0]!.fields)).toEqual(['__proto__', 'constructor']);
+    expect(rows[0]!.fields['__proto__']).toBe('x');
+    expect(Object.getPrototypeOf(rows[0]!.fields)).toBe(Object.prototype);
+  });
+});
+
+describe('ragged rows', () => {
+  it('yields a row with too few or too many fields, saying so, with the right row numbers after a multi-line field', async () => {
+    const path = files.file('ragged.csv', 'a,b,c\n1,"two\nlines",3\n1,2\n"x\ny\nz",2,3,4\n1,2,3\n');
+    const rows = await readAll(path);
+    expect(rows).toEqual([
+      { row: 2, fields: { a: '1', b: 'two\nlines', c: '3' } },
+      { row: 3, fields: { a: '1', b: '2' }, problem: 'has 2 fields where the header has 3' },
+      { row: 4, fields: { a: 'x\ny\nz', b: '2', c: '3' }, problem: 'has 4 fields where the header has 3' },
+      { row: 5, fields: { a: '1', b: '2', c: '3' } },
+    ]);
+    // Missing columns are absent, not empty.
+    expect('c' in rows[1]!.fields).toBe(false);
+  });
+});
+
+describe('delimiters', () => {
+  for (const delimiter of [';', '\t', '|', ' ']) {
+    it(`reads fields separated by ${JSON.stringify(delimiter)}`, async () => {
+      const d = delimiter;
+      const rows = await readAll(files.file('delimited.csv', `a${d}b${d}c\n1${d}"x${d}y"${d}3\n`), { type: 'csv', delimiter });
+      expect(rows[0]!.fields).toEqual({ a: '1', b: `x${d}y`, c: '3' });
+    });
+  }
+
+  it('refuses a delimiter that is not one character, or is a quote or a line break', async () => {
+    const path = files.file('any.csv', 'a,b\n1,2\n');
+    for (const delimiter of ['', ',,', '"', '\n', '\r']) {
+      const e = await failure(path, { type: 'csv', delimiter });
+      expect(e.message).toMatch(/delimiter must be one character other than a quote or a line break/);
+    }
+  });
+});
+
+describe('a field too long to be one', () => {
+  // A reader that held the field whole would hold 10 MB of file and 10 MB of text, at least.
+  const tenMegabytes = 10 * 1024 * 1024;
+
+  for (const quoted of [false, true]) {
+    it(`stops at a 10 MB ${quoted ? 'quoted' : 'unquoted'} field, naming the row and column, without holding it`, async () => {
+      const big = 'Q'.repeat(tenMegabytes);
+      const path = files.file('long.csv', `id,family,notes\n1,Okafor,short\n2,Patel,${quoted ? `"${big}"` : big}\n3,Lee,short\n`);
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      const e = await failure(path);
+      const grown = process.memoryUsage().rss - before;
+      expect(e.code).toBe('field-too-long');
+      expect(e.row).toBe(3);
+      expect(e.message).toMatch(/^Row 3, column 3 \(C\) is longer than 100000 characters/);
+      expect(e.before.map((r) => r.row)).toEqual([2]);
+      // Stopped within the first chunks of the field, so it never held more of it than that.
+      expect(e.bytesRead).toBeLessThanOrEqual(2 * 1024 * 1024);
+      expect(grown).toBeLessThan(8 * 1024 * 1024);
+    });
+  }
+
+  it('honours a smaller maxField, for the header too', async () => {
+    const path = files.file('small.csv', 'id,notes\n1,' + 'x'.repeat(50) + '\n2,' + 'y'.repeat(51) + '\n');
+    const e = await failure(path, { type: 'csv' }, { maxField: 50 });
+    expect([e.code, e.row, e.before.length]).toEqual(['field-too-long', 3, 1]);
+    const header = await failure(files.file('long-header.csv', 'id,' + 'n'.repeat(51) + '\n'), { type: 'csv' }, { maxField: 50 });
+    expect([header.code, header.row]).toEqual(['field-too-long', 1]);
+  });
+});
+
+describe('privacy', () => {
+  // A surname planted in the bad row must never appear in what the user (or a log) is shown.
+  const surname = 'Featherstonehaugh';
+  const cases: [string, string, Record<string, unknown>?][] = [
+    ['stray quote', `family,given\nOkafor,Ada\n${surname},Ra"vi\n`],
+    ['unclosed quote', `family,given\nOkafor,Ada\n"${surname},Ravi\n`],
+    ['text after a quote', `family,given\n"${surname}"x,Ravi\n`],
+    ['field too long', `family,given\n${surname}${'x'.repeat(200)},Ravi\n`, { maxField: 100 }],
+    ['header', `${surname},${surname}\n`],
+  ];
+  for (const [name, content, options] of cases) {
+    it(`keeps the value out of the message: ${name}`, async () => {
+      const e = await failure(files.file('privacy.csv', content), { type: 'csv' }, options ?? {});
+      expect(e.message).not.toContain(surname);
+      expect(e.message).not.toContain('Ravi');
+      expect(e.message).toMatch(/Row \d|row \d/);
+    });
+  }
+
+  it('keeps values out of a ragged row’s problem', async () => {
+    const rows = await readAll(files.file('ragged-privacy.csv', `family,given\n${surname}\n`));
+    expect(rows[0]!.problem).toBe('has 1 fields where the header has 2');
+  });
+});
