@@ -12,6 +12,7 @@ import {
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
+import { adapterRequests, adapterStatusSchema, chosenFileSchema, loadProblemsSchema, loadRowsSchema, loadSummarySchema, previewSchema, profileEntrySchema } from './adapter/views.js';
 import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
 
 export const errorCodes = [
@@ -52,6 +53,8 @@ export const errorCodes = [
   'not-held',
   /** A long run (cleansing) was stopped by the person who started it: nothing changed. */
   'cancelled',
+  /** A file to load cannot be read as a whole (encoding, quotes, binary, an XML DTD...): the message names the row. */
+  'file-unreadable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -223,6 +226,31 @@ export const channels = {
   'cleanse.resolve': { request: cleanseResolutionSchema, response: cleanseResolvedSchema },
   /** The team's members a task can be assigned to: the authority's active ContactPoint team accounts. */
   'cleanse.team': { request: empty, response: teamSchema },
+  // The adapter: local data supply (local authority ContactPoint teams only)
+  /** The shipped mapping profiles and the team's own. */
+  'adapter.profiles': { request: empty, response: z.array(profileEntrySchema) },
+  /** Saves a team profile (validated by the profile schema first). */
+  'adapter.saveProfile': { request: adapterRequests.profile, response: z.record(z.string(), z.unknown()) },
+  'adapter.deleteProfile': { request: adapterRequests.name, response: z.object({ deleted: z.boolean() }) },
+  /** Opens the computer's file dialog; the screen gets an id for the file, never its path. */
+  'adapter.chooseFile': { request: empty, response: chosenFileSchema },
+  /** The file's columns and first rows as the profile maps them (case-information cells withheld). */
+  'adapter.preview': { request: adapterRequests.preview, response: previewSchema },
+  /** Starts checking the file with the profile; answers at once with the status. */
+  'adapter.check': { request: adapterRequests.preview, response: adapterStatusSchema },
+  'adapter.status': { request: empty, response: adapterStatusSchema },
+  /** Stops the check (nothing kept) or the submission (after the batch in hand). */
+  'adapter.cancel': { request: empty, response: adapterStatusSchema },
+  'adapter.loads': { request: empty, response: z.array(loadSummarySchema) },
+  'adapter.load': { request: adapterRequests.load, response: loadSummarySchema },
+  'adapter.problems': { request: adapterRequests.problems, response: loadProblemsSchema },
+  'adapter.rows': { request: adapterRequests.rows, response: loadRowsSchema },
+  /** Leaves rows out of the submission (or puts them back), before it is sent. */
+  'adapter.exclude': { request: adapterRequests.exclude, response: z.object({ changed: z.number().int() }) },
+  /** Starts sending a checked load; answers at once with the status. */
+  'adapter.submit': { request: adapterRequests.load, response: adapterStatusSchema },
+  /** Saves the load's report as CSV where the person chooses (the computer's save dialog). */
+  'adapter.exportReport': { request: adapterRequests.load, response: z.object({ saved: z.boolean(), name: z.string().nullable() }) },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -37,6 +37,8 @@ export interface CoreOptions {
   transportTrust?: { trustedCaPem?: string; pinnedCertificateSha256?: string };
   now?: () => number;
   log?: (line: string) => void;
+  /** The computer's file dialogs, for the adapter (Electron's; the test harness's own). */
+  chooseFile?: (mode: 'open' | 'save', suggestedName: string) => Promise<string | null>;
 }
 
 export interface Core {
@@ -114,6 +116,7 @@ export function createCore(options: CoreOptions): Core {
       cardStatus: () => (card ? card.status() : Promise.resolve(noReader)),
       workingSet,
       maxDaysWithoutSync,
+      chooseFile: options.chooseFile ?? null,
     }),
     {
       trustedOrigin: options.trustedOrigin ?? appOrigin,

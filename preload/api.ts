@@ -62,6 +62,23 @@ export function createApi(invoke: Invoke) {
       resolve: (request: RequestOf<'cleanse.resolve'>) => call('cleanse.resolve', request),
       team: () => call('cleanse.team', {}),
     }),
+    adapter: Object.freeze({
+      profiles: () => call('adapter.profiles', {}),
+      saveProfile: (profile: Record<string, unknown>) => call('adapter.saveProfile', { profile }),
+      deleteProfile: (name: string) => call('adapter.deleteProfile', { name }),
+      chooseFile: () => call('adapter.chooseFile', {}),
+      preview: (request: RequestOf<'adapter.preview'>) => call('adapter.preview', request),
+      check: (request: RequestOf<'adapter.check'>) => call('adapter.check', request),
+      status: () => call('adapter.status', {}),
+      cancel: () => call('adapter.cancel', {}),
+      loads: () => call('adapter.loads', {}),
+      load: (id: number) => call('adapter.load', { id }),
+      problems: (request: RequestOf<'adapter.problems'>) => call('adapter.problems', request),
+      rows: (request: RequestOf<'adapter.rows'>) => call('adapter.rows', request),
+      exclude: (request: RequestOf<'adapter.exclude'>) => call('adapter.exclude', request),
+      submit: (id: number) => call('adapter.submit', { id }),
+      exportReport: (id: number) => call('adapter.exportReport', { id }),
+    }),
   });
 }
 

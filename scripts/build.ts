@@ -1,7 +1,7 @@
 // npm run build: the renderer with Vite, then its CSP (script hashes, integrity
 // attributes, meta tag), then main and preload bundled with esbuild.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -60,6 +60,11 @@ await nodeBundle('main/card/pkcs11-worker.ts', 'dist/main/pkcs11-worker.cjs');
 await nodeBundle('main/working-set/worker.ts', 'dist/main/working-set-worker.cjs');
 // Cleansing's checks run in a thread of their own beside duplicate detection.
 await nodeBundle('main/working-set/cleanse-checks-worker.ts', 'dist/main/cleanse-checks-worker.cjs');
+// The adapter checks a file in two threads beside the working-set worker.
+await nodeBundle('main/adapter/check-worker.ts', 'dist/main/adapter-check-worker.cjs');
+// The shipped mapping profiles, read by the working-set worker (dist/profiles).
+mkdirSync('dist/profiles', { recursive: true });
+for (const f of readdirSync('profiles').filter((n) => n.endsWith('.json'))) copyFileSync(join('profiles', f), join('dist/profiles', f));
 
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({

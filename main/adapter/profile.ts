@@ -1,53 +1,21 @@
-// Mapping profiles: versioned JSON files that say how a source file's columns become
-// the fields duplicate detection compares. Validated by schema; a profile that names a
-// column the file lacks is refused before any row is read.
+// Mapping profiles on disk: the shipped ones (profiles/*.json) and any a team writes,
+// validated by the schema in domain/adapter/profile.ts before any row is read. Also the
+// reader that turns any file a profile reads into the records duplicate detection
+// compares (contactpoint dedupe), unchecked: duplicates are found in data that may not
+// pass validation.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { compileMapping } from '../../domain/adapter/mapping.js';
+import { mappedColumns, parseProfile, ProfileError, type Profile } from '../../domain/adapter/profile.js';
 import type { DedupeRecord } from '../../domain/dedupe/compare.js';
-import { CsvError, readCsvRows } from './csv.js';
+import { sourceFormatOf } from './check-part.js';
+import { previewSource, readSource } from './source/index.js';
 
-const columnSource = z.union([
-  z.object({ column: z.string().min(1) }).strict(),
-  z.object({ columns: z.array(z.string().min(1)).min(1).max(5), separator: z.string().max(3).optional() }).strict(),
-]);
+export { ProfileError, type Profile };
 
-const dateFormats = ['YYYYMMDD', 'YYYY-MM-DD', 'DD/MM/YYYY', 'DD-MM-YYYY'] as const;
+/** The profiles shipped with ContactPoint, by name (profiles/NAME.json). */
+export const SHIPPED_PROFILE_NAMES = ['case-management', 'school-census', 'febrl'] as const;
 
-export const profileSchema = z
-  .object({
-    profile: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and hyphens'),
-    version: z.literal(1),
-    description: z.string().max(500).optional(),
-    format: z.object({ type: z.literal('csv'), delimiter: z.string().length(1).default(','), header: z.literal(true) }).strict(),
-    id: z.string().min(1),
-    fields: z
-      .object({
-        given: columnSource.optional(),
-        family: columnSource.optional(),
-        former: columnSource.optional(),
-        dob: z.intersection(columnSource, z.object({ date: z.enum(dateFormats) })).optional(),
-        gender: columnSource.optional(),
-        postcode: columnSource.optional(),
-        address: columnSource.optional(),
-        locality: columnSource.optional(),
-        nhs: columnSource.optional(),
-        upn: columnSource.optional(),
-        otherId: columnSource.optional(),
-        shielded: columnSource.optional(),
-      })
-      .strict(),
-  })
-  .strict();
-export type Profile = z.infer<typeof profileSchema>;
-
-export class ProfileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProfileError';
-  }
-}
-
-/** A shipped profile's path by name (profiles/NAME.json), or the path given. */
+/** A shipped profile's path by name, or the path given. */
 export function profilePath(nameOrPath: string, shippedDir: string): string {
   return /^[a-z0-9-]+$/.test(nameOrPath) ? `${shippedDir}/${nameOrPath}.json` : nameOrPath;
 }
@@ -57,40 +25,10 @@ export function loadProfile(path: string): Profile {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : 'it is not valid JSON';
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder' : 'it is not valid JSON';
     throw new ProfileError(`The profile ${path} cannot be read: ${why}.`);
   }
-  const parsed = profileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ProfileError(`The profile ${path} is not valid: ${issue.path.join('.') || '(top level)'} ${issue.message}.`);
-  }
-  return parsed.data;
-}
-
-/** YYYY-MM-DD from a date in the profile's format, or null. The calendar is not checked: a slip still compares. */
-export function readDate(value: string, format: (typeof dateFormats)[number]): string | null {
-  const v = value.trim();
-  let m: RegExpExecArray | null;
-  switch (format) {
-    case 'YYYYMMDD':
-      m = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-      return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
-    case 'YYYY-MM-DD':
-      m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-      return m ? v : null;
-    case 'DD/MM/YYYY':
-    case 'DD-MM-YYYY':
-      m = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$/.exec(v);
-      return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : null;
-  }
-}
-
-function readGender(value: string): 'male' | 'female' | null {
-  const v = value.trim().toLowerCase();
-  if (['m', 'male', '1', 'boy'].includes(v)) return 'male';
-  if (['f', 'female', '2', 'girl'].includes(v)) return 'female';
-  return null;
+  return parseProfile(json, `The profile ${path}`);
 }
 
 export interface ReadResult {
@@ -99,70 +37,66 @@ export interface ReadResult {
   problems: { row: number; message: string }[];
 }
 
-/** Every row of a CSV file as a DedupeRecord, through a profile. */
-export async function readDedupeRecords(path: string, profile: Profile): Promise<ReadResult> {
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * Refuses a CSV file whose header lacks a column the profile maps, before any row is
+ * read. (A JSON Lines or XML record may simply leave a field out.)
+ */
+export async function requireColumns(path: string, profile: Profile): Promise<void> {
+  if (profile.source.type !== 'csv') return;
+  const { columns } = await previewSource(path, sourceFormatOf(profile), 1);
+  const missing = [...new Set(mappedColumns(profile).map((c) => c.column))].filter((c) => !columns.includes(c));
+  if (missing.length > 0) throw new ProfileError(`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}, which the profile "${profile.profile}" maps.`);
+}
+
+/** A string of its own (a value read from a file may be a slice of a whole megabyte of it). */
+const own = (s: string | null): string | null => (s === null || s.length <= 12 ? s : `${s} `.slice(0, -1));
+
+/** Every row of a file as a DedupeRecord, through a profile. */
+export async function readDedupeRecords(path: string, profile: Profile, today = new Date().toISOString().slice(0, 10)): Promise<ReadResult> {
+  await requireColumns(path, profile);
   const records: DedupeRecord[] = [];
   const problems: { row: number; message: string }[] = [];
-  let header: string[] | null = null;
-  let index = new Map<string, number>();
   const seenIds = new Set<string>();
-  try {
-    for await (const { row, values } of readCsvRows(path, { delimiter: profile.format.delimiter })) {
-      if (header === null) {
-        header = values.map((h) => h.trim());
-        index = new Map(header.map((h, i) => [h, i]));
-        const wanted = [profile.id, ...Object.values(profile.fields).flatMap((s) => ('column' in s ? [s.column] : s.columns))];
-        const missing = wanted.filter((c) => !index.has(c));
-        if (missing.length > 0) throw new ProfileError(`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}, which the profile "${profile.profile}" maps.`);
+  const mapping = compileMapping(profile, { today });
+  for await (const batch of readSource(path, sourceFormatOf(profile))) {
+    for (const r of batch) {
+      if (r.problem !== undefined) {
+        problems.push({ row: r.row, message: r.problem });
         continue;
       }
-      if (values.length !== header.length) {
-        problems.push({ row, message: `has ${values.length} fields where the header has ${header.length}` });
-        continue;
-      }
-      const get = (source: z.infer<typeof columnSource> | undefined): string | null => {
-        if (source === undefined) return null;
-        const parts = ('column' in source ? [source.column] : source.columns).map((c) => values[index.get(c)!]!.trim()).filter((s) => s !== '');
-        const joined = parts.join('column' in source ? '' : (source.separator ?? ' '));
-        return joined === '' ? null : joined;
-      };
-      const id = get({ column: profile.id });
+      const { record, otherId } = mapping.extract(r.fields);
+      const id = text(record.supplierRef);
       if (id === null) {
-        problems.push({ row, message: `has no ${profile.id}` });
+        problems.push({ row: r.row, message: 'has no reference (the profile’s reference column is empty)' });
         continue;
       }
       if (seenIds.has(id)) {
-        problems.push({ row, message: `repeats the ${profile.id} of an earlier row` });
+        problems.push({ row: r.row, message: 'repeats the reference of an earlier row' });
         continue;
       }
       seenIds.add(id);
-      const f = profile.fields;
-      const dobText = get(f.dob);
-      const dob = dobText === null || f.dob === undefined ? null : readDate(dobText, f.dob.date);
-      const shielded = get(f.shielded);
+      const name = record.name as { given: string | null; family: string | null; former: { family: string }[] };
+      const address = record.address as { lines: string[]; postcode: string | null } | null;
+      const lines = address?.lines ?? [];
+      const gender = record.gender;
       records.push({
-        id,
-        given: get(f.given),
-        family: get(f.family),
-        former: (get(f.former) ?? '').split(/[;|]/).map((s) => s.trim()).filter((s) => s !== ''),
-        dob,
-        gender: f.gender ? readGender(get(f.gender) ?? '') : null,
-        postcode: get(f.postcode),
-        address: get(f.address),
-        locality: get(f.locality),
-        nhs: get(f.nhs),
-        upn: get(f.upn),
-        otherId: get(f.otherId),
-        shielded: shielded !== null && ['1', 'true', 'yes', 'y'].includes(shielded.toLowerCase()),
+        id: own(id)!,
+        given: own(name.given),
+        family: own(name.family),
+        former: name.former.map((f) => own(f.family)!),
+        dob: text(record.dob),
+        gender: gender === 'male' || gender === 'female' ? gender : null,
+        postcode: address?.postcode ?? null,
+        address: own(lines[0] ?? null),
+        locality: own(lines.length > 1 ? lines[lines.length - 1]! : null),
+        nhs: text(record.nhsNumber),
+        upn: text(record.upn),
+        otherId: own(otherId),
+        shielded: false,
       });
     }
-  } catch (e) {
-    if (e instanceof CsvError || e instanceof ProfileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ProfileError(`The input file ${path} does not exist.`);
-    if (code === 'EISDIR') throw new ProfileError(`The input ${path} is a folder, not a file.`);
-    throw e;
   }
-  if (header === null) throw new CsvError('The file is empty.', 0);
   return { records, problems };
 }

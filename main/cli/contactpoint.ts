@@ -1,38 +1,46 @@
-// `contactpoint`: the headless commands, for scheduled runs on a council server.
-//   contactpoint dedupe --input FILE --profile PROFILE --out pairs.csv [--threshold 0.5]
-//   contactpoint cleanse --dir WORKING_SET_DIR [--account working-set] --out REPORT [--today YYYY-MM-DD]
-// Exit codes: 0 done; 2 the command line is wrong; 3 the input, profile or working set
-// cannot be read (the message says which and why). Progress goes to stderr; results go
-// only to the files named (never to the console: they hold personal data).
-import { createWriteStream, writeFileSync } from 'node:fs';
+// `contactpoint`: the headless commands, for scheduled runs on a council server (USAGE
+// below lists them and their exit codes). Progress goes to stderr; results go only to
+// the files named (never to the console: they hold personal data).
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RULES } from '../../domain/cleanse/rules.js';
 import { DEFAULT_THRESHOLD, findDuplicates, type DedupeProgress } from '../../domain/dedupe/index.js';
-import { CsvError } from '../adapter/csv.js';
-import { loadProfile, ProfileError, profilePath, readDedupeRecords } from '../adapter/profile.js';
+import { ProfileError } from '../../domain/adapter/profile.js';
+import { createApiClient } from '../api/client.js';
+import { createTransport } from '../api/transport.js';
+import { checkFile } from '../adapter/check.js';
+import { loadProfile, profilePath, readDedupeRecords, SHIPPED_PROFILE_NAMES } from '../adapter/profile.js';
+import { csvCell, writeCsvReport } from '../adapter/report.js';
+import { SourceError } from '../adapter/source/index.js';
+import { submitLoad } from '../adapter/submit.js';
+import { createCardReader } from '../card/card-reader.js';
+import { AppFailure } from '../ipc/app-failure.js';
+import { defaultPkcs11Module } from '../policy.js';
+import { createSessionManager } from '../session/session-manager.js';
 import { allOpenTasks, runCleanse, type CleanseProgress } from '../working-set/cleanse.js';
-import { startChecksFromSource } from '../working-set/checks-from-source.js';
+import { startAdapterCheckFromSource, startChecksFromSource } from '../working-set/checks-from-source.js';
 import { openStore, WorkingSetError } from '../working-set/store.js';
 import { createKeyringVault, VaultError } from '../working-set/vault.js';
 
 const USAGE = `Usage:
+  contactpoint import --profile PROFILE --input FILE [--dry-run | --submit] [--report out.csv]
+                      [--dir WORKING_SET_DIR] [--account working-set] [--service URL] [--pkcs11-module PATH] [--today YYYY-MM-DD]
   contactpoint dedupe --input FILE --profile PROFILE --out pairs.csv [--threshold 0.5]
   contactpoint cleanse --dir WORKING_SET_DIR [--account working-set] --out REPORT [--today YYYY-MM-DD]
-PROFILE is a shipped profile's name (${['febrl'].join(', ')}) or the path of a profile file.`;
+PROFILE is a shipped profile's name (${SHIPPED_PROFILE_NAMES.join(', ')}) or the path of a profile file.
+import checks every row (and, with --dir, matches it to the working set); --submit then sends the valid rows,
+signed in with the smartcard in the reader (its PIN from the environment variable CONTACTPOINT_PIN).
+Exit codes: 0 done, every row valid (and accepted); 2 the command line is wrong; 3 the input, profile or
+working set cannot be read; 4 rows were rejected (by the check or by the national index); 5 the national
+index refused or could not be reached.`;
 
 export class UsageError extends Error {}
 export class InputError extends Error {}
 
 const shippedProfiles = resolve(dirname(fileURLToPath(import.meta.url)), '../../profiles');
-
-/** A CSV cell: quoted when needed; a leading = + - @ neutralised so a spreadsheet never runs it. */
-export function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function progressLine(stage: string, done: number, total: number): void {
   if (!process.stderr.isTTY) return;
@@ -107,9 +115,123 @@ async function cleanse(args: string[]): Promise<void> {
   }
 }
 
+/** The national index refused or could not be reached (exit code 5). */
+export class ServiceRefusal extends Error {}
+
+const EXIT = { done: 0, usage: 2, unreadable: 3, rejected: 4, refused: 5 } as const;
+
+async function importFile(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      profile: { type: 'string' },
+      input: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      submit: { type: 'boolean' },
+      report: { type: 'string' },
+      dir: { type: 'string' },
+      account: { type: 'string' },
+      service: { type: 'string' },
+      'pkcs11-module': { type: 'string' },
+      today: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.input || !values.profile) throw new UsageError('import needs --profile and --input.');
+  if (values['dry-run'] && values.submit) throw new UsageError('Give --dry-run or --submit, not both.');
+  if (values.submit && !values.dir) throw new UsageError('--submit needs --dir: the working set keeps the journal that makes a cut-off submission resume without sending anything twice.');
+  if (values.submit && !values.service) throw new UsageError('--submit needs --service, the national index service URL.');
+  const today = values.today ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today must be YYYY-MM-DD, not "${today}".`);
+  const profile = loadProfile(profilePath(values.profile, shippedProfiles));
+  const account = values.account ?? 'working-set';
+  const store = values.dir ? openStore(values.dir, createKeyringVault(account)) : null;
+  // A dry run without a working set keeps its journal in memory, for the report.
+  const db = store?.db ?? new Database(':memory:');
+  try {
+    const checked = await checkFile({
+      path: values.input,
+      profile,
+      today,
+      userId: null,
+      db,
+      workingSet: store && store.childCount() > 0 ? { dir: values.dir!, keyAccount: account } : null,
+      threads: { start: startAdapterCheckFromSource, count: 2 },
+      onProgress: (p) => progressLine(p.stage, Math.round(p.fraction * 1000), 1000),
+    });
+    process.stderr.write(
+      `\n${checked.rows} rows read: ${checked.valid} valid (${checked.warnings} with warnings), ${checked.rejected} rejected` +
+        (checked.matches ? `; in the working set: ${checked.matches.match} already held, ${checked.matches.possible} possible matches, ${checked.matches.new} new` : '') +
+        '\n',
+    );
+    const caseColumns = checked.dropped.filter((d) => d.reason === 'case-information').map((d) => d.column);
+    if (caseColumns.length > 0) process.stderr.write(`Never sent (their names say they hold case information): ${caseColumns.join(', ')}\n`);
+    const otherColumns = checked.dropped.filter((d) => d.reason === 'not-mapped').map((d) => d.column);
+    if (otherColumns.length > 0) process.stderr.write(`Not sent (not mapped by the profile): ${otherColumns.join(', ')}\n`);
+    let refusedRows = 0;
+    if (values.submit) {
+      const session = await signInForImport(values.service!, values['pkcs11-module']);
+      try {
+        const state = session.current().state;
+        if (state.status !== 'signed-in' || !state.user.roles.includes('la-team') || state.user.localAuthority === null) {
+          throw new ServiceRefusal("Only a local authority's ContactPoint team may send local data: the card's account is not one.");
+        }
+        const summary = await submitLoad({
+          db,
+          loadId: checked.loadId,
+          localAuthority: state.user.localAuthority,
+          call: (request) => session.call(request),
+          onProgress: (p) => progressLine('sending', p.sent, p.total),
+        });
+        const o = summary.outcome;
+        refusedRows = (o.invalid ?? 0) + (o.forbidden ?? 0);
+        process.stderr.write(
+          `\nSent: ${o.matched ?? 0} matched to a held child, ${o.created ?? 0} new children, ${o['possible-duplicate'] ?? 0} possible duplicates for review, ${refusedRows} refused by the national index\n`,
+        );
+      } finally {
+        await session.signOut().catch(() => undefined);
+        await session.close();
+      }
+    }
+    if (values.report) {
+      await writeCsvReport(db, checked.loadId, values.report);
+      process.stderr.write(`Report: ${values.report}\n`);
+    }
+    return checked.rejected > 0 || refusedRows > 0 ? EXIT.rejected : EXIT.done;
+  } finally {
+    store?.close();
+    if (!store) db.close();
+  }
+}
+
+/** A session signed in with the smartcard in the reader; its PIN from CONTACTPOINT_PIN. */
+async function signInForImport(serviceUrl: string, modulePath: string | undefined) {
+  const pin = process.env.CONTACTPOINT_PIN;
+  if (!pin) throw new UsageError('--submit signs in with the smartcard in the reader: put its PIN in the environment variable CONTACTPOINT_PIN.');
+  const workerFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/main/pkcs11-worker.cjs');
+  if (!existsSync(workerFile)) throw new InputError('The smartcard reader is built with the application: run "npm run build" once, then try again.');
+  const transport = createTransport({});
+  const api = createApiClient({ baseUrl: serviceUrl, transport });
+  const card = createCardReader({ modulePath: modulePath ?? defaultPkcs11Module(process.platform, true), workerFile });
+  const session = createSessionManager({ api, card, idleMs: 3_600_000, log: () => undefined });
+  const close = async () => {
+    await session.close();
+    await card.close();
+  };
+  try {
+    await session.signInCard(pin);
+  } catch (e) {
+    await close();
+    if (e instanceof AppFailure) throw new ServiceRefusal(e.message);
+    throw e;
+  }
+  return { current: () => session.current(), call: session.call.bind(session), signOut: () => session.signOut(), close };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === 'import') return await importFile(rest);
     if (command === 'dedupe') await dedupe(rest);
     else if (command === 'cleanse') await cleanse(rest);
     else throw new UsageError(command === undefined ? 'Give a command.' : `There is no command "${command}".`);
@@ -119,9 +241,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof ProfileError || e instanceof CsvError || e instanceof WorkingSetError || e instanceof VaultError) {
+    if (e instanceof InputError || e instanceof ProfileError || e instanceof SourceError || e instanceof WorkingSetError || e instanceof VaultError) {
       process.stderr.write(`${(e as Error).message}\n`);
-      return 3;
+      return EXIT.unreadable;
+    }
+    if (e instanceof ServiceRefusal || e instanceof AppFailure) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      // The file changed since it was checked is the file's problem; anything else is the service's answer.
+      return e instanceof AppFailure && e.code === 'invalid-payload' ? EXIT.unreadable : EXIT.refused;
     }
     throw e;
   }

@@ -22,6 +22,13 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 hardenApp();
 
+
+/** The team's working set: %LOCALAPPDATA%\ContactPoint\working-set on Windows, the profile folder elsewhere. */
+function workingSetDir(): string {
+  const local = process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined;
+  return local ? join(local, app.getName(), 'working-set') : join(app.getPath('userData'), 'working-set');
+}
+
 let embedded: EmbeddedService | undefined;
 let core: ReturnType<typeof createCore> | undefined;
 let logFile: LogFile | undefined;
@@ -69,7 +76,9 @@ async function start(): Promise<void> {
     maxDaysWithoutSync: policy.maxDaysWithoutSync,
     log,
     // The team's encrypted working set lives in the user's profile; its key in the OS credential store.
-    workingSet: { dir: join(app.getPath('userData'), 'working-set'), workerFile: join(__dirname, 'working-set-worker.cjs') },
+    // On Windows in the local, never the roaming, part of the profile: a million children's
+    // records (encrypted) must not be copied to a profile server at every sign-out.
+    workingSet: { dir: workingSetDir(), workerFile: join(__dirname, 'working-set-worker.cjs') },
     transportTrust: {
       ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
       ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),
@@ -78,6 +87,18 @@ async function start(): Promise<void> {
       ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
       ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),
     }),
+    // The adapter's files come through the computer's own dialogs; the page never names a path.
+    chooseFile: async (mode, suggestedName) => {
+      const parent = BrowserWindow.getAllWindows()[0];
+      const options = { filters: [{ name: 'Exports (CSV, JSON Lines, XML)', extensions: ['csv', 'txt', 'tsv', 'jsonl', 'ndjson', 'xml'] }] };
+      if (mode === 'open') {
+        const r = parent ? await dialog.showOpenDialog(parent, { ...options, properties: ['openFile'] }) : await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      }
+      const save = { defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+      const r = parent ? await dialog.showSaveDialog(parent, save) : await dialog.showSaveDialog(save);
+      return r.canceled ? null : (r.filePath ?? null);
+    },
     card: {
       modulePath: policy.pkcs11Module ?? defaultPkcs11Module(process.platform, policy.trainingMode),
       // PKCS#11 runs in its own thread: a slow card never freezes the window.

@@ -2,6 +2,9 @@
 // screen: main keeps none of them, and checks every answer against the contract's
 // schema so the renderer gets exactly the shape it was promised (what the user may not
 // see is already absent: the service leaves it out).
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import { accessReasonHeader } from '../../domain/api/records.js';
 import { channels, type AppInfo, type CardStatus, type Channel } from '../../domain/ipc-contract.js';
@@ -21,6 +24,11 @@ export interface HandlerDeps {
   workingSet: WorkingSet | null;
   /** The policy's days without a sync before the working set is wiped. */
   maxDaysWithoutSync: number;
+  /**
+   * The computer's file dialogs (Electron's in the application): a path to open or to
+   * save to, or null when the person cancels. Null: this computer cannot choose files.
+   */
+  chooseFile?: ((mode: 'open' | 'save', suggestedName: string) => Promise<string | null>) | null;
 }
 
 /** The answer, if it has the promised shape; a service-error otherwise (never the raw answer). */
@@ -84,6 +92,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }
     return members;
   }
+
+  // Files chosen in this session, by id: the renderer names a file by its id, never by a
+  // path, so a compromised page cannot read an arbitrary file through the adapter.
+  const chosen = new Map<string, { path: string; name: string }>();
+  const chosenPath = (fileId: string) => {
+    const f = chosen.get(fileId);
+    if (!f) throw new AppFailure('not-found', 'Choose the file again: it was chosen before ContactPoint restarted.');
+    return f.path;
+  };
+  const choose = async (mode: 'open' | 'save', suggestedName: string) => {
+    if (!deps.chooseFile) throw new AppFailure('working-set-unavailable', 'Files cannot be chosen on this computer.');
+    return deps.chooseFile(mode, suggestedName);
+  };
+  const today = () => new Date().toISOString().slice(0, 10);
+  const userId = () => {
+    const s = session.current().state;
+    return s.status === 'signed-in' ? s.user.id : null;
+  };
+  const adapterStatus = (ws: WorkingSet) => checked('adapter.status', ws.adapter());
 
   async function cleanseStatus(ws: WorkingSet) {
     const state = ws.cleanse();
@@ -181,6 +208,57 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'cleanse.tasks': async ({ rule, offset, limit }) => checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
     'cleanse.task': async ({ id }) => checked('cleanse.task', await teamWorkingSet().ws.call({ op: 'cleanseTask', taskId: id })),
+    'adapter.profiles': async () => checked('adapter.profiles', await teamWorkingSet().ws.call({ op: 'adapterProfiles' })),
+    'adapter.saveProfile': async ({ profile }) =>
+      checked('adapter.saveProfile', await teamWorkingSet().ws.call({ op: 'adapterSaveProfile', profile, at: new Date().toISOString(), userId: userId() })),
+    'adapter.deleteProfile': async ({ name }) => checked('adapter.deleteProfile', await teamWorkingSet().ws.call({ op: 'adapterDeleteProfile', name })),
+    'adapter.chooseFile': async () => {
+      teamWorkingSet();
+      const path = await choose('open', '');
+      if (path === null) return null;
+      let size: number;
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) throw new Error('not a file');
+        size = st.size;
+      } catch {
+        throw new AppFailure('file-unreadable', 'That file cannot be opened. Choose another.');
+      }
+      const fileId = randomBytes(16).toString('hex');
+      chosen.set(fileId, { path, name: basename(path) });
+      return { fileId, name: basename(path), size };
+    },
+    'adapter.preview': async ({ fileId, profile }) =>
+      checked('adapter.preview', await teamWorkingSet().ws.call({ op: 'adapterPreview', path: chosenPath(fileId), profile, today: today() })),
+    'adapter.check': async ({ fileId, profile }) => {
+      const { ws } = teamWorkingSet();
+      ws.startAdapter({ op: 'adapterCheck', path: chosenPath(fileId), profile, today: today(), userId: userId() });
+      return adapterStatus(ws);
+    },
+    'adapter.status': async () => adapterStatus(teamWorkingSet().ws),
+    'adapter.cancel': async () => {
+      const { ws } = teamWorkingSet();
+      await ws.call({ op: 'adapterCancel' });
+      return adapterStatus(ws);
+    },
+    'adapter.loads': async () => checked('adapter.loads', await teamWorkingSet().ws.call({ op: 'adapterLoads' })),
+    'adapter.load': async ({ id }) => checked('adapter.load', await teamWorkingSet().ws.call({ op: 'adapterLoad', loadId: id })),
+    'adapter.problems': async ({ id, offset, limit }) => checked('adapter.problems', await teamWorkingSet().ws.call({ op: 'adapterProblems', loadId: id, offset, limit })),
+    'adapter.rows': async ({ id, filter, offset, limit }) => checked('adapter.rows', await teamWorkingSet().ws.call({ op: 'adapterRows', loadId: id, filter, offset, limit })),
+    'adapter.exclude': async ({ id, rows, excluded }) => checked('adapter.exclude', await teamWorkingSet().ws.call({ op: 'adapterExclude', loadId: id, rows, excluded })),
+    'adapter.submit': async ({ id }) => {
+      const { ws, localAuthority } = teamWorkingSet();
+      ws.startAdapter({ op: 'adapterSubmit', loadId: id, localAuthority });
+      return adapterStatus(ws);
+    },
+    'adapter.exportReport': async ({ id }) => {
+      const { ws } = teamWorkingSet();
+      const load = (await ws.call({ op: 'adapterLoad', loadId: id })) as { fileName: string };
+      const path = await choose('save', `${load.fileName.replace(/\.[^.]*$/, '')}-report.csv`);
+      if (path === null) return { saved: false, name: null };
+      await ws.call({ op: 'adapterReport', loadId: id, path });
+      return { saved: true, name: basename(path) };
+    },
     'cleanse.team': async () => checked('cleanse.team', await team(teamWorkingSet().localAuthority)),
     'cleanse.resolve': async (resolution) => {
       const { ws, localAuthority } = teamWorkingSet();

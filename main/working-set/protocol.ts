@@ -16,6 +16,8 @@ export interface WorkerSetup {
   transport: { trustedCaPem?: string; pinnedCertificateSha256?: string; timeoutMs?: number };
   /** Feed entries per page (default 1000, the most the feed gives); smaller in tests to watch progress. */
   pageSize?: number;
+  /** The shipped mapping profiles (default: dist/profiles beside the worker's bundle). */
+  profilesDir?: string;
 }
 
 export type WipeReason = 'command' | 'no-sync' | 'access-ended';
@@ -53,7 +55,23 @@ export type Request =
   | { op: 'cleanseQueues' }
   | { op: 'cleanseTasks'; rule: string; offset: number; limit: number }
   | { op: 'cleanseTask'; taskId: number }
-  | { op: 'cleanseResolve'; resolution: CleanseResolution; at: string };
+  | { op: 'cleanseResolve'; resolution: CleanseResolution; at: string }
+  // The adapter: local data supply
+  | { op: 'adapterProfiles' }
+  | { op: 'adapterSaveProfile'; profile: unknown; at: string; userId: string | null }
+  | { op: 'adapterDeleteProfile'; name: string }
+  | { op: 'adapterPreview'; path: string; profile: unknown; today: string }
+  /** Checks a file: answers when it ends (progress as events). */
+  | { op: 'adapterCheck'; path: string; profile: unknown; today: string; userId: string | null }
+  /** Sends a checked load: answers when it ends (progress as events). */
+  | { op: 'adapterSubmit'; loadId: number; localAuthority: string }
+  | { op: 'adapterCancel' }
+  | { op: 'adapterLoads' }
+  | { op: 'adapterLoad'; loadId: number }
+  | { op: 'adapterProblems'; loadId: number; offset: number; limit: number }
+  | { op: 'adapterRows'; loadId: number; filter: 'all' | 'possible' | 'match' | 'new'; offset: number; limit: number }
+  | { op: 'adapterExclude'; loadId: number; rows: number[]; excluded: boolean }
+  | { op: 'adapterReport'; loadId: number; path: string };
 
 /** What a person decided about tasks. Merge is one pair at a time; the rest may be bulk. */
 export type CleanseResolution =
@@ -80,7 +98,8 @@ export type WorkerEvent =
   | { event: 'progress'; progress: SyncProgress }
   | { event: 'sign'; signId: number; method: string; url: string; body?: Uint8Array }
   | { event: 'sync-ended'; run: SyncRun | null; error?: FailureData }
-  | { event: 'cleanse-progress'; progress: { stage: string; done: number; total: number } };
+  | { event: 'cleanse-progress'; progress: { stage: string; done: number; total: number } }
+  | { event: 'adapter-progress'; progress: { stage: 'checking' | 'saving' | 'sending'; fraction: number; rows: number } };
 
 export type ReplyOf<R extends Request['op']> = R extends 'summary'
   ? WorkingSetSummary
@@ -100,6 +119,8 @@ export type ReplyOf<R extends Request['op']> = R extends 'summary'
                 ? { wiped: boolean }
                 : R extends 'cleanse' | 'cleanseQueues' | 'cleanseTasks' | 'cleanseTask' | 'cleanseResolve'
                   ? unknown
-                  : null;
+                  : R extends `adapter${string}`
+                    ? unknown
+                    : null;
 
 export type { EditableChanges };

@@ -30,11 +30,21 @@ export interface CleanseState {
   last: { summary: unknown; error?: { code: string; message: string } } | null;
 }
 
+export interface AdapterState {
+  running: 'check' | 'submit' | null;
+  progress: { stage: string; fraction: number; rows: number } | null;
+  /** How the last check or submission of this session of the application ended. */
+  last: { kind: 'check' | 'submit'; loadId: number | null; error: { code: string; message: string } | null } | null;
+}
+
 export interface WorkingSet {
   call<R extends Request>(request: R): Promise<ReplyOf<R['op']>>;
   /** Starts a cleansing run and returns at once; cleanse() follows it. */
   startCleanse(today: string): void;
   cleanse(): CleanseState;
+  /** Starts a check or a submission in the worker and returns at once; adapter() follows it. */
+  startAdapter(request: Extract<Request, { op: 'adapterCheck' | 'adapterSubmit' }>): void;
+  adapter(): AdapterState;
   /** Starts a sync and returns at once; progress() follows it. */
   startSync(localAuthority: string): void;
   sync(): SyncState;
@@ -57,6 +67,7 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const state: SyncState = { running: false, progress: null, last: null };
   const cleansing: CleanseState = { running: false, progress: null, last: null };
+  const adapting: AdapterState = { running: null, progress: null, last: null };
 
   function start(): Worker {
     if (worker) return worker;
@@ -79,6 +90,7 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
       pending.clear();
       state.running = false;
       cleansing.running = false;
+      adapting.running = null;
     });
     worker = w;
     return w;
@@ -91,6 +103,10 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
     }
     if (m.event === 'cleanse-progress') {
       cleansing.progress = m.progress;
+      return;
+    }
+    if (m.event === 'adapter-progress') {
+      adapting.progress = m.progress;
       return;
     }
     if (m.event === 'sign') {
@@ -162,6 +178,28 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
       );
     },
     cleanse: () => ({ ...cleansing }),
+    startAdapter(request) {
+      if (adapting.running) throw new AppFailure('conflict', 'A check or a submission is already running: wait for it, or stop it.');
+      const kind = request.op === 'adapterCheck' ? 'check' : 'submit';
+      adapting.running = kind;
+      adapting.progress = null;
+      const loadId = request.op === 'adapterSubmit' ? request.loadId : null;
+      call(request).then(
+        (result) => {
+          adapting.running = null;
+          adapting.last = { kind, loadId: (result as { loadId: number }).loadId, error: null };
+          log(`adapter: ${kind} completed`);
+        },
+        async (e: unknown) => {
+          adapting.running = null;
+          const f = e instanceof AppFailure ? e : new AppFailure('internal-error', `The ${kind} failed.`);
+          adapting.last = { kind, loadId, error: { code: f.code, message: f.message } };
+          log(`adapter: ${kind} ended (${f.code})`);
+          await reportFailure(e);
+        },
+      );
+    },
+    adapter: () => ({ ...adapting }),
     async wipe(reason) {
       await call({ op: 'wipe', reason, at: new Date(now()).toISOString() });
       state.progress = null;

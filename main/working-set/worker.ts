@@ -8,6 +8,11 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { daysBetween } from '../../domain/dates.js';
 import { createApiClient, ServiceFailure, type RemoteSigner } from '../api/client.js';
 import { createTransport } from '../api/transport.js';
+import { createAdapterOps } from '../adapter/adapter-ops.js';
+import { CheckCancelled } from '../adapter/check.js';
+import { ProfileError } from '../../domain/adapter/profile.js';
+import { SourceError } from '../adapter/source/index.js';
+import { SubmitCancelled } from '../adapter/submit.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
 import { openTasks, outboxCounts, queueChanges, sendOutbox } from './outbox.js';
@@ -35,6 +40,17 @@ let cleansing: { cancelled: boolean } | null = null;
 
 const post = (m: WorkerEvent | WorkerReply) => port.postMessage(m);
 
+// The adapter's threads and shipped profiles sit beside this bundle in dist/.
+const adapter = createAdapterOps({
+  store: () => opened(),
+  dir: setup.dir,
+  keyAccount: setup.keyAccount,
+  profilesDir: setup.profilesDir ?? join(__dirname, '..', 'profiles'),
+  startCheckThread: (data) => new Worker(join(__dirname, 'adapter-check-worker.cjs'), { workerData: data }),
+  call: (request) => api.signed(signer, request),
+  post: (event) => post(event),
+});
+
 function failureData(e: unknown): FailureData {
   if (e instanceof ServiceFailure) return { name: e.name, code: e.code, message: e.message, ...(e.serviceCode ? { serviceCode: e.serviceCode } : {}) };
   if (e instanceof WorkingSetError) {
@@ -43,6 +59,10 @@ function failureData(e: unknown): FailureData {
   }
   if (e instanceof AppFailure || e instanceof VaultError) return { name: 'AppFailure', code: e.code, message: e.message };
   if (e instanceof CleanseCancelled) return { name: 'AppFailure', code: 'cancelled', message: 'The cleansing run was stopped. The queues are as the last completed run left them.' };
+  if (e instanceof CheckCancelled || e instanceof SubmitCancelled) return { name: 'AppFailure', code: 'cancelled', message: e.message };
+  // The reader's messages name the row and column, never what a cell holds.
+  if (e instanceof SourceError) return { name: 'AppFailure', code: 'file-unreadable', message: e.message };
+  if (e instanceof ProfileError) return { name: 'AppFailure', code: 'invalid-payload', message: e.message };
   // Anything else is a defect: its message could quote data, so only its class goes out.
   return { name: e instanceof Error ? e.name : 'Error', code: 'internal-error', message: 'Something went wrong with the working set on this computer.' };
 }
@@ -120,6 +140,7 @@ function summary(): WorkingSetSummary {
 }
 
 async function handle(request: Request): Promise<unknown> {
+  if (request.op.startsWith('adapter')) return adapter(request as Extract<Request, { op: `adapter${string}` }>);
   switch (request.op) {
     case 'summary':
       return summary();

@@ -53,6 +53,11 @@ export interface Harness {
   insertCard(userId: string): Promise<void>;
   /** Take the card out: SoftHSM2 deletes the token, and PKCS#11 sees it gone. */
   removeCard(userId: string): Promise<void>;
+  /**
+   * What the computer's file dialog answers next (Electron's dialog cannot exist here: the
+   * harness stands in for it at main's chooseFile boundary). null: the person cancels.
+   */
+  chooseNext(path: string | null): void;
   /** The working set's folder and the credential-store account of its key (for a second connection in benchmarks). */
   workingSet: { dir: string; keyAccount: string };
   /** Requests the page tried to make anywhere but the app's own origin. */
@@ -100,6 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const cardEnv = { ...process.env, CONTACTPOINT_TRAINING_HOME: home, SOFTHSM2_CONF: paths.softHsmConfig };
 
   const clock = new OffsetClock();
+  let nextChosen: string | null = null;
   const service = options.serviceUrl
     ? null
     : await startService({ port: 0, trainingMode: true, trainingCount: options.trainingCount ?? 200, lifecycleIntervalMs: 0, clock });
@@ -120,6 +126,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.syncPageSize !== undefined ? { pageSize: options.syncPageSize } : {}),
     },
     log: () => undefined,
+    chooseFile: async () => {
+      const path = nextChosen;
+      nextChosen = null;
+      return path;
+    },
   });
   const browser = await launchChromium();
   const context = await browser.newContext();
@@ -167,6 +178,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async removeCard(userId) {
       await run('softhsm2-util', ['--delete-token', '--token', tokenLabelFor(userId)], { env: cardEnv });
+    },
+    chooseNext(path) {
+      nextChosen = path;
     },
     workingSet: { dir: join(home, 'working-set'), keyAccount: workingSetAccount },
     blockedRequests,

@@ -9,13 +9,15 @@ import { getApi } from '../api.js';
 import { Banner, Name, PageHeading, SummaryList, TableHead, Warning } from '../components/Controls.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { emptySearch, formatDate, validateSearch, type SearchForm } from '../forms.js';
+import { AdapterScreen } from './Adapter.js';
 import { CleansingScreen } from './Cleansing.js';
 import { Journey, SearchFields } from './Journey.js';
 
-type Tab = 'working-set' | 'cleansing' | 'local-search' | 'national-search';
+type Tab = 'working-set' | 'cleansing' | 'adapter' | 'local-search' | 'national-search';
 const tabs: { id: Tab; label: string }[] = [
   { id: 'working-set', label: 'Working set' },
   { id: 'cleansing', label: 'Cleansing' },
+  { id: 'adapter', label: 'Load local data' },
   { id: 'local-search', label: 'Search the working set' },
   { id: 'national-search', label: 'Find a child (national index)' },
 ];
@@ -38,6 +40,7 @@ export function TeamHome({ user }: { user: SignedInUser }) {
       </nav>
       <div hidden={tab !== 'working-set'}>{tab === 'working-set' ? <WorkingSetScreen /> : null}</div>
       <div hidden={tab !== 'cleansing'}>{tab === 'cleansing' ? <CleansingScreen /> : null}</div>
+      <div hidden={tab !== 'adapter'}>{tab === 'adapter' ? <AdapterScreen /> : null}</div>
       <div hidden={tab !== 'local-search'}>
         <LocalSearch />
       </div>

@@ -37,6 +37,21 @@ const handlers: Handlers = {
   'cleanse.task': unused,
   'cleanse.resolve': unused,
   'cleanse.team': unused,
+  'adapter.profiles': unused,
+  'adapter.saveProfile': unused,
+  'adapter.deleteProfile': unused,
+  'adapter.chooseFile': unused,
+  'adapter.preview': unused,
+  'adapter.check': unused,
+  'adapter.status': unused,
+  'adapter.cancel': unused,
+  'adapter.loads': unused,
+  'adapter.load': unused,
+  'adapter.problems': unused,
+  'adapter.rows': unused,
+  'adapter.exclude': unused,
+  'adapter.submit': unused,
+  'adapter.exportReport': unused,
   'app.info': async () => {
     calls.push('app.info');
     return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };

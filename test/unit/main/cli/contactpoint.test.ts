@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csvCell } from '../../../../main/cli/contactpoint.js';
+import { csvCell } from '../../../../main/adapter/report.js';
 import { generateChildren } from '../../../../service/training/index.js';
 import { createTestWorkingSet, fillStore, keyringUnavailable } from '../../../support/working-set.js';
 
@@ -45,7 +45,7 @@ describe('contactpoint dedupe', () => {
   it('bad input gets a clear message and its own exit code, and writes nothing', async () => {
     const missing = await contactpoint('dedupe', '--input', join(dir, 'nope.csv'), '--profile', 'febrl', '--out', join(dir, 'x.csv'));
     expect(missing).toMatchObject({ code: 3 });
-    expect(missing.stderr).toMatch(/does not exist/);
+    expect(missing.stderr).toMatch(/was not found/);
     const wrongColumns = join(dir, 'wrong.csv');
     writeFileSync(wrongColumns, 'id,name\n1,Ann\n');
     const columns = await contactpoint('dedupe', '--input', wrongColumns, '--profile', 'febrl', '--out', join(dir, 'y.csv'));
@@ -56,7 +56,7 @@ describe('contactpoint dedupe', () => {
     const quote = await contactpoint('dedupe', '--input', unbalanced, '--profile', 'febrl', '--out', join(dir, 'z.csv'));
     expect(quote.code).toBe(3);
     const profile = join(dir, 'bad-profile.json');
-    writeFileSync(profile, JSON.stringify({ profile: 'bad', version: 2 }));
+    writeFileSync(profile, JSON.stringify({ profile: 'bad', version: 1 }));
     const badProfile = await contactpoint('dedupe', '--input', '../shared/data/febrl/dataset1.csv', '--profile', profile, '--out', join(dir, 'w.csv'));
     expect(badProfile.code).toBe(3);
     expect(badProfile.stderr).toMatch(/profile .* is not valid: version/);
