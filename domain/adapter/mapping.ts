@@ -42,14 +42,20 @@ interface Compiled {
 function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'flag', options: { today: string; defaults?: Record<string, string | boolean> }): Compiled {
   if ('value' in s) return { read: () => ({ value: s.value }), column: null };
   const transforms = s.transforms ?? [];
-  const transform = (v: string): string | null => {
-    let out: string | null = v;
-    for (const t of transforms) {
-      if (out === null) return null;
-      out = applyTransform(out, t);
-    }
-    return out;
-  };
+  // Composed once: most sources have no transform or one.
+  const transform: (v: string) => string | null =
+    transforms.length === 0
+      ? (v) => v
+      : transforms.length === 1
+        ? (v) => applyTransform(v, transforms[0]!)
+        : (v) => {
+            let out: string | null = v;
+            for (const t of transforms) {
+              if (out === null) return null;
+              out = applyTransform(out, t);
+            }
+            return out;
+          };
   const transformFailed = () => `cannot be read as ${transforms.includes('postcode') ? 'a postcode' : transforms.includes('phone-uk') ? 'a UK telephone number' : 'the profile says'}`;
   if ('columns' in s) {
     const cols = s.columns;
@@ -426,21 +432,9 @@ function schemaProblems(issues: readonly { path: PropertyKey[]; message: string;
 const TEAM_NAME = /\b(team|service|hub|unit|centre|center|front door)s?\b/i;
 const TEAM_WORDS = new Set(['assessment', 'referral']);
 
-// Towns, services and team names repeat on most rows of a load: each text is looked at once.
-const seenText = new Map<string, string[]>();
-function wordsIn(text: string): string[] {
-  let words = seenText.get(text);
-  if (words === undefined) {
-    if (seenText.size > 50_000) seenText.clear();
-    words = caseWords(text);
-    seenText.set(text, words);
-  }
-  return words;
-}
-
 function caseInformation(r: SupplierRecord, problems: RowProblem[], columns: Map<string, string | null>): void {
   for (const { path, text } of freeText(r)) {
-    let words = wordsIn(text);
+    let words = caseWords(text);
     if (words.length > 0 && (path.endsWith('.organisation') || path.endsWith('.service')) && TEAM_NAME.test(text)) words = words.filter((w) => !TEAM_WORDS.has(w));
     if (words.length === 0) continue;
     const where = locate(path.split('.'), columns);

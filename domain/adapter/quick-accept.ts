@@ -34,18 +34,7 @@ function onlyKeys(o: Loose, allowed: ReadonlySet<string>): boolean {
   return true;
 }
 
-// The same few thousand dates recur through a load: each is checked once.
-const validDates = new Map<string, boolean>();
-function date(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  let ok = validDates.get(v);
-  if (ok === undefined) {
-    if (validDates.size > 100_000) validDates.clear();
-    ok = isValidIsoDate(v);
-    validDates.set(v, ok);
-  }
-  return ok;
-}
+const date = (v: unknown) => typeof v === 'string' && isValidIsoDate(v);
 
 const ADDRESS_KEYS = new Set(['lines', 'postcode']);
 function address(v: unknown): boolean {

@@ -25,6 +25,11 @@ const DAY_FIRST: Record<string, RegExp> = {
 };
 
 export function readDate(value: string, format: DateFormat, today: string): string | null {
+  // The commonest case, read without a regular expression: DD/MM/YYYY written in full.
+  if (format === 'DD/MM/YYYY' && value.length === 10 && value.charCodeAt(2) === 47 && value.charCodeAt(5) === 47) {
+    const iso = `${value.slice(6)}-${value.slice(3, 5)}-${value.slice(0, 2)}`;
+    if (/^\d{4}-\d\d-\d\d$/.test(iso)) return iso;
+  }
   let v = value.trim();
   if (v.length > 10) v = v.replace(TIME, '');
   let m: RegExpExecArray | null;
@@ -78,7 +83,11 @@ export function titleCase(name: string): string {
  * A UK telephone number in the form ContactPoint stores ("0151 496 0000", "07700 900123"),
  * from any punctuation or an international +44 prefix; null when it has the wrong number of digits.
  */
+const CANONICAL_PHONE = /^(0\d{3} \d{3} \d{4}|0\d{4} \d{6}|02\d \d{4} \d{4})$/;
+
 export function ukPhone(value: string): string | null {
+  // Most exports already write numbers this way.
+  if (CANONICAL_PHONE.test(value)) return value;
   let d = value.replace(/^\s*\+/, '00').replace(/\(0\)/, '').replace(/\D/g, '');
   if (d.startsWith('0044')) d = `0${d.slice(4)}`;
   else if (d.startsWith('44') && d.length === 12) d = `0${d.slice(2)}`;

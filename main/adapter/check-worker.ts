@@ -20,13 +20,32 @@ export type CheckWorkerMessage =
 const data = workerData as CheckWorkerData;
 const post = (m: CheckWorkerMessage) => parentPort!.postMessage(m);
 
+// At most this many slices sent and not yet saved: the part waits, so memory stays flat
+// however far reading runs ahead of the journal.
+const IN_FLIGHT = 4;
+let inFlight = 0;
+let resume: (() => void) | null = null;
+parentPort!.on('message', (m: { type: 'saved' }) => {
+  if (m.type !== 'saved') return;
+  inFlight--;
+  const r = resume;
+  resume = null;
+  r?.();
+});
+async function send(slice: CheckSlice): Promise<void> {
+  post({ type: 'slice', slice });
+  if (++inFlight >= IN_FLIGHT) await new Promise<void>((r) => (resume = r));
+}
+
 // No top-level await: the bundle is CommonJS.
 void (async () => {
   try {
     const db = data.workingSet ? openStoreReader(data.workingSet.dir, createKeyringVault(data.workingSet.keyAccount)) : null;
     try {
-      const end = await checkPart(data.request, { workingSet: db, onSlice: (slice) => post({ type: 'slice', slice }) });
+      const end = await checkPart(data.request, { workingSet: db, onSlice: send });
       post({ type: 'done', end });
+      // Nothing more to hear: the thread may end.
+      parentPort!.removeAllListeners('message');
     } finally {
       db?.close();
     }

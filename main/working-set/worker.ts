@@ -10,6 +10,7 @@ import { createApiClient, ServiceFailure, type RemoteSigner } from '../api/clien
 import { createTransport } from '../api/transport.js';
 import { createAdapterOps } from '../adapter/adapter-ops.js';
 import { CheckCancelled } from '../adapter/check.js';
+import { CHECK_THREAD_LIMITS } from '../adapter/check-part.js';
 import { ProfileError } from '../../domain/adapter/profile.js';
 import { SourceError } from '../adapter/source/index.js';
 import { SubmitCancelled } from '../adapter/submit.js';
@@ -46,7 +47,7 @@ const adapter = createAdapterOps({
   dir: setup.dir,
   keyAccount: setup.keyAccount,
   profilesDir: setup.profilesDir ?? join(__dirname, '..', 'profiles'),
-  startCheckThread: (data) => new Worker(join(__dirname, 'adapter-check-worker.cjs'), { workerData: data }),
+  startCheckThread: (data) => new Worker(join(__dirname, 'adapter-check-worker.cjs'), { workerData: data, resourceLimits: CHECK_THREAD_LIMITS }),
   call: (request) => api.signed(signer, request),
   post: (event) => post(event),
 });

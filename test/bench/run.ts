@@ -19,6 +19,7 @@ import { startPostgres } from '../support/postgres.js';
 import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
+import { adapterBench } from './adapter.js';
 import { dedupeBench } from './dedupe.js';
 import { ensureCleanseSchema } from '../../main/working-set/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
@@ -350,6 +351,9 @@ Object.assign(benches, {
   async dedupe() {
     await dedupeBench(emit);
   },
+  async adapter() {
+    await adapterBench(emit);
+  },
 });
 
 const names = only.length > 0 ? only : Object.keys(benches);
@@ -359,5 +363,5 @@ for (const name of names) {
     process.exit(2);
   }
 }
-if (names.some((n) => n.startsWith('renderer.') || n === 'working-set')) setup();
+if (names.some((n) => n.startsWith('renderer.') || n === 'working-set' || n === 'adapter')) setup();
 for (const name of names) await benches[name]!();

@@ -5,17 +5,25 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../../../../main/adapter/report.js';
+import { registerCardInStore } from '../../../../service/accounts/card-keys.js';
+import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows, type CaseManagementRow } from '../../../../service/training/exports.js';
 import { generateChildren } from '../../../../service/training/index.js';
+import { startServiceHarness, type ServiceHarness } from '../../../support/national-service.js';
+import { createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
 import { createTestWorkingSet, fillStore, keyringUnavailable } from '../../../support/working-set.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cp-cli-'));
 
+/** Runs the command as a scheduler would; `--env JSON` (last) adds to its environment. */
 async function contactpoint(...args: string[]): Promise<{ code: number; stderr: string }> {
+  const at = args.indexOf('--env');
+  const env = at >= 0 ? { ...process.env, ...(JSON.parse(args[at + 1]!) as NodeJS.ProcessEnv) } : process.env;
+  const argv = at >= 0 ? args.slice(0, at) : args;
   try {
-    const { stderr } = await run(process.execPath, ['--import', 'tsx', 'main/cli/contactpoint.ts', ...args], { env: process.env });
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', 'main/cli/contactpoint.ts', ...argv], { env });
     return { code: 0, stderr };
   } catch (e) {
     const err = e as { code: number; stderr: string };
@@ -110,4 +118,112 @@ describe.skipIf(skip !== null)(`contactpoint cleanse${skip ? ` (skipped: ${skip}
     expect(r.code).toBe(3);
     expect(r.stderr.length).toBeGreaterThan(10);
   });
+});
+
+describe('contactpoint import', () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const exportOf = (name: string, rows: CaseManagementRow[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${rows.map(caseManagementLine).join('\n')}\n`);
+    return path;
+  };
+  const rows = (seed: string, n: number) => [...caseManagementRows({ seed, count: n, today })];
+
+  it('a dry run checks every row, lists what is never sent, writes the report, and exits 0 when every row is valid', async () => {
+    const input = exportOf('clean.csv', rows('cli-clean', 50));
+    const report = join(dir, 'clean-report.csv');
+    const r = await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--report', report);
+    expect(r.stderr).toMatch(/50 rows read: 50 valid/);
+    expect(r.stderr).toMatch(/Never sent \(their names say they hold case information\): Referral Reason, Case Notes/);
+    expect(r.code).toBe(0);
+    const text = readFileSync(report, 'utf8');
+    expect(text.split('\n')[0]).toBe('row,reference,result,field,column,severity,message,local_match,local_match_cp_number,cp_number');
+    expect(text.trim().split('\n').length).toBeGreaterThan(50);
+  });
+
+  it('rows rejected give exit code 4, each named by row and field in the report, and no value of a child reaches the console', async () => {
+    const some = rows('cli-rejected', 20);
+    some[3] = { ...some[3]!, 'Date of Birth': '31/02/2015', Surname: 'Zanzibarova' };
+    some[7] = { ...some[7]!, 'Person ID': '=HYPERLINK("http://evil","x")', Gender: 'Q' };
+    const input = exportOf('rejected.csv', some);
+    const report = join(dir, 'rejected-report.csv');
+    const r = await contactpoint('import', '--profile', 'case-management', '--input', input, '--report', report);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/2 rejected/);
+    expect(r.stderr).not.toMatch(/Zanzibarova|HYPERLINK/);
+    const text = readFileSync(report, 'utf8');
+    expect(text).toMatch(/\n5,LCS\d+,rejected,dob,Date of Birth,error,is not a real calendar date/);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"",""x"")",rejected,gender,Gender,error,`);
+  });
+
+  it('a file that cannot be read is exit code 3, the message naming the row', async () => {
+    const input = join(dir, 'quote.csv');
+    writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\nLCS1,"Ellie\n`);
+    const r = await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Row 2\b.*never closed/);
+    const binary = join(dir, 'workbook.csv');
+    writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]));
+    const b = await contactpoint('import', '--profile', 'case-management', '--input', binary);
+    expect(b.code).toBe(3);
+    expect(b.stderr).toMatch(/not a text file/);
+  });
+
+  it('a wrong command line is exit code 2', async () => {
+    const input = exportOf('usage.csv', rows('cli-usage', 2));
+    expect((await contactpoint('import', '--profile', 'case-management')).code).toBe(2);
+    expect((await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--submit')).code).toBe(2);
+    const noDir = await contactpoint('import', '--profile', 'case-management', '--input', input, '--submit', '--service', 'http://127.0.0.1:9');
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(/--submit needs --dir/);
+  });
+});
+
+describe.skipIf(skip !== null)(`contactpoint import --submit${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let h: ServiceHarness;
+  let hsm: SoftHsm;
+  const ws = createTestWorkingSet();
+  const today = new Date().toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    h = await startServiceHarness({ trainingCount: 200 });
+    hsm = createSoftHsm();
+    const card = await hsm.makeCard({ userId: 'trn-la-team' });
+    await registerCardInStore(h.db, 'trn-la-team', card.publicJwk, new Date());
+    ws.open().close();
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    hsm?.cleanup();
+    ws.cleanup();
+  });
+
+  const submit = (input: string, env: NodeJS.ProcessEnv, service = h.url) =>
+    contactpoint('import', '--profile', 'case-management', '--input', input, '--submit', '--dir', ws.dir, '--account', ws.account, '--service', service, '--pkcs11-module', SOFTHSM2_MODULE, '--env', JSON.stringify(env));
+
+  it('signs in with the smartcard, sends every valid row in signed batches and exits 0; the children are in the national index', async () => {
+    const input = join(dir, 'submit.csv');
+    const some = [...caseManagementRows({ seed: 'cli-submit', count: 30, today })].map((r, i) => ({ ...r, 'Person ID': `CLI${i}`, 'NHS Number': '' }));
+    writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${some.map(caseManagementLine).join('\n')}\n`);
+    const r = await submit(input, { ...hsm.env, CONTACTPOINT_PIN: '123456' });
+    expect(r.stderr).toMatch(/Sent: 0 matched to a held child, \d+ new children/);
+    expect(r.code).toBe(0);
+    const links = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM supply_links WHERE supplier_ref LIKE 'CLI%'");
+    expect(links[0]!.n).toBe(30);
+    expect(r.stderr).not.toContain('123456');
+  }, 120_000);
+
+  it('a wrong PIN or an unreachable service is exit code 5, and nothing is sent', async () => {
+    const input = join(dir, 'refused.csv');
+    const some = [...caseManagementRows({ seed: 'cli-refused', count: 3, today })].map((r, i) => ({ ...r, 'Person ID': `REF${i}` }));
+    writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${some.map(caseManagementLine).join('\n')}\n`);
+    const wrong = await submit(input, { ...hsm.env, CONTACTPOINT_PIN: '999999' });
+    expect(wrong.code).toBe(5);
+    expect(wrong.stderr).toMatch(/PIN/);
+    expect(wrong.stderr).not.toContain('999999');
+    const down = await submit(input, { ...hsm.env, CONTACTPOINT_PIN: '123456' }, 'http://127.0.0.1:9');
+    expect(down.code).toBe(5);
+    const links = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM supply_links WHERE supplier_ref LIKE 'REF%'");
+    expect(links[0]!.n).toBe(0);
+  }, 120_000);
 });
