@@ -12,6 +12,7 @@ import {
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
+import { accountSchema, alertSchema, archivedSchema, auditPageSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
 import { adapterRequests, adapterStatusSchema, chosenFileSchema, loadProblemsSchema, loadRowsSchema, loadSummarySchema, previewSchema, profileEntrySchema } from './adapter/views.js';
 import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
 
@@ -251,6 +252,38 @@ export const channels = {
   'adapter.submit': { request: adapterRequests.load, response: adapterStatusSchema },
   /** Saves the load's report as CSV where the person chooses (the computer's save dialog). */
   'adapter.exportReport': { request: adapterRequests.load, response: z.object({ saved: z.boolean(), name: z.string().nullable() }) },
+  // Management (the local authority's ContactPoint team; the archive for data managers)
+  /** Shields a child now, with the reason. */
+  'manage.shield': { request: managementRequests.shield, response: z.object({ cpNumber: z.string(), shielded: z.boolean(), version: z.number() }) },
+  /** Asks for a shield to be removed: a second member of the team must approve. */
+  'manage.requestUnshield': { request: managementRequests.shield, response: z.object({ request: unshieldRequestSchema }) },
+  'manage.unshieldRequests': { request: managementRequests.unshieldRequests, response: z.object({ requests: z.array(unshieldRequestSchema) }) },
+  'manage.decideUnshield': { request: managementRequests.decideUnshield, response: z.object({ request: unshieldRequestSchema }).passthrough() },
+  /** The accounts of the team's authority. */
+  'manage.users': { request: empty, response: z.object({ users: z.array(accountSchema) }) },
+  'manage.organisations': { request: empty, response: z.object({ organisations: z.array(organisationSchema) }) },
+  /** Creates an account: its first password and security-token secret are shown this once. */
+  'manage.createUser': { request: managementRequests.createUser, response: createdAccountSchema },
+  /** Suspends, reinstates or closes an account, or records its check, training and agreement. */
+  'manage.updateUser': { request: managementRequests.updateUser, response: z.object({ user: accountSchema }) },
+  /** Accounts whose accreditation lapses within the days given (or is incomplete). */
+  'manage.lapsing': { request: managementRequests.lapsing, response: lapsingSchema },
+  'manage.alerts': { request: managementRequests.alerts, response: z.object({ alerts: z.array(alertSchema) }) },
+  'manage.acknowledgeAlert': { request: managementRequests.alert, response: alertSchema },
+  'manage.closeAlert': { request: managementRequests.closeAlert, response: alertSchema },
+  'manage.audit': { request: managementRequests.audit, response: auditPageSchema },
+  'manage.auditVerify': { request: empty, response: auditVerifySchema },
+  'manage.auditSignals': { request: managementRequests.signals, response: z.object({ signals: z.array(signalSchema) }) },
+  /** The archive (data managers): CP numbers, dates and who may open each. */
+  'manage.archive': { request: managementRequests.archive, response: z.object({ records: z.array(archivedSchema), next: z.union([z.string(), z.number()]).nullable() }) },
+  /** Opens an archived record: a reason, and after its first year a purpose (s.47, serious case review, child-death review). */
+  'manage.archiveRead': { request: managementRequests.archiveRead, response: recordViewSchema },
+  'manage.transfers': { request: managementRequests.transfers, response: z.object({ transfers: z.array(transferSchema) }) },
+  'manage.requestTransfer': { request: managementRequests.requestTransfer, response: z.object({ transfer: transferSchema }).passthrough() },
+  'manage.decideTransfer': { request: managementRequests.decideTransfer, response: z.object({ transfer: transferSchema }).passthrough() },
+  'manage.information': { request: managementRequests.information, response: managementInformationSchema },
+  /** Saves a table the screen shows (audit, management information) as CSV where the person chooses. */
+  'manage.saveCsv': { request: managementRequests.saveCsv, response: z.object({ saved: z.boolean(), name: z.string().nullable() }) },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -12,6 +12,7 @@ import type { ServiceClient } from '../service-client.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
+import { createManagementHandlers } from './management-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface HandlerDeps {
@@ -123,7 +124,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return checked('workingSet.status', { ...summary, sync: ws.sync(), maxDaysWithoutSync: deps.maxDaysWithoutSync });
   }
 
+  const management = createManagementHandlers({ session, chooseFile: choose, accessReasonForHeader });
+
   return {
+    ...management,
     'app.info': async () => deps.appInfo,
     'service.status': async () => deps.service.status(),
 

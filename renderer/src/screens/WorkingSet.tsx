@@ -11,13 +11,15 @@ import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { emptySearch, formatDate, validateSearch, type SearchForm } from '../forms.js';
 import { AdapterScreen } from './Adapter.js';
 import { CleansingScreen } from './Cleansing.js';
+import { ManagementScreen } from './Management.js';
 import { Journey, SearchFields } from './Journey.js';
 
-type Tab = 'working-set' | 'cleansing' | 'adapter' | 'local-search' | 'national-search';
+type Tab = 'working-set' | 'cleansing' | 'adapter' | 'management' | 'local-search' | 'national-search';
 const tabs: { id: Tab; label: string }[] = [
   { id: 'working-set', label: 'Working set' },
   { id: 'cleansing', label: 'Cleansing' },
   { id: 'adapter', label: 'Load local data' },
+  { id: 'management', label: 'Management' },
   { id: 'local-search', label: 'Search the working set' },
   { id: 'national-search', label: 'Find a child (national index)' },
 ];
@@ -41,6 +43,7 @@ export function TeamHome({ user }: { user: SignedInUser }) {
       <div hidden={tab !== 'working-set'}>{tab === 'working-set' ? <WorkingSetScreen /> : null}</div>
       <div hidden={tab !== 'cleansing'}>{tab === 'cleansing' ? <CleansingScreen /> : null}</div>
       <div hidden={tab !== 'adapter'}>{tab === 'adapter' ? <AdapterScreen /> : null}</div>
+      <div hidden={tab !== 'management'}>{tab === 'management' ? <ManagementScreen user={user} /> : null}</div>
       <div hidden={tab !== 'local-search'}>
         <LocalSearch />
       </div>

@@ -1,0 +1,190 @@
+// What the management screens receive over IPC (shields, accounts, alerts, audit review,
+// archive, transfers, management information): the shapes main promises the renderer,
+// and the requests it accepts. Main checks every answer of the national service against
+// these before the screen sees it.
+import { z } from 'zod';
+import { cpNumberSchema } from '../child-record.js';
+
+const reason = z.string().trim().min(1, 'give a reason').max(500, 'must be 500 characters or fewer');
+const when = z.string();
+const nullable = z.string().nullable();
+const localAuthority = z.string().regex(/^E\d{8}$/, 'must be an ONS local authority code such as E08000015');
+
+export const unshieldRequestSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  cpNumber: z.string(),
+  localAuthority: nullable,
+  requestedBy: z.string(),
+  requestedAt: when,
+  reason: z.string(),
+  status: z.enum(['open', 'approved', 'rejected', 'cancelled']),
+  decidedBy: nullable,
+  decidedAt: nullable,
+});
+export type UnshieldRequestView = z.infer<typeof unshieldRequestSchema>;
+
+export const accountSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  roles: z.array(z.string()),
+  organisation: z.object({ id: z.string(), name: z.string() }),
+  localAuthority: nullable,
+  enhancedCheckDate: nullable,
+  trainingCompleted: z.boolean(),
+  agreementSigned: z.boolean(),
+  suspended: z.boolean(),
+  closedAt: nullable.optional(),
+  lockedUntil: nullable,
+});
+export type AccountView = z.infer<typeof accountSchema>;
+
+export const lapsingSchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      organisation: z.object({ id: z.string(), name: z.string() }),
+      reasons: z.array(z.object({ kind: z.string(), date: z.string().optional() })),
+    }),
+  ),
+});
+
+export const organisationSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), accredited: z.boolean(), localAuthority: nullable });
+
+export const createdAccountSchema = z.object({ user: accountSchema, password: z.string(), totpSecret: z.string() });
+
+export const alertSchema = z.object({
+  id: z.string(),
+  at: when,
+  kind: z.string(),
+  userId: nullable,
+  cpNumber: nullable,
+  status: z.enum(['open', 'investigating', 'closed']),
+  outcome: nullable,
+  note: nullable,
+  closedBy: nullable.optional(),
+  closedAt: nullable.optional(),
+});
+export type AlertItemView = z.infer<typeof alertSchema>;
+
+export const ALERT_OUTCOMES = ['justified', 'advice-given', 'referred-for-investigation', 'account-suspended'] as const;
+
+export const auditEntrySchema = z.object({
+  seq: z.number(),
+  at: when,
+  userId: nullable,
+  action: z.string(),
+  cpNumber: nullable,
+  reason: nullable,
+});
+export type AuditEntryView = z.infer<typeof auditEntrySchema>;
+
+export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), next: z.union([z.string(), z.number()]).nullable() });
+
+export const auditVerifySchema = z
+  .object({ intact: z.boolean(), entries: z.number().optional(), lastHash: z.string().optional(), problem: z.unknown().optional() })
+  .passthrough();
+
+export const signalSchema = z.object({ kind: z.string(), userId: z.string(), count: z.number(), from: z.string(), to: z.string(), description: z.string() });
+export type SignalView = z.infer<typeof signalSchema>;
+
+export const archivedSchema = z.object({
+  cpNumber: z.string(),
+  localAuthority: nullable,
+  archivedAt: z.string(),
+  destroyAfter: z.string(),
+  access: z.enum(['data-manager', 'restricted']),
+});
+export type ArchivedView = z.infer<typeof archivedSchema>;
+
+export const ARCHIVE_PURPOSES = ['s47-enquiry', 'serious-case-review', 'child-death-review'] as const;
+
+export const transferSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  cpNumber: z.string(),
+  fromLocalAuthority: z.string(),
+  toLocalAuthority: z.string(),
+  requestedBy: z.string(),
+  requestedAt: when,
+  reason: z.string(),
+  status: z.enum(['open', 'accepted', 'rejected', 'cancelled']),
+  decidedBy: nullable,
+  decidedAt: nullable,
+  direction: z.enum(['incoming', 'outgoing']),
+});
+export type TransferView = z.infer<typeof transferSchema>;
+
+export const managementInformationSchema = z.object({
+  localAuthority: z.string(),
+  at: z.string(),
+  children: z.object({ active: z.number(), shielded: z.number(), shieldPending: z.number(), archived: z.number() }),
+  nhs: z.object({ withNumber: z.number(), active: z.number(), matchRate: z.number() }),
+  involvementsByService: z.array(z.object({ service: z.string(), open: z.number() })),
+  openMatchReviews: z.number(),
+  openAlerts: z.number(),
+  openUnshieldRequests: z.number(),
+  transfers: z.object({ incoming: z.number(), outgoing: z.number() }),
+});
+export type ManagementInformationView = z.infer<typeof managementInformationSchema>;
+
+const dateOrEmpty = z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date')]).optional();
+
+/** The requests the management channels take. */
+export const managementRequests = {
+  shield: z.object({ cpNumber: cpNumberSchema, reason }).strict(),
+  unshieldRequests: z.object({ status: z.enum(['open', 'approved', 'rejected', 'cancelled']) }).strict(),
+  decideUnshield: z.object({ id: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }).strict(),
+  createUser: z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+      name: z.string().trim().min(1, 'give the person’s name').max(200),
+      organisationId: z.string().min(1, 'choose the organisation').max(64),
+      roles: z.array(z.enum(['practitioner', 'child-protection', 'la-team'])).min(1, 'choose at least one role'),
+      enhancedCheckDate: dateOrEmpty,
+      trainingCompleted: z.boolean(),
+      agreementSigned: z.boolean(),
+    })
+    .strict(),
+  updateUser: z
+    .object({
+      id: z.string().min(1).max(64),
+      changes: z
+        .object({
+          suspended: z.boolean().optional(),
+          closed: z.literal(true).optional(),
+          trainingCompleted: z.boolean().optional(),
+          agreementSigned: z.boolean().optional(),
+          enhancedCheckDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date').optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  lapsing: z.object({ days: z.number().int().min(1).max(365) }).strict(),
+  alerts: z.object({ status: z.enum(['open', 'investigating', 'closed', 'all']) }).strict(),
+  alert: z.object({ id: z.string().min(1).max(64) }).strict(),
+  closeAlert: z.object({ id: z.string().min(1).max(64), outcome: z.enum(ALERT_OUTCOMES), note: z.string().max(300).optional() }).strict(),
+  audit: z
+    .object({
+      userId: z.string().max(64).optional(),
+      cpNumber: z.string().max(11).optional(),
+      action: z.string().max(200).optional(),
+      from: dateOrEmpty,
+      to: dateOrEmpty,
+      after: z.string().max(64).optional(),
+    })
+    .strict(),
+  signals: z.object({ from: dateOrEmpty, to: dateOrEmpty }).strict(),
+  archive: z.object({ after: z.string().max(64).optional() }).strict(),
+  archiveRead: z.object({ cpNumber: cpNumberSchema, reason, purpose: z.enum(ARCHIVE_PURPOSES).optional() }).strict(),
+  transfers: z.object({ status: z.enum(['open', 'accepted', 'rejected', 'cancelled']) }).strict(),
+  requestTransfer: z.object({ cpNumber: cpNumberSchema, toLocalAuthority: localAuthority, reason }).strict(),
+  decideTransfer: z.object({ id: z.string().min(1).max(64), decision: z.enum(['accept', 'reject', 'cancel']) }).strict(),
+  information: z.object({ localAuthority: localAuthority.optional() }).strict(),
+  saveCsv: z
+    .object({
+      suggestedName: z.string().regex(/^[A-Za-z0-9 ._-]{1,80}\.csv$/, 'must be a simple file name ending .csv'),
+      header: z.array(z.string().max(100)).min(1).max(50),
+      rows: z.array(z.array(z.union([z.string(), z.number(), z.null()])).max(50)).max(200_000),
+    })
+    .strict(),
+};

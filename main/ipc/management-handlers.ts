@@ -1,0 +1,121 @@
+// The management channels: each a signed call to the national index on the signed-in
+// manager's session, its answer checked against the contract before the screen sees it.
+// The service decides who may do what (four eyes, scope, roles); main only refuses
+// anyone who is not on a management team, and keeps files to the computer's dialogs.
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { z } from 'zod';
+import { accessReasonHeader } from '../../domain/api/records.js';
+import { channels, type Channel } from '../../domain/ipc-contract.js';
+import { csvCell } from '../adapter/report.js';
+import type { SessionManager } from '../session/session-manager.js';
+import { AppFailure } from './app-failure.js';
+import type { Handlers } from './router.js';
+
+type ManageChannel = Extract<Channel, `manage.${string}`>;
+
+const checked = <C extends Channel>(channel: C, value: unknown): z.output<(typeof channels)[C]['response']> => {
+  const parsed = channels[channel].response.safeParse(value);
+  if (!parsed.success) throw new AppFailure('service-error', 'The national index service sent an answer ContactPoint could not understand. Tell your IT service desk.');
+  return parsed.data as z.output<(typeof channels)[C]['response']>;
+};
+
+const enc = encodeURIComponent;
+const given = (q: Record<string, string | undefined>) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+
+export interface ManagementDeps {
+  session: SessionManager;
+  chooseFile: (mode: 'open' | 'save', suggestedName: string) => Promise<string | null>;
+  /** The reason for access, made fit for its HTTP header (handlers.ts). */
+  accessReasonForHeader: (reason: string) => string;
+}
+
+export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, ManageChannel> {
+  const { session } = deps;
+  /** A signed-in member of a management team (an authority's ContactPoint team, or a data manager). */
+  const manager = () => {
+    const { state } = session.current();
+    if (state.status !== 'signed-in') throw new AppFailure('signed-out', 'You are not signed in. Sign in to continue.');
+    const roles = state.user.roles;
+    if (!roles.includes('la-team') && !roles.includes('data-manager') && !roles.includes('national-admin')) {
+      throw new AppFailure('forbidden', 'Only a ContactPoint management team may do this.');
+    }
+    return state.user;
+  };
+  const call = (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, query?: Record<string, string>) => {
+    manager();
+    return session.call({ method, path, ...(body !== undefined ? { body } : {}), ...(query ? { query } : {}) });
+  };
+
+  return {
+    'manage.shield': async ({ cpNumber, reason }) => checked('manage.shield', await call('POST', `/v1/children/${enc(cpNumber)}/shield`, { reason })),
+    'manage.requestUnshield': async ({ cpNumber, reason }) =>
+      checked('manage.requestUnshield', { request: unwrap(await call('POST', `/v1/children/${enc(cpNumber)}/unshield-requests`, { reason }), 'request') }),
+    'manage.unshieldRequests': async ({ status }) => checked('manage.unshieldRequests', await call('GET', '/v1/unshield-requests', undefined, { status })),
+    'manage.decideUnshield': async ({ id, decision, reason }) =>
+      checked('manage.decideUnshield', {
+        request: unwrap(await call('POST', `/v1/unshield-requests/${enc(id)}/${decision}`, decision === 'reject' && reason ? { reason } : {}), 'request'),
+      }),
+    'manage.users': async () => {
+      const user = manager();
+      const users: unknown[] = [];
+      for (let after: string | null = null, pages = 0; pages < 50; pages++) {
+        const page = (await call('GET', '/v1/users', undefined, given({ localAuthority: user.localAuthority ?? undefined, limit: '1000', after: after ?? undefined }))) as {
+          users: unknown[];
+          next: string | null;
+        };
+        users.push(...page.users);
+        if (page.next === null) break;
+        after = page.next;
+      }
+      return checked('manage.users', { users });
+    },
+    'manage.organisations': async () => checked('manage.organisations', await call('GET', '/v1/organisations')),
+    'manage.createUser': async (request) => {
+      const { enhancedCheckDate, ...rest } = request;
+      return checked('manage.createUser', await call('POST', '/v1/users', { ...rest, ...(enhancedCheckDate ? { enhancedCheckDate } : {}) }));
+    },
+    'manage.updateUser': async ({ id, changes }) => checked('manage.updateUser', await call('PATCH', `/v1/users/${enc(id)}`, changes)),
+    'manage.lapsing': async ({ days }) => checked('manage.lapsing', await call('GET', '/v1/users/lapsing', undefined, { days: String(days) })),
+    'manage.alerts': async ({ status }) => checked('manage.alerts', await call('GET', '/v1/alerts', undefined, { status })),
+    'manage.acknowledgeAlert': async ({ id }) => checked('manage.acknowledgeAlert', await call('POST', `/v1/alerts/${enc(id)}/acknowledge`, {})),
+    'manage.closeAlert': async ({ id, outcome, note }) => checked('manage.closeAlert', await call('POST', `/v1/alerts/${enc(id)}/close`, { outcome, ...(note ? { note } : {}) })),
+    'manage.audit': async (q) => checked('manage.audit', await call('GET', '/v1/audit', undefined, given({ ...q, limit: '100' }))),
+    'manage.auditVerify': async () => checked('manage.auditVerify', await call('GET', '/v1/audit/verify')),
+    'manage.auditSignals': async (q) => checked('manage.auditSignals', await call('GET', '/v1/audit/signals', undefined, given(q))),
+    'manage.archive': async ({ after }) => checked('manage.archive', await call('GET', '/v1/archive', undefined, given({ after, limit: '100' }))),
+    'manage.archiveRead': async ({ cpNumber, reason, purpose }) => {
+      manager();
+      return checked(
+        'manage.archiveRead',
+        await session.call({
+          method: 'GET',
+          path: `/v1/children/${enc(cpNumber)}`,
+          headers: { [accessReasonHeader]: deps.accessReasonForHeader(reason), ...(purpose ? { 'CP-Archive-Purpose': purpose } : {}) },
+        }),
+      );
+    },
+    'manage.transfers': async ({ status }) => checked('manage.transfers', await call('GET', '/v1/transfers', undefined, { status })),
+    'manage.requestTransfer': async (body) => checked('manage.requestTransfer', { transfer: unwrap(await call('POST', '/v1/transfers', body), 'transfer') }),
+    'manage.decideTransfer': async ({ id, decision }) =>
+      checked('manage.decideTransfer', { transfer: unwrap(await call('POST', `/v1/transfers/${enc(id)}/${decision}`, {}), 'transfer') }),
+    'manage.information': async ({ localAuthority }) => {
+      const user = manager();
+      const la = localAuthority ?? user.localAuthority ?? undefined;
+      return checked('manage.information', await call('GET', '/v1/management-information', undefined, given({ localAuthority: la })));
+    },
+    'manage.saveCsv': async ({ suggestedName, header, rows }) => {
+      manager();
+      const path = await deps.chooseFile('save', suggestedName);
+      if (path === null) return { saved: false, name: null };
+      const lines = [header, ...rows].map((r) => r.map(csvCell).join(','));
+      await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+      return { saved: true, name: basename(path) };
+    },
+  };
+}
+
+/** The service answers some calls with the object itself and some wrapped ({request}, {transfer}): take either. */
+function unwrap(answer: unknown, key: string): unknown {
+  return answer !== null && typeof answer === 'object' && key in answer ? (answer as Record<string, unknown>)[key] : answer;
+}
