@@ -1,5 +1,6 @@
 // Steps of the practitioner's journey, as a person does them: by label, role and
 // visible text. Shared by the journey tests and the screenshot and bench scripts.
+import { generateSync } from 'otplib';
 import type { Page } from '@playwright/test';
 import { expect } from 'vitest';
 import type { Database } from '../../service/store/database.js';
@@ -59,7 +60,7 @@ export async function signInWithCard(page: Page, pin = TRAINING_PIN, button = 'C
 export async function signInWithToken(
   h: Harness,
   userId: string,
-  options: { button?: string; otp?: string; fillUserId?: boolean } = {},
+  options: { button?: string; otp?: string; fillUserId?: boolean; credentials?: { password: string; totpSecret: string } } = {},
 ): Promise<void> {
   const { page } = h;
   await atSignIn(page);
@@ -67,8 +68,10 @@ export async function signInWithToken(
   const tokenRadio = page.getByLabel('Security token', { exact: true });
   if ((await tokenRadio.count()) > 0) await tokenRadio.check();
   if (options.fillUserId !== false) await page.getByLabel('User ID').fill(userId);
-  await page.getByLabel('Password').fill(account(userId).password);
-  await page.getByLabel('Security code').fill(options.otp ?? totpFor(userId, h.clock.now()));
+  const c = options.credentials;
+  await page.getByLabel('Password').fill(c ? c.password : account(userId).password);
+  const code = c ? generateSync({ secret: c.totpSecret, epoch: Math.floor(h.clock.now().getTime() / 1000) }) : totpFor(userId, h.clock.now());
+  await page.getByLabel('Security code').fill(options.otp ?? code);
   await page.getByRole('button', { name: options.button ?? 'Continue' }).click();
 }
 

@@ -19,7 +19,7 @@ export interface ServiceHarness {
   clock: SettableClock;
   service: RunningService;
   /** Sign in with a training account's password and a real TOTP code. */
-  signIn(userId: string): Promise<SignedClient>;
+  signIn(userId: string, credentials?: { password: string; totpSecret: string }): Promise<SignedClient>;
   /** Unsigned JSON request. */
   fetchJson(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
   close(): Promise<void>;
@@ -93,24 +93,38 @@ export async function startServiceHarness(
         ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
       }),
     );
+  const signIn = createSignIn(service.url, clock);
+  return { url: service.url, db, clock, service, signIn, fetchJson, close: () => service.close() };
+}
+
+/**
+ * Signs in to a service at `url` with a training account's password and a real TOTP code
+ * (or the given credentials, for an account a test made), on the service's clock; the
+ * client signs every request with its session key.
+ */
+export function createSignIn(url: string, clock: { now(): Date; advance(ms: number): void }) {
   // Each sign-in uses the next 30 s step, as a person would wait for a fresh code.
-  const signIn = async (userId: string): Promise<SignedClient> => {
+  return async (userId: string, credentials?: { password: string; totpSecret: string }): Promise<SignedClient> => {
     clock.advance(30_000);
-    const account = trainingAccounts.find((a) => a.id === userId)!;
+    const password = credentials?.password ?? trainingAccounts.find((a) => a.id === userId)!.password;
+    const otp = credentials ? generateSync({ secret: credentials.totpSecret, epoch: Math.floor(clock.now().getTime() / 1000) }) : totpFor(userId, clock.now());
     const { privateKey, publicJwk } = generateSessionKey();
-    const res = await fetchJson('/v1/sessions', {
-      method: 'POST',
-      body: { method: 'otp', userId, password: account.password, otp: totpFor(userId, clock.now()), sessionKey: publicJwk },
-    });
+    const res = await toJson(
+      await fetch(`${url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'otp', userId, password, otp, sessionKey: publicJwk }),
+      }),
+    );
     if (res.status !== 201) throw new Error(`sign-in of ${userId} failed: ${res.status} ${JSON.stringify(res.body)}`);
     const sessionId: string = res.body.sessionId;
     const request: SignedClient['request'] = async (method, path, body, opts = {}) => {
-      const url = `${service.url}${path}`;
+      const target = `${url}${path}`;
       const text = opts.rawBody ?? (body !== undefined ? JSON.stringify(body) : undefined);
       const nowSec = Math.floor(clock.now().getTime() / 1000);
       const headers = signRequest({
         method,
-        url: opts.signedOrigin ? `${opts.signedOrigin}${path}` : url,
+        url: opts.signedOrigin ? `${opts.signedOrigin}${path}` : target,
         ...(text !== undefined ? { body: text } : {}),
         keyid: opts.sign?.keyid ?? sessionId,
         privateKey,
@@ -119,7 +133,7 @@ export async function startServiceHarness(
         ...(opts.sign?.nonce !== undefined ? { nonce: opts.sign.nonce } : {}),
       });
       return toJson(
-        await fetch(url, {
+        await fetch(target, {
           method,
           headers: { ...headers, ...(text !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
           ...(text !== undefined ? { body: text } : {}),
@@ -135,5 +149,4 @@ export async function startServiceHarness(
       post: (path, body, o) => request('POST', path, body, o),
     };
   };
-  return { url: service.url, db, clock, service, signIn, fetchJson, close: () => service.close() };
 }

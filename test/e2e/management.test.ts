@@ -1,0 +1,253 @@
+// Management, end to end: Chromium through the harness, main's IPC and session, a real
+// national index underneath. The team's figures and charts; a shield applied and its
+// removal approved by a second member of the team (four eyes), reaching the working set
+// at the next sync; an account made, accredited, suspended and closed, and the lapsing
+// list; an override alert investigated and closed; the audit searched, saved, its chain
+// checked, and a misuse signal raised; a transfer agreed by both authorities; and the
+// archive opened by a data manager, with a purpose after its first year.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addYears } from '../../domain/dates.js';
+import { createSignIn } from '../support/national-service.js';
+import { keyringUnavailable } from '../support/working-set.js';
+import { startHarness, type Harness } from './harness.js';
+import { expectAccessible, expectHeading, search, signInWithToken } from './journey-support.js';
+
+const WIRRAL = 'E08000015';
+const CWAC = 'E06000050';
+const skipReason = keyringUnavailable();
+
+describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a data manager see it', () => {
+  let h: Harness;
+  let dir: string;
+  let second: { id: string; password: string; totpSecret: string };
+  const api = () => createSignIn(h.service!.url, h.clock);
+  const tab = (name: string) => h.page.getByRole('button', { name, exact: true });
+  const signOut = () => h.page.getByRole('button', { name: 'Sign out' }).click();
+  const one = async <T,>(sql: string, params: (string | number)[] = []) => (await h.service!.db.query<T>(sql, params))[0]!;
+
+  beforeAll(async () => {
+    h = await startHarness({ trainingCount: 2000, syncPageSize: 1000 });
+    dir = mkdtempSync(join(tmpdir(), 'cp-management-e2e-'));
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the authority’s figures as cards, charts and tables that agree with the index, and saves them as CSV', async () => {
+    const { page } = h;
+    await signInWithToken(h, 'trn-la-team');
+    await expectHeading(page, 'Working set');
+    await tab('Management').click();
+    await expectHeading(page, 'Management information');
+    await page.getByTestId('mi-cards').waitFor();
+    const { n } = await one<{ n: number }>("SELECT count(*)::int AS n FROM children WHERE local_authority = $1 AND status = 'active'", [WIRRAL]);
+    expect(await page.getByTestId('mi-cards').textContent()).toContain(`Active children${new Intl.NumberFormat('en-GB').format(n)}`);
+    expect(await page.getByTestId('mi-nhs').textContent()).toMatch(/\d+(\.\d)?% \([\d,]+ of [\d,]+\)/);
+    expect(await page.getByTestId('mi-services').locator('tbody tr').count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+    await h.screenshot('27-management-information');
+    const csv = join(dir, 'mi.csv');
+    h.chooseNext(csv);
+    await page.getByRole('button', { name: 'Save as CSV' }).click();
+    await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/mi\.csv/);
+    expect(readFileSync(csv, 'utf8')).toContain(`Active children,${n}`);
+  }, 180_000);
+
+  it('makes an account for a second member of the team: its first credentials are shown once; accreditation lapsing soon is listed', async () => {
+    const { page } = h;
+    await tab('Accounts').click();
+    await page.getByTestId('accounts').waitFor();
+    await page.getByLabel('User ID').fill('trn-la-team-2');
+    await page.getByLabel('Full name').fill('Riley Shaw');
+    await page.getByLabel('Organisation').selectOption({ index: 1 });
+    await page.getByLabel('Practitioner', { exact: true }).uncheck();
+    await page.getByLabel('ContactPoint team').check();
+    // An enhanced check a little under three years old: it lapses within the month.
+    const today = h.clock.now().toISOString().slice(0, 10);
+    await page.getByLabel('Enhanced check date (optional)').fill(addYears(today, -3).replace(/-(\d\d)$/, (_m, d: string) => `-${String(Math.min(28, Number(d) + 10)).padStart(2, '0')}`));
+    await page.getByLabel('Mandatory training completed').check();
+    await page.getByLabel('End-user agreement signed').check();
+    await page.getByRole('button', { name: 'Make the account' }).click();
+    const credentials = page.getByTestId('credentials');
+    await credentials.waitFor();
+    const values = await credentials.locator('dd').allTextContents();
+    second = { id: 'trn-la-team-2', password: values[0]!, totpSecret: values[1]! };
+    expect(second.password.length).toBeGreaterThan(10);
+    await expectAccessible(page);
+    await h.screenshot('28-management-accounts');
+    await page.getByRole('button', { name: 'I have handed them over' }).click();
+    await expect(credentials.count()).resolves.toBe(0);
+    await expect.poll(async () => (await page.getByTestId('lapsing').textContent()) ?? '').toContain('trn-la-team-2');
+    const { roles } = await one<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', ['trn-la-team-2']);
+    expect(roles).toEqual(['la-team']);
+  }, 120_000);
+
+  it('shields a child; removing the shield needs a second member, and both changes reach the working set at the next sync', async () => {
+    const { page } = h;
+    await tab('Working set').click();
+    await page.getByRole('button', { name: 'Start the first sync' }).click();
+    await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
+    const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number LIMIT 1", [WIRRAL]);
+    await tab('Management').click();
+    await tab('Shields').click();
+    await page.getByLabel('ContactPoint number').fill(child.cp_number);
+    await page.getByLabel('Reason').fill('Family moved to a refuge; address must not be known');
+    await page.getByRole('button', { name: 'Shield this child' }).click();
+    await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/is shielded/);
+    expect((await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number])).shielded).toBe(true);
+    await tab('Working set').click();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(async () => (await h.core.workingSet!.call({ op: 'child', cpNumber: child.cp_number }))?.shielded, { timeout: 30_000 }).toBe(true);
+
+    await tab('Management').click();
+    await tab('Shields').click();
+    await page.getByLabel('ContactPoint number').fill(child.cp_number);
+    await page.getByLabel('Reason').fill('Family back at their own address');
+    await page.getByRole('button', { name: 'Ask for the shield to be removed' }).click();
+    await expect.poll(() => page.getByTestId('unshield-requests').textContent()).toContain('Your request: another member decides.');
+    // The requester cannot approve it, even by asking main directly.
+    const open = (await h.core.router('manage.unshieldRequests', { status: 'open' }, { url: 'http://app.localhost/index.html' })) as { ok: boolean; value?: { requests: { id: string }[] } };
+    const own = await h.core.router('manage.decideUnshield', { id: open.value!.requests[0]!.id, decision: 'approve' }, { url: 'http://app.localhost/index.html' });
+    expect(own).toMatchObject({ ok: false });
+    await expectAccessible(page);
+    await h.screenshot('29-management-shields');
+
+    await signOut();
+    await signInWithToken(h, second.id, { credentials: second });
+    await expectHeading(page, 'Working set');
+    await tab('Management').click();
+    await tab('Shields').click();
+    await page.getByRole('button', { name: `Approve removing the shield on ${child.cp_number}` }).click();
+    await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/shield on .* is removed/);
+    expect((await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number])).shielded).toBe(false);
+    const actions = await h.service!.db.query<{ action: string; user_id: string }>(
+      "SELECT action, user_id FROM audit_log WHERE cp_number = $1 AND action IN ('shield-applied', 'unshield-requested', 'unshield-approved') ORDER BY seq",
+      [child.cp_number],
+    );
+    expect(actions.map((a) => `${a.action}:${a.user_id}`)).toEqual(['shield-applied:trn-la-team', 'unshield-requested:trn-la-team', `unshield-approved:${second.id}`]);
+  }, 180_000);
+
+  it('suspends an account (refused at its next sign-in) and closes another for good', async () => {
+    const { page } = h;
+    await signOut();
+    await signInWithToken(h, 'trn-la-team');
+    await tab('Management').click();
+    await tab('Accounts').click();
+    await page.getByRole('button', { name: `Suspend ${second.id}` }).click();
+    await expect.poll(() => page.getByTestId(`state-${second.id}`).textContent()).toBe('Suspended');
+    await expect(api()(second.id, second)).rejects.toThrow(/sign-in of trn-la-team-2 failed: (401|403)/);
+    await page.getByRole('button', { name: `Close ${second.id}` }).click();
+    await page.getByRole('button', { name: `Yes, close ${second.id} for good` }).click();
+    await expect.poll(() => page.getByTestId(`state-${second.id}`).textContent()).toBe('Closed');
+    expect((await one<{ closed: boolean }>('SELECT closed_at IS NOT NULL AS closed FROM users WHERE id = $1', [second.id])).closed).toBe(true);
+    await expectAccessible(page);
+  }, 120_000);
+
+  it('a shield override lands in the team’s queue, is investigated and closed with an outcome', async () => {
+    const { page } = h;
+    const shielded = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = true ORDER BY cp_number LIMIT 1", [WIRRAL]);
+    const social = await api()('trn-child-protection');
+    const override = await social.post(`/v1/children/${shielded.cp_number}/shield-override`, { reason: 'Section 47 enquiry under way', acknowledgeInvestigation: true });
+    expect(override.status).toBe(200);
+    await tab('Override alerts').click();
+    const row = page.getByTestId('alert-row').filter({ hasText: shielded.cp_number });
+    await row.getByRole('button', { name: 'Investigate' }).click();
+    await page.getByLabel('Show').selectOption('investigating');
+    await page.getByTestId('alert-row').filter({ hasText: shielded.cp_number }).waitFor();
+    const id = await page.getByTestId('alert-row').filter({ hasText: shielded.cp_number }).locator('select').getAttribute('id');
+    await page.locator(`#${id}`).selectOption('justified');
+    await page.getByRole('button', { name: 'Close the alert' }).click();
+    await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/Alert closed/);
+    await page.getByLabel('Show').selectOption('closed');
+    await expect.poll(async () => (await page.getByTestId('alerts').textContent()) ?? '').toContain('The override was justified');
+    await expectAccessible(page);
+    await h.screenshot('30-management-alerts');
+  }, 120_000);
+
+  it('searches and saves the audit, checks its chain, and lists a search for the user’s own surname for a person to judge', async () => {
+    const { page } = h;
+    // Jordan Lee looks up the surname Lee.
+    await tab('Find a child (national index)').click();
+    await search(page, { surname: 'Lee' });
+    await tab('Management').click();
+    await tab('Audit').click();
+    await expect.poll(async () => (await page.getByTestId('signals').textContent().catch(() => '')) ?? '').toContain('trn-la-team');
+    await page.getByLabel('Action').selectOption('shield-applied');
+    await page.getByRole('button', { name: 'Search the audit' }).click();
+    await expect.poll(async () => page.getByTestId('audit-entries').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('audit-entries').textContent()).toContain('shield-applied');
+    await page.getByRole('button', { name: 'Check the audit chain' }).click();
+    await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/intact/);
+    const csv = join(dir, 'audit.csv');
+    h.chooseNext(csv);
+    await page.locator('#audit-save').click();
+    await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/audit\.csv/);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('seq,at,user,action,cp_number,reason');
+    await expectAccessible(page);
+    await h.screenshot('31-management-audit');
+  }, 120_000);
+
+  it('transfers a child to another authority only when that authority’s team accepts', async () => {
+    const { page } = h;
+    const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number DESC LIMIT 1", [WIRRAL]);
+    await tab('Transfers').click();
+    await page.getByLabel('ContactPoint number').fill(child.cp_number);
+    await page.getByLabel('To the local authority (ONS code)').fill(CWAC);
+    await page.getByLabel('Reason').fill('The family moved to Chester');
+    await page.getByRole('button', { name: 'Propose the transfer' }).click();
+    await expect.poll(() => page.getByTestId('transfers-outgoing').textContent()).toContain(child.cp_number);
+    expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(WIRRAL);
+    await expectAccessible(page);
+    await h.screenshot('32-management-transfers');
+    await signOut();
+    await signInWithToken(h, 'trn-la-team-cwac');
+    await tab('Management').click();
+    await tab('Transfers').click();
+    await page.getByRole('button', { name: `Accept ${child.cp_number}` }).click();
+    await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/now your authority/);
+    expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(CWAC);
+  }, 120_000);
+
+  it('a data manager lists the archive and opens a record: in its first year with a reason, after it only with a purpose', async () => {
+    const { page } = h;
+    const admin = await api()('trn-national-admin');
+    // Two years on, then thirteen months more: records archived at the first run are past their first year.
+    h.clock.advance(2 * 365 * 86_400_000);
+    expect((await admin.post('/v1/lifecycle/run', {})).status).toBeLessThan(300);
+    h.clock.advance(395 * 86_400_000);
+    const later = await api()('trn-national-admin');
+    expect((await later.post('/v1/lifecycle/run', {})).status).toBeLessThan(300);
+    await signOut().catch(() => undefined);
+    await signInWithToken(h, 'trn-data-manager');
+    await expectHeading(page, 'Archive');
+    await page.getByTestId('archive').waitFor();
+    const restricted = page.getByTestId('archive-row').filter({ hasText: 'Restricted' }).first();
+    const cp = (await restricted.locator('td').first().textContent())!;
+    await restricted.getByRole('button').click();
+    await page.getByLabel('Reason for access').fill('Checking an old record');
+    await page.getByRole('button', { name: 'Open the archived record' }).click();
+    await expect.poll(async () => (await page.locator('.govuk-error-summary').textContent().catch(() => '')) ?? '').toMatch(/purpose|restricted/i);
+    await page.getByLabel('A serious case review').check();
+    await page.getByRole('button', { name: 'Open the archived record' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('This record is in the archive');
+    expect(await page.locator('main').textContent()).toContain(cp);
+    await expectAccessible(page);
+    await h.screenshot('33-management-archive');
+    const { n } = await one<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'archive-read' AND cp_number = $1 AND user_id = 'trn-data-manager'", [cp]);
+    expect(n).toBe(1);
+  }, 180_000);
+
+  it('a practitioner cannot reach management: the IPC refuses them', async () => {
+    await signOut();
+    await signInWithToken(h, 'trn-practitioner');
+    await expectHeading(h.page, 'Find a child');
+    for (const channel of ['manage.users', 'manage.auditVerify', 'manage.information'] as const) {
+      const r = await h.core.router(channel, {}, { url: 'http://app.localhost/index.html' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+  });
+});
