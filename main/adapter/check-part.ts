@@ -16,6 +16,8 @@ export interface CheckPartRequest {
   today: string;
   part: number;
   parts: number;
+  /** This part reads only this range of the file (and checks every row in it), instead of every row and each `parts`-th. */
+  range?: { start: number; end: number; firstRow: number; columns?: string[]; encoding?: 'utf-8' | 'windows-1252' };
 }
 
 export interface CheckedRow {
@@ -36,7 +38,7 @@ export interface CheckSlice {
 }
 
 export interface CheckPartEnd {
-  /** Rows read in the whole file (every part reads all of them). */
+  /** Rows read: the whole file's (every part reads all of them), or its range's. */
   rows: number;
   /** Column names met, in first-seen order. */
   columns: string[];
@@ -73,6 +75,7 @@ export async function checkPart(
   let totalBytes = 0;
   const source = readSource(request.path, sourceFormatOf(request.profile), {
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(request.range ? { range: request.range } : {}),
     onProgress: (read, total) => {
       bytesRead = read;
       totalBytes = total;

@@ -10,11 +10,11 @@ import { basename } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { looksLikeCaseInformation, mappedColumns, type Profile } from '../../domain/adapter/profile.js';
-import { checkPart, type CheckPartEnd, type CheckSlice } from './check-part.js';
+import { checkPart, sourceFormatOf, type CheckPartEnd, type CheckPartRequest, type CheckSlice } from './check-part.js';
 import type { CheckWorkerData, CheckWorkerMessage } from './check-worker.js';
 import { ensureLoadsSchema, type DroppedColumn } from './loads.js';
 import { requireColumns } from './profile.js';
-import { SourceError, type SourceErrorCode } from './source/index.js';
+import { findSplit, previewSource, SourceError, type SourceErrorCode } from './source/index.js';
 
 export interface CheckProgress {
   stage: 'checking' | 'saving';
@@ -74,8 +74,11 @@ function sha256Of(path: string): Promise<string> {
 function threadPart(start: (data: CheckWorkerData) => Worker, data: CheckWorkerData, onSlice: (s: CheckSlice) => void): { done: Promise<CheckPartEnd>; stop: () => void } {
   const worker = start(data);
   let finished = false;
+  let stopped = false;
   const done = new Promise<CheckPartEnd>((resolve, reject) => {
     worker.on('message', (m: CheckWorkerMessage) => {
+      // A part stopped (a failure elsewhere, a stop) may still have messages on their way: they are not this check's any more.
+      if (stopped) return;
       if (m.type === 'slice') {
         onSlice(m.slice);
         worker.postMessage({ type: 'saved' });
@@ -99,7 +102,13 @@ function threadPart(start: (data: CheckWorkerData) => Worker, data: CheckWorkerD
     });
   });
   done.catch(() => undefined);
-  return { done, stop: () => void worker.terminate() };
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
+  };
 }
 
 export async function checkFile(options: CheckOptions): Promise<CheckResult> {
@@ -151,43 +160,86 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
   });
 
   const parts = options.threads?.count ?? 1;
-  const read = new Array<number>(parts).fill(0);
-  let total = size;
-  let rowsSeen = 0;
-  const report = () => options.onProgress?.({ stage: 'checking', fraction: total > 0 ? Math.min(...read) / total : 1, rows: rowsSeen });
-  const onSlice = (part: number) => (s: CheckSlice) => {
-    save(s.rows);
-    read[part] = s.bytesRead;
-    if (s.totalBytes > 0) total = s.totalBytes;
-    rowsSeen += s.rows.length;
-    report();
-  };
-  const request = (part: number) => ({ path, profile, today: options.today, part, parts });
   const running: { done: Promise<CheckPartEnd>; stop: () => void }[] = [];
-  const abort = new AbortController();
   let watch: ReturnType<typeof setInterval> | undefined;
+  // A stop is noticed within a quarter of a second, whatever the parts are doing.
+  const stopped = new Promise<never>((_, reject) => {
+    watch = setInterval(() => {
+      if (options.cancelled?.() === true) reject(new CheckCancelled());
+    }, 250);
+  });
+  stopped.catch(() => undefined);
+
+  /**
+   * The parts of the check. Split: each thread reads its half of the file (CSV or JSON
+   * Lines, cut at a record boundary) and checks every row of it. Otherwise every part reads
+   * every row and checks each `parts`-th.
+   */
+  const run = async (split: { offset: number; rowsBefore: number; columns: string[]; encoding: 'utf-8' | 'windows-1252' } | null) => {
+    const n = split ? 2 : parts;
+    const read = new Array<number>(n).fill(0);
+    let rowsSeen = 0;
+    const report = () =>
+      options.onProgress?.({ stage: 'checking', fraction: size > 0 ? Math.min(1, (split ? read.reduce((a, b) => a + b, 0) : Math.min(...read)) / size) : 1, rows: rowsSeen });
+    const onSlice = (part: number) => (s: CheckSlice) => {
+      save(s.rows);
+      read[part] = s.bytesRead;
+      rowsSeen += s.rows.length;
+      report();
+    };
+    const request = (part: number): CheckPartRequest =>
+      split
+        ? {
+            path,
+            profile,
+            today: options.today,
+            part: 0,
+            parts: 1,
+            range:
+              part === 0
+                ? { start: 0, end: split.offset, firstRow: 1 }
+                : { start: split.offset, end: size, firstRow: split.rowsBefore + 1, columns: split.columns, encoding: split.encoding },
+          }
+        : { path, profile, today: options.today, part, parts };
+    running.length = 0;
+    if (options.threads) {
+      for (let part = 0; part < n; part++) running.push(threadPart(options.threads.start, { request: request(part), workingSet: options.workingSet ?? null }, onSlice(part)));
+    } else {
+      const abort = new AbortController();
+      running.push({ done: checkPart(request(0), { workingSet: options.workingSet ? db : null, signal: abort.signal, onSlice: onSlice(0) }), stop: () => abort.abort() });
+    }
+    const ends = await Promise.race([Promise.all(running.map((r) => r.done)), stopped]);
+    return { rows: split ? ends.reduce((a, e) => a + e.rows, 0) : ends[0]!.rows, columns: ends.map((e) => e.columns) };
+  };
+
   try {
     const hash = sha256Of(path);
     hash.catch(() => undefined);
-    if (options.threads) {
-      for (let part = 0; part < parts; part++) {
-        running.push(threadPart(options.threads.start, { request: request(part), workingSet: options.workingSet ?? null }, onSlice(part)));
+    let split: Parameters<typeof run>[0] = null;
+    const type = profile.source.type;
+    if (options.threads && parts >= 2 && (type === 'csv' || type === 'jsonl')) {
+      const cut = await findSplit(path, type);
+      if (cut) {
+        const { columns, encoding } = await previewSource(path, sourceFormatOf(profile), 1);
+        split = { offset: cut.offset, rowsBefore: cut.rowsBefore, columns, encoding: encoding === 'windows-1252' ? 'windows-1252' : 'utf-8' };
       }
-    } else {
-      running.push({ done: checkPart(request(0), { workingSet: options.workingSet ? db : null, signal: abort.signal, onSlice: onSlice(0) }), stop: () => abort.abort() });
     }
-    // A stop is noticed within a quarter of a second, whatever the parts are doing.
-    const stopped = new Promise<never>((_, reject) => {
-      watch = setInterval(() => {
-        if (options.cancelled?.() === true) reject(new CheckCancelled());
-      }, 250);
-    });
-    stopped.catch(() => undefined);
-    const ends = await Promise.race([Promise.all(running.map((r) => r.done)), stopped]);
+    let ran: Awaited<ReturnType<typeof run>>;
+    try {
+      ran = await run(split);
+    } catch (e) {
+      // A file the halves could not read is read again whole, so its error names the row a person will find.
+      if (!(split && e instanceof SourceError)) throw e;
+      for (const r of running) r.stop();
+      db.transaction(() => {
+        for (const t of ['load_problems', 'load_rows']) db.prepare(`DELETE FROM ${t} WHERE load_id = ?`).run(loadId);
+      })();
+      ran = await run(null);
+    }
     if (options.cancelled?.() === true) throw new CheckCancelled();
     const fileSha256 = await hash;
 
-    options.onProgress?.({ stage: 'saving', fraction: 1, rows: ends[0]!.rows });
+    options.onProgress?.({ stage: 'saving', fraction: 1, rows: ran.rows });
     // The same reference twice: every row after the first is rejected (the service would take the second as a change to the first).
     db.transaction(() => {
       const repeats = db
@@ -204,7 +256,7 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
       }
     })();
 
-    const columns = ends.map((e) => e.columns).reduce((all, c) => [...all, ...c.filter((x) => !all.includes(x))], [] as string[]);
+    const columns = ran.columns.reduce((all, c) => [...all, ...c.filter((x) => !all.includes(x))], [] as string[]);
     const mapped = new Set(mappedColumns(profile).map((c) => c.column));
     const dropped: DroppedColumn[] = columns.filter((c) => !mapped.has(c)).map((column) => ({ column, reason: looksLikeCaseInformation(column) ? 'case-information' : 'not-mapped' }));
     const count = (sql: string) => (db.prepare(sql).get(loadId) as { n: number }).n;
@@ -213,7 +265,7 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
     const warnings = count(
       "SELECT count(DISTINCT p.row) AS n FROM load_problems p JOIN load_rows r ON r.load_id = p.load_id AND r.row = p.row WHERE p.load_id = ? AND p.severity = 'warning'",
     );
-    const rows = ends[0]!.rows;
+    const rows = ran.rows;
     db.prepare("UPDATE loads SET file_sha256 = ?, rows = ?, valid = ?, rejected = ?, warnings = ?, dropped = ?, state = 'checked' WHERE id = ?").run(
       fileSha256,
       rows,

@@ -15,6 +15,9 @@ const SPACE = 32;
 export interface CsvOptions {
   delimiter: string;
   maxField: number;
+  /** A range of a file past its header: the header's names, and the spreadsheet row the range starts at. */
+  columns?: string[];
+  firstRow?: number;
 }
 
 /** Refuses a delimiter that cannot separate fields: empty, longer than one character, a quote or a line break. */
@@ -66,6 +69,12 @@ export class CsvParser implements RowParser {
     this.delimiterCode = options.delimiter.charCodeAt(0);
     this.maxField = options.maxField;
     this.padded = options.delimiter !== ' ';
+    if (options.columns) {
+      this.names = [...options.columns];
+      this.template = templateOf(this.names);
+      this.fields = { ...this.template };
+    }
+    if (options.firstRow !== undefined) this.row = options.firstRow;
   }
 
   columns(): string[] | null {
@@ -227,7 +236,7 @@ export class CsvParser implements RowParser {
   private endRecord(out: SourceRow[]): void {
     if (this.names === null) {
       this.names = headerNames(this.header, this.row);
-      this.template = JSON.parse(JSON.stringify(Object.fromEntries(this.names.map((name) => [name, ''])))) as Record<string, string>;
+      this.template = templateOf(this.names);
     } else {
       const expected = this.names.length;
       if (this.col === expected) out.push({ row: this.row, fields: this.fields });
@@ -266,6 +275,11 @@ export class CsvParser implements RowParser {
       this.row,
     );
   }
+}
+
+/** Every column present, in header order, made by JSON.parse so that V8 gives it a fixed shape. */
+function templateOf(names: readonly string[]): Record<string, string> {
+  return JSON.parse(JSON.stringify(Object.fromEntries(names.map((name) => [name, ''])))) as Record<string, string>;
 }
 
 /** The header's names, trimmed; an empty or repeated one is refused, naming the column. */

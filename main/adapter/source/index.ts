@@ -2,3 +2,4 @@
 export { previewSource, readSource } from './source.js';
 export { SourceError, type SourceErrorCode } from './source-error.js';
 export type { ReadOptions, SourceFormat, SourceRow, TextEncoding } from './source-format.js';
+export { findSplit, type Split } from './split.js';

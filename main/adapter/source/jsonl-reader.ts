@@ -16,8 +16,13 @@ export class JsonlParser implements RowParser {
   private carry = '';
   private sawRecord = false;
 
-  constructor(private readonly maxField: number) {
+  constructor(
+    private readonly maxField: number,
+    /** The line a range of the file starts at (1 for the whole file). */
+    firstLine = 1,
+  ) {
     this.maxLine = maxField * lineFactor;
+    this.line = firstLine - 1;
   }
 
   columns(): null {

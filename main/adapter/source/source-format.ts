@@ -26,6 +26,14 @@ export interface ReadOptions {
   batch?: number;
   /** Called with bytes read so far and the file's size, for a progress bar. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Read only bytes `start` to `end` (exclusive) of a CSV or JSON Lines file, both record
+   * boundaries (see split.ts), for two threads to read a file's halves. A range after
+   * the start is read in `encoding` (not 'auto': no byte-order mark or sniffing there),
+   * its rows numbered from `firstRow`; a CSV range after the start has no header, so
+   * `columns` names its fields. Progress then counts the range's bytes.
+   */
+  range?: { start: number; end: number; firstRow: number; columns?: string[]; encoding?: 'utf-8' | 'windows-1252' };
 }
 
 export const defaultMaxField = 100_000;

@@ -20,6 +20,8 @@ export interface TextOptions {
   onEncoding?: (encoding: DecodedEncoding) => void;
   /** Picks the encoding from the first bytes, over `encoding`: XML names its own in its declaration. */
   sniff?: (first: Buffer) => TextEncoding | undefined;
+  /** Only these bytes (end exclusive); a range after the start skips the checks that belong to a file's first bytes. */
+  range?: { start: number; end: number } | undefined;
 }
 
 /** The decoded text of a file, piece by piece; a fault is the last piece. Returns early when aborted. */
@@ -28,14 +30,18 @@ export async function* readText(path: string, encoding: TextEncoding, options: T
   if (signal?.aborted) return;
   const file = await openFile(path);
   try {
-    const total = (await file.stat()).size;
+    const size = (await file.stat()).size;
+    const range = options.range;
+    const start = range?.start ?? 0;
+    const end = Math.min(range?.end ?? size, size);
+    const total = end - start;
     let bytesRead = 0;
     let decoder: ChunkDecoder | null = null;
     for (;;) {
       if (signal?.aborted) return;
       // A fresh buffer each time: the UTF-8 decoder may keep the end of the last one.
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const got = await readChunk(file, chunk);
+      const chunk = Buffer.allocUnsafe(Math.max(0, Math.min(chunkBytes, total - bytesRead)));
+      const got = chunk.length === 0 ? 0 : await readChunk(file, chunk, start + bytesRead);
       bytesRead += got;
       onProgress?.(bytesRead, Math.max(total, bytesRead));
       if (got === 0) {
@@ -46,9 +52,13 @@ export async function* readText(path: string, encoding: TextEncoding, options: T
         return;
       }
       let bytes = chunk.subarray(0, got);
+      if (decoder === null && start > 0) {
+        // The middle of a file: its encoding is known, and there is no byte-order mark here.
+        decoder = chooseDecoder(Buffer.from('x'), encoding === 'windows-1252' ? 'windows-1252' : 'utf-8', false).decoder;
+      }
       if (decoder === null) {
         if (hasBinarySignature(bytes)) throw new SourceError('binary', `The file cannot be read: ${notTextAdvice}`, 0);
-        const chosen = chooseDecoder(bytes, options.sniff?.(bytes) ?? encoding, got === chunkBytes);
+        const chosen = chooseDecoder(bytes, options.sniff?.(bytes) ?? encoding, got === chunkBytes && total > got);
         decoder = chosen.decoder;
         options.onEncoding?.(decoder.encoding);
         bytes = bytes.subarray(chosen.skip);
@@ -84,12 +94,12 @@ async function openFile(path: string): Promise<FileHandle> {
   }
 }
 
-async function readChunk(file: FileHandle, into: Buffer): Promise<number> {
+async function readChunk(file: FileHandle, into: Buffer, position: number): Promise<number> {
   let got = 0;
   try {
     // A read may return short of a full chunk before the end; fill it, so that only the end is short.
     while (got < into.length) {
-      const { bytesRead } = await file.read(into, got, into.length - got, null);
+      const { bytesRead } = await file.read(into, got, into.length - got, position + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
