@@ -20,6 +20,13 @@ export interface ServiceHarness {
   service: RunningService;
   /** Sign in with a training account's password and a real TOTP code. */
   signIn(userId: string): Promise<SignedClient>;
+  /** Sign in to any account with its password and a real TOTP code from its secret (an account a test created). */
+  signInWith(userId: string, password: string, totpSecret: string): Promise<SignedClient>;
+  /**
+   * A new account made by `creator` (POST /v1/users) in `organisationId`, with `roles`,
+   * vetted, trained and signed up, and signed in: a second member of a team, say.
+   */
+  newMember(creator: SignedClient, id: string, organisationId: string, roles: string[]): Promise<SignedClient>;
   /** Unsigned JSON request. */
   fetchJson(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
   close(): Promise<void>;
@@ -95,12 +102,16 @@ export async function startServiceHarness(
     );
   // Each sign-in uses the next 30 s step, as a person would wait for a fresh code.
   const signIn = async (userId: string): Promise<SignedClient> => {
-    clock.advance(30_000);
     const account = trainingAccounts.find((a) => a.id === userId)!;
+    return signInWith(userId, account.password, account.totpSecret);
+  };
+  const signInWith = async (userId: string, password: string, totpSecret: string): Promise<SignedClient> => {
+    clock.advance(30_000);
     const { privateKey, publicJwk } = generateSessionKey();
+    const otp = generateSync({ secret: totpSecret, epoch: Math.floor(clock.now().getTime() / 1000) });
     const res = await fetchJson('/v1/sessions', {
       method: 'POST',
-      body: { method: 'otp', userId, password: account.password, otp: totpFor(userId, clock.now()), sessionKey: publicJwk },
+      body: { method: 'otp', userId, password, otp, sessionKey: publicJwk },
     });
     if (res.status !== 201) throw new Error(`sign-in of ${userId} failed: ${res.status} ${JSON.stringify(res.body)}`);
     const sessionId: string = res.body.sessionId;
@@ -135,5 +146,18 @@ export async function startServiceHarness(
       post: (path, body, o) => request('POST', path, body, o),
     };
   };
-  return { url: service.url, db, clock, service, signIn, fetchJson, close: () => service.close() };
+  const newMember: ServiceHarness['newMember'] = async (creator, id, organisationId, roles) => {
+    const created = await creator.post('/v1/users', {
+      id,
+      name: `Test ${id}`,
+      organisationId,
+      roles,
+      enhancedCheckDate: `${clock.now().getUTCFullYear() - 1}-01-01`,
+      trainingCompleted: true,
+      agreementSigned: true,
+    });
+    if (created.status !== 201) throw new Error(`creating ${id} failed: ${created.status} ${JSON.stringify(created.body)}`);
+    return signInWith(id, created.body.password, created.body.totpSecret);
+  };
+  return { url: service.url, db, clock, service, signIn, signInWith, newMember, fetchJson, close: () => service.close() };
 }
