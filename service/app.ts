@@ -12,6 +12,7 @@ import { openRoute, type Route } from './http/route.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { recordRoutes } from './records/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
+import { shieldRoutes } from './shields/routes.js';
 import type { Database } from './store/database.js';
 import { supplyRoutes } from './supply/routes.js';
 import { syncRoutes } from './sync/routes.js';
@@ -52,6 +53,7 @@ export function createNationalService(options: NationalServiceOptions) {
     }),
     ...sessionRoutes(clock),
     ...recordRoutes,
+    ...shieldRoutes,
     ...auditRoutes,
     ...syncRoutes,
     ...supplyRoutes,

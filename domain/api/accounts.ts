@@ -69,13 +69,38 @@ export const updateUserSchema = z
     enhancedCheckDate: isoDateSchema.nullable().optional(),
     roles: accountRolesSchema.optional(),
     name: personName.optional(),
+    /** Close the account for good: it never signs in or acts again, and its live sessions end. */
+    closed: z.literal(true, { message: 'must be true: a closed account is never opened again' }).optional(),
   })
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must change at least one field' });
 export type UpdateUser = z.output<typeof updateUserSchema>;
 
 /** Fields of an account a local authority's team may change (the rest are the national administrator's). */
-export const teamEditableFields = ['suspended', 'trainingCompleted', 'agreementSigned', 'enhancedCheckDate'] as const;
+export const teamEditableFields = ['suspended', 'trainingCompleted', 'agreementSigned', 'enhancedCheckDate', 'closed'] as const;
+
+export const LAPSING_DAYS_DEFAULT = 30;
+
+export const lapsingQuerySchema = z
+  .object({
+    /** How far ahead to look: accounts whose enhanced check lapses within this many days of today (or has lapsed). */
+    days: given(z.coerce.number().int('must be a whole number').min(1).max(365)),
+  })
+  .strict();
+
+/** Why an account may not act, or soon will not. */
+export type LapseReason =
+  | { kind: 'enhanced-check'; date: string }
+  | { kind: 'training-missing' }
+  | { kind: 'agreement-missing' }
+  | { kind: 'enhanced-check-missing' };
+
+export interface LapsingUser {
+  id: string;
+  name: string;
+  organisation: { id: string; name: string };
+  reasons: LapseReason[];
+}
 
 export const registerCardKeySchema = z.object({ publicJwk: publicJwkSchema }).strict();
 
@@ -96,6 +121,8 @@ export interface UserView {
   lockedUntil: string | null;
   /** Smartcard keys registered and not revoked. */
   cardKeys: number;
+  /** When the account was closed (for good); null while it is open. */
+  closedAt: string | null;
 }
 
 export interface OrganisationView {

@@ -74,6 +74,7 @@ function viewOf(row: ViewRow, now: Date): UserView {
     suspended: row.suspended,
     lockedUntil: row.locked_until !== null && row.locked_until.getTime() > now.getTime() ? row.locked_until.toISOString() : null,
     cardKeys: row.card_keys,
+    closedAt: row.closed_at?.toISOString() ?? null,
   };
 }
 
@@ -126,6 +127,7 @@ interface TargetRow {
   id: string;
   roles: Role[];
   local_authority: string | null;
+  closed_at: Date | null;
 }
 
 /**
@@ -135,11 +137,13 @@ interface TargetRow {
  */
 async function lockTarget(tx: Queryable, actor: Actor, id: string): Promise<TargetRow> {
   const scope = writeScopeOf(actor);
-  const [target] = await tx.query<TargetRow>('SELECT id, roles, local_authority FROM users WHERE id = $1 FOR UPDATE', [id]);
+  const [target] = await tx.query<TargetRow>('SELECT id, roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE', [id]);
   if (!target || (!scope.all && target.local_authority !== scope.authority)) throw userNotFound();
   if (!scope.all && !target.roles.every((r) => teamGrantableRoles.includes(r))) {
     throw forbidden('protected-account', 'This account holds a national role: only the national administrator may change it.');
   }
+  // Closed is for good: nothing about the account changes again, not even its cards.
+  if (target.closed_at !== null) throw new ApiError(409, 'account-closed', 'This account has been closed: it cannot be changed. Create a new account if the person returns.');
   return target;
 }
 
@@ -259,17 +263,25 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
       enhancedCheckDate: 'enhanced_check_date',
       roles: 'roles',
       name: 'name',
+      closed: 'closed_at',
     };
     const params: SqlValue[] = [id];
     const sets = fields.map((f) => {
-      params.push(body[f] as SqlValue);
+      params.push(f === 'closed' ? now : (body[f] as SqlValue));
       return `${columns[f]} = $${params.length}`;
     });
     await tx.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
+    // A closed account's sessions end now, whichever way they began.
+    const sessionsEnded = body.closed ? (await endSessions(tx, id, 'card', now)) + (await endSessions(tx, id, 'otp', now)) : undefined;
     // Flags and roles are facts about access, not about the person: the trail shows them.
     const to: Record<string, unknown> = {};
-    for (const f of ['suspended', 'trainingCompleted', 'agreementSigned', 'roles'] as const) if (body[f] !== undefined) to[f] = body[f];
-    await appendAudit(tx, { at: now, userId: actor.userId, action: 'account-changed', detail: { change: 'updated', account: id, fields, to } });
+    for (const f of ['suspended', 'trainingCompleted', 'agreementSigned', 'roles', 'closed'] as const) if (body[f] !== undefined) to[f] = body[f];
+    await appendAudit(tx, {
+      at: now,
+      userId: actor.userId,
+      action: 'account-changed',
+      detail: { change: body.closed ? 'closed' : 'updated', account: id, fields, to, ...(sessionsEnded !== undefined ? { sessionsEnded } : {}) },
+    });
     return viewById(tx, id, now);
   });
 }

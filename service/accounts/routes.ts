@@ -3,12 +3,14 @@
 // who may call what, with which schemas.
 import {
   createUserSchema,
+  lapsingQuerySchema,
   registerCardKeySchema,
   updateOrganisationSchema,
   updateUserSchema,
   usersQuerySchema,
 } from '../../domain/api/accounts.js';
 import { signedRoute, type Route } from '../http/route.js';
+import { lapsingUsers } from './lapsing.js';
 import {
   createUser,
   getUser,
@@ -38,6 +40,7 @@ const userSchema = {
     'suspended',
     'lockedUntil',
     'cardKeys',
+    'closedAt',
   ],
   properties: {
     id: { type: 'string' },
@@ -51,6 +54,28 @@ const userSchema = {
     suspended: { type: 'boolean' },
     lockedUntil: { type: ['string', 'null'], format: 'date-time', description: 'While sign-in is locked after 5 failures' },
     cardKeys: { type: 'integer', description: 'Smartcard keys in use' },
+    closedAt: { type: ['string', 'null'], format: 'date-time', description: 'When the account was closed, for good' },
+  },
+};
+
+const lapsingUserSchema = {
+  type: 'object',
+  required: ['id', 'name', 'organisation', 'reasons'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    organisation: userSchema.properties.organisation,
+    reasons: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind'],
+        properties: {
+          kind: { enum: ['enhanced-check', 'training-missing', 'agreement-missing', 'enhanced-check-missing'] },
+          date: { type: 'string', format: 'date', description: 'enhanced-check: the day the check lapses (or lapsed): the first day the account is refused' },
+        },
+      },
+    },
   },
 };
 
@@ -100,6 +125,24 @@ export const accountRoutes: Route[] = [
     },
     async handle(req, ctx) {
       return { status: 200, body: await listUsers(ctx, req.actor, req.query) };
+    },
+  }),
+  // Before /v1/users/:id, which would otherwise take "lapsing" for an account id.
+  signedRoute({
+    method: 'GET',
+    path: '/v1/users/lapsing',
+    roles: ['national-admin', 'la-team', 'data-manager'],
+    query: lapsingQuerySchema,
+    doc: {
+      tag: 'accounts',
+      summary: 'Accounts whose enhanced check lapses within `days` (default 30, 1 to 365) or has lapsed, or whose training, agreement or check is missing',
+      description:
+        'An LA team sees its own authority\'s accounts; data managers and the national administrator all. Suspended and closed accounts, and suppliers\' systems, are left out. ' +
+        'An enhanced check is valid 3 years: `date` is the first day the account is refused. Soonest first: accounts missing training, agreement or check (which may not act now) first, then by date.',
+      response: { type: 'object', required: ['users'], properties: { users: { type: 'array', items: lapsingUserSchema } } },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await lapsingUsers(ctx, req.actor, req.query.days) };
     },
   }),
   signedRoute({
@@ -156,10 +199,12 @@ export const accountRoutes: Route[] = [
     body: updateUserSchema,
     doc: {
       tag: 'accounts',
-      summary: 'Suspend or reinstate an account, record its vetting, training and agreement, or change its roles or name',
+      summary: 'Suspend or reinstate an account, close it, record its vetting, training and agreement, or change its roles or name',
       description:
-        'Takes effect at the account holder\'s next request. An LA team changes only suspended, trainingCompleted, agreementSigned and ' +
-        'enhancedCheckDate (403 field-not-permitted), and only for its own authority\'s accounts. Nobody changes these of their own account (403 own-account).',
+        'Takes effect at the account holder\'s next request. An LA team changes only suspended, trainingCompleted, agreementSigned, ' +
+        'enhancedCheckDate and closed (403 field-not-permitted), and only for its own authority\'s accounts. Nobody changes these of their own account (403 own-account). ' +
+        'closed: true closes the account for good: its live sessions end, its next signed request is 403 account-closed, sign-in is refused, and any later change, unlock, token reset or card change is 409 account-closed.',
+      errors: { '409': 'account-closed' },
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
     async handle(req, ctx) {
@@ -173,6 +218,7 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       summary: 'Lift the sign-in lock-out that follows 5 failed attempts',
+      errors: { '409': 'account-closed' },
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
     async handle(req, ctx) {
@@ -186,6 +232,7 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       summary: 'Issue a new password and token secret (returned this once); the old ones and their sessions stop working',
+      errors: { '409': 'account-closed' },
       response: { ...credentialsSchema, required: [...credentialsSchema.required, 'sessionsEnded'], properties: { ...credentialsSchema.properties, sessionsEnded: { type: 'integer' } } },
     },
     async handle(req, ctx) {
@@ -202,6 +249,7 @@ export const accountRoutes: Route[] = [
       tag: 'accounts',
       status: 201,
       summary: 'Register a smartcard\'s public key; the account\'s earlier card and its sessions stop working (one card at a time)',
+      errors: { '409': 'account-closed' },
       response: {
         type: 'object',
         required: ['thumbprint', 'revokedCards', 'sessionsEnded', 'user'],
@@ -224,6 +272,7 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       summary: 'Revoke a smartcard key; the account\'s card sessions end',
+      errors: { '409': 'account-closed' },
       response: {
         type: 'object',
         required: ['thumbprint', 'sessionsEnded'],

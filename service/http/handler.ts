@@ -201,9 +201,9 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
 
     let body: unknown = undefined;
     if (route.body) {
-      if (raw.length === 0) throw new ApiError(400, 'body-required', 'This request needs a JSON body.');
+      if (raw.length === 0 && !route.bodyOptional) throw new ApiError(400, 'body-required', 'This request needs a JSON body.');
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
       } catch {
         throw new ApiError(400, 'malformed-json', 'The request body is not well-formed JSON.');
       }

@@ -26,6 +26,13 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   return out;
 }
 
+/** The OpenAPI schema of a response body, from the zod schema of what the handler returns. */
+export function responseSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  delete out['$schema'];
+  return out;
+}
+
 function errorResponses(route: Route): Record<string, unknown> {
   const ref = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const out: Record<string, unknown> = {};
@@ -74,7 +81,7 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       summary: route.doc.summary,
       ...(route.doc.description ? { description: route.doc.description } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+      ...(route.body ? { requestBody: { required: route.bodyOptional !== true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
       responses: {
         [status]: {
           description: 'Success',

@@ -65,6 +65,8 @@ interface RouteBase<B extends z.ZodType | undefined, Q extends z.ZodType | undef
   /** Path with :param segments, e.g. /v1/children/:cpNumber. */
   path: string;
   body?: B;
+  /** The body may be left out (a POST that only names its target): it is then read as {}. */
+  bodyOptional?: boolean;
   query?: Q;
   /** Largest body accepted, in bytes (default 64 KiB). */
   maxBodyBytes?: number;

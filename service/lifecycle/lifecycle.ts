@@ -77,6 +77,8 @@ export async function runLifecycle(db: Database, clock: Clock, options: { batchS
     await tx.query('DELETE FROM involvement_owners WHERE cp_number = ANY($1::text[])', [cps]);
     await tx.query('DELETE FROM supply_links WHERE cp_number = ANY($1::text[])', [cps]);
     await tx.query('DELETE FROM match_reviews WHERE cp_number = ANY($1::text[]) OR candidate_cp_number = ANY($1::text[])', [cps]);
+    // Requests about the child (their reasons are free text a person wrote about it).
+    await tx.query('DELETE FROM unshield_requests WHERE cp_number = ANY($1::text[])', [cps]);
     await tx.query('DELETE FROM children WHERE cp_number = ANY($1::text[])', [cps]);
     await record(tx, due, 'destroyed', at);
     return due.length;

@@ -13,9 +13,9 @@ import {
   shieldOverrideBodySchema,
   updateInvolvementBodySchema,
 } from '../../domain/api/records.js';
-import { isValidCpNumber } from '../../domain/cp-number.js';
 import { today } from '../context.js';
 import { badRequest } from '../http/api-error.js';
+import { cpNumberParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { acknowledgeAlert, listAlerts } from './alerts.js';
 import { recordInvolvement, updateInvolvement } from './involvements.js';
@@ -27,15 +27,6 @@ function responseSchema(schema: z.ZodType): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   delete out['$schema'];
   return out;
-}
-
-/** The :cpNumber of a path, upper-cased; 400 when it cannot be a ContactPoint number. */
-function cpNumberParam(params: Record<string, string>): string {
-  const cp = (params['cpNumber'] ?? '').trim().toUpperCase();
-  if (!isValidCpNumber(cp)) {
-    throw badRequest('invalid-cp-number', 'The ContactPoint number in the path is not valid: it is CP followed by nine digits, the last a check digit.');
-  }
-  return cp;
 }
 
 const involvementIdParam = (params: Record<string, string>): string => {

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parseSignatureInput } from '../../domain/http-signature.js';
 import type { PublicJwk } from '../../domain/jwk.js';
 import type { Actor } from '../../domain/roles.js';
-import { accreditationProblem, actorOf, userColumns, type UserRow } from '../accounts/accreditation.js';
+import { accountClosed, accreditationProblem, actorOf, userColumns, type UserRow } from '../accounts/accreditation.js';
 import type { NonceCache } from '../auth/nonce-cache.js';
 import { verifyRequestSignature } from '../auth/request-signature.js';
 import { today, type ServiceContext } from '../context.js';
@@ -42,6 +42,8 @@ export async function authenticate(
   // The signature is good, so the caller holds this session's key: it may learn why
   // the session no longer works.
   if (!session) throw new ApiError(401, 'signature-unknown-key', 'The request is signed for a session the service does not know.');
+  // Closing an account ends its sessions; the holder is told why rather than to sign in again.
+  if (session.closed_at !== null) throw accountClosed();
   if (session.ended_at !== null) throw new ApiError(401, 'session-ended', 'This session has ended. Sign in again.');
   if (session.expires_at.getTime() <= now.getTime()) throw new ApiError(401, 'session-expired', 'This session has expired. Sign in again.');
   const problem = accreditationProblem(session, today(ctx.clock));

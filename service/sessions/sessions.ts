@@ -120,6 +120,11 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
       await appendAudit(tx, { at: now, userId: user?.id ?? null, action: 'sign-in-refused', detail: { method: body.method, ...claimed } });
       return { refused: true as const };
     }
+    // A closed account is refused like a wrong password: it is no longer anyone's to use.
+    if (user.closed_at !== null) {
+      await appendAudit(tx, { at: now, userId: user.id, action: 'sign-in-refused', detail: { method: body.method, code: 'account-closed' } });
+      return { refused: true as const };
+    }
     const problem = accreditationProblem(user, today(ctx.clock));
     if (problem) {
       await appendAudit(tx, { at: now, userId: user.id, action: 'sign-in-refused', detail: { method: body.method, code: problem.code } });

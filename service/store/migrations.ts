@@ -6,6 +6,8 @@ import { sql as searchFormerNames } from './migrations/002-search-former-names.j
 import { sql as feedText } from './migrations/003-feed-text.js';
 import { sql as idempotentRequests } from './migrations/004-idempotent-requests.js';
 import { sql as suppliedInvolvements } from './migrations/005-supplied-involvements.js';
+import { sql as unshieldRequests } from './migrations/006-unshield-requests.js';
+import { sql as closedAccounts } from './migrations/007-closed-accounts.js';
 
 export interface Migration {
   version: number;
@@ -19,6 +21,8 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'feed-text', sql: feedText },
   { version: 4, name: 'idempotent-requests', sql: idempotentRequests },
   { version: 5, name: 'supplied-involvements', sql: suppliedInvolvements },
+  { version: 6, name: 'unshield-requests', sql: unshieldRequests },
+  { version: 7, name: 'closed-accounts', sql: closedAccounts },
 ];
 
 const lockKey = 4_201_004;

@@ -13,6 +13,7 @@ import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
 import { problemsOf } from '../http/validation.js';
 import { loadChild, removeMergedChild, updateChild, type StoredChild } from '../records/child-store.js';
+import { markUnshieldRequestsStale } from '../shields/shields.js';
 import type { Queryable } from '../store/database.js';
 import { foldProvenance, readProvenance } from './provenance.js';
 
@@ -119,6 +120,9 @@ export async function mergeChildren(tx: Queryable, survivor: StoredChild, duplic
   }
   const updated = await updateChild(tx, survivorCp, survivor.version, parsed.data, { at, provenance });
   await removeMergedChild(tx, duplicateCp, { at });
+  // The survivor may now carry the duplicate's shield too: a request to remove either
+  // one's shield was about a record that is no more.
+  await markUnshieldRequestsStale(tx, [survivorCp, duplicateCp], at);
   await tx.query('UPDATE supply_links SET cp_number = $1 WHERE cp_number = $2', [survivorCp, duplicateCp]);
   await tx.query(
     `INSERT INTO involvement_owners (cp_number, involvement_id, user_id, supplier, supplied_on)

@@ -13,6 +13,7 @@ import { problemsOf } from '../http/validation.js';
 import { ApiError } from '../http/api-error.js';
 import { requestHash } from '../http/idempotency.js';
 import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
+import { markUnshieldRequestsStale } from '../shields/shields.js';
 import { mergeChildren, settleShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
 
@@ -47,10 +48,9 @@ function touchedFields(item: SubmissionItem): string[] {
   );
 }
 
-const auditActionOf: Record<'update' | 'shield' | 'unshield', AuditAction> = {
+const auditActionOf: Record<'update' | 'shield', AuditAction> = {
   update: 'record-changed',
   shield: 'shield-applied',
-  unshield: 'shield-removed',
 };
 
 type PairItem = Extract<SubmissionItem, { op: 'merge' | 'possible-duplicate' | 'not-duplicate' }>;
@@ -146,9 +146,14 @@ export class MergeRefused extends Error {
   }
 }
 
+/** Why a submission cannot take a shield off: four eyes (shields/shields.ts). */
+export const unshieldRefusal = 'A shield is removed only when a second member of the team approves: ask for it to be removed.';
+
 async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item: SubmissionItem): Promise<SubmissionResult> {
   const key = item.idempotencyKey;
   if (item.op === 'merge' || item.op === 'possible-duplicate' || item.op === 'not-duplicate') return applyPairItem(tx, ctx, actor, item);
+  // One person may not take a shield off: POST /v1/children/{cp}/unshield-requests, approved by another.
+  if (item.op === 'unshield') return { idempotencyKey: key, status: 'forbidden', message: unshieldRefusal };
   const child = await loadChild(tx, item.cpNumber, { forUpdate: true });
   // An archived record is in the archive, not in anyone's working set.
   if (!child || child.status !== 'active') {
@@ -166,7 +171,7 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
       message: `The record has changed since version ${item.baseVersion}: it is now at version ${child.version}. Fetch it, reapply the change and submit with a new key.`,
     };
   }
-  const merged = item.op === 'update' ? applyChanges(child.record, item.changes) : { ...child.record, shielded: item.op === 'shield' };
+  const merged = item.op === 'update' ? applyChanges(child.record, item.changes) : { ...child.record, shielded: true };
   const parsed = childRecordSchema.safeParse(merged);
   if (!parsed.success) {
     return {
@@ -182,6 +187,8 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
   }
   const at = ctx.clock.now();
   const stored = await updateChild(tx, item.cpNumber, item.baseVersion, parsed.data, { at });
+  // Shielded afresh: a request to remove the shield it had no longer fits it.
+  if (item.op === 'shield') await markUnshieldRequestsStale(tx, [item.cpNumber], at);
   await appendAudit(tx, {
     at,
     userId: actor.userId,

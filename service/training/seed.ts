@@ -74,7 +74,10 @@ export async function seedTrainingChildren(
   return loaded;
 }
 
-/** Create or refresh the training organisations and accounts. */
+/**
+ * Create or refresh the training organisations and accounts. A training account a
+ * trainee closed is opened again: training accounts always exist as the README lists them.
+ */
 export async function seedTrainingAccounts(db: Database, clock: Clock): Promise<void> {
   const today = todayOf(clock);
   const hashes = await Promise.all(trainingAccounts.map((a) => hashPassword(a.password)));
@@ -94,7 +97,7 @@ export async function seedTrainingAccounts(db: Database, clock: Clock): Promise<
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
          ON CONFLICT (id) DO UPDATE SET name = $2, organisation_id = $3, roles = $4, local_authority = $5,
            enhanced_check_date = $6, training_completed = $7, agreement_signed = $8, suspended = $9,
-           password_hash = $10, totp_secret = $11, contact = $12::jsonb`,
+           password_hash = $10, totp_secret = $11, contact = $12::jsonb, closed_at = NULL`,
         [
           a.id,
           a.name,

@@ -20,6 +20,13 @@ export interface ServiceHarness {
   service: RunningService;
   /** Sign in with a training account's password and a real TOTP code. */
   signIn(userId: string, credentials?: { password: string; totpSecret: string }): Promise<SignedClient>;
+  /** Sign in to any account with its password and a real TOTP code from its secret (an account a test created). */
+  signInWith(userId: string, password: string, totpSecret: string): Promise<SignedClient>;
+  /**
+   * A new account made by `creator` (POST /v1/users) in `organisationId`, with `roles`,
+   * vetted, trained and signed up, and signed in: a second member of a team, say.
+   */
+  newMember(creator: SignedClient, id: string, organisationId: string, roles: string[]): Promise<SignedClient>;
   /** Unsigned JSON request. */
   fetchJson(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
   close(): Promise<void>;
@@ -94,7 +101,21 @@ export async function startServiceHarness(
       }),
     );
   const signIn = createSignIn(service.url, clock);
-  return { url: service.url, db, clock, service, signIn, fetchJson, close: () => service.close() };
+  const signInWith: ServiceHarness['signInWith'] = (userId, password, totpSecret) => signIn(userId, { password, totpSecret });
+  const newMember: ServiceHarness['newMember'] = async (creator, id, organisationId, roles) => {
+    const created = await creator.post('/v1/users', {
+      id,
+      name: `Test ${id}`,
+      organisationId,
+      roles,
+      enhancedCheckDate: `${clock.now().getUTCFullYear() - 1}-01-01`,
+      trainingCompleted: true,
+      agreementSigned: true,
+    });
+    if (created.status !== 201) throw new Error(`creating ${id} failed: ${created.status} ${JSON.stringify(created.body)}`);
+    return signInWith(id, created.body.password, created.body.totpSecret);
+  };
+  return { url: service.url, db, clock, service, signIn, signInWith, newMember, fetchJson, close: () => service.close() };
 }
 
 /**

@@ -85,7 +85,7 @@ describe('submissions', () => {
 
   it('a replayed conflict stays a conflict, even once the base version would fit', async () => {
     const c = await held();
-    const item: SubmissionItem = { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 5, op: 'unshield' };
+    const item: SubmissionItem = { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 5, op: 'shield' };
     const [first] = await submitItems(ctx, wirral, [item]);
     expect(first!.status).toBe('conflict');
     const [again] = await submitItems(ctx, wirral, [item]);
@@ -135,11 +135,26 @@ describe('submissions', () => {
     const results = await submitItems(ctx, wirral, [
       { idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 1, op: 'shield' },
       { idempotencyKey: key(), cpNumber: b.cpNumber, baseVersion: 9, op: 'shield' },
-      { idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 2, op: 'unshield' },
+      { idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 2, op: 'update', changes: { archiveAge: 19 } },
     ]);
     expect(results.map((r) => r.status)).toEqual(['applied', 'conflict', 'applied']);
-    expect((await load(a.cpNumber)).record.shielded).toBe(false);
-    expect(await auditActions(a.cpNumber)).toEqual(['shield-applied', 'shield-removed']);
+    expect((await load(a.cpNumber)).record).toMatchObject({ shielded: true, archiveAge: 19 });
+    expect(await auditActions(a.cpNumber)).toEqual(['shield-applied', 'record-changed']);
+  });
+
+  it('never takes a shield off: unshield is forbidden, for a second person to approve a request instead', async () => {
+    const a = await held({ shielded: true });
+    for (const actor of [wirral, dataManager()]) {
+      const [r] = await submitItems(ctx, actor, [{ idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 1, op: 'unshield' }]);
+      expect(r).toEqual({
+        idempotencyKey: r!.idempotencyKey,
+        status: 'forbidden',
+        message: 'A shield is removed only when a second member of the team approves: ask for it to be removed.',
+      });
+    }
+    const now = await load(a.cpNumber);
+    expect(now).toMatchObject({ version: 1, shielded: true });
+    expect(await auditActions(a.cpNumber)).toEqual([]);
   });
 });
 
