@@ -4,6 +4,9 @@
 // these before the screen sees it.
 import { z } from 'zod';
 import { cpNumberSchema } from '../child-record.js';
+import { ALERT_OUTCOMES, ARCHIVE_PURPOSES } from './choices.js';
+
+export { ALERT_OUTCOMES, ARCHIVE_PURPOSES };
 
 const reason = z.string().trim().min(1, 'give a reason').max(500, 'must be 500 characters or fewer');
 const when = z.string();
@@ -67,8 +70,6 @@ export const alertSchema = z.object({
 });
 export type AlertItemView = z.infer<typeof alertSchema>;
 
-export const ALERT_OUTCOMES = ['justified', 'advice-given', 'referred-for-investigation', 'account-suspended'] as const;
-
 export const auditEntrySchema = z.object({
   seq: z.number(),
   at: when,
@@ -96,8 +97,6 @@ export const archivedSchema = z.object({
   access: z.enum(['data-manager', 'restricted']),
 });
 export type ArchivedView = z.infer<typeof archivedSchema>;
-
-export const ARCHIVE_PURPOSES = ['s47-enquiry', 'serious-case-review', 'child-death-review'] as const;
 
 export const transferSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),

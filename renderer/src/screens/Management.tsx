@@ -5,17 +5,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RecordView } from '../../../domain/api/records.js';
 import type { AppError, SignedInUser } from '../../../domain/ipc-contract.js';
-import {
-  ALERT_OUTCOMES,
-  ARCHIVE_PURPOSES,
-  type AccountView,
-  type AlertItemView,
-  type ArchivedView,
-  type AuditEntryView,
-  type ManagementInformationView,
-  type SignalView,
-  type TransferView,
-  type UnshieldRequestView,
+import { ALERT_OUTCOMES, ARCHIVE_PURPOSES } from '../../../domain/management/choices.js';
+import type {
+  AccountView,
+  AlertItemView,
+  ArchivedView,
+  AuditEntryView,
+  ManagementInformationView,
+  SignalView,
+  TransferView,
+  UnshieldRequestView,
 } from '../../../domain/management/views.js';
 import { getApi } from '../api.js';
 import { Banner, PageHeading, TableHead } from '../components/Controls.js';

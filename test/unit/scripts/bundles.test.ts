@@ -2,7 +2,7 @@
 // Electron provides. A sandboxed preload that required anything but 'electron' would
 // fail to load and leave the renderer without its API.
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const requiredBy = (file: string) => [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
@@ -48,5 +48,11 @@ describe('the built bundles', () => {
     expect(integrities).toEqual(scriptHashes);
     expect(html).toContain(`script-src '${scriptHashes[0]}'`);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+  });
+
+  it('the renderer carries no schema library: zod probes `new Function`, which the page\'s Trusted Types policy refuses', () => {
+    const scripts = readdirSync('dist/renderer/assets').filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) expect(readFileSync(`dist/renderer/assets/${file}`, 'utf8')).not.toMatch(/ZodError|new Function/);
   });
 });
