@@ -26,6 +26,19 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
   const api = () => createSignIn(h.service!.url, h.clock);
   const tab = (name: string) => h.page.getByRole('button', { name, exact: true });
   const signOut = () => h.page.getByRole('button', { name: 'Sign out' }).click();
+  /** Signed in as `userId` (signing out whoever else is), each test standing on its own. */
+  const as = async (userId: string, credentials?: { password: string; totpSecret: string }) => {
+    const state = h.core.session.current().state;
+    if (state.status === 'signed-in' && state.user.id === userId) return;
+    if (state.status === 'signed-in') await signOut();
+    await signInWithToken(h, userId, credentials ? { credentials } : {});
+    await h.page.locator('h1').first().waitFor();
+  };
+  /** One of the management tabs, from anywhere on the team's screens. */
+  const manage = async (sub: string) => {
+    await tab('Management').click();
+    await tab(sub).click();
+  };
   const one = async <T,>(sql: string, params: (string | number)[] = []) => (await h.service!.db.query<T>(sql, params))[0]!;
 
   beforeAll(async () => {
@@ -39,8 +52,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
 
   it('shows the authority’s figures as cards, charts and tables that agree with the index, and saves them as CSV', async () => {
     const { page } = h;
-    await signInWithToken(h, 'trn-la-team');
-    await expectHeading(page, 'Working set');
+    await as('trn-la-team');
     await tab('Management').click();
     await expectHeading(page, 'Management information');
     await page.getByTestId('mi-cards').waitFor();
@@ -59,18 +71,19 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
 
   it('makes an account for a second member of the team: its first credentials are shown once; accreditation lapsing soon is listed', async () => {
     const { page } = h;
-    await tab('Accounts').click();
+    await as('trn-la-team');
+    await manage('Accounts');
     await page.getByTestId('accounts').waitFor();
-    await page.getByLabel('User ID').fill('trn-la-team-2');
-    await page.getByLabel('Full name').fill('Riley Shaw');
-    await page.getByLabel('Organisation').selectOption({ index: 1 });
-    await page.getByLabel('Practitioner', { exact: true }).uncheck();
-    await page.getByLabel('ContactPoint team').check();
+    await page.locator('#new-id').fill('trn-la-team-2');
+    await page.locator('#new-name').fill('Riley Shaw');
+    await page.locator('#new-organisation').selectOption({ index: 1 });
+    await page.locator('#new-role-practitioner').uncheck();
+    await page.locator('#new-role-team').check();
     // An enhanced check a little under three years old: it lapses within the month.
     const today = h.clock.now().toISOString().slice(0, 10);
-    await page.getByLabel('Enhanced check date (optional)').fill(addYears(today, -3).replace(/-(\d\d)$/, (_m, d: string) => `-${String(Math.min(28, Number(d) + 10)).padStart(2, '0')}`));
-    await page.getByLabel('Mandatory training completed').check();
-    await page.getByLabel('End-user agreement signed').check();
+    await page.locator('#new-check').fill(addYears(today, -3).replace(/-(\d\d)$/, (_m, d: string) => `-${String(Math.min(28, Number(d) + 10)).padStart(2, '0')}`));
+    await page.locator('#new-trainingCompleted').check();
+    await page.locator('#new-agreementSigned').check();
     await page.getByRole('button', { name: 'Make the account' }).click();
     const credentials = page.getByTestId('credentials');
     await credentials.waitFor();
@@ -88,14 +101,14 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
 
   it('shields a child; removing the shield needs a second member, and both changes reach the working set at the next sync', async () => {
     const { page } = h;
+    await as('trn-la-team');
     await tab('Working set').click();
     await page.getByRole('button', { name: 'Start the first sync' }).click();
     await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
     const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number LIMIT 1", [WIRRAL]);
-    await tab('Management').click();
-    await tab('Shields').click();
-    await page.getByLabel('ContactPoint number').fill(child.cp_number);
-    await page.getByLabel('Reason').fill('Family moved to a refuge; address must not be known');
+    await manage('Shields');
+    await page.locator('#shield-cp').fill(child.cp_number);
+    await page.locator('#shield-reason').fill('Family moved to a refuge; address must not be known');
     await page.getByRole('button', { name: 'Shield this child' }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/is shielded/);
     expect((await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number])).shielded).toBe(true);
@@ -103,10 +116,9 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     await page.getByRole('button', { name: 'Sync now' }).click();
     await expect.poll(async () => (await h.core.workingSet!.call({ op: 'child', cpNumber: child.cp_number }))?.shielded, { timeout: 30_000 }).toBe(true);
 
-    await tab('Management').click();
-    await tab('Shields').click();
-    await page.getByLabel('ContactPoint number').fill(child.cp_number);
-    await page.getByLabel('Reason').fill('Family back at their own address');
+    await manage('Shields');
+    await page.locator('#shield-cp').fill(child.cp_number);
+    await page.locator('#shield-reason').fill('Family back at their own address');
     await page.getByRole('button', { name: 'Ask for the shield to be removed' }).click();
     await expect.poll(() => page.getByTestId('unshield-requests').textContent()).toContain('Your request: another member decides.');
     // The requester cannot approve it, even by asking main directly.
@@ -116,11 +128,8 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     await expectAccessible(page);
     await h.screenshot('29-management-shields');
 
-    await signOut();
-    await signInWithToken(h, second.id, { credentials: second });
-    await expectHeading(page, 'Working set');
-    await tab('Management').click();
-    await tab('Shields').click();
+    await as(second.id, second);
+    await manage('Shields');
     await page.getByRole('button', { name: `Approve removing the shield on ${child.cp_number}` }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/shield on .* is removed/);
     expect((await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number])).shielded).toBe(false);
@@ -133,10 +142,8 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
 
   it('suspends an account (refused at its next sign-in) and closes another for good', async () => {
     const { page } = h;
-    await signOut();
-    await signInWithToken(h, 'trn-la-team');
-    await tab('Management').click();
-    await tab('Accounts').click();
+    await as('trn-la-team');
+    await manage('Accounts');
     await page.getByRole('button', { name: `Suspend ${second.id}` }).click();
     await expect.poll(() => page.getByTestId(`state-${second.id}`).textContent()).toBe('Suspended');
     await expect(api()(second.id, second)).rejects.toThrow(/sign-in of trn-la-team-2 failed: (401|403)/);
@@ -153,16 +160,17 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     const social = await api()('trn-child-protection');
     const override = await social.post(`/v1/children/${shielded.cp_number}/shield-override`, { reason: 'Section 47 enquiry under way', acknowledgeInvestigation: true });
     expect(override.status).toBe(200);
-    await tab('Override alerts').click();
+    await as('trn-la-team');
+    await manage('Override alerts');
     const row = page.getByTestId('alert-row').filter({ hasText: shielded.cp_number });
     await row.getByRole('button', { name: 'Investigate' }).click();
-    await page.getByLabel('Show').selectOption('investigating');
+    await page.locator('#alert-status').selectOption('investigating');
     await page.getByTestId('alert-row').filter({ hasText: shielded.cp_number }).waitFor();
     const id = await page.getByTestId('alert-row').filter({ hasText: shielded.cp_number }).locator('select').getAttribute('id');
     await page.locator(`#${id}`).selectOption('justified');
     await page.getByRole('button', { name: 'Close the alert' }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/Alert closed/);
-    await page.getByLabel('Show').selectOption('closed');
+    await page.locator('#alert-status').selectOption('closed');
     await expect.poll(async () => (await page.getByTestId('alerts').textContent()) ?? '').toContain('The override was justified');
     await expectAccessible(page);
     await h.screenshot('30-management-alerts');
@@ -171,12 +179,12 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
   it('searches and saves the audit, checks its chain, and lists a search for the user’s own surname for a person to judge', async () => {
     const { page } = h;
     // Jordan Lee looks up the surname Lee.
+    await as('trn-la-team');
     await tab('Find a child (national index)').click();
     await search(page, { surname: 'Lee' });
-    await tab('Management').click();
-    await tab('Audit').click();
+    await manage('Audit');
     await expect.poll(async () => (await page.getByTestId('signals').textContent().catch(() => '')) ?? '').toContain('trn-la-team');
-    await page.getByLabel('Action').selectOption('shield-applied');
+    await page.locator('#audit-action').selectOption('shield-applied');
     await page.getByRole('button', { name: 'Search the audit' }).click();
     await expect.poll(async () => page.getByTestId('audit-entries').locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('audit-entries').textContent()).toContain('shield-applied');
@@ -194,19 +202,18 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
   it('transfers a child to another authority only when that authority’s team accepts', async () => {
     const { page } = h;
     const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number DESC LIMIT 1", [WIRRAL]);
-    await tab('Transfers').click();
-    await page.getByLabel('ContactPoint number').fill(child.cp_number);
-    await page.getByLabel('To the local authority (ONS code)').fill(CWAC);
-    await page.getByLabel('Reason').fill('The family moved to Chester');
+    await as('trn-la-team');
+    await manage('Transfers');
+    await page.locator('#transfer-cp').fill(child.cp_number);
+    await page.locator('#transfer-to').fill(CWAC);
+    await page.locator('#transfer-reason').fill('The family moved to Chester');
     await page.getByRole('button', { name: 'Propose the transfer' }).click();
     await expect.poll(() => page.getByTestId('transfers-outgoing').textContent()).toContain(child.cp_number);
     expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(WIRRAL);
     await expectAccessible(page);
     await h.screenshot('32-management-transfers');
-    await signOut();
-    await signInWithToken(h, 'trn-la-team-cwac');
-    await tab('Management').click();
-    await tab('Transfers').click();
+    await as('trn-la-team-cwac');
+    await manage('Transfers');
     await page.getByRole('button', { name: `Accept ${child.cp_number}` }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/now your authority/);
     expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(CWAC);
@@ -221,14 +228,13 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     h.clock.advance(395 * 86_400_000);
     const later = await api()('trn-national-admin');
     expect((await later.post('/v1/lifecycle/run', {})).status).toBeLessThan(300);
-    await signOut().catch(() => undefined);
-    await signInWithToken(h, 'trn-data-manager');
+    await as('trn-data-manager');
     await expectHeading(page, 'Archive');
     await page.getByTestId('archive').waitFor();
     const restricted = page.getByTestId('archive-row').filter({ hasText: 'Restricted' }).first();
     const cp = (await restricted.locator('td').first().textContent())!;
     await restricted.getByRole('button').click();
-    await page.getByLabel('Reason for access').fill('Checking an old record');
+    await page.locator('#archive-reason').fill('Checking an old record');
     await page.getByRole('button', { name: 'Open the archived record' }).click();
     await expect.poll(async () => (await page.locator('.govuk-error-summary').textContent().catch(() => '')) ?? '').toMatch(/purpose|restricted/i);
     await page.getByLabel('A serious case review').check();
@@ -242,8 +248,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
   }, 180_000);
 
   it('a practitioner cannot reach management: the IPC refuses them', async () => {
-    await signOut();
-    await signInWithToken(h, 'trn-practitioner');
+    await as('trn-practitioner');
     await expectHeading(h.page, 'Find a child');
     for (const channel of ['manage.users', 'manage.auditVerify', 'manage.information'] as const) {
       const r = await h.core.router(channel, {}, { url: 'http://app.localhost/index.html' });
