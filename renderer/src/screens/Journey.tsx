@@ -138,8 +138,23 @@ function SearchScreen(props: {
 }
 
 /** The search form's fields: the same for the national index and the working set. */
-export function SearchFields({ form, setForm, errors }: { form: SearchForm; setForm: (f: SearchForm) => void; errors: readonly FieldError[] }) {
-  const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
+/**
+ * The search form's fields. Where two searches are on the page at once (the team's
+ * working-set search stays mounted behind its tab), `idPrefix` keeps their ids apart,
+ * so each label names its own field; error fields are then prefixed the same way.
+ */
+export function SearchFields({
+  form,
+  setForm,
+  errors,
+  idPrefix = '',
+}: {
+  form: SearchForm;
+  setForm: (f: SearchForm) => void;
+  errors: readonly FieldError[];
+  idPrefix?: string;
+}) {
+  const errorFor = (field: string) => errors.find((e) => e.field === `${idPrefix}${field}`)?.message;
   const text = (field: 'surname' | 'forename' | 'postcode' | 'nhsNumber' | 'cpNumber') => ({
     value: form[field],
     onChange: (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value }),
@@ -150,14 +165,14 @@ export function SearchFields({ form, setForm, errors }: { form: SearchForm; setF
   return (
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-one-half">
-        <TextField id="surname" label="Surname" width={20} {...text('surname')} />
-        <TextField id="forename" label="Forename" width={20} {...text('forename')} />
-        <DateInput id="dob" legend="Date of birth" hint="For example, 27 3 2015" value={form.dob} onChange={(dob) => setForm({ ...form, dob })} error={errorFor('dob-day')} />
+        <TextField id={`${idPrefix}surname`} label="Surname" width={20} {...text('surname')} />
+        <TextField id={`${idPrefix}forename`} label="Forename" width={20} {...text('forename')} />
+        <DateInput id={`${idPrefix}dob`} legend="Date of birth" hint="For example, 27 3 2015" value={form.dob} onChange={(dob) => setForm({ ...form, dob })} error={errorFor('dob-day')} />
       </div>
       <div className="govuk-grid-column-one-half">
-        <TextField id="postcode" label="Postcode" width={10} {...text('postcode')} />
-        <TextField id="nhsNumber" label="NHS number" width={10} inputMode="numeric" {...text('nhsNumber')} />
-        <TextField id="cpNumber" label="ContactPoint number" width={10} {...text('cpNumber')} />
+        <TextField id={`${idPrefix}postcode`} label="Postcode" width={10} {...text('postcode')} />
+        <TextField id={`${idPrefix}nhsNumber`} label="NHS number" width={10} inputMode="numeric" {...text('nhsNumber')} />
+        <TextField id={`${idPrefix}cpNumber`} label="ContactPoint number" width={10} {...text('cpNumber')} />
       </div>
     </div>
   );

@@ -325,6 +325,9 @@ function History({ runs }: { runs: SyncRunView[] }) {
   );
 }
 
+/** The working-set search's field ids start with this (it shares the page with the national search). */
+const localPrefix = 'local-';
+
 function LocalSearch() {
   const [form, setForm] = useState<SearchForm>(emptySearch);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -333,7 +336,8 @@ function LocalSearch() {
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    const { errors: problems, query } = validateSearch(form);
+    const { errors: found, query } = validateSearch(form);
+    const problems = found.map((e) => ({ ...e, field: `${localPrefix}${e.field}` }));
     setErrors(problems);
     if (problems.length > 0) {
       setAnswer(null);
@@ -345,7 +349,7 @@ function LocalSearch() {
     if (r.ok) setAnswer(r.value);
     else {
       setAnswer(null);
-      setErrors(r.error.code === 'signed-out' ? [] : [{ field: 'surname', message: r.error.message }]);
+      setErrors(r.error.code === 'signed-out' ? [] : [{ field: `${localPrefix}surname`, message: r.error.message }]);
     }
   };
 
@@ -355,7 +359,7 @@ function LocalSearch() {
       <h1 className="govuk-heading-l">Search the working set</h1>
       <p className="govuk-body">Searches the records on this computer. Names are matched through spelling differences and typing slips; a date of birth with day and month swapped still matches.</p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Search the working set">
-        <SearchFields form={form} setForm={setForm} errors={errors} />
+        <SearchFields form={form} setForm={setForm} errors={errors} idPrefix={localPrefix} />
         <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
           Search
         </button>
