@@ -3,6 +3,7 @@
 // shapes. Every object is strict, so a `notes` or `caseNotes` field is refused: the
 // service accepts no case information.
 import { z } from 'zod';
+import { ALERT_OUTCOMES } from '../management/choices.js';
 import {
   addressSchema,
   cpNumberSchema,
@@ -228,6 +229,16 @@ export type RecordView = z.infer<typeof recordViewSchema>;
 // ---------------------------------------------------------------------------------
 // Alerts raised to the management team
 
+/** Open until someone on the team acknowledges it; investigating until closed with an outcome. */
+export const alertStatuses = ['open', 'investigating', 'closed'] as const;
+export const alertStatusSchema = z.enum(alertStatuses);
+export type AlertStatus = z.infer<typeof alertStatusSchema>;
+
+/** How the team closes an alert: the choices the desktop offers. */
+export const alertOutcomes = ALERT_OUTCOMES;
+export const alertOutcomeSchema = z.enum(alertOutcomes, { error: `must be one of ${alertOutcomes.join(', ')}` });
+export type AlertOutcome = z.infer<typeof alertOutcomeSchema>;
+
 export const alertViewSchema = z
   .object({
     id: z.string(),
@@ -235,9 +246,29 @@ export const alertViewSchema = z
     kind: z.string(),
     userId: z.string().nullable(),
     cpNumber: z.string().nullable(),
+    status: alertStatusSchema,
+    /** Kept for older clients: true once the alert is no longer open. */
     acknowledged: z.boolean(),
+    outcome: alertOutcomeSchema.nullable(),
+    note: z.string().nullable(),
+    closedBy: z.string().nullable(),
+    closedAt: z.string().nullable(),
   })
   .strict();
 export type AlertView = z.infer<typeof alertViewSchema>;
+
+export const alertsQuerySchema = z
+  .object({ status: z.enum([...alertStatuses, 'all'], { error: 'must be open, investigating, closed or all' }).default('open') })
+  .strict();
+export type AlertsQuery = z.output<typeof alertsQuerySchema>;
+
+export const closeAlertBodySchema = z
+  .object({
+    outcome: alertOutcomeSchema,
+    /** Free text kept on the alert only, never in the audit trail. */
+    note: z.string().trim().max(300, 'must be at most 300 characters').optional(),
+  })
+  .strict();
+export type CloseAlertBody = z.output<typeof closeAlertBodySchema>;
 
 export const alertsResponseSchema = z.object({ alerts: z.array(alertViewSchema) }).strict();

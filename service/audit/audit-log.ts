@@ -34,6 +34,8 @@ export const auditActions = [
   'account-changed',
   'audit-read',
   'alert-acknowledged',
+  'alert-closed',
+  'audit-signals-read',
   'alerts-read',
   'match-reviews-read',
   'sync-read',

@@ -4,9 +4,11 @@
 import { z } from 'zod';
 import {
   alertViewSchema,
+  alertsQuerySchema,
   alertsResponseSchema,
   childSearchQuerySchema,
   childSearchResponseSchema,
+  closeAlertBodySchema,
   involvementResponseSchema,
   recordInvolvementBodySchema,
   recordViewSchema,
@@ -17,7 +19,7 @@ import { today } from '../context.js';
 import { badRequest } from '../http/api-error.js';
 import { cpNumberParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
-import { acknowledgeAlert, listAlerts } from './alerts.js';
+import { acknowledgeAlert, closeAlert, listAlerts } from './alerts.js';
 import { recordInvolvement, updateInvolvement } from './involvements.js';
 import { accessReasonFrom, ArchiveRefusal, archivePurposeFrom, overrideShield, readChild, viewerRoles } from './read.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -177,17 +179,20 @@ export const recordRoutes: Route[] = [
     method: 'GET',
     path: '/v1/alerts',
     roles: managementRoles,
+    query: alertsQuerySchema,
     doc: {
       tag: 'records',
-      summary: 'Alerts raised to the management team (shield overrides), open ones first',
-      description: 'An LA team sees its own authority\'s alerts; data managers and the national administrator see all. At most 500.',
+      summary: 'Alerts raised to the management team (shield overrides): open ones first, then those being investigated, then closed',
+      description:
+        'status: open (the default), investigating, closed or all. An LA team sees its own authority\'s alerts; data managers and the national administrator see all. ' +
+        'At most 500, newest first within each status. Audited (alerts-read, with the count).',
       response: responseSchema(alertsResponseSchema),
     },
     async handle(req, ctx) {
       const alerts = await ctx.db.transaction(async (tx) => {
-        const list = await listAlerts(tx, req.actor);
+        const list = await listAlerts(tx, req.actor, req.query.status);
         // A list of CP numbers read by the management team: on the record like any read.
-        await appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'alerts-read', detail: { count: list.length } });
+        await appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'alerts-read', detail: { count: list.length, status: req.query.status } });
         return list;
       });
       return { status: 200, body: { alerts } };
@@ -199,12 +204,31 @@ export const recordRoutes: Route[] = [
     roles: managementRoles,
     doc: {
       tag: 'records',
-      summary: 'Acknowledge an alert',
-      description: 'Acknowledging again changes nothing. An alert outside your scope is not found.',
+      summary: 'Acknowledge an alert: an open one is then being investigated',
+      description: 'Acknowledging again changes nothing, and a closed alert stays closed. An alert outside your scope is not found. Audited (alert-acknowledged).',
       response: responseSchema(alertViewSchema),
     },
     async handle(req, ctx) {
       const alert = await ctx.db.transaction((tx) => acknowledgeAlert(tx, req.actor, req.params['id'] ?? '', ctx.clock.now()));
+      return { status: 200, body: alert };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/alerts/:id/close',
+    roles: managementRoles,
+    body: closeAlertBodySchema,
+    maxBodyBytes: 4096,
+    doc: {
+      tag: 'records',
+      summary: 'Close an alert with its outcome',
+      description:
+        'outcome: justified, advice-given, referred-for-investigation or account-suspended; note (optional, at most 300 characters) stays on the alert and is not copied into the audit trail. ' +
+        'Records who closed it and when. 409 alert-closed when it is already closed; an alert outside your scope is not found (404). Audited (alert-closed, with the alert id and outcome).',
+      response: responseSchema(alertViewSchema),
+    },
+    async handle(req, ctx) {
+      const alert = await ctx.db.transaction((tx) => closeAlert(tx, req.actor, req.params['id'] ?? '', req.body, ctx.clock.now()));
       return { status: 200, body: alert };
     },
   }),

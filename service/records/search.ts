@@ -168,12 +168,28 @@ function forenameScore(giv: string): string {
       CASE WHEN length(${giv}) >= 3 AND starts_with(c.given_key, ${giv}) THEN 0.7 ELSE 0 END)`;
 }
 
+/**
+ * Whether the query's surname is the searcher's own (the last word of their account
+ * name), compared by search key so case, spacing and punctuation do not hide it.
+ * Searching for relatives is a known misuse; the audit notes the fact, never the name.
+ */
+export function isOwnSurname(actor: Pick<Actor, 'name'>, query: Pick<ChildSearchQuery, 'surname'>): boolean {
+  if (query.surname === undefined) return false;
+  const own = nameKey(actor.name.trim().split(/\s+/).at(-1) ?? '');
+  return own !== '' && nameKey(query.surname.trim()) === own;
+}
+
 async function audited(tx: Queryable, actor: Actor, query: ChildSearchQuery, at: Date, outcome: SearchOutcome): Promise<SearchOutcome> {
   await appendAudit(tx, {
     at,
     userId: actor.userId,
     action: 'search',
-    detail: { fields: fieldsUsed(query), resultCount: outcome.results.length, truncated: outcome.truncated },
+    detail: {
+      fields: fieldsUsed(query),
+      resultCount: outcome.results.length,
+      truncated: outcome.truncated,
+      ...(isOwnSurname(actor, query) ? { ownSurname: true } : {}),
+    },
   });
   return outcome;
 }

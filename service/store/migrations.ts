@@ -8,6 +8,7 @@ import { sql as idempotentRequests } from './migrations/004-idempotent-requests.
 import { sql as suppliedInvolvements } from './migrations/005-supplied-involvements.js';
 import { sql as unshieldRequests } from './migrations/006-unshield-requests.js';
 import { sql as closedAccounts } from './migrations/007-closed-accounts.js';
+import { sql as alertOutcomes } from './migrations/008-alert-outcomes.js';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'supplied-involvements', sql: suppliedInvolvements },
   { version: 6, name: 'unshield-requests', sql: unshieldRequests },
   { version: 7, name: 'closed-accounts', sql: closedAccounts },
+  { version: 8, name: 'alert-outcomes', sql: alertOutcomes },
 ];
 
 const lockKey = 4_201_004;

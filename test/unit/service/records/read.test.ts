@@ -153,18 +153,18 @@ describe('alerts', () => {
   it('the child\u2019s authority team sees and acknowledges an override alert; others cannot', async () => {
     const c = await addChild(db, shieldedChild());
     await override(c.cpNumber, 'child-protection');
-    const wirral = await db.transaction((tx) => listAlerts(tx, actor('la-wirral')));
+    const wirral = await db.transaction((tx) => listAlerts(tx, actor('la-wirral'), 'all'));
     const alert = wirral.find((a) => a.cpNumber === c.cpNumber);
     expect(alert).toMatchObject({ kind: 'shield-override', userId: 'u-child-protection', acknowledged: false });
-    const cheshire = await db.transaction((tx) => listAlerts(tx, actor('la-cheshire')));
+    const cheshire = await db.transaction((tx) => listAlerts(tx, actor('la-cheshire'), 'all'));
     expect(cheshire.find((a) => a.cpNumber === c.cpNumber)).toBeUndefined();
-    expect((await db.transaction((tx) => listAlerts(tx, actor('data-manager')))).map((a) => a.id)).toContain(alert!.id);
-    expect(await refusal(db.transaction((tx) => listAlerts(tx, actor('practitioner'))))).toMatchObject({ status: 403 });
+    expect((await db.transaction((tx) => listAlerts(tx, actor('data-manager'), 'all'))).map((a) => a.id)).toContain(alert!.id);
+    expect(await refusal(db.transaction((tx) => listAlerts(tx, actor('practitioner'), 'all')))).toMatchObject({ status: 403 });
 
     expect(await refusal(db.transaction((tx) => acknowledgeAlert(tx, actor('la-cheshire'), alert!.id, clock.now())))).toMatchObject({ status: 404 });
     const done = await db.transaction((tx) => acknowledgeAlert(tx, actor('la-wirral'), alert!.id, clock.now()));
-    expect(done).toMatchObject({ id: alert!.id, acknowledged: true });
-    const again = await db.transaction((tx) => listAlerts(tx, actor('la-wirral')));
+    expect(done).toMatchObject({ id: alert!.id, acknowledged: true, status: 'investigating' });
+    const again = await db.transaction((tx) => listAlerts(tx, actor('la-wirral'), 'all'));
     expect(again.find((a) => a.id === alert!.id)?.acknowledged).toBe(true);
     expect(await refusal(db.transaction((tx) => acknowledgeAlert(tx, actor('la-wirral'), 'nope', clock.now())))).toMatchObject({ status: 404 });
   });
