@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import { cpNumberSchema, isoDateSchema } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
-import { forbidden } from '../http/api-error.js';
+import { ApiError, forbidden } from '../http/api-error.js';
 import { signedRoute, type Route } from '../http/route.js';
 import type { SqlValue } from '../store/database.js';
 import { appendAudit } from './audit-log.js';
+import { auditSignals, signalKinds } from './signals.js';
 import { verifyAuditChain } from './verify.js';
 
 /** A query-string value with an empty value treated as not given. */
@@ -28,6 +29,8 @@ export const auditQuerySchema = z
   .object({
     cpNumber: given(z.string().trim().toUpperCase().pipe(cpNumberSchema)),
     userId: given(z.string().trim().min(1).max(64)),
+    /** Exact match on the entry's action (sign-in, search, read, shield-override, ...). */
+    action: given(z.string().trim().min(1).max(64)),
     from: given(bound(false)),
     to: given(bound(true)),
     limit: given(z.coerce.number().int('must be a whole number').min(1).max(1000)),
@@ -41,6 +44,18 @@ export const auditQuerySchema = z
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 
 const defaultLimit = 100;
+
+export const signalsQuerySchema = z
+  .object({ from: given(isoDateSchema), to: given(isoDateSchema) })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
+  });
+
+const dayMs = 86_400_000;
+/** The window signals look at when none is given, and the longest one may ask for. */
+export const defaultSignalDays = 30;
+export const maxSignalDays = 366;
 
 interface EntryRow {
   seq: number;
@@ -79,7 +94,7 @@ export const auditRoutes: Route[] = [
     query: auditQuerySchema,
     doc: {
       tag: 'audit',
-      summary: 'Review the audit trail, oldest first, filtered by child, user and time',
+      summary: 'Review the audit trail, oldest first, filtered by child, user, action and time',
       description:
         'An LA team sees the entries about children of its own authority; data managers and the national administrator see all. ' +
         'Pages: pass the `next` of one page as `after` to get the next (null when there is no more). Every read is itself audited.',
@@ -102,6 +117,7 @@ export const auditRoutes: Route[] = [
       if (q.after !== undefined) add((p) => `a.seq > ${p}`, q.after);
       if (q.cpNumber !== undefined) add((p) => `a.cp_number = ${p}`, q.cpNumber);
       if (q.userId !== undefined) add((p) => `a.user_id = ${p}`, q.userId);
+      if (q.action !== undefined) add((p) => `a.action = ${p}`, q.action);
       if (q.from !== undefined) add((p) => `a.at >= ${p}`, q.from);
       if (q.to !== undefined) add((p) => `a.at <= ${p}`, q.to);
       if (scope.authority !== null) {
@@ -113,7 +129,7 @@ export const auditRoutes: Route[] = [
 
       const rows = await ctx.db.transaction(async (tx) => {
         const found = await tx.query<EntryRow>(sql, params);
-        const filters = (['cpNumber', 'userId', 'from', 'to', 'after'] as const).filter((k) => q[k] !== undefined);
+        const filters = (['cpNumber', 'userId', 'action', 'from', 'to', 'after'] as const).filter((k) => q[k] !== undefined);
         await appendAudit(tx, {
           at: ctx.clock.now(),
           userId: req.actor.userId,
@@ -143,7 +159,7 @@ export const auditRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/audit/verify',
-    roles: ['data-manager', 'national-admin'],
+    roles: ['la-team', 'data-manager', 'national-admin'],
     doc: {
       tag: 'audit',
       summary: 'Check the audit trail has not been tampered with',
@@ -153,9 +169,10 @@ export const auditRoutes: Route[] = [
         'broken-link (an entry was replaced or moved), missing-entry (an entry was removed) or head-mismatch (the chain\'s recorded end disagrees with the log).',
       response: {
         type: 'object',
-        required: ['ok', 'entries'],
+        required: ['ok', 'intact', 'entries'],
         properties: {
           ok: { type: 'boolean' },
+          intact: { type: 'boolean', description: 'The same as ok' },
           entries: { type: 'integer', description: 'Entries checked and found intact' },
           lastHash: { type: 'string', description: 'When ok: the hash of the last entry, to note down and compare later' },
           firstBroken: {
@@ -175,7 +192,65 @@ export const auditRoutes: Route[] = [
       await ctx.db.transaction((tx) =>
         appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { verify: verdict.ok } }),
       );
-      return { status: 200, body: verdict };
+      return { status: 200, body: { ...verdict, intact: verdict.ok } };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/audit/signals',
+    roles: ['la-team', 'data-manager', 'national-admin'],
+    query: signalsQuerySchema,
+    doc: {
+      tag: 'audit',
+      summary: 'Patterns in the trail that may be misuse, for a person to judge',
+      description:
+        'from and to are days (YYYY-MM-DD, UTC, both included); the default is the last 30 days, and a window may be at most 366 days. ' +
+        'Kinds: own-surname-search (searches for the searcher\'s own surname, one signal per user), many-searches-few-reads (20 or more searches by a user in one UTC day ' +
+        'with no record opened that day), out-of-hours (10 or more searches and reads by a user in one clock hour between 20:00 and 07:00 UTC). ' +
+        'from/to of a signal are the first and last entry counted. An LA team sees signals about users of its own authority; data managers and the national administrator see all. ' +
+        'At most 500. Audited (audit-signals-read).',
+      response: {
+        type: 'object',
+        required: ['signals'],
+        properties: {
+          signals: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['kind', 'userId', 'count', 'from', 'to', 'description'],
+              properties: {
+                kind: { type: 'string', enum: [...signalKinds] },
+                userId: { type: 'string' },
+                count: { type: 'integer' },
+                from: { type: 'string', format: 'date-time' },
+                to: { type: 'string', format: 'date-time' },
+                description: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      const scope = scopeOf(req.actor);
+      const now = ctx.clock.now();
+      const to = req.query.to !== undefined ? new Date(`${req.query.to}T23:59:59.999Z`) : now;
+      const from = req.query.from !== undefined ? new Date(`${req.query.from}T00:00:00.000Z`) : new Date(to.getTime() - defaultSignalDays * dayMs);
+      if (to.getTime() - from.getTime() > maxSignalDays * dayMs) {
+        throw new ApiError(422, 'invalid-query', `The query is not valid: "from" must be at most ${maxSignalDays} days before "to".`);
+      }
+      if (from > to) throw new ApiError(422, 'invalid-query', 'The query is not valid: "from" is after "to" (which defaults to now).');
+      const signals = await ctx.db.transaction(async (tx) => {
+        const found = await auditSignals(tx, { from, to, localAuthority: scope.authority });
+        await appendAudit(tx, {
+          at: now,
+          userId: req.actor.userId,
+          action: 'audit-signals-read',
+          detail: { signals: found.length, from: from.toISOString(), to: to.toISOString() },
+        });
+        return found;
+      });
+      return { status: 200, body: { signals } };
     },
   }),
 ];

@@ -163,19 +163,19 @@ describe('GET /v1/audit', () => {
 });
 
 describe('GET /v1/audit/verify', () => {
-  it('is for data managers and the national administrator', () => {
+  it('is for the management roles, an LA team included', () => {
     const r = route('/v1/audit/verify');
-    expect(r.auth === 'signed' && [...(r.roles ?? [])].sort()).toEqual(['data-manager', 'national-admin']);
+    expect(r.auth === 'signed' && [...(r.roles ?? [])].sort()).toEqual(['data-manager', 'la-team', 'national-admin']);
   });
 
   it('reports an intact chain, and the entry at which a tampered one breaks', async () => {
     const r = route('/v1/audit/verify');
     const call = () => r.handle({ params: {}, query: {}, body: undefined, headers: {}, remoteAddress: '127.0.0.1', actor: actor(['national-admin'], null) }, ctx);
     const intact = await call();
-    expect(intact).toMatchObject({ status: 200, body: { ok: true } });
+    expect(intact).toMatchObject({ status: 200, body: { ok: true, intact: true } });
 
     await db.query("UPDATE audit_log SET reason = 'Routine' WHERE seq = 6");
     const broken = await call();
-    expect(broken).toMatchObject({ status: 200, body: { ok: false, entries: 5, firstBroken: { seq: 6, problem: 'hash-mismatch' } } });
+    expect(broken).toMatchObject({ status: 200, body: { ok: false, intact: false, entries: 5, firstBroken: { seq: 6, problem: 'hash-mismatch' } } });
   });
 });

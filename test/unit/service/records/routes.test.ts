@@ -49,6 +49,7 @@ describe('recordRoutes', () => {
       'PATCH /v1/children/:cpNumber/involvements/:involvementId',
       'GET /v1/alerts',
       'POST /v1/alerts/:id/acknowledge',
+      'POST /v1/alerts/:id/close',
     ]);
     for (const r of recordRoutes) {
       expect(r.auth).toBe('signed');
