@@ -262,6 +262,9 @@ export const alertsQuerySchema = z
   .strict();
 export type AlertsQuery = z.output<typeof alertsQuerySchema>;
 
+/** Acknowledging takes no fields: who acknowledges is the signed-in user. */
+export const acknowledgeAlertBodySchema = z.object({}).strict();
+
 export const closeAlertBodySchema = z
   .object({
     outcome: alertOutcomeSchema,

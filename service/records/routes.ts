@@ -3,6 +3,7 @@
 // those overrides raise to the management team.
 import { z } from 'zod';
 import {
+  acknowledgeAlertBodySchema,
   alertViewSchema,
   alertsQuerySchema,
   alertsResponseSchema,
@@ -202,6 +203,10 @@ export const recordRoutes: Route[] = [
     method: 'POST',
     path: '/v1/alerts/:id/acknowledge',
     roles: managementRoles,
+    // Takes no fields (who acknowledges is the signed-in user); the desktop sends {}.
+    body: acknowledgeAlertBodySchema,
+    bodyOptional: true,
+    maxBodyBytes: 1024,
     doc: {
       tag: 'records',
       summary: 'Acknowledge an alert: an open one is then being investigated',
