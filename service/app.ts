@@ -10,12 +10,14 @@ import { createHandler } from './http/handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { openRoute, type Route } from './http/route.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { managementRoutes } from './management/routes.js';
 import { recordRoutes } from './records/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { shieldRoutes } from './shields/routes.js';
 import type { Database } from './store/database.js';
 import { supplyRoutes } from './supply/routes.js';
 import { syncRoutes } from './sync/routes.js';
+import { transferRoutes } from './transfers/routes.js';
 import { serviceVersion } from './version.js';
 
 export interface NationalServiceOptions {
@@ -59,6 +61,8 @@ export function createNationalService(options: NationalServiceOptions) {
     ...supplyRoutes,
     ...lifecycleRoutes,
     ...accountRoutes,
+    ...managementRoutes,
+    ...transferRoutes,
   ];
   let document: Record<string, unknown> | undefined;
   routes.push(

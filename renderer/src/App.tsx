@@ -10,6 +10,7 @@ import { Header } from './components/Header.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
 import { Journey } from './screens/Journey.js';
 import { SignIn } from './screens/SignIn.js';
+import { DataManagerHome } from './screens/Management.js';
 import { TeamHome } from './screens/WorkingSet.js';
 
 export type ServiceState =
@@ -101,10 +102,15 @@ export function App() {
     content = <p className="govuk-body">Starting ContactPoint…</p>;
   } else if (session.status === 'signed-in') {
     const key = `${session.user.id}:${session.expiresAt}`;
-    // A local authority's ContactPoint team works on its working set; everyone else finds
-    // children. (A data manager's home, DataManagerHome, waits for the archive and audit
-    // review API in the service.)
-    content = session.user.roles.includes('la-team') ? <TeamHome key={key} user={session.user} /> : <Journey key={key} user={session.user} />;
+    // A local authority's ContactPoint team works on its working set; a data manager on the
+    // archive and audit; everyone else finds children.
+    content = session.user.roles.includes('la-team') ? (
+      <TeamHome key={key} user={session.user} />
+    ) : session.user.roles.includes('data-manager') ? (
+      <DataManagerHome key={key} user={session.user} />
+    ) : (
+      <Journey key={key} user={session.user} />
+    );
   } else if (session.status === 'locked') {
     content = (
       <SignIn

@@ -30,6 +30,7 @@ export const auditActions = [
   'archived',
   'archive-read',
   'archive-read-refused',
+  'archive-listed',
   'destroyed',
   'account-changed',
   'audit-read',
@@ -39,6 +40,12 @@ export const auditActions = [
   'alerts-read',
   'match-reviews-read',
   'sync-read',
+  'management-information-read',
+  'transfer-requested',
+  'transfer-accepted',
+  'transfer-rejected',
+  'transfer-cancelled',
+  'transfers-read',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -5,14 +5,12 @@ import { cpNumberSchema, isoDateSchema } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
 import { ApiError, forbidden } from '../http/api-error.js';
 import { signedRoute, type Route } from '../http/route.js';
+import { given } from '../http/validation.js';
 import type { SqlValue } from '../store/database.js';
 import { appendAudit } from './audit-log.js';
 import { auditSignals, signalKinds } from './signals.js';
 import { verifyAuditChain } from './verify.js';
 
-/** A query-string value with an empty value treated as not given. */
-const given = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
 // A day (YYYY-MM-DD, the whole day in UTC) or an instant (ISO 8601 with an offset).
 const bound = (endOfDay: boolean) =>

@@ -1,6 +1,6 @@
 // Schema problems as a person can act on them. An unknown field is called out by name
 // (the service accepts no case information: a `notes` field is refused, not dropped).
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from './api-error.js';
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -44,3 +44,7 @@ export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, where
     throw new ApiError(422, code, message, { problems });
   }
 }
+
+/** A query-string value with an empty value treated as not given. */
+export const given = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());

@@ -9,6 +9,7 @@ import { sql as suppliedInvolvements } from './migrations/005-supplied-involveme
 import { sql as unshieldRequests } from './migrations/006-unshield-requests.js';
 import { sql as closedAccounts } from './migrations/007-closed-accounts.js';
 import { sql as alertOutcomes } from './migrations/008-alert-outcomes.js';
+import { sql as transfers } from './migrations/009-transfers.js';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'unshield-requests', sql: unshieldRequests },
   { version: 7, name: 'closed-accounts', sql: closedAccounts },
   { version: 8, name: 'alert-outcomes', sql: alertOutcomes },
+  { version: 9, name: 'transfers', sql: transfers },
 ];
 
 const lockKey = 4_201_004;

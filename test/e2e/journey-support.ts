@@ -86,7 +86,8 @@ export interface SearchFields {
 
 export async function search(page: Page, fields: SearchFields): Promise<void> {
   await expectHeading(page, 'Find a child');
-  const fill = async (label: string, value: string | undefined) => page.getByLabel(label, { exact: true }).fill(value ?? '');
+  // The team's working-set search may be mounted behind its tab with the same labels: fill the visible form.
+  const fill = async (label: string, value: string | undefined) => page.getByLabel(label, { exact: true }).filter({ visible: true }).fill(value ?? '');
   await fill('Surname', fields.surname);
   await fill('Forename', fields.forename);
   const [y, m, d] = fields.dob ? fields.dob.split('-') : ['', '', ''];
@@ -96,7 +97,7 @@ export async function search(page: Page, fields: SearchFields): Promise<void> {
   await fill('Postcode', fields.postcode);
   await fill('NHS number', fields.nhsNumber);
   await fill('ContactPoint number', fields.cpNumber);
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).filter({ visible: true }).click();
 }
 
 export function resultRows(page: Page) {

@@ -102,10 +102,7 @@ const labels: Record<Tab, string> = {
 /** The management area: the team's tabs, or a data manager's. */
 export function ManagementScreen({ user }: { user: SignedInUser }) {
   const team = user.roles.includes('la-team');
-  // Offered only where the national service answers them: shields and accounts so far.
-  // Management information, alerts, audit review, transfers and the archive list wait for
-  // their service API (see the README's status); their views below are not yet reachable.
-  const tabs: Tab[] = team ? ['shields', 'accounts'] : [];
+  const tabs: Tab[] = team ? ['information', 'shields', 'accounts', 'alerts', 'audit', 'transfers'] : ['archive', 'audit', 'alerts', 'information'];
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   return (
     <>
