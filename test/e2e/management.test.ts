@@ -265,10 +265,21 @@ describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a
     await page.getByRole('button', { name: 'Open the archived record' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('This record is in the archive');
     expect(await page.locator('main').textContent()).toContain(cp);
+    expect(await page.getByRole('heading', { level: 2, name: 'Tamsin Archivold' }).count()).toBe(1);
     await expectAccessible(page);
     await h.screenshot('33-management-archive');
-    const { n } = await one<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'archive-read' AND cp_number = $1 AND user_id = 'trn-data-manager'", [cp]);
-    expect(n).toBe(1);
+    const reads = async (c: string) =>
+      (await one<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'archive-read' AND cp_number = $1 AND user_id = 'trn-data-manager'", [c])).n;
+    expect(await reads(cp)).toBe(1);
+    // In its first year a data manager opens it with a reason alone: no purpose is asked for.
+    await page.getByRole('button', { name: 'Close the record' }).click();
+    await page.getByTestId('archive-row').filter({ hasText: recent }).getByRole('button').click();
+    expect(await page.getByTestId('archive-open').getByRole('radio').count()).toBe(0);
+    await page.locator('#archive-reason').fill('Checking a record archived this year');
+    await page.getByRole('button', { name: 'Open the archived record' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('This record is in the archive');
+    expect(await page.locator('main').textContent()).toContain(recent);
+    expect(await reads(recent)).toBe(1);
   }, 180_000);
 
   it('a practitioner cannot reach management: the IPC refuses them', async () => {

@@ -24,6 +24,7 @@ import { Journey } from './Journey.js';
 import { RecordDetails } from './RecordView.js';
 
 const number = new Intl.NumberFormat('en-GB');
+const entriesText = (n: number) => `${number.format(n)} ${n === 1 ? 'entry' : 'entries'}`;
 const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
 const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
@@ -810,7 +811,7 @@ function AuditView() {
   const check = async () => {
     const r = await getApi().manage.auditVerify();
     if (!r.ok) return f.fail(r.error, 'audit-verify');
-    setVerify(r.value.intact ? `The audit chain is intact${r.value.entries !== undefined ? `: ${number.format(r.value.entries)} entries checked` : ''}.` : 'The audit chain is BROKEN: tell your data manager at once.');
+    setVerify(r.value.intact ? `The audit chain is intact${r.value.entries !== undefined ? `: ${entriesText(r.value.entries)} checked` : ''}.` : 'The audit chain is BROKEN: tell your data manager at once.');
   };
   const loadSignals = async () => {
     const r = await getApi().manage.auditSignals({});
@@ -828,7 +829,7 @@ function AuditView() {
       rows: entries.map((e) => [e.seq, e.at, e.userId, e.action, e.cpNumber, e.reason]),
     });
     if (!r.ok) return f.fail(r.error, 'audit-save');
-    if (r.value.saved) f.done(`Saved ${number.format(entries.length)} entries as ${r.value.name ?? 'a CSV file'}.`);
+    if (r.value.saved) f.done(`Saved ${entriesText(entries.length)} as ${r.value.name ?? 'a CSV file'}.`);
   };
 
   return (
@@ -906,7 +907,7 @@ function AuditView() {
               ))}
             </tbody>
           </table>
-          <p className="govuk-body-s">{number.format(entries.length)} entries shown.</p>
+          <p className="govuk-body-s">{entriesText(entries.length)} shown.</p>
           <div className="govuk-button-group">
             {next !== null ? (
               <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void search(next)}>
@@ -1073,6 +1074,9 @@ function ArchiveView() {
         <Banner title="Archived record">
           <p className="govuk-notification-banner__heading">This record is in the archive. Your access is recorded with its reason{purpose ? ' and purpose' : ''}.</p>
         </Banner>
+        <h2 className="govuk-heading-l">
+          {record.name.given} {record.name.family}
+        </h2>
         <RecordDetails record={record} actions={{ render: () => null }} />
         <button
           type="button"

@@ -223,7 +223,14 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
     beforeAll(async () => {
       search = createLocalSearch(store);
       const candidates = await activeChildren(h, "length(record->'name'->>'family') >= 6 AND record->'address' IS NOT NULL AND record->'identifiers'->>'nhsNumber' IS NOT NULL");
-      child = candidates.find((c) => store.child(c.cp_number) !== null && Number(c.record.dob.slice(8)) <= 12 && c.record.dob.slice(5, 7) !== c.record.dob.slice(8))!;
+      // A surname whose third and fourth letters differ, so that swapping them (the typo below) really misspells it.
+      child = candidates.find(
+        (c) =>
+          store.child(c.cp_number) !== null &&
+          Number(c.record.dob.slice(8)) <= 12 &&
+          c.record.dob.slice(5, 7) !== c.record.dob.slice(8) &&
+          c.record.name.family[2]!.toLowerCase() !== c.record.name.family[3]!.toLowerCase(),
+      )!;
       expect(child).toBeDefined();
     });
     const top = (q: Parameters<typeof search>[0]) => search(q).results[0];
@@ -231,6 +238,7 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
     it('finds a misspelt surname with the date of birth, ranked first with its reason', () => {
       const family = child.record.name.family;
       const typo = `${family.slice(0, 2)}${family[3]}${family[2]}${family.slice(4)}`;
+      expect(typo.toLowerCase()).not.toBe(family.toLowerCase());
       const hit = top({ surname: typo, dob: child.record.dob });
       expect(hit).toMatchObject({ cpNumber: child.cp_number, given: child.record.name.given, family });
       expect(hit!.score).toBeLessThan(100);
