@@ -21,6 +21,7 @@ import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
 import { adapterBench } from './adapter.js';
 import { dedupeBench } from './dedupe.js';
+import { managementBench } from './management.js';
 import { ensureCleanseSchema } from '../../main/working-set/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
@@ -353,6 +354,9 @@ Object.assign(benches, {
   },
   async adapter() {
     await adapterBench(emit);
+  },
+  async management() {
+    await managementBench(emit);
   },
 });
 
