@@ -49,22 +49,31 @@ export async function managementInformation(ctx: ServiceContext, actor: Actor, a
   // $1 is the authority, or null for all of them.
   const mine = (column: string) => `($1::text IS NULL OR ${column} = $1::text)`;
   return ctx.db.transaction(async (tx) => {
+    // Only columns beside the record are read: the record itself (stored compressed out
+    // of line) is opened only for a shield-pending child, to tell whether it is also
+    // shielded in its own right (PostgreSQL evaluates OR left to right and stops early).
     const [c] = await tx.query<Record<string, unknown>>(
       `SELECT count(*) FILTER (WHERE status = 'active')::int8 AS active,
-              count(*) FILTER (WHERE status = 'active' AND (record->>'shielded')::boolean)::int8 AS shielded,
+              count(*) FILTER (WHERE status = 'active' AND shielded AND (NOT shield_pending OR (record->>'shielded')::boolean))::int8 AS shielded,
               count(*) FILTER (WHERE status = 'active' AND shield_pending)::int8 AS shield_pending,
               count(*) FILTER (WHERE status = 'archived')::int8 AS archived,
-              count(*) FILTER (WHERE status = 'active' AND nhs_number IS NOT NULL)::int8 AS with_nhs
+              count(*) FILTER (WHERE status = 'active' AND nhs_number IS NOT NULL)::int8 AS with_nhs,
+              coalesce(sum(open_sensitive) FILTER (WHERE status = 'active'), 0)::int8 AS open_sensitive
          FROM children WHERE ${mine('local_authority')}`,
       [la],
     );
-    const services = await tx.query<{ service: string; open: unknown }>(
-      `SELECT CASE WHEN (i->>'sensitive')::boolean THEN $2::text ELSE i->>'service' END AS service, count(*)::int8 AS open
-         FROM children ch, jsonb_array_elements(ch.record->'involvements') AS i
-        WHERE ch.status = 'active' AND ${mine('ch.local_authority')} AND NOT (i ? 'endDate')
-        GROUP BY 1 ORDER BY 2 DESC, 1`,
-      [la, SENSITIVE_SERVICES_LABEL],
+    // Open involvements by service (migration 10's columns); sensitive ones under one label.
+    const named = await tx.query<{ service: string; open: unknown }>(
+      `SELECT s.service, count(*)::int8 AS open
+         FROM children ch, jsonb_array_elements_text(ch.open_services) AS s(service)
+        WHERE ch.status = 'active' AND ${mine('ch.local_authority')}
+        GROUP BY 1`,
+      [la],
     );
+    const sensitive = n(c?.open_sensitive);
+    const services = [...named, ...(sensitive > 0 ? [{ service: SENSITIVE_SERVICES_LABEL, open: sensitive }] : [])]
+      .map((s) => ({ service: s.service, open: n(s.open) }))
+      .sort((a, b) => b.open - a.open || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
     const [q] = await tx.query<Record<string, unknown>>(
       `SELECT (SELECT count(*) FROM match_reviews m JOIN children ch ON ch.cp_number = m.cp_number
                 WHERE m.status = 'open' AND ${mine('ch.local_authority')})::int8 AS match_reviews,
@@ -87,7 +96,7 @@ export async function managementInformation(ctx: ServiceContext, actor: Actor, a
       at: at.toISOString(),
       children: { active, shielded: n(c?.shielded), shieldPending: n(c?.shield_pending), archived: n(c?.archived) },
       nhs: { withNumber, active, matchRate: active === 0 ? 0 : withNumber / active, target: NHS_MATCH_TARGET },
-      involvementsByService: services.map((s) => ({ service: s.service, open: n(s.open) })),
+      involvementsByService: services,
       openMatchReviews: n(q?.match_reviews),
       openAlerts: n(q?.alerts),
       openUnshieldRequests: n(q?.unshield),

@@ -10,6 +10,7 @@ import { sql as unshieldRequests } from './migrations/006-unshield-requests.js';
 import { sql as closedAccounts } from './migrations/007-closed-accounts.js';
 import { sql as alertOutcomes } from './migrations/008-alert-outcomes.js';
 import { sql as transfers } from './migrations/009-transfers.js';
+import { sql as openInvolvements } from './migrations/010-open-involvements.js';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'closed-accounts', sql: closedAccounts },
   { version: 8, name: 'alert-outcomes', sql: alertOutcomes },
   { version: 9, name: 'transfers', sql: transfers },
+  { version: 10, name: 'open-involvements', sql: openInvolvements },
 ];
 
 const lockKey = 4_201_004;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettableClock } from '../../../../service/context.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { SENSITIVE_SERVICES_LABEL } from '../../../../service/management/information.js';
+import { loadChild, updateChild } from '../../../../service/records/child-store.js';
 import type { Database } from '../../../../service/store/database.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
@@ -170,9 +171,34 @@ describe.each(storeEngines)('archive list and management information on %s', (en
       expect(sensitive(after.involvementsByService)).toBe(sensitive(before.involvementsByService) + 1);
       // The sensitive service itself is never named.
       expect(JSON.stringify(after)).not.toMatch(/Sexual Health|sexual-health/i);
+      // An involvement that ends is no longer open: the sensitive count falls back.
+      const ended = await protection.request('PATCH', `/v1/children/${cp}/involvements/${inv.body.involvement.id}`, { endDate: '2026-11-20' });
+      expect(ended.status).toBe(200);
+      const afterEnd = (await team.get('/v1/management-information')).body;
+      expect(sensitive(afterEnd.involvementsByService)).toBe(sensitive(before.involvementsByService));
+      expect(byService(afterEnd.involvementsByService)).toEqual((await fromRecords(WIRRAL)).services);
       // A request to remove the shield is work waiting too.
       expect((await team.post(`/v1/children/${cp}/unshield-requests`, { reason: 'Risk has passed' })).status).toBe(201);
       expect((await team.get('/v1/management-information')).body.openUnshieldRequests).toBe(after.openUnshieldRequests + 1);
+    });
+
+    it('counts a shield of its own apart from one held while a possible duplicate is reviewed', async () => {
+      const rows = await h.db.query<{ cp_number: string }>(
+        "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND NOT shielded ORDER BY cp_number LIMIT 2",
+        [WIRRAL],
+      );
+      const before = (await team.get('/v1/management-information')).body.children;
+      // Written as the service writes a possible duplicate of a shielded child: one is also shielded in its own right.
+      for (const [i, row] of rows.entries()) {
+        await h.db.transaction(async (tx) => {
+          const child = (await loadChild(tx, row.cp_number, { forUpdate: true }))!;
+          await updateChild(tx, row.cp_number, child.version, { ...child.record, shielded: i === 0 }, { at: h.clock.now(), shieldPending: true });
+        });
+      }
+      const after = (await team.get('/v1/management-information')).body.children;
+      expect(after).toEqual((await fromRecords(WIRRAL)).children);
+      expect(after.shieldPending).toBe(before.shieldPending + 2);
+      expect(after.shielded).toBe(before.shielded + 1);
     });
 
     it("refuses an LA team another authority's figures; national roles may ask for any, or all", async () => {
