@@ -133,7 +133,7 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
 // ---------------------------------------------------------------------------------
 // Management information
 
-function Bar({ label, value, max, target }: { label: string; value: number; max: number; target?: number }) {
+function Bar({ label, value, max, target, unit = '' }: { label: string; value: number; max: number; target?: number; unit?: string }) {
   const width = max > 0 ? Math.max(0.5, (100 * value) / max) : 0;
   return (
     <div className="cp-bar">
@@ -142,7 +142,10 @@ function Bar({ label, value, max, target }: { label: string; value: number; max:
         <div className="cp-bar__fill" style={{ width: `${width}%` }} />
         {target !== undefined ? <div className="cp-bar__target" style={{ left: `${(100 * target) / max}%` }} /> : null}
       </div>
-      <div className="cp-bar__value">{number.format(value)}</div>
+      <div className="cp-bar__value">
+        {number.format(value)}
+        {unit}
+      </div>
     </div>
   );
 }
@@ -231,7 +234,9 @@ function InformationView({ user }: { user: SignedInUser }) {
             {percent.format(mi.nhs.matchRate)} ({number.format(mi.nhs.withNumber)} of {number.format(mi.nhs.active)}).{' '}
             {mi.nhs.matchRate >= 0.95 ? 'At or above the 95% the NHS successor required before going live.' : 'Below the 95% the NHS successor required before going live.'}
           </p>
-          <Bar label="Matched" value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={95} />
+          <div className="cp-chart" aria-hidden="true">
+            <Bar label="Matched (target 95%)" value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={95} unit="%" />
+          </div>
           <h2 className="govuk-heading-s">Open involvements by service</h2>
           <div className="cp-chart" aria-hidden="true">
             {mi.involvementsByService.slice(0, 12).map((s) => (
