@@ -7,16 +7,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows } from '../../service/training/exports.js';
 import { keyringUnavailable } from '../support/working-set.js';
 import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, signInWithToken } from './journey-support.js';
+import { describeWhere } from '../support/skip.js';
 
 const skipReason = keyringUnavailable();
 const NOTE = 'Concerns raised by school about neglect';
 
-describe.skipIf(skipReason !== null)('loading local data, as the ContactPoint team sees it', () => {
+describeWhere(skipReason, 'loading local data, as the ContactPoint team sees it', () => {
   let h: Harness;
   let dir: string;
   let file: string;

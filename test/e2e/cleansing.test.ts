@@ -3,14 +3,15 @@
 // A run with a progress bar, queues by rule, the keyboard in the virtual task list, a
 // side-by-side comparison, a merge that reaches the national index as a signed
 // submission, and "not a duplicate" remembered by the next run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keyringUnavailable } from '../support/working-set.js';
 import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, signInWithToken } from './journey-support.js';
+import { describeWhere } from '../support/skip.js';
 
 const skipReason = keyringUnavailable();
 
-describe.skipIf(skipReason !== null)('cleansing, as the ContactPoint team sees it', () => {
+describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
   let h: Harness;
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/dates.js';
 import { SettableClock } from '../../service/context.js';
 import { runLifecycle } from '../../service/lifecycle/lifecycle.js';
@@ -17,12 +17,13 @@ import { keyringUnavailable } from '../support/working-set.js';
 import { addChild } from '../unit/service/lifecycle/child-fixture.js';
 import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, search, signInWithToken } from './journey-support.js';
+import { describeWhere } from '../support/skip.js';
 
 const WIRRAL = 'E08000015';
 const CWAC = 'E06000050';
 const skipReason = keyringUnavailable();
 
-describe.skipIf(skipReason !== null)('management, as the ContactPoint team and a data manager see it', () => {
+describeWhere(skipReason, 'management, as the ContactPoint team and a data manager see it', () => {
   let h: Harness;
   let dir: string;
   let second: { id: string; password: string; totpSecret: string };

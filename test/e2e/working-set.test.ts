@@ -1,15 +1,16 @@
 // The local authority ContactPoint team's working set, end to end: Chromium through the
 // harness, main's IPC and session, the working-set worker thread with its encrypted
 // store (key in the real Secret Service), and a real service on loopback.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keyringUnavailable } from '../support/working-set.js';
 import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, findChildren, signInWithToken } from './journey-support.js';
+import { describeWhere } from '../support/skip.js';
 
 const WIRRAL = 'E08000015';
 const skipReason = keyringUnavailable();
 
-describe.skipIf(skipReason !== null)('the working set, as the ContactPoint team sees it', () => {
+describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', () => {
   let h: Harness;
   let active: number;
 
@@ -156,8 +157,3 @@ describe.skipIf(skipReason !== null)('the working set, as the ContactPoint team 
   });
 });
 
-if (skipReason !== null) {
-  describe('the working set, as the ContactPoint team sees it', () => {
-    it.skip(`needs the OS credential store: ${skipReason}`, () => undefined);
-  });
-}

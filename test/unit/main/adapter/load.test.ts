@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseProfile } from '../../../../domain/adapter/profile.js';
 import { createApiClient } from '../../../../main/api/client.js';
 import { createTransport } from '../../../../main/api/transport.js';
@@ -23,11 +23,12 @@ import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows, type C
 import { WIRRAL } from '../../../../service/training/index.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { createTestWorkingSet, fillStore, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
+import { describeWhere } from '../../../support/skip.js';
 
 const skip = keyringUnavailable();
 const profile = parseProfile(JSON.parse(readFileSync('profiles/case-management.json', 'utf8')) as unknown);
 
-describe.skipIf(skip !== null)(`loading local data${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeWhere(skip, 'loading local data', () => {
   let h: ServiceHarness;
   let team: SignedClient;
   let ws: TestWorkingSet;

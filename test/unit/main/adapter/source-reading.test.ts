@@ -29,7 +29,8 @@ describe('the file', () => {
     expect(e.message).toMatch(/folder/);
   });
 
-  it.skipIf(process.platform === 'win32')('is a named pipe: refused, not waited on', async () => {
+  it('is a named pipe: refused, not waited on', async (ctx) => {
+    if (process.platform === 'win32') return ctx.skip('Windows has no mkfifo: its named pipes live in their own namespace, not in folders');
     const fifo = files.path('pipe.csv');
     execFileSync('mkfifo', [fifo]);
     const e = await failure(fifo);

@@ -13,6 +13,7 @@ import { generateChildren } from '../../../../service/training/index.js';
 import { startServiceHarness, type ServiceHarness } from '../../../support/national-service.js';
 import { createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
 import { createTestWorkingSet, fillStore, keyringUnavailable } from '../../../support/working-set.js';
+import { describeWhere } from '../../../support/skip.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cp-cli-'));
@@ -90,7 +91,7 @@ describe('contactpoint dedupe', () => {
 });
 
 const skip = keyringUnavailable();
-describe.skipIf(skip !== null)(`contactpoint cleanse${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeWhere(skip, 'contactpoint cleanse', () => {
   const ws = createTestWorkingSet();
   afterAll(() => ws.cleanup());
 
@@ -179,7 +180,7 @@ describe('contactpoint import', () => {
   });
 });
 
-describe.skipIf(skip !== null)(`contactpoint import --submit${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeWhere(skip, 'contactpoint import --submit', () => {
   let h: ServiceHarness;
   let hsm: SoftHsm;
   const ws = createTestWorkingSet();

@@ -1,7 +1,7 @@
 // Cleansing on a real encrypted working set (real Secret Service for its key): every
 // rule reaches a queue, shielded pairs come first and make the other record
 // shield-pending, decisions are remembered across runs, and a cancelled run changes nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
 import { startChecksFromSource } from '../../../../main/working-set/checks-from-source.js';
@@ -19,11 +19,12 @@ import {
 import type { WorkingSetStore } from '../../../../main/working-set/store.js';
 import { generateChildren } from '../../../../service/training/index.js';
 import { createTestWorkingSet, fillStore, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
+import { describeWhere } from '../../../support/skip.js';
 
 const TODAY = '2026-11-25';
 const skip = keyringUnavailable();
 
-describe.skipIf(skip !== null)(`cleansing a working set${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeWhere(skip, 'cleansing a working set', () => {
   let ws: TestWorkingSet;
   let store: WorkingSetStore;
   let shieldedCp: string;

@@ -3,9 +3,10 @@
 // page that was in flight, and the working set ends equal to the service's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { createTestWorkingSet, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
+import { describeWhere } from '../../../support/skip.js';
 
 const WIRRAL = 'E08000015';
 const PAGE = 40;
@@ -36,7 +37,7 @@ function startSync(h: ServiceHarness, team: SignedClient, ws: TestWorkingSet): {
 
 const exited = (child: ChildProcess) => new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
 
-describe.skipIf(skipReason !== null)('a sync killed with SIGKILL', () => {
+describeWhere(skipReason, 'a sync killed with SIGKILL', () => {
   let h: ServiceHarness;
   let team: SignedClient;
   let ws: TestWorkingSet;
@@ -118,8 +119,3 @@ describe.skipIf(skipReason !== null)('a sync killed with SIGKILL', () => {
   }, 120_000);
 });
 
-if (skipReason !== null) {
-  describe('a sync killed with SIGKILL', () => {
-    it.skip(`needs the OS credential store: ${skipReason}`, () => undefined);
-  });
-}

@@ -16,6 +16,7 @@ import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { failureOf } from '../../../support/failures.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { apiFor, createTestWorkingSet, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
+import { describeWhere } from '../../../support/skip.js';
 
 const WIRRAL = 'E08000015';
 const skipReason = keyringUnavailable();
@@ -48,7 +49,7 @@ function filesHash(dir: string): string {
   return hash.digest('hex');
 }
 
-describe.skipIf(skipReason !== null)('the working set (real Secret Service, real service)', () => {
+describeWhere(skipReason, 'the working set (real Secret Service, real service)', () => {
   let h: ServiceHarness;
   let team: SignedClient;
   let ws: TestWorkingSet;
@@ -332,8 +333,3 @@ describe.skipIf(skipReason !== null)('the working set (real Secret Service, real
   });
 });
 
-if (skipReason !== null) {
-  describe('the working set', () => {
-    it.skip(`needs the OS credential store: ${skipReason}`, () => undefined);
-  });
-}
