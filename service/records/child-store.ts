@@ -107,6 +107,27 @@ export async function loadChild(tx: Queryable, cpNumber: string, options: { forU
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
+/**
+ * Lock a pending request about a child (an unshield request, a transfer) for deciding it:
+ * the child's row first, then the request's, the order every writer of both keeps, so
+ * asking and deciding for the same child never deadlock. `id` is the request's id as a
+ * client gave it; null when it is not a well-formed id or there is no such request. The
+ * child is null when it is gone (merged, destroyed).
+ */
+export async function lockChildAndRequest<R>(
+  tx: Queryable,
+  table: 'unshield_requests' | 'transfers',
+  columns: string,
+  id: string,
+): Promise<{ child: StoredChild | null; row: R } | null> {
+  if (!/^[1-9]\d{0,14}$/.test(id)) return null;
+  const [peek] = await tx.query<{ cp_number: string }>(`SELECT cp_number FROM ${table} WHERE id = $1`, [Number(id)]);
+  if (!peek) return null;
+  const child = await loadChild(tx, peek.cp_number, { forUpdate: true });
+  const [row] = await tx.query<R>(`SELECT ${columns} FROM ${table} WHERE id = $1 FOR UPDATE`, [Number(id)]);
+  return row ? { child, row } : null;
+}
+
 /** The columns every write of a child sets, in the order of childValues. */
 const childColumns = [
   'cp_number',

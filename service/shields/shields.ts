@@ -11,7 +11,7 @@ import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
-import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
+import { loadChild, lockChildAndRequest, updateChild, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
 
 export const MAX_LISTED_REQUESTS = 500;
@@ -175,15 +175,12 @@ export async function decideUnshieldRequest(
   id: string,
   decision: Decision,
 ): Promise<{ request: UnshieldRequestView; version?: number }> {
-  if (!/^[1-9]\d{0,14}$/.test(id)) throw noSuchRequest();
   const at = ctx.clock.now();
   const outcome = await ctx.db.transaction(async (tx) => {
     // The child is locked before the request (see the top of this file).
-    const [peek] = await tx.query<{ cp_number: string }>('SELECT cp_number FROM unshield_requests WHERE id = $1', [Number(id)]);
-    if (!peek) throw noSuchRequest();
-    const child = await loadChild(tx, peek.cp_number, { forUpdate: true });
-    const [row] = await tx.query<RequestRow>(`SELECT ${requestColumns} FROM unshield_requests WHERE id = $1 FOR UPDATE`, [Number(id)]);
-    if (!row || !mayActOn(actor, row.local_authority)) throw noSuchRequest();
+    const locked = await lockChildAndRequest<RequestRow>(tx, 'unshield_requests', requestColumns, id);
+    if (!locked || !mayActOn(actor, locked.row.local_authority)) throw noSuchRequest();
+    const { child, row } = locked;
     if (row.status !== 'open') throw conflict('request-decided', `This request was ${row.status} already.`);
     if (decision.decision === 'approve' && row.requested_by === actor.userId) {
       throw forbidden('own-request', 'You asked for this shield to be removed: a second member of the team must approve it.');

@@ -12,7 +12,7 @@ import type { Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../http/api-error.js';
-import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
+import { loadChild, lockChildAndRequest, updateChild, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
 
 export const MAX_LISTED_TRANSFERS = 500;
@@ -141,14 +141,11 @@ const staleTransfer = () =>
  */
 export async function decideTransfer(ctx: ServiceContext, actor: Actor, id: string, decision: TransferDecision): Promise<TransferView> {
   const la = ownAuthority(actor);
-  if (!/^[1-9]\d{0,14}$/.test(id)) throw noSuchTransfer();
   const at = ctx.clock.now();
   const outcome = await ctx.db.transaction(async (tx) => {
-    const [peek] = await tx.query<{ cp_number: string }>('SELECT cp_number FROM transfers WHERE id = $1', [Number(id)]);
-    if (!peek) throw noSuchTransfer();
-    const child = await loadChild(tx, peek.cp_number, { forUpdate: true });
-    const [row] = await tx.query<TransferRow>(`SELECT ${columns} FROM transfers WHERE id = $1 FOR UPDATE`, [Number(id)]);
-    if (!row || (row.from_local_authority !== la && row.to_local_authority !== la)) throw noSuchTransfer();
+    const locked = await lockChildAndRequest<TransferRow>(tx, 'transfers', columns, id);
+    if (!locked || (locked.row.from_local_authority !== la && locked.row.to_local_authority !== la)) throw noSuchTransfer();
+    const { child, row } = locked;
     if (row.status !== 'open') throw conflict('transfer-decided', `This transfer was ${row.status} already.`);
     const receiving = row.to_local_authority === la;
     if (decision === 'cancel' && receiving) {

@@ -12,6 +12,7 @@ import { migrate } from '../../service/store/migrations.js';
 import type { Database } from '../../service/store/database.js';
 import { trainingAccounts } from '../../service/training/accounts.js';
 import { generateSessionKey, signRequest } from './request-signer.js';
+import { openTestStore, type StoreEngine } from './stores.js';
 
 export interface ServiceHarness {
   url: string;
@@ -170,4 +171,30 @@ export function createSignIn(url: string, clock: { now(): Date; advance(ms: numb
       post: (path, body, o) => request('POST', path, body, o),
     };
   };
+}
+
+/**
+ * The service on a fresh store of `engine` (PGlite in memory, or a new database on the
+ * shared PostgreSQL server). Closing the harness closes the store too: the service
+ * closes the store it is given, so it is handed one whose close does nothing, and the
+ * test store closes itself (dropping its database) after the service has stopped.
+ */
+export async function startServiceHarnessOn(
+  engine: StoreEngine,
+  options: Omit<Parameters<typeof startServiceHarness>[0], 'database'> = {},
+): Promise<ServiceHarness> {
+  const store = await openTestStore(engine);
+  try {
+    const h = await startServiceHarness({ ...options, database: { ...store.db, close: async () => undefined } });
+    return {
+      ...h,
+      close: async () => {
+        await h.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }

@@ -3,15 +3,13 @@
 // HTTP on both store engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, type AuditAction } from '../../../../service/audit/audit-log.js';
-import type { Database } from '../../../../service/store/database.js';
-import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
-import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
+import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { storeEngines } from '../../../support/stores.js';
 
 const WIRRAL = 'E08000015';
 const CWAC = 'E06000050';
 
 describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
-  let store: TestStore;
   let h: ServiceHarness;
   let team: SignedClient;
   let cwacTeam: SignedClient;
@@ -19,9 +17,7 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
   let practitioner: SignedClient;
 
   beforeAll(async () => {
-    store = await openTestStore(engine);
-    const db: Database = { ...store.db, close: async () => undefined };
-    h = await startServiceHarness({ trainingCount: 100, database: db, now: new Date('2026-11-24T10:00:00Z') });
+    h = await startServiceHarnessOn(engine, { trainingCount: 100, now: new Date('2026-11-24T10:00:00Z') });
     team = await h.signIn('trn-la-team');
     cwacTeam = await h.signIn('trn-la-team-cwac');
     dataManager = await h.signIn('trn-data-manager');
@@ -29,7 +25,6 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-    await store?.close();
   });
 
   async function raise(la: string): Promise<{ id: string; cp: string }> {

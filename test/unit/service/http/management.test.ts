@@ -7,9 +7,8 @@ import { SettableClock } from '../../../../service/context.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { SENSITIVE_SERVICES_LABEL } from '../../../../service/management/information.js';
 import { loadChild, updateChild } from '../../../../service/records/child-store.js';
-import type { Database } from '../../../../service/store/database.js';
-import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
-import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
+import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { storeEngines } from '../../../support/stores.js';
 import { addChild } from '../lifecycle/child-fixture.js';
 
 const WIRRAL = 'E08000015';
@@ -17,7 +16,6 @@ const WIRRAL = 'E08000015';
 const WESTMINSTER = 'E09000033';
 
 describe.each(storeEngines)('archive list and management information on %s', (engine) => {
-  let store: TestStore;
   let h: ServiceHarness;
   let team: SignedClient;
   let cwacTeam: SignedClient;
@@ -26,9 +24,7 @@ describe.each(storeEngines)('archive list and management information on %s', (en
   let protection: SignedClient;
 
   beforeAll(async () => {
-    store = await openTestStore(engine);
-    const db: Database = { ...store.db, close: async () => undefined };
-    h = await startServiceHarness({ trainingCount: 200, database: db, now: new Date('2026-11-24T10:00:00Z') });
+    h = await startServiceHarnessOn(engine, { trainingCount: 200, now: new Date('2026-11-24T10:00:00Z') });
     team = await h.signIn('trn-la-team');
     cwacTeam = await h.signIn('trn-la-team-cwac');
     dataManager = await h.signIn('trn-data-manager');
@@ -37,7 +33,6 @@ describe.each(storeEngines)('archive list and management information on %s', (en
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-    await store?.close();
   });
 
   const auditActions = async (userId: string) =>

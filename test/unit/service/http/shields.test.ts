@@ -2,17 +2,15 @@
 // reason (and the shield reaches the authority's sync feed), and a shield comes off only
 // when a second person approves a request to remove it (four eyes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../../service/store/database.js';
 import { encodeCursor } from '../../../../service/sync/feed.js';
-import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
-import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
+import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { storeEngines } from '../../../support/stores.js';
 
 const WIRRAL = 'E08000015';
 const CWAC = 'E06000050';
 const reason = { headers: { 'cp-access-reason': 'Checking the shield' } };
 
 describe.each(storeEngines)('shields on %s', (engine) => {
-  let store: TestStore;
   let h: ServiceHarness;
   let team: SignedClient;
   let second: SignedClient;
@@ -21,9 +19,7 @@ describe.each(storeEngines)('shields on %s', (engine) => {
   let practitioner: SignedClient;
 
   beforeAll(async () => {
-    store = await openTestStore(engine);
-    const db: Database = { ...store.db, close: async () => undefined };
-    h = await startServiceHarness({ trainingCount: 200, database: db, now: new Date('2026-11-24T10:00:00Z') });
+    h = await startServiceHarnessOn(engine, { trainingCount: 200, now: new Date('2026-11-24T10:00:00Z') });
     team = await h.signIn('trn-la-team');
     cwacTeam = await h.signIn('trn-la-team-cwac');
     dataManager = await h.signIn('trn-data-manager');
@@ -32,7 +28,6 @@ describe.each(storeEngines)('shields on %s', (engine) => {
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-    await store?.close();
   });
 
   const taken = new Set<string>();

@@ -3,9 +3,8 @@
 // the key is bound to the caller and the body; two requests with one key at once never
 // both apply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../../service/store/database.js';
-import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
-import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
+import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { storeEngines } from '../../../support/stores.js';
 
 const WIRRAL = 'E08000015';
 const CHESHIRE_WEST = 'E06000050';
@@ -33,22 +32,17 @@ function localRecord(family: string, over: Record<string, unknown> = {}) {
 const withKey = (key: string) => ({ headers: { 'idempotency-key': key } });
 
 describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
-  let store: TestStore;
   let h: ServiceHarness;
   let team: SignedClient;
   let cwacTeam: SignedClient;
 
   beforeAll(async () => {
-    store = await openTestStore(engine);
-    // The harness closes the database it is given; the test store closes it itself.
-    const db: Database = { ...store.db, close: async () => undefined };
-    h = await startServiceHarness({ trainingCount: 10, database: db, now: new Date('2026-11-24T10:00:00Z') });
+    h = await startServiceHarnessOn(engine, { trainingCount: 10, now: new Date('2026-11-24T10:00:00Z') });
     team = await h.signIn('trn-la-team');
     cwacTeam = await h.signIn('trn-la-team-cwac');
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-    await store?.close();
   });
 
   async function counts() {

@@ -3,9 +3,8 @@
 // record; sensitive and case-information fields are refused by name; a national
 // supplier's involvement is refused alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../../service/store/database.js';
-import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
-import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
+import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { storeEngines } from '../../../support/stores.js';
 
 const WIRRAL = 'E08000015';
 const reason = { headers: { 'cp-access-reason': 'Checking the adapter load' } };
@@ -34,22 +33,17 @@ function record(family: string, dob: string, over: Record<string, unknown> = {})
 }
 
 describe.each(storeEngines)('local data supply over HTTP on %s', (engine) => {
-  let store: TestStore;
   let h: ServiceHarness;
   let team: SignedClient;
   let practitioner: SignedClient;
   let nhs: SignedClient;
 
   beforeAll(async () => {
-    store = await openTestStore(engine);
-    // The harness closes the database it is given; the test store closes it itself.
-    const db: Database = { ...store.db, close: async () => undefined };
-    h = await startServiceHarness({ trainingCount: 10, database: db, now: new Date('2026-11-24T10:00:00Z') });
+    h = await startServiceHarnessOn(engine, { trainingCount: 10, now: new Date('2026-11-24T10:00:00Z') });
     [team, practitioner, nhs] = [await h.signIn('trn-la-team'), await h.signIn('trn-practitioner'), await h.signIn('trn-supplier-nhs')];
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-    await store?.close();
   });
 
   const childCount = async () => (await h.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM children'))[0]!.n;

@@ -4,10 +4,9 @@
 // name and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
-import type { Database } from '../../../../service/store/database.js';
 import { encodeCursor } from '../../../../service/sync/feed.js';
-import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
-import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
+import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { storeEngines } from '../../../support/stores.js';
 import { addChild } from '../lifecycle/child-fixture.js';
 
 const WIRRAL = 'E08000015';
@@ -16,7 +15,6 @@ const CWAC = 'E06000050';
 const WESTMINSTER = 'E09000033';
 
 describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
-  let store: TestStore;
   let h: ServiceHarness;
   let team: SignedClient;
   let cwacTeam: SignedClient;
@@ -24,9 +22,7 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
   let practitioner: SignedClient;
 
   beforeAll(async () => {
-    store = await openTestStore(engine);
-    const db: Database = { ...store.db, close: async () => undefined };
-    h = await startServiceHarness({ trainingCount: 200, database: db, now: new Date('2026-11-24T10:00:00Z') });
+    h = await startServiceHarnessOn(engine, { trainingCount: 200, now: new Date('2026-11-24T10:00:00Z') });
     team = await h.signIn('trn-la-team');
     cwacTeam = await h.signIn('trn-la-team-cwac');
     dataManager = await h.signIn('trn-data-manager');
@@ -34,7 +30,6 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-    await store?.close();
   });
 
   const taken = new Set<string>();
