@@ -3,8 +3,7 @@
 // size (peak RSS, target 300 MiB), measured at a quarter of the size too to show it.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-
-type Emit = (name: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
+import { type Emit } from './measure.js';
 
 async function child(count: number): Promise<Record<string, number>> {
   const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/adapter-child.ts', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });

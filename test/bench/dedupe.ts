@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DEFAULT_THRESHOLD, findDuplicates } from '../../domain/dedupe/index.js';
 import { loadProfile, readDedupeRecords } from '../../main/adapter/profile.js';
-
-type Emit = (name: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
+import { type Emit } from './measure.js';
 
 async function child(mode: string, count: number): Promise<Record<string, unknown>> {
   const proc = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', 'test/bench/dedupe-child.ts', mode, String(count)], {

@@ -10,15 +10,10 @@ import { appendAudit, type AuditEntryInput } from '../../service/audit/audit-log
 import { openPostgres } from '../../service/store/postgres.js';
 import { startServiceHarness, type SignedClient } from '../support/national-service.js';
 import { startPostgres } from '../support/postgres.js';
-
-type Emit = (name: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
+import { type Emit, percentile } from './measure.js';
 
 const WIRRAL = 'E08000015';
 const CWAC = 'E06000050';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** Run `call` `runs` times after `warm` unmeasured runs; milliseconds, sorted. */
 async function timed(runs: number, warm: number, call: (i: number) => Promise<{ status: number }>): Promise<number[]> {

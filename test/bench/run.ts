@@ -25,16 +25,13 @@ import { managementBench } from './management.js';
 import { ensureCleanseSchema } from '../../main/working-set/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
+import { percentile } from './measure.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
 
 function emit(name: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ name, value: Number(value.toFixed(3)), unit, ...extra, machine })}\n`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** Searches a practitioner would type, from what suppliers said (typos and all). */

@@ -19,16 +19,11 @@ import { createKeyringVault } from '../../main/working-set/vault.js';
 import { openPostgres } from '../../service/store/postgres.js';
 import { trainingAccounts } from '../../service/training/accounts.js';
 import { startPostgres } from '../support/postgres.js';
-
-type Emit = (name: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
+import { type Emit, percentile } from './measure.js';
 
 const WIRRAL = 'E08000015';
 /** Wirral's share of the generator's children (the rest are Cheshire West's). */
 const WIRRAL_SHARE = 0.855;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function startServiceProcess(databaseUrl: string, count: number): Promise<{ url: string; child: ChildProcess }> {
   const profile = process.env.CP_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CP_BENCH_PROFILE}`] : [];
