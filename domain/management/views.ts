@@ -117,7 +117,8 @@ export const managementInformationSchema = z.object({
   localAuthority: z.string(),
   at: z.string(),
   children: z.object({ active: z.number(), shielded: z.number(), shieldPending: z.number(), archived: z.number() }),
-  nhs: z.object({ withNumber: z.number(), active: z.number(), matchRate: z.number() }),
+  /** target: the match rate the NHS successor required before going live (the service's figure). */
+  nhs: z.object({ withNumber: z.number(), active: z.number(), matchRate: z.number(), target: z.number() }),
   involvementsByService: z.array(z.object({ service: z.string(), open: z.number() })),
   openMatchReviews: z.number(),
   openAlerts: z.number(),

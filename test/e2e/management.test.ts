@@ -79,7 +79,7 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.getByTestId('mi-cards').waitFor();
     const { n } = await one<{ n: number }>("SELECT count(*)::int AS n FROM children WHERE local_authority = $1 AND status = 'active'", [WIRRAL]);
     expect(await page.getByTestId('mi-cards').textContent()).toContain(`Active children${new Intl.NumberFormat('en-GB').format(n)}`);
-    expect(await page.getByTestId('mi-nhs').textContent()).toMatch(/\d+(\.\d)?% \([\d,]+ of [\d,]+\)/);
+    expect(await page.getByTestId('mi-nhs').textContent()).toMatch(/\d+(\.\d)?% \([\d,]+ of [\d,]+\)\. (At or above|Below) the 95% the NHS successor required/);
     expect(await page.getByTestId('mi-services').locator('tbody tr').count()).toBeGreaterThan(0);
     for (const q of queues) {
       expect(await page.getByTestId('mi-queues').locator('tr').filter({ hasText: q.title }).textContent()).toContain(new Intl.NumberFormat('en-GB').format(q.open));

@@ -232,10 +232,10 @@ function InformationView({ user }: { user: SignedInUser }) {
           <h2 className="govuk-heading-s">Records matched to an NHS number</h2>
           <p className="govuk-body" data-testid="mi-nhs">
             {percent.format(mi.nhs.matchRate)} ({number.format(mi.nhs.withNumber)} of {number.format(mi.nhs.active)}).{' '}
-            {mi.nhs.matchRate >= 0.95 ? 'At or above the 95% the NHS successor required before going live.' : 'Below the 95% the NHS successor required before going live.'}
+            {mi.nhs.matchRate >= mi.nhs.target ? 'At or above' : 'Below'} the {percent.format(mi.nhs.target)} the NHS successor required before going live.
           </p>
           <div className="cp-chart" aria-hidden="true">
-            <Bar label="Matched (target 95%)" value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={95} unit="%" />
+            <Bar label={`Matched (target ${percent.format(mi.nhs.target)})`} value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={100 * mi.nhs.target} unit="%" />
           </div>
           <h2 className="govuk-heading-s">Open involvements by service</h2>
           <div className="cp-chart" aria-hidden="true">
