@@ -10,7 +10,8 @@ const last12 = fc.tuple(elevenDigits, fc.oneof(digitChar, letter)).map(([d, last
 const validUpn = last12.map((rest) => `${upnCheckLetter(rest)}${rest}`);
 
 // A final digit d and the d-th letter of the alphabet weigh the same (see upn.ts),
-// so that one swap cannot be detected by the check letter.
+// so that one swap, either way round (digit to letter or letter to digit), cannot be
+// detected by the check letter.
 const weight = (c: string) => (c >= '0' && c <= '9' ? Number(c) : ALPHABET.indexOf(c));
 
 describe('upnCheckLetter', () => {
@@ -66,7 +67,8 @@ describe('isValidUpn', () => {
       fc.property(validUpn, fc.nat({ max: 12 }), anyChar, (u, position, c) => {
         const original = u.charAt(position);
         fc.pre(c !== original);
-        fc.pre(!(position === 12 && ALPHABET.includes(c) && weight(c) === weight(original)));
+        const finalCharacter = ALPHABET.includes(c) || /^\d$/.test(c);
+        fc.pre(!(position === 12 && finalCharacter && weight(c) === weight(original)));
         return !isValidUpn(`${u.slice(0, position)}${c}${u.slice(position + 1)}`);
       }),
     );
@@ -75,6 +77,14 @@ describe('isValidUpn', () => {
   it('cannot tell a final digit from the letter of equal weight: a documented limit of the algorithm', () => {
     expect(isValidUpn('B801200005001')).toBe(true);
     expect(isValidUpn('B80120000500B')).toBe(true);
+    // and the other way round: a temporary UPN's final A reads as a final 0
+    expect(isValidUpn('A00000000000A')).toBe(true);
+    expect(isValidUpn('A000000000000')).toBe(true);
+  });
+
+  it('catches a final letter changed to a digit of a different weight', () => {
+    // A final A changed to 1 (weight 0 to 1) must be caught
+    expect(isValidUpn('A000000000001')).toBe(false);
   });
 });
 
