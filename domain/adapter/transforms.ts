@@ -24,11 +24,19 @@ const DAY_FIRST: Record<string, RegExp> = {
   '.': /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/,
 };
 
+/** Whether value[from..to) is all ASCII digits. */
+function digitsAt(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function readDate(value: string, format: DateFormat, today: string): string | null {
   // The commonest case, read without a regular expression: DD/MM/YYYY written in full.
   if (format === 'DD/MM/YYYY' && value.length === 10 && value.charCodeAt(2) === 47 && value.charCodeAt(5) === 47) {
-    const iso = `${value.slice(6)}-${value.slice(3, 5)}-${value.slice(0, 2)}`;
-    if (/^\d{4}-\d\d-\d\d$/.test(iso)) return iso;
+    if (digitsAt(value, 0, 2) && digitsAt(value, 3, 5) && digitsAt(value, 6, 10)) return `${value.slice(6)}-${value.slice(3, 5)}-${value.slice(0, 2)}`;
   }
   let v = value.trim();
   if (v.length > 10) v = v.replace(TIME, '');
@@ -98,6 +106,10 @@ export function ukPhone(value: string): string | null {
   return `${d.slice(0, 5)} ${d.slice(5)}`;
 }
 
+/** White space other than a single space, or two spaces together: what collapse-spaces changes. */
+const NEEDS_COLLAPSE = /[^\S ]| {2}/;
+const NOT_DIGIT = /\D/;
+
 /** A text transform; null when the value cannot be read that way (postcode, phone). */
 export function applyTransform(value: string, t: TextTransform): string | null {
   switch (t) {
@@ -108,9 +120,10 @@ export function applyTransform(value: string, t: TextTransform): string | null {
     case 'title-case':
       return titleCase(value);
     case 'collapse-spaces':
-      return value.replace(/\s+/g, ' ');
+      // Most values have no run of spaces and no other white space: nothing to replace.
+      return NEEDS_COLLAPSE.test(value) ? value.replace(/\s+/g, ' ') : value;
     case 'digits-only':
-      return value.replace(/\D/g, '');
+      return NOT_DIGIT.test(value) ? value.replace(/\D/g, '') : value;
     case 'postcode':
       return normalisePostcode(value);
     case 'phone-uk':

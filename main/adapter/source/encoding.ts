@@ -2,7 +2,7 @@
 // mark) or Windows-1252, which council exports often are. A byte that cannot be text in
 // the chosen encoding (or a NUL, which no text file holds) ends the text there, so that
 // the reader can name the row it falls in.
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { Position } from './row-parser.js';
 import { SourceError } from './source-error.js';
 import type { TextEncoding } from './source-format.js';
@@ -145,6 +145,8 @@ class Utf8Decoder implements ChunkDecoder {
     this.tail = end < bytes.length ? Buffer.from(bytes.subarray(end)) : null;
     const nul = bytes.subarray(0, end).indexOf(0);
     const body = bytes.subarray(0, nul >= 0 ? nul : end);
+    // Most exports are plain ASCII: then the bytes are the characters, copied as they are.
+    if (isAscii(body)) return nul >= 0 ? { text: body.toString('latin1'), fault: 'nul' } : { text: body.toString('latin1') };
     if (isUtf8(body)) return nul >= 0 ? { text: body.toString('utf8'), fault: 'nul' } : { text: body.toString('utf8') };
     const bad = firstInvalidUtf8(body, false);
     return { text: body.toString('utf8', 0, bad), fault: this.invalid };
