@@ -23,5 +23,6 @@ export async function adapterBench(emit: Emit): Promise<void> {
     const extra = { rows: r.rows, valid: r.valid, rejected: r.rejected, fileMiB: Math.round(r.bytes! / 2 ** 20), seconds: Number(r.seconds!.toFixed(1)), threads: 2 };
     emit(`adapter.check.rows-per-second.${n}`, r.rows! / r.seconds!, 'rows/s', { ...extra, covers: 'read, map, validate, journal on disk' });
     emit(`adapter.check.peak-rss.${n}`, r.peakMiB!, 'MiB', { ...extra, beforeMiB: Math.round(r.beforeMiB!) });
+    emit(`adapter.check.cpu-per-row.${n}`, (r.cpuSeconds! * 1e6) / r.rows!, 'µs', { ...extra, cpuSeconds: Number(r.cpuSeconds!.toFixed(1)), covers: 'CPU time of every thread of the process, per row' });
   }
 }
