@@ -31,7 +31,19 @@ export interface MappedRow {
 }
 
 type Fields = Record<string, string>;
-type Reader = (fields: Fields) => { value: string | boolean | string[] | null; problem?: string };
+type Value = string | boolean | string[] | null;
+/**
+ * Reads a value from a row; a value that cannot be read is null, with `unreadable` set to
+ * why. (A million rows of twenty-odd reads each: no object is made per read.)
+ */
+type Reader = (fields: Fields) => Value;
+
+/** Why the last read gave null for a value it could not read; `get` reports and clears it. */
+let unreadable: string | undefined;
+function refuse(problem: string): null {
+  unreadable = problem;
+  return null;
+}
 
 interface Compiled {
   read: Reader;
@@ -40,7 +52,10 @@ interface Compiled {
 
 
 function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'flag', options: { today: string; defaults?: Record<string, string | boolean> }): Compiled {
-  if ('value' in s) return { read: () => ({ value: s.value }), column: null };
+  if ('value' in s) {
+    const constant = s.value;
+    return { read: () => constant, column: null };
+  }
   const transforms = s.transforms ?? [];
   // Composed once: most sources have no transform or one.
   const transform: (v: string) => string | null =
@@ -68,10 +83,10 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
             const v = (f[c] ?? '').trim();
             if (v === '') continue;
             const t = transform(v);
-            if (t === null) return { value: null, problem: transformFailed() };
+            if (t === null) return refuse(transformFailed());
             items.push(t);
           }
-          return { value: items.length > 0 ? items : null };
+          return items.length > 0 ? items : null;
         },
       };
     }
@@ -84,9 +99,9 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
           const v = (f[c] ?? '').trim();
           if (v !== '') parts.push(v);
         }
-        if (parts.length === 0) return { value: null };
+        if (parts.length === 0) return null;
         const t = transform(parts.join(join));
-        return t === null ? { value: null, problem: transformFailed() } : { value: t };
+        return t === null ? refuse(transformFailed()) : t;
       },
     };
   }
@@ -97,32 +112,32 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
     column: col,
     read: (f) => {
       const raw = (f[col] ?? '').trim();
-      if (raw === '') return { value: null };
+      if (raw === '') return null;
       if (kind === 'list') {
         const items: string[] = [];
         for (const part of raw.split(s.split ?? '\n')) {
           const v = part.trim();
           if (v === '') continue;
           const t = transform(v);
-          if (t === null) return { value: null, problem: transformFailed() };
+          if (t === null) return refuse(transformFailed());
           items.push(t);
         }
-        return { value: items.length > 0 ? items : null };
+        return items.length > 0 ? items : null;
       }
       if (kind === 'code' || kind === 'flag' || s.codes) {
         const code = codes ? lookupCode(raw, codes) : undefined;
-        if (code === undefined) return others === 'blank' ? { value: null } : { value: null, problem: 'has a code that is not in the profile’s code list' };
-        return { value: code };
+        if (code === undefined) return others === 'blank' ? null : refuse('has a code that is not in the profile’s code list');
+        return code;
       }
       if (kind === 'date' || s.date) {
         const t = transform(raw);
-        if (t === null) return { value: null, problem: transformFailed() };
-        if (!s.date) return { value: t };
+        if (t === null) return refuse(transformFailed());
+        if (!s.date) return t;
         const iso = readDate(t, s.date, options.today);
-        return iso === null ? { value: null, problem: `is not a date written ${s.date}` } : { value: iso };
+        return iso === null ? refuse(`is not a date written ${s.date}`) : iso;
       }
       const t = transform(raw);
-      return t === null ? { value: null, problem: transformFailed() } : { value: t };
+      return t === null ? refuse(transformFailed()) : t;
     },
   };
 }
@@ -146,11 +161,15 @@ function fail(st: RowState, field: string, column: string | null, message: strin
   st.problems.push({ field, column, message, severity: 'error' });
 }
 
-function get(st: RowState, c: Compiled | null, field: string): string | boolean | string[] | null {
+function get(st: RowState, c: Compiled | null, field: string): Value {
   if (c === null) return null;
-  const r = c.read(st.fields);
-  if (r.problem !== undefined) fail(st, field, c.column, r.problem);
-  return r.value;
+  unreadable = undefined;
+  const v = c.read(st.fields);
+  if (unreadable !== undefined) {
+    fail(st, field, c.column, unreadable);
+    unreadable = undefined;
+  }
+  return v;
 }
 
 function str(st: RowState, c: Compiled | null, field: string): string | null {
@@ -227,11 +246,12 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
         read: (f) => {
           const items: string[] = [];
           for (const p of parts) {
-            const r = p.read(f);
-            if (r.problem) return { value: null, problem: r.problem };
-            if (typeof r.value === 'string') items.push(r.value);
+            const v = p.read(f);
+            // The line's problem stays in `unreadable`, reported against the whole list.
+            if (unreadable !== undefined) return null;
+            if (typeof v === 'string') items.push(v);
           }
-          return { value: items.length > 0 ? items : null };
+          return items.length > 0 ? items : null;
         },
       };
     }

@@ -187,4 +187,24 @@ describe('mapping a case-management export', () => {
     const bad = m.map(row({ Name: 'Evans' } as Partial<CaseManagementRow>), 3);
     expect(bad.problems[0]).toMatchObject({ field: 'name', column: 'Name' });
   });
+
+  it('address lines given one source a line: a line that cannot be read fails the lines, named by all their columns, and the rest of the row is still read', () => {
+    const p = parseProfile({
+      ...structuredClone(identityOnly),
+      fields: {
+        ...identityOnly.fields,
+        addressLines: [{ column: 'Address Line 1' }, { column: 'Address Line 2', transforms: ['phone-uk'] }, { value: 'England' }],
+      },
+    });
+    const m = compileMapping(p, { today: TODAY });
+    const good = m.map(row({ 'Address Line 1': '12 Grove Road', 'Address Line 2': '0151 496 0000' }), 2);
+    expect(good.record?.address?.lines).toEqual(['12 Grove Road', '0151 496 0000', 'England']);
+    const bad = m.map(row({ 'Address Line 1': '12 Grove Road', 'Address Line 2': 'Flat B', Forename: 'ELLIE' }), 3);
+    expect(bad.record).toBeNull();
+    expect(bad.problems).toEqual([
+      { field: 'address.lines', column: 'Address Line 1 + Address Line 2', message: 'cannot be read as a UK telephone number', severity: 'error' },
+    ]);
+    // The problem is the lines' alone: the next read of the same row starts clean.
+    expect(m.extract(row({ 'Address Line 2': '' })).problems).toEqual([]);
+  });
 });
