@@ -108,6 +108,16 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
   const col = s.column;
   const codes = s.codes ? Object.fromEntries(Object.entries(s.codes).map(([k, v]) => [k.trim().toLowerCase(), v])) : options.defaults;
   const others = s.otherCodes ?? 'error';
+  // A column of codes holds a handful of distinct values ("M", "F", "Y"...): each is looked up once.
+  const known = new Map<string, string | boolean | undefined>();
+  const codeOf = (raw: string): string | boolean | undefined => {
+    if (codes === undefined) return undefined;
+    const hit = known.get(raw);
+    if (hit !== undefined || known.has(raw)) return hit;
+    const looked = lookupCode(raw, codes);
+    if (known.size < 256) known.set(raw, looked);
+    return looked;
+  };
   return {
     column: col,
     read: (f) => {
@@ -125,7 +135,7 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
         return items.length > 0 ? items : null;
       }
       if (kind === 'code' || kind === 'flag' || s.codes) {
-        const code = codes ? lookupCode(raw, codes) : undefined;
+        const code = codeOf(raw);
         if (code === undefined) return others === 'blank' ? null : refuse('has a code that is not in the profile’s code list');
         return code;
       }

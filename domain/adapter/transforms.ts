@@ -18,6 +18,8 @@ const pad = (s: string) => (s.length === 1 ? `0${s}` : s);
  * Two-digit years (DD/MM/YY) are taken as 20YY unless that is after `today`'s year.
  */
 const TIME = /[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+/** TIME, as the whole of what follows a date. */
+const TIME_AFTER_DATE = new RegExp(`^${TIME.source}`);
 const DAY_FIRST: Record<string, RegExp> = {
   '/': /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/,
   '-': /^(\d{1,2})-(\d{1,2})-(\d{4})$/,
@@ -35,8 +37,11 @@ function digitsAt(value: string, from: number, to: number): boolean {
 
 export function readDate(value: string, format: DateFormat, today: string): string | null {
   // The commonest case, read without a regular expression: DD/MM/YYYY written in full.
-  if (format === 'DD/MM/YYYY' && value.length === 10 && value.charCodeAt(2) === 47 && value.charCodeAt(5) === 47) {
-    if (digitsAt(value, 0, 2) && digitsAt(value, 3, 5) && digitsAt(value, 6, 10)) return `${value.slice(6)}-${value.slice(3, 5)}-${value.slice(0, 2)}`;
+  // (With a time after it, as "last updated" columns often have, when the time is all that follows.)
+  if (format === 'DD/MM/YYYY' && value.length >= 10 && value.charCodeAt(2) === 47 && value.charCodeAt(5) === 47) {
+    if (digitsAt(value, 0, 2) && digitsAt(value, 3, 5) && digitsAt(value, 6, 10) && (value.length === 10 || TIME_AFTER_DATE.test(value.slice(10)))) {
+      return `${value.slice(6, 10)}-${value.slice(3, 5)}-${value.slice(0, 2)}`;
+    }
   }
   let v = value.trim();
   if (v.length > 10) v = v.replace(TIME, '');

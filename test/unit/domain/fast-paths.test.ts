@@ -60,10 +60,13 @@ describe('shorter roads that must give the plain answer', () => {
     fc.assert(fc.property(fc.oneof(textWithWhiteSpace, fc.string(), fc.stringMatching(/^[0-9 ]{0,12}$/)), (v) => applyTransform(v, 'digits-only') === v.replace(/\D/g, '')), RUNS);
   });
 
-  it('a DD/MM/YYYY date written in full reads as the pattern reads it, and anything else as before', () => {
+  it('a DD/MM/YYYY date written in full, with or without a time after it, reads as the pattern reads it, and anything else as before', () => {
     const pad = (s: string) => (s.length === 1 ? `0${s}` : s);
+    // The plain reading: trimmed, any time at the end dropped, then the pattern.
     const plain = (v: string) => {
-      const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v.trim());
+      let t = v.trim();
+      if (t.length > 10) t = t.replace(/[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/, '');
+      const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
       return m ? `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}` : null;
     };
     const ch = fc.constantFrom('0', '1', '3', '9', '/', ' ', 'a', '٣', '-');
@@ -71,7 +74,12 @@ describe('shorter roads that must give the plain answer', () => {
     const nearDate = fc.tuple(fc.array(ch, { minLength: 2, maxLength: 2 }), fc.array(ch, { minLength: 2, maxLength: 2 }), fc.array(ch, { minLength: 4, maxLength: 4 })).map(
       ([d, m, y]) => `${d.join('')}/${m.join('')}/${y.join('')}`,
     );
-    fc.assert(fc.property(fc.oneof(tenish, nearDate), (v) => readDate(v, 'DD/MM/YYYY', '2026-12-06') === plain(v)), RUNS);
+    const time = fc.constantFrom('', ' 12:27', 'T09:05:00', ' 9:05', ' 12:27:59.123', 'T12:27Z', ' 12:27+01:00', ' 12:27 ', ' 12:2', '  12:27', ' 12:27:5', 'x12:27', ' 12:27:00Zx');
+    const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'.split('')), { minLength: n, maxLength: n }).map((d) => d.join(''));
+    const fullDate = fc.tuple(digits(2), digits(2), digits(4)).map(([d, m, y]) => `${d}/${m}/${y}`);
+    const withTime = fc.tuple(fc.oneof(fullDate, nearDate, tenish), time).map(([d, t]) => `${d}${t}`);
+    fc.assert(fc.property(fc.oneof(tenish, nearDate, fullDate, withTime), (v) => readDate(v, 'DD/MM/YYYY', '2026-12-06') === plain(v)), RUNS);
+    expect(readDate('04/12/2026 12:27', 'DD/MM/YYYY', '2026-12-06')).toBe('2026-12-04');
     expect(readDate('04/03/2015', 'DD/MM/YYYY', '2026-12-06')).toBe('2015-03-04');
     expect(readDate('04/0a/2015', 'DD/MM/YYYY', '2026-12-06')).toBeNull();
   });
