@@ -11,6 +11,7 @@ import { sql as closedAccounts } from './migrations/007-closed-accounts.js';
 import { sql as alertOutcomes } from './migrations/008-alert-outcomes.js';
 import { sql as transfers } from './migrations/009-transfers.js';
 import { sql as openInvolvements } from './migrations/010-open-involvements.js';
+import { sql as figuresIndex } from './migrations/011-figures-index.js';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'alert-outcomes', sql: alertOutcomes },
   { version: 9, name: 'transfers', sql: transfers },
   { version: 10, name: 'open-involvements', sql: openInvolvements },
+  { version: 11, name: 'figures-index', sql: figuresIndex },
 ];
 
 const lockKey = 4_201_004;
