@@ -128,6 +128,32 @@ export async function lockChildAndRequest<R>(
   return row ? { child, row } : null;
 }
 
+/** What every request about a child (an unshield request, a transfer) holds, as stored. */
+export interface ChildRequestRow<Status extends string> {
+  id: number;
+  cp_number: string;
+  requested_by: string;
+  requested_at: Date;
+  reason: string;
+  status: Status;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+/** Those fields as the API gives them. */
+export function childRequestView<Status extends string>(row: ChildRequestRow<Status>) {
+  return {
+    id: String(row.id),
+    cpNumber: row.cp_number,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at.toISOString(),
+    reason: row.reason,
+    status: row.status,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at?.toISOString() ?? null,
+  };
+}
+
 /** The columns every write of a child sets, in the order of childValues. */
 const childColumns = [
   'cp_number',

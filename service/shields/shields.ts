@@ -11,7 +11,7 @@ import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
-import { loadChild, lockChildAndRequest, updateChild, type StoredChild } from '../records/child-store.js';
+import { childRequestView, loadChild, lockChildAndRequest, updateChild, type ChildRequestRow, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
 
 export const MAX_LISTED_REQUESTS = 500;
@@ -58,33 +58,15 @@ export async function applyShield(
   });
 }
 
-interface RequestRow {
-  id: number;
-  cp_number: string;
+interface RequestRow extends ChildRequestRow<UnshieldRequestStatus> {
   local_authority: string;
-  requested_by: string;
-  requested_at: Date;
-  reason: string;
-  status: UnshieldRequestStatus;
-  decided_by: string | null;
-  decided_at: Date | null;
   stale_since: Date | null;
 }
 
 const requestColumns = 'id, cp_number, local_authority, requested_by, requested_at, reason, status, decided_by, decided_at, stale_since';
 
 function viewOf(row: RequestRow): UnshieldRequestView {
-  return {
-    id: String(row.id),
-    cpNumber: row.cp_number,
-    localAuthority: row.local_authority,
-    requestedBy: row.requested_by,
-    requestedAt: row.requested_at.toISOString(),
-    reason: row.reason,
-    status: row.status,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at?.toISOString() ?? null,
-  };
+  return { ...childRequestView(row), localAuthority: row.local_authority };
 }
 
 /**

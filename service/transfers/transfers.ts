@@ -12,7 +12,7 @@ import type { Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../http/api-error.js';
-import { loadChild, lockChildAndRequest, updateChild, type StoredChild } from '../records/child-store.js';
+import { childRequestView, loadChild, lockChildAndRequest, updateChild, type ChildRequestRow, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
 
 export const MAX_LISTED_TRANSFERS = 500;
@@ -20,17 +20,9 @@ export const MAX_LISTED_TRANSFERS = 500;
 const noSuchChild = () => notFound('There is no active child of your authority with that ContactPoint number.');
 const noSuchTransfer = () => new ApiError(404, 'transfer-not-found', 'There is no such transfer into or out of your authority.');
 
-interface TransferRow {
-  id: number;
-  cp_number: string;
+interface TransferRow extends ChildRequestRow<TransferStatus> {
   from_local_authority: string;
   to_local_authority: string;
-  requested_by: string;
-  requested_at: Date;
-  reason: string;
-  status: TransferStatus;
-  decided_by: string | null;
-  decided_at: Date | null;
 }
 
 const columns = 'id, cp_number, from_local_authority, to_local_authority, requested_by, requested_at, reason, status, decided_by, decided_at';
@@ -45,16 +37,9 @@ function ownAuthority(actor: Actor): string {
 
 function viewOf(row: TransferRow, la: string): TransferView {
   return {
-    id: String(row.id),
-    cpNumber: row.cp_number,
+    ...childRequestView(row),
     fromLocalAuthority: row.from_local_authority,
     toLocalAuthority: row.to_local_authority,
-    requestedBy: row.requested_by,
-    requestedAt: row.requested_at.toISOString(),
-    reason: row.reason,
-    status: row.status,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at?.toISOString() ?? null,
     direction: row.to_local_authority === la ? 'incoming' : 'outgoing',
   };
 }
