@@ -139,12 +139,14 @@ export const CASE_WORDS = [
   'assessment', 'concern', 'concerns', 'risk of harm', 'at risk', 'referral', 'referred for', 'medication', 'pregnant',
   'pregnancy', 'termination', 'hiv', 'sti', 'drug use', 'alcohol', 'custody', 'care order', 'looked after', 'adhd', 'autism', 'autistic',
 ];
-const CASE_PATTERN = new RegExp(`(?<![a-z])(${CASE_WORDS.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'gi');
+/** The words as alternatives: a space or hyphen in one matches a space, a hyphen or nothing. */
+const CASE_ALTERNATIVES = CASE_WORDS.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|');
+const CASE_PATTERN = new RegExp(`(?<![a-z])(${CASE_ALTERNATIVES})(?![a-z])`, 'gi');
 
 // Most text holds none of the words: one test without collecting matches settles it.
 // The test asks for a start of text or a non-letter before the word instead of looking
 // behind at every position, which finds the same texts in about two thirds of the time.
-const CASE_TEST = new RegExp(`(?:^|[^a-z])(?:${CASE_WORDS.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'i');
+const CASE_TEST = new RegExp(`(?:^|[^a-z])(?:${CASE_ALTERNATIVES})(?![a-z])`, 'i');
 
 export function caseWords(text: string): string[] {
   if (!CASE_TEST.test(text)) return [];
