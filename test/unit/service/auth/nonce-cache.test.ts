@@ -91,4 +91,22 @@ describe('StoreNonceCache (PGlite)', () => {
     await cache.remember('session-d', 'fresh', inSeconds(clock, 10));
     expect(await count()).toBe(1);
   });
+
+  it('sweeps a backlog in bounded batches, one per request, without refusing anything live', async () => {
+    const clock = new SettableClock(start);
+    const cache = new StoreNonceCache(db, clock, { sweepIntervalMs: 60_000, sweepBatch: 4 });
+    for (let i = 0; i < 10; i++) await cache.remember('session-e', `old-${i}`, inSeconds(clock, 10));
+    const live = inSeconds(clock, 300);
+    await cache.remember('session-e', 'live', live);
+    const old = async () =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM request_nonces WHERE session_id = 'session-e' AND nonce LIKE 'old-%'`))[0]!.n;
+    clock.advance(61_000);
+    await cache.remember('session-e', 'next-1', inSeconds(clock, 10));
+    expect(await old()).toBe(6);
+    await cache.remember('session-e', 'next-2', inSeconds(clock, 10));
+    expect(await old()).toBe(2);
+    await cache.remember('session-e', 'next-3', inSeconds(clock, 10));
+    expect(await old()).toBe(0);
+    expect(await cache.remember('session-e', 'live', live)).toBe(false);
+  });
 });
