@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { accountRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { StoreNonceCache } from './auth/nonce-cache.js';
-import { SecretBox } from './auth/secret-box.js';
 import { auditRoutes } from './audit/routes.js';
 import { systemClock, type Clock, type ServiceContext } from './context.js';
 import { createHandler } from './http/handler.js';
@@ -31,16 +30,11 @@ export interface NationalServiceOptions {
   /** Where replayed nonces are caught: the store by default, on both engines (they must outlive a restart). */
   nonces?: NonceCache;
   log?: (line: string) => void;
-  /** Seals TOTP secrets; a fresh random key when not given (a store that lives no longer than the process). */
-  secrets?: SecretBox;
 }
 
 export function createNationalService(options: NationalServiceOptions) {
   const clock = options.clock ?? systemClock;
-  const ctx: ServiceContext = {
-    db: options.db, clock, randomBytes: (n) => randomBytes(n), trainingMode: options.trainingMode,
-    secrets: options.secrets ?? new SecretBox(randomBytes(32)),
-  };
+  const ctx: ServiceContext = { db: options.db, clock, randomBytes: (n) => randomBytes(n), trainingMode: options.trainingMode };
   // In the store on PGlite too: sessions persist in a --data directory, so a nonce kept
   // only in memory would let a captured request replay after a restart.
   const nonces = options.nonces ?? new StoreNonceCache(options.db, clock);
