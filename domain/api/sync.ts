@@ -16,6 +16,8 @@ import {
   upnSchema,
   whereaboutsSchema,
 } from '../child-record.js';
+import { accessViews, taskScreenSchema } from '../working-set-access.js';
+import { accessReasonSchema } from './records.js';
 
 export const localAuthorityCodeSchema = z.string().regex(/^E\d{8}$/, 'must be an ONS local authority code such as E08000015');
 
@@ -183,6 +185,23 @@ export const submissionItemSchema = z.discriminatedUnion('op', [
   z.object({ ...itemBase, op: z.literal('possible-duplicate'), of: cpNumberSchema, score: z.number().min(0).max(1) }).strict(),
   /** A person decided that cpNumber and `of` are different children: open reviews between them close. */
   z.object({ ...itemBase, op: z.literal('not-duplicate'), of: cpNumberSchema }).strict(),
+  /**
+   * A member of the team opened cpNumber in the working set on their computer (view
+   * `record`), or had its shielded details shown (`shielded-details`): recorded in the
+   * child's audit trail as a read, with the purpose they gave, at the time they viewed it,
+   * as them. Changes nothing; baseVersion is the version they saw.
+   */
+  z
+    .object({
+      ...itemBase,
+      op: z.literal('working-set-access'),
+      viewedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, such as 2026-03-01T10:00:00Z' }),
+      viewedBy: z.string().trim().min(1).max(64),
+      reason: accessReasonSchema,
+      view: z.enum(accessViews),
+      context: taskScreenSchema,
+    })
+    .strict(),
 ]);
 export type SubmissionItem = z.output<typeof submissionItemSchema>;
 

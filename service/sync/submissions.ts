@@ -16,6 +16,7 @@ import { loadChild, updateChild, type StoredChild } from '../records/child-store
 import { markUnshieldRequestsStale } from '../shields/shields.js';
 import { mergeChildren, settleShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
+import { recordWorkingSetAccess } from './working-set-access.js';
 
 /** The record `changes` would make of `record`; null removes an optional field. */
 export function applyChanges(record: ChildRecord, changes: EditableChanges): ChildRecord {
@@ -152,6 +153,7 @@ export const unshieldRefusal = 'A shield is removed only when a second member of
 async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item: SubmissionItem): Promise<SubmissionResult> {
   const key = item.idempotencyKey;
   if (item.op === 'merge' || item.op === 'possible-duplicate' || item.op === 'not-duplicate') return applyPairItem(tx, ctx, actor, item);
+  if (item.op === 'working-set-access') return recordWorkingSetAccess(tx, ctx, actor, item);
   // One person may not take a shield off: POST /v1/children/{cp}/unshield-requests, approved by another.
   if (item.op === 'unshield') return { idempotencyKey: key, status: 'forbidden', message: unshieldRefusal };
   const child = await loadChild(tx, item.cpNumber, { forUpdate: true });
