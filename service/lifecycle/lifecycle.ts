@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import { today, type Clock } from '../context.js';
 import { appendChange } from '../records/child-store.js';
 import type { Database, Queryable } from '../store/database.js';
+import { recomputeShieldPending } from '../supply/reviews.js';
 
 export interface LifecycleResult {
   archived: number;
@@ -76,10 +77,18 @@ export async function runLifecycle(db: Database, clock: Clock, options: { batchS
     const cps = due.map((c) => c.cp_number);
     await tx.query('DELETE FROM involvement_owners WHERE cp_number = ANY($1::text[])', [cps]);
     await tx.query('DELETE FROM supply_links WHERE cp_number = ANY($1::text[])', [cps]);
-    await tx.query('DELETE FROM match_reviews WHERE cp_number = ANY($1::text[]) OR candidate_cp_number = ANY($1::text[])', [cps]);
+    // A destroyed child's open reviews go with it: whoever they linked it to has its
+    // pending shield worked out again (a shield that ends with the record lifts).
+    const linked = await tx.query<{ cp: string }>(
+      `DELETE FROM match_reviews WHERE cp_number = ANY($1::text[]) OR candidate_cp_number = ANY($1::text[])
+        RETURNING CASE WHEN status = 'open' THEN (CASE WHEN cp_number = ANY($1::text[]) THEN candidate_cp_number ELSE cp_number END) END AS cp`,
+      [cps],
+    );
     // Requests about the child (their reasons are free text a person wrote about it).
     await tx.query('DELETE FROM unshield_requests WHERE cp_number = ANY($1::text[])', [cps]);
     await tx.query('DELETE FROM children WHERE cp_number = ANY($1::text[])', [cps]);
+    const relinked = [...new Set(linked.map((r) => r.cp).filter((cp): cp is string => cp !== null && !cps.includes(cp)))];
+    if (relinked.length > 0) await recomputeShieldPending(tx, relinked, at);
     await record(tx, due, 'destroyed', at);
     return due.length;
   });

@@ -13,6 +13,7 @@ import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
 import { childRequestView, loadChild, lockChildAndRequest, updateChild, type ChildRequestRow, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
+import { recomputeShieldPending } from '../supply/reviews.js';
 
 export const MAX_LISTED_REQUESTS = 500;
 
@@ -46,6 +47,8 @@ export async function applyShield(
     // own: shielding it makes the shield its own, so that it stays when the review ends.
     if (child.record.shielded) throw conflict('already-shielded', 'This record is shielded already.');
     const stored = await updateChild(tx, cpNumber, child.version, { ...child.record, shielded: true }, { at });
+    // Its possible duplicates (open match reviews, any authority) are shield-pending from now on.
+    await recomputeShieldPending(tx, [cpNumber], at);
     await appendAudit(tx, {
       at,
       userId: actor.userId,
@@ -182,6 +185,8 @@ export async function decideUnshieldRequest(
       return { request: viewOf(decided!) };
     }
     const stored = await updateChild(tx, row.cp_number, child!.version, { ...child!.record, shielded: false }, { at });
+    // Possible duplicates pending only through this shield are pending no longer.
+    await recomputeShieldPending(tx, [row.cp_number], at);
     const [decided] = await tx.query<RequestRow>(
       `UPDATE unshield_requests SET status = 'approved', decided_by = $2, decided_at = $3 WHERE id = $1 RETURNING ${requestColumns}`,
       [row.id, actor.userId, at],

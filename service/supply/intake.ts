@@ -10,7 +10,9 @@
 // The shield rule (the 2009 failure, when supplies created unshielded duplicates of
 // shielded children): a new child that may duplicate a shielded child is created
 // shield-pending, and so treated as shielded everywhere until a person resolves the
-// review. A supply never unshields a child it matches.
+// review (and a held child it may duplicate becomes pending if the new one is linked
+// to a shielded child: reviews.ts recomputeShieldPending). A supply never unshields a
+// child it matches.
 import { supplyRecordProblems, type SupplyBody, type SupplyResult, type SupplyStatus } from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord, type SupplierRecord } from '../../domain/child-record.js';
 import { cpNumberFromSerial } from '../../domain/cp-number.js';
@@ -27,6 +29,7 @@ import { insertChild, loadChild, updateChild, updateProvenance, type StoredChild
 import type { Queryable } from '../store/database.js';
 import { newInvolvementId, wouldBeSecondLead } from '../records/involvements.js';
 import { applyStatements, readProvenance, statementsOf } from './provenance.js';
+import { recomputeShieldPending } from './reviews.js';
 import { planSuppliedInvolvement, recordSuppliedInvolvement } from './supplied-involvements.js';
 
 /** At most this many held children (of all kinds) are scored per supplied record. */
@@ -328,6 +331,9 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
       at,
     ]);
   }
+  // The new child is pending already if a candidate is shielded; this also makes the
+  // held children it links to shielded ones pending (the rule is symmetric).
+  if (possible.length > 0) await recomputeShieldPending(tx, [cpNumber], at);
   const status: SupplyStatus = possible.length > 0 ? 'possible-duplicate' : 'created';
   await auditRecord(tx, intake, 'record-created', cpNumber, status);
   if (involvement) await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(scope), s.receivedAt, intake);

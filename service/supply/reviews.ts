@@ -1,10 +1,9 @@
 // Match reviews: a person decides whether a child created from a supply is the same as
-// a held child it resembles. Until then the new child is shield-pending if the held
-// one is shielded (see intake.ts). "Same child" merges the new record into the held one
-// and removes it (a 'merged' tombstone in its authority's feed); "different children"
-// lifts the pending shield once no open review of the new child is against a shielded
-// child. Either way, every child whose reviews changed has its pending shield settled
-// again from its open reviews.
+// a held child it resembles. Until then each is shield-pending if the other is shielded
+// (recomputeShieldPending below has the rule). "Same child" merges the new record into
+// the held one and removes it (a 'merged' tombstone in its authority's feed);
+// "different children" unlinks the two. Either way, every child linked to either of
+// them has its pending shield worked out again in the same transaction.
 import type { MatchReviewDecision, MatchReviewStatus, MatchReviewView } from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
@@ -143,23 +142,93 @@ export async function mergeChildren(tx: Queryable, survivor: StoredChild, duplic
   return { version: updated.version, moved: moved.map((r) => r.cp_number).filter((cp) => cp !== survivorCp) };
 }
 
-/**
- * Work out a new child's pending shield again from its open reviews: pending exactly
- * while one of them is against a shielded (or shield-pending) child. Written through
- * child-store, so the feed carries the change. Returns the child as it now stands.
- */
-export async function settleShieldPending(tx: Queryable, cpNumber: string, at: Date): Promise<StoredChild | null> {
-  const child = await loadChild(tx, cpNumber, { forUpdate: true });
-  if (!child || child.status !== 'active') return child;
-  const [row] = await tx.query<{ pending: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM match_reviews r JOIN children c ON c.cp_number = r.candidate_cp_number
-        WHERE r.cp_number = $1 AND r.status = 'open' AND c.shielded) AS pending`,
-    [cpNumber],
+/** A child's row as the pending-shield rule needs it. */
+interface ShieldRow {
+  cp_number: string;
+  status: 'active' | 'archived';
+  own: boolean;
+  shield_pending: boolean;
+}
+
+/** Every child linked to `seeds` through open match reviews, either side, any authority (the seeds too). */
+async function linkedChildren(tx: Queryable, seeds: readonly string[]): Promise<string[]> {
+  const rows = await tx.query<{ cp: string }>(
+    `WITH RECURSIVE linked(cp) AS (
+       SELECT unnest($1::text[])
+       UNION
+       SELECT CASE WHEN r.cp_number = l.cp THEN r.candidate_cp_number ELSE r.cp_number END
+         FROM linked l JOIN match_reviews r ON r.status = 'open' AND (r.cp_number = l.cp OR r.candidate_cp_number = l.cp))
+     SELECT cp FROM linked`,
+    [[...seeds]],
   );
-  const pending = row?.pending === true;
-  if (pending === child.shieldPending) return child;
-  return updateChild(tx, cpNumber, child.version, child.record, { at, shieldPending: pending });
+  return rows.map((r) => r.cp);
+}
+
+/**
+ * The pending-shield rule, worked out again for every child linked to `seeds`: a child
+ * is shield-pending exactly while open match reviews (on either side, in any authority,
+ * through any number of other reviews) link it to another child whose own record is
+ * shielded. "May be the same child" is symmetric, and passes along a chain: if the new
+ * record N may be the held H, and N may be the shielded S, then H may be S, and a search
+ * by H's postcode could find S's home (the 2009 failure). It lifts only when a person
+ * resolves the reviews that make the link, or the shield at its end comes off.
+ *
+ * Call it in the transaction of every change to a shield or to open reviews, after the
+ * change, with the children the change touched: each child whose flag changes is
+ * written through child-store (version bump, an upsert in its authority's feed), so
+ * synced working sets have it at their next sync. Before working anything out, the
+ * linked children's rows are locked in one order: two changes to linked children then
+ * settle one after the other, the second seeing the first, and neither writes a flag
+ * from a stale view. Returns the seeds that remain, as they now stand.
+ */
+export async function recomputeShieldPending(tx: Queryable, seeds: readonly string[], at: Date): Promise<Map<string, StoredChild>> {
+  let members = await linkedChildren(tx, seeds);
+  // Lock, then look again: a review committed meanwhile may have linked more children.
+  for (let locked = new Set<string>(); ; ) {
+    const fresh = members.filter((cp) => !locked.has(cp)).sort();
+    if (fresh.length === 0) break;
+    await tx.query("SELECT 1 FROM children WHERE cp_number = ANY($1::text[]) ORDER BY cp_number FOR UPDATE", [fresh]);
+    for (const cp of fresh) locked.add(cp);
+    members = await linkedChildren(tx, [...locked]);
+  }
+  const rows = await tx.query<ShieldRow>(
+    "SELECT cp_number, status, (record->>'shielded')::boolean AS own, shield_pending FROM children WHERE cp_number = ANY($1::text[])",
+    [members],
+  );
+  const edges = await tx.query<{ cp_number: string; candidate_cp_number: string }>(
+    "SELECT cp_number, candidate_cp_number FROM match_reviews WHERE status = 'open' AND cp_number = ANY($1::text[])",
+    [members],
+  );
+  // Union-find over the linked children: each group counts its own shields.
+  const parent = new Map(members.map((cp) => [cp, cp]));
+  const root = (cp: string): string => {
+    let r = cp;
+    while (parent.get(r) !== r) r = parent.get(r) ?? r;
+    parent.set(cp, r);
+    return r;
+  };
+  for (const e of edges) {
+    if (parent.has(e.candidate_cp_number)) parent.set(root(e.cp_number), root(e.candidate_cp_number));
+  }
+  const shieldsIn = new Map<string, number>();
+  for (const row of rows) if (row.own) shieldsIn.set(root(row.cp_number), (shieldsIn.get(root(row.cp_number)) ?? 0) + 1);
+  // An archived child still links (its reviews stay open), but only active records are
+  // written: an archived one is in no working set and no ordinary search.
+  const changed = rows
+    .filter((row) => row.status === 'active')
+    .map((row) => ({ cp: row.cp_number, pending: (shieldsIn.get(root(row.cp_number)) ?? 0) - (row.own ? 1 : 0) > 0, was: row.shield_pending }))
+    .filter((c) => c.pending !== c.was)
+    .sort((a, b) => (a.cp < b.cp ? -1 : 1));
+  const now = new Map<string, StoredChild>();
+  for (const { cp, pending } of changed) {
+    const child = (await loadChild(tx, cp, { forUpdate: true }))!;
+    now.set(cp, await updateChild(tx, cp, child.version, child.record, { at, shieldPending: pending }));
+  }
+  for (const cp of seeds) {
+    const child = now.get(cp) ?? (await loadChild(tx, cp));
+    if (child) now.set(cp, child);
+  }
+  return new Map(seeds.flatMap((cp) => (now.has(cp) ? [[cp, now.get(cp)!] as const] : [])));
 }
 
 export interface ResolveOutcome {
@@ -205,11 +274,9 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
         throw forbidden('other-authority', "A local authority team may merge only into its own authority's children: a data manager can resolve this review.");
       }
       const merged = await mergeChildren(tx, held, created, at);
-      // The survivor now carries the duplicate's open reviews, and children reviewed
-      // against the duplicate are now reviewed against the survivor: settle each one's
-      // pending shield (a fixed order, as above).
-      for (const cp of [...new Set(merged.moved)].sort()) await settleShieldPending(tx, cp, at);
-      const survivor = (await settleShieldPending(tx, review.candidate_cp_number, at))!;
+      // The survivor now carries the duplicate's open reviews (and perhaps its shield),
+      // and children reviewed against the duplicate are now reviewed against the survivor.
+      const survivor = (await recomputeShieldPending(tx, [review.candidate_cp_number, ...merged.moved], at)).get(review.candidate_cp_number)!;
       outcome = { id, status: decision, cpNumber: review.candidate_cp_number, version: survivor.version, shieldPending: survivor.shieldPending };
       await appendAudit(tx, {
         at,
@@ -219,7 +286,8 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
         detail: { reviewId: id, decision, duplicate: review.cp_number },
       });
     } else {
-      const current = (await settleShieldPending(tx, review.cp_number, at)) ?? created;
+      // Both sides: the held child may have been pending through the new one too.
+      const current = (await recomputeShieldPending(tx, [review.cp_number, review.candidate_cp_number], at)).get(review.cp_number) ?? created;
       outcome = { id, status: decision, cpNumber: review.cp_number, version: current.version, shieldPending: current.shieldPending };
       await appendAudit(tx, {
         at,

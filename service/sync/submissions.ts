@@ -14,7 +14,7 @@ import { ApiError } from '../http/api-error.js';
 import { requestHash } from '../http/idempotency.js';
 import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
 import { markUnshieldRequestsStale } from '../shields/shields.js';
-import { mergeChildren, settleShieldPending } from '../supply/reviews.js';
+import { mergeChildren, recomputeShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
 import { recordWorkingSetAccess } from './working-set-access.js';
 
@@ -85,7 +85,8 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
     if (!open) {
       await tx.query('INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, $3, $4)', [item.cpNumber, other, item.score, at]);
     }
-    const now = (await settleShieldPending(tx, item.cpNumber, at))!;
+    // Either may be the shielded one: both sides, and all linked to them, are worked out again.
+    const now = (await recomputeShieldPending(tx, [item.cpNumber, other], at)).get(item.cpNumber)!;
     await appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber: item.cpNumber, detail: { decision: 'review-opened', candidate: other } });
     return { idempotencyKey: key, status: 'applied', version: now.version };
   }
@@ -95,8 +96,7 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
         WHERE status = 'open' AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))`,
       [item.cpNumber, other, at, actor.userId],
     );
-    await settleShieldPending(tx, other, at);
-    const now = (await settleShieldPending(tx, item.cpNumber, at))!;
+    const now = (await recomputeShieldPending(tx, [item.cpNumber, other], at)).get(item.cpNumber)!;
     await appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber: item.cpNumber, detail: { decision: 'different-children', candidate: other } });
     return { idempotencyKey: key, status: 'applied', version: now.version };
   }
@@ -128,8 +128,8 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
     }
     await updateChild(tx, item.cpNumber, survivor.version, parsed.data, { at });
   }
-  for (const cp of [...new Set(merged.moved)].sort()) await settleShieldPending(tx, cp, at);
-  const { version } = (await settleShieldPending(tx, item.cpNumber, at))!;
+  // The survivor carries the duplicate's reviews and shield now: everything linked to it.
+  const { version } = (await recomputeShieldPending(tx, [item.cpNumber, ...merged.moved], at)).get(item.cpNumber)!;
   await appendAudit(tx, {
     at,
     userId: actor.userId,
@@ -188,9 +188,13 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
     return { idempotencyKey: key, status: 'invalid', message: 'The change would make the record invalid.', problems: dateProblems };
   }
   const at = ctx.clock.now();
-  const stored = await updateChild(tx, item.cpNumber, item.baseVersion, parsed.data, { at });
-  // Shielded afresh: a request to remove the shield it had no longer fits it.
-  if (item.op === 'shield') await markUnshieldRequestsStale(tx, [item.cpNumber], at);
+  let stored = await updateChild(tx, item.cpNumber, item.baseVersion, parsed.data, { at });
+  if (item.op === 'shield') {
+    // Shielded afresh: a request to remove the shield it had no longer fits it.
+    await markUnshieldRequestsStale(tx, [item.cpNumber], at);
+    // Its possible duplicates, wherever they are, are treated as shielded from now on.
+    stored = (await recomputeShieldPending(tx, [item.cpNumber], at)).get(item.cpNumber)!;
+  }
   await appendAudit(tx, {
     at,
     userId: actor.userId,
