@@ -29,6 +29,10 @@ export interface NationalServiceOptions {
   publicOrigin?: string;
   /** Where replayed nonces are caught: the store by default, on both engines (they must outlive a restart). */
   nonces?: NonceCache;
+  /** Proxies whose X-Forwarded-For is believed for the sign-in rate limits (http/client-address.ts). */
+  trustedProxies?: readonly string[];
+  /** Sign-in attempts a minute from all addresses together (default 1,000). */
+  signInCeilingPerMinute?: number;
   log?: (line: string) => void;
 }
 
@@ -55,7 +59,7 @@ export function createNationalService(options: NationalServiceOptions) {
         body: { service: 'ContactPoint national index', version: serviceVersion, trainingMode: options.trainingMode },
       }),
     }),
-    ...sessionRoutes(clock),
+    ...sessionRoutes(clock, options.signInCeilingPerMinute !== undefined ? { signInCeilingPerMinute: options.signInCeilingPerMinute } : {}),
     ...recordRoutes,
     ...shieldRoutes,
     ...auditRoutes,
@@ -79,6 +83,7 @@ export function createNationalService(options: NationalServiceOptions) {
     scheme: options.scheme ?? 'http',
     nonces,
     ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}),
+    ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   return { ctx, routes, handler };

@@ -1,13 +1,16 @@
 // `npm run service`: the national index service on its own.
 //   npm run service -- [--port N] [--host H] [--data DIR | --database-url URL]
-//                      [--tls-cert FILE --tls-key FILE] [--mode training|live] [--training-count N]
+//                      [--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR]]
+//                      [--sign-in-ceiling N] [--mode training|live] [--training-count N]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseTrustedProxies } from './http/client-address.js';
 import { startService, type ServiceOptions } from './server.js';
 
 const usageText =
   'Usage: npm run service -- [--port N] [--host 127.0.0.1] [--data DIR | --database-url postgres://...] ' +
-  '[--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--mode training|live] [--training-count N]';
+  '[--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR]] [--sign-in-ceiling N] ' +
+  '[--mode training|live] [--training-count N]';
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n${usageText}\n`);
@@ -25,6 +28,8 @@ try {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'public-url': { type: 'string' },
+      'trusted-proxy': { type: 'string' },
+      'sign-in-ceiling': { type: 'string' },
       mode: { type: 'string', default: 'training' },
       'training-count': { type: 'string' },
     },
@@ -47,6 +52,22 @@ if (values['training-count'] !== undefined) {
   }
 }
 
+let trustedProxies: string[] | undefined;
+if (values['trusted-proxy'] !== undefined) {
+  try {
+    trustedProxies = parseTrustedProxies(values['trusted-proxy']);
+  } catch (e) {
+    usage((e as Error).message);
+  }
+}
+let signInCeiling: number | undefined;
+if (values['sign-in-ceiling'] !== undefined) {
+  signInCeiling = Number(values['sign-in-ceiling']);
+  if (!Number.isInteger(signInCeiling) || signInCeiling < 1) {
+    usage(`--sign-in-ceiling must be a whole number of attempts a minute, at least 1, not "${values['sign-in-ceiling']}".`);
+  }
+}
+
 function readPem(flag: string, path: string): Buffer {
   try {
     return readFileSync(path);
@@ -66,6 +87,8 @@ const options: ServiceOptions = {
     : {}),
   ...(trainingCount !== undefined ? { trainingCount } : {}),
   ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
+  ...(trustedProxies !== undefined ? { trustedProxies } : {}),
+  ...(signInCeiling !== undefined ? { signInCeilingPerMinute: signInCeiling } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
   onProgress: ({ loaded, total }) => process.stderr.write(`loading training data: ${loaded} of ${total} children\n`),
 };

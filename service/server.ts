@@ -28,6 +28,10 @@ export interface ServiceOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** The public origin (https://host[:port]) clients use, when behind a TLS-terminating proxy. */
   publicUrl?: string;
+  /** Addresses of the proxies in front (--trusted-proxy): only from them is X-Forwarded-For believed. */
+  trustedProxies?: readonly string[];
+  /** Sign-in attempts a minute from all addresses together before everyone gets 429 (default 1,000). */
+  signInCeilingPerMinute?: number;
   clock?: Clock;
   /** Training children to load into an empty store (default 24,000). */
   trainingCount?: number;
@@ -82,6 +86,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       trainingMode: options.trainingMode,
       scheme,
       ...(options.publicUrl ? { publicOrigin: publicOriginOf(options.publicUrl) } : {}),
+      ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
+      ...(options.signInCeilingPerMinute !== undefined ? { signInCeilingPerMinute: options.signInCeilingPerMinute } : {}),
       log: options.log,
     });
 

@@ -10,6 +10,7 @@ import { SignatureError } from '../auth/request-signature.js';
 import type { ServiceContext } from '../context.js';
 import { authenticate, requireLiveSession } from '../sessions/authenticate.js';
 import { ApiError } from './api-error.js';
+import { clientAddress } from './client-address.js';
 import { JsonText, type Route, type RouteResponse } from './route.js';
 import { parseOr422 } from './validation.js';
 
@@ -24,6 +25,11 @@ export interface HandlerOptions {
    */
   publicOrigin?: string;
   nonces: NonceCache;
+  /**
+   * Addresses of the proxies in front (--trusted-proxy): only from their sockets is the
+   * client's address taken from X-Forwarded-For (client-address.ts).
+   */
+  trustedProxies?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -138,6 +144,7 @@ function queryObject(url: URL): Record<string, string> {
 
 export function createHandler(ctx: ServiceContext, routes: readonly Route[], options: HandlerOptions) {
   const compiled = routes.map(compile);
+  const trustedProxies = new Set(options.trustedProxies ?? []);
 
   async function run(req: IncomingMessage): Promise<RouteResponse> {
     const host = req.headers.host;
@@ -216,7 +223,7 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     if (!route.query && Object.keys(rawQuery).length > 0) {
       throw new ApiError(422, 'unknown-parameter', `The query parameter "${Object.keys(rawQuery)[0]}" is not accepted here.`);
     }
-    const parts = { params, query, body, headers: req.headers, remoteAddress: req.socket.remoteAddress ?? 'unknown' };
+    const parts = { params, query, body, headers: req.headers, remoteAddress: clientAddress(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for'], trustedProxies) };
     return route.auth === 'signed' ? route.handle({ ...parts, actor: actor! }, ctx) : route.handle(parts, ctx);
   }
 

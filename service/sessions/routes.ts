@@ -18,19 +18,36 @@ const userSchema = {
   },
 };
 
-/** Sign-in guesses are limited per client address and per account. */
-export function sessionRoutes(clock: Clock): Route[] {
+/** Default ceiling on sign-in attempts (challenges and sign-ins) a minute, from all addresses together. */
+export const defaultSignInCeilingPerMinute = 1_000;
+
+export interface SessionRouteOptions {
+  /** Sign-in attempts a minute from all addresses together before every sender gets 429. */
+  signInCeilingPerMinute?: number;
+}
+
+/**
+ * Sign-in guesses are limited per client address, per account, and in all: a flood
+ * from many addresses (each under its own limit) still meets the ceiling.
+ */
+export function sessionRoutes(clock: Clock, options: SessionRouteOptions = {}): Route[] {
   const perAddress = new RateLimiter(clock, 30, 60_000);
   const perUser = new RateLimiter(clock, 10, 60_000);
+  const overall = new RateLimiter(clock, options.signInCeilingPerMinute ?? defaultSignInCeilingPerMinute, 60_000);
   /** Count one attempt; the first refusal of a window is audited (not every one of a flood). */
   const limit = async (ctx: ServiceContext, address: string, userId: string, what: 'challenge' | 'sign-in') => {
+    let scope = 'address';
     try {
       perAddress.hit(address);
+      scope = 'account';
       perUser.hit(`${what}:${userId}`);
+      // Last: attempts one address or account already had refused do not spend everyone's allowance.
+      scope = 'all';
+      overall.hit('all');
     } catch (e) {
       if (e instanceof RateLimited && e.firstInWindow) {
         await ctx.db.transaction((tx) =>
-          appendAudit(tx, { at: clock.now(), userId: null, action: 'sign-in-rate-limited', detail: { claimedUserId: userId, step: what } }),
+          appendAudit(tx, { at: clock.now(), userId: null, action: 'sign-in-rate-limited', detail: { claimedUserId: userId, step: what, scope } }),
         );
       }
       throw e;

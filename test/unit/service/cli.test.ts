@@ -31,6 +31,8 @@ describe('npm run service', () => {
     [['--port', 'eighty'], /--port must be a whole number from 0 to 65535, not "eighty"/],
     [['--port', '70000'], /--port must be a whole number/],
     [['--colour', 'blue'], /Unknown option '--colour'/],
+    [['--trusted-proxy', 'proxy.example'], /--trusted-proxy takes IP addresses separated by commas; "proxy.example" is not one/],
+    [['--sign-in-ceiling', '0'], /--sign-in-ceiling must be a whole number/],
   ])('refuses bad arguments %j with a usage line and exit code 2', async (args, message) => {
     const cli = startCli(args);
     const [code] = await once(cli.child, 'exit');
