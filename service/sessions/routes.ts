@@ -83,7 +83,7 @@ export function sessionRoutes(clock: Clock, options: SessionRouteOptions = {}): 
         status: 201,
         summary: 'Sign in with a smartcard (challenge signature) or a security token (password and TOTP code)',
         description:
-          'Refusals are 401 sign-in-refused and do not say which factor was wrong. Five failed token sign-ins lock the account for 15 minutes. A signed-in user who may not act (suspended, organisation not accredited, enhanced check over 3 years old, training or agreement missing) gets 403 with a code that says which.',
+          'Refusals are 401 sign-in-refused and do not say which factor was wrong. Five failed sign-ins in a row, by token or card, lock the account for 15 minutes, against both. A signed-in user who may not act (suspended, organisation not accredited, enhanced check over 3 years old, training or agreement missing) gets 403 with a code that says which.',
         response: {
           type: 'object',
           required: ['sessionId', 'expiresAt', 'user'],

@@ -43,6 +43,21 @@ let dummyHash: Promise<string> | undefined;
 /** Verify something even for an unknown user, so timing does not reveal accounts. */
 const dummyPasswordHash = () => (dummyHash ??= hashPassword('no such user'));
 
+/**
+ * One more failed sign-in, by card or by token: the fifth in a row locks the account for
+ * 15 minutes (and starts the count again). Not called while the account is locked, so
+ * trying during the lock-out does not extend it.
+ */
+async function countFailure(tx: Queryable, user: SecretsRow, now: Date): Promise<void> {
+  const failures = user.failed_sign_ins + 1;
+  const lock = failures >= maxFailures;
+  await tx.query('UPDATE users SET failed_sign_ins = $2, locked_until = $3 WHERE id = $1', [
+    user.id,
+    lock ? 0 : failures,
+    lock ? new Date(now.getTime() + lockoutMs) : user.locked_until,
+  ]);
+}
+
 async function loadUser(tx: Queryable, userId: string, forUpdate: boolean): Promise<SecretsRow | null> {
   const rows = await tx.query<SecretsRow>(
     `SELECT ${userColumns}, u.password_hash, u.totp_secret, u.last_totp_step, u.failed_sign_ins, u.locked_until
@@ -95,24 +110,21 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
       );
       const live = challenge !== undefined && challenge.expires_at.getTime() > now.getTime();
       const keys = user && live ? await cardKeysOf(ctx, tx, user.id) : [];
-      ok = keys.some((cardPublicJwk) =>
+      const verified = keys.some((cardPublicJwk) =>
         verifyCardSignature({ cardPublicJwk, challenge: body.challenge, sessionKey: body.sessionKey, cardSignature: body.cardSignature }),
       );
+      // A locked account is locked whichever way in is tried, and a failed card signature
+      // counts toward the lock-out like a failed code (guessing is guessing).
+      const locked = user !== null && user.locked_until !== null && user.locked_until.getTime() > now.getTime();
+      ok = verified && !locked;
+      if (user && !ok && !locked) await countFailure(tx, user, now);
     } else {
       const passwordOk = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), body.password);
       const locked = user !== null && user.locked_until !== null && user.locked_until.getTime() > now.getTime();
       const totp = user?.totp_secret ? checkTotp(user.totp_secret, body.otp, now.getTime(), user.last_totp_step) : { ok: false as const };
       ok = user !== null && !locked && passwordOk && totp.ok;
       if (totp.ok) totpStep = totp.step;
-      if (user && !ok && !locked) {
-        const failures = user.failed_sign_ins + 1;
-        const lock = failures >= maxFailures;
-        await tx.query('UPDATE users SET failed_sign_ins = $2, locked_until = $3 WHERE id = $1', [
-          user.id,
-          lock ? 0 : failures,
-          lock ? new Date(now.getTime() + lockoutMs) : user.locked_until,
-        ]);
-      }
+      if (user && !ok && !locked) await countFailure(tx, user, now);
     }
     if (!ok || !user) {
       // The id as typed, when it is no account: an attack on accounts shows in the trail.
@@ -132,6 +144,9 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
     }
     if (body.method === 'otp') {
       await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_totp_step = $2 WHERE id = $1', [user.id, totpStep]);
+    } else if (user.failed_sign_ins > 0) {
+      // Five failures in a row lock, as for the token: a good card sign-in starts the count again.
+      await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [user.id]);
     }
     const sessionId = ctx.randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + sessionTtlMs);
