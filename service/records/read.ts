@@ -26,11 +26,25 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-/** The reason for access from the CP-Access-Reason header: required, 1 to 500 characters. */
+/**
+ * Printable ASCII, space to tilde. Node reads a header's bytes as Latin-1, so UTF-8 sent
+ * in it would be audited garbled ("cafÃ©"): anything else is refused, never stored.
+ * The desktop folds typographic punctuation and accents to ASCII before it sends.
+ */
+const printableAscii = /^[\x20-\x7E]*$/;
+
+/** The reason for access from the CP-Access-Reason header: required, 1 to 500 printable ASCII characters. */
 export function accessReasonFrom(headers: IncomingHttpHeaders): string {
   const raw = headerValue(headers, 'cp-access-reason');
   if (raw === undefined || raw.trim() === '') {
     throw badRequest('access-reason-required', 'Give a reason for access (the CP-Access-Reason header) before a record opens.');
+  }
+  if (!printableAscii.test(raw)) {
+    throw badRequest(
+      'access-reason-invalid',
+      'The CP-Access-Reason header must be printable ASCII only (letters, digits, spaces and ordinary punctuation, no accents, ' +
+        'typographic quotes, tabs or other characters): write the reason in plain characters.',
+    );
   }
   const parsed = accessReasonSchema.safeParse(raw);
   if (!parsed.success) throw badRequest('access-reason-too-long', 'The reason for access must be at most 500 characters.');

@@ -41,7 +41,9 @@ const involvementIdParam = (params: Record<string, string>): string => {
 const reasonHeaderDoc = {
   name: 'CP-Access-Reason',
   required: true,
-  description: 'Why the user is opening the record (1 to 500 characters): audited. Missing or blank: 400 access-reason-required.',
+  description:
+    'Why the user is opening the record (1 to 500 printable ASCII characters, 0x20 to 0x7E): audited. Missing or blank: 400 access-reason-required; ' +
+    'any other character (UTF-8, a tab): 400 access-reason-invalid.',
 };
 
 const practitionerRoles = ['practitioner', 'child-protection'] as const;
