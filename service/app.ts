@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { accountRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { StoreNonceCache } from './auth/nonce-cache.js';
+import type { CheckpointPublisher } from './audit/checkpoints.js';
 import { auditRoutes } from './audit/routes.js';
 import { systemClock, type Clock, type ServiceContext } from './context.js';
 import { createHandler } from './http/handler.js';
@@ -34,6 +35,8 @@ export interface NationalServiceOptions {
   /** Sign-in attempts a minute from all addresses together (default 1,000). */
   signInCeilingPerMinute?: number;
   log?: (line: string) => void;
+  /** The audit trail's checkpoint publisher (audit/keeping.ts), for the checkpoint routes. */
+  auditCheckpoints?: CheckpointPublisher;
 }
 
 export function createNationalService(options: NationalServiceOptions) {
@@ -79,6 +82,7 @@ export function createNationalService(options: NationalServiceOptions) {
       handle: async () => ({ status: 200, body: (document ??= openApiDocument(routes)) }),
     }),
   );
+  if (options.auditCheckpoints) ctx.audit = { checkpoints: options.auditCheckpoints };
   const handler = createHandler(ctx, routes, {
     scheme: options.scheme ?? 'http',
     nonces,

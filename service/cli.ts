@@ -9,6 +9,7 @@ import { startService, type ServiceOptions } from './server.js';
 
 const usageText =
   'Usage: npm run service -- [--port N] [--host 127.0.0.1] [--data DIR | --database-url postgres://...] ' +
+  '[--audit-key FILE --audit-signing-key FILE --audit-checkpoints DIR] ' +
   '[--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR]] [--sign-in-ceiling N] ' +
   '[--mode training|live] [--training-count N]';
 
@@ -32,6 +33,10 @@ try {
       'sign-in-ceiling': { type: 'string' },
       mode: { type: 'string', default: 'training' },
       'training-count': { type: 'string' },
+      // The audit keys and checkpoint directory (docs/admin-guide.md); live mode with a store needs all three.
+      'audit-key': { type: 'string' },
+      'audit-signing-key': { type: 'string' },
+      'audit-checkpoints': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -89,6 +94,11 @@ const options: ServiceOptions = {
   ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
   ...(trustedProxies !== undefined ? { trustedProxies } : {}),
   ...(signInCeiling !== undefined ? { signInCeilingPerMinute: signInCeiling } : {}),
+  audit: {
+    ...(values['audit-key'] !== undefined ? { sealKeyFile: values['audit-key'] } : {}),
+    ...(values['audit-signing-key'] !== undefined ? { signingKeyFile: values['audit-signing-key'] } : {}),
+    ...(values['audit-checkpoints'] !== undefined ? { checkpointDir: values['audit-checkpoints'] } : {}),
+  },
   log: (line) => process.stderr.write(`${line}\n`),
   onProgress: ({ loaded, total }) => process.stderr.write(`loading training data: ${loaded} of ${total} children\n`),
 };

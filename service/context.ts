@@ -1,5 +1,6 @@
 // What every part of the service is given rather than reaching for: the store, the
 // clock and randomness. Tests move the clock; nothing reads Date.now() directly.
+import type { CheckpointPublisher } from './audit/checkpoints.js';
 import type { Database } from './store/database.js';
 
 export interface Clock {
@@ -27,6 +28,8 @@ export interface ServiceContext {
   clock: Clock;
   randomBytes(size: number): Buffer;
   trainingMode: boolean;
+  /** The audit trail's checkpoints (audit/keeping.ts); absent where nothing publishes them (unit tests). */
+  audit?: { checkpoints: CheckpointPublisher };
 }
 
 /** Today's date in UTC as YYYY-MM-DD: the unit the lifecycle rules count in. */

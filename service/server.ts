@@ -7,6 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createNationalService } from './app.js';
 import { systemClock, type Clock } from './context.js';
+import { planAuditKeeping, startAuditKeeping, type AuditKeeping } from './audit/keeping.js';
 import { startLifecycleTimer } from './lifecycle/lifecycle.js';
 import type { Database } from './store/database.js';
 import { openStore } from './store/open-store.js';
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   trainingCount?: number;
   /** How often the lifecycle job (archive, destroy) runs; 0 turns it off. Default hourly. */
   lifecycleIntervalMs?: number;
+  /** The audit keys and checkpoints (audit/audit-key.ts, audit/keeping.ts); required live with a persistent store. */
+  audit?: { sealKeyFile?: string; signingKeyFile?: string; checkpointDir?: string; checkpointIntervalMs?: number; checkpointCheckEveryMs?: number };
   onProgress?: (p: SeedProgress) => void;
   log?: (line: string) => void;
 }
@@ -69,10 +72,27 @@ export function publicOriginOf(publicUrl: string): string {
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? systemClock;
+  // Like the secrets key: settled before the store opens, so a live service without its
+  // audit keys and checkpoint directory refuses to start having opened nothing.
+  const auditPlan = planAuditKeeping({
+    trainingMode: options.trainingMode,
+    persistent: options.dataDir !== undefined || options.databaseUrl !== undefined,
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.audit?.sealKeyFile !== undefined ? { sealKeyFile: options.audit.sealKeyFile } : {}),
+    ...(options.audit?.signingKeyFile !== undefined ? { signingKeyFile: options.audit.signingKeyFile } : {}),
+    ...(options.audit?.checkpointDir !== undefined ? { checkpointDir: options.audit.checkpointDir } : {}),
+  });
   const db = options.database ?? (await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
+  let audit: AuditKeeping | undefined;
   let server: Server | undefined;
   let timer: { stop(): Promise<void> } | undefined;
   try {
+    // Before anything is written: every entry from here on is sealed with the service's key.
+    audit = await startAuditKeeping(db, clock, auditPlan, {
+      ...(options.audit?.checkpointIntervalMs !== undefined ? { intervalMs: options.audit.checkpointIntervalMs } : {}),
+      ...(options.audit?.checkpointCheckEveryMs !== undefined ? { checkEveryMs: options.audit.checkpointCheckEveryMs } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
     if (options.trainingMode) {
       await seedTrainingAccounts(db, clock);
       const loaded = await seedTrainingChildren(db, clock, { count: options.trainingCount, onProgress: options.onProgress });
@@ -82,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const scheme = options.tls ? 'https' : 'http';
     const { handler } = createNationalService({
       db,
+      auditCheckpoints: audit.checkpoints,
       clock,
       trainingMode: options.trainingMode,
       scheme,
@@ -136,11 +157,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           await closed;
           clearTimeout(force);
           await stopped;
+          // The last checkpoint, of the head as the last request left it.
+          await audit?.stop();
           await db.close();
         })()),
     };
   } catch (e) {
     await timer?.stop();
+    await audit?.stop();
     server?.close();
     await db.close().catch(() => undefined);
     throw e;

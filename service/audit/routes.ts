@@ -3,12 +3,14 @@
 import { z } from 'zod';
 import { cpNumberSchema, isoDateSchema } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
-import { ApiError, forbidden } from '../http/api-error.js';
+import { ApiError, forbidden, notFound } from '../http/api-error.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { given } from '../http/validation.js';
 import type { SqlValue } from '../store/database.js';
 import { appendAudit } from './audit-log.js';
 import { auditSignals, signalKinds } from './signals.js';
+import { auditChainProblems } from './chain.js';
+import type { AuditCheckpoint } from './checkpoints.js';
 import { verifyAuditChain } from './verify.js';
 
 
@@ -83,6 +85,50 @@ const entrySchema = {
     reason: { type: ['string', 'null'] },
   },
 };
+
+export const exportQuerySchema = z
+  .object({
+    /** The first seq wanted (default 1). */
+    from: given(z.coerce.number().int('must be a whole number').min(1)),
+    /** The last seq wanted (default: the head when asked). */
+    to: given(z.coerce.number().int('must be a whole number').min(1)),
+    limit: given(z.coerce.number().int('must be a whole number').min(1).max(5000)),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
+  });
+
+const checkpointSchema = {
+  type: 'object',
+  required: ['format', 'size', 'head', 'keyedFrom', 'sealKeyId', 'signingKeyId', 'at', 'reason', 'signature'],
+  properties: {
+    format: { type: 'string', enum: ['contactpoint-audit-checkpoint/1'] },
+    size: { type: 'integer', description: 'The chain\'s length: the seq of its last entry' },
+    head: { type: 'string', description: 'The hash of entry `size`' },
+    keyedFrom: { type: 'integer', description: 'The first entry that carries a seal' },
+    sealKeyId: { type: 'string' },
+    signingKeyId: { type: 'string', description: 'SHA-256 of the signing public key (SPKI DER), hex' },
+    at: { type: 'string', format: 'date-time' },
+    reason: { type: 'string', enum: ['start', 'hourly', 'on-demand', 'shutdown'] },
+    signature: { type: 'string', description: 'Ed25519 over the canonical JSON of the other fields, base64' },
+  },
+};
+
+const checkpointAnswer = {
+  type: 'object',
+  required: ['checkpoint', 'publicKey'],
+  properties: { checkpoint: checkpointSchema, publicKey: { type: 'string', description: 'The signing public key, SPKI PEM' } },
+};
+
+interface ExportRow extends EntryRow {
+  detail: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+  mac: string | null;
+}
+
+const noCheckpoints = () => notFound('This service publishes no audit checkpoints.');
 
 export const auditRoutes: Route[] = [
   signedRoute({
@@ -164,7 +210,8 @@ export const auditRoutes: Route[] = [
       description:
         'Recomputes every entry\'s hash and follows every link. On a large trail this takes a while; `npm run audit:verify` does the same offline. ' +
         'When the chain is broken, firstBroken names the first entry at fault and the problem: hash-mismatch (the entry was changed), ' +
-        'broken-link (an entry was replaced or moved), missing-entry (an entry was removed) or head-mismatch (the chain\'s recorded end disagrees with the log).',
+        'broken-link (an entry was replaced or moved), missing-entry (an entry was removed), head-mismatch (the chain\'s recorded end disagrees with the log), ' +
+        'seal-missing or seal-mismatch (the entry, or the chain before it, was rewritten without the audit key) or checkpoint-mismatch (the chain no longer passes through the latest signed checkpoint).',
       response: {
         type: 'object',
         required: ['ok', 'intact', 'entries'],
@@ -178,7 +225,7 @@ export const auditRoutes: Route[] = [
             required: ['seq', 'problem', 'message'],
             properties: {
               seq: { type: 'integer' },
-              problem: { type: 'string', enum: ['hash-mismatch', 'broken-link', 'missing-entry', 'head-mismatch'] },
+              problem: { type: 'string', enum: [...auditChainProblems] },
               message: { type: 'string' },
             },
           },
@@ -186,7 +233,9 @@ export const auditRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      const verdict = await verifyAuditChain(ctx.db);
+      // Through the latest checkpoint too: a chain cut short or rewritten since is caught.
+      const latest = ctx.audit?.checkpoints.latest();
+      const verdict = await verifyAuditChain(ctx.db, latest ? { checkpoint: latest } : {});
       await ctx.db.transaction((tx) =>
         appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { verify: verdict.ok } }),
       );
@@ -249,6 +298,126 @@ export const auditRoutes: Route[] = [
         return found;
       });
       return { status: 200, body: { signals } };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/audit/checkpoints/latest',
+    roles: ['la-team', 'data-manager', 'national-admin'],
+    doc: {
+      tag: 'audit',
+      summary: 'The latest signed checkpoint of the audit chain\'s head, and the public key that signs checkpoints',
+      description:
+        'Checkpoints are published when the service starts, at least hourly, on demand and when it stops, one JSON file each in a directory outside the database. ' +
+        'Check a downloaded range against one offline with `npm run audit:verify -- --range FILE --checkpoint FILE --public-key FILE`. 404 when the service publishes none. Audited (audit-read).',
+      response: checkpointAnswer,
+    },
+    async handle(req, ctx) {
+      const publisher = ctx.audit?.checkpoints;
+      const checkpoint = publisher?.latest();
+      if (!publisher || !checkpoint) throw noCheckpoints();
+      await ctx.db.transaction((tx) =>
+        appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { checkpoint: checkpoint.size } }),
+      );
+      return { status: 200, body: { checkpoint, publicKey: publisher.signingKey.publicKeyPem } };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/audit/checkpoints',
+    roles: ['data-manager', 'national-admin'],
+    // Takes no fields; the desktop sends {}.
+    body: z.object({}).strict(),
+    bodyOptional: true,
+    maxBodyBytes: 1024,
+    doc: {
+      tag: 'audit',
+      summary: 'Publish a checkpoint of the audit chain\'s head now',
+      description: 'For a data manager about to download a range to check, or before a planned change. Audited (audit-read) before the head is signed, so the checkpoint covers its own request.',
+      response: checkpointAnswer,
+      status: 201,
+    },
+    async handle(req, ctx) {
+      const publisher = ctx.audit?.checkpoints;
+      if (!publisher) throw noCheckpoints();
+      await ctx.db.transaction((tx) =>
+        appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { checkpointRequested: true } }),
+      );
+      const checkpoint: AuditCheckpoint = await publisher.publish('on-demand');
+      return { status: 201, body: { checkpoint, publicKey: publisher.signingKey.publicKeyPem } };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/audit/export',
+    roles: ['data-manager', 'national-admin'],
+    query: exportQuerySchema,
+    doc: {
+      tag: 'audit',
+      summary: 'A range of the audit chain, every field of every entry, to check offline against a checkpoint',
+      description:
+        'Entries from `from` (default 1) to `to`, oldest first, with their detail, links, hashes and seals: what `npm run audit:verify -- --range` and the desktop check. ' +
+        'At most `limit` (default 1,000, at most 5,000) a page: pass `next` as `from` for the next page (null when done). ' +
+        'Data managers and the national administrator only: a range must be whole to be checked, and an LA team may see only entries about its own children. Audited (audit-read).',
+      response: {
+        type: 'object',
+        required: ['entries', 'next'],
+        properties: {
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['seq', 'at', 'userId', 'action', 'cpNumber', 'reason', 'detail', 'prevHash', 'hash', 'mac'],
+              properties: {
+                ...entrySchema.properties,
+                detail: { type: 'object' },
+                prevHash: { type: 'string' },
+                hash: { type: 'string' },
+                mac: { type: ['string', 'null'], description: 'The seal, HMAC-SHA-256(audit key, hash); null on entries from before sealing began' },
+              },
+            },
+          },
+          next: { type: ['integer', 'null'] },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      const from = req.query.from ?? 1;
+      const to = req.query.to ?? Number.MAX_SAFE_INTEGER;
+      const limit = req.query.limit ?? 1000;
+      const rows = await ctx.db.transaction(async (tx) => {
+        const found = await tx.query<ExportRow>(
+          `SELECT seq, at, user_id, action, cp_number, reason, detail, prev_hash, hash, mac FROM audit_log
+            WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+          [from, to, limit + 1],
+        );
+        await appendAudit(tx, {
+          at: ctx.clock.now(),
+          userId: req.actor.userId,
+          action: 'audit-read',
+          detail: { export: true, from, entries: Math.min(found.length, limit) },
+        });
+        return found;
+      });
+      const page = rows.slice(0, limit);
+      return {
+        status: 200,
+        body: {
+          entries: page.map((r) => ({
+            seq: r.seq,
+            at: r.at.toISOString(),
+            userId: r.user_id,
+            action: r.action,
+            cpNumber: r.cp_number,
+            reason: r.reason,
+            detail: r.detail,
+            prevHash: r.prev_hash,
+            hash: r.hash,
+            mac: r.mac,
+          })),
+          next: rows.length > limit ? (rows[limit]?.seq ?? null) : null,
+        },
+      };
     },
   }),
 ];

@@ -20,3 +20,19 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+// Which store a transaction belongs to: the audit trail seals its entries with the
+// store's key (audit/audit-key.ts) and is handed only the transaction. The engines
+// record each transaction they open here; a WeakMap, so nothing outlives its transaction.
+const storesOf = new WeakMap<Queryable, Database>();
+
+/** Note that `tx` is a transaction of `db` (the engines call this). */
+export function linkTransaction<Q extends Queryable>(tx: Q, db: Database): Q {
+  storesOf.set(tx, db);
+  return tx;
+}
+
+/** The store `q` is, or is a transaction of; undefined for a Queryable no engine made. */
+export function storeOf(q: Queryable): Database | undefined {
+  return storesOf.get(q) ?? ('transaction' in q ? (q as Database) : undefined);
+}

@@ -2,7 +2,7 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
-import type { Database, Queryable, SqlValue } from './database.js';
+import { linkTransaction, type Database, type Queryable, type SqlValue } from './database.js';
 
 // Same value shapes from both engines: int8 as number (our counters stay far below
 // 2^53), dates as 'YYYY-MM-DD' strings, timestamps as Date.
@@ -27,11 +27,12 @@ function wrap(q: PGlite | Transaction): Queryable {
 export async function openPglite(dataDir?: string): Promise<Database> {
   const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, fuzzystrmatch } });
   const plain = wrap(db);
-  return {
+  const database: Database = {
     kind: 'pglite',
     query: plain.query,
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    transaction: (work) => db.transaction((tx) => work(linkTransaction(wrap(tx), database))),
     exec: plain.exec,
     close: () => db.close(),
   };
+  return database;
 }

@@ -1,6 +1,6 @@
 // The production store: a PostgreSQL server (or a Postgres-compatible engine) via pg.
 import pg from 'pg';
-import type { Database, Queryable, SqlValue } from './database.js';
+import { linkTransaction, type Database, type Queryable, type SqlValue } from './database.js';
 
 const { Pool, types } = pg;
 
@@ -40,14 +40,14 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   });
   probe.release();
   const plain = wrap(pool);
-  return {
+  const database: Database = {
     kind: 'postgres',
     query: plain.query,
     async transaction(work) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await work(wrap(client));
+        const result = await work(linkTransaction(wrap(client), database));
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -60,4 +60,5 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     exec: plain.exec,
     close: () => pool.end(),
   };
+  return database;
 }

@@ -34,12 +34,12 @@ afterAll(() => db.close());
 class Rollback extends Error {}
 
 /** Tamper, verify, and undo the tampering. */
-async function verifyTampered(tamper: (tx: Queryable) => Promise<unknown>, batchSize = 5): Promise<AuditChainVerdict> {
+async function verifyTampered(tamper: (tx: Queryable) => Promise<unknown>, batchSize = 5, options: { seal?: null } = {}): Promise<AuditChainVerdict> {
   let verdict: AuditChainVerdict | undefined;
   await db
     .transaction(async (tx) => {
       await tamper(tx);
-      verdict = await verifyAuditChain(tx, { batchSize });
+      verdict = await verifyAuditChain(tx, { batchSize, ...options });
       throw new Rollback();
     })
     .catch((e: unknown) => {
@@ -139,8 +139,9 @@ describe('verifyAuditChain', () => {
     expect(brokenAt(await verifyTampered(reorder))).toBe('4 hash-mismatch');
   });
 
-  it('names the entry after a forged one whose hash was recomputed', async () => {
-    expect(brokenAt(await verifyTampered((tx) => forge(tx, 7, 'forged')))).toBe('8 broken-link');
+  it('names a forged entry whose hash was recomputed by its seal; without the key, by the link after it', async () => {
+    expect(brokenAt(await verifyTampered((tx) => forge(tx, 7, 'forged')))).toBe('7 seal-mismatch');
+    expect(brokenAt(await verifyTampered((tx) => forge(tx, 7, 'forged'), 5, { seal: null }))).toBe('8 broken-link');
   });
 
   it('names a forged first entry that links to something other than the start of the chain', async () => {
@@ -157,10 +158,10 @@ describe('verifyAuditChain', () => {
     expect(brokenAt(await verifyTampered((tx) => tx.query('UPDATE audit_head SET seq = seq + 1')))).toBe(`${ENTRIES + 1} missing-entry`);
   });
 
-  it('shows a fully rewritten tail through its last hash, which no longer matches the one noted before', async () => {
+  it('names the first entry of a fully rewritten tail by its seal; without the key, only its last hash shows it', async () => {
     const noted = await verifyAuditChain(db);
     expect(noted.ok).toBe(true);
-    const verdict = await verifyTampered(async (tx) => {
+    const rewriteTail = async (tx: Queryable) => {
       // Rewrite entry 11 and re-chain everything after it, head included.
       const hash11 = await forge(tx, 11, 'rewritten');
       const [row] = await tx.query<{ at: Date; user_id: string | null; action: string; cp_number: string | null; reason: string | null; detail: Record<string, unknown> }>(
@@ -178,7 +179,9 @@ describe('verifyAuditChain', () => {
       });
       await tx.query('UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = 12', [hash11, hash12]);
       await tx.query('UPDATE audit_head SET hash = $1', [hash12]);
-    });
+    };
+    expect(brokenAt(await verifyTampered(rewriteTail))).toBe('11 seal-mismatch');
+    const verdict = await verifyTampered(rewriteTail, 5, { seal: null });
     expect(verdict.ok).toBe(true);
     expect(verdict.ok && noted.ok && verdict.lastHash !== noted.lastHash).toBe(true);
   });
