@@ -142,6 +142,44 @@ function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
+const absoluteForm = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * The URI the client addressed, rebuilt on `origin` (the public origin, or scheme and
+ * Host): it is what signatures cover, so the request line must not choose the origin.
+ * An absolute-form target (GET https://host/path HTTP/1.1) is taken only when it names
+ * exactly that origin; an origin-form target is always a path on it, even one a URL
+ * parser would read as another host ("//evil.example/..." or "/\\evil.example/...").
+ */
+export function requestUrl(target: string, origin: string): URL {
+  let url: URL;
+  let expected: string;
+  try {
+    // Normalised as the URL parser would (case, default port): "HOST:80" is http://host.
+    expected = new URL(origin).origin;
+    if (target.startsWith('/')) {
+      // Appended to the origin, not resolved against it: a path can never replace the host.
+      url = new URL(`${origin}${target}`);
+    } else if (absoluteForm.test(target)) {
+      url = new URL(target);
+      if (url.origin !== expected || url.username !== '' || url.password !== '') {
+        throw new ApiError(
+          400,
+          'absolute-target-refused',
+          'The request line names another origin (an absolute-form target): send the path only, as in "GET /v1/status HTTP/1.1".',
+        );
+      }
+    } else {
+      throw new ApiError(400, 'bad-url', 'The request target must be a path starting with "/".');
+    }
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
+  }
+  if (url.origin !== expected) throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
+  return url;
+}
+
 export function createHandler(ctx: ServiceContext, routes: readonly Route[], options: HandlerOptions) {
   const compiled = routes.map(compile);
   const trustedProxies = new Set(options.trustedProxies ?? []);
@@ -149,12 +187,7 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
   async function run(req: IncomingMessage): Promise<RouteResponse> {
     const host = req.headers.host;
     if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ApiError(400, 'bad-host', 'The request has no valid Host header.');
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', options.publicOrigin ?? `${options.scheme}://${host}`);
-    } catch {
-      throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
-    }
+    const url = requestUrl(req.url ?? '/', options.publicOrigin ?? `${options.scheme}://${host}`);
     const path = url.pathname;
     const candidates = compiled.filter((c) => c.pattern.test(path));
     if (candidates.length === 0) throw new ApiError(404, 'not-found', 'There is no such resource.');
