@@ -1,9 +1,10 @@
 // The national index service as one request handler over a store: every route, the
 // HTTP layer in front of them, and the context they share. No sockets here (server.ts).
 import { randomBytes } from 'node:crypto';
-import { accountRoutes } from './accounts/routes.js';
+import { accountRoutes, activationRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { StoreNonceCache } from './auth/nonce-cache.js';
+import { SecretBox } from './auth/secret-box.js';
 import type { CheckpointPublisher } from './audit/checkpoints.js';
 import { auditRoutes } from './audit/routes.js';
 import { systemClock, type Clock, type ServiceContext } from './context.js';
@@ -37,11 +38,16 @@ export interface NationalServiceOptions {
   log?: (line: string) => void;
   /** The audit trail's checkpoint publisher (audit/keeping.ts), for the checkpoint routes. */
   auditCheckpoints?: CheckpointPublisher;
+  /** Seals TOTP secrets; a fresh random key when not given (a store that lives no longer than the process). */
+  secrets?: SecretBox;
 }
 
 export function createNationalService(options: NationalServiceOptions) {
   const clock = options.clock ?? systemClock;
-  const ctx: ServiceContext = { db: options.db, clock, randomBytes: (n) => randomBytes(n), trainingMode: options.trainingMode };
+  const ctx: ServiceContext = {
+    db: options.db, clock, randomBytes: (n) => randomBytes(n), trainingMode: options.trainingMode,
+    secrets: options.secrets ?? new SecretBox(randomBytes(32)),
+  };
   // In the store on PGlite too: sessions persist in a --data directory, so a nonce kept
   // only in memory would let a captured request replay after a restart.
   const nonces = options.nonces ?? new StoreNonceCache(options.db, clock);
@@ -70,6 +76,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...supplyRoutes,
     ...lifecycleRoutes,
     ...accountRoutes,
+    ...activationRoutes(clock),
     ...managementRoutes,
     ...transferRoutes,
   ];

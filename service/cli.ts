@@ -9,7 +9,7 @@ import { startService, type ServiceOptions } from './server.js';
 
 const usageText =
   'Usage: npm run service -- [--port N] [--host 127.0.0.1] [--data DIR | --database-url postgres://...] ' +
-  '[--audit-key FILE --audit-signing-key FILE --audit-checkpoints DIR] ' +
+  '[--audit-key FILE --audit-signing-key FILE --audit-checkpoints DIR] [--secrets-key-file FILE] ' +
   '[--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR]] [--sign-in-ceiling N] ' +
   '[--mode training|live] [--training-count N]';
 
@@ -37,6 +37,8 @@ try {
       'audit-key': { type: 'string' },
       'audit-signing-key': { type: 'string' },
       'audit-checkpoints': { type: 'string' },
+      // The key that seals security-token secrets (or CP_SECRETS_KEY); live mode needs one.
+      'secrets-key-file': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -99,6 +101,8 @@ const options: ServiceOptions = {
     ...(values['audit-signing-key'] !== undefined ? { signingKeyFile: values['audit-signing-key'] } : {}),
     ...(values['audit-checkpoints'] !== undefined ? { checkpointDir: values['audit-checkpoints'] } : {}),
   },
+  ...(values['secrets-key-file'] !== undefined ? { secretsKeyFile: values['secrets-key-file'] } : {}),
+  ...(process.env['CP_SECRETS_KEY'] !== undefined ? { secretsKeyEnv: process.env['CP_SECRETS_KEY'] } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
   onProgress: ({ loaded, total }) => process.stderr.write(`loading training data: ${loaded} of ${total} children\n`),
 };

@@ -1,5 +1,6 @@
 // What every part of the service is given rather than reaching for: the store, the
 // clock and randomness. Tests move the clock; nothing reads Date.now() directly.
+import type { SecretBox } from './auth/secret-box.js';
 import type { CheckpointPublisher } from './audit/checkpoints.js';
 import type { Database } from './store/database.js';
 
@@ -30,6 +31,8 @@ export interface ServiceContext {
   trainingMode: boolean;
   /** The audit trail's checkpoints (audit/keeping.ts); absent where nothing publishes them (unit tests). */
   audit?: { checkpoints: CheckpointPublisher };
+  /** Seals and opens secrets kept in the store (TOTP secrets) with a key held outside it. */
+  secrets: SecretBox;
 }
 
 /** Today's date in UTC as YYYY-MM-DD: the unit the lifecycle rules count in. */

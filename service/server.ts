@@ -7,6 +7,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createNationalService } from './app.js';
 import { systemClock, type Clock } from './context.js';
+import { keyFor, SecretBox } from './auth/secret-box.js';
+import { sealStoredSecrets } from './accounts/stored-secrets.js';
 import { planAuditKeeping, startAuditKeeping, type AuditKeeping } from './audit/keeping.js';
 import { startLifecycleTimer } from './lifecycle/lifecycle.js';
 import type { Database } from './store/database.js';
@@ -40,6 +42,11 @@ export interface ServiceOptions {
   lifecycleIntervalMs?: number;
   /** The audit keys and checkpoints (audit/audit-key.ts, audit/keeping.ts); required live with a persistent store. */
   audit?: { sealKeyFile?: string; signingKeyFile?: string; checkpointDir?: string; checkpointIntervalMs?: number; checkpointCheckEveryMs?: number };
+  /** The key that seals TOTP secrets (32 bytes); else from secretsKeyFile / secretsKeyEnv (secret-box.ts keyFor). */
+  secretsKey?: Buffer;
+  secretsKeyFile?: string;
+  /** The CP_SECRETS_KEY environment variable's value, passed in by the command line. */
+  secretsKeyEnv?: string;
   onProgress?: (p: SeedProgress) => void;
   log?: (line: string) => void;
 }
@@ -72,6 +79,11 @@ export function publicOriginOf(publicUrl: string): string {
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? systemClock;
+  // The key before the store: a live service without one refuses to start, having opened nothing.
+  const secrets = new SecretBox(
+    options.secretsKey ??
+      keyFor({ keyFile: options.secretsKeyFile, envValue: options.secretsKeyEnv, trainingMode: options.trainingMode, dataDir: options.dataDir }),
+  );
   // Like the secrets key: settled before the store opens, so a live service without its
   // audit keys and checkpoint directory refuses to start having opened nothing.
   const auditPlan = planAuditKeeping({
@@ -93,8 +105,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(options.audit?.checkpointCheckEveryMs !== undefined ? { checkEveryMs: options.audit.checkpointCheckEveryMs } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
+    // Secrets stored in the clear by an earlier version are sealed now; a key that does not
+    // open the store's secrets stops the start here, not at each user's sign-in (and
+    // before the training accounts are sealed afresh under it).
+    await sealStoredSecrets(db, secrets);
     if (options.trainingMode) {
-      await seedTrainingAccounts(db, clock);
+      await seedTrainingAccounts(db, clock, secrets);
       const loaded = await seedTrainingChildren(db, clock, { count: options.trainingCount, onProgress: options.onProgress });
       // Fresh planner statistics: without them a big store gets plans that scan it all.
       if (loaded > 0) await db.exec('ANALYZE');
@@ -105,6 +121,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       auditCheckpoints: audit.checkpoints,
       clock,
       trainingMode: options.trainingMode,
+      secrets,
       scheme,
       ...(options.publicUrl ? { publicOrigin: publicOriginOf(options.publicUrl) } : {}),
       ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),

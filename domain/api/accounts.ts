@@ -134,3 +134,67 @@ export interface OrganisationView {
   supplier: string | null;
   users: number;
 }
+
+/** Requests that need a second person (domain/separation-of-duties.ts). */
+export const accountRequestKinds = ['account-create', 'token-reset', 'card-enrol', 'role-grant'] as const;
+export type AccountRequestKind = (typeof accountRequestKinds)[number];
+
+export interface AccountRequestView {
+  id: string;
+  kind: AccountRequestKind;
+  /** The account the request is about. */
+  account: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** account-create: the roles the account is made with; role-grant: the roles it will hold. */
+  roles: Role[] | null;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  status: 'awaiting-confirmation' | 'awaiting-activation' | 'completed' | 'cancelled';
+  expiresAt: string;
+  /** Why a cancelled request ended: cancelled, replaced, expired, too-many-wrong-codes. */
+  endReason: string | null;
+}
+
+/** A power role grant: the whole list of roles the account will hold once a second administrator confirms. */
+export const roleGrantSchema = z.object({ roles: accountRolesSchema }).strict();
+
+/** Half of an activation code as handed over: 10 characters of Crockford base32, a dash or spaces allowed. */
+const activationHalf = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/, 'must be the 10 characters of one half of the activation code, such as 7KQ2M-XR4PD');
+
+const activationBase = {
+  userId: z.string().trim().min(1).max(64),
+  /** The half the person who asked for the account or credential gave the holder. */
+  firstHalf: activationHalf,
+  /** The half the person who confirmed it gave the holder. */
+  secondHalf: activationHalf,
+};
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+export const activationSchema = z.discriminatedUnion('method', [
+  z
+    .object({
+      method: z.literal('otp'),
+      ...activationBase,
+      /** Chosen by the holder: nobody else ever sees it. */
+      password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(256),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('card'),
+      ...activationBase,
+      /** From POST /v1/sessions/challenge for this user id. */
+      challenge: z.string().max(86).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
+      /** The card's public key. */
+      publicJwk: publicJwkSchema,
+      /** The card's signature (raw r‖s, base64url) over challenge + "." + thumbprint(publicJwk). */
+      cardSignature: z.string().max(172).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
+    })
+    .strict(),
+]);
+export type Activation = z.infer<typeof activationSchema>;

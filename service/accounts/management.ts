@@ -15,17 +15,15 @@ import {
   type UserView,
   type UsersQuery,
 } from '../../domain/api/accounts.js';
-import type { PublicJwk } from '../../domain/jwk.js';
 import { hasRole, type Actor, type Role } from '../../domain/roles.js';
 import { userColumns, type UserRow } from './accreditation.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { jwkThumbprint } from '../auth/jwk-thumbprint.js';
-import { hashPassword } from '../auth/password.js';
-import { newTotpSecret } from '../auth/totp.js';
 import { today, type ServiceContext } from '../context.js';
 import { ApiError, forbidden } from '../http/api-error.js';
 import type { Queryable, SqlValue } from '../store/database.js';
-import { registerCardInStore } from './card-keys.js';
+import { powerRoles } from '../../domain/separation-of-duties.js';
+import { startCredentialRequest } from './account-requests.js';
+import type { AccountRequestView } from '../../domain/api/accounts.js';
 
 /** Whose accounts the actor manages: every authority's, or one authority's. */
 type Scope = { all: true } | { all: false; authority: string };
@@ -170,28 +168,25 @@ async function endSessions(tx: Queryable, userId: string, method: 'card' | 'otp'
   return ended.length;
 }
 
-/** A strong initial password: 144 random bits, base64url (24 characters), to be changed by hand-over. */
-function newPassword(ctx: ServiceContext): string {
-  return ctx.randomBytes(18).toString('base64url');
-}
-
-export interface IssuedCredentials {
+/**
+ * What a request for a credential gives the person who asked: the first half of the
+ * holder's activation code, to hand to the holder. The second half goes to whoever
+ * confirms (account-requests.ts); the holder chooses their own password or proves their
+ * own card. Nobody but the holder ever holds a working credential.
+ */
+export interface IssuedRequest {
   user: UserView;
-  /** Shown once to the administrator to hand over; only its hash is kept. */
-  password: string;
-  /** The security token's RFC 6238 secret (base32); shown once. */
-  totpSecret: string;
+  request: AccountRequestView;
+  /** Shown this once; only its hash is kept. */
+  firstHalf: string;
 }
 
-export async function createUser(ctx: ServiceContext, actor: Actor, body: CreateUser): Promise<IssuedCredentials> {
+export async function createUser(ctx: ServiceContext, actor: Actor, body: CreateUser): Promise<IssuedRequest> {
   const scope = writeScopeOf(actor);
   checkTeamRoles(scope, body.roles);
   checkNotFuture(ctx, body.enhancedCheckDate);
-  const password = newPassword(ctx);
-  const totpSecret = newTotpSecret(ctx.randomBytes);
-  const passwordHash = await hashPassword(password);
   const now = ctx.clock.now();
-  const user = await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const [org] = await tx.query<{ id: string; local_authority: string | null }>('SELECT id, local_authority FROM organisations WHERE id = $1', [
       body.organisationId,
     ]);
@@ -206,7 +201,7 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: Create
     const inserted = await tx.query(
       `INSERT INTO users (id, name, organisation_id, roles, local_authority, enhanced_check_date, training_completed, agreement_signed,
                           suspended, password_hash, totp_secret)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, NULL, NULL) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         body.id,
         body.name,
@@ -216,8 +211,6 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: Create
         body.enhancedCheckDate ?? null,
         body.trainingCompleted ?? false,
         body.agreementSigned ?? false,
-        passwordHash,
-        totpSecret,
       ],
     );
     if (inserted.length === 0) throw new ApiError(409, 'user-exists', `There is already an account "${body.id}".`);
@@ -229,13 +222,14 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: Create
         change: 'created',
         account: body.id,
         organisation: org.id,
-        fields: ['name', 'organisation', 'roles', 'localAuthority', 'enhancedCheckDate', 'trainingCompleted', 'agreementSigned', 'password', 'totpSecret'],
+        fields: ['name', 'organisation', 'roles', 'localAuthority', 'enhancedCheckDate', 'trainingCompleted', 'agreementSigned'],
         roles: body.roles,
       },
     });
-    return viewById(tx, body.id, now);
+    // No credential yet: a second person confirms, then the holder activates.
+    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'account-create', body.id, body.roles);
+    return { user: await viewById(tx, body.id, now), request, firstHalf };
   });
-  return { user, password, totpSecret };
 }
 
 export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, body: UpdateUser): Promise<UserView> {
@@ -253,6 +247,15 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const target = await lockTarget(tx, actor, id);
+    // Taking roles away is one person's to do; adding a power over shielded children is not.
+    const added = body.roles?.filter((r) => !target.roles.includes(r) && powerRoles.includes(r)) ?? [];
+    if (added.length > 0) {
+      throw new ApiError(
+        409,
+        'second-person-required',
+        `Adding "${added[0]}" needs a second administrator: ask with POST /v1/users/${id}/role-grants, and another administrator confirms.`,
+      );
+    }
     if (body.roles?.includes('la-team') && target.local_authority === null) {
       throw new ApiError(422, 'local-authority-required', 'An LA team account must belong to a local authority; this one belongs to none.');
     }
@@ -302,22 +305,19 @@ export async function unlockUser(ctx: ServiceContext, actor: Actor, id: string):
 }
 
 /**
- * A new password and token secret (a lost or compromised token). The old ones stop
- * working at once, and so do sessions begun with them: whoever held the old token may
- * have begun one.
+ * A lost or compromised token: the old password and token stop working at once, and so
+ * do sessions begun with them (whoever held the old token may have begun one). The new
+ * ones are the holder's own, by activation once a second person has confirmed.
  */
-export async function resetToken(ctx: ServiceContext, actor: Actor, id: string): Promise<IssuedCredentials & { sessionsEnded: number }> {
+export async function resetToken(ctx: ServiceContext, actor: Actor, id: string): Promise<IssuedRequest & { sessionsEnded: number }> {
   if (id === actor.userId) throw ownAccount('reset the token of');
   writeScopeOf(actor);
-  const password = newPassword(ctx);
-  const totpSecret = newTotpSecret(ctx.randomBytes);
-  const passwordHash = await hashPassword(password);
   const now = ctx.clock.now();
-  const { user, sessionsEnded } = await ctx.db.transaction(async (tx) => {
-    await lockTarget(tx, actor, id);
+  return ctx.db.transaction(async (tx) => {
+    const target = await lockTarget(tx, actor, id);
     await tx.query(
-      'UPDATE users SET password_hash = $2, totp_secret = $3, last_totp_step = NULL, failed_sign_ins = 0, locked_until = NULL WHERE id = $1',
-      [id, passwordHash, totpSecret],
+      'UPDATE users SET password_hash = NULL, totp_secret = NULL, last_totp_step = NULL, failed_sign_ins = 0, locked_until = NULL WHERE id = $1',
+      [id],
     );
     const sessionsEnded = await endSessions(tx, id, 'otp', now);
     await appendAudit(tx, {
@@ -326,43 +326,23 @@ export async function resetToken(ctx: ServiceContext, actor: Actor, id: string):
       action: 'account-changed',
       detail: { change: 'token-reset', account: id, fields: ['password', 'totpSecret', 'lastTotpStep', 'lockedUntil'], sessionsEnded },
     });
-    return { user: await viewById(tx, id, now), sessionsEnded };
+    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'token-reset', id, target.roles);
+    return { user: await viewById(tx, id, now), request, firstHalf, sessionsEnded };
   });
-  return { user, password, totpSecret, sessionsEnded };
 }
 
 /**
- * Register a smartcard key. A user holds one card at a time (registerCardInStore), so
- * a replacement card revokes the lost or broken one in the same transaction.
+ * Enrol a smartcard: a second person confirms, then the holder activates with the card
+ * itself (it signs a challenge), which replaces any earlier card.
  */
-export async function registerCardKey(
-  ctx: ServiceContext,
-  actor: Actor,
-  id: string,
-  publicJwk: PublicJwk,
-): Promise<{ thumbprint: string; revokedCards: number; sessionsEnded: number; user: UserView }> {
-  if (id === actor.userId) throw ownAccount('register a card for');
+export async function startCardEnrolment(ctx: ServiceContext, actor: Actor, id: string): Promise<IssuedRequest> {
+  if (id === actor.userId) throw ownAccount('enrol a card for');
+  writeScopeOf(actor);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    await lockTarget(tx, actor, id);
-    // The cards the new one replaces (registering the same card again replaces none).
-    const [others] = await tx.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL AND thumbprint <> $2',
-      [id, jwkThumbprint(publicJwk)],
-    );
-    const revokedCards = others?.n ?? 0;
-    const { thumbprint } = await registerCardInStore(tx, id, publicJwk, now);
-    // Sessions begun with a replaced card end with it (the new card has begun none yet).
-    const sessionsEnded = revokedCards > 0 ? await endSessions(tx, id, 'card', now) : 0;
-    // registerCardInStore audits the card itself (with no actor: it also serves the
-    // training:card command); this entry says who registered it.
-    await appendAudit(tx, {
-      at: now,
-      userId: actor.userId,
-      action: 'account-changed',
-      detail: { change: 'card-registered', account: id, fields: ['cardKeys'], thumbprint, revokedCards, sessionsEnded },
-    });
-    return { thumbprint, revokedCards, sessionsEnded, user: await viewById(tx, id, now) };
+    const target = await lockTarget(tx, actor, id);
+    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'card-enrol', id, target.roles);
+    return { user: await viewById(tx, id, now), request, firstHalf };
   });
 }
 

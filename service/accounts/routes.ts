@@ -2,22 +2,26 @@
 // organisations"). Scope rules and auditing live in management.ts; this file declares
 // who may call what, with which schemas.
 import {
+  activationSchema,
   createUserSchema,
   lapsingQuerySchema,
-  registerCardKeySchema,
+  roleGrantSchema,
   updateOrganisationSchema,
   updateUserSchema,
   usersQuerySchema,
 } from '../../domain/api/accounts.js';
-import { signedRoute, type Route } from '../http/route.js';
+import { RateLimiter } from '../http/rate-limit.js';
+import { openRoute, signedRoute, type Route } from '../http/route.js';
+import type { Clock } from '../context.js';
+import { activate, cancelAccountRequest, confirmAccountRequest, listAccountRequests, startRoleGrant } from './account-requests.js';
 import { lapsingUsers } from './lapsing.js';
 import {
   createUser,
   getUser,
   listOrganisations,
   listUsers,
-  registerCardKey,
   resetToken,
+  startCardEnrolment,
   revokeCardKey,
   setAccreditation,
   unlockUser,
@@ -79,13 +83,35 @@ const lapsingUserSchema = {
   },
 };
 
-const credentialsSchema = {
+const accountRequestSchema = {
   type: 'object',
-  required: ['user', 'password', 'totpSecret'],
+  required: ['id', 'kind', 'account', 'requestedBy', 'requestedAt', 'roles', 'confirmedBy', 'confirmedAt', 'status', 'expiresAt', 'endReason'],
+  properties: {
+    id: { type: 'string' },
+    kind: { enum: ['account-create', 'token-reset', 'card-enrol', 'role-grant'] },
+    account: { type: 'string', description: 'The account the request is about' },
+    requestedBy: { type: 'string' },
+    requestedAt: { type: 'string', format: 'date-time' },
+    roles: { type: ['array', 'null'], items: { type: 'string' }, description: 'account-create: the roles it is made with; role-grant: the roles it will hold' },
+    confirmedBy: nullableString,
+    confirmedAt: { type: ['string', 'null'], format: 'date-time' },
+    status: { enum: ['awaiting-confirmation', 'awaiting-activation', 'completed', 'cancelled'] },
+    expiresAt: { type: 'string', format: 'date-time', description: 'A request not completed by then lapses (7 days)' },
+    endReason: { type: ['string', 'null'], description: 'cancelled, replaced, expired or too-many-wrong-codes' },
+  },
+};
+
+const issuedRequestSchema = {
+  type: 'object',
+  required: ['user', 'request', 'firstHalf'],
   properties: {
     user: userSchema,
-    password: { type: 'string', description: 'The initial password: shown this once, only its hash is kept' },
-    totpSecret: { type: 'string', description: 'The security token secret (RFC 6238, base32, 160 bits): shown this once' },
+    request: accountRequestSchema,
+    firstHalf: {
+      type: 'string',
+      description:
+        'The first half of the holder\'s activation code, shown this once, for the person who asked to hand to the holder. The second half goes to whoever confirms. Never a password or token secret.',
+    },
   },
 };
 
@@ -182,11 +208,13 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       status: 201,
-      summary: 'Create an account; its initial password and token secret are returned this once',
+      summary: 'Create an account with no credential: a second person confirms, then its holder activates it',
       description:
         'An LA team creates accounts only in organisations of its own authority, for its own authority, and never with the roles ' +
-        'national-admin, data-manager or supplier-system (403 role-not-grantable). 409 user-exists; 422 unknown-organisation.',
-      response: credentialsSchema,
+        'national-admin, data-manager or supplier-system (403 role-not-grantable). 409 user-exists; 422 unknown-organisation. ' +
+        'The answer carries the first half of the activation code; an independent second person confirms (POST /v1/account-requests/{id}/confirm) and is given the second half; ' +
+        'the holder activates with both (POST /v1/activations), choosing their own password or enrolling their own card.',
+      response: issuedRequestSchema,
     },
     async handle(req, ctx) {
       return { status: 201, body: await createUser(ctx, req.actor, req.body) };
@@ -201,10 +229,10 @@ export const accountRoutes: Route[] = [
       tag: 'accounts',
       summary: 'Suspend or reinstate an account, close it, record its vetting, training and agreement, or change its roles or name',
       description:
-        'Takes effect at the account holder\'s next request. An LA team changes only suspended, trainingCompleted, agreementSigned, ' +
+        'Takes effect at the account holder\'s next request. Adding a role with power over shielded children (child-protection, la-team, data-manager, national-admin) is 409 second-person-required: ask with POST /v1/users/{id}/role-grants. An LA team changes only suspended, trainingCompleted, agreementSigned, ' +
         'enhancedCheckDate and closed (403 field-not-permitted), and only for its own authority\'s accounts. Nobody changes these of their own account (403 own-account). ' +
         'closed: true closes the account for good: its live sessions end, its next signed request is 403 account-closed, sign-in is refused, and any later change, unlock, token reset or card change is 409 account-closed.',
-      errors: { '409': 'account-closed' },
+      errors: { '409': 'account-closed, second-person-required' },
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
     async handle(req, ctx) {
@@ -231,9 +259,13 @@ export const accountRoutes: Route[] = [
     roles: managers,
     doc: {
       tag: 'accounts',
-      summary: 'Issue a new password and token secret (returned this once); the old ones and their sessions stop working',
-      errors: { '409': 'account-closed' },
-      response: { ...credentialsSchema, required: [...credentialsSchema.required, 'sessionsEnded'], properties: { ...credentialsSchema.properties, sessionsEnded: { type: 'integer' } } },
+      summary: 'Replace a lost token: the old password, token and their sessions stop now; new ones only by the holder\'s activation after a second person confirms',
+      errors: { '409': 'account-closed, request-open' },
+      response: {
+        ...issuedRequestSchema,
+        required: [...issuedRequestSchema.required, 'sessionsEnded'],
+        properties: { ...issuedRequestSchema.properties, sessionsEnded: { type: 'integer' } },
+      },
     },
     async handle(req, ctx) {
       return { status: 200, body: await resetToken(ctx, req.actor, req.params['id']!) };
@@ -241,28 +273,83 @@ export const accountRoutes: Route[] = [
   }),
   signedRoute({
     method: 'POST',
-    path: '/v1/users/:id/card-keys',
+    path: '/v1/users/:id/card-enrolments',
     roles: managers,
-    body: registerCardKeySchema,
-    maxBodyBytes: 4096,
     doc: {
       tag: 'accounts',
       status: 201,
-      summary: 'Register a smartcard\'s public key; the account\'s earlier card and its sessions stop working (one card at a time)',
-      errors: { '409': 'account-closed' },
+      summary: 'Enrol a smartcard: a second person confirms, then the holder activates with the card itself, which replaces any earlier card',
+      errors: { '403': 'own-account', '409': 'account-closed, request-open' },
+      response: issuedRequestSchema,
+    },
+    async handle(req, ctx) {
+      return { status: 201, body: await startCardEnrolment(ctx, req.actor, req.params['id']!) };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/users/:id/role-grants',
+    roles: ['national-admin'],
+    body: roleGrantSchema,
+    doc: {
+      tag: 'accounts',
+      status: 201,
+      summary: 'Ask for roles to be added that carry power over shielded children; another administrator confirms',
+      description: 'roles is the whole list the account will hold. 422 no-role-added when it adds nothing; 403 own-account for your own account.',
+      errors: { '403': 'own-account', '409': 'account-closed, request-open', '422': 'no-role-added' },
+      response: { type: 'object', required: ['request'], properties: { request: accountRequestSchema } },
+    },
+    async handle(req, ctx) {
+      return { status: 201, body: { request: await startRoleGrant(ctx, req.actor, req.params['id']!, req.body.roles) } };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/account-requests',
+    roles: ['national-admin', 'la-team', 'data-manager'],
+    doc: {
+      tag: 'accounts',
+      summary: 'Open requests you asked for or may confirm, oldest first (at most 500)',
+      response: { type: 'object', required: ['requests'], properties: { requests: { type: 'array', items: accountRequestSchema } } },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: { requests: await listAccountRequests(ctx, req.actor) } };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/account-requests/:id/confirm',
+    roles: ['national-admin', 'la-team', 'data-manager'],
+    doc: {
+      tag: 'accounts',
+      summary: 'Confirm a request as the second person',
+      description:
+        'Only someone independent of whoever asked: not them, not the account itself (403 own-request, own-account), and not anyone either of them ' +
+        'took part in issuing credentials or powers to (403 not-independent). A credential request then awaits its holder, and the answer carries the ' +
+        'second half of the activation code, this once; a role grant takes effect now. 409 request-decided, request-expired (7 days), account-closed.',
+      errors: { '403': 'own-request, own-account, not-independent, forbidden-role', '404': 'account-request-not-found', '409': 'request-decided, request-expired, account-closed' },
       response: {
         type: 'object',
-        required: ['thumbprint', 'revokedCards', 'sessionsEnded', 'user'],
-        properties: {
-          thumbprint: { type: 'string', description: 'RFC 7638' },
-          revokedCards: { type: 'integer', description: 'Earlier cards this one replaces' },
-          sessionsEnded: { type: 'integer', description: 'Card sessions begun with the replaced cards, now ended' },
-          user: userSchema,
-        },
+        required: ['request'],
+        properties: { request: accountRequestSchema, secondHalf: { type: 'string', description: 'For credential requests: the second half of the activation code, for the holder' } },
       },
     },
     async handle(req, ctx) {
-      return { status: 201, body: await registerCardKey(ctx, req.actor, req.params['id']!, req.body.publicJwk) };
+      return { status: 200, body: await confirmAccountRequest(ctx, req.actor, req.params['id']!) };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/account-requests/:id/cancel',
+    roles: ['national-admin', 'la-team', 'data-manager'],
+    doc: {
+      tag: 'accounts',
+      summary: 'Cancel an open request (whoever asked, or anyone who could confirm it)',
+      errors: { '404': 'account-request-not-found', '409': 'request-decided' },
+      response: { type: 'object', required: ['request'], properties: { request: accountRequestSchema } },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: { request: await cancelAccountRequest(ctx, req.actor, req.params['id']!) } };
     },
   }),
   signedRoute({
@@ -312,3 +399,46 @@ export const accountRoutes: Route[] = [
     },
   }),
 ];
+
+/**
+ * Activation: the holder completes a confirmed request with both halves of its code.
+ * Unsigned (the holder has no credential yet), so limited like sign-in: per client
+ * address and per account id, besides the request's own count of wrong codes.
+ */
+export function activationRoutes(clock: Clock): Route[] {
+  const perAddress = new RateLimiter(clock, 30, 60_000);
+  const perUser = new RateLimiter(clock, 10, 60_000);
+  return [
+    openRoute({
+      method: 'POST',
+      path: '/v1/activations',
+      body: activationSchema,
+      maxBodyBytes: 4096,
+      doc: {
+        tag: 'accounts',
+        status: 201,
+        summary: 'Activate an account, a replacement token or a smartcard, as its holder, with both halves of the activation code',
+        description:
+          'method otp: the holder chooses their password (at least 12 characters) and is given their token\'s secret, this once (base32 and an otpauth:// URI). ' +
+          'method card: the card signs a challenge from POST /v1/sessions/challenge (over challenge + "." + thumbprint(publicJwk)); it replaces any earlier card. ' +
+          'A wrong code, unknown account or bad card proof is 401 activation-refused, one message for all; 5 wrong codes cancel the request. 429 too-many-attempts.',
+        errors: { '401': 'activation-refused', '429': 'too-many-attempts' },
+        response: {
+          type: 'object',
+          required: ['userId'],
+          properties: {
+            userId: { type: 'string' },
+            totpSecret: { type: 'string', description: 'otp: the RFC 6238 secret (base32, 160 bits)' },
+            otpauthUri: { type: 'string', description: 'otp: the same secret as an otpauth:// URI for an authenticator' },
+            thumbprint: { type: 'string', description: 'card: the RFC 7638 thumbprint of the enrolled card key' },
+          },
+        },
+      },
+      async handle(req, ctx) {
+        perAddress.hit(req.remoteAddress);
+        perUser.hit(`activation:${req.body.userId}`);
+        return { status: 201, body: await activate(ctx, req.body) };
+      },
+    }),
+  ];
+}

@@ -5,6 +5,7 @@ import type { PublicJwk } from '../../domain/jwk.js';
 import type { SignInRequest } from '../../domain/api/sessions.js';
 import { verifyCardSignature } from '../auth/card-signature.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { SecretBoxError } from '../auth/secret-box.js';
 import { checkTotp } from '../auth/totp.js';
 import { accreditationProblem, actorOf, userColumns, type UserRow } from '../accounts/accreditation.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -85,6 +86,16 @@ async function cardKeysOf(ctx: ServiceContext, tx: Queryable, userId: string): P
   return keys;
 }
 
+/** The account's token secret, or null when its sealed value does not open (altered in the store): refused like a wrong code. */
+function openTotpSecret(ctx: ServiceContext, userId: string, sealed: string): string | null {
+  try {
+    return ctx.secrets.open(sealed, userId);
+  } catch (e) {
+    if (e instanceof SecretBoxError) return null;
+    throw e;
+  }
+}
+
 export interface SignInResult {
   sessionId: string;
   expiresAt: string;
@@ -121,8 +132,10 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
     } else {
       const passwordOk = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), body.password);
       const locked = user !== null && user.locked_until !== null && user.locked_until.getTime() > now.getTime();
-      const totp = user?.totp_secret ? checkTotp(user.totp_secret, body.otp, now.getTime(), user.last_totp_step) : { ok: false as const };
-      ok = user !== null && !locked && passwordOk && totp.ok;
+      const secret = user?.totp_secret ? openTotpSecret(ctx, user.id, user.totp_secret) : null;
+      const totp = secret !== null ? checkTotp(secret, body.otp, now.getTime(), user!.last_totp_step) : { ok: false as const };
+      // An account awaiting activation has no password: the dummy hash must not stand in for it.
+      ok = user !== null && user.password_hash !== null && !locked && passwordOk && totp.ok;
       if (totp.ok) totpStep = totp.step;
       if (user && !ok && !locked) await countFailure(tx, user, now);
     }

@@ -8,6 +8,7 @@
 // made and one being decided for the same child never wait on each other.
 import type { UnshieldRequestStatus, UnshieldRequestView } from '../../domain/api/shields.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
+import { independenceProblem, notIndependent } from '../accounts/account-requests.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
@@ -170,6 +171,8 @@ export async function decideUnshieldRequest(
     if (decision.decision === 'approve' && row.requested_by === actor.userId) {
       throw forbidden('own-request', 'You asked for this shield to be removed: a second member of the team must approve it.');
     }
+    // Four eyes means two people: not an account the requester made, reset or enrolled a card for, nor one that did so for them.
+    if (decision.decision === 'approve' && (await independenceProblem(tx, actor.userId, row.requested_by)) !== null) throw notIndependent();
     const why = staleness(row, child);
     if (why !== null) {
       await cancelStale(tx, actor, row, why, at);

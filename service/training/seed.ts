@@ -4,6 +4,7 @@
 import type { ChildRecord } from '../../domain/child-record.js';
 import { addYears } from '../../domain/dates.js';
 import { hashPassword } from '../auth/password.js';
+import type { SecretBox } from '../auth/secret-box.js';
 import type { Clock } from '../context.js';
 import { today as todayOf } from '../context.js';
 import { insertChildren, type Provenance } from '../records/child-store.js';
@@ -78,7 +79,7 @@ export async function seedTrainingChildren(
  * Create or refresh the training organisations and accounts. A training account a
  * trainee closed is opened again: training accounts always exist as the README lists them.
  */
-export async function seedTrainingAccounts(db: Database, clock: Clock): Promise<void> {
+export async function seedTrainingAccounts(db: Database, clock: Clock, secrets: SecretBox): Promise<void> {
   const today = todayOf(clock);
   const hashes = await Promise.all(trainingAccounts.map((a) => hashPassword(a.password)));
   await db.transaction(async (tx) => {
@@ -109,7 +110,7 @@ export async function seedTrainingAccounts(db: Database, clock: Clock): Promise<
           a.agreementSigned,
           a.suspended,
           hashes[i]!,
-          a.totpSecret,
+          secrets.seal(a.totpSecret, a.id),
           JSON.stringify(a.contact),
         ],
       );

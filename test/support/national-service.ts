@@ -3,7 +3,7 @@
 // owns. signIn() goes through the real sign-in (password + a real TOTP code computed by
 // otplib, an implementation we did not write) and returns a client that signs every
 // request with its session key, as the desktop will.
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { SettableClock } from '../../service/context.js';
 import { startService, type RunningService } from '../../service/server.js';
@@ -28,9 +28,24 @@ export interface ServiceHarness {
    * vetted, trained and signed up, and signed in: a second member of a team, say.
    */
   newMember(creator: SignedClient, id: string, organisationId: string, roles: string[]): Promise<SignedClient>;
+  /**
+   * The whole separation-of-duties path for a new account (docs/security.md): `creator`
+   * asks (POST /v1/users), `confirmer` (the training national administrator unless
+   * given, or the data manager when the creator is that administrator) confirms, and the holder activates with both halves and a password of their
+   * own. Returns what only the holder then knows.
+   */
+  newAccount(creator: SignedClient, body: Record<string, unknown>, confirmer?: SignedClient): Promise<HolderCredentials>;
+  /** The holder activates a confirmed token request with both halves; their password and token secret. */
+  activateToken(userId: string, firstHalf: string, secondHalf: string): Promise<HolderCredentials>;
   /** Unsigned JSON request. */
   fetchJson(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
   close(): Promise<void>;
+}
+
+export interface HolderCredentials {
+  id: string;
+  password: string;
+  totpSecret: string;
 }
 
 export interface JsonResponse {
@@ -103,8 +118,22 @@ export async function startServiceHarness(
     );
   const signIn = createSignIn(service.url, clock);
   const signInWith: ServiceHarness['signInWith'] = (userId, password, totpSecret) => signIn(userId, { password, totpSecret });
+  const activateToken: ServiceHarness['activateToken'] = async (userId, firstHalf, secondHalf) => {
+    const password = `holder-${randomBytes(12).toString('base64url')}`;
+    const res = await fetchJson('/v1/activations', { method: 'POST', body: { method: 'otp', userId, firstHalf, secondHalf, password } });
+    if (res.status !== 201) throw new Error(`activating ${userId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { id: userId, password, totpSecret: res.body.totpSecret };
+  };
+  const newAccount: ServiceHarness['newAccount'] = async (creator, body, confirmer) => {
+    const created = await creator.post('/v1/users', body);
+    if (created.status !== 201) throw new Error(`creating ${String(body['id'])} failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const second = confirmer ?? (await signIn(creator.user.id === 'trn-national-admin' ? 'trn-data-manager' : 'trn-national-admin'));
+    const confirmed = await second.post(`/v1/account-requests/${created.body.request.id}/confirm`, undefined);
+    if (confirmed.status !== 200) throw new Error(`confirming ${String(body['id'])} failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+    return activateToken(String(body['id']), created.body.firstHalf, confirmed.body.secondHalf);
+  };
   const newMember: ServiceHarness['newMember'] = async (creator, id, organisationId, roles) => {
-    const created = await creator.post('/v1/users', {
+    const holder = await newAccount(creator, {
       id,
       name: `Test ${id}`,
       organisationId,
@@ -113,10 +142,9 @@ export async function startServiceHarness(
       trainingCompleted: true,
       agreementSigned: true,
     });
-    if (created.status !== 201) throw new Error(`creating ${id} failed: ${created.status} ${JSON.stringify(created.body)}`);
-    return signInWith(id, created.body.password, created.body.totpSecret);
+    return signInWith(id, holder.password, holder.totpSecret);
   };
-  return { url: service.url, db, clock, service, signIn, signInWith, newMember, fetchJson, close: () => service.close() };
+  return { url: service.url, db, clock, service, signIn, signInWith, newMember, newAccount, activateToken, fetchJson, close: () => service.close() };
 }
 
 /**

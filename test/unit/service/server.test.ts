@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceClient } from '../../../main/service-client.js';
 import { startService, type RunningService } from '../../../service/server.js';
@@ -38,7 +39,7 @@ describe('national index service (foundation)', () => {
   });
 
   it('stops listening when closed', async () => {
-    const other = await startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0 });
+    const other = await startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0, secretsKey: randomBytes(32) });
     await other.close();
     const client = createServiceClient({ baseUrl: other.url, timeoutMs: 2_000 });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-unreachable' });

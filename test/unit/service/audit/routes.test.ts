@@ -11,6 +11,7 @@ import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
 import { addChild, CHESHIRE_WEST, WIRRAL } from '../lifecycle/child-fixture.js';
+import { testSecrets } from '../../../support/secrets.js';
 
 interface Entry {
   seq: number;
@@ -34,7 +35,7 @@ const clock = new SettableClock(new Date('2024-06-01T12:00:00Z'));
 beforeAll(async () => {
   db = await openPglite();
   await migrate(db);
-  ctx = { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true };
+  ctx = { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true, secrets: testSecrets };
   wirralChild = await addChild(db, { dob: '2015-02-03', family: 'Auditwell' }, clock.now());
   chesterChild = await addChild(db, { dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST }, clock.now());
   const entries: [string, AuditAction, string | null, string | null][] = [

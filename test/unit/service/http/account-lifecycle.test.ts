@@ -2,7 +2,6 @@
 // end, it is refused at its next request and at sign-in, and nothing about it changes
 // again), the accounts whose vetting, training or agreement lapses or is missing, and
 // the rule that a lapse stops the holder at their next request.
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 
@@ -28,25 +27,22 @@ afterAll(async () => {
 
 const patch = (client: SignedClient, path: string, body: unknown) => client.request('PATCH', path, body);
 
-/** An account made by the national administrator; returns its credentials. */
+/** An account made by the national administrator, confirmed by the data manager and activated by its holder; the holder's credentials. */
 async function account(id: string, over: Record<string, unknown> = {}) {
-  const res = await admin.post('/v1/users', {
-    id,
-    name: `Pat ${id}`,
-    organisationId: 'org-gp-training',
-    roles: ['practitioner'],
-    enhancedCheckDate: '2025-01-01',
-    trainingCompleted: true,
-    agreementSigned: true,
-    ...over,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { id, password: res.body.password as string, totpSecret: res.body.totpSecret as string };
-}
-
-function cardJwk() {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+  return h.newAccount(
+    admin,
+    {
+      id,
+      name: `Pat ${id}`,
+      organisationId: 'org-gp-training',
+      roles: ['practitioner'],
+      enhancedCheckDate: '2025-01-01',
+      trainingCompleted: true,
+      agreementSigned: true,
+      ...over,
+    },
+    dataManager,
+  );
 }
 
 describe('closing an account', () => {
@@ -78,7 +74,7 @@ describe('closing an account', () => {
     expect((await admin.get('/v1/users/close-me')).body.user.closedAt).toBe(closed.body.user.closedAt);
   });
 
-  it('is for good: any later change, unlock, token reset or card change is 409 account-closed', async () => {
+  it('is for good: any later change, unlock, token reset, card enrolment or card change is 409 account-closed', async () => {
     await account('closed-for-good');
     expect((await patch(admin, '/v1/users/closed-for-good', { closed: true })).status).toBe(200);
     const attempts = [
@@ -87,7 +83,7 @@ describe('closing an account', () => {
       await patch(admin, '/v1/users/closed-for-good', { name: 'Pat Renamed' }),
       await admin.post('/v1/users/closed-for-good/unlock', undefined),
       await team.post('/v1/users/closed-for-good/reset-token', undefined),
-      await team.post('/v1/users/closed-for-good/card-keys', { publicJwk: cardJwk() }),
+      await team.post('/v1/users/closed-for-good/card-enrolments', undefined),
       await team.request('DELETE', '/v1/users/closed-for-good/card-keys/abc'),
     ];
     for (const res of attempts) expect([res.status, res.body.error.code]).toEqual([409, 'account-closed']);

@@ -1,7 +1,8 @@
 // Account and organisation management end to end over HTTP: the national
-// administrator and LA teams create accounts (whose holders then sign in with the
-// credentials handed over), suspend them, unlock them, reset tokens and register
-// cards; data managers withdraw accreditation. Changes bite at the holder's next request.
+// administrator and LA teams create accounts (a second person confirms and the holder
+// activates them with both halves of the code), suspend them, unlock them, replace
+// tokens and enrol cards; data managers withdraw accreditation. Changes bite at the
+// holder's next request. Who may do what alone is separation-of-duties.test.ts's.
 import { generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,28 @@ async function cardSignIn(userId: string, card: KeyObject): Promise<number> {
   const { publicJwk } = generateSessionKey();
   const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk)}`), { key: card, dsaEncoding: 'ieee-p1363' }).toString('base64url');
   return (await h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature } })).status;
+}
+
+/** The holder proves the card by signing a fresh challenge for its own key, with both halves of the code. */
+async function activateCard(userId: string, card: ReturnType<typeof newCard>, firstHalf: string, secondHalf: string): Promise<JsonResponse> {
+  const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body.challenge;
+  const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(card.publicJwk)}`), {
+    key: card.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  }).toString('base64url');
+  return h.fetchJson('/v1/activations', {
+    method: 'POST',
+    body: { method: 'card', userId, firstHalf, secondHalf, challenge, publicJwk: card.publicJwk, cardSignature },
+  });
+}
+
+/** `team` asks for a card for `userId`, the data manager confirms, the holder activates it with `card`. */
+async function enrolCard(userId: string, card: ReturnType<typeof newCard>): Promise<JsonResponse> {
+  const asked = await team.post(`/v1/users/${userId}/card-enrolments`, undefined);
+  expect(asked.status).toBe(201);
+  const confirmed = await dataManager.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined);
+  expect(confirmed.status).toBe(200);
+  return activateCard(userId, card, asked.body.firstHalf, confirmed.body.secondHalf);
 }
 
 function newCard() {
@@ -142,7 +165,7 @@ describe('listing accounts', () => {
 });
 
 describe('creating accounts', () => {
-  it('returns an initial password and token secret once, with which the holder signs in', async () => {
+  it('hands out no credential: the holder activates with both halves of the code and chooses their own password', async () => {
     const res = await admin.post('/v1/users', {
       id: 'new-gp-receptionist',
       name: 'Pat New',
@@ -152,22 +175,70 @@ describe('creating accounts', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ id: 'new-gp-receptionist', localAuthority: WIRRAL, suspended: false, cardKeys: 0 });
-    expect(res.body.password.length).toBeGreaterThanOrEqual(20);
-    expect(res.body.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
-    const signedIn = await tokenSignIn('new-gp-receptionist', res.body.password, res.body.totpSecret);
+    expect(res.body).not.toHaveProperty('password');
+    expect(res.body).not.toHaveProperty('totpSecret');
+    expect(res.body.request).toMatchObject({ kind: 'account-create', account: 'new-gp-receptionist', status: 'awaiting-confirmation', requestedBy: 'trn-national-admin' });
+    expect(res.body.firstHalf).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    // Nothing signs in yet, whatever is tried.
+    expect((await tokenSignIn('new-gp-receptionist', 'no such user', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')).status).toBe(401);
+    // Half a code activates nothing, before or after confirmation.
+    const early = await h.fetchJson('/v1/activations', {
+      method: 'POST',
+      body: { method: 'otp', userId: 'new-gp-receptionist', firstHalf: res.body.firstHalf, secondHalf: res.body.firstHalf, password: 'a long password here' },
+    });
+    expect(early.status).toBe(401);
+    expect(early.body.error.code).toBe('activation-refused');
+    const confirmed = await dataManager.post(`/v1/account-requests/${res.body.request.id}/confirm`, undefined);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.request).toMatchObject({ status: 'awaiting-activation', confirmedBy: 'trn-data-manager' });
+    expect(confirmed.body.secondHalf).not.toBe(res.body.firstHalf);
+    const short = await h.fetchJson('/v1/activations', {
+      method: 'POST',
+      body: { method: 'otp', userId: 'new-gp-receptionist', firstHalf: res.body.firstHalf, secondHalf: confirmed.body.secondHalf, password: 'short' },
+    });
+    expect(short.status).toBe(422);
+    expect(JSON.stringify(short.body)).toContain('password');
+    const holder = await h.activateToken('new-gp-receptionist', res.body.firstHalf.toLowerCase(), confirmed.body.secondHalf.replace('-', ' '));
+    expect(holder.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    const signedIn = await tokenSignIn('new-gp-receptionist', holder.password, holder.totpSecret);
     expect(signedIn.status).toBe(201);
     expect((await signedIn.client!.get('/v1/sessions/current')).body.user.id).toBe('new-gp-receptionist');
-    // Shown once: not readable afterwards, not stored in clear, not in the audit trail.
+    // Used once: the same halves activate nothing again.
+    expect((await h.fetchJson('/v1/activations', {
+      method: 'POST',
+      body: { method: 'otp', userId: 'new-gp-receptionist', firstHalf: res.body.firstHalf, secondHalf: confirmed.body.secondHalf, password: 'another long password' },
+    })).status).toBe(401);
+    // Not readable afterwards, not stored in clear (the token secret is sealed), not in the audit trail.
     const read = JSON.stringify((await admin.get('/v1/users/new-gp-receptionist')).body);
-    expect(read).not.toContain(res.body.password);
-    expect(read).not.toContain(res.body.totpSecret);
-    const [stored] = await h.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', ['new-gp-receptionist']);
-    expect(stored!.password_hash).not.toContain(res.body.password);
+    expect(read).not.toContain(holder.totpSecret);
+    const [stored] = await h.db.query<{ password_hash: string; totp_secret: string }>('SELECT password_hash, totp_secret FROM users WHERE id = $1', [
+      'new-gp-receptionist',
+    ]);
+    expect(stored!.password_hash).not.toContain(holder.password);
+    expect(stored!.totp_secret).toMatch(/^sb1:/);
+    expect(stored!.totp_secret).not.toContain(holder.totpSecret);
     const audit = await auditOf('new-gp-receptionist');
-    expect(audit[0]).toMatchObject({ user_id: 'trn-national-admin', detail: { change: 'created', account: 'new-gp-receptionist' } });
+    expect(audit.map((a) => [a.user_id, a.detail['change']])).toEqual([
+      ['trn-national-admin', 'created'],
+      ['new-gp-receptionist', 'activated'],
+    ]);
     const auditText = JSON.stringify(await h.db.query('SELECT detail FROM audit_log'));
-    expect(auditText).not.toContain(res.body.password);
-    expect(auditText).not.toContain(res.body.totpSecret);
+    for (const secret of [holder.password, holder.totpSecret, res.body.firstHalf, confirmed.body.secondHalf]) expect(auditText).not.toContain(secret);
+  });
+
+  it('cancels an activation after 5 wrong codes', async () => {
+    const res = await admin.post('/v1/users', { id: 'guessed-at', name: 'Gus Guess', organisationId: 'org-gp-training', roles: ['practitioner'], ...accredited() });
+    const confirmed = await dataManager.post(`/v1/account-requests/${res.body.request.id}/confirm`, undefined);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await h.fetchJson('/v1/activations', {
+        method: 'POST',
+        body: { method: 'otp', userId: 'guessed-at', firstHalf: res.body.firstHalf, secondHalf: `0000${i}-00000`, password: 'a long password here' },
+      });
+      expect(wrong.status).toBe(401);
+    }
+    await expect(h.activateToken('guessed-at', res.body.firstHalf, confirmed.body.secondHalf)).rejects.toThrow(/401 .*activation-refused/);
+    const [row] = await h.db.query<{ status: string; end_reason: string }>('SELECT status, end_reason FROM account_requests WHERE id = $1', [res.body.request.id]);
+    expect(row).toEqual({ status: 'cancelled', end_reason: 'too-many-wrong-codes' });
   });
 
   it('refuses an existing id, an unknown organisation and an unknown field', async () => {
@@ -223,13 +294,12 @@ describe('changing accounts', () => {
   });
 
   it('lets an LA team record vetting, training and agreement but not roles or names, nor touch other authorities', async () => {
-    const created = await admin.post('/v1/users', { id: 'wirral-hv-1', name: 'Kim Visitor', organisationId: 'org-wirral', roles: ['practitioner'] });
-    expect(created.status).toBe(201);
-    expect((await tokenSignIn('wirral-hv-1', created.body.password, created.body.totpSecret)).body.error.code).toBe('enhanced-check-expired');
+    const created = await h.newAccount(admin, { id: 'wirral-hv-1', name: 'Kim Visitor', organisationId: 'org-wirral', roles: ['practitioner'] });
+    expect((await tokenSignIn('wirral-hv-1', created.password, created.totpSecret)).body.error.code).toBe('enhanced-check-expired');
     const res = await patch(team, '/v1/users/wirral-hv-1', accredited());
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ trainingCompleted: true, agreementSigned: true, enhancedCheckDate: yearsAgo(1) });
-    expect((await tokenSignIn('wirral-hv-1', created.body.password, created.body.totpSecret)).status).toBe(201);
+    expect((await tokenSignIn('wirral-hv-1', created.password, created.totpSecret)).status).toBe(201);
 
     const roles = await patch(team, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'] });
     expect(roles.status).toBe(403);
@@ -245,9 +315,23 @@ describe('changing accounts', () => {
     const future = await patch(team, '/v1/users/wirral-hv-1', { enhancedCheckDate: `${h.clock.now().getUTCFullYear() + 1}-01-01` });
     expect(future.body.error.code).toBe('enhanced-check-in-future');
 
-    const promoted = await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
-    expect(promoted.status).toBe(200);
-    expect(promoted.body.user).toMatchObject({ roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
+    // Override powers are not one administrator's to give: a second one confirms.
+    const alone = await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
+    expect(alone.status).toBe(409);
+    expect(alone.body.error.code).toBe('second-person-required');
+    expect((await admin.get('/v1/users/wirral-hv-1')).body.user).toMatchObject({ roles: ['practitioner'], name: 'Kim Visitor' });
+    const asked = await admin.post('/v1/users/wirral-hv-1/role-grants', { roles: ['practitioner', 'child-protection'] });
+    expect(asked.status).toBe(201);
+    expect((await admin.get('/v1/users/wirral-hv-1')).body.user.roles).toEqual(['practitioner']);
+    expect((await admin.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined)).body.error.code).toBe('own-request');
+    const granted = await dataManager.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined);
+    expect(granted.status).toBe(200);
+    expect(granted.body.request.status).toBe('completed');
+    expect(granted.body).not.toHaveProperty('secondHalf');
+    const renamed = await patch(admin, '/v1/users/wirral-hv-1', { name: 'Kim Visitor-Lee' });
+    expect(renamed.body.user).toMatchObject({ roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
+    // Taking a power away is one person's to do.
+    expect((await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner'] })).body.user.roles).toEqual(['practitioner']);
   });
 
   it('refuses anyone suspending themselves or changing their own roles', async () => {
@@ -264,8 +348,7 @@ describe('changing accounts', () => {
 describe('lock-out and token reset', () => {
   let creds: { password: string; totpSecret: string };
   beforeAll(async () => {
-    const res = await team.post('/v1/users', { id: 'wirral-locked', name: 'Lou Locked', organisationId: 'org-wirral', roles: ['practitioner'], ...accredited() });
-    creds = res.body;
+    creds = await h.newAccount(team, { id: 'wirral-locked', name: 'Lou Locked', organisationId: 'org-wirral', roles: ['practitioner'], ...accredited() });
   });
 
   it('unlocks an account locked after 5 failures', async () => {
@@ -279,32 +362,39 @@ describe('lock-out and token reset', () => {
     expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(201);
   });
 
-  it('issues a new password and secret: the old ones and their sessions stop working', async () => {
+  it('stops the old token and its sessions at once; the new one is the holder\'s, by activation after a second person confirms', async () => {
     const old = await tokenSignIn('wirral-locked', creds.password, creds.totpSecret);
     expect(old.status).toBe(201);
     const res = await admin.post('/v1/users/wirral-locked/reset-token', undefined);
     expect(res.status).toBe(200);
-    expect(res.body.totpSecret).not.toBe(creds.totpSecret);
+    expect(res.body).not.toHaveProperty('password');
+    expect(res.body).not.toHaveProperty('totpSecret');
+    expect(res.body.request).toMatchObject({ kind: 'token-reset', status: 'awaiting-confirmation' });
     expect(res.body.sessionsEnded).toBeGreaterThanOrEqual(1);
     expect((await old.client!.get('/v1/sessions/current')).body.error.code).toBe('session-ended');
     expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(401);
-    expect((await tokenSignIn('wirral-locked', res.body.password, res.body.totpSecret)).status).toBe(201);
+    const confirmed = await team.post(`/v1/account-requests/${res.body.request.id}/confirm`, undefined);
+    expect(confirmed.status).toBe(200);
+    const renewed = await h.activateToken('wirral-locked', res.body.firstHalf, confirmed.body.secondHalf);
+    expect(renewed.totpSecret).not.toBe(creds.totpSecret);
+    expect((await tokenSignIn('wirral-locked', renewed.password, renewed.totpSecret)).status).toBe(201);
     expect((await admin.post('/v1/users/trn-national-admin/reset-token', undefined)).body.error.code).toBe('own-account');
   });
 });
 
 describe('smartcards', () => {
-  it('registers a card the holder signs in with; a replacement revokes it; a revoked card is refused', async () => {
+  it('enrols a card the holder activates and signs in with; a replacement revokes it; a revoked card is refused', async () => {
     const first = newCard();
     const second = newCard();
     expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(401);
-    const reg = await team.post('/v1/users/trn-child-protection/card-keys', { publicJwk: first.publicJwk });
+    const reg = await enrolCard('trn-child-protection', first);
     expect(reg.status).toBe(201);
-    expect(reg.body).toMatchObject({ thumbprint: jwkThumbprint(first.publicJwk), revokedCards: 0, user: { cardKeys: 1 } });
+    expect(reg.body).toMatchObject({ userId: 'trn-child-protection', thumbprint: jwkThumbprint(first.publicJwk) });
+    expect((await team.get('/v1/users/trn-child-protection')).body.user.cardKeys).toBe(1);
     expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(201);
 
-    const replacement = await team.post('/v1/users/trn-child-protection/card-keys', { publicJwk: second.publicJwk });
-    expect(replacement.body).toMatchObject({ revokedCards: 1, sessionsEnded: 1, user: { cardKeys: 1 } });
+    const replacement = await enrolCard('trn-child-protection', second);
+    expect(replacement.status).toBe(201);
     expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(401);
     expect(await cardSignIn('trn-child-protection', second.privateKey)).toBe(201);
     expect((await team.get('/v1/users/trn-child-protection')).body.user.cards.map((c: { thumbprint: string }) => c.thumbprint)).toEqual([
@@ -317,14 +407,31 @@ describe('smartcards', () => {
     expect(await cardSignIn('trn-child-protection', second.privateKey)).toBe(401);
     expect((await del(team, `/v1/users/trn-child-protection/card-keys/${jwkThumbprint(second.publicJwk)}`)).body.error.code).toBe('card-key-not-found');
     const audit = (await auditOf('trn-child-protection')).map((a) => a.detail['change']);
-    expect(audit).toEqual(['card-registered', 'card-registered', 'card-registered', 'card-registered', 'card-revoked']);
+    expect(audit).toEqual(['card-registered', 'activated', 'card-registered', 'activated', 'card-revoked']);
   });
 
-  it('refuses a private key, and cards for accounts outside the team', async () => {
+  it('refuses a card that does not prove itself, a private key, and enrolments for accounts outside the team', async () => {
     const card = newCard();
-    const withD = await team.post('/v1/users/trn-practitioner/card-keys', { publicJwk: { ...card.publicJwk, d: card.publicJwk.x } });
+    const other = newCard();
+    const asked = await team.post('/v1/users/trn-practitioner/card-enrolments', undefined);
+    const confirmed = await dataManager.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined);
+    // Signed by another key than the one offered: no proof of holding the card.
+    const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })).body.challenge;
+    const forged = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(card.publicJwk)}`), { key: other.privateKey, dsaEncoding: 'ieee-p1363' }).toString(
+      'base64url',
+    );
+    const bad = await h.fetchJson('/v1/activations', {
+      method: 'POST',
+      body: { method: 'card', userId: 'trn-practitioner', firstHalf: asked.body.firstHalf, secondHalf: confirmed.body.secondHalf, challenge, publicJwk: card.publicJwk, cardSignature: forged },
+    });
+    expect(bad.status).toBe(401);
+    const withD = await h.fetchJson('/v1/activations', {
+      method: 'POST',
+      body: { method: 'card', userId: 'trn-practitioner', firstHalf: asked.body.firstHalf, secondHalf: confirmed.body.secondHalf, challenge, publicJwk: { ...card.publicJwk, d: card.publicJwk.x }, cardSignature: forged },
+    });
     expect(withD.status).toBe(422);
-    expect((await cwacTeam.post('/v1/users/trn-practitioner/card-keys', { publicJwk: card.publicJwk })).status).toBe(404);
+    expect((await activateCard('trn-practitioner', card, asked.body.firstHalf, confirmed.body.secondHalf)).status).toBe(201);
+    expect((await cwacTeam.post('/v1/users/trn-practitioner/card-enrolments', undefined)).status).toBe(404);
   });
 });
 

@@ -10,6 +10,7 @@ import { JsonText, type RouteResponse } from '../../../../service/http/route.js'
 import { openPostgres } from '../../../../service/store/postgres.js';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
 import { laTeam, WIRRAL } from '../sync/fixtures.js';
+import { testSecrets } from '../../../support/secrets.js';
 
 const actor = laTeam(WIRRAL);
 const text = (r: RouteResponse) => (r.body instanceof JsonText ? r.body.text : JSON.stringify(r.body));
@@ -51,7 +52,7 @@ describe.each(storeEngines)('idempotent work on %s', (engine) => {
   let ctx: ServiceContext & { clock: SettableClock };
   beforeAll(async () => {
     store = await openTestStore(engine);
-    ctx = { db: store.db, clock: new SettableClock(new Date('2026-11-24T10:00:00Z')), randomBytes: (n) => randomBytes(n), trainingMode: false };
+    ctx = { db: store.db, clock: new SettableClock(new Date('2026-11-24T10:00:00Z')), randomBytes: (n) => randomBytes(n), trainingMode: false, secrets: testSecrets };
   });
   afterAll(() => store.close());
 

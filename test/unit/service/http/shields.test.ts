@@ -24,7 +24,8 @@ describe.each(storeEngines)('shields on %s', (engine) => {
     cwacTeam = await h.signIn('trn-la-team-cwac');
     dataManager = await h.signIn('trn-data-manager');
     practitioner = await h.signIn('trn-practitioner');
-    second = await h.newMember(team, 'wirral-team-2', 'org-wirral', ['la-team']);
+    // Made by the national administrator, not by `team`: an account the requester made is not a second person.
+    second = await h.newMember(await h.signIn('trn-national-admin'), 'wirral-team-2', 'org-wirral', ['la-team']);
   }, 120_000);
   afterAll(async () => {
     await h?.close();

@@ -14,6 +14,7 @@ import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
 import { addChild, CHESHIRE_WEST, WIRRAL } from './child-fixture.js';
+import { testSecrets } from '../../../support/secrets.js';
 
 let db: Database;
 beforeAll(async () => {
@@ -263,7 +264,7 @@ describe('the timer and the route', () => {
     };
     const response = await route.handle(
       { params: {}, query: {}, body: undefined, headers: {}, remoteAddress: '127.0.0.1', actor },
-      { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true },
+      { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true, secrets: testSecrets },
     );
     expect(response.status).toBe(200);
     expect((response.body as { archived: number }).archived).toBeGreaterThanOrEqual(1);

@@ -9,6 +9,7 @@ import { recordRoutes } from '../../../../service/records/routes.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
 import { actor, addChild, child, refusal, seedAccounts, type ActorName } from './fixtures.js';
+import { testSecrets } from '../../../support/secrets.js';
 
 let ctx: ServiceContext;
 const db = () => ctx.db;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   const db = await openPglite();
   await migrate(db);
   await seedAccounts(db);
-  ctx = { db, clock: new SettableClock(new Date('2025-03-01T10:00:00Z')), randomBytes, trainingMode: false };
+  ctx = { db, clock: new SettableClock(new Date('2025-03-01T10:00:00Z')), randomBytes, trainingMode: false, secrets: testSecrets };
 });
 afterAll(async () => ctx.db.close());
 

@@ -8,6 +8,7 @@ import type { Actor, Organisation, Role } from '../../../../domain/roles.js';
 import { SettableClock, type ServiceContext } from '../../../../service/context.js';
 import { openPglite } from '../../../../service/store/pglite.js';
 import { migrate } from '../../../../service/store/migrations.js';
+import { testSecrets } from '../../../support/secrets.js';
 
 export const WIRRAL = 'E08000015';
 export const CHESHIRE = 'E06000050';
@@ -15,7 +16,7 @@ export const CHESHIRE = 'E06000050';
 export async function openContext(): Promise<ServiceContext & { clock: SettableClock }> {
   const db = await openPglite();
   await migrate(db);
-  return { db, clock: new SettableClock(new Date('2025-03-01T10:00:00Z')), randomBytes: (n) => randomBytes(n), trainingMode: false };
+  return { db, clock: new SettableClock(new Date('2025-03-01T10:00:00Z')), randomBytes: (n) => randomBytes(n), trainingMode: false, secrets: testSecrets };
 }
 
 function organisation(kind: Organisation['kind'], localAuthority: string | null, supplier: string | null = null): Organisation {
