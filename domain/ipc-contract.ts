@@ -12,6 +12,7 @@ import {
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
+import { endTaskRequestSchema, openRecordRequestSchema, startTaskRequestSchema, taskSessionSchema, workingSetRecordSchema } from './working-set-access.js';
 import { accountSchema, alertSchema, archivedSchema, auditPageSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
 import { adapterRequests, adapterStatusSchema, chosenFileSchema, loadProblemsSchema, loadRowsSchema, loadSummarySchema, previewSchema, profileEntrySchema } from './adapter/views.js';
 import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
@@ -56,6 +57,8 @@ export const errorCodes = [
   'cancelled',
   /** A file to load cannot be read as a whole (encoding, quotes, binary, an XML DTD...): the message names the row. */
   'file-unreadable',
+  /** A record of the working set opens only in a task session: give the purpose of the work first (workingSet.startTask). */
+  'purpose-required',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -203,7 +206,22 @@ export const channels = {
   /** Stops the running sync after the page in hand; everything applied is kept. */
   'workingSet.cancel': { request: empty, response: workingSetStatusSchema },
   'workingSet.history': { request: empty, response: z.array(syncRunSchema) },
+  /** Shielded and pending-shielded records come without their postcode, and are matched on the fields a shield leaves visible. */
   'workingSet.search': { request: searchRequestSchema, response: localSearchAnswerSchema },
+  /**
+   * Starts a task session on a screen with the purpose of the work (the reason for access),
+   * ending that screen's earlier one. Records open only in a live task session; it ends with
+   * workingSet.endTask, a new one on the screen, signing out or locking.
+   */
+  'workingSet.startTask': { request: startTaskRequestSchema, response: taskSessionSchema },
+  'workingSet.endTask': { request: endTaskRequestSchema, response: z.object({}) },
+  /**
+   * Opens a record (audited once a task session, with its purpose, before it is returned).
+   * A shielded record comes without the fields a shield hides (withheld: true).
+   */
+  'workingSet.record': { request: openRecordRequestSchema, response: workingSetRecordSchema },
+  /** "Show shielded details": the whole record, for a role that may see it (checked in main); audited every time. */
+  'workingSet.revealShielded': { request: openRecordRequestSchema, response: workingSetRecordSchema },
   'workingSet.tasks': { request: empty, response: z.array(taskSchema) },
   /** Sends the outbox's waiting changes. */
   'workingSet.send': { request: empty, response: sendSummarySchema },
@@ -222,7 +240,8 @@ export const channels = {
     response: cleanseTaskPageSchema,
   },
   /** One task with its record(s) and their provenance, for the side-by-side comparison. */
-  'cleanse.task': { request: z.object({ id: z.number().int().min(1) }).strict(), response: cleanseTaskDetailSchema },
+  /** Needs a live cleansing task session; each record shown is audited once in it; shielded details withheld. */
+  'cleanse.task': { request: z.object({ id: z.number().int().min(1), taskSession: endTaskRequestSchema.shape.taskSession }).strict(), response: cleanseTaskDetailSchema },
   /** Merge a pair, mark pairs "not a duplicate", dismiss or assign tasks. */
   'cleanse.resolve': { request: cleanseResolutionSchema, response: cleanseResolvedSchema },
   /** The team's members a task can be assigned to: the authority's active ContactPoint team accounts. */

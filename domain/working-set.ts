@@ -51,6 +51,8 @@ export const workingSetStatusSchema = z.object({
   outbox: outboxCountsSchema,
   openTasks: z.number().int(),
   lastWipe: z.object({ at: z.string(), reason: wipeReasonSchema }).nullable(),
+  /** Records opened here whose audit entries have not reached the national audit trail yet, and any it refused. */
+  access: z.object({ waiting: z.number().int(), refused: z.number().int() }),
   sync: z.object({
     running: z.boolean(),
     progress: syncProgressSchema.nullable(),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { editableChangesSchema } from '../api/sync.js';
 import { cpNumberSchema } from '../child-record.js';
 import { FIELDS } from '../dedupe/fields.js';
+import { workingSetRecordSchema } from '../working-set-access.js';
 import { RULE_IDS } from './rules.js';
 
 const ruleSchema = z.enum(RULE_IDS);
@@ -58,17 +59,8 @@ export type CleanseTaskView = z.infer<typeof cleanseTaskSchema>;
 
 export const cleanseTaskPageSchema = z.object({ tasks: z.array(cleanseTaskSchema), total: z.number().int() });
 
-const sideSchema = z
-  .object({
-    cpNumber: cpNumberSchema,
-    version: z.number().int(),
-    shielded: z.boolean(),
-    shieldPending: z.boolean(),
-    record: z.record(z.string(), z.unknown()),
-    /** Per field: who gave the held value and when, and each supplier's statement. */
-    provenance: z.record(z.string(), z.unknown()).nullable(),
-  })
-  .nullable();
+/** A record beside the task, as it may reach the screen (shielded details withheld until shown). */
+const sideSchema = workingSetRecordSchema.nullable();
 
 export const cleanseTaskDetailSchema = z.object({ task: cleanseTaskSchema, first: sideSchema, second: sideSchema });
 export type CleanseTaskDetail = z.infer<typeof cleanseTaskDetailSchema>;

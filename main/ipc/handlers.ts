@@ -10,6 +10,8 @@ import { accessReasonHeader } from '../../domain/api/records.js';
 import { channels, type AppInfo, type CardStatus, type Channel } from '../../domain/ipc-contract.js';
 import type { ServiceClient } from '../service-client.js';
 import type { SessionManager } from '../session/session-manager.js';
+import { mayRevealShielded, type AccessView } from '../../domain/working-set-access.js';
+import { createTaskSessions, type TaskSession } from '../working-set/task-sessions.js';
 import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
 import { createManagementHandlers } from './management-handlers.js';
@@ -126,6 +128,55 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   const management = createManagementHandlers({ session, chooseFile: choose, accessReasonForHeader });
 
+  // Records of the working set open only in a task session (task-sessions.ts): the
+  // purpose given once for the work, held here with the sign-in it belongs to.
+  const tasks = createTaskSessions();
+  /** The signed-in user and which sign-in this is (any lock or sign-out moves it on). */
+  function signedIn() {
+    const { seq, state } = session.current();
+    if (state.status !== 'signed-in') throw new AppFailure('signed-out', 'You are not signed in. Sign in to continue.');
+    return { user: state.user, signIn: seq };
+  }
+  function liveTask(id: string): TaskSession {
+    const { user, signIn } = signedIn();
+    return tasks.get(id, { userId: user.id, signIn });
+  }
+  const accessor = (t: TaskSession, view: AccessView) => ({ userId: t.userId, purpose: t.purpose, context: t.screen, view });
+  // The access entries go to the national audit trail as soon as they are written; offline
+  // they wait in the outbox for the next attempt (the next record opened, a sync, "Send").
+  let sendingAccess = false;
+  function sendAccessSoon(ws: WorkingSet): void {
+    if (sendingAccess) return;
+    sendingAccess = true;
+    ws.call({ op: 'sendAccess' })
+      .catch(() => undefined)
+      .finally(() => {
+        sendingAccess = false;
+      });
+  }
+  async function openRecord(taskSession: string, cpNumber: string, reveal: boolean) {
+    const { ws } = teamWorkingSet();
+    const t = liveTask(taskSession);
+    if (reveal) {
+      // The role, checked here against the authority whose records this computer holds:
+      // the renderer never decides what it may see.
+      const summary = await ws.call({ op: 'summary' });
+      if (!mayRevealShielded(signedIn().user, summary.localAuthority)) {
+        throw new AppFailure('forbidden', 'Your role may not see the details a shield hides.');
+      }
+    }
+    const view: AccessView = reveal ? 'shielded-details' : 'record';
+    // A record is audited once a task session; shielded details each time they are shown.
+    const audit = reveal || !tasks.audited(t, 'record', cpNumber) ? accessor(t, view) : null;
+    const record = await ws.call({ op: 'open', cpNumber, reveal, withProvenance: t.screen === 'cleansing', audit, at: new Date().toISOString() });
+    if (record === null) throw new AppFailure('not-held', `${cpNumber} is not in this working set. Sync, then try again.`);
+    if (audit) {
+      tasks.markAudited(t, 'record', [cpNumber]);
+      sendAccessSoon(ws);
+    }
+    return record;
+  }
+
   return {
     ...management,
     'app.info': async () => deps.appInfo,
@@ -188,6 +239,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v.trim() !== ''));
       return checked('workingSet.search', await teamWorkingSet().ws.call({ op: 'search', query: given, limit: 50 }));
     },
+    'workingSet.startTask': async ({ screen, purpose }) => {
+      teamWorkingSet();
+      const { user, signIn } = signedIn();
+      const t = tasks.start(screen, purpose, { userId: user.id, signIn }, new Date());
+      return { taskSession: t.id, screen: t.screen, purpose: t.purpose, startedAt: t.startedAt };
+    },
+    'workingSet.endTask': async ({ taskSession }) => {
+      tasks.end(taskSession);
+      return {};
+    },
+    'workingSet.record': async ({ taskSession, cpNumber }) => checked('workingSet.record', await openRecord(taskSession, cpNumber, false)),
+    'workingSet.revealShielded': async ({ taskSession, cpNumber }) => checked('workingSet.revealShielded', await openRecord(taskSession, cpNumber, true)),
     'workingSet.tasks': async () => checked('workingSet.tasks', await teamWorkingSet().ws.call({ op: 'tasks' })),
     'workingSet.send': async () => checked('workingSet.send', await teamWorkingSet().ws.call({ op: 'send' })),
     'workingSet.wipe': async () => {
@@ -211,7 +274,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return cleanseStatus(ws);
     },
     'cleanse.tasks': async ({ rule, offset, limit }) => checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
-    'cleanse.task': async ({ id }) => checked('cleanse.task', await teamWorkingSet().ws.call({ op: 'cleanseTask', taskId: id })),
+    'cleanse.task': async ({ id, taskSession }) => {
+      const { ws } = teamWorkingSet();
+      const t = liveTask(taskSession);
+      if (t.screen !== 'cleansing') throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a task opens.');
+      const already = [...t.audited].filter((k) => k.startsWith('record|')).map((k) => k.slice('record|'.length));
+      const answer = (await ws.call({ op: 'cleanseTask', taskId: id, audit: accessor(t, 'record'), audited: already, at: new Date().toISOString() })) as {
+        audited: string[];
+      };
+      if (answer.audited.length > 0) {
+        tasks.markAudited(t, 'record', answer.audited);
+        sendAccessSoon(ws);
+      }
+      return checked('cleanse.task', answer);
+    },
     'adapter.profiles': async () => checked('adapter.profiles', await teamWorkingSet().ws.call({ op: 'adapterProfiles' })),
     'adapter.saveProfile': async ({ profile }) =>
       checked('adapter.saveProfile', await teamWorkingSet().ws.call({ op: 'adapterSaveProfile', profile, at: new Date().toISOString(), userId: userId() })),

@@ -10,9 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import { SUBMISSION_MAX_ITEMS, type EditableChanges, type SubmissionItem, type SubmissionResult } from '../../domain/api/sync.js';
 import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.js';
+import type { AccessPayload } from './access.js';
 import { WorkingSetError, type WorkingSetStore } from './store.js';
 
-export type OutboxOp = 'update' | 'shield' | 'unshield' | 'merge' | 'possible-duplicate' | 'not-duplicate';
+export type OutboxOp = 'update' | 'shield' | 'unshield' | 'merge' | 'possible-duplicate' | 'not-duplicate' | 'working-set-access';
+/** Access entries (access.ts): audit, not changes. Counted apart, and never a task for a person. */
+export const ACCESS_OP: OutboxOp = 'working-set-access';
 const PAIR_OPS: readonly OutboxOp[] = ['merge', 'possible-duplicate', 'not-duplicate'];
 export type OutboxSource = 'cleansing' | 'supply' | 'team';
 export type OutboxState = 'queued' | 'sending' | 'applied' | 'conflict' | 'rejected';
@@ -26,6 +29,8 @@ export interface OutboxChange {
   other?: string;
   /** possible-duplicate: the matcher's score. */
   score?: number;
+  /** working-set-access: who viewed the record, when, why and what they saw (access.ts). */
+  access?: AccessPayload;
 }
 
 /** What the outbox keeps of a pair op beside the first record's version. */
@@ -84,7 +89,8 @@ export function queueChanges(store: WorkingSetStore, changes: readonly OutboxCha
       if (c.op === 'update' && (c.changes === undefined || Object.keys(c.changes).length === 0)) {
         throw new TypeError('An update must change at least one field.');
       }
-      let payload: string | null = c.op === 'update' ? JSON.stringify(c.changes) : null;
+      if (c.op === ACCESS_OP && c.access === undefined) throw new TypeError('An access entry must say who viewed the record, when and why.');
+      let payload: string | null = c.op === 'update' ? JSON.stringify(c.changes) : c.op === ACCESS_OP ? JSON.stringify(c.access) : null;
       if (PAIR_OPS.includes(c.op)) {
         const other = c.other === undefined ? null : store.child(c.other);
         if (!other) throw new WorkingSetError('not-held', `${c.other ?? 'The other record'} is not in this working set, so nothing was queued. Sync, then try again.`);
@@ -140,10 +146,23 @@ export function outboxItems(store: WorkingSetStore, limit = 200): OutboxItem[] {
   return store.db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY id DESC LIMIT ?').all(limit).map(itemOf);
 }
 
+/** Changes to records in the outbox, by state (access entries are counted by accessCounts). */
 export function outboxCounts(store: WorkingSetStore): Record<OutboxState, number> {
   const counts: Record<OutboxState, number> = { queued: 0, sending: 0, applied: 0, conflict: 0, rejected: 0 };
-  for (const r of store.db.prepare<[], { state: OutboxState; n: number }>('SELECT state, count(*) AS n FROM outbox GROUP BY state').all()) counts[r.state] = r.n;
+  for (const r of store.db.prepare<[string], { state: OutboxState; n: number }>('SELECT state, count(*) AS n FROM outbox WHERE op <> ? GROUP BY state').all(ACCESS_OP)) {
+    counts[r.state] = r.n;
+  }
   return counts;
+}
+
+/** Access entries not yet in the national audit trail (waiting), and those it refused. */
+export function accessCounts(store: WorkingSetStore): { waiting: number; refused: number } {
+  const row = store.db
+    .prepare<[string], { waiting: number | null; refused: number | null }>(
+      "SELECT sum(state IN ('queued', 'sending')) AS waiting, sum(state = 'rejected') AS refused FROM outbox WHERE op = ?",
+    )
+    .get(ACCESS_OP);
+  return { waiting: row?.waiting ?? 0, refused: row?.refused ?? 0 };
 }
 
 export function openTasks(store: WorkingSetStore, limit = 200): Task[] {
@@ -161,6 +180,8 @@ export interface SendOptions {
   credentials: SessionCredentials | RemoteSigner;
   now?: () => Date;
   batchSize?: number;
+  /** Send only these operations (the access entries, sent as soon as they are written); default all. */
+  ops?: readonly OutboxOp[];
 }
 
 function submissionItem(r: OutboxRow): SubmissionItem {
@@ -181,6 +202,8 @@ function submissionItem(r: OutboxRow): SubmissionItem {
     }
     case 'not-duplicate':
       return { ...base, op: 'not-duplicate', of: (JSON.parse(r.changes!) as PairPayload).other };
+    case 'working-set-access':
+      return { ...base, op: 'working-set-access', ...(JSON.parse(r.changes!) as AccessPayload) };
   }
 }
 
@@ -190,14 +213,16 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
   const now = options.now ?? (() => new Date());
   const batchSize = Math.min(options.batchSize ?? SUBMISSION_MAX_ITEMS, SUBMISSION_MAX_ITEMS);
   const db = store.db;
-  const waiting = db.prepare<[number], OutboxRow>("SELECT * FROM outbox WHERE state IN ('sending', 'queued') ORDER BY id LIMIT ?");
+  const only = options.ops ? ` AND op IN (${options.ops.map(() => '?').join(', ')})` : '';
+  const ops = options.ops ?? [];
+  const waiting = db.prepare<unknown[], OutboxRow>(`SELECT * FROM outbox WHERE state IN ('sending', 'queued')${only} ORDER BY id LIMIT ?`);
   const markSending = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE id = ?");
   const settle = db.prepare('UPDATE outbox SET state = ?, new_version = ?, message = ? WHERE id = ? AND state = \'sending\'');
   const addTask = db.prepare("INSERT INTO tasks (kind, cp, outbox_id, created_at, state, detail) VALUES (?, ?, ?, ?, 'open', ?)");
   const summary: SendSummary = { applied: 0, conflicts: 0, rejected: 0, remaining: 0 };
 
   for (;;) {
-    const batch = waiting.all(batchSize);
+    const batch = waiting.all(...ops, batchSize);
     if (batch.length === 0) break;
     const sentAt = now().toISOString();
     db.transaction(() => {
@@ -209,7 +234,7 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
       results = ((await api.signed(credentials, { method: 'POST', path: '/v1/submissions', body: { items } })) as { results: SubmissionResult[] }).results;
     } catch (e) {
       // Not answered: the items stay 'sending' and go again, with the same keys, next time.
-      summary.remaining = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')").get() as { n: number }).n;
+      summary.remaining = (db.prepare(`SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')${only}`).get(...ops) as { n: number }).n;
       throw e;
     }
     const byKey = new Map(results.map((r) => [r.idempotencyKey, r]));
@@ -219,6 +244,14 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
         const result = byKey.get(r.idempotency_key);
         if (!result) continue;
         answered++;
+        if (r.op === ACCESS_OP) {
+          // Audit, not a change: the service records it or says why not; nothing for a person to redo.
+          const refused = result.status !== 'applied';
+          settle.run(refused ? 'rejected' : 'applied', null, refused ? (result.message ?? `The national index refused the access entry (${result.status}).`) : null, r.id);
+          if (refused) summary.rejected++;
+          else summary.applied++;
+          continue;
+        }
         const changes = r.changes === null ? undefined : PAIR_OPS.includes(r.op) ? (JSON.parse(r.changes) as PairPayload).changes : (JSON.parse(r.changes) as EditableChanges);
         if (result.status === 'applied') {
           settle.run('applied', result.version ?? null, null, r.id);
@@ -238,7 +271,7 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
     })();
     // An item the service did not answer stays 'sending' for the next run, not this loop.
     if (answered < batch.length) {
-      summary.remaining = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')").get() as { n: number }).n;
+      summary.remaining = (db.prepare(`SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')${only}`).get(...ops) as { n: number }).n;
       break;
     }
   }

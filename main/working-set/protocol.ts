@@ -3,6 +3,8 @@
 // session key, so the worker asks main to sign each request it makes.
 import type { EditableChanges } from '../../domain/api/sync.js';
 import type { LocalSearchQuery } from '../../domain/local-search.js';
+import type { AccessView, WorkingSetRecordView } from '../../domain/working-set-access.js';
+import type { AccessEntry, Accessor } from './access.js';
 import type { OutboxChange, OutboxState, SendSummary, Task } from './outbox.js';
 import type { LocalSearchAnswer } from './search.js';
 import type { SyncRun } from './store.js';
@@ -34,6 +36,8 @@ export interface WorkingSetSummary {
   openTasks: number;
   /** The last wipe of this computer's working set, and why. */
   lastWipe: { at: string; reason: WipeReason } | null;
+  /** Access entries waiting to reach the national audit trail, and any it refused. */
+  access: { waiting: number; refused: number };
 }
 
 export type Request =
@@ -42,6 +46,15 @@ export type Request =
   | { op: 'cancel' }
   | { op: 'search'; query: LocalSearchQuery; limit: number }
   | { op: 'child'; cpNumber: string }
+  /**
+   * A record for the screen: its shielded details only with `reveal` (main has checked the
+   * role). With `audit`, an access entry is written (and queued) before it is returned.
+   */
+  | { op: 'open'; cpNumber: string; reveal: boolean; withProvenance: boolean; audit: (Accessor & { view: AccessView }) | null; at: string }
+  /** The local access log, latest first. */
+  | { op: 'accessLog'; limit: number }
+  /** Sends the access entries waiting in the outbox (and nothing else). */
+  | { op: 'sendAccess' }
   | { op: 'queue'; changes: OutboxChange[] }
   | { op: 'send' }
   | { op: 'tasks' }
@@ -54,7 +67,11 @@ export type Request =
   | { op: 'cleanseCancel' }
   | { op: 'cleanseQueues' }
   | { op: 'cleanseTasks'; rule: string; offset: number; limit: number }
-  | { op: 'cleanseTask'; taskId: number }
+  /**
+   * One task with its records, shielded details withheld. Each record shown gets an access
+   * entry as `audit`, unless it is in `audited` (already recorded in this task session).
+   */
+  | { op: 'cleanseTask'; taskId: number; audit: Accessor; audited: string[]; at: string }
   | { op: 'cleanseResolve'; resolution: CleanseResolution; at: string }
   // The adapter: local data supply
   | { op: 'adapterProfiles' }
@@ -109,7 +126,7 @@ export type ReplyOf<R extends Request['op']> = R extends 'summary'
       ? LocalSearchAnswer
       : R extends 'child'
         ? { cpNumber: string; version: number; shielded: boolean; record: Record<string, unknown> } | null
-        : R extends 'send'
+        : R extends 'send' | 'sendAccess'
           ? SendSummary
           : R extends 'tasks'
             ? Task[]
@@ -117,10 +134,14 @@ export type ReplyOf<R extends Request['op']> = R extends 'summary'
               ? SyncRun[]
               : R extends 'expire'
                 ? { wiped: boolean }
-                : R extends 'cleanse' | 'cleanseQueues' | 'cleanseTasks' | 'cleanseTask' | 'cleanseResolve'
-                  ? unknown
-                  : R extends `adapter${string}`
-                    ? unknown
-                    : null;
+                : R extends 'open'
+                  ? WorkingSetRecordView | null
+                  : R extends 'accessLog'
+                    ? AccessEntry[]
+                    : R extends 'cleanse' | 'cleanseQueues' | 'cleanseTasks' | 'cleanseTask' | 'cleanseResolve'
+                      ? unknown
+                      : R extends `adapter${string}`
+                        ? unknown
+                        : null;
 
 export type { EditableChanges };

@@ -149,15 +149,20 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
         for (const r of rows) former.set(r.child_id, [...(former.get(r.child_id) ?? []), r.term]);
       }
     }
+    // A shielded record (or one treated as shielded) is matched on what a shield leaves
+    // visible only: a postcode or NHS number given neither finds it nor counts for or
+    // against it, so no result (nor its score, nor its reasons) says what those hide.
+    const visibleOnly = Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'postcode' && k !== 'nhsNumber')) as LocalSearchQuery;
     const scored = [...found.values()].map((c) => {
       const formerSurnames = former.get(c.id) ?? [];
-      const match = scoreMatch(query, {
+      const hidden = c.shielded === 1 || c.shield_pending === 1;
+      const match = scoreMatch(hidden ? visibleOnly : query, {
         surname: c.surname,
         forename: c.forename,
         formerSurnames,
         dob: c.dob,
-        postcode: c.postcode,
-        nhsNumber: c.nhs,
+        postcode: hidden ? null : c.postcode,
+        nhsNumber: hidden ? null : c.nhs,
         cpNumber: c.cp,
       });
       return { c, match };
@@ -174,7 +179,8 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
           given: name.given ?? '',
           family: name.family ?? '',
           dob: c.dob,
-          postcode: c.postcode,
+          // The postcode is one of the details a shield hides ("Show shielded details" shows it).
+          postcode: c.shielded === 1 || c.shield_pending === 1 ? null : c.postcode,
           shielded: c.shielded === 1,
           shieldPending: c.shield_pending === 1,
           score: match.score,

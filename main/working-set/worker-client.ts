@@ -148,6 +148,8 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
           state.running = false;
           state.last = { run };
           log(`working set: sync ${run.outcome} (${run.kind}, ${run.upserts} records, ${run.removed} removed)`);
+          // Online again: access entries written while offline go to the national audit trail.
+          if (run.outcome === 'completed') call({ op: 'sendAccess' }).catch(() => undefined);
         },
         async (e: unknown) => {
           state.running = false;

@@ -16,7 +16,8 @@ import { SourceError } from '../adapter/source/index.js';
 import { SubmitCancelled } from '../adapter/submit.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
-import { openTasks, outboxCounts, queueChanges, sendOutbox } from './outbox.js';
+import { accessLog, recordAccess, recordForScreen, tasksForScreen } from './access.js';
+import { ACCESS_OP, accessCounts, openTasks, outboxCounts, queueChanges, sendOutbox, type SendSummary } from './outbox.js';
 import type { CleanseResolution, FailureData, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
 import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
@@ -38,6 +39,14 @@ let search: ((q: Parameters<ReturnType<typeof createLocalSearch>>[0], limit?: nu
 let openError: FailureData | null = null;
 let syncing: AbortController | null = null;
 let cleansing: { cancelled: boolean } | null = null;
+// One send at a time: the access entries go out on their own as they are written, and a
+// person may press "Send" meanwhile. Items are never sent twice at once.
+let sending: Promise<unknown> = Promise.resolve();
+function serialSend(ops?: readonly (typeof ACCESS_OP)[]): Promise<SendSummary> {
+  const run = sending.then(() => sendOutbox({ store: opened(), api, credentials: signer, ...(ops ? { ops } : {}) }));
+  sending = run.catch(() => undefined);
+  return run;
+}
 
 const post = (m: WorkerEvent | WorkerReply) => port.postMessage(m);
 
@@ -126,6 +135,7 @@ function summary(): WorkingSetSummary {
       outbox: { queued: 0, sending: 0, applied: 0, conflict: 0, rejected: 0 },
       openTasks: 0,
       lastWipe: lastWipe(),
+      access: { waiting: 0, refused: 0 },
     };
   }
   return {
@@ -137,6 +147,7 @@ function summary(): WorkingSetSummary {
     outbox: outboxCounts(s),
     openTasks: (s.db.prepare("SELECT count(*) AS n FROM tasks WHERE state = 'open'").get() as { n: number }).n,
     lastWipe: lastWipe(),
+    access: accessCounts(s),
   };
 }
 
@@ -175,8 +186,24 @@ async function handle(request: Request): Promise<unknown> {
     }
     case 'queue':
       return queueChanges(opened(), request.changes, new Date());
+    case 'open': {
+      const s = opened();
+      // The entry first, committed: nothing of a record leaves the worker unaudited.
+      if (request.audit) {
+        const { view, ...who } = request.audit;
+        const held = s.child(request.cpNumber);
+        // A record with no shield has no shielded details: what was shown is the record.
+        const shown = view === 'shielded-details' && held !== null && !held.shielded && !held.shieldPending ? 'record' : view;
+        recordAccess(s, request.cpNumber, who, shown, new Date(request.at));
+      }
+      return recordForScreen(s, request.cpNumber, request.reveal, request.withProvenance);
+    }
+    case 'accessLog':
+      return accessLog(opened(), request.limit);
     case 'send':
-      return sendOutbox({ store: opened(), api, credentials: signer });
+      return serialSend();
+    case 'sendAccess':
+      return serialSend([ACCESS_OP]);
     case 'tasks':
       return openTasks(opened());
     case 'history':
@@ -228,21 +255,23 @@ async function handle(request: Request): Promise<unknown> {
         lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
       };
     }
-    case 'cleanseTasks':
-      return cleanseTasks(opened().db, request.rule as never, request.offset, request.limit);
+    case 'cleanseTasks': {
+      const db = opened().db;
+      const page = cleanseTasks(db, request.rule as never, request.offset, request.limit);
+      return { ...page, tasks: tasksForScreen(db, page.tasks) };
+    }
     case 'cleanseTask': {
       const s = opened();
       const task = cleanseTask(s.db, request.taskId);
       if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
-      const side = (cp: string | null) => {
-        if (cp === null) return null;
-        const child = s.child(cp);
-        if (!child) return null;
-        const id = Number(cp.slice(2, 10));
-        const prov = s.db.prepare('SELECT json FROM provenance WHERE id = ?').get(id) as { json: Buffer } | undefined;
-        return { ...child, provenance: prov ? (JSON.parse(prov.json.toString('utf8')) as Record<string, unknown>) : null };
-      };
-      return { task, first: side(task.cpNumber), second: side(task.otherCpNumber) };
+      const shown = [task.cpNumber, task.otherCpNumber].filter((cp): cp is string => cp !== null && s.child(cp) !== null);
+      // Each record the task shows is audited (once a task session) before any of it is returned.
+      const audited = shown.filter((cp) => !request.audited.includes(cp));
+      s.db.transaction(() => {
+        for (const cp of audited) recordAccess(s, cp, request.audit, 'record', new Date(request.at));
+      })();
+      const side = (cp: string | null) => (cp === null ? null : recordForScreen(s, cp, false, true));
+      return { task: tasksForScreen(s.db, [task])[0]!, first: side(task.cpNumber), second: side(task.otherCpNumber), audited };
     }
     case 'cleanseResolve':
       return resolve(opened(), request.resolution, request.at);

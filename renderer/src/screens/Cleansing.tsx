@@ -11,6 +11,7 @@ import { FIELD_LABELS } from '../../../domain/dedupe/fields.js';
 import { getApi } from '../api.js';
 import { Banner, PageHeading, TableHead } from '../components/Controls.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
+import { PurposeForm, useTaskSession } from './TaskPurpose.js';
 
 const number = new Intl.NumberFormat('en-GB');
 const ROW_HEIGHT = 48;
@@ -177,6 +178,9 @@ function QueueView({ rule, title, explanation, onChanged }: { rule: string; titl
   const [assignee, setAssignee] = useState('');
   const listRef = useRef<HTMLDivElement>(null);
   const loading = useRef(new Set<number>());
+  // A task session a queue: the purpose is asked before the first task opens, and ends
+  // when the person leaves the queue (another queue, another tab) or signs out or locks.
+  const task = useTaskSession('cleansing', true);
 
   useEffect(() => {
     void getApi()
@@ -373,7 +377,17 @@ function QueueView({ rule, title, explanation, onChanged }: { rule: string; titl
           </button>
         )}
       </div>
-      {openId !== null ? <TaskPanel id={openId} onResolve={resolve} onClose={() => setOpenId(null)} /> : null}
+      {task.session ? (
+        <p className="govuk-body-s" data-testid="task-purpose">
+          Purpose of this work: <bdi>{task.session.purpose}</bdi>
+        </p>
+      ) : null}
+      {openId !== null && task.session === null ? (
+        <PurposeForm screen="cleansing" id="cleansing-purpose" what="tasks" onStarted={task.start} onCancel={() => setOpenId(null)} />
+      ) : null}
+      {openId !== null && task.session !== null ? (
+        <TaskPanel key={openId} id={openId} taskSession={task.session.taskSession} onLost={task.lost} onResolve={resolve} onClose={() => setOpenId(null)} />
+      ) : null}
     </section>
   );
 }
@@ -414,6 +428,8 @@ const COMPARED: { key: string; label: string; read: (r: Loose) => unknown; prove
   { key: 'gp', label: 'GP practice', read: (r) => (r.gp as Loose | undefined)?.name },
 ];
 const MERGEABLE = new Set(['given', 'family', 'dob', 'gender', 'address', 'nhsNumber', 'upn']);
+/** The compared fields a shield leaves visible: the rest are not in a withheld record. */
+const VISIBLE_ON_SHIELDED = new Set(['given', 'family', 'dob', 'gender']);
 
 function show(v: unknown): string {
   if (v === undefined || v === null || v === '') return '—';
@@ -441,10 +457,15 @@ function Provenance({ side, field }: { side: Side; field?: string | undefined })
 
 function TaskPanel({
   id,
+  taskSession,
+  onLost,
   onResolve,
   onClose,
 }: {
   id: number;
+  taskSession: string;
+  /** Main no longer holds the task session (locked, signed out): the purpose is asked again. */
+  onLost: () => void;
   onResolve: (request: Parameters<ReturnType<typeof getApi>['cleanse']['resolve']>[0], done: string) => Promise<void>;
   onClose: () => void;
 }) {
@@ -456,26 +477,41 @@ function TaskPanel({
 
   useEffect(() => {
     void getApi()
-      .cleanse.task(id)
+      .cleanse.task(id, taskSession)
       .then((r) => {
         if (r.ok) setDetail(r.value);
+        else if (r.error.code === 'purpose-required') onLost();
         else setError(r.error.message);
       });
-  }, [id]);
+  }, [id, taskSession, onLost]);
+
+  /** "Show shielded details" of one side: main checks the role and audits it. */
+  const reveal = async (which: 'first' | 'second') => {
+    const side = detail?.[which];
+    if (!side) return;
+    const r = await getApi().workingSet.revealShielded({ taskSession, cpNumber: side.cpNumber });
+    if (r.ok) setDetail((d) => (d ? { ...d, [which]: r.value } : d));
+    else if (r.error.code === 'purpose-required') onLost();
+    else setError(r.error.message);
+  };
   useEffect(() => {
     if (detail) heading.current?.focus();
   }, [detail]);
 
   const rows = useMemo(() => {
     if (!detail?.first) return [];
+    const withheld = detail.first.withheld || (detail.second?.withheld ?? false);
     return COMPARED.map((f) => {
       const a = f.read(detail.first!.record);
       const b = detail.second ? f.read(detail.second.record) : undefined;
-      return { ...f, a, b, differs: detail.second !== null && JSON.stringify(a ?? null) !== JSON.stringify(b ?? null) };
+      // A field a shield hides is not compared (nor offered for the merge) until its details are shown.
+      const hidden = withheld && !VISIBLE_ON_SHIELDED.has(f.key);
+      return { ...f, a, b, hidden, differs: !hidden && detail.second !== null && JSON.stringify(a ?? null) !== JSON.stringify(b ?? null) };
     });
   }, [detail]);
 
   if (error) return <p className="govuk-body" role="alert">{error}</p>;
+  if (detail && !detail.first) return <p className="govuk-body">The record of this task is no longer in the working set: sync, then run the checks again.</p>;
   if (!detail?.first) return <p className="govuk-body">Opening the task…</p>;
   const { task, first, second } = detail;
 
@@ -483,7 +519,8 @@ function TaskPanel({
     if (!second) return;
     const keep = survivor === 'first' ? first : second;
     const other = survivor === 'first' ? second : first;
-    const pick = (key: string) => (choice[key] ?? survivor) !== survivor;
+    // Never a value from a side whose shielded details are withheld: it is not here to send.
+    const pick = (key: string) => (choice[key] ?? survivor) !== survivor && (!other.withheld || VISIBLE_ON_SHIELDED.has(key));
     const changes: Loose = {};
     const from = (r: Loose) => r;
     const k = from(keep.record);
@@ -539,6 +576,27 @@ function TaskPanel({
           ) : null}
         </>
       ) : null}
+      {[first, second].some((side) => side?.withheld) ? (
+        <div className="govuk-inset-text" data-testid="withheld">
+          {[first, second].map((side, i) =>
+            side?.withheld ? (
+              <p className="govuk-body" key={side.cpNumber}>
+                {side.cpNumber} is {side.shielded ? 'shielded' : 'treated as shielded until this pair is decided'}: its address, contact details and other
+                hidden details are not shown.{' '}
+                <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void reveal(i === 0 ? 'first' : 'second')}>
+                  Show shielded details<span className="govuk-visually-hidden"> of {side.cpNumber}</span>
+                </button>
+              </p>
+            ) : null,
+          )}
+          <p className="govuk-body-s">Showing them is recorded in the child&apos;s audit trail with your name and the purpose of this work.</p>
+        </div>
+      ) : null}
+      {[first, second].some((side) => side && (side.shielded || side.shieldPending) && !side.withheld) ? (
+        <p className="govuk-body-s" data-testid="shielded-shown">
+          Shielded details shown. This has been recorded in the child&apos;s audit trail.
+        </p>
+      ) : null}
       {second ? (
         <>
           {weights ? (
@@ -557,11 +615,11 @@ function TaskPanel({
                     {r.differs ? <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong> : null}
                   </th>
                   <td className="govuk-table__cell cp-wrap">
-                    {show(r.a)}
+                    {first.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.a)}
                     <Provenance side={first} field={r.provenance} />
                   </td>
                   <td className="govuk-table__cell cp-wrap">
-                    {show(r.b)}
+                    {second.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.b)}
                     <Provenance side={second} field={r.provenance} />
                   </td>
                   <td className="govuk-table__cell">

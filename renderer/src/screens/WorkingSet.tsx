@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AppError, SignedInUser } from '../../../domain/ipc-contract.js';
 import type { LocalSearchResultView, SyncRunView, TaskView, WorkingSetStatus } from '../../../domain/working-set.js';
+import type { WorkingSetRecordView } from '../../../domain/working-set-access.js';
 import { getApi } from '../api.js';
 import { Banner, Name, PageHeading, SummaryList, TableHead, Warning } from '../components/Controls.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
@@ -13,6 +14,7 @@ import { AdapterScreen } from './Adapter.js';
 import { CleansingScreen } from './Cleansing.js';
 import { ManagementScreen } from './Management.js';
 import { Journey, SearchFields } from './Journey.js';
+import { PurposeForm, recordProblem, useTaskSession, WorkingSetRecord } from './TaskPurpose.js';
 
 type Tab = 'working-set' | 'cleansing' | 'adapter' | 'management' | 'local-search' | 'national-search';
 const tabs: { id: Tab; label: string }[] = [
@@ -45,7 +47,7 @@ export function TeamHome({ user }: { user: SignedInUser }) {
       <div hidden={tab !== 'adapter'}>{tab === 'adapter' ? <AdapterScreen /> : null}</div>
       <div hidden={tab !== 'management'}>{tab === 'management' ? <ManagementScreen user={user} /> : null}</div>
       <div hidden={tab !== 'local-search'}>
-        <LocalSearch />
+        <LocalSearch active={tab === 'local-search'} />
       </div>
       <div hidden={tab !== 'national-search'}>{tab === 'national-search' ? <Journey user={user} /> : null}</div>
     </>
@@ -183,6 +185,15 @@ function WorkingSetScreen() {
           { key: 'Children held', value: <span data-testid="children-held">{number.format(status.children)}</span> },
           { key: 'Last synced', value: status.lastSyncAt ? when(status.lastSyncAt) : 'Never' },
           { key: 'Changes waiting to be sent', value: number.format(waiting) },
+          {
+            key: 'Records opened, not yet in the national audit trail',
+            value: (
+              <span data-testid="access-waiting">
+                {number.format(status.access.waiting)}
+                {status.access.refused > 0 ? ` (${number.format(status.access.refused)} refused by the national index: tell your data manager)` : ''}
+              </span>
+            ),
+          },
           { key: 'Conflicts and refusals for a person', value: number.format(status.openTasks) },
           { key: 'Wiped automatically', value: `After ${status.maxDaysWithoutSync} days without a sync` },
         ]}
@@ -215,6 +226,11 @@ function WorkingSetScreen() {
         {waiting > 0 && !running ? (
           <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void act('send')}>
             Send {number.format(waiting)} waiting {waiting === 1 ? 'change' : 'changes'}
+          </button>
+        ) : status.access.waiting > 0 && !running ? (
+          // Offline, the audit entries of records opened wait here too: they go with any send.
+          <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void act('send')}>
+            Send {number.format(status.access.waiting)} audit {status.access.waiting === 1 ? 'entry' : 'entries'}
           </button>
         ) : null}
       </div>
@@ -328,11 +344,45 @@ function History({ runs }: { runs: SyncRunView[] }) {
 /** The working-set search's field ids start with this (it shares the page with the national search). */
 const localPrefix = 'local-';
 
-function LocalSearch() {
+function LocalSearch({ active }: { active: boolean }) {
   const [form, setForm] = useState<SearchForm>(emptySearch);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [answer, setAnswer] = useState<{ results: LocalSearchResultView[]; truncated: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  const task = useTaskSession('local-search', active);
+  /** The record waiting for the purpose to be given. */
+  const [asking, setAsking] = useState<string | null>(null);
+  const [record, setRecord] = useState<WorkingSetRecordView | null>(null);
+
+  // Leaving the screen ends the task session and closes the record: nothing of it stays in the page.
+  useEffect(() => {
+    if (!active) {
+      setRecord(null);
+      setAsking(null);
+    }
+  }, [active]);
+
+  const open = async (cpNumber: string, taskSession: string | undefined, reveal = false) => {
+    setErrors([]);
+    if (!taskSession) {
+      setAsking(cpNumber);
+      return;
+    }
+    const api = getApi().workingSet;
+    const r = await (reveal ? api.revealShielded({ taskSession, cpNumber }) : api.record({ taskSession, cpNumber }));
+    if (r.ok) {
+      setRecord(r.value);
+      return;
+    }
+    if (r.error.code === 'purpose-required') {
+      // The task session ended in main (locked, signed out): ask again.
+      task.lost();
+      setRecord(null);
+      setAsking(cpNumber);
+      return;
+    }
+    setErrors(recordProblem(r.error, `open-${cpNumber}`));
+  };
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -364,12 +414,41 @@ function LocalSearch() {
           Search
         </button>
       </form>
-      {answer ? <LocalResults answer={answer} /> : null}
+      {task.session ? (
+        <p className="govuk-body-s" data-testid="task-purpose">
+          Purpose of this work: <bdi>{task.session.purpose}</bdi>{' '}
+          <button type="button" className="cp-link-button" onClick={task.end}>
+            Change
+          </button>
+        </p>
+      ) : null}
+      {asking ? (
+        <PurposeForm
+          screen="local-search"
+          id="local-purpose"
+          what="records"
+          onStarted={(s) => {
+            task.start(s);
+            const cp = asking;
+            setAsking(null);
+            void open(cp, s.taskSession);
+          }}
+          onCancel={() => setAsking(null)}
+        />
+      ) : null}
+      {record ? (
+        <WorkingSetRecord
+          view={record}
+          onReveal={() => void open(record.cpNumber, task.session?.taskSession, true)}
+          onClose={() => setRecord(null)}
+        />
+      ) : null}
+      {answer ? <LocalResults answer={answer} onOpen={(cp) => void open(cp, task.session?.taskSession)} /> : null}
     </>
   );
 }
 
-function LocalResults({ answer }: { answer: { results: LocalSearchResultView[]; truncated: boolean } }) {
+function LocalResults({ answer, onOpen }: { answer: { results: LocalSearchResultView[]; truncated: boolean }; onOpen: (cpNumber: string) => void }) {
   const n = answer.results.length;
   return (
     <section aria-labelledby="local-results-heading">
@@ -386,7 +465,7 @@ function LocalResults({ answer }: { answer: { results: LocalSearchResultView[]; 
       {n > 0 ? (
         <table className="govuk-table">
           <caption className="govuk-table__caption govuk-visually-hidden">Children in the working set matching the search, best match first</caption>
-          <TableHead columns={['Name', 'Date of birth', 'Postcode', { label: 'Match', numeric: true }, 'Why']} />
+          <TableHead columns={['Name', 'Date of birth', 'Postcode', { label: 'Match', numeric: true }, 'Why', 'Record']} />
           <tbody className="govuk-table__body">
             {answer.results.map((c) => (
               <tr className="govuk-table__row" key={c.cpNumber} data-testid="local-result-row">
@@ -396,9 +475,14 @@ function LocalResults({ answer }: { answer: { results: LocalSearchResultView[]; 
                   {c.shielded || c.shieldPending ? <strong className="govuk-tag govuk-tag--red cp-tag-gap">Shielded</strong> : null}
                 </td>
                 <td className="govuk-table__cell">{c.dob ? formatDate(c.dob) : 'Not known'}</td>
-                <td className="govuk-table__cell">{c.postcode ?? ''}</td>
+                <td className="govuk-table__cell">{c.postcode ?? (c.shielded || c.shieldPending ? 'Hidden by the shield' : '')}</td>
                 <td className="govuk-table__cell govuk-table__cell--numeric">{c.score}%</td>
                 <td className="govuk-table__cell cp-wrap">{c.reasons.length > 0 ? c.reasons.join('; ') : 'Every detail given matches'}</td>
+                <td className="govuk-table__cell">
+                  <button type="button" id={`open-${c.cpNumber}`} className="cp-link-button" onClick={() => onOpen(c.cpNumber)}>
+                    Open<span className="govuk-visually-hidden"> the record of {`${c.given} ${c.family}`}</span>
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

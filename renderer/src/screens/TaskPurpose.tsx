@@ -1,0 +1,154 @@
+// The purpose of a piece of work on the working set, asked for once per task session
+// (main holds the session and refuses records without it: task-sessions.ts), and the
+// record of the working set as the screen shows it, with "Show shielded details".
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { RecordView } from '../../../domain/api/records.js';
+import type { AppError } from '../../../domain/ipc-contract.js';
+import type { TaskScreen, TaskSessionView, WorkingSetRecordView } from '../../../domain/working-set-access.js';
+import { getApi } from '../api.js';
+import { TextArea, Warning } from '../components/Controls.js';
+import type { FieldError } from '../components/ErrorSummary.js';
+import { RecordDetails } from './RecordView.js';
+
+/**
+ * The task session of one screen: started when the person gives the purpose, ended when
+ * the screen stops being active (another tab, another queue) or unmounts (signing out
+ * or locking unmounts the session's screens; main ends it then too).
+ */
+export function useTaskSession(screen: TaskScreen, active: boolean) {
+  const [session, setSession] = useState<TaskSessionView | null>(null);
+  const current = useRef<TaskSessionView | null>(null);
+  current.current = session;
+  const end = useCallback(() => {
+    const s = current.current;
+    if (s) void getApi().workingSet.endTask(s.taskSession);
+    current.current = null;
+    setSession(null);
+  }, []);
+  useEffect(() => {
+    if (!active) end();
+  }, [active, end]);
+  useEffect(() => end, [end]);
+  /** The session has ended in main (signed out, locked, or a new one elsewhere): forget it here. */
+  const lost = useCallback(() => {
+    current.current = null;
+    setSession(null);
+  }, []);
+  return { session, start: setSession, end, lost };
+}
+
+/** The purpose form: one question, asked once for the work on this screen. */
+export function PurposeForm({
+  screen,
+  id,
+  what,
+  onStarted,
+  onCancel,
+}: {
+  screen: TaskScreen;
+  id: string;
+  /** What the person is about to open, for the hint: "records", "tasks". */
+  what: string;
+  onStarted: (session: TaskSessionView) => void;
+  onCancel: () => void;
+}) {
+  const [purpose, setPurpose] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  // The form appears in answer to the person's action: focus goes to its question.
+  useEffect(() => {
+    document.getElementById(id)?.focus();
+  }, [id]);
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (purpose.trim() === '') {
+      setError('Enter the purpose of this work');
+      document.getElementById(id)?.focus();
+      return;
+    }
+    setBusy(true);
+    const r = await getApi().workingSet.startTask({ screen, purpose: purpose.trim() });
+    setBusy(false);
+    if (r.ok) onStarted(r.value);
+    else {
+      setError(r.error.message);
+      document.getElementById(id)?.focus();
+    }
+  };
+  return (
+    <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Purpose of this work" className="cp-purpose" data-testid="purpose-form">
+      <p className="govuk-body" id={`${id}-hint`}>
+        Before {what} open, give the purpose of this work. It is asked once: every record you open until you leave this screen, sign out or
+        ContactPoint locks is recorded with it, and your name, in the child&apos;s audit trail.
+      </p>
+      <TextArea id={id} label="Purpose of this work" value={purpose} onChange={setPurpose} error={error} maxLength={500} />
+      <div className="govuk-button-group">
+        <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
+          Continue
+        </button>
+        <button type="button" className="cp-link-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A problem opening a record, for the error summary; a lost task session is answered by asking again. */
+export function recordProblem(error: AppError, field: string): FieldError[] {
+  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
+  return [{ field, message: error.message }];
+}
+
+/**
+ * A record of the working set. Shielded: what a shield leaves visible, and "Show shielded
+ * details" (main checks the role and records the showing in the child's audit trail).
+ */
+export function WorkingSetRecord({
+  view,
+  onReveal,
+  onClose,
+}: {
+  view: WorkingSetRecordView;
+  onReveal: () => void;
+  onClose?: () => void;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const name = view.record.name as { given?: string; family?: string } | undefined;
+  // A new record (or its details shown) moves focus to its heading.
+  useEffect(() => {
+    heading.current?.focus();
+  }, [view.cpNumber, view.withheld]);
+  return (
+    <section aria-labelledby={`record-${view.cpNumber}`} className="cp-ws-record" data-testid="ws-record">
+      <h2 className="govuk-heading-m" id={`record-${view.cpNumber}`} tabIndex={-1} ref={heading}>
+        <bdi>{`${name?.given ?? ''} ${name?.family ?? ''}`}</bdi> <span className="govuk-caption-m">{view.cpNumber}</span>
+      </h2>
+      {view.shielded || view.shieldPending ? (
+        view.withheld ? (
+          <>
+            <Warning>
+              {view.shielded
+                ? 'This record is shielded: its address, contact details and the other details a shield hides are not shown.'
+                : 'This record may be a duplicate of a shielded record, so it is treated as shielded until a person decides: its hidden details are not shown.'}
+            </Warning>
+            <p className="govuk-body">Show them only to broker contact. Showing them is recorded in the child&apos;s audit trail with your name and purpose.</p>
+            <button type="button" className="govuk-button govuk-button--warning" onClick={onReveal}>
+              Show shielded details
+            </button>
+          </>
+        ) : (
+          <div className="govuk-inset-text" data-testid="shielded-shown">
+            Shielded details shown. This has been recorded in the child&apos;s audit trail.
+          </div>
+        )
+      ) : null}
+      <RecordDetails record={view.record as unknown as RecordView} actions={{ render: () => null }} />
+      {onClose ? (
+        <button type="button" className="govuk-button govuk-button--secondary" onClick={onClose}>
+          Close the record
+        </button>
+      ) : null}
+    </section>
+  );
+}
