@@ -2,9 +2,9 @@
 // each column that was dropped and why, and each row's local match and outcome. Cells
 // are neutralised so a spreadsheet never runs one as a formula (=HYPERLINK(...) from a
 // hostile export stays text). Written with mode 0600: the report names children.
-import { createWriteStream } from 'node:fs';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { getLoad, summaryOf, type LoadSummary } from './loads.js';
+import { replaceFile } from '../export-file.js';
 
 /** A CSV cell: quoted when needed; a leading = + - @ tab or CR neutralised so a spreadsheet never runs it. */
 export function csvCell(value: unknown): string {
@@ -62,19 +62,12 @@ export function* reportLines(db: Database.Database, loadId: number): Generator<s
   }
 }
 
-/** Writes the CSV report; resolves when it is on disk. */
+/** Writes the CSV report (mode 0600, replacing any file there: export-file.ts); resolves when it is on disk. */
 export async function writeCsvReport(db: Database.Database, loadId: number, path: string): Promise<void> {
-  const out = createWriteStream(path, { mode: 0o600 });
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('error', reject);
-    out.on('finish', resolve);
+  await replaceFile(path, async (write) => {
+    await write(`${REPORT_COLUMNS.join(',')}\n`);
+    for (const l of reportLines(db, loadId)) await write(`${l}\n`);
   });
-  out.write(`${REPORT_COLUMNS.join(',')}\n`);
-  for (const l of reportLines(db, loadId)) {
-    if (!out.write(`${l}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  out.end();
-  await done;
 }
 
 /** The load's summary, for the JSON report and the screen. */

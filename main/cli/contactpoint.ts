@@ -1,7 +1,7 @@
 // `contactpoint`: the headless commands, for scheduled runs on a council server (USAGE
 // below lists them and their exit codes). Progress goes to stderr; results go only to
 // the files named (never to the console: they hold personal data).
-import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { DEFAULT_THRESHOLD, findDuplicates, type DedupeProgress } from '../../do
 import { ProfileError } from '../../domain/adapter/profile.js';
 import { createApiClient } from '../api/client.js';
 import { createTransport } from '../api/transport.js';
+import { replaceFile, replaceFileWith } from '../export-file.js';
 import { checkFile } from '../adapter/check.js';
 import { loadProfile, profilePath, readDedupeRecords, SHIPPED_PROFILE_NAMES } from '../adapter/profile.js';
 import { csvCell, writeCsvReport } from '../adapter/report.js';
@@ -62,10 +63,11 @@ async function dedupe(args: string[]): Promise<void> {
   for (const p of problems.slice(0, 20)) process.stderr.write(`row ${p.row} skipped: it ${p.message}\n`);
   if (problems.length > 20) process.stderr.write(`... and ${problems.length - 20} more rows skipped\n`);
   const result = await findDuplicates(records, { threshold, onProgress: (p: DedupeProgress) => progressLine(p.stage, p.done, p.total) });
-  const out = createWriteStream(values.out);
-  out.write('id_a,id_b,score\n');
-  for (const pair of result.pairs) out.write(`${csvCell(records[pair.a]!.id)},${csvCell(records[pair.b]!.id)},${pair.score.toFixed(4)}\n`);
-  await new Promise<void>((done, fail) => out.end((e?: Error | null) => (e ? fail(e) : done())));
+  // Mode 0600, replacing any file there whole (export-file.ts): the pairs name children.
+  await replaceFile(values.out, async (write) => {
+    await write('id_a,id_b,score\n');
+    for (const pair of result.pairs) await write(`${csvCell(records[pair.a]!.id)},${csvCell(records[pair.b]!.id)},${pair.score.toFixed(4)}\n`);
+  });
   process.stderr.write(
     `\n${records.length} records read (${problems.length} skipped), ${result.stats.candidatePairs} pairs compared, ` +
       `${result.pairs.length} pairs at or above ${threshold} written to ${values.out}\n`,
@@ -103,12 +105,8 @@ async function cleanse(args: string[]): Promise<void> {
       };
     });
     const header = ['rule', 'title', 'priority', 'cpNumber', 'otherCpNumber', 'field', 'detail'] as const;
-    writeFileSync(`${values.out}.csv`, `${header.join(',')}\n${rows.map((r) => header.map((h) => csvCell(r[h])).join(',')).join('\n')}\n`, { mode: 0o600 });
-    writeFileSync(
-      `${values.out}.json`,
-      `${JSON.stringify({ today, summary, rules: Object.values(RULES), tasks }, null, 2)}\n`,
-      { mode: 0o600 },
-    );
+    await replaceFileWith(`${values.out}.csv`, `${header.join(',')}\n${rows.map((r) => header.map((h) => csvCell(r[h])).join(',')).join('\n')}\n`);
+    await replaceFileWith(`${values.out}.json`, `${JSON.stringify({ today, summary, rules: Object.values(RULES), tasks }, null, 2)}\n`);
     process.stderr.write(`\n${summary.records} records checked, ${summary.tasks} tasks; report in ${values.out}.csv and ${values.out}.json\n`);
   } finally {
     store.close();

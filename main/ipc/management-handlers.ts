@@ -2,7 +2,6 @@
 // manager's session, its answer checked against the contract before the screen sees it.
 // The service decides who may do what (four eyes, scope, roles); main only refuses
 // anyone who is not on a management team, and keeps files to the computer's dialogs.
-import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import { accessReasonHeader } from '../../domain/api/records.js';
@@ -11,6 +10,7 @@ import { csvCell } from '../adapter/report.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { AppFailure } from './app-failure.js';
 import type { Handlers } from './router.js';
+import { replaceFileWith } from '../export-file.js';
 
 type ManageChannel = Extract<Channel, `manage.${string}`>;
 
@@ -109,7 +109,8 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
       const path = await deps.chooseFile('save', suggestedName);
       if (path === null) return { saved: false, name: null };
       const lines = [header, ...rows].map((r) => r.map(csvCell).join(','));
-      await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+      // Mode 0600 even over an existing file, and the old one kept if the write fails (export-file.ts).
+      await replaceFileWith(path, `${lines.join('\n')}\n`);
       return { saved: true, name: basename(path) };
     },
   };
