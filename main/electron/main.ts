@@ -10,6 +10,19 @@ import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError,
 import { createRendererFiles } from '../renderer-files.js';
 import { startEmbeddedService, trainingHome, trainingPaths, type EmbeddedService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
+import { debugSwitchRefusal, refusedDebugSwitches } from '../debug-switches.js';
+
+// Before anything else: a packaged build never runs with a debugger's switches
+// (--inspect, --remote-debugging-port...: debug-switches.ts says why).
+const debugSwitches = refusedDebugSwitches(process.argv, app.isPackaged);
+if (debugSwitches.length > 0) {
+  const message = debugSwitchRefusal(debugSwitches);
+  process.stderr.write(`${message}\n`);
+  // Safe before 'ready' (on Linux without a display it goes to stderr only).
+  dialog.showErrorBox('ContactPoint cannot start', message);
+  // At once: no window, service or session may start.
+  process.exit(1);
+}
 
 // Development aids exist only in an unpackaged build started with the flag.
 const devMode = !app.isPackaged && process.argv.includes('--dev');
