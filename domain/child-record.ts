@@ -98,6 +98,14 @@ export type GpPractice = z.infer<typeof gpPracticeSchema>;
 export const sensitiveCategorySchema = z.enum(['sexual-health', 'mental-health', 'substance-misuse']);
 export type SensitiveCategory = z.infer<typeof sensitiveCategorySchema>;
 
+/**
+ * Why a sensitive service could be recorded: with consent (the child's, or a parent's
+ * where the child lacks understanding) or on reasonable cause to suspect significant
+ * harm. Only this fact is kept, never the consent's details (who, when, the form).
+ */
+export const sensitiveBasisSchema = z.enum(['consent', 'significant-harm']);
+export type SensitiveBasis = z.infer<typeof sensitiveBasisSchema>;
+
 export const practitionerSchema = z
   .object({
     name: text(200),
@@ -113,6 +121,8 @@ export const involvementSchema = z
     service: text(200),
     sensitive: z.boolean(),
     sensitiveCategory: sensitiveCategorySchema.optional(),
+    /** On sensitive involvements recorded since it was kept (older ones have none). */
+    sensitiveBasis: sensitiveBasisSchema.optional(),
     practitioner: practitionerSchema.optional(),
     leadProfessional: z.boolean(),
     cafCompleted: z.boolean(),
@@ -177,6 +187,9 @@ export const childRecordSchema = z
           path: ['involvements', i, 'sensitiveCategory'],
           message: 'must be given exactly when the involvement is sensitive',
         });
+      }
+      if (inv.sensitiveBasis !== undefined && !inv.sensitive) {
+        ctx.addIssue({ code: 'custom', path: ['involvements', i, 'sensitiveBasis'], message: 'is only for a sensitive involvement' });
       }
       if (inv.endDate !== undefined && inv.endDate < inv.startDate) {
         ctx.addIssue({ code: 'custom', path: ['involvements', i, 'endDate'], message: 'is before the start date' });

@@ -45,6 +45,7 @@ function involvementView(inv: Involvement, full: boolean): InvolvementView {
       service: inv.service,
       sensitive: inv.sensitive,
       ...(full && inv.sensitiveCategory !== undefined ? { sensitiveCategory: inv.sensitiveCategory } : {}),
+      ...(full && inv.sensitiveBasis !== undefined ? { sensitiveBasis: inv.sensitiveBasis } : {}),
       ...(inv.practitioner !== undefined ? { practitioner: inv.practitioner } : {}),
       leadProfessional: inv.leadProfessional,
       cafCompleted: inv.cafCompleted,

@@ -17,6 +17,7 @@ import {
   parentSchema,
   personNameSchema,
   relationshipSchema,
+  sensitiveBasisSchema,
   sensitiveCategorySchema,
   supplierSchema,
   whereaboutsSchema,
@@ -134,10 +135,10 @@ export const recordInvolvementBodySchema = z
     /**
      * A sensitive service may be recorded only with consent (the child's, or a parent's
      * where the child lacks understanding) or on reasonable cause to suspect
-     * significant harm: the practitioner affirms which. Checked, not stored (the
-     * service keeps no consent details).
+     * significant harm: the practitioner affirms which. Stored on the involvement and in
+     * its audit entry as that fact alone: the service keeps no consent details.
      */
-    sensitiveBasis: z.enum(['consent', 'significant-harm']).optional(),
+    sensitiveBasis: sensitiveBasisSchema.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -180,6 +181,8 @@ export const involvementViewSchema = z
     service: z.string(),
     sensitive: z.boolean(),
     sensitiveCategory: sensitiveCategorySchema.optional(),
+    /** Shown with the category, to those who see it (management). */
+    sensitiveBasis: sensitiveBasisSchema.optional(),
     practitioner: involvementSchema.shape.practitioner,
     leadProfessional: z.boolean(),
     cafCompleted: z.boolean(),

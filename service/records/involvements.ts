@@ -90,12 +90,22 @@ export async function recordInvolvement(
   body: RecordInvolvementBody,
   options: InvolvementOptions & { randomBytes(size: number): Buffer },
 ): Promise<InvolvementOutcome> {
+  // The body schema refuses this too; checked here as well because the rule is the law's,
+  // not the HTTP layer's, and a caller inside the service could skip the schema.
+  if (body.sensitiveCategory !== undefined && body.sensitiveBasis === undefined) {
+    throw unprocessable('sensitive-basis-required', 'sensitiveBasis is required for a sensitive service: "consent" or "significant-harm".');
+  }
+  if (body.sensitiveCategory === undefined && body.sensitiveBasis !== undefined) {
+    throw unprocessable('sensitive-basis-not-sensitive', 'sensitiveBasis is only for a sensitive service (give sensitiveCategory).');
+  }
   const stored = await lockActiveChild(tx, cpNumber);
   const involvement: Involvement = {
     id: newInvolvementId(options.randomBytes),
     service: body.service,
     sensitive: body.sensitiveCategory !== undefined,
     ...(body.sensitiveCategory !== undefined ? { sensitiveCategory: body.sensitiveCategory } : {}),
+    // The fact of consent (or of significant harm) and nothing about it.
+    ...(body.sensitiveBasis !== undefined ? { sensitiveBasis: body.sensitiveBasis } : {}),
     practitioner: await practitionerOf(tx, actor),
     leadProfessional: body.leadProfessional ?? false,
     cafCompleted: body.cafCompleted ?? false,
@@ -115,7 +125,14 @@ export async function recordInvolvement(
     userId: actor.userId,
     action: 'involvement-recorded',
     cpNumber,
-    detail: { involvementId: involvement.id, leadProfessional: involvement.leadProfessional, cafCompleted: involvement.cafCompleted },
+    // The basis, not the category: the trail says a consent-dependent item was recorded
+    // and on what footing, without naming the kind of service.
+    detail: {
+      involvementId: involvement.id,
+      leadProfessional: involvement.leadProfessional,
+      cafCompleted: involvement.cafCompleted,
+      ...(involvement.sensitiveBasis !== undefined ? { sensitiveBasis: involvement.sensitiveBasis } : {}),
+    },
   });
   return { involvement, version: updated.version };
 }

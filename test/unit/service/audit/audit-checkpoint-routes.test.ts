@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainEntry } from '../../../../service/audit/chain.js';
 import { checkpointSignatureValid, verifyRange, type AuditCheckpoint } from '../../../../service/audit/checkpoints.js';
 import { runVerifyCommand } from '../../../../service/audit/verify-cli.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
@@ -58,9 +59,9 @@ describe('audit checkpoints over HTTP', () => {
       pages.push(page.body);
       from = page.body.next;
     }
-    const entries = pages.flatMap((p) => (p as { entries: never[] }).entries);
+    const entries = pages.flatMap((p) => (p as { entries: ChainEntry[] }).entries);
     expect(entries[0]).toMatchObject({ seq: 1, prevHash: '0'.repeat(64) });
-    expect(entries.every((e: { mac: string | null }) => typeof e.mac === 'string')).toBe(true);
+    expect(entries.every((e) => typeof e.mac === 'string')).toBe(true);
     const publicKey = createPublicKey(made.body.publicKey);
     expect(verifyRange(entries, checkpoint, { publicKey })).toMatchObject({ ok: true, from: 1 });
 
@@ -72,7 +73,7 @@ describe('audit checkpoints over HTTP', () => {
     expect(ok.code).toBe(0);
     expect(ok.out[0]).toMatch(new RegExp(`^audit range intact: entries 1 to \\d+, through the checkpoint of ${checkpoint.at} \\(${checkpoint.size} entries\\)$`));
 
-    const changed = structuredClone(entries) as { seq: number; reason: string | null }[];
+    const changed = structuredClone(entries);
     changed[2]!.reason = 'not what happened';
     writeFileSync(files.changed, JSON.stringify({ entries: changed }));
     const bad = await run('--range', files.changed, '--checkpoint', files.checkpoint, '--public-key', files.publicKey);
