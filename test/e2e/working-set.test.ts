@@ -71,6 +71,82 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await h.screenshot('19-working-set-search');
   }, 120_000);
 
+  it('asks the purpose once a task session; a shielded address is not in the page until shown, and showing it is audited', async () => {
+    const { page } = h;
+    const db = h.service!.db;
+    const [row] = await db.query<{ cp_number: string; record: { name: { given: string; family: string }; dob: string; address: { lines: string[]; postcode: string } } }>(
+      `SELECT cp_number, record FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active' AND shielded AND record->'address' IS NOT NULL ORDER BY cp_number LIMIT 1`,
+    );
+    const cp = row!.cp_number;
+    const { name, dob, address } = row!.record;
+    const purpose = 'Brokering contact for the school nurse';
+    const search = async () => {
+      const form = page.getByRole('form', { name: 'Search the working set' });
+      const [y, m, d] = dob.split('-');
+      await form.getByLabel('Surname', { exact: true }).fill(name.family);
+      await form.getByLabel('Day', { exact: true }).fill(d!);
+      await form.getByLabel('Month', { exact: true }).fill(m!);
+      await form.getByLabel('Year', { exact: true }).fill(y!);
+      await form.getByRole('button', { name: 'Search' }).click();
+      const hit = page.getByTestId('local-result-row').filter({ hasText: cp });
+      await hit.waitFor();
+      return hit;
+    };
+    const hidden = async () => {
+      const html = await page.content();
+      return !html.includes(address.postcode) && !html.includes(address.lines[0]!);
+    };
+
+    // The result says shielded, without the postcode; opening it asks the purpose.
+    const hit = await search();
+    expect(await hit.textContent()).toContain('Hidden by the shield');
+    expect(await hidden()).toBe(true);
+    await hit.getByRole('button', { name: /^Open/ }).click();
+    const purposeField = page.getByRole('textbox', { name: 'Purpose of this work' });
+    await purposeField.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('local-purpose');
+    // No purpose: the error is named, and nothing opens.
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await page.getByTestId('purpose-form').textContent()).toContain('Enter the purpose of this work');
+    expect(await page.getByTestId('ws-record').count()).toBe(0);
+    await purposeField.fill(purpose);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const record = page.getByTestId('ws-record');
+    await record.waitFor();
+    expect(await record.textContent()).toContain(`${name.given} ${name.family}`);
+    expect(await record.textContent()).toMatch(/This record is shielded/);
+    expect(await hidden()).toBe(true);
+    await expectAccessible(page);
+
+    // Asked once: the same and another record open in this task session without asking again.
+    await page.getByRole('button', { name: 'Close the record' }).click();
+    await hit.getByRole('button', { name: /^Open/ }).click();
+    await record.waitFor();
+    expect(await page.getByTestId('purpose-form').count()).toBe(0);
+    expect(await hidden()).toBe(true);
+
+    // Shown deliberately: the address appears, and the showing is in the child's audit trail.
+    await record.getByRole('button', { name: 'Show shielded details' }).click();
+    await page.getByTestId('shielded-shown').waitFor();
+    expect(await record.textContent()).toContain(address.postcode);
+    const reads = async () =>
+      db.query<{ user_id: string; reason: string; view: string }>(
+        "SELECT user_id, reason, detail->>'view' AS view FROM audit_log WHERE cp_number = $1 AND action = 'read' AND detail->>'via' = 'working-set' ORDER BY seq",
+        [cp],
+      );
+    await expect.poll(async () => (await reads()).map((r) => r.view), { timeout: 15_000 }).toEqual(['record', 'shielded-details']);
+    expect((await reads()).every((r) => r.user_id === 'trn-la-team' && r.reason === purpose)).toBe(true);
+
+    // Leaving the screen ends the task session: the record goes, and the purpose is asked again.
+    await page.getByRole('button', { name: 'Working set', exact: true }).click();
+    await page.getByRole('button', { name: 'Search the working set' }).click();
+    expect(await page.getByTestId('ws-record').count()).toBe(0);
+    expect(await hidden()).toBe(true);
+    await (await search()).getByRole('button', { name: /^Open/ }).click();
+    await page.getByTestId('purpose-form').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  }, 60_000);
+
   it('locking mid-sync stops it; the next sync continues from where it stopped', async () => {
     const { page } = h;
     // A fresh start: wipe (with its confirmation), then sync again and lock part-way.
