@@ -13,7 +13,7 @@ import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
 import { endTaskRequestSchema, openRecordRequestSchema, startTaskRequestSchema, taskSessionSchema, workingSetRecordSchema } from './working-set-access.js';
-import { accountSchema, alertSchema, archivedSchema, auditPageSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
+import { accountSchema, alertSchema, archivedSchema, auditCheckpointViewSchema, auditPageSchema, auditRangeVerdictSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
 import { adapterRequests, adapterStatusSchema, chosenFileSchema, loadProblemsSchema, loadRowsSchema, loadSummarySchema, previewSchema, profileEntrySchema } from './adapter/views.js';
 import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
 
@@ -292,6 +292,10 @@ export const channels = {
   'manage.closeAlert': { request: managementRequests.closeAlert, response: alertSchema },
   'manage.audit': { request: managementRequests.audit, response: auditPageSchema },
   'manage.auditVerify': { request: empty, response: auditVerifySchema },
+  /** The latest signed checkpoint of the audit head, its signature checked in main (null: the service publishes none). */
+  'manage.auditCheckpoint': { request: empty, response: z.object({ checkpoint: auditCheckpointViewSchema.nullable() }) },
+  /** Downloads the audit range up to the latest checkpoint and checks it there, offline from the service's own verdict. */
+  'manage.auditVerifyRange': { request: managementRequests.auditVerifyRange, response: auditRangeVerdictSchema },
   'manage.auditSignals': { request: managementRequests.signals, response: z.object({ signals: z.array(signalSchema) }) },
   /** The archive (data managers): CP numbers, dates and who may open each. */
   'manage.archive': { request: managementRequests.archive, response: z.object({ records: z.array(archivedSchema), next: z.union([z.string(), z.number()]).nullable() }) },

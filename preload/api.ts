@@ -103,6 +103,8 @@ export function createApi(invoke: Invoke) {
       closeAlert: pass('manage.closeAlert'),
       audit: pass('manage.audit'),
       auditVerify: () => call('manage.auditVerify', {}),
+      auditCheckpoint: () => call('manage.auditCheckpoint', {}),
+      auditVerifyRange: pass('manage.auditVerifyRange'),
       auditSignals: pass('manage.auditSignals'),
       archive: pass('manage.archive'),
       archiveRead: pass('manage.archiveRead'),

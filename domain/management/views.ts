@@ -86,6 +86,35 @@ export const auditVerifySchema = z
   .object({ intact: z.boolean(), entries: z.number().optional(), lastHash: z.string().optional(), problem: z.unknown().optional() })
   .passthrough();
 
+/** The latest signed checkpoint of the audit chain's head, as main checked it. */
+export const auditCheckpointViewSchema = z.object({
+  /** The chain's length when signed: the seq of its last entry. */
+  size: z.number().int(),
+  /** That entry's hash. */
+  head: z.string(),
+  at: when,
+  reason: z.string(),
+  /** SHA-256 of the signing public key: to compare with the one the operators published. */
+  signingKeyId: z.string(),
+  /** Whether the checkpoint's signature holds with the key the service published. */
+  signatureValid: z.boolean(),
+});
+export type AuditCheckpointView = z.infer<typeof auditCheckpointViewSchema>;
+
+/** A range downloaded (GET /v1/audit/export) and checked in main against the latest checkpoint. */
+export const auditRangeVerdictSchema = z.object({
+  ok: z.boolean(),
+  /** The range checked: from the entry asked for to the checkpoint's head. */
+  from: z.number().int(),
+  to: z.number().int(),
+  checkpoint: auditCheckpointViewSchema,
+  /** When not ok: the problem, the first bad entry (null when the checkpoint itself is at fault) and what it means. */
+  problem: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  message: z.string().nullable(),
+});
+export type AuditRangeVerdictView = z.infer<typeof auditRangeVerdictSchema>;
+
 export const signalSchema = z.object({ kind: z.string(), userId: z.string(), count: z.number(), from: z.string(), to: z.string(), description: z.string() });
 export type SignalView = z.infer<typeof signalSchema>;
 
@@ -174,6 +203,8 @@ export const managementRequests = {
     })
     .strict(),
   signals: z.object({ from: dateOrEmpty, to: dateOrEmpty }).strict(),
+  /** The first entry of the range to check (default 1: the whole chain up to the checkpoint). */
+  auditVerifyRange: z.object({ from: z.number().int().min(1).optional() }).strict(),
   archive: z.object({ after: z.string().max(64).optional() }).strict(),
   archiveRead: z.object({ cpNumber: cpNumberSchema, reason, purpose: z.enum(ARCHIVE_PURPOSES).optional() }).strict(),
   transfers: z.object({ status: z.enum(['open', 'accepted', 'rejected', 'cancelled']) }).strict(),

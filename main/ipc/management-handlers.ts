@@ -2,10 +2,13 @@
 // manager's session, its answer checked against the contract before the screen sees it.
 // The service decides who may do what (four eyes, scope, roles); main only refuses
 // anyone who is not on a management team, and keeps files to the computer's dialogs.
+import { createPublicKey } from 'node:crypto';
 import { basename } from 'node:path';
 import type { z } from 'zod';
 import { accessReasonHeader } from '../../domain/api/records.js';
 import { channels, type Channel } from '../../domain/ipc-contract.js';
+import type { AuditCheckpointView } from '../../domain/management/views.js';
+import { auditExportSchema, checkpointSchema, checkpointSignatureValid, verifyRange, type AuditCheckpoint, type ChainEntry } from '../../service/index.js';
 import { csvCell } from '../adapter/report.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { AppFailure } from './app-failure.js';
@@ -47,6 +50,29 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
     return session.call({ method, path, ...(body !== undefined ? { body } : {}), ...(query ? { query } : {}) });
   };
 
+  /** The latest checkpoint and the key it is signed with, its signature checked here; null when the service publishes none. */
+  const latestCheckpoint = async () => {
+    let answer: unknown;
+    try {
+      answer = await call('GET', '/v1/audit/checkpoints/latest');
+    } catch (e) {
+      if (e instanceof AppFailure && e.code === 'not-found') return null;
+      throw e;
+    }
+    const a = answer as { checkpoint?: unknown; publicKey?: unknown };
+    const checkpoint = checkpointSchema.safeParse(a?.checkpoint);
+    if (!checkpoint.success || typeof a.publicKey !== 'string') {
+      throw new AppFailure('service-error', 'The national index service sent an audit checkpoint ContactPoint could not understand. Tell your IT service desk.');
+    }
+    let signatureValid = false;
+    try {
+      signatureValid = checkpointSignatureValid(checkpoint.data, createPublicKey(a.publicKey));
+    } catch {
+      // Not a public key: the checkpoint cannot be trusted, which is what signatureValid says.
+    }
+    return { checkpoint: checkpoint.data, publicKeyPem: a.publicKey, signatureValid };
+  };
+
   return {
     'manage.shield': async ({ cpNumber, reason }) => checked('manage.shield', await call('POST', `/v1/children/${enc(cpNumber)}/shield`, { reason })),
     'manage.requestUnshield': async ({ cpNumber, reason }) =>
@@ -82,6 +108,33 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
     'manage.closeAlert': async ({ id, outcome, note }) => checked('manage.closeAlert', await call('POST', `/v1/alerts/${enc(id)}/close`, { outcome, ...(note ? { note } : {}) })),
     'manage.audit': async (q) => checked('manage.audit', await call('GET', '/v1/audit', undefined, given({ ...q, limit: '100' }))),
     'manage.auditVerify': async () => checked('manage.auditVerify', await call('GET', '/v1/audit/verify')),
+    'manage.auditCheckpoint': async () => {
+      const latest = await latestCheckpoint();
+      return checked('manage.auditCheckpoint', { checkpoint: latest ? checkpointView(latest.checkpoint, latest.signatureValid) : null });
+    },
+    'manage.auditVerifyRange': async ({ from }) => {
+      const latest = await latestCheckpoint();
+      if (!latest) throw new AppFailure('not-found', 'The national index service publishes no audit checkpoints, so there is nothing to check a range against.');
+      const { checkpoint, publicKeyPem } = latest;
+      const start = Math.min(from ?? 1, Math.max(checkpoint.size, 1));
+      // The range up to the signed head, a page at a time; entries after it are not checked here.
+      const entries: ChainEntry[] = [];
+      for (let next: number | null = start; next !== null && next <= checkpoint.size; ) {
+        const page = auditExportSchema.safeParse(await call('GET', '/v1/audit/export', undefined, { from: String(next), to: String(checkpoint.size), limit: '5000' }));
+        if (!page.success) throw new AppFailure('service-error', 'The national index service sent an audit export ContactPoint could not understand. Tell your IT service desk.');
+        entries.push(...page.data.entries);
+        next = page.data.next ?? null;
+      }
+      // No seal key here (it never leaves the service): hashes, links and the signed head are checked.
+      const verdict = verifyRange(entries, checkpoint, { publicKey: createPublicKey(publicKeyPem) });
+      const view = checkpointView(checkpoint, latest.signatureValid);
+      return checked(
+        'manage.auditVerifyRange',
+        verdict.ok
+          ? { ok: true, from: verdict.from, to: verdict.to, checkpoint: view, problem: null, seq: null, message: null }
+          : { ok: false, from: start, to: checkpoint.size, checkpoint: view, problem: verdict.firstBroken.problem, seq: verdict.firstBroken.seq, message: verdict.firstBroken.message },
+      );
+    },
     'manage.auditSignals': async (q) => checked('manage.auditSignals', await call('GET', '/v1/audit/signals', undefined, given(q))),
     'manage.archive': async ({ after }) => checked('manage.archive', await call('GET', '/v1/archive', undefined, given({ after, limit: '100' }))),
     'manage.archiveRead': async ({ cpNumber, reason, purpose }) => {
@@ -119,4 +172,8 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
 /** The service answers some calls with the object itself and some wrapped ({request}, {transfer}): take either. */
 function unwrap(answer: unknown, key: string): unknown {
   return answer !== null && typeof answer === 'object' && key in answer ? (answer as Record<string, unknown>)[key] : answer;
+}
+
+function checkpointView(c: AuditCheckpoint, signatureValid: boolean): AuditCheckpointView {
+  return { size: c.size, head: c.head, at: c.at, reason: c.reason, signingKeyId: c.signingKeyId, signatureValid };
 }

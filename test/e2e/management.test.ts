@@ -237,6 +237,27 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await h.screenshot('31-management-audit');
   }, 120_000);
 
+  it('shows the latest signed checkpoint, and a data manager checks the downloaded audit against it: intact, then a changed entry named', async () => {
+    const { page } = h;
+    await as('trn-data-manager');
+    await manage('Audit');
+    await page.getByTestId('audit-checkpoint').waitFor();
+    expect(await page.getByTestId('audit-checkpoint').textContent()).toMatch(/Signature\s*Valid/);
+    await page.getByRole('button', { name: 'Download and check against the checkpoint' }).click();
+    await expect.poll(async () => (await page.getByTestId('audit-range-result').textContent().catch(() => '')) ?? '').toMatch(/^Entries 1 to [\d,]+ are intact/);
+    // Someone with the database changes an entry the checkpoint covers: the desktop names it.
+    const { reason } = await one<{ reason: string | null }>('SELECT reason FROM audit_log WHERE seq = 3');
+    await h.service!.db.query("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 3");
+    try {
+      await page.getByRole('button', { name: 'Download and check against the checkpoint' }).click();
+      await expect.poll(async () => (await page.getByTestId('audit-range-result').textContent().catch(() => '')) ?? '').toMatch(/does NOT match the signed checkpoint at entry 3: Entry 3 has been changed/);
+      await expectAccessible(page);
+      await h.screenshot('31b-management-audit-checkpoint');
+    } finally {
+      await h.service!.db.query('UPDATE audit_log SET reason = $1 WHERE seq = 3', [reason]);
+    }
+  }, 120_000);
+
   it('transfers a child to another authority only when that authority’s team accepts', async () => {
     const { page } = h;
     const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number DESC LIMIT 1", [WIRRAL]);

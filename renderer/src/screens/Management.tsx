@@ -10,6 +10,7 @@ import type {
   AccountView,
   AlertItemView,
   ArchivedView,
+  AuditCheckpointView,
   AuditEntryView,
   ManagementInformationView,
   SignalView,
@@ -123,7 +124,7 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
       {tab === 'shields' ? <ShieldsView user={user} /> : null}
       {tab === 'accounts' ? <AccountsView user={user} /> : null}
       {tab === 'alerts' ? <AlertsView /> : null}
-      {tab === 'audit' ? <AuditView /> : null}
+      {tab === 'audit' ? <AuditView user={user} /> : null}
       {tab === 'transfers' ? <TransfersView /> : null}
       {tab === 'archive' ? <ArchiveView /> : null}
     </>
@@ -798,13 +799,20 @@ const ACTIONS = [
   'transfer-rejected',
 ];
 
-function AuditView() {
+function AuditView({ user }: { user: SignedInUser }) {
   const f = useFeedback();
   const [q, setQ] = useState({ userId: '', cpNumber: '', action: '', from: '', to: '' });
   const [entries, setEntries] = useState<AuditEntryView[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [verify, setVerify] = useState<string | null>(null);
   const [signals, setSignals] = useState<SignalView[] | null>(null);
+  // undefined: still asking; null: the service publishes no checkpoints.
+  const [checkpoint, setCheckpoint] = useState<AuditCheckpointView | null | undefined>(undefined);
+  const [rangeFrom, setRangeFrom] = useState('');
+  const [rangeResult, setRangeResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [checkingRange, setCheckingRange] = useState(false);
+  // The whole chain can be downloaded only by data managers and the national administrator (an LA team sees only its own children's entries).
+  const mayDownloadRange = user.roles.includes('data-manager') || user.roles.includes('national-admin');
 
   const search = async (after?: string) => {
     const r = await getApi().manage.audit({ ...q, ...(after ? { after } : {}) });
@@ -823,8 +831,33 @@ function AuditView() {
     if (!r.ok) return f.fail(r.error, 'audit-signals');
     setSignals(r.value.signals);
   };
+  const loadCheckpoint = async () => {
+    const r = await getApi().manage.auditCheckpoint();
+    if (!r.ok) return f.fail(r.error, 'audit-verify-range');
+    setCheckpoint(r.value.checkpoint);
+  };
+  const checkRange = async () => {
+    const from = rangeFrom.trim() === '' ? undefined : Number(rangeFrom);
+    if (from !== undefined && (!Number.isInteger(from) || from < 1)) {
+      return f.fail({ code: 'invalid-request', message: 'Enter the first entry to check as a whole number, 1 or more, or leave it empty to check from the start.' }, 'audit-range-from');
+    }
+    setCheckingRange(true);
+    setRangeResult(null);
+    const r = await getApi().manage.auditVerifyRange(from !== undefined ? { from } : {});
+    setCheckingRange(false);
+    if (!r.ok) return f.fail(r.error, 'audit-verify-range');
+    f.clear();
+    const v = r.value;
+    setCheckpoint(v.checkpoint);
+    setRangeResult(
+      v.ok
+        ? { ok: true, text: `Entries ${number.format(v.from)} to ${number.format(v.to)} are intact and lead to the signed checkpoint of ${when(v.checkpoint.at)}.` }
+        : { ok: false, text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${number.format(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.` },
+    );
+  };
   useEffect(() => {
     void loadSignals();
+    void loadCheckpoint();
   }, []);
   const save = async () => {
     if (!entries) return;
@@ -933,6 +966,61 @@ function AuditView() {
       {verify ? (
         <p className="govuk-body" role="status" data-testid="audit-verify-result">
           {verify}
+        </p>
+      ) : null}
+
+      <h2 className="govuk-heading-m">Signed checkpoints</h2>
+      <p className="govuk-body-s">
+        At least every hour the service signs the chain’s length and last hash, and keeps each checkpoint outside its database. A chain rewritten since cannot lead to
+        a checkpoint already made.
+      </p>
+      {checkpoint === undefined ? (
+        <p className="govuk-body">Looking…</p>
+      ) : checkpoint === null ? (
+        <p className="govuk-body" data-testid="audit-checkpoint-none">
+          This service publishes no checkpoints.
+        </p>
+      ) : (
+        <dl className="govuk-summary-list" data-testid="audit-checkpoint">
+          <div className="govuk-summary-list__row">
+            <dt className="govuk-summary-list__key">Entries</dt>
+            <dd className="govuk-summary-list__value">{number.format(checkpoint.size)}</dd>
+          </div>
+          <div className="govuk-summary-list__row">
+            <dt className="govuk-summary-list__key">Signed</dt>
+            <dd className="govuk-summary-list__value">{when(checkpoint.at)}</dd>
+          </div>
+          <div className="govuk-summary-list__row">
+            <dt className="govuk-summary-list__key">Last hash</dt>
+            <dd className="govuk-summary-list__value cp-wrap">
+              <code>{checkpoint.head}</code>
+            </dd>
+          </div>
+          <div className="govuk-summary-list__row">
+            <dt className="govuk-summary-list__key">Signature</dt>
+            <dd className="govuk-summary-list__value cp-wrap">
+              {checkpoint.signatureValid ? 'Valid' : 'NOT VALID: tell your data manager at once'}, key <code>{checkpoint.signingKeyId.slice(0, 16)}</code>
+            </dd>
+          </div>
+        </dl>
+      )}
+      {checkpoint && mayDownloadRange ? (
+        <form
+          className="cp-filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void checkRange();
+          }}
+        >
+          <Field id="audit-range-from" label="From entry (empty: the start)" value={rangeFrom} onChange={setRangeFrom} width="govuk-input--width-10" />
+          <button type="submit" className="govuk-button govuk-button--secondary" id="audit-verify-range" disabled={checkingRange}>
+            {checkingRange ? 'Downloading and checking…' : 'Download and check against the checkpoint'}
+          </button>
+        </form>
+      ) : null}
+      {rangeResult ? (
+        <p className={rangeResult.ok ? 'govuk-body' : 'govuk-body govuk-!-font-weight-bold'} role="status" data-testid="audit-range-result">
+          {rangeResult.text}
         </p>
       ) : null}
     </section>

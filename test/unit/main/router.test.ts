@@ -70,6 +70,8 @@ const handlers: Handlers = {
   'manage.closeAlert': unused,
   'manage.audit': unused,
   'manage.auditVerify': unused,
+  'manage.auditCheckpoint': unused,
+  'manage.auditVerifyRange': unused,
   'manage.auditSignals': unused,
   'manage.archive': unused,
   'manage.archiveRead': unused,
