@@ -166,15 +166,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
     }
     const view: AccessView = reveal ? 'shielded-details' : 'record';
-    // A record is audited once a task session; shielded details each time they are shown.
-    const audit = reveal || !tasks.audited(t, 'record', cpNumber) ? accessor(t, view) : null;
-    const record = await ws.call({ op: 'open', cpNumber, reveal, withProvenance: t.screen === 'cleansing', audit, at: new Date().toISOString() });
-    if (record === null) throw new AppFailure('not-held', `${cpNumber} is not in this working set. Sync, then try again.`);
-    if (audit) {
-      tasks.markAudited(t, 'record', [cpNumber]);
-      sendAccessSoon(ws);
-    }
-    return record;
+    return tasks.serial(t, async () => {
+      // A record is audited once a task session; shielded details each time they are shown.
+      const audit = reveal || !tasks.audited(t, 'record', cpNumber) ? accessor(t, view) : null;
+      const record = await ws.call({ op: 'open', cpNumber, reveal, withProvenance: t.screen === 'cleansing', audit, at: new Date().toISOString() });
+      if (record === null) throw new AppFailure('not-held', `${cpNumber} is not in this working set. Sync, then try again.`);
+      if (audit) {
+        tasks.markAudited(t, 'record', [cpNumber]);
+        sendAccessSoon(ws);
+      }
+      return record;
+    });
   }
 
   return {
@@ -278,14 +280,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const { ws } = teamWorkingSet();
       const t = liveTask(taskSession);
       if (t.screen !== 'cleansing') throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a task opens.');
-      const already = [...t.audited].filter((k) => k.startsWith('record|')).map((k) => k.slice('record|'.length));
-      const answer = (await ws.call({ op: 'cleanseTask', taskId: id, audit: accessor(t, 'record'), audited: already, at: new Date().toISOString() })) as {
-        audited: string[];
-      };
-      if (answer.audited.length > 0) {
-        tasks.markAudited(t, 'record', answer.audited);
-        sendAccessSoon(ws);
-      }
+      const answer = await tasks.serial(t, async () => {
+        const already = [...t.audited].filter((k) => k.startsWith('record|')).map((k) => k.slice('record|'.length));
+        const opened = (await ws.call({ op: 'cleanseTask', taskId: id, audit: accessor(t, 'record'), audited: already, at: new Date().toISOString() })) as {
+          audited: string[];
+        };
+        if (opened.audited.length > 0) {
+          tasks.markAudited(t, 'record', opened.audited);
+          sendAccessSoon(ws);
+        }
+        return opened;
+      });
       return checked('cleanse.task', answer);
     },
     'adapter.profiles': async () => checked('adapter.profiles', await teamWorkingSet().ws.call({ op: 'adapterProfiles' })),

@@ -22,6 +22,8 @@ export interface TaskSession {
   signIn: number;
   /** What has been audited in it: `${view}|${cpNumber}`. */
   audited: Set<string>;
+  /** The last opening in it: openings run one after another, so two at once cannot both audit the same record. */
+  last: Promise<unknown>;
 }
 
 export interface TaskSessions {
@@ -32,6 +34,8 @@ export interface TaskSessions {
   /** Whether `view` of `cpNumber` has been audited in the task session. */
   audited(session: TaskSession, view: AccessView, cpNumber: string): boolean;
   markAudited(session: TaskSession, view: AccessView, cpNumbers: readonly string[]): void;
+  /** Runs `fn` after the task session's earlier openings have finished. */
+  serial<T>(session: TaskSession, fn: () => Promise<T>): Promise<T>;
   /** How many are live (tests). */
   size(): number;
 }
@@ -58,6 +62,7 @@ export function createTaskSessions(): TaskSessions {
         startedAt: at.toISOString(),
         signIn: user.signIn,
         audited: new Set(),
+        last: Promise.resolve(),
       };
       sessions.set(session.id, session);
       return session;
@@ -74,6 +79,11 @@ export function createTaskSessions(): TaskSessions {
     audited: (session, view, cpNumber) => session.audited.has(`${view}|${cpNumber}`),
     markAudited(session, view, cpNumbers) {
       for (const cp of cpNumbers) session.audited.add(`${view}|${cp}`);
+    },
+    serial(session, fn) {
+      const run = session.last.then(fn);
+      session.last = run.catch(() => undefined);
+      return run;
     },
     size: () => sessions.size,
   };

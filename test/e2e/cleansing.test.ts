@@ -10,6 +10,15 @@ import { expectAccessible, expectHeading, signInWithToken } from './journey-supp
 import { describeWhere } from '../support/skip.js';
 
 const skipReason = keyringUnavailable();
+const purpose = 'Cleansing possible duplicates';
+
+/** A task opens only in a task session: the purpose is asked for first (once a queue). */
+async function givePurpose(h: Harness): Promise<void> {
+  const field = h.page.getByRole('textbox', { name: 'Purpose of this work' });
+  await field.waitFor();
+  await field.fill(purpose);
+  await h.page.getByRole('button', { name: 'Continue' }).click();
+}
 
 describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
   let h: Harness;
@@ -59,6 +68,7 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     expect(await list.locator('[role=option]').first().getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press(' ');
     await page.keyboard.press('Enter');
+    await givePurpose(h);
     const panel = page.getByTestId('task-panel');
     await panel.getByTestId('compare').waitFor();
     expect(await panel.getByTestId('weights').locator('tbody tr').count()).toBeGreaterThan(3);
@@ -68,6 +78,17 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
 
     const heading = (await panel.getByRole('heading', { level: 3 }).textContent())!;
     const [keep, gone] = heading.split(' and ') as [string, string];
+    // Both records shown are in their audit trails, with the purpose, from the cleansing screen.
+    await expect
+      .poll(async () =>
+        (
+          await h.service!.db.query<{ cp_number: string }>(
+            "SELECT cp_number FROM audit_log WHERE action = 'read' AND reason = $1 AND detail->>'context' = 'cleansing' AND cp_number = ANY ($2) ORDER BY cp_number",
+            [purpose, [keep, gone]],
+          )
+        ).map((r) => r.cp_number),
+      { timeout: 15_000 })
+      .toEqual([keep, gone].sort());
     const before = await h.service!.db.query<{ status: string }>('SELECT status FROM children WHERE cp_number = $1', [gone]);
     expect(before).toEqual([{ status: 'active' }]);
     await panel.getByRole('button', { name: `Merge into ${keep}` }).click();
@@ -88,6 +109,7 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     const list = page.getByRole('listbox');
     await list.locator('[role=option]').first().waitFor();
     await list.locator('[role=option]').first().click();
+    await givePurpose(h);
     const panel = page.getByTestId('task-panel');
     await panel.getByTestId('compare').waitFor();
     const heading = (await panel.getByRole('heading', { level: 3 }).textContent())!;

@@ -476,13 +476,18 @@ function TaskPanel({
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
+    let live = true;
     void getApi()
       .cleanse.task(id, taskSession)
       .then((r) => {
+        if (!live) return;
         if (r.ok) setDetail(r.value);
         else if (r.error.code === 'purpose-required') onLost();
         else setError(r.error.message);
       });
+    return () => {
+      live = false;
+    };
   }, [id, taskSession, onLost]);
 
   /** "Show shielded details" of one side: main checks the role and audits it. */

@@ -58,4 +58,23 @@ describe('task sessions', () => {
     const next = tasks.start('cleansing', 'Duplicates again', alice, at);
     expect(tasks.audited(next, 'record', 'CP000000018')).toBe(false);
   });
+
+  it('runs the openings of a task session one after another, so two at once cannot both audit a record', async () => {
+    const tasks = createTaskSessions();
+    const t = tasks.start('cleansing', 'Duplicates', alice, at);
+    const order: string[] = [];
+    const slow = tasks.serial(t, async () => {
+      order.push('first started');
+      await new Promise((r) => setTimeout(r, 30));
+      order.push('first done');
+      throw new Error('the first failed');
+    });
+    const second = tasks.serial(t, async () => {
+      order.push('second started');
+      return 2;
+    });
+    await expect(slow).rejects.toThrow('the first failed');
+    expect(await second).toBe(2);
+    expect(order).toEqual(['first started', 'first done', 'second started']);
+  });
 });
