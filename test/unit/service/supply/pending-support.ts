@@ -9,7 +9,7 @@ import { SettableClock, today, type ServiceContext } from '../../../../service/c
 import { readChild } from '../../../../service/records/read.js';
 import { searchChildren } from '../../../../service/records/search.js';
 import type { Database } from '../../../../service/store/database.js';
-import { readFeedPage } from '../../../../service/sync/feed.js';
+import { readFeedPage, readFeedStatus } from '../../../../service/sync/feed.js';
 import { openTestStore, type StoreEngine, type TestStore } from '../../../support/stores.js';
 import { CHESHIRE, dataManager, laTeam, openContext, practitioner, WIRRAL } from '../sync/fixtures.js';
 
@@ -58,8 +58,8 @@ export async function openPendingContext(engine: StoreEngine): Promise<{ ctx: Pe
 /** Who a search or read is made as: someone who may not see shielded details. */
 export const ordinaryUser = practitioner;
 
-/** CP numbers a search by surname, date of birth and postcode returns (the query goes through the route's schema). */
-export async function searchByPostcode(ctx: PendingContext, actor: Actor, q: { surname: string; dob: string; postcode: string }): Promise<string[]> {
+/** CP numbers a search by date of birth and postcode (and surname, if given) returns (the query goes through the route's schema). */
+export async function searchByPostcode(ctx: PendingContext, actor: Actor, q: { surname?: string; dob: string; postcode: string }): Promise<string[]> {
   const query = childSearchQuerySchema.parse(q);
   const outcome = await ctx.db.transaction((tx) => searchChildren(tx, actor, query, ctx.clock.now()));
   return outcome.results.map((r) => r.cpNumber);
@@ -83,17 +83,22 @@ export function hiddenFieldsIn(view: RecordView): string[] {
 export class WorkingSet {
   readonly children = new Map<string, FeedEntry>();
   private cursor: string | undefined;
+  private lastSeq = 0;
   constructor(
     private readonly ctx: PendingContext,
     readonly localAuthority: string,
   ) {}
 
   async sync(): Promise<void> {
+    // The feed's status first, as the desktop does: nothing new, nothing to read.
+    const { lastSeq } = await readFeedStatus(this.ctx, laTeam(this.localAuthority), this.localAuthority);
+    if (lastSeq === this.lastSeq) return;
     for (;;) {
       const page = await readFeedPage(this.ctx, laTeam(this.localAuthority), this.localAuthority, { after: this.cursor, limit: 500, provenance: false });
       for (const e of page.changes) {
         if (e.kind === 'tombstone') this.children.delete(e.cpNumber);
         else if (e.superseded !== true) this.children.set(e.cpNumber, e);
+        this.lastSeq = e.seq;
       }
       this.cursor = page.cursor;
       if (!page.more) return;
