@@ -119,6 +119,7 @@ export const syncRoutes: Route[] = [
         'An update gives a subset of name, gender, dob, dateOfDeath, whereabouts, intendsToReturn, address, parents, education, gp, archiveAge, identifiers.nhsNumber, identifiers.upn; ' +
         'null removes an optional field. The record that results must be valid (else invalid, with the problems). ' +
         "A local authority team may change only its own authority's children (forbidden). " +
+        'working-set-access (viewedAt, viewedBy, reason, view, context) changes nothing: it records a record opened in the team\'s working set as a read in the child\'s audit trail, at viewedAt and as viewedBy (the sender or a member of their team). ' +
         'idempotencyKey: resubmitting the same key with the same item returns the first result with replayed: true and applies nothing; the same key with a different item is key-reused. ' +
         'Unknown fields anywhere: 422 naming the field.',
       response: {
