@@ -257,6 +257,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'workingSet.send': async () => checked('workingSet.send', await teamWorkingSet().ws.call({ op: 'send' })),
     'workingSet.wipe': async () => {
       const { ws } = teamWorkingSet();
+      // The audit entries of records opened here go first if they can: a wipe would lose them.
+      await ws.call({ op: 'sendAccess' }).catch(() => undefined);
       await ws.wipe('command');
       return status(ws);
     },

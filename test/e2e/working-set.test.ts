@@ -145,6 +145,17 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await (await search()).getByRole('button', { name: /^Open/ }).click();
     await page.getByTestId('purpose-form').waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Locking ends the task session in main, whatever the renderer does: its id opens nothing after.
+    const app = { url: 'http://app.localhost/index.html' };
+    const started = (await h.core.router('workingSet.startTask', { screen: 'local-search', purpose }, app)) as { ok: true; value: { taskSession: string } };
+    const taskSession = started.value.taskSession;
+    expect(await h.core.router('workingSet.record', { taskSession, cpNumber: cp }, app)).toMatchObject({ ok: true, value: { withheld: true } });
+    h.core.session.lock('idle');
+    await expectHeading(page, 'ContactPoint is locked');
+    await signInWithToken(h, 'trn-la-team', { button: 'Unlock', fillUserId: false });
+    await expectHeading(page, 'Working set');
+    expect(await h.core.router('workingSet.record', { taskSession, cpNumber: cp }, app)).toMatchObject({ ok: false, error: { code: 'purpose-required' } });
   }, 60_000);
 
   it('locking mid-sync stops it; the next sync continues from where it stopped', async () => {
