@@ -100,7 +100,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let timer: { stop(): Promise<void> } | undefined;
   try {
     // Before anything is written: every entry from here on is sealed with the service's key.
-    audit = await startAuditKeeping(db, clock, auditPlan, {
+    audit = startAuditKeeping(db, clock, auditPlan, {
       ...(options.audit?.checkpointIntervalMs !== undefined ? { intervalMs: options.audit.checkpointIntervalMs } : {}),
       ...(options.audit?.checkpointCheckEveryMs !== undefined ? { checkEveryMs: options.audit.checkpointCheckEveryMs } : {}),
       ...(options.log ? { log: options.log } : {}),
@@ -115,6 +115,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // Fresh planner statistics: without them a big store gets plans that scan it all.
       if (loaded > 0) await db.exec('ANALYZE');
     }
+    // The head as the service starts serving: training data loaded, nothing yet asked.
+    await audit.checkpoints.publish('start');
     const scheme = options.tls ? 'https' : 'http';
     const { handler } = createNationalService({
       db,

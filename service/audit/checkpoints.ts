@@ -152,6 +152,8 @@ export function verifyRange(entries: readonly ChainEntry[], checkpoint: AuditChe
   }
   const first = entries[0];
   const last = entries.at(-1);
+  // A checkpoint of an empty chain vouches for nothing: an empty range agrees with it.
+  if (checkpoint.size === 0 && !first) return { ok: true, from: 0, to: 0, checkpointSize: 0, sealsChecked: seal !== null };
   if (!first || !last || first.seq > Math.max(checkpoint.size, 1) || last.seq < checkpoint.size) {
     const runs = first && last ? `runs from entry ${first.seq} to ${last.seq}` : 'is empty';
     return broken(null, 'outside-range', `The range ${runs}: it must include entry ${checkpoint.size}, the checkpoint's head.`);

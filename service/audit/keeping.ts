@@ -57,15 +57,16 @@ export interface AuditKeeping {
   stop(): Promise<void>;
 }
 
-export async function startAuditKeeping(
+export function startAuditKeeping(
   db: Database,
   clock: Clock,
   plan: AuditKeepingPlan,
   options: { intervalMs?: number; checkEveryMs?: number; log?: (line: string) => void } = {},
-): Promise<AuditKeeping> {
+): AuditKeeping {
   useAuditKeys(db, plan.keys);
   const checkpoints = new CheckpointPublisher({ db, clock, keys: plan.keys, ...(plan.checkpointDir !== undefined ? { dir: plan.checkpointDir } : {}) });
-  await checkpoints.publish('start');
+  // The start checkpoint is the caller's (server.ts publishes it once training data is
+  // loaded); until then the timer's first look finds none and publishes one.
   const timer = startCheckpointTimer(checkpoints, clock, {
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
     ...(options.checkEveryMs !== undefined ? { checkEveryMs: options.checkEveryMs } : {}),

@@ -850,7 +850,9 @@ function AuditView({ user }: { user: SignedInUser }) {
     const v = r.value;
     setCheckpoint(v.checkpoint);
     setRangeResult(
-      v.ok
+      v.ok && v.to === 0
+        ? { ok: true, text: `The signed checkpoint of ${when(v.checkpoint.at)} covers no entries yet: there is nothing to check.` }
+        : v.ok
         ? { ok: true, text: `Entries ${number.format(v.from)} to ${number.format(v.to)} are intact and lead to the signed checkpoint of ${when(v.checkpoint.at)}.` }
         : { ok: false, text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${number.format(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.` },
     );
