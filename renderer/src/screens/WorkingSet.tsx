@@ -440,7 +440,12 @@ function LocalSearch({ active }: { active: boolean }) {
         <WorkingSetRecord
           view={record}
           onReveal={() => void open(record.cpNumber, task.session?.taskSession, true)}
-          onClose={() => setRecord(null)}
+          onClose={() => {
+            // Back to where the person was: the row's Open button (the record's section goes).
+            const opener = `open-${record.cpNumber}`;
+            setRecord(null);
+            requestAnimationFrame(() => document.getElementById(opener)?.focus());
+          }}
         />
       ) : null}
       {answer ? <LocalResults answer={answer} onOpen={(cp) => void open(cp, task.session?.taskSession)} /> : null}
