@@ -80,6 +80,18 @@ export const trainingAccounts: readonly TrainingAccount[] = [
   },
   {
     ...base,
+    id: 'trn-la-team-2',
+    name: 'Casey Brooks',
+    roles: ['la-team'],
+    organisationId: 'org-wirral',
+    localAuthority: WIRRAL.code,
+    password: 'LaTeamSecond-Training-1',
+    totpSecret: 'RIFAKJIVJ2BP6PA5GTS34EYZF3AJZAGY',
+    contact: { phone: '0151 496 0009', email: 'casey.brooks@training.invalid' },
+    purpose: 'A second member of the Wirral team: the independent second person for shields and accounts',
+  },
+  {
+    ...base,
     id: 'trn-la-team-cwac',
     name: 'Morgan Price',
     roles: ['la-team'],
