@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { withheldProvenance, withheldRecord, visibleOnShielded, type AccessView, type TaskScreen, type WorkingSetRecordView } from '../../domain/working-set-access.js';
 import type { CleanseTask } from './cleanse.js';
-import { queueChanges } from './outbox.js';
+import { queueChanges, type Task } from './outbox.js';
 import { childId, WorkingSetError, type WorkingSetStore } from './store.js';
 
 const SCHEMA = `
@@ -151,5 +151,19 @@ export function tasksForScreen(db: Database.Database, tasks: readonly CleanseTas
     const f = t.detail as { rule: string; path: string; message: string; values?: unknown };
     if (!hidden(t.cpNumber) || visibleOnShielded(f.path)) return t;
     return { ...t, detail: { rule: f.rule, path: f.path, message: hiddenFinding } as CleanseTask['detail'] };
+  });
+}
+
+/**
+ * The outbox's tasks for a person (conflicts, refusals) as they may reach the screen: a
+ * change to a shielded record keeps its versions and the service's message, not the
+ * values it would have set (an address, a telephone number).
+ */
+export function outboxTasksForScreen(db: Database.Database, tasks: readonly Task[]): Task[] {
+  const hidden = isShieldedKeys(db);
+  return tasks.map((t) => {
+    if (!hidden(t.cpNumber) || t.detail.changes === undefined) return t;
+    const { changes: _withheld, ...detail } = t.detail;
+    return { ...t, detail };
   });
 }

@@ -16,7 +16,7 @@ import { SourceError } from '../adapter/source/index.js';
 import { SubmitCancelled } from '../adapter/submit.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
-import { accessLog, recordAccess, recordForScreen, tasksForScreen } from './access.js';
+import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen, tasksForScreen } from './access.js';
 import { ACCESS_OP, accessCounts, openTasks, outboxCounts, queueChanges, sendOutbox, type SendSummary } from './outbox.js';
 import type { CleanseResolution, FailureData, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
@@ -204,8 +204,10 @@ async function handle(request: Request): Promise<unknown> {
       return serialSend();
     case 'sendAccess':
       return serialSend([ACCESS_OP]);
-    case 'tasks':
-      return openTasks(opened());
+    case 'tasks': {
+      const s = opened();
+      return outboxTasksForScreen(s.db, openTasks(s));
+    }
     case 'history':
       return opened().runs(20);
     case 'wipe':

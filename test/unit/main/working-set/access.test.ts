@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../../main/api/client.js';
 import { createTransport } from '../../../../main/api/transport.js';
-import { accessLog, recordAccess, recordForScreen, tasksForScreen } from '../../../../main/working-set/access.js';
+import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen, tasksForScreen } from '../../../../main/working-set/access.js';
 import type { CleanseTask } from '../../../../main/working-set/cleanse.js';
 import { accessCounts, outboxCounts, outboxItem, sendOutbox } from '../../../../main/working-set/outbox.js';
 import { createLocalSearch } from '../../../../main/working-set/search.js';
@@ -123,6 +123,18 @@ describeWhere(keyringUnavailable(), 'access to the working set (real Secret Serv
       expect(ordinary).toEqual(tasks[2]);
       expect((pair!.detail as { fields: { field: string }[] }).fields.map((f) => f.field)).toEqual(['family']);
     });
+  });
+
+  it('tasks for a person: a change to a shielded record comes without the values it would set', async () => {
+    const { openTasks } = await import('../../../../main/working-set/outbox.js');
+    const add = store.db.prepare("INSERT INTO tasks (kind, cp, outbox_id, created_at, state, detail) VALUES ('conflict', ?, NULL, '2026-01-01T00:00:00Z', 'open', ?)");
+    const changes = { address: { lines: ['1 Secret Lane'], postcode: 'CH41 9ZZ' } };
+    for (const cp of [shielded.cp_number, open.cp_number]) add.run(cp, JSON.stringify({ op: 'update', baseVersion: 1, currentVersion: 2, message: 'Changed first', changes }));
+    const shown = outboxTasksForScreen(store.db, openTasks(store));
+    const ofShielded = shown.find((t) => t.cpNumber === shielded.cp_number)!;
+    expect(ofShielded.detail).toEqual({ op: 'update', baseVersion: 1, currentVersion: 2, message: 'Changed first' });
+    expect(shown.find((t) => t.cpNumber === open.cp_number)!.detail.changes).toEqual(changes);
+    store.db.prepare("DELETE FROM tasks WHERE created_at = '2026-01-01T00:00:00Z'").run();
   });
 
   describe('the access log', () => {
