@@ -14,7 +14,7 @@ import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
 import { childRequestView, loadChild, lockChildAndRequest, updateChild, type ChildRequestRow, type StoredChild } from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
-import { recomputeShieldPending } from '../supply/reviews.js';
+import { lockLinkedChildren, recomputeShieldPending } from '../supply/reviews.js';
 
 export const MAX_LISTED_REQUESTS = 500;
 
@@ -47,6 +47,7 @@ export async function applyShield(
     // A pending shield (a possible duplicate of a shielded child) is not the child's
     // own: shielding it makes the shield its own, so that it stays when the review ends.
     if (child.record.shielded) throw conflict('already-shielded', 'This record is shielded already.');
+    await lockLinkedChildren(tx, [cpNumber]);
     const stored = await updateChild(tx, cpNumber, child.version, { ...child.record, shielded: true }, { at });
     // Its possible duplicates (open match reviews, any authority) are shield-pending from now on.
     await recomputeShieldPending(tx, [cpNumber], at);
@@ -187,6 +188,7 @@ export async function decideUnshieldRequest(
       await appendAudit(tx, { at, userId: actor.userId, action: 'unshield-rejected', cpNumber: row.cp_number, reason, detail: { request: String(row.id) } });
       return { request: viewOf(decided!) };
     }
+    await lockLinkedChildren(tx, [row.cp_number]);
     const stored = await updateChild(tx, row.cp_number, child!.version, { ...child!.record, shielded: false }, { at });
     // Possible duplicates pending only through this shield are pending no longer.
     await recomputeShieldPending(tx, [row.cp_number], at);

@@ -29,7 +29,7 @@ import { insertChild, loadChild, updateChild, updateProvenance, type StoredChild
 import type { Queryable } from '../store/database.js';
 import { newInvolvementId, wouldBeSecondLead } from '../records/involvements.js';
 import { applyStatements, readProvenance, statementsOf } from './provenance.js';
-import { recomputeShieldPending } from './reviews.js';
+import { lockLinkedChildren, recomputeShieldPending } from './reviews.js';
 import { planSuppliedInvolvement, recordSuppliedInvolvement } from './supplied-involvements.js';
 
 /** At most this many held children (of all kinds) are scored per supplied record. */
@@ -315,6 +315,9 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
   const possible = reviewsFor(candidates, truncated);
   const shieldPending = possible.some((c) => c.shielded);
 
+  // The children the new one will be linked to are locked now, before its insert takes
+  // the feed head (reviews.ts lockLinkedChildren).
+  if (possible.length > 0) await lockLinkedChildren(tx, possible.map((c) => c.cpNumber));
   const [serial] = await tx.query<{ n: number }>("SELECT nextval('cp_serial') AS n");
   const cpNumber = cpNumberFromSerial(serial!.n);
   const { record, provenance } = applyStatements(newChildRecord(cpNumber, localAuthority, s), {}, s.supplier, s.receivedAt, statementsOf(s));

@@ -165,6 +165,25 @@ async function linkedChildren(tx: Queryable, seeds: readonly string[]): Promise<
 }
 
 /**
+ * Lock the rows of every child linked to `seeds` by open reviews (the seeds too), in
+ * CP number order, and return them. Locked, then looked for again: a review committed
+ * meanwhile may have linked more. recomputeShieldPending does this itself; a path that
+ * is about to write a child should call it first, before that write takes its
+ * authority's feed head: rows are locked before feed heads everywhere, and a row locked
+ * after a head would wait on any writer of that row waiting for the head (a deadlock).
+ */
+export async function lockLinkedChildren(tx: Queryable, seeds: readonly string[]): Promise<string[]> {
+  let members = await linkedChildren(tx, seeds);
+  for (const locked = new Set<string>(); ; ) {
+    const fresh = members.filter((cp) => !locked.has(cp)).sort();
+    if (fresh.length === 0) return members;
+    await tx.query('SELECT 1 FROM children WHERE cp_number = ANY($1::text[]) ORDER BY cp_number FOR UPDATE', [fresh]);
+    for (const cp of fresh) locked.add(cp);
+    members = await linkedChildren(tx, [...locked]);
+  }
+}
+
+/**
  * The pending-shield rule, worked out again for every child linked to `seeds`: a child
  * is shield-pending exactly while open match reviews (on either side, in any authority,
  * through any number of other reviews) link it to another child whose own record is
@@ -182,15 +201,7 @@ async function linkedChildren(tx: Queryable, seeds: readonly string[]): Promise<
  * from a stale view. Returns the seeds that remain, as they now stand.
  */
 export async function recomputeShieldPending(tx: Queryable, seeds: readonly string[], at: Date): Promise<Map<string, StoredChild>> {
-  let members = await linkedChildren(tx, seeds);
-  // Lock, then look again: a review committed meanwhile may have linked more children.
-  for (let locked = new Set<string>(); ; ) {
-    const fresh = members.filter((cp) => !locked.has(cp)).sort();
-    if (fresh.length === 0) break;
-    await tx.query("SELECT 1 FROM children WHERE cp_number = ANY($1::text[]) ORDER BY cp_number FOR UPDATE", [fresh]);
-    for (const cp of fresh) locked.add(cp);
-    members = await linkedChildren(tx, [...locked]);
-  }
+  const members = await lockLinkedChildren(tx, seeds);
   const rows = await tx.query<ShieldRow>(
     "SELECT cp_number, status, (record->>'shielded')::boolean AS own, shield_pending FROM children WHERE cp_number = ANY($1::text[])",
     [members],
@@ -255,6 +266,8 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
     const locked = new Map<string, StoredChild | null>();
     locked.set(first!, await loadChild(tx, first!, { forUpdate: true }));
     locked.set(second!, await loadChild(tx, second!, { forUpdate: true }));
+    // And every child linked to them, before anything is written (see lockLinkedChildren).
+    await lockLinkedChildren(tx, [first!, second!]);
     const created = locked.get(review.cp_number) ?? null;
     const held = locked.get(review.candidate_cp_number) ?? null;
     if (!created) throw conflict('review-stale', 'The child created from the supply no longer exists.');

@@ -14,7 +14,7 @@ import { ApiError } from '../http/api-error.js';
 import { requestHash } from '../http/idempotency.js';
 import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
 import { markUnshieldRequestsStale } from '../shields/shields.js';
-import { mergeChildren, recomputeShieldPending } from '../supply/reviews.js';
+import { lockLinkedChildren, mergeChildren, recomputeShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
 import { recordWorkingSetAccess } from './working-set-access.js';
 
@@ -66,6 +66,8 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
   if (other === item.cpNumber) return { idempotencyKey: key, status: 'invalid', message: 'A record cannot be a duplicate of itself.', problems: [] };
   const locked = new Map<string, StoredChild | null>();
   for (const cp of [item.cpNumber, other].sort()) locked.set(cp, await loadChild(tx, cp, { forUpdate: true }));
+  // Every child linked to either, before anything is written (reviews.ts lockLinkedChildren).
+  await lockLinkedChildren(tx, [item.cpNumber, other]);
   const first = locked.get(item.cpNumber) ?? null;
   const second = locked.get(other) ?? null;
   if (!first || first.status !== 'active' || !second || second.status !== 'active') {
@@ -188,6 +190,7 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
     return { idempotencyKey: key, status: 'invalid', message: 'The change would make the record invalid.', problems: dateProblems };
   }
   const at = ctx.clock.now();
+  if (item.op === 'shield') await lockLinkedChildren(tx, [item.cpNumber]);
   let stored = await updateChild(tx, item.cpNumber, item.baseVersion, parsed.data, { at });
   if (item.op === 'shield') {
     // Shielded afresh: a request to remove the shield it had no longer fits it.

@@ -143,6 +143,25 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(exposed);
   });
 
+  it('a shield and a supply of a possible duplicate at the same moment: either order, the duplicate ends pending and neither fails', async () => {
+    // On PostgreSQL the two run on two connections at once; on PGlite one after the other.
+    for (let i = 0; i < 8; i++) {
+      const family = `Concurra${String.fromCharCode(97 + i)}${String.fromCharCode(97 + (n++ % 26))}`;
+      const dob = `2014-0${1 + (i % 9)}-${13 + i}`;
+      const held = childRecord({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB') });
+      await ctx.db.transaction((tx) => insertChild(tx, held, { at: ctx.clock.now() }));
+      const s = supplierRecord({ supplier: 'nhs', name: { given: 'Rosa', family: `${family}e`, former: [] }, gender: 'female', dob, address: address('L3 9AA') });
+      const [, supplied] = await Promise.all([
+        applyShield(ctx, laTeam(WIRRAL), held.cpNumber, 'Risk of harm'),
+        receiveSupply(ctx, supplierSystem('nhs'), { localAuthority: WIRRAL, records: [s] }),
+      ]);
+      const created = supplied.results[0]!;
+      expect(created.status).toBe('possible-duplicate');
+      expect(await loadChild(ctx.db, created.cpNumber!)).toMatchObject({ shielded: true, shieldPending: true });
+      expect(await searchByPostcode(ctx, ordinaryUser(), { dob, postcode: 'L3 9AA' })).not.toContain(created.cpNumber);
+    }
+  });
+
   it("destroying the shielded child's archived record lifts the pending shield it caused", async () => {
     const d = await duplicateOfUnshielded(WIRRAL, WIRRAL);
     await applyShield(ctx, laTeam(WIRRAL), d.held, 'Risk of harm');
