@@ -12,6 +12,7 @@ import { sql as alertOutcomes } from './migrations/008-alert-outcomes.js';
 import { sql as transfers } from './migrations/009-transfers.js';
 import { sql as openInvolvements } from './migrations/010-open-involvements.js';
 import { sql as figuresIndex } from './migrations/011-figures-index.js';
+import { sql as accountRequests } from './migrations/012-account-requests.js';
 import { sql as auditSeals } from './migrations/013-audit-seals.js';
 import { sql as openReviewLinks } from './migrations/015-open-review-links.js';
 
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'transfers', sql: transfers },
   { version: 10, name: 'open-involvements', sql: openInvolvements },
   { version: 11, name: 'figures-index', sql: figuresIndex },
+  { version: 12, name: 'account-requests', sql: accountRequests },
   { version: 13, name: 'audit-seals', sql: auditSeals },
   { version: 15, name: 'open-review-links', sql: openReviewLinks },
 ];
