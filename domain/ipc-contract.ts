@@ -13,7 +13,7 @@ import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
 import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
 import { endTaskRequestSchema, openRecordRequestSchema, startTaskRequestSchema, taskSessionSchema, workingSetRecordSchema } from './working-set-access.js';
-import { accountSchema, alertSchema, archivedSchema, auditCheckpointViewSchema, auditPageSchema, auditRangeVerdictSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
+import { accountRequestSchema, accountSchema, alertSchema, confirmedRequestSchema, archivedSchema, auditCheckpointViewSchema, auditPageSchema, auditRangeVerdictSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
 import { adapterRequests, adapterStatusSchema, chosenFileSchema, loadProblemsSchema, loadRowsSchema, loadSummarySchema, previewSchema, profileEntrySchema } from './adapter/views.js';
 import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
 
@@ -108,6 +108,22 @@ export const signOutReasonSchema = z.enum(['signed-out', 'session-expired', 'acc
  * What main tells the renderer about the session. `locked`: the session key is gone and
  * the server session ended; only a fresh sign-in (PIN or token) opens the screen again.
  */
+/** One half of an activation code as handed over: 10 characters, a dash or space allowed in the middle. */
+const activationHalf = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/, 'must be the 10 characters of one half of the activation code, such as 7KQ2M-XR4PD');
+export const activationRequestSchema = z
+  .object({
+    userId: z.string().trim().min(1, 'give your user ID').max(64),
+    firstHalf: activationHalf,
+    secondHalf: activationHalf,
+    password: z.string().min(12, 'must be at least 12 characters').max(256),
+  })
+  .strict();
+export const activatedTokenSchema = z.object({ userId: z.string(), totpSecret: z.string().regex(/^[A-Z2-7]+$/), otpauthUri: z.string().startsWith('otpauth://') });
+export type ActivatedToken = z.infer<typeof activatedTokenSchema>;
+
 export const sessionStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('signed-out'), reason: signOutReasonSchema.optional() }),
   z.object({
@@ -183,6 +199,8 @@ export const channels = {
       .strict(),
     response: sessionStateSchema,
   },
+  /** The holder activates a new account or replacement token: both halves of the code and their own password; the token secret comes back once. */
+  'session.activate': { request: activationRequestSchema, response: activatedTokenSchema },
   'session.signOut': { request: empty, response: sessionStateSchema },
   /** The user did something (key press, click): postpones the idle lock. */
   'session.activity': { request: empty, response: z.object({}) },
@@ -283,6 +301,11 @@ export const channels = {
   'manage.organisations': { request: empty, response: z.object({ organisations: z.array(organisationSchema) }) },
   /** Creates an account: its first password and security-token secret are shown this once. */
   'manage.createUser': { request: managementRequests.createUser, response: createdAccountSchema },
+  /** Requests that need a second person, which the user asked for or may confirm. */
+  'manage.accountRequests': { request: empty, response: z.object({ requests: z.array(accountRequestSchema) }) },
+  /** Confirm as the second person: for a credential, the second half of the holder's code comes back once. */
+  'manage.confirmAccountRequest': { request: managementRequests.accountRequest, response: confirmedRequestSchema },
+  'manage.cancelAccountRequest': { request: managementRequests.accountRequest, response: z.object({ request: accountRequestSchema }) },
   /** Suspends, reinstates or closes an account, or records its check, training and agreement. */
   'manage.updateUser': { request: managementRequests.updateUser, response: z.object({ user: accountSchema }) },
   /** Accounts whose accreditation lapses within the days given (or is incomplete). */

@@ -121,3 +121,22 @@ export function mayTakePart(actors: Actors, roles: readonly Role[], actorAuthori
   if (roles.some((r) => actors.anywhere.includes(r))) return true;
   return roles.some((r) => actors.ownAuthority.includes(r)) && actorAuthority !== null && actorAuthority === targetAuthority;
 }
+
+const whoOf = (a: Actors) => [...a.anywhere, ...a.ownAuthority.map((r) => `${r} (own authority)`)].join(', ') || '—';
+
+/** The two tables as docs/security.md shows them; a test holds the document to this text. */
+export function separationOfDutiesMarkdown(): string {
+  const lines = [
+    '| duty | what | asked by | confirmed by (independent of the asker) | then | why not one person |',
+    '|---|---|---|---|---|---|',
+    ...dualDuties.map(
+      (r) =>
+        `| \`${r.duty}\` | ${r.what} | ${whoOf(r.start)} | ${whoOf(r.confirm)} | ${r.completes === 'holder-activates' ? 'the holder activates with both halves' : 'takes effect'} | ${r.why} |`,
+    ),
+    '',
+    '| one person may | who | why that is safe |',
+    '|---|---|---|',
+    ...singleDuties.map((r) => `| ${r.action} | ${r.who} | ${r.why} |`),
+  ];
+  return lines.join('\n');
+}

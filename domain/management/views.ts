@@ -54,7 +54,26 @@ export const lapsingSchema = z.object({
 
 export const organisationSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), accredited: z.boolean(), localAuthority: nullable });
 
-export const createdAccountSchema = z.object({ user: accountSchema, password: z.string(), totpSecret: z.string() });
+/** A request that needs a second person (domain/separation-of-duties.ts), as the service shows it. */
+export const accountRequestSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['account-create', 'token-reset', 'card-enrol', 'role-grant']),
+  account: z.string(),
+  requestedBy: z.string(),
+  requestedAt: when,
+  roles: z.array(z.string()).nullable(),
+  confirmedBy: nullable,
+  confirmedAt: nullable,
+  status: z.enum(['awaiting-confirmation', 'awaiting-activation', 'completed', 'cancelled']),
+  expiresAt: when,
+  endReason: nullable,
+});
+export type AccountRequestItemView = z.infer<typeof accountRequestSchema>;
+
+/** An account made: no credential, only the first half of its holder's activation code, to hand over in person. */
+export const createdAccountSchema = z.object({ user: accountSchema, request: accountRequestSchema, firstHalf: z.string() });
+/** A request confirmed: for a credential, the second half of the holder's activation code. */
+export const confirmedRequestSchema = z.object({ request: accountRequestSchema, secondHalf: z.string().optional() });
 
 export const alertSchema = z.object({
   id: z.string(),
@@ -189,6 +208,7 @@ export const managementRequests = {
     })
     .strict(),
   lapsing: z.object({ days: z.number().int().min(1).max(365) }).strict(),
+  accountRequest: z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a request number') }).strict(),
   alerts: z.object({ status: z.enum(['open', 'investigating', 'closed', 'all']) }).strict(),
   alert: z.object({ id: z.string().min(1).max(64) }).strict(),
   closeAlert: z.object({ id: z.string().min(1).max(64), outcome: z.enum(ALERT_OUTCOMES), note: z.string().max(300).optional() }).strict(),

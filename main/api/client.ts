@@ -130,6 +130,8 @@ function failureOf(res: TransportResponse, ourNowMs: number): ServiceFailure {
   if (status === 401) {
     if (serviceCode !== undefined && sessionCodes.has(serviceCode)) return fail('session-expired', messages.sessionExpired);
     if (serviceCode === 'sign-in-refused') return fail('sign-in-refused', serviceMessage ?? messages.signInRefused);
+    // Activation is refused like sign-in: one message, whatever was wrong.
+    if (serviceCode === 'activation-refused') return fail('sign-in-refused', serviceMessage ?? messages.signInRefused);
     if (serviceCode !== undefined && clockCodes.has(serviceCode)) {
       const theirs = res.headers['date'] === undefined ? Number.NaN : Date.parse(res.headers['date']);
       if (Number.isFinite(theirs) && Math.abs(ourNowMs - theirs) > clockSkewToleranceMs) {

@@ -187,6 +187,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'session.watch': async ({ after }) => session.watch(after),
     'session.signInCard': async ({ pin }) => session.signInCard(pin),
     'session.signInToken': async (request) => session.signInToken(request),
+    'session.activate': async (request) => session.activate(request),
     'session.signOut': async () => session.signOut(),
     'session.activity': async () => {
       session.activity();

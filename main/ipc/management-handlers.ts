@@ -101,6 +101,9 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
       const { enhancedCheckDate, ...rest } = request;
       return checked('manage.createUser', await call('POST', '/v1/users', { ...rest, ...(enhancedCheckDate ? { enhancedCheckDate } : {}) }));
     },
+    'manage.accountRequests': async () => checked('manage.accountRequests', await call('GET', '/v1/account-requests')),
+    'manage.confirmAccountRequest': async ({ id }) => checked('manage.confirmAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/confirm`)),
+    'manage.cancelAccountRequest': async ({ id }) => checked('manage.cancelAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/cancel`)),
     'manage.updateUser': async ({ id, changes }) => checked('manage.updateUser', await call('PATCH', `/v1/users/${enc(id)}`, changes)),
     'manage.lapsing': async ({ days }) => checked('manage.lapsing', await call('GET', '/v1/users/lapsing', undefined, { days: String(days) })),
     'manage.alerts': async ({ status }) => checked('manage.alerts', await call('GET', '/v1/alerts', undefined, { status })),

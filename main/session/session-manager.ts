@@ -12,7 +12,7 @@
 // lock reaches the screen as soon as it happens, through the one IPC transport.
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { LockReason, SessionEvent, SessionState, SignedInUser } from '../../domain/ipc-contract.js';
+import { activatedTokenSchema, type ActivatedToken, type LockReason, type SessionEvent, type SessionState, type SignedInUser } from '../../domain/ipc-contract.js';
 import { thumbprintInput, type PublicJwk } from '../../domain/jwk.js';
 import { roleSchema } from '../../domain/roles.js';
 import { ServiceFailure, type ApiClient, type ApiRequest, type SessionCredentials } from '../api/client.js';
@@ -40,6 +40,12 @@ export interface SessionManager {
   watch(after: number): Promise<SessionEvent>;
   signInCard(pin: string): Promise<SessionState>;
   signInToken(credentials: { userId: string; password: string; otp: string }): Promise<SessionState>;
+  /**
+   * The holder activates their new account or replacement token with both halves of the
+   * activation code and a password of their own; the token's secret comes back once, for
+   * their authenticator. Signs nobody in: they then sign in as usual.
+   */
+  activate(request: { userId: string; firstHalf: string; secondHalf: string; password: string }): Promise<ActivatedToken>;
   signOut(): Promise<SessionState>;
   /** The user did something: postpones the idle lock. */
   activity(): void;
@@ -309,6 +315,20 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         );
         return begin(response, key.privateKey, 'otp', undefined);
       });
+    },
+
+    async activate(request) {
+      const answer = activatedTokenSchema.safeParse(
+        await options.api.unsigned('POST', '/v1/activations', {
+          method: 'otp',
+          userId: request.userId.trim(),
+          firstHalf: request.firstHalf,
+          secondHalf: request.secondHalf,
+          password: request.password,
+        }),
+      );
+      if (!answer.success) throw serviceAnswer('the activation');
+      return answer.data;
     },
 
     async signOut() {

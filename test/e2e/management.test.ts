@@ -26,7 +26,8 @@ const skipReason = keyringUnavailable();
 describeWhere(skipReason, 'management, as the ContactPoint team and a data manager see it', () => {
   let h: Harness;
   let dir: string;
-  let second: { id: string; password: string; totpSecret: string };
+  /** The account the team made in the desktop and its holder activated. */
+  let member: { id: string; password: string; totpSecret: string };
   const api = () => createSignIn(h.service!.url, h.clock);
   const tab = (name: string) => h.page.getByRole('button', { name, exact: true });
   const signOut = () => h.page.getByRole('button', { name: 'Sign out' }).click();
@@ -95,12 +96,12 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     expect(saved).toContain(`Cleansing tasks: ${queues[0]!.title},${queues[0]!.open}`);
   }, 180_000);
 
-  it('makes an account for a second member of the team: its first credentials are shown once; accreditation lapsing soon is listed', async () => {
+  it('makes an account that only its holder can use: a second member confirms, the holder activates it; accreditation lapsing soon is listed', async () => {
     const { page } = h;
     await as('trn-la-team');
     await manage('Accounts');
     await page.getByTestId('accounts').waitFor();
-    await page.locator('#new-id').fill('trn-la-team-2');
+    await page.locator('#new-id').fill('wirral-new-member');
     await page.locator('#new-name').fill('Riley Shaw');
     await page.locator('#new-organisation').selectOption({ index: 1 });
     await page.locator('#new-role-practitioner').uncheck();
@@ -111,19 +112,50 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.locator('#new-trainingCompleted').check();
     await page.locator('#new-agreementSigned').check();
     await page.getByRole('button', { name: 'Make the account' }).click();
-    const credentials = page.getByTestId('credentials');
-    await credentials.waitFor();
-    const values = await credentials.locator('dd').allTextContents();
-    second = { id: 'trn-la-team-2', password: values[0]!, totpSecret: values[1]! };
-    expect(second.password.length).toBeGreaterThan(10);
+    // No password or token secret: the first half of the holder's activation code, to hand over.
+    const handOver = page.getByTestId('hand-over');
+    await handOver.waitFor();
+    const firstHalf = ((await page.getByTestId('hand-over-code').textContent()) ?? '').trim();
+    expect(firstHalf).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    expect(await handOver.textContent()).not.toMatch(/[A-Z2-7]{32}/); // no token secret anywhere
     await expectAccessible(page);
     await h.screenshot('28-management-accounts');
-    await page.getByRole('button', { name: 'I have handed them over' }).click();
-    await expect(credentials.count()).resolves.toBe(0);
-    await expect.poll(async () => (await page.getByTestId('lapsing').textContent()) ?? '').toContain('trn-la-team-2');
-    const { roles } = await one<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', ['trn-la-team-2']);
+    await page.getByRole('button', { name: 'I have handed it over' }).click();
+    await expect(handOver.count()).resolves.toBe(0);
+    await expect.poll(async () => (await page.getByTestId('lapsing').textContent()) ?? '').toContain('wirral-new-member');
+    // The one who asked cannot confirm it.
+    await expect.poll(async () => (await page.getByTestId('account-requests').textContent()) ?? '').toContain('Your request: another person confirms.');
+    await expect(page.getByRole('button', { name: 'Confirm new account for wirral-new-member' }).count()).resolves.toBe(0);
+
+    // A second member of the team confirms, and is given the second half.
+    await as('trn-la-team-2');
+    await manage('Accounts');
+    await page.getByRole('button', { name: 'Confirm new account for wirral-new-member' }).click();
+    await page.getByTestId('hand-over').waitFor();
+    expect(await page.getByTestId('hand-over').textContent()).toContain('second half');
+    const secondHalf = ((await page.getByTestId('hand-over-code').textContent()) ?? '').trim();
+    expect(secondHalf).not.toBe(firstHalf);
+    await signOut();
+
+    // The holder activates it on the sign-in screen, choosing a password nobody else knows.
+    await page.getByRole('button', { name: 'Activate a new account or a replacement security token' }).click();
+    await expectHeading(page, 'Activate your account');
+    await page.getByLabel('User ID').fill('wirral-new-member');
+    await page.getByLabel('First half of the activation code').fill(firstHalf);
+    await page.getByLabel('Second half of the activation code').fill(secondHalf);
+    await page.getByLabel('Choose a password').fill('Riley’s own long password');
+    await page.getByLabel('Type the password again').fill('Riley’s own long password');
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    const secret = ((await page.getByTestId('activated-secret').textContent()) ?? '').trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'I have added it: sign in' }).click();
+    member = { id: 'wirral-new-member', password: 'Riley’s own long password', totpSecret: secret };
+    await signInWithToken(h, member.id, { credentials: member });
+    await expect.poll(() => h.core.session.current().state).toMatchObject({ status: 'signed-in', user: { id: 'wirral-new-member' } });
+    const { roles } = await one<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', ['wirral-new-member']);
     expect(roles).toEqual(['la-team']);
-  }, 120_000);
+  }, 180_000);
 
   it('shields a child; removing the shield needs a second member, and both changes reach the working set at the next sync', async () => {
     const { page } = h;
@@ -160,7 +192,8 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await expectAccessible(page);
     await h.screenshot('29-management-shields');
 
-    await as(second.id, second);
+    // An account the requester made would not do: the second member is independent of them.
+    await as('trn-la-team-2');
     await manage('Shields');
     await page.getByRole('button', { name: `Approve removing the shield on ${child.cp_number}` }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/shield on .* is removed/);
@@ -169,20 +202,20 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
       "SELECT action, user_id FROM audit_log WHERE cp_number = $1 AND action IN ('shield-applied', 'unshield-requested', 'unshield-approved') ORDER BY seq",
       [child.cp_number],
     );
-    expect(actions.map((a) => `${a.action}:${a.user_id}`)).toEqual(['shield-applied:trn-la-team', 'unshield-requested:trn-la-team', `unshield-approved:${second.id}`]);
+    expect(actions.map((a) => `${a.action}:${a.user_id}`)).toEqual(['shield-applied:trn-la-team', 'unshield-requested:trn-la-team', 'unshield-approved:trn-la-team-2']);
   }, 180_000);
 
   it('suspends an account (refused at its next sign-in) and closes another for good', async () => {
     const { page } = h;
     await as('trn-la-team');
     await manage('Accounts');
-    await page.getByRole('button', { name: `Suspend ${second.id}` }).click();
-    await expect.poll(() => page.getByTestId(`state-${second.id}`).textContent()).toBe('Suspended');
-    await expect(api()(second.id, second)).rejects.toThrow(/sign-in of trn-la-team-2 failed: (401|403)/);
-    await page.getByRole('button', { name: `Close ${second.id}` }).click();
-    await page.getByRole('button', { name: `Yes, close ${second.id} for good` }).click();
-    await expect.poll(() => page.getByTestId(`state-${second.id}`).textContent()).toBe('Closed');
-    expect((await one<{ closed: boolean }>('SELECT closed_at IS NOT NULL AS closed FROM users WHERE id = $1', [second.id])).closed).toBe(true);
+    await page.getByRole('button', { name: `Suspend ${member.id}` }).click();
+    await expect.poll(() => page.getByTestId(`state-${member.id}`).textContent()).toBe('Suspended');
+    await expect(api()(member.id, member)).rejects.toThrow(/sign-in of wirral-new-member failed: (401|403)/);
+    await page.getByRole('button', { name: `Close ${member.id}` }).click();
+    await page.getByRole('button', { name: `Yes, close ${member.id} for good` }).click();
+    await expect.poll(() => page.getByTestId(`state-${member.id}`).textContent()).toBe('Closed');
+    expect((await one<{ closed: boolean }>('SELECT closed_at IS NOT NULL AS closed FROM users WHERE id = $1', [member.id])).closed).toBe(true);
     await expectAccessible(page);
   }, 120_000);
 

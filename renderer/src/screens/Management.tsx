@@ -7,6 +7,7 @@ import type { RecordView } from '../../../domain/api/records.js';
 import type { AppError, SignedInUser } from '../../../domain/ipc-contract.js';
 import { ALERT_OUTCOMES, ARCHIVE_PURPOSES } from '../../../domain/management/choices.js';
 import type {
+  AccountRequestItemView,
   AccountView,
   AlertItemView,
   ArchivedView,
@@ -412,6 +413,13 @@ function ShieldsView({ user }: { user: SignedInUser }) {
 // ---------------------------------------------------------------------------------
 // Accounts and accreditation
 
+const requestKindLabels: Record<AccountRequestItemView['kind'], string> = {
+  'account-create': 'New account',
+  'token-reset': 'Replacement token',
+  'card-enrol': 'Smartcard',
+  'role-grant': 'Added roles',
+};
+
 const roleLabels: Record<string, string> = { practitioner: 'Practitioner', 'child-protection': 'Child protection', 'la-team': 'ContactPoint team', 'data-manager': 'Data manager' };
 
 function accountState(a: AccountView): string {
@@ -426,15 +434,18 @@ function AccountsView({ user }: { user: SignedInUser }) {
   const [users, setUsers] = useState<AccountView[]>([]);
   const [lapsing, setLapsing] = useState<{ id: string; name: string; reasons: { kind: string; date?: string | undefined }[] }[]>([]);
   const [orgs, setOrgs] = useState<{ id: string; name: string }[]>([]);
-  const [credentials, setCredentials] = useState<{ id: string; password: string; totpSecret: string } | null>(null);
+  // A half of a holder's activation code, shown once to the person who must hand it over in person.
+  const [handOver, setHandOver] = useState<{ account: string; half: 'first' | 'second'; code: string } | null>(null);
+  const [requests, setRequests] = useState<AccountRequestItemView[]>([]);
   const [form, setForm] = useState({ id: '', name: '', organisationId: '', practitioner: true, childProtection: false, team: false, enhancedCheckDate: '', trainingCompleted: false, agreementSigned: false });
   const [checkDate, setCheckDate] = useState<Record<string, string>>({});
   const [closing, setClosing] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
-    const [u, l] = await Promise.all([getApi().manage.users(), getApi().manage.lapsing({ days: 30 })]);
+    const [u, l, q] = await Promise.all([getApi().manage.users(), getApi().manage.lapsing({ days: 30 }), getApi().manage.accountRequests()]);
     if (u.ok) setUsers(u.value.users);
     if (l.ok) setLapsing(l.value.users);
+    if (q.ok) setRequests(q.value.requests);
   }, []);
   useEffect(() => {
     void refresh();
@@ -465,34 +476,86 @@ function AccountsView({ user }: { user: SignedInUser }) {
       agreementSigned: form.agreementSigned,
     });
     if (!r.ok) return f.fail(r.error, 'new-id');
-    setCredentials({ id: r.value.user.id, password: r.value.password, totpSecret: r.value.totpSecret });
-    f.done(`The account ${r.value.user.id} is made.`);
+    setHandOver({ account: r.value.user.id, half: 'first', code: r.value.firstHalf });
+    f.done(`The account ${r.value.user.id} is made. It signs in once a second person confirms it and its holder activates it.`);
     setForm({ ...form, id: '', name: '' });
+    void refresh();
+  };
+
+  const confirmRequest = async (q: AccountRequestItemView) => {
+    const r = await getApi().manage.confirmAccountRequest({ id: q.id });
+    if (!r.ok) return f.fail(r.error, `account-request-${q.id}`);
+    if (r.value.secondHalf) setHandOver({ account: q.account, half: 'second', code: r.value.secondHalf });
+    f.done(r.value.secondHalf ? `Confirmed: give ${q.account} the second half of the code.` : `Confirmed: ${q.account} now holds the roles asked for.`);
+    void refresh();
+  };
+  const cancelRequest = async (q: AccountRequestItemView) => {
+    const r = await getApi().manage.cancelAccountRequest({ id: q.id });
+    if (!r.ok) return f.fail(r.error, `account-request-${q.id}`);
+    f.done(`The request for ${q.account} is cancelled.`);
     void refresh();
   };
 
   return (
     <section aria-label="Accounts">
       {f.view}
-      {credentials ? (
-        <div className="govuk-panel cp-credentials" data-testid="credentials" role="region" aria-label="The new account's first credentials">
-          <h2 className="govuk-heading-m">Give these to {credentials.id}, in person</h2>
-          <p className="govuk-body">They are shown this once and kept nowhere on this computer.</p>
-          <dl className="govuk-summary-list">
-            <div className="govuk-summary-list__row">
-              <dt className="govuk-summary-list__key">First password</dt>
-              <dd className="govuk-summary-list__value cp-code">{credentials.password}</dd>
-            </div>
-            <div className="govuk-summary-list__row">
-              <dt className="govuk-summary-list__key">Security token secret</dt>
-              <dd className="govuk-summary-list__value cp-code">{credentials.totpSecret}</dd>
-            </div>
-          </dl>
-          <button type="button" className="govuk-button govuk-button--secondary" onClick={() => setCredentials(null)}>
-            I have handed them over
+      {handOver ? (
+        <div className="govuk-panel cp-credentials" data-testid="hand-over" role="region" aria-label="Half of an activation code to hand over">
+          <h2 className="govuk-heading-m">
+            Give this {handOver.half} half of the activation code to {handOver.account}, in person
+          </h2>
+          <p className="govuk-body">
+            {handOver.half === 'first'
+              ? 'A second member of the team, or a data manager, confirms the account and gives the holder the second half. '
+              : 'Whoever asked for it gave the holder the first half. '}
+            The holder activates the account on the sign-in screen with both halves and chooses their own password: nobody else ever holds it. Shown this once and kept nowhere on this computer.
+          </p>
+          <p className="govuk-body cp-code" data-testid="hand-over-code">
+            {handOver.code}
+          </p>
+          <button type="button" className="govuk-button govuk-button--secondary" onClick={() => setHandOver(null)}>
+            I have handed it over
           </button>
         </div>
       ) : null}
+
+      <h2 className="govuk-heading-m">Waiting for a second person</h2>
+      {requests.length === 0 ? (
+        <p className="govuk-body" data-testid="account-requests-none">
+          No account, token, card or role is waiting for a second person.
+        </p>
+      ) : (
+        <table className="govuk-table cp-table--compact" data-testid="account-requests">
+          <caption className="govuk-table__caption govuk-visually-hidden">Requests that a second, independent person confirms</caption>
+          <TableHead columns={['Account', 'What', 'Asked by', 'State', 'Decide']} />
+          <tbody className="govuk-table__body">
+            {requests.map((q) => (
+              <tr className="govuk-table__row" key={q.id} id={`account-request-${q.id}`} tabIndex={-1}>
+                <td className="govuk-table__cell">{q.account}</td>
+                <td className="govuk-table__cell">
+                  {requestKindLabels[q.kind]}
+                  {q.roles ? ` (${q.roles.map((r) => roleLabels[r] ?? r).join(', ')})` : ''}
+                </td>
+                <td className="govuk-table__cell">{q.requestedBy === user.id ? 'You' : q.requestedBy}</td>
+                <td className="govuk-table__cell">{q.status === 'awaiting-activation' ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder` : 'Waiting for a second person'}</td>
+                <td className="govuk-table__cell">
+                  <div className="govuk-button-group">
+                    {q.status === 'awaiting-confirmation' && q.requestedBy !== user.id && q.account !== user.id ? (
+                      <button type="button" className="govuk-button govuk-!-margin-bottom-0" onClick={() => void confirmRequest(q)}>
+                        Confirm {requestKindLabels[q.kind].toLowerCase()} for {q.account}
+                      </button>
+                    ) : null}
+                    {q.requestedBy === user.id && q.status === 'awaiting-confirmation' ? <span className="govuk-body-s">Your request: another person confirms.</span> : null}
+                    <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void cancelRequest(q)}>
+                      Cancel the request for {q.account}
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
 
       <h2 className="govuk-heading-m">Accreditation lapsing in the next 30 days</h2>
       {lapsing.length === 0 ? (

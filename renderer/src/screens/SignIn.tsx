@@ -9,6 +9,7 @@ import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { PageHeading, Warning } from '../components/Controls.js';
 import { Radios, type RadioOption } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
+import { Activate } from './Activate.js';
 
 type Method = 'card' | 'token';
 
@@ -106,7 +107,8 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
   const [values, setValues] = useState<Values>({ method: initialMethod, pin: '', userId: unlock?.method === 'otp' ? unlock.userId : '', password: '', otp: '' });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
-  const card = useCardStatus(values.method === 'card');
+  const [activating, setActivating] = useState(false);
+  const card = useCardStatus(values.method === 'card' && !activating);
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
   const set = (field: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: e.target.value }));
 
@@ -129,6 +131,17 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
     // On success main announces the new session and the App moves on.
     if (!result.ok) setErrors([{ field: fieldFor(result.error, method), message: result.error.message }]);
   };
+
+  if (activating) {
+    return (
+      <Activate
+        onDone={(userId) => {
+          setActivating(false);
+          if (userId !== null) setValues((v) => ({ ...v, method: 'token', userId }));
+        }}
+      />
+    );
+  }
 
   const title = unlock ? 'ContactPoint is locked' : 'Sign in to ContactPoint';
   const button = unlock ? 'Unlock' : 'Continue';
@@ -219,6 +232,13 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
             {busy ? 'Signing in…' : button}
           </button>
         </form>
+        {unlock ? null : (
+          <p className="govuk-body">
+            <button type="button" className="govuk-link cp-link-button" onClick={() => setActivating(true)}>
+              Activate a new account or a replacement security token
+            </button>
+          </p>
+        )}
       </div>
     </div>
   );

@@ -14,6 +14,7 @@ const handlers: Handlers = {
     throw new AppFailure('card-pin-incorrect', 'The PIN is wrong. You have 2 tries left.', { triesLeft: 2 });
   },
   'session.signInToken': unused,
+  'session.activate': unused,
   'session.signOut': unused,
   'session.activity': unused,
   'card.status': unused,
@@ -63,6 +64,9 @@ const handlers: Handlers = {
   'manage.users': unused,
   'manage.organisations': unused,
   'manage.createUser': unused,
+  'manage.accountRequests': unused,
+  'manage.confirmAccountRequest': unused,
+  'manage.cancelAccountRequest': unused,
   'manage.updateUser': unused,
   'manage.lapsing': unused,
   'manage.alerts': unused,
