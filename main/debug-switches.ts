@@ -6,6 +6,8 @@
 // Electron ignore Node's inspector switches; this refuses the Chromium ones too, and
 // says so rather than starting quietly without them. Pure, so it is tested in Node;
 // main/electron/main.ts calls it before anything else.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Switch names (without their dashes, lower case) that a packaged build refuses. */
 const refused = new Set([
@@ -47,4 +49,18 @@ export function debugSwitchRefusal(names: readonly string[]): string {
     `ContactPoint will not start with ${names.join(', ')}: debugging switches would let another program ` +
     'read and control it. Start it without them, or tell your IT service desk if a shortcut adds them.'
   );
+}
+
+/**
+ * Whether the packaged application at `appPath` is the test build: its package.json
+ * carries `contactpointTestBuild: true` (electron-builder.test.yml's extraMetadata). A
+ * missing or unreadable file, or any other value, is a release.
+ */
+export function isTestBuild(appPath: string): boolean {
+  try {
+    const meta = JSON.parse(readFileSync(join(appPath, 'package.json'), 'utf8')) as { contactpointTestBuild?: unknown };
+    return meta.contactpointTestBuild === true;
+  } catch {
+    return false;
+  }
 }

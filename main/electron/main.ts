@@ -10,11 +10,13 @@ import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError,
 import { createRendererFiles } from '../renderer-files.js';
 import { startEmbeddedService, trainingHome, trainingPaths, type EmbeddedService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
-import { debugSwitchRefusal, refusedDebugSwitches } from '../debug-switches.js';
+import { debugSwitchRefusal, isTestBuild, refusedDebugSwitches } from '../debug-switches.js';
 
 // Before anything else: a packaged build never runs with a debugger's switches
 // (--inspect, --remote-debugging-port...: debug-switches.ts says why).
-const debugSwitches = refusedDebugSwitches(process.argv, app.isPackaged);
+// The packaged test build (electron-builder.test.yml) says so in its package.json, inside
+// the integrity-checked asar, so Playwright can attach to it; a release cannot claim it.
+const debugSwitches = refusedDebugSwitches(process.argv, app.isPackaged && !isTestBuild(app.getAppPath()));
 if (debugSwitches.length > 0) {
   const message = debugSwitchRefusal(debugSwitches);
   process.stderr.write(`${message}\n`);

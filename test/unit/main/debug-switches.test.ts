@@ -58,6 +58,29 @@ describe('main/electron/main.ts', () => {
     const statements = source
       .split('\n')
       .filter((l) => l.trim() !== '' && !l.startsWith('//') && !l.startsWith('import ') && !/^\s/.test(l) && !l.startsWith('}'));
-    expect(statements[0]).toMatch(/refusedDebugSwitches\(process\.argv, app\.isPackaged\)/);
+    expect(statements[0]).toMatch(/refusedDebugSwitches\(process\.argv, app\.isPackaged && !isTestBuild\(app\.getAppPath\(\)\)\)/);
+  });
+});
+
+describe('the packaged test build', () => {
+  it('is recognised only by its package.json flag; a release, a missing file or another value is not', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { isTestBuild } = await import('../../../main/debug-switches.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cp-testbuild-'));
+    try {
+      expect(isTestBuild(dir)).toBe(false);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'contactpoint-desktop' }));
+      expect(isTestBuild(dir)).toBe(false);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ contactpointTestBuild: 'true' }));
+      expect(isTestBuild(dir)).toBe(false);
+      writeFileSync(join(dir, 'package.json'), '{not json');
+      expect(isTestBuild(dir)).toBe(false);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ contactpointTestBuild: true }));
+      expect(isTestBuild(dir)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -161,13 +161,16 @@ describe('Electron fuses', () => {
     expect((await load('electron-builder.yml')).electronFuses).toEqual(expected);
   });
 
-  it('the test build differs from the release only in keeping the inspect arguments (for Playwright) and in its output folder', async () => {
+  it('the test build differs from the release only in keeping the inspect arguments (for Playwright), saying it is a test build, and in its output folder', async () => {
     const release = await load('electron-builder.yml');
     const test = await load('electron-builder.test.yml');
     expect(test.electronFuses).toEqual({ ...expected, enableNodeCliInspectArguments: true });
-    const { electronFuses: _a, directories: releaseDirs, ...releaseRest } = release;
-    const { electronFuses: _b, directories: testDirs, extends: parent, ...testRest } = test;
+    const { electronFuses: _a, directories: releaseDirs, extraMetadata: releaseMeta, ...releaseRest } = release;
+    const { electronFuses: _b, directories: testDirs, extends: parent, extraMetadata: testMeta, ...testRest } = test;
     expect(parent).toBe('./electron-builder.yml');
+    // The flag that lets main.ts accept Playwright's debugging switches in this build only.
+    expect(testMeta).toEqual({ ...(releaseMeta as object), contactpointTestBuild: true });
+    expect(releaseMeta).not.toHaveProperty('contactpointTestBuild');
     expect(testRest).toEqual(releaseRest);
     expect(testDirs).toEqual({ ...(releaseDirs as object), output: 'release-test' });
   });
