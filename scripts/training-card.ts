@@ -20,6 +20,7 @@ import {
 } from '../service/training/card-registry.js';
 import { trainingAccounts } from '../service/training/accounts.js';
 import { openStore } from '../service/store/open-store.js';
+import { resolveAuditKeys, useAuditKeys } from '../service/audit/audit-key.js';
 import type { Database } from '../service/store/database.js';
 
 export const DEFAULT_PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so';
@@ -172,7 +173,14 @@ export async function runTrainingCard(argv: readonly string[], io: TrainingCardI
     if (values.data !== undefined || values['database-url'] !== undefined) {
       // Never create an empty store by mistake: --data names the service's existing one.
       if (values.data !== undefined && !existsSync(values.data)) throw new CardError(`There is no store in ${resolve(values.data)}.`);
+      // The registration is audited, so its entry must be sealed with the store's audit key,
+      // as the service seals: the one beside a training store, else the configured one.
+      const auditKeys = resolveAuditKeys(values.data !== undefined ? { besideStore: resolve(values.data) } : {});
+      if (auditKeys.seal.origin === 'process') {
+        throw new CardError('Set CP_AUDIT_KEY_FILE (or CP_AUDIT_KEY) to the service\'s audit seal key: registering the card is audited, and the entry is sealed with it.');
+      }
       db = await openStore(values.data !== undefined ? { dataDir: resolve(values.data) } : { databaseUrl: values['database-url'] as string });
+      useAuditKeys(db, auditKeys);
       const found = await db.query('SELECT 1 FROM users WHERE id = $1', [userId]);
       if (found.length === 0) throw new CardError(`There is no user "${userId}" in that store: start the service on it once so it has the training accounts.`);
     }

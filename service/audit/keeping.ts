@@ -25,6 +25,8 @@ export const checkpointDirEnv = 'CP_AUDIT_CHECKPOINTS';
 export interface AuditKeepingPlan {
   keys: AuditKeys;
   checkpointDir: string | undefined;
+  /** Said once at start when the arrangement protects less than it seems to. */
+  warning?: string;
 }
 
 /**
@@ -48,7 +50,13 @@ export function planAuditKeeping(options: AuditKeepingOptions): AuditKeepingPlan
     throw new Error(`A live service publishes audit checkpoints outside the database: give --audit-checkpoints DIR or set ${checkpointDirEnv}. See docs/admin-guide.md.`);
   }
   const checkpointDir = given ?? (options.trainingMode && options.dataDir !== undefined ? besideStore(options.dataDir).checkpoints : undefined);
-  return { keys, checkpointDir };
+  // A training store on PostgreSQL has no directory to keep keys beside: keys made for
+  // this process seal its entries, and after a restart those seals no longer check.
+  const warning =
+    options.persistent && options.dataDir === undefined && keys.seal.origin === 'process'
+      ? `audit: no --audit-key given, so this store's entries are sealed with a key for this process only; after a restart their seals will not verify (give --audit-key and --audit-signing-key to keep them)`
+      : undefined;
+  return { keys, checkpointDir, ...(warning ? { warning } : {}) };
 }
 
 export interface AuditKeeping {
@@ -64,6 +72,7 @@ export function startAuditKeeping(
   options: { intervalMs?: number; checkEveryMs?: number; log?: (line: string) => void } = {},
 ): AuditKeeping {
   useAuditKeys(db, plan.keys);
+  if (plan.warning) options.log?.(plan.warning);
   const checkpoints = new CheckpointPublisher({ db, clock, keys: plan.keys, ...(plan.checkpointDir !== undefined ? { dir: plan.checkpointDir } : {}) });
   // The start checkpoint is the caller's (server.ts publishes it once training data is
   // loaded); until then the timer's first look finds none and publishes one.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTrainingCard, DEFAULT_PKCS11_MODULE } from '../../../scripts/training-card.js';
 import type { PublicJwk } from '../../../domain/jwk.js';
+import { runVerifyCommand } from '../../../service/audit/verify-cli.js';
 import { openStore } from '../../../service/store/open-store.js';
 import { readTrainingCards } from '../../../service/training/card-registry.js';
 
@@ -168,6 +169,10 @@ describe('npm run training:card', () => {
     expect(r.code).toBe(0);
     const second = cardOf('trn-practitioner')!.publicJwk;
     expect(r.stdout).toMatch(/and in the store \(thumbprint [A-Za-z0-9_-]{43}\)/);
+    // The registrations' audit entries are sealed with the store's own key (kept beside it), so the chain still verifies, seals and all.
+    const verified: string[] = [];
+    expect(await runVerifyCommand(['--data', dataDir], { out: (l) => verified.push(l), err: (l) => verified.push(l) })).toBe(0);
+    expect(verified.join('\n')).not.toMatch(/seals are not/);
 
     const db = await openStore({ dataDir });
     try {
