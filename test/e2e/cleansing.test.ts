@@ -126,12 +126,7 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
 
   it('a task is assigned to another member of the team, chosen from the service; anyone else is refused', async () => {
     const { page } = h;
-    // A second member of Wirral's team, made through the service's own API by the signed-in team member.
-    await h.core.session.call({
-      method: 'POST',
-      path: '/v1/users',
-      body: { id: 'trn-la-team-2', name: 'Riley Shaw', organisationId: 'org-wirral', roles: ['la-team'], enhancedCheckDate: '2026-01-05', trainingCompleted: true, agreementSigned: true },
-    });
+    // The second member of Wirral's team in the training data (the service's list, not a list of the desktop's own).
     await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
     await page.getByTestId('queues').locator('tbody tr').first().waitFor();
     const queue = page.getByTestId('queues').locator('tbody tr').filter({ hasNotText: 'Possible duplicate' }).first();
@@ -139,11 +134,11 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     const list = page.getByRole('listbox');
     await list.locator('[role=option]').first().waitFor();
     const select = page.getByTestId('assign-to');
-    await expect.poll(() => select.locator('option').allTextContents()).toContain('Riley Shaw (trn-la-team-2)');
+    await expect.poll(() => select.locator('option').allTextContents()).toContain('Casey Brooks (trn-la-team-2)');
     await list.locator('[role=option]').first().click();
     await select.selectOption('trn-la-team-2');
     await page.getByRole('button', { name: 'Assign this task', exact: true }).click();
-    await expect.poll(() => page.getByTestId('cleanse-notice').textContent()).toBe('1 assigned to Riley Shaw.');
+    await expect.poll(() => page.getByTestId('cleanse-notice').textContent()).toBe('1 assigned to Casey Brooks.');
     await expect.poll(() => list.locator('[role=option]').first().textContent()).toContain('assigned to trn-la-team-2');
     await expectAccessible(page);
     // Someone outside the team is refused, and nothing changes.
