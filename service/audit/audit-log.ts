@@ -70,6 +70,36 @@ export interface AuditEntryInput {
   detail?: Record<string, unknown>;
 }
 
+/** An audit_log row as the store returns it. */
+export interface AuditRow {
+  seq: number;
+  at: Date;
+  user_id: string | null;
+  action: string;
+  cp_number: string | null;
+  reason: string | null;
+  detail: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+  mac: string | null;
+}
+
+/** The row as the chain hashes it (and as an export carries it). */
+export function entryOfRow(r: AuditRow): AuditEntry {
+  return {
+    seq: r.seq,
+    at: r.at.toISOString(),
+    userId: r.user_id,
+    action: r.action,
+    cpNumber: r.cp_number,
+    reason: r.reason,
+    detail: r.detail,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    mac: r.mac,
+  };
+}
+
 export interface AuditEntry {
   seq: number;
   at: string;

@@ -3,7 +3,7 @@
 // hand) and, at a checkpoint's size, its hash compared with the signed head. The same
 // checker reads the store (verify.ts) and a downloaded range (checkpoints.ts), so the
 // two can never disagree about what "intact" means.
-import { entryHash } from './audit-log.js';
+import { entryHash, type AuditEntry } from './audit-log.js';
 import { sealMatches, type SealKey } from './audit-key.js';
 
 /** What the first entry of the chain links to. */
@@ -35,18 +35,7 @@ export const auditChainProblems: readonly AuditChainProblem[] = [
 ];
 
 /** An entry as the chain sees it: `at` as the ISO string it was hashed with. */
-export interface ChainEntry {
-  seq: number;
-  at: string;
-  userId: string | null;
-  action: string;
-  cpNumber: string | null;
-  reason: string | null;
-  detail: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-  mac: string | null;
-}
+export type ChainEntry = AuditEntry;
 
 /** The head a signed checkpoint vouches for. */
 export interface CheckpointAnchor {

@@ -7,7 +7,7 @@ import { ApiError, forbidden, notFound } from '../http/api-error.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { given } from '../http/validation.js';
 import type { SqlValue } from '../store/database.js';
-import { appendAudit } from './audit-log.js';
+import { appendAudit, entryOfRow, type AuditRow } from './audit-log.js';
 import { auditSignals, signalKinds } from './signals.js';
 import { auditChainProblems } from './chain.js';
 import type { AuditCheckpoint } from './checkpoints.js';
@@ -121,12 +121,6 @@ const checkpointAnswer = {
   properties: { checkpoint: checkpointSchema, publicKey: { type: 'string', description: 'The signing public key, SPKI PEM' } },
 };
 
-interface ExportRow extends EntryRow {
-  detail: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-  mac: string | null;
-}
 
 const noCheckpoints = () => notFound('This service publishes no audit checkpoints.');
 
@@ -386,7 +380,7 @@ export const auditRoutes: Route[] = [
       const to = req.query.to ?? Number.MAX_SAFE_INTEGER;
       const limit = req.query.limit ?? 1000;
       const rows = await ctx.db.transaction(async (tx) => {
-        const found = await tx.query<ExportRow>(
+        const found = await tx.query<AuditRow>(
           `SELECT seq, at, user_id, action, cp_number, reason, detail, prev_hash, hash, mac FROM audit_log
             WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
           [from, to, limit + 1],
@@ -403,18 +397,7 @@ export const auditRoutes: Route[] = [
       return {
         status: 200,
         body: {
-          entries: page.map((r) => ({
-            seq: r.seq,
-            at: r.at.toISOString(),
-            userId: r.user_id,
-            action: r.action,
-            cpNumber: r.cp_number,
-            reason: r.reason,
-            detail: r.detail,
-            prevHash: r.prev_hash,
-            hash: r.hash,
-            mac: r.mac,
-          })),
+          entries: page.map(entryOfRow),
           next: rows.length > limit ? (rows[limit]?.seq ?? null) : null,
         },
       };

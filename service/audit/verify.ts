@@ -6,6 +6,7 @@
 // entry appended while we read is simply checked too, or left for the next run.
 import type { Queryable } from '../store/database.js';
 import { auditKeysOf, type SealKey } from './audit-key.js';
+import { entryOfRow, type AuditRow } from './audit-log.js';
 import { ChainBroken, ChainChecker, type AuditChainProblem, type CheckpointAnchor } from './chain.js';
 
 export { GENESIS_HASH, type AuditChainProblem } from './chain.js';
@@ -23,19 +24,6 @@ export interface VerifyOptions {
   seal?: SealKey | null;
   /** A signed checkpoint the chain must pass through (its signature checked by the caller). */
   checkpoint?: CheckpointAnchor;
-}
-
-interface AuditRow {
-  seq: number;
-  at: Date;
-  user_id: string | null;
-  action: string;
-  cp_number: string | null;
-  reason: string | null;
-  detail: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-  mac: string | null;
 }
 
 /** Verify the whole audit chain; names the first entry at which it is broken. */
@@ -61,18 +49,7 @@ export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {
         [c.lastSeq, upTo ?? Number.MAX_SAFE_INTEGER, batchSize],
       );
       for (const r of rows) {
-        c.check({
-          seq: r.seq,
-          at: r.at.toISOString(),
-          userId: r.user_id,
-          action: r.action,
-          cpNumber: r.cp_number,
-          reason: r.reason,
-          detail: r.detail,
-          prevHash: r.prev_hash,
-          hash: r.hash,
-          mac: r.mac,
-        });
+        c.check(entryOfRow(r));
       }
       total = Math.max(total, c.lastSeq);
       options.onProgress?.(c.lastSeq, total);
