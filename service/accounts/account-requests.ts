@@ -219,10 +219,13 @@ async function lapseIfExpired(tx: Queryable, row: RequestRow, at: Date): Promise
 
 async function lockRequest(tx: Queryable, actor: Actor, id: string, at: Date): Promise<{ row: RequestRow; target: TargetRow }> {
   if (!/^\d{1,18}$/.test(id)) throw requestNotFound();
+  // The account's row first, then the request's, as everywhere (starting a request locks
+  // the account before writing it), so two changes to one account never wait on each other.
+  const [owner] = await tx.query<{ user_id: string }>('SELECT user_id FROM account_requests WHERE id = $1', [id]);
+  if (!owner) throw requestNotFound();
+  const [target] = await tx.query<TargetRow>('SELECT roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE', [owner.user_id]);
   const [found] = await tx.query<RequestRow>(`SELECT ${requestColumns} FROM account_requests WHERE id = $1 FOR UPDATE`, [id]);
-  if (!found) throw requestNotFound();
-  const [target] = await tx.query<TargetRow>('SELECT roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE', [found.user_id]);
-  if (!target || !inScope(actor, found, target)) throw requestNotFound();
+  if (!found || !target || !inScope(actor, found, target)) throw requestNotFound();
   return { row: await lapseIfExpired(tx, found, at), target };
 }
 
@@ -342,6 +345,8 @@ export async function activate(ctx: ServiceContext, body: Activation): Promise<A
   const passwordHash = body.method === 'otp' ? await hashPassword(body.password) : null;
   type Outcome = { refused: true } | { token: ActivatedToken } | { card: { userId: string; thumbprint: string } };
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
+    // The account's row first, then its requests' (see lockRequest).
+    const [user] = await tx.query<{ closed_at: Date | null }>('SELECT closed_at FROM users WHERE id = $1 FOR UPDATE', [body.userId]);
     const candidates = await tx.query<RequestRow>(
       `SELECT ${requestColumns} FROM account_requests
         WHERE user_id = $1 AND status = 'awaiting-activation' AND kind = ANY($2::text[]) AND expires_at > $3 ORDER BY id FOR UPDATE`,
@@ -377,7 +382,6 @@ export async function activate(ctx: ServiceContext, body: Activation): Promise<A
       await appendAudit(tx, { at, userId: null, action: 'activation-refused', detail: { method: body.method, claimedUserId: body.userId } });
       return { refused: true as const };
     }
-    const [user] = await tx.query<{ closed_at: Date | null }>('SELECT closed_at FROM users WHERE id = $1 FOR UPDATE', [body.userId]);
     if (!user || user.closed_at !== null) return { refused: true as const };
     await tx.query(`UPDATE account_requests SET status = 'completed', ended_at = $2 WHERE id = $1`, [match.id, at]);
     if (body.method === 'otp') {
