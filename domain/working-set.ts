@@ -78,6 +78,10 @@ export type LocalSearchResultView = z.infer<typeof localSearchResultSchema>;
 
 export const localSearchAnswerSchema = z.object({ results: z.array(localSearchResultSchema), truncated: z.boolean() });
 
+/** What the outbox sends (main/working-set/outbox.ts); a conflict or refusal task names one. */
+export const outboxOps = ['update', 'shield', 'unshield', 'merge', 'possible-duplicate', 'not-duplicate', 'working-set-access'] as const;
+export type OutboxOp = (typeof outboxOps)[number];
+
 export const taskSchema = z.object({
   id: z.number().int(),
   kind: z.enum(['conflict', 'rejected']),
@@ -85,7 +89,7 @@ export const taskSchema = z.object({
   createdAt: z.string(),
   state: z.enum(['open', 'resolved']),
   detail: z.object({
-    op: z.enum(['update', 'shield', 'unshield']),
+    op: z.enum(outboxOps),
     baseVersion: z.number().int(),
     currentVersion: z.number().int().optional(),
     message: z.string().optional(),

@@ -10,10 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { SUBMISSION_MAX_ITEMS, type EditableChanges, type SubmissionItem, type SubmissionResult } from '../../domain/api/sync.js';
 import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.js';
+import type { OutboxOp } from '../../domain/working-set.js';
 import type { AccessPayload } from './access.js';
 import { WorkingSetError, type WorkingSetStore } from './store.js';
 
-export type OutboxOp = 'update' | 'shield' | 'unshield' | 'merge' | 'possible-duplicate' | 'not-duplicate' | 'working-set-access';
+export type { OutboxOp };
 /** Access entries (access.ts): audit, not changes. Counted apart, and never a task for a person. */
 export const ACCESS_OP: OutboxOp = 'working-set-access';
 const PAIR_OPS: readonly OutboxOp[] = ['merge', 'possible-duplicate', 'not-duplicate'];

@@ -137,6 +137,21 @@ describeWhere(keyringUnavailable(), 'access to the working set (real Secret Serv
     store.db.prepare("DELETE FROM tasks WHERE created_at = '2026-01-01T00:00:00Z'").run();
   });
 
+  it('tasks for a person from a merge or another pair submission pass the channel\'s contract, so the list still shows', async () => {
+    const { openTasks } = await import('../../../../main/working-set/outbox.js');
+    const { channels } = await import('../../../../domain/ipc-contract.js');
+    const add = store.db.prepare("INSERT INTO tasks (kind, cp, outbox_id, created_at, state, detail) VALUES (?, ?, NULL, '2026-01-02T00:00:00Z', 'open', ?)");
+    // As sendOutbox writes them for a pair submission the service did not apply.
+    add.run('conflict', open.cp_number, JSON.stringify({ op: 'merge', baseVersion: 1, currentVersion: 2, message: 'Changed first' }));
+    add.run('rejected', open.cp_number, JSON.stringify({ op: 'not-duplicate', baseVersion: 1, message: 'Refused' }));
+    add.run('rejected', open.cp_number, JSON.stringify({ op: 'possible-duplicate', baseVersion: 1, message: 'Refused' }));
+    const shown = outboxTasksForScreen(store.db, openTasks(store));
+    const parsed = channels['workingSet.tasks'].response.safeParse(shown);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(shown.map((t) => t.detail.op).filter((op) => op !== 'update')).toEqual(expect.arrayContaining(['merge', 'not-duplicate', 'possible-duplicate']));
+    store.db.prepare("DELETE FROM tasks WHERE created_at = '2026-01-02T00:00:00Z'").run();
+  });
+
   describe('the access log', () => {
     it('an entry is written with its outbox item; offline it waits, through a restart; then it reaches the child’s audit', async () => {
       const viewedAt = new Date(h.clock.now().getTime() - 60_000);
