@@ -145,6 +145,8 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.getByLabel('Second half of the activation code').fill(secondHalf);
     await page.getByLabel('Choose a password').fill('Riley’s own long password');
     await page.getByLabel('Type the password again').fill('Riley’s own long password');
+    await expectAccessible(page);
+    await h.screenshot('28b-activate-account');
     await page.getByRole('button', { name: 'Activate', exact: true }).click();
     const secret = ((await page.getByTestId('activated-secret').textContent()) ?? '').trim();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
