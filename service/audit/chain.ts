@@ -80,16 +80,8 @@ export class ChainChecker {
     if (e.seq !== expected) {
       throw new ChainBroken(expected, 'missing-entry', `Entry ${expected} is missing: the next entry is ${e.seq}.`);
     }
-    const recomputed = entryHash({
-      seq: e.seq,
-      at: e.at,
-      userId: e.userId,
-      action: e.action,
-      cpNumber: e.cpNumber,
-      reason: e.reason,
-      detail: e.detail,
-      prevHash: e.prevHash,
-    });
+    // entryHash reads only the hashed fields, so the entry itself can be given.
+    const recomputed = entryHash(e);
     if (recomputed !== e.hash) {
       throw new ChainBroken(e.seq, 'hash-mismatch', `Entry ${e.seq} has been changed: its content does not match its hash.`);
     }

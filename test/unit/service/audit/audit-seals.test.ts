@@ -5,7 +5,7 @@
 // database alone cannot (a chain cut short, or its seals stripped and keyed_from raised).
 import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, entryHash } from '../../../../service/audit/audit-log.js';
+import { appendAudit, entryHash, type AuditRow } from '../../../../service/audit/audit-log.js';
 import { sealKeyFrom, signingKeyFrom, useAuditKeys, type AuditKeys } from '../../../../service/audit/audit-key.js';
 import { CheckpointPublisher } from '../../../../service/audit/checkpoints.js';
 import { GENESIS_HASH, verifyAuditChain, type AuditChainVerdict } from '../../../../service/audit/verify.js';
@@ -23,18 +23,7 @@ const LEGACY = 4;
 const SEALED = 6;
 const brokenAt = (v: AuditChainVerdict) => (v.ok ? 'intact' : `${v.firstBroken.seq} ${v.firstBroken.problem}`);
 
-interface Row {
-  seq: number;
-  at: Date;
-  user_id: string | null;
-  action: string;
-  cp_number: string | null;
-  reason: string | null;
-  detail: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-  mac: string | null;
-}
+type Row = AuditRow;
 
 /** Recompute the hashes of entries `from` onward, as someone with write access but without the key would, and move the head. */
 async function rechain(tx: Queryable, from: number, change: (row: Row) => Partial<Row>, seal: (hash: string) => string | null) {
