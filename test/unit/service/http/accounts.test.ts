@@ -8,11 +8,9 @@ import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../../../service/auth/jwk-thumbprint.js';
 import { trainingAccounts } from '../../../../service/training/accounts.js';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
 import { startServiceHarness, type JsonResponse, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { generateSessionKey, signRequest } from '../../../support/request-signer.js';
-
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
 
 let h: ServiceHarness;
 let admin: SignedClient;

@@ -3,11 +3,9 @@
 // HTTP on both store engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, type AuditAction } from '../../../../service/audit/audit-log.js';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
-
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
 
 describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
   let h: ServiceHarness;

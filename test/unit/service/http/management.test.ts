@@ -7,13 +7,10 @@ import { SettableClock } from '../../../../service/context.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { SENSITIVE_SERVICES_LABEL } from '../../../../service/management/information.js';
 import { loadChild, updateChild } from '../../../../service/records/child-store.js';
+import { WESTMINSTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 import { addChild } from '../lifecycle/child-fixture.js';
-
-const WIRRAL = 'E08000015';
-/** An authority the training data has no children in: the archive test's own. */
-const WESTMINSTER = 'E09000033';
 
 describe.each(storeEngines)('archive list and management information on %s', (engine) => {
   let h: ServiceHarness;

@@ -5,10 +5,9 @@
 // an independent second person. A row added to the table without a driver here fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualDuties, powerRoles, type DualDuty } from '../../../../domain/separation-of-duties.js';
+import { WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type JsonResponse, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
-
-const WIRRAL = 'E08000015';
 
 describe.each(storeEngines)('separation of duties on %s', (engine) => {
   let h: ServiceHarness;

@@ -3,11 +3,10 @@
 // when a second person approves a request to remove it (four eyes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../../service/sync/feed.js';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
 const reason = { headers: { 'cp-access-reason': 'Checking the shield' } };
 
 describe.each(storeEngines)('shields on %s', (engine) => {

@@ -3,11 +3,9 @@
 // the key is bound to the caller and the body; two requests with one key at once never
 // both apply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
-
-const WIRRAL = 'E08000015';
-const CHESHIRE_WEST = 'E06000050';
 
 let serial = 0;
 /**

@@ -3,10 +3,10 @@
 // record; sensitive and case-information fields are refused by name; a national
 // supplier's involvement is refused alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
-const WIRRAL = 'E08000015';
 const reason = { headers: { 'cp-access-reason': 'Checking the adapter load' } };
 
 const parents = [{ name: 'Alice Example', relationship: 'mother', contact: { phone: '0151 000 0001' } }];

@@ -5,14 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { encodeCursor } from '../../../../service/sync/feed.js';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WESTMINSTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 import { addChild } from '../lifecycle/child-fixture.js';
-
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
-/** A real authority's code with no ContactPoint team in the training data. */
-const WESTMINSTER = 'E09000033';
 
 describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
   let h: ServiceHarness;

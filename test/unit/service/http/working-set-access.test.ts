@@ -4,11 +4,10 @@
 // naming the field; one about another authority's child, or claiming a viewer outside
 // the team, is refused and records nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
 const NOW = new Date('2026-11-24T10:00:00Z');
 
 describe.each(storeEngines)('working-set access on %s', (engine) => {
