@@ -8,12 +8,10 @@
 import { performance } from 'node:perf_hooks';
 import { appendAudit, type AuditEntryInput } from '../../service/audit/audit-log.js';
 import { openPostgres } from '../../service/store/postgres.js';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../support/children.js';
 import { startServiceHarness, type SignedClient } from '../support/national-service.js';
 import { startPostgres } from '../support/postgres.js';
 import { type Emit, percentile } from './measure.js';
-
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
 
 /** Run `call` `runs` times after `warm` unmeasured runs; milliseconds, sorted. */
 async function timed(runs: number, warm: number, call: (i: number) => Promise<{ status: number }>): Promise<number[]> {

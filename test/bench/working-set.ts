@@ -18,10 +18,10 @@ import { createWorkingSet, type WorkingSet } from '../../main/working-set/worker
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { openPostgres } from '../../service/store/postgres.js';
 import { trainingAccounts } from '../../service/training/accounts.js';
+import { WIRRAL } from '../support/children.js';
 import { startPostgres } from '../support/postgres.js';
 import { type Emit, percentile } from './measure.js';
 
-const WIRRAL = 'E08000015';
 /** Wirral's share of the generator's children (the rest are Cheshire West's). */
 const WIRRAL_SHARE = 0.855;
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/dates.js';
 import { SettableClock } from '../../service/context.js';
 import { runLifecycle } from '../../service/lifecycle/lifecycle.js';
+import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../support/children.js';
 import { createSignIn } from '../support/national-service.js';
 import { keyringUnavailable } from '../support/working-set.js';
 import { addChild } from '../unit/service/lifecycle/child-fixture.js';
@@ -19,8 +20,6 @@ import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, search, signInWithToken } from './journey-support.js';
 import { describeWhere } from '../support/skip.js';
 
-const WIRRAL = 'E08000015';
-const CWAC = 'E06000050';
 const skipReason = keyringUnavailable();
 
 describeWhere(skipReason, 'management, as the ContactPoint team and a data manager see it', () => {

@@ -2,12 +2,12 @@
 // harness, main's IPC and session, the working-set worker thread with its encrypted
 // store (key in the real Secret Service), and a real service on loopback.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WIRRAL } from '../support/children.js';
 import { keyringUnavailable } from '../support/working-set.js';
 import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, findChildren, signInWithToken } from './journey-support.js';
 import { describeWhere } from '../support/skip.js';
 
-const WIRRAL = 'E08000015';
 const skipReason = keyringUnavailable();
 
 describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', () => {

@@ -6,9 +6,7 @@ import { cpNumberFromSerial } from '../../../domain/cp-number.js';
 import { isoFromDayNumber, dayNumber } from '../../../domain/dates.js';
 import type { Actor, Role } from '../../../domain/roles.js';
 import { recordView, searchResultView } from '../../../domain/visibility.js';
-
-const WIRRAL = 'E08000015';
-const CHESHIRE = 'E06000050';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, WIRRAL } from '../../support/children.js';
 
 // Every string a shield or a sensitive service hides carries a tag with a space in it
 // (or is a phone number or email address), and names are single words of letters: so a

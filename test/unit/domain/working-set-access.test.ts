@@ -5,8 +5,7 @@ import type { ChildRecord } from '../../../domain/child-record.js';
 import type { Actor, Role } from '../../../domain/roles.js';
 import { recordView } from '../../../domain/visibility.js';
 import { mayRevealShielded, visibleOnShielded, withheldProvenance, withheldRecord } from '../../../domain/working-set-access.js';
-
-const WIRRAL = 'E08000015';
+import { WIRRAL } from '../../support/children.js';
 
 const full: ChildRecord = {
   cpNumber: 'CP000000018',

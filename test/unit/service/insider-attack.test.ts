@@ -13,9 +13,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../../service/auth/jwk-thumbprint.js';
+import { WIRRAL } from '../../support/children.js';
 import { createSignIn, type SignedClient } from '../../support/national-service.js';
-
-const WIRRAL = 'E08000015';
 
 let service: ChildProcess;
 let url: string;

@@ -14,11 +14,11 @@ import { accessCounts, outboxCounts, outboxItem, sendOutbox } from '../../../../
 import { createLocalSearch } from '../../../../main/working-set/search.js';
 import type { WorkingSetStore } from '../../../../main/working-set/store.js';
 import { runSync } from '../../../../main/working-set/sync-engine.js';
+import { WIRRAL } from '../../../support/children.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { apiFor, createTestWorkingSet, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
 import { describeWhere } from '../../../support/skip.js';
 
-const WIRRAL = 'E08000015';
 const who = { userId: 'trn-la-team', purpose: 'Brokering contact for a school nurse', context: 'local-search' as const };
 
 interface Held {

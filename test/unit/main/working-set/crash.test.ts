@@ -4,11 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WIRRAL } from '../../../support/children.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { createTestWorkingSet, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
 import { describeWhere } from '../../../support/skip.js';
 
-const WIRRAL = 'E08000015';
 const PAGE = 40;
 const skipReason = keyringUnavailable();
 

@@ -13,12 +13,12 @@ import { openStore, storeFiles, wipeStore, WorkingSetError, type WorkingSetStore
 import { runSync, type SyncProgress } from '../../../../main/working-set/sync-engine.js';
 import { KEYRING_SERVICE } from '../../../../main/working-set/vault.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
+import { WIRRAL } from '../../../support/children.js';
 import { failureOf } from '../../../support/failures.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { apiFor, createTestWorkingSet, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
 import { describeWhere } from '../../../support/skip.js';
 
-const WIRRAL = 'E08000015';
 const skipReason = keyringUnavailable();
 
 interface HeldChild {
