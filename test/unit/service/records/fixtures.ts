@@ -1,19 +1,15 @@
-// Shared fixtures of the record tests: a store with a few organisations and users, and
-// children built by hand so each test can see what it is searching for.
-import type { ChildRecord } from '../../../../domain/child-record.js';
-import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
+// Shared fixtures of the record tests: a store with a few organisations and users, the
+// actors they sign in as, and how a test reads the audit log and a refusal. Children
+// come from test/support/children.ts.
 import type { Actor, Organisation, Role } from '../../../../domain/roles.js';
 import { ApiError } from '../../../../service/http/api-error.js';
-import { insertChild } from '../../../../service/records/child-store.js';
-import type { Database, Queryable } from '../../../../service/store/database.js';
-
-export const WIRRAL = 'E08000015';
-export const CHESHIRE = 'E06000050';
+import type { Queryable } from '../../../../service/store/database.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 
 export const organisations: Record<string, Organisation> = {
   gp: { id: 'org-gp', name: 'Argyle Medical Centre', kind: 'gp-practice', accredited: true, localAuthority: WIRRAL, supplier: null },
   wirral: { id: 'org-wirral', name: 'Wirral Council', kind: 'local-authority', accredited: true, localAuthority: WIRRAL, supplier: null },
-  cheshire: { id: 'org-cheshire', name: 'Cheshire West Council', kind: 'local-authority', accredited: true, localAuthority: CHESHIRE, supplier: null },
+  cheshire: { id: 'org-cheshire', name: 'Cheshire West Council', kind: 'local-authority', accredited: true, localAuthority: CHESHIRE_WEST_AND_CHESTER, supplier: null },
   national: { id: 'org-national', name: 'ContactPoint National Service', kind: 'national', accredited: true, localAuthority: null, supplier: null },
   nhs: { id: 'org-nhs', name: 'NHS registrations feed', kind: 'supplier', accredited: true, localAuthority: null, supplier: 'nhs' },
 };
@@ -32,7 +28,7 @@ const users: UserFixture[] = [
   { id: 'u-practitioner-2', name: 'Bea Collins', roles: ['practitioner'], org: 'gp', localAuthority: WIRRAL, contact: { phone: 'not a phone' } },
   { id: 'u-child-protection', name: 'Sam Taylor', roles: ['practitioner', 'child-protection'], org: 'wirral', localAuthority: WIRRAL },
   { id: 'u-la-wirral', name: 'Jordan Lee', roles: ['la-team'], org: 'wirral', localAuthority: WIRRAL },
-  { id: 'u-la-cheshire', name: 'Morgan Price', roles: ['la-team'], org: 'cheshire', localAuthority: CHESHIRE },
+  { id: 'u-la-cheshire', name: 'Morgan Price', roles: ['la-team'], org: 'cheshire', localAuthority: CHESHIRE_WEST_AND_CHESTER },
   { id: 'u-data-manager', name: 'Chris Patel', roles: ['data-manager'], org: 'wirral', localAuthority: WIRRAL },
   { id: 'u-national-admin', name: 'Robin Hughes', roles: ['national-admin'], org: 'national', localAuthority: null },
   { id: 'u-supplier', name: 'NHS feed', roles: ['supplier-system'], org: 'nhs', localAuthority: null },
@@ -71,36 +67,6 @@ export async function seedAccounts(db: Queryable): Promise<void> {
       [u.id, u.name, organisations[u.org]!.id, u.roles, u.localAuthority, u.contact ? JSON.stringify(u.contact) : null],
     );
   }
-}
-
-let nextSerial = 10_000_000;
-
-/** A valid record with a fresh CP number; override what the test is about. */
-export function child(over: Partial<Omit<ChildRecord, 'name'>> & { given?: string; family?: string; former?: string[] } = {}): ChildRecord {
-  const { given, family, former, ...rest } = over;
-  return {
-    cpNumber: cpNumberFromSerial(nextSerial++),
-    localAuthority: WIRRAL,
-    name: { given: given ?? 'Amelia', family: family ?? 'Jones', former: (former ?? []).map((f) => ({ family: f })) },
-    gender: 'female',
-    dob: '2012-05-20',
-    whereabouts: 'current',
-    address: { lines: ['12 Argyle Street', 'Birkenhead'], postcode: 'CH41 1AA' },
-    shielded: false,
-    archiveAge: 18,
-    parents: [{ name: 'Sarah Jones', relationship: 'mother', contact: { phone: '0151 496 0100', email: 'sarah@example.org' } }],
-    education: { name: 'Birkenhead Primary School', urn: '105000', contact: { phone: '0151 496 0001' }, startDate: '2016-09-05' },
-    gp: { name: 'Argyle Medical Centre', odsCode: 'N82001', contact: { phone: '0151 496 0002' } },
-    involvements: [],
-    identifiers: { supplierRefs: [] },
-    version: 1,
-    ...rest,
-  };
-}
-
-export async function addChild(db: Database, record: ChildRecord, options: { shieldPending?: boolean } = {}): Promise<ChildRecord> {
-  await db.transaction((tx) => insertChild(tx, record, { at: new Date('2025-01-01T09:00:00Z'), ...options }));
-  return record;
 }
 
 export interface AuditRow {

@@ -9,8 +9,9 @@ import { SettableClock, today } from '../../../../service/context.js';
 import { loadChild } from '../../../../service/records/child-store.js';
 import { recordInvolvement } from '../../../../service/records/involvements.js';
 import { readChild } from '../../../../service/records/read.js';
+import { addChild, child } from '../../../support/children.js';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
-import { actor, addChild, child, lastAudit, refusal, seedAccounts } from './fixtures.js';
+import { actor, lastAudit, refusal, seedAccounts } from './fixtures.js';
 
 const clock = new SettableClock(new Date('2025-03-01T10:00:00Z'));
 const options = () => ({ at: clock.now(), today: today(clock), randomBytes });

@@ -8,7 +8,8 @@ import { readChild } from '../../../../service/records/read.js';
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { actor, addChild, child, lastAudit, refusal, seedAccounts, type ActorName } from './fixtures.js';
+import { addChild, child } from '../../../support/children.js';
+import { actor, lastAudit, refusal, seedAccounts, type ActorName } from './fixtures.js';
 
 let db: Database;
 const clock = new SettableClock(new Date('2025-03-01T10:00:00Z'));

@@ -8,7 +8,8 @@ import type { Route } from '../../../../service/http/route.js';
 import { recordRoutes } from '../../../../service/records/routes.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { actor, addChild, child, refusal, seedAccounts, type ActorName } from './fixtures.js';
+import { addChild, child } from '../../../support/children.js';
+import { actor, refusal, seedAccounts, type ActorName } from './fixtures.js';
 import { testSecrets } from '../../../support/secrets.js';
 
 let ctx: ServiceContext;

@@ -4,7 +4,8 @@ import { searchChildren, type SearchOutcome } from '../../../../service/records/
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { actor, addChild, CHESHIRE, child, lastAudit, refusal, seedAccounts, type ActorName } from './fixtures.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child } from '../../../support/children.js';
+import { actor, lastAudit, refusal, seedAccounts, type ActorName } from './fixtures.js';
 
 let db: Database;
 const at = new Date('2025-03-01T10:00:00Z');
