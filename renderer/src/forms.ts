@@ -1,5 +1,5 @@
 // Pure helpers for the journey's forms: dates typed as day/month/year, the search rule,
-// and how dates are shown. No DOM, so they are tested in Node.
+// and how a gender is shown (format.ts shows dates). No DOM, so they are tested in Node.
 import type { FieldError } from './components/ErrorSummary.js';
 
 export interface DateParts {
@@ -25,15 +25,6 @@ export function isoFromParts(d: DateParts): string | null {
 export function partsFromIso(iso: string): DateParts {
   const [year = '', month = '', day = ''] = iso.split('-');
   return { day: String(Number(day)), month: String(Number(month)), year };
-}
-
-const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** "5 January 2026" (GOV.UK style) from `YYYY-MM-DD`; anything else is shown as it is. */
-export function formatDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return iso;
-  return `${Number(m[3])} ${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
 }
 
 const genders: Record<string, string> = { male: 'Male', female: 'Female', 'not-specified': 'Not specified' };

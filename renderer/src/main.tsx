@@ -1,3 +1,5 @@
+// The renderer's entry point: marks the body for GOV.UK Frontend's styles and mounts the
+// App in the page's #root, in React's strict mode.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';

@@ -1,3 +1,5 @@
+// The GOV.UK error summary at the top of a page: what is wrong, each message a link to
+// the field it is about. It takes focus when it appears, so a screen reader reads it.
 import { useEffect, useRef } from 'react';
 
 export interface FieldError {

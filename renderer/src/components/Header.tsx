@@ -1,3 +1,5 @@
+// The GOV.UK header: the service's name and, once someone is signed in, who they are,
+// their organisation and the sign-out button.
 import type { SignedInUser } from '../../../domain/ipc-contract.js';
 
 export function Header({ user, onSignOut }: { user: SignedInUser | null; onSignOut: () => void }) {

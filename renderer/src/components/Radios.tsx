@@ -1,3 +1,6 @@
+// GOV.UK radios: one question, one answer from a few, in a fieldset whose legend asks it.
+import { ErrorMessage } from './ErrorMessage.js';
+
 export interface RadioOption<V extends string> {
   value: V;
   label: string;
@@ -20,11 +23,7 @@ export function Radios<V extends string>({ name, legend, options, value, onChang
     <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
       <fieldset className="govuk-fieldset" aria-describedby={error ? errorId : undefined}>
         <legend className="govuk-fieldset__legend govuk-fieldset__legend--m">{legend}</legend>
-        {error ? (
-          <p id={errorId} className="govuk-error-message">
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
+        <ErrorMessage id={errorId} error={error} />
         <div className="govuk-radios" data-module="govuk-radios">
           {options.map((option) => {
             const id = `${name}-${option.value}`;

@@ -1,3 +1,5 @@
+// The phase banner a training build shows on every screen, so nobody mistakes its
+// made-up children for real ones.
 export function TrainingBanner() {
   return (
     <div className="govuk-phase-banner" role="region" aria-label="Training mode">

@@ -6,7 +6,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { ActivatedToken } from '../../../domain/ipc-contract.js';
 import { getApi } from '../api.js';
-import { PageHeading } from '../components/Controls.js';
+import { PageHeading } from '../components/PageHeading.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { TextField } from '../components/TextField.js';
 

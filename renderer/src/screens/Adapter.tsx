@@ -6,20 +6,16 @@
 // are listed. What a case-information column holds never reaches this screen.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AdapterStatusView, LoadRowsView, LoadSummaryView, PreviewView, ProfileEntryView } from '../../../domain/adapter/views.js';
-import type { AppError } from '../../../domain/ipc-contract.js';
 import { getApi } from '../api.js';
-import { Banner, PageHeading, TableHead } from '../components/Controls.js';
+import { Notice, problem } from '../feedback.js';
+import { formatDateTimeShort, formatNumber } from '../format.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { TableHead } from '../components/TableHead.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 
-const number = new Intl.NumberFormat('en-GB');
 const PAGE = 50;
 
 type Loose = Record<string, unknown>;
-
-function problem(error: AppError, field: string): FieldError[] {
-  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
-  return [{ field, message: error.message }];
-}
 
 const stageLabel: Record<string, string> = {
   checking: 'Checking every row',
@@ -218,11 +214,7 @@ export function AdapterScreen() {
       <ErrorSummary errors={errors} />
       <PageHeading caption="The ContactPoint adapter">Load local data</PageHeading>
       {notice ? (
-        <Banner title="Done" success>
-          <p className="govuk-notification-banner__heading" data-testid="adapter-notice">
-            {notice}
-          </p>
-        </Banner>
+        <Notice text={notice} testId="adapter-notice" />
       ) : null}
       <p className="govuk-body">
         Load an export from a case-management system: every row is checked against the national index’s rules and matched to the working set before anything is
@@ -237,7 +229,7 @@ export function AdapterScreen() {
       </div>
       {file ? (
         <p className="govuk-body" data-testid="chosen-file">
-          <strong>{file.name}</strong> ({number.format(file.size)} bytes)
+          <strong>{file.name}</strong> ({formatNumber(file.size)} bytes)
         </p>
       ) : null}
       <div className="govuk-form-group">
@@ -365,7 +357,7 @@ function Progress({ status }: { status: AdapterStatusView }) {
   return (
     <div className="govuk-form-group cp-progress" data-testid="adapter-progress">
       <label className="govuk-label govuk-label--s" htmlFor="adapter-progress-bar">
-        {p ? (stageLabel[p.stage] ?? p.stage) : 'Starting'}: {percent}%{p ? ` (${number.format(p.rows)} rows)` : ''}
+        {p ? (stageLabel[p.stage] ?? p.stage) : 'Starting'}: {percent}%{p ? ` (${formatNumber(p.rows)} rows)` : ''}
       </label>
       <progress id="adapter-progress-bar" className="cp-progress__bar" max={100} value={percent}>
         {percent}%
@@ -541,19 +533,19 @@ function LoadView({
       <dl className="govuk-summary-list" data-testid="load-summary">
         <div className="govuk-summary-list__row">
           <dt className="govuk-summary-list__key">Rows read</dt>
-          <dd className="govuk-summary-list__value">{number.format(load.rows)}</dd>
+          <dd className="govuk-summary-list__value">{formatNumber(load.rows)}</dd>
         </div>
         <div className="govuk-summary-list__row">
           <dt className="govuk-summary-list__key">Valid</dt>
           <dd className="govuk-summary-list__value" data-testid="load-valid">
-            {number.format(load.valid)}
-            {load.warnings > 0 ? ` (${number.format(load.warnings)} with warnings)` : ''}
+            {formatNumber(load.valid)}
+            {load.warnings > 0 ? ` (${formatNumber(load.warnings)} with warnings)` : ''}
           </dd>
         </div>
         <div className="govuk-summary-list__row">
           <dt className="govuk-summary-list__key">Rejected</dt>
           <dd className="govuk-summary-list__value" data-testid="load-rejected">
-            {number.format(load.rejected)}
+            {formatNumber(load.rejected)}
           </dd>
         </div>
         <div className="govuk-summary-list__row">
@@ -567,7 +559,7 @@ function LoadView({
               <ul className="govuk-list">
                 {Object.entries(load.outcome).map(([k, n]) => (
                   <li key={k}>
-                    {number.format(n)} {outcomeLabel[k] ?? k}
+                    {formatNumber(n)} {outcomeLabel[k] ?? k}
                   </li>
                 ))}
               </ul>
@@ -579,7 +571,7 @@ function LoadView({
 
       {problems && problems.total > 0 ? (
         <>
-          <h3 className="govuk-heading-s">Problems ({number.format(problems.total)})</h3>
+          <h3 className="govuk-heading-s">Problems ({formatNumber(problems.total)})</h3>
           <table className="govuk-table cp-table--compact" data-testid="load-problems">
             <caption className="govuk-table__caption govuk-visually-hidden">Problems by row and field</caption>
             <TableHead columns={['Row', 'Reference', 'Field', 'Column', 'Problem']} />
@@ -668,7 +660,7 @@ function LoadView({
       <div className="govuk-button-group">
         {sendable ? (
           <button type="button" className="govuk-button" id="send-load" disabled={running || load.valid === 0} onClick={() => void submit()}>
-            {load.state === 'interrupted' ? 'Go on sending' : `Send ${number.format(load.valid)} valid rows to the national index`}
+            {load.state === 'interrupted' ? 'Go on sending' : `Send ${formatNumber(load.valid)} valid rows to the national index`}
           </button>
         ) : null}
         <button type="button" className="govuk-button govuk-button--secondary" id="export-report" onClick={() => void exportReport()}>
@@ -684,7 +676,7 @@ function Pager({ offset, total, onPage, label }: { offset: number; total: number
   return (
     <nav className="govuk-pagination" aria-label={`Pages of ${label}`}>
       <p className="govuk-body-s">
-        {number.format(offset + 1)} to {number.format(Math.min(total, offset + PAGE))} of {number.format(total)}
+        {formatNumber(offset + 1)} to {formatNumber(Math.min(total, offset + PAGE))} of {formatNumber(total)}
       </p>
       <div className="govuk-button-group">
         <button type="button" className="govuk-button govuk-button--secondary" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - PAGE))}>
@@ -718,10 +710,10 @@ function LoadHistory({ loads, onOpen }: { loads: LoadSummaryView[]; onOpen: (id:
                 </button>
               </td>
               <td className="govuk-table__cell">{l.profile}</td>
-              <td className="govuk-table__cell">{new Date(l.checkedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</td>
-              <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(l.rows)}</td>
-              <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(l.valid)}</td>
-              <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(l.rejected)}</td>
+              <td className="govuk-table__cell">{formatDateTimeShort(l.checkedAt)}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(l.rows)}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(l.valid)}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(l.rejected)}</td>
               <td className="govuk-table__cell">{{ checked: 'checked, not sent', submitting: 'sending', submitted: 'sent', interrupted: 'cut off: send again to go on', checking: 'checking' }[l.state]}</td>
             </tr>
           ))}

@@ -6,14 +6,15 @@
 // and each supplier's value, merge with a choice per field, or "not a duplicate".
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CleanseStatus, CleanseTaskDetail, CleanseTaskView, DuplicateDetailView, TeamMember } from '../../../domain/cleanse/views.js';
-import type { AppError } from '../../../domain/ipc-contract.js';
 import { FIELD_LABELS } from '../../../domain/dedupe/fields.js';
 import { getApi } from '../api.js';
-import { Banner, PageHeading, TableHead } from '../components/Controls.js';
+import { Notice, problem } from '../feedback.js';
+import { formatDateTime, formatNumber } from '../format.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { TableHead } from '../components/TableHead.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { PurposeForm, useTaskSession } from './TaskPurpose.js';
 
-const number = new Intl.NumberFormat('en-GB');
 const ROW_HEIGHT = 48;
 const VISIBLE_ROWS = 10;
 const PAGE = 100;
@@ -32,11 +33,6 @@ const stageLabel: Record<string, string> = {
 const isPair = (t: CleanseTaskView) => t.otherCpNumber !== null;
 const pairDetail = (t: CleanseTaskView) => t.detail as DuplicateDetailView;
 
-function problem(error: AppError, field = 'cleanse-run'): FieldError[] {
-  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
-  return [{ field, message: error.message }];
-}
-
 export function CleansingScreen() {
   const [status, setStatus] = useState<CleanseStatus | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -45,7 +41,7 @@ export function CleansingScreen() {
 
   const refresh = useCallback(async () => {
     const s = await getApi().cleanse.status();
-    if (!s.ok) setErrors(problem(s.error));
+    if (!s.ok) setErrors(problem(s.error, 'cleanse-run'));
     else setStatus(s.value);
   }, []);
   useEffect(() => {
@@ -65,7 +61,7 @@ export function CleansingScreen() {
   const act = async (what: 'run' | 'cancel') => {
     setErrors([]);
     const r = await (what === 'run' ? getApi().cleanse.run() : getApi().cleanse.cancel());
-    if (!r.ok) setErrors(problem(r.error));
+    if (!r.ok) setErrors(problem(r.error, 'cleanse-run'));
     else setStatus(r.value);
   };
 
@@ -86,7 +82,7 @@ export function CleansingScreen() {
       {status.lastRun ? (
         <p className="govuk-body" data-testid="cleanse-last-run">
           Last run {status.lastRun.outcome === 'completed' ? 'completed' : status.lastRun.outcome} on{' '}
-          {new Date(status.lastRun.startedAt).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })}: {number.format(status.lastRun.records)} records
+          {formatDateTime(status.lastRun.startedAt)}: {formatNumber(status.lastRun.records)} records
           checked.
         </p>
       ) : (
@@ -128,7 +124,7 @@ export function CleansingScreen() {
                 <td className="govuk-table__cell">
                   <strong className={`govuk-tag ${priorityTag[q.priority]}`}>{q.priority}</strong>
                 </td>
-                <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(q.open)}</td>
+                <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(q.open)}</td>
               </tr>
             ))}
           </tbody>
@@ -283,14 +279,10 @@ function QueueView({ rule, title, explanation, onChanged }: { rule: string; titl
       </div>
       <ErrorSummary errors={errors} />
       {notice ? (
-        <Banner title="Done" success>
-          <p className="govuk-notification-banner__heading" data-testid="cleanse-notice">
-            {notice}
-          </p>
-        </Banner>
+        <Notice text={notice} testId="cleanse-notice" />
       ) : null}
       <p className="govuk-body-s" id="queue-keys">
-        {total === null ? 'Loading…' : `${number.format(total)} open tasks.`} Up and down arrows (or J and K) move, Space selects, Enter opens, A assigns to you.
+        {total === null ? 'Loading…' : `${formatNumber(total)} open tasks.`} Up and down arrows (or J and K) move, Space selects, Enter opens, A assigns to you.
       </p>
       <div
         ref={listRef}

@@ -5,13 +5,23 @@
 import { useState, type FormEvent } from 'react';
 import type { ChildSearchResult, InvolvementView, RecordView } from '../../../domain/api/records.js';
 import type { SensitiveCategory } from '../../../domain/child-record.js';
-import type { AppError, Result, SignedInUser } from '../../../domain/ipc-contract.js';
+import type { Result, SignedInUser } from '../../../domain/ipc-contract.js';
 import { getApi } from '../api.js';
-import { Banner, Checkbox, DateInput, Name, PageHeading, Select, TableHead, TextArea, Warning } from '../components/Controls.js';
+import { Banner } from '../components/Banner.js';
+import { Checkbox } from '../components/Checkbox.js';
+import { DateInput } from '../components/DateInput.js';
+import { Name } from '../components/Name.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { Select } from '../components/Select.js';
+import { TableHead } from '../components/TableHead.js';
+import { TextArea } from '../components/TextArea.js';
+import { Warning } from '../components/Warning.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { Radios } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
-import { emptySearch, formatDate, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch, type DateParts, type SearchForm } from '../forms.js';
+import { problem } from '../feedback.js';
+import { formatDate } from '../format.js';
+import { emptySearch, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch, type DateParts, type SearchForm } from '../forms.js';
 import { RecordDetails } from './RecordView.js';
 
 type Screen =
@@ -21,12 +31,6 @@ type Screen =
   | { name: 'override'; back: RecordScreenState }
   | { name: 'involvement'; back: RecordScreenState };
 type RecordScreenState = Extract<Screen, { name: 'record' }>;
-
-/** Errors a screen shows itself; a lost session is handled by the App (main announces it). */
-function problem(error: AppError, field: string): FieldError[] {
-  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
-  return [{ field, message: error.message }];
-}
 
 export function Journey({ user }: { user: SignedInUser }) {
   const [screen, setScreen] = useState<Screen>({ name: 'search' });

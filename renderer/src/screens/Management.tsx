@@ -4,7 +4,7 @@
 // from the national index through main on request and lives in component state only.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RecordView } from '../../../domain/api/records.js';
-import type { AppError, SignedInUser } from '../../../domain/ipc-contract.js';
+import type { SignedInUser } from '../../../domain/ipc-contract.js';
 import { ALERT_OUTCOMES, ARCHIVE_PURPOSES } from '../../../domain/management/choices.js';
 import type {
   AccountRequestItemView,
@@ -19,77 +19,16 @@ import type {
   UnshieldRequestView,
 } from '../../../domain/management/views.js';
 import { getApi } from '../api.js';
-import { Banner, PageHeading, TableHead } from '../components/Controls.js';
-import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
-import { formatDate } from '../forms.js';
+import { Banner } from '../components/Banner.js';
+import { TextField } from '../components/TextField.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { TableHead } from '../components/TableHead.js';
+import { useFeedback } from '../feedback.js';
+import { formatDate, formatDateTimeShort, formatNumber, formatPercent } from '../format.js';
 import { Journey } from './Journey.js';
 import { RecordDetails } from './RecordView.js';
 
-const number = new Intl.NumberFormat('en-GB');
-const entriesText = (n: number) => `${number.format(n)} ${n === 1 ? 'entry' : 'entries'}`;
-const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
-const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
-
-function problem(error: AppError, field: string): FieldError[] {
-  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
-  return [{ field, message: error.message }];
-}
-
-/** Errors and a success notice for one view. */
-function useFeedback() {
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
-  const view = (
-    <>
-      <ErrorSummary errors={errors} />
-      {notice ? (
-        <Banner title="Done" success>
-          <p className="govuk-notification-banner__heading" data-testid="manage-notice">
-            {notice}
-          </p>
-        </Banner>
-      ) : null}
-    </>
-  );
-  return {
-    view,
-    fail: (e: AppError, field: string) => {
-      setNotice(null);
-      setErrors(problem(e, field));
-    },
-    done: (n: string) => {
-      setErrors([]);
-      setNotice(n);
-    },
-    clear: () => {
-      setErrors([]);
-      setNotice(null);
-    },
-  };
-}
-
-function Field(props: { id: string; label: string; hint?: string; value: string; onChange: (v: string) => void; type?: string; width?: string }) {
-  return (
-    <div className="govuk-form-group">
-      <label className="govuk-label govuk-label--s" htmlFor={props.id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <div className="govuk-hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </div>
-      ) : null}
-      <input
-        className={`govuk-input ${props.width ?? 'govuk-input--width-20'}`}
-        id={props.id}
-        type={props.type ?? 'text'}
-        value={props.value}
-        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-    </div>
-  );
-}
+const entriesText = (n: number) => `${formatNumber(n)} ${n === 1 ? 'entry' : 'entries'}`;
 
 type Tab = 'information' | 'shields' | 'accounts' | 'alerts' | 'audit' | 'transfers' | 'archive';
 const labels: Record<Tab, string> = {
@@ -145,7 +84,7 @@ function Bar({ label, value, max, target, unit = '' }: { label: string; value: n
         {target !== undefined ? <div className="cp-bar__target" style={{ left: `${(100 * target) / max}%` }} /> : null}
       </div>
       <div className="cp-bar__value">
-        {number.format(value)}
+        {formatNumber(value)}
         {unit}
       </div>
     </div>
@@ -153,7 +92,7 @@ function Bar({ label, value, max, target, unit = '' }: { label: string; value: n
 }
 
 function InformationView({ user }: { user: SignedInUser }) {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [mi, setMi] = useState<ManagementInformationView | null>(null);
   const [queues, setQueues] = useState<{ title: string; open: number }[] | null>(null);
   const [la, setLa] = useState(user.localAuthority ?? '');
@@ -205,7 +144,7 @@ function InformationView({ user }: { user: SignedInUser }) {
             void load();
           }}
         >
-          <Field id="mi-authority" label="Local authority (ONS code)" hint="For example E08000015 (Wirral)" value={la} onChange={setLa} width="govuk-input--width-10" />
+          <TextField id="mi-authority" label="Local authority (ONS code)" labelSize="s" hint="For example E08000015 (Wirral)" value={la} onChange={(e) => setLa(e.target.value)} width={10} />
           <button type="submit" className="govuk-button govuk-button--secondary">
             Show
           </button>
@@ -213,7 +152,7 @@ function InformationView({ user }: { user: SignedInUser }) {
       ) : null}
       {mi ? (
         <>
-          <p className="govuk-body-s">As at {when(mi.at)} for {mi.localAuthority}.</p>
+          <p className="govuk-body-s">As at {formatDateTimeShort(mi.at)} for {mi.localAuthority}.</p>
           <div className="cp-cards" data-testid="mi-cards">
             {[
               ['Active children', mi.children.active],
@@ -227,17 +166,17 @@ function InformationView({ user }: { user: SignedInUser }) {
             ].map(([k, v]) => (
               <div className="cp-card" key={String(k)}>
                 <p className="govuk-body-s cp-card__label">{k}</p>
-                <p className="govuk-heading-m cp-card__value">{typeof v === 'number' ? number.format(v) : v}</p>
+                <p className="govuk-heading-m cp-card__value">{typeof v === 'number' ? formatNumber(v) : v}</p>
               </div>
             ))}
           </div>
           <h2 className="govuk-heading-s">Records matched to an NHS number</h2>
           <p className="govuk-body" data-testid="mi-nhs">
-            {percent.format(mi.nhs.matchRate)} ({number.format(mi.nhs.withNumber)} of {number.format(mi.nhs.active)}).{' '}
-            {mi.nhs.matchRate >= mi.nhs.target ? 'At or above' : 'Below'} the {percent.format(mi.nhs.target)} the NHS successor required before going live.
+            {formatPercent(mi.nhs.matchRate)} ({formatNumber(mi.nhs.withNumber)} of {formatNumber(mi.nhs.active)}).{' '}
+            {mi.nhs.matchRate >= mi.nhs.target ? 'At or above' : 'Below'} the {formatPercent(mi.nhs.target)} the NHS successor required before going live.
           </p>
           <div className="cp-chart" aria-hidden="true">
-            <Bar label={`Matched (target ${percent.format(mi.nhs.target)})`} value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={100 * mi.nhs.target} unit="%" />
+            <Bar label={`Matched (target ${formatPercent(mi.nhs.target)})`} value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={100 * mi.nhs.target} unit="%" />
           </div>
           <h2 className="govuk-heading-s">Open involvements by service</h2>
           <div className="cp-chart" aria-hidden="true">
@@ -252,7 +191,7 @@ function InformationView({ user }: { user: SignedInUser }) {
               {mi.involvementsByService.map((s) => (
                 <tr className="govuk-table__row" key={s.service}>
                   <td className="govuk-table__cell">{s.service}</td>
-                  <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(s.open)}</td>
+                  <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.open)}</td>
                 </tr>
               ))}
             </tbody>
@@ -279,7 +218,7 @@ function InformationView({ user }: { user: SignedInUser }) {
                     queues.map((q) => (
                       <tr className="govuk-table__row" key={q.title}>
                         <td className="govuk-table__cell">{q.title}</td>
-                        <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(q.open)}</td>
+                        <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(q.open)}</td>
                       </tr>
                     ))
                   )}
@@ -302,7 +241,7 @@ function InformationView({ user }: { user: SignedInUser }) {
 // Shields
 
 function ShieldsView({ user }: { user: SignedInUser }) {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [cp, setCp] = useState('');
   const [reason, setReason] = useState('');
   const [open, setOpen] = useState<UnshieldRequestView[]>([]);
@@ -348,7 +287,7 @@ function ShieldsView({ user }: { user: SignedInUser }) {
           void act('shield');
         }}
       >
-        <Field id="shield-cp" label="ContactPoint number" value={cp} onChange={setCp} width="govuk-input--width-10" />
+        <TextField id="shield-cp" label="ContactPoint number" labelSize="s" value={cp} onChange={(e) => setCp(e.target.value)} width={10} />
         <div className="govuk-form-group">
           <label className="govuk-label govuk-label--s" htmlFor="shield-reason">
             Reason
@@ -383,7 +322,7 @@ function ShieldsView({ user }: { user: SignedInUser }) {
                 <tr className="govuk-table__row" key={q.id}>
                   <td className="govuk-table__cell">{q.cpNumber}</td>
                   <td className="govuk-table__cell">{q.requestedBy}</td>
-                  <td className="govuk-table__cell">{when(q.requestedAt)}</td>
+                  <td className="govuk-table__cell">{formatDateTimeShort(q.requestedAt)}</td>
                   <td className="govuk-table__cell cp-wrap">{q.reason}</td>
                   <td className="govuk-table__cell">
                     {q.requestedBy === user.id ? (
@@ -403,7 +342,7 @@ function ShieldsView({ user }: { user: SignedInUser }) {
               ))}
             </tbody>
           </table>
-          <Field id="reject-reason" label="Why the shield stays (optional, when you keep it)" value={rejectReason} onChange={setRejectReason} />
+          <TextField id="reject-reason" label="Why the shield stays (optional, when you keep it)" labelSize="s" value={rejectReason} onChange={(e) => setRejectReason(e.target.value)} width={20} />
         </>
       )}
     </section>
@@ -430,7 +369,7 @@ function accountState(a: AccountView): string {
 }
 
 function AccountsView({ user }: { user: SignedInUser }) {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [users, setUsers] = useState<AccountView[]>([]);
   const [lapsing, setLapsing] = useState<{ id: string; name: string; reasons: { kind: string; date?: string | undefined }[] }[]>([]);
   const [orgs, setOrgs] = useState<{ id: string; name: string }[]>([]);
@@ -670,8 +609,8 @@ function AccountsView({ user }: { user: SignedInUser }) {
 
       <h2 className="govuk-heading-m">Make an account</h2>
       <form onSubmit={(e) => void create(e)} data-testid="new-account">
-        <Field id="new-id" label="User ID" hint="Letters, digits, dots, hyphens; it cannot be changed later" value={form.id} onChange={(v) => setForm({ ...form, id: v })} />
-        <Field id="new-name" label="Full name" value={form.name} onChange={(v) => setForm({ ...form, name: v })} />
+        <TextField id="new-id" label="User ID" labelSize="s" hint="Letters, digits, dots, hyphens; it cannot be changed later" value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} width={20} />
+        <TextField id="new-name" label="Full name" labelSize="s" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} width={20} />
         <div className="govuk-form-group">
           <label className="govuk-label govuk-label--s" htmlFor="new-organisation">
             Organisation
@@ -704,7 +643,7 @@ function AccountsView({ user }: { user: SignedInUser }) {
             ))}
           </div>
         </fieldset>
-        <Field id="new-check" label="Enhanced check date (optional)" type="date" value={form.enhancedCheckDate} onChange={(v) => setForm({ ...form, enhancedCheckDate: v })} width="govuk-input--width-10" />
+        <TextField id="new-check" label="Enhanced check date (optional)" labelSize="s" type="date" value={form.enhancedCheckDate} onChange={(e) => setForm({ ...form, enhancedCheckDate: e.target.value })} width={10} />
         <div className="govuk-checkboxes govuk-checkboxes--small govuk-form-group">
           {(
             [
@@ -739,7 +678,7 @@ const outcomeLabels: Record<(typeof ALERT_OUTCOMES)[number], string> = {
 };
 
 function AlertsView() {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [status, setStatus] = useState<'open' | 'investigating' | 'closed' | 'all'>('open');
   const [alerts, setAlerts] = useState<AlertItemView[]>([]);
   const [outcome, setOutcome] = useState<Record<string, (typeof ALERT_OUTCOMES)[number]>>({});
@@ -789,7 +728,7 @@ function AlertsView() {
           <tbody className="govuk-table__body">
             {alerts.map((a) => (
               <tr className="govuk-table__row" key={a.id} data-testid="alert-row">
-                <td className="govuk-table__cell">{when(a.at)}</td>
+                <td className="govuk-table__cell">{formatDateTimeShort(a.at)}</td>
                 <td className="govuk-table__cell">{a.userId ?? '—'}</td>
                 <td className="govuk-table__cell">{a.cpNumber ?? '—'}</td>
                 <td className="govuk-table__cell">
@@ -863,7 +802,7 @@ const ACTIONS = [
 ];
 
 function AuditView({ user }: { user: SignedInUser }) {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [q, setQ] = useState({ userId: '', cpNumber: '', action: '', from: '', to: '' });
   const [entries, setEntries] = useState<AuditEntryView[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -914,10 +853,10 @@ function AuditView({ user }: { user: SignedInUser }) {
     setCheckpoint(v.checkpoint);
     setRangeResult(
       v.ok && v.to === 0
-        ? { ok: true, text: `The signed checkpoint of ${when(v.checkpoint.at)} covers no entries yet: there is nothing to check.` }
+        ? { ok: true, text: `The signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)} covers no entries yet: there is nothing to check.` }
         : v.ok
-        ? { ok: true, text: `Entries ${number.format(v.from)} to ${number.format(v.to)} are intact and lead to the signed checkpoint of ${when(v.checkpoint.at)}.` }
-        : { ok: false, text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${number.format(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.` },
+        ? { ok: true, text: `Entries ${formatNumber(v.from)} to ${formatNumber(v.to)} are intact and lead to the signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)}.` }
+        : { ok: false, text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${formatNumber(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.` },
     );
   };
   useEffect(() => {
@@ -955,7 +894,7 @@ function AuditView({ user }: { user: SignedInUser }) {
               <tr className="govuk-table__row" key={`${s.kind}-${s.userId}-${i}`}>
                 <td className="govuk-table__cell">{s.userId}</td>
                 <td className="govuk-table__cell cp-wrap">{s.description}</td>
-                <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(s.count)}</td>
+                <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.count)}</td>
                 <td className="govuk-table__cell">{s.from === s.to ? formatDate(s.from.slice(0, 10)) : `${formatDate(s.from.slice(0, 10))} to ${formatDate(s.to.slice(0, 10))}`}</td>
               </tr>
             ))}
@@ -971,8 +910,8 @@ function AuditView({ user }: { user: SignedInUser }) {
           void search();
         }}
       >
-        <Field id="audit-user" label="User ID" value={q.userId} onChange={(v) => setQ({ ...q, userId: v })} width="govuk-input--width-10" />
-        <Field id="audit-cp" label="ContactPoint number" value={q.cpNumber} onChange={(v) => setQ({ ...q, cpNumber: v.toUpperCase() })} width="govuk-input--width-10" />
+        <TextField id="audit-user" label="User ID" labelSize="s" value={q.userId} onChange={(e) => setQ({ ...q, userId: e.target.value })} width={10} />
+        <TextField id="audit-cp" label="ContactPoint number" labelSize="s" value={q.cpNumber} onChange={(e) => setQ({ ...q, cpNumber: e.target.value.toUpperCase() })} width={10} />
         <div className="govuk-form-group">
           <label className="govuk-label govuk-label--s" htmlFor="audit-action">
             Action
@@ -986,8 +925,8 @@ function AuditView({ user }: { user: SignedInUser }) {
             ))}
           </select>
         </div>
-        <Field id="audit-from" label="From" type="date" value={q.from} onChange={(v) => setQ({ ...q, from: v })} width="govuk-input--width-10" />
-        <Field id="audit-to" label="To" type="date" value={q.to} onChange={(v) => setQ({ ...q, to: v })} width="govuk-input--width-10" />
+        <TextField id="audit-from" label="From" labelSize="s" type="date" value={q.from} onChange={(e) => setQ({ ...q, from: e.target.value })} width={10} />
+        <TextField id="audit-to" label="To" labelSize="s" type="date" value={q.to} onChange={(e) => setQ({ ...q, to: e.target.value })} width={10} />
         <button type="submit" className="govuk-button">
           Search the audit
         </button>
@@ -1001,7 +940,7 @@ function AuditView({ user }: { user: SignedInUser }) {
               {entries.map((e) => (
                 <tr className="govuk-table__row" key={e.seq}>
                   <td className="govuk-table__cell">{e.seq}</td>
-                  <td className="govuk-table__cell">{when(e.at)}</td>
+                  <td className="govuk-table__cell">{formatDateTimeShort(e.at)}</td>
                   <td className="govuk-table__cell">{e.userId ?? '—'}</td>
                   <td className="govuk-table__cell">{e.action}</td>
                   <td className="govuk-table__cell">{e.cpNumber ?? '—'}</td>
@@ -1049,11 +988,11 @@ function AuditView({ user }: { user: SignedInUser }) {
         <dl className="govuk-summary-list" data-testid="audit-checkpoint">
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Entries</dt>
-            <dd className="govuk-summary-list__value">{number.format(checkpoint.size)}</dd>
+            <dd className="govuk-summary-list__value">{formatNumber(checkpoint.size)}</dd>
           </div>
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Signed</dt>
-            <dd className="govuk-summary-list__value">{when(checkpoint.at)}</dd>
+            <dd className="govuk-summary-list__value">{formatDateTimeShort(checkpoint.at)}</dd>
           </div>
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Last hash</dt>
@@ -1077,7 +1016,7 @@ function AuditView({ user }: { user: SignedInUser }) {
             void checkRange();
           }}
         >
-          <Field id="audit-range-from" label="From entry (empty: the start)" value={rangeFrom} onChange={setRangeFrom} width="govuk-input--width-10" />
+          <TextField id="audit-range-from" label="From entry (empty: the start)" labelSize="s" value={rangeFrom} onChange={(e) => setRangeFrom(e.target.value)} width={10} />
           <button type="submit" className="govuk-button govuk-button--secondary" id="audit-verify-range" disabled={checkingRange}>
             {checkingRange ? 'Downloading and checking…' : 'Download and check against the checkpoint'}
           </button>
@@ -1096,7 +1035,7 @@ function AuditView({ user }: { user: SignedInUser }) {
 // Transfers
 
 function TransfersView() {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [transfers, setTransfers] = useState<TransferView[]>([]);
   const [form, setForm] = useState({ cpNumber: '', toLocalAuthority: '', reason: '' });
   const refresh = useCallback(async () => {
@@ -1139,7 +1078,7 @@ function TransfersView() {
                   <td className="govuk-table__cell">{t.cpNumber}</td>
                   <td className="govuk-table__cell">{direction === 'incoming' ? t.fromLocalAuthority : t.toLocalAuthority}</td>
                   <td className="govuk-table__cell">{t.requestedBy}</td>
-                  <td className="govuk-table__cell">{when(t.requestedAt)}</td>
+                  <td className="govuk-table__cell">{formatDateTimeShort(t.requestedAt)}</td>
                   <td className="govuk-table__cell cp-wrap">{t.reason}</td>
                   <td className="govuk-table__cell">
                     <div className="govuk-button-group">
@@ -1172,16 +1111,17 @@ function TransfersView() {
       {f.view}
       <p className="govuk-body">A child who moves is transferred to the authority they move to, when its ContactPoint team accepts.</p>
       <form onSubmit={(e) => void propose(e)}>
-        <Field id="transfer-cp" label="ContactPoint number" value={form.cpNumber} onChange={(v) => setForm({ ...form, cpNumber: v })} width="govuk-input--width-10" />
-        <Field
+        <TextField id="transfer-cp" label="ContactPoint number" labelSize="s" value={form.cpNumber} onChange={(e) => setForm({ ...form, cpNumber: e.target.value })} width={10} />
+        <TextField
           id="transfer-to"
           label="To the local authority (ONS code)"
+          labelSize="s"
           hint="For example E06000050 (Cheshire West and Chester)"
           value={form.toLocalAuthority}
-          onChange={(v) => setForm({ ...form, toLocalAuthority: v })}
-          width="govuk-input--width-10"
+          onChange={(e) => setForm({ ...form, toLocalAuthority: e.target.value })}
+          width={10}
         />
-        <Field id="transfer-reason" label="Reason" value={form.reason} onChange={(v) => setForm({ ...form, reason: v })} />
+        <TextField id="transfer-reason" label="Reason" labelSize="s" value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} width={20} />
         <button type="submit" className="govuk-button">
           Propose the transfer
         </button>
@@ -1202,7 +1142,7 @@ const purposeLabels: Record<(typeof ARCHIVE_PURPOSES)[number], string> = {
 };
 
 function ArchiveView() {
-  const f = useFeedback();
+  const f = useFeedback('manage-notice');
   const [records, setRecords] = useState<ArchivedView[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [opening, setOpening] = useState<ArchivedView | null>(null);

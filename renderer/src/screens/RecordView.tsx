@@ -4,8 +4,9 @@
 import type { ReactNode } from 'react';
 import type { InvolvementView, RecordView } from '../../../domain/api/records.js';
 import type { Contact } from '../../../domain/child-record.js';
-import { SummaryList, type SummaryRow } from '../components/Controls.js';
-import { formatDate, genderLabel } from '../forms.js';
+import { SummaryList, type SummaryRow } from '../components/SummaryList.js';
+import { formatDate } from '../format.js';
+import { genderLabel } from '../forms.js';
 
 const whereabouts: Record<string, string> = {
   current: 'Current address',

@@ -3,11 +3,10 @@
 // record of the working set as the screen shows it, with "Show shielded details".
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RecordView } from '../../../domain/api/records.js';
-import type { AppError } from '../../../domain/ipc-contract.js';
 import type { TaskScreen, TaskSessionView, WorkingSetRecordView } from '../../../domain/working-set-access.js';
 import { getApi } from '../api.js';
-import { TextArea, Warning } from '../components/Controls.js';
-import type { FieldError } from '../components/ErrorSummary.js';
+import { TextArea } from '../components/TextArea.js';
+import { Warning } from '../components/Warning.js';
 import { RecordDetails } from './RecordView.js';
 
 /**
@@ -92,12 +91,6 @@ export function PurposeForm({
       </div>
     </form>
   );
-}
-
-/** A problem opening a record, for the error summary; a lost task session is answered by asking again. */
-export function recordProblem(error: AppError, field: string): FieldError[] {
-  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
-  return [{ field, message: error.message }];
 }
 
 /**

@@ -3,18 +3,25 @@
 // person, wiping) and search over it. Everything shown comes from main on request and
 // lives in component state: locking unmounts it with the rest of the session.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AppError, SignedInUser } from '../../../domain/ipc-contract.js';
+import type { SignedInUser } from '../../../domain/ipc-contract.js';
 import type { LocalSearchResultView, SyncRunView, TaskView, WorkingSetStatus } from '../../../domain/working-set.js';
 import type { WorkingSetRecordView } from '../../../domain/working-set-access.js';
 import { getApi } from '../api.js';
-import { Banner, Name, PageHeading, SummaryList, TableHead, Warning } from '../components/Controls.js';
+import { Banner } from '../components/Banner.js';
+import { Name } from '../components/Name.js';
+import { PageHeading } from '../components/PageHeading.js';
+import { SummaryList } from '../components/SummaryList.js';
+import { TableHead } from '../components/TableHead.js';
+import { Warning } from '../components/Warning.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
-import { emptySearch, formatDate, validateSearch, type SearchForm } from '../forms.js';
+import { Notice, problem } from '../feedback.js';
+import { formatDate, formatDateTime, formatDuration, formatNumber } from '../format.js';
+import { emptySearch, validateSearch, type SearchForm } from '../forms.js';
 import { AdapterScreen } from './Adapter.js';
 import { CleansingScreen } from './Cleansing.js';
 import { ManagementScreen } from './Management.js';
 import { Journey, SearchFields } from './Journey.js';
-import { PurposeForm, recordProblem, useTaskSession, WorkingSetRecord } from './TaskPurpose.js';
+import { PurposeForm, useTaskSession, WorkingSetRecord } from './TaskPurpose.js';
 
 type Tab = 'working-set' | 'cleansing' | 'adapter' | 'management' | 'local-search' | 'national-search';
 const tabs: { id: Tab; label: string }[] = [
@@ -54,16 +61,6 @@ export function TeamHome({ user }: { user: SignedInUser }) {
   );
 }
 
-const number = new Intl.NumberFormat('en-GB');
-const when = (iso: string) =>
-  new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-
-function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} seconds`;
-  const minutes = Math.round(seconds / 60);
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-}
-
 const wipeReasons: Record<NonNullable<WorkingSetStatus['lastWipe']>['reason'], string> = {
   command: 'a member of the team wiped it',
   'no-sync': 'it had not been synced for longer than this computer allows',
@@ -78,11 +75,6 @@ const outcomes: Record<SyncRunView['outcome'], string> = {
   cancelled: 'Stopped',
 };
 
-function problemOf(error: AppError): FieldError[] {
-  if (error.code === 'signed-out' || error.code === 'session-expired') return [];
-  return [{ field: 'sync-now', message: error.message }];
-}
-
 function WorkingSetScreen() {
   const [status, setStatus] = useState<WorkingSetStatus | null>(null);
   const [history, setHistory] = useState<SyncRunView[]>([]);
@@ -95,7 +87,7 @@ function WorkingSetScreen() {
     const api = getApi();
     const s = await api.workingSet.status();
     if (!s.ok) {
-      setErrors(problemOf(s.error));
+      setErrors(problem(s.error, 'sync-now'));
       return;
     }
     setStatus(s.value);
@@ -124,7 +116,7 @@ function WorkingSetScreen() {
     const api = getApi();
     if (what === 'send') {
       const r = await api.workingSet.send();
-      if (!r.ok) setErrors(problemOf(r.error));
+      if (!r.ok) setErrors(problem(r.error, 'sync-now'));
       else
         setNotice(
           `Changes sent: ${r.value.applied} applied, ${r.value.conflicts} ${r.value.conflicts === 1 ? 'conflict' : 'conflicts'} and ${r.value.rejected} refused for a person to look at.`,
@@ -133,7 +125,7 @@ function WorkingSetScreen() {
       return;
     }
     const r = await (what === 'sync' ? api.workingSet.sync() : what === 'cancel' ? api.workingSet.cancel() : api.workingSet.wipe());
-    if (!r.ok) setErrors(problemOf(r.error));
+    if (!r.ok) setErrors(problem(r.error, 'sync-now'));
     else {
       setStatus(r.value);
       if (what === 'wipe') {
@@ -164,13 +156,11 @@ function WorkingSetScreen() {
       <ErrorSummary errors={errors} />
       <PageHeading caption="On this computer, encrypted">Working set</PageHeading>
       {notice ? (
-        <Banner title="Done" success>
-          <p className="govuk-notification-banner__heading">{notice}</p>
-        </Banner>
+        <Notice text={notice} />
       ) : null}
       {status.lastWipe && status.children === 0 ? (
         <div className="govuk-inset-text" data-testid="last-wipe">
-          The working set was wiped on {when(status.lastWipe.at)} because {wipeReasons[status.lastWipe.reason]}. Sync to fetch it again.
+          The working set was wiped on {formatDateTime(status.lastWipe.at)} because {wipeReasons[status.lastWipe.reason]}. Sync to fetch it again.
         </div>
       ) : null}
       {!status.available && status.error ? (
@@ -182,19 +172,19 @@ function WorkingSetScreen() {
       ) : null}
       <SummaryList
         rows={[
-          { key: 'Children held', value: <span data-testid="children-held">{number.format(status.children)}</span> },
-          { key: 'Last synced', value: status.lastSyncAt ? when(status.lastSyncAt) : 'Never' },
-          { key: 'Changes waiting to be sent', value: number.format(waiting) },
+          { key: 'Children held', value: <span data-testid="children-held">{formatNumber(status.children)}</span> },
+          { key: 'Last synced', value: status.lastSyncAt ? formatDateTime(status.lastSyncAt) : 'Never' },
+          { key: 'Changes waiting to be sent', value: formatNumber(waiting) },
           {
             key: 'Records opened, not yet in the national audit trail',
             value: (
               <span data-testid="access-waiting">
-                {number.format(status.access.waiting)}
-                {status.access.refused > 0 ? ` (${number.format(status.access.refused)} refused by the national index: tell your data manager)` : ''}
+                {formatNumber(status.access.waiting)}
+                {status.access.refused > 0 ? ` (${formatNumber(status.access.refused)} refused by the national index: tell your data manager)` : ''}
               </span>
             ),
           },
-          { key: 'Conflicts and refusals for a person', value: number.format(status.openTasks) },
+          { key: 'Conflicts and refusals for a person', value: formatNumber(status.openTasks) },
           { key: 'Wiped automatically', value: `After ${status.maxDaysWithoutSync} days without a sync` },
         ]}
       />
@@ -209,8 +199,8 @@ function WorkingSetScreen() {
       {!running && last?.run ? (
         <p className="govuk-body" role="status" data-testid="sync-result">
           {last.run.outcome === 'completed'
-            ? `Sync completed: ${number.format(last.run.upserts)} records brought up to date, ${number.format(last.run.removed)} removed.`
-            : `Sync ${outcomes[last.run.outcome].toLowerCase()} after ${number.format(last.run.upserts)} records.`}
+            ? `Sync completed: ${formatNumber(last.run.upserts)} records brought up to date, ${formatNumber(last.run.removed)} removed.`
+            : `Sync ${outcomes[last.run.outcome].toLowerCase()} after ${formatNumber(last.run.upserts)} records.`}
         </p>
       ) : null}
       <div className="govuk-button-group">
@@ -225,12 +215,12 @@ function WorkingSetScreen() {
         )}
         {waiting > 0 && !running ? (
           <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void act('send')}>
-            Send {number.format(waiting)} waiting {waiting === 1 ? 'change' : 'changes'}
+            Send {formatNumber(waiting)} waiting {waiting === 1 ? 'change' : 'changes'}
           </button>
         ) : status.access.waiting > 0 && !running ? (
           // Offline, the audit entries of records opened wait here too: they go with any send.
           <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void act('send')}>
-            Send {number.format(status.access.waiting)} audit {status.access.waiting === 1 ? 'entry' : 'entries'}
+            Send {formatNumber(status.access.waiting)} audit {status.access.waiting === 1 ? 'entry' : 'entries'}
           </button>
         ) : null}
       </div>
@@ -242,7 +232,7 @@ function WorkingSetScreen() {
       {confirmWipe ? (
         <>
           <Warning>
-            This deletes every record held on this computer and its key. Changes not yet sent ({number.format(waiting)}) are lost. The records stay in the national index.
+            This deletes every record held on this computer and its key. Changes not yet sent ({formatNumber(waiting)}) are lost. The records stay in the national index.
           </Warning>
           <div className="govuk-button-group">
             <button type="button" className="govuk-button govuk-button--warning" onClick={() => void act('wipe')}>
@@ -266,8 +256,8 @@ function SyncProgressBar({ status }: { status: WorkingSetStatus }) {
   const p = status.sync.progress;
   const percent = p ? Math.floor(p.fraction * 100) : 0;
   const detail = p
-    ? `${number.format(p.received)} of about ${number.format(p.expected)} records, ${number.format(Math.round(p.rate))} a second` +
-      (p.etaSeconds !== null && p.etaSeconds > 0 ? `, about ${duration(p.etaSeconds)} left` : '')
+    ? `${formatNumber(p.received)} of about ${formatNumber(p.expected)} records, ${formatNumber(Math.round(p.rate))} a second` +
+      (p.etaSeconds !== null && p.etaSeconds > 0 ? `, about ${formatDuration(p.etaSeconds)} left` : '')
     : 'Starting…';
   return (
     <div className="govuk-form-group cp-progress" data-testid="sync-progress">
@@ -325,14 +315,14 @@ function History({ runs }: { runs: SyncRunView[] }) {
         <tbody className="govuk-table__body">
           {runs.map((r) => (
             <tr className="govuk-table__row" key={r.id}>
-              <td className="govuk-table__cell">{when(r.startedAt)}</td>
+              <td className="govuk-table__cell">{formatDateTime(r.startedAt)}</td>
               <td className="govuk-table__cell">{r.kind === 'full' ? 'First sync' : 'Changes'}</td>
               <td className="govuk-table__cell cp-wrap">
                 {outcomes[r.outcome]}
                 {r.error ? `: ${r.error}` : ''}
               </td>
-              <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(r.upserts)}</td>
-              <td className="govuk-table__cell govuk-table__cell--numeric">{number.format(r.removed)}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(r.upserts)}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(r.removed)}</td>
             </tr>
           ))}
         </tbody>
@@ -381,7 +371,7 @@ function LocalSearch({ active }: { active: boolean }) {
       setAsking(cpNumber);
       return;
     }
-    setErrors(recordProblem(r.error, `open-${cpNumber}`));
+    setErrors(problem(r.error, `open-${cpNumber}`));
   };
 
   const onSubmit = async (event: FormEvent) => {

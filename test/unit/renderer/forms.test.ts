@@ -1,7 +1,8 @@
 // The journey's form rules, in Node: dates typed as day/month/year, and the search
 // rule the service applies (checked before a search is sent).
 import { describe, expect, it } from 'vitest';
-import { emptySearch, formatDate, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch } from '../../../renderer/src/forms.js';
+import { formatDate } from '../../../renderer/src/format.js';
+import { emptySearch, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch } from '../../../renderer/src/forms.js';
 
 describe('dates', () => {
   it('turns real dates into YYYY-MM-DD and refuses impossible ones', () => {
