@@ -3,11 +3,18 @@ import type { ChildRecord } from '../../../../domain/child-record.js';
 import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import { insertChild, loadChild, updateChild, VersionConflict } from '../../../../service/records/child-store.js';
 import type { Queryable } from '../../../../service/store/database.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, child, WIRRAL, type ChildOverrides } from '../../../support/children.js';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
-import { CHESHIRE_WEST, childRecord, WIRRAL } from './fixtures.js';
 
 const at = new Date('2025-01-15T10:00:00.000Z');
 const later = new Date('2025-01-16T11:30:00.000Z');
+/** The child stored here: born on 29 February, with an apostrophe, a hyphen and a former name, and an NHS number. */
+const ada: ChildOverrides = {
+  name: { given: 'Ada', family: "O'Brien-Smith", former: [{ family: 'Lovelace' }] },
+  dob: '2012-02-29',
+  address: { lines: ['1 Hamilton Square', 'Birkenhead'], postcode: 'CH41 5AU' },
+  identifiers: { nhsNumber: '9434765919', supplierRefs: [] },
+};
 
 interface DerivedRow {
   local_authority: string;
@@ -47,7 +54,7 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   afterAll(() => store.close());
 
   it('stores a new child at version 1 and reads back exactly what was written', async () => {
-    const record = childRecord(100, { version: 7 });
+    const record = child({ serial: 100, ...ada, version: 7 });
     const stored = await store.db.transaction((tx) => insertChild(tx, record, { at, provenance: { dob: { supplier: 'gro', date: '2012-03-05' } } }));
     expect(stored.version).toBe(1);
     expect(stored.record).toEqual({ ...record, version: 1 });
@@ -66,7 +73,7 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   });
 
   it('keeps the search columns in step with the record on insert', async () => {
-    const record = childRecord(101);
+    const record = child({ serial: 101, ...ada });
     await store.db.transaction((tx) => insertChild(tx, record, { at }));
     expect(await derivedRow(store.db, record.cpNumber)).toEqual({
       local_authority: WIRRAL,
@@ -85,7 +92,7 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   });
 
   it('updates a child at the expected version, and the search columns follow the new record', async () => {
-    const record = childRecord(102);
+    const record = child({ serial: 102, ...ada });
     await store.db.transaction((tx) => insertChild(tx, record, { at }));
     const next: ChildRecord = {
       ...record,
@@ -123,7 +130,7 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   });
 
   it('refuses an update made from a stale version, leaving the row and the feed unchanged', async () => {
-    const record = childRecord(103);
+    const record = child({ serial: 103, ...ada });
     await store.db.transaction((tx) => insertChild(tx, record, { at }));
     await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 1, { ...record, gender: 'not-specified' }, { at }));
     const before = await loadChild(store.db, record.cpNumber);
@@ -138,7 +145,7 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   });
 
   it('records a move between authorities as a transfer: a tombstone in the old feed, an upsert in the new', async () => {
-    const record = childRecord(104);
+    const record = child({ serial: 104, ...ada });
     await store.db.transaction((tx) => insertChild(tx, record, { at }));
     const moved = await store.db.transaction((tx) =>
       updateChild(tx, record.cpNumber, 1, { ...record, localAuthority: CHESHIRE_WEST }, { at: later }),
@@ -160,7 +167,7 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   });
 
   it('counts a child awaiting a shield decision as shielded', async () => {
-    const record = childRecord(105);
+    const record = child({ serial: 105, ...ada });
     const stored = await store.db.transaction((tx) => insertChild(tx, record, { at, shieldPending: true }));
     expect(stored).toMatchObject({ shielded: true, shieldPending: true });
     expect(await loadChild(store.db, record.cpNumber)).toMatchObject({ shielded: true, shieldPending: true });
@@ -182,7 +189,8 @@ describe.each(storeEngines)('child store on %s', (engine) => {
     ];
 
     it.each(hostile.map((text, i) => [text, i] as const))('stores %j verbatim everywhere in a record', async (text, i) => {
-      const record = childRecord(200 + i, {
+      const record = child({
+        serial: 200 + i,
         name: { given: text, family: text, former: [{ given: text, family: text }] },
         address: { lines: [text, `${text} Road`], postcode: 'CH41 5AU' },
         parents: [{ name: text, relationship: 'mother', contact: { address: { lines: [text], postcode: 'CH1 2HS' } } }],

@@ -6,8 +6,8 @@ import { appendAudit, entryHash, type AuditAction } from '../../../../service/au
 import { insertChild, loadChild, updateChild } from '../../../../service/records/child-store.js';
 import type { Database } from '../../../../service/store/database.js';
 import { openPostgres } from '../../../../service/store/postgres.js';
+import { child, WIRRAL } from '../../../support/children.js';
 import { openTestStore, type StoreEngine, type TestStore } from '../../../support/stores.js';
-import { childRecord, WIRRAL } from './fixtures.js';
 
 /** A small deterministic random source per writer, so a failure can be rerun alike. */
 function random(seed: number): () => number {
@@ -77,12 +77,12 @@ describe.each(scales)('concurrent writers on $engine ($writers × $each)', ({ en
         await writerDb.transaction(async (tx) => {
           await jitter(rand);
           if (own && rand() < 0.4) {
-            const next = childRecord(own.serial, { gender: rand() < 0.5 ? 'male' : 'female' });
+            const next = child({ serial: own.serial, gender: rand() < 0.5 ? 'male' : 'female' });
             const stored = await updateChild(tx, own.cpNumber, own.version, next, { at: new Date() });
             own.version = stored.version;
           } else {
             const serial = 10_000 + w * 1_000 + i;
-            const stored = await insertChild(tx, childRecord(serial), { at: new Date() });
+            const stored = await insertChild(tx, child({ serial }), { at: new Date() });
             mine.push({ cpNumber: stored.record.cpNumber, version: 1, serial });
           }
           // Still holding the feed's head: the commit comes after a pause.
@@ -169,7 +169,7 @@ describe.each(scales)('concurrent writers on $engine ($writers × $each)', ({ en
     const failures: unknown[] = [];
     const mover = async (w: number) => {
       const rand = random(3000 + w);
-      const record = childRecord(20_000 + w, { localAuthority: w % 2 === 0 ? LIVERPOOL : KNOWSLEY });
+      const record = child({ serial: 20_000 + w, localAuthority: w % 2 === 0 ? LIVERPOOL : KNOWSLEY });
       await writerDb.transaction((tx) => insertChild(tx, record, { at: new Date() }));
       for (let i = 0; i < moves; i++) {
         await writerDb
@@ -196,7 +196,7 @@ describe.each(scales)('concurrent writers on $engine ($writers × $each)', ({ en
     expect(entries).toBe(writers + 2 * writers * moves);
     // Each child's last entries agree with where it is now.
     for (let w = 0; w < writers; w++) {
-      const cpNumber = childRecord(20_000 + w).cpNumber;
+      const cpNumber = child({ serial: 20_000 + w }).cpNumber;
       const stored = await loadChild(store.db, cpNumber);
       const last = await store.db.query<{ local_authority: string; kind: string; version: number }>(
         'SELECT local_authority, kind, version FROM changes WHERE cp_number = $1 ORDER BY version DESC, kind',

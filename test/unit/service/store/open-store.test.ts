@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertChild, loadChild } from '../../../../service/records/child-store.js';
 import { migrations, schemaVersion } from '../../../../service/store/migrations.js';
 import { openStore, StoreError } from '../../../../service/store/open-store.js';
+import { child } from '../../../support/children.js';
 import { passwordRole, type TestPostgres } from '../../../support/postgres.js';
 import { withTestServer } from '../../../support/stores.js';
-import { childRecord } from './fixtures.js';
 
 const latest = Math.max(...migrations.map((m) => m.version));
 
@@ -38,7 +38,7 @@ describe('openStore: the embedded engine', () => {
 
   it('keeps its data in a directory it creates, across a close and reopen', async () => {
     const dataDir = join(scratch, 'not', 'yet', 'there');
-    const record = childRecord(300);
+    const record = child({ serial: 300 });
     const first = await openStore({ dataDir });
     try {
       await first.transaction((tx) => insertChild(tx, record, { at: new Date('2025-02-01T09:00:00Z') }));
