@@ -10,7 +10,7 @@ import { Header } from './components/Header.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
 import { Journey } from './screens/Journey.js';
 import { SignIn } from './screens/SignIn.js';
-import { DataManagerHome } from './screens/Management.js';
+import { DataManagerHome } from './screens/management/DataManagerHome.js';
 import { TeamHome } from './screens/WorkingSet.js';
 
 export type ServiceState =

@@ -19,7 +19,7 @@ import { formatDate, formatDateTime, formatDuration, formatNumber } from '../for
 import { emptySearch, validateSearch, type SearchForm } from '../forms.js';
 import { AdapterScreen } from './Adapter.js';
 import { CleansingScreen } from './Cleansing.js';
-import { ManagementScreen } from './Management.js';
+import { ManagementScreen } from './management/ManagementScreen.js';
 import { Journey, SearchFields } from './Journey.js';
 import { PurposeForm, useTaskSession, WorkingSetRecord } from './TaskPurpose.js';
 
