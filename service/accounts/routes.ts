@@ -1,6 +1,7 @@
 // Account and organisation management over HTTP (docs/service-api.md "Accounts and
 // organisations"). Scope rules and auditing live in management.ts; this file declares
 // who may call what, with which schemas.
+import { z } from 'zod';
 import {
   activationSchema,
   createUserSchema,
@@ -10,6 +11,7 @@ import {
   updateUserSchema,
   usersQuerySchema,
 } from '../../domain/api/accounts.js';
+import { lookupParam } from '../http/params.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { openRoute, signedRoute, type Route } from '../http/route.js';
 import type { Clock } from '../context.js';
@@ -131,6 +133,12 @@ const organisationSchema = {
 
 const managers = ['national-admin', 'la-team'] as const;
 
+const userId = lookupParam("The account's id: one that is not an account you manage is 404 user-not-found.");
+const userParams = z.object({ id: userId });
+const requestParams = z.object({ id: lookupParam('The request\'s id: one you may not confirm or cancel, or none, is 404 account-request-not-found.') });
+const cardKeyParams = z.object({ id: userId, thumbprint: lookupParam('The RFC 7638 thumbprint of the card key: one not in use is 404 card-key-not-found.') });
+const organisationParams = z.object({ id: lookupParam('The organisation\'s id: none is 404 organisation-not-found.') });
+
 export const accountRoutes: Route[] = [
   signedRoute({
     method: 'GET',
@@ -174,6 +182,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/users/:id',
+    params: userParams,
     roles: ['national-admin', 'la-team', 'data-manager'],
     doc: {
       tag: 'accounts',
@@ -197,7 +206,7 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { user: await getUser(ctx, req.actor, req.params['id']!) } };
+      return { status: 200, body: { user: await getUser(ctx, req.actor, req.params.id) } };
     },
   }),
   signedRoute({
@@ -223,6 +232,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'PATCH',
     path: '/v1/users/:id',
+    params: userParams,
     roles: managers,
     body: updateUserSchema,
     doc: {
@@ -236,12 +246,13 @@ export const accountRoutes: Route[] = [
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { user: await updateUser(ctx, req.actor, req.params['id']!, req.body) } };
+      return { status: 200, body: { user: await updateUser(ctx, req.actor, req.params.id, req.body) } };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/users/:id/unlock',
+    params: userParams,
     roles: managers,
     doc: {
       tag: 'accounts',
@@ -250,12 +261,13 @@ export const accountRoutes: Route[] = [
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { user: await unlockUser(ctx, req.actor, req.params['id']!) } };
+      return { status: 200, body: { user: await unlockUser(ctx, req.actor, req.params.id) } };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/users/:id/reset-token',
+    params: userParams,
     roles: managers,
     doc: {
       tag: 'accounts',
@@ -268,12 +280,13 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await resetToken(ctx, req.actor, req.params['id']!) };
+      return { status: 200, body: await resetToken(ctx, req.actor, req.params.id) };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/users/:id/card-enrolments',
+    params: userParams,
     roles: managers,
     doc: {
       tag: 'accounts',
@@ -283,12 +296,13 @@ export const accountRoutes: Route[] = [
       response: issuedRequestSchema,
     },
     async handle(req, ctx) {
-      return { status: 201, body: await startCardEnrolment(ctx, req.actor, req.params['id']!) };
+      return { status: 201, body: await startCardEnrolment(ctx, req.actor, req.params.id) };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/users/:id/role-grants',
+    params: userParams,
     roles: ['national-admin'],
     body: roleGrantSchema,
     doc: {
@@ -300,7 +314,7 @@ export const accountRoutes: Route[] = [
       response: { type: 'object', required: ['request'], properties: { request: accountRequestSchema } },
     },
     async handle(req, ctx) {
-      return { status: 201, body: { request: await startRoleGrant(ctx, req.actor, req.params['id']!, req.body.roles) } };
+      return { status: 201, body: { request: await startRoleGrant(ctx, req.actor, req.params.id, req.body.roles) } };
     },
   }),
   signedRoute({
@@ -319,6 +333,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/account-requests/:id/confirm',
+    params: requestParams,
     roles: ['national-admin', 'la-team', 'data-manager'],
     doc: {
       tag: 'accounts',
@@ -335,12 +350,13 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await confirmAccountRequest(ctx, req.actor, req.params['id']!) };
+      return { status: 200, body: await confirmAccountRequest(ctx, req.actor, req.params.id) };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/account-requests/:id/cancel',
+    params: requestParams,
     roles: ['national-admin', 'la-team', 'data-manager'],
     doc: {
       tag: 'accounts',
@@ -349,12 +365,13 @@ export const accountRoutes: Route[] = [
       response: { type: 'object', required: ['request'], properties: { request: accountRequestSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { request: await cancelAccountRequest(ctx, req.actor, req.params['id']!) } };
+      return { status: 200, body: { request: await cancelAccountRequest(ctx, req.actor, req.params.id) } };
     },
   }),
   signedRoute({
     method: 'DELETE',
     path: '/v1/users/:id/card-keys/:thumbprint',
+    params: cardKeyParams,
     roles: managers,
     doc: {
       tag: 'accounts',
@@ -367,7 +384,7 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await revokeCardKey(ctx, req.actor, req.params['id']!, req.params['thumbprint']!) };
+      return { status: 200, body: await revokeCardKey(ctx, req.actor, req.params.id, req.params.thumbprint) };
     },
   }),
   signedRoute({
@@ -386,6 +403,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'PATCH',
     path: '/v1/organisations/:id',
+    params: organisationParams,
     roles: ['national-admin', 'data-manager'],
     body: updateOrganisationSchema,
     doc: {
@@ -395,7 +413,7 @@ export const accountRoutes: Route[] = [
       response: { type: 'object', required: ['organisation'], properties: { organisation: organisationSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { organisation: await setAccreditation(ctx, req.actor, req.params['id']!, req.body.accredited) } };
+      return { status: 200, body: { organisation: await setAccreditation(ctx, req.actor, req.params.id, req.body.accredited) } };
     },
   }),
 ];

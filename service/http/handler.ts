@@ -1,6 +1,7 @@
 // The HTTP layer: everything that happens before a route's handler runs, in this order:
 // route match, body size limit, content type, signature and accreditation (signed
-// routes), JSON parse, schema validation (422 naming the field), roles. Errors leave as
+// routes), roles, JSON parse, schema validation of the body and query (422 naming the
+// field), then of the path parameters (400 naming the parameter). Errors leave as
 // `{"error": {"code", "message"}}`; anything unexpected is a bare 500, logged by class
 // name only (messages may hold data).
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +13,7 @@ import { authenticate, requireLiveSession } from '../sessions/authenticate.js';
 import { ApiError } from './api-error.js';
 import { clientAddress } from './client-address.js';
 import { JsonText, type Route, type RouteResponse } from './route.js';
-import { parseOr422 } from './validation.js';
+import { parseOr422, parseParams } from './validation.js';
 
 export const defaultMaxBodyBytes = 64 * 1024;
 
@@ -41,6 +42,7 @@ interface CompiledRoute {
 
 function compile(route: Route): CompiledRoute {
   const names: string[] = [];
+  const declared = route.params ? Object.keys(route.params.shape) : [];
   const source = route.path
     .split('/')
     .map((seg) => {
@@ -51,6 +53,10 @@ function compile(route: Route): CompiledRoute {
       return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
+  // A parameter the schema does not declare would reach the handler unchecked.
+  if (declared.length !== names.length || names.some((n) => !declared.includes(n))) {
+    throw new Error(`${route.method} ${route.path}: its params schema must declare exactly its path parameters (${names.join(', ') || 'none'}).`);
+  }
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
@@ -198,16 +204,16 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     }
     const { route } = match;
     const values = match.pattern.exec(path)!.slice(1);
-    const params: Record<string, string> = {};
+    const rawParams: Record<string, string> = {};
     for (const [i, name] of match.names.entries()) {
       try {
-        params[name] = decodeURIComponent(values[i]!);
+        rawParams[name] = decodeURIComponent(values[i]!);
       } catch {
         throw new ApiError(400, 'bad-url', 'The request URL is not valid.');
       }
     }
 
-    refuseUnstorableText(params, 'path');
+    refuseUnstorableText(rawParams, 'path');
     // A large body is read only for a live session: nobody unsigned can make the
     // service buffer megabytes. Small bodies are read first, for the digest check.
     const declared = req.headers['content-length'] === undefined ? Infinity : Number(req.headers['content-length']);
@@ -256,6 +262,9 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     if (!route.query && Object.keys(rawQuery).length > 0) {
       throw new ApiError(422, 'unknown-parameter', `The query parameter "${Object.keys(rawQuery)[0]}" is not accepted here.`);
     }
+    // Last: a refusal of what the path names comes only to a caller whose signature,
+    // roles, body and query have passed.
+    const params = route.params ? parseParams(route.params, rawParams) : {};
     const parts = { params, query, body, headers: req.headers, remoteAddress: clientAddress(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for'], trustedProxies) };
     return route.auth === 'signed' ? route.handle({ ...parts, actor: actor! }, ctx) : route.handle(parts, ctx);
   }

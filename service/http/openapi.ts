@@ -36,8 +36,11 @@ export function responseSchemaOf(schema: z.ZodType): Record<string, unknown> {
 function errorResponses(route: Route): Record<string, unknown> {
   const ref = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   const out: Record<string, unknown> = {};
+  if (route.body || route.query || route.params) {
+    const malformed = route.body || route.query ? 'Malformed JSON or URL' : 'Malformed URL';
+    out['400'] = { description: route.params ? `${malformed}, or a path parameter that is not valid (the message names it)` : malformed, ...ref };
+  }
   if (route.body || route.query) {
-    out['400'] = { description: 'Malformed JSON or URL', ...ref };
     out['422'] = { description: 'A field is unknown (no case information is accepted) or invalid; the message names it', ...ref };
   }
   if (route.body) {
@@ -63,8 +66,10 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters: unknown[] = [];
+    const pathSchema = route.params ? (jsonSchema(route.params) as { properties?: Record<string, Record<string, unknown>> }) : {};
     for (const name of route.path.match(/:([A-Za-z]+)/g) ?? []) {
-      parameters.push({ name: name.slice(1), in: 'path', required: true, schema: { type: 'string' } });
+      const { description, ...schema } = pathSchema.properties?.[name.slice(1)] ?? { type: 'string' };
+      parameters.push({ name: name.slice(1), in: 'path', required: true, ...(typeof description === 'string' ? { description } : {}), schema });
     }
     if (route.query && route.query instanceof z.ZodObject) {
       const schema = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };

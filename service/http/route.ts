@@ -1,8 +1,8 @@
 // How an API operation is declared: method, path, who may call it, the schemas of its
-// query and body (strict: an unknown field is refused with 422 naming it), and a
-// handler. The HTTP layer (service/http/server.ts) does everything before the handler:
-// body limits, JSON parsing, signature and session checks, accreditation, roles and
-// validation. Handlers throw ApiError for anything the client did wrong.
+// path parameters, query and body (strict: an unknown field is refused with 422 naming
+// it), and a handler. The HTTP layer (service/http/handler.ts) does everything before
+// the handler: body limits, JSON parsing, signature and session checks, accreditation,
+// roles and validation. Handlers throw ApiError for anything the client did wrong.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { Actor, Role } from '../../domain/roles.js';
@@ -26,9 +26,9 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-interface RequestParts<B, Q> {
-  /** Path parameters, e.g. { cpNumber } for /v1/children/:cpNumber. */
-  params: Record<string, string>;
+interface RequestParts<B, Q, P> {
+  /** Path parameters as the route's params schema gave them, e.g. { cpNumber } for /v1/children/:cpNumber. */
+  params: P;
   query: Q;
   body: B;
   headers: IncomingHttpHeaders;
@@ -36,12 +36,12 @@ interface RequestParts<B, Q> {
   remoteAddress: string;
 }
 
-export interface SignedRequest<B = unknown, Q = unknown> extends RequestParts<B, Q> {
+export interface SignedRequest<B = unknown, Q = unknown, P = Record<string, unknown>> extends RequestParts<B, Q, P> {
   /** The signed-in, accredited user behind this request, checked just now. */
   actor: Actor;
 }
 
-export type OpenRequest<B = unknown, Q = unknown> = RequestParts<B, Q>;
+export type OpenRequest<B = unknown, Q = unknown, P = Record<string, unknown>> = RequestParts<B, Q, P>;
 
 /** A piece of the OpenAPI document for a route; the layer fills in errors and security. */
 export interface RouteDoc {
@@ -60,10 +60,19 @@ export interface RouteDoc {
   tag: string;
 }
 
-interface RouteBase<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+/** A route's path parameters: one schema per :param of its path, each read from the decoded segment. */
+export type ParamsSchema = z.ZodObject;
+
+interface RouteBase<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends ParamsSchema | undefined> {
   method: HttpMethod;
   /** Path with :param segments, e.g. /v1/children/:cpNumber. */
   path: string;
+  /**
+   * The schema of the :param segments, naming exactly those of `path` (checked when the
+   * handler is built); required when the path has any. A segment that does not fit is
+   * refused with 400 naming it (params.ts).
+   */
+  params?: P;
   body?: B;
   /** The body may be left out (a POST that only names its target): it is then read as {}. */
   bodyOptional?: boolean;
@@ -74,38 +83,46 @@ interface RouteBase<B extends z.ZodType | undefined, Q extends z.ZodType | undef
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+/** A route without path parameters gets none. */
+type ParamsOut<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
-export interface SignedRouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> extends RouteBase<B, Q> {
+export interface SignedRouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends ParamsSchema | undefined> extends RouteBase<B, Q, P> {
   /** Roles any one of which may call; omitted: any signed-in user. */
   roles?: readonly Role[];
-  handle(req: SignedRequest<Out<B>, Out<Q>>, ctx: ServiceContext): Promise<RouteResponse>;
+  handle(req: SignedRequest<Out<B>, Out<Q>, ParamsOut<P>>, ctx: ServiceContext): Promise<RouteResponse>;
 }
 
-export interface OpenRouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> extends RouteBase<B, Q> {
-  handle(req: OpenRequest<Out<B>, Out<Q>>, ctx: ServiceContext): Promise<RouteResponse>;
+export interface OpenRouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends ParamsSchema | undefined> extends RouteBase<B, Q, P> {
+  handle(req: OpenRequest<Out<B>, Out<Q>, ParamsOut<P>>, ctx: ServiceContext): Promise<RouteResponse>;
 }
+
+type AnyRouteBase = RouteBase<z.ZodType | undefined, z.ZodType | undefined, ParamsSchema | undefined>;
 
 export type Route =
-  | (RouteBase<z.ZodType | undefined, z.ZodType | undefined> & {
+  | (AnyRouteBase & {
       auth: 'signed';
       roles?: readonly Role[];
       handle(req: SignedRequest, ctx: ServiceContext): Promise<RouteResponse>;
     })
-  | (RouteBase<z.ZodType | undefined, z.ZodType | undefined> & {
+  | (AnyRouteBase & {
       auth: 'none';
       handle(req: OpenRequest, ctx: ServiceContext): Promise<RouteResponse>;
     });
 
 /** A route that needs an RFC 9421 signature from a live session of an accredited user. */
-export function signedRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  def: SignedRouteDef<B, Q>,
-): Route {
+export function signedRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends ParamsSchema | undefined = undefined,
+>(def: SignedRouteDef<B, Q, P>): Route {
   return { ...def, auth: 'signed' } as unknown as Route;
 }
 
 /** A route anyone may call unsigned (status, sign-in, the OpenAPI document). */
-export function openRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  def: OpenRouteDef<B, Q>,
-): Route {
+export function openRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends ParamsSchema | undefined = undefined,
+>(def: OpenRouteDef<B, Q, P>): Route {
   return { ...def, auth: 'none' } as unknown as Route;
 }

@@ -2,6 +2,8 @@
 // (the service accepts no case information: a `notes` field is refused, not dropped).
 import { z } from 'zod';
 import { ApiError } from './api-error.js';
+import { refusalOf } from './params.js';
+import type { ParamsSchema } from './route.js';
 
 function pathText(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
@@ -43,6 +45,23 @@ export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, where
   function fail(code: string, message: string): never {
     throw new ApiError(422, code, message, { problems });
   }
+}
+
+/**
+ * Path parameters parsed with the route's schema, or 400 naming the first that does not
+ * fit (in the schema's order): with the refusal its schema was declared with (params.ts),
+ * else invalid-path-parameter. Every problem is in details, as for the body and query.
+ */
+export function parseParams<S extends ParamsSchema>(schema: S, value: Record<string, string>): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = problemsOf(result.error);
+  const names = Object.keys(schema.shape);
+  const name = names.find((n) => result.error.issues.some((i) => i.path[0] === n));
+  const refusal = refusalOf(name === undefined ? undefined : schema.shape[name]);
+  if (refusal) throw new ApiError(400, refusal.code, refusal.message, { problems });
+  const problem = problems.find((p) => p.path === name) ?? problems[0];
+  throw new ApiError(400, 'invalid-path-parameter', `The path parameter "${name ?? ''}" is not valid: ${problem?.message ?? 'is malformed'}.`, { problems });
 }
 
 /** A query-string value with an empty value treated as not given. */

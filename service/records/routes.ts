@@ -17,8 +17,7 @@ import {
   updateInvolvementBodySchema,
 } from '../../domain/api/records.js';
 import { today } from '../context.js';
-import { badRequest } from '../http/api-error.js';
-import { cpNumberParam } from '../http/params.js';
+import { cpNumberParam, lookupParam, pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { acknowledgeAlert, closeAlert, listAlerts } from './alerts.js';
 import { recordInvolvement, updateInvolvement } from './involvements.js';
@@ -32,11 +31,15 @@ function responseSchema(schema: z.ZodType): Record<string, unknown> {
   return out;
 }
 
-const involvementIdParam = (params: Record<string, string>): string => {
-  const id = params['involvementId'] ?? '';
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw badRequest('invalid-involvement-id', 'The involvement id in the path is not valid.');
-  return id;
-};
+const childParams = z.object({ cpNumber: cpNumberParam });
+const involvementParams = z.object({
+  cpNumber: cpNumberParam,
+  involvementId: pathParam(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, hyphens or underscores').describe('The involvement\'s id, as recording it returned.'), {
+    code: 'invalid-involvement-id',
+    message: 'The involvement id in the path is not valid.',
+  }),
+});
+const alertParams = z.object({ id: lookupParam('The alert\'s id: one outside your scope, or none, is not found.') });
 
 const reasonHeaderDoc = {
   name: 'CP-Access-Reason',
@@ -72,6 +75,7 @@ export const recordRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/children/:cpNumber',
+    params: childParams,
     roles: viewerRoles,
     doc: {
       tag: 'records',
@@ -91,7 +95,7 @@ export const recordRoutes: Route[] = [
       response: responseSchema(recordViewSchema),
     },
     async handle(req, ctx) {
-      const cpNumber = cpNumberParam(req.params);
+      const { cpNumber } = req.params;
       const reason = accessReasonFrom(req.headers);
       const archivePurpose = archivePurposeFrom(req.headers);
       const at = ctx.clock.now();
@@ -112,6 +116,7 @@ export const recordRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/children/:cpNumber/shield-override',
+    params: childParams,
     roles: ['child-protection'],
     body: shieldOverrideBodySchema,
     maxBodyBytes: 4096,
@@ -125,7 +130,7 @@ export const recordRoutes: Route[] = [
       response: responseSchema(recordViewSchema),
     },
     async handle(req, ctx) {
-      const cpNumber = cpNumberParam(req.params);
+      const { cpNumber } = req.params;
       const view = await ctx.db.transaction((tx) => overrideShield(tx, req.actor, cpNumber, req.body, ctx.clock.now()));
       return { status: 200, body: view, headers: { 'cache-control': 'no-store' } };
     },
@@ -133,6 +138,7 @@ export const recordRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/children/:cpNumber/involvements',
+    params: childParams,
     roles: practitionerRoles,
     body: recordInvolvementBodySchema,
     maxBodyBytes: 4096,
@@ -146,7 +152,7 @@ export const recordRoutes: Route[] = [
       response: responseSchema(involvementResponseSchema),
     },
     async handle(req, ctx) {
-      const cpNumber = cpNumberParam(req.params);
+      const { cpNumber } = req.params;
       const outcome = await ctx.db.transaction((tx) =>
         recordInvolvement(tx, req.actor, cpNumber, req.body, {
           at: ctx.clock.now(),
@@ -160,6 +166,7 @@ export const recordRoutes: Route[] = [
   signedRoute({
     method: 'PATCH',
     path: '/v1/children/:cpNumber/involvements/:involvementId',
+    params: involvementParams,
     roles: practitionerRoles,
     body: updateInvolvementBodySchema,
     maxBodyBytes: 4096,
@@ -170,8 +177,7 @@ export const recordRoutes: Route[] = [
       response: responseSchema(involvementResponseSchema),
     },
     async handle(req, ctx) {
-      const cpNumber = cpNumberParam(req.params);
-      const involvementId = involvementIdParam(req.params);
+      const { cpNumber, involvementId } = req.params;
       const outcome = await ctx.db.transaction((tx) =>
         updateInvolvement(tx, req.actor, cpNumber, involvementId, req.body, { at: ctx.clock.now(), today: today(ctx.clock) }),
       );
@@ -204,6 +210,7 @@ export const recordRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/alerts/:id/acknowledge',
+    params: alertParams,
     roles: managementRoles,
     // Takes no fields (who acknowledges is the signed-in user); the desktop sends {}.
     body: acknowledgeAlertBodySchema,
@@ -216,13 +223,14 @@ export const recordRoutes: Route[] = [
       response: responseSchema(alertViewSchema),
     },
     async handle(req, ctx) {
-      const alert = await ctx.db.transaction((tx) => acknowledgeAlert(tx, req.actor, req.params['id'] ?? '', ctx.clock.now()));
+      const alert = await ctx.db.transaction((tx) => acknowledgeAlert(tx, req.actor, req.params.id, ctx.clock.now()));
       return { status: 200, body: alert };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/alerts/:id/close',
+    params: alertParams,
     roles: managementRoles,
     body: closeAlertBodySchema,
     maxBodyBytes: 4096,
@@ -235,7 +243,7 @@ export const recordRoutes: Route[] = [
       response: responseSchema(alertViewSchema),
     },
     async handle(req, ctx) {
-      const alert = await ctx.db.transaction((tx) => closeAlert(tx, req.actor, req.params['id'] ?? '', req.body, ctx.clock.now()));
+      const alert = await ctx.db.transaction((tx) => closeAlert(tx, req.actor, req.params.id, req.body, ctx.clock.now()));
       return { status: 200, body: alert };
     },
   }),

@@ -58,7 +58,7 @@ export async function authenticate(
 export async function requireLiveSession(ctx: ServiceContext, headers: IncomingHttpHeaders): Promise<void> {
   const input = headers['signature-input'];
   const parsed = typeof input === 'string' ? parseSignatureInput(input) : null;
-  const keyid = parsed?.ok ? parsed.value.get('cp')?.params['keyid'] : undefined;
+  const keyid = parsed?.ok ? parsed.value.get('cp')?.params.keyid : undefined;
   if (typeof keyid === 'string') {
     const rows = await ctx.db.query('SELECT 1 FROM sessions WHERE id = $1 AND ended_at IS NULL AND expires_at > $2', [keyid, ctx.clock.now()]);
     if (rows.length > 0) return;

@@ -1,5 +1,6 @@
 // Shields over HTTP (docs/service-api.md "Shields"): applied with a reason by the
 // management team, removed only when a second person approves a request (four eyes).
+import { z } from 'zod';
 import {
   applyShieldBodySchema,
   approveUnshieldBodySchema,
@@ -12,16 +13,19 @@ import {
   unshieldRequestsResponseSchema,
 } from '../../domain/api/shields.js';
 import { responseSchemaOf } from '../http/openapi.js';
-import { cpNumberParam } from '../http/params.js';
+import { cpNumberParam, lookupParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { applyShield, decideUnshieldRequest, listUnshieldRequests, requestUnshield } from './shields.js';
 
 const shieldRoles = ['la-team', 'data-manager'] as const;
+const childParams = z.object({ cpNumber: cpNumberParam });
+const requestParams = z.object({ id: lookupParam('The request\'s id: one that names no request you may decide is 404 request-not-found.') });
 
 export const shieldRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/children/:cpNumber/shield',
+    params: childParams,
     roles: shieldRoles,
     body: applyShieldBodySchema,
     maxBodyBytes: 4096,
@@ -36,12 +40,13 @@ export const shieldRoutes: Route[] = [
       response: responseSchemaOf(shieldAppliedSchema),
     },
     async handle(req, ctx) {
-      return { status: 200, body: await applyShield(ctx, req.actor, cpNumberParam(req.params), req.body.reason) };
+      return { status: 200, body: await applyShield(ctx, req.actor, req.params.cpNumber, req.body.reason) };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/children/:cpNumber/unshield-requests',
+    params: childParams,
     roles: shieldRoles,
     body: unshieldRequestBodySchema,
     maxBodyBytes: 4096,
@@ -57,7 +62,7 @@ export const shieldRoutes: Route[] = [
       response: responseSchemaOf(unshieldRequestResponseSchema),
     },
     async handle(req, ctx) {
-      return { status: 201, body: { request: await requestUnshield(ctx, req.actor, cpNumberParam(req.params), req.body.reason) } };
+      return { status: 201, body: { request: await requestUnshield(ctx, req.actor, req.params.cpNumber, req.body.reason) } };
     },
   }),
   signedRoute({
@@ -78,6 +83,7 @@ export const shieldRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/unshield-requests/:id/approve',
+    params: requestParams,
     roles: shieldRoles,
     body: approveUnshieldBodySchema,
     bodyOptional: true,
@@ -93,12 +99,13 @@ export const shieldRoutes: Route[] = [
       response: responseSchemaOf(unshieldApprovedResponseSchema),
     },
     async handle(req, ctx) {
-      return { status: 200, body: await decideUnshieldRequest(ctx, req.actor, req.params['id'] ?? '', { decision: 'approve' }) };
+      return { status: 200, body: await decideUnshieldRequest(ctx, req.actor, req.params.id, { decision: 'approve' }) };
     },
   }),
   signedRoute({
     method: 'POST',
     path: '/v1/unshield-requests/:id/reject',
+    params: requestParams,
     roles: shieldRoles,
     body: rejectUnshieldBodySchema,
     bodyOptional: true,
@@ -113,7 +120,7 @@ export const shieldRoutes: Route[] = [
       response: responseSchemaOf(unshieldRequestResponseSchema),
     },
     async handle(req, ctx) {
-      const outcome = await decideUnshieldRequest(ctx, req.actor, req.params['id'] ?? '', { decision: 'reject', reason: req.body.reason });
+      const outcome = await decideUnshieldRequest(ctx, req.actor, req.params.id, { decision: 'reject', reason: req.body.reason });
       return { status: 200, body: { request: outcome.request } };
     },
   }),

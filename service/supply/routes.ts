@@ -1,8 +1,9 @@
 // The supply endpoints: supply intake from suppliers and local adapters, and the match
 // reviews a person settles.
+import { z } from 'zod';
 import { INVOLVEMENT_SUPPLIERS, matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
-import { badRequest } from '../http/api-error.js';
 import { idempotencyKeyOf, idempotent, IDEMPOTENCY_KEY_HEADER, REPLAY_RETENTION_DAYS, REPLAYED_HEADER } from '../http/idempotency.js';
+import { pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { receiveSupply } from './intake.js';
 import { listMatchReviews, resolveMatchReview } from './reviews.js';
@@ -29,11 +30,16 @@ const reviewSchema = {
   },
 };
 
-function reviewIdParam(params: Record<string, string>): number {
-  const raw = params['id'] ?? '';
-  if (!/^[1-9]\d{0,14}$/.test(raw)) throw badRequest('invalid-review-id', 'The review id in the path must be a positive whole number.');
-  return Number(raw);
-}
+const reviewParams = z.object({
+  id: pathParam(
+    z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/, 'must be a positive whole number')
+      .transform(Number)
+      .describe("The review's id, a positive whole number."),
+    { code: 'invalid-review-id', message: 'The review id in the path must be a positive whole number.' },
+  ),
+});
 
 export const supplyRoutes: Route[] = [
   signedRoute({
@@ -119,6 +125,7 @@ export const supplyRoutes: Route[] = [
   signedRoute({
     method: 'POST',
     path: '/v1/match-reviews/:id/resolve',
+    params: reviewParams,
     roles: ['la-team', 'data-manager'],
     body: resolveMatchReviewBodySchema,
     maxBodyBytes: 1024,
@@ -143,7 +150,7 @@ export const supplyRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await resolveMatchReview(ctx, req.actor, reviewIdParam(req.params), req.body.decision) };
+      return { status: 200, body: await resolveMatchReview(ctx, req.actor, req.params.id, req.body.decision) };
     },
   }),
 ];

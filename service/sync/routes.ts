@@ -1,6 +1,8 @@
 // The sync endpoints: a local authority team's feed of its children, and the
 // submissions that send its cleansing and shields back.
+import { z } from 'zod';
 import { feedQuerySchema, submissionBodySchema, SUBMISSION_MAX_ITEMS } from '../../domain/api/sync.js';
+import { lookupParam } from '../http/params.js';
 import { JsonText, signedRoute, type Route, type RouteResponse } from '../http/route.js';
 import { readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from './feed.js';
 import { submitItems } from './submissions.js';
@@ -41,12 +43,15 @@ const submissionResultSchema = {
   },
 };
 
-const authorityParam = (params: Record<string, string>) => params['localAuthority'] ?? '';
+const feedParams = z.object({
+  localAuthority: lookupParam("The authority's ONS code, e.g. E08000015: another authority than a team's own is 403 other-authority."),
+});
 
 export const syncRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/sync/:localAuthority/changes',
+    params: feedParams,
     roles: ['la-team', 'national-admin'],
     query: feedQuerySchema,
     doc: {
@@ -72,7 +77,7 @@ export const syncRoutes: Route[] = [
     },
     async handle(req, ctx): Promise<RouteResponse> {
       const options = { after: req.query.after, limit: req.query.limit };
-      const la = authorityParam(req.params);
+      const la = req.params.localAuthority;
       if (req.query.format === 'lines') {
         return {
           status: 200,
@@ -90,6 +95,7 @@ export const syncRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/sync/:localAuthority/status',
+    params: feedParams,
     roles: ['la-team', 'national-admin'],
     doc: {
       tag: 'sync',
@@ -102,7 +108,7 @@ export const syncRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await readFeedStatus(ctx, req.actor, authorityParam(req.params)) };
+      return { status: 200, body: await readFeedStatus(ctx, req.actor, req.params.localAuthority) };
     },
   }),
   signedRoute({

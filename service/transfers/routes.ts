@@ -1,5 +1,6 @@
 // Transfers between authorities over HTTP (docs/service-api.md "Transfers"): the sending
 // authority's team asks, the receiving authority's team accepts or rejects.
+import { z } from 'zod';
 import {
   transferDecisionBodySchema,
   transferRequestBodySchema,
@@ -8,8 +9,11 @@ import {
   transfersResponseSchema,
 } from '../../domain/api/transfers.js';
 import { responseSchemaOf } from '../http/openapi.js';
+import { lookupParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { decideTransfer, listTransfers, requestTransfer, type TransferDecision } from './transfers.js';
+
+const transferParams = z.object({ id: lookupParam('The transfer\'s id: one not into or out of your authority, or none, is 404 transfer-not-found.') });
 
 const decisions: Record<TransferDecision, { summary: string; description: string; errors: Record<string, string> }> = {
   accept: {
@@ -74,13 +78,14 @@ export const transferRoutes: Route[] = [
     signedRoute({
       method: 'POST',
       path: `/v1/transfers/:id/${decision}`,
+      params: transferParams,
       roles: ['la-team'],
       body: transferDecisionBodySchema,
       bodyOptional: true,
       maxBodyBytes: 1024,
       doc: { tag: 'transfers', ...decisions[decision], response: responseSchemaOf(transferResponseSchema) },
       async handle(req, ctx) {
-        return { status: 200, body: { transfer: await decideTransfer(ctx, req.actor, req.params['id'] ?? '', decision) } };
+        return { status: 200, body: { transfer: await decideTransfer(ctx, req.actor, req.params.id, decision) } };
       },
     }),
   ),

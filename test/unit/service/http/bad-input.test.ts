@@ -1,5 +1,8 @@
 // Bad input over HTTP: each gets a clear 4xx naming the problem, and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ApiError } from '../../../../service/http/api-error.js';
+import { parseParams } from '../../../../service/http/validation.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 
 let h: ServiceHarness;
@@ -84,6 +87,50 @@ describe('bad request bodies', () => {
     expect(JSON.stringify(read.body.involvements)).toContain("<script>x</script>'); DROP TABLE users;--");
     const [users] = await h.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM users');
     expect(users!.n).toBeGreaterThan(0);
+  });
+});
+
+describe('bad path parameters', () => {
+  it('refuses a malformed one with 400 naming it, and changes nothing', async () => {
+    const before = await fingerprint();
+    const read = await practitioner.get('/v1/children/CP123', { headers: { 'cp-access-reason': 'Registration' } });
+    expect(read.status).toBe(400);
+    expect(read.body.error).toMatchObject({ code: 'invalid-cp-number', problems: [{ path: 'cpNumber' }] });
+    const involvement = await practitioner.request('PATCH', `/v1/children/${cpNumber}/involvements/not%20an%20id`, { endDate: '2026-02-01' });
+    expect(involvement.status).toBe(400);
+    expect(involvement.body.error).toMatchObject({ code: 'invalid-involvement-id', problems: [{ path: 'involvementId' }] });
+    const team = await h.signIn('trn-la-team');
+    const review = await team.post('/v1/match-reviews/0/resolve', { decision: 'same-child' });
+    expect(review.status).toBe(400);
+    expect(review.body.error).toMatchObject({ code: 'invalid-review-id', problems: [{ path: 'id' }] });
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('reads a CP number in either case', async () => {
+    const res = await practitioner.get(`/v1/children/${cpNumber.toLowerCase()}`, { headers: { 'cp-access-reason': 'Registration' } });
+    expect(res.status).toBe(200);
+    expect(res.body.cpNumber).toBe(cpNumber);
+  });
+
+  it('checks them after the roles: a role that may not call learns nothing of the path', async () => {
+    const supplier = await h.signIn('trn-supplier-nhs');
+    const res = await supplier.get('/v1/children/CP123', { headers: { 'cp-access-reason': 'Registration' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden-role');
+  });
+
+  it('names a parameter without a refusal of its own as invalid-path-parameter', () => {
+    const schema = z.object({ id: z.string().regex(/^\d+$/, 'must be digits'), other: z.string() });
+    expect(parseParams(schema, { id: '12', other: 'x' })).toEqual({ id: '12', other: 'x' });
+    let refused: unknown;
+    try {
+      parseParams(schema, { id: 'twelve', other: 'x' });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 400, code: 'invalid-path-parameter', details: { problems: [{ path: 'id', message: 'must be digits' }] } });
+    expect((refused as ApiError).message).toBe('The path parameter "id" is not valid: must be digits.');
   });
 });
 

@@ -1,10 +1,12 @@
 // The route handlers called directly with a real store and clock: what each returns and
-// refuses before the HTTP layer (tested end to end by the lead) is involved.
+// refuses before the rest of the HTTP layer (tested end to end by the lead) is involved.
+// Path parameters go through the route's own params schema, as the layer passes them.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childSearchQuerySchema } from '../../../../domain/api/records.js';
 import { SettableClock, type ServiceContext } from '../../../../service/context.js';
 import type { Route } from '../../../../service/http/route.js';
+import { parseParams } from '../../../../service/http/validation.js';
 import { recordRoutes } from '../../../../service/records/routes.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
@@ -35,9 +37,13 @@ function call(
   who: ActorName,
   parts: { params?: Record<string, string>; query?: unknown; body?: unknown; headers?: Record<string, string> } = {},
 ) {
-  return route(method, path).handle(
-    { params: parts.params ?? {}, query: parts.query, body: parts.body, headers: parts.headers ?? {}, remoteAddress: '127.0.0.1', actor: actor(who) },
-    ctx,
+  const r = route(method, path);
+  // A refusal of the path parameters comes back as a rejected promise, like the handler's own.
+  return Promise.resolve().then(() =>
+    r.handle(
+      { params: r.params ? parseParams(r.params, parts.params ?? {}) : {}, query: parts.query, body: parts.body, headers: parts.headers ?? {}, remoteAddress: '127.0.0.1', actor: actor(who) },
+      ctx,
+    ),
   );
 }
 
