@@ -5,18 +5,16 @@
 import type { Worker } from 'node:worker_threads';
 import type { ApiRequest } from '../api/client.js';
 import { AppFailure } from '../ipc/app-failure.js';
-import type { Request, WorkerEvent } from '../working-set/protocol.js';
+import type { AdapterOp, OperationHandlers, WorkerEvent } from '../working-set/protocol.js';
 import type { WorkingSetStore } from '../working-set/store.js';
 import { parseProfile } from '../../domain/adapter/profile.js';
-import { checkFile, type CheckResult } from './check.js';
+import { checkFile } from './check.js';
 import type { CheckWorkerData } from './check-worker.js';
 import { excludeRows, getLoad, listLoads, loadProblems, loadRows, summaryOf } from './loads.js';
 import { previewFile } from './preview.js';
 import { writeCsvReport } from './report.js';
-import { submitLoad, type SubmitSummary } from './submit.js';
+import { submitLoad } from './submit.js';
 import { deleteProfile, listProfiles, saveProfile } from './team-profiles.js';
-
-type AdapterRequest = Extract<Request, { op: `adapter${string}` }>;
 
 export interface AdapterDeps {
   store: () => WorkingSetStore;
@@ -30,7 +28,7 @@ export interface AdapterDeps {
   post: (event: WorkerEvent) => void;
 }
 
-export function createAdapterOps(deps: AdapterDeps): (request: AdapterRequest) => Promise<unknown> {
+export function createAdapterOps(deps: AdapterDeps): OperationHandlers<AdapterOp> {
   let running: { cancelled: boolean } | null = null;
   const exclusive = async <T>(work: (flag: { cancelled: boolean }) => Promise<T>): Promise<T> => {
     if (running) throw new AppFailure('conflict', 'A check or a submission is already running: wait for it, or stop it.');
@@ -55,71 +53,68 @@ export function createAdapterOps(deps: AdapterDeps): (request: AdapterRequest) =
     }
   };
 
-  return async (request) => {
-    switch (request.op) {
-      case 'adapterProfiles':
-        return listProfiles(deps.store().db, deps.profilesDir);
-      case 'adapterSaveProfile':
-        try {
-          return saveProfile(deps.store().db, request.profile, request.at, request.userId);
-        } catch (e) {
-          throw new AppFailure('invalid-payload', (e as Error).message);
-        }
-      case 'adapterDeleteProfile':
-        return { deleted: deleteProfile(deps.store().db, request.name) };
-      case 'adapterPreview':
-        return previewFile(request.path, profileOf(request.profile), request.today);
-      case 'adapterCheck': {
-        const profile = profileOf(request.profile);
-        return exclusive(async (flag): Promise<CheckResult> => {
-          const s = deps.store();
-          return checkFile({
-            path: request.path,
-            profile,
-            today: request.today,
-            userId: request.userId,
-            db: s.db,
-            workingSet: s.childCount() > 0 ? { dir: deps.dir, keyAccount: deps.keyAccount } : null,
-            threads: { start: deps.startCheckThread, count: 2 },
-            cancelled: () => flag.cancelled,
-            onProgress: (p) => deps.post({ event: 'adapter-progress', progress: p }),
-          });
+  return {
+    adapterProfiles: () => listProfiles(deps.store().db, deps.profilesDir),
+    adapterSaveProfile: (request) => {
+      try {
+        return saveProfile(deps.store().db, request.profile, request.at, request.userId);
+      } catch (e) {
+        throw new AppFailure('invalid-payload', (e as Error).message);
+      }
+    },
+    adapterDeleteProfile: (request) => ({ deleted: deleteProfile(deps.store().db, request.name) }),
+    adapterPreview: (request) => previewFile(request.path, profileOf(request.profile), request.today),
+    adapterCheck: (request) => {
+      const profile = profileOf(request.profile);
+      return exclusive(async (flag) => {
+        const s = deps.store();
+        return checkFile({
+          path: request.path,
+          profile,
+          today: request.today,
+          userId: request.userId,
+          db: s.db,
+          workingSet: s.childCount() > 0 ? { dir: deps.dir, keyAccount: deps.keyAccount } : null,
+          threads: { start: deps.startCheckThread, count: 2 },
+          cancelled: () => flag.cancelled,
+          onProgress: (p) => deps.post({ event: 'adapter-progress', progress: p }),
         });
-      }
-      case 'adapterSubmit':
-        return exclusive(
-          async (flag): Promise<SubmitSummary> =>
-            submitLoad({
-              db: deps.store().db,
-              loadId: request.loadId,
-              localAuthority: request.localAuthority,
-              call: deps.call,
-              cancelled: () => flag.cancelled,
-              onProgress: (p) => deps.post({ event: 'adapter-progress', progress: { stage: 'sending', fraction: p.total > 0 ? p.sent / p.total : 1, rows: p.sent } }),
-            }),
-        );
-      case 'adapterCancel':
-        if (running) running.cancelled = true;
-        return null;
-      case 'adapterLoads':
-        return listLoads(deps.store().db);
-      case 'adapterLoad':
-        return summaryOf(loadOr404(request.loadId));
-      case 'adapterProblems':
-        loadOr404(request.loadId);
-        return loadProblems(deps.store().db, request.loadId, request.offset, request.limit);
-      case 'adapterRows':
-        loadOr404(request.loadId);
-        return loadRows(deps.store().db, request.loadId, request.filter, request.offset, request.limit);
-      case 'adapterExclude': {
-        const load = loadOr404(request.loadId);
-        if (load.state !== 'checked') throw new AppFailure('conflict', 'Rows can be left out only before the load is sent.');
-        return { changed: excludeRows(deps.store().db, request.loadId, request.rows, request.excluded) };
-      }
-      case 'adapterReport':
-        loadOr404(request.loadId);
-        await writeCsvReport(deps.store().db, request.loadId, request.path);
-        return { written: true };
-    }
+      });
+    },
+    adapterSubmit: (request) =>
+      exclusive(async (flag) =>
+        submitLoad({
+          db: deps.store().db,
+          loadId: request.loadId,
+          localAuthority: request.localAuthority,
+          call: deps.call,
+          cancelled: () => flag.cancelled,
+          onProgress: (p) => deps.post({ event: 'adapter-progress', progress: { stage: 'sending', fraction: p.total > 0 ? p.sent / p.total : 1, rows: p.sent } }),
+        }),
+      ),
+    adapterCancel: () => {
+      if (running) running.cancelled = true;
+      return null;
+    },
+    adapterLoads: () => listLoads(deps.store().db),
+    adapterLoad: (request) => summaryOf(loadOr404(request.loadId)),
+    adapterProblems: (request) => {
+      loadOr404(request.loadId);
+      return loadProblems(deps.store().db, request.loadId, request.offset, request.limit);
+    },
+    adapterRows: (request) => {
+      loadOr404(request.loadId);
+      return loadRows(deps.store().db, request.loadId, request.filter, request.offset, request.limit);
+    },
+    adapterExclude: (request) => {
+      const load = loadOr404(request.loadId);
+      if (load.state !== 'checked') throw new AppFailure('conflict', 'Rows can be left out only before the load is sent.');
+      return { changed: excludeRows(deps.store().db, request.loadId, request.rows, request.excluded) };
+    },
+    adapterReport: async (request) => {
+      loadOr404(request.loadId);
+      await writeCsvReport(deps.store().db, request.loadId, request.path);
+      return { written: true };
+    },
   };
 }

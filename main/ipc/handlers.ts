@@ -117,7 +117,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   async function cleanseStatus(ws: WorkingSet) {
     const state = ws.cleanse();
-    const { queues, lastRun } = (await ws.call({ op: 'cleanseQueues' })) as { queues: unknown; lastRun: unknown };
+    const { queues, lastRun } = await ws.call({ op: 'cleanseQueues' });
     return checked('cleanse.status', { running: state.running, progress: state.progress, lastError: state.last?.error ?? null, lastRun, queues });
   }
 
@@ -225,7 +225,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'workingSet.sync': async () => {
       const { ws, localAuthority } = teamWorkingSet();
       const summary = await ws.call({ op: 'summary' });
-      if (!summary.available) throw new AppFailure(summary.error!.code as never, summary.error!.message);
+      if (!summary.available) throw new AppFailure(summary.error.code, summary.error.message);
       if (summary.localAuthority !== null && summary.localAuthority !== localAuthority) {
         throw new AppFailure('other-authority', "The working set on this computer belongs to another local authority. Nothing has been deleted. Wipe it before syncing your authority's records.");
       }
@@ -268,7 +268,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'cleanse.run': async () => {
       const { ws } = teamWorkingSet();
       const summary = await ws.call({ op: 'summary' });
-      if (!summary.available) throw new AppFailure(summary.error!.code as never, summary.error!.message);
+      if (!summary.available) throw new AppFailure(summary.error.code, summary.error.message);
       if (summary.children === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
       ws.startCleanse(new Date().toISOString().slice(0, 10));
       return cleanseStatus(ws);
@@ -285,9 +285,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (t.screen !== 'cleansing') throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a task opens.');
       const answer = await tasks.serial(t, async () => {
         const already = [...t.audited].filter((k) => k.startsWith('record|')).map((k) => k.slice('record|'.length));
-        const opened = (await ws.call({ op: 'cleanseTask', taskId: id, audit: accessor(t, 'record'), audited: already, at: new Date().toISOString() })) as {
-          audited: string[];
-        };
+        const opened = await ws.call({ op: 'cleanseTask', taskId: id, audit: accessor(t, 'record'), audited: already, at: new Date().toISOString() });
         if (opened.audited.length > 0) {
           tasks.markAudited(t, 'record', opened.audited);
           sendAccessSoon(ws);
@@ -341,7 +339,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'adapter.exportReport': async ({ id }) => {
       const { ws } = teamWorkingSet();
-      const load = (await ws.call({ op: 'adapterLoad', loadId: id })) as { fileName: string };
+      const load = await ws.call({ op: 'adapterLoad', loadId: id });
       const path = await choose('save', `${load.fileName.replace(/\.[^.]*$/, '')}-report.csv`);
       if (path === null) return { saved: false, name: null };
       await ws.call({ op: 'adapterReport', loadId: id, path });
@@ -362,7 +360,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           throw new AppFailure('invalid-payload', "A task can be assigned only to an active member of your authority's ContactPoint team.");
         }
       }
-      return checked('cleanse.resolve', await ws.call({ op: 'cleanseResolve', resolution: r as never, at: new Date().toISOString() }));
+      return checked('cleanse.resolve', await ws.call({ op: 'cleanseResolve', resolution: r, at: new Date().toISOString() }));
     },
   };
 }

@@ -1,20 +1,26 @@
 // The one place where renderer requests enter the main process. The renderer is
 // untrusted: the sender is checked, the channel must exist, the payload must match
 // its schema, and whatever goes wrong comes back as {code, message}, never a stack.
+import type { z } from 'zod';
 import {
   channels,
   describeIssues,
   isChannel,
   type AppError,
   type Channel,
-  type RequestOf,
   type ResponseOf,
   type Result,
 } from '../../domain/ipc-contract.js';
 import { AppFailure } from './app-failure.js';
 
+/**
+ * A request as its handler receives it: parsed by the channel's schema, so with its
+ * defaults filled in (the renderer sends `RequestOf`, the schema's input).
+ */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof channels)[C]['request']>;
+
 export type Handlers = {
-  [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+  [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
 };
 
 export interface Sender {

@@ -361,8 +361,11 @@ export function cleanseQueues(db: Database.Database): { rule: RuleId; title: str
     .sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || b.open - a.open);
 }
 
-/** A window of one queue's open tasks (the screen asks only for the rows it shows). */
-export function cleanseTasks(db: Database.Database, rule: RuleId, offset: number, limit: number): { tasks: CleanseTask[]; total: number } {
+/**
+ * A window of one queue's open tasks (the screen asks only for the rows it shows). The
+ * rule is as the screen named it: a name that is no rule's has no tasks.
+ */
+export function cleanseTasks(db: Database.Database, rule: string, offset: number, limit: number): { tasks: CleanseTask[]; total: number } {
   ensureCleanseSchema(db);
   const total = (db.prepare("SELECT count(*) AS n FROM cleanse_tasks WHERE state = 'open' AND rule = ?").get(rule) as { n: number }).n;
   const rows = db

@@ -1,11 +1,22 @@
 // Messages between main and the working-set worker thread. The worker owns the
-// encrypted store and does the heavy work (sync, search, the outbox); main owns the
-// session key, so the worker asks main to sign each request it makes.
+// encrypted store and does the heavy work off main's thread: sync, search, the outbox
+// and the access log, cleansing (the rules and duplicate detection, and the decisions
+// on its tasks) and the adapter (profiles, checking and sending a local authority's
+// files). Main owns the session key, so the worker asks main to sign each request it
+// makes to the service (the `sign` event).
 import type { EditableChanges } from '../../domain/api/sync.js';
+import type { Profile } from '../../domain/adapter/profile.js';
+import type { ErrorCode } from '../../domain/ipc-contract.js';
 import type { LocalSearchQuery } from '../../domain/local-search.js';
 import type { AccessView, WorkingSetRecordView } from '../../domain/working-set-access.js';
+import type { CheckResult } from '../adapter/check.js';
+import type { LoadSummary, ProblemView, RowView } from '../adapter/loads.js';
+import type { Preview } from '../adapter/preview.js';
+import type { SubmitSummary } from '../adapter/submit.js';
+import type { ProfileEntry } from '../adapter/team-profiles.js';
 import type { AccessEntry, Accessor } from './access.js';
-import type { OutboxChange, OutboxState, SendSummary, Task } from './outbox.js';
+import type { CleanseSummary, CleanseTask, cleanseQueues } from './cleanse.js';
+import type { OutboxChange, OutboxItem, OutboxState, SendSummary, Task } from './outbox.js';
 import type { LocalSearchAnswer } from './search.js';
 import type { SyncRun } from './store.js';
 import type { SyncProgress } from './sync-engine.js';
@@ -24,10 +35,10 @@ export interface WorkerSetup {
 
 export type WipeReason = 'command' | 'no-sync' | 'access-ended';
 
-export interface WorkingSetSummary {
-  /** The store opened (or there is none yet); 'unavailable' with the error otherwise. */
-  available: boolean;
-  error?: { code: string; message: string };
+/** The store opened (or there is none yet); not available, with the error, otherwise. */
+export type WorkingSetSummary = WorkingSetContents & ({ available: true } | { available: false; error: { code: ErrorCode; message: string } });
+
+export interface WorkingSetContents {
   localAuthority: string | null;
   children: number;
   lastSyncAt: string | null;
@@ -40,55 +51,119 @@ export interface WorkingSetSummary {
   access: { waiting: number; refused: number };
 }
 
-export type Request =
-  | { op: 'summary' }
-  | { op: 'sync'; localAuthority: string }
-  | { op: 'cancel' }
-  | { op: 'search'; query: LocalSearchQuery; limit: number }
-  | { op: 'child'; cpNumber: string }
+/** A request that carries nothing but its operation. */
+type NoFields = Record<never, never>;
+
+/**
+ * Every operation main may ask of the worker: what the request carries (beside `op`) and
+ * what the worker replies. The one table both sides are typed from, as
+ * domain/ipc-contract.ts is for the renderer: the worker's handlers must return exactly
+ * `reply`, and main's `call` resolves to it.
+ */
+export interface Operations {
+  summary: { request: NoFields; reply: WorkingSetSummary };
+  sync: { request: { localAuthority: string }; reply: SyncRun };
+  cancel: { request: NoFields; reply: null };
+  search: { request: { query: LocalSearchQuery; limit: number }; reply: LocalSearchAnswer };
+  child: { request: { cpNumber: string }; reply: HeldChild | null };
   /**
    * A record for the screen: its shielded details only with `reveal` (main has checked the
    * role). With `audit`, an access entry is written (and queued) before it is returned.
    */
-  | { op: 'open'; cpNumber: string; reveal: boolean; withProvenance: boolean; audit: (Accessor & { view: AccessView }) | null; at: string }
+  open: {
+    request: { cpNumber: string; reveal: boolean; withProvenance: boolean; audit: (Accessor & { view: AccessView }) | null; at: string };
+    reply: WorkingSetRecordView | null;
+  };
   /** The local access log, latest first. */
-  | { op: 'accessLog'; limit: number }
+  accessLog: { request: { limit: number }; reply: AccessEntry[] };
   /** Sends the access entries waiting in the outbox (and nothing else). */
-  | { op: 'sendAccess' }
-  | { op: 'queue'; changes: OutboxChange[] }
-  | { op: 'send' }
-  | { op: 'tasks' }
-  | { op: 'history' }
-  | { op: 'wipe'; reason: WipeReason; at: string }
+  sendAccess: { request: NoFields; reply: SendSummary };
+  queue: { request: { changes: OutboxChange[] }; reply: OutboxItem[] };
+  send: { request: NoFields; reply: SendSummary };
+  tasks: { request: NoFields; reply: Task[] };
+  history: { request: NoFields; reply: SyncRun[] };
+  wipe: { request: { reason: WipeReason; at: string }; reply: null };
   /** Wipes the working set if it has not synced for more than that many days before `at`. */
-  | { op: 'expire'; maxDaysWithoutSync: number; at: string }
+  expire: { request: { maxDaysWithoutSync: number; at: string }; reply: { wiped: boolean } };
+
+  // Cleansing
   /** A cleansing run: every rule and the matcher; answers when it ends (progress as events). */
-  | { op: 'cleanse'; today: string }
-  | { op: 'cleanseCancel' }
-  | { op: 'cleanseQueues' }
-  | { op: 'cleanseTasks'; rule: string; offset: number; limit: number }
+  cleanse: { request: { today: string }; reply: CleanseSummary };
+  cleanseCancel: { request: NoFields; reply: null };
+  cleanseQueues: { request: NoFields; reply: CleanseQueues };
+  /** One queue's open tasks, a window of them: `rule` as the screen named it (a name that is no rule's has none). */
+  cleanseTasks: { request: { rule: string; offset: number; limit: number }; reply: { tasks: CleanseTask[]; total: number } };
   /**
    * One task with its records, shielded details withheld. Each record shown gets an access
    * entry as `audit`, unless it is in `audited` (already recorded in this task session).
    */
-  | { op: 'cleanseTask'; taskId: number; audit: Accessor; audited: string[]; at: string }
-  | { op: 'cleanseResolve'; resolution: CleanseResolution; at: string }
+  cleanseTask: { request: { taskId: number; audit: Accessor; audited: string[]; at: string }; reply: OpenedCleanseTask };
+  cleanseResolve: { request: { resolution: CleanseResolution; at: string }; reply: CleanseResolved };
+
   // The adapter: local data supply
-  | { op: 'adapterProfiles' }
-  | { op: 'adapterSaveProfile'; profile: unknown; at: string; userId: string | null }
-  | { op: 'adapterDeleteProfile'; name: string }
-  | { op: 'adapterPreview'; path: string; profile: unknown; today: string }
+  adapterProfiles: { request: NoFields; reply: ProfileEntry[] };
+  adapterSaveProfile: { request: { profile: unknown; at: string; userId: string | null }; reply: Profile };
+  adapterDeleteProfile: { request: { name: string }; reply: { deleted: boolean } };
+  adapterPreview: { request: { path: string; profile: unknown; today: string }; reply: Preview };
   /** Checks a file: answers when it ends (progress as events). */
-  | { op: 'adapterCheck'; path: string; profile: unknown; today: string; userId: string | null }
+  adapterCheck: { request: { path: string; profile: unknown; today: string; userId: string | null }; reply: CheckResult };
   /** Sends a checked load: answers when it ends (progress as events). */
-  | { op: 'adapterSubmit'; loadId: number; localAuthority: string }
-  | { op: 'adapterCancel' }
-  | { op: 'adapterLoads' }
-  | { op: 'adapterLoad'; loadId: number }
-  | { op: 'adapterProblems'; loadId: number; offset: number; limit: number }
-  | { op: 'adapterRows'; loadId: number; filter: 'all' | 'possible' | 'match' | 'new'; offset: number; limit: number }
-  | { op: 'adapterExclude'; loadId: number; rows: number[]; excluded: boolean }
-  | { op: 'adapterReport'; loadId: number; path: string };
+  adapterSubmit: { request: { loadId: number; localAuthority: string }; reply: SubmitSummary };
+  adapterCancel: { request: NoFields; reply: null };
+  adapterLoads: { request: NoFields; reply: LoadSummary[] };
+  adapterLoad: { request: { loadId: number }; reply: LoadSummary };
+  adapterProblems: { request: { loadId: number; offset: number; limit: number }; reply: { problems: ProblemView[]; total: number } };
+  adapterRows: {
+    request: { loadId: number; filter: 'all' | 'possible' | 'match' | 'new'; offset: number; limit: number };
+    reply: { rows: RowView[]; total: number };
+  };
+  adapterExclude: { request: { loadId: number; rows: number[]; excluded: boolean }; reply: { changed: number } };
+  adapterReport: { request: { loadId: number; path: string }; reply: { written: true } };
+}
+
+export type Op = keyof Operations;
+export type AdapterOp = Extract<Op, `adapter${string}`>;
+
+/** One object type rather than an intersection, so that `op` narrows it in a switch. */
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** The request of an operation (or, given several, the union of theirs). */
+export type RequestOf<K extends Op> = { [P in K]: Flat<{ op: P } & Operations[P]['request']> }[K];
+export type Request = RequestOf<Op>;
+export type ReplyOf<K extends Op> = Operations[K]['reply'];
+
+/** What answers each operation in the worker: checked against the table, one by one. */
+export type OperationHandlers<K extends Op = Op> = { [P in K]: (request: RequestOf<P>) => ReplyOf<P> | Promise<ReplyOf<P>> };
+
+/** A record as the store holds it, for main's own use (never for the screen). */
+export interface HeldChild {
+  cpNumber: string;
+  version: number;
+  shielded: boolean;
+  record: Record<string, unknown>;
+}
+
+/** The cleansing queues, and how the last run ended. */
+export interface CleanseQueues {
+  queues: ReturnType<typeof cleanseQueues>;
+  lastRun: { startedAt: string; finishedAt: string | null; outcome: string; records: number; tasks: number } | null;
+}
+
+/** A task opened for the screen, and the records it audited on the way. */
+export interface OpenedCleanseTask {
+  task: CleanseTask;
+  first: WorkingSetRecordView | null;
+  second: WorkingSetRecordView | null;
+  /** The records given an access entry now (not already audited in the task session). */
+  audited: string[];
+}
+
+export interface CleanseResolved {
+  closed: number;
+  queued: number;
+  /** With `assign`: how many tasks changed hands. */
+  assigned?: number;
+}
 
 /** What a person decided about tasks. Merge is one pair at a time; the rest may be bulk. */
 export type CleanseResolution =
@@ -104,12 +179,12 @@ export type SignAnswer = { op: 'signed'; signId: number; headers: Record<string,
 
 export interface FailureData {
   name: string;
-  code: string;
+  code: ErrorCode;
   message: string;
   serviceCode?: string;
 }
 
-export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: FailureData };
+export type WorkerReply = { id: number; ok: true; value: ReplyOf<Op> } | { id: number; ok: false; error: FailureData };
 
 export type WorkerEvent =
   | { event: 'progress'; progress: SyncProgress }
@@ -117,31 +192,5 @@ export type WorkerEvent =
   | { event: 'sync-ended'; run: SyncRun | null; error?: FailureData }
   | { event: 'cleanse-progress'; progress: { stage: string; done: number; total: number } }
   | { event: 'adapter-progress'; progress: { stage: 'checking' | 'saving' | 'sending'; fraction: number; rows: number } };
-
-export type ReplyOf<R extends Request['op']> = R extends 'summary'
-  ? WorkingSetSummary
-  : R extends 'sync'
-    ? SyncRun
-    : R extends 'search'
-      ? LocalSearchAnswer
-      : R extends 'child'
-        ? { cpNumber: string; version: number; shielded: boolean; record: Record<string, unknown> } | null
-        : R extends 'send' | 'sendAccess'
-          ? SendSummary
-          : R extends 'tasks'
-            ? Task[]
-            : R extends 'history'
-              ? SyncRun[]
-              : R extends 'expire'
-                ? { wiped: boolean }
-                : R extends 'open'
-                  ? WorkingSetRecordView | null
-                  : R extends 'accessLog'
-                    ? AccessEntry[]
-                    : R extends 'cleanse' | 'cleanseQueues' | 'cleanseTasks' | 'cleanseTask' | 'cleanseResolve'
-                      ? unknown
-                      : R extends `adapter${string}`
-                        ? unknown
-                        : null;
 
 export type { EditableChanges };

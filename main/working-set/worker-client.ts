@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../ipc/app-failure.js';
 import { ServiceFailure } from '../api/client.js';
 import type { SessionManager } from '../session/session-manager.js';
-import type { FailureData, ReplyOf, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerSetup } from './protocol.js';
+import type { CleanseSummary } from './cleanse.js';
+import type { FailureData, ReplyOf, Request, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerSetup } from './protocol.js';
 import type { SyncRun } from './store.js';
 import type { SyncProgress } from './sync-engine.js';
 
@@ -27,7 +28,7 @@ export interface CleanseState {
   running: boolean;
   progress: { stage: string; done: number; total: number } | null;
   /** How the last run of this session of the application ended. */
-  last: { summary: unknown; error?: { code: string; message: string } } | null;
+  last: { summary: CleanseSummary | null; error?: { code: string; message: string } } | null;
 }
 
 export interface AdapterState {
@@ -43,7 +44,7 @@ export interface WorkingSet {
   startCleanse(today: string): void;
   cleanse(): CleanseState;
   /** Starts a check or a submission in the worker and returns at once; adapter() follows it. */
-  startAdapter(request: Extract<Request, { op: 'adapterCheck' | 'adapterSubmit' }>): void;
+  startAdapter(request: RequestOf<'adapterCheck' | 'adapterSubmit'>): void;
   adapter(): AdapterState;
   /** Starts a sync and returns at once; progress() follows it. */
   startSync(localAuthority: string): void;
@@ -53,8 +54,8 @@ export interface WorkingSet {
 }
 
 function failureFrom(data: FailureData): AppFailure {
-  if (data.name === 'ServiceFailure') return new ServiceFailure(data.code as never, data.message, data.serviceCode, undefined);
-  return new AppFailure(data.code as never, data.message);
+  if (data.name === 'ServiceFailure') return new ServiceFailure(data.code, data.message, data.serviceCode, undefined);
+  return new AppFailure(data.code, data.message);
 }
 
 export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
@@ -64,7 +65,7 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
   const origin = new URL(setup.serviceUrl).origin;
   let worker: Worker | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: ReplyOf<Request['op']>) => void; reject: (e: Error) => void }>();
   const state: SyncState = { running: false, progress: null, last: null };
   const cleansing: CleanseState = { running: false, progress: null, last: null };
   const adapting: AdapterState = { running: null, progress: null, last: null };
@@ -127,7 +128,9 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
     const w = start();
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      // The reply comes back by id, which types cannot follow: the worker answers each
+      // request with its operation's reply (protocol.ts's table types both sides).
+      pending.set(id, { resolve: resolve as (v: ReplyOf<Request['op']>) => void, reject });
       w.postMessage({ ...request, id });
     });
   }
@@ -189,7 +192,7 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
       call(request).then(
         (result) => {
           adapting.running = null;
-          adapting.last = { kind, loadId: (result as { loadId: number }).loadId, error: null };
+          adapting.last = { kind, loadId: result.loadId, error: null };
           log(`adapter: ${kind} completed`);
         },
         async (e: unknown) => {

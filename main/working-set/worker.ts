@@ -1,7 +1,8 @@
 // The working-set worker thread: owns the encrypted store and does the heavy work off
-// main's thread (sync, search, the outbox). Bundled as dist/main/working-set-worker.cjs.
-// Requests it makes to the service are signed by main (the `sign` event), which alone
-// holds the session key.
+// main's thread: sync, search, the outbox and the access log, cleansing runs and their
+// tasks, and the adapter's checks and submissions (protocol.ts lists every operation).
+// Bundled as dist/main/working-set-worker.cjs. Requests it makes to the service are
+// signed by main (the `sign` event), which alone holds the session key.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
@@ -18,13 +19,13 @@ import { AppFailure } from '../ipc/app-failure.js';
 import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
 import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen, tasksForScreen } from './access.js';
 import { ACCESS_OP, accessCounts, openTasks, outboxCounts, queueChanges, sendOutbox, type SendSummary } from './outbox.js';
-import type { CleanseResolution, FailureData, Request, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
+import type { CleanseResolution, CleanseResolved, FailureData, Op, OperationHandlers, ReplyOf, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
 import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
 import { runSync } from './sync-engine.js';
 import { createKeyringVault, VaultError } from './vault.js';
 
-const setup = workerData as WorkerSetup;
+const setup: WorkerSetup = workerData;
 const port = parentPort!;
 const vault = createKeyringVault(setup.keyAccount);
 const api = createApiClient({
@@ -51,7 +52,7 @@ function serialSend(ops?: readonly (typeof ACCESS_OP)[]): Promise<SendSummary> {
 const post = (m: WorkerEvent | WorkerReply) => port.postMessage(m);
 
 // The adapter's threads and shipped profiles sit beside this bundle in dist/.
-const adapter = createAdapterOps({
+const adapterOps = createAdapterOps({
   store: () => opened(),
   dir: setup.dir,
   keyAccount: setup.keyAccount,
@@ -151,154 +152,155 @@ function summary(): WorkingSetSummary {
   };
 }
 
-async function handle(request: Request): Promise<unknown> {
-  if (request.op.startsWith('adapter')) return adapter(request as Extract<Request, { op: `adapter${string}` }>);
-  switch (request.op) {
-    case 'summary':
-      return summary();
-    case 'sync': {
-      if (syncing) throw new AppFailure('conflict', 'A sync is already running.');
-      const s = opened();
-      syncing = new AbortController();
-      try {
-        return await runSync({
-          store: s,
-          api,
-          credentials: signer,
-          localAuthority: request.localAuthority,
-          signal: syncing.signal,
-          ...(setup.pageSize !== undefined ? { pageSize: setup.pageSize } : {}),
-          onProgress: (progress) => post({ event: 'progress', progress }),
-        });
-      } finally {
-        syncing = null;
+/** Every operation of the table in protocol.ts, each answering with exactly its reply. */
+const operations: OperationHandlers = {
+  summary: () => summary(),
+  sync: async (request) => {
+    if (syncing) throw new AppFailure('conflict', 'A sync is already running.');
+    const s = opened();
+    syncing = new AbortController();
+    try {
+      return await runSync({
+        store: s,
+        api,
+        credentials: signer,
+        localAuthority: request.localAuthority,
+        signal: syncing.signal,
+        ...(setup.pageSize !== undefined ? { pageSize: setup.pageSize } : {}),
+        onProgress: (progress) => post({ event: 'progress', progress }),
+      });
+    } finally {
+      syncing = null;
+    }
+  },
+  cancel: () => {
+    syncing?.abort();
+    return null;
+  },
+  search: (request) => {
+    opened();
+    return search!(request.query, request.limit);
+  },
+  child: (request) => {
+    const c = opened().child(request.cpNumber);
+    return c && { cpNumber: c.cpNumber, version: c.version, shielded: c.shielded, record: c.record };
+  },
+  queue: (request) => queueChanges(opened(), request.changes, new Date()),
+  open: (request) => {
+    const s = opened();
+    // The entry first, committed: nothing of a record leaves the worker unaudited.
+    if (request.audit) {
+      const { view, ...who } = request.audit;
+      const held = s.child(request.cpNumber);
+      // A record with no shield has no shielded details: what was shown is the record.
+      const shown = view === 'shielded-details' && held !== null && !held.shielded && !held.shieldPending ? 'record' : view;
+      recordAccess(s, request.cpNumber, who, shown, new Date(request.at));
+    }
+    return recordForScreen(s, request.cpNumber, request.reveal, request.withProvenance);
+  },
+  accessLog: (request) => accessLog(opened(), request.limit),
+  send: () => serialSend(),
+  sendAccess: () => serialSend([ACCESS_OP]),
+  tasks: () => {
+    const s = opened();
+    return outboxTasksForScreen(s.db, openTasks(s));
+  },
+  history: () => opened().runs(20),
+  wipe: (request) => wipe(request.reason, request.at),
+  cleanse: async (request) => {
+    if (cleansing) throw new AppFailure('conflict', 'A cleansing run is already running.');
+    const s = opened();
+    if (s.childCount() === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
+    const flag = { cancelled: false };
+    cleansing = flag;
+    const shieldedPairs: { cpNumber: string; of: string; score: number }[] = [];
+    try {
+      const summary = await runCleanse(s, {
+        today: request.today,
+        cancelled: () => flag.cancelled,
+        onProgress: (progress) => post({ event: 'cleanse-progress', progress }),
+        onShieldedPair: (pair) => shieldedPairs.push(pair),
+        // The checks get the other core: a thread of their own beside duplicate detection.
+        checksThread: {
+          dir: setup.dir,
+          keyAccount: setup.keyAccount,
+          start: (data) => new Worker(join(__dirname, 'cleanse-checks-worker.cjs'), { workerData: data }),
+        },
+      });
+      // The national index treats the other record as shielded too, until a person decides.
+      const already = s.db.prepare("SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?");
+      const fresh = shieldedPairs.filter((p) => already.get(p.cpNumber, p.of) === undefined);
+      if (fresh.length > 0) {
+        queueChanges(s, fresh.map((p) => ({ cpNumber: p.cpNumber, op: 'possible-duplicate' as const, other: p.of, score: p.score, source: 'cleansing' as const })), new Date());
       }
+      return summary;
+    } finally {
+      cleansing = null;
     }
-    case 'cancel':
-      syncing?.abort();
-      return null;
-    case 'search':
-      opened();
-      return search!(request.query, request.limit);
-    case 'child': {
-      const c = opened().child(request.cpNumber);
-      return c && { cpNumber: c.cpNumber, version: c.version, shielded: c.shielded, record: c.record };
+  },
+  cleanseCancel: () => {
+    if (cleansing) cleansing.cancelled = true;
+    return null;
+  },
+  cleanseQueues: () => {
+    const s = opened();
+    const queues = cleanseQueues(s.db);
+    const last = s.db
+      .prepare<[], { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }>(
+        'SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1',
+      )
+      .get();
+    return {
+      queues,
+      lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
+    };
+  },
+  cleanseTasks: (request) => {
+    const db = opened().db;
+    const page = cleanseTasks(db, request.rule, request.offset, request.limit);
+    return { ...page, tasks: tasksForScreen(db, page.tasks) };
+  },
+  cleanseTask: (request) => {
+    const s = opened();
+    const task = cleanseTask(s.db, request.taskId);
+    if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
+    const shown = [task.cpNumber, task.otherCpNumber].filter((cp): cp is string => cp !== null && s.child(cp) !== null);
+    // Each record the task shows is audited (once a task session) before any of it is returned.
+    const audited = shown.filter((cp) => !request.audited.includes(cp));
+    s.db.transaction(() => {
+      for (const cp of audited) recordAccess(s, cp, request.audit, 'record', new Date(request.at));
+    })();
+    const side = (cp: string | null) => (cp === null ? null : recordForScreen(s, cp, false, true));
+    return { task: tasksForScreen(s.db, [task])[0]!, first: side(task.cpNumber), second: side(task.otherCpNumber), audited };
+  },
+  cleanseResolve: (request) => resolve(opened(), request.resolution, request.at),
+  expire: (request) => {
+    // Only a store that exists and has synced ages; one that cannot open is left for a person.
+    // Nothing to age on a computer that has never held a working set (and no key to make).
+    if (!store && !existsSync(join(setup.dir, STORE_FILE))) return { wiped: false };
+    let s: WorkingSetStore;
+    try {
+      s = opened();
+    } catch {
+      return { wiped: false };
     }
-    case 'queue':
-      return queueChanges(opened(), request.changes, new Date());
-    case 'open': {
-      const s = opened();
-      // The entry first, committed: nothing of a record leaves the worker unaudited.
-      if (request.audit) {
-        const { view, ...who } = request.audit;
-        const held = s.child(request.cpNumber);
-        // A record with no shield has no shielded details: what was shown is the record.
-        const shown = view === 'shielded-details' && held !== null && !held.shielded && !held.shieldPending ? 'record' : view;
-        recordAccess(s, request.cpNumber, who, shown, new Date(request.at));
-      }
-      return recordForScreen(s, request.cpNumber, request.reveal, request.withProvenance);
-    }
-    case 'accessLog':
-      return accessLog(opened(), request.limit);
-    case 'send':
-      return serialSend();
-    case 'sendAccess':
-      return serialSend([ACCESS_OP]);
-    case 'tasks': {
-      const s = opened();
-      return outboxTasksForScreen(s.db, openTasks(s));
-    }
-    case 'history':
-      return opened().runs(20);
-    case 'wipe':
-      return wipe(request.reason, request.at);
-    case 'cleanse': {
-      if (cleansing) throw new AppFailure('conflict', 'A cleansing run is already running.');
-      const s = opened();
-      if (s.childCount() === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
-      const flag = { cancelled: false };
-      cleansing = flag;
-      const shieldedPairs: { cpNumber: string; of: string; score: number }[] = [];
-      try {
-        const summary = await runCleanse(s, {
-          today: request.today,
-          cancelled: () => flag.cancelled,
-          onProgress: (progress) => post({ event: 'cleanse-progress', progress }),
-          onShieldedPair: (pair) => shieldedPairs.push(pair),
-          // The checks get the other core: a thread of their own beside duplicate detection.
-          checksThread: {
-            dir: setup.dir,
-            keyAccount: setup.keyAccount,
-            start: (data) => new Worker(join(__dirname, 'cleanse-checks-worker.cjs'), { workerData: data }),
-          },
-        });
-        // The national index treats the other record as shielded too, until a person decides.
-        const already = s.db.prepare("SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?");
-        const fresh = shieldedPairs.filter((p) => already.get(p.cpNumber, p.of) === undefined);
-        if (fresh.length > 0) {
-          queueChanges(s, fresh.map((p) => ({ cpNumber: p.cpNumber, op: 'possible-duplicate' as const, other: p.of, score: p.score, source: 'cleansing' as const })), new Date());
-        }
-        return summary;
-      } finally {
-        cleansing = null;
-      }
-    }
-    case 'cleanseCancel':
-      if (cleansing) cleansing.cancelled = true;
-      return null;
-    case 'cleanseQueues': {
-      const s = opened();
-      const queues = cleanseQueues(s.db);
-      const last = s.db.prepare('SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1').get() as
-        | { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }
-        | undefined;
-      return {
-        queues,
-        lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
-      };
-    }
-    case 'cleanseTasks': {
-      const db = opened().db;
-      const page = cleanseTasks(db, request.rule as never, request.offset, request.limit);
-      return { ...page, tasks: tasksForScreen(db, page.tasks) };
-    }
-    case 'cleanseTask': {
-      const s = opened();
-      const task = cleanseTask(s.db, request.taskId);
-      if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
-      const shown = [task.cpNumber, task.otherCpNumber].filter((cp): cp is string => cp !== null && s.child(cp) !== null);
-      // Each record the task shows is audited (once a task session) before any of it is returned.
-      const audited = shown.filter((cp) => !request.audited.includes(cp));
-      s.db.transaction(() => {
-        for (const cp of audited) recordAccess(s, cp, request.audit, 'record', new Date(request.at));
-      })();
-      const side = (cp: string | null) => (cp === null ? null : recordForScreen(s, cp, false, true));
-      return { task: tasksForScreen(s.db, [task])[0]!, first: side(task.cpNumber), second: side(task.otherCpNumber), audited };
-    }
-    case 'cleanseResolve':
-      return resolve(opened(), request.resolution, request.at);
-    case 'expire': {
-      // Only a store that exists and has synced ages; one that cannot open is left for a person.
-      // Nothing to age on a computer that has never held a working set (and no key to make).
-      if (!store && !existsSync(join(setup.dir, STORE_FILE))) return { wiped: false };
-      let s: WorkingSetStore;
-      try {
-        s = opened();
-      } catch {
-        return { wiped: false };
-      }
-      const since = s.meta('lastSyncAt') ?? s.runs(1000).at(-1)?.startedAt ?? null;
-      if (since === null) return { wiped: false };
-      const days = daysBetween(since.slice(0, 10), request.at.slice(0, 10));
-      if (days <= request.maxDaysWithoutSync) return { wiped: false };
-      wipe('no-sync', request.at);
-      return { wiped: true };
-    }
-  }
+    const since = s.meta('lastSyncAt') ?? s.runs(1000).at(-1)?.startedAt ?? null;
+    if (since === null) return { wiped: false };
+    const days = daysBetween(since.slice(0, 10), request.at.slice(0, 10));
+    if (days <= request.maxDaysWithoutSync) return { wiped: false };
+    wipe('no-sync', request.at);
+    return { wiped: true };
+  },
+  ...adapterOps,
+};
+
+/** Runs one operation; whatever it throws, at once or later, comes back as a rejection. */
+async function handle<K extends Op>(op: K, request: RequestOf<K>): Promise<ReplyOf<K>> {
+  return operations[op](request);
 }
 
 /** A person's decision: queued for the national index where it changes records, and the tasks closed. */
-function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): { closed: number; queued: number } {
+function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseResolved {
   const pairOf = (id: number) => {
     const task = cleanseTask(s.db, id);
     if (!task || task.state !== 'open') throw new AppFailure('not-found', 'That task is no longer open: the queue may have been refreshed by a new run.');
@@ -343,13 +345,13 @@ port.on('message', (m: WorkerRequest | SignAnswer) => {
     if (!waiting) return;
     if ('headers' in m) waiting.resolve(m.headers);
     else {
-      const e = m.error.name === 'ServiceFailure' ? new ServiceFailure(m.error.code as never, m.error.message, m.error.serviceCode, undefined) : new AppFailure(m.error.code as never, m.error.message);
+      const e = m.error.name === 'ServiceFailure' ? new ServiceFailure(m.error.code, m.error.message, m.error.serviceCode, undefined) : new AppFailure(m.error.code, m.error.message);
       waiting.reject(e);
     }
     return;
   }
-  const request = m as WorkerRequest;
-  handle(request).then(
+  const request = m;
+  handle(request.op, request).then(
     (value) => post({ id: request.id, ok: true, value }),
     (e: unknown) => post({ id: request.id, ok: false, error: failureData(e) }),
   );
