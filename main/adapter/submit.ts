@@ -108,11 +108,11 @@ export async function submitLoad(options: SubmitOptions): Promise<SubmitSummary>
   const markSending = db.prepare("UPDATE load_batches SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE load_id = ? AND batch = ?");
   const markDone = db.prepare("UPDATE load_batches SET state = 'done', answered_at = ? WHERE load_id = ? AND batch = ?");
   const setResult = db.prepare('UPDATE load_rows SET status = ?, cp_number = ?, message = ? WHERE load_id = ? AND row = ?');
-  const mapping = compileMapping(parseProfile(JSON.parse(load.profileJson) as unknown, 'The profile kept with the load'), { today: load.loadDate });
+  const mapping = compileMapping(parseProfile(JSON.parse(load.profileJson), 'The profile kept with the load'), { today: load.loadDate });
 
   try {
     if (batches.length > 0) {
-      const source = readSource(load.filePath, sourceFormatOf(parseProfile(JSON.parse(load.profileJson) as unknown)))[Symbol.asyncIterator]();
+      const source = readSource(load.filePath, sourceFormatOf(parseProfile(JSON.parse(load.profileJson))))[Symbol.asyncIterator]();
       let pending: { row: number; fields: Record<string, string> }[] = [];
       let at = 0;
       const nextRow = async () => {

@@ -21,14 +21,14 @@ export interface ProfileEntry {
 export function listProfiles(db: Database.Database, shippedDir: string): ProfileEntry[] {
   db.exec(SCHEMA);
   const shipped = SHIPPED_PROFILE_NAMES.map((name) => {
-    const profile = parseProfile(JSON.parse(readFileSync(join(shippedDir, `${name}.json`), 'utf8')) as unknown, `The shipped profile ${name}`);
+    const profile = parseProfile(JSON.parse(readFileSync(join(shippedDir, `${name}.json`), 'utf8')), `The shipped profile ${name}`);
     return { name, description: profile.description ?? null, shipped: true, profile, savedAt: null };
   });
   const team = db
     .prepare<[], { name: string; json: string; saved_at: string }>('SELECT name, json, saved_at FROM adapter_profiles ORDER BY name')
     .all()
     .map((r) => {
-      const profile = parseProfile(JSON.parse(r.json) as unknown, `The profile ${r.name}`);
+      const profile = parseProfile(JSON.parse(r.json), `The profile ${r.name}`);
       return { name: r.name, description: profile.description ?? null, shipped: false, profile, savedAt: r.saved_at };
     });
   return [...shipped, ...team];

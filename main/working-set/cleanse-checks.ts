@@ -46,8 +46,8 @@ export function createSliceChecker(db: Database.Database, today: string): () => 
     if (rows.length === 0) return null;
     const findings: StoredFinding[] = [];
     for (const row of rows) {
-      const record = JSON.parse(row.record.toString('utf8')) as unknown;
-      const provenance = row.provenance === null ? null : (JSON.parse(row.provenance.toString('utf8')) as unknown);
+      const record: unknown = JSON.parse(row.record.toString('utf8'));
+      const provenance: unknown = row.provenance === null ? null : JSON.parse(row.provenance.toString('utf8'));
       for (const f of checkRecord(record, provenance, today)) findings.push({ cp: row.cp, rule: f.rule, path: f.path, detail: JSON.stringify(f) });
     }
     after = rows[rows.length - 1]!.id;

@@ -344,7 +344,7 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
   );
 
   // Names already in the term index, so the common case (a name seen before) costs no statement.
-  const knownTerms = new Set<string>(db.prepare<[], { term: string }>('SELECT term FROM name_terms').pluck().all() as unknown as string[]);
+  const knownTerms = new Set<string>(db.prepare<[], string>('SELECT term FROM name_terms').pluck().all());
   function indexTerm(term: string): void {
     if (term.length === 0 || knownTerms.has(term)) return;
     knownTerms.add(term);
