@@ -17,7 +17,7 @@ import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
 import { Notice, problem } from '../feedback.js';
 import { formatDate, formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { emptySearch, validateSearch, type SearchForm } from '../forms.js';
-import { AdapterScreen } from './Adapter.js';
+import { AdapterScreen } from './adapter/AdapterScreen.js';
 import { CleansingScreen } from './Cleansing.js';
 import { ManagementScreen } from './management/ManagementScreen.js';
 import { Journey, SearchFields } from './Journey.js';
