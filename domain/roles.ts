@@ -44,9 +44,15 @@ export interface Actor {
   sessionId: string;
 }
 
-/** Management roles see shielded data and sensitive services in order to broker contact. */
+/**
+ * The management team: local authority teams, data managers and the national
+ * administrator. They see shielded data and sensitive services in order to broker contact.
+ */
+export const managementRoles = ['la-team', 'data-manager', 'national-admin'] as const satisfies readonly Role[];
+
+/** Holds one of the management roles. */
 export function isManagement(actor: Pick<Actor, 'roles'>): boolean {
-  return actor.roles.some((r) => r === 'la-team' || r === 'data-manager' || r === 'national-admin');
+  return hasRole(actor, ...managementRoles);
 }
 
 export function hasRole(actor: Pick<Actor, 'roles'>, ...wanted: Role[]): boolean {

@@ -11,6 +11,7 @@ import {
   updateUserSchema,
   usersQuerySchema,
 } from '../../domain/api/accounts.js';
+import { managementRoles } from '../../domain/roles.js';
 import { lookupParam } from '../http/params.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { openRoute, signedRoute, type Route } from '../http/route.js';
@@ -143,7 +144,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/users',
-    roles: ['national-admin', 'la-team', 'data-manager'],
+    roles: managementRoles,
     query: usersQuerySchema,
     doc: {
       tag: 'accounts',
@@ -165,7 +166,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/users/lapsing',
-    roles: ['national-admin', 'la-team', 'data-manager'],
+    roles: managementRoles,
     query: lapsingQuerySchema,
     doc: {
       tag: 'accounts',
@@ -183,7 +184,7 @@ export const accountRoutes: Route[] = [
     method: 'GET',
     path: '/v1/users/:id',
     params: userParams,
-    roles: ['national-admin', 'la-team', 'data-manager'],
+    roles: managementRoles,
     doc: {
       tag: 'accounts',
       summary: 'One account, with the thumbprints of its smartcard keys in use',
@@ -320,7 +321,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/account-requests',
-    roles: ['national-admin', 'la-team', 'data-manager'],
+    roles: managementRoles,
     doc: {
       tag: 'accounts',
       summary: 'Open requests you asked for or may confirm, oldest first (at most 500)',
@@ -334,7 +335,7 @@ export const accountRoutes: Route[] = [
     method: 'POST',
     path: '/v1/account-requests/:id/confirm',
     params: requestParams,
-    roles: ['national-admin', 'la-team', 'data-manager'],
+    roles: managementRoles,
     doc: {
       tag: 'accounts',
       summary: 'Confirm a request as the second person',
@@ -357,7 +358,7 @@ export const accountRoutes: Route[] = [
     method: 'POST',
     path: '/v1/account-requests/:id/cancel',
     params: requestParams,
-    roles: ['national-admin', 'la-team', 'data-manager'],
+    roles: managementRoles,
     doc: {
       tag: 'accounts',
       summary: 'Cancel an open request (whoever asked, or anyone who could confirm it)',
@@ -390,7 +391,7 @@ export const accountRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/organisations',
-    roles: ['national-admin', 'data-manager', 'la-team'],
+    roles: managementRoles,
     doc: {
       tag: 'accounts',
       summary: 'Organisations, their accreditation and how many accounts each has',

@@ -2,7 +2,7 @@
 // audited) and checks that the trail has not been tampered with.
 import { z } from 'zod';
 import { cpNumberSchema, isoDateSchema } from '../../domain/child-record.js';
-import { hasRole, type Actor } from '../../domain/roles.js';
+import { hasRole, managementRoles, type Actor } from '../../domain/roles.js';
 import { ApiError, forbidden, notFound } from '../http/api-error.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { given } from '../http/validation.js';
@@ -128,7 +128,7 @@ export const auditRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/audit',
-    roles: ['la-team', 'data-manager', 'national-admin'],
+    roles: managementRoles,
     query: auditQuerySchema,
     doc: {
       tag: 'audit',
@@ -197,7 +197,7 @@ export const auditRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/audit/verify',
-    roles: ['la-team', 'data-manager', 'national-admin'],
+    roles: managementRoles,
     doc: {
       tag: 'audit',
       summary: 'Check the audit trail has not been tampered with',
@@ -239,7 +239,7 @@ export const auditRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/audit/signals',
-    roles: ['la-team', 'data-manager', 'national-admin'],
+    roles: managementRoles,
     query: signalsQuerySchema,
     doc: {
       tag: 'audit',
@@ -297,7 +297,7 @@ export const auditRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/audit/checkpoints/latest',
-    roles: ['la-team', 'data-manager', 'national-admin'],
+    roles: managementRoles,
     doc: {
       tag: 'audit',
       summary: 'The latest signed checkpoint of the audit chain\'s head, and the public key that signs checkpoints',

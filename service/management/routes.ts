@@ -2,6 +2,7 @@
 // "Archive list", "Management information").
 import { z } from 'zod';
 import { cpNumberSchema } from '../../domain/child-record.js';
+import { managementRoles } from '../../domain/roles.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { given } from '../http/validation.js';
 import { ARCHIVE_PAGE_MAX, listArchive } from './archive.js';
@@ -65,7 +66,7 @@ export const managementRoutes: Route[] = [
   signedRoute({
     method: 'GET',
     path: '/v1/management-information',
-    roles: ['la-team', 'data-manager', 'national-admin'],
+    roles: managementRoles,
     query: informationQuerySchema,
     doc: {
       tag: 'management',

@@ -5,7 +5,7 @@ import { accessReasonSchema, archivePurposeSchema, type ArchivePurpose, type Rec
 import { daysBetween } from '../../domain/dates.js';
 import { archiveFirstYearDays } from '../../domain/lifecycle.js';
 import type { Actor, Role } from '../../domain/roles.js';
-import { hasRole } from '../../domain/roles.js';
+import { hasRole, managementRoles } from '../../domain/roles.js';
 import { recordView } from '../../domain/visibility.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../http/api-error.js';
@@ -13,7 +13,7 @@ import type { Queryable } from '../store/database.js';
 import { loadChild, type StoredChild } from './child-store.js';
 
 /** The roles that may search for and read records (a supplier's system may only supply). */
-export const viewerRoles: readonly Role[] = ['practitioner', 'child-protection', 'la-team', 'data-manager', 'national-admin'];
+export const viewerRoles: readonly Role[] = ['practitioner', 'child-protection', ...managementRoles];
 
 export function assertMayViewRecords(actor: Actor): void {
   if (!hasRole(actor, ...viewerRoles)) {

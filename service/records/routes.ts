@@ -16,6 +16,7 @@ import {
   shieldOverrideBodySchema,
   updateInvolvementBodySchema,
 } from '../../domain/api/records.js';
+import { managementRoles } from '../../domain/roles.js';
 import { today } from '../context.js';
 import { cpNumberParam, lookupParam, pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
@@ -50,7 +51,6 @@ const reasonHeaderDoc = {
 };
 
 const practitionerRoles = ['practitioner', 'child-protection'] as const;
-const managementRoles = ['la-team', 'data-manager', 'national-admin'] as const;
 
 export const recordRoutes: Route[] = [
   signedRoute({
