@@ -8,8 +8,9 @@ import { ApiError } from '../../../../service/http/api-error.js';
 import { CLAIM_LEASE_MS, idempotencyKeyOf, idempotent, requestHash } from '../../../../service/http/idempotency.js';
 import { JsonText, type RouteResponse } from '../../../../service/http/route.js';
 import { openPostgres } from '../../../../service/store/postgres.js';
+import { WIRRAL } from '../../../support/children.js';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
-import { laTeam, WIRRAL } from '../sync/fixtures.js';
+import { laTeam } from '../sync/fixtures.js';
 import { testSecrets } from '../../../support/secrets.js';
 
 const actor = laTeam(WIRRAL);

@@ -6,7 +6,8 @@ import type { ChildRecord, SupplierRecord } from '../../../../domain/child-recor
 import { insertChild, insertChildren, loadChild } from '../../../../service/records/child-store.js';
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import { listMatchReviews } from '../../../../service/supply/reviews.js';
-import { CHESHIRE, childRecord, laTeam, nextNhsNumber, openContext, supplierRecord, supplierSystem, WIRRAL } from '../sync/fixtures.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { laTeam, openContext, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
 afterAll(() => ctx.db.close());
@@ -17,7 +18,8 @@ const load = async (cp: string) => (await loadChild(ctx.db, cp))!;
 const TODAY = '2025-03-01'; // the fixtures' clock
 
 async function held(over: Partial<ChildRecord>) {
-  const record = childRecord(over);
+  // A boy, as a supplied record is unless the test says otherwise.
+  const record = child({ gender: 'male', ...over });
   await ctx.db.transaction((tx) => insertChild(tx, record, { at: ctx.clock.now() }));
   return record;
 }
@@ -26,7 +28,7 @@ async function held(over: Partial<ChildRecord>) {
 async function crowd(dob: string, postcode: string, n = 120) {
   const letters = (i: number) => String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26));
   const records = Array.from({ length: n }, (_, i) =>
-    childRecord({ name: name('Oliver', `Family${letters(i)}x`), dob, address: address(postcode), parents: [] }),
+    child({ name: name('Oliver', `Family${letters(i)}x`), gender: 'male', dob, address: address(postcode), parents: [] }),
   );
   await ctx.db.transaction((tx) => insertChildren(tx, records, { at: ctx.clock.now() }));
 }

@@ -8,7 +8,8 @@ import { insertChild, loadChild } from '../../../../service/records/child-store.
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import { discrepancies, type SupplyProvenance } from '../../../../service/supply/provenance.js';
 import { readFeedPage } from '../../../../service/sync/feed.js';
-import { CHESHIRE, childRecord, laTeam, nextNhsNumber, openContext, supplierRecord, supplierSystem, WIRRAL } from '../sync/fixtures.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { laTeam, openContext, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
 afterAll(() => ctx.db.close());
@@ -16,7 +17,8 @@ afterAll(() => ctx.db.close());
 // Each test uses its own surname, date of birth and postcode, so that no test's supply
 // can match another test's children.
 async function held(over: Partial<ChildRecord>) {
-  const record = childRecord(over);
+  // A boy, as a supplied record is unless the test says otherwise.
+  const record = child({ gender: 'male', ...over });
   await ctx.db.transaction((tx) => insertChild(tx, record, { at: ctx.clock.now() }));
   return record;
 }

@@ -14,7 +14,8 @@ import { receiveSupply } from '../../../../service/supply/intake.js';
 import { discrepancies, type SupplyProvenance } from '../../../../service/supply/provenance.js';
 import { mergeChildren } from '../../../../service/supply/reviews.js';
 import { readFeedPage } from '../../../../service/sync/feed.js';
-import { childRecord, laTeam, nextNhsNumber, openContext, practitioner, supplierRecord, supplierSystem, WIRRAL } from '../sync/fixtures.js';
+import { child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { laTeam, openContext, practitioner, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
 afterAll(() => ctx.db.close());
@@ -211,8 +212,9 @@ describe('a local supplier’s involvement', () => {
 
     const lead: Involvement = { id: 'inv-held-lead', service: 'School nursing', sensitive: false, leadProfessional: true, cafCompleted: false, startDate: '2024-01-01' };
     const nhsNumber = nextNhsNumber();
-    const held = childRecord({
+    const held = child({
       name: name('Ada', 'Secondlead'),
+      gender: 'male',
       dob: '2009-11-21',
       address: null,
       whereabouts: 'no-known-address',
@@ -229,7 +231,7 @@ describe('a local supplier’s involvement', () => {
     const many: Involvement[] = Array.from({ length: 100 }, (_, i) => ({
       id: `inv-many-${i}`, service: `Service ${i}`, sensitive: false, leadProfessional: false, cafCompleted: false, startDate: '2024-01-01',
     }));
-    const held = childRecord({ name: name('Ada', 'Manyinvolvements'), dob: '2008-12-22', address: address('CH49 9ZZ'), involvements: many });
+    const held = child({ name: name('Ada', 'Manyinvolvements'), gender: 'male', dob: '2008-12-22', address: address('CH49 9ZZ'), involvements: many });
     await ctx.db.transaction((tx) => insertChild(tx, held, { at: ctx.clock.now() }));
     const s = supplierRecord({ supplier: 'local-authority', name: name('Ada', 'Manyinvolvements'), dob: '2008-12-22', address: address('CH49 9ZZ'), involvement: involvement() });
     const { results } = await asTeam([s]);
@@ -249,7 +251,7 @@ describe('a local supplier’s involvement', () => {
   });
 
   it('stays the supplier’s after a merge of duplicates: its next statement updates it', async () => {
-    const survivor = childRecord({ name: name('Ada', 'Mergedinvolvement'), dob: '2007-02-24', address: null, whereabouts: 'no-known-address', parents: [] });
+    const survivor = child({ name: name('Ada', 'Mergedinvolvement'), gender: 'male', dob: '2007-02-24', address: null, whereabouts: 'no-known-address', parents: [] });
     await ctx.db.transaction((tx) => insertChild(tx, survivor, { at: ctx.clock.now() }));
     const record = local('Mergedinvolvementx', '2007-02-25', { involvement: involvement() });
     const [created] = (await asTeam([record])).results;

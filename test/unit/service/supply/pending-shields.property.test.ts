@@ -27,8 +27,9 @@ import { receiveSupply } from '../../../../service/supply/intake.js';
 import { resolveMatchReview } from '../../../../service/supply/reviews.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
 import { decideTransfer, requestTransfer } from '../../../../service/transfers/transfers.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
-import { CHESHIRE, childRecord, dataManager, laTeam, supplierRecord, supplierSystem, WIRRAL } from '../sync/fixtures.js';
+import { dataManager, laTeam, supplierSystem } from '../sync/fixtures.js';
 import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostcode, secondMember, WorkingSet, type PendingContext } from './pending-support.js';
 
 // 200 in CI; PENDING_SHIELDS_RUNS only for trying things locally.
@@ -393,7 +394,7 @@ const commands = fc.commands(
 
 /** A child already held when the sequence starts. */
 function heldChild(family: string, dob: string, localAuthority: string, postcode: string, shielded: boolean) {
-  return childRecord({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, shielded, localAuthority, address: { lines: ['2 Held Road', 'Birkenhead'], postcode } });
+  return child({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, shielded, localAuthority, address: { lines: ['2 Held Road', 'Birkenhead'], postcode } });
 }
 
 // ---------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ import { applyShield, decideUnshieldRequest, requestUnshield } from '../../../..
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
-import { CHESHIRE, childRecord, dataManager, laTeam, supplierRecord, supplierSystem, WIRRAL } from '../sync/fixtures.js';
+import { dataManager, laTeam, supplierSystem } from '../sync/fixtures.js';
 import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostcode, secondMember, WorkingSet, type PendingContext } from './pending-support.js';
 
 describe.each(storeEngines)('pending shields on %s', (engine) => {
@@ -38,7 +39,7 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     const family = `Pendleford${String.fromCharCode(97 + (n % 26))}${String.fromCharCode(97 + Math.floor(n / 26))}`;
     const dob = `2013-0${1 + (n % 9)}-${13 + (n % 15)}`;
     n++;
-    const held: ChildRecord = childRecord({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB'), localAuthority: heldLa });
+    const held: ChildRecord = child({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB'), localAuthority: heldLa });
     await ctx.db.transaction((tx) => insertChild(tx, held, { at: ctx.clock.now() }));
     const s: SupplierRecord = supplierRecord({
       supplier: 'nhs',
@@ -128,7 +129,7 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
   it('through a chain: a child reviewed against a pending duplicate is pending too, and both lift together', async () => {
     const d = await duplicateOfUnshielded(WIRRAL, WIRRAL);
     // A third record, in Cheshire, that a data manager found may be the new one.
-    const third = childRecord({ name: { given: 'Rosie', family: d.query.surname, former: [] }, gender: 'female', dob: d.query.dob, address: address('CH2 1AA'), localAuthority: CHESHIRE });
+    const third = child({ name: { given: 'Rosie', family: d.query.surname, former: [] }, gender: 'female', dob: d.query.dob, address: address('CH2 1AA'), localAuthority: CHESHIRE });
     await ctx.db.transaction((tx) => insertChild(tx, third, { at: ctx.clock.now() }));
     const thirdQuery = { surname: d.query.surname, dob: d.query.dob, postcode: 'CH2 1AA' };
     const [opened] = await submitItems(ctx, dataManager(), [
@@ -148,7 +149,7 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     for (let i = 0; i < 8; i++) {
       const family = `Concurra${String.fromCharCode(97 + i)}${String.fromCharCode(97 + (n++ % 26))}`;
       const dob = `2014-0${1 + (i % 9)}-${13 + i}`;
-      const held = childRecord({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB') });
+      const held = child({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB') });
       await ctx.db.transaction((tx) => insertChild(tx, held, { at: ctx.clock.now() }));
       const s = supplierRecord({ supplier: 'nhs', name: { given: 'Rosa', family: `${family}e`, former: [] }, gender: 'female', dob, address: address('L3 9AA') });
       const [, supplied] = await Promise.all([

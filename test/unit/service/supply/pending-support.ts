@@ -10,8 +10,9 @@ import { readChild } from '../../../../service/records/read.js';
 import { searchChildren } from '../../../../service/records/search.js';
 import type { Database } from '../../../../service/store/database.js';
 import { readFeedPage, readFeedStatus } from '../../../../service/sync/feed.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, WIRRAL } from '../../../support/children.js';
 import { openTestStore, type StoreEngine, type TestStore } from '../../../support/stores.js';
-import { CHESHIRE, dataManager, laTeam, openContext, practitioner, WIRRAL } from '../sync/fixtures.js';
+import { dataManager, laTeam, openContext, practitioner } from '../sync/fixtures.js';
 
 export type PendingContext = ServiceContext & { clock: SettableClock };
 

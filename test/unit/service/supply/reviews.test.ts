@@ -6,7 +6,8 @@ import { receiveSupply } from '../../../../service/supply/intake.js';
 import type { SupplyProvenance } from '../../../../service/supply/provenance.js';
 import { listMatchReviews, resolveMatchReview } from '../../../../service/supply/reviews.js';
 import { readFeedPage } from '../../../../service/sync/feed.js';
-import { CHESHIRE, childRecord, dataManager, laTeam, openContext, supplierRecord, supplierSystem, WIRRAL } from '../sync/fixtures.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { dataManager, laTeam, openContext, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
 afterAll(() => ctx.db.close());
@@ -19,7 +20,7 @@ const name = (given: string, family: string) => ({ given, family, former: [] });
  * a surname typo and another address. Returns both ContactPoint numbers and the review.
  */
 async function possibleDuplicate(family: string, dob: string, postcode: string, options: { shielded: boolean; la?: string }) {
-  const heldRecord: ChildRecord = childRecord({
+  const heldRecord: ChildRecord = child({
     name: name('Rosa', family),
     gender: 'female',
     dob,
@@ -132,7 +133,7 @@ describe('match reviews', () => {
   it('same child: the survivor takes over an open review against a shielded child, and with it the pending shield', async () => {
     // A new child X resembling both an unshielded child H and a shielded child C.
     const dob = '2016-05-06';
-    const mk = (given: string, shielded: boolean) => childRecord({ name: name(given, 'Merrowdale'), gender: 'female', dob, address: address('CH41 6AB'), shielded });
+    const mk = (given: string, shielded: boolean) => child({ name: name(given, 'Merrowdale'), gender: 'female', dob, address: address('CH41 6AB'), shielded });
     const [h, c, x] = [mk('Ann', false), mk('Anne', true), mk('Anna', false)];
     await ctx.db.transaction(async (tx) => {
       await insertChildren(tx, [h, c], { at: ctx.clock.now() });
@@ -170,7 +171,7 @@ describe('match reviews', () => {
 
   it('a child reviewed against the merged duplicate is now reviewed against the survivor, and shielded by it', async () => {
     const dob = '2015-06-07';
-    const mk = (given: string, shielded: boolean) => childRecord({ name: name(given, 'Tolverne'), gender: 'female', dob, address: address('CH41 7AB'), shielded });
+    const mk = (given: string, shielded: boolean) => child({ name: name(given, 'Tolverne'), gender: 'female', dob, address: address('CH41 7AB'), shielded });
     // S is shielded; D (a supply's new child) may be S; Y (another new child) may be D.
     const [s, d, y] = [mk('Sian', true), mk('Siân', false), mk('Sienna', false)];
     await ctx.db.transaction(async (tx) => {

@@ -7,7 +7,8 @@ import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { insertChild, loadChild, updateChild } from '../../../../service/records/child-store.js';
 import { decodeCursor, encodeCursor, readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from '../../../../service/sync/feed.js';
 import { parseFeedLines } from '../../../../main/working-set/sync-engine.js';
-import { CHESHIRE, childRecord, laTeam, nationalAdmin, openContext, practitioner, WIRRAL } from './fixtures.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, WIRRAL } from '../../../support/children.js';
+import { laTeam, nationalAdmin, openContext, practitioner } from './fixtures.js';
 
 const ctx = await openContext();
 afterAll(() => ctx.db.close());
@@ -45,7 +46,7 @@ async function auditCount(action: string): Promise<number> {
 describe('reading the feed', () => {
   it('delivers upserts with the full record, flags, and no supplier references', async () => {
     const la = freshAuthority();
-    const shielded = childRecord({
+    const shielded = child({
       localAuthority: la,
       shielded: true,
       identifiers: { nhsNumber: '9434765919', supplierRefs: [{ supplier: 'nhs', reference: 'N-1' }] },
@@ -76,7 +77,7 @@ describe('reading the feed', () => {
     const la = freshAuthority();
     const empty = await readFeedPage(ctx, laTeam(la), la);
     expect(empty).toEqual({ changes: [], cursor: encodeCursor(la, 0), more: false });
-    await insert(childRecord({ localAuthority: la }));
+    await insert(child({ localAuthority: la }));
     const first = await readFeedPage(ctx, laTeam(la), la, { after: empty.cursor });
     expect(first.changes.map((c) => c.seq)).toEqual([1]);
     const again = await readFeedPage(ctx, laTeam(la), la, { after: first.cursor });
@@ -86,7 +87,7 @@ describe('reading the feed', () => {
   it('a transfer leaves a tombstone in the old authority and an upsert in the new one', async () => {
     const from = freshAuthority();
     const to = freshAuthority();
-    const c = childRecord({ localAuthority: from });
+    const c = child({ localAuthority: from });
     await insert(c);
     await change(c.cpNumber, (r) => ({ ...r, localAuthority: to }));
     const old = await readAll(from, 10);
@@ -106,7 +107,7 @@ describe('reading the feed', () => {
   it('archiving leaves an "archived" tombstone and supersedes the earlier upsert', async () => {
     const la = freshAuthority();
     // 18 on 2024-06-01: due for the archive by the test clock.
-    const c = childRecord({ localAuthority: la, dob: '2006-06-01' });
+    const c = child({ localAuthority: la, dob: '2006-06-01' });
     await insert(c);
     const result = await runLifecycle(ctx.db, ctx.clock);
     expect(result.archived).toBeGreaterThanOrEqual(1);
@@ -121,7 +122,7 @@ describe('reading the feed', () => {
 
   it('an upsert of a record changed since says superseded; the later upsert carries it', async () => {
     const la = freshAuthority();
-    const c = childRecord({ localAuthority: la });
+    const c = child({ localAuthority: la });
     await insert(c);
     await change(c.cpNumber, (r) => ({ ...r, name: { ...r.name, given: 'Ollie' } }));
     const entries = await readAll(la, 1);
@@ -134,12 +135,12 @@ describe('reading the feed', () => {
 
   it('the page as JSON text (records spliced in from the store) is the same page as the objects', async () => {
     const la = freshAuthority();
-    const kept = childRecord({ localAuthority: la, name: { given: 'Zoë "Zee"', family: "O'Brien-Smith", former: [{ family: 'Ünal' }] } });
+    const kept = child({ localAuthority: la, name: { given: 'Zoë "Zee"', family: "O'Brien-Smith", former: [{ family: 'Ünal' }] } });
     await insert(kept);
-    const changed = childRecord({ localAuthority: la });
+    const changed = child({ localAuthority: la });
     await insert(changed);
     await change(changed.cpNumber, (r) => ({ ...r, gender: 'not-specified' }));
-    const archived = childRecord({ localAuthority: la, dob: '2006-06-01' });
+    const archived = child({ localAuthority: la, dob: '2006-06-01' });
     await insert(archived);
     await runLifecycle(ctx.db, ctx.clock);
     const objects = await readFeedPage(ctx, laTeam(la), la, { provenance: false });
@@ -159,12 +160,12 @@ describe('reading the feed', () => {
 
   it('the page as JSON Lines carries the same entries, each record last and intact, with its search keys and cursors ahead', async () => {
     const la = freshAuthority();
-    const tricky = childRecord({ localAuthority: la, name: { given: 'Zoë ,"record":', family: "O'Brien", former: [{ family: 'Ünal' }] } });
+    const tricky = child({ localAuthority: la, name: { given: 'Zoë ,"record":', family: "O'Brien", former: [{ family: 'Ünal' }] } });
     await insert(tricky);
-    const changed = childRecord({ localAuthority: la });
+    const changed = child({ localAuthority: la });
     await insert(changed);
     await change(changed.cpNumber, (r) => ({ ...r, gender: 'not-specified' }));
-    for (let i = 0; i < 5; i++) await insert(childRecord({ localAuthority: la }));
+    for (let i = 0; i < 5; i++) await insert(child({ localAuthority: la }));
     const objects = await readFeedPage(ctx, laTeam(la), la, { provenance: false, limit: 2 });
     const text = await readFeedPageLines(ctx, laTeam(la), la, { limit: 2 });
     // Every line is JSON on its own.
@@ -182,8 +183,8 @@ describe('reading the feed', () => {
 
   it('status gives the last sequence number and the active children', async () => {
     const la = freshAuthority();
-    await insert(childRecord({ localAuthority: la }));
-    const c = childRecord({ localAuthority: la });
+    await insert(child({ localAuthority: la }));
+    const c = child({ localAuthority: la });
     await insert(c);
     await change(c.cpNumber, (r) => ({ ...r, gender: 'not-specified' }));
     expect(await readFeedStatus(ctx, laTeam(la), la)).toEqual({ lastSeq: 3, children: 2 });
@@ -212,8 +213,8 @@ describe('who may read, and cursors', () => {
   it('a cursor from another authority, garbage, or beyond the head is refused with invalid-cursor', async () => {
     const la = freshAuthority();
     const other = freshAuthority();
-    await insert(childRecord({ localAuthority: la }));
-    await insert(childRecord({ localAuthority: other }));
+    await insert(child({ localAuthority: la }));
+    await insert(child({ localAuthority: other }));
     const theirs = (await readFeedPage(ctx, laTeam(other), other)).cursor;
     await expectApiError(readFeedPage(ctx, laTeam(la), la, { after: theirs }), 400, 'invalid-cursor');
     await expectApiError(readFeedPage(ctx, laTeam(la), la, { after: 'not a cursor!' }), 400, 'invalid-cursor');
@@ -263,11 +264,11 @@ describe('every entry exactly once', () => {
         };
         for (const o of ops) {
           if (o.kind === 'insert') {
-            const c = childRecord({ localAuthority: la });
+            const c = child({ localAuthority: la });
             await insert(c);
             mine.push(c.cpNumber);
           } else if (o.kind === 'transfer-in') {
-            const c = childRecord({ localAuthority: elsewhere });
+            const c = child({ localAuthority: elsewhere });
             await insert(c);
             await change(c.cpNumber, (r) => ({ ...r, localAuthority: la }));
             mine.push(c.cpNumber);

@@ -4,7 +4,8 @@ import type { ChildRecord } from '../../../../domain/child-record.js';
 import { insertChild, loadChild } from '../../../../service/records/child-store.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
 import { problemsOf } from '../../../../service/http/validation.js';
-import { CHESHIRE, childRecord, dataManager, laTeam, openContext, WIRRAL } from './fixtures.js';
+import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, WIRRAL } from '../../../support/children.js';
+import { dataManager, laTeam, openContext } from './fixtures.js';
 
 const ctx = await openContext();
 afterAll(() => ctx.db.close());
@@ -13,7 +14,7 @@ let keyCounter = 0;
 const key = () => `key-${String(keyCounter++).padStart(6, '0')}`;
 
 async function held(over: Partial<ChildRecord> = {}) {
-  const record = childRecord(over);
+  const record = child({ name: { given: 'Oliver', family: 'Thompson', former: [] }, gender: 'male', ...over });
   await ctx.db.transaction((tx) => insertChild(tx, record, { at: ctx.clock.now() }));
   return record;
 }
