@@ -18,7 +18,7 @@ import { Notice, problem } from '../feedback.js';
 import { formatDate, formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { emptySearch, validateSearch, type SearchForm } from '../forms.js';
 import { AdapterScreen } from './adapter/AdapterScreen.js';
-import { CleansingScreen } from './Cleansing.js';
+import { CleansingScreen } from './cleansing/CleansingScreen.js';
 import { ManagementScreen } from './management/ManagementScreen.js';
 import { Journey, SearchFields } from './Journey.js';
 import { PurposeForm, useTaskSession, WorkingSetRecord } from './TaskPurpose.js';
