@@ -1,6 +1,7 @@
 // The archive list and management information over HTTP (docs/service-api.md
 // "Archive list", "Management information").
 import { z } from 'zod';
+import { archivePurposeHeader } from '../../domain/api/records.js';
 import { cpNumberSchema } from '../../domain/child-record.js';
 import { managementRoles } from '../../domain/roles.js';
 import { signedRoute, type Route } from '../http/route.js';
@@ -34,7 +35,7 @@ export const managementRoutes: Route[] = [
       summary: 'List the archive (data managers): CP number, authority, archive and destruction dates, and the access rule',
       description:
         'In CP number order, at most 500 a page; pass `next` as `after` for the next page (null when there is no more). ' +
-        'No personal data: a record is opened with GET /v1/children/{cpNumber}, a reason, and after its first year a CP-Archive-Purpose. ' +
+        `No personal data: a record is opened with GET /v1/children/{cpNumber}, a reason, and after its first year a ${archivePurposeHeader} header. ` +
         '`access` is data-manager in the first year after archiving and restricted after it (s.47 enquiries, serious case reviews and child-death reviews only). ' +
         'Audited as archive-listed, with the count.',
       response: {

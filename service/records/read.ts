@@ -1,7 +1,15 @@
 // Opening one child's record: with a reason (audited), under the archive's rules, and
 // the child-protection shield override (audited and raised to the management team).
 import type { IncomingHttpHeaders } from 'node:http';
-import { accessReasonSchema, archivePurposeSchema, type ArchivePurpose, type RecordView, type ShieldOverrideBody } from '../../domain/api/records.js';
+import {
+  accessReasonHeader,
+  accessReasonSchema,
+  archivePurposeHeader,
+  archivePurposeSchema,
+  type ArchivePurpose,
+  type RecordView,
+  type ShieldOverrideBody,
+} from '../../domain/api/records.js';
 import { daysBetween } from '../../domain/dates.js';
 import { archiveFirstYearDays } from '../../domain/lifecycle.js';
 import type { Actor, Role } from '../../domain/roles.js';
@@ -35,7 +43,7 @@ const printableAscii = /^[\x20-\x7E]*$/;
 
 /** The reason for access from the CP-Access-Reason header: required, 1 to 500 printable ASCII characters. */
 export function accessReasonFrom(headers: IncomingHttpHeaders): string {
-  const raw = headerValue(headers, 'cp-access-reason');
+  const raw = headerValue(headers, accessReasonHeader);
   if (raw === undefined || raw.trim() === '') {
     throw badRequest('access-reason-required', 'Give a reason for access (the CP-Access-Reason header) before a record opens.');
   }
@@ -53,7 +61,7 @@ export function accessReasonFrom(headers: IncomingHttpHeaders): string {
 
 /** The statutory purpose from CP-Archive-Purpose, when given. */
 export function archivePurposeFrom(headers: IncomingHttpHeaders): ArchivePurpose | undefined {
-  const raw = headerValue(headers, 'cp-archive-purpose');
+  const raw = headerValue(headers, archivePurposeHeader);
   if (raw === undefined || raw.trim() === '') return undefined;
   const parsed = archivePurposeSchema.safeParse(raw.trim());
   if (!parsed.success) {

@@ -3,10 +3,12 @@
 // those overrides raise to the management team.
 import { z } from 'zod';
 import {
+  accessReasonHeader,
   acknowledgeAlertBodySchema,
   alertViewSchema,
   alertsQuerySchema,
   alertsResponseSchema,
+  archivePurposeHeader,
   childSearchQuerySchema,
   childSearchResponseSchema,
   closeAlertBodySchema,
@@ -43,7 +45,7 @@ const involvementParams = z.object({
 const alertParams = z.object({ id: lookupParam('The alert\'s id: one outside your scope, or none, is not found.') });
 
 const reasonHeaderDoc = {
-  name: 'CP-Access-Reason',
+  name: accessReasonHeader,
   required: true,
   description:
     'Why the user is opening the record (1 to 500 printable ASCII characters, 0x20 to 0x7E): audited. Missing or blank: 400 access-reason-required; ' +
@@ -82,12 +84,12 @@ export const recordRoutes: Route[] = [
       summary: 'Open a child\'s record, with a reason for access (audited)',
       description:
         'What the user may not see is absent: on a shielded record an ordinary user gets only name, gender, date of birth, ContactPoint number and the names of parents or carers; ' +
-        'a sensitive service shows as "Unspecified service". Archived records: only a data manager, and after the archive\'s first year only with CP-Archive-Purpose ' +
+        `a sensitive service shows as "Unspecified service". Archived records: only a data manager, and after the archive's first year only with ${archivePurposeHeader} ` +
         '(403 archive-restricted otherwise); anyone else gets 404.',
       headers: [
         reasonHeaderDoc,
         {
-          name: 'CP-Archive-Purpose',
+          name: archivePurposeHeader,
           required: false,
           description: 'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
         },
