@@ -1,4 +1,4 @@
-// The layer rule from docs/architecture (engineering.md): you can tell a file's powers
+// The layer rule of docs/architecture.md: you can tell a file's powers
 // from its path. Imports are resolved to the folder they land in and checked against
 // what that layer may use. Lives in lint so the rule cannot rot.
 import { builtinModules } from 'node:module';

@@ -111,7 +111,7 @@ let service;
 try {
   service = await startService(options);
 } catch (e) {
-  // Store and TLS errors carry clear messages and never a password (see open-store.ts).
+  // Store and TLS errors carry clear messages and never a password (see store/open-store.ts).
   process.stderr.write(`The service could not start: ${(e as Error).message}\n`);
   process.exit(1);
 }

@@ -42,7 +42,7 @@ export interface ServiceOptions {
   lifecycleIntervalMs?: number;
   /** The audit keys and checkpoints (audit/audit-key.ts, audit/keeping.ts); required live with a persistent store. */
   audit?: { sealKeyFile?: string; signingKeyFile?: string; checkpointDir?: string; checkpointIntervalMs?: number; checkpointCheckEveryMs?: number };
-  /** The key that seals TOTP secrets (32 bytes); else from secretsKeyFile / secretsKeyEnv (secret-box.ts keyFor). */
+  /** The key that seals TOTP secrets (32 bytes); else from secretsKeyFile / secretsKeyEnv (auth/secret-box.ts keyFor). */
   secretsKey?: Buffer;
   secretsKeyFile?: string;
   /** The CP_SECRETS_KEY environment variable's value, passed in by the command line. */

@@ -53,7 +53,7 @@ export const auditActions = [
   'transfer-rejected',
   'transfer-cancelled',
   'transfers-read',
-  /** A request that needs a second person (account-requests.ts): requested, confirmed, cancelled. */
+  /** A request that needs a second person (accounts/account-requests.ts): requested, confirmed, cancelled. */
   'account-request',
   /** An activation with a wrong code or card proof. */
   'activation-refused',

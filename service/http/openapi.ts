@@ -107,7 +107,7 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       title: 'ContactPoint national index service',
       version: serviceVersion,
       description:
-        'The fixed part of this contract (sessions, RFC 9421 request signatures, the record shape) is docs/national-api.md; the rest is documented in docs/service-api.md.',
+        'The fixed part of this contract (sessions, RFC 9421 request signatures, the record shape) is ../shared/docs/national-api.md (in the project brief, beside the repository); the rest is documented in docs/service-api.md.',
     },
     components: {
       schemas: { Error: errorSchema },

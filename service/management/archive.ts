@@ -61,7 +61,7 @@ export async function listArchive(
     });
     return {
       records: page.map((r) => {
-        // A row without its archive day is broken: its due day stands in, and it is held to the stricter rule (as read.ts does).
+        // A row without its archive day is broken: its due day stands in, and it is held to the stricter rule (as records/read.ts does).
         const archivedAt = r.archived_on ?? r.archive_due;
         const inFirstYear = r.archived_on !== null && daysBetween(r.archived_on, day) < archiveFirstYearDays;
         return {

@@ -110,7 +110,7 @@ interface PageOptions {
   index?: boolean;
 }
 
-// The store's own search keys (child-store.ts derivedValues): no JSON navigation needed.
+// The store's own search keys (records/child-store.ts derivedValues): no JSON navigation needed.
 const INDEX_COLUMNS = `,
   ch.family_key AS family, ch.given_key AS given, ch.dob::text AS dob, ch.postcode_key AS postcode,
   ch.nhs_number AS nhs, ch.former_keys AS former`;

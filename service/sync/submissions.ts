@@ -66,7 +66,7 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
   if (other === item.cpNumber) return { idempotencyKey: key, status: 'invalid', message: 'A record cannot be a duplicate of itself.', problems: [] };
   const locked = new Map<string, StoredChild | null>();
   for (const cp of [item.cpNumber, other].sort()) locked.set(cp, await loadChild(tx, cp, { forUpdate: true }));
-  // Every child linked to either, before anything is written (reviews.ts lockLinkedChildren).
+  // Every child linked to either, before anything is written (supply/reviews.ts lockLinkedChildren).
   await lockLinkedChildren(tx, [item.cpNumber, other]);
   const first = locked.get(item.cpNumber) ?? null;
   const second = locked.get(other) ?? null;

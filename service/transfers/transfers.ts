@@ -2,11 +2,12 @@
 // authorities. The sending authority's ContactPoint team asks, with a reason; the
 // receiving authority's team accepts or rejects; the sender may withdraw it while it is
 // open. Accepting moves the child: its version bumps, the old authority's feed gets a
-// tombstone (reason "transferred") and the new one's an upsert (child-store.ts), so
-// each working set has it, or loses it, at its next sync.
+// tombstone (reason "transferred") and the new one's an upsert
+// (records/child-store.ts), so each working set has it, or loses it, at its next sync.
 //
-// Locks: the child's row first, then the transfer's, everywhere (as shields.ts), so a
-// transfer being asked for and one being decided for the same child never deadlock.
+// Locks: the child's row first, then the transfer's, everywhere (as
+// shields/shields.ts), so a transfer being asked for and one being decided for the same
+// child never deadlock.
 import type { TransferStatus, TransferView } from '../../domain/api/transfers.js';
 import type { Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
