@@ -12,10 +12,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/dates.js';
 import { SettableClock } from '../../service/context.js';
 import { runLifecycle } from '../../service/lifecycle/lifecycle.js';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER as CWAC, traceableChild, WIRRAL } from '../support/children.js';
 import { createSignIn } from '../support/national-service.js';
 import { keyringUnavailable } from '../support/working-set.js';
-import { addChild } from '../unit/service/lifecycle/child-fixture.js';
 import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, search, signInWithToken } from './journey-support.js';
 import { describeWhere } from '../support/skip.js';
@@ -323,9 +322,9 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     // tests move it), and one today, archived by the run the national administrator asks for.
     const today = h.clock.now().toISOString().slice(0, 10);
     const pastDay = addDays(addYears(today, -1), -180);
-    const older = await addChild(h.service!.db, { dob: addYears(pastDay, -18), family: 'Archivold' }, new Date(`${addYears(pastDay, -1)}T00:00:00Z`));
+    const older = (await addChild(h.service!.db, traceableChild({ dob: addYears(pastDay, -18), family: 'Archivold' }), { at: new Date(`${addYears(pastDay, -1)}T00:00:00Z`) })).cpNumber;
     await runLifecycle(h.service!.db, new SettableClock(new Date(`${pastDay}T12:00:00Z`)));
-    const recent = await addChild(h.service!.db, { dob: addYears(today, -18), family: 'Archivnew' }, new Date(`${addYears(pastDay, -1)}T00:00:00Z`));
+    const recent = (await addChild(h.service!.db, traceableChild({ dob: addYears(today, -18), family: 'Archivnew' }), { at: new Date(`${addYears(pastDay, -1)}T00:00:00Z`) })).cpNumber;
     expect((await (await api()('trn-national-admin')).post('/v1/lifecycle/run', undefined)).status).toBeLessThan(300);
     const state = async (cp: string) => one<{ status: string; archived_on: string }>('SELECT status, archived_on::text FROM children WHERE cp_number = $1', [cp]);
     expect(await state(recent)).toEqual({ status: 'archived', archived_on: today });

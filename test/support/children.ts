@@ -47,12 +47,12 @@ export type ChildOverrides = Partial<ChildRecord> & {
 /**
  * A valid record with a fresh ContactPoint number: Amelia Jones, a girl in Wirral, with
  * her mother's, her school's and her GP practice's contact details. Override what the
- * test is about.
+ * test is about; a field overridden with undefined is left out.
  */
 export function child(over: ChildOverrides = {}): ChildRecord {
   const { serial, given, family, former, name, ...rest } = over;
   const named = name ?? { given: 'Amelia', family: 'Jones', former: [] };
-  return childRecordSchema.parse({
+  const record: Record<string, unknown> = {
     cpNumber: serial === undefined ? nextCpNumber() : cpNumberFromSerial(serial),
     localAuthority: WIRRAL,
     name: {
@@ -74,19 +74,23 @@ export function child(over: ChildOverrides = {}): ChildRecord {
     identifiers: { supplierRefs: [] },
     version: 1,
     ...rest,
-  });
+  };
+  return childRecordSchema.parse(Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)));
 }
 
 /**
  * A child whose family name is in every part of the record that can hold it (the
  * mother's name, the supplier's reference), so a test can look for the name anywhere
- * in the store: Tamsin, of Marlowe Road, with a school nursing involvement since birth.
+ * in the store: Tamsin, of Marlowe Road, with a school nursing involvement since birth
+ * and no school or GP practice (the archive screenshot shows her record).
  */
 export function traceableChild(over: ChildOverrides & { family: string; dob: string }): ChildRecord {
   const { family, dob } = over;
   return child({
     given: 'Tamsin',
     address: { lines: ['14 Marlowe Road'], postcode: 'CH44 3DA' },
+    education: undefined,
+    gp: undefined,
     parents: [{ name: `Morwenna ${family}`, relationship: 'mother', contact: { phone: '0151 496 0123' } }],
     involvements: [{ id: 'inv-1', service: 'School nursing', sensitive: false, leadProfessional: false, cafCompleted: false, startDate: dob }],
     identifiers: { supplierRefs: [{ supplier: 'nhs', reference: `NHS-${family}` }] },

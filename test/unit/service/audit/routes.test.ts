@@ -10,7 +10,7 @@ import type { Route } from '../../../../service/http/route.js';
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { addChild, CHESHIRE_WEST, WIRRAL } from '../lifecycle/child-fixture.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, traceableChild, WIRRAL } from '../../../support/children.js';
 import { testSecrets } from '../../../support/secrets.js';
 
 interface Entry {
@@ -36,8 +36,8 @@ beforeAll(async () => {
   db = await openPglite();
   await migrate(db);
   ctx = { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true, secrets: testSecrets };
-  wirralChild = await addChild(db, { dob: '2015-02-03', family: 'Auditwell' }, clock.now());
-  chesterChild = await addChild(db, { dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST }, clock.now());
+  wirralChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditwell' }), { at: clock.now() })).cpNumber;
+  chesterChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST }), { at: clock.now() })).cpNumber;
   const entries: [string, AuditAction, string | null, string | null][] = [
     ['u-gp', 'sign-in', null, null],
     ['u-gp', 'search', null, null],

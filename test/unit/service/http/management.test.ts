@@ -7,10 +7,9 @@ import { SettableClock } from '../../../../service/context.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { SENSITIVE_SERVICES_LABEL } from '../../../../service/management/information.js';
 import { loadChild, updateChild } from '../../../../service/records/child-store.js';
-import { WESTMINSTER, WIRRAL } from '../../../support/children.js';
+import { addChild, traceableChild, WESTMINSTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
-import { addChild } from '../lifecycle/child-fixture.js';
 
 describe.each(storeEngines)('archive list and management information on %s', (engine) => {
   let h: ServiceHarness;
@@ -42,9 +41,9 @@ describe.each(storeEngines)('archive list and management information on %s', (en
     let older: string;
     beforeAll(async () => {
       // One child archived a year and a half ago (its 18th birthday), one today.
-      older = await addChild(h.db, { dob: '2007-06-01', family: 'Archivold', localAuthority: WESTMINSTER }, new Date('2020-01-01T00:00:00Z'));
+      older = (await addChild(h.db, traceableChild({ dob: '2007-06-01', family: 'Archivold', localAuthority: WESTMINSTER }), { at: new Date('2020-01-01T00:00:00Z') })).cpNumber;
       await runLifecycle(h.db, new SettableClock(new Date('2025-06-01T12:00:00Z')));
-      recent = await addChild(h.db, { dob: '2008-11-24', family: 'Archivnew', localAuthority: WESTMINSTER }, new Date('2020-01-01T00:00:00Z'));
+      recent = (await addChild(h.db, traceableChild({ dob: '2008-11-24', family: 'Archivnew', localAuthority: WESTMINSTER }), { at: new Date('2020-01-01T00:00:00Z') })).cpNumber;
       await runLifecycle(h.db, h.clock);
     });
 

@@ -5,10 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { encodeCursor } from '../../../../service/sync/feed.js';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WESTMINSTER, WIRRAL } from '../../../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER as CWAC, traceableChild, WESTMINSTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
-import { addChild } from '../lifecycle/child-fixture.js';
 
 describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
   let h: ServiceHarness;
@@ -165,7 +164,7 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
 
   it('a transfer whose child has been archived since is cancelled, not accepted', async () => {
     // A child who turns 18 today: archived by today's lifecycle run while its transfer is open.
-    const cp = await addChild(h.db, { dob: '2008-11-24', family: 'Transferold' }, new Date('2020-01-01T00:00:00Z'));
+    const cp = (await addChild(h.db, traceableChild({ dob: '2008-11-24', family: 'Transferold' }), { at: new Date('2020-01-01T00:00:00Z') })).cpNumber;
     const t = (await ask(cp)).body.transfer;
     expect(t.status).toBe('open');
     await runLifecycle(h.db, h.clock);

@@ -6,8 +6,8 @@ import { addDays } from '../../../../domain/dates.js';
 import { verifyAuditChain } from '../../../../service/audit/verify.js';
 import { SettableClock } from '../../../../service/context.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
+import { addChild, traceableChild } from '../../../support/children.js';
 import { openTestStore, type TestStore } from '../../../support/stores.js';
-import { addChild } from './child-fixture.js';
 
 let store: TestStore;
 beforeAll(async () => {
@@ -31,8 +31,8 @@ async function status(cpNumber: string): Promise<string | undefined> {
 describe('the lifecycle beside other writers (PostgreSQL)', () => {
   it('skips a child a writer holds, without waiting, and archives it at the next run', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const held = await addChild(store.db, { dob: '2006-03-01', family: 'Heldback' }, clock.now());
-    const free = await addChild(store.db, { dob: '2006-03-01', family: 'Freeling' }, clock.now());
+    const held = (await addChild(store.db, traceableChild({ dob: '2006-03-01', family: 'Heldback' }), { at: clock.now() })).cpNumber;
+    const free = (await addChild(store.db, traceableChild({ dob: '2006-03-01', family: 'Freeling' }), { at: clock.now() })).cpNumber;
     clock.set(at('2024-03-01'));
 
     const locked = deferred();
@@ -59,7 +59,7 @@ describe('the lifecycle beside other writers (PostgreSQL)', () => {
   it('archives each child once when two runs go at the same time', async () => {
     const clock = new SettableClock(at('2024-01-01'));
     const cps: string[] = [];
-    for (let i = 0; i < 24; i++) cps.push(await addChild(store.db, { dob: addDays('2006-04-01', i % 5), family: `Racer${i}x` }, clock.now()));
+    for (let i = 0; i < 24; i++) cps.push((await addChild(store.db, traceableChild({ dob: addDays('2006-04-01', i % 5), family: `Racer${i}x` }), { at: clock.now() })).cpNumber);
     clock.set(at('2024-04-10'));
 
     const [a, b] = await Promise.all([runLifecycle(store.db, clock, { batchSize: 3 }), runLifecycle(store.db, clock, { batchSize: 3 })]);
