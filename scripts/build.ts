@@ -56,10 +56,10 @@ await nodeBundle('main/electron/main.ts', 'dist/main/main.cjs');
 await nodeBundle('service/embedded-worker.ts', 'dist/main/service-worker.cjs');
 // PKCS#11 (the smartcard) runs in a worker thread of the main process too.
 await nodeBundle('main/card/pkcs11-worker.ts', 'dist/main/pkcs11-worker.cjs');
-// The working set's own thread: the encrypted store, sync, search and the outbox.
+// The working set's own thread: the encrypted store, sync, search, the outbox, cleansing and the adapter.
 await nodeBundle('main/working-set/worker.ts', 'dist/main/working-set-worker.cjs');
 // Cleansing's checks run in a thread of their own beside duplicate detection.
-await nodeBundle('main/working-set/cleanse-checks-worker.ts', 'dist/main/cleanse-checks-worker.cjs');
+await nodeBundle('main/cleansing/checks-worker.ts', 'dist/main/cleanse-checks-worker.cjs');
 // The adapter checks a file in two threads beside the working-set worker.
 await nodeBundle('main/adapter/check-worker.ts', 'dist/main/adapter-check-worker.cjs');
 // The shipped mapping profiles, read by the working-set worker (dist/profiles).

@@ -13,6 +13,7 @@ import { createApiClient } from '../api/client.js';
 import { createTransport } from '../api/transport.js';
 import { replaceFile, replaceFileWith } from '../export-file.js';
 import { checkFile } from '../adapter/check.js';
+import { startAdapterCheckFromSource } from '../adapter/check-from-source.js';
 import { loadProfile, profilePath, readDedupeRecords, SHIPPED_PROFILE_NAMES } from '../adapter/profile.js';
 import { csvCell, writeCsvReport } from '../adapter/report.js';
 import { SourceError } from '../adapter/source/index.js';
@@ -21,8 +22,8 @@ import { createCardReader } from '../card/card-reader.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { defaultPkcs11Module } from '../policy.js';
 import { createSessionManager } from '../session/session-manager.js';
-import { allOpenTasks, runCleanse, type CleanseProgress } from '../working-set/cleanse.js';
-import { startAdapterCheckFromSource, startChecksFromSource } from '../working-set/checks-from-source.js';
+import { allOpenTasks, runCleanse, type CleanseProgress } from '../cleansing/cleanse.js';
+import { startChecksFromSource } from '../cleansing/checks-from-source.js';
 import { openStore, WorkingSetError } from '../working-set/store.js';
 import { createKeyringVault, VaultError } from '../working-set/vault.js';
 

@@ -10,7 +10,7 @@
 // shielded details are asked for: main checks the role before it asks.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { withheldProvenance, withheldRecord, visibleOnShielded, type AccessView, type TaskScreen, type WorkingSetRecordView } from '../../domain/working-set-access.js';
-import type { CleanseTask } from './cleanse.js';
+import type { CleanseTask } from '../cleansing/cleanse.js';
 import { queueChanges, type Task } from './outbox.js';
 import { childId, WorkingSetError, type WorkingSetStore } from './store.js';
 

@@ -15,7 +15,7 @@ import type { Preview } from '../adapter/preview.js';
 import type { SubmitSummary } from '../adapter/submit.js';
 import type { ProfileEntry } from '../adapter/team-profiles.js';
 import type { AccessEntry, Accessor } from './access.js';
-import type { CleanseSummary, CleanseTask, cleanseQueues } from './cleanse.js';
+import type { CleanseSummary, CleanseTask, cleanseQueues } from '../cleansing/cleanse.js';
 import type { OutboxChange, OutboxItem, OutboxState, SendSummary, Task } from './outbox.js';
 import type { LocalSearchAnswer } from './search.js';
 import type { SyncRun } from './store.js';

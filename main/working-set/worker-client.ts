@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../ipc/app-failure.js';
 import { ServiceFailure } from '../api/client.js';
 import type { SessionManager } from '../session/session-manager.js';
-import type { CleanseSummary } from './cleanse.js';
+import type { CleanseSummary } from '../cleansing/cleanse.js';
 import type { FailureData, ReplyOf, Request, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerSetup } from './protocol.js';
 import type { SyncRun } from './store.js';
 import type { SyncProgress } from './sync-engine.js';

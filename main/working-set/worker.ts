@@ -16,7 +16,7 @@ import { ProfileError } from '../../domain/adapter/profile.js';
 import { SourceError } from '../adapter/source/index.js';
 import { SubmitCancelled } from '../adapter/submit.js';
 import { AppFailure } from '../ipc/app-failure.js';
-import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
+import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from '../cleansing/cleanse.js';
 import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen, tasksForScreen } from './access.js';
 import { ACCESS_OP, accessCounts, openTasks, outboxCounts, queueChanges, sendOutbox, type SendSummary } from './outbox.js';
 import type { CleanseResolution, CleanseResolved, FailureData, Op, OperationHandlers, ReplyOf, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';

@@ -22,7 +22,7 @@ import { workingSetBench } from './working-set.js';
 import { adapterBench } from './adapter.js';
 import { dedupeBench } from './dedupe.js';
 import { managementBench } from './management.js';
-import { ensureCleanseSchema } from '../../main/working-set/cleanse.js';
+import { ensureCleanseSchema } from '../../main/cleansing/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { percentile } from './measure.js';

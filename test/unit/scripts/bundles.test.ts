@@ -41,6 +41,15 @@ describe('the built bundles', () => {
     expect(requiredBy('dist/main/pkcs11-worker.cjs').map(packageOf)).toContain('pkcs11js');
   });
 
+  it('every thread a bundle starts by file name is built beside it in dist/main', () => {
+    // A moved entry point must keep the bundle name the code that starts it asks for.
+    const startedBy = (bundle: string) => [...readFileSync(bundle, 'utf8').matchAll(/["']([a-z][a-z-]*-worker\.cjs)["']/g)].map((m) => m[1]!);
+    const built = readdirSync('dist/main');
+    // The working-set worker starts cleansing's checks thread and the adapter's check threads.
+    expect(startedBy('dist/main/working-set-worker.cjs').sort()).toEqual(['adapter-check-worker.cjs', 'cleanse-checks-worker.cjs']);
+    for (const name of [...startedBy('dist/main/main.cjs'), ...startedBy('dist/main/working-set-worker.cjs')]) expect(built).toContain(name);
+  });
+
   it('the page loads exactly the bundle its CSP pins', () => {
     const html = readFileSync('dist/renderer/index.html', 'utf8');
     const { scriptHashes } = JSON.parse(readFileSync('dist/renderer/csp.json', 'utf8')) as { scriptHashes: string[] };

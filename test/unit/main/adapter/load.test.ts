@@ -17,7 +17,7 @@ import { reportLines, writeCsvReport } from '../../../../main/adapter/report.js'
 import { SourceError } from '../../../../main/adapter/source/index.js';
 import { submitLoad } from '../../../../main/adapter/submit.js';
 import type { ApiRequest } from '../../../../main/api/client.js';
-import { startAdapterCheckFromSource } from '../../../../main/working-set/checks-from-source.js';
+import { startAdapterCheckFromSource } from '../../../../main/adapter/check-from-source.js';
 import type { WorkingSetStore } from '../../../../main/working-set/store.js';
 import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows, type CaseManagementRow } from '../../../../service/training/exports.js';
 import { WIRRAL } from '../../../../service/training/index.js';

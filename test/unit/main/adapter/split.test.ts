@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseProfile } from '../../../../domain/adapter/profile.js';
 import { checkFile } from '../../../../main/adapter/check.js';
 import { findSplit } from '../../../../main/adapter/source/index.js';
-import { startAdapterCheckFromSource } from '../../../../main/working-set/checks-from-source.js';
+import { startAdapterCheckFromSource } from '../../../../main/adapter/check-from-source.js';
 import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows, type CaseManagementRow } from '../../../../service/training/exports.js';
 
 const today = '2026-12-04';

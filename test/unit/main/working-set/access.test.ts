@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../../main/api/client.js';
 import { createTransport } from '../../../../main/api/transport.js';
 import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen, tasksForScreen } from '../../../../main/working-set/access.js';
-import type { CleanseTask } from '../../../../main/working-set/cleanse.js';
+import type { CleanseTask } from '../../../../main/cleansing/cleanse.js';
 import { accessCounts, outboxCounts, outboxItem, sendOutbox } from '../../../../main/working-set/outbox.js';
 import { createLocalSearch } from '../../../../main/working-set/search.js';
 import type { WorkingSetStore } from '../../../../main/working-set/store.js';

@@ -2,9 +2,9 @@
 // its own read-only connection to the working set, under the key in the credential
 // store, posting each slice's findings as it goes. Stopped by terminating the thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSliceChecker, type ChecksMessage, type ChecksWorkerData } from './cleanse-checks.js';
-import { openStoreReader, WorkingSetError } from './store.js';
-import { createKeyringVault, VaultError } from './vault.js';
+import { createSliceChecker, type ChecksMessage, type ChecksWorkerData } from './checks.js';
+import { openStoreReader, WorkingSetError } from '../working-set/store.js';
+import { createKeyringVault, VaultError } from '../working-set/vault.js';
 
 const data = workerData as ChecksWorkerData;
 const post = (m: ChecksMessage) => parentPort!.postMessage(m);

@@ -1,6 +1,6 @@
 // The per-record half of a cleansing run: every rule on every record of the working set,
 // a slice of records at a time. Runs inline, or in a thread of its own beside duplicate
-// detection (cleanse-checks-worker.ts), so that on a two-core PC the checks and the
+// detection (checks-worker.ts), so that on a two-core PC the checks and the
 // matcher each have a core.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { checkRecord, type RuleId } from '../../domain/cleanse/rules.js';

@@ -8,9 +8,9 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
 import { findDuplicates, type DedupeProgress, type DedupeRecord, type FieldWeight } from '../../domain/dedupe/index.js';
 import type { Worker } from 'node:worker_threads';
-import { CHECK_SLICE, createSliceChecker, type ChecksMessage, type ChecksWorkerData, type StoredFinding } from './cleanse-checks.js';
-import { childId, WorkingSetError, type WorkingSetErrorCode, type WorkingSetStore } from './store.js';
-import { VaultError } from './vault.js';
+import { CHECK_SLICE, createSliceChecker, type ChecksMessage, type ChecksWorkerData, type StoredFinding } from './checks.js';
+import { childId, WorkingSetError, type WorkingSetErrorCode, type WorkingSetStore } from '../working-set/store.js';
+import { VaultError } from '../working-set/vault.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cleanse_tasks (

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
-import { startChecksFromSource } from '../../../../main/working-set/checks-from-source.js';
+import { startChecksFromSource } from '../../../../main/cleansing/checks-from-source.js';
 import {
   allOpenTasks,
   assignTasks,
@@ -15,7 +15,7 @@ import {
   rememberNotDuplicate,
   runCleanse,
   type DuplicateDetail,
-} from '../../../../main/working-set/cleanse.js';
+} from '../../../../main/cleansing/cleanse.js';
 import type { WorkingSetStore } from '../../../../main/working-set/store.js';
 import { generateChildren } from '../../../../service/training/index.js';
 import { createTestWorkingSet, fillStore, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
