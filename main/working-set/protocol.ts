@@ -122,6 +122,7 @@ export interface Operations {
 }
 
 export type Op = keyof Operations;
+export type CleansingOp = Extract<Op, `cleanse${string}`>;
 export type AdapterOp = Extract<Op, `adapter${string}`>;
 
 /** One object type rather than an intersection, so that `op` narrows it in a switch. */

@@ -16,10 +16,11 @@ import { ProfileError } from '../../domain/adapter/profile.js';
 import { SourceError } from '../adapter/source/index.js';
 import { SubmitCancelled } from '../adapter/submit.js';
 import { AppFailure } from '../ipc/app-failure.js';
-import { assignTasks, CleanseCancelled, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from '../cleansing/cleanse.js';
-import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen, tasksForScreen } from './access.js';
+import { CleanseCancelled } from '../cleansing/cleanse.js';
+import { createCleansingOps } from '../cleansing/cleansing-ops.js';
+import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen } from './access.js';
 import { ACCESS_OP, accessCounts, openTasks, outboxCounts, queueChanges, sendOutbox, type SendSummary } from './outbox.js';
-import type { CleanseResolution, CleanseResolved, FailureData, Op, OperationHandlers, ReplyOf, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
+import type { FailureData, Op, OperationHandlers, ReplyOf, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
 import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
 import { runSync } from './sync-engine.js';
@@ -39,7 +40,6 @@ let store: WorkingSetStore | null = null;
 let search: ((q: Parameters<ReturnType<typeof createLocalSearch>>[0], limit?: number) => LocalSearchAnswer) | null = null;
 let openError: FailureData | null = null;
 let syncing: AbortController | null = null;
-let cleansing: { cancelled: boolean } | null = null;
 // One send at a time: the access entries go out on their own as they are written, and a
 // person may press "Send" meanwhile. Items are never sent twice at once.
 let sending: Promise<unknown> = Promise.resolve();
@@ -50,6 +50,15 @@ function serialSend(ops?: readonly (typeof ACCESS_OP)[]): Promise<SendSummary> {
 }
 
 const post = (m: WorkerEvent | WorkerReply) => port.postMessage(m);
+
+// Cleansing's checks thread sits beside this bundle in dist/.
+const cleansingOps = createCleansingOps({
+  store: () => opened(),
+  dir: setup.dir,
+  keyAccount: setup.keyAccount,
+  startChecksThread: (data) => new Worker(join(__dirname, 'cleanse-checks-worker.cjs'), { workerData: data }),
+  post: (event) => post(event),
+});
 
 // The adapter's threads and shipped profiles sit beside this bundle in dist/.
 const adapterOps = createAdapterOps({
@@ -207,73 +216,6 @@ const operations: OperationHandlers = {
   },
   history: () => opened().runs(20),
   wipe: (request) => wipe(request.reason, request.at),
-  cleanse: async (request) => {
-    if (cleansing) throw new AppFailure('conflict', 'A cleansing run is already running.');
-    const s = opened();
-    if (s.childCount() === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
-    const flag = { cancelled: false };
-    cleansing = flag;
-    const shieldedPairs: { cpNumber: string; of: string; score: number }[] = [];
-    try {
-      const summary = await runCleanse(s, {
-        today: request.today,
-        cancelled: () => flag.cancelled,
-        onProgress: (progress) => post({ event: 'cleanse-progress', progress }),
-        onShieldedPair: (pair) => shieldedPairs.push(pair),
-        // The checks get the other core: a thread of their own beside duplicate detection.
-        checksThread: {
-          dir: setup.dir,
-          keyAccount: setup.keyAccount,
-          start: (data) => new Worker(join(__dirname, 'cleanse-checks-worker.cjs'), { workerData: data }),
-        },
-      });
-      // The national index treats the other record as shielded too, until a person decides.
-      const already = s.db.prepare("SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?");
-      const fresh = shieldedPairs.filter((p) => already.get(p.cpNumber, p.of) === undefined);
-      if (fresh.length > 0) {
-        queueChanges(s, fresh.map((p) => ({ cpNumber: p.cpNumber, op: 'possible-duplicate' as const, other: p.of, score: p.score, source: 'cleansing' as const })), new Date());
-      }
-      return summary;
-    } finally {
-      cleansing = null;
-    }
-  },
-  cleanseCancel: () => {
-    if (cleansing) cleansing.cancelled = true;
-    return null;
-  },
-  cleanseQueues: () => {
-    const s = opened();
-    const queues = cleanseQueues(s.db);
-    const last = s.db
-      .prepare<[], { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }>(
-        'SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1',
-      )
-      .get();
-    return {
-      queues,
-      lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
-    };
-  },
-  cleanseTasks: (request) => {
-    const db = opened().db;
-    const page = cleanseTasks(db, request.rule, request.offset, request.limit);
-    return { ...page, tasks: tasksForScreen(db, page.tasks) };
-  },
-  cleanseTask: (request) => {
-    const s = opened();
-    const task = cleanseTask(s.db, request.taskId);
-    if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
-    const shown = [task.cpNumber, task.otherCpNumber].filter((cp): cp is string => cp !== null && s.child(cp) !== null);
-    // Each record the task shows is audited (once a task session) before any of it is returned.
-    const audited = shown.filter((cp) => !request.audited.includes(cp));
-    s.db.transaction(() => {
-      for (const cp of audited) recordAccess(s, cp, request.audit, 'record', new Date(request.at));
-    })();
-    const side = (cp: string | null) => (cp === null ? null : recordForScreen(s, cp, false, true));
-    return { task: tasksForScreen(s.db, [task])[0]!, first: side(task.cpNumber), second: side(task.otherCpNumber), audited };
-  },
-  cleanseResolve: (request) => resolve(opened(), request.resolution, request.at),
   expire: (request) => {
     // Only a store that exists and has synced ages; one that cannot open is left for a person.
     // Nothing to age on a computer that has never held a working set (and no key to make).
@@ -291,51 +233,13 @@ const operations: OperationHandlers = {
     wipe('no-sync', request.at);
     return { wiped: true };
   },
+  ...cleansingOps,
   ...adapterOps,
 };
 
 /** Runs one operation; whatever it throws, at once or later, comes back as a rejection. */
 async function handle<K extends Op>(op: K, request: RequestOf<K>): Promise<ReplyOf<K>> {
   return operations[op](request);
-}
-
-/** A person's decision: queued for the national index where it changes records, and the tasks closed. */
-function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseResolved {
-  const pairOf = (id: number) => {
-    const task = cleanseTask(s.db, id);
-    if (!task || task.state !== 'open') throw new AppFailure('not-found', 'That task is no longer open: the queue may have been refreshed by a new run.');
-    return task;
-  };
-  return s.db.transaction(() => {
-    switch (r.action) {
-      case 'merge': {
-        const task = pairOf(r.id);
-        if (task.otherCpNumber === null) throw new AppFailure('invalid-payload', 'Only a possible duplicate can be merged.');
-        if (r.survivor !== task.cpNumber && r.survivor !== task.otherCpNumber) throw new AppFailure('invalid-payload', 'The record to keep must be one of the two.');
-        const duplicate = r.survivor === task.cpNumber ? task.otherCpNumber : task.cpNumber;
-        queueChanges(s, [{ cpNumber: r.survivor, op: 'merge', other: duplicate, ...(r.changes ? { changes: r.changes } : {}), source: 'cleansing' }], new Date(at));
-        return { closed: closeTasks(s.db, [r.id], 'resolved', `merged into ${r.survivor}`, at), queued: 1 };
-      }
-      case 'not-duplicate': {
-        const tasks = r.ids.map(pairOf);
-        for (const t of tasks) {
-          if (t.otherCpNumber === null) throw new AppFailure('invalid-payload', 'Only possible duplicates can be marked "not a duplicate".');
-          rememberNotDuplicate(s.db, t.cpNumber, t.otherCpNumber, at);
-        }
-        queueChanges(s, tasks.map((t) => ({ cpNumber: t.cpNumber, op: 'not-duplicate' as const, other: t.otherCpNumber!, source: 'cleansing' as const })), new Date(at));
-        return { closed: closeTasks(s.db, r.ids, 'dismissed', 'not a duplicate', at), queued: tasks.length };
-      }
-      case 'dismiss':
-        // A pair is decided (merged, or not a duplicate), never just dismissed: one of them may be held as shielded until then.
-        if (r.ids.map(pairOf).some((t) => t.otherCpNumber !== null)) {
-          throw new AppFailure('invalid-payload', 'A possible duplicate must be merged or marked "not a duplicate", not dismissed.');
-        }
-        return { closed: closeTasks(s.db, r.ids, 'dismissed', 'nothing to do', at), queued: 0 };
-      case 'assign':
-        r.ids.forEach(pairOf);
-        return { closed: 0, queued: 0, assigned: assignTasks(s.db, r.ids, r.assignee) };
-    }
-  })();
 }
 
 port.on('message', (m: WorkerRequest | SignAnswer) => {
