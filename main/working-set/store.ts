@@ -6,6 +6,8 @@
 // It holds the authority's children as the feed last delivered them (never edited
 // here: local changes wait in the outbox until the service applies them and the feed
 // brings them back), the feed cursor, the history of syncs, the outbox and the tasks.
+// The access log (access.ts), cleansing's tasks (../cleansing/cleanse.ts) and the
+// adapter's loads and profiles (../adapter/) keep their own tables in the same store.
 // A feed page, its cursor and its counts commit in one transaction, so a sync stopped
 // at any instant (SIGKILL included) resumes from the last page it finished.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // Main's side of the working-set worker: starts the thread, passes requests and
 // answers, signs the worker's requests with the live session (the key stays here), and
-// keeps the latest sync progress for the screen.
+// keeps the latest progress of a sync, a cleansing run and an adapter check or
+// submission, and how each last ended, for the screens.
 import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../ipc/app-failure.js';
 import { ServiceFailure } from '../api/client.js';
