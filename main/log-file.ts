@@ -1,7 +1,8 @@
 // The main process's log on disk: a small file in the profile's logs/ folder, rotated by
-// size so it never grows without bound. What reaches it is what main logs (core.ts's
-// `log`): channel names, error classes, counts and reasons, never a message, a name or
-// a PIN. Each line is one line: control characters in it cannot forge another.
+// size so it never grows without bound. What reaches it is what main logs (the `log`
+// composition-root.ts hands every part): channel names, error classes, counts and
+// reasons, never a message, a name or a PIN. Each line is one line: control characters
+// in it cannot forge another.
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,33 +1,5 @@
-// The national index service's unauthenticated status, over the same transport as the
-// signed API (main/api/transport.ts), so the machine policy's trusted CA or certificate
-// pin applies to it too. Errors are the API client's (main/api/client.ts), so every
-// caller tells a person the same thing.
-import { serviceStatusSchema, type ServiceStatus } from '../domain/ipc-contract.js';
-import { createApiClient } from './api/client.js';
-import { createTransport, type Transport } from './api/transport.js';
-import { AppFailure } from './ipc/app-failure.js';
-
-export interface ServiceClientOptions {
-  baseUrl: string;
-  /** HTTP(S) with the policy's TLS settings; default a plain transport (built-in roots). */
-  transport?: Transport;
-  /** Only for the default transport. */
-  timeoutMs?: number;
-}
-
-export interface ServiceClient {
-  status(): Promise<ServiceStatus>;
-}
-
-export function createServiceClient(options: ServiceClientOptions): ServiceClient {
-  const transport = options.transport ?? createTransport(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-  // A status check reports what it finds now: no retries.
-  const api = createApiClient({ baseUrl: options.baseUrl, transport, retryDelaysMs: [] });
-  return {
-    async status() {
-      const parsed = serviceStatusSchema.safeParse(await api.unsigned('GET', '/v1/status'));
-      if (!parsed.success) throw new AppFailure('service-error', 'The national index service sent an unexpected answer.');
-      return parsed.data;
-    },
-  };
-}
+// Moved to api/status-client.ts as createStatusClient (issue 19: beside the API client,
+// named for what it is). Kept only for test/unit/service/server.test.ts, which imports
+// this path and is not main's to edit: delete this file once that test imports
+// createStatusClient from ../../../main/api/status-client.js.
+export { createStatusClient as createServiceClient } from './api/status-client.js';

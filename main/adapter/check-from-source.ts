@@ -2,7 +2,7 @@
 // and the tests run under tsx; the application starts the bundled
 // dist/main/adapter-check-worker.cjs).
 import type { Worker } from 'node:worker_threads';
-import { startWorkerFromSource } from '../source-worker.js';
+import { startWorkerFromSource } from '../worker-from-source.js';
 import { CHECK_THREAD_LIMITS } from './check-part.js';
 import type { CheckWorkerData } from './check-worker.js';
 

@@ -2,7 +2,7 @@
 // and the tests run under tsx; the application starts the bundled
 // dist/main/cleanse-checks-worker.cjs).
 import type { Worker } from 'node:worker_threads';
-import { startWorkerFromSource } from '../source-worker.js';
+import { startWorkerFromSource } from '../worker-from-source.js';
 import type { ChecksWorkerData } from './checks.js';
 
 export function startChecksFromSource(data: ChecksWorkerData): Worker {

@@ -1,6 +1,6 @@
 // Electron's security checklist, applied to every web contents the app ever creates.
 import { app, session, type WebContents } from 'electron';
-import { appOrigin } from '../core.js';
+import { appOrigin } from '../composition-root.js';
 import { originOf } from '../ipc/router.js';
 
 /** Navigation, new windows, webviews and permission requests: all denied. */

@@ -1,8 +1,8 @@
-// The Electron main process: a thin shell around main/core.ts.
+// The Electron main process: a thin shell around main/composition-root.ts.
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol } from 'electron';
 import { ipcTransportChannel } from '../../domain/ipc-transport.js';
-import { appOrigin, createCore } from '../core.js';
+import { appOrigin, createCore } from '../composition-root.js';
 import { RendererBuildError } from '../csp.js';
 import { createTransport } from '../api/transport.js';
 import { createLogFile, type LogFile } from '../log-file.js';

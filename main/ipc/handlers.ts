@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import { accessReasonHeader } from '../../domain/api/records.js';
 import { channels, type AppInfo, type CardStatus, type Channel } from '../../domain/ipc-contract.js';
-import type { ServiceClient } from '../service-client.js';
+import type { StatusClient } from '../api/status-client.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { mayRevealShielded, type AccessView } from '../../domain/working-set-access.js';
 import { createTaskSessions, type TaskSession } from '../working-set/task-sessions.js';
@@ -19,7 +19,8 @@ import type { Handlers } from './router.js';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
-  service: ServiceClient;
+  /** The national index service's status. */
+  service: StatusClient;
   session: SessionManager;
   /** The smartcard's presence, for the sign-in screen. */
   cardStatus: () => Promise<CardStatus>;

@@ -2,7 +2,7 @@
 // measured here, never by timed tests. Each line names the machine it ran on.
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createCore } from '../../main/core.js';
+import { createCore } from '../../main/composition-root.js';
 import { startService } from '../../service/server.js';
 import { generateChildren } from '../../service/training/index.js';
 import { startHarness } from '../e2e/harness.js';

@@ -1,8 +1,8 @@
 // The end-to-end harness: the built renderer in real Chromium, served from a made-up
 // origin with the production CSP; its API object made by preload's createApi; invoke
-// bound to the real main-process router (main/core.ts) in this test process; that
-// router talking to a real national index service on loopback. Everything but
-// Electron's IPC transport is the real code.
+// bound to the real main-process router (main/composition-root.ts) in this test
+// process; that router talking to a real national index service on loopback.
+// Everything but Electron's IPC transport is the real code.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { createCore, type Core } from '../../main/core.js';
+import { createCore, type Core } from '../../main/composition-root.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { originOf } from '../../main/ipc/router.js';
 import { createRendererFiles } from '../../main/renderer-files.js';
