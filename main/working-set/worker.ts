@@ -218,7 +218,7 @@ const operations: OperationHandlers = {
   wipe: (request) => wipe(request.reason, request.at),
   expire: (request) => {
     // Only a store that exists and has synced ages; one that cannot open is left for a person.
-    // Nothing to age on a computer that has never held a working set (and no key to make).
+    // Nothing to age on a computer that never held a working set (and no key to make).
     if (!store && !existsSync(join(setup.dir, STORE_FILE))) return { wiped: false };
     let s: WorkingSetStore;
     try {
