@@ -8,7 +8,7 @@ import type { AppInfo, SessionState, ServiceStatus } from '../../domain/ipc-cont
 import { getApi } from './api.js';
 import { Header } from './components/Header.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
-import { Journey } from './screens/Journey.js';
+import { Journey } from './screens/journey/Journey.js';
 import { SignIn } from './screens/SignIn.js';
 import { DataManagerHome } from './screens/management/DataManagerHome.js';
 import { TeamHome } from './screens/WorkingSet.js';

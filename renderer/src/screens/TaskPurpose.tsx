@@ -7,7 +7,7 @@ import type { TaskScreen, TaskSessionView, WorkingSetRecordView } from '../../..
 import { getApi } from '../api.js';
 import { TextArea } from '../components/TextArea.js';
 import { Warning } from '../components/Warning.js';
-import { RecordDetails } from './RecordView.js';
+import { RecordDetails } from './RecordDetails.js';
 
 /**
  * The task session of one screen: started when the person gives the purpose, ended when

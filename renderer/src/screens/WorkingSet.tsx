@@ -20,7 +20,8 @@ import { emptySearch, validateSearch, type SearchForm } from '../forms.js';
 import { AdapterScreen } from './adapter/AdapterScreen.js';
 import { CleansingScreen } from './cleansing/CleansingScreen.js';
 import { ManagementScreen } from './management/ManagementScreen.js';
-import { Journey, SearchFields } from './Journey.js';
+import { Journey } from './journey/Journey.js';
+import { SearchFields } from './journey/SearchFields.js';
 import { PurposeForm, useTaskSession, WorkingSetRecord } from './TaskPurpose.js';
 
 type Tab = 'working-set' | 'cleansing' | 'adapter' | 'management' | 'local-search' | 'national-search';

@@ -10,7 +10,7 @@ import { Banner } from '../../components/Banner.js';
 import { TableHead } from '../../components/TableHead.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDate } from '../../format.js';
-import { RecordDetails } from '../RecordView.js';
+import { RecordDetails } from '../RecordDetails.js';
 
 const purposeLabels: Record<(typeof ARCHIVE_PURPOSES)[number], string> = {
   's47-enquiry': 'A child protection enquiry (section 47)',

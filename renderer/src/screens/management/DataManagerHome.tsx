@@ -2,7 +2,7 @@
 // finding a child in the national index, as two tabs.
 import { useState } from 'react';
 import type { SignedInUser } from '../../../../domain/ipc-contract.js';
-import { Journey } from '../Journey.js';
+import { Journey } from '../journey/Journey.js';
 import { ManagementScreen } from './ManagementScreen.js';
 
 /** A data manager's home: the archive, audit, alerts and figures, and finding a child. */
