@@ -11,7 +11,7 @@ import { TrainingBanner } from './components/TrainingBanner.js';
 import { Journey } from './screens/journey/Journey.js';
 import { SignIn } from './screens/SignIn.js';
 import { DataManagerHome } from './screens/management/DataManagerHome.js';
-import { TeamHome } from './screens/WorkingSet.js';
+import { TeamHome } from './screens/TeamHome.js';
 
 export type ServiceState =
   | { state: 'checking' }
