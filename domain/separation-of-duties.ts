@@ -9,7 +9,7 @@
 // credentials. Each row that could do so needs a second person who is independent of
 // the first: not the same account, not the account the action is about, and not an
 // account whose credentials or powers either of them took part in issuing.
-import type { Role } from './roles.js';
+import { managementRoles, type Role } from './roles.js';
 
 export type DualDuty = 'account-create' | 'token-reset' | 'card-enrol' | 'role-grant' | 'unshield';
 
@@ -36,7 +36,7 @@ export interface DualDutyRule {
 }
 
 /** Roles that carry a power over shielded children: overriding a shield, seeing shielded data, or managing accounts. */
-export const powerRoles: readonly Role[] = ['child-protection', 'la-team', 'data-manager', 'national-admin'];
+export const powerRoles: readonly Role[] = ['child-protection', ...managementRoles];
 
 const managers: Actors = { anywhere: ['national-admin'], ownAuthority: ['la-team'] };
 const credentialConfirmers: Actors = { anywhere: ['national-admin', 'data-manager'], ownAuthority: ['la-team'] };

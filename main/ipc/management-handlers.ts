@@ -5,7 +5,8 @@
 import { createPublicKey } from 'node:crypto';
 import { basename } from 'node:path';
 import type { z } from 'zod';
-import { accessReasonHeader } from '../../domain/api/records.js';
+import { accessReasonHeader, archivePurposeHeader } from '../../domain/api/records.js';
+import { isManagement } from '../../domain/roles.js';
 import { channels, type Channel } from '../../domain/ipc-contract.js';
 import type { AuditCheckpointView } from '../../domain/management/views.js';
 import { auditExportSchema, checkpointSchema, checkpointSignatureValid, verifyRange, type AuditCheckpoint, type ChainEntry } from '../../service/index.js';
@@ -40,7 +41,7 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
     const { state } = session.current();
     if (state.status !== 'signed-in') throw new AppFailure('signed-out', 'You are not signed in. Sign in to continue.');
     const roles = state.user.roles;
-    if (!roles.includes('la-team') && !roles.includes('data-manager') && !roles.includes('national-admin')) {
+    if (!isManagement({ roles })) {
       throw new AppFailure('forbidden', 'Only a ContactPoint management team may do this.');
     }
     return state.user;
@@ -147,7 +148,7 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         await session.call({
           method: 'GET',
           path: `/v1/children/${enc(cpNumber)}`,
-          headers: { [accessReasonHeader]: deps.accessReasonForHeader(reason), ...(purpose ? { 'CP-Archive-Purpose': purpose } : {}) },
+          headers: { [accessReasonHeader]: deps.accessReasonForHeader(reason), ...(purpose ? { [archivePurposeHeader]: purpose } : {}) },
         }),
       );
     },

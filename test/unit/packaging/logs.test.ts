@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport, type Transport } from '../../../main/api/transport.js';
-import { appOrigin, createCore, type Core } from '../../../main/core.js';
+import { appOrigin, createCore, type Core } from '../../../main/composition-root.js';
 import { createLogFile } from '../../../main/log-file.js';
 import { startService, type RunningService } from '../../../service/server.js';
 import { totpFor } from '../../support/national-service.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServiceClient } from '../../../main/service-client.js';
+import { createStatusClient } from '../../../main/api/status-client.js';
 import { startService, type RunningService } from '../../../service/server.js';
 
 describe('national index service (foundation)', () => {
@@ -34,24 +34,24 @@ describe('national index service (foundation)', () => {
   });
 
   it('is reached by the main process client', async () => {
-    const client = createServiceClient({ baseUrl: service.url });
+    const client = createStatusClient({ baseUrl: service.url });
     expect(await client.status()).toMatchObject({ trainingMode: true });
   });
 
   it('stops listening when closed', async () => {
     const other = await startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0, secretsKey: randomBytes(32) });
     await other.close();
-    const client = createServiceClient({ baseUrl: other.url, timeoutMs: 2_000 });
+    const client = createStatusClient({ baseUrl: other.url, timeoutMs: 2_000 });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-unreachable' });
   });
 
   it('client names a service that answers with something unexpected', async () => {
-    const client = createServiceClient({
+    const client = createStatusClient({
       baseUrl: service.url,
       transport: async () => ({ status: 200, headers: {}, body: Buffer.from('<html>proxy login</html>') }),
     });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-error', message: /could not be read/ });
-    const refusing = createServiceClient({ baseUrl: service.url, transport: async () => ({ status: 503, headers: {}, body: Buffer.from('{}') }) });
+    const refusing = createStatusClient({ baseUrl: service.url, transport: async () => ({ status: 503, headers: {}, body: Buffer.from('{}') }) });
     await expect(refusing.status()).rejects.toMatchObject({ code: 'service-error', message: /HTTP 503/ });
   });
 });
