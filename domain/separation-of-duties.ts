@@ -1,7 +1,7 @@
 // Separation of duties (docs/security.md "Separation of duties"): the one table of who
 // may start which sensitive action, who must complete it, and what no single person can
 // do. The service enforces it (service/accounts/account-requests.ts, shields) and the
-// tests iterate it (test/unit/service/http/separation-of-duties.test.ts), so a new
+// tests iterate it (test/integration/service/http/separation-of-duties.test.ts), so a new
 // row is enforced and tested or the tests fail.
 //
 // The promise: no sequence of calls by one person lifts a shield, grants override

@@ -3,7 +3,7 @@
 // the row and column, never the value) when the file cannot be read as a table.
 import { describe, expect, it } from 'vitest';
 import { previewSource } from '../../../../main/adapter/source/index.js';
-import { csv, failure, readAll, tempFolder } from './source-files.js';
+import { csv, failure, readAll, tempFolder } from '../../../support/source-files.js';
 
 const files = tempFolder('csv');
 

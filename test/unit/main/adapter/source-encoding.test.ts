@@ -3,7 +3,7 @@
 // text at all (a workbook, a PDF, UTF-16) refused with a message that says what to do.
 import { describe, expect, it } from 'vitest';
 import { previewSource } from '../../../../main/adapter/source/index.js';
-import { failure, readAll, tempFolder, windows1252 } from './source-files.js';
+import { failure, readAll, tempFolder, windows1252 } from '../../../support/source-files.js';
 
 const files = tempFolder('encoding');
 const text = 'family,given,note\nO’Brien,Zoë,“£5 fee” – paid €3\nMüller,José,naïve\n';

@@ -2,7 +2,7 @@
 // a bad line a row with a problem (the read goes on), a line too long stopped early.
 import { describe, expect, it } from 'vitest';
 import { previewSource, type SourceFormat } from '../../../../main/adapter/source/index.js';
-import { failure, readAll, tempFolder, windows1252 } from './source-files.js';
+import { failure, readAll, tempFolder, windows1252 } from '../../../support/source-files.js';
 
 const files = tempFolder('jsonl');
 const jsonl: SourceFormat = { type: 'jsonl' };

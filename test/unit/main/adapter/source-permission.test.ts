@@ -2,7 +2,7 @@
 // file is unreadable, so the refusal comes from a stand-in for fs.open.
 import type * as FsPromises from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { failure } from './source-files.js';
+import { failure } from '../../../support/source-files.js';
 
 vi.mock('node:fs/promises', async (original) => {
   const fs = await original<typeof FsPromises>();

@@ -3,7 +3,7 @@
 // malformed XML stopped naming the record and where in the file it went wrong.
 import { describe, expect, it } from 'vitest';
 import { previewSource, type SourceFormat } from '../../../../main/adapter/source/index.js';
-import { failure, readAll, tempFolder, windows1252 } from './source-files.js';
+import { failure, readAll, tempFolder, windows1252 } from '../../../support/source-files.js';
 
 const files = tempFolder('xml');
 const child: SourceFormat = { type: 'xml', recordElement: 'child' };

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { previewSource, readSource } from '../../../../main/adapter/source/index.js';
-import { csv, failure, readAll, tempFolder } from './source-files.js';
+import { csv, failure, readAll, tempFolder } from '../../../support/source-files.js';
 
 const files = tempFolder('reading');
 

@@ -18,7 +18,7 @@ interface Line {
 }
 
 function startSync(h: ServiceHarness, team: SignedClient, ws: TestWorkingSet): { child: ChildProcess; lines: AsyncIterable<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/unit/main/working-set/sync-process.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/main/working-set/sync-process.ts'], {
     env: {
       ...process.env,
       CP_WS_DIR: ws.dir,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { readSource, SourceError, type ReadOptions, type SourceFormat, type SourceRow } from '../../../../main/adapter/source/index.js';
+import { readSource, SourceError, type ReadOptions, type SourceFormat, type SourceRow } from '../../main/adapter/source/index.js';
 
 /** A temporary folder for this test file, removed when its tests are done. */
 export function tempFolder(prefix: string): { file(name: string, content: string | Uint8Array): string; path(name: string): string } {
