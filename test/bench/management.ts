@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { appendAudit, type AuditEntryInput } from '../../service/audit/audit-log.js';
 import { openPostgres } from '../../service/store/postgres.js';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../support/children.js';
 import { startServiceHarness, type SignedClient } from '../support/national-service.js';
 import { startPostgres } from '../support/postgres.js';
 import { type Emit, percentile } from './measure.js';
@@ -87,7 +87,7 @@ export async function managementBench(emit: Emit): Promise<void> {
     const accepted: number[] = [];
     for (const cp of cps) {
       let t0 = performance.now();
-      const res = await team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CWAC, reason: 'Bench: the family moved' });
+      const res = await team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'Bench: the family moved' });
       asked.push(performance.now() - t0);
       if (res.status !== 201) throw new Error(`transfer request answered ${res.status}`);
       t0 = performance.now();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/dates.js';
 import { SettableClock } from '../../service/context.js';
 import { runLifecycle } from '../../service/lifecycle/lifecycle.js';
-import { addChild, CHESHIRE_WEST_AND_CHESTER as CWAC, traceableChild, WIRRAL } from '../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER, traceableChild, WIRRAL } from '../support/children.js';
 import { createSignIn } from '../support/national-service.js';
 import { keyringUnavailable } from '../support/working-set.js';
 import { startHarness, type Harness } from './harness.js';
@@ -301,7 +301,7 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await as('trn-la-team');
     await manage('Transfers');
     await page.locator('#transfer-cp').fill(child.cp_number);
-    await page.locator('#transfer-to').fill(CWAC);
+    await page.locator('#transfer-to').fill(CHESHIRE_WEST_AND_CHESTER);
     await page.locator('#transfer-reason').fill('The family moved to Chester');
     await page.getByRole('button', { name: 'Propose the transfer' }).click();
     await expect.poll(() => page.getByTestId('transfers-outgoing').textContent()).toContain(child.cp_number);
@@ -312,7 +312,7 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await manage('Transfers');
     await page.getByRole('button', { name: `Accept ${child.cp_number}` }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/now your authority/);
-    expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(CWAC);
+    expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(CHESHIRE_WEST_AND_CHESTER);
   }, 120_000);
 
   it('a data manager lists the archive and opens a record: in its first year with a reason, after it only with a purpose', async () => {

@@ -10,7 +10,7 @@ import type { Route } from '../../../../service/http/route.js';
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { addChild, CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, traceableChild, WIRRAL } from '../../../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER, traceableChild, WIRRAL } from '../../../support/children.js';
 import { testSecrets } from '../../../support/secrets.js';
 
 interface Entry {
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await migrate(db);
   ctx = { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true, secrets: testSecrets };
   wirralChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditwell' }), { at: clock.now() })).cpNumber;
-  chesterChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST }), { at: clock.now() })).cpNumber;
+  chesterChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST_AND_CHESTER }), { at: clock.now() })).cpNumber;
   const entries: [string, AuditAction, string | null, string | null][] = [
     ['u-gp', 'sign-in', null, null],
     ['u-gp', 'search', null, null],
@@ -128,7 +128,7 @@ describe('GET /v1/audit', () => {
     expect(seeded(page)).toHaveLength(3);
     expect(new Set(page.entries.map((e) => e.cpNumber))).toEqual(new Set([wirralChild]));
     expect((await list(actor(['la-team'], WIRRAL), { cpNumber: chesterChild })).entries).toEqual([]);
-    const chester = seeded(await list(actor(['la-team'], CHESHIRE_WEST), { limit: '1000' }));
+    const chester = seeded(await list(actor(['la-team'], CHESHIRE_WEST_AND_CHESTER), { limit: '1000' }));
     expect(chester.map((e) => e.reason)).toEqual(['New pupil', 'Section 47 enquiry']);
   });
 

@@ -8,7 +8,7 @@ import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../../../service/auth/jwk-thumbprint.js';
 import { trainingAccounts } from '../../../../service/training/accounts.js';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarness, type JsonResponse, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { generateSessionKey, signRequest } from '../../../support/request-signer.js';
 
@@ -140,7 +140,7 @@ describe('listing accounts', () => {
     expect(own.body.users.length).toBeGreaterThan(3);
     expect(own.body.users.every((u: { localAuthority: string }) => u.localAuthority === WIRRAL)).toBe(true);
     expect(own.body.users.map((u: { id: string }) => u.id)).not.toContain('trn-la-team-cwac');
-    const other = await team.get(`/v1/users?localAuthority=${CWAC}`);
+    const other = await team.get(`/v1/users?localAuthority=${CHESHIRE_WEST_AND_CHESTER}`);
     expect(other.status).toBe(403);
     expect(other.body.error.code).toBe('other-authority');
     const byOrg = await dataManager.get('/v1/users?organisationId=org-cheshire-west');
@@ -260,7 +260,7 @@ describe('creating accounts', () => {
     const otherOrg = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-cheshire-west', roles: ['practitioner'] });
     expect(otherOrg.status).toBe(403);
     expect(otherOrg.body.error.code).toBe('other-authority');
-    const otherLa = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-gp-training', roles: ['practitioner'], localAuthority: CWAC });
+    const otherLa = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-gp-training', roles: ['practitioner'], localAuthority: CHESHIRE_WEST_AND_CHESTER });
     expect(otherLa.body.error.code).toBe('other-authority');
     for (const role of ['national-admin', 'data-manager', 'supplier-system']) {
       const res = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-wirral', roles: [role] });

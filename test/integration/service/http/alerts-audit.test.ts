@@ -3,7 +3,7 @@
 // HTTP on both store engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, type AuditAction } from '../../../../service/audit/audit-log.js';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
@@ -130,7 +130,7 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
     });
 
     it('lists only the team’s own authority’s alerts', async () => {
-      const cwac = await raise(CWAC);
+      const cwac = await raise(CHESHIRE_WEST_AND_CHESTER);
       expect(ids(await team.get('/v1/alerts?status=all'))).not.toContain(cwac.id);
       expect(ids(await cwacTeam.get('/v1/alerts?status=all'))).toContain(cwac.id);
       expect(ids(await dataManager.get('/v1/alerts?status=all'))).toContain(cwac.id);

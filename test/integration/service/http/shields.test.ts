@@ -3,7 +3,7 @@
 // when a second person approves a request to remove it (four eyes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../../service/sync/feed.js';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
@@ -86,7 +86,7 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       const c = await shieldedChild();
       const again = await team.post(`/v1/children/${c.cp}/shield`, { reason: 'Again' });
       expect([again.status, again.body.error.code]).toEqual([409, 'already-shielded']);
-      const other = await child(CWAC, false);
+      const other = await child(CHESHIRE_WEST_AND_CHESTER, false);
       const elsewhere = await team.post(`/v1/children/${other.cp}/shield`, { reason: 'Not ours' });
       expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'not-found']);
       const absent = await team.post('/v1/children/CP999999998/shield', { reason: 'Nobody' });
@@ -185,7 +185,7 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       const plain = await child(WIRRAL, false);
       const res = await team.post(`/v1/children/${plain.cp}/unshield-requests`, { reason: 'x' });
       expect([res.status, res.body.error.code]).toEqual([409, 'not-shielded']);
-      const theirs = await shieldedChild(CWAC);
+      const theirs = await shieldedChild(CHESHIRE_WEST_AND_CHESTER);
       expect((await team.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'x' })).status).toBe(404);
       expect((await cwacTeam.post(`/v1/children/${theirs.cp}/unshield-requests`, {})).status).toBe(422);
       expect((await practitioner.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'x' })).status).toBe(403);
@@ -227,7 +227,7 @@ describe.each(storeEngines)('shields on %s', (engine) => {
 
     it('lists an LA team its own authority’s open requests, oldest first, and a data manager all', async () => {
       const mine = await shieldedChild();
-      const theirs = await shieldedChild(CWAC);
+      const theirs = await shieldedChild(CHESHIRE_WEST_AND_CHESTER);
       const a = (await team.post(`/v1/children/${mine.cp}/unshield-requests`, { reason: 'First' })).body.request;
       h.clock.advance(1000);
       const b = (await cwacTeam.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'Second' })).body.request;

@@ -3,7 +3,7 @@
 // the key is bound to the caller and the body; two requests with one key at once never
 // both apply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
@@ -94,7 +94,7 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
     const key = 'shared-looking-key-0003';
     const wirral = await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Ownkey')] }, withKey(key));
     const before = await counts();
-    const cwac = await cwacTeam.post('/v1/supplies', { localAuthority: CHESHIRE_WEST, records: [localRecord('Ownkey')] }, withKey(key));
+    const cwac = await cwacTeam.post('/v1/supplies', { localAuthority: CHESHIRE_WEST_AND_CHESTER, records: [localRecord('Ownkey')] }, withKey(key));
     expect(cwac.status).toBe(200);
     expect(cwac.headers.get('idempotency-replayed')).toBeNull();
     expect(cwac.body.results[0].status).toBe('created');
@@ -103,7 +103,7 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
   });
 
   it('stores a refusal too: a retry of a supply for another authority is the same 403, replayed', async () => {
-    const body = { localAuthority: CHESHIRE_WEST, records: [localRecord('Otherla')] };
+    const body = { localAuthority: CHESHIRE_WEST_AND_CHESTER, records: [localRecord('Otherla')] };
     const first = await team.post('/v1/supplies', body, withKey('other-la-0004'));
     expect(first.status).toBe(403);
     expect(first.body.error.code).toBe('other-authority');

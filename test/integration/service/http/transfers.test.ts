@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { encodeCursor } from '../../../../service/sync/feed.js';
-import { addChild, CHESHIRE_WEST_AND_CHESTER as CWAC, traceableChild, WESTMINSTER, WIRRAL } from '../../../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER, traceableChild, WESTMINSTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
@@ -52,7 +52,7 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
       "SELECT action, user_id, reason, detail FROM audit_log WHERE cp_number = $1 AND action LIKE 'transfer-%' ORDER BY seq",
       [cp],
     );
-  const ask = (cp: string, reason = 'The family moved to Chester') => team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CWAC, reason });
+  const ask = (cp: string, reason = 'The family moved to Chester') => team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason });
 
   it('moves the child only when the receiving team accepts, and both feeds follow', async () => {
     const c = await wirralChild();
@@ -62,7 +62,7 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
     expect(transfer).toMatchObject({
       cpNumber: c.cp,
       fromLocalAuthority: WIRRAL,
-      toLocalAuthority: CWAC,
+      toLocalAuthority: CHESHIRE_WEST_AND_CHESTER,
       requestedBy: 'trn-la-team',
       reason: 'The family moved to Chester',
       status: 'open',
@@ -83,28 +83,28 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
     expect(await authorityOf(c.cp)).toEqual({ la: WIRRAL, version: c.version });
 
     const wirralSeq = await lastSeq(team, WIRRAL);
-    const cwacSeq = await lastSeq(cwacTeam, CWAC);
+    const cwacSeq = await lastSeq(cwacTeam, CHESHIRE_WEST_AND_CHESTER);
     const accepted = await cwacTeam.post(`/v1/transfers/${transfer.id}/accept`, undefined);
     expect(accepted.status).toBe(200);
     expect(accepted.body.transfer).toMatchObject({ id: transfer.id, status: 'accepted', decidedBy: 'trn-la-team-cwac', direction: 'incoming' });
-    expect(await authorityOf(c.cp)).toEqual({ la: CWAC, version: c.version + 1 });
+    expect(await authorityOf(c.cp)).toEqual({ la: CHESHIRE_WEST_AND_CHESTER, version: c.version + 1 });
     expect(await feedAfter(team, WIRRAL, wirralSeq)).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'tombstone', reason: 'transferred' })]);
-    expect(await feedAfter(cwacTeam, CWAC, cwacSeq)).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1 })]);
+    expect(await feedAfter(cwacTeam, CHESHIRE_WEST_AND_CHESTER, cwacSeq)).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1 })]);
     // The record itself names its new authority; the old team no longer sees the transfer as open.
     const read = await cwacTeam.get(`/v1/children/${c.cp}`, { headers: { 'cp-access-reason': 'New to our authority' } });
     expect(read.status).toBe(200);
-    expect(read.body.localAuthority).toBe(CWAC);
+    expect(read.body.localAuthority).toBe(CHESHIRE_WEST_AND_CHESTER);
     expect((await team.get('/v1/transfers')).body.transfers.map((t: { id: string }) => t.id)).not.toContain(transfer.id);
     expect((await team.get('/v1/transfers?status=accepted')).body.transfers.map((t: { id: string }) => t.id)).toContain(transfer.id);
     expect(await audit(c.cp)).toEqual([
       expect.objectContaining({ action: 'transfer-requested', user_id: 'trn-la-team', reason: 'The family moved to Chester' }),
-      expect.objectContaining({ action: 'transfer-accepted', user_id: 'trn-la-team-cwac', detail: expect.objectContaining({ from: WIRRAL, to: CWAC, requestedBy: 'trn-la-team' }) }),
+      expect.objectContaining({ action: 'transfer-accepted', user_id: 'trn-la-team-cwac', detail: expect.objectContaining({ from: WIRRAL, to: CHESHIRE_WEST_AND_CHESTER, requestedBy: 'trn-la-team' }) }),
     ]);
     // Decided once: deciding again is refused and changes nothing.
     const again = await cwacTeam.post(`/v1/transfers/${transfer.id}/reject`, {});
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('transfer-decided');
-    expect(await authorityOf(c.cp)).toEqual({ la: CWAC, version: c.version + 1 });
+    expect(await authorityOf(c.cp)).toEqual({ la: CHESHIRE_WEST_AND_CHESTER, version: c.version + 1 });
   });
 
   it('a rejected transfer leaves the child where it was; a withdrawn one too', async () => {
@@ -135,9 +135,9 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
       [{ cpNumber: c.cp, toLocalAuthority: WIRRAL, reason: 'x' }, 422, 'same-authority'],
       [{ cpNumber: c.cp, toLocalAuthority: WESTMINSTER, reason: 'x' }, 422, 'unknown-authority'],
       [{ cpNumber: c.cp, toLocalAuthority: 'Chester', reason: 'x' }, 422, 'toLocalAuthority'],
-      [{ cpNumber: 'CP123', toLocalAuthority: CWAC, reason: 'x' }, 422, 'cpNumber'],
-      [{ cpNumber: c.cp, toLocalAuthority: CWAC, reason: '  ' }, 422, 'reason'],
-      [{ cpNumber: c.cp, toLocalAuthority: CWAC, reason: 'x', notes: 'case notes' }, 422, 'notes'],
+      [{ cpNumber: 'CP123', toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'x' }, 422, 'cpNumber'],
+      [{ cpNumber: c.cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: '  ' }, 422, 'reason'],
+      [{ cpNumber: c.cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'x', notes: 'case notes' }, 422, 'notes'],
     ];
     for (const [body, status, named] of cases) {
       const res = await team.post('/v1/transfers', body);
@@ -145,10 +145,10 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
       expect(JSON.stringify(res.body.error), JSON.stringify(body)).toContain(named);
     }
     // Another authority's child is as if absent.
-    const [cwacChild] = await h.db.query<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' LIMIT 1", [CWAC]);
-    expect((await team.post('/v1/transfers', { cpNumber: cwacChild!.cp_number, toLocalAuthority: CWAC, reason: 'x' })).status).toBe(404);
+    const [cwacChild] = await h.db.query<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' LIMIT 1", [CHESHIRE_WEST_AND_CHESTER]);
+    expect((await team.post('/v1/transfers', { cpNumber: cwacChild!.cp_number, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'x' })).status).toBe(404);
     // Only ContactPoint teams transfer.
-    expect((await practitioner.post('/v1/transfers', { cpNumber: c.cp, toLocalAuthority: CWAC, reason: 'x' })).status).toBe(403);
+    expect((await practitioner.post('/v1/transfers', { cpNumber: c.cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'x' })).status).toBe(403);
     expect((await dataManager.get('/v1/transfers')).status).toBe(403);
     expect((await team.get('/v1/transfers?status=done')).status).toBe(422);
     expect((await team.post('/v1/transfers/999999/accept', {})).status).toBe(404);

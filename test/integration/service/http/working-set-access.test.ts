@@ -4,7 +4,7 @@
 // naming the field; one about another authority's child, or claiming a viewer outside
 // the team, is refused and records nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHESHIRE_WEST_AND_CHESTER as CWAC, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
@@ -120,7 +120,7 @@ describe.each(storeEngines)('working-set access on %s', (engine) => {
     const framed = await team.post('/v1/submissions', { items: [item(cp, version, { viewedBy: 'trn-la-team-cwac' })] });
     expect(framed.body.results[0]).toMatchObject({ status: 'forbidden', message: expect.stringMatching(/viewedBy/) });
     expect(await entriesFor(cp)).toHaveLength(0);
-    const { cp: theirs, version: v } = await child(CWAC);
+    const { cp: theirs, version: v } = await child(CHESHIRE_WEST_AND_CHESTER);
     const theirsRes = await team.post('/v1/submissions', { items: [item(theirs, v)] });
     expect(theirsRes.body.results[0].status).toBe('forbidden');
   });

@@ -13,7 +13,7 @@ import { loadChild, updateChild } from '../../../../service/records/child-store.
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { addChild, CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, traceableChild, WIRRAL } from '../../../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER, traceableChild, WIRRAL } from '../../../support/children.js';
 import { testSecrets } from '../../../support/secrets.js';
 
 let db: Database;
@@ -123,12 +123,12 @@ describe('archiving', () => {
 
   it('tombstones a child in its own authority’s feed', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2006-02-01', family: 'Chesterby', localAuthority: CHESHIRE_WEST }), { at: clock.now() })).cpNumber;
+    const cp = (await addChild(db, traceableChild({ dob: '2006-02-01', family: 'Chesterby', localAuthority: CHESHIRE_WEST_AND_CHESTER }), { at: clock.now() })).cpNumber;
     clock.set(at('2024-02-01'));
     await runLifecycle(db, clock);
     expect(await feedFor(cp)).toEqual([
-      { local_authority: CHESHIRE_WEST, kind: 'upsert', reason: null },
-      { local_authority: CHESHIRE_WEST, kind: 'tombstone', reason: 'archived' },
+      { local_authority: CHESHIRE_WEST_AND_CHESTER, kind: 'upsert', reason: null },
+      { local_authority: CHESHIRE_WEST_AND_CHESTER, kind: 'tombstone', reason: 'archived' },
     ]);
   });
 

@@ -6,7 +6,7 @@ import { accessReasonFrom, archivePurposeFrom, overrideShield, readChild } from 
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { addChild, CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child } from '../../../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER, child } from '../../../support/children.js';
 import { actor, lastAudit, refusal, seedAccounts, type ActorName } from './fixtures.js';
 
 let db: Database;
@@ -174,7 +174,7 @@ describe('alerts', () => {
 describe('archived records', () => {
   it('only a data manager may open one: freely in its first year, then only for a statutory purpose', async () => {
     clock.set(new Date('2025-03-01T10:00:00Z'));
-    const c = await addChild(db, child({ given: 'Edward', family: 'Archer', localAuthority: CHESHIRE }));
+    const c = await addChild(db, child({ given: 'Edward', family: 'Archer', localAuthority: CHESHIRE_WEST_AND_CHESTER }));
     await db.query("UPDATE children SET status = 'archived', archived_on = $2 WHERE cp_number = $1", [c.cpNumber, '2025-03-01']);
 
     clock.set(new Date('2025-09-01T10:00:00Z'));

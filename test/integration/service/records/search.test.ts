@@ -4,7 +4,7 @@ import { searchChildren, type SearchOutcome } from '../../../../service/records/
 import type { Database } from '../../../../service/store/database.js';
 import { migrate } from '../../../../service/store/migrations.js';
 import { openPglite } from '../../../../service/store/pglite.js';
-import { addChild, CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child } from '../../../support/children.js';
+import { addChild, CHESHIRE_WEST_AND_CHESTER, child } from '../../../support/children.js';
 import { actor, lastAudit, refusal, seedAccounts, type ActorName } from './fixtures.js';
 
 let db: Database;
@@ -167,7 +167,7 @@ describe('searchChildren', () => {
     });
 
     it('another authority\u2019s shielded child is hidden from a postcode search by this team', async () => {
-      const there = await addChild(db, child({ ...home, given: 'Ivy', family: 'Hollingsworth', shielded: true, localAuthority: CHESHIRE }));
+      const there = await addChild(db, child({ ...home, given: 'Ivy', family: 'Hollingsworth', shielded: true, localAuthority: CHESHIRE_WEST_AND_CHESTER }));
       expect(cps(await search({ dob: '2014-02-11', postcode: 'CH46 0PQ' }, 'la-wirral'))).not.toContain(there.cpNumber);
       expect(cps(await search({ dob: '2014-02-11', postcode: 'CH46 0PQ' }, 'la-cheshire'))).toContain(there.cpNumber);
     });

@@ -3,7 +3,7 @@ import type { ChildRecord } from '../../../../domain/child-record.js';
 import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import { insertChild, loadChild, updateChild, VersionConflict } from '../../../../service/records/child-store.js';
 import type { Queryable } from '../../../../service/store/database.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE_WEST, child, WIRRAL, type ChildOverrides } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, WIRRAL, type ChildOverrides } from '../../../support/children.js';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
 
 const at = new Date('2025-01-15T10:00:00.000Z');
@@ -148,19 +148,19 @@ describe.each(storeEngines)('child store on %s', (engine) => {
     const record = child({ serial: 104, ...ada });
     await store.db.transaction((tx) => insertChild(tx, record, { at }));
     const moved = await store.db.transaction((tx) =>
-      updateChild(tx, record.cpNumber, 1, { ...record, localAuthority: CHESHIRE_WEST }, { at: later }),
+      updateChild(tx, record.cpNumber, 1, { ...record, localAuthority: CHESHIRE_WEST_AND_CHESTER }, { at: later }),
     );
-    expect(moved.localAuthority).toBe(CHESHIRE_WEST);
+    expect(moved.localAuthority).toBe(CHESHIRE_WEST_AND_CHESTER);
     expect(await feed(store.db, WIRRAL, record.cpNumber)).toEqual([
       { kind: 'upsert', reason: null, version: 1 },
       { kind: 'tombstone', reason: 'transferred', version: 2 },
     ]);
-    expect(await feed(store.db, CHESHIRE_WEST, record.cpNumber)).toEqual([{ kind: 'upsert', reason: null, version: 2 }]);
-    expect((await derivedRow(store.db, record.cpNumber))?.local_authority).toBe(CHESHIRE_WEST);
+    expect(await feed(store.db, CHESHIRE_WEST_AND_CHESTER, record.cpNumber)).toEqual([{ kind: 'upsert', reason: null, version: 2 }]);
+    expect((await derivedRow(store.db, record.cpNumber))?.local_authority).toBe(CHESHIRE_WEST_AND_CHESTER);
     // Later changes go to the new authority only.
     await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 2, { ...moved.record, gender: 'male' }, { at: later }));
     expect(await feed(store.db, WIRRAL, record.cpNumber)).toHaveLength(2);
-    expect(await feed(store.db, CHESHIRE_WEST, record.cpNumber)).toEqual([
+    expect(await feed(store.db, CHESHIRE_WEST_AND_CHESTER, record.cpNumber)).toEqual([
       { kind: 'upsert', reason: null, version: 2 },
       { kind: 'upsert', reason: null, version: 3 },
     ]);

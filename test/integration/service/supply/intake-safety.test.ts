@@ -6,7 +6,7 @@ import type { ChildRecord, SupplierRecord } from '../../../../domain/child-recor
 import { insertChild, insertChildren, loadChild } from '../../../../service/records/child-store.js';
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import { listMatchReviews } from '../../../../service/supply/reviews.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { laTeam, openContext, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
@@ -83,7 +83,7 @@ describe('a common name never hides a shielded near-match', () => {
 describe("a local authority's supply stays within its own authority", () => {
   it('does not match, change or reveal another authority\'s child by NHS number', async () => {
     const nhs = nextNhsNumber();
-    const other = await held({ localAuthority: CHESHIRE, name: name('Bethan', 'Bellingham'), gender: 'female', dob: '2016-06-01', address: address('CH66 4DE'), identifiers: { nhsNumber: nhs, supplierRefs: [] } });
+    const other = await held({ localAuthority: CHESHIRE_WEST_AND_CHESTER, name: name('Bethan', 'Bellingham'), gender: 'female', dob: '2016-06-01', address: address('CH66 4DE'), identifiers: { nhsNumber: nhs, supplierRefs: [] } });
     const s = supplierRecord({ receivedAt: TODAY, name: name('Zzz', 'Overwritten'), gender: 'male', dob: '2010-01-01', address: address('CH41 9ZZ'), nhsNumber: nhs });
     const [r] = (await supplyAsTeam(WIRRAL, [s])).results;
     expect(r!.cpNumber).not.toBe(other.cpNumber);
@@ -93,16 +93,16 @@ describe("a local authority's supply stays within its own authority", () => {
 
   it("does not match another authority's child by name, date of birth and postcode, nor by the same reference", async () => {
     const cheshire = supplierRecord({ supplierRef: 'CASE-0001', name: name('Cedric', 'Carmichael'), dob: '2015-07-02', address: address('CH65 7AB') });
-    const [c] = (await supplyAsTeam(CHESHIRE, [cheshire])).results;
+    const [c] = (await supplyAsTeam(CHESHIRE_WEST_AND_CHESTER, [cheshire])).results;
     expect(c!.status).toBe('created');
     // Wirral's case system happens to use the same reference, for the same-looking child.
     const [w] = (await supplyAsTeam(WIRRAL, [{ ...cheshire, receivedAt: TODAY, address: address('CH65 7AB', '2 Other Road') }])).results;
     expect(w!.status).toBe('created');
     expect(w!.cpNumber).not.toBe(c!.cpNumber);
-    expect(await load(c!.cpNumber!)).toMatchObject({ version: 1, localAuthority: CHESHIRE, record: { address: cheshire.address } });
+    expect(await load(c!.cpNumber!)).toMatchObject({ version: 1, localAuthority: CHESHIRE_WEST_AND_CHESTER, record: { address: cheshire.address } });
     expect(await load(w!.cpNumber!)).toMatchObject({ localAuthority: WIRRAL });
     // Each authority's reference still finds its own child.
-    const [again] = (await supplyAsTeam(CHESHIRE, [{ ...cheshire, name: name('Cedric', 'Renamed') }])).results;
+    const [again] = (await supplyAsTeam(CHESHIRE_WEST_AND_CHESTER, [{ ...cheshire, name: name('Cedric', 'Renamed') }])).results;
     expect(again).toMatchObject({ status: 'matched', cpNumber: c!.cpNumber });
   });
 
@@ -112,13 +112,13 @@ describe("a local authority's supply stays within its own authority", () => {
     const [r] = (await supplyAsTeam(WIRRAL, [supplierRecord({ name: name('Dora', 'Delacroix'), gender: 'female', dob: '2014-08-03', address: address('CH46 8DD'), nhsNumber: nhs })])).results;
     expect(r).toMatchObject({ status: 'matched', cpNumber: own.cpNumber });
     const nhs2 = nextNhsNumber();
-    const elsewhere = await held({ localAuthority: CHESHIRE, name: name('Elsa', 'Ecclestone'), gender: 'female', dob: '2013-09-04', address: address('CH64 9EE'), identifiers: { nhsNumber: nhs2, supplierRefs: [] } });
+    const elsewhere = await held({ localAuthority: CHESHIRE_WEST_AND_CHESTER, name: name('Elsa', 'Ecclestone'), gender: 'female', dob: '2013-09-04', address: address('CH64 9EE'), identifiers: { nhsNumber: nhs2, supplierRefs: [] } });
     const [n] = (await supplyAs('nhs', [supplierRecord({ supplier: 'nhs', name: name('Elsa', 'Ecclestone'), gender: 'female', dob: '2013-09-04', address: address('CH64 9EE'), nhsNumber: nhs2 })])).results;
     expect(n).toMatchObject({ status: 'matched', cpNumber: elsewhere.cpNumber });
   });
 
   it("a likeness to another authority's shielded child is kept shielded, but never merged", async () => {
-    const shielded = await held({ localAuthority: CHESHIRE, name: name('Freya', 'Fotheringay'), gender: 'female', dob: '2012-10-05', address: address('CH63 1FF'), shielded: true });
+    const shielded = await held({ localAuthority: CHESHIRE_WEST_AND_CHESTER, name: name('Freya', 'Fotheringay'), gender: 'female', dob: '2012-10-05', address: address('CH63 1FF'), shielded: true });
     const [r] = (await supplyAsTeam(WIRRAL, [supplierRecord({ receivedAt: TODAY, name: name('Freya', 'Fotheringay'), gender: 'female', dob: '2012-10-05', address: address('CH41 2ZZ') })])).results;
     expect(r!.status).toBe('possible-duplicate');
     expect(r!.cpNumber).not.toBe(shielded.cpNumber);

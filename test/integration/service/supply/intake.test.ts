@@ -8,7 +8,7 @@ import { insertChild, loadChild } from '../../../../service/records/child-store.
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import { discrepancies, type SupplyProvenance } from '../../../../service/supply/provenance.js';
 import { readFeedPage } from '../../../../service/sync/feed.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, nextNhsNumber, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { laTeam, openContext, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
@@ -111,13 +111,13 @@ describe('resolving a supplied record to a child', () => {
       address: address('CH49 7GG'),
       nhsNumber: nhs,
     });
-    const [r] = (await supplyAs('gro', [s], CHESHIRE)).results;
+    const [r] = (await supplyAs('gro', [s], CHESHIRE_WEST_AND_CHESTER)).results;
     expect(r!.status).toBe('created');
     expect(isValidCpNumber(r!.cpNumber!)).toBe(true);
     const [serial] = await ctx.db.query<{ v: number }>('SELECT last_value AS v FROM cp_serial');
     expect(Number(r!.cpNumber!.slice(2, 10))).toBe(serial!.v);
     const child = await load(r!.cpNumber!);
-    expect(child).toMatchObject({ localAuthority: CHESHIRE, shielded: false, shieldPending: false, version: 1 });
+    expect(child).toMatchObject({ localAuthority: CHESHIRE_WEST_AND_CHESTER, shielded: false, shieldPending: false, version: 1 });
     expect(child.record).toMatchObject({
       name: s.name,
       gender: 'female',
@@ -256,7 +256,7 @@ describe('who may supply what', () => {
     const s = supplierRecord({ supplier: 'local-authority', name: name('Otto', 'Oakenfold'), dob: '2016-03-25', address: address('CH66 5QQ') });
     const { results } = await receiveSupply(ctx, laTeam(WIRRAL), { localAuthority: WIRRAL, records: [s] });
     expect(results[0]!.status).toBe('created');
-    const e = await receiveSupply(ctx, laTeam(WIRRAL), { localAuthority: CHESHIRE, records: [s] }).catch((x: unknown) => x);
+    const e = await receiveSupply(ctx, laTeam(WIRRAL), { localAuthority: CHESHIRE_WEST_AND_CHESTER, records: [s] }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect((e as ApiError).code).toBe('other-authority');
     const [asDwp] = (await receiveSupply(ctx, laTeam(WIRRAL), { localAuthority: WIRRAL, records: [{ ...s, supplier: 'dwp' }] })).results;

@@ -27,7 +27,7 @@ import { receiveSupply } from '../../../../service/supply/intake.js';
 import { resolveMatchReview } from '../../../../service/supply/reviews.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
 import { decideTransfer, requestTransfer } from '../../../../service/transfers/transfers.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
 import { dataManager, laTeam, supplierSystem } from '../sync/fixtures.js';
 import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostcode, secondMember, WorkingSet, type PendingContext } from './pending-support.js';
@@ -35,8 +35,8 @@ import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostc
 // 200 in CI; PENDING_SHIELDS_RUNS only for trying things locally.
 const RUNS = Number(process.env['PENDING_SHIELDS_RUNS'] ?? 200);
 const MAX_COMMANDS = 12;
-const AUTHORITIES = [WIRRAL, CHESHIRE] as const;
-const other = (la: string) => (la === WIRRAL ? CHESHIRE : WIRRAL);
+const AUTHORITIES = [WIRRAL, CHESHIRE_WEST_AND_CHESTER] as const;
+const other = (la: string) => (la === WIRRAL ? CHESHIRE_WEST_AND_CHESTER : WIRRAL);
 
 // ---------------------------------------------------------------------------------
 // One run's identity: a surname, a date of birth and two postcodes no other run uses.
@@ -425,7 +425,7 @@ describe.each(storeEngines)('pending shields, model-based, on %s', (engine) => {
         const m: Model = { cluster, nextPostcode: 2, children: new Map() };
         const held = [
           heldChild(cluster.family, cluster.dob, WIRRAL, cluster.postcodes[0]!, heldShielded),
-          heldChild(`${cluster.family}s`, cluster.dob, CHESHIRE, cluster.postcodes[1]!, otherShielded),
+          heldChild(`${cluster.family}s`, cluster.dob, CHESHIRE_WEST_AND_CHESTER, cluster.postcodes[1]!, otherShielded),
         ];
         await real.ctx.db.transaction(async (tx) => {
           for (const h of held) await insertChild(tx, h, { at: real.ctx.clock.now() });

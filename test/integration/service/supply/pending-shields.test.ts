@@ -12,7 +12,7 @@ import { applyShield, decideUnshieldRequest, requestUnshield } from '../../../..
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { receiveSupply } from '../../../../service/supply/intake.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
 import { dataManager, laTeam, supplierSystem } from '../sync/fixtures.js';
 import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostcode, secondMember, WorkingSet, type PendingContext } from './pending-support.js';
@@ -107,11 +107,11 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
 
   it("a duplicate in another authority: that authority's feed, searches and reads treat it as shielded", async () => {
     // The held child is Cheshire's; a national supply created the possible duplicate in Wirral.
-    const d = await duplicateOfUnshielded(CHESHIRE, WIRRAL);
+    const d = await duplicateOfUnshielded(CHESHIRE_WEST_AND_CHESTER, WIRRAL);
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(exposed);
-    await applyShield(ctx, laTeam(CHESHIRE), d.held, 'Risk of harm');
+    await applyShield(ctx, laTeam(CHESHIRE_WEST_AND_CHESTER), d.held, 'Risk of harm');
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(pending);
-    await unshield(d.held, CHESHIRE);
+    await unshield(d.held, CHESHIRE_WEST_AND_CHESTER);
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(exposed);
   });
 
@@ -129,18 +129,18 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
   it('through a chain: a child reviewed against a pending duplicate is pending too, and both lift together', async () => {
     const d = await duplicateOfUnshielded(WIRRAL, WIRRAL);
     // A third record, in Cheshire, that a data manager found may be the new one.
-    const third = child({ name: { given: 'Rosie', family: d.query.surname, former: [] }, gender: 'female', dob: d.query.dob, address: address('CH2 1AA'), localAuthority: CHESHIRE });
+    const third = child({ name: { given: 'Rosie', family: d.query.surname, former: [] }, gender: 'female', dob: d.query.dob, address: address('CH2 1AA'), localAuthority: CHESHIRE_WEST_AND_CHESTER });
     await ctx.db.transaction((tx) => insertChild(tx, third, { at: ctx.clock.now() }));
     const thirdQuery = { surname: d.query.surname, dob: d.query.dob, postcode: 'CH2 1AA' };
     const [opened] = await submitItems(ctx, dataManager(), [
       { op: 'possible-duplicate', cpNumber: third.cpNumber, of: d.created, score: 0.7, baseVersion: 1, idempotencyKey: `pd-${third.cpNumber}` },
     ]);
     expect(opened).toMatchObject({ status: 'applied' });
-    expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE)).toEqual(exposed);
+    expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE_WEST_AND_CHESTER)).toEqual(exposed);
     await applyShield(ctx, laTeam(WIRRAL), d.held, 'Risk of harm');
-    expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE)).toEqual(pending);
+    expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE_WEST_AND_CHESTER)).toEqual(pending);
     await unshield(d.held, WIRRAL);
-    expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE)).toEqual(exposed);
+    expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE_WEST_AND_CHESTER)).toEqual(exposed);
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(exposed);
   });
 

@@ -10,7 +10,7 @@ import { readChild } from '../../../../service/records/read.js';
 import { searchChildren } from '../../../../service/records/search.js';
 import type { Database } from '../../../../service/store/database.js';
 import { readFeedPage, readFeedStatus } from '../../../../service/sync/feed.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
 import { openTestStore, type StoreEngine, type TestStore } from '../../../support/stores.js';
 import { dataManager, laTeam, openContext, practitioner } from '../sync/fixtures.js';
 
@@ -23,7 +23,7 @@ export const secondMember = (la: string): Actor => laTeam(la, `u-la2-${la}`);
 async function addAccounts(db: Database): Promise<void> {
   const orgs = [
     ['org-local-authority-' + WIRRAL, 'local-authority', WIRRAL],
-    ['org-local-authority-' + CHESHIRE, 'local-authority', CHESHIRE],
+    ['org-local-authority-' + CHESHIRE_WEST_AND_CHESTER, 'local-authority', CHESHIRE_WEST_AND_CHESTER],
     ['org-gp-practice-' + WIRRAL, 'gp-practice', WIRRAL],
   ] as const;
   for (const [id, kind, la] of orgs) {
@@ -34,7 +34,7 @@ async function addAccounts(db: Database): Promise<void> {
       la,
     ]);
   }
-  const actors = [laTeam(WIRRAL), secondMember(WIRRAL), laTeam(CHESHIRE), secondMember(CHESHIRE), dataManager(), practitioner()];
+  const actors = [laTeam(WIRRAL), secondMember(WIRRAL), laTeam(CHESHIRE_WEST_AND_CHESTER), secondMember(CHESHIRE_WEST_AND_CHESTER), dataManager(), practitioner()];
   for (const a of actors) {
     const orgId = `org-${a.organisation.kind}-${a.organisation.localAuthority ?? 'national'}`;
     await db.query(

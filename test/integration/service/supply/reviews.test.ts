@@ -6,7 +6,7 @@ import { receiveSupply } from '../../../../service/supply/intake.js';
 import type { SupplyProvenance } from '../../../../service/supply/provenance.js';
 import { listMatchReviews, resolveMatchReview } from '../../../../service/supply/reviews.js';
 import { readFeedPage } from '../../../../service/sync/feed.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, supplierRecord, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { dataManager, laTeam, openContext, supplierSystem } from '../sync/fixtures.js';
 
 const ctx = await openContext();
@@ -58,7 +58,7 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 describe('match reviews', () => {
   it("are listed to the new child's authority team and to data managers", async () => {
     const w = await possibleDuplicate('Quarrington', '2012-01-02', 'CH41 1AB', { shielded: false });
-    const c = await possibleDuplicate('Quenby', '2012-01-03', 'CH41 1AD', { shielded: false, la: CHESHIRE });
+    const c = await possibleDuplicate('Quenby', '2012-01-03', 'CH41 1AD', { shielded: false, la: CHESHIRE_WEST_AND_CHESTER });
     const wirral = (await listMatchReviews(ctx, laTeam(WIRRAL), 'open')).reviews.map((r) => r.id);
     expect(wirral).toContain(w.reviewId);
     expect(wirral).not.toContain(c.reviewId);
@@ -67,7 +67,7 @@ describe('match reviews', () => {
     expect(all.find((r) => r.id === c.reviewId)).toMatchObject({
       cpNumber: c.created,
       candidateCpNumber: c.held,
-      localAuthority: CHESHIRE,
+      localAuthority: CHESHIRE_WEST_AND_CHESTER,
       status: 'open',
       shieldPending: false,
     });
@@ -124,7 +124,7 @@ describe('match reviews', () => {
 
   it("another authority's team may not resolve, and an unknown review is 404", async () => {
     const d = await possibleDuplicate('Thistlewood', '2009-04-05', 'CH41 4AB', { shielded: false });
-    expect((await apiError(resolveMatchReview(ctx, laTeam(CHESHIRE), d.reviewId, 'same-child'))).code).toBe('other-authority');
+    expect((await apiError(resolveMatchReview(ctx, laTeam(CHESHIRE_WEST_AND_CHESTER), d.reviewId, 'same-child'))).code).toBe('other-authority');
     expect((await load(d.created))).not.toBeNull();
     expect((await apiError(resolveMatchReview(ctx, laTeam(WIRRAL), 999_999, 'same-child'))).status).toBe(404);
     await expect(resolveMatchReview(ctx, dataManager(), d.reviewId, 'different-children')).resolves.toMatchObject({ status: 'different-children' });
@@ -194,7 +194,7 @@ describe('match reviews', () => {
     const d = await possibleDuplicate('Underwood', '2008-05-06', 'CH41 8AB', { shielded: false, la: WIRRAL });
     await ctx.db.transaction(async (tx) => {
       const h = (await loadChild(tx, d.held, { forUpdate: true }))!;
-      await updateChild(tx, d.held, h.version, { ...h.record, localAuthority: CHESHIRE }, { at: ctx.clock.now() });
+      await updateChild(tx, d.held, h.version, { ...h.record, localAuthority: CHESHIRE_WEST_AND_CHESTER }, { at: ctx.clock.now() });
     });
     expect((await apiError(resolveMatchReview(ctx, laTeam(WIRRAL), d.reviewId, 'same-child'))).code).toBe('other-authority');
     expect(await load(d.created)).not.toBeNull();

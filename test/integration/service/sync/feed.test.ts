@@ -7,7 +7,7 @@ import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { insertChild, loadChild, updateChild } from '../../../../service/records/child-store.js';
 import { decodeCursor, encodeCursor, readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from '../../../../service/sync/feed.js';
 import { parseFeedLines } from '../../../../main/working-set/sync-engine.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, WIRRAL } from '../../../support/children.js';
 import { laTeam, nationalAdmin, openContext, practitioner } from './fixtures.js';
 
 const ctx = await openContext();
@@ -204,8 +204,8 @@ describe('who may read, and cursors', () => {
   };
 
   it('another authority\'s team is refused; a national administrator is not', async () => {
-    await expectApiError(readFeedPage(ctx, laTeam(CHESHIRE), WIRRAL), 403, 'other-authority');
-    await expectApiError(readFeedStatus(ctx, laTeam(CHESHIRE), WIRRAL), 403, 'other-authority');
+    await expectApiError(readFeedPage(ctx, laTeam(CHESHIRE_WEST_AND_CHESTER), WIRRAL), 403, 'other-authority');
+    await expectApiError(readFeedStatus(ctx, laTeam(CHESHIRE_WEST_AND_CHESTER), WIRRAL), 403, 'other-authority');
     await expectApiError(readFeedPage(ctx, practitioner(), WIRRAL), 403, 'other-authority');
     await expect(readFeedPage(ctx, nationalAdmin(), WIRRAL)).resolves.toMatchObject({ more: false });
   });

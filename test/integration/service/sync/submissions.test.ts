@@ -4,7 +4,7 @@ import type { ChildRecord } from '../../../../domain/child-record.js';
 import { insertChild, loadChild } from '../../../../service/records/child-store.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
 import { problemsOf } from '../../../../service/http/validation.js';
-import { CHESHIRE_WEST_AND_CHESTER as CHESHIRE, child, WIRRAL } from '../../../support/children.js';
+import { CHESHIRE_WEST_AND_CHESTER, child, WIRRAL } from '../../../support/children.js';
 import { dataManager, laTeam, openContext } from './fixtures.js';
 
 const ctx = await openContext();
@@ -119,7 +119,7 @@ describe('submissions', () => {
   });
 
   it("another authority's child is forbidden to its team but not to a data manager; an unknown child is not-found", async () => {
-    const c = await held({ localAuthority: CHESHIRE });
+    const c = await held({ localAuthority: CHESHIRE_WEST_AND_CHESTER });
     const results = await submitItems(ctx, wirral, [
       { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'shield' },
       { idempotencyKey: key(), cpNumber: 'CP999999998', baseVersion: 1, op: 'shield' },
@@ -261,7 +261,7 @@ describe('submissions about two records (cleansing)', () => {
 
   it("another authority's child, or a record paired with itself, is refused", async () => {
     const mine = await held();
-    const theirs = await held({ localAuthority: CHESHIRE });
+    const theirs = await held({ localAuthority: CHESHIRE_WEST_AND_CHESTER });
     const [a] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'merge', duplicate: { cpNumber: theirs.cpNumber, baseVersion: 1 } }]);
     expect(a!.status).toBe('forbidden');
     const [b] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'not-duplicate', of: mine.cpNumber }]);
