@@ -4,11 +4,13 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint-rules/layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'release/', 'release-test/', 'node_modules/', 'test-results/', 'docs/', 'tmp/'] },
+  { ignores: ['dist/', 'release/', 'release-test/', 'node_modules/', 'test-results/', 'docs/', 'tmp/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    // No globals beyond the language's own: each layer below names what its runtime has,
+    // as its tsconfig.json does for the compiler.
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: {} },
     plugins: { contactpoint: { rules: { layers } } },
     rules: {
       'contactpoint/layers': 'error',
@@ -17,6 +19,20 @@ export default tseslint.config(
       'no-console': 'error',
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    files: ['main/**', 'service/**', 'scripts/**', 'test/**', 'eslint-rules/**', '*.{js,ts,mjs}'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // The domain runs in every process: only the globals they all have (see
+    // domain/runtime-globals.d.ts).
+    files: ['domain/**'],
+    languageOptions: { globals: { performance: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['preload/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

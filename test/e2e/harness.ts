@@ -208,8 +208,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** One axe finding, as the tests report it. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  targets: string[];
+}
+
 /** WCAG 2.2 AA, as the issue asks of every screen a test visits. */
-export async function axeViolations(page: Page) {
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
