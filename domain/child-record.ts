@@ -47,7 +47,10 @@ export type Address = z.infer<typeof addressSchema>;
 export const contactSchema = z
   .object({
     address: addressSchema.optional(),
-    phone: z.string().regex(/^\+?[0-9 ]{10,16}$/, 'must be a UK telephone number').optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 ]{10,16}$/, 'must be a UK telephone number')
+      .optional(),
     email: z.string().email().max(254).optional(),
   })
   .strict();
@@ -64,7 +67,15 @@ export const personNameSchema = z
   .strict();
 export type PersonName = z.infer<typeof personNameSchema>;
 
-export const relationshipSchema = z.enum(['mother', 'father', 'step-parent', 'carer', 'guardian', 'grandparent', 'other']);
+export const relationshipSchema = z.enum([
+  'mother',
+  'father',
+  'step-parent',
+  'carer',
+  'guardian',
+  'grandparent',
+  'other',
+]);
 
 export const parentSchema = z
   .object({
@@ -169,13 +180,25 @@ export const childRecordSchema = z
   .superRefine((r, ctx) => {
     const needsAddress = r.whereabouts === 'current' || r.whereabouts === 'last-known';
     if (needsAddress && r.address === null) {
-      ctx.addIssue({ code: 'custom', path: ['address'], message: `is required when whereabouts is "${r.whereabouts}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['address'],
+        message: `is required when whereabouts is "${r.whereabouts}"`,
+      });
     }
     if (!needsAddress && r.address !== null) {
-      ctx.addIssue({ code: 'custom', path: ['address'], message: `must be null when whereabouts is "${r.whereabouts}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['address'],
+        message: `must be null when whereabouts is "${r.whereabouts}"`,
+      });
     }
     if (r.whereabouts === 'left-england' && r.intendsToReturn === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['intendsToReturn'], message: 'is required when the child has left England' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intendsToReturn'],
+        message: 'is required when the child has left England',
+      });
     }
     if (r.dateOfDeath !== undefined && r.dateOfDeath < r.dob) {
       ctx.addIssue({ code: 'custom', path: ['dateOfDeath'], message: 'is before the date of birth' });
@@ -189,7 +212,11 @@ export const childRecordSchema = z
         });
       }
       if (inv.sensitiveBasis !== undefined && !inv.sensitive) {
-        ctx.addIssue({ code: 'custom', path: ['involvements', i, 'sensitiveBasis'], message: 'is only for a sensitive involvement' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['involvements', i, 'sensitiveBasis'],
+          message: 'is only for a sensitive involvement',
+        });
       }
       if (inv.endDate !== undefined && inv.endDate < inv.startDate) {
         ctx.addIssue({ code: 'custom', path: ['involvements', i, 'endDate'], message: 'is before the start date' });

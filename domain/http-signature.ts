@@ -50,7 +50,8 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 /** Decode standard base64 (padding optional, as RFC 8941 §4.2.7 allows). */
 function base64ToBytes(text: string): Uint8Array {
   const body = text.replace(/={1,2}$/, '');
-  if (!/^[A-Za-z0-9+/]*$/.test(body) || body.length % 4 === 1) throw new SfSyntaxError('has a byte sequence that is not valid base64');
+  if (!/^[A-Za-z0-9+/]*$/.test(body) || body.length % 4 === 1)
+    throw new SfSyntaxError('has a byte sequence that is not valid base64');
   const out = new Uint8Array(Math.floor((body.length * 3) / 4));
   let bits = 0;
   let acc = 0;
@@ -131,7 +132,8 @@ class SfParser {
       }
       items.push(this.item());
       const next = this.peek();
-      if (next !== ' ' && next !== ')') throw new SfSyntaxError('has an inner list whose items are not separated by spaces');
+      if (next !== ' ' && next !== ')')
+        throw new SfSyntaxError('has an inner list whose items are not separated by spaces');
     }
   }
 
@@ -248,7 +250,8 @@ function serializeString(value: string): string {
 function serializeBareItem(item: BareItem): string {
   switch (item.type) {
     case 'integer':
-      if (!Number.isSafeInteger(item.value) || Math.abs(item.value) > 999_999_999_999_999) throw new RangeError('Integer out of range.');
+      if (!Number.isSafeInteger(item.value) || Math.abs(item.value) > 999_999_999_999_999)
+        throw new RangeError('Integer out of range.');
       return String(item.value);
     case 'decimal': {
       const text = (Math.round(item.value * 1000) / 1000).toFixed(3).replace(/0{1,2}$/, '');
@@ -307,17 +310,23 @@ const integerParams = new Set(['created', 'expires']);
 const stringParams = new Set(['nonce', 'keyid', 'alg', 'tag']);
 
 function signatureInputOf(label: string, member: SfItem | SfInnerList): SfResult<SignatureInput> {
-  if (member.kind !== 'inner-list') return fail(`Signature-Input "${label}" must be an inner list such as ("@method" "@target-uri");created=…`);
+  if (member.kind !== 'inner-list')
+    return fail(`Signature-Input "${label}" must be an inner list such as ("@method" "@target-uri");created=…`);
   const components: string[] = [];
   for (const item of member.items) {
-    if (item.value.type !== 'string') return fail(`Signature-Input "${label}" lists a component that is not a quoted string.`);
-    if (item.params.size > 0) return fail(`Signature-Input "${label}" gives parameters to the component ${excerpt(item.value.value)}; component parameters are not supported.`);
+    if (item.value.type !== 'string')
+      return fail(`Signature-Input "${label}" lists a component that is not a quoted string.`);
+    if (item.params.size > 0)
+      return fail(
+        `Signature-Input "${label}" gives parameters to the component ${excerpt(item.value.value)}; component parameters are not supported.`,
+      );
     components.push(item.value.value);
   }
   const params: SignatureParams = {};
   for (const [key, value] of member.params) {
     if (integerParams.has(key)) {
-      if (value.type !== 'integer' || value.value < 0) return fail(`Signature-Input "${label}": ${key} must be a non-negative integer (seconds since 1970).`);
+      if (value.type !== 'integer' || value.value < 0)
+        return fail(`Signature-Input "${label}": ${key} must be a non-negative integer (seconds since 1970).`);
       params[key as 'created' | 'expires'] = value.value;
     } else if (stringParams.has(key)) {
       if (value.type !== 'string') return fail(`Signature-Input "${label}": ${key} must be a quoted string.`);
@@ -347,7 +356,8 @@ export function parseSignature(headerValue: string): SfResult<Map<string, Uint8A
   if (!dict.ok) return dict;
   const out = new Map<string, Uint8Array>();
   for (const [label, member] of dict.value) {
-    if (member.kind !== 'item' || member.value.type !== 'bytes') return fail(`Signature "${label}" must be a byte sequence such as :base64:.`);
+    if (member.kind !== 'item' || member.value.type !== 'bytes')
+      return fail(`Signature "${label}" must be a byte sequence such as :base64:.`);
     out.set(label, member.value.value);
   }
   return { ok: true, value: out };
@@ -370,7 +380,11 @@ export function serializeSignatureParams(spec: SignatureParamsSpec): string {
     const value = spec[key];
     if (value !== undefined) params.set(key, { type: 'string', value });
   }
-  const items: SfItem[] = spec.components.map((c) => ({ kind: 'item', value: { type: 'string', value: c }, params: new Map() }));
+  const items: SfItem[] = spec.components.map((c) => ({
+    kind: 'item',
+    value: { type: 'string', value: c },
+    params: new Map(),
+  }));
   return serializeInnerList({ kind: 'inner-list', items, params });
 }
 
@@ -408,10 +422,13 @@ function componentValue(component: string, spec: SignatureBaseSpec): SfResult<st
       return { ok: true, value: parsed.search || '?' };
     }
   }
-  if (component.startsWith('@')) return fail(`The component ${excerpt(component)} is not supported: use "@method" and "@target-uri".`);
-  if (!fieldNamePattern.test(component)) return fail(`The component ${excerpt(component)} is not a lower-case header field name.`);
+  if (component.startsWith('@'))
+    return fail(`The component ${excerpt(component)} is not supported: use "@method" and "@target-uri".`);
+  if (!fieldNamePattern.test(component))
+    return fail(`The component ${excerpt(component)} is not a lower-case header field name.`);
   const raw = spec.headers(component);
-  if (raw === undefined) return fail(`The signature covers the header ${excerpt(component)}, which the request does not carry.`);
+  if (raw === undefined)
+    return fail(`The signature covers the header ${excerpt(component)}, which the request does not carry.`);
   // RFC 9421 §2.1: trim, and turn obsolete line folding into a single space.
   const value = raw.replace(/\r?\n[ \t]+/g, ' ').trim();
   if (/[\r\n]/.test(value)) return fail(`The header ${excerpt(component)} contains a line break.`);

@@ -11,11 +11,57 @@ import {
 } from './api/records.js';
 import { cpNumberSchema } from './child-record.js';
 import { roleSchema } from './roles.js';
-import { localSearchAnswerSchema, sendSummarySchema, syncRunSchema, taskSchema, workingSetStatusSchema } from './working-set.js';
-import { endTaskRequestSchema, openRecordRequestSchema, startTaskRequestSchema, taskSessionSchema, workingSetRecordSchema } from './working-set-access.js';
-import { accountRequestSchema, accountSchema, alertSchema, confirmedRequestSchema, archivedSchema, auditCheckpointViewSchema, auditPageSchema, auditRangeVerdictSchema, auditVerifySchema, createdAccountSchema, lapsingSchema, managementInformationSchema, managementRequests, organisationSchema, signalSchema, transferSchema, unshieldRequestSchema } from './management/views.js';
-import { adapterRequests, adapterStatusSchema, chosenFileSchema, loadProblemsSchema, loadRowsSchema, loadSummarySchema, previewSchema, profileEntrySchema } from './adapter/views.js';
-import { cleanseResolutionSchema, cleanseResolvedSchema, cleanseStatusSchema, cleanseTaskDetailSchema, cleanseTaskPageSchema, teamSchema } from './cleanse/views.js';
+import {
+  localSearchAnswerSchema,
+  sendSummarySchema,
+  syncRunSchema,
+  taskSchema,
+  workingSetStatusSchema,
+} from './working-set.js';
+import {
+  endTaskRequestSchema,
+  openRecordRequestSchema,
+  startTaskRequestSchema,
+  taskSessionSchema,
+  workingSetRecordSchema,
+} from './working-set-access.js';
+import {
+  accountRequestSchema,
+  accountSchema,
+  alertSchema,
+  confirmedRequestSchema,
+  archivedSchema,
+  auditCheckpointViewSchema,
+  auditPageSchema,
+  auditRangeVerdictSchema,
+  auditVerifySchema,
+  createdAccountSchema,
+  lapsingSchema,
+  managementInformationSchema,
+  managementRequests,
+  organisationSchema,
+  signalSchema,
+  transferSchema,
+  unshieldRequestSchema,
+} from './management/views.js';
+import {
+  adapterRequests,
+  adapterStatusSchema,
+  chosenFileSchema,
+  loadProblemsSchema,
+  loadRowsSchema,
+  loadSummarySchema,
+  previewSchema,
+  profileEntrySchema,
+} from './adapter/views.js';
+import {
+  cleanseResolutionSchema,
+  cleanseResolvedSchema,
+  cleanseStatusSchema,
+  cleanseTaskDetailSchema,
+  cleanseTaskPageSchema,
+  teamSchema,
+} from './cleanse/views.js';
 
 export const errorCodes = [
   'invalid-payload',
@@ -112,7 +158,10 @@ export const signOutReasonSchema = z.enum(['signed-out', 'session-expired', 'acc
 const activationHalf = z
   .string()
   .trim()
-  .regex(/^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/, 'must be the 10 characters of one half of the activation code, such as 7KQ2M-XR4PD');
+  .regex(
+    /^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/,
+    'must be the 10 characters of one half of the activation code, such as 7KQ2M-XR4PD',
+  );
 export const activationRequestSchema = z
   .object({
     userId: z.string().trim().min(1, 'give your user ID').max(64),
@@ -121,7 +170,11 @@ export const activationRequestSchema = z
     password: z.string().min(12, 'must be at least 12 characters').max(256),
   })
   .strict();
-export const activatedTokenSchema = z.object({ userId: z.string(), totpSecret: z.string().regex(/^[A-Z2-7]+$/), otpauthUri: z.string().startsWith('otpauth://') });
+export const activatedTokenSchema = z.object({
+  userId: z.string(),
+  totpSecret: z.string().regex(/^[A-Z2-7]+$/),
+  otpauthUri: z.string().startsWith('otpauth://'),
+});
 export type ActivatedToken = z.infer<typeof activatedTokenSchema>;
 
 export const sessionStateSchema = z.discriminatedUnion('status', [
@@ -213,7 +266,9 @@ export const channels = {
     response: involvementResponseSchema,
   },
   'involvements.update': {
-    request: z.object({ cpNumber: cpNumberSchema, id: z.string().min(1).max(64), change: updateInvolvementBodySchema }).strict(),
+    request: z
+      .object({ cpNumber: cpNumberSchema, id: z.string().min(1).max(64), change: updateInvolvementBodySchema })
+      .strict(),
     response: involvementResponseSchema,
   },
   // The working set (local authority ContactPoint teams only)
@@ -254,12 +309,21 @@ export const channels = {
   'cleanse.cancel': { request: empty, response: cleanseStatusSchema },
   /** A window of one queue's open tasks. */
   'cleanse.tasks': {
-    request: z.object({ rule: z.string().min(1).max(64), offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    request: z
+      .object({
+        rule: z.string().min(1).max(64),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
     response: cleanseTaskPageSchema,
   },
   /** One task with its record(s) and their provenance, for the side-by-side comparison. */
   /** Needs a live cleansing task session; each record shown is audited once in it; shielded details withheld. */
-  'cleanse.task': { request: z.object({ id: z.number().int().min(1), taskSession: endTaskRequestSchema.shape.taskSession }).strict(), response: cleanseTaskDetailSchema },
+  'cleanse.task': {
+    request: z.object({ id: z.number().int().min(1), taskSession: endTaskRequestSchema.shape.taskSession }).strict(),
+    response: cleanseTaskDetailSchema,
+  },
   /** Merge a pair, mark pairs "not a duplicate", dismiss or assign tasks. */
   'cleanse.resolve': { request: cleanseResolutionSchema, response: cleanseResolvedSchema },
   /** The team's members a task can be assigned to: the authority's active ContactPoint team accounts. */
@@ -288,14 +352,29 @@ export const channels = {
   /** Starts sending a checked load; answers at once with the status. */
   'adapter.submit': { request: adapterRequests.load, response: adapterStatusSchema },
   /** Saves the load's report as CSV where the person chooses (the computer's save dialog). */
-  'adapter.exportReport': { request: adapterRequests.load, response: z.object({ saved: z.boolean(), name: z.string().nullable() }) },
+  'adapter.exportReport': {
+    request: adapterRequests.load,
+    response: z.object({ saved: z.boolean(), name: z.string().nullable() }),
+  },
   // Management (the local authority's ContactPoint team; the archive for data managers)
   /** Shields a child now, with the reason. */
-  'manage.shield': { request: managementRequests.shield, response: z.object({ cpNumber: z.string(), shielded: z.boolean(), version: z.number() }) },
+  'manage.shield': {
+    request: managementRequests.shield,
+    response: z.object({ cpNumber: z.string(), shielded: z.boolean(), version: z.number() }),
+  },
   /** Asks for a shield to be removed: a second member of the team must approve. */
-  'manage.requestUnshield': { request: managementRequests.shield, response: z.object({ request: unshieldRequestSchema }) },
-  'manage.unshieldRequests': { request: managementRequests.unshieldRequests, response: z.object({ requests: z.array(unshieldRequestSchema) }) },
-  'manage.decideUnshield': { request: managementRequests.decideUnshield, response: z.object({ request: unshieldRequestSchema }).passthrough() },
+  'manage.requestUnshield': {
+    request: managementRequests.shield,
+    response: z.object({ request: unshieldRequestSchema }),
+  },
+  'manage.unshieldRequests': {
+    request: managementRequests.unshieldRequests,
+    response: z.object({ requests: z.array(unshieldRequestSchema) }),
+  },
+  'manage.decideUnshield': {
+    request: managementRequests.decideUnshield,
+    response: z.object({ request: unshieldRequestSchema }).passthrough(),
+  },
   /** The accounts of the team's authority. */
   'manage.users': { request: empty, response: z.object({ users: z.array(accountSchema) }) },
   'manage.organisations': { request: empty, response: z.object({ organisations: z.array(organisationSchema) }) },
@@ -305,7 +384,10 @@ export const channels = {
   'manage.accountRequests': { request: empty, response: z.object({ requests: z.array(accountRequestSchema) }) },
   /** Confirm as the second person: for a credential, the second half of the holder's code comes back once. */
   'manage.confirmAccountRequest': { request: managementRequests.accountRequest, response: confirmedRequestSchema },
-  'manage.cancelAccountRequest': { request: managementRequests.accountRequest, response: z.object({ request: accountRequestSchema }) },
+  'manage.cancelAccountRequest': {
+    request: managementRequests.accountRequest,
+    response: z.object({ request: accountRequestSchema }),
+  },
   /** Suspends, reinstates or closes an account, or records its check, training and agreement. */
   'manage.updateUser': { request: managementRequests.updateUser, response: z.object({ user: accountSchema }) },
   /** Accounts whose accreditation lapses within the days given (or is incomplete). */
@@ -316,20 +398,41 @@ export const channels = {
   'manage.audit': { request: managementRequests.audit, response: auditPageSchema },
   'manage.auditVerify': { request: empty, response: auditVerifySchema },
   /** The latest signed checkpoint of the audit head, its signature checked in main (null: the service publishes none). */
-  'manage.auditCheckpoint': { request: empty, response: z.object({ checkpoint: auditCheckpointViewSchema.nullable() }) },
+  'manage.auditCheckpoint': {
+    request: empty,
+    response: z.object({ checkpoint: auditCheckpointViewSchema.nullable() }),
+  },
   /** Downloads the audit range up to the latest checkpoint and checks it there, offline from the service's own verdict. */
   'manage.auditVerifyRange': { request: managementRequests.auditVerifyRange, response: auditRangeVerdictSchema },
-  'manage.auditSignals': { request: managementRequests.signals, response: z.object({ signals: z.array(signalSchema) }) },
+  'manage.auditSignals': {
+    request: managementRequests.signals,
+    response: z.object({ signals: z.array(signalSchema) }),
+  },
   /** The archive (data managers): CP numbers, dates and who may open each. */
-  'manage.archive': { request: managementRequests.archive, response: z.object({ records: z.array(archivedSchema), next: z.union([z.string(), z.number()]).nullable() }) },
+  'manage.archive': {
+    request: managementRequests.archive,
+    response: z.object({ records: z.array(archivedSchema), next: z.union([z.string(), z.number()]).nullable() }),
+  },
   /** Opens an archived record: a reason, and after its first year a purpose (s.47, serious case review, child-death review). */
   'manage.archiveRead': { request: managementRequests.archiveRead, response: recordViewSchema },
-  'manage.transfers': { request: managementRequests.transfers, response: z.object({ transfers: z.array(transferSchema) }) },
-  'manage.requestTransfer': { request: managementRequests.requestTransfer, response: z.object({ transfer: transferSchema }).passthrough() },
-  'manage.decideTransfer': { request: managementRequests.decideTransfer, response: z.object({ transfer: transferSchema }).passthrough() },
+  'manage.transfers': {
+    request: managementRequests.transfers,
+    response: z.object({ transfers: z.array(transferSchema) }),
+  },
+  'manage.requestTransfer': {
+    request: managementRequests.requestTransfer,
+    response: z.object({ transfer: transferSchema }).passthrough(),
+  },
+  'manage.decideTransfer': {
+    request: managementRequests.decideTransfer,
+    response: z.object({ transfer: transferSchema }).passthrough(),
+  },
   'manage.information': { request: managementRequests.information, response: managementInformationSchema },
   /** Saves a table the screen shows (audit, management information) as CSV where the person chooses. */
-  'manage.saveCsv': { request: managementRequests.saveCsv, response: z.object({ saved: z.boolean(), name: z.string().nullable() }) },
+  'manage.saveCsv': {
+    request: managementRequests.saveCsv,
+    response: z.object({ saved: z.boolean(), name: z.string().nullable() }),
+  },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -5,7 +5,9 @@ import { z } from 'zod';
 
 /** The base64url of a 32-byte coordinate: 43 characters, no padding, canonical last character. */
 const coordinatePattern = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
-const coordinate = z.string().regex(coordinatePattern, 'must be the base64url (no padding) of a 32-byte coordinate: 43 characters');
+const coordinate = z
+  .string()
+  .regex(coordinatePattern, 'must be the base64url (no padding) of a 32-byte coordinate: 43 characters');
 
 // NIST P-256 (FIPS 186-4 D.1.2.3): y² = x³ − 3x + b over the prime field p.
 const p = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
@@ -49,7 +51,10 @@ export const publicJwkSchema = z
     use: z.literal('sig', { error: 'must be "sig" for a signing key' }).optional(),
     alg: z.literal('ES256', { error: 'must be "ES256"' }).optional(),
     ext: z.boolean().optional(),
-    key_ops: z.array(z.literal('verify', { error: 'must list only "verify" for a public key' })).max(1).optional(),
+    key_ops: z
+      .array(z.literal('verify', { error: 'must list only "verify" for a public key' }))
+      .max(1)
+      .optional(),
     d: z.never({ error: privateKeyRefused }).optional(),
   })
   .strict()

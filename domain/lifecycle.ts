@@ -36,8 +36,12 @@ export function lifeDateProblems(
   const problems: { path: string; message: string }[] = [];
   if (record.dob > today) problems.push({ path: 'dob', message: 'is in the future' });
   else if (record.dob <= addYears(today, -oldestLiveAgeYears)) {
-    problems.push({ path: 'dob', message: `is more than ${oldestLiveAgeYears} years ago: ContactPoint holds children and young people up to 25` });
+    problems.push({
+      path: 'dob',
+      message: `is more than ${oldestLiveAgeYears} years ago: ContactPoint holds children and young people up to 25`,
+    });
   }
-  if (record.dateOfDeath !== undefined && record.dateOfDeath > today) problems.push({ path: 'dateOfDeath', message: 'is in the future' });
+  if (record.dateOfDeath !== undefined && record.dateOfDeath > today)
+    problems.push({ path: 'dateOfDeath', message: 'is in the future' });
   return problems;
 }

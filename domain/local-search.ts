@@ -77,7 +77,12 @@ export function dobCandidates(dob: string): string[] {
 
 const WEIGHTS = { surname: 3, forename: 2, dob: 3, postcode: 2 } as const;
 
-function nameScore(query: string, held: string, former: readonly string[], label: string): { value: number; reason?: string } {
+function nameScore(
+  query: string,
+  held: string,
+  former: readonly string[],
+  label: string,
+): { value: number; reason?: string } {
   const direct = compareNames(query, held);
   if (direct === 'exact') return { value: 1 };
   if (direct === 'variant') return { value: 0.85, reason: `${label} spelt differently` };
@@ -86,7 +91,8 @@ function nameScore(query: string, held: string, former: readonly string[], label
   if (direct === 'close') return { value: 0.6, reason: `${label} similar` };
   const q = nameKey(query);
   const h = nameKey(held);
-  if (q.length > 0 && h.length > 0 && soundAlike(q) === soundAlike(h)) return { value: 0.5, reason: `${label} sounds alike` };
+  if (q.length > 0 && h.length > 0 && soundAlike(q) === soundAlike(h))
+    return { value: 0.5, reason: `${label} sounds alike` };
   if (q.length >= 4 && editDistance(q, h) <= 2) return { value: 0.4, reason: `${label} with two letters wrong` };
   return { value: 0, reason: `${label} different` };
 }
@@ -96,8 +102,10 @@ function nameScore(query: string, held: string, former: readonly string[], label
  * otherwise each field given counts by its weight and how well it agrees.
  */
 export function scoreMatch(query: LocalSearchQuery, child: SearchableChild): ScoredMatch {
-  if (query.cpNumber !== undefined && query.cpNumber.trim().toUpperCase() === child.cpNumber) return { score: 100, reasons: ['ContactPoint number'] };
-  if (query.nhsNumber !== undefined && query.nhsNumber.replace(/\s+/g, '') === child.nhsNumber) return { score: 100, reasons: ['NHS number'] };
+  if (query.cpNumber !== undefined && query.cpNumber.trim().toUpperCase() === child.cpNumber)
+    return { score: 100, reasons: ['ContactPoint number'] };
+  if (query.nhsNumber !== undefined && query.nhsNumber.replace(/\s+/g, '') === child.nhsNumber)
+    return { score: 100, reasons: ['NHS number'] };
   let got = 0;
   let possible = 0;
   const reasons: string[] = [];

@@ -18,7 +18,16 @@ export const roles = [
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const organisationKinds = ['gp-practice', 'school', 'local-authority', 'health', 'police', 'voluntary', 'national', 'supplier'] as const;
+export const organisationKinds = [
+  'gp-practice',
+  'school',
+  'local-authority',
+  'health',
+  'police',
+  'voluntary',
+  'national',
+  'supplier',
+] as const;
 export const organisationSchema = z
   .object({
     id: z.string().min(1).max(64),
@@ -26,7 +35,10 @@ export const organisationSchema = z
     kind: z.enum(organisationKinds),
     accredited: z.boolean(),
     /** ONS code of the authority the organisation sits in, where it has one. */
-    localAuthority: z.string().regex(/^E\d{8}$/).nullable(),
+    localAuthority: z
+      .string()
+      .regex(/^E\d{8}$/)
+      .nullable(),
     /** For a supplier's organisation: the supplier code its records carry. */
     supplier: z.string().min(1).max(64).nullable(),
   })

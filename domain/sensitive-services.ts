@@ -21,7 +21,10 @@ export const SENSITIVE_NAMES = [
   'alcohol',
 ];
 // A start of text or a non-letter before the name (not a look behind at every position: the same answer, sooner).
-const pattern = new RegExp(`(?:^|[^a-z])(?:${SENSITIVE_NAMES.map((n) => n.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'i');
+const pattern = new RegExp(
+  `(?:^|[^a-z])(?:${SENSITIVE_NAMES.map((n) => n.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`,
+  'i',
+);
 
 /** Whether a service's name says it is a sensitive one. */
 export function namesSensitiveService(service: string): boolean {

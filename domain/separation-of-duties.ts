@@ -48,7 +48,7 @@ export const dualDuties: readonly DualDutyRule[] = [
     start: managers,
     confirm: credentialConfirmers,
     completes: 'holder-activates',
-    why: 'An account whose credentials its creator holds is a second identity for the creator: it could approve the creator\'s own requests.',
+    why: "An account whose credentials its creator holds is a second identity for the creator: it could approve the creator's own requests.",
   },
   {
     duty: 'token-reset',
@@ -56,7 +56,7 @@ export const dualDuties: readonly DualDutyRule[] = [
     start: managers,
     confirm: credentialConfirmers,
     completes: 'holder-activates',
-    why: 'Whoever sets a colleague\'s new password and token can sign in as the colleague.',
+    why: "Whoever sets a colleague's new password and token can sign in as the colleague.",
   },
   {
     duty: 'card-enrol',
@@ -64,7 +64,7 @@ export const dualDuties: readonly DualDutyRule[] = [
     start: managers,
     confirm: credentialConfirmers,
     completes: 'holder-activates',
-    why: 'Whoever registers their own card as a colleague\'s signs in as the colleague (a child-protection user can override shields).',
+    why: "Whoever registers their own card as a colleague's signs in as the colleague (a child-protection user can override shields).",
   },
   {
     duty: 'role-grant',
@@ -86,11 +86,15 @@ export const dualDuties: readonly DualDutyRule[] = [
 
 /** Actions one person may take alone, and why that is safe: listed so the table in docs/security.md is whole. */
 export const singleDuties: readonly { action: string; who: string; why: string }[] = [
-  { action: 'Apply a shield', who: 'la-team (own authority), data-manager', why: 'It only hides more; audited with a reason.' },
+  {
+    action: 'Apply a shield',
+    who: 'la-team (own authority), data-manager',
+    why: 'It only hides more; audited with a reason.',
+  },
   {
     action: 'Override a shield for one record',
     who: 'child-protection',
-    why: 'The brief\'s emergency power: warned first, visible only while on the record, audited and raised to the management team at once.',
+    why: "The brief's emergency power: warned first, visible only while on the record, audited and raised to the management team at once.",
   },
   {
     action: 'Suspend, close, unlock an account; revoke a card; record vetting, training, agreement',
@@ -101,7 +105,7 @@ export const singleDuties: readonly { action: string; who: string; why: string }
   {
     action: 'Accredit an organisation or withdraw accreditation',
     who: 'national-admin, data-manager',
-    why: 'Accreditation alone lets no one sign in: every account still needs two people and its holder. Never one\'s own organisation.',
+    why: "Accreditation alone lets no one sign in: every account still needs two people and its holder. Never one's own organisation.",
   },
   {
     action: 'Activate an account, token or card',
@@ -117,9 +121,16 @@ export function ruleFor(duty: DualDuty): DualDutyRule {
 }
 
 /** Whether a holder of `roles` (in `actorAuthority`) may take this part of a duty on something in `targetAuthority`. */
-export function mayTakePart(actors: Actors, roles: readonly Role[], actorAuthority: string | null, targetAuthority: string | null): boolean {
+export function mayTakePart(
+  actors: Actors,
+  roles: readonly Role[],
+  actorAuthority: string | null,
+  targetAuthority: string | null,
+): boolean {
   if (roles.some((r) => actors.anywhere.includes(r))) return true;
-  return roles.some((r) => actors.ownAuthority.includes(r)) && actorAuthority !== null && actorAuthority === targetAuthority;
+  return (
+    roles.some((r) => actors.ownAuthority.includes(r)) && actorAuthority !== null && actorAuthority === targetAuthority
+  );
 }
 
 const whoOf = (a: Actors) => [...a.anywhere, ...a.ownAuthority.map((r) => `${r} (own authority)`)].join(', ') || '—';

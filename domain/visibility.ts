@@ -95,14 +95,21 @@ export function recordView(stored: StoredView, viewer: Viewer): RecordView {
     address: r.address,
     shielded: stored.shielded,
     archiveAge: r.archiveAge,
-    parents: r.parents.map((p) => ({ name: p.name, relationship: p.relationship, ...(p.contact !== undefined ? { contact: p.contact } : {}) })),
+    parents: r.parents.map((p) => ({
+      name: p.name,
+      relationship: p.relationship,
+      ...(p.contact !== undefined ? { contact: p.contact } : {}),
+    })),
     ...(r.education !== undefined ? { education: r.education } : {}),
     ...(r.gp !== undefined ? { gp: r.gp } : {}),
     involvements: r.involvements.map((inv) => involvementView(inv, full)),
     identifiers: {
       ...(r.identifiers.nhsNumber !== undefined ? { nhsNumber: r.identifiers.nhsNumber } : {}),
       ...(r.identifiers.upn !== undefined ? { upn: r.identifiers.upn } : {}),
-      supplierRefs: ownSupplier === null ? [] : r.identifiers.supplierRefs.filter((s) => s.supplier === ownSupplier).map((s) => ({ ...s })),
+      supplierRefs:
+        ownSupplier === null
+          ? []
+          : r.identifiers.supplierRefs.filter((s) => s.supplier === ownSupplier).map((s) => ({ ...s })),
     },
     version: r.version,
   };

@@ -31,9 +31,22 @@ export type AccessView = (typeof accessViews)[number];
  */
 export function visibleOnShielded(path: string): boolean {
   const [head, ...rest] = path.split('.');
-  if (head === 'cpNumber' || head === 'gender' || head === 'dob' || head === 'shielded' || head === 'version' || head === 'name') return true;
+  if (
+    head === 'cpNumber' ||
+    head === 'gender' ||
+    head === 'dob' ||
+    head === 'shielded' ||
+    head === 'version' ||
+    head === 'name'
+  )
+    return true;
   // parents.N.name and parents.N.relationship; not parents.N.contact, nor "parents" whole.
-  return head === 'parents' && rest.length === 2 && /^\d+$/.test(rest[0]!) && (rest[1] === 'name' || rest[1] === 'relationship');
+  return (
+    head === 'parents' &&
+    rest.length === 2 &&
+    /^\d+$/.test(rest[0]!) &&
+    (rest[1] === 'name' || rest[1] === 'relationship')
+  );
 }
 
 /**
@@ -50,7 +63,12 @@ export function withheldRecord(record: Record<string, unknown>): Record<string, 
     name: {
       given: name.given,
       family: name.family,
-      former: Array.isArray(name.former) ? (name.former as Record<string, unknown>[]).map((f) => ({ ...(f.given !== undefined ? { given: f.given } : {}), family: f.family })) : [],
+      former: Array.isArray(name.former)
+        ? (name.former as Record<string, unknown>[]).map((f) => ({
+            ...(f.given !== undefined ? { given: f.given } : {}),
+            family: f.family,
+          }))
+        : [],
     },
     gender: record.gender,
     dob: record.dob,
@@ -71,7 +89,10 @@ export function withheldProvenance(provenance: Record<string, unknown> | null): 
  * the working set's own authority (the LA ContactPoint team), as the service's
  * seesInFull. Checked in main before the worker is asked for them.
  */
-export function mayRevealShielded(user: { roles: readonly Role[]; localAuthority: string | null }, workingSetAuthority: string | null): boolean {
+export function mayRevealShielded(
+  user: { roles: readonly Role[]; localAuthority: string | null },
+  workingSetAuthority: string | null,
+): boolean {
   if (workingSetAuthority === null || user.localAuthority !== workingSetAuthority) return false;
   return user.roles.includes('la-team');
 }

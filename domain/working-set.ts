@@ -79,7 +79,15 @@ export type LocalSearchResultView = z.infer<typeof localSearchResultSchema>;
 export const localSearchAnswerSchema = z.object({ results: z.array(localSearchResultSchema), truncated: z.boolean() });
 
 /** What the outbox sends (main/working-set/outbox.ts); a conflict or refusal task names one. */
-export const outboxOps = ['update', 'shield', 'unshield', 'merge', 'possible-duplicate', 'not-duplicate', 'working-set-access'] as const;
+export const outboxOps = [
+  'update',
+  'shield',
+  'unshield',
+  'merge',
+  'possible-duplicate',
+  'not-duplicate',
+  'working-set-access',
+] as const;
 export type OutboxOp = (typeof outboxOps)[number];
 
 export const taskSchema = z.object({

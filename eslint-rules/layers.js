@@ -17,11 +17,17 @@ const allowedLayers = {
 
 /** Third-party packages a layer must not use (beyond Node's built-ins where barred). */
 const barredPackages = {
-  domain: { node: true, packages: ['electron', 'react', 'react-dom', 'pg', '@electric-sql/pglite', 'better-sqlite3-multiple-ciphers'] },
+  domain: {
+    node: true,
+    packages: ['electron', 'react', 'react-dom', 'pg', '@electric-sql/pglite', 'better-sqlite3-multiple-ciphers'],
+  },
   service: { node: false, packages: ['electron', 'react', 'react-dom'] },
   main: { node: false, packages: ['react', 'react-dom'] },
   preload: { node: true, packages: ['react', 'react-dom'] },
-  renderer: { node: true, packages: ['electron', 'pg', '@electric-sql/pglite', 'better-sqlite3-multiple-ciphers', '@napi-rs/keyring'] },
+  renderer: {
+    node: true,
+    packages: ['electron', 'pg', '@electric-sql/pglite', 'better-sqlite3-multiple-ciphers', '@napi-rs/keyring'],
+  },
 };
 
 function layerOf(root, file) {
@@ -44,7 +50,8 @@ export default {
     messages: {
       layer: '{{from}}/ may not import from {{to}}/ ({{spec}}): {{why}}',
       typeOnly: '{{from}}/ may import only types from {{to}}/ ({{spec}}): use "import type"',
-      serviceEntry: 'main/ may use the service only through service/index.ts ({{spec}}): main and service talk over HTTP',
+      serviceEntry:
+        'main/ may use the service only through service/index.ts ({{spec}}): main and service talk over HTTP',
       package: '{{from}}/ may not use {{spec}}: {{why}}',
     },
   },
@@ -62,18 +69,30 @@ export default {
         if (to === null) {
           const rel = relative(root, target);
           if (rel.startsWith('..') || rel.split(sep)[0] !== from) {
-            context.report({ node, messageId: 'layer', data: { from, to: rel.split(sep)[0] || '.', spec, why: 'outside the application layers' } });
+            context.report({
+              node,
+              messageId: 'layer',
+              data: { from, to: rel.split(sep)[0] || '.', spec, why: 'outside the application layers' },
+            });
           }
           return;
         }
         if (!allowedLayers[from].includes(to)) {
-          context.report({ node, messageId: 'layer', data: { from, to, spec, why: `allowed: ${allowedLayers[from].join(', ')}` } });
+          context.report({
+            node,
+            messageId: 'layer',
+            data: { from, to, spec, why: `allowed: ${allowedLayers[from].join(', ')}` },
+          });
           return;
         }
         if (from === 'renderer' && to === 'preload' && !typeOnly) {
           context.report({ node, messageId: 'typeOnly', data: { from, to, spec } });
         }
-        if (from === 'main' && to === 'service' && relative(root, target).replace(/\.(js|ts)$/, '') !== `service${sep}index`) {
+        if (
+          from === 'main' &&
+          to === 'service' &&
+          relative(root, target).replace(/\.(js|ts)$/, '') !== `service${sep}index`
+        ) {
           context.report({ node, messageId: 'serviceEntry', data: { spec } });
         }
         return;

@@ -107,7 +107,9 @@ export function createCore(options: CoreOptions): Core {
     if (wiped) log(`working set: wiped after ${maxDaysWithoutSync} days without a sync`);
     return wiped;
   }
-  const retentionTimer = workingSet ? setInterval(() => void checkRetention().catch(() => undefined), 3_600_000) : undefined;
+  const retentionTimer = workingSet
+    ? setInterval(() => void checkRetention().catch(() => undefined), 3_600_000)
+    : undefined;
   retentionTimer?.unref();
   if (workingSet) void checkRetention().catch(() => undefined);
 

@@ -25,7 +25,9 @@ export function contentSecurityPolicy(scriptHashes: readonly string[], target: '
     "base-uri 'none'",
     "form-action 'none'",
     // Not allowed in a meta tag, so header only.
-    ...(target === 'header' ? ["frame-ancestors 'none'", "require-trusted-types-for 'script'", "trusted-types 'none'"] : []),
+    ...(target === 'header'
+      ? ["frame-ancestors 'none'", "require-trusted-types-for 'script'", "trusted-types 'none'"]
+      : []),
   ].join('; ');
 }
 
@@ -40,11 +42,19 @@ export function loadScriptHashes(rendererRoot: string): string[] {
   try {
     raw = JSON.parse(readFileSync(join(rendererRoot, rendererCspFile), 'utf8'));
   } catch {
-    throw new RendererBuildError(`The renderer build in ${rendererRoot} is incomplete (no ${rendererCspFile}): run "npm run build".`);
+    throw new RendererBuildError(
+      `The renderer build in ${rendererRoot} is incomplete (no ${rendererCspFile}): run "npm run build".`,
+    );
   }
   const hashes = (raw as { scriptHashes?: unknown }).scriptHashes;
-  if (!Array.isArray(hashes) || hashes.length === 0 || !hashes.every((h) => typeof h === 'string' && hashPattern.test(h))) {
-    throw new RendererBuildError(`${rendererCspFile} in ${rendererRoot} does not hold script hashes: run "npm run build".`);
+  if (
+    !Array.isArray(hashes) ||
+    hashes.length === 0 ||
+    !hashes.every((h) => typeof h === 'string' && hashPattern.test(h))
+  ) {
+    throw new RendererBuildError(
+      `${rendererCspFile} in ${rendererRoot} does not hold script hashes: run "npm run build".`,
+    );
   }
   return hashes as string[];
 }

@@ -29,7 +29,11 @@ const refused = new Set([
  * caught. A switch anywhere in argv counts, even after a bare "--": the application
  * takes no other arguments, so refusing is never wrong.
  */
-export function refusedDebugSwitches(argv: readonly string[], isPackaged: boolean, platform: NodeJS.Platform = process.platform): string[] {
+export function refusedDebugSwitches(
+  argv: readonly string[],
+  isPackaged: boolean,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   if (!isPackaged) return [];
   const prefix = platform === 'win32' ? /^(?:--|-|\/)/ : /^(?:--|-)/;
   const found: string[] = [];

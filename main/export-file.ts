@@ -16,7 +16,10 @@ const bufferBytes = 64 * 1024;
  * directory, so the rename never crosses file systems; on Windows the rename fails if
  * another program (a spreadsheet) holds the target open, and the old file stays.
  */
-export async function replaceFile(path: string, produce: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<void> {
+export async function replaceFile(
+  path: string,
+  produce: (write: (chunk: string) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   // 'wx': never through a file or link someone else put at this name.
   const handle = await open(temporary, 'wx', 0o600);

@@ -55,7 +55,10 @@ export function parseRegQueryOutput(text: string, values: readonly RegistryValue
       inPolicyKey = line.trim().toLowerCase() === policyRegistryKeyLong.toLowerCase();
       if (inPolicyKey) sawKey = true;
       else if (!line.trim().toLowerCase().startsWith(`${policyRegistryKeyLong.toLowerCase()}\\`)) {
-        return { ok: false, problem: 'the registry answered for a different key than HKLM\\Software\\Policies\\ContactPoint' };
+        return {
+          ok: false,
+          problem: 'the registry answered for a different key than HKLM\\Software\\Policies\\ContactPoint',
+        };
       }
       continue;
     }
@@ -108,7 +111,12 @@ export function queryPolicyRegistry(): Promise<string | null> {
       (error, stdout) => {
         if (!error) resolve(stdout);
         else if (error.code === 1) resolve(null);
-        else reject(new Error(`reg.exe could not be run (${typeof error.code === 'string' ? error.code : error.signal ?? 'failed'})`));
+        else
+          reject(
+            new Error(
+              `reg.exe could not be run (${typeof error.code === 'string' ? error.code : (error.signal ?? 'failed')})`,
+            ),
+          );
       },
     );
   });

@@ -33,7 +33,9 @@ const serviceUrlSchema = z
       const u = new URL(value);
       return u.pathname === '/' && u.search === '' && u.hash === '' && u.username === '' && u.password === '';
     },
-    { message: 'must be the service\'s address only, such as https://index.example.gov.uk (no path, query or user name)' },
+    {
+      message: "must be the service's address only, such as https://index.example.gov.uk (no path, query or user name)",
+    },
   );
 
 /** An absolute path: /usr/lib/… on Linux, C:\… or \\server\… on Windows. Relative paths would depend on the user's working directory. */
@@ -41,7 +43,9 @@ const absolutePath = z
   .string()
   .min(1)
   .max(1024)
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:\\/.test(p) || p.startsWith('\\\\'), { message: 'must be an absolute path' });
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:\\/.test(p) || p.startsWith('\\\\'), {
+    message: 'must be an absolute path',
+  });
 
 export const policySchema = z
   .object({
@@ -51,12 +55,17 @@ export const policySchema = z
     kiosk: z.boolean().default(true),
     idleMinutes: z.number().int().min(1).max(60).default(5),
     /** The working set on this computer is wiped when it has not synced for longer than this. */
-    maxDaysWithoutSync: z.number().int().min(1, 'must be from 1 to 90 days').max(90, 'must be from 1 to 90 days').default(14),
+    maxDaysWithoutSync: z
+      .number()
+      .int()
+      .min(1, 'must be from 1 to 90 days')
+      .max(90, 'must be from 1 to 90 days')
+      .default(14),
     pkcs11Module: absolutePath.optional(),
     trustedCaFile: absolutePath.optional(),
     pinnedCertificateSha256: z
       .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 SHA-256 digest of the certificate\'s public key')
+      .regex(/^[A-Za-z0-9+/]{43}=$/, "must be a base64 SHA-256 digest of the certificate's public key")
       .optional(),
   })
   .strict()
@@ -68,7 +77,8 @@ export const policySchema = z
   // works): a CA file next to it would never be consulted, so setting both is a mistake.
   .refine((p) => p.trustedCaFile === undefined || p.pinnedCertificateSha256 === undefined, {
     path: ['pinnedCertificateSha256'],
-    message: 'cannot be combined with trustedCaFile: set one or the other (a pin already says exactly which certificate to trust)',
+    message:
+      'cannot be combined with trustedCaFile: set one or the other (a pin already says exactly which certificate to trust)',
   });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -189,7 +199,9 @@ export const policyRegistryValues: readonly RegistryValueSpec[] = Object.entries
 }));
 
 /** Policy field → the registry value that sets it, for error messages. */
-const registryNameOfField: Record<string, string> = Object.fromEntries(policyRegistryValues.map((v) => [v.field, v.name]));
+const registryNameOfField: Record<string, string> = Object.fromEntries(
+  policyRegistryValues.map((v) => [v.field, v.name]),
+);
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
@@ -220,7 +232,9 @@ export async function loadPolicyFile(path: string = defaultPolicyPath): Promise<
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return parsePolicy({}, 'the built-in defaults');
-    throw new PolicyError(`The machine policy ${path} could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new PolicyError(
+      `The machine policy ${path} could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
   }
   let json: unknown;
   try {
@@ -266,7 +280,9 @@ export async function readTrustedCa(path: string, platform: NodeJS.Platform = pr
   try {
     pem = await readFile(path, 'utf8');
   } catch (e) {
-    throw new PolicyError(`The trusted CA file ${path} named in the machine policy could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new PolicyError(
+      `The trusted CA file ${path} named in the machine policy could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new PolicyError(`The trusted CA file ${path} named in the machine policy holds no PEM certificate.`);
@@ -299,7 +315,9 @@ export async function loadMachinePolicy(options: LoadMachinePolicyOptions = {}):
   try {
     text = await (options.readRegistry ?? queryPolicyRegistry)();
   } catch (e) {
-    throw new PolicyError(`The machine policy in ${source} could not be read: ${e instanceof Error ? e.message : 'error'}.`);
+    throw new PolicyError(
+      `The machine policy in ${source} could not be read: ${e instanceof Error ? e.message : 'error'}.`,
+    );
   }
   if (text === null) return parsePolicy({}, 'the built-in defaults');
   const parsed = parseRegQueryOutput(text, policyRegistryValues);
@@ -310,5 +328,7 @@ export async function loadMachinePolicy(options: LoadMachinePolicyOptions = {}):
 /** The PKCS#11 module when the policy names none (the policy's pkcs11Module wins). */
 export function defaultPkcs11Module(platform: NodeJS.Platform, trainingMode: boolean): string {
   if (platform === 'win32') return 'C:\\Windows\\System32\\opensc-pkcs11.dll';
-  return trainingMode ? '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so' : '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+  return trainingMode
+    ? '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'
+    : '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
 }

@@ -3,7 +3,11 @@
 // in dist/main instead, beside the working-set worker.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-export function startWorkerFromSource(moduleUrl: string, workerData: unknown, options: Pick<WorkerOptions, 'resourceLimits'> = {}): Worker {
+export function startWorkerFromSource(
+  moduleUrl: string,
+  workerData: unknown,
+  options: Pick<WorkerOptions, 'resourceLimits'> = {},
+): Worker {
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl)}); })`;
   return new Worker(boot, { eval: true, workerData, ...options });
 }

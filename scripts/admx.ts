@@ -19,7 +19,8 @@ export const templateFiles = {
 } as const;
 
 /** The markers around the generated table in the admin guide. */
-export const tableBegin = '<!-- policy-settings:begin (written by npm run admx from main/policy.ts: do not edit by hand) -->';
+export const tableBegin =
+  '<!-- policy-settings:begin (written by npm run admx from main/policy.ts: do not edit by hand) -->';
 export const tableEnd = '<!-- policy-settings:end -->';
 
 const gpNamespace = 'http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions';
@@ -47,13 +48,15 @@ function settings(): { field: PolicyField; setting: PolicySetting; schema: Field
   const json = z.toJSONSchema(policySchema, { io: 'input' }) as { properties: Record<string, FieldSchema> };
   const fields = Object.keys(policySchema.shape) as PolicyField[];
   const extra = Object.keys(policySettings).filter((f) => !(fields as string[]).includes(f));
-  if (extra.length > 0) throw new Error(`policySettings describes settings the schema does not have: ${extra.join(', ')}`);
+  if (extra.length > 0)
+    throw new Error(`policySettings describes settings the schema does not have: ${extra.join(', ')}`);
   return fields.map((field) => {
     const setting: PolicySetting = policySettings[field];
     const schema = json.properties[field];
     if (!setting || !schema) throw new Error(`${field}: the schema and policySettings must both describe it`);
     const want = { text: 'string', boolean: 'boolean', decimal: 'integer' }[setting.kind];
-    if (schema.type !== want) throw new Error(`${field}: a ${setting.kind} setting needs a ${want} in the schema, not ${schema.type}`);
+    if (schema.type !== want)
+      throw new Error(`${field}: a ${setting.kind} setting needs a ${want} in the schema, not ${schema.type}`);
     if (setting.kind === 'decimal') {
       const { minimum, maximum } = schema;
       // A REG_DWORD holds 0 to 4294967295; a number box needs both bounds.
@@ -61,7 +64,8 @@ function settings(): { field: PolicyField; setting: PolicySetting; schema: Field
         throw new Error(`${field}: a decimal setting needs bounds within a REG_DWORD in the schema`);
       }
     }
-    if (setting.kind !== 'boolean' && !setting.label) throw new Error(`${field}: a ${setting.kind} setting needs a label`);
+    if (setting.kind !== 'boolean' && !setting.label)
+      throw new Error(`${field}: a ${setting.kind} setting needs a label`);
     return { field, setting, schema };
   });
 }
@@ -70,7 +74,11 @@ function settings(): { field: PolicyField; setting: PolicySetting; schema: Field
 function explainOf(setting: PolicySetting, schema: FieldSchema): string {
   if (schema.default === undefined) return setting.explain;
   const value =
-    setting.kind === 'boolean' ? (schema.default ? 'enabled' : 'disabled') : `${String(schema.default)}${setting.unit ? ` ${setting.unit}` : ''}`;
+    setting.kind === 'boolean'
+      ? schema.default
+        ? 'enabled'
+        : 'disabled'
+      : `${String(schema.default)}${setting.unit ? ` ${setting.unit}` : ''}`;
   return `${setting.explain}\n\nNot configured: ${value}.`;
 }
 
@@ -188,7 +196,12 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n+/g, ' ');
 /** The admin guide's table of settings, between its markers. */
 export function renderSettingsTable(): string {
   const rows = settings().map(({ field, setting, schema }) => {
-    const bounds = setting.kind === 'decimal' ? `, ${schema.minimum}–${schema.maximum}` : setting.kind === 'boolean' ? ', 1 on / 0 off' : '';
+    const bounds =
+      setting.kind === 'decimal'
+        ? `, ${schema.minimum}–${schema.maximum}`
+        : setting.kind === 'boolean'
+          ? ', 1 on / 0 off'
+          : '';
     const type = `\`${registryTypeOf(setting.kind)}\`${bounds}`;
     const dflt = schema.default === undefined ? 'not set' : `\`${JSON.stringify(schema.default)}\``;
     return `| \`${field}\` | \`${setting.registryValue}\` (${type}) | ${dflt} | **${cell(setting.displayName)}**: ${cell(explainOf(setting, schema))} |`;
@@ -206,7 +219,8 @@ export function renderSettingsTable(): string {
 export function withSettingsTable(guide: string): string {
   const begin = guide.indexOf(tableBegin);
   const end = guide.indexOf(tableEnd);
-  if (begin === -1 || end < begin) throw new Error(`${templateFiles.adminGuide} must hold the markers ${tableBegin} and ${tableEnd}`);
+  if (begin === -1 || end < begin)
+    throw new Error(`${templateFiles.adminGuide} must hold the markers ${tableBegin} and ${tableEnd}`);
   return `${guide.slice(0, begin)}${renderSettingsTable()}${guide.slice(end + tableEnd.length)}`;
 }
 

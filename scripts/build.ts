@@ -15,11 +15,16 @@ await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
 const indexPath = join(rendererOut, 'index.html');
 let html = readFileSync(indexPath, 'utf8');
 const scriptHashes: string[] = [];
-html = html.replace(/<script([^>]*) src="\/([^"]+)"([^>]*)><\/script>/g, (_tag, before: string, src: string, after: string) => {
-  const digest = `sha384-${createHash('sha384').update(readFileSync(join(rendererOut, src))).digest('base64')}`;
-  scriptHashes.push(digest);
-  return `<script${before} src="/${src}" integrity="${digest}"${after}></script>`;
-});
+html = html.replace(
+  /<script([^>]*) src="\/([^"]+)"([^>]*)><\/script>/g,
+  (_tag, before: string, src: string, after: string) => {
+    const digest = `sha384-${createHash('sha384')
+      .update(readFileSync(join(rendererOut, src)))
+      .digest('base64')}`;
+    scriptHashes.push(digest);
+    return `<script${before} src="/${src}" integrity="${digest}"${after}></script>`;
+  },
+);
 const emittedScripts = readdirSync(join(rendererOut, 'assets')).filter((f) => f.endsWith('.js'));
 if (scriptHashes.length === 0 || emittedScripts.length !== scriptHashes.length) {
   throw new Error(
@@ -34,7 +39,14 @@ writeFileSync(indexPath, html);
 writeFileSync(join(rendererOut, rendererCspFile), `${JSON.stringify({ scriptHashes }, null, 2)}\n`);
 
 // Native modules and Electron itself are loaded at run time, never bundled.
-const external = ['electron', 'better-sqlite3-multiple-ciphers', '@napi-rs/keyring', 'pkcs11js', '@electric-sql/pglite', 'pg'];
+const external = [
+  'electron',
+  'better-sqlite3-multiple-ciphers',
+  '@napi-rs/keyring',
+  'pkcs11js',
+  '@electric-sql/pglite',
+  'pg',
+];
 
 /** A CommonJS bundle for Electron's Node side (main, and the service's worker thread). */
 const nodeBundle = (entry: string, outfile: string) =>
@@ -64,7 +76,8 @@ await nodeBundle('main/cleansing/checks-worker.ts', 'dist/main/cleanse-checks-wo
 await nodeBundle('main/adapter/check-worker.ts', 'dist/main/adapter-check-worker.cjs');
 // The shipped mapping profiles, read by the working-set worker (dist/profiles).
 mkdirSync('dist/profiles', { recursive: true });
-for (const f of readdirSync('profiles').filter((n) => n.endsWith('.json'))) copyFileSync(join('profiles', f), join('dist/profiles', f));
+for (const f of readdirSync('profiles').filter((n) => n.endsWith('.json')))
+  copyFileSync(join('profiles', f), join('dist/profiles', f));
 
 // A sandboxed preload may require only 'electron': bundle everything else in.
 await esbuild({
@@ -79,4 +92,6 @@ await esbuild({
   logLevel: 'warning',
 });
 
-process.stdout.write(`built renderer, main and preload into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(
+  `built renderer, main and preload into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);

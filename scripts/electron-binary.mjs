@@ -16,7 +16,10 @@ export function electronVersion() {
 
 export function electronBinary() {
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const candidate = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+    const candidate = join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH,
+      process.platform === 'win32' ? 'electron.exe' : 'electron',
+    );
     return existsSync(candidate) ? candidate : null;
   }
   let pkgDir;

@@ -24,7 +24,12 @@ const engDir = dirname(require.resolve('@doyensec/electronegativity/package.json
 const engRequire = createRequire(join(engDir, 'package.json'));
 const gotPath = engRequire.resolve('got');
 const offline = () => Promise.resolve({ statusCode: 503, body: '' });
-engRequire.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: Object.assign(offline, { default: offline }) };
+engRequire.cache[gotPath] = {
+  id: gotPath,
+  filename: gotPath,
+  loaded: true,
+  exports: Object.assign(offline, { default: offline }),
+};
 process.env.LANG = 'en-US';
 const run = engRequire('./dist/runner.js');
 

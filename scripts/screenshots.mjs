@@ -10,8 +10,22 @@ import { resolve } from 'node:path';
 const dir = resolve('docs/screenshots');
 mkdirSync(dir, { recursive: true });
 // Inside the private D-Bus session with gnome-keyring that the working set's key needs.
-const run = spawnSync('bash', ['scripts/with-keyring.sh', 'npx', 'vitest', 'run', 'test/e2e/journey.test.ts', 'test/e2e/working-set.test.ts', 'test/e2e/cleansing.test.ts', 'test/e2e/adapter.test.ts', 'test/e2e/management.test.ts'], {
-  stdio: 'inherit',
-  env: { ...process.env, CP_SCREENSHOT_DIR: dir },
-});
+const run = spawnSync(
+  'bash',
+  [
+    'scripts/with-keyring.sh',
+    'npx',
+    'vitest',
+    'run',
+    'test/e2e/journey.test.ts',
+    'test/e2e/working-set.test.ts',
+    'test/e2e/cleansing.test.ts',
+    'test/e2e/adapter.test.ts',
+    'test/e2e/management.test.ts',
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, CP_SCREENSHOT_DIR: dir },
+  },
+);
 process.exit(run.status ?? 1);

@@ -21,11 +21,13 @@ if (binary === null) {
       'npm installs only the electron package, and the runtime itself is a separate download that has not happened',
       '(ELECTRON_SKIP_BINARY_DOWNLOAD is set, or the download failed because this machine has no internet access).',
       'On a machine with internet access run "npx install-electron" once and then "npm start" again;',
-      'where downloads go through your organisation\'s mirror, set ELECTRON_MIRROR to it first;',
+      "where downloads go through your organisation's mirror, set ELECTRON_MIRROR to it first;",
       'or, if an unpacked Electron build of that version is already on this machine, set ELECTRON_OVERRIDE_DIST_PATH to its folder.',
       'Until then, "npm run service" starts the national index service on its own and "npm test" exercises the application in Chromium.',
       '',
-    ].join(' ').replace(/^ | $/g, '\n'),
+    ]
+      .join(' ')
+      .replace(/^ | $/g, '\n'),
   );
   process.exit(1);
 }

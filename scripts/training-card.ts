@@ -30,7 +30,8 @@ export const TRAINING_PIN = '123456';
 export const CARD_KEY_ID = '01';
 export const CARD_KEY_LABEL = 'cp-card';
 
-const USAGE = 'Usage: npm run training:card -- --user ID [--pin PIN] [--so-pin PIN] [--data DIR | --database-url URL] [--module PATH]';
+const USAGE =
+  'Usage: npm run training:card -- --user ID [--pin PIN] [--so-pin PIN] [--data DIR | --database-url URL] [--module PATH]';
 
 export interface TrainingCardIo {
   stdout: { write(text: string): unknown };
@@ -50,7 +51,11 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv, secret
     execFile(command, args, { env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
       if (!error) return done(stdout);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return fail(new CardError(`${command} is not installed. Install SoftHSM2 and OpenSC: sudo apt-get install softhsm2 opensc`));
+        return fail(
+          new CardError(
+            `${command} is not installed. Install SoftHSM2 and OpenSC: sudo apt-get install softhsm2 opensc`,
+          ),
+        );
       }
       // The tools do not echo PINs, but scrub them anyway: this goes to a terminal.
       let output = `${stderr}${stdout}`.trim();
@@ -90,22 +95,50 @@ function softHsmConfig(home: string): string {
   return `# Written by npm run training:card: the training smartcards' token store.\ndirectories.tokendir = ${trainingPaths(home).tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`;
 }
 
-async function provision(options: { label: string; pin: string; soPin: string; module: string; env: NodeJS.ProcessEnv }): Promise<PublicJwk> {
+async function provision(options: {
+  label: string;
+  pin: string;
+  soPin: string;
+  module: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<PublicJwk> {
   const { label, pin, soPin, module, env } = options;
   const secrets = [pin, soPin];
   await deleteTokens(label, env);
-  await runTool('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', pin], env, secrets);
+  await runTool(
+    'softhsm2-util',
+    ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', pin],
+    env,
+    secrets,
+  );
   const work = mkdtempSync(join(tmpdir(), 'cp-training-card-'));
   try {
     const token = ['--module', module, '--token-label', label];
     await runTool(
       'pkcs11-tool',
-      [...token, '--login', '--pin', pin, '--keypairgen', '--key-type', 'EC:prime256v1', '--id', CARD_KEY_ID, '--label', CARD_KEY_LABEL],
+      [
+        ...token,
+        '--login',
+        '--pin',
+        pin,
+        '--keypairgen',
+        '--key-type',
+        'EC:prime256v1',
+        '--id',
+        CARD_KEY_ID,
+        '--label',
+        CARD_KEY_LABEL,
+      ],
       env,
       secrets,
     );
     const der = join(work, 'public-key.der');
-    await runTool('pkcs11-tool', [...token, '--read-object', '--type', 'pubkey', '--id', CARD_KEY_ID, '--output-file', der], env, secrets);
+    await runTool(
+      'pkcs11-tool',
+      [...token, '--read-object', '--type', 'pubkey', '--id', CARD_KEY_ID, '--output-file', der],
+      env,
+      secrets,
+    );
     const jwk = createPublicKey({ key: readFileSync(der), format: 'der', type: 'spki' }).export({ format: 'jwk' });
     const parsed = publicJwkSchema.safeParse({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
     if (!parsed.success) throw new CardError('The token returned a public key that is not EC P-256.');
@@ -120,12 +153,23 @@ async function provision(options: { label: string; pin: string; soPin: string; m
 }
 
 /** `npm run training:card`, in-process: returns the exit code (0 done, 1 failed, 2 usage). */
-export async function runTrainingCard(argv: readonly string[], io: TrainingCardIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runTrainingCard(
+  argv: readonly string[],
+  io: TrainingCardIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const usage = (problem: string) => {
     io.stderr.write(`${problem}\n${USAGE}\n`);
     return 2;
   };
-  let values: { user?: string; pin: string; 'so-pin'?: string; data?: string; 'database-url'?: string; module?: string };
+  let values: {
+    user?: string;
+    pin: string;
+    'so-pin'?: string;
+    data?: string;
+    'database-url'?: string;
+    module?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -143,12 +187,14 @@ export async function runTrainingCard(argv: readonly string[], io: TrainingCardI
   } catch (e) {
     return usage((e as Error).message);
   }
-  if (values.user === undefined || values.user === '') return usage('--user is required: the training account to make a card for.');
+  if (values.user === undefined || values.user === '')
+    return usage('--user is required: the training account to make a card for.');
   // SoftHSM2 takes PINs of 4 to 255 characters.
   if (values.pin.length < 4 || values.pin.length > 255) return usage('--pin must be 4 to 255 characters long.');
   const soPin = values['so-pin'] ?? randomBytes(16).toString('hex');
   if (soPin.length < 4 || soPin.length > 255) return usage('--so-pin must be 4 to 255 characters long.');
-  if (values.data !== undefined && values['database-url'] !== undefined) return usage('Give --data or --database-url, not both.');
+  if (values.data !== undefined && values['database-url'] !== undefined)
+    return usage('Give --data or --database-url, not both.');
 
   const fail = (message: string) => {
     io.stderr.write(`${message}\n`);
@@ -157,7 +203,9 @@ export async function runTrainingCard(argv: readonly string[], io: TrainingCardI
   const userId = values.user;
   const account = trainingAccounts.find((a) => a.id === userId);
   if (!account) {
-    return fail(`There is no training account "${userId}". Training accounts: ${trainingAccounts.map((a) => a.id).join(', ')}.`);
+    return fail(
+      `There is no training account "${userId}". Training accounts: ${trainingAccounts.map((a) => a.id).join(', ')}.`,
+    );
   }
   const module = resolve(values.module ?? (env.CONTACTPOINT_PKCS11_MODULE || DEFAULT_PKCS11_MODULE));
   const home = trainingHome(env);
@@ -167,22 +215,35 @@ export async function runTrainingCard(argv: readonly string[], io: TrainingCardI
   let db: Database | undefined;
   try {
     await checkToolsInstalled(env);
-    if (!existsSync(module)) throw new CardError(`The PKCS#11 module ${module} does not exist. Install SoftHSM2 (sudo apt-get install softhsm2) or give --module PATH.`);
+    if (!existsSync(module))
+      throw new CardError(
+        `The PKCS#11 module ${module} does not exist. Install SoftHSM2 (sudo apt-get install softhsm2) or give --module PATH.`,
+      );
     // Refuse a bad cards.json before touching any token: bad input loses nothing.
     readTrainingCards(home);
     if (values.data !== undefined || values['database-url'] !== undefined) {
       // Never create an empty store by mistake: --data names the service's existing one.
-      if (values.data !== undefined && !existsSync(values.data)) throw new CardError(`There is no store in ${resolve(values.data)}.`);
+      if (values.data !== undefined && !existsSync(values.data))
+        throw new CardError(`There is no store in ${resolve(values.data)}.`);
       // The registration is audited, so its entry must be sealed with the store's audit key,
       // as the service seals: the one beside a training store, else the configured one.
       const auditKeys = resolveAuditKeys(values.data !== undefined ? { besideStore: resolve(values.data) } : {});
       if (auditKeys.seal.origin === 'process') {
-        throw new CardError('Set CP_AUDIT_KEY_FILE (or CP_AUDIT_KEY) to the service\'s audit seal key: registering the card is audited, and the entry is sealed with it.');
+        throw new CardError(
+          "Set CP_AUDIT_KEY_FILE (or CP_AUDIT_KEY) to the service's audit seal key: registering the card is audited, and the entry is sealed with it.",
+        );
       }
-      db = await openStore(values.data !== undefined ? { dataDir: resolve(values.data) } : { databaseUrl: values['database-url'] as string });
+      db = await openStore(
+        values.data !== undefined
+          ? { dataDir: resolve(values.data) }
+          : { databaseUrl: values['database-url'] as string },
+      );
       useAuditKeys(db, auditKeys);
       const found = await db.query('SELECT 1 FROM users WHERE id = $1', [userId]);
-      if (found.length === 0) throw new CardError(`There is no user "${userId}" in that store: start the service on it once so it has the training accounts.`);
+      if (found.length === 0)
+        throw new CardError(
+          `There is no user "${userId}" in that store: start the service on it once so it has the training accounts.`,
+        );
     }
 
     mkdirSync(paths.tokens, { recursive: true, mode: 0o700 });
@@ -192,7 +253,9 @@ export async function runTrainingCard(argv: readonly string[], io: TrainingCardI
 
     const now = new Date();
     const store = db;
-    const registered = store ? await store.transaction((tx) => registerCardInStore(tx, userId, publicJwk, now)) : undefined;
+    const registered = store
+      ? await store.transaction((tx) => registerCardInStore(tx, userId, publicJwk, now))
+      : undefined;
     registerTrainingCard(home, { userId, tokenLabel: label, publicJwk, registeredAt: now.toISOString() });
 
     const pinShown = values.pin === TRAINING_PIN ? `${TRAINING_PIN} (the training PIN)` : 'the one you gave with --pin';

@@ -9,7 +9,9 @@ import { isValidIsoDate } from '../domain/dates.js';
 import { generateChildren, MAX_TRAINING_COUNT } from '../service/training/index.js';
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nUsage: npm run training:data -- [--count N] [--seed S] [--today YYYY-MM-DD] [--out FILE]\n`);
+  process.stderr.write(
+    `${problem}\nUsage: npm run training:data -- [--count N] [--seed S] [--today YYYY-MM-DD] [--out FILE]\n`,
+  );
   process.exit(2);
 }
 

@@ -45,7 +45,10 @@ export interface NationalServiceOptions {
 export function createNationalService(options: NationalServiceOptions) {
   const clock = options.clock ?? systemClock;
   const ctx: ServiceContext = {
-    db: options.db, clock, randomBytes: (n) => randomBytes(n), trainingMode: options.trainingMode,
+    db: options.db,
+    clock,
+    randomBytes: (n) => randomBytes(n),
+    trainingMode: options.trainingMode,
     secrets: options.secrets ?? new SecretBox(randomBytes(32)),
   };
   // In the store on PGlite too: sessions persist in a --data directory, so a nonce kept
@@ -68,7 +71,10 @@ export function createNationalService(options: NationalServiceOptions) {
         body: { service: 'ContactPoint national index', version: serviceVersion, trainingMode: options.trainingMode },
       }),
     }),
-    ...sessionRoutes(clock, options.signInCeilingPerMinute !== undefined ? { signInCeilingPerMinute: options.signInCeilingPerMinute } : {}),
+    ...sessionRoutes(
+      clock,
+      options.signInCeilingPerMinute !== undefined ? { signInCeilingPerMinute: options.signInCeilingPerMinute } : {},
+    ),
     ...recordRoutes,
     ...shieldRoutes,
     ...auditRoutes,

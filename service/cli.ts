@@ -47,10 +47,14 @@ try {
   usage((e as Error).message);
 }
 const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port must be a whole number from 0 to 65535, not "${values.port}".`);
-if (values.data !== undefined && values['database-url'] !== undefined) usage('Give --data or --database-url, not both.');
-if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) usage('--tls-cert and --tls-key go together.');
-if (values.mode !== 'training' && values.mode !== 'live') usage(`--mode must be "training" or "live", not "${values.mode}".`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  usage(`--port must be a whole number from 0 to 65535, not "${values.port}".`);
+if (values.data !== undefined && values['database-url'] !== undefined)
+  usage('Give --data or --database-url, not both.');
+if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined))
+  usage('--tls-cert and --tls-key go together.');
+if (values.mode !== 'training' && values.mode !== 'live')
+  usage(`--mode must be "training" or "live", not "${values.mode}".`);
 let trainingCount: number | undefined;
 if (values['training-count'] !== undefined) {
   trainingCount = Number(values['training-count']);
@@ -71,7 +75,9 @@ let signInCeiling: number | undefined;
 if (values['sign-in-ceiling'] !== undefined) {
   signInCeiling = Number(values['sign-in-ceiling']);
   if (!Number.isInteger(signInCeiling) || signInCeiling < 1) {
-    usage(`--sign-in-ceiling must be a whole number of attempts a minute, at least 1, not "${values['sign-in-ceiling']}".`);
+    usage(
+      `--sign-in-ceiling must be a whole number of attempts a minute, at least 1, not "${values['sign-in-ceiling']}".`,
+    );
   }
 }
 

@@ -53,7 +53,8 @@ export function startEmbeddedService(options: EmbeddedServiceOptions): Promise<E
       if (!started) reject(new EmbeddedServiceError(`The training service could not start: ${e.name}`));
     });
     worker.once('exit', (code) => {
-      if (!started) reject(new EmbeddedServiceError(`The training service stopped before it was ready (exit code ${code}).`));
+      if (!started)
+        reject(new EmbeddedServiceError(`The training service stopped before it was ready (exit code ${code}).`));
     });
   });
 }

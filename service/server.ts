@@ -41,7 +41,13 @@ export interface ServiceOptions {
   /** How often the lifecycle job (archive, destroy) runs; 0 turns it off. Default hourly. */
   lifecycleIntervalMs?: number;
   /** The audit keys and checkpoints (audit/audit-key.ts, audit/keeping.ts); required live with a persistent store. */
-  audit?: { sealKeyFile?: string; signingKeyFile?: string; checkpointDir?: string; checkpointIntervalMs?: number; checkpointCheckEveryMs?: number };
+  audit?: {
+    sealKeyFile?: string;
+    signingKeyFile?: string;
+    checkpointDir?: string;
+    checkpointIntervalMs?: number;
+    checkpointCheckEveryMs?: number;
+  };
   /** The key that seals TOTP secrets (32 bytes); else from secretsKeyFile / secretsKeyEnv (auth/secret-box.ts keyFor). */
   secretsKey?: Buffer;
   secretsKeyFile?: string;
@@ -82,7 +88,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // The key before the store: a live service without one refuses to start, having opened nothing.
   const secrets = new SecretBox(
     options.secretsKey ??
-      keyFor({ keyFile: options.secretsKeyFile, envValue: options.secretsKeyEnv, trainingMode: options.trainingMode, dataDir: options.dataDir }),
+      keyFor({
+        keyFile: options.secretsKeyFile,
+        envValue: options.secretsKeyEnv,
+        trainingMode: options.trainingMode,
+        dataDir: options.dataDir,
+      }),
   );
   // Like the secrets key: settled before the store opens, so a live service without its
   // audit keys and checkpoint directory refuses to start having opened nothing.
@@ -102,7 +113,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // Before anything is written: every entry from here on is sealed with the service's key.
     audit = startAuditKeeping(db, clock, auditPlan, {
       ...(options.audit?.checkpointIntervalMs !== undefined ? { intervalMs: options.audit.checkpointIntervalMs } : {}),
-      ...(options.audit?.checkpointCheckEveryMs !== undefined ? { checkEveryMs: options.audit.checkpointCheckEveryMs } : {}),
+      ...(options.audit?.checkpointCheckEveryMs !== undefined
+        ? { checkEveryMs: options.audit.checkpointCheckEveryMs }
+        : {}),
       ...(options.log ? { log: options.log } : {}),
     });
     // Secrets stored in the clear by an earlier version are sealed now; a key that does not
@@ -111,7 +124,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await sealStoredSecrets(db, secrets);
     if (options.trainingMode) {
       await seedTrainingAccounts(db, clock, secrets);
-      const loaded = await seedTrainingChildren(db, clock, { count: options.trainingCount, onProgress: options.onProgress });
+      const loaded = await seedTrainingChildren(db, clock, {
+        count: options.trainingCount,
+        onProgress: options.onProgress,
+      });
       // Fresh planner statistics: without them a big store gets plans that scan it all.
       if (loaded > 0) await db.exec('ANALYZE');
     }
@@ -127,7 +143,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       scheme,
       ...(options.publicUrl ? { publicOrigin: publicOriginOf(options.publicUrl) } : {}),
       ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
-      ...(options.signInCeilingPerMinute !== undefined ? { signInCeilingPerMinute: options.signInCeilingPerMinute } : {}),
+      ...(options.signInCeilingPerMinute !== undefined
+        ? { signInCeilingPerMinute: options.signInCeilingPerMinute }
+        : {}),
       log: options.log,
     });
 
@@ -136,7 +154,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const p = handler(req, res).finally(() => inFlight.delete(p));
       inFlight.add(p);
     };
-    server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
+    server = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+      : createHttpServer(listener);
     server.keepAliveTimeout = 5_000;
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;

@@ -50,8 +50,11 @@ interface Compiled {
   column: string | null;
 }
 
-
-function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'flag', options: { today: string; defaults?: Record<string, string | boolean> }): Compiled {
+function compileSource(
+  s: Source,
+  kind: 'text' | 'list' | 'date' | 'code' | 'flag',
+  options: { today: string; defaults?: Record<string, string | boolean> },
+): Compiled {
   if ('value' in s) {
     const constant = s.value;
     return { read: () => constant, column: null };
@@ -71,7 +74,8 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
             }
             return out;
           };
-  const transformFailed = () => `cannot be read as ${transforms.includes('postcode') ? 'a postcode' : transforms.includes('phone-uk') ? 'a UK telephone number' : 'the profile says'}`;
+  const transformFailed = () =>
+    `cannot be read as ${transforms.includes('postcode') ? 'a postcode' : transforms.includes('phone-uk') ? 'a UK telephone number' : 'the profile says'}`;
   if ('columns' in s) {
     const cols = s.columns;
     if (kind === 'list') {
@@ -106,7 +110,9 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
     };
   }
   const col = s.column;
-  const codes = s.codes ? Object.fromEntries(Object.entries(s.codes).map(([k, v]) => [k.trim().toLowerCase(), v])) : options.defaults;
+  const codes = s.codes
+    ? Object.fromEntries(Object.entries(s.codes).map(([k, v]) => [k.trim().toLowerCase(), v]))
+    : options.defaults;
   const others = s.otherCodes ?? 'error';
   // A column of codes holds a handful of distinct values ("M", "F", "Y"...): each is looked up once.
   const known = new Map<string, string | boolean | undefined>();
@@ -136,7 +142,8 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
       }
       if (kind === 'code' || kind === 'flag' || s.codes) {
         const code = codeOf(raw);
-        if (code === undefined) return others === 'blank' ? null : refuse('has a code that is not in the profile’s code list');
+        if (code === undefined)
+          return others === 'blank' ? null : refuse('has a code that is not in the profile’s code list');
         return code;
       }
       if (kind === 'date' || s.date) {
@@ -153,7 +160,10 @@ function compileSource(s: Source, kind: 'text' | 'list' | 'date' | 'code' | 'fla
 }
 
 /** The schema's path of a problem, as the profile field and column a person can fix. */
-function locate(path: readonly PropertyKey[], columns: Map<string, string | null>): { field: string; column: string | null } {
+function locate(
+  path: readonly PropertyKey[],
+  columns: Map<string, string | null>,
+): { field: string; column: string | null } {
   const field = path.map(String).join('.');
   for (let n = path.length; n > 0; n--) {
     const key = path.slice(0, n).map(String).join('.');
@@ -238,7 +248,12 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     columns.set(path, c.column);
     return c;
   };
-  const code = (s: Source | undefined, path: string, defaults: Record<string, string | boolean>, kind: 'code' | 'flag' = 'code') => {
+  const code = (
+    s: Source | undefined,
+    path: string,
+    defaults: Record<string, string | boolean>,
+    kind: 'code' | 'flag' = 'code',
+  ) => {
     if (s === undefined) return null;
     const c = compileSource(s, kind, { today, defaults });
     columns.set(path, c.column);
@@ -249,7 +264,11 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     if (Array.isArray(s)) {
       // One source per line: each read as text, the empty ones left out.
       const parts = s.map((line) => compileSource(line, 'text', { today }));
-      const column = parts.map((p) => p.column).filter(Boolean).join(' + ') || null;
+      const column =
+        parts
+          .map((p) => p.column)
+          .filter(Boolean)
+          .join(' + ') || null;
       columns.set(path, column);
       return {
         column,
@@ -288,7 +307,15 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
   const nhs = text(f.nhsNumber, 'nhsNumber');
   const upn = text(f.upn, 'upn');
 
-  const contact = (m: { phone?: Source | undefined; email?: Source | undefined; addressLines?: LinesSource | undefined; postcode?: Source | undefined }, path: string): ContactSources => ({
+  const contact = (
+    m: {
+      phone?: Source | undefined;
+      email?: Source | undefined;
+      addressLines?: LinesSource | undefined;
+      postcode?: Source | undefined;
+    },
+    path: string,
+  ): ContactSources => ({
     phone: text(m.phone, `${path}.phone`),
     email: text(m.email, `${path}.email`),
     lines: list(m.addressLines, `${path}.address.lines`),
@@ -305,7 +332,11 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     startDate: date(f.education.startDate, 'education.startDate')!,
     contact: contact(f.education, 'education.contact'),
   };
-  const gp = f.gp && { name: text(f.gp.name, 'gp.name')!, odsCode: text(f.gp.odsCode, 'gp.odsCode')!, contact: contact(f.gp, 'gp.contact') };
+  const gp = f.gp && {
+    name: text(f.gp.name, 'gp.name')!,
+    odsCode: text(f.gp.odsCode, 'gp.odsCode')!,
+    contact: contact(f.gp, 'gp.contact'),
+  };
   const inv = f.involvement && {
     service: text(f.involvement.service, 'involvement.service')!,
     name: text(f.involvement.practitionerName, 'involvement.practitioner.name'),
@@ -324,7 +355,8 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
   const extract = (fields: Fields) => {
     const st: RowState = { fields, problems: [] };
     const ref = str(st, reference, 'supplierRef');
-    if (ref === null && st.problems.length === 0) fail(st, 'supplierRef', reference.column, 'is empty: every row needs the source system’s id for the child');
+    if (ref === null && st.problems.length === 0)
+      fail(st, 'supplierRef', reference.column, 'is empty: every row needs the source system’s id for the child');
 
     const record: Record<string, unknown> = {
       supplier: profile.supplier,
@@ -338,7 +370,13 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
       if (whole !== null) {
         const split = splitName(whole, profile.fields.nameSplit!);
         if (split) ({ given: g, family: fam } = split);
-        else fail(st, 'name', fullName.column, `cannot be split into given and family names (${profile.fields.nameSplit})`);
+        else
+          fail(
+            st,
+            'name',
+            fullName.column,
+            `cannot be split into given and family names (${profile.fields.nameSplit})`,
+          );
       }
     }
     const formerNames = strs(st, former, 'name.former');
@@ -383,7 +421,12 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     }
     if (gp) {
       const name = str(st, gp.name, 'gp.name');
-      if (name !== null) record.gp = { name, odsCode: str(st, gp.odsCode, 'gp.odsCode'), contact: contactOf(st, gp.contact, 'gp.contact') ?? {} };
+      if (name !== null)
+        record.gp = {
+          name,
+          odsCode: str(st, gp.odsCode, 'gp.odsCode'),
+          contact: contactOf(st, gp.contact, 'gp.contact') ?? {},
+        };
     }
     if (inv) {
       const service = str(st, inv.service, 'involvement.service');
@@ -416,7 +459,9 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     // The service's own rules: the schema (types, check digits, postcodes, lengths) and
     // dates. A record quickAccept is sure of is what the schema would give back; any
     // other goes through the schema, which decides and names what is wrong.
-    const parsed = quickAccept(record) ? { success: true as const, data: record as SupplierRecord } : supplierRecordSchema.safeParse(record);
+    const parsed = quickAccept(record)
+      ? { success: true as const, data: record as SupplierRecord }
+      : supplierRecordSchema.safeParse(record);
     if (!parsed.success) {
       schemaProblems(parsed.error.issues, problems, columns);
       return { row, reference: ref, record: null, problems };
@@ -430,18 +475,31 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     if (parsed.data.nhsNumber === undefined) problems.push(noNhsNumber);
     return { row, reference: ref, record: parsed.data, problems };
   };
-  const noNhsNumber: RowProblem = { field: 'nhsNumber', column: columns.get('nhsNumber') ?? null, message: 'is not given: the child is matched on name, date of birth and postcode only', severity: 'warning' };
+  const noNhsNumber: RowProblem = {
+    field: 'nhsNumber',
+    column: columns.get('nhsNumber') ?? null,
+    message: 'is not given: the child is matched on name, date of birth and postcode only',
+    severity: 'warning',
+  };
   return { extract, map };
 }
 
 /** The schema's issues as problems a person can fix; a field the mapping could not read is not reported twice. */
-function schemaProblems(issues: readonly { path: PropertyKey[]; message: string; code: string; input?: unknown; origin?: string }[], problems: RowProblem[], columns: Map<string, string | null>): void {
+function schemaProblems(
+  issues: readonly { path: PropertyKey[]; message: string; code: string; input?: unknown; origin?: string }[],
+  problems: RowProblem[],
+  columns: Map<string, string | null>,
+): void {
   const unread = problems.map((p) => p.field);
   const seen = new Set<string>();
   for (const issue of issues) {
     const where = locate(issue.path, columns);
     const key = `${where.field}|${issue.message}`;
-    if (seen.has(key) || unread.some((u) => where.field === u || where.field.startsWith(`${u}.`) || u.startsWith(`${where.field}.`))) continue;
+    if (
+      seen.has(key) ||
+      unread.some((u) => where.field === u || where.field.startsWith(`${u}.`) || u.startsWith(`${where.field}.`))
+    )
+      continue;
     seen.add(key);
     const message =
       issue.code === 'invalid_type' && (issue.input === null || issue.input === undefined)
@@ -465,10 +523,16 @@ const TEAM_WORDS = new Set(['assessment', 'referral']);
 function caseInformation(r: SupplierRecord, problems: RowProblem[], columns: Map<string, string | null>): void {
   for (const { path, text } of freeText(r)) {
     let words = caseWords(text);
-    if (words.length > 0 && (path.endsWith('.organisation') || path.endsWith('.service')) && TEAM_NAME.test(text)) words = words.filter((w) => !TEAM_WORDS.has(w));
+    if (words.length > 0 && (path.endsWith('.organisation') || path.endsWith('.service')) && TEAM_NAME.test(text))
+      words = words.filter((w) => !TEAM_WORDS.has(w));
     if (words.length === 0) continue;
     const where = locate(path.split('.'), columns);
-    problems.push({ field: where.field, column: where.column, message: `contains words that suggest case information (${words.join(', ')}), which ContactPoint never holds`, severity: 'error' });
+    problems.push({
+      field: where.field,
+      column: where.column,
+      message: `contains words that suggest case information (${words.join(', ')}), which ContactPoint never holds`,
+      severity: 'error',
+    });
   }
 }
 
@@ -487,8 +551,10 @@ function freeText(r: SupplierRecord): { path: string; text: string }[] {
   if (x.gp) out.push({ path: 'gp.name', text: x.gp.name });
   if (x.involvement) {
     out.push({ path: 'involvement.service', text: x.involvement.service });
-    if (x.involvement.practitioner?.name) out.push({ path: 'involvement.practitioner.name', text: x.involvement.practitioner.name });
-    if (x.involvement.practitioner?.organisation) out.push({ path: 'involvement.practitioner.organisation', text: x.involvement.practitioner.organisation });
+    if (x.involvement.practitioner?.name)
+      out.push({ path: 'involvement.practitioner.name', text: x.involvement.practitioner.name });
+    if (x.involvement.practitioner?.organisation)
+      out.push({ path: 'involvement.practitioner.organisation', text: x.involvement.practitioner.organisation });
   }
   return out;
 }

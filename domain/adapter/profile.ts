@@ -21,7 +21,15 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 export const NAME_SPLITS = ['given-family', 'family-given', 'family-comma-given'] as const;
 
 /** Text transforms, applied in order after the value is read (it is always trimmed first). */
-export const TEXT_TRANSFORMS = ['upper', 'lower', 'title-case', 'collapse-spaces', 'digits-only', 'postcode', 'phone-uk'] as const;
+export const TEXT_TRANSFORMS = [
+  'upper',
+  'lower',
+  'title-case',
+  'collapse-spaces',
+  'digits-only',
+  'postcode',
+  'phone-uk',
+] as const;
 export type TextTransform = (typeof TEXT_TRANSFORMS)[number];
 
 const columnName = z.string().trim().min(1, 'must name a column').max(200);
@@ -86,8 +94,15 @@ export const profileSchema = z
           encoding: z.enum(['auto', 'utf-8', 'windows-1252']).default('auto'),
         })
         .strict(),
-      z.object({ type: z.literal('jsonl'), encoding: z.enum(['auto', 'utf-8', 'windows-1252']).default('auto') }).strict(),
-      z.object({ type: z.literal('xml'), recordElement: z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, 'must be an XML element name') }).strict(),
+      z
+        .object({ type: z.literal('jsonl'), encoding: z.enum(['auto', 'utf-8', 'windows-1252']).default('auto') })
+        .strict(),
+      z
+        .object({
+          type: z.literal('xml'),
+          recordElement: z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, 'must be an XML element name'),
+        })
+        .strict(),
     ]),
     /** Who the rows are stated as: the authority's own systems, or its youth offending service. */
     supplier: z.enum(['local-authority', 'youth-offending']).default('local-authority'),
@@ -116,7 +131,10 @@ export const profileSchema = z
           .object({ name: sourceSchema, urn: sourceSchema, startDate: sourceSchema, ...contactFields })
           .strict()
           .optional(),
-        gp: z.object({ name: sourceSchema, odsCode: sourceSchema, ...contactFields }).strict().optional(),
+        gp: z
+          .object({ name: sourceSchema, odsCode: sourceSchema, ...contactFields })
+          .strict()
+          .optional(),
         involvement: z
           .object({
             service: sourceSchema,
@@ -135,13 +153,25 @@ export const profileSchema = z
       .strict()
       .superRefine((f, ctx) => {
         if (f.fullName === undefined && (f.given === undefined || f.family === undefined)) {
-          ctx.addIssue({ code: 'custom', path: ['given'], message: 'map given and family, or fullName with nameSplit' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['given'],
+            message: 'map given and family, or fullName with nameSplit',
+          });
         }
         if (f.fullName !== undefined && f.nameSplit === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['nameSplit'], message: 'is needed with fullName: given-family, family-given or family-comma-given' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['nameSplit'],
+            message: 'is needed with fullName: given-family, family-given or family-comma-given',
+          });
         }
         if ((f.addressLines === undefined) !== (f.postcode === undefined)) {
-          ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'map the address lines and the postcode together' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['postcode'],
+            message: 'map the address lines and the postcode together',
+          });
         }
       }),
   })
@@ -177,7 +207,20 @@ export function mappedColumns(profile: Profile): { column: string; field: string
   add('reference', profile.reference);
   add('receivedAt', profile.receivedAt);
   const f = profile.fields;
-  for (const k of ['given', 'family', 'fullName', 'formerFamily', 'gender', 'dob', 'addressLines', 'postcode', 'nhsNumber', 'upn', 'otherIdentifier'] as const) add(k, f[k]);
+  for (const k of [
+    'given',
+    'family',
+    'fullName',
+    'formerFamily',
+    'gender',
+    'dob',
+    'addressLines',
+    'postcode',
+    'nhsNumber',
+    'upn',
+    'otherIdentifier',
+  ] as const)
+    add(k, f[k]);
   f.parents?.forEach((p, i) => {
     for (const [k, s] of Object.entries(p)) add(`parents.${i}.${k}`, s as Source | LinesSource);
   });
@@ -227,7 +270,9 @@ export function parseProfile(json: unknown, where = 'The profile'): Profile {
   }
   for (const { column, field } of mappedColumns(parsed.data)) {
     if (looksLikeCaseInformation(column)) {
-      throw new ProfileError(`${where} maps the column "${column}" to ${field}, but its name says it holds case information, which ContactPoint never holds. Remove it from the profile.`);
+      throw new ProfileError(
+        `${where} maps the column "${column}" to ${field}, but its name says it holds case information, which ContactPoint never holds. Remove it from the profile.`,
+      );
     }
   }
   return parsed.data;

@@ -25,7 +25,9 @@ function text(v: unknown, max: number): boolean {
   const first = v.charCodeAt(0);
   const last = v.charCodeAt(v.length - 1);
   // Anything that String.prototype.trim could remove at either end: leave it to the schema.
-  return first > 0x20 && last > 0x20 && first !== 0xa0 && last !== 0xa0 && first < 0x1680 && last < 0x1680 && v === v.trim();
+  return (
+    first > 0x20 && last > 0x20 && first !== 0xa0 && last !== 0xa0 && first < 0x1680 && last < 0x1680 && v === v.trim()
+  );
 }
 
 /** Only these keys, each holding something (an optional key holding undefined is for the schema to judge). */
@@ -70,7 +72,14 @@ const PARENT_KEYS = new Set(['name', 'relationship', 'contact']);
 function parents(v: unknown): boolean {
   if (!Array.isArray(v) || v.length > 8) return false;
   for (const p of v) {
-    if (!isObject(p) || !onlyKeys(p, PARENT_KEYS) || !text(p.name, 200) || typeof p.relationship !== 'string' || !RELATIONSHIPS.has(p.relationship)) return false;
+    if (
+      !isObject(p) ||
+      !onlyKeys(p, PARENT_KEYS) ||
+      !text(p.name, 200) ||
+      typeof p.relationship !== 'string' ||
+      !RELATIONSHIPS.has(p.relationship)
+    )
+      return false;
     if ('contact' in p && !contact(p.contact)) return false;
   }
   return true;
@@ -78,13 +87,32 @@ function parents(v: unknown): boolean {
 
 const EDUCATION_KEYS = new Set(['name', 'urn', 'contact', 'startDate']);
 const education = (v: unknown) =>
-  isObject(v) && onlyKeys(v, EDUCATION_KEYS) && text(v.name, 200) && typeof v.urn === 'string' && /^\d{6}$/.test(v.urn) && contact(v.contact) && date(v.startDate);
+  isObject(v) &&
+  onlyKeys(v, EDUCATION_KEYS) &&
+  text(v.name, 200) &&
+  typeof v.urn === 'string' &&
+  /^\d{6}$/.test(v.urn) &&
+  contact(v.contact) &&
+  date(v.startDate);
 
 const GP_KEYS = new Set(['name', 'odsCode', 'contact']);
-const gp = (v: unknown) => isObject(v) && onlyKeys(v, GP_KEYS) && text(v.name, 200) && typeof v.odsCode === 'string' && /^[A-Z]\d{5}$/.test(v.odsCode) && contact(v.contact);
+const gp = (v: unknown) =>
+  isObject(v) &&
+  onlyKeys(v, GP_KEYS) &&
+  text(v.name, 200) &&
+  typeof v.odsCode === 'string' &&
+  /^[A-Z]\d{5}$/.test(v.odsCode) &&
+  contact(v.contact);
 
 const PRACTITIONER_KEYS = new Set(['name', 'organisation', 'phone']);
-const INVOLVEMENT_KEYS = new Set(['service', 'practitioner', 'startDate', 'endDate', 'leadProfessional', 'cafCompleted']);
+const INVOLVEMENT_KEYS = new Set([
+  'service',
+  'practitioner',
+  'startDate',
+  'endDate',
+  'leadProfessional',
+  'cafCompleted',
+]);
 function involvement(v: unknown): boolean {
   if (!isObject(v) || !onlyKeys(v, INVOLVEMENT_KEYS) || !text(v.service, 200) || !date(v.startDate)) return false;
   if ('endDate' in v && !date(v.endDate)) return false;
@@ -98,7 +126,21 @@ function involvement(v: unknown): boolean {
   return true;
 }
 
-const RECORD_KEYS = new Set(['supplier', 'supplierRef', 'receivedAt', 'name', 'gender', 'dob', 'address', 'nhsNumber', 'upn', 'parents', 'education', 'gp', 'involvement']);
+const RECORD_KEYS = new Set([
+  'supplier',
+  'supplierRef',
+  'receivedAt',
+  'name',
+  'gender',
+  'dob',
+  'address',
+  'nhsNumber',
+  'upn',
+  'parents',
+  'education',
+  'gp',
+  'involvement',
+]);
 
 /** True only when supplierRecordSchema would accept `r` and give it back unchanged. */
 export function quickAccept(r: unknown): boolean {

@@ -6,7 +6,19 @@ import { normalisePostcode } from '../postcode.js';
 import type { DateFormat, TextTransform } from './profile.js';
 
 const MONTHS: Record<string, string> = {
-  jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06', jul: '07', aug: '08', sep: '09', sept: '09', oct: '10', nov: '11', dec: '12',
+  jan: '01',
+  feb: '02',
+  mar: '03',
+  apr: '04',
+  may: '05',
+  jun: '06',
+  jul: '07',
+  aug: '08',
+  sep: '09',
+  sept: '09',
+  oct: '10',
+  nov: '11',
+  dec: '12',
 };
 
 const pad = (s: string) => (s.length === 1 ? `0${s}` : s);
@@ -39,7 +51,12 @@ export function readDate(value: string, format: DateFormat, today: string): stri
   // The commonest case, read without a regular expression: DD/MM/YYYY written in full.
   // (With a time after it, as "last updated" columns often have, when the time is all that follows.)
   if (format === 'DD/MM/YYYY' && value.length >= 10 && value.charCodeAt(2) === 47 && value.charCodeAt(5) === 47) {
-    if (digitsAt(value, 0, 2) && digitsAt(value, 3, 5) && digitsAt(value, 6, 10) && (value.length === 10 || TIME_AFTER_DATE.test(value.slice(10)))) {
+    if (
+      digitsAt(value, 0, 2) &&
+      digitsAt(value, 3, 5) &&
+      digitsAt(value, 6, 10) &&
+      (value.length === 10 || TIME_AFTER_DATE.test(value.slice(10)))
+    ) {
       return `${value.slice(6, 10)}-${value.slice(3, 5)}-${value.slice(0, 2)}`;
     }
   }
@@ -101,7 +118,10 @@ const CANONICAL_PHONE = /^(0\d{3} \d{3} \d{4}|0\d{4} \d{6}|02\d \d{4} \d{4})$/;
 export function ukPhone(value: string): string | null {
   // Most exports already write numbers this way.
   if (CANONICAL_PHONE.test(value)) return value;
-  let d = value.replace(/^\s*\+/, '00').replace(/\(0\)/, '').replace(/\D/g, '');
+  let d = value
+    .replace(/^\s*\+/, '00')
+    .replace(/\(0\)/, '')
+    .replace(/\D/g, '');
   if (d.startsWith('0044')) d = `0${d.slice(4)}`;
   else if (d.startsWith('44') && d.length === 12) d = `0${d.slice(2)}`;
   if (!/^0\d{9,10}$/.test(d)) return null;
@@ -137,7 +157,10 @@ export function applyTransform(value: string, t: TextTransform): string | null {
 }
 
 /** Splits a whole name into given and family names; null when it cannot be split that way. */
-export function splitName(full: string, how: 'given-family' | 'family-given' | 'family-comma-given'): { given: string; family: string } | null {
+export function splitName(
+  full: string,
+  how: 'given-family' | 'family-given' | 'family-comma-given',
+): { given: string; family: string } | null {
   const v = full.trim().replace(/\s+/g, ' ');
   if (how === 'family-comma-given') {
     const comma = v.indexOf(',');
@@ -157,16 +180,47 @@ export function splitName(full: string, how: 'given-family' | 'family-given' | '
 /** The codes ContactPoint understands without a code list in the profile. */
 export const DEFAULT_CODES: Record<'gender' | 'relationship' | 'flag', Record<string, string | boolean>> = {
   gender: {
-    m: 'male', male: 'male', boy: 'male', '1': 'male',
-    f: 'female', female: 'female', girl: 'female', '2': 'female',
-    u: 'not-specified', x: 'not-specified', '0': 'not-specified', '9': 'not-specified', unknown: 'not-specified', 'not known': 'not-specified',
-    'not specified': 'not-specified', 'not-specified': 'not-specified', indeterminate: 'not-specified', other: 'not-specified',
+    m: 'male',
+    male: 'male',
+    boy: 'male',
+    '1': 'male',
+    f: 'female',
+    female: 'female',
+    girl: 'female',
+    '2': 'female',
+    u: 'not-specified',
+    x: 'not-specified',
+    '0': 'not-specified',
+    '9': 'not-specified',
+    unknown: 'not-specified',
+    'not known': 'not-specified',
+    'not specified': 'not-specified',
+    'not-specified': 'not-specified',
+    indeterminate: 'not-specified',
+    other: 'not-specified',
   },
   relationship: {
-    mother: 'mother', mum: 'mother', 'birth mother': 'mother', father: 'father', dad: 'father', 'birth father': 'father',
-    'step-parent': 'step-parent', 'step parent': 'step-parent', stepmother: 'step-parent', stepfather: 'step-parent', 'step-mother': 'step-parent', 'step-father': 'step-parent',
-    carer: 'carer', 'foster carer': 'carer', 'kinship carer': 'carer', guardian: 'guardian', 'special guardian': 'guardian',
-    grandparent: 'grandparent', grandmother: 'grandparent', grandfather: 'grandparent', other: 'other',
+    mother: 'mother',
+    mum: 'mother',
+    'birth mother': 'mother',
+    father: 'father',
+    dad: 'father',
+    'birth father': 'father',
+    'step-parent': 'step-parent',
+    'step parent': 'step-parent',
+    stepmother: 'step-parent',
+    stepfather: 'step-parent',
+    'step-mother': 'step-parent',
+    'step-father': 'step-parent',
+    carer: 'carer',
+    'foster carer': 'carer',
+    'kinship carer': 'carer',
+    guardian: 'guardian',
+    'special guardian': 'guardian',
+    grandparent: 'grandparent',
+    grandmother: 'grandparent',
+    grandfather: 'grandparent',
+    other: 'other',
   },
   flag: { y: true, yes: true, true: true, '1': true, n: false, no: false, false: false, '0': false },
 };

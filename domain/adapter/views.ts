@@ -24,7 +24,14 @@ export const chosenFileSchema = z.object({ fileId: z.string(), name: z.string(),
 export const previewSchema = z.object({
   columns: z.array(z.string()),
   encoding: z.string().nullable(),
-  rows: z.array(z.object({ row: z.number().int(), source: z.record(z.string(), z.string()), record: z.record(z.string(), z.unknown()).nullable(), problems: z.array(problemSchema) })),
+  rows: z.array(
+    z.object({
+      row: z.number().int(),
+      source: z.record(z.string(), z.string()),
+      record: z.record(z.string(), z.unknown()).nullable(),
+      problems: z.array(problemSchema),
+    }),
+  ),
   dropped: z.array(droppedColumnSchema),
   missingColumns: z.array(z.object({ field: z.string(), column: z.string() })),
 });
@@ -97,5 +104,7 @@ export const adapterRequests = {
   load: z.object({ id: loadId }).strict(),
   problems: z.object({ id: loadId, ...window }).strict(),
   rows: z.object({ id: loadId, filter: z.enum(['all', 'possible', 'match', 'new']), ...window }).strict(),
-  exclude: z.object({ id: loadId, rows: z.array(z.number().int().min(1)).min(1).max(1000), excluded: z.boolean() }).strict(),
+  exclude: z
+    .object({ id: loadId, rows: z.array(z.number().int().min(1)).min(1).max(1000), excluded: z.boolean() })
+    .strict(),
 };

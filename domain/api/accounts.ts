@@ -11,7 +11,10 @@ import { localAuthorityCodeSchema } from './sync.js';
 /** A new account's id: what its holder types at sign-in, so letters, digits and . _ - only. */
 export const newUserIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 
 const personName = z.string().trim().min(1, 'must not be empty').max(200);
 const organisationId = z.string().trim().min(1, 'must not be empty').max(64);
@@ -77,7 +80,13 @@ export const updateUserSchema = z
 export type UpdateUser = z.output<typeof updateUserSchema>;
 
 /** Fields of an account a local authority's team may change (the rest are the national administrator's). */
-export const teamEditableFields = ['suspended', 'trainingCompleted', 'agreementSigned', 'enhancedCheckDate', 'closed'] as const;
+export const teamEditableFields = [
+  'suspended',
+  'trainingCompleted',
+  'agreementSigned',
+  'enhancedCheckDate',
+  'closed',
+] as const;
 
 export const LAPSING_DAYS_DEFAULT = 30;
 
@@ -163,7 +172,10 @@ export const roleGrantSchema = z.object({ roles: accountRolesSchema }).strict();
 const activationHalf = z
   .string()
   .trim()
-  .regex(/^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/, 'must be the 10 characters of one half of the activation code, such as 7KQ2M-XR4PD');
+  .regex(
+    /^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/,
+    'must be the 10 characters of one half of the activation code, such as 7KQ2M-XR4PD',
+  );
 
 const activationBase = {
   userId: z.string().trim().min(1).max(64),
@@ -189,11 +201,17 @@ export const activationSchema = z.discriminatedUnion('method', [
       method: z.literal('card'),
       ...activationBase,
       /** From POST /v1/sessions/challenge for this user id. */
-      challenge: z.string().max(86).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
+      challenge: z
+        .string()
+        .max(86)
+        .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
       /** The card's public key. */
       publicJwk: publicJwkSchema,
       /** The card's signature (raw r‖s, base64url) over challenge + "." + thumbprint(publicJwk). */
-      cardSignature: z.string().max(172).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
+      cardSignature: z
+        .string()
+        .max(172)
+        .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
     })
     .strict(),
 ]);

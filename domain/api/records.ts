@@ -59,12 +59,16 @@ export const childSearchQuerySchema = z
     // A search must narrow the index to a few children: a forename, a date of birth or
     // a postcode alone would list streets or year groups.
     const enough =
-      q.surname !== undefined || q.nhsNumber !== undefined || q.cpNumber !== undefined || (q.dob !== undefined && q.postcode !== undefined);
+      q.surname !== undefined ||
+      q.nhsNumber !== undefined ||
+      q.cpNumber !== undefined ||
+      (q.dob !== undefined && q.postcode !== undefined);
     if (!enough) {
       ctx.addIssue({
         code: 'custom',
         path: ['surname'],
-        message: 'is required, unless the search gives an NHS number, a ContactPoint number, or a date of birth with a postcode',
+        message:
+          'is required, unless the search gives an NHS number, a ContactPoint number, or a date of birth with a postcode',
       });
     }
   });
@@ -116,7 +120,9 @@ export const shieldOverrideBodySchema = z
   .object({
     reason: accessReasonSchema,
     /** The user has seen the warning that an override starts an immediate investigation. */
-    acknowledgeInvestigation: z.literal(true, { message: 'must be true: the user must acknowledge the investigation warning' }),
+    acknowledgeInvestigation: z.literal(true, {
+      message: 'must be true: the user must acknowledge the investigation warning',
+    }),
   })
   .strict();
 export type ShieldOverrideBody = z.output<typeof shieldOverrideBodySchema>;
@@ -150,7 +156,11 @@ export const recordInvolvementBodySchema = z
       });
     }
     if (b.sensitiveCategory === undefined && b.sensitiveBasis !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['sensitiveBasis'], message: 'is only for a sensitive service (give sensitiveCategory)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sensitiveBasis'],
+        message: 'is only for a sensitive service (give sensitiveCategory)',
+      });
     }
   });
 export type RecordInvolvementBody = z.output<typeof recordInvolvementBodySchema>;
@@ -167,7 +177,9 @@ export const updateInvolvementBodySchema = z
   });
 export type UpdateInvolvementBody = z.output<typeof updateInvolvementBodySchema>;
 
-export const involvementResponseSchema = z.object({ involvement: involvementSchema, version: z.number().int() }).strict();
+export const involvementResponseSchema = z
+  .object({ involvement: involvementSchema, version: z.number().int() })
+  .strict();
 
 // ---------------------------------------------------------------------------------
 // The record as a viewer sees it (domain/visibility.ts decides which keys are present)
@@ -261,7 +273,9 @@ export const alertViewSchema = z
 export type AlertView = z.infer<typeof alertViewSchema>;
 
 export const alertsQuerySchema = z
-  .object({ status: z.enum([...alertStatuses, 'all'], { error: 'must be open, investigating, closed or all' }).default('open') })
+  .object({
+    status: z.enum([...alertStatuses, 'all'], { error: 'must be open, investigating, closed or all' }).default('open'),
+  })
   .strict();
 export type AlertsQuery = z.output<typeof alertsQuerySchema>;
 

@@ -28,7 +28,9 @@ export const rejectUnshieldBodySchema = z
   })
   .strict();
 
-export const shieldAppliedSchema = z.object({ cpNumber: cpNumberSchema, shielded: z.literal(true), version: z.number().int() }).strict();
+export const shieldAppliedSchema = z
+  .object({ cpNumber: cpNumberSchema, shielded: z.literal(true), version: z.number().int() })
+  .strict();
 
 export const unshieldRequestViewSchema = z
   .object({
@@ -48,5 +50,9 @@ export const unshieldRequestViewSchema = z
 export type UnshieldRequestView = z.infer<typeof unshieldRequestViewSchema>;
 
 export const unshieldRequestResponseSchema = z.object({ request: unshieldRequestViewSchema }).strict();
-export const unshieldApprovedResponseSchema = z.object({ request: unshieldRequestViewSchema, version: z.number().int() }).strict();
-export const unshieldRequestsResponseSchema = z.object({ requests: z.array(unshieldRequestViewSchema).max(500) }).strict();
+export const unshieldApprovedResponseSchema = z
+  .object({ request: unshieldRequestViewSchema, version: z.number().int() })
+  .strict();
+export const unshieldRequestsResponseSchema = z
+  .object({ requests: z.array(unshieldRequestViewSchema).max(500) })
+  .strict();

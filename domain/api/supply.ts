@@ -38,16 +38,22 @@ export function supplyRecordProblems(s: SupplierRecord, today: string): { path: 
   const inv = s.involvement;
   if (inv !== undefined) {
     if (!INVOLVEMENT_SUPPLIERS.includes(s.supplier)) {
-      problems.push({ path: 'involvement', message: `may be supplied only by ${INVOLVEMENT_SUPPLIERS.map((x) => `"${x}"`).join(' or ')}, for its own service` });
+      problems.push({
+        path: 'involvement',
+        message: `may be supplied only by ${INVOLVEMENT_SUPPLIERS.map((x) => `"${x}"`).join(' or ')}, for its own service`,
+      });
     }
     if (namesSensitiveService(inv.service)) {
       problems.push({
         path: 'involvement.service',
-        message: 'names a sensitive service (sexual health, mental health or substance misuse), which is never supplied: the practitioner records it, with its basis',
+        message:
+          'names a sensitive service (sexual health, mental health or substance misuse), which is never supplied: the practitioner records it, with its basis',
       });
     }
-    if (inv.startDate > today) problems.push({ path: 'involvement.startDate', message: `must not be after today (${today})` });
-    if (inv.endDate !== undefined && inv.endDate < inv.startDate) problems.push({ path: 'involvement.endDate', message: 'is before the start date' });
+    if (inv.startDate > today)
+      problems.push({ path: 'involvement.startDate', message: `must not be after today (${today})` });
+    if (inv.endDate !== undefined && inv.endDate < inv.startDate)
+      problems.push({ path: 'involvement.endDate', message: 'is before the start date' });
   }
   return [...problems, ...lifeDateProblems({ dob: s.dob }, today)];
 }
@@ -66,7 +72,9 @@ export type MatchReviewStatus = z.infer<typeof matchReviewStatusSchema>;
 
 export const matchReviewQuerySchema = z.object({ status: matchReviewStatusSchema.default('open') }).strict();
 
-export const resolveMatchReviewBodySchema = z.object({ decision: z.enum(['same-child', 'different-children']) }).strict();
+export const resolveMatchReviewBodySchema = z
+  .object({ decision: z.enum(['same-child', 'different-children']) })
+  .strict();
 export type MatchReviewDecision = z.output<typeof resolveMatchReviewBodySchema>['decision'];
 
 export interface MatchReviewView {

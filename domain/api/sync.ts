@@ -19,7 +19,9 @@ import {
 import { accessViews, taskScreenSchema } from '../working-set-access.js';
 import { accessReasonSchema } from './records.js';
 
-export const localAuthorityCodeSchema = z.string().regex(/^E\d{8}$/, 'must be an ONS local authority code such as E08000015');
+export const localAuthorityCodeSchema = z
+  .string()
+  .regex(/^E\d{8}$/, 'must be an ONS local authority code such as E08000015');
 
 // ---------------------------------------------------------------------------------
 // The feed
@@ -71,7 +73,10 @@ export interface FeedEntry {
   version: number;
   record?: Record<string, unknown>;
   /** Per field: the source of the held value and each supplier's latest statement. */
-  provenance?: Record<string, { supplier: string; date: string; values: Record<string, { value: unknown; date: string }> }>;
+  provenance?: Record<
+    string,
+    { supplier: string; date: string; values: Record<string, { value: unknown; date: string }> }
+  >;
   shielded?: boolean;
   shieldPending?: boolean;
   superseded?: true;
@@ -154,7 +159,11 @@ export type EditableChanges = z.output<typeof editableChangesSchema>;
 
 const itemBase = {
   /** The client's own key for this item: a retry with the same key is answered, not applied again. */
-  idempotencyKey: z.string().min(8).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   cpNumber: cpNumberSchema,
   /** The version the change was made against: a later version means someone else changed the record first. */
   baseVersion: z.number().int().min(1),
@@ -182,7 +191,9 @@ export const submissionItemSchema = z.discriminatedUnion('op', [
    * while it is open cpNumber is treated as shielded if `of` is shielded. Changes no
    * field, so baseVersion is not checked.
    */
-  z.object({ ...itemBase, op: z.literal('possible-duplicate'), of: cpNumberSchema, score: z.number().min(0).max(1) }).strict(),
+  z
+    .object({ ...itemBase, op: z.literal('possible-duplicate'), of: cpNumberSchema, score: z.number().min(0).max(1) })
+    .strict(),
   /** A person decided that cpNumber and `of` are different children: open reviews between them close. */
   z.object({ ...itemBase, op: z.literal('not-duplicate'), of: cpNumberSchema }).strict(),
   /**
@@ -195,7 +206,10 @@ export const submissionItemSchema = z.discriminatedUnion('op', [
     .object({
       ...itemBase,
       op: z.literal('working-set-access'),
-      viewedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, such as 2026-03-01T10:00:00Z' }),
+      viewedAt: z.iso.datetime({
+        offset: true,
+        error: 'must be an ISO 8601 date-time with an offset, such as 2026-03-01T10:00:00Z',
+      }),
       viewedBy: z.string().trim().min(1).max(64),
       reason: accessReasonSchema,
       view: z.enum(accessViews),

@@ -11,7 +11,10 @@ export type TransferStatus = z.infer<typeof transferStatusSchema>;
 export const transferRequestBodySchema = z
   .object({
     cpNumber: z.string().trim().toUpperCase().pipe(cpNumberSchema),
-    toLocalAuthority: z.string().trim().regex(/^E\d{8}$/, 'must be an ONS local authority code such as E06000050'),
+    toLocalAuthority: z
+      .string()
+      .trim()
+      .regex(/^E\d{8}$/, 'must be an ONS local authority code such as E06000050'),
     /** Why the child's record should move (the family moved, say): audited. */
     reason: z.string().trim().min(1, 'give a reason').max(500, 'must be at most 500 characters'),
   })

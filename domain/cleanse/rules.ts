@@ -55,19 +55,22 @@ export const RULES: Record<RuleId, RuleInfo> = {
   'invalid-nhs-number': {
     id: 'invalid-nhs-number',
     title: 'Invalid NHS number',
-    explanation: 'The NHS number does not have 10 digits with a valid check digit, so it cannot be the child’s. Correct it from the GP registration, or remove it.',
+    explanation:
+      'The NHS number does not have 10 digits with a valid check digit, so it cannot be the child’s. Correct it from the GP registration, or remove it.',
     priority: 'high',
   },
   'invalid-upn': {
     id: 'invalid-upn',
     title: 'Invalid Unique Pupil Number',
-    explanation: 'The UPN is not 13 characters with a valid check letter. Correct it from the school census, or remove it.',
+    explanation:
+      'The UPN is not 13 characters with a valid check letter. Correct it from the school census, or remove it.',
     priority: 'normal',
   },
   'invalid-postcode': {
     id: 'invalid-postcode',
     title: 'Invalid postcode',
-    explanation: 'A postcode on the record is not a UK postcode (such as CH41 1AA). Practitioners cannot rely on the address: correct it.',
+    explanation:
+      'A postcode on the record is not a UK postcode (such as CH41 1AA). Practitioners cannot rely on the address: correct it.',
     priority: 'normal',
   },
   'missing-without-not-known': {
@@ -133,11 +136,56 @@ export interface Finding {
 
 /** Words that suggest case information in free text (whole words, case-insensitive). */
 export const CASE_WORDS = [
-  'abuse', 'abused', 'neglect', 'neglected', 'assault', 'assaulted', 'rape', 'diagnosis', 'diagnosed', 'self-harm', 'self harm',
-  'overdose', 'suicidal', 'suicide', 'allegation', 'alleged', 'disclosure', 'disclosed', 'investigation', 'section 47', 's47',
-  'child protection plan', 'cp plan', 'domestic violence', 'domestic abuse', 'police', 'arrested', 'conviction', 'offence',
-  'assessment', 'concern', 'concerns', 'risk of harm', 'at risk', 'referral', 'referred for', 'medication', 'pregnant',
-  'pregnancy', 'termination', 'hiv', 'sti', 'drug use', 'alcohol', 'custody', 'care order', 'looked after', 'adhd', 'autism', 'autistic',
+  'abuse',
+  'abused',
+  'neglect',
+  'neglected',
+  'assault',
+  'assaulted',
+  'rape',
+  'diagnosis',
+  'diagnosed',
+  'self-harm',
+  'self harm',
+  'overdose',
+  'suicidal',
+  'suicide',
+  'allegation',
+  'alleged',
+  'disclosure',
+  'disclosed',
+  'investigation',
+  'section 47',
+  's47',
+  'child protection plan',
+  'cp plan',
+  'domestic violence',
+  'domestic abuse',
+  'police',
+  'arrested',
+  'conviction',
+  'offence',
+  'assessment',
+  'concern',
+  'concerns',
+  'risk of harm',
+  'at risk',
+  'referral',
+  'referred for',
+  'medication',
+  'pregnant',
+  'pregnancy',
+  'termination',
+  'hiv',
+  'sti',
+  'drug use',
+  'alcohol',
+  'custody',
+  'care order',
+  'looked after',
+  'adhd',
+  'autism',
+  'autistic',
 ];
 /** The words as alternatives: a space or hyphen in one matches a space, a hyphen or nothing. */
 const CASE_ALTERNATIVES = CASE_WORDS.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|');
@@ -170,7 +218,8 @@ export function ofCompulsorySchoolAge(dob: string, today: string): boolean {
 const STALE_DAYS = 730;
 
 type Loose = Record<string, unknown>;
-const obj = (v: unknown): Loose | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : null);
+const obj = (v: unknown): Loose | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : null;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -220,9 +269,15 @@ const DISCREPANCY_FIELDS: Record<string, string> = {
 
 function canonical(v: unknown): string {
   if (typeof v === 'string') return `"${/\s/.test(v) ? v.toLowerCase().replace(/\s+/g, ' ') : v.toLowerCase()}"`;
-  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null).toLowerCase().replace(/\s+/g, ' ');
+  if (v === null || typeof v !== 'object')
+    return JSON.stringify(v ?? null)
+      .toLowerCase()
+      .replace(/\s+/g, ' ');
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  return `{${Object.keys(v as Loose).sort().map((k) => `${k}:${canonical((v as Loose)[k])}`).join(',')}}`;
+  return `{${Object.keys(v as Loose)
+    .sort()
+    .map((k) => `${k}:${canonical((v as Loose)[k])}`)
+    .join(',')}}`;
 }
 
 /**
@@ -235,10 +290,18 @@ export function checkRecord(record: unknown, provenance: unknown, today: string)
   const ids = obj(r.identifiers) ?? {};
 
   if (ids.nhsNumber !== undefined && !(typeof ids.nhsNumber === 'string' && isValidNhsNumber(ids.nhsNumber))) {
-    findings.push({ rule: 'invalid-nhs-number', path: 'identifiers.nhsNumber', message: `"${String(ids.nhsNumber)}" is not a valid NHS number.` });
+    findings.push({
+      rule: 'invalid-nhs-number',
+      path: 'identifiers.nhsNumber',
+      message: `"${String(ids.nhsNumber)}" is not a valid NHS number.`,
+    });
   }
   if (ids.upn !== undefined && !(typeof ids.upn === 'string' && isValidUpn(ids.upn))) {
-    findings.push({ rule: 'invalid-upn', path: 'identifiers.upn', message: `"${String(ids.upn)}" is not a valid Unique Pupil Number.` });
+    findings.push({
+      rule: 'invalid-upn',
+      path: 'identifiers.upn',
+      message: `"${String(ids.upn)}" is not a valid Unique Pupil Number.`,
+    });
   }
   for (const { path, value } of postcodes(r)) {
     if (!(typeof value === 'string' && isValidPostcode(value))) {
@@ -248,17 +311,37 @@ export function checkRecord(record: unknown, provenance: unknown, today: string)
 
   // Items that must be present or say "not known".
   const name = obj(r.name);
-  if (str(name?.given) === null) findings.push({ rule: 'missing-without-not-known', path: 'name.given', message: 'The given name is empty.' });
-  if (str(name?.family) === null) findings.push({ rule: 'missing-without-not-known', path: 'name.family', message: 'The family name is empty.' });
-  if (str(r.gender) === null) findings.push({ rule: 'missing-without-not-known', path: 'gender', message: 'Gender is empty: record it, or "not specified".' });
-  if (str(r.dob) === null) findings.push({ rule: 'missing-without-not-known', path: 'dob', message: 'The date of birth is empty.' });
+  if (str(name?.given) === null)
+    findings.push({ rule: 'missing-without-not-known', path: 'name.given', message: 'The given name is empty.' });
+  if (str(name?.family) === null)
+    findings.push({ rule: 'missing-without-not-known', path: 'name.family', message: 'The family name is empty.' });
+  if (str(r.gender) === null)
+    findings.push({
+      rule: 'missing-without-not-known',
+      path: 'gender',
+      message: 'Gender is empty: record it, or "not specified".',
+    });
+  if (str(r.dob) === null)
+    findings.push({ rule: 'missing-without-not-known', path: 'dob', message: 'The date of birth is empty.' });
   const whereabouts = str(r.whereabouts);
   if (whereabouts === null) {
-    findings.push({ rule: 'missing-without-not-known', path: 'whereabouts', message: 'Whereabouts are empty: give an address, or "no known address".' });
+    findings.push({
+      rule: 'missing-without-not-known',
+      path: 'whereabouts',
+      message: 'Whereabouts are empty: give an address, or "no known address".',
+    });
   } else if ((whereabouts === 'current' || whereabouts === 'last-known') && obj(r.address) === null) {
-    findings.push({ rule: 'missing-without-not-known', path: 'address', message: 'There is no address: give one, or "no known address".' });
+    findings.push({
+      rule: 'missing-without-not-known',
+      path: 'address',
+      message: 'There is no address: give one, or "no known address".',
+    });
   } else if (whereabouts === 'left-england' && str(r.intendsToReturn) === null) {
-    findings.push({ rule: 'missing-without-not-known', path: 'intendsToReturn', message: 'The child has left England: say whether they intend to return, or "not known".' });
+    findings.push({
+      rule: 'missing-without-not-known',
+      path: 'intendsToReturn',
+      message: 'The child has left England: say whether they intend to return, or "not known".',
+    });
   }
 
   // Suppliers that disagree. A date of birth or gender never changes, so any two values
@@ -269,11 +352,22 @@ export function checkRecord(record: unknown, provenance: unknown, today: string)
     const values = obj(obj(prov[field])?.values);
     if (!values) continue;
     const statements = Object.entries(values)
-      .map(([supplier, s]) => ({ supplier, value: obj(s)?.value, date: String(obj(s)?.date ?? ''), key: canonical(obj(s)?.value) }))
+      .map(([supplier, s]) => ({
+        supplier,
+        value: obj(s)?.value,
+        date: String(obj(s)?.date ?? ''),
+        key: canonical(obj(s)?.value),
+      }))
       .filter((s) => s.value !== undefined && s.value !== null);
     const changes = field === 'address' || field.startsWith('name.');
     const clash = statements.some((a, i) =>
-      statements.some((b, j) => j > i && a.key !== b.key && (!changes || (isValidIsoDate(a.date) && isValidIsoDate(b.date) && Math.abs(daysBetween(a.date, b.date)) <= 365))),
+      statements.some(
+        (b, j) =>
+          j > i &&
+          a.key !== b.key &&
+          (!changes ||
+            (isValidIsoDate(a.date) && isValidIsoDate(b.date) && Math.abs(daysBetween(a.date, b.date)) <= 365)),
+      ),
     );
     if (clash) {
       const distinct = new Set(statements.map((s) => s.key)).size;
@@ -281,41 +375,81 @@ export function checkRecord(record: unknown, provenance: unknown, today: string)
         rule: 'supplier-discrepancy',
         path: field,
         message: `${statements.length} suppliers gave ${distinct} different values for the ${label}.`,
-        values: statements.map(({ supplier, value, date }) => ({ supplier, value, date })).sort((a, b) => b.date.localeCompare(a.date)),
+        values: statements
+          .map(({ supplier, value, date }) => ({ supplier, value, date }))
+          .sort((a, b) => b.date.localeCompare(a.date)),
       });
     }
   }
 
   for (const { path, text } of freeText(r)) {
     const words = caseWords(text);
-    if (words.length > 0) findings.push({ rule: 'possible-case-information', path, message: `Contains ${words.map((w) => `"${w}"`).join(', ')}.` });
+    if (words.length > 0)
+      findings.push({
+        rule: 'possible-case-information',
+        path,
+        message: `Contains ${words.map((w) => `"${w}"`).join(', ')}.`,
+      });
   }
 
   const dob = str(r.dob);
   const validDob = dob !== null && isValidIsoDate(dob);
-  if (validDob && obj(r.education) === null && ofCompulsorySchoolAge(dob, today) && r.dateOfDeath === undefined && whereabouts !== 'left-england') {
-    findings.push({ rule: 'no-educational-setting', path: 'education', message: `The child is ${ageOn(dob, today)} and has no educational setting recorded.` });
+  if (
+    validDob &&
+    obj(r.education) === null &&
+    ofCompulsorySchoolAge(dob, today) &&
+    r.dateOfDeath === undefined &&
+    whereabouts !== 'left-england'
+  ) {
+    findings.push({
+      rule: 'no-educational-setting',
+      path: 'education',
+      message: `The child is ${ageOn(dob, today)} and has no educational setting recorded.`,
+    });
   }
 
   const death = str(r.dateOfDeath);
   if (death !== null && isValidIsoDate(death) && addDays(death, 0) <= today) {
     const byDeath = archiveDueDate({ dob: validDob ? dob : death, archiveAge: 25, dateOfDeath: death });
-    if (byDeath < today) findings.push({ rule: 'deceased-not-archived', path: 'dateOfDeath', message: `The child died on ${death}; the record was due to be archived on ${byDeath}.` });
+    if (byDeath < today)
+      findings.push({
+        rule: 'deceased-not-archived',
+        path: 'dateOfDeath',
+        message: `The child died on ${death}; the record was due to be archived on ${byDeath}.`,
+      });
   }
 
   if (validDob) {
     const archiveAge = typeof r.archiveAge === 'number' ? r.archiveAge : 18;
-    const due = archiveDueDate({ dob, archiveAge, ...(death !== null && isValidIsoDate(death) ? { dateOfDeath: death } : {}) });
+    const due = archiveDueDate({
+      dob,
+      archiveAge,
+      ...(death !== null && isValidIsoDate(death) ? { dateOfDeath: death } : {}),
+    });
     if (due >= today && due <= addDays(today, 30)) {
-      findings.push({ rule: 'archive-due', path: 'archiveAge', message: `The record is due to be archived on ${due} (archive age ${archiveAge}).` });
+      findings.push({
+        rule: 'archive-due',
+        path: 'archiveAge',
+        message: `The record is due to be archived on ${due} (archive age ${archiveAge}).`,
+      });
     }
   }
 
   arr(r.involvements).forEach((inv, i) => {
     const o = obj(inv);
     const start = str(o?.startDate);
-    if (o && o.endDate === undefined && start !== null && isValidIsoDate(start) && start < addDays(today, -STALE_DAYS)) {
-      findings.push({ rule: 'stale-involvement', path: `involvements.${i}`, message: `${str(o.service) ?? 'A service'} has been open since ${start} with no end date.` });
+    if (
+      o &&
+      o.endDate === undefined &&
+      start !== null &&
+      isValidIsoDate(start) &&
+      start < addDays(today, -STALE_DAYS)
+    ) {
+      findings.push({
+        rule: 'stale-involvement',
+        path: `involvements.${i}`,
+        message: `${str(o.service) ?? 'A service'} has been open since ${start} with no end date.`,
+      });
     }
   });
   return findings;

@@ -18,10 +18,22 @@ export const cleanseStatusSchema = z.object({
   /** How the last run of this session ended (an error's code and message). */
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   lastRun: z
-    .object({ startedAt: z.string(), finishedAt: z.string().nullable(), outcome: z.string(), records: z.number(), tasks: z.number() })
+    .object({
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      outcome: z.string(),
+      records: z.number(),
+      tasks: z.number(),
+    })
     .nullable(),
   queues: z.array(
-    z.object({ rule: ruleSchema, title: z.string(), explanation: z.string(), priority: prioritySchema, open: z.number().int() }),
+    z.object({
+      rule: ruleSchema,
+      title: z.string(),
+      explanation: z.string(),
+      priority: prioritySchema,
+      open: z.number().int(),
+    }),
   ),
 });
 export type CleanseStatus = z.infer<typeof cleanseStatusSchema>;
@@ -67,14 +79,25 @@ export type CleanseTaskDetail = z.infer<typeof cleanseTaskDetailSchema>;
 
 const ids = z.array(z.number().int().min(1)).min(1).max(1000);
 export const cleanseResolutionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('merge'), id: z.number().int().min(1), survivor: cpNumberSchema, changes: editableChangesSchema.optional() }).strict(),
+  z
+    .object({
+      action: z.literal('merge'),
+      id: z.number().int().min(1),
+      survivor: cpNumberSchema,
+      changes: editableChangesSchema.optional(),
+    })
+    .strict(),
   z.object({ action: z.literal('not-duplicate'), ids }).strict(),
   z.object({ action: z.literal('dismiss'), ids }).strict(),
   z.object({ action: z.literal('assign'), ids, assignee: z.string().min(1).max(64).nullable() }).strict(),
 ]);
 export type CleanseResolutionRequest = z.input<typeof cleanseResolutionSchema>;
 
-export const cleanseResolvedSchema = z.object({ closed: z.number().int(), queued: z.number().int(), assigned: z.number().int().optional() });
+export const cleanseResolvedSchema = z.object({
+  closed: z.number().int(),
+  queued: z.number().int(),
+  assigned: z.number().int().optional(),
+});
 
 /** A member of the team a task can be assigned to. */
 export const teamMemberSchema = z.object({ id: z.string(), name: z.string() });

@@ -46,22 +46,32 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
   {
     name: 'Given and family names sound alike, same year of birth',
     uses: ['given', 'family', 'dob'],
-    key: (p, i) => (has(p.given[i]!, p.family[i]!, p.dobNum[i]!) ? (dm(p, p.family[i]!) * DM + dm(p, p.given[i]!)) * 4096 + (year(p, i) % 4096) : -1),
+    key: (p, i) =>
+      has(p.given[i]!, p.family[i]!, p.dobNum[i]!)
+        ? (dm(p, p.family[i]!) * DM + dm(p, p.given[i]!)) * 4096 + (year(p, i) % 4096)
+        : -1,
   },
   {
     name: 'Same postcode, given name sounds alike, family-name initial',
     uses: ['postcode', 'given', 'family'],
-    key: (p, i) => (has(p.postcodeId[i]!, p.given[i]!, p.family[i]!) ? (p.postcodeId[i]! * DM + dm(p, p.given[i]!)) * 32 + initial(p, p.family[i]!) : -1),
+    key: (p, i) =>
+      has(p.postcodeId[i]!, p.given[i]!, p.family[i]!)
+        ? (p.postcodeId[i]! * DM + dm(p, p.given[i]!)) * 32 + initial(p, p.family[i]!)
+        : -1,
   },
   {
     name: 'Same postcode, family name sounds alike, given-name initial',
     uses: ['postcode', 'family', 'given'],
-    key: (p, i) => (has(p.postcodeId[i]!, p.given[i]!, p.family[i]!) ? (p.postcodeId[i]! * DM + dm(p, p.family[i]!)) * 32 + initial(p, p.given[i]!) : -1),
+    key: (p, i) =>
+      has(p.postcodeId[i]!, p.given[i]!, p.family[i]!)
+        ? (p.postcodeId[i]! * DM + dm(p, p.family[i]!)) * 32 + initial(p, p.given[i]!)
+        : -1,
   },
   {
     name: 'Same date of birth and the two names either way round',
     uses: ['dob', 'given', 'family'],
-    key: (p, i, small) => (has(p.dobNum[i]!, p.given[i]!, p.family[i]!) ? p.dobNum[i]! * 2 ** 22 + small(namePair(p, i)) : -1),
+    key: (p, i, small) =>
+      has(p.dobNum[i]!, p.given[i]!, p.family[i]!) ? p.dobNum[i]! * 2 ** 22 + small(namePair(p, i)) : -1,
   },
   {
     name: 'Family name sounds alike and same address',
@@ -86,7 +96,10 @@ export const TRAINING_RULES: readonly BlockingRule[] = [
     // another, and a given name says the gender: all left out.
     name: 'Same given name, family name and postcode',
     uses: ['given', 'family', 'gender', 'postcode', 'address', 'locality'],
-    key: (p, i, small) => (has(p.given[i]!, p.family[i]!, p.postcodeId[i]!) ? small(p.given[i]! * 2 ** 22 + p.family[i]!) * 2 ** 22 + p.postcodeId[i]! : -1),
+    key: (p, i, small) =>
+      has(p.given[i]!, p.family[i]!, p.postcodeId[i]!)
+        ? small(p.given[i]! * 2 ** 22 + p.family[i]!) * 2 ** 22 + p.postcodeId[i]!
+        : -1,
   },
   {
     // Learns family name and whereabouts.
@@ -125,7 +138,11 @@ export interface Blocks {
   stats: RuleStats[];
 }
 
-function groupsOf(p: Prepared, rule: BlockingRule, maxGroup: number): { keys: Int32Array; groups: Groups; skippedGroups: number; skippedRecords: number } {
+function groupsOf(
+  p: Prepared,
+  rule: BlockingRule,
+  maxGroup: number,
+): { keys: Int32Array; groups: Groups; skippedGroups: number; skippedRecords: number } {
   const n = p.count;
   const keys = new Int32Array(n).fill(-1);
   const ids = new Map<number, number>();

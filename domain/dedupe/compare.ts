@@ -161,7 +161,13 @@ export function prepare(records: readonly DedupeRecord[]): Prepared {
     upnId: new Int32Array(n),
     otherIdId: new Int32Array(n),
   };
-  const interned = { postcode: new Interner(), address: new Interner(), nhs: new Interner(), upn: new Interner(), otherId: new Interner() };
+  const interned = {
+    postcode: new Interner(),
+    address: new Interner(),
+    nhs: new Interner(),
+    upn: new Interner(),
+    otherId: new Interner(),
+  };
   for (let i = 0; i < n; i++) {
     const r = records[i]!;
     p.ids[i] = r.id;
@@ -222,7 +228,8 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
     for (let j = 1; j <= n; j++) {
       const bj = b.charCodeAt(j - 1);
       let best = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) best = Math.min(best, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
+        best = Math.min(best, prev2[j - 2]! + 1);
       cur[j] = best;
       if (best < rowMin) rowMin = best;
     }

@@ -1,6 +1,17 @@
 // The fields duplicate detection compares and the names of their levels, in words a
 // cleanser reads. No dependencies: the renderer shows these labels too.
-export const FIELDS = ['given', 'family', 'dob', 'gender', 'postcode', 'address', 'locality', 'nhs', 'upn', 'otherId'] as const;
+export const FIELDS = [
+  'given',
+  'family',
+  'dob',
+  'gender',
+  'postcode',
+  'address',
+  'locality',
+  'nhs',
+  'upn',
+  'otherId',
+] as const;
 export type Field = (typeof FIELDS)[number];
 
 export const FIELD_LABELS: Record<Field, string> = {
@@ -18,8 +29,24 @@ export const FIELD_LABELS: Record<Field, string> = {
 
 /** Each field's levels, from 1: what each means, in words a cleanser reads. */
 export const LEVELS: Record<Field, readonly string[]> = {
-  given: ['not given on both', 'the same', 'spelt slightly differently', 'sound alike, or a nickname', 'similar', 'different', 'swapped with the family name'],
-  family: ['not given on both', 'the same', 'spelt slightly differently', 'sound alike, part of a double-barrelled name or a former name', 'similar', 'different', 'swapped with the given name'],
+  given: [
+    'not given on both',
+    'the same',
+    'spelt slightly differently',
+    'sound alike, or a nickname',
+    'similar',
+    'different',
+    'swapped with the family name',
+  ],
+  family: [
+    'not given on both',
+    'the same',
+    'spelt slightly differently',
+    'sound alike, part of a double-barrelled name or a former name',
+    'similar',
+    'different',
+    'swapped with the given name',
+  ],
   dob: ['not given on both', 'the same', 'day and month swapped', 'one digit different', 'different'],
   gender: ['not given on both', 'the same', 'different'],
   postcode: ['not given on both', 'the same', 'one character different', 'same district', 'different'],
@@ -29,4 +56,3 @@ export const LEVELS: Record<Field, readonly string[]> = {
   upn: ['not given on both', 'the same', 'different'],
   otherId: ['not given on both', 'the same', 'one character different', 'different'],
 };
-

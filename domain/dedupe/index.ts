@@ -5,7 +5,15 @@
 import { buildBlocks, foundEarlier, TRAINING_RULES, type RuleStats } from './blocking.js';
 import { Comparator, prepare, type DedupeRecord, type Prepared } from './compare.js';
 import { FIELDS } from './compare.js';
-import { estimateLambda, estimateM, estimateU, Scorer, termFrequencies, type Explanation, type Model } from './model.js';
+import {
+  estimateLambda,
+  estimateM,
+  estimateU,
+  Scorer,
+  termFrequencies,
+  type Explanation,
+  type Model,
+} from './model.js';
 
 export * from './compare.js';
 export * from './model.js';
@@ -113,10 +121,14 @@ class PairList {
   }
 }
 
-export async function findDuplicates(records: readonly DedupeRecord[], options: DedupeOptions = {}): Promise<DedupeResult> {
+export async function findDuplicates(
+  records: readonly DedupeRecord[],
+  options: DedupeOptions = {},
+): Promise<DedupeResult> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const timings: Record<DedupeStage, number> = { preparing: 0, blocking: 0, comparing: 0, estimating: 0, scoring: 0 };
-  const progress = (stage: DedupeStage, done: number, total: number): void => options.onProgress?.({ stage, done, total });
+  const progress = (stage: DedupeStage, done: number, total: number): void =>
+    options.onProgress?.({ stage, done, total });
   const check = async (): Promise<void> => {
     await tick();
     if (options.cancelled?.() === true) throw new DedupeCancelled();
@@ -250,7 +262,11 @@ export async function findDuplicates(records: readonly DedupeRecord[], options: 
     stats: { records: p.count, candidatePairs: pairs.length, comparisons, rules: blocks.stats, model, timings },
     explain: ({ a, b }) => {
       const pattern = comparator.pattern(a, b);
-      return scorer.explain(pattern, p.given[a] === p.given[b] ? p.given[a]! : -1, p.family[a] === p.family[b] ? p.family[a]! : -1);
+      return scorer.explain(
+        pattern,
+        p.given[a] === p.given[b] ? p.given[a]! : -1,
+        p.family[a] === p.family[b] ? p.family[a]! : -1,
+      );
     },
   };
 }

@@ -141,7 +141,12 @@ export function estimateM(
  * The prior by EM with m and u held: every pair outside the candidates is taken to be
  * two children, so the expected number of duplicates is the candidates' posteriors summed.
  */
-export function estimateLambda(candidatePatterns: Map<number, number>, m: number[][], u: number[][], totalPairs: number): { lambda: number; expected: number } {
+export function estimateLambda(
+  candidatePatterns: Map<number, number>,
+  m: number[][],
+  u: number[][],
+  totalPairs: number,
+): { lambda: number; expected: number } {
   const bayes = [...candidatePatterns.entries()].map(([p, count]) => {
     let w = 0;
     levelsOf(p).forEach((l, f) => {
@@ -292,6 +297,11 @@ export class Scorer {
       if (l === 1 && f === FAMILY) weight += this.tfAdjust(FAMILY, familyTerm);
       fields.push({ field: FIELDS[f]!, level: LEVELS[FIELDS[f]!][l]!, weight: Math.round(weight * 100) / 100 });
     }
-    return { score: this.score(pattern, givenTerm, familyTerm), prior: Math.round(this.prior * 100) / 100, fields, twins: looksLikeTwins(pattern) };
+    return {
+      score: this.score(pattern, givenTerm, familyTerm),
+      prior: Math.round(this.prior * 100) / 100,
+      fields,
+      twins: looksLikeTwins(pattern),
+    };
   }
 }

@@ -52,7 +52,13 @@ export const lapsingSchema = z.object({
   ),
 });
 
-export const organisationSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), accredited: z.boolean(), localAuthority: nullable });
+export const organisationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  accredited: z.boolean(),
+  localAuthority: nullable,
+});
 
 /** A request that needs a second person (domain/separation-of-duties.ts), as the service shows it. */
 export const accountRequestSchema = z.object({
@@ -71,7 +77,11 @@ export const accountRequestSchema = z.object({
 export type AccountRequestItemView = z.infer<typeof accountRequestSchema>;
 
 /** An account made: no credential, only the first half of its holder's activation code, to hand over in person. */
-export const createdAccountSchema = z.object({ user: accountSchema, request: accountRequestSchema, firstHalf: z.string() });
+export const createdAccountSchema = z.object({
+  user: accountSchema,
+  request: accountRequestSchema,
+  firstHalf: z.string(),
+});
 /** A request confirmed: for a credential, the second half of the holder's activation code. */
 export const confirmedRequestSchema = z.object({ request: accountRequestSchema, secondHalf: z.string().optional() });
 
@@ -99,10 +109,18 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntryView = z.infer<typeof auditEntrySchema>;
 
-export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), next: z.union([z.string(), z.number()]).nullable() });
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  next: z.union([z.string(), z.number()]).nullable(),
+});
 
 export const auditVerifySchema = z
-  .object({ intact: z.boolean(), entries: z.number().optional(), lastHash: z.string().optional(), problem: z.unknown().optional() })
+  .object({
+    intact: z.boolean(),
+    entries: z.number().optional(),
+    lastHash: z.string().optional(),
+    problem: z.unknown().optional(),
+  })
   .passthrough();
 
 /** The latest signed checkpoint of the audit chain's head, as main checked it. */
@@ -134,7 +152,14 @@ export const auditRangeVerdictSchema = z.object({
 });
 export type AuditRangeVerdictView = z.infer<typeof auditRangeVerdictSchema>;
 
-export const signalSchema = z.object({ kind: z.string(), userId: z.string(), count: z.number(), from: z.string(), to: z.string(), description: z.string() });
+export const signalSchema = z.object({
+  kind: z.string(),
+  userId: z.string(),
+  count: z.number(),
+  from: z.string(),
+  to: z.string(),
+  description: z.string(),
+});
 export type SignalView = z.infer<typeof signalSchema>;
 
 export const archivedSchema = z.object({
@@ -181,10 +206,21 @@ const dateOrEmpty = z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}
 export const managementRequests = {
   shield: z.object({ cpNumber: cpNumberSchema, reason }).strict(),
   unshieldRequests: z.object({ status: z.enum(['open', 'approved', 'rejected', 'cancelled']) }).strict(),
-  decideUnshield: z.object({ id: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }).strict(),
+  decideUnshield: z
+    .object({
+      id: z.string().min(1).max(64),
+      decision: z.enum(['approve', 'reject']),
+      reason: z.string().max(500).optional(),
+    })
+    .strict(),
   createUser: z
     .object({
-      id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+      id: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+          'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+        ),
       name: z.string().trim().min(1, 'give the person’s name').max(200),
       organisationId: z.string().min(1, 'choose the organisation').max(64),
       roles: z.array(z.enum(['practitioner', 'child-protection', 'la-team'])).min(1, 'choose at least one role'),
@@ -202,7 +238,10 @@ export const managementRequests = {
           closed: z.literal(true).optional(),
           trainingCompleted: z.boolean().optional(),
           agreementSigned: z.boolean().optional(),
-          enhancedCheckDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date').optional(),
+          enhancedCheckDate: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date')
+            .optional(),
         })
         .strict(),
     })
@@ -211,7 +250,9 @@ export const managementRequests = {
   accountRequest: z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a request number') }).strict(),
   alerts: z.object({ status: z.enum(['open', 'investigating', 'closed', 'all']) }).strict(),
   alert: z.object({ id: z.string().min(1).max(64) }).strict(),
-  closeAlert: z.object({ id: z.string().min(1).max(64), outcome: z.enum(ALERT_OUTCOMES), note: z.string().max(300).optional() }).strict(),
+  closeAlert: z
+    .object({ id: z.string().min(1).max(64), outcome: z.enum(ALERT_OUTCOMES), note: z.string().max(300).optional() })
+    .strict(),
   audit: z
     .object({
       userId: z.string().max(64).optional(),
@@ -229,7 +270,9 @@ export const managementRequests = {
   archiveRead: z.object({ cpNumber: cpNumberSchema, reason, purpose: z.enum(ARCHIVE_PURPOSES).optional() }).strict(),
   transfers: z.object({ status: z.enum(['open', 'accepted', 'rejected', 'cancelled']) }).strict(),
   requestTransfer: z.object({ cpNumber: cpNumberSchema, toLocalAuthority: localAuthority, reason }).strict(),
-  decideTransfer: z.object({ id: z.string().min(1).max(64), decision: z.enum(['accept', 'reject', 'cancel']) }).strict(),
+  decideTransfer: z
+    .object({ id: z.string().min(1).max(64), decision: z.enum(['accept', 'reject', 'cancel']) })
+    .strict(),
   information: z.object({ localAuthority: localAuthority.optional() }).strict(),
   saveCsv: z
     .object({

@@ -31,7 +31,8 @@ export interface AdapterDeps {
 export function createAdapterOps(deps: AdapterDeps): OperationHandlers<AdapterOp> {
   let running: { cancelled: boolean } | null = null;
   const exclusive = async <T>(work: (flag: { cancelled: boolean }) => Promise<T>): Promise<T> => {
-    if (running) throw new AppFailure('conflict', 'A check or a submission is already running: wait for it, or stop it.');
+    if (running)
+      throw new AppFailure('conflict', 'A check or a submission is already running: wait for it, or stop it.');
     const flag = { cancelled: false };
     running = flag;
     try {
@@ -89,7 +90,11 @@ export function createAdapterOps(deps: AdapterDeps): OperationHandlers<AdapterOp
           localAuthority: request.localAuthority,
           call: deps.call,
           cancelled: () => flag.cancelled,
-          onProgress: (p) => deps.post({ event: 'adapter-progress', progress: { stage: 'sending', fraction: p.total > 0 ? p.sent / p.total : 1, rows: p.sent } }),
+          onProgress: (p) =>
+            deps.post({
+              event: 'adapter-progress',
+              progress: { stage: 'sending', fraction: p.total > 0 ? p.sent / p.total : 1, rows: p.sent },
+            }),
         }),
       ),
     adapterCancel: () => {
@@ -108,7 +113,8 @@ export function createAdapterOps(deps: AdapterDeps): OperationHandlers<AdapterOp
     },
     adapterExclude: (request) => {
       const load = loadOr404(request.loadId);
-      if (load.state !== 'checked') throw new AppFailure('conflict', 'Rows can be left out only before the load is sent.');
+      if (load.state !== 'checked')
+        throw new AppFailure('conflict', 'Rows can be left out only before the load is sent.');
       return { changed: excludeRows(deps.store().db, request.loadId, request.rows, request.excluded) };
     },
     adapterReport: async (request) => {

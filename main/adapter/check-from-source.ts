@@ -7,5 +7,7 @@ import { CHECK_THREAD_LIMITS } from './check-part.js';
 import type { CheckWorkerData } from './check-worker.js';
 
 export function startAdapterCheckFromSource(data: CheckWorkerData): Worker {
-  return startWorkerFromSource(new URL('./check-worker.ts', import.meta.url).href, data, { resourceLimits: CHECK_THREAD_LIMITS });
+  return startWorkerFromSource(new URL('./check-worker.ts', import.meta.url).href, data, {
+    resourceLimits: CHECK_THREAD_LIMITS,
+  });
 }

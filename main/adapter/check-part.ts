@@ -53,7 +53,11 @@ export const CHECK_THREAD_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerat
 
 export function sourceFormatOf(profile: Profile): SourceFormat {
   const s = profile.source;
-  return s.type === 'csv' ? { type: 'csv', delimiter: s.delimiter, encoding: s.encoding } : s.type === 'jsonl' ? { type: 'jsonl', encoding: s.encoding } : { type: 'xml', recordElement: s.recordElement };
+  return s.type === 'csv'
+    ? { type: 'csv', delimiter: s.delimiter, encoding: s.encoding }
+    : s.type === 'jsonl'
+      ? { type: 'jsonl', encoding: s.encoding }
+      : { type: 'xml', recordElement: s.recordElement };
 }
 
 /**
@@ -64,7 +68,11 @@ export function sourceFormatOf(profile: Profile): SourceFormat {
  */
 export async function checkPart(
   request: CheckPartRequest,
-  options: { workingSet?: Database.Database | null; signal?: AbortSignal; onSlice: (slice: CheckSlice) => void | Promise<void> },
+  options: {
+    workingSet?: Database.Database | null;
+    signal?: AbortSignal;
+    onSlice: (slice: CheckSlice) => void | Promise<void>;
+  },
 ): Promise<CheckPartEnd> {
   const { part, parts } = request;
   const mapping = compileMapping(request.profile, { today: request.today });
@@ -88,7 +96,11 @@ export async function checkPart(
       if (index < 1000 || request.profile.source.type !== 'csv') for (const c in r.fields) columns.add(c);
       if (index++ % parts !== part) continue;
       if (r.problem !== undefined) {
-        out.push({ row: r.row, reference: null, problems: [{ field: '(row)', column: null, message: r.problem, severity: 'error' }] });
+        out.push({
+          row: r.row,
+          reference: null,
+          problems: [{ field: '(row)', column: null, message: r.problem, severity: 'error' }],
+        });
         continue;
       }
       const mapped = mapping.map(r.fields, r.row);

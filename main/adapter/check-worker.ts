@@ -40,7 +40,9 @@ async function send(slice: CheckSlice): Promise<void> {
 // No top-level await: the bundle is CommonJS.
 void (async () => {
   try {
-    const db = data.workingSet ? openStoreReader(data.workingSet.dir, createKeyringVault(data.workingSet.keyAccount)) : null;
+    const db = data.workingSet
+      ? openStoreReader(data.workingSet.dir, createKeyringVault(data.workingSet.keyAccount))
+      : null;
     try {
       const end = await checkPart(data.request, { workingSet: db, onSlice: send });
       post({ type: 'done', end });
@@ -52,7 +54,8 @@ void (async () => {
   } catch (e) {
     // The reader's and the store's messages are written for the user and hold no data; anything else goes out as its class only.
     if (e instanceof SourceError) post({ type: 'failed', name: e.name, code: e.code, message: e.message, row: e.row });
-    else if (e instanceof Error && (e.name === 'WorkingSetError' || e.name === 'VaultError')) post({ type: 'failed', name: e.name, code: (e as Error & { code?: string }).code ?? '', message: e.message });
+    else if (e instanceof Error && (e.name === 'WorkingSetError' || e.name === 'VaultError'))
+      post({ type: 'failed', name: e.name, code: (e as Error & { code?: string }).code ?? '', message: e.message });
     else post({ type: 'failed', name: e instanceof Error ? e.name : 'Error' });
   }
 })();

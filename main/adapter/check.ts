@@ -71,7 +71,11 @@ function sha256Of(path: string): Promise<string> {
 }
 
 /** The part in a thread: its slices as they come, and its end (or the reader's error, rebuilt). */
-function threadPart(start: (data: CheckWorkerData) => Worker, data: CheckWorkerData, onSlice: (s: CheckSlice) => void): { done: Promise<CheckPartEnd>; stop: () => void } {
+function threadPart(
+  start: (data: CheckWorkerData) => Worker,
+  data: CheckWorkerData,
+  onSlice: (s: CheckSlice) => void,
+): { done: Promise<CheckPartEnd>; stop: () => void } {
   const worker = start(data);
   let finished = false;
   let stopped = false;
@@ -82,18 +86,22 @@ function threadPart(start: (data: CheckWorkerData) => Worker, data: CheckWorkerD
       if (m.type === 'slice') {
         onSlice(m.slice);
         worker.postMessage({ type: 'saved' });
-      }
-      else if (m.type === 'done') {
+      } else if (m.type === 'done') {
         finished = true;
         resolve(m.end);
-      } else if (m.name === 'SourceError') reject(new SourceError(m.code as SourceErrorCode, m.message ?? 'The file could not be read.', m.row ?? 0));
+      } else if (m.name === 'SourceError')
+        reject(new SourceError(m.code as SourceErrorCode, m.message ?? 'The file could not be read.', m.row ?? 0));
       else if (m.message !== undefined) reject(Object.assign(new Error(m.message), { name: m.name, code: m.code }));
       else reject(new Error(`A check thread failed (${m.name}).`));
     });
     worker.on('error', (e: Error & { code?: string }) =>
       reject(
         e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new SourceError('unreadable', 'The check ran out of memory on this file: a record may be far larger than a child’s record should be. Check the file, or split it.', 0)
+          ? new SourceError(
+              'unreadable',
+              'The check ran out of memory on this file: a record may be far larger than a child’s record should be. Check the file, or split it.',
+              0,
+            )
           : new Error('A check thread failed.'),
       ),
     );
@@ -131,12 +139,26 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
         `INSERT INTO loads (load_key, file_path, file_name, file_size, file_sha256, profile, profile_json, load_date, checked_at, user_id, rows, valid, rejected, warnings, dropped, state)
          VALUES (lower(hex(randomblob(16))), ?, ?, ?, '', ?, ?, ?, ?, ?, 0, 0, 0, 0, '[]', 'checking')`,
       )
-      .run(path, basename(path), size, profile.profile, JSON.stringify(profile), options.today, now().toISOString(), options.userId).lastInsertRowid,
+      .run(
+        path,
+        basename(path),
+        size,
+        profile.profile,
+        JSON.stringify(profile),
+        options.today,
+        now().toISOString(),
+        options.userId,
+      ).lastInsertRowid,
   );
-  const addProblem = db.prepare('INSERT INTO load_problems (load_id, row, reference, field, column_name, message, severity) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const addProblem = db.prepare(
+    'INSERT INTO load_problems (load_id, row, reference, field, column_name, message, severity) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   // Valid rows go in fifty to a statement: a million rows are a million fewer calls.
   const ROWS_PER_INSERT = 50;
-  const insertRows = (n: number) => db.prepare(`INSERT INTO load_rows (load_id, row, reference, match, match_cp, match_score) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`);
+  const insertRows = (n: number) =>
+    db.prepare(
+      `INSERT INTO load_rows (load_id, row, reference, match, match_cp, match_score) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
   const addRows = insertRows(ROWS_PER_INSERT);
   const addRow = insertRows(1);
   const save = db.transaction((rows: CheckSlice['rows']) => {
@@ -150,7 +172,14 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
         }
       }
       if (rejected || r.reference === null) continue;
-      values.push(loadId, r.row, r.reference, r.match?.match ?? null, r.match?.cpNumber ?? null, r.match?.score ?? null);
+      values.push(
+        loadId,
+        r.row,
+        r.reference,
+        r.match?.match ?? null,
+        r.match?.cpNumber ?? null,
+        r.match?.score ?? null,
+      );
       if (values.length === ROWS_PER_INSERT * 6) {
         addRows.run(values);
         values.length = 0;
@@ -175,12 +204,18 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
    * Lines, cut at a record boundary) and checks every row of it. Otherwise every part reads
    * every row and checks each `parts`-th.
    */
-  const run = async (split: { offset: number; rowsBefore: number; columns: string[]; encoding: 'utf-8' | 'windows-1252' } | null) => {
+  const run = async (
+    split: { offset: number; rowsBefore: number; columns: string[]; encoding: 'utf-8' | 'windows-1252' } | null,
+  ) => {
     const n = split ? 2 : parts;
     const read = new Array<number>(n).fill(0);
     let rowsSeen = 0;
     const report = () =>
-      options.onProgress?.({ stage: 'checking', fraction: size > 0 ? Math.min(1, (split ? read.reduce((a, b) => a + b, 0) : Math.min(...read)) / size) : 1, rows: rowsSeen });
+      options.onProgress?.({
+        stage: 'checking',
+        fraction: size > 0 ? Math.min(1, (split ? read.reduce((a, b) => a + b, 0) : Math.min(...read)) / size) : 1,
+        rows: rowsSeen,
+      });
     const onSlice = (part: number) => (s: CheckSlice) => {
       save(s.rows);
       read[part] = s.bytesRead;
@@ -198,15 +233,35 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
             range:
               part === 0
                 ? { start: 0, end: split.offset, firstRow: 1 }
-                : { start: split.offset, end: size, firstRow: split.rowsBefore + 1, columns: split.columns, encoding: split.encoding },
+                : {
+                    start: split.offset,
+                    end: size,
+                    firstRow: split.rowsBefore + 1,
+                    columns: split.columns,
+                    encoding: split.encoding,
+                  },
           }
         : { path, profile, today: options.today, part, parts };
     running.length = 0;
     if (options.threads) {
-      for (let part = 0; part < n; part++) running.push(threadPart(options.threads.start, { request: request(part), workingSet: options.workingSet ?? null }, onSlice(part)));
+      for (let part = 0; part < n; part++)
+        running.push(
+          threadPart(
+            options.threads.start,
+            { request: request(part), workingSet: options.workingSet ?? null },
+            onSlice(part),
+          ),
+        );
     } else {
       const abort = new AbortController();
-      running.push({ done: checkPart(request(0), { workingSet: options.workingSet ? db : null, signal: abort.signal, onSlice: onSlice(0) }), stop: () => abort.abort() });
+      running.push({
+        done: checkPart(request(0), {
+          workingSet: options.workingSet ? db : null,
+          signal: abort.signal,
+          onSlice: onSlice(0),
+        }),
+        stop: () => abort.abort(),
+      });
     }
     const ends = await Promise.race([Promise.all(running.map((r) => r.done)), stopped]);
     return { rows: split ? ends.reduce((a, e) => a + e.rows, 0) : ends[0]!.rows, columns: ends.map((e) => e.columns) };
@@ -221,7 +276,12 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
       const cut = await findSplit(path, type);
       if (cut) {
         const { columns, encoding } = await previewSource(path, sourceFormatOf(profile), 1);
-        split = { offset: cut.offset, rowsBefore: cut.rowsBefore, columns, encoding: encoding === 'windows-1252' ? 'windows-1252' : 'utf-8' };
+        split = {
+          offset: cut.offset,
+          rowsBefore: cut.rowsBefore,
+          columns,
+          encoding: encoding === 'windows-1252' ? 'windows-1252' : 'utf-8',
+        };
       }
     }
     let ran: Awaited<ReturnType<typeof run>>;
@@ -252,32 +312,42 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
       const drop = db.prepare('DELETE FROM load_rows WHERE load_id = ? AND row = ?');
       for (const r of repeats) {
         drop.run(loadId, r.row);
-        addProblem.run(loadId, r.row, r.reference, 'supplierRef', mappedColumns(profile).find((c) => c.field === 'reference')?.column ?? null, `repeats the reference of row ${r.first}: each child once per file`, 'error');
+        addProblem.run(
+          loadId,
+          r.row,
+          r.reference,
+          'supplierRef',
+          mappedColumns(profile).find((c) => c.field === 'reference')?.column ?? null,
+          `repeats the reference of row ${r.first}: each child once per file`,
+          'error',
+        );
       }
     })();
 
     const columns = ran.columns.reduce((all, c) => [...all, ...c.filter((x) => !all.includes(x))], [] as string[]);
     const mapped = new Set(mappedColumns(profile).map((c) => c.column));
-    const dropped: DroppedColumn[] = columns.filter((c) => !mapped.has(c)).map((column) => ({ column, reason: looksLikeCaseInformation(column) ? 'case-information' : 'not-mapped' }));
+    const dropped: DroppedColumn[] = columns
+      .filter((c) => !mapped.has(c))
+      .map((column) => ({ column, reason: looksLikeCaseInformation(column) ? 'case-information' : 'not-mapped' }));
     const count = (sql: string) => (db.prepare(sql).get(loadId) as { n: number }).n;
     const valid = count('SELECT count(*) AS n FROM load_rows WHERE load_id = ?');
-    const rejected = count("SELECT count(DISTINCT row) AS n FROM load_problems WHERE load_id = ? AND severity = 'error'");
+    const rejected = count(
+      "SELECT count(DISTINCT row) AS n FROM load_problems WHERE load_id = ? AND severity = 'error'",
+    );
     const warnings = count(
       "SELECT count(DISTINCT p.row) AS n FROM load_problems p JOIN load_rows r ON r.load_id = p.load_id AND r.row = p.row WHERE p.load_id = ? AND p.severity = 'warning'",
     );
     const rows = ran.rows;
-    db.prepare("UPDATE loads SET file_sha256 = ?, rows = ?, valid = ?, rejected = ?, warnings = ?, dropped = ?, state = 'checked' WHERE id = ?").run(
-      fileSha256,
-      rows,
-      valid,
-      rejected,
-      warnings,
-      JSON.stringify(dropped),
-      loadId,
-    );
+    db.prepare(
+      "UPDATE loads SET file_sha256 = ?, rows = ?, valid = ?, rejected = ?, warnings = ?, dropped = ?, state = 'checked' WHERE id = ?",
+    ).run(fileSha256, rows, valid, rejected, warnings, JSON.stringify(dropped), loadId);
     let matches: CheckResult['matches'] = null;
     if (options.workingSet) {
-      const by = db.prepare<[number], { match: string; n: number }>('SELECT match, count(*) AS n FROM load_rows WHERE load_id = ? GROUP BY match').all(loadId);
+      const by = db
+        .prepare<[number], { match: string; n: number }>(
+          'SELECT match, count(*) AS n FROM load_rows WHERE load_id = ? GROUP BY match',
+        )
+        .all(loadId);
       const n = (m: string) => by.find((b) => b.match === m)?.n ?? 0;
       matches = { new: n('new'), match: n('match'), possible: n('possible') };
     }

@@ -181,15 +181,37 @@ export interface ProblemView {
 }
 
 /** A window of a load's problems, in row order. */
-export function loadProblems(db: Database.Database, id: number, offset: number, limit: number): { problems: ProblemView[]; total: number } {
+export function loadProblems(
+  db: Database.Database,
+  id: number,
+  offset: number,
+  limit: number,
+): { problems: ProblemView[]; total: number } {
   ensureLoadsSchema(db);
   const total = (db.prepare('SELECT count(*) AS n FROM load_problems WHERE load_id = ?').get(id) as { n: number }).n;
   const problems = db
-    .prepare<[number, number, number], { row: number; reference: string | null; field: string; column_name: string | null; message: string; severity: 'error' | 'warning' }>(
+    .prepare<
+      [number, number, number],
+      {
+        row: number;
+        reference: string | null;
+        field: string;
+        column_name: string | null;
+        message: string;
+        severity: 'error' | 'warning';
+      }
+    >(
       'SELECT row, reference, field, column_name, message, severity FROM load_problems WHERE load_id = ? ORDER BY row, rowid LIMIT ? OFFSET ?',
     )
     .all(id, limit, offset)
-    .map((p) => ({ row: p.row, reference: p.reference, field: p.field, column: p.column_name, message: p.message, severity: p.severity }));
+    .map((p) => ({
+      row: p.row,
+      reference: p.reference,
+      field: p.field,
+      column: p.column_name,
+      message: p.message,
+      severity: p.severity,
+    }));
   return { problems, total };
 }
 
@@ -206,13 +228,23 @@ export interface RowView {
 }
 
 /** A window of a load's valid rows: by local match ('possible' first is what a person reviews), or all. */
-export function loadRows(db: Database.Database, id: number, filter: 'all' | 'possible' | 'match' | 'new' | 'outcome', offset: number, limit: number): { rows: RowView[]; total: number } {
+export function loadRows(
+  db: Database.Database,
+  id: number,
+  filter: 'all' | 'possible' | 'match' | 'new' | 'outcome',
+  offset: number,
+  limit: number,
+): { rows: RowView[]; total: number } {
   ensureLoadsSchema(db);
   const where = filter === 'all' || filter === 'outcome' ? '' : ' AND match = ?';
   const args: (string | number)[] = filter === 'all' || filter === 'outcome' ? [id] : [id, filter];
-  const total = (db.prepare(`SELECT count(*) AS n FROM load_rows WHERE load_id = ?${where}`).get(...args) as { n: number }).n;
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM load_rows WHERE load_id = ?${where}`).get(...args) as { n: number }
+  ).n;
   const rows = db
-    .prepare(`SELECT row, reference, match, match_cp, match_score, excluded, status, cp_number, message FROM load_rows WHERE load_id = ?${where} ORDER BY row LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT row, reference, match, match_cp, match_score, excluded, status, cp_number, message FROM load_rows WHERE load_id = ?${where} ORDER BY row LIMIT ? OFFSET ?`,
+    )
     .all(...args, limit, offset) as {
     row: number;
     reference: string;

@@ -10,7 +10,9 @@ import { transposeDayMonth } from '../../domain/dates.js';
 import { MATCH_THRESHOLD, REVIEW_THRESHOLD, scorePersons, type MatchPerson } from '../../domain/matching.js';
 import { nameKey } from '../../domain/name-key.js';
 
-export type LocalMatch = { match: 'new'; cpNumber: null; score: number | null } | { match: 'match' | 'possible'; cpNumber: string; score: number };
+export type LocalMatch =
+  | { match: 'new'; cpNumber: null; score: number | null }
+  | { match: 'match' | 'possible'; cpNumber: string; score: number };
 
 interface KeyRow {
   cp: string;

@@ -37,13 +37,21 @@ export async function previewFile(path: string, profile: Profile, today: string,
   return {
     columns,
     encoding,
-    dropped: columns.filter((c) => !mappedSet.has(c)).map((column) => ({ column, reason: withheld.has(column) ? 'case-information' : 'not-mapped' })),
+    dropped: columns
+      .filter((c) => !mappedSet.has(c))
+      .map((column) => ({ column, reason: withheld.has(column) ? 'case-information' : 'not-mapped' })),
     // A JSON Lines or XML file may simply leave a field out of its first rows: only a CSV header is the whole list.
     missingColumns: profile.source.type === 'csv' ? mapped.filter((m) => !columns.includes(m.column)) : [],
     rows: rows.map((r) => {
       const source: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.fields)) source[k] = withheld.has(k) ? WITHHELD : v;
-      if (r.problem !== undefined) return { row: r.row, source, record: null, problems: [{ field: '(row)', column: null, message: r.problem, severity: 'error' as const }] };
+      if (r.problem !== undefined)
+        return {
+          row: r.row,
+          source,
+          record: null,
+          problems: [{ field: '(row)', column: null, message: r.problem, severity: 'error' as const }],
+        };
       const m = mapping.map(r.fields, r.row);
       return { row: r.row, source, record: m.record as Record<string, unknown> | null, problems: m.problems };
     }),

@@ -25,7 +25,12 @@ export function loadProfile(path: string): Profile {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder' : 'it is not valid JSON';
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'it does not exist'
+        : (e as NodeJS.ErrnoException).code === 'EISDIR'
+          ? 'it is a folder'
+          : 'it is not valid JSON';
     throw new ProfileError(`The profile ${path} cannot be read: ${why}.`);
   }
   return parseProfile(json, `The profile ${path}`);
@@ -47,14 +52,21 @@ export async function requireColumns(path: string, profile: Profile): Promise<vo
   if (profile.source.type !== 'csv') return;
   const { columns } = await previewSource(path, sourceFormatOf(profile), 1);
   const missing = [...new Set(mappedColumns(profile).map((c) => c.column))].filter((c) => !columns.includes(c));
-  if (missing.length > 0) throw new ProfileError(`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}, which the profile "${profile.profile}" maps.`);
+  if (missing.length > 0)
+    throw new ProfileError(
+      `The file has no column ${missing.map((c) => `"${c}"`).join(', ')}, which the profile "${profile.profile}" maps.`,
+    );
 }
 
 /** A string of its own (a value read from a file may be a slice of a whole megabyte of it). */
 const own = (s: string | null): string | null => (s === null || s.length <= 12 ? s : `${s} `.slice(0, -1));
 
 /** Every row of a file as a DedupeRecord, through a profile. */
-export async function readDedupeRecords(path: string, profile: Profile, today = new Date().toISOString().slice(0, 10)): Promise<ReadResult> {
+export async function readDedupeRecords(
+  path: string,
+  profile: Profile,
+  today = new Date().toISOString().slice(0, 10),
+): Promise<ReadResult> {
   await requireColumns(path, profile);
   const records: DedupeRecord[] = [];
   const problems: { row: number; message: string }[] = [];

@@ -13,7 +13,18 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const REPORT_COLUMNS = ['row', 'reference', 'result', 'field', 'column', 'severity', 'message', 'local_match', 'local_match_cp_number', 'cp_number'] as const;
+export const REPORT_COLUMNS = [
+  'row',
+  'reference',
+  'result',
+  'field',
+  'column',
+  'severity',
+  'message',
+  'local_match',
+  'local_match_cp_number',
+  'cp_number',
+] as const;
 
 const DROPPED_MESSAGE = {
   'case-information': 'not sent: its name says it holds case information, which ContactPoint never holds',
@@ -25,17 +36,40 @@ export function* reportLines(db: Database.Database, loadId: number): Generator<s
   const load = getLoad(db, loadId);
   if (!load) return;
   const line = (cells: unknown[]) => cells.map(csvCell).join(',');
-  for (const d of load.dropped) yield line(['', '', 'dropped column', '', d.column, 'warning', DROPPED_MESSAGE[d.reason], '', '', '']);
+  for (const d of load.dropped)
+    yield line(['', '', 'dropped column', '', d.column, 'warning', DROPPED_MESSAGE[d.reason], '', '', '']);
   // Rows with problems (rejected or warned) and every valid row, merged in row order, a
   // window at a time: no statement stays open while the file is written.
   const WINDOW = 5000;
-  const problemsFrom = db.prepare<[number, number, number], { row: number; reference: string | null; field: string; column_name: string | null; message: string; severity: string }>(
+  const problemsFrom = db.prepare<
+    [number, number, number],
+    {
+      row: number;
+      reference: string | null;
+      field: string;
+      column_name: string | null;
+      message: string;
+      severity: string;
+    }
+  >(
     'SELECT row, reference, field, column_name, message, severity FROM load_problems WHERE load_id = ? AND row >= ? ORDER BY row, rowid LIMIT ?',
   );
-  const rowsFrom = db.prepare<[number, number, number], { row: number; reference: string; match: string | null; match_cp: string | null; excluded: number; status: string | null; cp_number: string | null; message: string | null }>(
+  const rowsFrom = db.prepare<
+    [number, number, number],
+    {
+      row: number;
+      reference: string;
+      match: string | null;
+      match_cp: string | null;
+      excluded: number;
+      status: string | null;
+      cp_number: string | null;
+      message: string | null;
+    }
+  >(
     'SELECT row, reference, match, match_cp, excluded, status, cp_number, message FROM load_rows WHERE load_id = ? AND row >= ? ORDER BY row LIMIT ?',
   );
-  for (let lo = 0; ; ) {
+  for (let lo = 0; ;) {
     const ps = problemsFrom.all(loadId, lo, WINDOW);
     const rs = rowsFrom.all(loadId, lo, WINDOW);
     if (ps.length === 0 && rs.length === 0) return;
@@ -47,14 +81,37 @@ export function* reportLines(db: Database.Database, loadId: number): Generator<s
     let j = 0;
     const valid = new Set(rs.map((x) => x.row));
     while ((i < ps.length && ps[i]!.row <= hi) || (j < rs.length && rs[j]!.row <= hi)) {
-      const takeProblem = i < ps.length && ps[i]!.row <= hi && (j >= rs.length || rs[j]!.row > hi || ps[i]!.row <= rs[j]!.row);
+      const takeProblem =
+        i < ps.length && ps[i]!.row <= hi && (j >= rs.length || rs[j]!.row > hi || ps[i]!.row <= rs[j]!.row);
       if (takeProblem) {
         const x = ps[i++]!;
-        yield line([x.row, x.reference, valid.has(x.row) ? 'valid' : 'rejected', x.field, x.column_name, x.severity, x.message, '', '', '']);
+        yield line([
+          x.row,
+          x.reference,
+          valid.has(x.row) ? 'valid' : 'rejected',
+          x.field,
+          x.column_name,
+          x.severity,
+          x.message,
+          '',
+          '',
+          '',
+        ]);
       } else {
         const x = rs[j++]!;
         const result = x.excluded === 1 ? 'left out' : (x.status ?? 'valid');
-        yield line([x.row, x.reference, result, '', '', x.status === 'invalid' || x.status === 'forbidden' ? 'error' : '', x.message ?? '', x.match ?? '', x.match_cp ?? '', x.cp_number ?? '']);
+        yield line([
+          x.row,
+          x.reference,
+          result,
+          '',
+          '',
+          x.status === 'invalid' || x.status === 'forbidden' ? 'error' : '',
+          x.message ?? '',
+          x.match ?? '',
+          x.match_cp ?? '',
+          x.cp_number ?? '',
+        ]);
       }
     }
     if (hi === Infinity) return;

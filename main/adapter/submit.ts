@@ -61,7 +61,10 @@ function sha256Of(path: string): Promise<string> {
 }
 
 const changed = () =>
-  new AppFailure('invalid-payload', 'The file has changed (or gone) since it was checked, so it is not what was checked. Check it again before sending. Nothing was sent.');
+  new AppFailure(
+    'invalid-payload',
+    'The file has changed (or gone) since it was checked, so it is not what was checked. Check it again before sending. Nothing was sent.',
+  );
 
 export async function submitLoad(options: SubmitOptions): Promise<SubmitSummary> {
   const { db, loadId } = options;
@@ -69,10 +72,12 @@ export async function submitLoad(options: SubmitOptions): Promise<SubmitSummary>
   const now = options.now ?? (() => new Date());
   const load = getLoad(db, loadId);
   if (!load) throw new AppFailure('not-found', 'There is no such load on this computer.');
-  if (load.state === 'submitted') throw new AppFailure('conflict', 'This load has already been sent. Check the file again to send it again.');
+  if (load.state === 'submitted')
+    throw new AppFailure('conflict', 'This load has already been sent. Check the file again to send it again.');
   if (load.state === 'checking') throw new AppFailure('conflict', 'This load is still being checked.');
   try {
-    if (statSync(load.filePath).size !== load.fileSize || (await sha256Of(load.filePath)) !== load.fileSha256) throw changed();
+    if (statSync(load.filePath).size !== load.fileSize || (await sha256Of(load.filePath)) !== load.fileSha256)
+      throw changed();
   } catch (e) {
     if (e instanceof AppFailure) throw e;
     throw changed();
@@ -81,11 +86,19 @@ export async function submitLoad(options: SubmitOptions): Promise<SubmitSummary>
 
   // Batches are fixed once, in row order, so a resumed load sends the same rows under the same keys.
   db.transaction(() => {
-    const unbatched = db.prepare<[number], { row: number }>('SELECT row FROM load_rows WHERE load_id = ? AND excluded = 0 AND batch IS NULL AND status IS NULL ORDER BY row').all(loadId);
+    const unbatched = db
+      .prepare<[number], { row: number }>(
+        'SELECT row FROM load_rows WHERE load_id = ? AND excluded = 0 AND batch IS NULL AND status IS NULL ORDER BY row',
+      )
+      .all(loadId);
     if (unbatched.length === 0) return;
-    const first = ((db.prepare('SELECT max(batch) AS b FROM load_batches WHERE load_id = ?').get(loadId) as { b: number | null }).b ?? -1) + 1;
+    const first =
+      ((db.prepare('SELECT max(batch) AS b FROM load_batches WHERE load_id = ?').get(loadId) as { b: number | null })
+        .b ?? -1) + 1;
     const setBatch = db.prepare('UPDATE load_rows SET batch = ? WHERE load_id = ? AND row = ?');
-    const addBatch = db.prepare("INSERT INTO load_batches (load_id, batch, idempotency_key, rows, state) VALUES (?, ?, ?, ?, 'pending')");
+    const addBatch = db.prepare(
+      "INSERT INTO load_batches (load_id, batch, idempotency_key, rows, state) VALUES (?, ?, ?, ?, 'pending')",
+    );
     for (let i = 0; i < unbatched.length; i += batchSize) {
       const b = first + i / batchSize;
       const rows = unbatched.slice(i, i + batchSize);
@@ -100,19 +113,35 @@ export async function submitLoad(options: SubmitOptions): Promise<SubmitSummary>
       "SELECT batch, idempotency_key, rows, state FROM load_batches WHERE load_id = ? AND state IN ('pending', 'sending') ORDER BY batch",
     )
     .all(loadId);
-  const total = (db.prepare('SELECT count(*) AS n FROM load_rows WHERE load_id = ? AND batch IS NOT NULL').get(loadId) as { n: number }).n;
+  const total = (
+    db.prepare('SELECT count(*) AS n FROM load_rows WHERE load_id = ? AND batch IS NOT NULL').get(loadId) as {
+      n: number;
+    }
+  ).n;
   let sent = total - batches.reduce((n, b) => n + b.rows, 0);
   options.onProgress?.({ sent, total });
 
-  const rowsOf = db.prepare<[number, number], { row: number }>('SELECT row FROM load_rows WHERE load_id = ? AND batch = ? ORDER BY row');
-  const markSending = db.prepare("UPDATE load_batches SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE load_id = ? AND batch = ?");
-  const markDone = db.prepare("UPDATE load_batches SET state = 'done', answered_at = ? WHERE load_id = ? AND batch = ?");
-  const setResult = db.prepare('UPDATE load_rows SET status = ?, cp_number = ?, message = ? WHERE load_id = ? AND row = ?');
-  const mapping = compileMapping(parseProfile(JSON.parse(load.profileJson), 'The profile kept with the load'), { today: load.loadDate });
+  const rowsOf = db.prepare<[number, number], { row: number }>(
+    'SELECT row FROM load_rows WHERE load_id = ? AND batch = ? ORDER BY row',
+  );
+  const markSending = db.prepare(
+    "UPDATE load_batches SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE load_id = ? AND batch = ?",
+  );
+  const markDone = db.prepare(
+    "UPDATE load_batches SET state = 'done', answered_at = ? WHERE load_id = ? AND batch = ?",
+  );
+  const setResult = db.prepare(
+    'UPDATE load_rows SET status = ?, cp_number = ?, message = ? WHERE load_id = ? AND row = ?',
+  );
+  const mapping = compileMapping(parseProfile(JSON.parse(load.profileJson), 'The profile kept with the load'), {
+    today: load.loadDate,
+  });
 
   try {
     if (batches.length > 0) {
-      const source = readSource(load.filePath, sourceFormatOf(parseProfile(JSON.parse(load.profileJson))))[Symbol.asyncIterator]();
+      const source = readSource(load.filePath, sourceFormatOf(parseProfile(JSON.parse(load.profileJson))))[
+        Symbol.asyncIterator
+      ]();
       let pending: { row: number; fields: Record<string, string> }[] = [];
       let at = 0;
       const nextRow = async () => {
@@ -163,12 +192,20 @@ export async function submitLoad(options: SubmitOptions): Promise<SubmitSummary>
     db.prepare("UPDATE loads SET state = 'interrupted' WHERE id = ?").run(loadId);
     throw e;
   }
-  const counts = db.prepare<[number], { status: string | null; excluded: number; n: number }>('SELECT status, excluded, count(*) AS n FROM load_rows WHERE load_id = ? GROUP BY status, excluded').all(loadId);
+  const counts = db
+    .prepare<[number], { status: string | null; excluded: number; n: number }>(
+      'SELECT status, excluded, count(*) AS n FROM load_rows WHERE load_id = ? GROUP BY status, excluded',
+    )
+    .all(loadId);
   const outcome: Record<string, number> = {};
   for (const c of counts) {
     const key = c.excluded === 1 ? 'excluded' : (c.status ?? 'unsent');
     outcome[key] = (outcome[key] ?? 0) + c.n;
   }
-  db.prepare("UPDATE loads SET state = 'submitted', submitted_at = ?, outcome = ? WHERE id = ?").run(now().toISOString(), JSON.stringify(outcome), loadId);
+  db.prepare("UPDATE loads SET state = 'submitted', submitted_at = ?, outcome = ? WHERE id = ?").run(
+    now().toISOString(),
+    JSON.stringify(outcome),
+    loadId,
+  );
   return { loadId, outcome };
 }

@@ -21,11 +21,16 @@ export interface ProfileEntry {
 export function listProfiles(db: Database.Database, shippedDir: string): ProfileEntry[] {
   db.exec(SCHEMA);
   const shipped = SHIPPED_PROFILE_NAMES.map((name) => {
-    const profile = parseProfile(JSON.parse(readFileSync(join(shippedDir, `${name}.json`), 'utf8')), `The shipped profile ${name}`);
+    const profile = parseProfile(
+      JSON.parse(readFileSync(join(shippedDir, `${name}.json`), 'utf8')),
+      `The shipped profile ${name}`,
+    );
     return { name, description: profile.description ?? null, shipped: true, profile, savedAt: null };
   });
   const team = db
-    .prepare<[], { name: string; json: string; saved_at: string }>('SELECT name, json, saved_at FROM adapter_profiles ORDER BY name')
+    .prepare<[], { name: string; json: string; saved_at: string }>(
+      'SELECT name, json, saved_at FROM adapter_profiles ORDER BY name',
+    )
     .all()
     .map((r) => {
       const profile = parseProfile(JSON.parse(r.json), `The profile ${r.name}`);
@@ -40,12 +45,9 @@ export function saveProfile(db: Database.Database, json: unknown, at: string, us
   if ((SHIPPED_PROFILE_NAMES as readonly string[]).includes(profile.profile)) {
     throw new ProfileError(`"${profile.profile}" is the name of a shipped profile: save your copy under another name.`);
   }
-  db.prepare('INSERT INTO adapter_profiles (name, json, saved_at, saved_by) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET json = excluded.json, saved_at = excluded.saved_at, saved_by = excluded.saved_by').run(
-    profile.profile,
-    JSON.stringify(profile),
-    at,
-    userId,
-  );
+  db.prepare(
+    'INSERT INTO adapter_profiles (name, json, saved_at, saved_by) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET json = excluded.json, saved_at = excluded.saved_at, saved_by = excluded.saved_by',
+  ).run(profile.profile, JSON.stringify(profile), at, userId);
   return profile;
 }
 

@@ -128,7 +128,8 @@ function failureOf(res: TransportResponse, ourNowMs: number): ServiceFailure {
   const status = res.status;
 
   if (status === 401) {
-    if (serviceCode !== undefined && sessionCodes.has(serviceCode)) return fail('session-expired', messages.sessionExpired);
+    if (serviceCode !== undefined && sessionCodes.has(serviceCode))
+      return fail('session-expired', messages.sessionExpired);
     if (serviceCode === 'sign-in-refused') return fail('sign-in-refused', serviceMessage ?? messages.signInRefused);
     // Activation is refused like sign-in: one message, whatever was wrong.
     if (serviceCode === 'activation-refused') return fail('sign-in-refused', serviceMessage ?? messages.signInRefused);
@@ -146,16 +147,23 @@ function failureOf(res: TransportResponse, ourNowMs: number): ServiceFailure {
   if (status === 403) return fail('forbidden', serviceMessage ?? messages.forbidden);
   if (status === 404) return fail('not-found', serviceMessage ?? messages.notFound);
   if (status === 409) return fail('conflict', serviceMessage ?? messages.conflict);
-  if (status === 400 || status === 413 || status === 422) return fail('invalid-request', serviceMessage ?? messages.invalid);
+  if (status === 400 || status === 413 || status === 422)
+    return fail('invalid-request', serviceMessage ?? messages.invalid);
   if (status === 429) {
     const minutes = retryAfterMinutes(res.headers['retry-after']);
     const wait = minutes === undefined ? 'a few minutes' : plural(minutes, 'minute');
     return fail('service-error', `There have been too many attempts. Wait ${wait}, then try again.`);
   }
   if (status >= 500) {
-    return fail('service-error', `The national index service had a problem (HTTP ${status}). Try again in a few minutes; ${itDesk}.`);
+    return fail(
+      'service-error',
+      `The national index service had a problem (HTTP ${status}). Try again in a few minutes; ${itDesk}.`,
+    );
   }
-  return fail('service-error', `The national index service refused the request (HTTP ${status}). ${itDesk[0]!.toUpperCase()}${itDesk.slice(1)}.`);
+  return fail(
+    'service-error',
+    `The national index service refused the request (HTTP ${status}). ${itDesk[0]!.toUpperCase()}${itDesk.slice(1)}.`,
+  );
 }
 
 function transportFailure(e: TransportError): ServiceFailure {
@@ -165,23 +173,40 @@ function transportFailure(e: TransportError): ServiceFailure {
       : e.kind === 'response-too-large'
         ? messages.tooLarge
         : messages.unreachable;
-  const failure = new ServiceFailure(e.kind === 'response-too-large' ? 'service-error' : 'service-unreachable', message, undefined, undefined);
+  const failure = new ServiceFailure(
+    e.kind === 'response-too-large' ? 'service-error' : 'service-unreachable',
+    message,
+    undefined,
+    undefined,
+  );
   // For diagnosis in main only; its message holds a system code, never a URL.
   (failure as { cause?: unknown }).cause = e;
   return failure;
 }
 
 const headerNamePattern = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const reservedHeaders = new Set(['host', 'content-length', 'content-type', 'content-digest', 'signature', 'signature-input', 'accept']);
+const reservedHeaders = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'content-digest',
+  'signature',
+  'signature-input',
+  'accept',
+]);
 
 function checkedHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
-    if (!headerNamePattern.test(name) || reservedHeaders.has(lower)) throw new TypeError(`The header name ${JSON.stringify(name)} may not be set here.`);
+    if (!headerNamePattern.test(name) || reservedHeaders.has(lower))
+      throw new TypeError(`The header name ${JSON.stringify(name)} may not be set here.`);
     // node:http refuses other characters; say which header rather than crash.
     if (!/^[\x20-\x7e]*$/.test(value)) {
-      throw new AppFailure('invalid-request', `The ${name} header can hold only plain letters, numbers, spaces and common punctuation.`);
+      throw new AppFailure(
+        'invalid-request',
+        `The ${name} header can hold only plain letters, numbers, spaces and common punctuation.`,
+      );
     }
     out[lower] = value;
   }
@@ -224,7 +249,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       let res: TransportResponse;
       try {
         const req = await attempt();
-        res = await options.transport({ method, url: req.url, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) });
+        res = await options.transport({
+          method,
+          url: req.url,
+          headers: req.headers,
+          ...(req.body !== undefined ? { body: req.body } : {}),
+        });
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         if (e.kind === 'unreachable' && canRetry) {
@@ -257,27 +287,39 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     async unsigned(method, path, body) {
       const url = urlOf(path).href;
       const payload = bodyOf(body);
-      return exchange(method, async () => ({ url, headers: jsonHeaders(payload), ...(payload !== undefined ? { body: payload } : {}) }));
+      return exchange(method, async () => ({
+        url,
+        headers: jsonHeaders(payload),
+        ...(payload !== undefined ? { body: payload } : {}),
+      }));
     },
 
     async signed(credentials, request) {
       const url = urlOf(request.path, request.query).href;
       const payload = bodyOf(request.body);
       const extra = checkedHeaders(request.headers);
-      return exchange(request.method, async () => {
-        const signature =
-          typeof credentials === 'function'
-            ? await credentials({ method: request.method, url, ...(payload !== undefined ? { body: payload } : {}) })
-            : signRequest({
-                method: request.method,
-                url,
-                ...(payload !== undefined ? { body: payload } : {}),
-                keyid: credentials.sessionId,
-                privateKey: credentials.privateKey,
-                nowSec: Math.floor(now() / 1000),
-              });
-        return { url, headers: { ...extra, ...jsonHeaders(payload), ...signature }, ...(payload !== undefined ? { body: payload } : {}) };
-      }, request.responseType);
+      return exchange(
+        request.method,
+        async () => {
+          const signature =
+            typeof credentials === 'function'
+              ? await credentials({ method: request.method, url, ...(payload !== undefined ? { body: payload } : {}) })
+              : signRequest({
+                  method: request.method,
+                  url,
+                  ...(payload !== undefined ? { body: payload } : {}),
+                  keyid: credentials.sessionId,
+                  privateKey: credentials.privateKey,
+                  nowSec: Math.floor(now() / 1000),
+                });
+          return {
+            url,
+            headers: { ...extra, ...jsonHeaders(payload), ...signature },
+            ...(payload !== undefined ? { body: payload } : {}),
+          };
+        },
+        request.responseType,
+      );
     },
   };
 }

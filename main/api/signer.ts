@@ -32,7 +32,11 @@ export function contentDigest(body: Buffer): string {
 }
 
 function assertP256PrivateKey(key: KeyObject): void {
-  if (key.type !== 'private' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (
+    key.type !== 'private' ||
+    key.asymmetricKeyType !== 'ec' ||
+    key.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+  ) {
     throw new TypeError('The session key must be an EC P-256 private key.');
   }
 }
@@ -40,7 +44,8 @@ function assertP256PrivateKey(key: KeyObject): void {
 /** The headers that sign the request: content-digest (with a body), signature-input and signature. */
 export function signRequest(input: SignInput): Record<string, string> {
   assertP256PrivateKey(input.privateKey);
-  if (!Number.isSafeInteger(input.nowSec) || input.nowSec < 0) throw new RangeError('nowSec must be whole seconds since 1970.');
+  if (!Number.isSafeInteger(input.nowSec) || input.nowSec < 0)
+    throw new RangeError('nowSec must be whole seconds since 1970.');
   const headers: Record<string, string> = {};
   const hasBody = input.body !== undefined && input.body.length > 0;
   if (hasBody) headers['content-digest'] = contentDigest(input.body!);
@@ -62,7 +67,10 @@ export function signRequest(input: SignInput): Record<string, string> {
     paramsString,
   });
   if (!base.ok) throw new Error(base.message);
-  const signature = sign('sha256', Buffer.from(base.value, 'utf8'), { key: input.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(base.value, 'utf8'), {
+    key: input.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
   headers['signature-input'] = `${signatureLabel}=${paramsString}`;
   headers['signature'] = `${signatureLabel}=:${signature.toString('base64')}:`;
   return headers;

@@ -20,13 +20,15 @@ export interface StatusClient {
 }
 
 export function createStatusClient(options: StatusClientOptions): StatusClient {
-  const transport = options.transport ?? createTransport(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  const transport =
+    options.transport ?? createTransport(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   // A status check reports what it finds now: no retries.
   const api = createApiClient({ baseUrl: options.baseUrl, transport, retryDelaysMs: [] });
   return {
     async status() {
       const parsed = serviceStatusSchema.safeParse(await api.unsigned('GET', '/v1/status'));
-      if (!parsed.success) throw new AppFailure('service-error', 'The national index service sent an unexpected answer.');
+      if (!parsed.success)
+        throw new AppFailure('service-error', 'The national index service sent an unexpected answer.');
       return parsed.data;
     },
   };

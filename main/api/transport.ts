@@ -33,7 +33,8 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-export type TransportErrorKind = 'unreachable' | 'certificate-untrusted' | 'certificate-pin-mismatch' | 'response-too-large';
+export type TransportErrorKind =
+  'unreachable' | 'certificate-untrusted' | 'certificate-pin-mismatch' | 'response-too-large';
 
 /** A failure to talk to the service. The message holds a kind and a system code, never a URL. */
 export class TransportError extends Error {
@@ -60,7 +61,8 @@ export interface TransportOptions {
 export const defaultMaxResponseBytes = 8 * 1024 * 1024;
 
 /** Plain http is for this computer only (the embedded training service, tests), as the policy says. */
-const isLoopback = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+const isLoopback = (hostname: string) =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 
 /** The pin of a certificate's public key: base64 SHA-256 of its SubjectPublicKeyInfo DER. */
 export function spkiSha256(spkiDer: Buffer): string {
@@ -90,13 +92,26 @@ function secureConnection(
       const pin = cert ? spkiSha256(cert.publicKey.export({ type: 'spki', format: 'der' })) : '';
       if (pin !== options.pinnedCertificateSha256) {
         socket.destroy();
-        callback(new TransportError('certificate-pin-mismatch', 'The service presented a certificate other than the pinned one.'));
+        callback(
+          new TransportError(
+            'certificate-pin-mismatch',
+            'The service presented a certificate other than the pinned one.',
+          ),
+        );
         return;
       }
     } else if (!socket.authorized) {
-      const why = typeof socket.authorizationError === 'string' ? socket.authorizationError : (socket.authorizationError as Error | undefined)?.message;
+      const why =
+        typeof socket.authorizationError === 'string'
+          ? socket.authorizationError
+          : (socket.authorizationError as Error | undefined)?.message;
       socket.destroy();
-      callback(new TransportError('certificate-untrusted', `The service's certificate is not trusted (${why ?? 'unverified'}).`));
+      callback(
+        new TransportError(
+          'certificate-untrusted',
+          `The service's certificate is not trusted (${why ?? 'unverified'}).`,
+        ),
+      );
       return;
     }
     callback(null, socket);
@@ -121,7 +136,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
   if (options.pinnedCertificateSha256 !== undefined && !/^[A-Za-z0-9+/]{43}=$/.test(options.pinnedCertificateSha256)) {
-    throw new TypeError('pinnedCertificateSha256 must be the base64 SHA-256 of a SubjectPublicKeyInfo (44 characters).');
+    throw new TypeError(
+      'pinnedCertificateSha256 must be the base64 SHA-256 of a SubjectPublicKeyInfo (44 characters).',
+    );
   }
 
   return (req) =>
@@ -149,7 +166,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
         reject(error);
       };
       const timer = setTimeout(
-        () => fail(new TransportError('unreachable', `The service did not answer within ${Math.round(timeoutMs / 1000)} s.`)),
+        () =>
+          fail(
+            new TransportError('unreachable', `The service did not answer within ${Math.round(timeoutMs / 1000)} s.`),
+          ),
         timeoutMs,
       );
 
@@ -167,7 +187,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       // this asynchronous form of createConnection; its types know only the other one).
       const connectChecked = (_opts: unknown, callback: (error: Error | null, socket?: Duplex) => void): undefined => {
         tlsSocket = secureConnection(url, options, callback);
-        tlsSocket.on('error', (e) => fail(new TransportError('unreachable', `The connection failed (${systemCode(e)}).`)));
+        tlsSocket.on('error', (e) =>
+          fail(new TransportError('unreachable', `The connection failed (${systemCode(e)}).`)),
+        );
         return undefined;
       };
       try {
@@ -179,15 +201,27 @@ export function createTransport(options: TransportOptions = {}): Transport {
                 port: url.port || 443,
                 createConnection: connectChecked as unknown as HttpsRequestOptions['createConnection'],
               })
-            : httpRequest({ ...common, host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || 80, agent: false });
+            : httpRequest({
+                ...common,
+                host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                port: url.port || 80,
+                agent: false,
+              });
       } catch (e) {
         fail(e instanceof Error ? e : new Error('The request could not be made.'));
         return;
       }
-      outgoing.on('error', (e) => fail(e instanceof TransportError ? e : new TransportError('unreachable', `The connection failed (${systemCode(e)}).`)));
+      outgoing.on('error', (e) =>
+        fail(
+          e instanceof TransportError
+            ? e
+            : new TransportError('unreachable', `The connection failed (${systemCode(e)}).`),
+        ),
+      );
       outgoing.on('response', (res) => {
         const declared = Number(res.headers['content-length']);
-        const tooLarge = () => new TransportError('response-too-large', `The service's answer is larger than ${maxBytes} bytes.`);
+        const tooLarge = () =>
+          new TransportError('response-too-large', `The service's answer is larger than ${maxBytes} bytes.`);
         if (Number.isFinite(declared) && declared > maxBytes) {
           res.destroy();
           fail(tooLarge());

@@ -121,9 +121,15 @@ export function createCardReader(options: CardReaderOptions): CardReader {
       case 'card-gone':
         return new AppFailure('card-absent', 'The smartcard was taken out. Insert your smartcard, then enter its PIN.');
       case 'no-key':
-        return new AppFailure('card-unreadable', 'This smartcard has no ContactPoint key on it. Ask your ContactPoint team or registration authority.');
+        return new AppFailure(
+          'card-unreadable',
+          'This smartcard has no ContactPoint key on it. Ask your ContactPoint team or registration authority.',
+        );
       default:
-        return new AppFailure('card-unreadable', 'The smartcard could not be read. Take it out, put it back and try again.');
+        return new AppFailure(
+          'card-unreadable',
+          'The smartcard could not be read. Take it out, put it back and try again.',
+        );
     }
   }
 
@@ -133,20 +139,28 @@ export function createCardReader(options: CardReaderOptions): CardReader {
     return reply.cards ?? [];
   }
 
-  const identity = (c: FoundCard): CardIdentity => ({ slot: c.slot, serial: c.serial, tokenLabel: c.tokenLabel, userId: c.tokenLabel.slice(3) });
+  const identity = (c: FoundCard): CardIdentity => ({
+    slot: c.slot,
+    serial: c.serial,
+    tokenLabel: c.tokenLabel,
+    userId: c.tokenLabel.slice(3),
+  });
 
   /** The one ContactPoint card in the reader. */
   async function theCard(): Promise<{ card: CardIdentity; flags: number }> {
     const cards = await scan();
     if (cards.length === 0) throw new AppFailure('card-absent', 'Insert your smartcard, then enter its PIN.');
-    if (cards.length > 1) throw new AppFailure('card-unreadable', 'More than one smartcard is inserted: remove all but yours.');
+    if (cards.length > 1)
+      throw new AppFailure('card-unreadable', 'More than one smartcard is inserted: remove all but yours.');
     return { card: identity(cards[0]!), flags: cards[0]!.flags };
   }
 
   // Per card, not per slot: the serial number is the card's own.
-  const cardKey = (card: CardIdentity) => createHash('sha256').update(`${card.tokenLabel}\u0000${card.serial}`).digest('hex');
+  const cardKey = (card: CardIdentity) =>
+    createHash('sha256').update(`${card.tokenLabel}\u0000${card.serial}`).digest('hex');
 
-  const locked = () => new AppFailure('card-pin-locked', `This smartcard is locked after too many wrong PINs. ${unlockAdvice}`);
+  const locked = () =>
+    new AppFailure('card-pin-locked', `This smartcard is locked after too many wrong PINs. ${unlockAdvice}`);
 
   return {
     async status() {
@@ -155,7 +169,8 @@ export function createCardReader(options: CardReaderOptions): CardReader {
         if (cards.length === 1) return { reader: 'ready', present: true, userId: identity(cards[0]!).userId };
         return { reader: 'ready', present: cards.length > 1 };
       } catch (e) {
-        if (e instanceof AppFailure && e.code === 'card-module-missing') return { reader: 'module-missing', present: false };
+        if (e instanceof AppFailure && e.code === 'card-module-missing')
+          return { reader: 'module-missing', present: false };
         return { reader: 'error', present: false };
       }
     },
@@ -165,7 +180,13 @@ export function createCardReader(options: CardReaderOptions): CardReader {
       const key = cardKey(card);
       if (flags & CKF_USER_PIN_LOCKED || (wrongPins.get(key) ?? 0) >= maxPinTries) throw locked();
       const digest = createHash('sha256').update(message).digest();
-      const reply = await send({ op: 'sign', slot: card.slot, serial: card.serial, pin, digest: new Uint8Array(digest) });
+      const reply = await send({
+        op: 'sign',
+        slot: card.slot,
+        serial: card.serial,
+        pin,
+        digest: new Uint8Array(digest),
+      });
       if (reply.ok) {
         wrongPins.delete(key);
         return { card, signature: Buffer.from(reply.signature!) };

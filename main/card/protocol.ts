@@ -16,7 +16,8 @@ export type WorkerRequest =
   | { id: number; op: 'close' };
 
 /** What went wrong, as a kind the main side turns into a message for a person. */
-export type WorkerFailureKind = 'module-missing' | 'no-config' | 'pin-incorrect' | 'pin-locked' | 'card-gone' | 'no-key' | 'pkcs11';
+export type WorkerFailureKind =
+  'module-missing' | 'no-config' | 'pin-incorrect' | 'pin-locked' | 'card-gone' | 'no-key' | 'pkcs11';
 
 export type WorkerReply =
   | { id: number; ok: true; cards?: FoundCard[]; signature?: Uint8Array; flags?: number }

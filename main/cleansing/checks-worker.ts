@@ -24,6 +24,7 @@ try {
   }
 } catch (e) {
   // A store or key error's message is written for the user and holds no data; anything else goes out as its class only.
-  if (e instanceof WorkingSetError || e instanceof VaultError) post({ type: 'failed', name: e.name, code: e.code, message: e.message });
+  if (e instanceof WorkingSetError || e instanceof VaultError)
+    post({ type: 'failed', name: e.name, code: e.code, message: e.message });
   else post({ type: 'failed', name: e instanceof Error ? e.name : 'Error' });
 }

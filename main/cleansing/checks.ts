@@ -33,7 +33,10 @@ export type ChecksMessage =
  * Reads the working set in slices by row id (no statement stays open across the pauses
  * in which the caller answers other requests) and checks each record with its provenance.
  */
-export function createSliceChecker(db: Database.Database, today: string): () => { done: number; findings: StoredFinding[] } | null {
+export function createSliceChecker(
+  db: Database.Database,
+  today: string,
+): () => { done: number; findings: StoredFinding[] } | null {
   const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; provenance: Buffer | null }>(
     `SELECT c.id, k.cp, c.record, p.json AS provenance
        FROM children c JOIN child_keys k ON k.id = c.id LEFT JOIN provenance p ON p.id = c.id
@@ -48,7 +51,8 @@ export function createSliceChecker(db: Database.Database, today: string): () => 
     for (const row of rows) {
       const record: unknown = JSON.parse(row.record.toString('utf8'));
       const provenance: unknown = row.provenance === null ? null : JSON.parse(row.provenance.toString('utf8'));
-      for (const f of checkRecord(record, provenance, today)) findings.push({ cp: row.cp, rule: f.rule, path: f.path, detail: JSON.stringify(f) });
+      for (const f of checkRecord(record, provenance, today))
+        findings.push({ cp: row.cp, rule: f.rule, path: f.path, detail: JSON.stringify(f) });
     }
     after = rows[rows.length - 1]!.id;
     done += rows.length;

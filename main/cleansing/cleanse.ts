@@ -8,7 +8,13 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
 import { findDuplicates, type DedupeProgress, type DedupeRecord, type FieldWeight } from '../../domain/dedupe/index.js';
 import type { Worker } from 'node:worker_threads';
-import { CHECK_SLICE, createSliceChecker, type ChecksMessage, type ChecksWorkerData, type StoredFinding } from './checks.js';
+import {
+  CHECK_SLICE,
+  createSliceChecker,
+  type ChecksMessage,
+  type ChecksWorkerData,
+  type StoredFinding,
+} from './checks.js';
 import { childId, WorkingSetError, type WorkingSetErrorCode, type WorkingSetStore } from '../working-set/store.js';
 import { VaultError } from '../working-set/vault.js';
 
@@ -179,7 +185,10 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
   ensureCleanseSchema(db);
   const now = options.now ?? (() => new Date());
   const started = performance.now();
-  const runId = Number(db.prepare("INSERT INTO cleanse_runs (started_at, outcome) VALUES (?, 'running')").run(now().toISOString()).lastInsertRowid);
+  const runId = Number(
+    db.prepare("INSERT INTO cleanse_runs (started_at, outcome) VALUES (?, 'running')").run(now().toISOString())
+      .lastInsertRowid,
+  );
   const progress = (p: CleanseProgress) => options.onProgress?.(p);
   const cancelled = () => options.cancelled?.() === true;
   // A checks thread that has failed stops the rest of the run at its next pause, with its own error.
@@ -191,20 +200,24 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
   try {
     const total = store.childCount();
     let checkedInThread = 0;
-    if (options.checksThread) checksThread = runChecksThread(options.checksThread, options.today, (done) => (checkedInThread = done));
+    if (options.checksThread)
+      checksThread = runChecksThread(options.checksThread, options.today, (done) => (checkedInThread = done));
     // Inline, the checks read each slice with the records for duplicate detection.
     const findings: StoredFinding[] = [];
     const checkInline = checksThread ? null : createSliceChecker(db, options.today);
     const records: DedupeRecord[] = [];
     // In slices by row id, so no statement stays open across the pauses in which the
     // worker answers the screen (a status poll mid-run).
-    const slice = db.prepare<[number, number], { id: number; cp: string; record: Buffer; shielded: number; shield_pending: number }>(
+    const slice = db.prepare<
+      [number, number],
+      { id: number; cp: string; record: Buffer; shielded: number; shield_pending: number }
+    >(
       `SELECT c.id, k.cp, c.record, k.shielded, k.shield_pending
          FROM children c JOIN child_keys k ON k.id = c.id
         WHERE c.id > ? ORDER BY c.id LIMIT ?`,
     );
     let done = 0;
-    for (let after = -1; ; ) {
+    for (let after = -1; ;) {
       if (checkInline) {
         const checked = checkInline();
         if (checked) for (const f of checked.findings) findings.push(f);
@@ -280,7 +293,13 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
         const shielded = a.shielded || b.shielded;
         const rule: RuleId = shielded ? 'possible-duplicate-of-shielded' : 'possible-duplicate';
         const why = result.explain(pair);
-        const detail: DuplicateDetail = { score: Math.round(why.score * 1000) / 1000, prior: why.prior, fields: why.fields, twins: why.twins, shielded };
+        const detail: DuplicateDetail = {
+          score: Math.round(why.score * 1000) / 1000,
+          prior: why.prior,
+          fields: why.fields,
+          twins: why.twins,
+          shielded,
+        };
         // The shielded record first, so the screen shows it on the left.
         const [first, second] = b.shielded && !a.shielded ? [b, a] : [a, b];
         insert(rule, first.id, second.id, JSON.stringify(detail), second.id);
@@ -297,13 +316,9 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       db.prepare("DELETE FROM cleanse_tasks WHERE state = 'stale'").run();
     })();
     const tasks = Object.values(byRule).reduce((a, b) => a + b, 0);
-    db.prepare("UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?").run(
-      now().toISOString(),
-      records.length,
-      result.stats.candidatePairs,
-      tasks,
-      runId,
-    );
+    db.prepare(
+      "UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?",
+    ).run(now().toISOString(), records.length, result.stats.candidatePairs, tasks, runId);
     progress({ stage: 'saving', done: 1, total: 1 });
     const end = performance.now();
     return {
@@ -313,12 +328,21 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       tasks,
       byRule,
       seconds: (end - started) / 1000,
-      stages: { reading: (read - started) / 1000, checking: (checked - started) / 1000, duplicates: (deduped - read) / 1000, saving: (end - saving) / 1000 },
+      stages: {
+        reading: (read - started) / 1000,
+        checking: (checked - started) / 1000,
+        duplicates: (deduped - read) / 1000,
+        saving: (end - saving) / 1000,
+      },
     };
   } catch (e) {
     checksThread?.stop();
     const outcome = e instanceof CleanseCancelled || (e as Error).name === 'DedupeCancelled' ? 'cancelled' : 'failed';
-    db.prepare('UPDATE cleanse_runs SET finished_at = ?, outcome = ? WHERE id = ?').run(now().toISOString(), outcome, runId);
+    db.prepare('UPDATE cleanse_runs SET finished_at = ?, outcome = ? WHERE id = ?').run(
+      now().toISOString(),
+      outcome,
+      runId,
+    );
     if (outcome === 'cancelled') throw new CleanseCancelled();
     throw e;
   }
@@ -336,7 +360,9 @@ interface TaskRow {
   created_at: string;
 }
 
-const PRIORITIES = Object.entries(PRIORITY_ORDER).sort((a, b) => a[1] - b[1]).map(([p]) => p as Priority);
+const PRIORITIES = Object.entries(PRIORITY_ORDER)
+  .sort((a, b) => a[1] - b[1])
+  .map(([p]) => p as Priority);
 
 function taskOf(row: TaskRow): CleanseTask {
   return {
@@ -353,11 +379,23 @@ function taskOf(row: TaskRow): CleanseTask {
 }
 
 /** Open tasks per rule, most urgent rule first. */
-export function cleanseQueues(db: Database.Database): { rule: RuleId; title: string; explanation: string; priority: Priority; open: number }[] {
+export function cleanseQueues(
+  db: Database.Database,
+): { rule: RuleId; title: string; explanation: string; priority: Priority; open: number }[] {
   ensureCleanseSchema(db);
-  const counts = db.prepare<[], { rule: RuleId; n: number }>("SELECT rule, count(*) AS n FROM cleanse_tasks WHERE state = 'open' GROUP BY rule").all();
+  const counts = db
+    .prepare<[], { rule: RuleId; n: number }>(
+      "SELECT rule, count(*) AS n FROM cleanse_tasks WHERE state = 'open' GROUP BY rule",
+    )
+    .all();
   return counts
-    .map((c) => ({ rule: c.rule, title: RULES[c.rule].title, explanation: RULES[c.rule].explanation, priority: RULES[c.rule].priority, open: c.n }))
+    .map((c) => ({
+      rule: c.rule,
+      title: RULES[c.rule].title,
+      explanation: RULES[c.rule].explanation,
+      priority: RULES[c.rule].priority,
+      open: c.n,
+    }))
     .sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || b.open - a.open);
 }
 
@@ -365,11 +403,20 @@ export function cleanseQueues(db: Database.Database): { rule: RuleId; title: str
  * A window of one queue's open tasks (the screen asks only for the rows it shows). The
  * rule is as the screen named it: a name that is no rule's has no tasks.
  */
-export function cleanseTasks(db: Database.Database, rule: string, offset: number, limit: number): { tasks: CleanseTask[]; total: number } {
+export function cleanseTasks(
+  db: Database.Database,
+  rule: string,
+  offset: number,
+  limit: number,
+): { tasks: CleanseTask[]; total: number } {
   ensureCleanseSchema(db);
-  const total = (db.prepare("SELECT count(*) AS n FROM cleanse_tasks WHERE state = 'open' AND rule = ?").get(rule) as { n: number }).n;
+  const total = (
+    db.prepare("SELECT count(*) AS n FROM cleanse_tasks WHERE state = 'open' AND rule = ?").get(rule) as { n: number }
+  ).n;
   const rows = db
-    .prepare<[string, number, number], TaskRow>("SELECT * FROM cleanse_tasks WHERE state = 'open' AND rule = ? ORDER BY priority, id LIMIT ? OFFSET ?")
+    .prepare<[string, number, number], TaskRow>(
+      "SELECT * FROM cleanse_tasks WHERE state = 'open' AND rule = ? ORDER BY priority, id LIMIT ? OFFSET ?",
+    )
     .all(rule, Math.min(Math.max(limit, 1), 500), Math.max(offset, 0));
   return { tasks: rows.map(taskOf), total };
 }
@@ -381,9 +428,17 @@ export function cleanseTask(db: Database.Database, id: number): CleanseTask | nu
 }
 
 /** Close tasks: resolved (a change was queued) or dismissed (nothing to do). */
-export function closeTasks(db: Database.Database, ids: readonly number[], state: 'resolved' | 'dismissed', resolution: string, at: string): number {
+export function closeTasks(
+  db: Database.Database,
+  ids: readonly number[],
+  state: 'resolved' | 'dismissed',
+  resolution: string,
+  at: string,
+): number {
   ensureCleanseSchema(db);
-  const close = db.prepare("UPDATE cleanse_tasks SET state = ?, resolution = ?, resolved_at = ? WHERE id = ? AND state = 'open'");
+  const close = db.prepare(
+    "UPDATE cleanse_tasks SET state = ?, resolution = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
+  );
   return db.transaction(() => ids.reduce((n, id) => n + close.run(state, resolution, at, id).changes, 0))();
 }
 
@@ -403,5 +458,8 @@ export function rememberNotDuplicate(db: Database.Database, a: string, b: string
 /** Every open task, for a report (CSV and JSON). */
 export function allOpenTasks(db: Database.Database): CleanseTask[] {
   ensureCleanseSchema(db);
-  return db.prepare<[], TaskRow>("SELECT * FROM cleanse_tasks WHERE state = 'open' ORDER BY priority, rule, id").all().map(taskOf);
+  return db
+    .prepare<[], TaskRow>("SELECT * FROM cleanse_tasks WHERE state = 'open' ORDER BY priority, rule, id")
+    .all()
+    .map(taskOf);
 }

@@ -6,10 +6,24 @@ import type { Worker } from 'node:worker_threads';
 import { AppFailure } from '../ipc/app-failure.js';
 import { recordAccess, recordForScreen, tasksForScreen } from '../working-set/access.js';
 import { queueChanges } from '../working-set/outbox.js';
-import type { CleanseResolution, CleanseResolved, CleansingOp, OperationHandlers, WorkerEvent } from '../working-set/protocol.js';
+import type {
+  CleanseResolution,
+  CleanseResolved,
+  CleansingOp,
+  OperationHandlers,
+  WorkerEvent,
+} from '../working-set/protocol.js';
 import type { WorkingSetStore } from '../working-set/store.js';
 import type { ChecksWorkerData } from './checks.js';
-import { assignTasks, cleanseQueues, cleanseTask, cleanseTasks, closeTasks, rememberNotDuplicate, runCleanse } from './cleanse.js';
+import {
+  assignTasks,
+  cleanseQueues,
+  cleanseTask,
+  cleanseTasks,
+  closeTasks,
+  rememberNotDuplicate,
+  runCleanse,
+} from './cleanse.js';
 
 export interface CleansingDeps {
   store: () => WorkingSetStore;
@@ -26,7 +40,8 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
     cleanse: async (request) => {
       if (running) throw new AppFailure('conflict', 'A cleansing run is already running.');
       const s = deps.store();
-      if (s.childCount() === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
+      if (s.childCount() === 0)
+        throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
       const flag = { cancelled: false };
       running = flag;
       const shieldedPairs: { cpNumber: string; of: string; score: number }[] = [];
@@ -40,10 +55,22 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
           checksThread: { dir: deps.dir, keyAccount: deps.keyAccount, start: deps.startChecksThread },
         });
         // The national index treats the other record as shielded too, until a person decides.
-        const already = s.db.prepare("SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?");
+        const already = s.db.prepare(
+          "SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?",
+        );
         const fresh = shieldedPairs.filter((p) => already.get(p.cpNumber, p.of) === undefined);
         if (fresh.length > 0) {
-          queueChanges(s, fresh.map((p) => ({ cpNumber: p.cpNumber, op: 'possible-duplicate' as const, other: p.of, score: p.score, source: 'cleansing' as const })), new Date());
+          queueChanges(
+            s,
+            fresh.map((p) => ({
+              cpNumber: p.cpNumber,
+              op: 'possible-duplicate' as const,
+              other: p.of,
+              score: p.score,
+              source: 'cleansing' as const,
+            })),
+            new Date(),
+          );
         }
         return summary;
       } finally {
@@ -58,13 +85,22 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
       const s = deps.store();
       const queues = cleanseQueues(s.db);
       const last = s.db
-        .prepare<[], { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }>(
-          'SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1',
-        )
+        .prepare<
+          [],
+          { started_at: string; finished_at: string | null; outcome: string; records: number; tasks: number }
+        >('SELECT started_at, finished_at, outcome, records, tasks FROM cleanse_runs ORDER BY id DESC LIMIT 1')
         .get();
       return {
         queues,
-        lastRun: last ? { startedAt: last.started_at, finishedAt: last.finished_at, outcome: last.outcome, records: last.records, tasks: last.tasks } : null,
+        lastRun: last
+          ? {
+              startedAt: last.started_at,
+              finishedAt: last.finished_at,
+              outcome: last.outcome,
+              records: last.records,
+              tasks: last.tasks,
+            }
+          : null,
       };
     },
     cleanseTasks: (request) => {
@@ -75,15 +111,26 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
     cleanseTask: (request) => {
       const s = deps.store();
       const task = cleanseTask(s.db, request.taskId);
-      if (!task) throw new AppFailure('not-found', 'That task no longer exists: the queue may have been refreshed by a new run.');
-      const shown = [task.cpNumber, task.otherCpNumber].filter((cp): cp is string => cp !== null && s.child(cp) !== null);
+      if (!task)
+        throw new AppFailure(
+          'not-found',
+          'That task no longer exists: the queue may have been refreshed by a new run.',
+        );
+      const shown = [task.cpNumber, task.otherCpNumber].filter(
+        (cp): cp is string => cp !== null && s.child(cp) !== null,
+      );
       // Each record the task shows is audited (once a task session) before any of it is returned.
       const audited = shown.filter((cp) => !request.audited.includes(cp));
       s.db.transaction(() => {
         for (const cp of audited) recordAccess(s, cp, request.audit, 'record', new Date(request.at));
       })();
       const side = (cp: string | null) => (cp === null ? null : recordForScreen(s, cp, false, true));
-      return { task: tasksForScreen(s.db, [task])[0]!, first: side(task.cpNumber), second: side(task.otherCpNumber), audited };
+      return {
+        task: tasksForScreen(s.db, [task])[0]!,
+        first: side(task.cpNumber),
+        second: side(task.otherCpNumber),
+        audited,
+      };
     },
     cleanseResolve: (request) => resolve(deps.store(), request.resolution, request.at),
   };
@@ -93,32 +140,60 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
 function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseResolved {
   const pairOf = (id: number) => {
     const task = cleanseTask(s.db, id);
-    if (!task || task.state !== 'open') throw new AppFailure('not-found', 'That task is no longer open: the queue may have been refreshed by a new run.');
+    if (!task || task.state !== 'open')
+      throw new AppFailure('not-found', 'That task is no longer open: the queue may have been refreshed by a new run.');
     return task;
   };
   return s.db.transaction(() => {
     switch (r.action) {
       case 'merge': {
         const task = pairOf(r.id);
-        if (task.otherCpNumber === null) throw new AppFailure('invalid-payload', 'Only a possible duplicate can be merged.');
-        if (r.survivor !== task.cpNumber && r.survivor !== task.otherCpNumber) throw new AppFailure('invalid-payload', 'The record to keep must be one of the two.');
+        if (task.otherCpNumber === null)
+          throw new AppFailure('invalid-payload', 'Only a possible duplicate can be merged.');
+        if (r.survivor !== task.cpNumber && r.survivor !== task.otherCpNumber)
+          throw new AppFailure('invalid-payload', 'The record to keep must be one of the two.');
         const duplicate = r.survivor === task.cpNumber ? task.otherCpNumber : task.cpNumber;
-        queueChanges(s, [{ cpNumber: r.survivor, op: 'merge', other: duplicate, ...(r.changes ? { changes: r.changes } : {}), source: 'cleansing' }], new Date(at));
+        queueChanges(
+          s,
+          [
+            {
+              cpNumber: r.survivor,
+              op: 'merge',
+              other: duplicate,
+              ...(r.changes ? { changes: r.changes } : {}),
+              source: 'cleansing',
+            },
+          ],
+          new Date(at),
+        );
         return { closed: closeTasks(s.db, [r.id], 'resolved', `merged into ${r.survivor}`, at), queued: 1 };
       }
       case 'not-duplicate': {
         const tasks = r.ids.map(pairOf);
         for (const t of tasks) {
-          if (t.otherCpNumber === null) throw new AppFailure('invalid-payload', 'Only possible duplicates can be marked "not a duplicate".');
+          if (t.otherCpNumber === null)
+            throw new AppFailure('invalid-payload', 'Only possible duplicates can be marked "not a duplicate".');
           rememberNotDuplicate(s.db, t.cpNumber, t.otherCpNumber, at);
         }
-        queueChanges(s, tasks.map((t) => ({ cpNumber: t.cpNumber, op: 'not-duplicate' as const, other: t.otherCpNumber!, source: 'cleansing' as const })), new Date(at));
+        queueChanges(
+          s,
+          tasks.map((t) => ({
+            cpNumber: t.cpNumber,
+            op: 'not-duplicate' as const,
+            other: t.otherCpNumber!,
+            source: 'cleansing' as const,
+          })),
+          new Date(at),
+        );
         return { closed: closeTasks(s.db, r.ids, 'dismissed', 'not a duplicate', at), queued: tasks.length };
       }
       case 'dismiss':
         // A pair is decided (merged, or not a duplicate), never just dismissed: one of them may be held as shielded until then.
         if (r.ids.map(pairOf).some((t) => t.otherCpNumber !== null)) {
-          throw new AppFailure('invalid-payload', 'A possible duplicate must be merged or marked "not a duplicate", not dismissed.');
+          throw new AppFailure(
+            'invalid-payload',
+            'A possible duplicate must be merged or marked "not a duplicate", not dismissed.',
+          );
         }
         return { closed: closeTasks(s.db, r.ids, 'dismissed', 'nothing to do', at), queued: 0 };
       case 'assign':

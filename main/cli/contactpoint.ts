@@ -53,21 +53,32 @@ function progressLine(stage: string, done: number, total: number): void {
 async function dedupe(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { input: { type: 'string' }, profile: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' } },
+    options: {
+      input: { type: 'string' },
+      profile: { type: 'string' },
+      out: { type: 'string' },
+      threshold: { type: 'string' },
+    },
     strict: true,
   });
-  if (!values.input || !values.profile || !values.out) throw new UsageError('dedupe needs --input, --profile and --out.');
+  if (!values.input || !values.profile || !values.out)
+    throw new UsageError('dedupe needs --input, --profile and --out.');
   const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD : Number(values.threshold);
-  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}".`);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}".`);
   const profile = loadProfile(profilePath(values.profile, shippedProfiles));
   const { records, problems } = await readDedupeRecords(values.input, profile);
   for (const p of problems.slice(0, 20)) process.stderr.write(`row ${p.row} skipped: it ${p.message}\n`);
   if (problems.length > 20) process.stderr.write(`... and ${problems.length - 20} more rows skipped\n`);
-  const result = await findDuplicates(records, { threshold, onProgress: (p: DedupeProgress) => progressLine(p.stage, p.done, p.total) });
+  const result = await findDuplicates(records, {
+    threshold,
+    onProgress: (p: DedupeProgress) => progressLine(p.stage, p.done, p.total),
+  });
   // Mode 0600, replacing any file there whole (export-file.ts): the pairs name children.
   await replaceFile(values.out, async (write) => {
     await write('id_a,id_b,score\n');
-    for (const pair of result.pairs) await write(`${csvCell(records[pair.a]!.id)},${csvCell(records[pair.b]!.id)},${pair.score.toFixed(4)}\n`);
+    for (const pair of result.pairs)
+      await write(`${csvCell(records[pair.a]!.id)},${csvCell(records[pair.b]!.id)},${pair.score.toFixed(4)}\n`);
   });
   process.stderr.write(
     `\n${records.length} records read (${problems.length} skipped), ${result.stats.candidatePairs} pairs compared, ` +
@@ -78,7 +89,12 @@ async function dedupe(args: string[]): Promise<void> {
 async function cleanse(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { dir: { type: 'string' }, account: { type: 'string' }, out: { type: 'string' }, today: { type: 'string' } },
+    options: {
+      dir: { type: 'string' },
+      account: { type: 'string' },
+      out: { type: 'string' },
+      today: { type: 'string' },
+    },
     strict: true,
   });
   if (!values.dir || !values.out) throw new UsageError('cleanse needs --dir and --out.');
@@ -86,7 +102,8 @@ async function cleanse(args: string[]): Promise<void> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today must be YYYY-MM-DD, not "${today}".`);
   const store = openStore(values.dir, createKeyringVault(values.account ?? 'working-set'));
   try {
-    if (store.childCount() === 0) throw new InputError(`The working set in ${values.dir} holds no records: sync it first.`);
+    if (store.childCount() === 0)
+      throw new InputError(`The working set in ${values.dir} holds no records: sync it first.`);
     const summary = await runCleanse(store, {
       today,
       onProgress: (p: CleanseProgress) => progressLine(p.stage, p.done, p.total),
@@ -106,9 +123,17 @@ async function cleanse(args: string[]): Promise<void> {
       };
     });
     const header = ['rule', 'title', 'priority', 'cpNumber', 'otherCpNumber', 'field', 'detail'] as const;
-    await replaceFileWith(`${values.out}.csv`, `${header.join(',')}\n${rows.map((r) => header.map((h) => csvCell(r[h])).join(',')).join('\n')}\n`);
-    await replaceFileWith(`${values.out}.json`, `${JSON.stringify({ today, summary, rules: Object.values(RULES), tasks }, null, 2)}\n`);
-    process.stderr.write(`\n${summary.records} records checked, ${summary.tasks} tasks; report in ${values.out}.csv and ${values.out}.json\n`);
+    await replaceFileWith(
+      `${values.out}.csv`,
+      `${header.join(',')}\n${rows.map((r) => header.map((h) => csvCell(r[h])).join(',')).join('\n')}\n`,
+    );
+    await replaceFileWith(
+      `${values.out}.json`,
+      `${JSON.stringify({ today, summary, rules: Object.values(RULES), tasks }, null, 2)}\n`,
+    );
+    process.stderr.write(
+      `\n${summary.records} records checked, ${summary.tasks} tasks; report in ${values.out}.csv and ${values.out}.json\n`,
+    );
   } finally {
     store.close();
   }
@@ -138,8 +163,12 @@ async function importFile(args: string[]): Promise<number> {
   });
   if (!values.input || !values.profile) throw new UsageError('import needs --profile and --input.');
   if (values['dry-run'] && values.submit) throw new UsageError('Give --dry-run or --submit, not both.');
-  if (values.submit && !values.dir) throw new UsageError('--submit needs --dir: the working set keeps the journal that makes a cut-off submission resume without sending anything twice.');
-  if (values.submit && !values.service) throw new UsageError('--submit needs --service, the national index service URL.');
+  if (values.submit && !values.dir)
+    throw new UsageError(
+      '--submit needs --dir: the working set keeps the journal that makes a cut-off submission resume without sending anything twice.',
+    );
+  if (values.submit && !values.service)
+    throw new UsageError('--submit needs --service, the national index service URL.');
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today must be YYYY-MM-DD, not "${today}".`);
   const profile = loadProfile(profilePath(values.profile, shippedProfiles));
@@ -160,20 +189,30 @@ async function importFile(args: string[]): Promise<number> {
     });
     process.stderr.write(
       `\n${checked.rows} rows read: ${checked.valid} valid (${checked.warnings} with warnings), ${checked.rejected} rejected` +
-        (checked.matches ? `; in the working set: ${checked.matches.match} already held, ${checked.matches.possible} possible matches, ${checked.matches.new} new` : '') +
+        (checked.matches
+          ? `; in the working set: ${checked.matches.match} already held, ${checked.matches.possible} possible matches, ${checked.matches.new} new`
+          : '') +
         '\n',
     );
     const caseColumns = checked.dropped.filter((d) => d.reason === 'case-information').map((d) => d.column);
-    if (caseColumns.length > 0) process.stderr.write(`Never sent (their names say they hold case information): ${caseColumns.join(', ')}\n`);
+    if (caseColumns.length > 0)
+      process.stderr.write(`Never sent (their names say they hold case information): ${caseColumns.join(', ')}\n`);
     const otherColumns = checked.dropped.filter((d) => d.reason === 'not-mapped').map((d) => d.column);
-    if (otherColumns.length > 0) process.stderr.write(`Not sent (not mapped by the profile): ${otherColumns.join(', ')}\n`);
+    if (otherColumns.length > 0)
+      process.stderr.write(`Not sent (not mapped by the profile): ${otherColumns.join(', ')}\n`);
     let refusedRows = 0;
     if (values.submit) {
       const session = await signInForImport(values.service!, values['pkcs11-module']);
       try {
         const state = session.current().state;
-        if (state.status !== 'signed-in' || !state.user.roles.includes('la-team') || state.user.localAuthority === null) {
-          throw new ServiceRefusal("Only a local authority's ContactPoint team may send local data: the card's account is not one.");
+        if (
+          state.status !== 'signed-in' ||
+          !state.user.roles.includes('la-team') ||
+          state.user.localAuthority === null
+        ) {
+          throw new ServiceRefusal(
+            "Only a local authority's ContactPoint team may send local data: the card's account is not one.",
+          );
         }
         const summary = await submitLoad({
           db,
@@ -206,9 +245,15 @@ async function importFile(args: string[]): Promise<number> {
 /** A session signed in with the smartcard in the reader; its PIN from CONTACTPOINT_PIN. */
 async function signInForImport(serviceUrl: string, modulePath: string | undefined) {
   const pin = process.env.CONTACTPOINT_PIN;
-  if (!pin) throw new UsageError('--submit signs in with the smartcard in the reader: put its PIN in the environment variable CONTACTPOINT_PIN.');
+  if (!pin)
+    throw new UsageError(
+      '--submit signs in with the smartcard in the reader: put its PIN in the environment variable CONTACTPOINT_PIN.',
+    );
   const workerFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/main/pkcs11-worker.cjs');
-  if (!existsSync(workerFile)) throw new InputError('The smartcard reader is built with the application: run "npm run build" once, then try again.');
+  if (!existsSync(workerFile))
+    throw new InputError(
+      'The smartcard reader is built with the application: run "npm run build" once, then try again.',
+    );
   const transport = createTransport({});
   const api = createApiClient({ baseUrl: serviceUrl, transport });
   const card = createCardReader({ modulePath: modulePath ?? defaultPkcs11Module(process.platform, true), workerFile });
@@ -224,7 +269,12 @@ async function signInForImport(serviceUrl: string, modulePath: string | undefine
     if (e instanceof AppFailure) throw new ServiceRefusal(e.message);
     throw e;
   }
-  return { current: () => session.current(), call: session.call.bind(session), signOut: () => session.signOut(), close };
+  return {
+    current: () => session.current(),
+    call: session.call.bind(session),
+    signOut: () => session.signOut(),
+    close,
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -240,7 +290,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof ProfileError || e instanceof SourceError || e instanceof WorkingSetError || e instanceof VaultError) {
+    if (
+      e instanceof InputError ||
+      e instanceof ProfileError ||
+      e instanceof SourceError ||
+      e instanceof WorkingSetError ||
+      e instanceof VaultError
+    ) {
       process.stderr.write(`${(e as Error).message}\n`);
       return EXIT.unreadable;
     }

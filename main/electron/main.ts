@@ -6,7 +6,14 @@ import { appOrigin, createCore } from '../composition-root.js';
 import { RendererBuildError } from '../csp.js';
 import { createTransport } from '../api/transport.js';
 import { createLogFile, type LogFile } from '../log-file.js';
-import { defaultPkcs11Module, defaultPolicyPath, loadMachinePolicy, PolicyError, readTrustedCa, type Policy } from '../policy.js';
+import {
+  defaultPkcs11Module,
+  defaultPolicyPath,
+  loadMachinePolicy,
+  PolicyError,
+  readTrustedCa,
+  type Policy,
+} from '../policy.js';
 import { createRendererFiles } from '../renderer-files.js';
 import { startEmbeddedService, trainingHome, trainingPaths, type EmbeddedService } from '../../service/index.js';
 import { denyAllPermissions, hardenApp } from './hardening.js';
@@ -37,7 +44,6 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 hardenApp();
 
-
 /** The team's working set: %LOCALAPPDATA%\ContactPoint\working-set on Windows, the profile folder elsewhere. */
 function workingSetDir(): string {
   const local = process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined;
@@ -58,7 +64,9 @@ async function start(): Promise<void> {
   logFile = createLogFile({ dir: join(app.getPath('userData'), 'logs') });
   log(`start: ContactPoint ${app.getVersion()}${app.isPackaged ? '' : ' (unpackaged)'}`);
   const policy: Policy = await loadMachinePolicy({ policyFile: policyPath });
-  log(`start: machine policy read (training mode ${policy.trainingMode ? 'on' : 'off'}, kiosk ${policy.kiosk ? 'on' : 'off'})`);
+  log(
+    `start: machine policy read (training mode ${policy.trainingMode ? 'on' : 'off'}, kiosk ${policy.kiosk ? 'on' : 'off'})`,
+  );
 
   denyAllPermissions();
   const renderer = createRendererFiles(join(__dirname, '..', 'renderer'));
@@ -96,18 +104,28 @@ async function start(): Promise<void> {
     workingSet: { dir: workingSetDir(), workerFile: join(__dirname, 'working-set-worker.cjs') },
     transportTrust: {
       ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
-      ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),
+      ...(policy.pinnedCertificateSha256 !== undefined
+        ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 }
+        : {}),
     },
     transport: createTransport({
       ...(trustedCaPem !== undefined ? { trustedCaPem } : {}),
-      ...(policy.pinnedCertificateSha256 !== undefined ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 } : {}),
+      ...(policy.pinnedCertificateSha256 !== undefined
+        ? { pinnedCertificateSha256: policy.pinnedCertificateSha256 }
+        : {}),
     }),
     // The adapter's files come through the computer's own dialogs; the page never names a path.
     chooseFile: async (mode, suggestedName) => {
       const parent = BrowserWindow.getAllWindows()[0];
-      const options = { filters: [{ name: 'Exports (CSV, JSON Lines, XML)', extensions: ['csv', 'txt', 'tsv', 'jsonl', 'ndjson', 'xml'] }] };
+      const options = {
+        filters: [
+          { name: 'Exports (CSV, JSON Lines, XML)', extensions: ['csv', 'txt', 'tsv', 'jsonl', 'ndjson', 'xml'] },
+        ],
+      };
       if (mode === 'open') {
-        const r = parent ? await dialog.showOpenDialog(parent, { ...options, properties: ['openFile'] }) : await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
+        const r = parent
+          ? await dialog.showOpenDialog(parent, { ...options, properties: ['openFile'] })
+          : await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       }
       const save = { defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
@@ -166,7 +184,10 @@ function failToStart(error: unknown): void {
   // The message may name a file or a field, never personal data; the stack stays out.
   const detail = error instanceof PolicyError || error instanceof RendererBuildError ? error.message : '';
   log(`start: failed (${error instanceof Error ? error.name : typeof error})`);
-  dialog.showErrorBox('ContactPoint cannot start', `${detail || 'Something went wrong while starting.'} Tell your IT service desk.`);
+  dialog.showErrorBox(
+    'ContactPoint cannot start',
+    `${detail || 'Something went wrong while starting.'} Tell your IT service desk.`,
+  );
   app.exit(1);
 }
 

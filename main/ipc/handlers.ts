@@ -39,12 +39,23 @@ export interface HandlerDeps {
 function checked<C extends Channel>(channel: C, value: unknown): z.output<(typeof channels)[C]['response']> {
   const parsed = channels[channel].response.safeParse(value);
   if (!parsed.success) {
-    throw new AppFailure('service-error', 'The national index service sent an answer ContactPoint could not understand. Tell your IT service desk.');
+    throw new AppFailure(
+      'service-error',
+      'The national index service sent an answer ContactPoint could not understand. Tell your IT service desk.',
+    );
   }
   return parsed.data as z.output<(typeof channels)[C]['response']>;
 }
 
-const typographic: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2013': '-', '\u2014': '-', '\u2026': '...' };
+const typographic: Record<string, string> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2026': '...',
+};
 
 /**
  * The reason for access travels in an HTTP header (national-api.md), which carries
@@ -60,7 +71,10 @@ export function accessReasonForHeader(reason: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   if (!/^[\x20-\x7e]*$/.test(plain)) {
-    throw new AppFailure('invalid-payload', 'The reason for access may use letters, numbers, spaces and common punctuation only. Remove any symbols or emoji.');
+    throw new AppFailure(
+      'invalid-payload',
+      'The reason for access may use letters, numbers, spaces and common punctuation only. Remove any symbols or emoji.',
+    );
   }
   return plain;
 }
@@ -77,7 +91,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!state.user.roles.includes('la-team') || state.user.localAuthority === null) {
       throw new AppFailure('forbidden', "Only a local authority's ContactPoint team may use the working set.");
     }
-    if (!deps.workingSet) throw new AppFailure('working-set-unavailable', 'This computer has no working set configured. Tell your IT service desk.');
+    if (!deps.workingSet)
+      throw new AppFailure(
+        'working-set-unavailable',
+        'This computer has no working set configured. Tell your IT service desk.',
+      );
     return { ws: deps.workingSet, localAuthority: state.user.localAuthority };
   }
 
@@ -90,7 +108,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         users: { id: string; name: string; roles: string[]; suspended: boolean }[];
         next: string | null;
       };
-      for (const u of page.users) if (u.roles.includes('la-team') && !u.suspended) members.push({ id: u.id, name: u.name });
+      for (const u of page.users)
+        if (u.roles.includes('la-team') && !u.suspended) members.push({ id: u.id, name: u.name });
       if (page.next === null) break;
       after = page.next;
     }
@@ -119,7 +138,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   async function cleanseStatus(ws: WorkingSet) {
     const state = ws.cleanse();
     const { queues, lastRun } = await ws.call({ op: 'cleanseQueues' });
-    return checked('cleanse.status', { running: state.running, progress: state.progress, lastError: state.last?.error ?? null, lastRun, queues });
+    return checked('cleanse.status', {
+      running: state.running,
+      progress: state.progress,
+      lastError: state.last?.error ?? null,
+      lastRun,
+      queues,
+    });
   }
 
   async function status(ws: WorkingSet) {
@@ -142,7 +167,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const { user, signIn } = signedIn();
     return tasks.get(id, { userId: user.id, signIn });
   }
-  const accessor = (t: TaskSession, view: AccessView) => ({ userId: t.userId, purpose: t.purpose, context: t.screen, view });
+  const accessor = (t: TaskSession, view: AccessView) => ({
+    userId: t.userId,
+    purpose: t.purpose,
+    context: t.screen,
+    view,
+  });
   // The access entries go to the national audit trail as soon as they are written; offline
   // they wait in the outbox for the next attempt (the next record opened, a sync, "Send").
   let sendingAccess = false;
@@ -170,8 +200,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return tasks.serial(t, async () => {
       // A record is audited once a task session; shielded details each time they are shown.
       const audit = reveal || !tasks.audited(t, 'record', cpNumber) ? accessor(t, view) : null;
-      const record = await ws.call({ op: 'open', cpNumber, reveal, withProvenance: t.screen === 'cleansing', audit, at: new Date().toISOString() });
-      if (record === null) throw new AppFailure('not-held', `${cpNumber} is not in this working set. Sync, then try again.`);
+      const record = await ws.call({
+        op: 'open',
+        cpNumber,
+        reveal,
+        withProvenance: t.screen === 'cleansing',
+        audit,
+        at: new Date().toISOString(),
+      });
+      if (record === null)
+        throw new AppFailure('not-held', `${cpNumber} is not in this working set. Sync, then try again.`);
       if (audit) {
         tasks.markAudited(t, 'record', [cpNumber]);
         sendAccessSoon(ws);
@@ -203,7 +241,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'children.read': async ({ cpNumber, reason }) =>
       checked(
         'children.read',
-        await session.call({ method: 'GET', path: cpPath(cpNumber), headers: { [accessReasonHeader]: accessReasonForHeader(reason) } }),
+        await session.call({
+          method: 'GET',
+          path: cpPath(cpNumber),
+          headers: { [accessReasonHeader]: accessReasonForHeader(reason) },
+        }),
       ),
     'children.shieldOverride': async ({ cpNumber, reason }) =>
       checked(
@@ -215,11 +257,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }),
       ),
     'involvements.record': async ({ cpNumber, involvement }) =>
-      checked('involvements.record', await session.call({ method: 'POST', path: `${cpPath(cpNumber)}/involvements`, body: involvement })),
+      checked(
+        'involvements.record',
+        await session.call({ method: 'POST', path: `${cpPath(cpNumber)}/involvements`, body: involvement }),
+      ),
     'involvements.update': async ({ cpNumber, id, change }) =>
       checked(
         'involvements.update',
-        await session.call({ method: 'PATCH', path: `${cpPath(cpNumber)}/involvements/${encodeURIComponent(id)}`, body: change }),
+        await session.call({
+          method: 'PATCH',
+          path: `${cpPath(cpNumber)}/involvements/${encodeURIComponent(id)}`,
+          body: change,
+        }),
       ),
 
     'workingSet.status': async () => status(teamWorkingSet().ws),
@@ -228,7 +277,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const summary = await ws.call({ op: 'summary' });
       if (!summary.available) throw new AppFailure(summary.error.code, summary.error.message);
       if (summary.localAuthority !== null && summary.localAuthority !== localAuthority) {
-        throw new AppFailure('other-authority', "The working set on this computer belongs to another local authority. Nothing has been deleted. Wipe it before syncing your authority's records.");
+        throw new AppFailure(
+          'other-authority',
+          "The working set on this computer belongs to another local authority. Nothing has been deleted. Wipe it before syncing your authority's records.",
+        );
       }
       ws.startSync(localAuthority);
       return status(ws);
@@ -253,8 +305,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       tasks.end(taskSession);
       return {};
     },
-    'workingSet.record': async ({ taskSession, cpNumber }) => checked('workingSet.record', await openRecord(taskSession, cpNumber, false)),
-    'workingSet.revealShielded': async ({ taskSession, cpNumber }) => checked('workingSet.revealShielded', await openRecord(taskSession, cpNumber, true)),
+    'workingSet.record': async ({ taskSession, cpNumber }) =>
+      checked('workingSet.record', await openRecord(taskSession, cpNumber, false)),
+    'workingSet.revealShielded': async ({ taskSession, cpNumber }) =>
+      checked('workingSet.revealShielded', await openRecord(taskSession, cpNumber, true)),
     'workingSet.tasks': async () => checked('workingSet.tasks', await teamWorkingSet().ws.call({ op: 'tasks' })),
     'workingSet.send': async () => checked('workingSet.send', await teamWorkingSet().ws.call({ op: 'send' })),
     'workingSet.wipe': async () => {
@@ -270,7 +324,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const { ws } = teamWorkingSet();
       const summary = await ws.call({ op: 'summary' });
       if (!summary.available) throw new AppFailure(summary.error.code, summary.error.message);
-      if (summary.children === 0) throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
+      if (summary.children === 0)
+        throw new AppFailure('working-set-unavailable', 'The working set holds no records yet: sync it first.');
       ws.startCleanse(new Date().toISOString().slice(0, 10));
       return cleanseStatus(ws);
     },
@@ -279,14 +334,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await ws.call({ op: 'cleanseCancel' });
       return cleanseStatus(ws);
     },
-    'cleanse.tasks': async ({ rule, offset, limit }) => checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
+    'cleanse.tasks': async ({ rule, offset, limit }) =>
+      checked('cleanse.tasks', await teamWorkingSet().ws.call({ op: 'cleanseTasks', rule, offset, limit })),
     'cleanse.task': async ({ id, taskSession }) => {
       const { ws } = teamWorkingSet();
       const t = liveTask(taskSession);
-      if (t.screen !== 'cleansing') throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a task opens.');
+      if (t.screen !== 'cleansing')
+        throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a task opens.');
       const answer = await tasks.serial(t, async () => {
         const already = [...t.audited].filter((k) => k.startsWith('record|')).map((k) => k.slice('record|'.length));
-        const opened = await ws.call({ op: 'cleanseTask', taskId: id, audit: accessor(t, 'record'), audited: already, at: new Date().toISOString() });
+        const opened = await ws.call({
+          op: 'cleanseTask',
+          taskId: id,
+          audit: accessor(t, 'record'),
+          audited: already,
+          at: new Date().toISOString(),
+        });
         if (opened.audited.length > 0) {
           tasks.markAudited(t, 'record', opened.audited);
           sendAccessSoon(ws);
@@ -295,10 +358,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       });
       return checked('cleanse.task', answer);
     },
-    'adapter.profiles': async () => checked('adapter.profiles', await teamWorkingSet().ws.call({ op: 'adapterProfiles' })),
+    'adapter.profiles': async () =>
+      checked('adapter.profiles', await teamWorkingSet().ws.call({ op: 'adapterProfiles' })),
     'adapter.saveProfile': async ({ profile }) =>
-      checked('adapter.saveProfile', await teamWorkingSet().ws.call({ op: 'adapterSaveProfile', profile, at: new Date().toISOString(), userId: userId() })),
-    'adapter.deleteProfile': async ({ name }) => checked('adapter.deleteProfile', await teamWorkingSet().ws.call({ op: 'adapterDeleteProfile', name })),
+      checked(
+        'adapter.saveProfile',
+        await teamWorkingSet().ws.call({
+          op: 'adapterSaveProfile',
+          profile,
+          at: new Date().toISOString(),
+          userId: userId(),
+        }),
+      ),
+    'adapter.deleteProfile': async ({ name }) =>
+      checked('adapter.deleteProfile', await teamWorkingSet().ws.call({ op: 'adapterDeleteProfile', name })),
     'adapter.chooseFile': async () => {
       teamWorkingSet();
       const path = await choose('open', '');
@@ -316,7 +389,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { fileId, name: basename(path), size };
     },
     'adapter.preview': async ({ fileId, profile }) =>
-      checked('adapter.preview', await teamWorkingSet().ws.call({ op: 'adapterPreview', path: chosenPath(fileId), profile, today: today() })),
+      checked(
+        'adapter.preview',
+        await teamWorkingSet().ws.call({ op: 'adapterPreview', path: chosenPath(fileId), profile, today: today() }),
+      ),
     'adapter.check': async ({ fileId, profile }) => {
       const { ws } = teamWorkingSet();
       ws.startAdapter({ op: 'adapterCheck', path: chosenPath(fileId), profile, today: today(), userId: userId() });
@@ -329,10 +405,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return adapterStatus(ws);
     },
     'adapter.loads': async () => checked('adapter.loads', await teamWorkingSet().ws.call({ op: 'adapterLoads' })),
-    'adapter.load': async ({ id }) => checked('adapter.load', await teamWorkingSet().ws.call({ op: 'adapterLoad', loadId: id })),
-    'adapter.problems': async ({ id, offset, limit }) => checked('adapter.problems', await teamWorkingSet().ws.call({ op: 'adapterProblems', loadId: id, offset, limit })),
-    'adapter.rows': async ({ id, filter, offset, limit }) => checked('adapter.rows', await teamWorkingSet().ws.call({ op: 'adapterRows', loadId: id, filter, offset, limit })),
-    'adapter.exclude': async ({ id, rows, excluded }) => checked('adapter.exclude', await teamWorkingSet().ws.call({ op: 'adapterExclude', loadId: id, rows, excluded })),
+    'adapter.load': async ({ id }) =>
+      checked('adapter.load', await teamWorkingSet().ws.call({ op: 'adapterLoad', loadId: id })),
+    'adapter.problems': async ({ id, offset, limit }) =>
+      checked('adapter.problems', await teamWorkingSet().ws.call({ op: 'adapterProblems', loadId: id, offset, limit })),
+    'adapter.rows': async ({ id, filter, offset, limit }) =>
+      checked('adapter.rows', await teamWorkingSet().ws.call({ op: 'adapterRows', loadId: id, filter, offset, limit })),
+    'adapter.exclude': async ({ id, rows, excluded }) =>
+      checked('adapter.exclude', await teamWorkingSet().ws.call({ op: 'adapterExclude', loadId: id, rows, excluded })),
     'adapter.submit': async ({ id }) => {
       const { ws, localAuthority } = teamWorkingSet();
       ws.startAdapter({ op: 'adapterSubmit', loadId: id, localAuthority });
@@ -355,13 +435,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         resolution.action === 'assign' && resolution.assignee === 'me' && user.status === 'signed-in'
           ? { ...resolution, assignee: user.user.id }
           : resolution;
-      if (r.action === 'assign' && r.assignee !== null && !(user.status === 'signed-in' && r.assignee === user.user.id)) {
+      if (
+        r.action === 'assign' &&
+        r.assignee !== null &&
+        !(user.status === 'signed-in' && r.assignee === user.user.id)
+      ) {
         const members = await team(localAuthority);
         if (!members.some((m) => m.id === r.assignee)) {
-          throw new AppFailure('invalid-payload', "A task can be assigned only to an active member of your authority's ContactPoint team.");
+          throw new AppFailure(
+            'invalid-payload',
+            "A task can be assigned only to an active member of your authority's ContactPoint team.",
+          );
         }
       }
-      return checked('cleanse.resolve', await ws.call({ op: 'cleanseResolve', resolution: r, at: new Date().toISOString() }));
+      return checked(
+        'cleanse.resolve',
+        await ws.call({ op: 'cleanseResolve', resolution: r, at: new Date().toISOString() }),
+      );
     },
   };
 }

@@ -9,7 +9,14 @@ import { accessReasonHeader, archivePurposeHeader } from '../../domain/api/recor
 import { isManagement } from '../../domain/roles.js';
 import { channels, type Channel } from '../../domain/ipc-contract.js';
 import type { AuditCheckpointView } from '../../domain/management/views.js';
-import { auditExportSchema, checkpointSchema, checkpointSignatureValid, verifyRange, type AuditCheckpoint, type ChainEntry } from '../../service/index.js';
+import {
+  auditExportSchema,
+  checkpointSchema,
+  checkpointSignatureValid,
+  verifyRange,
+  type AuditCheckpoint,
+  type ChainEntry,
+} from '../../service/index.js';
 import { csvCell } from '../adapter/report.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { AppFailure } from './app-failure.js';
@@ -20,12 +27,17 @@ type ManageChannel = Extract<Channel, `manage.${string}`>;
 
 const checked = <C extends Channel>(channel: C, value: unknown): z.output<(typeof channels)[C]['response']> => {
   const parsed = channels[channel].response.safeParse(value);
-  if (!parsed.success) throw new AppFailure('service-error', 'The national index service sent an answer ContactPoint could not understand. Tell your IT service desk.');
+  if (!parsed.success)
+    throw new AppFailure(
+      'service-error',
+      'The national index service sent an answer ContactPoint could not understand. Tell your IT service desk.',
+    );
   return parsed.data as z.output<(typeof channels)[C]['response']>;
 };
 
 const enc = encodeURIComponent;
-const given = (q: Record<string, string | undefined>) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+const given = (q: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
 
 export interface ManagementDeps {
   session: SessionManager;
@@ -63,7 +75,10 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
     const a = answer as { checkpoint?: unknown; publicKey?: unknown };
     const checkpoint = checkpointSchema.safeParse(a?.checkpoint);
     if (!checkpoint.success || typeof a.publicKey !== 'string') {
-      throw new AppFailure('service-error', 'The national index service sent an audit checkpoint ContactPoint could not understand. Tell your IT service desk.');
+      throw new AppFailure(
+        'service-error',
+        'The national index service sent an audit checkpoint ContactPoint could not understand. Tell your IT service desk.',
+      );
     }
     let signatureValid = false;
     try {
@@ -75,19 +90,35 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
   };
 
   return {
-    'manage.shield': async ({ cpNumber, reason }) => checked('manage.shield', await call('POST', `/v1/children/${enc(cpNumber)}/shield`, { reason })),
+    'manage.shield': async ({ cpNumber, reason }) =>
+      checked('manage.shield', await call('POST', `/v1/children/${enc(cpNumber)}/shield`, { reason })),
     'manage.requestUnshield': async ({ cpNumber, reason }) =>
-      checked('manage.requestUnshield', { request: unwrap(await call('POST', `/v1/children/${enc(cpNumber)}/unshield-requests`, { reason }), 'request') }),
-    'manage.unshieldRequests': async ({ status }) => checked('manage.unshieldRequests', await call('GET', '/v1/unshield-requests', undefined, { status })),
+      checked('manage.requestUnshield', {
+        request: unwrap(await call('POST', `/v1/children/${enc(cpNumber)}/unshield-requests`, { reason }), 'request'),
+      }),
+    'manage.unshieldRequests': async ({ status }) =>
+      checked('manage.unshieldRequests', await call('GET', '/v1/unshield-requests', undefined, { status })),
     'manage.decideUnshield': async ({ id, decision, reason }) =>
       checked('manage.decideUnshield', {
-        request: unwrap(await call('POST', `/v1/unshield-requests/${enc(id)}/${decision}`, decision === 'reject' && reason ? { reason } : {}), 'request'),
+        request: unwrap(
+          await call(
+            'POST',
+            `/v1/unshield-requests/${enc(id)}/${decision}`,
+            decision === 'reject' && reason ? { reason } : {},
+          ),
+          'request',
+        ),
       }),
     'manage.users': async () => {
       const user = manager();
       const users: unknown[] = [];
       for (let after: string | null = null, pages = 0; pages < 50; pages++) {
-        const page = (await call('GET', '/v1/users', undefined, given({ localAuthority: user.localAuthority ?? undefined, limit: '1000', after: after ?? undefined }))) as {
+        const page = (await call(
+          'GET',
+          '/v1/users',
+          undefined,
+          given({ localAuthority: user.localAuthority ?? undefined, limit: '1000', after: after ?? undefined }),
+        )) as {
           users: unknown[];
           next: string | null;
         };
@@ -100,32 +131,62 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
     'manage.organisations': async () => checked('manage.organisations', await call('GET', '/v1/organisations')),
     'manage.createUser': async (request) => {
       const { enhancedCheckDate, ...rest } = request;
-      return checked('manage.createUser', await call('POST', '/v1/users', { ...rest, ...(enhancedCheckDate ? { enhancedCheckDate } : {}) }));
+      return checked(
+        'manage.createUser',
+        await call('POST', '/v1/users', { ...rest, ...(enhancedCheckDate ? { enhancedCheckDate } : {}) }),
+      );
     },
     'manage.accountRequests': async () => checked('manage.accountRequests', await call('GET', '/v1/account-requests')),
-    'manage.confirmAccountRequest': async ({ id }) => checked('manage.confirmAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/confirm`)),
-    'manage.cancelAccountRequest': async ({ id }) => checked('manage.cancelAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/cancel`)),
-    'manage.updateUser': async ({ id, changes }) => checked('manage.updateUser', await call('PATCH', `/v1/users/${enc(id)}`, changes)),
-    'manage.lapsing': async ({ days }) => checked('manage.lapsing', await call('GET', '/v1/users/lapsing', undefined, { days: String(days) })),
-    'manage.alerts': async ({ status }) => checked('manage.alerts', await call('GET', '/v1/alerts', undefined, { status })),
-    'manage.acknowledgeAlert': async ({ id }) => checked('manage.acknowledgeAlert', await call('POST', `/v1/alerts/${enc(id)}/acknowledge`, {})),
-    'manage.closeAlert': async ({ id, outcome, note }) => checked('manage.closeAlert', await call('POST', `/v1/alerts/${enc(id)}/close`, { outcome, ...(note ? { note } : {}) })),
-    'manage.audit': async (q) => checked('manage.audit', await call('GET', '/v1/audit', undefined, given({ ...q, limit: '100' }))),
+    'manage.confirmAccountRequest': async ({ id }) =>
+      checked('manage.confirmAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/confirm`)),
+    'manage.cancelAccountRequest': async ({ id }) =>
+      checked('manage.cancelAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/cancel`)),
+    'manage.updateUser': async ({ id, changes }) =>
+      checked('manage.updateUser', await call('PATCH', `/v1/users/${enc(id)}`, changes)),
+    'manage.lapsing': async ({ days }) =>
+      checked('manage.lapsing', await call('GET', '/v1/users/lapsing', undefined, { days: String(days) })),
+    'manage.alerts': async ({ status }) =>
+      checked('manage.alerts', await call('GET', '/v1/alerts', undefined, { status })),
+    'manage.acknowledgeAlert': async ({ id }) =>
+      checked('manage.acknowledgeAlert', await call('POST', `/v1/alerts/${enc(id)}/acknowledge`, {})),
+    'manage.closeAlert': async ({ id, outcome, note }) =>
+      checked(
+        'manage.closeAlert',
+        await call('POST', `/v1/alerts/${enc(id)}/close`, { outcome, ...(note ? { note } : {}) }),
+      ),
+    'manage.audit': async (q) =>
+      checked('manage.audit', await call('GET', '/v1/audit', undefined, given({ ...q, limit: '100' }))),
     'manage.auditVerify': async () => checked('manage.auditVerify', await call('GET', '/v1/audit/verify')),
     'manage.auditCheckpoint': async () => {
       const latest = await latestCheckpoint();
-      return checked('manage.auditCheckpoint', { checkpoint: latest ? checkpointView(latest.checkpoint, latest.signatureValid) : null });
+      return checked('manage.auditCheckpoint', {
+        checkpoint: latest ? checkpointView(latest.checkpoint, latest.signatureValid) : null,
+      });
     },
     'manage.auditVerifyRange': async ({ from }) => {
       const latest = await latestCheckpoint();
-      if (!latest) throw new AppFailure('not-found', 'The national index service publishes no audit checkpoints, so there is nothing to check a range against.');
+      if (!latest)
+        throw new AppFailure(
+          'not-found',
+          'The national index service publishes no audit checkpoints, so there is nothing to check a range against.',
+        );
       const { checkpoint, publicKeyPem } = latest;
       const start = Math.min(from ?? 1, Math.max(checkpoint.size, 1));
       // The range up to the signed head, a page at a time; entries after it are not checked here.
       const entries: ChainEntry[] = [];
-      for (let next: number | null = start; next !== null && next <= checkpoint.size; ) {
-        const page = auditExportSchema.safeParse(await call('GET', '/v1/audit/export', undefined, { from: String(next), to: String(checkpoint.size), limit: '5000' }));
-        if (!page.success) throw new AppFailure('service-error', 'The national index service sent an audit export ContactPoint could not understand. Tell your IT service desk.');
+      for (let next: number | null = start; next !== null && next <= checkpoint.size;) {
+        const page = auditExportSchema.safeParse(
+          await call('GET', '/v1/audit/export', undefined, {
+            from: String(next),
+            to: String(checkpoint.size),
+            limit: '5000',
+          }),
+        );
+        if (!page.success)
+          throw new AppFailure(
+            'service-error',
+            'The national index service sent an audit export ContactPoint could not understand. Tell your IT service desk.',
+          );
         entries.push(...page.data.entries);
         next = page.data.next ?? null;
       }
@@ -136,11 +197,21 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         'manage.auditVerifyRange',
         verdict.ok
           ? { ok: true, from: verdict.from, to: verdict.to, checkpoint: view, problem: null, seq: null, message: null }
-          : { ok: false, from: start, to: checkpoint.size, checkpoint: view, problem: verdict.firstBroken.problem, seq: verdict.firstBroken.seq, message: verdict.firstBroken.message },
+          : {
+              ok: false,
+              from: start,
+              to: checkpoint.size,
+              checkpoint: view,
+              problem: verdict.firstBroken.problem,
+              seq: verdict.firstBroken.seq,
+              message: verdict.firstBroken.message,
+            },
       );
     },
-    'manage.auditSignals': async (q) => checked('manage.auditSignals', await call('GET', '/v1/audit/signals', undefined, given(q))),
-    'manage.archive': async ({ after }) => checked('manage.archive', await call('GET', '/v1/archive', undefined, given({ after, limit: '100' }))),
+    'manage.auditSignals': async (q) =>
+      checked('manage.auditSignals', await call('GET', '/v1/audit/signals', undefined, given(q))),
+    'manage.archive': async ({ after }) =>
+      checked('manage.archive', await call('GET', '/v1/archive', undefined, given({ after, limit: '100' }))),
     'manage.archiveRead': async ({ cpNumber, reason, purpose }) => {
       manager();
       return checked(
@@ -148,18 +219,28 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         await session.call({
           method: 'GET',
           path: `/v1/children/${enc(cpNumber)}`,
-          headers: { [accessReasonHeader]: deps.accessReasonForHeader(reason), ...(purpose ? { [archivePurposeHeader]: purpose } : {}) },
+          headers: {
+            [accessReasonHeader]: deps.accessReasonForHeader(reason),
+            ...(purpose ? { [archivePurposeHeader]: purpose } : {}),
+          },
         }),
       );
     },
-    'manage.transfers': async ({ status }) => checked('manage.transfers', await call('GET', '/v1/transfers', undefined, { status })),
-    'manage.requestTransfer': async (body) => checked('manage.requestTransfer', { transfer: unwrap(await call('POST', '/v1/transfers', body), 'transfer') }),
+    'manage.transfers': async ({ status }) =>
+      checked('manage.transfers', await call('GET', '/v1/transfers', undefined, { status })),
+    'manage.requestTransfer': async (body) =>
+      checked('manage.requestTransfer', { transfer: unwrap(await call('POST', '/v1/transfers', body), 'transfer') }),
     'manage.decideTransfer': async ({ id, decision }) =>
-      checked('manage.decideTransfer', { transfer: unwrap(await call('POST', `/v1/transfers/${enc(id)}/${decision}`, {}), 'transfer') }),
+      checked('manage.decideTransfer', {
+        transfer: unwrap(await call('POST', `/v1/transfers/${enc(id)}/${decision}`, {}), 'transfer'),
+      }),
     'manage.information': async ({ localAuthority }) => {
       const user = manager();
       const la = localAuthority ?? user.localAuthority ?? undefined;
-      return checked('manage.information', await call('GET', '/v1/management-information', undefined, given({ localAuthority: la })));
+      return checked(
+        'manage.information',
+        await call('GET', '/v1/management-information', undefined, given({ localAuthority: la })),
+      );
     },
     'manage.saveCsv': async ({ suggestedName, header, rows }) => {
       manager();
@@ -175,7 +256,9 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
 
 /** The service answers some calls with the object itself and some wrapped ({request}, {transfer}): take either. */
 function unwrap(answer: unknown, key: string): unknown {
-  return answer !== null && typeof answer === 'object' && key in answer ? (answer as Record<string, unknown>)[key] : answer;
+  return answer !== null && typeof answer === 'object' && key in answer
+    ? (answer as Record<string, unknown>)[key]
+    : answer;
 }
 
 function checkpointView(c: AuditCheckpoint, signatureValid: boolean): AuditCheckpointView {

@@ -64,7 +64,10 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
     }
     const parsed = channels[channel].request.safeParse(payload);
     if (!parsed.success) {
-      return fail('invalid-payload', `The request to "${channel}" was refused: ${describeIssues(parsed.error.issues)}.`);
+      return fail(
+        'invalid-payload',
+        `The request to "${channel}" was refused: ${describeIssues(parsed.error.issues)}.`,
+      );
     }
     try {
       const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
@@ -76,7 +79,10 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
           : { ok: false, error: { code: error.code, message: error.message, triesLeft: error.triesLeft } };
       }
       options.onInternalError?.(channel, error);
-      return fail('internal-error', 'Something went wrong in ContactPoint. Try again; if it keeps happening, tell your IT service desk.');
+      return fail(
+        'internal-error',
+        'Something went wrong in ContactPoint. Try again; if it keeps happening, tell your IT service desk.',
+      );
     }
   };
 }

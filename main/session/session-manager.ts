@@ -12,7 +12,14 @@
 // lock reaches the screen as soon as it happens, through the one IPC transport.
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { activatedTokenSchema, type ActivatedToken, type LockReason, type SessionEvent, type SessionState, type SignedInUser } from '../../domain/ipc-contract.js';
+import {
+  activatedTokenSchema,
+  type ActivatedToken,
+  type LockReason,
+  type SessionEvent,
+  type SessionState,
+  type SignedInUser,
+} from '../../domain/ipc-contract.js';
 import { thumbprintInput, type PublicJwk } from '../../domain/jwk.js';
 import { roleSchema } from '../../domain/roles.js';
 import { ServiceFailure, type ApiClient, type ApiRequest, type SessionCredentials } from '../api/client.js';
@@ -45,7 +52,12 @@ export interface SessionManager {
    * activation code and a password of their own; the token's secret comes back once, for
    * their authenticator. Signs nobody in: they then sign in as usual.
    */
-  activate(request: { userId: string; firstHalf: string; secondHalf: string; password: string }): Promise<ActivatedToken>;
+  activate(request: {
+    userId: string;
+    firstHalf: string;
+    secondHalf: string;
+    password: string;
+  }): Promise<ActivatedToken>;
   signOut(): Promise<SessionState>;
   /** The user did something: postpones the idle lock. */
   activity(): void;
@@ -111,7 +123,8 @@ function newSessionKey(): { privateKey: KeyObject; publicJwk: PublicJwk; thumbpr
   return { privateKey, publicJwk, thumbprint };
 }
 
-const serviceAnswer = (what: string) => new AppFailure('service-error', `The national index service sent an unexpected answer to ${what}.`);
+const serviceAnswer = (what: string) =>
+  new AppFailure('service-error', `The national index service sent an unexpected answer to ${what}.`);
 
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const now = options.now ?? Date.now;
@@ -165,7 +178,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       .signed(credentials, { method: 'DELETE', path: '/v1/sessions/current' })
       .then(
         () => undefined,
-        (e: unknown) => log(`session: ending the national session failed (${e instanceof AppFailure ? e.code : 'error'})`),
+        (e: unknown) =>
+          log(`session: ending the national session failed (${e instanceof AppFailure ? e.code : 'error'})`),
       )
       .finally(() => {
         (credentials as { privateKey?: KeyObject }).privateKey = undefined;
@@ -214,9 +228,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const remaining = Date.parse(response.expiresAt) - now();
     if (Number.isFinite(remaining)) {
       // setTimeout holds at most ~24.8 days; a session lasts 8 hours.
-      expiryTimer = setTimeout(() => {
-        if (live === session) void signOutWith('session-expired');
-      }, Math.max(0, Math.min(remaining, 2 ** 31 - 1)));
+      expiryTimer = setTimeout(
+        () => {
+          if (live === session) void signOutWith('session-expired');
+        },
+        Math.max(0, Math.min(remaining, 2 ** 31 - 1)),
+      );
       expiryTimer.unref?.();
     }
     const next: SessionState = {
@@ -270,23 +287,37 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return exclusive(async () => {
         const reader = options.card;
         if (!reader) {
-          throw new AppFailure('card-module-missing', 'This computer is not set up for smartcards. Sign in with a security token, or tell your IT service desk.');
+          throw new AppFailure(
+            'card-module-missing',
+            'This computer is not set up for smartcards. Sign in with a security token, or tell your IT service desk.',
+          );
         }
         const inserted = await reader.status();
         if (inserted.reader === 'module-missing') {
-          throw new AppFailure('card-module-missing', 'The smartcard software on this computer is missing (the PKCS#11 module in the machine policy). Tell your IT service desk.');
+          throw new AppFailure(
+            'card-module-missing',
+            'The smartcard software on this computer is missing (the PKCS#11 module in the machine policy). Tell your IT service desk.',
+          );
         }
         if (!inserted.present || inserted.userId === undefined) {
           throw new AppFailure('card-absent', 'Insert your smartcard, then enter its PIN.');
         }
         const userId = inserted.userId;
-        const challenge = challengeResponseSchema.safeParse(await options.api.unsigned('POST', '/v1/sessions/challenge', { userId }));
+        const challenge = challengeResponseSchema.safeParse(
+          await options.api.unsigned('POST', '/v1/sessions/challenge', { userId }),
+        );
         if (!challenge.success) throw serviceAnswer('the sign-in challenge');
         const key = newSessionKey();
         // The card binds the challenge to this session key: `challenge.thumbprint`.
-        const { card, signature } = await reader.sign(pin, Buffer.from(`${challenge.data.challenge}.${key.thumbprint}`, 'utf8'));
+        const { card, signature } = await reader.sign(
+          pin,
+          Buffer.from(`${challenge.data.challenge}.${key.thumbprint}`, 'utf8'),
+        );
         if (card.userId !== userId) {
-          throw new AppFailure('card-unreadable', 'The smartcard changed while signing in. Insert your own card and try again.');
+          throw new AppFailure(
+            'card-unreadable',
+            'The smartcard changed while signing in. Insert your own card and try again.',
+          );
         }
         const response = parseSignIn(
           await options.api.unsigned('POST', '/v1/sessions', {
@@ -351,8 +382,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         if (live !== session) throw new AppFailure('signed-out', 'ContactPoint was locked. Sign in again to continue.');
         return result;
       } catch (e) {
-        if (e instanceof AppFailure && live === session) await endOnFailure(e.code, e instanceof ServiceFailure ? e.serviceCode : undefined);
-        if (live !== session && !(e instanceof AppFailure && (e.code === 'session-expired' || e.code === 'forbidden'))) {
+        if (e instanceof AppFailure && live === session)
+          await endOnFailure(e.code, e instanceof ServiceFailure ? e.serviceCode : undefined);
+        if (
+          live !== session &&
+          !(e instanceof AppFailure && (e.code === 'session-expired' || e.code === 'forbidden'))
+        ) {
           throw new AppFailure('signed-out', 'ContactPoint was locked. Sign in again to continue.');
         }
         throw e;

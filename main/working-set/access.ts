@@ -9,7 +9,14 @@
 // shielded record waits for a person) is returned without its hidden fields unless its
 // shielded details are asked for: main checks the role before it asks.
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { withheldProvenance, withheldRecord, visibleOnShielded, type AccessView, type TaskScreen, type WorkingSetRecordView } from '../../domain/working-set-access.js';
+import {
+  withheldProvenance,
+  withheldRecord,
+  visibleOnShielded,
+  type AccessView,
+  type TaskScreen,
+  type WorkingSetRecordView,
+} from '../../domain/working-set-access.js';
 import type { CleanseTask } from '../cleansing/cleanse.js';
 import { queueChanges, type Task } from './outbox.js';
 import { childId, WorkingSetError, type WorkingSetStore } from './store.js';
@@ -68,19 +75,44 @@ export interface AccessPayload {
  * Writes one access entry and queues it for the national service, in one transaction.
  * Call before returning anything of the record: a record is never shown unaudited.
  */
-export function recordAccess(store: WorkingSetStore, cpNumber: string, who: Accessor, view: AccessView, at: Date): AccessEntry {
+export function recordAccess(
+  store: WorkingSetStore,
+  cpNumber: string,
+  who: Accessor,
+  view: AccessView,
+  at: Date,
+): AccessEntry {
   ensureAccessSchema(store.db);
   return store.db.transaction(() => {
     const held = store.child(cpNumber);
     if (!held) throw new WorkingSetError('not-held', `${cpNumber} is not in this working set. Sync, then try again.`);
-    const payload: AccessPayload = { viewedAt: at.toISOString(), viewedBy: who.userId, reason: who.purpose, view, context: who.context };
+    const payload: AccessPayload = {
+      viewedAt: at.toISOString(),
+      viewedBy: who.userId,
+      reason: who.purpose,
+      view,
+      context: who.context,
+    };
     const [item] = queueChanges(store, [{ cpNumber, op: 'working-set-access', access: payload, source: 'team' }], at);
     const id = Number(
       store.db
-        .prepare('INSERT INTO access_log (at, user_id, cp, version, purpose, view, context, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(payload.viewedAt, who.userId, cpNumber, held.version, who.purpose, view, who.context, item!.id).lastInsertRowid,
+        .prepare(
+          'INSERT INTO access_log (at, user_id, cp, version, purpose, view, context, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(payload.viewedAt, who.userId, cpNumber, held.version, who.purpose, view, who.context, item!.id)
+        .lastInsertRowid,
     );
-    return { id, at: payload.viewedAt, userId: who.userId, cpNumber, version: held.version, purpose: who.purpose, view, context: who.context, outboxId: item!.id };
+    return {
+      id,
+      at: payload.viewedAt,
+      userId: who.userId,
+      cpNumber,
+      version: held.version,
+      purpose: who.purpose,
+      view,
+      context: who.context,
+      outboxId: item!.id,
+    };
   })();
 }
 
@@ -88,16 +120,39 @@ export function recordAccess(store: WorkingSetStore, cpNumber: string, who: Acce
 export function accessLog(store: WorkingSetStore, limit = 200): AccessEntry[] {
   ensureAccessSchema(store.db);
   return store.db
-    .prepare<[number], { id: number; at: string; user_id: string; cp: string; version: number; purpose: string; view: AccessView; context: TaskScreen; outbox_id: number }>(
-      'SELECT * FROM access_log ORDER BY id DESC LIMIT ?',
-    )
+    .prepare<
+      [number],
+      {
+        id: number;
+        at: string;
+        user_id: string;
+        cp: string;
+        version: number;
+        purpose: string;
+        view: AccessView;
+        context: TaskScreen;
+        outbox_id: number;
+      }
+    >('SELECT * FROM access_log ORDER BY id DESC LIMIT ?')
     .all(limit)
-    .map((r) => ({ id: r.id, at: r.at, userId: r.user_id, cpNumber: r.cp, version: r.version, purpose: r.purpose, view: r.view, context: r.context, outboxId: r.outbox_id }));
+    .map((r) => ({
+      id: r.id,
+      at: r.at,
+      userId: r.user_id,
+      cpNumber: r.cp,
+      version: r.version,
+      purpose: r.purpose,
+      view: r.view,
+      context: r.context,
+      outboxId: r.outbox_id,
+    }));
 }
 
 /** Whether a record's shielded details are hidden from the screen: shielded, or treated as shielded. */
 function isShieldedKeys(db: Database.Database): (cpNumber: string) => boolean {
-  const flags = db.prepare<[number], { shielded: number; shield_pending: number }>('SELECT shielded, shield_pending FROM child_keys WHERE id = ?');
+  const flags = db.prepare<[number], { shielded: number; shield_pending: number }>(
+    'SELECT shielded, shield_pending FROM child_keys WHERE id = ?',
+  );
   return (cp) => {
     const id = childId(cp);
     const row = id === null ? undefined : flags.get(id);
@@ -110,12 +165,19 @@ function isShieldedKeys(db: Database.Database): (cpNumber: string) => boolean {
  * A record as it may reach the screen: with its shielded details only when `reveal`
  * (main has checked the role) or when it is not shielded. Provenance is cleansing's.
  */
-export function recordForScreen(store: WorkingSetStore, cpNumber: string, reveal: boolean, withProvenance: boolean): WorkingSetRecordView | null {
+export function recordForScreen(
+  store: WorkingSetStore,
+  cpNumber: string,
+  reveal: boolean,
+  withProvenance: boolean,
+): WorkingSetRecordView | null {
   const held = store.child(cpNumber);
   if (!held) return null;
   let provenance: Record<string, unknown> | null = null;
   if (withProvenance) {
-    const row = store.db.prepare<[number], { json: Buffer }>('SELECT json FROM provenance WHERE id = ?').get(childId(cpNumber)!);
+    const row = store.db
+      .prepare<[number], { json: Buffer }>('SELECT json FROM provenance WHERE id = ?')
+      .get(childId(cpNumber)!);
     provenance = row ? (JSON.parse(row.json.toString('utf8')) as Record<string, unknown>) : null;
   }
   const withheld = (held.shielded || held.shieldPending) && !reveal;
@@ -146,7 +208,13 @@ export function tasksForScreen(db: Database.Database, tasks: readonly CleanseTas
     if (t.otherCpNumber !== null) {
       if (!hidden(t.cpNumber) && !hidden(t.otherCpNumber)) return t;
       const d = t.detail as { fields?: { field: string }[] };
-      return { ...t, detail: { ...t.detail, fields: (d.fields ?? []).filter((f) => VISIBLE_PAIR_FIELDS.has(f.field)) } as CleanseTask['detail'] };
+      return {
+        ...t,
+        detail: {
+          ...t.detail,
+          fields: (d.fields ?? []).filter((f) => VISIBLE_PAIR_FIELDS.has(f.field)),
+        } as CleanseTask['detail'],
+      };
     }
     const f = t.detail as { rule: string; path: string; message: string; values?: unknown };
     if (!hidden(t.cpNumber) || visibleOnShielded(f.path)) return t;

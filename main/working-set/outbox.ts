@@ -8,7 +8,12 @@
 // an item is final. A conflict (the record changed first) or a refusal becomes a task
 // for a person; nothing is overwritten silently.
 import { randomUUID } from 'node:crypto';
-import { SUBMISSION_MAX_ITEMS, type EditableChanges, type SubmissionItem, type SubmissionResult } from '../../domain/api/sync.js';
+import {
+  SUBMISSION_MAX_ITEMS,
+  type EditableChanges,
+  type SubmissionItem,
+  type SubmissionResult,
+} from '../../domain/api/sync.js';
 import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.js';
 import type { OutboxOp } from '../../domain/working-set.js';
 import type { AccessPayload } from './access.js';
@@ -85,16 +90,25 @@ export function queueChanges(store: WorkingSetStore, changes: readonly OutboxCha
     changes.map((c) => {
       const held = store.child(c.cpNumber);
       if (!held) {
-        throw new WorkingSetError('not-held', `${c.cpNumber} is not in this working set, so no change to it was queued. Sync, then try again.`);
+        throw new WorkingSetError(
+          'not-held',
+          `${c.cpNumber} is not in this working set, so no change to it was queued. Sync, then try again.`,
+        );
       }
       if (c.op === 'update' && (c.changes === undefined || Object.keys(c.changes).length === 0)) {
         throw new TypeError('An update must change at least one field.');
       }
-      if (c.op === ACCESS_OP && c.access === undefined) throw new TypeError('An access entry must say who viewed the record, when and why.');
-      let payload: string | null = c.op === 'update' ? JSON.stringify(c.changes) : c.op === ACCESS_OP ? JSON.stringify(c.access) : null;
+      if (c.op === ACCESS_OP && c.access === undefined)
+        throw new TypeError('An access entry must say who viewed the record, when and why.');
+      let payload: string | null =
+        c.op === 'update' ? JSON.stringify(c.changes) : c.op === ACCESS_OP ? JSON.stringify(c.access) : null;
       if (PAIR_OPS.includes(c.op)) {
         const other = c.other === undefined ? null : store.child(c.other);
-        if (!other) throw new WorkingSetError('not-held', `${c.other ?? 'The other record'} is not in this working set, so nothing was queued. Sync, then try again.`);
+        if (!other)
+          throw new WorkingSetError(
+            'not-held',
+            `${c.other ?? 'The other record'} is not in this working set, so nothing was queued. Sync, then try again.`,
+          );
         const pair: PairPayload = {
           other: other.cpNumber,
           otherVersion: other.version,
@@ -103,7 +117,10 @@ export function queueChanges(store: WorkingSetStore, changes: readonly OutboxCha
         };
         payload = JSON.stringify(pair);
       }
-      return Number(insert.run(`ws-${randomUUID()}`, c.cpNumber, held.version, c.op, payload, c.source, at.toISOString()).lastInsertRowid);
+      return Number(
+        insert.run(`ws-${randomUUID()}`, c.cpNumber, held.version, c.op, payload, c.source, at.toISOString())
+          .lastInsertRowid,
+      );
     }),
   )();
   return ids.map((id) => outboxItem(store, id)!);
@@ -150,7 +167,11 @@ export function outboxItems(store: WorkingSetStore, limit = 200): OutboxItem[] {
 /** Changes to records in the outbox, by state (access entries are counted by accessCounts). */
 export function outboxCounts(store: WorkingSetStore): Record<OutboxState, number> {
   const counts: Record<OutboxState, number> = { queued: 0, sending: 0, applied: 0, conflict: 0, rejected: 0 };
-  for (const r of store.db.prepare<[string], { state: OutboxState; n: number }>('SELECT state, count(*) AS n FROM outbox WHERE op <> ? GROUP BY state').all(ACCESS_OP)) {
+  for (const r of store.db
+    .prepare<[string], { state: OutboxState; n: number }>(
+      'SELECT state, count(*) AS n FROM outbox WHERE op <> ? GROUP BY state',
+    )
+    .all(ACCESS_OP)) {
     counts[r.state] = r.n;
   }
   return counts;
@@ -168,11 +189,19 @@ export function accessCounts(store: WorkingSetStore): { waiting: number; refused
 
 export function openTasks(store: WorkingSetStore, limit = 200): Task[] {
   return store.db
-    .prepare<[number], { id: number; kind: Task['kind']; cp: string; created_at: string; state: Task['state']; detail: string }>(
-      "SELECT id, kind, cp, created_at, state, detail FROM tasks WHERE state = 'open' ORDER BY id LIMIT ?",
-    )
+    .prepare<
+      [number],
+      { id: number; kind: Task['kind']; cp: string; created_at: string; state: Task['state']; detail: string }
+    >("SELECT id, kind, cp, created_at, state, detail FROM tasks WHERE state = 'open' ORDER BY id LIMIT ?")
     .all(limit)
-    .map((r) => ({ id: r.id, kind: r.kind, cpNumber: r.cp, createdAt: r.created_at, state: r.state, detail: JSON.parse(r.detail) as Task['detail'] }));
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      cpNumber: r.cp,
+      createdAt: r.created_at,
+      state: r.state,
+      detail: JSON.parse(r.detail) as Task['detail'],
+    }));
 }
 
 export interface SendOptions {
@@ -195,7 +224,12 @@ function submissionItem(r: OutboxRow): SubmissionItem {
       return { ...base, op: r.op };
     case 'merge': {
       const pair = JSON.parse(r.changes!) as PairPayload;
-      return { ...base, op: 'merge', duplicate: { cpNumber: pair.other, baseVersion: pair.otherVersion }, ...(pair.changes ? { changes: pair.changes } : {}) };
+      return {
+        ...base,
+        op: 'merge',
+        duplicate: { cpNumber: pair.other, baseVersion: pair.otherVersion },
+        ...(pair.changes ? { changes: pair.changes } : {}),
+      };
     }
     case 'possible-duplicate': {
       const pair = JSON.parse(r.changes!) as PairPayload;
@@ -216,10 +250,18 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
   const db = store.db;
   const only = options.ops ? ` AND op IN (${options.ops.map(() => '?').join(', ')})` : '';
   const ops = options.ops ?? [];
-  const waiting = db.prepare<unknown[], OutboxRow>(`SELECT * FROM outbox WHERE state IN ('sending', 'queued')${only} ORDER BY id LIMIT ?`);
-  const markSending = db.prepare("UPDATE outbox SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE id = ?");
-  const settle = db.prepare('UPDATE outbox SET state = ?, new_version = ?, message = ? WHERE id = ? AND state = \'sending\'');
-  const addTask = db.prepare("INSERT INTO tasks (kind, cp, outbox_id, created_at, state, detail) VALUES (?, ?, ?, ?, 'open', ?)");
+  const waiting = db.prepare<unknown[], OutboxRow>(
+    `SELECT * FROM outbox WHERE state IN ('sending', 'queued')${only} ORDER BY id LIMIT ?`,
+  );
+  const markSending = db.prepare(
+    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE id = ?",
+  );
+  const settle = db.prepare(
+    "UPDATE outbox SET state = ?, new_version = ?, message = ? WHERE id = ? AND state = 'sending'",
+  );
+  const addTask = db.prepare(
+    "INSERT INTO tasks (kind, cp, outbox_id, created_at, state, detail) VALUES (?, ?, ?, ?, 'open', ?)",
+  );
   const summary: SendSummary = { applied: 0, conflicts: 0, rejected: 0, remaining: 0 };
 
   for (;;) {
@@ -232,10 +274,18 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
     const items: SubmissionItem[] = batch.map(submissionItem);
     let results: SubmissionResult[];
     try {
-      results = ((await api.signed(credentials, { method: 'POST', path: '/v1/submissions', body: { items } })) as { results: SubmissionResult[] }).results;
+      results = (
+        (await api.signed(credentials, { method: 'POST', path: '/v1/submissions', body: { items } })) as {
+          results: SubmissionResult[];
+        }
+      ).results;
     } catch (e) {
       // Not answered: the items stay 'sending' and go again, with the same keys, next time.
-      summary.remaining = (db.prepare(`SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')${only}`).get(...ops) as { n: number }).n;
+      summary.remaining = (
+        db.prepare(`SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')${only}`).get(...ops) as {
+          n: number;
+        }
+      ).n;
       throw e;
     }
     const byKey = new Map(results.map((r) => [r.idempotencyKey, r]));
@@ -248,31 +298,63 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
         if (r.op === ACCESS_OP) {
           // Audit, not a change: the service records it or says why not; nothing for a person to redo.
           const refused = result.status !== 'applied';
-          settle.run(refused ? 'rejected' : 'applied', null, refused ? (result.message ?? `The national index refused the access entry (${result.status}).`) : null, r.id);
+          settle.run(
+            refused ? 'rejected' : 'applied',
+            null,
+            refused ? (result.message ?? `The national index refused the access entry (${result.status}).`) : null,
+            r.id,
+          );
           if (refused) summary.rejected++;
           else summary.applied++;
           continue;
         }
-        const changes = r.changes === null ? undefined : PAIR_OPS.includes(r.op) ? (JSON.parse(r.changes) as PairPayload).changes : (JSON.parse(r.changes) as EditableChanges);
+        const changes =
+          r.changes === null
+            ? undefined
+            : PAIR_OPS.includes(r.op)
+              ? (JSON.parse(r.changes) as PairPayload).changes
+              : (JSON.parse(r.changes) as EditableChanges);
         if (result.status === 'applied') {
           settle.run('applied', result.version ?? null, null, r.id);
           summary.applied++;
         } else if (result.status === 'conflict') {
           const message = 'Somebody changed this record before the change was sent. Compare the two and decide.';
           settle.run('conflict', null, message, r.id);
-          addTask.run('conflict', r.cp, r.id, sentAt, JSON.stringify({ op: r.op, baseVersion: r.base_version, currentVersion: result.currentVersion, message, changes }));
+          addTask.run(
+            'conflict',
+            r.cp,
+            r.id,
+            sentAt,
+            JSON.stringify({
+              op: r.op,
+              baseVersion: r.base_version,
+              currentVersion: result.currentVersion,
+              message,
+              changes,
+            }),
+          );
           summary.conflicts++;
         } else {
           const message = result.message ?? `The national index refused the change (${result.status}).`;
           settle.run('rejected', null, message, r.id);
-          addTask.run('rejected', r.cp, r.id, sentAt, JSON.stringify({ op: r.op, baseVersion: r.base_version, message, changes }));
+          addTask.run(
+            'rejected',
+            r.cp,
+            r.id,
+            sentAt,
+            JSON.stringify({ op: r.op, baseVersion: r.base_version, message, changes }),
+          );
           summary.rejected++;
         }
       }
     })();
     // An item the service did not answer stays 'sending' for the next run, not this loop.
     if (answered < batch.length) {
-      summary.remaining = (db.prepare(`SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')${only}`).get(...ops) as { n: number }).n;
+      summary.remaining = (
+        db.prepare(`SELECT count(*) AS n FROM outbox WHERE state IN ('sending', 'queued')${only}`).get(...ops) as {
+          n: number;
+        }
+      ).n;
       break;
     }
   }

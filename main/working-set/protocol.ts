@@ -36,7 +36,8 @@ export interface WorkerSetup {
 export type WipeReason = 'command' | 'no-sync' | 'access-ended';
 
 /** The store opened (or there is none yet); not available, with the error, otherwise. */
-export type WorkingSetSummary = WorkingSetContents & ({ available: true } | { available: false; error: { code: ErrorCode; message: string } });
+export type WorkingSetSummary = WorkingSetContents &
+  ({ available: true } | { available: false; error: { code: ErrorCode; message: string } });
 
 export interface WorkingSetContents {
   localAuthority: string | null;
@@ -71,7 +72,13 @@ export interface Operations {
    * role). With `audit`, an access entry is written (and queued) before it is returned.
    */
   open: {
-    request: { cpNumber: string; reveal: boolean; withProvenance: boolean; audit: (Accessor & { view: AccessView }) | null; at: string };
+    request: {
+      cpNumber: string;
+      reveal: boolean;
+      withProvenance: boolean;
+      audit: (Accessor & { view: AccessView }) | null;
+      at: string;
+    };
     reply: WorkingSetRecordView | null;
   };
   /** The local access log, latest first. */
@@ -92,12 +99,18 @@ export interface Operations {
   cleanseCancel: { request: NoFields; reply: null };
   cleanseQueues: { request: NoFields; reply: CleanseQueues };
   /** One queue's open tasks, a window of them: `rule` as the screen named it (a name that is no rule's has none). */
-  cleanseTasks: { request: { rule: string; offset: number; limit: number }; reply: { tasks: CleanseTask[]; total: number } };
+  cleanseTasks: {
+    request: { rule: string; offset: number; limit: number };
+    reply: { tasks: CleanseTask[]; total: number };
+  };
   /**
    * One task with its records, shielded details withheld. Each record shown gets an access
    * entry as `audit`, unless it is in `audited` (already recorded in this task session).
    */
-  cleanseTask: { request: { taskId: number; audit: Accessor; audited: string[]; at: string }; reply: OpenedCleanseTask };
+  cleanseTask: {
+    request: { taskId: number; audit: Accessor; audited: string[]; at: string };
+    reply: OpenedCleanseTask;
+  };
   cleanseResolve: { request: { resolution: CleanseResolution; at: string }; reply: CleanseResolved };
 
   // The adapter: local data supply
@@ -106,13 +119,19 @@ export interface Operations {
   adapterDeleteProfile: { request: { name: string }; reply: { deleted: boolean } };
   adapterPreview: { request: { path: string; profile: unknown; today: string }; reply: Preview };
   /** Checks a file: answers when it ends (progress as events). */
-  adapterCheck: { request: { path: string; profile: unknown; today: string; userId: string | null }; reply: CheckResult };
+  adapterCheck: {
+    request: { path: string; profile: unknown; today: string; userId: string | null };
+    reply: CheckResult;
+  };
   /** Sends a checked load: answers when it ends (progress as events). */
   adapterSubmit: { request: { loadId: number; localAuthority: string }; reply: SubmitSummary };
   adapterCancel: { request: NoFields; reply: null };
   adapterLoads: { request: NoFields; reply: LoadSummary[] };
   adapterLoad: { request: { loadId: number }; reply: LoadSummary };
-  adapterProblems: { request: { loadId: number; offset: number; limit: number }; reply: { problems: ProblemView[]; total: number } };
+  adapterProblems: {
+    request: { loadId: number; offset: number; limit: number };
+    reply: { problems: ProblemView[]; total: number };
+  };
   adapterRows: {
     request: { loadId: number; filter: 'all' | 'possible' | 'match' | 'new'; offset: number; limit: number };
     reply: { rows: RowView[]; total: number };
@@ -134,7 +153,9 @@ export type Request = RequestOf<Op>;
 export type ReplyOf<K extends Op> = Operations[K]['reply'];
 
 /** What answers each operation in the worker: checked against the table, one by one. */
-export type OperationHandlers<K extends Op = Op> = { [P in K]: (request: RequestOf<P>) => ReplyOf<P> | Promise<ReplyOf<P>> };
+export type OperationHandlers<K extends Op = Op> = {
+  [P in K]: (request: RequestOf<P>) => ReplyOf<P> | Promise<ReplyOf<P>>;
+};
 
 /** A record as the store holds it, for main's own use (never for the screen). */
 export interface HeldChild {
@@ -176,7 +197,9 @@ export type CleanseResolution =
 export type WorkerRequest = Request & { id: number };
 
 /** Main's answer to a `sign` event. */
-export type SignAnswer = { op: 'signed'; signId: number; headers: Record<string, string> } | { op: 'signed'; signId: number; error: FailureData };
+export type SignAnswer =
+  | { op: 'signed'; signId: number; headers: Record<string, string> }
+  | { op: 'signed'; signId: number; error: FailureData };
 
 export interface FailureData {
   name: string;
@@ -192,6 +215,9 @@ export type WorkerEvent =
   | { event: 'sign'; signId: number; method: string; url: string; body?: Uint8Array }
   | { event: 'sync-ended'; run: SyncRun | null; error?: FailureData }
   | { event: 'cleanse-progress'; progress: { stage: string; done: number; total: number } }
-  | { event: 'adapter-progress'; progress: { stage: 'checking' | 'saving' | 'sending'; fraction: number; rows: number } };
+  | {
+      event: 'adapter-progress';
+      progress: { stage: 'checking' | 'saving' | 'sending'; fraction: number; rows: number };
+    };
 
 export type { EditableChanges };

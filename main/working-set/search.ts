@@ -10,7 +10,15 @@
 // Each candidate is scored and the best come back first.
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { LocalSearchQuery } from '../../domain/local-search.js';
-import { dobCandidates, nameKey, postcodeQuery, scoreMatch, soundKey, trigrams, trigramSimilarity } from '../../domain/local-search.js';
+import {
+  dobCandidates,
+  nameKey,
+  postcodeQuery,
+  scoreMatch,
+  soundKey,
+  trigrams,
+  trigramSimilarity,
+} from '../../domain/local-search.js';
 import { compareNames } from '../../domain/matching.js';
 import { childId, type WorkingSetStore } from './store.js';
 
@@ -51,7 +59,9 @@ interface Candidate {
 
 const COLUMNS = 'id, cp, surname, forename, dob, postcode, nhs, shielded, shield_pending';
 
-export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQuery, limit?: number) => LocalSearchAnswer {
+export function createLocalSearch(
+  store: WorkingSetStore,
+): (query: LocalSearchQuery, limit?: number) => LocalSearchAnswer {
   const db = store.db;
   const byId = db.prepare<[number], Candidate>(`SELECT ${COLUMNS} FROM child_keys WHERE id = ?`);
   const byNhs = db.prepare<[string], Candidate>(`SELECT ${COLUMNS} FROM child_keys WHERE nhs = ?`);
@@ -75,9 +85,9 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
     const key = nameKey(name);
     if (key.length === 0) return [];
     const grams = trigrams(key);
-    const shared = prepared(`SELECT term, count(*) AS shared FROM name_grams WHERE gram IN (${placeholders(grams.length)}) GROUP BY term`).all(
-      ...grams,
-    ) as { term: string; shared: number }[];
+    const shared = prepared(
+      `SELECT term, count(*) AS shared FROM name_grams WHERE gram IN (${placeholders(grams.length)}) GROUP BY term`,
+    ).all(...grams) as { term: string; shared: number }[];
     const scored = new Map<string, number>();
     for (const { term, shared: n } of shared) {
       const sim = trigramSimilarity(n, grams.length, trigrams(term).length);
@@ -116,25 +126,46 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
 
     if (!identifierOnly && query.dob) {
       const dobs = dobCandidates(query.dob);
-      add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE dob IN (${placeholders(dobs.length)})`).all(...dobs) as Candidate[]);
+      add(
+        prepared(`SELECT ${COLUMNS} FROM child_keys WHERE dob IN (${placeholders(dobs.length)})`).all(
+          ...dobs,
+        ) as Candidate[],
+      );
     } else if (surnameTerms.length > 0) {
       const forenameTerms = query.forename ? similarTerms(query.forename) : [];
       const where =
         forenameTerms.length > 0
           ? `surname IN (${placeholders(surnameTerms.length)}) AND forename IN (${placeholders(forenameTerms.length)})`
           : `surname IN (${placeholders(surnameTerms.length)})`;
-      add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE ${where} LIMIT ${CANDIDATE_LIMIT + 1}`).all(...surnameTerms, ...forenameTerms) as Candidate[]);
+      add(
+        prepared(`SELECT ${COLUMNS} FROM child_keys WHERE ${where} LIMIT ${CANDIDATE_LIMIT + 1}`).all(
+          ...surnameTerms,
+          ...forenameTerms,
+        ) as Candidate[],
+      );
       const viaFormer = prepared(
-        `SELECT f.term, ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM former_surnames f JOIN child_keys c ON c.id = f.child_id
+        `SELECT f.term, ${COLUMNS.split(', ')
+          .map((c) => `c.${c}`)
+          .join(', ')} FROM former_surnames f JOIN child_keys c ON c.id = f.child_id
           WHERE f.term IN (${placeholders(surnameTerms.length)}) LIMIT ${CANDIDATE_LIMIT + 1}`,
       ).all(...surnameTerms) as (Candidate & { term: string })[];
       add(viaFormer);
       for (const r of viaFormer) former.set(r.id, [...(former.get(r.id) ?? []), r.term]);
     } else if (!identifierOnly && query.postcode) {
       const pc = postcodeQuery(query.postcode);
-      if (pc && 'full' in pc) add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE postcode = ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(pc.full) as Candidate[]);
+      if (pc && 'full' in pc)
+        add(
+          prepared(`SELECT ${COLUMNS} FROM child_keys WHERE postcode = ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(
+            pc.full,
+          ) as Candidate[],
+        );
       // "CH41 " up to "CH41!": every postcode of that outward code and no other.
-      else if (pc) add(prepared(`SELECT ${COLUMNS} FROM child_keys WHERE postcode >= ? AND postcode < ? LIMIT ${CANDIDATE_LIMIT + 1}`).all(`${pc.outward} `, `${pc.outward}!`) as Candidate[]);
+      else if (pc)
+        add(
+          prepared(
+            `SELECT ${COLUMNS} FROM child_keys WHERE postcode >= ? AND postcode < ? LIMIT ${CANDIDATE_LIMIT + 1}`,
+          ).all(`${pc.outward} `, `${pc.outward}!`) as Candidate[],
+        );
     }
 
     // Former surnames of candidates found another way, in one query.
@@ -142,7 +173,9 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
       const ids = [...found.keys()].filter((id) => !former.has(id));
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);
-        const rows = prepared(`SELECT child_id, term FROM former_surnames WHERE child_id IN (${placeholders(chunk.length)})`).all(...chunk) as {
+        const rows = prepared(
+          `SELECT child_id, term FROM former_surnames WHERE child_id IN (${placeholders(chunk.length)})`,
+        ).all(...chunk) as {
           child_id: number;
           term: string;
         }[];
@@ -152,7 +185,9 @@ export function createLocalSearch(store: WorkingSetStore): (query: LocalSearchQu
     // A shielded record (or one treated as shielded) is matched on what a shield leaves
     // visible only: a postcode or NHS number given neither finds it nor counts for or
     // against it, so no result (nor its score, nor its reasons) says what those hide.
-    const visibleOnly = Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'postcode' && k !== 'nhsNumber')) as LocalSearchQuery;
+    const visibleOnly = Object.fromEntries(
+      Object.entries(query).filter(([k]) => k !== 'postcode' && k !== 'nhsNumber'),
+    ) as LocalSearchQuery;
     const scored = [...found.values()].map((c) => {
       const formerSurnames = former.get(c.id) ?? [];
       const hidden = c.shielded === 1 || c.shield_pending === 1;

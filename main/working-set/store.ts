@@ -38,7 +38,7 @@ const keyMissing = () =>
   new WorkingSetError(
     'key-missing',
     `The working set on this computer cannot be opened: its key is not in this computer's credential store. ${nothingDeleted} ` +
-      "If the credential store was reset, wipe the working set and sync again; otherwise tell your IT service desk.",
+      'If the credential store was reset, wipe the working set and sync again; otherwise tell your IT service desk.',
   );
 const keyWrong = () =>
   new WorkingSetError(
@@ -195,7 +195,13 @@ CREATE INDEX IF NOT EXISTS child_keys_name ON child_keys (surname, forename);
 CREATE INDEX IF NOT EXISTS child_keys_postcode ON child_keys (postcode) WHERE postcode IS NOT NULL;
 CREATE INDEX IF NOT EXISTS former_by_term ON former_surnames (term);
 `;
-const SEARCH_INDEX_NAMES = ['child_keys_nhs', 'child_keys_dob', 'child_keys_name', 'child_keys_postcode', 'former_by_term'];
+const SEARCH_INDEX_NAMES = [
+  'child_keys_nhs',
+  'child_keys_dob',
+  'child_keys_name',
+  'child_keys_postcode',
+  'former_by_term',
+];
 
 /** The working set's files: the database and whatever SQLite keeps beside it. */
 export function storeFiles(dir: string): string[] {
@@ -215,7 +221,10 @@ function keyed(file: string, key: Buffer, readonly = false): Database.Database {
   } catch (e) {
     db.close();
     if (e instanceof Error && /not a database|file is encrypted/i.test(e.message)) throw keyWrong();
-    throw new WorkingSetError('store-unreadable', `The working set on this computer could not be read (${e instanceof Error ? e.message : 'unknown error'}). ${nothingDeleted}`);
+    throw new WorkingSetError(
+      'store-unreadable',
+      `The working set on this computer could not be read (${e instanceof Error ? e.message : 'unknown error'}). ${nothingDeleted}`,
+    );
   }
   return db;
 }
@@ -264,7 +273,11 @@ export function openStore(dir: string, vault: Vault): WorkingSetStore {
  */
 export function openStoreReader(dir: string, vault: Vault): Database.Database {
   const file = join(dir, STORE_FILE);
-  if (!existsSync(file)) throw new WorkingSetError('store-unreadable', `There is no working set on this computer to read. ${nothingDeleted}`);
+  if (!existsSync(file))
+    throw new WorkingSetError(
+      'store-unreadable',
+      `There is no working set on this computer to read. ${nothingDeleted}`,
+    );
   const key = vault.read();
   if (key === null) throw keyMissing();
   const db = keyed(file, key, true);
@@ -301,7 +314,9 @@ interface ChildRow {
 
 function wrap(db: Database.Database, file: string): WorkingSetStore {
   const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const putMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const putMeta = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   const delMeta = db.prepare('DELETE FROM meta WHERE key = ?');
   const upsertRecord = db.prepare<[number, number, number, Uint8Array]>(
     `INSERT INTO children (id, version, seq, record) VALUES (?, ?, ?, ?)
@@ -417,24 +432,59 @@ function wrap(db: Database.Database, file: string): WorkingSetStore {
       return { upserts, removed };
     }),
     startRun(kind, at) {
-      return Number(db.prepare("INSERT INTO sync_runs (kind, started_at, outcome) VALUES (?, ?, 'running')").run(kind, at).lastInsertRowid);
+      return Number(
+        db.prepare("INSERT INTO sync_runs (kind, started_at, outcome) VALUES (?, ?, 'running')").run(kind, at)
+          .lastInsertRowid,
+      );
     },
     finishRun(id, outcome, at, error) {
-      db.prepare('UPDATE sync_runs SET outcome = ?, finished_at = ?, error = ? WHERE id = ?').run(outcome, at, error ?? null, id);
+      db.prepare('UPDATE sync_runs SET outcome = ?, finished_at = ?, error = ? WHERE id = ?').run(
+        outcome,
+        at,
+        error ?? null,
+        id,
+      );
     },
     runs(limit) {
       return db
-        .prepare<[number], { id: number; kind: SyncRun['kind']; started_at: string; finished_at: string | null; outcome: SyncRun['outcome']; upserts: number; removed: number; error: string | null }>(
+        .prepare<
+          [number],
+          {
+            id: number;
+            kind: SyncRun['kind'];
+            started_at: string;
+            finished_at: string | null;
+            outcome: SyncRun['outcome'];
+            upserts: number;
+            removed: number;
+            error: string | null;
+          }
+        >(
           'SELECT id, kind, started_at, finished_at, outcome, upserts, removed, error FROM sync_runs ORDER BY id DESC LIMIT ?',
         )
         .all(limit)
-        .map((r) => ({ id: r.id, kind: r.kind, startedAt: r.started_at, finishedAt: r.finished_at, outcome: r.outcome, upserts: r.upserts, removed: r.removed, error: r.error }));
+        .map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          startedAt: r.started_at,
+          finishedAt: r.finished_at,
+          outcome: r.outcome,
+          upserts: r.upserts,
+          removed: r.removed,
+          error: r.error,
+        }));
     },
     child(cpNumber) {
       const id = childId(cpNumber);
       const row = id === null ? undefined : getChild.get(id);
       if (!row) return null;
-      return { cpNumber: row.cp, version: row.version, shielded: row.shielded === 1, shieldPending: row.shield_pending === 1, record: JSON.parse(row.record.toString('utf8')) as Record<string, unknown> };
+      return {
+        cpNumber: row.cp,
+        version: row.version,
+        shielded: row.shielded === 1,
+        shieldPending: row.shield_pending === 1,
+        record: JSON.parse(row.record.toString('utf8')) as Record<string, unknown>,
+      };
     },
     childCount: () => (db.prepare('SELECT count(*) AS n FROM child_keys').get() as { n: number }).n,
     ensureSearchIndexes: () => db.exec(SEARCH_INDEXES),

@@ -115,7 +115,9 @@ export function parseFeedLines(body: Buffer | string): LinesPage {
       // Provenance, when asked for, sits just before the record: kept as bytes too.
       const p = buf.indexOf(PROVENANCE_KEY, start);
       const hasProvenance = p >= 0 && p < at;
-      const entry = JSON.parse(`${buf.toString('utf8', start, hasProvenance ? p : at)}}`) as FeedChange & { index: FeedIndex };
+      const entry = JSON.parse(`${buf.toString('utf8', start, hasProvenance ? p : at)}}`) as FeedChange & {
+        index: FeedIndex;
+      };
       const recordJson = buf.subarray(at + RECORD_KEY.length, end - 1);
       if (recordJson[0] !== 0x7b || buf[end - 1] !== CLOSE || buf[end - 2] !== CLOSE) throw unreadable();
       if (hasProvenance) {
@@ -155,7 +157,12 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         method: 'GET',
         path: `${base}/changes`,
         // Provenance (each supplier's value and date) is what the discrepancy checks read.
-        query: { limit: String(pageSize), format: 'lines', provenance: 'include', ...(after !== null ? { after } : {}) },
+        query: {
+          limit: String(pageSize),
+          format: 'lines',
+          provenance: 'include',
+          ...(after !== null ? { after } : {}),
+        },
         responseType: 'buffer',
       })) as Buffer,
     );

@@ -41,7 +41,10 @@ export interface TaskSessions {
 }
 
 const ended = () =>
-  new AppFailure('purpose-required', 'Give the purpose of this work before records open: the last purpose given ended when you left the screen, signed out or ContactPoint locked.');
+  new AppFailure(
+    'purpose-required',
+    'Give the purpose of this work before records open: the last purpose given ended when you left the screen, signed out or ContactPoint locked.',
+  );
 
 export function createTaskSessions(): TaskSessions {
   const sessions = new Map<string, TaskSession>();

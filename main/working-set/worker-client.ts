@@ -7,7 +7,17 @@ import { AppFailure } from '../ipc/app-failure.js';
 import { ServiceFailure } from '../api/client.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { CleanseSummary } from '../cleansing/cleanse.js';
-import type { FailureData, ReplyOf, Request, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerSetup } from './protocol.js';
+import type {
+  FailureData,
+  ReplyOf,
+  Request,
+  RequestOf,
+  SignAnswer,
+  WipeReason,
+  WorkerEvent,
+  WorkerReply,
+  WorkerSetup,
+} from './protocol.js';
 import type { SyncRun } from './store.js';
 import type { SyncProgress } from './sync-engine.js';
 
@@ -88,7 +98,8 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
     });
     w.on('exit', () => {
       if (worker === w) worker = null;
-      for (const [, p] of pending) p.reject(new AppFailure('internal-error', 'The working set stopped unexpectedly. Try again.'));
+      for (const [, p] of pending)
+        p.reject(new AppFailure('internal-error', 'The working set stopped unexpectedly. Try again.'));
       pending.clear();
       state.running = false;
       cleansing.running = false;
@@ -115,8 +126,13 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
       let answer: SignAnswer;
       try {
         // The worker may have the service's requests signed, and nothing else.
-        if (new URL(m.url).origin !== origin) throw new AppFailure('internal-error', 'The working set asked to sign a request for another service.');
-        answer = { op: 'signed', signId: m.signId, headers: session.sign({ method: m.method, url: m.url, ...(m.body ? { body: Buffer.from(m.body) } : {}) }) };
+        if (new URL(m.url).origin !== origin)
+          throw new AppFailure('internal-error', 'The working set asked to sign a request for another service.');
+        answer = {
+          op: 'signed',
+          signId: m.signId,
+          headers: session.sign({ method: m.method, url: m.url, ...(m.body ? { body: Buffer.from(m.body) } : {}) }),
+        };
       } catch (e) {
         const f = e instanceof AppFailure ? e : new AppFailure('internal-error', 'The request could not be signed.');
         answer = { op: 'signed', signId: m.signId, error: { name: f.name, code: f.code, message: f.message } };
@@ -185,7 +201,8 @@ export function createWorkingSet(options: WorkingSetOptions): WorkingSet {
     },
     cleanse: () => ({ ...cleansing }),
     startAdapter(request) {
-      if (adapting.running) throw new AppFailure('conflict', 'A check or a submission is already running: wait for it, or stop it.');
+      if (adapting.running)
+        throw new AppFailure('conflict', 'A check or a submission is already running: wait for it, or stop it.');
       const kind = request.op === 'adapterCheck' ? 'check' : 'submit';
       adapting.running = kind;
       adapting.progress = null;

@@ -19,8 +19,29 @@ import { AppFailure } from '../ipc/app-failure.js';
 import { CleanseCancelled } from '../cleansing/cleanse.js';
 import { createCleansingOps } from '../cleansing/cleansing-ops.js';
 import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen } from './access.js';
-import { ACCESS_OP, accessCounts, openTasks, outboxCounts, queueChanges, sendOutbox, type SendSummary } from './outbox.js';
-import type { FailureData, Op, OperationHandlers, ReplyOf, RequestOf, SignAnswer, WipeReason, WorkerEvent, WorkerReply, WorkerRequest, WorkerSetup, WorkingSetSummary } from './protocol.js';
+import {
+  ACCESS_OP,
+  accessCounts,
+  openTasks,
+  outboxCounts,
+  queueChanges,
+  sendOutbox,
+  type SendSummary,
+} from './outbox.js';
+import type {
+  FailureData,
+  Op,
+  OperationHandlers,
+  ReplyOf,
+  RequestOf,
+  SignAnswer,
+  WipeReason,
+  WorkerEvent,
+  WorkerReply,
+  WorkerRequest,
+  WorkerSetup,
+  WorkingSetSummary,
+} from './protocol.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
 import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
 import { runSync } from './sync-engine.js';
@@ -37,7 +58,8 @@ const api = createApiClient({
 const wipeFile = join(setup.dir, 'last-wipe.json');
 
 let store: WorkingSetStore | null = null;
-let search: ((q: Parameters<ReturnType<typeof createLocalSearch>>[0], limit?: number) => LocalSearchAnswer) | null = null;
+let search: ((q: Parameters<ReturnType<typeof createLocalSearch>>[0], limit?: number) => LocalSearchAnswer) | null =
+  null;
 let openError: FailureData | null = null;
 let syncing: AbortController | null = null;
 // One send at a time: the access entries go out on their own as they are written, and a
@@ -66,25 +88,38 @@ const adapterOps = createAdapterOps({
   dir: setup.dir,
   keyAccount: setup.keyAccount,
   profilesDir: setup.profilesDir ?? join(__dirname, '..', 'profiles'),
-  startCheckThread: (data) => new Worker(join(__dirname, 'adapter-check-worker.cjs'), { workerData: data, resourceLimits: CHECK_THREAD_LIMITS }),
+  startCheckThread: (data) =>
+    new Worker(join(__dirname, 'adapter-check-worker.cjs'), { workerData: data, resourceLimits: CHECK_THREAD_LIMITS }),
   call: (request) => api.signed(signer, request),
   post: (event) => post(event),
 });
 
 function failureData(e: unknown): FailureData {
-  if (e instanceof ServiceFailure) return { name: e.name, code: e.code, message: e.message, ...(e.serviceCode ? { serviceCode: e.serviceCode } : {}) };
+  if (e instanceof ServiceFailure)
+    return { name: e.name, code: e.code, message: e.message, ...(e.serviceCode ? { serviceCode: e.serviceCode } : {}) };
   if (e instanceof WorkingSetError) {
     const code = e.code === 'other-authority' || e.code === 'not-held' ? e.code : 'working-set-unavailable';
     return { name: 'AppFailure', code, message: e.message };
   }
-  if (e instanceof AppFailure || e instanceof VaultError) return { name: 'AppFailure', code: e.code, message: e.message };
-  if (e instanceof CleanseCancelled) return { name: 'AppFailure', code: 'cancelled', message: 'The cleansing run was stopped. The queues are as the last completed run left them.' };
-  if (e instanceof CheckCancelled || e instanceof SubmitCancelled) return { name: 'AppFailure', code: 'cancelled', message: e.message };
+  if (e instanceof AppFailure || e instanceof VaultError)
+    return { name: 'AppFailure', code: e.code, message: e.message };
+  if (e instanceof CleanseCancelled)
+    return {
+      name: 'AppFailure',
+      code: 'cancelled',
+      message: 'The cleansing run was stopped. The queues are as the last completed run left them.',
+    };
+  if (e instanceof CheckCancelled || e instanceof SubmitCancelled)
+    return { name: 'AppFailure', code: 'cancelled', message: e.message };
   // The reader's messages name the row and column, never what a cell holds.
   if (e instanceof SourceError) return { name: 'AppFailure', code: 'file-unreadable', message: e.message };
   if (e instanceof ProfileError) return { name: 'AppFailure', code: 'invalid-payload', message: e.message };
   // Anything else is a defect: its message could quote data, so only its class goes out.
-  return { name: e instanceof Error ? e.name : 'Error', code: 'internal-error', message: 'Something went wrong with the working set on this computer.' };
+  return {
+    name: e instanceof Error ? e.name : 'Error',
+    code: 'internal-error',
+    message: 'Something went wrong with the working set on this computer.',
+  };
 }
 
 /** Opens the store on first use; a store that cannot open stays closed, untouched, with its error. */
@@ -107,7 +142,13 @@ const signer: RemoteSigner = (request) =>
   new Promise((resolve, reject) => {
     const signId = nextSign++;
     signing.set(signId, { resolve, reject });
-    post({ event: 'sign', signId, method: request.method, url: request.url, ...(request.body ? { body: new Uint8Array(request.body) } : {}) });
+    post({
+      event: 'sign',
+      signId,
+      method: request.method,
+      url: request.url,
+      ...(request.body ? { body: new Uint8Array(request.body) } : {}),
+    });
   });
 
 function lastWipe(): WorkingSetSummary['lastWipe'] {
@@ -202,7 +243,8 @@ const operations: OperationHandlers = {
       const { view, ...who } = request.audit;
       const held = s.child(request.cpNumber);
       // A record with no shield has no shielded details: what was shown is the record.
-      const shown = view === 'shielded-details' && held !== null && !held.shielded && !held.shieldPending ? 'record' : view;
+      const shown =
+        view === 'shielded-details' && held !== null && !held.shielded && !held.shieldPending ? 'record' : view;
       recordAccess(s, request.cpNumber, who, shown, new Date(request.at));
     }
     return recordForScreen(s, request.cpNumber, request.reveal, request.withProvenance);
@@ -249,7 +291,10 @@ port.on('message', (m: WorkerRequest | SignAnswer) => {
     if (!waiting) return;
     if ('headers' in m) waiting.resolve(m.headers);
     else {
-      const e = m.error.name === 'ServiceFailure' ? new ServiceFailure(m.error.code, m.error.message, m.error.serviceCode, undefined) : new AppFailure(m.error.code, m.error.message);
+      const e =
+        m.error.name === 'ServiceFailure'
+          ? new ServiceFailure(m.error.code, m.error.message, m.error.serviceCode, undefined)
+          : new AppFailure(m.error.code, m.error.message);
       waiting.reject(e);
     }
     return;

@@ -14,9 +14,7 @@ import { DataManagerHome } from './screens/management/DataManagerHome.js';
 import { TeamHome } from './screens/TeamHome.js';
 
 export type ServiceState =
-  | { state: 'checking' }
-  | { state: 'connected'; status: ServiceStatus }
-  | { state: 'unreachable'; message: string };
+  { state: 'checking' } | { state: 'connected'; status: ServiceStatus } | { state: 'unreachable'; message: string };
 
 const lockReasons: Record<Extract<SessionState, { status: 'locked' }>['reason'], string> = {
   'card-removed': 'Your smartcard was removed.',
@@ -116,7 +114,12 @@ export function App() {
       <SignIn
         key={`locked:${session.user.id}`}
         service={service}
-        unlock={{ method: session.method, userId: session.user.id, name: session.user.name, why: lockReasons[session.reason] }}
+        unlock={{
+          method: session.method,
+          userId: session.user.id,
+          name: session.user.name,
+          why: lockReasons[session.reason],
+        }}
       />
     );
   } else {
@@ -134,7 +137,10 @@ export function App() {
         <a href="#main-content" className="govuk-skip-link">
           Skip to main content
         </a>
-        <Header user={session?.status === 'signed-in' ? session.user : null} onSignOut={() => void getApi().session.signOut()} />
+        <Header
+          user={session?.status === 'signed-in' ? session.user : null}
+          onSignOut={() => void getApi().session.signOut()}
+        />
         <div className="govuk-width-container">
           {info?.trainingMode ? <TrainingBanner /> : null}
           <main className="govuk-main-wrapper" id="main-content" tabIndex={-1}>

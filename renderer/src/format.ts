@@ -17,7 +17,20 @@ export function formatPercent(fraction: number): string {
   return percents.format(fraction);
 }
 
-const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const months = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "5 January 2026" (GOV.UK style) from `YYYY-MM-DD`; anything else is shown as it is. */
 export function formatDate(iso: string): string {

@@ -48,9 +48,18 @@ export interface SearchForm {
   cpNumber: string;
 }
 
-export const emptySearch: SearchForm = { surname: '', forename: '', dob: emptyDate, postcode: '', nhsNumber: '', cpNumber: '' };
+export const emptySearch: SearchForm = {
+  surname: '',
+  forename: '',
+  dob: emptyDate,
+  postcode: '',
+  nhsNumber: '',
+  cpNumber: '',
+};
 
-export type SearchQuery = Partial<Record<'surname' | 'forename' | 'dob' | 'postcode' | 'nhsNumber' | 'cpNumber', string>>;
+export type SearchQuery = Partial<
+  Record<'surname' | 'forename' | 'dob' | 'postcode' | 'nhsNumber' | 'cpNumber', string>
+>;
 
 /**
  * The service's rule, checked before sending: a surname, an NHS number, a ContactPoint
@@ -73,9 +82,15 @@ export function validateSearch(form: SearchForm): { errors: FieldError[]; query:
     errors.push({ field: 'nhsNumber', message: 'NHS number must be 10 numbers' });
   }
   const enough =
-    query.surname !== undefined || query.nhsNumber !== undefined || query.cpNumber !== undefined || (query.dob !== undefined && query.postcode !== undefined);
+    query.surname !== undefined ||
+    query.nhsNumber !== undefined ||
+    query.cpNumber !== undefined ||
+    (query.dob !== undefined && query.postcode !== undefined);
   if (!enough && errors.length === 0) {
-    errors.push({ field: 'surname', message: 'Enter a surname, an NHS number, a ContactPoint number, or a date of birth and postcode' });
+    errors.push({
+      field: 'surname',
+      message: 'Enter a surname, an NHS number, a ContactPoint number, or a date of birth and postcode',
+    });
   }
   return { errors, query };
 }

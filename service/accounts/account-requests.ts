@@ -69,7 +69,21 @@ interface RequestRow {
 }
 
 const columnsOf = (a: string) =>
-  ['kind', 'user_id', 'requested_by', 'requested_at', 'roles', 'confirmed_by', 'confirmed_at', 'status', 'first_half_hash', 'second_half_hash', 'failed_activations', 'expires_at', 'end_reason']
+  [
+    'kind',
+    'user_id',
+    'requested_by',
+    'requested_at',
+    'roles',
+    'confirmed_by',
+    'confirmed_at',
+    'status',
+    'first_half_hash',
+    'second_half_hash',
+    'failed_activations',
+    'expires_at',
+    'end_reason',
+  ]
     .map((c) => `${a}.${c}`)
     .concat(`${a}.id::text AS id`)
     .join(', ');
@@ -91,7 +105,8 @@ export function requestView(row: RequestRow): AccountRequestView {
   };
 }
 
-const requestNotFound = () => new ApiError(404, 'account-request-not-found', 'There is no such request that you may confirm or cancel.');
+const requestNotFound = () =>
+  new ApiError(404, 'account-request-not-found', 'There is no such request that you may confirm or cancel.');
 
 /**
  * Why `a` and `b` are not independent of each other, or null when they are: the same
@@ -116,7 +131,14 @@ export function notIndependent(): ApiError {
 }
 
 /** Cancel open requests of `kind` for the account (a new one replaces them). */
-async function cancelOpen(tx: Queryable, userId: string, kinds: readonly AccountRequestKind[], by: string, why: string, at: Date): Promise<void> {
+async function cancelOpen(
+  tx: Queryable,
+  userId: string,
+  kinds: readonly AccountRequestKind[],
+  by: string,
+  why: string,
+  at: Date,
+): Promise<void> {
   await tx.query(
     `UPDATE account_requests SET status = 'cancelled', ended_at = $4, ended_by = $3, end_reason = $5
       WHERE user_id = $1 AND kind = ANY($2::text[]) AND status IN ('awaiting-confirmation', 'awaiting-activation')`,
@@ -138,14 +160,19 @@ export async function startCredentialRequest(
   roles: readonly Role[],
 ): Promise<{ request: AccountRequestView; firstHalf: string }> {
   const at = ctx.clock.now();
-  if (kind === 'token-reset') await cancelOpen(tx, userId, ['token-reset', 'account-create'], actor.userId, 'replaced', at);
+  if (kind === 'token-reset')
+    await cancelOpen(tx, userId, ['token-reset', 'account-create'], actor.userId, 'replaced', at);
   const firstHalf = newHalf(ctx.randomBytes);
   const rows = await tx.query<RequestRow>(
     `INSERT INTO account_requests (kind, user_id, requested_by, requested_at, roles, first_half_hash, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${requestColumns}`,
     [kind, userId, actor.userId, at, [...roles], hashHalf(firstHalf), new Date(at.getTime() + requestTtlMs)],
   );
-  if (rows.length === 0) throw conflict('request-open', 'A request of this kind is open for this account already: confirm, or cancel it first.');
+  if (rows.length === 0)
+    throw conflict(
+      'request-open',
+      'A request of this kind is open for this account already: confirm, or cancel it first.',
+    );
   await appendAudit(tx, {
     at,
     userId: actor.userId,
@@ -156,8 +183,14 @@ export async function startCredentialRequest(
 }
 
 /** Ask for power roles to be added to an account; a second administrator confirms. */
-export async function startRoleGrant(ctx: ServiceContext, actor: Actor, userId: string, roles: readonly Role[]): Promise<AccountRequestView> {
-  if (userId === actor.userId) throw forbidden('own-account', 'You may not grant roles to your own account: another administrator must ask.');
+export async function startRoleGrant(
+  ctx: ServiceContext,
+  actor: Actor,
+  userId: string,
+  roles: readonly Role[],
+): Promise<AccountRequestView> {
+  if (userId === actor.userId)
+    throw forbidden('own-account', 'You may not grant roles to your own account: another administrator must ask.');
   const rule = ruleFor('role-grant');
   const at = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
@@ -169,17 +202,28 @@ export async function startRoleGrant(ctx: ServiceContext, actor: Actor, userId: 
     if (!mayTakePart(rule.start, actor.roles, actor.localAuthority, target.local_authority)) {
       throw forbidden('forbidden-role', 'Only the national administrator may ask for roles to be granted.');
     }
-    if (target.closed_at !== null) throw conflict('account-closed', 'This account has been closed: it cannot be changed.');
-    if (!roles.some((r) => !target.roles.includes(r))) throw new ApiError(422, 'no-role-added', 'These roles add nothing to the account: a removal needs no second person (PATCH the account).');
+    if (target.closed_at !== null)
+      throw conflict('account-closed', 'This account has been closed: it cannot be changed.');
+    if (!roles.some((r) => !target.roles.includes(r)))
+      throw new ApiError(
+        422,
+        'no-role-added',
+        'These roles add nothing to the account: a removal needs no second person (PATCH the account).',
+      );
     if (roles.includes('la-team') && target.local_authority === null) {
-      throw new ApiError(422, 'local-authority-required', 'An LA team account must belong to a local authority; this one belongs to none.');
+      throw new ApiError(
+        422,
+        'local-authority-required',
+        'An LA team account must belong to a local authority; this one belongs to none.',
+      );
     }
     const rows = await tx.query<RequestRow>(
       `INSERT INTO account_requests (kind, user_id, requested_by, requested_at, roles, expires_at)
        VALUES ('role-grant', $1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING ${requestColumns}`,
       [userId, actor.userId, at, [...roles], new Date(at.getTime() + requestTtlMs)],
     );
-    if (rows.length === 0) throw conflict('request-open', 'A role grant is open for this account already: confirm, or cancel it first.');
+    if (rows.length === 0)
+      throw conflict('request-open', 'A role grant is open for this account already: confirm, or cancel it first.');
     await appendAudit(tx, {
       at,
       userId: actor.userId,
@@ -207,7 +251,10 @@ function inScope(actor: Actor, row: RequestRow, target: TargetRow): boolean {
 }
 
 async function lapseIfExpired(tx: Queryable, row: RequestRow, at: Date): Promise<RequestRow> {
-  if ((row.status === 'awaiting-confirmation' || row.status === 'awaiting-activation') && row.expires_at.getTime() <= at.getTime()) {
+  if (
+    (row.status === 'awaiting-confirmation' || row.status === 'awaiting-activation') &&
+    row.expires_at.getTime() <= at.getTime()
+  ) {
     const [lapsed] = await tx.query<RequestRow>(
       `UPDATE account_requests SET status = 'cancelled', ended_at = $2, end_reason = 'expired' WHERE id = $1 RETURNING ${requestColumns}`,
       [row.id, at],
@@ -217,14 +264,25 @@ async function lapseIfExpired(tx: Queryable, row: RequestRow, at: Date): Promise
   return row;
 }
 
-async function lockRequest(tx: Queryable, actor: Actor, id: string, at: Date): Promise<{ row: RequestRow; target: TargetRow }> {
+async function lockRequest(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  at: Date,
+): Promise<{ row: RequestRow; target: TargetRow }> {
   if (!/^\d{1,18}$/.test(id)) throw requestNotFound();
   // The account's row first, then the request's, as everywhere (starting a request locks
   // the account before writing it), so two changes to one account never wait on each other.
   const [owner] = await tx.query<{ user_id: string }>('SELECT user_id FROM account_requests WHERE id = $1', [id]);
   if (!owner) throw requestNotFound();
-  const [target] = await tx.query<TargetRow>('SELECT roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE', [owner.user_id]);
-  const [found] = await tx.query<RequestRow>(`SELECT ${requestColumns} FROM account_requests WHERE id = $1 FOR UPDATE`, [id]);
+  const [target] = await tx.query<TargetRow>(
+    'SELECT roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE',
+    [owner.user_id],
+  );
+  const [found] = await tx.query<RequestRow>(
+    `SELECT ${requestColumns} FROM account_requests WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
   if (!found || !target || !inScope(actor, found, target)) throw requestNotFound();
   return { row: await lapseIfExpired(tx, found, at), target };
 }
@@ -243,15 +301,22 @@ export async function confirmAccountRequest(
   const outcome = await ctx.db.transaction(async (tx) => {
     const { row, target } = await lockRequest(tx, actor, id, at);
     if (row.status === 'cancelled' && row.end_reason === 'expired') return { expired: true as const };
-    if (row.status !== 'awaiting-confirmation') throw conflict('request-decided', `This request is ${row.status} already.`);
-    if (row.user_id === actor.userId) throw forbidden('own-account', 'This request is about your own account: another person must confirm it.');
-    if (row.requested_by === actor.userId) throw forbidden('own-request', 'You asked for this: a second person must confirm it.');
+    if (row.status !== 'awaiting-confirmation')
+      throw conflict('request-decided', `This request is ${row.status} already.`);
+    if (row.user_id === actor.userId)
+      throw forbidden('own-account', 'This request is about your own account: another person must confirm it.');
+    if (row.requested_by === actor.userId)
+      throw forbidden('own-request', 'You asked for this: a second person must confirm it.');
     const rule = ruleFor(row.kind);
     if (!mayTakePart(rule.confirm, actor.roles, actor.localAuthority, target.local_authority)) {
-      throw forbidden('forbidden-role', `Your roles may not confirm this: ${[...rule.confirm.anywhere, ...rule.confirm.ownAuthority.map((r) => `${r} (own authority)`)].join(', ')} may.`);
+      throw forbidden(
+        'forbidden-role',
+        `Your roles may not confirm this: ${[...rule.confirm.anywhere, ...rule.confirm.ownAuthority.map((r) => `${r} (own authority)`)].join(', ')} may.`,
+      );
     }
     if ((await independenceProblem(tx, actor.userId, row.requested_by)) !== null) throw notIndependent();
-    if (target.closed_at !== null) throw conflict('account-closed', 'This account has been closed: it cannot be changed.');
+    if (target.closed_at !== null)
+      throw conflict('account-closed', 'This account has been closed: it cannot be changed.');
     if (row.kind === 'role-grant') {
       await tx.query('UPDATE users SET roles = $2 WHERE id = $1', [row.user_id, row.roles]);
       const [done] = await tx.query<RequestRow>(
@@ -262,7 +327,14 @@ export async function confirmAccountRequest(
         at,
         userId: actor.userId,
         action: 'account-changed',
-        detail: { change: 'roles-granted', account: row.user_id, fields: ['roles'], to: { roles: row.roles }, request: row.id, requestedBy: row.requested_by },
+        detail: {
+          change: 'roles-granted',
+          account: row.user_id,
+          fields: ['roles'],
+          to: { roles: row.roles },
+          request: row.id,
+          requestedBy: row.requested_by,
+        },
       });
       return { request: requestView(done!) };
     }
@@ -276,11 +348,18 @@ export async function confirmAccountRequest(
       at,
       userId: actor.userId,
       action: 'account-request',
-      detail: { change: 'confirmed', kind: row.kind, account: row.user_id, request: row.id, requestedBy: row.requested_by },
+      detail: {
+        change: 'confirmed',
+        kind: row.kind,
+        account: row.user_id,
+        request: row.id,
+        requestedBy: row.requested_by,
+      },
     });
     return { request: requestView(confirmed!), secondHalf };
   });
-  if ('expired' in outcome) throw conflict('request-expired', 'This request was not completed within 7 days and has lapsed: ask again.');
+  if ('expired' in outcome)
+    throw conflict('request-expired', 'This request was not completed within 7 days and has lapsed: ask again.');
   return outcome;
 }
 
@@ -289,12 +368,18 @@ export async function cancelAccountRequest(ctx: ServiceContext, actor: Actor, id
   const at = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const { row } = await lockRequest(tx, actor, id, at);
-    if (row.status !== 'awaiting-confirmation' && row.status !== 'awaiting-activation') throw conflict('request-decided', `This request is ${row.status} already.`);
+    if (row.status !== 'awaiting-confirmation' && row.status !== 'awaiting-activation')
+      throw conflict('request-decided', `This request is ${row.status} already.`);
     const [cancelled] = await tx.query<RequestRow>(
       `UPDATE account_requests SET status = 'cancelled', ended_at = $2, ended_by = $3, end_reason = 'cancelled' WHERE id = $1 RETURNING ${requestColumns}`,
       [row.id, at, actor.userId],
     );
-    await appendAudit(tx, { at, userId: actor.userId, action: 'account-request', detail: { change: 'cancelled', kind: row.kind, account: row.user_id, request: row.id } });
+    await appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'account-request',
+      detail: { change: 'cancelled', kind: row.kind, account: row.user_id, request: row.id },
+    });
     return requestView(cancelled!);
   });
 }
@@ -311,7 +396,11 @@ export async function listAccountRequests(ctx: ServiceContext, actor: Actor): Pr
       ORDER BY r.id LIMIT 500`,
     [at, national, actor.localAuthority, actor.userId],
   );
-  return rows.filter((r) => inScope(actor, r, { roles: r.target_roles, local_authority: r.local_authority, closed_at: r.closed_at })).map(requestView);
+  return rows
+    .filter((r) =>
+      inScope(actor, r, { roles: r.target_roles, local_authority: r.local_authority, closed_at: r.closed_at }),
+    )
+    .map(requestView);
 }
 
 const activationRefused = () =>
@@ -340,13 +429,18 @@ export interface ActivatedToken {
  * signing a challenge with it. Unsigned (the holder has no credential yet), rate-limited
  * by the route, and a wrong code counts against the request.
  */
-export async function activate(ctx: ServiceContext, body: Activation): Promise<ActivatedToken | { userId: string; thumbprint: string }> {
+export async function activate(
+  ctx: ServiceContext,
+  body: Activation,
+): Promise<ActivatedToken | { userId: string; thumbprint: string }> {
   const at = ctx.clock.now();
   const passwordHash = body.method === 'otp' ? await hashPassword(body.password) : null;
   type Outcome = { refused: true } | { token: ActivatedToken } | { card: { userId: string; thumbprint: string } };
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
     // The account's row first, then its requests' (see lockRequest).
-    const [user] = await tx.query<{ closed_at: Date | null }>('SELECT closed_at FROM users WHERE id = $1 FOR UPDATE', [body.userId]);
+    const [user] = await tx.query<{ closed_at: Date | null }>('SELECT closed_at FROM users WHERE id = $1 FOR UPDATE', [
+      body.userId,
+    ]);
     const candidates = await tx.query<RequestRow>(
       `SELECT ${requestColumns} FROM account_requests
         WHERE user_id = $1 AND status = 'awaiting-activation' AND kind = ANY($2::text[]) AND expires_at > $3 ORDER BY id FOR UPDATE`,
@@ -358,14 +452,19 @@ export async function activate(ctx: ServiceContext, body: Activation): Promise<A
     let cardOk = true;
     if (match && body.method === 'card') {
       // Proof that the holder has the card: it signs a fresh challenge for its own key.
-      const [challenge] = await tx.query<{ expires_at: Date }>('DELETE FROM challenges WHERE challenge = $1 AND user_id = $2 RETURNING expires_at', [
-        body.challenge,
-        body.userId,
-      ]);
+      const [challenge] = await tx.query<{ expires_at: Date }>(
+        'DELETE FROM challenges WHERE challenge = $1 AND user_id = $2 RETURNING expires_at',
+        [body.challenge, body.userId],
+      );
       cardOk =
         challenge !== undefined &&
         challenge.expires_at.getTime() > at.getTime() &&
-        verifyCardSignature({ cardPublicJwk: body.publicJwk, challenge: body.challenge, sessionKey: body.publicJwk, cardSignature: body.cardSignature });
+        verifyCardSignature({
+          cardPublicJwk: body.publicJwk,
+          challenge: body.challenge,
+          sessionKey: body.publicJwk,
+          cardSignature: body.cardSignature,
+        });
     }
     if (!match || !cardOk) {
       for (const r of candidates) {
@@ -379,7 +478,12 @@ export async function activate(ctx: ServiceContext, body: Activation): Promise<A
           [r.id, failures, failures >= maxFailedActivations, at],
         );
       }
-      await appendAudit(tx, { at, userId: null, action: 'activation-refused', detail: { method: body.method, claimedUserId: body.userId } });
+      await appendAudit(tx, {
+        at,
+        userId: null,
+        action: 'activation-refused',
+        detail: { method: body.method, claimedUserId: body.userId },
+      });
       return { refused: true as const };
     }
     if (!user || user.closed_at !== null) return { refused: true as const };
@@ -394,20 +498,40 @@ export async function activate(ctx: ServiceContext, body: Activation): Promise<A
         at,
         userId: body.userId,
         action: 'account-changed',
-        detail: { change: 'activated', kind: match.kind, account: body.userId, fields: ['password', 'totpSecret'], request: match.id },
+        detail: {
+          change: 'activated',
+          kind: match.kind,
+          account: body.userId,
+          fields: ['password', 'totpSecret'],
+          request: match.id,
+        },
       });
       const label = encodeURIComponent(`ContactPoint:${body.userId}`);
-      const token: ActivatedToken = { userId: body.userId, totpSecret, otpauthUri: `otpauth://totp/${label}?secret=${totpSecret}&issuer=ContactPoint&digits=6&period=30` };
+      const token: ActivatedToken = {
+        userId: body.userId,
+        totpSecret,
+        otpauthUri: `otpauth://totp/${label}?secret=${totpSecret}&issuer=ContactPoint&digits=6&period=30`,
+      };
       return { token };
     }
     const { thumbprint } = await registerCardInStore(tx, body.userId, body.publicJwk, at);
     // The card this one replaces, and sessions begun with it, stop now.
-    await tx.query("UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND method = 'card' AND ended_at IS NULL AND expires_at > $2", [body.userId, at]);
+    await tx.query(
+      "UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND method = 'card' AND ended_at IS NULL AND expires_at > $2",
+      [body.userId, at],
+    );
     await appendAudit(tx, {
       at,
       userId: body.userId,
       action: 'account-changed',
-      detail: { change: 'activated', kind: match.kind, account: body.userId, fields: ['cardKeys'], thumbprint, request: match.id },
+      detail: {
+        change: 'activated',
+        kind: match.kind,
+        account: body.userId,
+        fields: ['cardKeys'],
+        thumbprint,
+        request: match.id,
+      },
     });
     return { card: { userId: body.userId, thumbprint } };
   });

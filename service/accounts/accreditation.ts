@@ -35,23 +35,38 @@ export const userColumns = `u.id, u.name, u.roles, u.local_authority, u.enhanced
 /** Why this user may not act today, as the error to send; null when they may. */
 export function accreditationProblem(user: UserRow, today: string): ApiError | null {
   if (user.closed_at !== null) return accountClosed();
-  if (user.suspended) return new ApiError(403, 'account-suspended', 'This account is suspended. Contact your ContactPoint management team.');
+  if (user.suspended)
+    return new ApiError(
+      403,
+      'account-suspended',
+      'This account is suspended. Contact your ContactPoint management team.',
+    );
   if (!user.org_accredited) {
     return new ApiError(403, 'organisation-not-accredited', 'Your organisation is not accredited to use ContactPoint.');
   }
   // A supplier's system is not a person: no vetting, training or agreement applies.
   if (user.roles.length > 0 && user.roles.every((r) => r === 'supplier-system')) return null;
   if (user.enhanced_check_date === null || enhancedCheckLapses(user.enhanced_check_date) <= today) {
-    return new ApiError(403, 'enhanced-check-expired', 'Your enhanced criminal records check is missing or over 3 years old.');
+    return new ApiError(
+      403,
+      'enhanced-check-expired',
+      'Your enhanced criminal records check is missing or over 3 years old.',
+    );
   }
-  if (!user.training_completed) return new ApiError(403, 'training-incomplete', 'You have not completed the mandatory ContactPoint training.');
-  if (!user.agreement_signed) return new ApiError(403, 'agreement-unsigned', 'You have not signed the ContactPoint end-user agreement.');
+  if (!user.training_completed)
+    return new ApiError(403, 'training-incomplete', 'You have not completed the mandatory ContactPoint training.');
+  if (!user.agreement_signed)
+    return new ApiError(403, 'agreement-unsigned', 'You have not signed the ContactPoint end-user agreement.');
   return null;
 }
 
 /** The refusal of a closed account's request. */
 export function accountClosed(): ApiError {
-  return new ApiError(403, 'account-closed', 'This account has been closed. Contact your ContactPoint management team.');
+  return new ApiError(
+    403,
+    'account-closed',
+    'This account has been closed. Contact your ContactPoint management team.',
+  );
 }
 
 /** The date an enhanced check dated `checked` stops being valid (the first day it is refused). */

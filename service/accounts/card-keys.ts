@@ -15,7 +15,12 @@ export class UnknownStoreUserError extends Error {
  * keys: a user holds one card at a time, so a replaced card stops working. Run it in a
  * transaction (it writes the key, the revocations and an audit entry).
  */
-export async function registerCardInStore(db: Queryable, userId: string, publicJwk: PublicJwk, at: Date): Promise<{ thumbprint: string }> {
+export async function registerCardInStore(
+  db: Queryable,
+  userId: string,
+  publicJwk: PublicJwk,
+  at: Date,
+): Promise<{ thumbprint: string }> {
   const parsed = publicJwkSchema.parse(publicJwk);
   // Only the key itself is kept: optional members (kid, use...) say nothing about the card.
   const jwk = { kty: parsed.kty, crv: parsed.crv, x: parsed.x, y: parsed.y };

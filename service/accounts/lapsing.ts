@@ -25,10 +25,17 @@ interface Row {
  * today. Soonest first: an account missing its check, training or agreement (which may
  * not act at all) before any dated lapse, then by lapse date, then by id.
  */
-export async function lapsingUsers(ctx: ServiceContext, actor: Actor, days = LAPSING_DAYS_DEFAULT): Promise<{ users: LapsingUser[] }> {
+export async function lapsingUsers(
+  ctx: ServiceContext,
+  actor: Actor,
+  days = LAPSING_DAYS_DEFAULT,
+): Promise<{ users: LapsingUser[] }> {
   const national = hasRole(actor, 'data-manager', 'national-admin');
   if (!national && actor.localAuthority === null) {
-    throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no accounts you may see.');
+    throw forbidden(
+      'no-local-authority',
+      'Your account belongs to no local authority, so there are no accounts you may see.',
+    );
   }
   const day = today(ctx.clock);
   const horizon = addDays(day, days);

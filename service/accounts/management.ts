@@ -31,7 +31,10 @@ type Scope = { all: true } | { all: false; authority: string };
 function scopeOf(actor: Actor): Scope {
   if (hasRole(actor, 'national-admin', 'data-manager')) return { all: true };
   if (actor.localAuthority === null) {
-    throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no accounts you may manage.');
+    throw forbidden(
+      'no-local-authority',
+      'Your account belongs to no local authority, so there are no accounts you may manage.',
+    );
   }
   return { all: false, authority: actor.localAuthority };
 }
@@ -39,7 +42,8 @@ function scopeOf(actor: Actor): Scope {
 /** Who may change accounts: the national administrator everywhere, a team in its authority. */
 function writeScopeOf(actor: Actor): Scope {
   if (hasRole(actor, 'national-admin')) return { all: true };
-  if (!hasRole(actor, 'la-team')) throw forbidden('forbidden-role', 'Only the national administrator or a local authority team may change accounts.');
+  if (!hasRole(actor, 'la-team'))
+    throw forbidden('forbidden-role', 'Only the national administrator or a local authority team may change accounts.');
   return scopeOf({ ...actor, roles: ['la-team'] });
 }
 
@@ -70,19 +74,27 @@ function viewOf(row: ViewRow, now: Date): UserView {
     trainingCompleted: row.training_completed,
     agreementSigned: row.agreement_signed,
     suspended: row.suspended,
-    lockedUntil: row.locked_until !== null && row.locked_until.getTime() > now.getTime() ? row.locked_until.toISOString() : null,
+    lockedUntil:
+      row.locked_until !== null && row.locked_until.getTime() > now.getTime() ? row.locked_until.toISOString() : null,
     cardKeys: row.card_keys,
     closedAt: row.closed_at?.toISOString() ?? null,
   };
 }
 
 async function viewById(tx: Queryable, id: string, now: Date): Promise<UserView> {
-  const [row] = await tx.query<ViewRow>(`SELECT ${viewColumns} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1`, [id]);
+  const [row] = await tx.query<ViewRow>(
+    `SELECT ${viewColumns} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1`,
+    [id],
+  );
   if (!row) throw userNotFound();
   return viewOf(row, now);
 }
 
-export async function listUsers(ctx: ServiceContext, actor: Actor, query: UsersQuery): Promise<{ users: UserView[]; next: string | null }> {
+export async function listUsers(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: UsersQuery,
+): Promise<{ users: UserView[]; next: string | null }> {
   const scope = scopeOf(actor);
   if (!scope.all && query.localAuthority !== undefined && query.localAuthority !== scope.authority) {
     throw forbidden('other-authority', 'A local authority team sees only the accounts of its own authority.');
@@ -109,7 +121,11 @@ export async function listUsers(ctx: ServiceContext, actor: Actor, query: UsersQ
   return { users: page, next: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }
 
-export async function getUser(ctx: ServiceContext, actor: Actor, id: string): Promise<UserView & { cards: { thumbprint: string; registeredAt: string }[] }> {
+export async function getUser(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+): Promise<UserView & { cards: { thumbprint: string; registeredAt: string }[] }> {
   const scope = scopeOf(actor);
   const now = ctx.clock.now();
   const user = await viewById(ctx.db, id, now);
@@ -118,7 +134,10 @@ export async function getUser(ctx: ServiceContext, actor: Actor, id: string): Pr
     'SELECT thumbprint, registered_at FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY registered_at, thumbprint',
     [id],
   );
-  return { ...user, cards: cards.map((c) => ({ thumbprint: c.thumbprint, registeredAt: c.registered_at.toISOString() })) };
+  return {
+    ...user,
+    cards: cards.map((c) => ({ thumbprint: c.thumbprint, registeredAt: c.registered_at.toISOString() })),
+  };
 }
 
 interface TargetRow {
@@ -135,19 +154,34 @@ interface TargetRow {
  */
 async function lockTarget(tx: Queryable, actor: Actor, id: string): Promise<TargetRow> {
   const scope = writeScopeOf(actor);
-  const [target] = await tx.query<TargetRow>('SELECT id, roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE', [id]);
+  const [target] = await tx.query<TargetRow>(
+    'SELECT id, roles, local_authority, closed_at FROM users WHERE id = $1 FOR UPDATE',
+    [id],
+  );
   if (!target || (!scope.all && target.local_authority !== scope.authority)) throw userNotFound();
   if (!scope.all && !target.roles.every((r) => teamGrantableRoles.includes(r))) {
-    throw forbidden('protected-account', 'This account holds a national role: only the national administrator may change it.');
+    throw forbidden(
+      'protected-account',
+      'This account holds a national role: only the national administrator may change it.',
+    );
   }
   // Closed is for good: nothing about the account changes again, not even its cards.
-  if (target.closed_at !== null) throw new ApiError(409, 'account-closed', 'This account has been closed: it cannot be changed. Create a new account if the person returns.');
+  if (target.closed_at !== null)
+    throw new ApiError(
+      409,
+      'account-closed',
+      'This account has been closed: it cannot be changed. Create a new account if the person returns.',
+    );
   return target;
 }
 
 function checkNotFuture(ctx: ServiceContext, date: string | null | undefined): void {
   if (date !== undefined && date !== null && date > today(ctx.clock)) {
-    throw new ApiError(422, 'enhanced-check-in-future', 'The enhanced check date is after today: give the date the check was issued.');
+    throw new ApiError(
+      422,
+      'enhanced-check-in-future',
+      'The enhanced check date is after today: give the date the check was issued.',
+    );
   }
 }
 
@@ -155,7 +189,10 @@ function checkTeamRoles(scope: Scope, roles: readonly Role[]): void {
   if (scope.all) return;
   const refused = roles.find((r) => !teamGrantableRoles.includes(r));
   if (refused) {
-    throw forbidden('role-not-grantable', `A local authority team may not give the role "${refused}": only the national administrator may.`);
+    throw forbidden(
+      'role-not-grantable',
+      `A local authority team may not give the role "${refused}": only the national administrator may.`,
+    );
   }
 }
 
@@ -187,16 +224,24 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: Create
   checkNotFuture(ctx, body.enhancedCheckDate);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [org] = await tx.query<{ id: string; local_authority: string | null }>('SELECT id, local_authority FROM organisations WHERE id = $1', [
-      body.organisationId,
-    ]);
+    const [org] = await tx.query<{ id: string; local_authority: string | null }>(
+      'SELECT id, local_authority FROM organisations WHERE id = $1',
+      [body.organisationId],
+    );
     if (!org) throw new ApiError(422, 'unknown-organisation', `There is no organisation "${body.organisationId}".`);
     const localAuthority = body.localAuthority !== undefined ? body.localAuthority : org.local_authority;
     if (!scope.all && (org.local_authority !== scope.authority || localAuthority !== scope.authority)) {
-      throw forbidden('other-authority', 'A local authority team creates accounts only for organisations and staff of its own authority.');
+      throw forbidden(
+        'other-authority',
+        'A local authority team creates accounts only for organisations and staff of its own authority.',
+      );
     }
     if (body.roles.includes('la-team') && localAuthority === null) {
-      throw new ApiError(422, 'local-authority-required', 'An LA team account must belong to a local authority: give localAuthority.');
+      throw new ApiError(
+        422,
+        'local-authority-required',
+        'An LA team account must belong to a local authority: give localAuthority.',
+      );
     }
     const inserted = await tx.query(
       `INSERT INTO users (id, name, organisation_id, roles, local_authority, enhanced_check_date, training_completed, agreement_signed,
@@ -222,7 +267,15 @@ export async function createUser(ctx: ServiceContext, actor: Actor, body: Create
         change: 'created',
         account: body.id,
         organisation: org.id,
-        fields: ['name', 'organisation', 'roles', 'localAuthority', 'enhancedCheckDate', 'trainingCompleted', 'agreementSigned'],
+        fields: [
+          'name',
+          'organisation',
+          'roles',
+          'localAuthority',
+          'enhancedCheckDate',
+          'trainingCompleted',
+          'agreementSigned',
+        ],
         roles: body.roles,
       },
     });
@@ -237,7 +290,11 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
   const fields = (Object.keys(body) as (keyof UpdateUser)[]).filter((k) => body[k] !== undefined);
   if (!scope.all) {
     const refused = fields.find((f) => !(teamEditableFields as readonly string[]).includes(f));
-    if (refused) throw forbidden('field-not-permitted', `A local authority team may not change "${refused}": only the national administrator may.`);
+    if (refused)
+      throw forbidden(
+        'field-not-permitted',
+        `A local authority team may not change "${refused}": only the national administrator may.`,
+      );
   }
   // Nobody vouches for their own vetting, training or agreement, or lifts their own suspension or role.
   const ownFields = fields.filter((f) => f !== 'name');
@@ -257,7 +314,11 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
       );
     }
     if (body.roles?.includes('la-team') && target.local_authority === null) {
-      throw new ApiError(422, 'local-authority-required', 'An LA team account must belong to a local authority; this one belongs to none.');
+      throw new ApiError(
+        422,
+        'local-authority-required',
+        'An LA team account must belong to a local authority; this one belongs to none.',
+      );
     }
     const columns: Record<keyof UpdateUser, string> = {
       suspended: 'suspended',
@@ -275,15 +336,24 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
     });
     await tx.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
     // A closed account's sessions end now, whichever way they began.
-    const sessionsEnded = body.closed ? (await endSessions(tx, id, 'card', now)) + (await endSessions(tx, id, 'otp', now)) : undefined;
+    const sessionsEnded = body.closed
+      ? (await endSessions(tx, id, 'card', now)) + (await endSessions(tx, id, 'otp', now))
+      : undefined;
     // Flags and roles are facts about access, not about the person: the trail shows them.
     const to: Record<string, unknown> = {};
-    for (const f of ['suspended', 'trainingCompleted', 'agreementSigned', 'roles', 'closed'] as const) if (body[f] !== undefined) to[f] = body[f];
+    for (const f of ['suspended', 'trainingCompleted', 'agreementSigned', 'roles', 'closed'] as const)
+      if (body[f] !== undefined) to[f] = body[f];
     await appendAudit(tx, {
       at: now,
       userId: actor.userId,
       action: 'account-changed',
-      detail: { change: body.closed ? 'closed' : 'updated', account: id, fields, to, ...(sessionsEnded !== undefined ? { sessionsEnded } : {}) },
+      detail: {
+        change: body.closed ? 'closed' : 'updated',
+        account: id,
+        fields,
+        to,
+        ...(sessionsEnded !== undefined ? { sessionsEnded } : {}),
+      },
     });
     return viewById(tx, id, now);
   });
@@ -309,7 +379,11 @@ export async function unlockUser(ctx: ServiceContext, actor: Actor, id: string):
  * do sessions begun with them (whoever held the old token may have begun one). The new
  * ones are the holder's own, by activation once a second person has confirmed.
  */
-export async function resetToken(ctx: ServiceContext, actor: Actor, id: string): Promise<IssuedRequest & { sessionsEnded: number }> {
+export async function resetToken(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+): Promise<IssuedRequest & { sessionsEnded: number }> {
   if (id === actor.userId) throw ownAccount('reset the token of');
   writeScopeOf(actor);
   const now = ctx.clock.now();
@@ -324,7 +398,12 @@ export async function resetToken(ctx: ServiceContext, actor: Actor, id: string):
       at: now,
       userId: actor.userId,
       action: 'account-changed',
-      detail: { change: 'token-reset', account: id, fields: ['password', 'totpSecret', 'lastTotpStep', 'lockedUntil'], sessionsEnded },
+      detail: {
+        change: 'token-reset',
+        account: id,
+        fields: ['password', 'totpSecret', 'lastTotpStep', 'lockedUntil'],
+        sessionsEnded,
+      },
     });
     const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'token-reset', id, target.roles);
     return { user: await viewById(tx, id, now), request, firstHalf, sessionsEnded };
@@ -350,7 +429,12 @@ export async function startCardEnrolment(ctx: ServiceContext, actor: Actor, id: 
  * Revoke one smartcard key. Card sessions of the user end too: a session does not
  * record which card began it, and a lost card's finder may have begun one.
  */
-export async function revokeCardKey(ctx: ServiceContext, actor: Actor, id: string, thumbprint: string): Promise<{ thumbprint: string; sessionsEnded: number }> {
+export async function revokeCardKey(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  thumbprint: string,
+): Promise<{ thumbprint: string; sessionsEnded: number }> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     await lockTarget(tx, actor, id);
@@ -358,7 +442,8 @@ export async function revokeCardKey(ctx: ServiceContext, actor: Actor, id: strin
       'UPDATE card_keys SET revoked_at = $3 WHERE user_id = $1 AND thumbprint = $2 AND revoked_at IS NULL RETURNING thumbprint',
       [id, thumbprint, now],
     );
-    if (revoked.length === 0) throw new ApiError(404, 'card-key-not-found', 'This account has no such card key in use.');
+    if (revoked.length === 0)
+      throw new ApiError(404, 'card-key-not-found', 'This account has no such card key in use.');
     const sessionsEnded = await endSessions(tx, id, 'card', now);
     await appendAudit(tx, {
       at: now,
@@ -394,7 +479,10 @@ const organisationView = (r: OrganisationRow): OrganisationView => ({
 });
 
 /** Every organisation; an LA team sees those in its own authority (the ones it may create accounts in). */
-export async function listOrganisations(ctx: ServiceContext, actor: Actor): Promise<{ organisations: OrganisationView[] }> {
+export async function listOrganisations(
+  ctx: ServiceContext,
+  actor: Actor,
+): Promise<{ organisations: OrganisationView[] }> {
   const national = hasRole(actor, 'national-admin', 'data-manager');
   const rows = await ctx.db.query<OrganisationRow>(
     `SELECT ${organisationColumns} FROM organisations o WHERE $1::boolean OR o.local_authority = $2 ORDER BY o.id COLLATE "C"`,
@@ -404,23 +492,43 @@ export async function listOrganisations(ctx: ServiceContext, actor: Actor): Prom
 }
 
 /** Accredit an organisation or withdraw its accreditation: every user of it is stopped (or let back) at their next request. */
-export async function setAccreditation(ctx: ServiceContext, actor: Actor, id: string, accredited: boolean): Promise<OrganisationView> {
+export async function setAccreditation(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  accredited: boolean,
+): Promise<OrganisationView> {
   // Withdrawing your own organisation's accreditation would lock you out mid-task.
   if (id === actor.organisation.id) {
-    throw forbidden('own-organisation', 'You may not change the accreditation of your own organisation: another administrator must do it.');
+    throw forbidden(
+      'own-organisation',
+      'You may not change the accreditation of your own organisation: another administrator must do it.',
+    );
   }
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.query<{ accredited: boolean }>('SELECT accredited FROM organisations WHERE id = $1 FOR UPDATE', [id]);
+    const [before] = await tx.query<{ accredited: boolean }>(
+      'SELECT accredited FROM organisations WHERE id = $1 FOR UPDATE',
+      [id],
+    );
     if (!before) throw organisationNotFound();
     await tx.query('UPDATE organisations SET accredited = $2 WHERE id = $1', [id, accredited]);
     await appendAudit(tx, {
       at: now,
       userId: actor.userId,
       action: 'account-changed',
-      detail: { change: 'organisation-accreditation', organisation: id, fields: ['accredited'], to: { accredited }, was: { accredited: before.accredited } },
+      detail: {
+        change: 'organisation-accreditation',
+        organisation: id,
+        fields: ['accredited'],
+        to: { accredited },
+        was: { accredited: before.accredited },
+      },
     });
-    const [row] = await tx.query<OrganisationRow>(`SELECT ${organisationColumns} FROM organisations o WHERE o.id = $1`, [id]);
+    const [row] = await tx.query<OrganisationRow>(
+      `SELECT ${organisationColumns} FROM organisations o WHERE o.id = $1`,
+      [id],
+    );
     return organisationView(row!);
   });
 }

@@ -16,7 +16,13 @@ import { lookupParam } from '../http/params.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { openRoute, signedRoute, type Route } from '../http/route.js';
 import type { Clock } from '../context.js';
-import { activate, cancelAccountRequest, confirmAccountRequest, listAccountRequests, startRoleGrant } from './account-requests.js';
+import {
+  activate,
+  cancelAccountRequest,
+  confirmAccountRequest,
+  listAccountRequests,
+  startRoleGrant,
+} from './account-requests.js';
 import { lapsingUsers } from './lapsing.js';
 import {
   createUser,
@@ -53,13 +59,21 @@ const userSchema = {
     id: { type: 'string' },
     name: { type: 'string' },
     roles: { type: 'array', items: { type: 'string' } },
-    organisation: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    organisation: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: { id: { type: 'string' }, name: { type: 'string' } },
+    },
     localAuthority: nullableString,
     enhancedCheckDate: { type: ['string', 'null'], format: 'date' },
     trainingCompleted: { type: 'boolean' },
     agreementSigned: { type: 'boolean' },
     suspended: { type: 'boolean' },
-    lockedUntil: { type: ['string', 'null'], format: 'date-time', description: 'While sign-in is locked after 5 failures' },
+    lockedUntil: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'While sign-in is locked after 5 failures',
+    },
     cardKeys: { type: 'integer', description: 'Smartcard keys in use' },
     closedAt: { type: ['string', 'null'], format: 'date-time', description: 'When the account was closed, for good' },
   },
@@ -79,7 +93,11 @@ const lapsingUserSchema = {
         required: ['kind'],
         properties: {
           kind: { enum: ['enhanced-check', 'training-missing', 'agreement-missing', 'enhanced-check-missing'] },
-          date: { type: 'string', format: 'date', description: 'enhanced-check: the day the check lapses (or lapsed): the first day the account is refused' },
+          date: {
+            type: 'string',
+            format: 'date',
+            description: 'enhanced-check: the day the check lapses (or lapsed): the first day the account is refused',
+          },
         },
       },
     },
@@ -88,14 +106,30 @@ const lapsingUserSchema = {
 
 const accountRequestSchema = {
   type: 'object',
-  required: ['id', 'kind', 'account', 'requestedBy', 'requestedAt', 'roles', 'confirmedBy', 'confirmedAt', 'status', 'expiresAt', 'endReason'],
+  required: [
+    'id',
+    'kind',
+    'account',
+    'requestedBy',
+    'requestedAt',
+    'roles',
+    'confirmedBy',
+    'confirmedAt',
+    'status',
+    'expiresAt',
+    'endReason',
+  ],
   properties: {
     id: { type: 'string' },
     kind: { enum: ['account-create', 'token-reset', 'card-enrol', 'role-grant'] },
     account: { type: 'string', description: 'The account the request is about' },
     requestedBy: { type: 'string' },
     requestedAt: { type: 'string', format: 'date-time' },
-    roles: { type: ['array', 'null'], items: { type: 'string' }, description: 'account-create: the roles it is made with; role-grant: the roles it will hold' },
+    roles: {
+      type: ['array', 'null'],
+      items: { type: 'string' },
+      description: 'account-create: the roles it is made with; role-grant: the roles it will hold',
+    },
     confirmedBy: nullableString,
     confirmedAt: { type: ['string', 'null'], format: 'date-time' },
     status: { enum: ['awaiting-confirmation', 'awaiting-activation', 'completed', 'cancelled'] },
@@ -113,7 +147,7 @@ const issuedRequestSchema = {
     firstHalf: {
       type: 'string',
       description:
-        'The first half of the holder\'s activation code, shown this once, for the person who asked to hand to the holder. The second half goes to whoever confirms. Never a password or token secret.',
+        "The first half of the holder's activation code, shown this once, for the person who asked to hand to the holder. The second half goes to whoever confirms. Never a password or token secret.",
     },
   },
 };
@@ -136,9 +170,14 @@ const managers = ['national-admin', 'la-team'] as const;
 
 const userId = lookupParam("The account's id: one that is not an account you manage is 404 user-not-found.");
 const userParams = z.object({ id: userId });
-const requestParams = z.object({ id: lookupParam('The request\'s id: one you may not confirm or cancel, or none, is 404 account-request-not-found.') });
-const cardKeyParams = z.object({ id: userId, thumbprint: lookupParam('The RFC 7638 thumbprint of the card key: one not in use is 404 card-key-not-found.') });
-const organisationParams = z.object({ id: lookupParam('The organisation\'s id: none is 404 organisation-not-found.') });
+const requestParams = z.object({
+  id: lookupParam("The request's id: one you may not confirm or cancel, or none, is 404 account-request-not-found."),
+});
+const cardKeyParams = z.object({
+  id: userId,
+  thumbprint: lookupParam('The RFC 7638 thumbprint of the card key: one not in use is 404 card-key-not-found.'),
+});
+const organisationParams = z.object({ id: lookupParam("The organisation's id: none is 404 organisation-not-found.") });
 
 export const accountRoutes: Route[] = [
   signedRoute({
@@ -170,11 +209,16 @@ export const accountRoutes: Route[] = [
     query: lapsingQuerySchema,
     doc: {
       tag: 'accounts',
-      summary: 'Accounts whose enhanced check lapses within `days` (default 30, 1 to 365) or has lapsed, or whose training, agreement or check is missing',
+      summary:
+        'Accounts whose enhanced check lapses within `days` (default 30, 1 to 365) or has lapsed, or whose training, agreement or check is missing',
       description:
-        'An LA team sees its own authority\'s accounts; data managers and the national administrator all. Suspended and closed accounts, and suppliers\' systems, are left out. ' +
+        "An LA team sees its own authority's accounts; data managers and the national administrator all. Suspended and closed accounts, and suppliers' systems, are left out. " +
         'An enhanced check is valid 3 years: `date` is the first day the account is refused. Soonest first: accounts missing training, agreement or check (which may not act now) first, then by date.',
-      response: { type: 'object', required: ['users'], properties: { users: { type: 'array', items: lapsingUserSchema } } },
+      response: {
+        type: 'object',
+        required: ['users'],
+        properties: { users: { type: 'array', items: lapsingUserSchema } },
+      },
     },
     async handle(req, ctx) {
       return { status: 200, body: await lapsingUsers(ctx, req.actor, req.query.days) };
@@ -199,7 +243,10 @@ export const accountRoutes: Route[] = [
               ...userSchema.properties,
               cards: {
                 type: 'array',
-                items: { type: 'object', properties: { thumbprint: { type: 'string' }, registeredAt: { type: 'string', format: 'date-time' } } },
+                items: {
+                  type: 'object',
+                  properties: { thumbprint: { type: 'string' }, registeredAt: { type: 'string', format: 'date-time' } },
+                },
               },
             },
           },
@@ -238,10 +285,11 @@ export const accountRoutes: Route[] = [
     body: updateUserSchema,
     doc: {
       tag: 'accounts',
-      summary: 'Suspend or reinstate an account, close it, record its vetting, training and agreement, or change its roles or name',
+      summary:
+        'Suspend or reinstate an account, close it, record its vetting, training and agreement, or change its roles or name',
       description:
-        'Takes effect at the account holder\'s next request. Adding a role with power over shielded children (child-protection, la-team, data-manager, national-admin) is 409 second-person-required: ask with POST /v1/users/{id}/role-grants. An LA team changes only suspended, trainingCompleted, agreementSigned, ' +
-        'enhancedCheckDate and closed (403 field-not-permitted), and only for its own authority\'s accounts. Nobody changes these of their own account (403 own-account). ' +
+        "Takes effect at the account holder's next request. Adding a role with power over shielded children (child-protection, la-team, data-manager, national-admin) is 409 second-person-required: ask with POST /v1/users/{id}/role-grants. An LA team changes only suspended, trainingCompleted, agreementSigned, " +
+        "enhancedCheckDate and closed (403 field-not-permitted), and only for its own authority's accounts. Nobody changes these of their own account (403 own-account). " +
         'closed: true closes the account for good: its live sessions end, its next signed request is 403 account-closed, sign-in is refused, and any later change, unlock, token reset or card change is 409 account-closed.',
       errors: { '409': 'account-closed, second-person-required' },
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
@@ -272,7 +320,8 @@ export const accountRoutes: Route[] = [
     roles: managers,
     doc: {
       tag: 'accounts',
-      summary: 'Replace a lost token: the old password, token and their sessions stop now; new ones only by the holder\'s activation after a second person confirms',
+      summary:
+        "Replace a lost token: the old password, token and their sessions stop now; new ones only by the holder's activation after a second person confirms",
       errors: { '409': 'account-closed, request-open' },
       response: {
         ...issuedRequestSchema,
@@ -292,7 +341,8 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       status: 201,
-      summary: 'Enrol a smartcard: a second person confirms, then the holder activates with the card itself, which replaces any earlier card',
+      summary:
+        'Enrol a smartcard: a second person confirms, then the holder activates with the card itself, which replaces any earlier card',
       errors: { '403': 'own-account', '409': 'account-closed, request-open' },
       response: issuedRequestSchema,
     },
@@ -310,7 +360,8 @@ export const accountRoutes: Route[] = [
       tag: 'accounts',
       status: 201,
       summary: 'Ask for roles to be added that carry power over shielded children; another administrator confirms',
-      description: 'roles is the whole list the account will hold. 422 no-role-added when it adds nothing; 403 own-account for your own account.',
+      description:
+        'roles is the whole list the account will hold. 422 no-role-added when it adds nothing; 403 own-account for your own account.',
       errors: { '403': 'own-account', '409': 'account-closed, request-open', '422': 'no-role-added' },
       response: { type: 'object', required: ['request'], properties: { request: accountRequestSchema } },
     },
@@ -325,7 +376,11 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       summary: 'Open requests you asked for or may confirm, oldest first (at most 500)',
-      response: { type: 'object', required: ['requests'], properties: { requests: { type: 'array', items: accountRequestSchema } } },
+      response: {
+        type: 'object',
+        required: ['requests'],
+        properties: { requests: { type: 'array', items: accountRequestSchema } },
+      },
     },
     async handle(req, ctx) {
       return { status: 200, body: { requests: await listAccountRequests(ctx, req.actor) } };
@@ -343,11 +398,21 @@ export const accountRoutes: Route[] = [
         'Only someone independent of whoever asked: not them, not the account itself (403 own-request, own-account), and not anyone either of them ' +
         'took part in issuing credentials or powers to (403 not-independent). A credential request then awaits its holder, and the answer carries the ' +
         'second half of the activation code, this once; a role grant takes effect now. 409 request-decided, request-expired (7 days), account-closed.',
-      errors: { '403': 'own-request, own-account, not-independent, forbidden-role', '404': 'account-request-not-found', '409': 'request-decided, request-expired, account-closed' },
+      errors: {
+        '403': 'own-request, own-account, not-independent, forbidden-role',
+        '404': 'account-request-not-found',
+        '409': 'request-decided, request-expired, account-closed',
+      },
       response: {
         type: 'object',
         required: ['request'],
-        properties: { request: accountRequestSchema, secondHalf: { type: 'string', description: 'For credential requests: the second half of the activation code, for the holder' } },
+        properties: {
+          request: accountRequestSchema,
+          secondHalf: {
+            type: 'string',
+            description: 'For credential requests: the second half of the activation code, for the holder',
+          },
+        },
       },
     },
     async handle(req, ctx) {
@@ -376,7 +441,7 @@ export const accountRoutes: Route[] = [
     roles: managers,
     doc: {
       tag: 'accounts',
-      summary: 'Revoke a smartcard key; the account\'s card sessions end',
+      summary: "Revoke a smartcard key; the account's card sessions end",
       errors: { '409': 'account-closed' },
       response: {
         type: 'object',
@@ -395,7 +460,11 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       summary: 'Organisations, their accreditation and how many accounts each has',
-      response: { type: 'object', required: ['organisations'], properties: { organisations: { type: 'array', items: organisationSchema } } },
+      response: {
+        type: 'object',
+        required: ['organisations'],
+        properties: { organisations: { type: 'array', items: organisationSchema } },
+      },
     },
     async handle(req, ctx) {
       return { status: 200, body: await listOrganisations(ctx, req.actor) };
@@ -410,11 +479,15 @@ export const accountRoutes: Route[] = [
     doc: {
       tag: 'accounts',
       summary: 'Accredit an organisation or withdraw its accreditation',
-      description: 'Every account of an organisation that loses accreditation is refused (403 organisation-not-accredited) from its next request.',
+      description:
+        'Every account of an organisation that loses accreditation is refused (403 organisation-not-accredited) from its next request.',
       response: { type: 'object', required: ['organisation'], properties: { organisation: organisationSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { organisation: await setAccreditation(ctx, req.actor, req.params.id, req.body.accredited) } };
+      return {
+        status: 200,
+        body: { organisation: await setAccreditation(ctx, req.actor, req.params.id, req.body.accredited) },
+      };
     },
   }),
 ];
@@ -436,9 +509,10 @@ export function activationRoutes(clock: Clock): Route[] {
       doc: {
         tag: 'accounts',
         status: 201,
-        summary: 'Activate an account, a replacement token or a smartcard, as its holder, with both halves of the activation code',
+        summary:
+          'Activate an account, a replacement token or a smartcard, as its holder, with both halves of the activation code',
         description:
-          'method otp: the holder chooses their password (at least 12 characters) and is given their token\'s secret, this once (base32 and an otpauth:// URI). ' +
+          "method otp: the holder chooses their password (at least 12 characters) and is given their token's secret, this once (base32 and an otpauth:// URI). " +
           'method card: the card signs a challenge from POST /v1/sessions/challenge (over challenge + "." + thumbprint(publicJwk)); it replaces any earlier card. ' +
           'A wrong code, unknown account or bad card proof is 401 activation-refused, one message for all; 5 wrong codes cancel the request. 429 too-many-attempts.',
         errors: { '401': 'activation-refused', '429': 'too-many-attempts' },
@@ -448,7 +522,10 @@ export function activationRoutes(clock: Clock): Route[] {
           properties: {
             userId: { type: 'string' },
             totpSecret: { type: 'string', description: 'otp: the RFC 6238 secret (base32, 160 bits)' },
-            otpauthUri: { type: 'string', description: 'otp: the same secret as an otpauth:// URI for an authenticator' },
+            otpauthUri: {
+              type: 'string',
+              description: 'otp: the same secret as an otpauth:// URI for an authenticator',
+            },
             thumbprint: { type: 'string', description: 'card: the RFC 7638 thumbprint of the enrolled card key' },
           },
         },

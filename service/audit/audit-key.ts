@@ -14,7 +14,16 @@
 // beside its data directory, so that whoever can write the store can also read them. That is honest about what it protects (nothing against the machine's owner) and
 // keeps training stores verifiable across restarts. An in-memory store gets keys made
 // for the process: they go when the store goes.
-import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { storeOf, type Database, type Queryable } from '../store/database.js';
@@ -71,7 +80,8 @@ export const besideStore = (dataDir: string) => {
 
 /** A seal key from its secret (at least 32 bytes). */
 export function sealKeyFrom(secret: Buffer, origin: KeyOrigin = 'configured'): SealKey {
-  if (secret.length < 32) throw new AuditKeyError('The audit seal key is too short: it must be at least 32 bytes (64 hex digits).');
+  if (secret.length < 32)
+    throw new AuditKeyError('The audit seal key is too short: it must be at least 32 bytes (64 hex digits).');
   const id = createHmac('sha256', secret).update('contactpoint audit seal key id').digest('hex').slice(0, 16);
   return { secret, id, origin };
 }
@@ -80,14 +90,17 @@ export function sealKeyFrom(secret: Buffer, origin: KeyOrigin = 'configured'): S
 export function parseSealKey(text: string, where: string, origin: KeyOrigin = 'configured'): SealKey {
   const hex = text.trim();
   if (!/^(?:[0-9a-fA-F]{2}){32,}$/.test(hex)) {
-    throw new AuditKeyError(`${where} does not hold an audit seal key: expected at least 64 hex digits (openssl rand -hex 32).`);
+    throw new AuditKeyError(
+      `${where} does not hold an audit seal key: expected at least 64 hex digits (openssl rand -hex 32).`,
+    );
   }
   return sealKeyFrom(Buffer.from(hex, 'hex'), origin);
 }
 
 /** A signing key from its private key (Ed25519, PKCS#8 PEM). */
 export function signingKeyFrom(privateKey: KeyObject, origin: KeyOrigin = 'configured'): SigningKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new AuditKeyError('The audit signing key must be an Ed25519 key.');
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new AuditKeyError('The audit signing key must be an Ed25519 key.');
   const publicKey = createPublicKey(privateKey);
   return {
     privateKey,
@@ -99,7 +112,9 @@ export function signingKeyFrom(privateKey: KeyObject, origin: KeyOrigin = 'confi
 }
 
 export function publicKeyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export function parseSigningKey(pem: string, where: string, origin: KeyOrigin = 'configured'): SigningKey {
@@ -109,7 +124,10 @@ export function parseSigningKey(pem: string, where: string, origin: KeyOrigin = 
   } catch {
     throw new AuditKeyError(`${where} does not hold a private key in PEM (openssl genpkey -algorithm ed25519).`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new AuditKeyError(`${where} holds a ${key.asymmetricKeyType ?? 'non-Ed25519'} key: the audit signing key must be Ed25519.`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new AuditKeyError(
+      `${where} holds a ${key.asymmetricKeyType ?? 'non-Ed25519'} key: the audit signing key must be Ed25519.`,
+    );
   return signingKeyFrom(key, origin);
 }
 
@@ -137,11 +155,16 @@ export interface AuditKeyOptions {
 /** The configured seal key, if any: the file flag, then the variable holding it, then the variable naming a file. */
 export function configuredSealKey(options: AuditKeyOptions): SealKey | undefined {
   const env = options.env ?? process.env;
-  if (options.sealKeyFile !== undefined) return parseSealKey(readKeyFile(options.sealKeyFile, 'audit seal key'), `The audit seal key file ${options.sealKeyFile}`);
+  if (options.sealKeyFile !== undefined)
+    return parseSealKey(
+      readKeyFile(options.sealKeyFile, 'audit seal key'),
+      `The audit seal key file ${options.sealKeyFile}`,
+    );
   const inline = env[sealKeyEnv];
   if (inline !== undefined && inline !== '') return parseSealKey(inline, sealKeyEnv);
   const file = env[sealKeyFileEnv];
-  if (file !== undefined && file !== '') return parseSealKey(readKeyFile(file, 'audit seal key'), `The audit seal key file ${file}`);
+  if (file !== undefined && file !== '')
+    return parseSealKey(readKeyFile(file, 'audit seal key'), `The audit seal key file ${file}`);
   return undefined;
 }
 
@@ -158,7 +181,10 @@ function keptBeside<K>(path: string, make: () => string, parse: (text: string, w
     try {
       writeFileSync(path, make(), { mode: 0o600, flag: 'wx' });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditKeyError(`Cannot keep an audit key in ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new AuditKeyError(
+          `Cannot keep an audit key in ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+        );
     }
     chmodSync(path, 0o600);
   }
@@ -166,7 +192,8 @@ function keptBeside<K>(path: string, make: () => string, parse: (text: string, w
 }
 
 const newSealText = () => `${randomBytes(32).toString('hex')}\n`;
-const newSigningPem = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const newSigningPem = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** The keys a service uses: configured, else beside its training store, else made for this process. */
 export function resolveAuditKeys(options: AuditKeyOptions): AuditKeys {
@@ -177,13 +204,22 @@ export function resolveAuditKeys(options: AuditKeyOptions): AuditKeys {
       ...(seal ? [] : [`the seal key (--audit-key FILE, or ${sealKeyFileEnv} or ${sealKeyEnv})`]),
       ...(signing ? [] : [`the checkpoint signing key (--audit-signing-key FILE or ${signingKeyFileEnv})`]),
     ];
-    throw new AuditKeyError(`A live service keeps its audit keys outside the database: give ${missing.join(' and ')}. See docs/admin-guide.md.`);
+    throw new AuditKeyError(
+      `A live service keeps its audit keys outside the database: give ${missing.join(' and ')}. See docs/admin-guide.md.`,
+    );
   }
   const dir = options.besideStore;
   return {
-    seal: seal ?? (dir !== undefined ? keptBeside(besideStore(dir).seal, newSealText, (t, w) => parseSealKey(t, w, 'beside-store')) : processKeys().seal),
+    seal:
+      seal ??
+      (dir !== undefined
+        ? keptBeside(besideStore(dir).seal, newSealText, (t, w) => parseSealKey(t, w, 'beside-store'))
+        : processKeys().seal),
     signing:
-      signing ?? (dir !== undefined ? keptBeside(besideStore(dir).signing, newSigningPem, (t, w) => parseSigningKey(t, w, 'beside-store')) : processKeys().signing),
+      signing ??
+      (dir !== undefined
+        ? keptBeside(besideStore(dir).signing, newSigningPem, (t, w) => parseSigningKey(t, w, 'beside-store'))
+        : processKeys().signing),
   };
 }
 

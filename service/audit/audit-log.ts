@@ -166,7 +166,18 @@ export async function appendAudit(tx: Queryable, input: AuditEntryInput): Promis
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
      )
      UPDATE audit_head SET seq = $1, hash = $9 WHERE id`,
-    [body.seq, input.at, body.userId, body.action, body.cpNumber, body.reason, JSON.stringify(body.detail), body.prevHash, hash, mac],
+    [
+      body.seq,
+      input.at,
+      body.userId,
+      body.action,
+      body.cpNumber,
+      body.reason,
+      JSON.stringify(body.detail),
+      body.prevHash,
+      hash,
+      mac,
+    ],
   );
   return { ...body, hash, mac };
 }

@@ -83,7 +83,11 @@ export class ChainChecker {
     // entryHash reads only the hashed fields, so the entry itself can be given.
     const recomputed = entryHash(e);
     if (recomputed !== e.hash) {
-      throw new ChainBroken(e.seq, 'hash-mismatch', `Entry ${e.seq} has been changed: its content does not match its hash.`);
+      throw new ChainBroken(
+        e.seq,
+        'hash-mismatch',
+        `Entry ${e.seq} has been changed: its content does not match its hash.`,
+      );
     }
     if (this.lastHash !== null && e.prevHash !== this.lastHash) {
       throw new ChainBroken(
@@ -98,7 +102,11 @@ export class ChainChecker {
     if (seal) {
       if (e.mac === null) {
         if (e.seq >= keyedFrom) {
-          throw new ChainBroken(e.seq, 'seal-missing', `Entry ${e.seq} has no seal, but every entry from ${keyedFrom} on is sealed: it has been rewritten.`);
+          throw new ChainBroken(
+            e.seq,
+            'seal-missing',
+            `Entry ${e.seq} has no seal, but every entry from ${keyedFrom} on is sealed: it has been rewritten.`,
+          );
         }
       } else if (!sealMatches(seal, e.hash, e.mac)) {
         throw new ChainBroken(

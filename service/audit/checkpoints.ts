@@ -57,7 +57,10 @@ const signedPart = (c: Omit<AuditCheckpoint, 'signature'>) =>
     }),
   );
 
-export function signCheckpoint(keys: AuditKeys, fields: { size: number; head: string; keyedFrom: number; at: Date; reason: CheckpointReason }): AuditCheckpoint {
+export function signCheckpoint(
+  keys: AuditKeys,
+  fields: { size: number; head: string; keyedFrom: number; at: Date; reason: CheckpointReason },
+): AuditCheckpoint {
   const unsigned = {
     format: checkpointFormat,
     size: fields.size,
@@ -100,7 +103,9 @@ export function parseCheckpoint(text: string, where: string): AuditCheckpoint {
   const parsed = checkpointSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CheckpointFileError(`${where} is not an audit checkpoint: ${issue?.path.join('.') || 'it'} ${issue?.message ?? 'is not valid'}.`);
+    throw new CheckpointFileError(
+      `${where} is not an audit checkpoint: ${issue?.path.join('.') || 'it'} ${issue?.message ?? 'is not valid'}.`,
+    );
   }
   return parsed.data;
 }
@@ -123,7 +128,9 @@ export const exportedEntrySchema = z
     mac: z.string().nullable(),
   })
   .strict();
-export const auditExportSchema = z.object({ entries: z.array(exportedEntrySchema), next: z.number().int().nullable().optional() }).passthrough();
+export const auditExportSchema = z
+  .object({ entries: z.array(exportedEntrySchema), next: z.number().int().nullable().optional() })
+  .passthrough();
 
 export type RangeVerdict =
   | { ok: true; from: number; to: number; checkpointSize: number; sealsChecked: boolean }
@@ -135,28 +142,44 @@ export type RangeVerdict =
  * checkpoint's head, which must be in the range. Without the seal key (the desktop) a
  * rewrite is caught where it meets the signed head; with it, at the first rewritten entry.
  */
-export function verifyRange(entries: readonly ChainEntry[], checkpoint: AuditCheckpoint, options: { publicKey: KeyObject; seal?: SealKey | null }): RangeVerdict {
-  const broken = (seq: number | null, problem: AuditChainProblem, message: string): RangeVerdict => ({ ok: false, firstBroken: { seq, problem, message } });
+export function verifyRange(
+  entries: readonly ChainEntry[],
+  checkpoint: AuditCheckpoint,
+  options: { publicKey: KeyObject; seal?: SealKey | null },
+): RangeVerdict {
+  const broken = (seq: number | null, problem: AuditChainProblem, message: string): RangeVerdict => ({
+    ok: false,
+    firstBroken: { seq, problem, message },
+  });
   if (!checkpointSignatureValid(checkpoint, options.publicKey)) {
     return broken(
       null,
       'checkpoint-signature',
       checkpoint.signingKeyId !== publicKeyId(options.publicKey)
-        ? 'The checkpoint was not signed with the published key (its signing key id differs): it is not one of the service\'s checkpoints.'
-        : 'The checkpoint\'s signature is not valid: the checkpoint has been changed since it was signed.',
+        ? "The checkpoint was not signed with the published key (its signing key id differs): it is not one of the service's checkpoints."
+        : "The checkpoint's signature is not valid: the checkpoint has been changed since it was signed.",
     );
   }
   const seal = options.seal ?? null;
   if (seal && seal.id !== checkpoint.sealKeyId) {
-    return broken(null, 'wrong-key', 'The audit key given is not the one this checkpoint\'s chain is sealed with: check the key file.');
+    return broken(
+      null,
+      'wrong-key',
+      "The audit key given is not the one this checkpoint's chain is sealed with: check the key file.",
+    );
   }
   const first = entries[0];
   const last = entries.at(-1);
   // A checkpoint of an empty chain vouches for nothing: an empty range agrees with it.
-  if (checkpoint.size === 0 && !first) return { ok: true, from: 0, to: 0, checkpointSize: 0, sealsChecked: seal !== null };
+  if (checkpoint.size === 0 && !first)
+    return { ok: true, from: 0, to: 0, checkpointSize: 0, sealsChecked: seal !== null };
   if (!first || !last || first.seq > Math.max(checkpoint.size, 1) || last.seq < checkpoint.size) {
     const runs = first && last ? `runs from entry ${first.seq} to ${last.seq}` : 'is empty';
-    return broken(null, 'outside-range', `The range ${runs}: it must include entry ${checkpoint.size}, the checkpoint's head.`);
+    return broken(
+      null,
+      'outside-range',
+      `The range ${runs}: it must include entry ${checkpoint.size}, the checkpoint's head.`,
+    );
   }
   const checker = new ChainChecker({
     seal,
@@ -187,7 +210,8 @@ export interface CheckpointPublisherOptions {
   log?: (line: string) => void;
 }
 
-const fileName = (c: AuditCheckpoint) => `checkpoint-${String(c.size).padStart(12, '0')}-${c.at.replace(/[:.]/g, '-')}.json`;
+const fileName = (c: AuditCheckpoint) =>
+  `checkpoint-${String(c.size).padStart(12, '0')}-${c.at.replace(/[:.]/g, '-')}.json`;
 
 /** Checkpoint files in `dir`, oldest first by size then time. */
 export function listCheckpointFiles(dir: string): string[] {
@@ -211,7 +235,9 @@ export class CheckpointPublisher {
         if (newest) this.last = parseCheckpoint(readFileSync(join(dir, newest), 'utf8'), newest);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === undefined) throw e;
-        throw new Error(`Cannot use the audit checkpoint directory ${dir} (${(e as NodeJS.ErrnoException).code}).`, { cause: e });
+        throw new Error(`Cannot use the audit checkpoint directory ${dir} (${(e as NodeJS.ErrnoException).code}).`, {
+          cause: e,
+        });
       }
     }
   }
@@ -235,9 +261,17 @@ export class CheckpointPublisher {
   private async make(reason: CheckpointReason): Promise<AuditCheckpoint> {
     const { db, clock, keys, dir } = this.options;
     // The head is committed state: every entry up to it is in the log.
-    const [head] = await db.query<{ seq: number; hash: string; keyed_from: number }>('SELECT seq, hash, keyed_from FROM audit_head WHERE id');
+    const [head] = await db.query<{ seq: number; hash: string; keyed_from: number }>(
+      'SELECT seq, hash, keyed_from FROM audit_head WHERE id',
+    );
     if (!head) throw new Error('The audit head is missing: the store is not migrated.');
-    const checkpoint = signCheckpoint(keys, { size: head.seq, head: head.hash, keyedFrom: head.keyed_from, at: clock.now(), reason });
+    const checkpoint = signCheckpoint(keys, {
+      size: head.seq,
+      head: head.hash,
+      keyedFrom: head.keyed_from,
+      at: clock.now(),
+      reason,
+    });
     if (dir !== undefined) {
       // Written whole, then renamed: a copier never sees half a checkpoint.
       const name = fileName(checkpoint);

@@ -47,9 +47,13 @@ export function planAuditKeeping(options: AuditKeepingOptions): AuditKeepingPlan
   const keys = resolveAuditKeys(keyOptions);
   const given = options.checkpointDir ?? (env[checkpointDirEnv] || undefined);
   if (live && given === undefined) {
-    throw new Error(`A live service publishes audit checkpoints outside the database: give --audit-checkpoints DIR or set ${checkpointDirEnv}. See docs/admin-guide.md.`);
+    throw new Error(
+      `A live service publishes audit checkpoints outside the database: give --audit-checkpoints DIR or set ${checkpointDirEnv}. See docs/admin-guide.md.`,
+    );
   }
-  const checkpointDir = given ?? (options.trainingMode && options.dataDir !== undefined ? besideStore(options.dataDir).checkpoints : undefined);
+  const checkpointDir =
+    given ??
+    (options.trainingMode && options.dataDir !== undefined ? besideStore(options.dataDir).checkpoints : undefined);
   // A training store on PostgreSQL has no directory to keep keys beside: keys made for
   // this process seal its entries, and after a restart those seals no longer check.
   const warning =
@@ -73,7 +77,12 @@ export function startAuditKeeping(
 ): AuditKeeping {
   useAuditKeys(db, plan.keys);
   if (plan.warning) options.log?.(plan.warning);
-  const checkpoints = new CheckpointPublisher({ db, clock, keys: plan.keys, ...(plan.checkpointDir !== undefined ? { dir: plan.checkpointDir } : {}) });
+  const checkpoints = new CheckpointPublisher({
+    db,
+    clock,
+    keys: plan.keys,
+    ...(plan.checkpointDir !== undefined ? { dir: plan.checkpointDir } : {}),
+  });
   // The start checkpoint is the caller's (server.ts publishes it once training data is
   // loaded); until then the timer's first look finds none and publishes one.
   const timer = startCheckpointTimer(checkpoints, clock, {

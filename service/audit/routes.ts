@@ -13,11 +13,12 @@ import { auditChainProblems } from './chain.js';
 import type { AuditCheckpoint } from './checkpoints.js';
 import { verifyAuditChain } from './verify.js';
 
-
 // A day (YYYY-MM-DD, the whole day in UTC) or an instant (ISO 8601 with an offset).
 const bound = (endOfDay: boolean) =>
   z
-    .union([isoDateSchema, z.iso.datetime({ offset: true })], { error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time' })
+    .union([isoDateSchema, z.iso.datetime({ offset: true })], {
+      error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time',
+    })
     .transform((s) => new Date(s.length === 10 ? `${s}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : s))
     // An offset can push a valid-looking instant past what the store can hold.
     .refine((d) => d >= earliest && d <= latest, { message: 'must fall between 1900 and 2199' });
@@ -69,7 +70,11 @@ interface EntryRow {
 /** Data managers and the national administrator see every entry; an LA team sees entries about its own children. */
 function scopeOf(actor: Actor): { authority: string | null } {
   if (hasRole(actor, 'data-manager', 'national-admin')) return { authority: null };
-  if (actor.localAuthority === null) throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no audit entries you may see.');
+  if (actor.localAuthority === null)
+    throw forbidden(
+      'no-local-authority',
+      'Your account belongs to no local authority, so there are no audit entries you may see.',
+    );
   return { authority: actor.localAuthority };
 }
 
@@ -96,7 +101,8 @@ export const exportQuerySchema = z
   })
   .strict()
   .superRefine((q, ctx) => {
-    if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
+    if (q.from !== undefined && q.to !== undefined && q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before from' });
   });
 
 const checkpointSchema = {
@@ -104,7 +110,7 @@ const checkpointSchema = {
   required: ['format', 'size', 'head', 'keyedFrom', 'sealKeyId', 'signingKeyId', 'at', 'reason', 'signature'],
   properties: {
     format: { type: 'string', enum: ['contactpoint-audit-checkpoint/1'] },
-    size: { type: 'integer', description: 'The chain\'s length: the seq of its last entry' },
+    size: { type: 'integer', description: "The chain's length: the seq of its last entry" },
     head: { type: 'string', description: 'The hash of entry `size`' },
     keyedFrom: { type: 'integer', description: 'The first entry that carries a seal' },
     sealKeyId: { type: 'string' },
@@ -118,9 +124,11 @@ const checkpointSchema = {
 const checkpointAnswer = {
   type: 'object',
   required: ['checkpoint', 'publicKey'],
-  properties: { checkpoint: checkpointSchema, publicKey: { type: 'string', description: 'The signing public key, SPKI PEM' } },
+  properties: {
+    checkpoint: checkpointSchema,
+    publicKey: { type: 'string', description: 'The signing public key, SPKI PEM' },
+  },
 };
-
 
 const noCheckpoints = () => notFound('This service publishes no audit checkpoints.');
 
@@ -159,7 +167,10 @@ export const auditRoutes: Route[] = [
       if (q.from !== undefined) add((p) => `a.at >= ${p}`, q.from);
       if (q.to !== undefined) add((p) => `a.at <= ${p}`, q.to);
       if (scope.authority !== null) {
-        add((p) => `EXISTS (SELECT 1 FROM children c WHERE c.cp_number = a.cp_number AND c.local_authority = ${p})`, scope.authority);
+        add(
+          (p) => `EXISTS (SELECT 1 FROM children c WHERE c.cp_number = a.cp_number AND c.local_authority = ${p})`,
+          scope.authority,
+        );
       }
       params.push(limit + 1);
       const sql = `SELECT a.seq, a.at, a.user_id, a.action, a.cp_number, a.reason FROM audit_log a
@@ -167,7 +178,9 @@ export const auditRoutes: Route[] = [
 
       const rows = await ctx.db.transaction(async (tx) => {
         const found = await tx.query<EntryRow>(sql, params);
-        const filters = (['cpNumber', 'userId', 'action', 'from', 'to', 'after'] as const).filter((k) => q[k] !== undefined);
+        const filters = (['cpNumber', 'userId', 'action', 'from', 'to', 'after'] as const).filter(
+          (k) => q[k] !== undefined,
+        );
         await appendAudit(tx, {
           at: ctx.clock.now(),
           userId: req.actor.userId,
@@ -202,9 +215,9 @@ export const auditRoutes: Route[] = [
       tag: 'audit',
       summary: 'Check the audit trail has not been tampered with',
       description:
-        'Recomputes every entry\'s hash and follows every link. On a large trail this takes a while; `npm run audit:verify` does the same offline. ' +
+        "Recomputes every entry's hash and follows every link. On a large trail this takes a while; `npm run audit:verify` does the same offline. " +
         'When the chain is broken, firstBroken names the first entry at fault and the problem: hash-mismatch (the entry was changed), ' +
-        'broken-link (an entry was replaced or moved), missing-entry (an entry was removed), head-mismatch (the chain\'s recorded end disagrees with the log), ' +
+        "broken-link (an entry was replaced or moved), missing-entry (an entry was removed), head-mismatch (the chain's recorded end disagrees with the log), " +
         'seal-missing or seal-mismatch (the entry, or the chain before it, was rewritten without the audit key) or checkpoint-mismatch (the chain no longer passes through the latest signed checkpoint).',
       response: {
         type: 'object',
@@ -213,7 +226,10 @@ export const auditRoutes: Route[] = [
           ok: { type: 'boolean' },
           intact: { type: 'boolean', description: 'The same as ok' },
           entries: { type: 'integer', description: 'Entries checked and found intact' },
-          lastHash: { type: 'string', description: 'When ok: the hash of the last entry, to note down and compare later' },
+          lastHash: {
+            type: 'string',
+            description: 'When ok: the hash of the last entry, to note down and compare later',
+          },
           firstBroken: {
             type: 'object',
             required: ['seq', 'problem', 'message'],
@@ -231,7 +247,12 @@ export const auditRoutes: Route[] = [
       const latest = ctx.audit?.checkpoints.latest();
       const verdict = await verifyAuditChain(ctx.db, latest ? { checkpoint: latest } : {});
       await ctx.db.transaction((tx) =>
-        appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { verify: verdict.ok } }),
+        appendAudit(tx, {
+          at: ctx.clock.now(),
+          userId: req.actor.userId,
+          action: 'audit-read',
+          detail: { verify: verdict.ok },
+        }),
       );
       return { status: 200, body: { ...verdict, intact: verdict.ok } };
     },
@@ -246,7 +267,7 @@ export const auditRoutes: Route[] = [
       summary: 'Patterns in the trail that may be misuse, for a person to judge',
       description:
         'from and to are days (YYYY-MM-DD, UTC, both included); the default is the last 30 days, and a window may be at most 366 days. ' +
-        'Kinds: own-surname-search (searches for the searcher\'s own surname, one signal per user), many-searches-few-reads (20 or more searches by a user in one UTC day ' +
+        "Kinds: own-surname-search (searches for the searcher's own surname, one signal per user), many-searches-few-reads (20 or more searches by a user in one UTC day " +
         'with no record opened that day), out-of-hours (10 or more searches and reads by a user in one clock hour between 20:00 and 07:00 UTC). ' +
         'from/to of a signal are the first and last entry counted. An LA team sees signals about users of its own authority; data managers and the national administrator see all. ' +
         'At most 500. Audited (audit-signals-read).',
@@ -276,11 +297,23 @@ export const auditRoutes: Route[] = [
       const scope = scopeOf(req.actor);
       const now = ctx.clock.now();
       const to = req.query.to !== undefined ? new Date(`${req.query.to}T23:59:59.999Z`) : now;
-      const from = req.query.from !== undefined ? new Date(`${req.query.from}T00:00:00.000Z`) : new Date(to.getTime() - defaultSignalDays * dayMs);
+      const from =
+        req.query.from !== undefined
+          ? new Date(`${req.query.from}T00:00:00.000Z`)
+          : new Date(to.getTime() - defaultSignalDays * dayMs);
       if (to.getTime() - from.getTime() > maxSignalDays * dayMs) {
-        throw new ApiError(422, 'invalid-query', `The query is not valid: "from" must be at most ${maxSignalDays} days before "to".`);
+        throw new ApiError(
+          422,
+          'invalid-query',
+          `The query is not valid: "from" must be at most ${maxSignalDays} days before "to".`,
+        );
       }
-      if (from > to) throw new ApiError(422, 'invalid-query', 'The query is not valid: "from" is after "to" (which defaults to now).');
+      if (from > to)
+        throw new ApiError(
+          422,
+          'invalid-query',
+          'The query is not valid: "from" is after "to" (which defaults to now).',
+        );
       const signals = await ctx.db.transaction(async (tx) => {
         const found = await auditSignals(tx, { from, to, localAuthority: scope.authority });
         await appendAudit(tx, {
@@ -300,7 +333,7 @@ export const auditRoutes: Route[] = [
     roles: managementRoles,
     doc: {
       tag: 'audit',
-      summary: 'The latest signed checkpoint of the audit chain\'s head, and the public key that signs checkpoints',
+      summary: "The latest signed checkpoint of the audit chain's head, and the public key that signs checkpoints",
       description:
         'Checkpoints are published when the service starts, at least hourly, on demand and when it stops, one JSON file each in a directory outside the database. ' +
         'Check a downloaded range against one offline with `npm run audit:verify -- --range FILE --checkpoint FILE --public-key FILE`. 404 when the service publishes none. Audited (audit-read).',
@@ -311,7 +344,12 @@ export const auditRoutes: Route[] = [
       const checkpoint = publisher?.latest();
       if (!publisher || !checkpoint) throw noCheckpoints();
       await ctx.db.transaction((tx) =>
-        appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { checkpoint: checkpoint.size } }),
+        appendAudit(tx, {
+          at: ctx.clock.now(),
+          userId: req.actor.userId,
+          action: 'audit-read',
+          detail: { checkpoint: checkpoint.size },
+        }),
       );
       return { status: 200, body: { checkpoint, publicKey: publisher.signingKey.publicKeyPem } };
     },
@@ -326,8 +364,9 @@ export const auditRoutes: Route[] = [
     maxBodyBytes: 1024,
     doc: {
       tag: 'audit',
-      summary: 'Publish a checkpoint of the audit chain\'s head now',
-      description: 'For a data manager about to download a range to check, or before a planned change. Audited (audit-read) before the head is signed, so the checkpoint covers its own request.',
+      summary: "Publish a checkpoint of the audit chain's head now",
+      description:
+        'For a data manager about to download a range to check, or before a planned change. Audited (audit-read) before the head is signed, so the checkpoint covers its own request.',
       response: checkpointAnswer,
       status: 201,
     },
@@ -335,7 +374,12 @@ export const auditRoutes: Route[] = [
       const publisher = ctx.audit?.checkpoints;
       if (!publisher) throw noCheckpoints();
       await ctx.db.transaction((tx) =>
-        appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'audit-read', detail: { checkpointRequested: true } }),
+        appendAudit(tx, {
+          at: ctx.clock.now(),
+          userId: req.actor.userId,
+          action: 'audit-read',
+          detail: { checkpointRequested: true },
+        }),
       );
       const checkpoint: AuditCheckpoint = await publisher.publish('on-demand');
       return { status: 201, body: { checkpoint, publicKey: publisher.signingKey.publicKeyPem } };
@@ -367,7 +411,10 @@ export const auditRoutes: Route[] = [
                 detail: { type: 'object' },
                 prevHash: { type: 'string' },
                 hash: { type: 'string' },
-                mac: { type: ['string', 'null'], description: 'The seal, HMAC-SHA-256(audit key, hash); null on entries from before sealing began' },
+                mac: {
+                  type: ['string', 'null'],
+                  description: 'The seal, HMAC-SHA-256(audit key, hash); null on entries from before sealing began',
+                },
               },
             },
           },

@@ -19,7 +19,14 @@ import type { Database } from '../store/database.js';
 import { openStore } from '../store/open-store.js';
 import { AuditKeyError, besideStore, configuredSealKey, parseSealKey, type SealKey } from './audit-key.js';
 import type { ChainEntry } from './chain.js';
-import { auditExportSchema, CheckpointFileError, checkpointSignatureValid, parseCheckpoint, verifyRange, type AuditCheckpoint } from './checkpoints.js';
+import {
+  auditExportSchema,
+  CheckpointFileError,
+  checkpointSignatureValid,
+  parseCheckpoint,
+  verifyRange,
+  type AuditCheckpoint,
+} from './checkpoints.js';
 import { verifyAuditChain } from './verify.js';
 
 export interface CommandIo {
@@ -69,13 +76,19 @@ function parse(argv: string[]): Parsed {
   const data = values.data;
   const url = values['database-url'];
   const range = values.range;
-  const keys = { auditKeyFile: values['audit-key'], checkpointFile: values.checkpoint, publicKeyFile: values['public-key'] };
-  if ([data, url, range].filter((v) => v !== undefined).length !== 1) throw new UsageError('Give exactly one of --data DIR, --database-url URL or --range FILE.');
+  const keys = {
+    auditKeyFile: values['audit-key'],
+    checkpointFile: values.checkpoint,
+    publicKeyFile: values['public-key'],
+  };
+  if ([data, url, range].filter((v) => v !== undefined).length !== 1)
+    throw new UsageError('Give exactly one of --data DIR, --database-url URL or --range FILE.');
   if ((keys.checkpointFile === undefined) !== (keys.publicKeyFile === undefined)) {
     throw new UsageError('--checkpoint and --public-key go together: a checkpoint is worth only its signature.');
   }
   if (range !== undefined) {
-    if (keys.checkpointFile === undefined) throw new UsageError('--range needs --checkpoint FILE and --public-key FILE to check it against.');
+    if (keys.checkpointFile === undefined)
+      throw new UsageError('--range needs --checkpoint FILE and --public-key FILE to check it against.');
     return { target: { kind: 'range', file: resolve(range) }, batchSize: 0, ...keys };
   }
   const batchSize = values['batch-size'] === undefined ? 5000 : Number(values['batch-size']);
@@ -83,7 +96,8 @@ function parse(argv: string[]): Parsed {
     throw new UsageError('--batch-size must be a whole number from 1 to 100000.');
   }
   if (url !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--database-url must start with postgres:// or postgresql://.');
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw new UsageError('--database-url must start with postgres:// or postgresql://.');
     return { target: { kind: 'postgres', url }, batchSize, ...keys };
   }
   const dataDir = resolve(data!);
@@ -109,7 +123,9 @@ function readText(path: string, what: string): string {
 
 /** The seal key: given, configured, or kept beside a training store (never made here). */
 function sealKeyFor(parsed: Parsed): SealKey | undefined {
-  const configured = configuredSealKey({ ...(parsed.auditKeyFile !== undefined ? { sealKeyFile: parsed.auditKeyFile } : {}) });
+  const configured = configuredSealKey({
+    ...(parsed.auditKeyFile !== undefined ? { sealKeyFile: parsed.auditKeyFile } : {}),
+  });
   if (configured) return configured;
   if (parsed.target.kind === 'pglite') {
     const file = besideStore(parsed.target.dataDir).seal;
@@ -120,7 +136,10 @@ function sealKeyFor(parsed: Parsed): SealKey | undefined {
 
 function checkpointFor(parsed: Parsed): { checkpoint: AuditCheckpoint; publicKey: KeyObject } | undefined {
   if (parsed.checkpointFile === undefined || parsed.publicKeyFile === undefined) return undefined;
-  const checkpoint = parseCheckpoint(readText(parsed.checkpointFile, 'checkpoint file'), `The checkpoint file ${parsed.checkpointFile}`);
+  const checkpoint = parseCheckpoint(
+    readText(parsed.checkpointFile, 'checkpoint file'),
+    `The checkpoint file ${parsed.checkpointFile}`,
+  );
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey(readText(parsed.publicKeyFile, 'public key file'));
@@ -140,13 +159,18 @@ function readRange(file: string): ChainEntry[] {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${file} is not JSON: give the answer of GET /v1/audit/export (or its pages in an array).`);
   }
-  const pages = Array.isArray(json) && json.every((p) => p !== null && typeof p === 'object' && 'entries' in p) ? json : [Array.isArray(json) ? { entries: json } : json];
+  const pages =
+    Array.isArray(json) && json.every((p) => p !== null && typeof p === 'object' && 'entries' in p)
+      ? json
+      : [Array.isArray(json) ? { entries: json } : json];
   const entries: ChainEntry[] = [];
   for (const page of pages) {
     const parsed = auditExportSchema.safeParse(page);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new UsageError(`${file} is not an audit export: ${issue?.path.join('.') || 'it'} ${issue?.message ?? 'is not valid'}.`);
+      throw new UsageError(
+        `${file} is not an audit export: ${issue?.path.join('.') || 'it'} ${issue?.message ?? 'is not valid'}.`,
+      );
     }
     entries.push(...parsed.data.entries);
   }
@@ -190,7 +214,10 @@ export async function runVerifyCommand(argv: string[], io: CommandIo): Promise<n
     io.err((e as Error).message);
     return 2;
   }
-  if (!seal) io.err('No audit key given: hashes, links and checkpoints are checked, seals are not (give --audit-key FILE to check them).');
+  if (!seal)
+    io.err(
+      'No audit key given: hashes, links and checkpoints are checked, seals are not (give --audit-key FILE to check them).',
+    );
   const { target, batchSize } = parsed;
   if (target.kind === 'range') {
     let entries: ChainEntry[];
@@ -203,21 +230,29 @@ export async function runVerifyCommand(argv: string[], io: CommandIo): Promise<n
     }
     const verdict = verifyRange(entries, anchor!.checkpoint, { publicKey: anchor!.publicKey, seal: seal ?? null });
     if (verdict.ok) {
-      io.out(`audit range intact: entries ${verdict.from} to ${verdict.to}, through the checkpoint of ${anchor!.checkpoint.at} (${verdict.checkpointSize} entries)${verdict.sealsChecked ? ', seals checked' : ''}`);
+      io.out(
+        `audit range intact: entries ${verdict.from} to ${verdict.to}, through the checkpoint of ${anchor!.checkpoint.at} (${verdict.checkpointSize} entries)${verdict.sealsChecked ? ', seals checked' : ''}`,
+      );
       return 0;
     }
-    io.out(verdict.firstBroken.seq === null ? `audit range not verified: ${verdict.firstBroken.problem}` : `audit range broken at entry ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
+    io.out(
+      verdict.firstBroken.seq === null
+        ? `audit range not verified: ${verdict.firstBroken.problem}`
+        : `audit range broken at entry ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`,
+    );
     io.err(verdict.firstBroken.message);
     return 1;
   }
   if (anchor && !checkpointSignatureValid(anchor.checkpoint, anchor.publicKey)) {
     io.out('audit chain not verified: checkpoint-signature');
-    io.err('The checkpoint\'s signature is not valid with the public key given: it has been changed, or is not one of the service\'s.');
+    io.err(
+      "The checkpoint's signature is not valid with the public key given: it has been changed, or is not one of the service's.",
+    );
     return 1;
   }
   if (anchor && seal && seal.id !== anchor.checkpoint.sealKeyId) {
     io.out('audit chain not verified: wrong-key');
-    io.err('The audit key given is not the one this checkpoint\'s chain is sealed with: check the key file.');
+    io.err("The audit key given is not the one this checkpoint's chain is sealed with: check the key file.");
     return 1;
   }
   const url = target.kind === 'postgres' ? target.url : undefined;
@@ -252,7 +287,8 @@ export async function runVerifyCommand(argv: string[], io: CommandIo): Promise<n
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   process.exitCode = await runVerifyCommand(process.argv.slice(2), {
     out: (line) => void process.stdout.write(`${line}\n`),

@@ -29,10 +29,13 @@ export interface VerifyOptions {
 /** Verify the whole audit chain; names the first entry at which it is broken. */
 export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {}): Promise<AuditChainVerdict> {
   const batchSize = options.batchSize ?? 5000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number above 0: ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a whole number above 0: ${batchSize}`);
 
   const head = async () => {
-    const [row] = await db.query<{ seq: number; hash: string; keyed_from: number }>('SELECT seq, hash, keyed_from FROM audit_head WHERE id');
+    const [row] = await db.query<{ seq: number; hash: string; keyed_from: number }>(
+      'SELECT seq, hash, keyed_from FROM audit_head WHERE id',
+    );
     if (!row) throw new ChainBroken(1, 'head-mismatch', 'The audit head is missing.');
     return row;
   };
@@ -64,28 +67,48 @@ export async function verifyAuditChain(db: Queryable, options: VerifyOptions = {
     // the store's to pass rewritten entries off as old, unsealed ones.
     const keyedFrom = Math.min(first.keyed_from, options.checkpoint?.keyedFrom ?? Number.MAX_SAFE_INTEGER);
     const seal = options.seal === undefined ? auditKeysOf(db).seal : options.seal;
-    const c = (checker = new ChainChecker({ seal, keyedFrom, ...(options.checkpoint ? { anchor: options.checkpoint } : {}) }));
+    const c = (checker = new ChainChecker({
+      seal,
+      keyedFrom,
+      ...(options.checkpoint ? { anchor: options.checkpoint } : {}),
+    }));
     await readFrom(c);
     // The head is read after the log: every entry it names was committed before we
     // read it, so each one must now be in the log.
     const now = await head();
     if (now.seq < c.lastSeq) {
-      throw new ChainBroken(now.seq + 1, 'head-mismatch', `The audit head says the log ends at entry ${now.seq}, but it goes on to entry ${c.lastSeq}.`);
+      throw new ChainBroken(
+        now.seq + 1,
+        'head-mismatch',
+        `The audit head says the log ends at entry ${now.seq}, but it goes on to entry ${c.lastSeq}.`,
+      );
     }
     if (now.seq > c.lastSeq) {
       await readFrom(c, now.seq);
       if (c.lastSeq < now.seq) {
-        throw new ChainBroken(c.lastSeq + 1, 'missing-entry', `Entry ${c.lastSeq + 1} is missing: the audit head says the log goes on to entry ${now.seq}.`);
+        throw new ChainBroken(
+          c.lastSeq + 1,
+          'missing-entry',
+          `Entry ${c.lastSeq + 1} is missing: the audit head says the log goes on to entry ${now.seq}.`,
+        );
       }
     }
     // lastHash is now the checked hash of the entry the head names (or the genesis hash).
     if (c.lastHash !== now.hash) {
-      throw new ChainBroken(now.seq, 'head-mismatch', `The audit head does not match entry ${now.seq}, the last entry it names.`);
+      throw new ChainBroken(
+        now.seq,
+        'head-mismatch',
+        `The audit head does not match entry ${now.seq}, the last entry it names.`,
+      );
     }
     c.finish();
     return { ok: true, entries: now.seq, lastHash: now.hash };
   } catch (e) {
     if (!(e instanceof ChainBroken)) throw e;
-    return { ok: false, entries: checker?.lastSeq ?? 0, firstBroken: { seq: e.seq, problem: e.problem, message: e.message } };
+    return {
+      ok: false,
+      entries: checker?.lastSeq ?? 0,
+      firstBroken: { seq: e.seq, problem: e.problem, message: e.message },
+    };
   }
 }

@@ -10,7 +10,12 @@ import { verifyEcdsaP256 } from './request-signature.js';
 const rawSignaturePattern = /^[A-Za-z0-9_-]{85}[AQgw]$/;
 
 /** Whether the card signed this challenge for this session key. Never throws. */
-export function verifyCardSignature(args: { cardPublicJwk: PublicJwk; challenge: string; sessionKey: PublicJwk; cardSignature: string }): boolean {
+export function verifyCardSignature(args: {
+  cardPublicJwk: PublicJwk;
+  challenge: string;
+  sessionKey: PublicJwk;
+  cardSignature: string;
+}): boolean {
   try {
     if (!rawSignaturePattern.test(args.cardSignature)) return false;
     const key = publicKeyFromJwk(args.cardPublicJwk);

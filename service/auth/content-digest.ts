@@ -16,21 +16,33 @@ export function contentDigest(body: Buffer): string {
 /** Throws SignatureError unless the Content-Digest header matches the body. */
 export function checkContentDigest(headerValue: string | undefined, body: Buffer): void {
   if (headerValue === undefined || headerValue.trim() === '') {
-    throw new SignatureError('digest-missing', 'The request needs a Content-Digest header (RFC 9530) with the sha-256 of its body.');
+    throw new SignatureError(
+      'digest-missing',
+      'The request needs a Content-Digest header (RFC 9530) with the sha-256 of its body.',
+    );
   }
   if (Buffer.byteLength(headerValue) > maxContentDigestBytes) {
-    throw new SignatureError('signature-malformed', `The Content-Digest header is longer than ${maxContentDigestBytes} bytes.`);
+    throw new SignatureError(
+      'signature-malformed',
+      `The Content-Digest header is longer than ${maxContentDigestBytes} bytes.`,
+    );
   }
   const dict = parseDictionary(headerValue, 'Content-Digest');
   if (!dict.ok) throw new SignatureError('signature-malformed', dict.message);
   if (!dict.value.has('sha-256')) {
-    throw new SignatureError('digest-missing', 'The Content-Digest header must include sha-256 (for example sha-256=:…:).');
+    throw new SignatureError(
+      'digest-missing',
+      'The Content-Digest header must include sha-256 (for example sha-256=:…:).',
+    );
   }
   for (const [name, algorithm] of Object.entries(checkedAlgorithms)) {
     const member = dict.value.get(name);
     if (member === undefined) continue;
     if (member.kind !== 'item' || member.value.type !== 'bytes') {
-      throw new SignatureError('signature-malformed', `The Content-Digest ${name} must be a byte sequence such as :base64:.`);
+      throw new SignatureError(
+        'signature-malformed',
+        `The Content-Digest ${name} must be a byte sequence such as :base64:.`,
+      );
     }
     const expected = createHash(algorithm).update(body).digest();
     const given = Buffer.from(member.value.value);

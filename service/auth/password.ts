@@ -20,7 +20,12 @@ const maxmemFor = (N: number, r: number) => 128 * N * r * 2;
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(saltBytes);
-  const hash = await scryptAsync(password, salt, hashBytes, { N: defaultN, r: defaultR, p: defaultP, maxmem: maxmemFor(defaultN, defaultR) });
+  const hash = await scryptAsync(password, salt, hashBytes, {
+    N: defaultN,
+    r: defaultR,
+    p: defaultP,
+    maxmem: maxmemFor(defaultN, defaultR),
+  });
   return ['scrypt', defaultN, defaultR, defaultP, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 

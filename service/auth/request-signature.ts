@@ -75,8 +75,10 @@ export async function verifyRequestSignature(req: SignedRequest, options: Verify
       'The request is not signed: it needs Signature-Input and Signature headers (RFC 9421) with the label "cp".',
     );
   }
-  if (Buffer.byteLength(inputHeader) > maxSignatureInputBytes) throw malformed(`The Signature-Input header is longer than ${maxSignatureInputBytes} bytes.`);
-  if (Buffer.byteLength(signatureHeader) > maxSignatureBytes) throw malformed(`The Signature header is longer than ${maxSignatureBytes} bytes.`);
+  if (Buffer.byteLength(inputHeader) > maxSignatureInputBytes)
+    throw malformed(`The Signature-Input header is longer than ${maxSignatureInputBytes} bytes.`);
+  if (Buffer.byteLength(signatureHeader) > maxSignatureBytes)
+    throw malformed(`The Signature header is longer than ${maxSignatureBytes} bytes.`);
 
   const inputs = parseSignatureInput(inputHeader);
   if (!inputs.ok) throw malformed(inputs.message);
@@ -85,12 +87,18 @@ export async function verifyRequestSignature(req: SignedRequest, options: Verify
   const input = inputs.value.get(signatureLabel);
   const signature = signatures.value.get(signatureLabel);
   if (!input || !signature) {
-    throw new SignatureError('signature-missing', 'The request carries no signature labelled "cp" in both Signature-Input and Signature.');
+    throw new SignatureError(
+      'signature-missing',
+      'The request carries no signature labelled "cp" in both Signature-Input and Signature.',
+    );
   }
   if (signature.length !== 64) throw malformed('The "cp" signature must be 64 bytes: ECDSA P-256 r‖s.');
 
-  const missing = (['created', 'expires', 'nonce', 'keyid', 'alg'] as const).filter((p) => input.params[p] === undefined);
-  if (missing.length > 0) throw malformed(`The "cp" signature lacks the parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
+  const missing = (['created', 'expires', 'nonce', 'keyid', 'alg'] as const).filter(
+    (p) => input.params[p] === undefined,
+  );
+  if (missing.length > 0)
+    throw malformed(`The "cp" signature lacks the parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
   const { created, expires, nonce, keyid, alg } = input.params as Required<typeof input.params>;
   if (alg !== signatureAlgorithm) throw malformed(`The "cp" signature must use alg "${signatureAlgorithm}".`);
   if (keyid.length === 0 || keyid.length > maxKeyidLength) throw malformed('The keyid must be the session id.');
@@ -103,19 +111,30 @@ export async function verifyRequestSignature(req: SignedRequest, options: Verify
   const required = ['@method', '@target-uri', ...(hasBody ? ['content-digest'] : [])];
   const digestHeader = headerValue(req.headers, 'content-digest');
   if (hasBody && digestHeader === undefined) {
-    throw new SignatureError('digest-missing', 'A request with a body needs a Content-Digest header (RFC 9530) with its sha-256.');
+    throw new SignatureError(
+      'digest-missing',
+      'A request with a body needs a Content-Digest header (RFC 9530) with its sha-256.',
+    );
   }
   const uncovered = required.filter((c) => !covered.has(c));
-  if (uncovered.length > 0) throw malformed(`The "cp" signature must cover ${uncovered.map((c) => `"${c}"`).join(' and ')}.`);
+  if (uncovered.length > 0)
+    throw malformed(`The "cp" signature must cover ${uncovered.map((c) => `"${c}"`).join(' and ')}.`);
 
   const nowSec = options.now.getTime() / 1000;
   if (expires <= created || expires - created > maxSignatureLifetimeSec) {
-    throw new SignatureError('signature-window', `The signature's expires must be after created, by at most ${maxSignatureLifetimeSec} seconds.`);
+    throw new SignatureError(
+      'signature-window',
+      `The signature's expires must be after created, by at most ${maxSignatureLifetimeSec} seconds.`,
+    );
   }
   if (created > nowSec + allowedClockSkewSec) {
-    throw new SignatureError('signature-future', `The signature was created more than ${allowedClockSkewSec} seconds in the future: check the clock.`);
+    throw new SignatureError(
+      'signature-future',
+      `The signature was created more than ${allowedClockSkewSec} seconds in the future: check the clock.`,
+    );
   }
-  if (expires <= nowSec) throw new SignatureError('signature-expired', 'The signature has expired: sign the request again.');
+  if (expires <= nowSec)
+    throw new SignatureError('signature-expired', 'The signature has expired: sign the request again.');
 
   const base = signatureBase({
     method: req.method,
@@ -130,11 +149,15 @@ export async function verifyRequestSignature(req: SignedRequest, options: Verify
   if (digestHeader !== undefined) checkContentDigest(digestHeader, req.body ?? Buffer.alloc(0));
 
   const jwk = await options.resolveKey(keyid);
-  if (!jwk) throw new SignatureError('signature-unknown-key', 'The request is signed for a session the service does not know.');
+  if (!jwk)
+    throw new SignatureError('signature-unknown-key', 'The request is signed for a session the service does not know.');
   const key = publicKeyFromJwk(jwk);
 
   if (!verifyEcdsaP256(key, base.value, signature)) {
-    throw new SignatureError('signature-invalid', 'The request signature does not verify: the request differs from what was signed, or the wrong key signed it.');
+    throw new SignatureError(
+      'signature-invalid',
+      'The request signature does not verify: the request differs from what was signed, or the wrong key signed it.',
+    );
   }
 
   if (!(await options.nonces.remember(keyid, nonce, new Date(expires * 1000)))) {

@@ -27,7 +27,8 @@ export class SecretBox {
   readonly #key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== keyBytes) throw new SecretBoxError(`The secrets key must be ${keyBytes} bytes, not ${key.length}.`);
+    if (key.length !== keyBytes)
+      throw new SecretBoxError(`The secrets key must be ${keyBytes} bytes, not ${key.length}.`);
     this.#key = Buffer.from(key);
   }
 
@@ -54,7 +55,9 @@ export class SecretBox {
       decipher.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     } catch {
-      throw new SecretBoxError('The stored secret does not open with this service\'s secrets key (wrong key, or the value was altered).');
+      throw new SecretBoxError(
+        "The stored secret does not open with this service's secrets key (wrong key, or the value was altered).",
+      );
     }
   }
 }
@@ -63,7 +66,9 @@ export class SecretBox {
 export function parseSecretsKey(text: string, from: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== keyBytes) {
-    throw new SecretBoxError(`${from} must hold a ${keyBytes}-byte key in base64 (make one with: openssl rand -base64 32).`);
+    throw new SecretBoxError(
+      `${from} must hold a ${keyBytes}-byte key in base64 (make one with: openssl rand -base64 32).`,
+    );
   }
   return key;
 }
@@ -87,13 +92,18 @@ export function keyFor(source: SecretsKeySource): Buffer {
     try {
       text = readFileSync(source.keyFile, 'utf8');
     } catch (e) {
-      throw new SecretBoxError(`--secrets-key-file: cannot read ${source.keyFile} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+      throw new SecretBoxError(
+        `--secrets-key-file: cannot read ${source.keyFile} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+      );
     }
     return parseSecretsKey(text, `--secrets-key-file ${source.keyFile}`);
   }
-  if (source.envValue !== undefined && source.envValue !== '') return parseSecretsKey(source.envValue, 'CP_SECRETS_KEY');
+  if (source.envValue !== undefined && source.envValue !== '')
+    return parseSecretsKey(source.envValue, 'CP_SECRETS_KEY');
   if (!source.trainingMode) {
-    throw new SecretBoxError('Live mode needs the secrets key that seals security-token secrets: give --secrets-key-file FILE or set CP_SECRETS_KEY.');
+    throw new SecretBoxError(
+      'Live mode needs the secrets key that seals security-token secrets: give --secrets-key-file FILE or set CP_SECRETS_KEY.',
+    );
   }
   if (source.dataDir === undefined) return randomBytes(keyBytes);
   const file = trainingKeyFileFor(source.dataDir);

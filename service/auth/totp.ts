@@ -66,7 +66,12 @@ export function totpCode(secretBase32: string, atMs: number): string {
  * for this user: that step and earlier ones are refused, so a code works once. On
  * success, store the returned step as the new lastUsedStep.
  */
-export function checkTotp(secretBase32: string, code: string, nowMs: number, lastUsedStep: number | null): { ok: true; step: number } | { ok: false } {
+export function checkTotp(
+  secretBase32: string,
+  code: string,
+  nowMs: number,
+  lastUsedStep: number | null,
+): { ok: true; step: number } | { ok: false } {
   if (!/^\d{6}$/.test(code)) return { ok: false };
   let key: Buffer;
   try {

@@ -13,7 +13,11 @@ export function normaliseAddress(address: string): string {
 }
 
 /** The address to count a request against. */
-export function clientAddress(socketAddress: string, forwardedFor: string | string[] | undefined, trustedProxies: ReadonlySet<string>): string {
+export function clientAddress(
+  socketAddress: string,
+  forwardedFor: string | string[] | undefined,
+  trustedProxies: ReadonlySet<string>,
+): string {
   let client = normaliseAddress(socketAddress);
   if (!trustedProxies.has(client) || forwardedFor === undefined) return client;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
@@ -38,6 +42,7 @@ export function parseTrustedProxies(list: string): string[] {
     .filter((a) => a.length > 0);
   if (addresses.length === 0) throw new Error('--trusted-proxy needs at least one IP address.');
   const bad = addresses.find((a) => isIP(a) === 0);
-  if (bad !== undefined) throw new Error(`--trusted-proxy takes IP addresses separated by commas; "${bad}" is not one.`);
+  if (bad !== undefined)
+    throw new Error(`--trusted-proxy takes IP addresses separated by commas; "${bad}" is not one.`);
   return addresses.map(normaliseAddress);
 }

@@ -55,7 +55,9 @@ function compile(route: Route): CompiledRoute {
     .join('/');
   // A parameter the schema does not declare would reach the handler unchecked.
   if (declared.length !== names.length || names.some((n) => !declared.includes(n))) {
-    throw new Error(`${route.method} ${route.path}: its params schema must declare exactly its path parameters (${names.join(', ') || 'none'}).`);
+    throw new Error(
+      `${route.method} ${route.path}: its params schema must declare exactly its path parameters (${names.join(', ') || 'none'}).`,
+    );
   }
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
@@ -92,12 +94,14 @@ export function errorResponse(e: ApiError): RouteResponse {
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) throw new ApiError(413, 'body-too-large', `The request body is over the limit of ${limit} bytes.`);
+  if (declared > limit)
+    throw new ApiError(413, 'body-too-large', `The request body is over the limit of ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new ApiError(413, 'body-too-large', `The request body is over the limit of ${limit} bytes.`);
+    if (size > limit)
+      throw new ApiError(413, 'body-too-large', `The request body is over the limit of ${limit} bytes.`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -135,14 +139,19 @@ export function unstorableTextAt(value: unknown, path = ''): string | null {
 function refuseUnstorableText(value: unknown, where: string): void {
   const at = unstorableTextAt(value);
   if (at !== null) {
-    throw new ApiError(422, 'invalid-text', `The ${where}${at ? ` "${at}"` : ''} holds a NUL character or broken Unicode, which the service does not accept.`);
+    throw new ApiError(
+      422,
+      'invalid-text',
+      `The ${where}${at ? ` "${at}"` : ''} holds a NUL character or broken Unicode, which the service does not accept.`,
+    );
   }
 }
 
 function queryObject(url: URL): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of url.searchParams) {
-    if (Object.hasOwn(out, k)) throw new ApiError(400, 'repeated-parameter', `The query parameter "${k}" is given more than once.`);
+    if (Object.hasOwn(out, k))
+      throw new ApiError(400, 'repeated-parameter', `The query parameter "${k}" is given more than once.`);
     out[k] = v;
   }
   return out;
@@ -192,7 +201,8 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
 
   async function run(req: IncomingMessage): Promise<RouteResponse> {
     const host = req.headers.host;
-    if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ApiError(400, 'bad-host', 'The request has no valid Host header.');
+    if (!host || !/^[A-Za-z0-9.:[\]-]+$/.test(host))
+      throw new ApiError(400, 'bad-host', 'The request has no valid Host header.');
     const url = requestUrl(req.url ?? '/', options.publicOrigin ?? `${options.scheme}://${host}`);
     const path = url.pathname;
     const candidates = compiled.filter((c) => c.pattern.test(path));
@@ -217,13 +227,22 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     // A large body is read only for a live session: nobody unsigned can make the
     // service buffer megabytes. Small bodies are read first, for the digest check.
     const declared = req.headers['content-length'] === undefined ? Infinity : Number(req.headers['content-length']);
-    if (route.auth === 'signed' && (route.maxBodyBytes ?? defaultMaxBodyBytes) > defaultMaxBodyBytes && declared > defaultMaxBodyBytes) {
+    if (
+      route.auth === 'signed' &&
+      (route.maxBodyBytes ?? defaultMaxBodyBytes) > defaultMaxBodyBytes &&
+      declared > defaultMaxBodyBytes
+    ) {
       await requireLiveSession(ctx, req.headers);
     }
     const raw = await readBody(req, route.maxBodyBytes ?? defaultMaxBodyBytes);
     if (raw.length > 0) {
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') throw new ApiError(415, 'unsupported-media-type', 'The request body must be JSON (Content-Type: application/json).');
+      if (type !== 'application/json')
+        throw new ApiError(
+          415,
+          'unsupported-media-type',
+          'The request body must be JSON (Content-Type: application/json).',
+        );
       if (!route.body) throw new ApiError(400, 'unexpected-body', `${req.method} ${route.path} takes no request body.`);
     }
 
@@ -247,7 +266,8 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
 
     let body: unknown = undefined;
     if (route.body) {
-      if (raw.length === 0 && !route.bodyOptional) throw new ApiError(400, 'body-required', 'This request needs a JSON body.');
+      if (raw.length === 0 && !route.bodyOptional)
+        throw new ApiError(400, 'body-required', 'This request needs a JSON body.');
       try {
         body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
       } catch {
@@ -260,12 +280,26 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     refuseUnstorableText(rawQuery, 'query parameter');
     const query = route.query ? parseOr422(route.query, rawQuery, 'query') : rawQuery;
     if (!route.query && Object.keys(rawQuery).length > 0) {
-      throw new ApiError(422, 'unknown-parameter', `The query parameter "${Object.keys(rawQuery)[0]}" is not accepted here.`);
+      throw new ApiError(
+        422,
+        'unknown-parameter',
+        `The query parameter "${Object.keys(rawQuery)[0]}" is not accepted here.`,
+      );
     }
     // Last: a refusal of what the path names comes only to a caller whose signature,
     // roles, body and query have passed.
     const params = route.params ? parseParams(route.params, rawParams) : {};
-    const parts = { params, query, body, headers: req.headers, remoteAddress: clientAddress(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for'], trustedProxies) };
+    const parts = {
+      params,
+      query,
+      body,
+      headers: req.headers,
+      remoteAddress: clientAddress(
+        req.socket.remoteAddress ?? 'unknown',
+        req.headers['x-forwarded-for'],
+        trustedProxies,
+      ),
+    };
     return route.auth === 'signed' ? route.handle({ ...parts, actor: actor! }, ctx) : route.handle(parts, ctx);
   }
 
@@ -280,8 +314,13 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
         if (e.status === 413) response.headers = { ...response.headers, connection: 'close' };
       } else {
         // Method and error class only: a URL or message may carry a CP number or a name.
-        options.log?.(`internal-error: ${req.method ?? '?'} request failed with ${(e as Error)?.name ?? 'a non-error'}`);
-        response = { status: 500, body: { error: { code: 'internal-error', message: 'The service failed. The failure has been logged.' } } };
+        options.log?.(
+          `internal-error: ${req.method ?? '?'} request failed with ${(e as Error)?.name ?? 'a non-error'}`,
+        );
+        response = {
+          status: 500,
+          body: { error: { code: 'internal-error', message: 'The service failed. The failure has been logged.' } },
+        };
       }
     }
     if (res.headersSent || res.destroyed) return;

@@ -72,7 +72,13 @@ interface Row {
   response_body: string | null;
 }
 
-async function claim(ctx: ServiceContext, userId: string, operation: string, key: string, hash: string): Promise<Claim> {
+async function claim(
+  ctx: ServiceContext,
+  userId: string,
+  operation: string,
+  key: string,
+  hash: string,
+): Promise<Claim> {
   const now = ctx.clock.now();
   const expires = new Date(now.getTime() + REPLAY_RETENTION_DAYS * DAY_MS);
   const token = ctx.randomBytes(16).toString('hex');
@@ -129,11 +135,19 @@ export async function idempotent(
     case 'replay':
       return claimed.response;
     case 'reused':
-      throw conflict('idempotency-key-reused', `This ${IDEMPOTENCY_KEY_HEADER} was used for a different request: use a new key for a new request.`);
+      throw conflict(
+        'idempotency-key-reused',
+        `This ${IDEMPOTENCY_KEY_HEADER} was used for a different request: use a new key for a new request.`,
+      );
     case 'in-progress':
-      throw new ApiError(409, 'idempotency-in-progress', `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed: retry shortly for its response.`, {
-        retryAfter: RETRY_AFTER_S,
-      });
+      throw new ApiError(
+        409,
+        'idempotency-in-progress',
+        `A request with this ${IDEMPOTENCY_KEY_HEADER} is still being processed: retry shortly for its response.`,
+        {
+          retryAfter: RETRY_AFTER_S,
+        },
+      );
     case 'claimed':
       break;
   }
@@ -145,20 +159,35 @@ export async function idempotent(
     if (!(e instanceof ApiError)) {
       // Our failure, not the request's: let the retry run it again.
       await ctx.db
-        .query('DELETE FROM idempotent_requests WHERE user_id = $1 AND operation = $2 AND idempotency_key = $3 AND claim_token = $4', [...pk, claimed.token])
+        .query(
+          'DELETE FROM idempotent_requests WHERE user_id = $1 AND operation = $2 AND idempotency_key = $3 AND claim_token = $4',
+          [...pk, claimed.token],
+        )
         .catch(() => undefined);
       throw e;
     }
     response = errorResponse(e);
   }
-  const body = response.body === undefined ? null : response.body instanceof JsonText ? response.body.text : JSON.stringify(response.body);
+  const body =
+    response.body === undefined
+      ? null
+      : response.body instanceof JsonText
+        ? response.body.text
+        : JSON.stringify(response.body);
   const now = ctx.clock.now();
   // Stored as text, so a replay is the same bytes. Only by the claim's holder: a claim
   // taken over from this attempt (it outlived the lease) is the other attempt's to answer.
   await ctx.db.query(
     `UPDATE idempotent_requests SET response_status = $5, response_headers = $6::jsonb, response_body = $7, expires_at = $8
       WHERE user_id = $1 AND operation = $2 AND idempotency_key = $3 AND claim_token = $4`,
-    [...pk, claimed.token, response.status, JSON.stringify(response.headers ?? {}), body, new Date(now.getTime() + REPLAY_RETENTION_DAYS * DAY_MS)],
+    [
+      ...pk,
+      claimed.token,
+      response.status,
+      JSON.stringify(response.headers ?? {}),
+      body,
+      new Date(now.getTime() + REPLAY_RETENTION_DAYS * DAY_MS),
+    ],
   );
   return { ...response, ...(body !== null ? { body: new JsonText(body) } : {}) };
 }

@@ -32,10 +32,11 @@ export const cpNumberParam = pathParam(
     .trim()
     .toUpperCase()
     .refine(isValidCpNumber, 'must be a ContactPoint number such as CP123456782')
-    .describe('The child\'s ContactPoint number: CP and nine digits, the last a check digit (either case).'),
+    .describe("The child's ContactPoint number: CP and nine digits, the last a check digit (either case)."),
   {
     code: 'invalid-cp-number',
-    message: 'The ContactPoint number in the path is not valid: it is CP followed by nine digits, the last a check digit.',
+    message:
+      'The ContactPoint number in the path is not valid: it is CP followed by nine digits, the last a check digit.',
   },
 );
 

@@ -63,7 +63,11 @@ export interface RouteDoc {
 /** A route's path parameters: one schema per :param of its path, each read from the decoded segment. */
 export type ParamsSchema = z.ZodObject;
 
-interface RouteBase<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends ParamsSchema | undefined> {
+interface RouteBase<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends ParamsSchema | undefined,
+> {
   method: HttpMethod;
   /** Path with :param segments, e.g. /v1/children/:cpNumber. */
   path: string;
@@ -86,13 +90,21 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 /** A route without path parameters gets none. */
 type ParamsOut<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
-export interface SignedRouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends ParamsSchema | undefined> extends RouteBase<B, Q, P> {
+export interface SignedRouteDef<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends ParamsSchema | undefined,
+> extends RouteBase<B, Q, P> {
   /** Roles any one of which may call; omitted: any signed-in user. */
   roles?: readonly Role[];
   handle(req: SignedRequest<Out<B>, Out<Q>, ParamsOut<P>>, ctx: ServiceContext): Promise<RouteResponse>;
 }
 
-export interface OpenRouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends ParamsSchema | undefined> extends RouteBase<B, Q, P> {
+export interface OpenRouteDef<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends ParamsSchema | undefined,
+> extends RouteBase<B, Q, P> {
   handle(req: OpenRequest<Out<B>, Out<Q>, ParamsOut<P>>, ctx: ServiceContext): Promise<RouteResponse>;
 }
 

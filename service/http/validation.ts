@@ -19,7 +19,8 @@ export function problemsOf(error: z.ZodError): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: pathText([...issue.path, key]), message: 'is not a field the service accepts' });
+      for (const key of issue.keys)
+        problems.push({ path: pathText([...issue.path, key]), message: 'is not a field the service accepts' });
     } else {
       problems.push({ path: pathText(issue.path), message: issue.message });
     }
@@ -36,11 +37,17 @@ export function parseOr422<S extends z.ZodType>(schema: S, value: unknown, where
   if (unknown && unknown.code === 'unrecognized_keys') {
     const field = pathText([...unknown.path, unknown.keys[0] ?? '']);
     const what = where === 'query' ? 'query parameter' : 'field';
-    return fail(`unknown-${where === 'query' ? 'parameter' : 'field'}`, `The ${what} "${field}" is not accepted: the national index holds no case information and takes only the fields its API documents.`);
+    return fail(
+      `unknown-${where === 'query' ? 'parameter' : 'field'}`,
+      `The ${what} "${field}" is not accepted: the national index holds no case information and takes only the fields its API documents.`,
+    );
   }
   const first = problems[0];
   const name = first && first.path !== '' ? `"${first.path}" ` : '';
-  return fail(`invalid-${where}`, `The ${where === 'query' ? 'query' : 'request body'} is not valid: ${name}${first?.message ?? 'is malformed'}.`);
+  return fail(
+    `invalid-${where}`,
+    `The ${where === 'query' ? 'query' : 'request body'} is not valid: ${name}${first?.message ?? 'is malformed'}.`,
+  );
 
   function fail(code: string, message: string): never {
     throw new ApiError(422, code, message, { problems });
@@ -61,7 +68,12 @@ export function parseParams<S extends ParamsSchema>(schema: S, value: Record<str
   const refusal = refusalOf(name === undefined ? undefined : schema.shape[name]);
   if (refusal) throw new ApiError(400, refusal.code, refusal.message, { problems });
   const problem = problems.find((p) => p.path === name) ?? problems[0];
-  throw new ApiError(400, 'invalid-path-parameter', `The path parameter "${name ?? ''}" is not valid: ${problem?.message ?? 'is malformed'}.`, { problems });
+  throw new ApiError(
+    400,
+    'invalid-path-parameter',
+    `The path parameter "${name ?? ''}" is not valid: ${problem?.message ?? 'is malformed'}.`,
+    { problems },
+  );
 }
 
 /** A query-string value with an empty value treated as not given. */

@@ -37,9 +37,14 @@ export function lastArchiveDateDueForDestruction(day: string): string {
 }
 
 /** Archive every child due by today and destroy every archived record due by today. */
-export async function runLifecycle(db: Database, clock: Clock, options: { batchSize?: number } = {}): Promise<LifecycleResult> {
+export async function runLifecycle(
+  db: Database,
+  clock: Clock,
+  options: { batchSize?: number } = {},
+): Promise<LifecycleResult> {
   const batchSize = options.batchSize ?? 500;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number above 0: ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a whole number above 0: ${batchSize}`);
   const day = today(clock);
   const at = clock.now();
 
@@ -51,11 +56,10 @@ export async function runLifecycle(db: Database, clock: Clock, options: { batchS
       [day, batchSize],
     );
     if (due.length === 0) return 0;
-    await tx.query(`UPDATE children SET status = 'archived', archived_on = $2, updated_at = $3 WHERE cp_number = ANY($1::text[])`, [
-      due.map((c) => c.cp_number),
-      day,
-      at,
-    ]);
+    await tx.query(
+      `UPDATE children SET status = 'archived', archived_on = $2, updated_at = $3 WHERE cp_number = ANY($1::text[])`,
+      [due.map((c) => c.cp_number), day, at],
+    );
     // Sync clients drop the record from their working sets.
     await record(tx, due, 'archived', at);
     return due.length;
@@ -87,7 +91,9 @@ export async function runLifecycle(db: Database, clock: Clock, options: { batchS
     // Requests about the child (their reasons are free text a person wrote about it).
     await tx.query('DELETE FROM unshield_requests WHERE cp_number = ANY($1::text[])', [cps]);
     await tx.query('DELETE FROM children WHERE cp_number = ANY($1::text[])', [cps]);
-    const relinked = [...new Set(linked.map((r) => r.cp).filter((cp): cp is string => cp !== null && !cps.includes(cp)))];
+    const relinked = [
+      ...new Set(linked.map((r) => r.cp).filter((cp): cp is string => cp !== null && !cps.includes(cp))),
+    ];
     if (relinked.length > 0) await recomputeShieldPending(tx, relinked, at);
     await record(tx, due, 'destroyed', at);
     return due.length;
@@ -123,7 +129,12 @@ async function withRetry<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
 // The feed's tombstones first, one authority after another in a fixed order, then the
 // audit entries: child rows, feed heads, audit head, the order in which a write
 // followed by its audit entry takes them, so the two cannot wait on each other.
-async function record(tx: Queryable, children: readonly Candidate[], what: 'archived' | 'destroyed', at: Date): Promise<void> {
+async function record(
+  tx: Queryable,
+  children: readonly Candidate[],
+  what: 'archived' | 'destroyed',
+  at: Date,
+): Promise<void> {
   const ordered = [...children].sort((a, b) =>
     a.local_authority === b.local_authority ? 0 : a.local_authority < b.local_authority ? -1 : 1,
   );
@@ -160,7 +171,8 @@ export function startLifecycleTimer(
         (error: unknown) => {
           if (hooks.onError) hooks.onError(error);
           // Only the error's name: a database error's text could quote a value.
-          else process.stderr.write(`lifecycle run failed (${(error as Error)?.name ?? 'error'}); it will be retried\n`);
+          else
+            process.stderr.write(`lifecycle run failed (${(error as Error)?.name ?? 'error'}); it will be retried\n`);
         },
       )
       .finally(() => {

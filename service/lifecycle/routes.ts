@@ -13,7 +13,7 @@ export const lifecycleRoutes: Route[] = [
       summary: "Run today's archiving and destruction now",
       description:
         'Archives every active record whose archive date has come (archive age, or one year after death) and destroys every record archived six years ago. ' +
-        'The same run happens on a timer; running it again the same day changes nothing. Each record archived or destroyed is audited and tombstoned in its authority\'s sync feed.',
+        "The same run happens on a timer; running it again the same day changes nothing. Each record archived or destroyed is audited and tombstoned in its authority's sync feed.",
       response: {
         type: 'object',
         required: ['archived', 'destroyed'],

@@ -57,7 +57,10 @@ export async function listArchive(
       at: ctx.clock.now(),
       userId: actor.userId,
       action: 'archive-listed',
-      detail: { count: page.length, ...(query.localAuthority !== undefined ? { localAuthority: query.localAuthority } : {}) },
+      detail: {
+        count: page.length,
+        ...(query.localAuthority !== undefined ? { localAuthority: query.localAuthority } : {}),
+      },
     });
     return {
       records: page.map((r) => {

@@ -33,7 +33,11 @@ export interface ManagementInformation {
  */
 function authorityFor(actor: Actor, asked: string | undefined): string | null {
   if (hasRole(actor, 'data-manager', 'national-admin')) return asked ?? null;
-  if (actor.localAuthority === null) throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no figures you may see.');
+  if (actor.localAuthority === null)
+    throw forbidden(
+      'no-local-authority',
+      'Your account belongs to no local authority, so there are no figures you may see.',
+    );
   if (asked !== undefined && asked !== actor.localAuthority) {
     throw forbidden('other-authority', "An LA team sees its own authority's management information only.");
   }
@@ -43,7 +47,11 @@ function authorityFor(actor: Actor, asked: string | undefined): string | null {
 const n = (v: unknown) => Number(v ?? 0);
 
 /** The figures now, read in one transaction (one snapshot), audited 'management-information-read'. */
-export async function managementInformation(ctx: ServiceContext, actor: Actor, asked: string | undefined): Promise<ManagementInformation> {
+export async function managementInformation(
+  ctx: ServiceContext,
+  actor: Actor,
+  asked: string | undefined,
+): Promise<ManagementInformation> {
   const la = authorityFor(actor, asked);
   const at = ctx.clock.now();
   // $1 is the authority, or null for all of them.
@@ -103,7 +111,12 @@ export async function managementInformation(ctx: ServiceContext, actor: Actor, a
     return {
       localAuthority: la ?? ALL_AUTHORITIES,
       at: at.toISOString(),
-      children: { active, shielded: n(c?.shielded) + n(pendingOwn?.n), shieldPending: n(c?.shield_pending), archived: n(c?.archived) },
+      children: {
+        active,
+        shielded: n(c?.shielded) + n(pendingOwn?.n),
+        shieldPending: n(c?.shield_pending),
+        archived: n(c?.archived),
+      },
       nhs: { withNumber, active, matchRate: active === 0 ? 0 : withNumber / active, target: NHS_MATCH_TARGET },
       involvementsByService: services,
       openMatchReviews: n(q?.match_reviews),

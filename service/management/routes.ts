@@ -32,7 +32,8 @@ export const managementRoutes: Route[] = [
     query: archiveQuerySchema,
     doc: {
       tag: 'lifecycle',
-      summary: 'List the archive (data managers): CP number, authority, archive and destruction dates, and the access rule',
+      summary:
+        'List the archive (data managers): CP number, authority, archive and destruction dates, and the access rule',
       description:
         'In CP number order, at most 500 a page; pass `next` as `after` for the next page (null when there is no more). ' +
         `No personal data: a record is opened with GET /v1/children/{cpNumber}, a reason, and after its first year a ${archivePurposeHeader} header. ` +
@@ -51,7 +52,11 @@ export const managementRoutes: Route[] = [
                 cpNumber: { type: 'string' },
                 localAuthority: { type: 'string' },
                 archivedAt: { type: 'string', format: 'date' },
-                destroyAfter: { type: 'string', format: 'date', description: 'Destroyed on this day by the daily lifecycle run' },
+                destroyAfter: {
+                  type: 'string',
+                  format: 'date',
+                  description: 'Destroyed on this day by the daily lifecycle run',
+                },
                 access: { type: 'string', enum: ['data-manager', 'restricted'] },
               },
             },
@@ -71,17 +76,28 @@ export const managementRoutes: Route[] = [
     query: informationQuerySchema,
     doc: {
       tag: 'management',
-      summary: 'Management information: records, shields, NHS number match rate, open involvements by service, work waiting',
+      summary:
+        'Management information: records, shields, NHS number match rate, open involvements by service, work waiting',
       description:
         "An LA team gets its own authority's figures (another authority's is 403 other-authority); a data manager or the national administrator " +
-        "any authority's, or every authority's together (`localAuthority: \"all\"`) when none is named. Counts only, from one snapshot. " +
+        'any authority\'s, or every authority\'s together (`localAuthority: "all"`) when none is named. Counts only, from one snapshot. ' +
         `Open involvements of sensitive services are counted together as "${SENSITIVE_SERVICES_LABEL}", never by category. ` +
         `The NHS number match rate is active records with an NHS number over active records (the NHS successor's target: ${NHS_MATCH_TARGET}). ` +
         'Audited as management-information-read.',
       errors: { '403': 'other-authority, no-local-authority' },
       response: {
         type: 'object',
-        required: ['localAuthority', 'at', 'children', 'nhs', 'involvementsByService', 'openMatchReviews', 'openAlerts', 'openUnshieldRequests', 'transfers'],
+        required: [
+          'localAuthority',
+          'at',
+          'children',
+          'nhs',
+          'involvementsByService',
+          'openMatchReviews',
+          'openAlerts',
+          'openUnshieldRequests',
+          'transfers',
+        ],
         properties: {
           localAuthority: { type: 'string' },
           at: { type: 'string', format: 'date-time' },

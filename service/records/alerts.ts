@@ -92,7 +92,13 @@ export async function acknowledgeAlert(tx: Queryable, actor: Actor, id: string, 
     params,
   );
   if (!rows[0]) throw noSuchAlert();
-  await appendAudit(tx, { at, userId: actor.userId, action: 'alert-acknowledged', cpNumber: rows[0].cp_number, detail: { alert: rows[0].id } });
+  await appendAudit(tx, {
+    at,
+    userId: actor.userId,
+    action: 'alert-acknowledged',
+    cpNumber: rows[0].cp_number,
+    detail: { alert: rows[0].id },
+  });
   return view(rows[0]);
 }
 
@@ -100,13 +106,23 @@ export async function acknowledgeAlert(tx: Queryable, actor: Actor, id: string, 
  * Close an alert with its outcome (an open one too: closing says it was looked at). The
  * note is free text, so it stays on the alert and never goes into the audit trail.
  */
-export async function closeAlert(tx: Queryable, actor: Actor, id: string, body: CloseAlertBody, at: Date): Promise<AlertView> {
+export async function closeAlert(
+  tx: Queryable,
+  actor: Actor,
+  id: string,
+  body: CloseAlertBody,
+  at: Date,
+): Promise<AlertView> {
   const params: SqlValue[] = [];
   const where = scope(actor, params);
   params.push(alertId(id));
-  const [current] = await tx.query<AlertRow>(`SELECT ${columns} FROM alerts WHERE id = $${params.length} AND ${where} FOR UPDATE`, params);
+  const [current] = await tx.query<AlertRow>(
+    `SELECT ${columns} FROM alerts WHERE id = $${params.length} AND ${where} FOR UPDATE`,
+    params,
+  );
   if (!current) throw noSuchAlert();
-  if (current.status === 'closed') throw conflict('alert-closed', 'This alert is already closed: its outcome stays as it was recorded.');
+  if (current.status === 'closed')
+    throw conflict('alert-closed', 'This alert is already closed: its outcome stays as it was recorded.');
   const note = body.note !== undefined && body.note !== '' ? body.note : null;
   const [row] = await tx.query<AlertRow>(
     `UPDATE alerts SET status = 'closed', outcome = $2, note = $3, closed_by = $4, closed_at = $5,
@@ -114,6 +130,12 @@ export async function closeAlert(tx: Queryable, actor: Actor, id: string, body: 
       WHERE id = $1 RETURNING ${columns}`,
     [current.id, body.outcome, note, actor.userId, at],
   );
-  await appendAudit(tx, { at, userId: actor.userId, action: 'alert-closed', cpNumber: row!.cp_number, detail: { alert: row!.id, outcome: body.outcome } });
+  await appendAudit(tx, {
+    at,
+    userId: actor.userId,
+    action: 'alert-closed',
+    cpNumber: row!.cp_number,
+    detail: { alert: row!.id, outcome: body.outcome },
+  });
   return view(row!);
 }

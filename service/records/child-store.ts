@@ -66,11 +66,19 @@ export function derivedValues(record: ChildRecord) {
  */
 export async function appendChange(
   tx: Queryable,
-  change: { localAuthority: string; cpNumber: string; kind: 'upsert' | 'tombstone'; version: number; reason?: string; at: Date },
+  change: {
+    localAuthority: string;
+    cpNumber: string;
+    kind: 'upsert' | 'tombstone';
+    version: number;
+    reason?: string;
+    at: Date;
+  },
 ): Promise<number> {
-  await tx.query('INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING', [
-    change.localAuthority,
-  ]);
+  await tx.query(
+    'INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING',
+    [change.localAuthority],
+  );
   const [head] = await tx.query<{ last_seq: number }>(
     'UPDATE change_heads SET last_seq = last_seq + 1 WHERE local_authority = $1 RETURNING last_seq',
     [change.localAuthority],
@@ -90,15 +98,20 @@ export async function appendChange(
  */
 async function lockHeads(tx: Queryable, localAuthorities: readonly string[]): Promise<void> {
   for (const localAuthority of [...new Set(localAuthorities)].sort()) {
-    await tx.query('INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING', [
-      localAuthority,
-    ]);
+    await tx.query(
+      'INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING',
+      [localAuthority],
+    );
     await tx.query('SELECT 1 FROM change_heads WHERE local_authority = $1 FOR UPDATE', [localAuthority]);
   }
 }
 
 /** Load one child (any status), or null. `forUpdate` locks the row until commit. */
-export async function loadChild(tx: Queryable, cpNumber: string, options: { forUpdate?: boolean } = {}): Promise<StoredChild | null> {
+export async function loadChild(
+  tx: Queryable,
+  cpNumber: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredChild | null> {
   const rows = await tx.query<ChildRow>(
     `SELECT record, version, local_authority, shielded, shield_pending, status, archived_on, provenance
        FROM children WHERE cp_number = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
@@ -206,7 +219,13 @@ export async function insertChild(
     `INSERT INTO children (${childColumns.join(', ')}) VALUES (${childColumns.map((_, i) => `$${i + 1}`).join(', ')})`,
     childValues(held, options.provenance ?? {}, shieldPending, options.at),
   );
-  await appendChange(tx, { localAuthority: held.localAuthority, cpNumber: held.cpNumber, kind: 'upsert', version: 1, at: options.at });
+  await appendChange(tx, {
+    localAuthority: held.localAuthority,
+    cpNumber: held.cpNumber,
+    kind: 'upsert',
+    version: 1,
+    at: options.at,
+  });
   return {
     record: held,
     version: 1,
@@ -318,9 +337,10 @@ export async function insertChildren(
     byAuthority.set(r.local_authority, list);
   }
   for (const [localAuthority, cpNumbers] of byAuthority) {
-    await tx.query('INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING', [
-      localAuthority,
-    ]);
+    await tx.query(
+      'INSERT INTO change_heads (local_authority, last_seq) VALUES ($1, 0) ON CONFLICT (local_authority) DO NOTHING',
+      [localAuthority],
+    );
     const [head] = await tx.query<{ last_seq: number }>(
       'UPDATE change_heads SET last_seq = last_seq + $2 WHERE local_authority = $1 RETURNING last_seq',
       [localAuthority, cpNumbers.length],
@@ -340,7 +360,10 @@ export async function insertChildren(
  * not part of what the feed carries. A supply that repeats what is held lands here.
  */
 export async function updateProvenance(tx: Queryable, cpNumber: string, provenance: Provenance): Promise<void> {
-  await tx.query('UPDATE children SET provenance = $2::jsonb WHERE cp_number = $1', [cpNumber, JSON.stringify(provenance)]);
+  await tx.query('UPDATE children SET provenance = $2::jsonb WHERE cp_number = $1', [
+    cpNumber,
+    JSON.stringify(provenance),
+  ]);
 }
 
 /**

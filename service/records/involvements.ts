@@ -93,10 +93,16 @@ export async function recordInvolvement(
   // The body schema refuses this too; checked here as well because the rule is the law's,
   // not the HTTP layer's, and a caller inside the service could skip the schema.
   if (body.sensitiveCategory !== undefined && body.sensitiveBasis === undefined) {
-    throw unprocessable('sensitive-basis-required', 'sensitiveBasis is required for a sensitive service: "consent" or "significant-harm".');
+    throw unprocessable(
+      'sensitive-basis-required',
+      'sensitiveBasis is required for a sensitive service: "consent" or "significant-harm".',
+    );
   }
   if (body.sensitiveCategory === undefined && body.sensitiveBasis !== undefined) {
-    throw unprocessable('sensitive-basis-not-sensitive', 'sensitiveBasis is only for a sensitive service (give sensitiveCategory).');
+    throw unprocessable(
+      'sensitive-basis-not-sensitive',
+      'sensitiveBasis is only for a sensitive service (give sensitiveCategory).',
+    );
   }
   const stored = await lockActiveChild(tx, cpNumber);
   const involvement: Involvement = {
@@ -176,7 +182,10 @@ export async function updateInvolvement(
     userId: actor.userId,
     action: body.endDate !== undefined ? 'involvement-ended' : 'involvement-updated',
     cpNumber,
-    detail: { involvementId, fields: Object.keys(body).filter((k) => body[k as keyof UpdateInvolvementBody] !== undefined) },
+    detail: {
+      involvementId,
+      fields: Object.keys(body).filter((k) => body[k as keyof UpdateInvolvementBody] !== undefined),
+    },
   });
   return { involvement, version: updated.version };
 }

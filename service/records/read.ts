@@ -45,7 +45,10 @@ const printableAscii = /^[\x20-\x7E]*$/;
 export function accessReasonFrom(headers: IncomingHttpHeaders): string {
   const raw = headerValue(headers, accessReasonHeader);
   if (raw === undefined || raw.trim() === '') {
-    throw badRequest('access-reason-required', 'Give a reason for access (the CP-Access-Reason header) before a record opens.');
+    throw badRequest(
+      'access-reason-required',
+      'Give a reason for access (the CP-Access-Reason header) before a record opens.',
+    );
   }
   if (!printableAscii.test(raw)) {
     throw badRequest(
@@ -55,7 +58,8 @@ export function accessReasonFrom(headers: IncomingHttpHeaders): string {
     );
   }
   const parsed = accessReasonSchema.safeParse(raw);
-  if (!parsed.success) throw badRequest('access-reason-too-long', 'The reason for access must be at most 500 characters.');
+  if (!parsed.success)
+    throw badRequest('access-reason-too-long', 'The reason for access must be at most 500 characters.');
   return parsed.data;
 }
 
@@ -65,7 +69,10 @@ export function archivePurposeFrom(headers: IncomingHttpHeaders): ArchivePurpose
   if (raw === undefined || raw.trim() === '') return undefined;
   const parsed = archivePurposeSchema.safeParse(raw.trim());
   if (!parsed.success) {
-    throw badRequest('archive-purpose-invalid', 'CP-Archive-Purpose must be one of s47-enquiry, serious-case-review, child-death-review.');
+    throw badRequest(
+      'archive-purpose-invalid',
+      'CP-Archive-Purpose must be one of s47-enquiry, serious-case-review, child-death-review.',
+    );
   }
   return parsed.data;
 }
@@ -81,7 +88,12 @@ export interface ReadOptions {
 }
 
 /** Read one child as `actor` may see it; audited in the caller's transaction. */
-export async function readChild(tx: Queryable, actor: Actor, cpNumber: string, options: ReadOptions): Promise<RecordView> {
+export async function readChild(
+  tx: Queryable,
+  actor: Actor,
+  cpNumber: string,
+  options: ReadOptions,
+): Promise<RecordView> {
   assertMayViewRecords(actor);
   const stored = await loadChild(tx, cpNumber);
   if (!stored) throw noSuchChild();
@@ -133,9 +145,11 @@ export class ArchiveRefusal extends ApiError {
  * so the archive does not reveal who is in it. Returns the purpose that was relied on.
  */
 function archiveAccess(actor: Actor, stored: StoredChild, options: ReadOptions): ArchivePurpose | undefined {
-  if (!hasRole(actor, 'data-manager')) throw new ArchiveRefusal(404, 'not-found', 'There is no child with that ContactPoint number.');
+  if (!hasRole(actor, 'data-manager'))
+    throw new ArchiveRefusal(404, 'not-found', 'There is no child with that ContactPoint number.');
   // No archive date is a broken row: hold it to the stricter rule.
-  const inFirstYear = stored.archivedOn !== null && daysBetween(stored.archivedOn, options.today) < archiveFirstYearDays;
+  const inFirstYear =
+    stored.archivedOn !== null && daysBetween(stored.archivedOn, options.today) < archiveFirstYearDays;
   if (inFirstYear) return options.archivePurpose;
   if (options.archivePurpose === undefined) {
     throw new ArchiveRefusal(
@@ -164,11 +178,16 @@ export async function overrideShield(
   }
   const stored = await loadChild(tx, cpNumber);
   if (!stored || stored.status !== 'active') throw noSuchChild();
-  if (!stored.shielded) throw conflict('not-shielded', 'This record is not shielded: open it with a reason for access instead.');
+  if (!stored.shielded)
+    throw conflict('not-shielded', 'This record is not shielded: open it with a reason for access instead.');
   await appendAudit(tx, { at, userId: actor.userId, action: 'shield-override', cpNumber, reason: body.reason });
   await tx.query(
     `INSERT INTO alerts (at, kind, local_authority, user_id, cp_number, detail) VALUES ($1, 'shield-override', $2, $3, $4, $5::jsonb)`,
     [at, stored.localAuthority, actor.userId, cpNumber, JSON.stringify({ organisationId: actor.organisation.id })],
   );
-  return markOwnInvolvements(tx, actor, recordView({ record: stored.record, shielded: stored.shielded }, { actor, override: true }));
+  return markOwnInvolvements(
+    tx,
+    actor,
+    recordView({ record: stored.record, shielded: stored.shielded }, { actor, override: true }),
+  );
 }

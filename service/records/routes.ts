@@ -24,12 +24,22 @@ import { cpNumberParam, lookupParam, pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { acknowledgeAlert, closeAlert, listAlerts } from './alerts.js';
 import { recordInvolvement, updateInvolvement } from './involvements.js';
-import { accessReasonFrom, ArchiveRefusal, archivePurposeFrom, overrideShield, readChild, viewerRoles } from './read.js';
+import {
+  accessReasonFrom,
+  ArchiveRefusal,
+  archivePurposeFrom,
+  overrideShield,
+  readChild,
+  viewerRoles,
+} from './read.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { searchChildren } from './search.js';
 
 function responseSchema(schema: z.ZodType): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   delete out['$schema'];
   return out;
 }
@@ -37,12 +47,18 @@ function responseSchema(schema: z.ZodType): Record<string, unknown> {
 const childParams = z.object({ cpNumber: cpNumberParam });
 const involvementParams = z.object({
   cpNumber: cpNumberParam,
-  involvementId: pathParam(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, hyphens or underscores').describe('The involvement\'s id, as recording it returned.'), {
-    code: 'invalid-involvement-id',
-    message: 'The involvement id in the path is not valid.',
-  }),
+  involvementId: pathParam(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, hyphens or underscores')
+      .describe("The involvement's id, as recording it returned."),
+    {
+      code: 'invalid-involvement-id',
+      message: 'The involvement id in the path is not valid.',
+    },
+  ),
 });
-const alertParams = z.object({ id: lookupParam('The alert\'s id: one outside your scope, or none, is not found.') });
+const alertParams = z.object({ id: lookupParam("The alert's id: one outside your scope, or none, is not found.") });
 
 const reasonHeaderDoc = {
   name: accessReasonHeader,
@@ -62,7 +78,8 @@ export const recordRoutes: Route[] = [
     query: childSearchQuerySchema,
     doc: {
       tag: 'records',
-      summary: 'Search for a child, tolerant of spelling variants, swapped and former names, and a transposed date of birth',
+      summary:
+        'Search for a child, tolerant of spelling variants, swapped and former names, and a transposed date of birth',
       description:
         'Give a surname, an NHS number, a ContactPoint number, or a date of birth with a postcode (422 otherwise). At most 50 results, best first; ' +
         'truncated is true when more matched. A search that uses the postcode never returns a shielded child the user may not see in full; ' +
@@ -81,7 +98,7 @@ export const recordRoutes: Route[] = [
     roles: viewerRoles,
     doc: {
       tag: 'records',
-      summary: 'Open a child\'s record, with a reason for access (audited)',
+      summary: "Open a child's record, with a reason for access (audited)",
       description:
         'What the user may not see is absent: on a shielded record an ordinary user gets only name, gender, date of birth, ContactPoint number and the names of parents or carers; ' +
         `a sensitive service shows as "Unspecified service". Archived records: only a data manager, and after the archive's first year only with ${archivePurposeHeader} ` +
@@ -91,7 +108,8 @@ export const recordRoutes: Route[] = [
         {
           name: archivePurposeHeader,
           required: false,
-          description: 'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
+          description:
+            'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
         },
       ],
       response: responseSchema(recordViewSchema),
@@ -103,11 +121,20 @@ export const recordRoutes: Route[] = [
       const at = ctx.clock.now();
       const outcome = await ctx.db.transaction(async (tx) => {
         try {
-          return { view: await readChild(tx, req.actor, cpNumber, { reason, archivePurpose, at, today: today(ctx.clock) }) };
+          return {
+            view: await readChild(tx, req.actor, cpNumber, { reason, archivePurpose, at, today: today(ctx.clock) }),
+          };
         } catch (e) {
           if (!(e instanceof ArchiveRefusal)) throw e;
           // The refusal is answered, and the attempt kept: written before anything else.
-          await appendAudit(tx, { at, userId: req.actor.userId, action: 'archive-read-refused', cpNumber, reason, detail: { code: e.code } });
+          await appendAudit(tx, {
+            at,
+            userId: req.actor.userId,
+            action: 'archive-read-refused',
+            cpNumber,
+            reason,
+            detail: { code: e.code },
+          });
           return { refused: e };
         }
       });
@@ -175,13 +202,16 @@ export const recordRoutes: Route[] = [
     doc: {
       tag: 'records',
       summary: 'End or update your own involvement (end date, lead professional, CAF completed)',
-      description: '403 not-your-involvement for someone else\'s; 409 lead-professional-exists as when recording.',
+      description: "403 not-your-involvement for someone else's; 409 lead-professional-exists as when recording.",
       response: responseSchema(involvementResponseSchema),
     },
     async handle(req, ctx) {
       const { cpNumber, involvementId } = req.params;
       const outcome = await ctx.db.transaction((tx) =>
-        updateInvolvement(tx, req.actor, cpNumber, involvementId, req.body, { at: ctx.clock.now(), today: today(ctx.clock) }),
+        updateInvolvement(tx, req.actor, cpNumber, involvementId, req.body, {
+          at: ctx.clock.now(),
+          today: today(ctx.clock),
+        }),
       );
       return { status: 200, body: outcome };
     },
@@ -193,9 +223,10 @@ export const recordRoutes: Route[] = [
     query: alertsQuerySchema,
     doc: {
       tag: 'records',
-      summary: 'Alerts raised to the management team (shield overrides): open ones first, then those being investigated, then closed',
+      summary:
+        'Alerts raised to the management team (shield overrides): open ones first, then those being investigated, then closed',
       description:
-        'status: open (the default), investigating, closed or all. An LA team sees its own authority\'s alerts; data managers and the national administrator see all. ' +
+        "status: open (the default), investigating, closed or all. An LA team sees its own authority's alerts; data managers and the national administrator see all. " +
         'At most 500, newest first within each status. Audited (alerts-read, with the count).',
       response: responseSchema(alertsResponseSchema),
     },
@@ -203,7 +234,12 @@ export const recordRoutes: Route[] = [
       const alerts = await ctx.db.transaction(async (tx) => {
         const list = await listAlerts(tx, req.actor, req.query.status);
         // A list of CP numbers read by the management team: on the record like any read.
-        await appendAudit(tx, { at: ctx.clock.now(), userId: req.actor.userId, action: 'alerts-read', detail: { count: list.length, status: req.query.status } });
+        await appendAudit(tx, {
+          at: ctx.clock.now(),
+          userId: req.actor.userId,
+          action: 'alerts-read',
+          detail: { count: list.length, status: req.query.status },
+        });
         return list;
       });
       return { status: 200, body: { alerts } };
@@ -221,7 +257,8 @@ export const recordRoutes: Route[] = [
     doc: {
       tag: 'records',
       summary: 'Acknowledge an alert: an open one is then being investigated',
-      description: 'Acknowledging again changes nothing, and a closed alert stays closed. An alert outside your scope is not found. Audited (alert-acknowledged).',
+      description:
+        'Acknowledging again changes nothing, and a closed alert stays closed. An alert outside your scope is not found. Audited (alert-acknowledged).',
       response: responseSchema(alertViewSchema),
     },
     async handle(req, ctx) {
@@ -245,7 +282,9 @@ export const recordRoutes: Route[] = [
       response: responseSchema(alertViewSchema),
     },
     async handle(req, ctx) {
-      const alert = await ctx.db.transaction((tx) => closeAlert(tx, req.actor, req.params.id, req.body, ctx.clock.now()));
+      const alert = await ctx.db.transaction((tx) =>
+        closeAlert(tx, req.actor, req.params.id, req.body, ctx.clock.now()),
+      );
       return { status: 200, body: alert };
     },
   }),

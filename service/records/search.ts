@@ -46,7 +46,9 @@ class Params {
 
 /** Which fields a query used: what the audit records (never the values). */
 export function fieldsUsed(query: ChildSearchQuery): string[] {
-  return (['surname', 'forename', 'dob', 'postcode', 'nhsNumber', 'cpNumber'] as const).filter((f) => query[f] !== undefined);
+  return (['surname', 'forename', 'dob', 'postcode', 'nhsNumber', 'cpNumber'] as const).filter(
+    (f) => query[f] !== undefined,
+  );
 }
 
 /**
@@ -54,13 +56,19 @@ export function fieldsUsed(query: ChildSearchQuery): string[] {
  * never returns a shielded child the actor may not see in full, so a postcode cannot
  * be used to find where a shielded child lives.
  */
-export async function searchChildren(tx: Queryable, actor: Actor, query: ChildSearchQuery, at: Date): Promise<SearchOutcome> {
+export async function searchChildren(
+  tx: Queryable,
+  actor: Actor,
+  query: ChildSearchQuery,
+  at: Date,
+): Promise<SearchOutcome> {
   assertMayViewRecords(actor);
   const p = new Params();
   const family = query.surname !== undefined ? nameKey(query.surname) : undefined;
   const given = query.forename !== undefined ? nameKey(query.forename) : undefined;
   const postcodeKey = query.postcode?.replace(/\s+/g, '');
-  const dobs = query.dob !== undefined ? [query.dob, transposeDayMonth(query.dob)].filter((d): d is string => d !== null) : [];
+  const dobs =
+    query.dob !== undefined ? [query.dob, transposeDayMonth(query.dob)].filter((d): d is string => d !== null) : [];
 
   // Candidates: each alternative is answerable from an index on its own, so the
   // planner ORs index scans together rather than reading every child.
@@ -118,13 +126,17 @@ export async function searchChildren(tx: Queryable, actor: Actor, query: ChildSe
     });
   }
   if (postcodeKey !== undefined) {
-    parts.push({ weight: weights.postcode, expr: `CASE WHEN c.postcode_key = ${p.add(postcodeKey)} THEN 1 ELSE 0 END` });
+    parts.push({
+      weight: weights.postcode,
+      expr: `CASE WHEN c.postcode_key = ${p.add(postcodeKey)} THEN 1 ELSE 0 END`,
+    });
   }
   const identity: string[] = [];
   if (query.cpNumber !== undefined) identity.push(`c.cp_number = ${p.add(query.cpNumber)}`);
   if (query.nhsNumber !== undefined) identity.push(`c.nhs_number = ${p.add(query.nhsNumber)}`);
   const totalWeight = parts.reduce((s, x) => s + x.weight, 0);
-  const fuzzy = parts.length > 0 ? `(${parts.map((x) => `${x.weight} * (${x.expr})`).join(' + ')}) / ${totalWeight}` : '0';
+  const fuzzy =
+    parts.length > 0 ? `(${parts.map((x) => `${x.weight} * (${x.expr})`).join(' + ')}) / ${totalWeight}` : '0';
   const score = identity.length > 0 ? `CASE WHEN ${identity.join(' OR ')} THEN 1 ELSE ${fuzzy} END` : fuzzy;
 
   // The shield rule for searches that use a hidden field: the postcode, and the NHS
@@ -134,13 +146,16 @@ export async function searchChildren(tx: Queryable, actor: Actor, query: ChildSe
   const usesHiddenField = postcodeKey !== undefined || query.nhsNumber !== undefined;
   if (usesHiddenField && !hasRole(actor, 'data-manager', 'national-admin')) {
     const ownAuthority = hasRole(actor, 'la-team') ? actor.localAuthority : null;
-    shieldFilter = ownAuthority !== null ? ` AND (NOT c.shielded OR c.local_authority = ${p.add(ownAuthority)})` : ' AND NOT c.shielded';
+    shieldFilter =
+      ownAuthority !== null
+        ? ` AND (NOT c.shielded OR c.local_authority = ${p.add(ownAuthority)})`
+        : ' AND NOT c.shielded';
   }
 
-  await tx.query("SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)", [
-    String(similarityThreshold),
-    String(wordSimilarityThreshold),
-  ]);
+  await tx.query(
+    "SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)",
+    [String(similarityThreshold), String(wordSimilarityThreshold)],
+  );
   const rows = await tx.query<ResultRow>(
     `WITH scored AS (
             SELECT c.cp_number, c.family_key, c.given_key, round((${score})::numeric, 3)::float8 AS score
@@ -156,7 +171,9 @@ export async function searchChildren(tx: Queryable, actor: Actor, query: ChildSe
   const truncated = rows.length > maxSearchResults;
   const results = rows
     .slice(0, maxSearchResults)
-    .map((row) => searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))));
+    .map((row) =>
+      searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))),
+    );
   return audited(tx, actor, query, at, { results, truncated });
 }
 
@@ -179,7 +196,13 @@ export function isOwnSurname(actor: Pick<Actor, 'name'>, query: Pick<ChildSearch
   return own !== '' && nameKey(query.surname.trim()) === own;
 }
 
-async function audited(tx: Queryable, actor: Actor, query: ChildSearchQuery, at: Date, outcome: SearchOutcome): Promise<SearchOutcome> {
+async function audited(
+  tx: Queryable,
+  actor: Actor,
+  query: ChildSearchQuery,
+  at: Date,
+  outcome: SearchOutcome,
+): Promise<SearchOutcome> {
   await appendAudit(tx, {
     at,
     userId: actor.userId,

@@ -41,11 +41,13 @@ export async function authenticate(
   });
   // The signature is good, so the caller holds this session's key: it may learn why
   // the session no longer works.
-  if (!session) throw new ApiError(401, 'signature-unknown-key', 'The request is signed for a session the service does not know.');
+  if (!session)
+    throw new ApiError(401, 'signature-unknown-key', 'The request is signed for a session the service does not know.');
   // Closing an account ends its sessions; the holder is told why rather than to sign in again.
   if (session.closed_at !== null) throw accountClosed();
   if (session.ended_at !== null) throw new ApiError(401, 'session-ended', 'This session has ended. Sign in again.');
-  if (session.expires_at.getTime() <= now.getTime()) throw new ApiError(401, 'session-expired', 'This session has expired. Sign in again.');
+  if (session.expires_at.getTime() <= now.getTime())
+    throw new ApiError(401, 'session-expired', 'This session has expired. Sign in again.');
   const problem = accreditationProblem(session, today(ctx.clock));
   if (problem) throw problem;
   return actorOf(session, session.session_id);
@@ -60,7 +62,10 @@ export async function requireLiveSession(ctx: ServiceContext, headers: IncomingH
   const parsed = typeof input === 'string' ? parseSignatureInput(input) : null;
   const keyid = parsed?.ok ? parsed.value.get('cp')?.params.keyid : undefined;
   if (typeof keyid === 'string') {
-    const rows = await ctx.db.query('SELECT 1 FROM sessions WHERE id = $1 AND ended_at IS NULL AND expires_at > $2', [keyid, ctx.clock.now()]);
+    const rows = await ctx.db.query('SELECT 1 FROM sessions WHERE id = $1 AND ended_at IS NULL AND expires_at > $2', [
+      keyid,
+      ctx.clock.now(),
+    ]);
     if (rows.length > 0) return;
   }
   throw new ApiError(401, 'signature-unknown-key', 'A large request must be signed for a live session.');

@@ -13,7 +13,10 @@ const userSchema = {
     id: { type: 'string' },
     name: { type: 'string' },
     roles: { type: 'array', items: { type: 'string' } },
-    organisation: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' } } },
+    organisation: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' } },
+    },
     localAuthority: { type: ['string', 'null'] },
   },
 };
@@ -47,7 +50,12 @@ export function sessionRoutes(clock: Clock, options: SessionRouteOptions = {}): 
     } catch (e) {
       if (e instanceof RateLimited && e.firstInWindow) {
         await ctx.db.transaction((tx) =>
-          appendAudit(tx, { at: clock.now(), userId: null, action: 'sign-in-rate-limited', detail: { claimedUserId: userId, step: what, scope } }),
+          appendAudit(tx, {
+            at: clock.now(),
+            userId: null,
+            action: 'sign-in-rate-limited',
+            detail: { claimedUserId: userId, step: what, scope },
+          }),
         );
       }
       throw e;
@@ -65,7 +73,10 @@ export function sessionRoutes(clock: Clock, options: SessionRouteOptions = {}): 
         response: {
           type: 'object',
           required: ['challenge', 'expiresAt'],
-          properties: { challenge: { type: 'string', description: 'base64url of 32 random bytes' }, expiresAt: { type: 'string', format: 'date-time' } },
+          properties: {
+            challenge: { type: 'string', description: 'base64url of 32 random bytes' },
+            expiresAt: { type: 'string', format: 'date-time' },
+          },
         },
       },
       async handle(req, ctx) {
@@ -87,7 +98,11 @@ export function sessionRoutes(clock: Clock, options: SessionRouteOptions = {}): 
         response: {
           type: 'object',
           required: ['sessionId', 'expiresAt', 'user'],
-          properties: { sessionId: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, user: userSchema },
+          properties: {
+            sessionId: { type: 'string' },
+            expiresAt: { type: 'string', format: 'date-time' },
+            user: userSchema,
+          },
         },
       },
       async handle(req, ctx) {
@@ -98,7 +113,11 @@ export function sessionRoutes(clock: Clock, options: SessionRouteOptions = {}): 
     signedRoute({
       method: 'GET',
       path: '/v1/sessions/current',
-      doc: { tag: 'sessions', summary: 'Who this session belongs to', response: { type: 'object', properties: { user: userSchema } } },
+      doc: {
+        tag: 'sessions',
+        summary: 'Who this session belongs to',
+        response: { type: 'object', properties: { user: userSchema } },
+      },
       async handle(req) {
         const a = req.actor;
         return {

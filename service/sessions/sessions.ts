@@ -20,15 +20,26 @@ export const maxFailures = 5;
 export const lockoutMs = 15 * 60 * 1000;
 
 const refused = () =>
-  new ApiError(401, 'sign-in-refused', 'Sign-in was refused. Check your details and try again; after 5 failures the account is locked for 15 minutes.');
+  new ApiError(
+    401,
+    'sign-in-refused',
+    'Sign-in was refused. Check your details and try again; after 5 failures the account is locked for 15 minutes.',
+  );
 
-export async function createChallenge(ctx: ServiceContext, userId: string): Promise<{ challenge: string; expiresAt: string }> {
+export async function createChallenge(
+  ctx: ServiceContext,
+  userId: string,
+): Promise<{ challenge: string; expiresAt: string }> {
   const now = ctx.clock.now();
   const challenge = ctx.randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + challengeTtlMs);
   // Issued whether or not the user exists, so the endpoint does not reveal accounts.
   await ctx.db.query('DELETE FROM challenges WHERE expires_at < $1', [now]);
-  await ctx.db.query('INSERT INTO challenges (challenge, user_id, expires_at) VALUES ($1, $2, $3)', [challenge, userId, expiresAt]);
+  await ctx.db.query('INSERT INTO challenges (challenge, user_id, expires_at) VALUES ($1, $2, $3)', [
+    challenge,
+    userId,
+    expiresAt,
+  ]);
   return { challenge, expiresAt: expiresAt.toISOString() };
 }
 
@@ -69,9 +80,10 @@ async function loadUser(tx: Queryable, userId: string, forUpdate: boolean): Prom
 }
 
 async function cardKeysOf(ctx: ServiceContext, tx: Queryable, userId: string): Promise<PublicJwk[]> {
-  const rows = await tx.query<{ public_jwk: PublicJwk }>('SELECT public_jwk FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL', [
-    userId,
-  ]);
+  const rows = await tx.query<{ public_jwk: PublicJwk }>(
+    'SELECT public_jwk FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL',
+    [userId],
+  );
   const keys = rows.map((r) => r.public_jwk);
   if (keys.length === 0 && ctx.trainingMode) {
     // A card provisioned by `npm run training:card` for a store it could not reach (the
@@ -122,7 +134,12 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
       const live = challenge !== undefined && challenge.expires_at.getTime() > now.getTime();
       const keys = user && live ? await cardKeysOf(ctx, tx, user.id) : [];
       const verified = keys.some((cardPublicJwk) =>
-        verifyCardSignature({ cardPublicJwk, challenge: body.challenge, sessionKey: body.sessionKey, cardSignature: body.cardSignature }),
+        verifyCardSignature({
+          cardPublicJwk,
+          challenge: body.challenge,
+          sessionKey: body.sessionKey,
+          cardSignature: body.cardSignature,
+        }),
       );
       // A locked account is locked whichever way in is tried, and a failed card signature
       // counts toward the lock-out like a failed code (guessing is guessing).
@@ -133,7 +150,8 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
       const passwordOk = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), body.password);
       const locked = user !== null && user.locked_until !== null && user.locked_until.getTime() > now.getTime();
       const secret = user?.totp_secret ? openTotpSecret(ctx, user.id, user.totp_secret) : null;
-      const totp = secret !== null ? checkTotp(secret, body.otp, now.getTime(), user!.last_totp_step) : { ok: false as const };
+      const totp =
+        secret !== null ? checkTotp(secret, body.otp, now.getTime(), user!.last_totp_step) : { ok: false as const };
       // An account awaiting activation has no password: the dummy hash must not stand in for it.
       ok = user !== null && user.password_hash !== null && !locked && passwordOk && totp.ok;
       if (totp.ok) totpStep = totp.step;
@@ -142,21 +160,39 @@ export async function signIn(ctx: ServiceContext, body: SignInRequest): Promise<
     if (!ok || !user) {
       // The id as typed, when it is no account: an attack on accounts shows in the trail.
       const claimed = user ? {} : { claimedUserId: body.userId };
-      await appendAudit(tx, { at: now, userId: user?.id ?? null, action: 'sign-in-refused', detail: { method: body.method, ...claimed } });
+      await appendAudit(tx, {
+        at: now,
+        userId: user?.id ?? null,
+        action: 'sign-in-refused',
+        detail: { method: body.method, ...claimed },
+      });
       return { refused: true as const };
     }
     // A closed account is refused like a wrong password: it is no longer anyone's to use.
     if (user.closed_at !== null) {
-      await appendAudit(tx, { at: now, userId: user.id, action: 'sign-in-refused', detail: { method: body.method, code: 'account-closed' } });
+      await appendAudit(tx, {
+        at: now,
+        userId: user.id,
+        action: 'sign-in-refused',
+        detail: { method: body.method, code: 'account-closed' },
+      });
       return { refused: true as const };
     }
     const problem = accreditationProblem(user, today(ctx.clock));
     if (problem) {
-      await appendAudit(tx, { at: now, userId: user.id, action: 'sign-in-refused', detail: { method: body.method, code: problem.code } });
+      await appendAudit(tx, {
+        at: now,
+        userId: user.id,
+        action: 'sign-in-refused',
+        detail: { method: body.method, code: problem.code },
+      });
       return { refused: problem };
     }
     if (body.method === 'otp') {
-      await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_totp_step = $2 WHERE id = $1', [user.id, totpStep]);
+      await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL, last_totp_step = $2 WHERE id = $1', [
+        user.id,
+        totpStep,
+      ]);
     } else if (user.failed_sign_ins > 0) {
       // Five failures in a row lock, as for the token: a good card sign-in starts the count again.
       await tx.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [user.id]);

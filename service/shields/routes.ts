@@ -19,7 +19,9 @@ import { applyShield, decideUnshieldRequest, listUnshieldRequests, requestUnshie
 
 const shieldRoles = ['la-team', 'data-manager'] as const;
 const childParams = z.object({ cpNumber: cpNumberParam });
-const requestParams = z.object({ id: lookupParam('The request\'s id: one that names no request you may decide is 404 request-not-found.') });
+const requestParams = z.object({
+  id: lookupParam("The request's id: one that names no request you may decide is 404 request-not-found."),
+});
 
 export const shieldRoutes: Route[] = [
   signedRoute({
@@ -34,7 +36,7 @@ export const shieldRoutes: Route[] = [
       summary: 'Shield a child, with a reason (audited)',
       description:
         "An LA team shields its own authority's active children; a data manager any (another authority's child, or an archived one, is 404 as if absent). " +
-        'The version bumps and the change goes into the authority\'s sync feed, so every synced working set has the shield after its next sync. ' +
+        "The version bumps and the change goes into the authority's sync feed, so every synced working set has the shield after its next sync. " +
         '409 already-shielded when the record is shielded already. Audited as shield-applied, with the reason.',
       errors: { '404': 'No such active child that you manage', '409': 'already-shielded' },
       response: responseSchemaOf(shieldAppliedSchema),
@@ -62,7 +64,10 @@ export const shieldRoutes: Route[] = [
       response: responseSchemaOf(unshieldRequestResponseSchema),
     },
     async handle(req, ctx) {
-      return { status: 201, body: { request: await requestUnshield(ctx, req.actor, req.params.cpNumber, req.body.reason) } };
+      return {
+        status: 201,
+        body: { request: await requestUnshield(ctx, req.actor, req.params.cpNumber, req.body.reason) },
+      };
     },
   }),
   signedRoute({
@@ -73,7 +78,8 @@ export const shieldRoutes: Route[] = [
     doc: {
       tag: 'shields',
       summary: 'Requests to remove a shield, oldest first (status defaults to open)',
-      description: "An LA team sees its own authority's; a data manager all. At most 500. Audited (unshield-requests-read, with the count).",
+      description:
+        "An LA team sees its own authority's; a data manager all. At most 500. Audited (unshield-requests-read, with the count).",
       response: responseSchemaOf(unshieldRequestsResponseSchema),
     },
     async handle(req, ctx) {
@@ -120,7 +126,10 @@ export const shieldRoutes: Route[] = [
       response: responseSchemaOf(unshieldRequestResponseSchema),
     },
     async handle(req, ctx) {
-      const outcome = await decideUnshieldRequest(ctx, req.actor, req.params.id, { decision: 'reject', reason: req.body.reason });
+      const outcome = await decideUnshieldRequest(ctx, req.actor, req.params.id, {
+        decision: 'reject',
+        reason: req.body.reason,
+      });
       return { status: 200, body: { request: outcome.request } };
     },
   }),

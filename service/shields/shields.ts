@@ -12,14 +12,22 @@ import { independenceProblem, notIndependent } from '../accounts/account-request
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
-import { childRequestView, loadChild, lockChildAndRequest, updateChild, type ChildRequestRow, type StoredChild } from '../records/child-store.js';
+import {
+  childRequestView,
+  loadChild,
+  lockChildAndRequest,
+  updateChild,
+  type ChildRequestRow,
+  type StoredChild,
+} from '../records/child-store.js';
 import type { Queryable } from '../store/database.js';
 import { lockLinkedChildren, recomputeShieldPending } from '../supply/reviews.js';
 
 export const MAX_LISTED_REQUESTS = 500;
 
 const noSuchChild = () => notFound('There is no child with that ContactPoint number.');
-const noSuchRequest = () => new ApiError(404, 'request-not-found', 'There is no such request to remove a shield that you may decide.');
+const noSuchRequest = () =>
+  new ApiError(404, 'request-not-found', 'There is no such request to remove a shield that you may decide.');
 
 /** An LA team acts for its own authority's children; a data manager for any. Anyone else's: as if absent. */
 function mayActOn(actor: Actor, localAuthority: string): boolean {
@@ -68,7 +76,8 @@ interface RequestRow extends ChildRequestRow<UnshieldRequestStatus> {
   stale_since: Date | null;
 }
 
-const requestColumns = 'id, cp_number, local_authority, requested_by, requested_at, reason, status, decided_by, decided_at, stale_since';
+const requestColumns =
+  'id, cp_number, local_authority, requested_by, requested_at, reason, status, decided_by, decided_at, stale_since';
 
 function viewOf(row: RequestRow): UnshieldRequestView {
   return { ...childRequestView(row), localAuthority: row.local_authority };
@@ -80,10 +89,10 @@ function viewOf(row: RequestRow): UnshieldRequestView {
  * again about the child as it now is. Call in the transaction of the change.
  */
 export async function markUnshieldRequestsStale(tx: Queryable, cpNumbers: readonly string[], at: Date): Promise<void> {
-  await tx.query("UPDATE unshield_requests SET stale_since = $2 WHERE status = 'open' AND stale_since IS NULL AND cp_number = ANY($1::text[])", [
-    [...cpNumbers],
-    at,
-  ]);
+  await tx.query(
+    "UPDATE unshield_requests SET stale_since = $2 WHERE status = 'open' AND stale_since IS NULL AND cp_number = ANY($1::text[])",
+    [[...cpNumbers], at],
+  );
 }
 
 /** Why an open request no longer fits its child, or null when it still does. */
@@ -98,21 +107,37 @@ function staleness(row: RequestRow, child: StoredChild | null): string | null {
 
 async function cancelStale(tx: Queryable, actor: Actor, row: RequestRow, why: string, at: Date): Promise<void> {
   await tx.query("UPDATE unshield_requests SET status = 'cancelled', decided_at = $2 WHERE id = $1", [row.id, at]);
-  await appendAudit(tx, { at, userId: actor.userId, action: 'unshield-cancelled', cpNumber: row.cp_number, detail: { request: String(row.id), why } });
+  await appendAudit(tx, {
+    at,
+    userId: actor.userId,
+    action: 'unshield-cancelled',
+    cpNumber: row.cp_number,
+    detail: { request: String(row.id), why },
+  });
 }
 
 /** Ask for a child's shield to be removed; a different member of the team decides. */
-export async function requestUnshield(ctx: ServiceContext, actor: Actor, cpNumber: string, reason: string): Promise<UnshieldRequestView> {
+export async function requestUnshield(
+  ctx: ServiceContext,
+  actor: Actor,
+  cpNumber: string,
+  reason: string,
+): Promise<UnshieldRequestView> {
   const at = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const child = await lockChildInScope(tx, actor, cpNumber);
     if (!child.record.shielded) throw conflict('not-shielded', 'This record is not shielded.');
-    const [open] = await tx.query<RequestRow>(`SELECT ${requestColumns} FROM unshield_requests WHERE cp_number = $1 AND status = 'open' FOR UPDATE`, [
-      cpNumber,
-    ]);
+    const [open] = await tx.query<RequestRow>(
+      `SELECT ${requestColumns} FROM unshield_requests WHERE cp_number = $1 AND status = 'open' FOR UPDATE`,
+      [cpNumber],
+    );
     if (open) {
       const why = staleness(open, child);
-      if (why === null) throw conflict('unshield-requested', 'Removing this shield has been asked for already: a second member of the team decides.');
+      if (why === null)
+        throw conflict(
+          'unshield-requested',
+          'Removing this shield has been asked for already: a second member of the team decides.',
+        );
       await cancelStale(tx, actor, open, why, at);
     }
     const [row] = await tx.query<RequestRow>(
@@ -120,16 +145,30 @@ export async function requestUnshield(ctx: ServiceContext, actor: Actor, cpNumbe
        VALUES ($1, $2, $3, $4, $5) RETURNING ${requestColumns}`,
       [cpNumber, child.localAuthority, actor.userId, at, reason],
     );
-    await appendAudit(tx, { at, userId: actor.userId, action: 'unshield-requested', cpNumber, reason, detail: { request: String(row!.id) } });
+    await appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'unshield-requested',
+      cpNumber,
+      reason,
+      detail: { request: String(row!.id) },
+    });
     return viewOf(row!);
   });
 }
 
 /** Requests in `status`, oldest first: an LA team's own authority's, or all for a data manager. */
-export async function listUnshieldRequests(ctx: ServiceContext, actor: Actor, status: UnshieldRequestStatus): Promise<UnshieldRequestView[]> {
+export async function listUnshieldRequests(
+  ctx: ServiceContext,
+  actor: Actor,
+  status: UnshieldRequestStatus,
+): Promise<UnshieldRequestView[]> {
   const national = hasRole(actor, 'data-manager');
   if (!national && actor.localAuthority === null) {
-    throw forbidden('no-local-authority', 'Your account belongs to no local authority, so there are no requests you may see.');
+    throw forbidden(
+      'no-local-authority',
+      'Your account belongs to no local authority, so there are no requests you may see.',
+    );
   }
   const authority = national ? null : actor.localAuthority;
   return ctx.db.transaction(async (tx) => {
@@ -139,14 +178,22 @@ export async function listUnshieldRequests(ctx: ServiceContext, actor: Actor, st
       [status, authority],
     );
     // CP numbers and reasons read by the management team: on the record like any read.
-    await appendAudit(tx, { at: ctx.clock.now(), userId: actor.userId, action: 'unshield-requests-read', detail: { status, count: rows.length } });
+    await appendAudit(tx, {
+      at: ctx.clock.now(),
+      userId: actor.userId,
+      action: 'unshield-requests-read',
+      detail: { status, count: rows.length },
+    });
     return rows.map(viewOf);
   });
 }
 
 /** Thrown after the transaction that cancelled a stale request has committed. */
 const staleRequest = () =>
-  conflict('request-stale', 'The child has changed since this was asked for (merged, archived, transferred or shielded again): the request is cancelled. Ask again if the shield should still go.');
+  conflict(
+    'request-stale',
+    'The child has changed since this was asked for (merged, archived, transferred or shielded again): the request is cancelled. Ask again if the shield should still go.',
+  );
 
 export type Decision = { decision: 'approve' } | { decision: 'reject'; reason?: string | undefined };
 
@@ -170,10 +217,14 @@ export async function decideUnshieldRequest(
     const { child, row } = locked;
     if (row.status !== 'open') throw conflict('request-decided', `This request was ${row.status} already.`);
     if (decision.decision === 'approve' && row.requested_by === actor.userId) {
-      throw forbidden('own-request', 'You asked for this shield to be removed: a second member of the team must approve it.');
+      throw forbidden(
+        'own-request',
+        'You asked for this shield to be removed: a second member of the team must approve it.',
+      );
     }
     // Four eyes means two people: not an account the requester made, reset or enrolled a card for, nor one that did so for them.
-    if (decision.decision === 'approve' && (await independenceProblem(tx, actor.userId, row.requested_by)) !== null) throw notIndependent();
+    if (decision.decision === 'approve' && (await independenceProblem(tx, actor.userId, row.requested_by)) !== null)
+      throw notIndependent();
     const why = staleness(row, child);
     if (why !== null) {
       await cancelStale(tx, actor, row, why, at);
@@ -185,7 +236,14 @@ export async function decideUnshieldRequest(
         `UPDATE unshield_requests SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1 RETURNING ${requestColumns}`,
         [row.id, actor.userId, at, reason],
       );
-      await appendAudit(tx, { at, userId: actor.userId, action: 'unshield-rejected', cpNumber: row.cp_number, reason, detail: { request: String(row.id) } });
+      await appendAudit(tx, {
+        at,
+        userId: actor.userId,
+        action: 'unshield-rejected',
+        cpNumber: row.cp_number,
+        reason,
+        detail: { request: String(row.id) },
+      });
       return { request: viewOf(decided!) };
     }
     await lockLinkedChildren(tx, [row.cp_number]);
@@ -198,7 +256,13 @@ export async function decideUnshieldRequest(
     );
     const detail = { request: String(row.id), requestedBy: row.requested_by, version: stored.version };
     await appendAudit(tx, { at, userId: actor.userId, action: 'unshield-approved', cpNumber: row.cp_number, detail });
-    await appendAudit(tx, { at, userId: actor.userId, action: 'shield-removed', cpNumber: row.cp_number, detail: { ...detail, fields: ['shielded'] } });
+    await appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'shield-removed',
+      cpNumber: row.cp_number,
+      detail: { ...detail, fields: ['shielded'] },
+    });
     return { request: viewOf(decided!), version: stored.version };
   });
   if ('stale' in outcome) throw staleRequest();

@@ -5,7 +5,8 @@
 // Conventions both engines are set to: int8 comes back as a number, `date` as a
 // 'YYYY-MM-DD' string, timestamptz as a Date. JSON goes in as JSON.stringify(value)
 // with an explicit `$n::jsonb` cast, and text[] as a plain array of strings.
-export type SqlValue = string | number | bigint | boolean | null | Date | readonly string[] | Record<string, unknown> | unknown[];
+export type SqlValue =
+  string | number | bigint | boolean | null | Date | readonly string[] | Record<string, unknown> | unknown[];
 
 export interface Queryable {
   /** Run one parameterised statement and return its rows. */

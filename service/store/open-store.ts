@@ -108,7 +108,9 @@ async function openEngine(options: StoreOptions): Promise<Database> {
     try {
       return await openPglite(dir);
     } catch (e) {
-      throw new StoreError(`Cannot open the embedded store in ${dir}: ${(e as Error).message || 'it is not a store directory'}.`);
+      throw new StoreError(
+        `Cannot open the embedded store in ${dir}: ${(e as Error).message || 'it is not a store directory'}.`,
+      );
     }
   }
   try {

@@ -13,7 +13,12 @@
 // review (and a held child it may duplicate becomes pending if the new one is linked
 // to a shielded child: reviews.ts recomputeShieldPending). A supply never unshields a
 // child it matches.
-import { supplyRecordProblems, type SupplyBody, type SupplyResult, type SupplyStatus } from '../../domain/api/supply.js';
+import {
+  supplyRecordProblems,
+  type SupplyBody,
+  type SupplyResult,
+  type SupplyStatus,
+} from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord, type SupplierRecord } from '../../domain/child-record.js';
 import { cpNumberFromSerial } from '../../domain/cp-number.js';
 import { transposeDayMonth } from '../../domain/dates.js';
@@ -119,12 +124,28 @@ async function candidateRows(tx: Queryable, s: SupplierRecord, q: CandidateQuery
  * authorities too, but only by name and date of birth (what an ordinary search shows
  * of a shielded child), and never merged into one.
  */
-async function candidatesFor(tx: Queryable, s: SupplierRecord, scope: Scope): Promise<{ candidates: Candidate[]; truncated: boolean }> {
-  const general = await candidateRows(tx, s, { localAuthority: scope.localAuthority, shieldedOnly: false, withoutPostcode: false, limit: MAX_CANDIDATES + 1 });
+async function candidatesFor(
+  tx: Queryable,
+  s: SupplierRecord,
+  scope: Scope,
+): Promise<{ candidates: Candidate[]; truncated: boolean }> {
+  const general = await candidateRows(tx, s, {
+    localAuthority: scope.localAuthority,
+    shieldedOnly: false,
+    withoutPostcode: false,
+    limit: MAX_CANDIDATES + 1,
+  });
   const truncated = general.length > MAX_CANDIDATES;
-  const shielded = await candidateRows(tx, s, { localAuthority: scope.localAuthority, shieldedOnly: true, withoutPostcode: false, limit: null });
+  const shielded = await candidateRows(tx, s, {
+    localAuthority: scope.localAuthority,
+    shieldedOnly: true,
+    withoutPostcode: false,
+    limit: null,
+  });
   const elsewhere =
-    scope.localAuthority === null ? [] : await candidateRows(tx, s, { localAuthority: null, shieldedOnly: true, withoutPostcode: true, limit: null });
+    scope.localAuthority === null
+      ? []
+      : await candidateRows(tx, s, { localAuthority: null, shieldedOnly: true, withoutPostcode: true, limit: null });
   const byCp = new Map<string, Candidate>();
   for (const row of [...general.slice(0, MAX_CANDIDATES), ...shielded]) {
     byCp.set(row.cp_number, {
@@ -188,7 +209,10 @@ async function link(tx: Queryable, s: SupplierRecord, scope: Scope, cpNumber: st
 function withSupplierRef(record: ChildRecord, s: SupplierRecord): ChildRecord {
   const refs = record.identifiers.supplierRefs;
   if (refs.some((r) => r.supplier === s.supplier && r.reference === s.supplierRef)) return record;
-  return { ...record, identifiers: { ...record.identifiers, supplierRefs: [...refs, { supplier: s.supplier, reference: s.supplierRef }] } };
+  return {
+    ...record,
+    identifiers: { ...record.identifiers, supplierRefs: [...refs, { supplier: s.supplier, reference: s.supplierRef }] },
+  };
 }
 
 function withFormerNames(record: ChildRecord, s: SupplierRecord): ChildRecord {
@@ -209,20 +233,40 @@ interface Intake {
 }
 
 /** The record with the supply's involvement in it, if it states one (null: none). */
-async function withInvolvement(tx: Queryable, cpNumber: string | null, record: ChildRecord, s: SupplierRecord, intake: Intake) {
+async function withInvolvement(
+  tx: Queryable,
+  cpNumber: string | null,
+  record: ChildRecord,
+  s: SupplierRecord,
+  intake: Intake,
+) {
   if (s.involvement === undefined) return null;
-  return planSuppliedInvolvement(tx, cpNumber, record, linkSupplier(intake.scope), s.involvement, s.receivedAt, () => newInvolvementId(intake.randomBytes));
+  return planSuppliedInvolvement(tx, cpNumber, record, linkSupplier(intake.scope), s.involvement, s.receivedAt, () =>
+    newInvolvementId(intake.randomBytes),
+  );
 }
 
-const secondLead = { path: 'involvement.leadProfessional', message: 'cannot be true: another practitioner is already the lead professional for this child' };
+const secondLead = {
+  path: 'involvement.leadProfessional',
+  message: 'cannot be true: another practitioner is already the lead professional for this child',
+};
 
 /** Merge a supply into a held, active child; 'invalid' if the result would not be a valid record. */
 async function mergeInto(tx: Queryable, child: StoredChild, s: SupplierRecord, intake: Intake): Promise<SupplyResult> {
   const cpNumber = child.record.cpNumber;
-  const applied = applyStatements(child.record, readProvenance(child.provenance, child.record), s.supplier, s.receivedAt, statementsOf(s));
+  const applied = applyStatements(
+    child.record,
+    readProvenance(child.provenance, child.record),
+    s.supplier,
+    s.receivedAt,
+    statementsOf(s),
+  );
   const stated = withSupplierRef(withFormerNames(applied.record, s), s);
   const involvement = await withInvolvement(tx, cpNumber, stated, s, intake);
-  if ((involvement?.outcome === 'added' || involvement?.outcome === 'updated') && wouldBeSecondLead(involvement.record, involvement.involvement, intake.today)) {
+  if (
+    (involvement?.outcome === 'added' || involvement?.outcome === 'updated') &&
+    wouldBeSecondLead(involvement.record, involvement.involvement, intake.today)
+  ) {
     return { supplierRef: s.supplierRef, status: 'invalid', cpNumber, problems: [secondLead] };
   }
   const parsed = childRecordSchema.safeParse(involvement?.record ?? stated);
@@ -234,16 +278,35 @@ async function mergeInto(tx: Queryable, child: StoredChild, s: SupplierRecord, i
     await updateProvenance(tx, cpNumber, applied.provenance);
   } else {
     // shielded comes from the held record and shieldPending is kept: a supply never unshields.
-    await updateChild(tx, cpNumber, child.version, { ...parsed.data, shielded: child.record.shielded }, { at: intake.at, provenance: applied.provenance });
+    await updateChild(
+      tx,
+      cpNumber,
+      child.version,
+      { ...parsed.data, shielded: child.record.shielded },
+      { at: intake.at, provenance: applied.provenance },
+    );
     await auditRecord(tx, intake, 'record-changed', cpNumber, 'matched');
   }
-  if (involvement) await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(intake.scope), s.receivedAt, intake);
+  if (involvement)
+    await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(intake.scope), s.receivedAt, intake);
   await link(tx, s, intake.scope, cpNumber);
   return { supplierRef: s.supplierRef, status: 'matched', cpNumber };
 }
 
-function auditRecord(tx: Queryable, intake: Intake, action: 'record-created' | 'record-changed', cpNumber: string, status: SupplyStatus) {
-  return appendAudit(tx, { at: intake.at, userId: intake.actor.userId, action, cpNumber, detail: { supplier: intake.scope.supplier, status } });
+function auditRecord(
+  tx: Queryable,
+  intake: Intake,
+  action: 'record-created' | 'record-changed',
+  cpNumber: string,
+  status: SupplyStatus,
+) {
+  return appendAudit(tx, {
+    at: intake.at,
+    userId: intake.actor.userId,
+    action,
+    cpNumber,
+    detail: { supplier: intake.scope.supplier, status },
+  });
 }
 
 /** A new child's record from its first supply's identity; the rest comes from its statements. */
@@ -269,18 +332,24 @@ function newChildRecord(cpNumber: string, localAuthority: string, s: SupplierRec
   };
 }
 
-const inScope = (scope: Scope, child: StoredChild) => scope.localAuthority === null || child.localAuthority === scope.localAuthority;
+const inScope = (scope: Scope, child: StoredChild) =>
+  scope.localAuthority === null || child.localAuthority === scope.localAuthority;
 
-async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: string, intake: Intake): Promise<SupplyResult> {
+async function intakeOne(
+  tx: Queryable,
+  s: SupplierRecord,
+  localAuthority: string,
+  intake: Intake,
+): Promise<SupplyResult> {
   const { scope, at } = intake;
   // Two supplies of the same reference at once would both find no link and both create.
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`supply:${linkSupplier(scope)}:${s.supplierRef}`]);
 
   // (a) A reference this supplier has sent before.
-  const [linked] = await tx.query<{ cp_number: string }>('SELECT cp_number FROM supply_links WHERE supplier = $1 AND supplier_ref = $2', [
-    linkSupplier(scope),
-    s.supplierRef,
-  ]);
+  const [linked] = await tx.query<{ cp_number: string }>(
+    'SELECT cp_number FROM supply_links WHERE supplier = $1 AND supplier_ref = $2',
+    [linkSupplier(scope), s.supplierRef],
+  );
   if (linked) {
     const child = await loadChild(tx, linked.cp_number, { forUpdate: true });
     if (child && inScope(scope, child)) {
@@ -289,7 +358,10 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
       return { supplierRef: s.supplierRef, status: 'matched', cpNumber: linked.cp_number };
     }
     // The child has been destroyed, or transferred out of the adapter's authority: the link is stale.
-    await tx.query('DELETE FROM supply_links WHERE supplier = $1 AND supplier_ref = $2', [linkSupplier(scope), s.supplierRef]);
+    await tx.query('DELETE FROM supply_links WHERE supplier = $1 AND supplier_ref = $2', [
+      linkSupplier(scope),
+      s.supplierRef,
+    ]);
   }
 
   // (b) The NHS number, which is checked and unique to one child.
@@ -317,29 +389,38 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
 
   // The children the new one will be linked to are locked now, before its insert takes
   // the feed head (reviews.ts lockLinkedChildren).
-  if (possible.length > 0) await lockLinkedChildren(tx, possible.map((c) => c.cpNumber));
+  if (possible.length > 0)
+    await lockLinkedChildren(
+      tx,
+      possible.map((c) => c.cpNumber),
+    );
   const [serial] = await tx.query<{ n: number }>("SELECT nextval('cp_serial') AS n");
   const cpNumber = cpNumberFromSerial(serial!.n);
-  const { record, provenance } = applyStatements(newChildRecord(cpNumber, localAuthority, s), {}, s.supplier, s.receivedAt, statementsOf(s));
+  const { record, provenance } = applyStatements(
+    newChildRecord(cpNumber, localAuthority, s),
+    {},
+    s.supplier,
+    s.receivedAt,
+    statementsOf(s),
+  );
   const involvement = await withInvolvement(tx, null, record, s, intake);
   const parsed = childRecordSchema.safeParse(involvement?.record ?? record);
   if (!parsed.success) return { supplierRef: s.supplierRef, status: 'invalid', problems: problemsOf(parsed.error) };
   await insertChild(tx, parsed.data, { at, provenance, shieldPending });
   await link(tx, s, scope, cpNumber);
   for (const c of possible) {
-    await tx.query('INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, $3, $4)', [
-      cpNumber,
-      c.cpNumber,
-      c.score,
-      at,
-    ]);
+    await tx.query(
+      'INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, $3, $4)',
+      [cpNumber, c.cpNumber, c.score, at],
+    );
   }
   // The new child is pending already if a candidate is shielded; this also makes the
   // held children it links to shielded ones pending (the rule is symmetric).
   if (possible.length > 0) await recomputeShieldPending(tx, [cpNumber], at);
   const status: SupplyStatus = possible.length > 0 ? 'possible-duplicate' : 'created';
   await auditRecord(tx, intake, 'record-created', cpNumber, status);
-  if (involvement) await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(scope), s.receivedAt, intake);
+  if (involvement)
+    await recordSuppliedInvolvement(tx, cpNumber, involvement, linkSupplier(scope), s.receivedAt, intake);
   return { supplierRef: s.supplierRef, status, cpNumber };
 }
 
@@ -351,7 +432,11 @@ async function intakeOne(tx: Queryable, s: SupplierRecord, localAuthority: strin
  * one with impossible dates. Each record is taken in, and audited, in its own
  * transaction, so a failure part-way leaves every earlier record taken in and audited.
  */
-export async function receiveSupply(ctx: ServiceContext, actor: Actor, body: SupplyBody): Promise<{ results: SupplyResult[] }> {
+export async function receiveSupply(
+  ctx: ServiceContext,
+  actor: Actor,
+  body: SupplyBody,
+): Promise<{ results: SupplyResult[] }> {
   const supplier = supplierOf(actor);
   if (supplier === null) throw forbidden('not-a-supplier', 'This account does not supply records.');
   if (supplier === 'local-authority' && body.localAuthority !== actor.localAuthority) {
@@ -361,7 +446,11 @@ export async function receiveSupply(ctx: ServiceContext, actor: Actor, body: Sup
   const results: SupplyResult[] = [];
   for (const s of body.records) {
     if (s.supplier !== supplier) {
-      results.push({ supplierRef: s.supplierRef, status: 'forbidden', problems: [{ path: 'supplier', message: `must be "${supplier}", the supplier this account supplies as` }] });
+      results.push({
+        supplierRef: s.supplierRef,
+        status: 'forbidden',
+        problems: [{ path: 'supplier', message: `must be "${supplier}", the supplier this account supplies as` }],
+      });
       continue;
     }
     const problems = supplyRecordProblems(s, today(ctx.clock));
@@ -369,9 +458,23 @@ export async function receiveSupply(ctx: ServiceContext, actor: Actor, body: Sup
       results.push({ supplierRef: s.supplierRef, status: 'invalid', problems });
       continue;
     }
-    results.push(await intakeRecord(ctx, s, body.localAuthority, { scope, actor, at: ctx.clock.now(), today: today(ctx.clock), randomBytes: ctx.randomBytes }));
+    results.push(
+      await intakeRecord(ctx, s, body.localAuthority, {
+        scope,
+        actor,
+        at: ctx.clock.now(),
+        today: today(ctx.clock),
+        randomBytes: ctx.randomBytes,
+      }),
+    );
   }
-  const counts: Record<SupplyStatus, number> = { matched: 0, created: 0, 'possible-duplicate': 0, invalid: 0, forbidden: 0 };
+  const counts: Record<SupplyStatus, number> = {
+    matched: 0,
+    created: 0,
+    'possible-duplicate': 0,
+    invalid: 0,
+    forbidden: 0,
+  };
   for (const r of results) counts[r.status]++;
   await ctx.db.transaction((tx) =>
     appendAudit(tx, {
@@ -390,12 +493,21 @@ export async function receiveSupply(ctx: ServiceContext, actor: Actor, body: Sup
  * fault, so it is answered 'invalid' and nothing of it is kept. Anything else is ours,
  * and propagates.
  */
-async function intakeRecord(ctx: ServiceContext, s: SupplierRecord, localAuthority: string, intake: Intake): Promise<SupplyResult> {
+async function intakeRecord(
+  ctx: ServiceContext,
+  s: SupplierRecord,
+  localAuthority: string,
+  intake: Intake,
+): Promise<SupplyResult> {
   try {
     return await ctx.db.transaction((tx) => intakeOne(tx, s, localAuthority, intake));
   } catch (e) {
     if (e instanceof RangeError) {
-      return { supplierRef: s.supplierRef, status: 'invalid', problems: [{ path: '', message: 'the record\'s dates are outside the range ContactPoint can hold' }] };
+      return {
+        supplierRef: s.supplierRef,
+        status: 'invalid',
+        problems: [{ path: '', message: "the record's dates are outside the range ContactPoint can hold" }],
+      };
     }
     throw e;
   }

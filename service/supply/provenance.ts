@@ -128,7 +128,9 @@ export function readProvenance(stored: Provenance, record: ChildRecord): SupplyP
   const out: SupplyProvenance = {};
   for (const [field, entry] of Object.entries(stored)) {
     const values = (entry as Partial<FieldProvenance>).values;
-    const held = (suppliedFields as readonly string[]).includes(field) ? heldValue(record, field as SuppliedField) : undefined;
+    const held = (suppliedFields as readonly string[]).includes(field)
+      ? heldValue(record, field as SuppliedField)
+      : undefined;
     out[field] = {
       supplier: entry.supplier,
       date: entry.date,
@@ -183,7 +185,11 @@ export interface Discrepancy {
 export function discrepancies(provenance: SupplyProvenance): Discrepancy[] {
   const out: Discrepancy[] = [];
   for (const [field, entry] of Object.entries(provenance)) {
-    const statements = Object.entries(entry.values).map(([supplier, s]) => ({ supplier, value: s.value, date: s.date }));
+    const statements = Object.entries(entry.values).map(([supplier, s]) => ({
+      supplier,
+      value: s.value,
+      date: s.date,
+    }));
     if (new Set(statements.map((s) => canonicalJson(s.value))).size > 1) out.push({ field, statements });
   }
   return out;
@@ -200,7 +206,9 @@ export function foldProvenance(
   other: SupplyProvenance,
 ): { record: ChildRecord; provenance: SupplyProvenance } {
   const statements = Object.entries(other)
-    .filter((entry): entry is [SuppliedField, FieldProvenance] => (suppliedFields as readonly string[]).includes(entry[0]))
+    .filter((entry): entry is [SuppliedField, FieldProvenance] =>
+      (suppliedFields as readonly string[]).includes(entry[0]),
+    )
     .flatMap(([field, entry]) =>
       Object.entries(entry.values)
         .filter(([supplier]) => supplier !== UNATTRIBUTED)
@@ -208,6 +216,7 @@ export function foldProvenance(
     )
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let out = { record, provenance };
-  for (const s of statements) out = applyStatements(out.record, out.provenance, s.supplier, s.date, { [s.field]: s.value });
+  for (const s of statements)
+    out = applyStatements(out.record, out.provenance, s.supplier, s.date, { [s.field]: s.value });
   return out;
 }

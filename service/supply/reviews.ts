@@ -54,10 +54,16 @@ function authorityScope(actor: Actor): string | null {
 }
 
 /** Reviews in `status`, oldest first, for the actor's authority (or all, for a data manager). */
-export async function listMatchReviews(ctx: ServiceContext, actor: Actor, status: MatchReviewStatus): Promise<{ reviews: MatchReviewView[] }> {
+export async function listMatchReviews(
+  ctx: ServiceContext,
+  actor: Actor,
+  status: MatchReviewStatus,
+): Promise<{ reviews: MatchReviewView[] }> {
   const scope = authorityScope(actor);
   // A list of CP numbers read by the management team: on the record like any read.
-  await ctx.db.transaction((tx) => appendAudit(tx, { at: ctx.clock.now(), userId: actor.userId, action: 'match-reviews-read', detail: { status } }));
+  await ctx.db.transaction((tx) =>
+    appendAudit(tx, { at: ctx.clock.now(), userId: actor.userId, action: 'match-reviews-read', detail: { status } }),
+  );
   const rows = await ctx.db.query<ReviewRow>(
     `SELECT r.id, r.cp_number, r.candidate_cp_number, r.score, r.status, r.created_at, r.resolved_at, r.resolved_by,
             c.local_authority, c.shield_pending
@@ -94,14 +100,25 @@ function mergedRecord(survivor: StoredChild, duplicate: StoredChild): ChildRecor
     involvements: union(s.involvements, d.involvements, (i) => i.id).slice(0, 100),
     identifiers: {
       ...s.identifiers,
-      ...(s.identifiers.nhsNumber === undefined && d.identifiers.nhsNumber !== undefined ? { nhsNumber: d.identifiers.nhsNumber } : {}),
+      ...(s.identifiers.nhsNumber === undefined && d.identifiers.nhsNumber !== undefined
+        ? { nhsNumber: d.identifiers.nhsNumber }
+        : {}),
       ...(s.identifiers.upn === undefined && d.identifiers.upn !== undefined ? { upn: d.identifiers.upn } : {}),
-      supplierRefs: union(s.identifiers.supplierRefs, d.identifiers.supplierRefs, (r) => `${r.supplier}|${r.reference}`),
+      supplierRefs: union(
+        s.identifiers.supplierRefs,
+        d.identifiers.supplierRefs,
+        (r) => `${r.supplier}|${r.reference}`,
+      ),
     },
   };
 }
 
-export async function mergeChildren(tx: Queryable, survivor: StoredChild, duplicate: StoredChild, at: Date): Promise<{ version: number; moved: string[] }> {
+export async function mergeChildren(
+  tx: Queryable,
+  survivor: StoredChild,
+  duplicate: StoredChild,
+  at: Date,
+): Promise<{ version: number; moved: string[] }> {
   const survivorCp = survivor.record.cpNumber;
   const duplicateCp = duplicate.record.cpNumber;
   // Supplied fields follow the newest statement of either record; the rest is the union.
@@ -133,7 +150,10 @@ export async function mergeChildren(tx: Queryable, survivor: StoredChild, duplic
   // Other open reviews of the duplicate now concern the survivor; one that would compare
   // the survivor with itself has nothing left to decide. The new children whose reviews
   // moved are returned: their pending shields must be worked out again.
-  await tx.query("UPDATE match_reviews SET cp_number = $1 WHERE cp_number = $2 AND status = 'open'", [survivorCp, duplicateCp]);
+  await tx.query("UPDATE match_reviews SET cp_number = $1 WHERE cp_number = $2 AND status = 'open'", [
+    survivorCp,
+    duplicateCp,
+  ]);
   const moved = await tx.query<{ cp_number: string }>(
     "UPDATE match_reviews SET candidate_cp_number = $1 WHERE candidate_cp_number = $2 AND status = 'open' RETURNING cp_number",
     [survivorCp, duplicateCp],
@@ -174,7 +194,7 @@ async function linkedChildren(tx: Queryable, seeds: readonly string[]): Promise<
  */
 export async function lockLinkedChildren(tx: Queryable, seeds: readonly string[]): Promise<string[]> {
   let members = await linkedChildren(tx, seeds);
-  for (const locked = new Set<string>(); ; ) {
+  for (const locked = new Set<string>(); ;) {
     const fresh = members.filter((cp) => !locked.has(cp)).sort();
     if (fresh.length === 0) return members;
     await tx.query('SELECT 1 FROM children WHERE cp_number = ANY($1::text[]) ORDER BY cp_number FOR UPDATE', [fresh]);
@@ -200,7 +220,11 @@ export async function lockLinkedChildren(tx: Queryable, seeds: readonly string[]
  * settle one after the other, the second seeing the first, and neither writes a flag
  * from a stale view. Returns the seeds that remain, as they now stand.
  */
-export async function recomputeShieldPending(tx: Queryable, seeds: readonly string[], at: Date): Promise<Map<string, StoredChild>> {
+export async function recomputeShieldPending(
+  tx: Queryable,
+  seeds: readonly string[],
+  at: Date,
+): Promise<Map<string, StoredChild>> {
   const members = await lockLinkedChildren(tx, seeds);
   const rows = await tx.query<ShieldRow>(
     "SELECT cp_number, status, (record->>'shielded')::boolean AS own, shield_pending FROM children WHERE cp_number = ANY($1::text[])",
@@ -222,12 +246,17 @@ export async function recomputeShieldPending(tx: Queryable, seeds: readonly stri
     if (parent.has(e.candidate_cp_number)) parent.set(root(e.cp_number), root(e.candidate_cp_number));
   }
   const shieldsIn = new Map<string, number>();
-  for (const row of rows) if (row.own) shieldsIn.set(root(row.cp_number), (shieldsIn.get(root(row.cp_number)) ?? 0) + 1);
+  for (const row of rows)
+    if (row.own) shieldsIn.set(root(row.cp_number), (shieldsIn.get(root(row.cp_number)) ?? 0) + 1);
   // An archived child still links (its reviews stay open), but only active records are
   // written: an archived one is in no working set and no ordinary search.
   const changed = rows
     .filter((row) => row.status === 'active')
-    .map((row) => ({ cp: row.cp_number, pending: (shieldsIn.get(root(row.cp_number)) ?? 0) - (row.own ? 1 : 0) > 0, was: row.shield_pending }))
+    .map((row) => ({
+      cp: row.cp_number,
+      pending: (shieldsIn.get(root(row.cp_number)) ?? 0) - (row.own ? 1 : 0) > 0,
+      was: row.shield_pending,
+    }))
     .filter((c) => c.pending !== c.was)
     .sort((a, b) => (a.cp < b.cp ? -1 : 1));
   const now = new Map<string, StoredChild>();
@@ -252,7 +281,12 @@ export interface ResolveOutcome {
 }
 
 /** Settle one open review. 404 unknown, 409 already settled or a child gone, 403 another authority's. */
-export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: number, decision: MatchReviewDecision): Promise<ResolveOutcome> {
+export async function resolveMatchReview(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  decision: MatchReviewDecision,
+): Promise<ResolveOutcome> {
   const scope = authorityScope(actor);
   return ctx.db.transaction(async (tx) => {
     const [review] = await tx.query<{ cp_number: string; candidate_cp_number: string; status: MatchReviewStatus }>(
@@ -260,7 +294,8 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
       [id],
     );
     if (!review) throw notFound('There is no match review with that id.');
-    if (review.status !== 'open') throw conflict('review-resolved', `This review was already resolved as "${review.status}".`);
+    if (review.status !== 'open')
+      throw conflict('review-resolved', `This review was already resolved as "${review.status}".`);
     // Lock both children in a fixed order, so two resolutions never wait on each other.
     const [first, second] = [review.cp_number, review.candidate_cp_number].sort();
     const locked = new Map<string, StoredChild | null>();
@@ -275,7 +310,12 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
       throw forbidden('other-authority', "A local authority team may resolve only its own authority's reviews.");
     }
     const at = ctx.clock.now();
-    await tx.query("UPDATE match_reviews SET status = $2, resolved_at = $3, resolved_by = $4 WHERE id = $1", [id, decision, at, actor.userId]);
+    await tx.query('UPDATE match_reviews SET status = $2, resolved_at = $3, resolved_by = $4 WHERE id = $1', [
+      id,
+      decision,
+      at,
+      actor.userId,
+    ]);
 
     let outcome: ResolveOutcome;
     if (decision === 'same-child') {
@@ -284,13 +324,24 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
       }
       // A merge rewrites the held child: a team may merge only into its own authority's.
       if (scope !== null && held.localAuthority !== scope) {
-        throw forbidden('other-authority', "A local authority team may merge only into its own authority's children: a data manager can resolve this review.");
+        throw forbidden(
+          'other-authority',
+          "A local authority team may merge only into its own authority's children: a data manager can resolve this review.",
+        );
       }
       const merged = await mergeChildren(tx, held, created, at);
       // The survivor now carries the duplicate's open reviews (and perhaps its shield),
       // and children reviewed against the duplicate are now reviewed against the survivor.
-      const survivor = (await recomputeShieldPending(tx, [review.candidate_cp_number, ...merged.moved], at)).get(review.candidate_cp_number)!;
-      outcome = { id, status: decision, cpNumber: review.candidate_cp_number, version: survivor.version, shieldPending: survivor.shieldPending };
+      const survivor = (await recomputeShieldPending(tx, [review.candidate_cp_number, ...merged.moved], at)).get(
+        review.candidate_cp_number,
+      )!;
+      outcome = {
+        id,
+        status: decision,
+        cpNumber: review.candidate_cp_number,
+        version: survivor.version,
+        shieldPending: survivor.shieldPending,
+      };
       await appendAudit(tx, {
         at,
         userId: actor.userId,
@@ -300,8 +351,16 @@ export async function resolveMatchReview(ctx: ServiceContext, actor: Actor, id: 
       });
     } else {
       // Both sides: the held child may have been pending through the new one too.
-      const current = (await recomputeShieldPending(tx, [review.cp_number, review.candidate_cp_number], at)).get(review.cp_number) ?? created;
-      outcome = { id, status: decision, cpNumber: review.cp_number, version: current.version, shieldPending: current.shieldPending };
+      const current =
+        (await recomputeShieldPending(tx, [review.cp_number, review.candidate_cp_number], at)).get(review.cp_number) ??
+        created;
+      outcome = {
+        id,
+        status: decision,
+        cpNumber: review.cp_number,
+        version: current.version,
+        shieldPending: current.shieldPending,
+      };
       await appendAudit(tx, {
         at,
         userId: actor.userId,

@@ -1,8 +1,20 @@
 // The supply endpoints: supply intake from suppliers and local adapters, and the match
 // reviews a person settles.
 import { z } from 'zod';
-import { INVOLVEMENT_SUPPLIERS, matchReviewQuerySchema, resolveMatchReviewBodySchema, supplyBodySchema, SUPPLY_MAX_RECORDS } from '../../domain/api/supply.js';
-import { idempotencyKeyOf, idempotent, IDEMPOTENCY_KEY_HEADER, REPLAY_RETENTION_DAYS, REPLAYED_HEADER } from '../http/idempotency.js';
+import {
+  INVOLVEMENT_SUPPLIERS,
+  matchReviewQuerySchema,
+  resolveMatchReviewBodySchema,
+  supplyBodySchema,
+  SUPPLY_MAX_RECORDS,
+} from '../../domain/api/supply.js';
+import {
+  idempotencyKeyOf,
+  idempotent,
+  IDEMPOTENCY_KEY_HEADER,
+  REPLAY_RETENTION_DAYS,
+  REPLAYED_HEADER,
+} from '../http/idempotency.js';
 import { pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { receiveSupply } from './intake.js';
@@ -56,8 +68,8 @@ export const supplyRoutes: Route[] = [
         "(403 other-authority for another authority) and is matched only to its own authority's children. A record naming another supplier is forbidden, alone; " +
         'one dated (receivedAt) after today, or with a date of birth after today or more than 26 years ago, is invalid, alone. Each record is resolved in its own transaction: ' +
         'a supplier reference seen before, else an NHS number, else a scored match on name, date of birth and postcode. ' +
-        'matched: the held child is updated (newer values win per field; every supplier\'s statement is kept for cleansing); created: a new child; ' +
-        'parents, education and gp are supplied fields like the address (any supplier; the newest statement by receivedAt wins, every supplier\'s latest kept). ' +
+        "matched: the held child is updated (newer values win per field; every supplier's statement is kept for cleansing); created: a new child; " +
+        "parents, education and gp are supplied fields like the address (any supplier; the newest statement by receivedAt wins, every supplier's latest kept). " +
         `involvement (only from ${INVOLVEMENT_SUPPLIERS.join(' and ')}: another supplier's record is invalid, naming involvement) is the supplier's own service's involvement: ` +
         'the same supplier and service (case and spacing aside) updates the one it supplied before (practitioner, dates, flags), unless the statement is older than the one that set it; another service adds one. ' +
         'It is never sensitive: sensitive and sensitiveCategory are unknown fields here (422), and a service named as sexual health, mental health or substance misuse is invalid (involvement.service); ' +
@@ -71,13 +83,20 @@ export const supplyRoutes: Route[] = [
         {
           name: IDEMPOTENCY_KEY_HEADER,
           required: false,
-          description: '1 to 128 characters of A-Z a-z 0-9 . _ : - chosen by the client, one per supply (400 invalid-idempotency-key otherwise).',
+          description:
+            '1 to 128 characters of A-Z a-z 0-9 . _ : - chosen by the client, one per supply (400 invalid-idempotency-key otherwise).',
         },
       ],
-      responseHeaders: [{ name: REPLAYED_HEADER, description: '"true" when the response is the stored answer to an earlier request with the same key.' }],
+      responseHeaders: [
+        {
+          name: REPLAYED_HEADER,
+          description: '"true" when the response is the stored answer to an earlier request with the same key.',
+        },
+      ],
       errors: {
         '400': 'invalid-idempotency-key: the Idempotency-Key header is malformed',
-        '409': 'idempotency-key-reused: the key was used with another body; idempotency-in-progress: a request with the key is still running (retry after Retry-After seconds)',
+        '409':
+          'idempotency-key-reused: the key was used with another body; idempotency-in-progress: a request with the key is still running (retry after Retry-After seconds)',
       },
       response: {
         type: 'object',
@@ -115,8 +134,13 @@ export const supplyRoutes: Route[] = [
     doc: {
       tag: 'supply',
       summary: 'Match reviews awaiting (or settled by) a person',
-      description: "A local authority team sees reviews of its own authority's new children; a data manager sees all. status defaults to open; at most 500, oldest first.",
-      response: { type: 'object', required: ['reviews'], properties: { reviews: { type: 'array', items: reviewSchema } } },
+      description:
+        "A local authority team sees reviews of its own authority's new children; a data manager sees all. status defaults to open; at most 500, oldest first.",
+      response: {
+        type: 'object',
+        required: ['reviews'],
+        properties: { reviews: { type: 'array', items: reviewSchema } },
+      },
     },
     async handle(req, ctx) {
       return { status: 200, body: await listMatchReviews(ctx, req.actor, req.query.status) };
@@ -135,8 +159,8 @@ export const supplyRoutes: Route[] = [
       description:
         'same-child: the new record is merged into the held one (its supplier links, involvements and provenance move) and removed, with a "merged" tombstone in its authority\'s feed. ' +
         'different-children: the new child stops being shield-pending once no open review of it is against a shielded child. ' +
-        '404 unknown review; 409 review-resolved when already settled, review-stale when a child has gone; 403 other-authority for another authority\'s review, ' +
-        'or for a local authority team merging into another authority\'s child (a data manager may). Audited (match-resolved, under the child that remains).',
+        "404 unknown review; 409 review-resolved when already settled, review-stale when a child has gone; 403 other-authority for another authority's review, " +
+        "or for a local authority team merging into another authority's child (a data manager may). Audited (match-resolved, under the child that remains).",
       response: {
         type: 'object',
         required: ['id', 'status', 'cpNumber', 'version', 'shieldPending'],

@@ -67,7 +67,12 @@ export async function planSuppliedInvolvement(
   const current = record.involvements.find((i) => suppliedOn.has(i.id) && sameService(i.service, stated.service));
   if (!current) {
     const involvement = statedInvolvement(newId(), stated.service, stated);
-    return { record: { ...record, involvements: [...record.involvements, involvement] }, involvement, outcome: 'added', fields: [] };
+    return {
+      record: { ...record, involvements: [...record.involvements, involvement] },
+      involvement,
+      outcome: 'added',
+      fields: [],
+    };
   }
   if (date < suppliedOn.get(current.id)!) return { record, involvement: current, outcome: 'older', fields: [] };
   // The service keeps the name it was first recorded under: it is the involvement's identity.
@@ -97,17 +102,29 @@ export async function recordSuppliedInvolvement(
   const id = plan.involvement.id;
   if (plan.outcome === 'older') return;
   if (plan.outcome === 'added') {
-    await tx.query('INSERT INTO involvement_owners (cp_number, involvement_id, supplier, supplied_on) VALUES ($1, $2, $3, $4)', [cpNumber, id, supplier, date]);
+    await tx.query(
+      'INSERT INTO involvement_owners (cp_number, involvement_id, supplier, supplied_on) VALUES ($1, $2, $3, $4)',
+      [cpNumber, id, supplier, date],
+    );
     await appendAudit(tx, {
       at: audit.at,
       userId: audit.actor.userId,
       action: 'involvement-recorded',
       cpNumber,
-      detail: { involvementId: id, supplier, leadProfessional: plan.involvement.leadProfessional, cafCompleted: plan.involvement.cafCompleted },
+      detail: {
+        involvementId: id,
+        supplier,
+        leadProfessional: plan.involvement.leadProfessional,
+        cafCompleted: plan.involvement.cafCompleted,
+      },
     });
     return;
   }
-  await tx.query('UPDATE involvement_owners SET supplied_on = $3 WHERE cp_number = $1 AND involvement_id = $2', [cpNumber, id, date]);
+  await tx.query('UPDATE involvement_owners SET supplied_on = $3 WHERE cp_number = $1 AND involvement_id = $2', [
+    cpNumber,
+    id,
+    date,
+  ]);
   if (plan.outcome === 'updated') {
     const ended = plan.fields.includes('endDate') && plan.involvement.endDate !== undefined;
     await appendAudit(tx, {

@@ -3,7 +3,14 @@
 // store's (appendChange): entries commit in sequence order, so a reader that has been
 // given seq N can never later find a new entry below N, and "after N" never skips or
 // repeats an entry.
-import { FEED_LINES_PAGE_MAX, FEED_PAGE_DEFAULT, FEED_PAGE_MAX, type FeedEntry, type FeedPage, type FeedStatus } from '../../domain/api/sync.js';
+import {
+  FEED_LINES_PAGE_MAX,
+  FEED_PAGE_DEFAULT,
+  FEED_PAGE_MAX,
+  type FeedEntry,
+  type FeedPage,
+  type FeedStatus,
+} from '../../domain/api/sync.js';
 import type { ChildRecord } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -22,7 +29,10 @@ export function encodeCursor(localAuthority: string, seq: number): string {
 }
 
 const invalidCursor = () =>
-  badRequest('invalid-cursor', "The cursor is not one this authority's feed gave out: start again without one, or pass the last cursor received.");
+  badRequest(
+    'invalid-cursor',
+    "The cursor is not one this authority's feed gave out: start again without one, or pass the last cursor received.",
+  );
 
 /** The seq a cursor stands for; 400 invalid-cursor for garbage or another authority's cursor. */
 export function decodeCursor(localAuthority: string, cursor: string): number {
@@ -73,7 +83,12 @@ interface ChangeRow {
  * one is only a placeholder (superseded).
  */
 function isCurrent(localAuthority: string, row: ChangeRow): boolean {
-  return row.record_text !== null && row.status === 'active' && row.child_la === localAuthority && row.child_version === row.version;
+  return (
+    row.record_text !== null &&
+    row.status === 'active' &&
+    row.child_la === localAuthority &&
+    row.child_version === row.version
+  );
 }
 
 function entryOf(localAuthority: string, row: ChangeRow, withProvenance: boolean): FeedEntry {
@@ -95,7 +110,8 @@ function entryOf(localAuthority: string, row: ChangeRow, withProvenance: boolean
 /** The same entry as entryOf (without provenance), serialised, with the record's JSON text spliced in. */
 function entryText(localAuthority: string, row: ChangeRow): string {
   const base = `{"seq":${row.seq},"cpNumber":${JSON.stringify(row.cp_number)},"kind":"${row.kind}","version":${row.version}`;
-  if (row.kind === 'tombstone') return `${base}${row.reason !== null ? `,"reason":${JSON.stringify(row.reason)}` : ''}}`;
+  if (row.kind === 'tombstone')
+    return `${base}${row.reason !== null ? `,"reason":${JSON.stringify(row.reason)}` : ''}}`;
   if (!isCurrent(localAuthority, row)) return `${base},"superseded":true}`;
   return `${base},"record":${row.record_text},"shielded":${row.shielded === true},"shieldPending":${row.shield_pending === true}}`;
 }
@@ -123,7 +139,10 @@ async function readPageRows(
   options: PageOptions,
 ): Promise<{ rows: ChangeRow[]; cursor: string; more: boolean; last: number; head: number; limit: number }> {
   assertFeedAccess(actor, localAuthority);
-  const limit = Math.min(Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1), options.index === true ? FEED_LINES_PAGE_MAX : FEED_PAGE_MAX);
+  const limit = Math.min(
+    Math.max(Math.trunc(options.limit ?? FEED_PAGE_DEFAULT), 1),
+    options.index === true ? FEED_LINES_PAGE_MAX : FEED_PAGE_MAX,
+  );
   const after = options.after === undefined ? 0 : decodeCursor(localAuthority, options.after);
   return ctx.db.transaction(async (tx) => {
     const lastSeq = await headSeq(tx, localAuthority);
@@ -153,7 +172,14 @@ async function readPageRows(
       action: 'sync-read',
       detail: { localAuthority, count: page.length },
     });
-    return { rows: page, cursor: encodeCursor(localAuthority, last), more: rows.length > limit, last, head: lastSeq, limit };
+    return {
+      rows: page,
+      cursor: encodeCursor(localAuthority, last),
+      more: rows.length > limit,
+      last,
+      head: lastSeq,
+      limit,
+    };
   });
 }
 
@@ -161,7 +187,12 @@ async function readPageRows(
  * One page of `localAuthority`'s feed after `options.after` (a cursor; absent: from the
  * start), at most `options.limit` entries. Audited 'sync-read' with the count.
  */
-export async function readFeedPage(ctx: ServiceContext, actor: Actor, localAuthority: string, options: PageOptions = {}): Promise<FeedPage> {
+export async function readFeedPage(
+  ctx: ServiceContext,
+  actor: Actor,
+  localAuthority: string,
+  options: PageOptions = {},
+): Promise<FeedPage> {
   const { rows, cursor, more } = await readPageRows(ctx, actor, localAuthority, options);
   return { changes: rows.map((row) => entryOf(localAuthority, row, options.provenance ?? true)), cursor, more };
 }
@@ -219,7 +250,14 @@ export async function readFeedPageLines(
   options: Omit<PageOptions, 'index'> = {},
 ): Promise<string> {
   const withProvenance = options.provenance === true;
-  const { rows, cursor, more, last, head: headSeqNow, limit } = await readPageRows(ctx, actor, localAuthority, {
+  const {
+    rows,
+    cursor,
+    more,
+    last,
+    head: headSeqNow,
+    limit,
+  } = await readPageRows(ctx, actor, localAuthority, {
     ...options,
     provenance: false,
     provenanceText: withProvenance,
@@ -229,13 +267,18 @@ export async function readFeedPageLines(
   // sequence numbers have no gaps, so a client may ask for them at once (any cursor up
   // to the head is one this feed could give out, and "after" never skips an entry).
   const ahead: string[] = [];
-  for (let k = 1; k <= LINES_AHEAD && more && last + k * limit < headSeqNow; k++) ahead.push(encodeCursor(localAuthority, last + k * limit));
+  for (let k = 1; k <= LINES_AHEAD && more && last + k * limit < headSeqNow; k++)
+    ahead.push(encodeCursor(localAuthority, last + k * limit));
   const head = JSON.stringify({ cursor, more, count: rows.length, ahead, lastSeq: headSeqNow });
-  return rows.length === 0 ? `${head}\n` : `${head}\n${rows.map((row) => entryLine(localAuthority, row, withProvenance)).join('\n')}\n`;
+  return rows.length === 0
+    ? `${head}\n`
+    : `${head}\n${rows.map((row) => entryLine(localAuthority, row, withProvenance)).join('\n')}\n`;
 }
 
 async function headSeq(tx: Queryable, localAuthority: string): Promise<number> {
-  const [head] = await tx.query<{ last_seq: number }>('SELECT last_seq FROM change_heads WHERE local_authority = $1', [localAuthority]);
+  const [head] = await tx.query<{ last_seq: number }>('SELECT last_seq FROM change_heads WHERE local_authority = $1', [
+    localAuthority,
+  ]);
   return head?.last_seq ?? 0;
 }
 

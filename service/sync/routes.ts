@@ -16,12 +16,16 @@ const feedEntrySchema = {
     kind: { enum: ['upsert', 'tombstone'] },
     reason: { type: 'string', description: "Tombstones: 'archived', 'destroyed', 'transferred' or 'merged'." },
     version: { type: 'integer' },
-    record: { type: 'object', description: 'Upserts: the full record as the team manages it, without supplier references.' },
+    record: {
+      type: 'object',
+      description: 'Upserts: the full record as the team manages it, without supplier references.',
+    },
     shielded: { type: 'boolean', description: 'Shielded, by its own record or pending a match review.' },
     shieldPending: { type: 'boolean', description: 'A possible duplicate of a shielded child, awaiting a person.' },
     superseded: {
       const: true,
-      description: 'The child has changed, left the authority, been archived or destroyed since: a later entry of this feed says so.',
+      description:
+        'The child has changed, left the authority, been archived or destroyed since: a later entry of this feed says so.',
     },
   },
 };
@@ -44,7 +48,9 @@ const submissionResultSchema = {
 };
 
 const feedParams = z.object({
-  localAuthority: lookupParam("The authority's ONS code, e.g. E08000015: another authority than a team's own is 403 other-authority."),
+  localAuthority: lookupParam(
+    "The authority's ONS code, e.g. E08000015: another authority than a team's own is 403 other-authority.",
+  ),
 });
 
 export const syncRoutes: Route[] = [
@@ -81,7 +87,9 @@ export const syncRoutes: Route[] = [
       if (req.query.format === 'lines') {
         return {
           status: 200,
-          body: new JsonText(await readFeedPageLines(ctx, req.actor, la, { ...options, provenance: req.query.provenance === 'include' })),
+          body: new JsonText(
+            await readFeedPageLines(ctx, req.actor, la, { ...options, provenance: req.query.provenance === 'include' }),
+          ),
           headers: { 'cache-control': 'no-store', 'content-type': 'application/x-ndjson; charset=utf-8' },
         };
       }
@@ -100,7 +108,8 @@ export const syncRoutes: Route[] = [
     doc: {
       tag: 'sync',
       summary: "How far a local authority's feed has got",
-      description: 'lastSeq is the sequence number of the latest entry; children the number of active children of the authority.',
+      description:
+        'lastSeq is the sequence number of the latest entry; children the number of active children of the authority.',
       response: {
         type: 'object',
         required: ['lastSeq', 'children'],
@@ -125,7 +134,7 @@ export const syncRoutes: Route[] = [
         'An update gives a subset of name, gender, dob, dateOfDeath, whereabouts, intendsToReturn, address, parents, education, gp, archiveAge, identifiers.nhsNumber, identifiers.upn; ' +
         'null removes an optional field. The record that results must be valid (else invalid, with the problems). ' +
         "A local authority team may change only its own authority's children (forbidden). " +
-        'working-set-access (viewedAt, viewedBy, reason, view, context) changes nothing: it records a record opened in the team\'s working set as a read in the child\'s audit trail, at viewedAt and as viewedBy (the sender or a member of their team). ' +
+        "working-set-access (viewedAt, viewedBy, reason, view, context) changes nothing: it records a record opened in the team's working set as a read in the child's audit trail, at viewedAt and as viewedBy (the sender or a member of their team). " +
         'idempotencyKey: resubmitting the same key with the same item returns the first result with replayed: true and applies nothing; the same key with a different item is key-reused. ' +
         'Unknown fields anywhere: 422 naming the field.',
       response: {

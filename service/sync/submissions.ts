@@ -60,10 +60,21 @@ type PairItem = Extract<SubmissionItem, { op: 'merge' | 'possible-duplicate' | '
  * The items about two records (a merge, a possible duplicate, "not a duplicate"). Both
  * children are locked in a fixed order, so two such items never wait on each other.
  */
-async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item: PairItem): Promise<SubmissionResult> {
+async function applyPairItem(
+  tx: Queryable,
+  ctx: ServiceContext,
+  actor: Actor,
+  item: PairItem,
+): Promise<SubmissionResult> {
   const key = item.idempotencyKey;
   const other = item.op === 'merge' ? item.duplicate.cpNumber : item.of;
-  if (other === item.cpNumber) return { idempotencyKey: key, status: 'invalid', message: 'A record cannot be a duplicate of itself.', problems: [] };
+  if (other === item.cpNumber)
+    return {
+      idempotencyKey: key,
+      status: 'invalid',
+      message: 'A record cannot be a duplicate of itself.',
+      problems: [],
+    };
   const locked = new Map<string, StoredChild | null>();
   for (const cp of [item.cpNumber, other].sort()) locked.set(cp, await loadChild(tx, cp, { forUpdate: true }));
   // Every child linked to either, before anything is written (supply/reviews.ts lockLinkedChildren).
@@ -71,11 +82,22 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
   const first = locked.get(item.cpNumber) ?? null;
   const second = locked.get(other) ?? null;
   if (!first || first.status !== 'active' || !second || second.status !== 'active') {
-    return { idempotencyKey: key, status: 'not-found', message: 'One of the two children is no longer active: it may have been merged, archived or transferred.' };
+    return {
+      idempotencyKey: key,
+      status: 'not-found',
+      message: 'One of the two children is no longer active: it may have been merged, archived or transferred.',
+    };
   }
   const nationalScope = hasRole(actor, 'data-manager');
-  if (!nationalScope && (first.localAuthority !== actor.localAuthority || second.localAuthority !== actor.localAuthority)) {
-    return { idempotencyKey: key, status: 'forbidden', message: "A local authority team may act only on its own authority's children." };
+  if (
+    !nationalScope &&
+    (first.localAuthority !== actor.localAuthority || second.localAuthority !== actor.localAuthority)
+  ) {
+    return {
+      idempotencyKey: key,
+      status: 'forbidden',
+      message: "A local authority team may act only on its own authority's children.",
+    };
   }
   const at = ctx.clock.now();
   if (item.op === 'possible-duplicate') {
@@ -85,11 +107,20 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
       [item.cpNumber, other],
     );
     if (!open) {
-      await tx.query('INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, $3, $4)', [item.cpNumber, other, item.score, at]);
+      await tx.query(
+        'INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, $3, $4)',
+        [item.cpNumber, other, item.score, at],
+      );
     }
     // Either may be the shielded one: both sides, and all linked to them, are worked out again.
     const now = (await recomputeShieldPending(tx, [item.cpNumber, other], at)).get(item.cpNumber)!;
-    await appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber: item.cpNumber, detail: { decision: 'review-opened', candidate: other } });
+    await appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'match-resolved',
+      cpNumber: item.cpNumber,
+      detail: { decision: 'review-opened', candidate: other },
+    });
     return { idempotencyKey: key, status: 'applied', version: now.version };
   }
   if (item.op === 'not-duplicate') {
@@ -99,11 +130,20 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
       [item.cpNumber, other, at, actor.userId],
     );
     const now = (await recomputeShieldPending(tx, [item.cpNumber, other], at)).get(item.cpNumber)!;
-    await appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber: item.cpNumber, detail: { decision: 'different-children', candidate: other } });
+    await appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'match-resolved',
+      cpNumber: item.cpNumber,
+      detail: { decision: 'different-children', candidate: other },
+    });
     return { idempotencyKey: key, status: 'applied', version: now.version };
   }
   // A merge: both records must be as the team saw them.
-  for (const [child, base] of [[first, item.baseVersion], [second, item.duplicate.baseVersion]] as const) {
+  for (const [child, base] of [
+    [first, item.baseVersion],
+    [second, item.duplicate.baseVersion],
+  ] as const) {
     if (child.version !== base) {
       return {
         idempotencyKey: key,
@@ -117,7 +157,13 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
   try {
     merged = await mergeChildren(tx, first, second, at);
   } catch (e) {
-    if (e instanceof ApiError) return { idempotencyKey: key, status: 'invalid', message: e.message, problems: (e.details?.problems as { path: string; message: string }[] | undefined) ?? [] };
+    if (e instanceof ApiError)
+      return {
+        idempotencyKey: key,
+        status: 'invalid',
+        message: e.message,
+        problems: (e.details?.problems as { path: string; message: string }[] | undefined) ?? [],
+      };
     throw e;
   }
   if (item.changes) {
@@ -126,7 +172,12 @@ async function applyPairItem(tx: Queryable, ctx: ServiceContext, actor: Actor, i
     const problems = parsed.success ? lifeDateProblems(parsed.data, today(ctx.clock)) : problemsOf(parsed.error);
     if (!parsed.success || problems.length > 0) {
       // Nothing of the merge may stand without the chosen values: undo it all.
-      throw new MergeRefused({ idempotencyKey: key, status: 'invalid', message: 'The values chosen for the merged record would make it invalid.', problems });
+      throw new MergeRefused({
+        idempotencyKey: key,
+        status: 'invalid',
+        message: 'The values chosen for the merged record would make it invalid.',
+        problems,
+      });
     }
     await updateChild(tx, item.cpNumber, survivor.version, parsed.data, { at });
   }
@@ -150,22 +201,37 @@ export class MergeRefused extends Error {
 }
 
 /** Why a submission cannot take a shield off: four eyes (shields/shields.ts). */
-export const unshieldRefusal = 'A shield is removed only when a second member of the team approves: ask for it to be removed.';
+export const unshieldRefusal =
+  'A shield is removed only when a second member of the team approves: ask for it to be removed.';
 
-async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item: SubmissionItem): Promise<SubmissionResult> {
+async function applyItem(
+  tx: Queryable,
+  ctx: ServiceContext,
+  actor: Actor,
+  item: SubmissionItem,
+): Promise<SubmissionResult> {
   const key = item.idempotencyKey;
-  if (item.op === 'merge' || item.op === 'possible-duplicate' || item.op === 'not-duplicate') return applyPairItem(tx, ctx, actor, item);
+  if (item.op === 'merge' || item.op === 'possible-duplicate' || item.op === 'not-duplicate')
+    return applyPairItem(tx, ctx, actor, item);
   if (item.op === 'working-set-access') return recordWorkingSetAccess(tx, ctx, actor, item);
   // One person may not take a shield off: POST /v1/children/{cp}/unshield-requests, approved by another.
   if (item.op === 'unshield') return { idempotencyKey: key, status: 'forbidden', message: unshieldRefusal };
   const child = await loadChild(tx, item.cpNumber, { forUpdate: true });
   // An archived record is in the archive, not in anyone's working set.
   if (!child || child.status !== 'active') {
-    return { idempotencyKey: key, status: 'not-found', message: 'There is no active child with that ContactPoint number.' };
+    return {
+      idempotencyKey: key,
+      status: 'not-found',
+      message: 'There is no active child with that ContactPoint number.',
+    };
   }
   const nationalScope = hasRole(actor, 'data-manager');
   if (!nationalScope && child.localAuthority !== actor.localAuthority) {
-    return { idempotencyKey: key, status: 'forbidden', message: "A local authority team may change only its own authority's children." };
+    return {
+      idempotencyKey: key,
+      status: 'forbidden',
+      message: "A local authority team may change only its own authority's children.",
+    };
   }
   if (child.version !== item.baseVersion) {
     return {
@@ -187,7 +253,12 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
   }
   const dateProblems = lifeDateProblems(parsed.data, today(ctx.clock));
   if (dateProblems.length > 0) {
-    return { idempotencyKey: key, status: 'invalid', message: 'The change would make the record invalid.', problems: dateProblems };
+    return {
+      idempotencyKey: key,
+      status: 'invalid',
+      message: 'The change would make the record invalid.',
+      problems: dateProblems,
+    };
   }
   const at = ctx.clock.now();
   if (item.op === 'shield') await lockLinkedChildren(tx, [item.cpNumber]);
@@ -212,7 +283,11 @@ async function applyItem(tx: Queryable, ctx: ServiceContext, actor: Actor, item:
  * Apply each item in its own transaction, in order. The caller must be la-team (its own
  * authority's children) or data-manager (any); the route checks the role.
  */
-export async function submitItems(ctx: ServiceContext, actor: Actor, items: readonly SubmissionItem[]): Promise<SubmissionResult[]> {
+export async function submitItems(
+  ctx: ServiceContext,
+  actor: Actor,
+  items: readonly SubmissionItem[],
+): Promise<SubmissionResult[]> {
   const results: SubmissionResult[] = [];
   for (const item of items) {
     // The key is bound to the item itself, as a whole request's is (http/idempotency.ts).

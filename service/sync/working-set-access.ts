@@ -25,7 +25,10 @@ async function wasInWorkingSet(tx: Queryable, cpNumber: string, localAuthority: 
   const child = await loadChild(tx, cpNumber);
   if (child?.localAuthority === localAuthority) return true;
   // Rare (the child has left the authority since it was viewed): one authority's feed, scanned.
-  const [fed] = await tx.query('SELECT 1 FROM changes WHERE local_authority = $1 AND cp_number = $2 LIMIT 1', [localAuthority, cpNumber]);
+  const [fed] = await tx.query('SELECT 1 FROM changes WHERE local_authority = $1 AND cp_number = $2 LIMIT 1', [
+    localAuthority,
+    cpNumber,
+  ]);
   return fed !== undefined;
 }
 
@@ -39,7 +42,12 @@ async function isTeamMember(tx: Queryable, userId: string, localAuthority: strin
   return row !== undefined;
 }
 
-export async function recordWorkingSetAccess(tx: Queryable, ctx: ServiceContext, actor: Actor, item: AccessItem): Promise<SubmissionResult> {
+export async function recordWorkingSetAccess(
+  tx: Queryable,
+  ctx: ServiceContext,
+  actor: Actor,
+  item: AccessItem,
+): Promise<SubmissionResult> {
   const key = item.idempotencyKey;
   const now = ctx.clock.now();
   const viewedAt = new Date(item.viewedAt);
@@ -54,12 +62,20 @@ export async function recordWorkingSetAccess(tx: Queryable, ctx: ServiceContext,
   const nationalScope = hasRole(actor, 'data-manager');
   if (!nationalScope) {
     if (actor.localAuthority === null || !(await wasInWorkingSet(tx, item.cpNumber, actor.localAuthority))) {
-      return { idempotencyKey: key, status: 'forbidden', message: "A local authority team may record access only to its own authority's children." };
+      return {
+        idempotencyKey: key,
+        status: 'forbidden',
+        message: "A local authority team may record access only to its own authority's children.",
+      };
     }
     // A working set is shared by the team on that computer: whoever signs in next may send
     // a colleague's entries, never someone outside the team's.
     if (item.viewedBy !== actor.userId && !(await isTeamMember(tx, item.viewedBy, actor.localAuthority))) {
-      return { idempotencyKey: key, status: 'forbidden', message: "viewedBy must be a member of your authority's ContactPoint team." };
+      return {
+        idempotencyKey: key,
+        status: 'forbidden',
+        message: "viewedBy must be a member of your authority's ContactPoint team.",
+      };
     }
   } else if (item.viewedBy !== actor.userId) {
     return { idempotencyKey: key, status: 'forbidden', message: 'A data manager may record only their own access.' };

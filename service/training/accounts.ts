@@ -24,8 +24,22 @@ export interface TrainingAccount {
 }
 
 export const trainingOrganisations: readonly Organisation[] = [
-  { id: 'org-gp-training', name: 'Seacombe Training Medical Centre', kind: 'gp-practice', accredited: true, localAuthority: WIRRAL.code, supplier: null },
-  { id: 'org-wirral', name: 'Wirral Council Children’s Services', kind: 'local-authority', accredited: true, localAuthority: WIRRAL.code, supplier: null },
+  {
+    id: 'org-gp-training',
+    name: 'Seacombe Training Medical Centre',
+    kind: 'gp-practice',
+    accredited: true,
+    localAuthority: WIRRAL.code,
+    supplier: null,
+  },
+  {
+    id: 'org-wirral',
+    name: 'Wirral Council Children’s Services',
+    kind: 'local-authority',
+    accredited: true,
+    localAuthority: WIRRAL.code,
+    supplier: null,
+  },
   {
     id: 'org-cheshire-west',
     name: 'Cheshire West and Chester Council Children’s Services',
@@ -34,9 +48,30 @@ export const trainingOrganisations: readonly Organisation[] = [
     localAuthority: CHESHIRE_WEST_AND_CHESTER.code,
     supplier: null,
   },
-  { id: 'org-national', name: 'ContactPoint National Service', kind: 'national', accredited: true, localAuthority: null, supplier: null },
-  { id: 'org-nhs-supplier', name: 'NHS registrations feed', kind: 'supplier', accredited: true, localAuthority: null, supplier: 'nhs' },
-  { id: 'org-unaccredited', name: 'Unaccredited Training Charity', kind: 'voluntary', accredited: false, localAuthority: WIRRAL.code, supplier: null },
+  {
+    id: 'org-national',
+    name: 'ContactPoint National Service',
+    kind: 'national',
+    accredited: true,
+    localAuthority: null,
+    supplier: null,
+  },
+  {
+    id: 'org-nhs-supplier',
+    name: 'NHS registrations feed',
+    kind: 'supplier',
+    accredited: true,
+    localAuthority: null,
+    supplier: 'nhs',
+  },
+  {
+    id: 'org-unaccredited',
+    name: 'Unaccredited Training Charity',
+    kind: 'voluntary',
+    accredited: false,
+    localAuthority: WIRRAL.code,
+    supplier: null,
+  },
 ];
 
 const base = { enhancedCheckYearsAgo: 1, trainingCompleted: true, agreementSigned: true, suspended: false };

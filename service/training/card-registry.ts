@@ -36,7 +36,9 @@ export class TrainingCardsError extends Error {
 /** Where training cards live: $CONTACTPOINT_TRAINING_HOME, or ~/.contactpoint-training. */
 export function trainingHome(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.CONTACTPOINT_TRAINING_HOME;
-  return resolve(configured !== undefined && configured !== '' ? configured : join(homedir(), '.contactpoint-training'));
+  return resolve(
+    configured !== undefined && configured !== '' ? configured : join(homedir(), '.contactpoint-training'),
+  );
 }
 
 /** The files of a training home. */
@@ -65,7 +67,9 @@ export function readTrainingCards(home: string = trainingHome()): TrainingCard[]
     // Name where and what, never the value: the file holds keys.
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the file';
-    throw new TrainingCardsError(`${file} is not a valid training cards file (${where}: ${issue?.message ?? 'invalid'}). Fix or remove it; it has not been changed.`);
+    throw new TrainingCardsError(
+      `${file} is not a valid training cards file (${where}: ${issue?.message ?? 'invalid'}). Fix or remove it; it has not been changed.`,
+    );
   }
   return parsed.data.cards;
 }

@@ -41,7 +41,12 @@ export type CaseManagementRow = Record<(typeof CASE_MANAGEMENT_COLUMNS)[number],
 
 const SERVICES = ['Children’s Social Care', 'Early Help', 'Family Support', 'Youth Service', 'Education Welfare'];
 const TEAMS = ['Assessment Team', 'Locality Team North', 'Locality Team South', 'Early Help Hub'];
-const NOTES = ['Concerns raised by school about neglect', 'Referred after police attended the home', 'Assessment completed, plan agreed', ''];
+const NOTES = [
+  'Concerns raised by school about neglect',
+  'Referred after police attended the home',
+  'Assessment completed, plan agreed',
+  '',
+];
 const REASONS = ['Neglect', 'Domestic abuse', 'Parental substance misuse', 'Not given'];
 const ETHNICITY = ['WBRI', 'WIRI', 'MWBC', 'AIND', 'BCRB', 'NOBT'];
 
@@ -49,14 +54,19 @@ const ukDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.sl
 const gender = (g: ChildRecord['gender']) => (g === 'male' ? 'M' : g === 'female' ? 'F' : 'U');
 
 /** Rows of a case-management export: one per child, from the training population of `seed`. */
-export function* caseManagementRows(options: { seed: string; count: number; today: string }): Generator<CaseManagementRow> {
+export function* caseManagementRows(options: {
+  seed: string;
+  count: number;
+  today: string;
+}): Generator<CaseManagementRow> {
   const random = createRandom(`${options.seed}/case-management-export`);
   let n = 0;
   for (const child of generateChildren({ seed: options.seed, count: options.count, today: options.today })) {
     const r = child.record;
     const lines = r.address?.lines ?? [];
     const carer = r.parents[0];
-    const start = r.dob > '2020-01-01' ? r.dob : `${2020 + random.int(0, 5)}-0${1 + random.int(0, 8)}-1${random.int(0, 9)}`;
+    const start =
+      r.dob > '2020-01-01' ? r.dob : `${2020 + random.int(0, 5)}-0${1 + random.int(0, 8)}-1${random.int(0, 9)}`;
     const ended = random.chance(0.3);
     n++;
     yield {
@@ -70,8 +80,14 @@ export function* caseManagementRows(options: { seed: string; count: number; toda
       'Address Line 2': lines.length > 2 ? lines[1]! : '',
       'Address Line 3': lines.length > 3 ? lines[2]! : '',
       Town: lines.length > 1 ? lines[lines.length - 1]! : '',
-      Postcode: r.address ? (random.chance(0.3) ? r.address.postcode.replace(' ', '').toLowerCase() : r.address.postcode) : '',
-      'NHS Number': r.identifiers.nhsNumber ? r.identifiers.nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3') : '',
+      Postcode: r.address
+        ? random.chance(0.3)
+          ? r.address.postcode.replace(' ', '').toLowerCase()
+          : r.address.postcode
+        : '',
+      'NHS Number': r.identifiers.nhsNumber
+        ? r.identifiers.nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3')
+        : '',
       UPN: r.identifiers.upn ?? '',
       'Main Carer Name': carer?.name ?? '',
       'Main Carer Relationship': carer ? carer.relationship.replace(/^./, (c) => c.toUpperCase()) : '',

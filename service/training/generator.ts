@@ -109,7 +109,8 @@ const DISTRICTS = new WeightedTable(
 const BIRTHS = new WeightedTable([1, 2, 3, 4, 5, 6], [42, 36, 14, 5, 2, 1]);
 const GENDERS = new WeightedTable<Gender>(['male', 'female', 'not-specified'], [50.6, 49.1, 0.3]);
 
-type Structure = 'two-parents' | 'single-mother' | 'single-father' | 'mother-and-step-parent' | 'grandparents' | 'foster-carer';
+type Structure =
+  'two-parents' | 'single-mother' | 'single-father' | 'mother-and-step-parent' | 'grandparents' | 'foster-carer';
 const STRUCTURES = WeightedTable.fromPairs<Structure>([
   ['two-parents', 64],
   ['single-mother', 22],
@@ -177,24 +178,109 @@ interface ServiceSpec {
 const SERVICES: readonly ServiceSpec[] = [
   { service: 'Health visiting', kind: 'health', minAge: 0, maxAge: 4, p: 0.55, lead: 0.05, caf: 0.03, ended: 0 },
   { service: 'School nursing', kind: 'health', minAge: 5, maxAge: 17, p: 0.08, lead: 0.05, caf: 0.05, ended: 0.3 },
-  { service: "Children's social care", kind: 'council', minAge: 0, maxAge: 17, p: 0.04, lead: 0.6, caf: 0.3, ended: 0.3 },
-  { service: 'Early help and family support', kind: 'council', minAge: 0, maxAge: 17, p: 0.05, lead: 0.5, caf: 0.7, ended: 0.35 },
-  { service: 'Youth offending team', kind: 'youth-justice', minAge: 10, maxAge: 17, p: 0.015, lead: 0.3, caf: 0.2, ended: 0.4 },
-  { service: 'Targeted youth support', kind: 'council', minAge: 13, maxAge: 17, p: 0.05, lead: 0.2, caf: 0.2, ended: 0.4 },
-  { service: 'Educational psychology', kind: 'council', minAge: 4, maxAge: 17, p: 0.02, lead: 0.1, caf: 0.1, ended: 0.4 },
-  { service: 'Speech and language therapy', kind: 'health', minAge: 1, maxAge: 10, p: 0.03, lead: 0.05, caf: 0.05, ended: 0.4 },
+  {
+    service: "Children's social care",
+    kind: 'council',
+    minAge: 0,
+    maxAge: 17,
+    p: 0.04,
+    lead: 0.6,
+    caf: 0.3,
+    ended: 0.3,
+  },
+  {
+    service: 'Early help and family support',
+    kind: 'council',
+    minAge: 0,
+    maxAge: 17,
+    p: 0.05,
+    lead: 0.5,
+    caf: 0.7,
+    ended: 0.35,
+  },
+  {
+    service: 'Youth offending team',
+    kind: 'youth-justice',
+    minAge: 10,
+    maxAge: 17,
+    p: 0.015,
+    lead: 0.3,
+    caf: 0.2,
+    ended: 0.4,
+  },
+  {
+    service: 'Targeted youth support',
+    kind: 'council',
+    minAge: 13,
+    maxAge: 17,
+    p: 0.05,
+    lead: 0.2,
+    caf: 0.2,
+    ended: 0.4,
+  },
+  {
+    service: 'Educational psychology',
+    kind: 'council',
+    minAge: 4,
+    maxAge: 17,
+    p: 0.02,
+    lead: 0.1,
+    caf: 0.1,
+    ended: 0.4,
+  },
+  {
+    service: 'Speech and language therapy',
+    kind: 'health',
+    minAge: 1,
+    maxAge: 10,
+    p: 0.03,
+    lead: 0.05,
+    caf: 0.05,
+    ended: 0.4,
+  },
   {
     service: 'Child and adolescent mental health service',
-    kind: 'health', minAge: 5, maxAge: 17, p: 0.019, sensitive: 'mental-health', lead: 0.1, caf: 0.1, ended: 0.3,
+    kind: 'health',
+    minAge: 5,
+    maxAge: 17,
+    p: 0.019,
+    sensitive: 'mental-health',
+    lead: 0.1,
+    caf: 0.1,
+    ended: 0.3,
   },
-  { service: 'Sexual health service', kind: 'health', minAge: 13, maxAge: 17, p: 0.012, sensitive: 'sexual-health', lead: 0, caf: 0, ended: 0.5 },
+  {
+    service: 'Sexual health service',
+    kind: 'health',
+    minAge: 13,
+    maxAge: 17,
+    p: 0.012,
+    sensitive: 'sexual-health',
+    lead: 0,
+    caf: 0,
+    ended: 0.5,
+  },
   {
     service: "Young people's substance misuse service",
-    kind: 'health', minAge: 12, maxAge: 17, p: 0.009, sensitive: 'substance-misuse', lead: 0.1, caf: 0.1, ended: 0.4,
+    kind: 'health',
+    minAge: 12,
+    maxAge: 17,
+    p: 0.009,
+    sensitive: 'substance-misuse',
+    lead: 0.1,
+    caf: 0.1,
+    ended: 0.4,
   },
 ];
 const LEAVING_CARE: ServiceSpec = {
-  service: 'Leaving care service', kind: 'council', minAge: 18, maxAge: 24, p: 1, lead: 1, caf: 0, ended: 0,
+  service: 'Leaving care service',
+  kind: 'council',
+  minAge: 18,
+  maxAge: 24,
+  p: 1,
+  lead: 1,
+  caf: 0,
+  ended: 0,
 };
 
 function organisation(kind: ServiceKind, la: LocalAuthority): { name: string; domain: string } {
@@ -360,8 +446,16 @@ class Generation {
     let otherSurname: string = motherSurname;
     let stepSurname: string | undefined;
     const parentsDraft: { given: string; family: string; relationship: Parent['relationship'] }[] = [];
-    const mother = () => ({ given: r.pick(adultFemaleGivenNames), family: motherSurname, relationship: 'mother' as const });
-    const father = () => ({ given: r.pick(adultMaleGivenNames), family: fatherSurname, relationship: 'father' as const });
+    const mother = () => ({
+      given: r.pick(adultFemaleGivenNames),
+      family: motherSurname,
+      relationship: 'mother' as const,
+    });
+    const father = () => ({
+      given: r.pick(adultMaleGivenNames),
+      family: fatherSurname,
+      relationship: 'father' as const,
+    });
     switch (structure) {
       case 'two-parents':
         if (!married && r.chance(0.25)) childSurname = motherSurname;
@@ -379,17 +473,26 @@ class Generation {
       case 'mother-and-step-parent': {
         stepSurname = r.weightedPick(FAMILY_NAMES);
         motherSurname = stepSurname;
-        parentsDraft.push(mother(), { given: r.pick(adultMaleGivenNames), family: stepSurname, relationship: 'step-parent' });
+        parentsDraft.push(mother(), {
+          given: r.pick(adultMaleGivenNames),
+          family: stepSurname,
+          relationship: 'step-parent',
+        });
         break;
       }
       case 'grandparents': {
         const gpSurname = r.chance(0.5) ? motherBirthSurname : fatherSurname;
         parentsDraft.push({ given: r.pick(adultFemaleGivenNames), family: gpSurname, relationship: 'grandparent' });
-        if (r.chance(0.5)) parentsDraft.push({ given: r.pick(adultMaleGivenNames), family: gpSurname, relationship: 'grandparent' });
+        if (r.chance(0.5))
+          parentsDraft.push({ given: r.pick(adultMaleGivenNames), family: gpSurname, relationship: 'grandparent' });
         break;
       }
       case 'foster-carer':
-        parentsDraft.push({ given: r.pick(adultFemaleGivenNames), family: r.weightedPick(FAMILY_NAMES), relationship: 'carer' });
+        parentsDraft.push({
+          given: r.pick(adultFemaleGivenNames),
+          family: r.weightedPick(FAMILY_NAMES),
+          relationship: 'carer',
+        });
         break;
     }
     // After a remarriage most children take the step-parent's surname; the old one becomes a former name.
@@ -406,7 +509,10 @@ class Generation {
       return parent;
     });
 
-    const gpSite = r.chance(TRAINING_RATES.gp) && (whereabouts !== 'left-england' || r.chance(0.15)) ? r.pick(district.gpPractices) : undefined;
+    const gpSite =
+      r.chance(TRAINING_RATES.gp) && (whereabouts !== 'left-england' || r.chance(0.15))
+        ? r.pick(district.gpPractices)
+        : undefined;
     const household: Household = {
       district,
       address,
@@ -415,7 +521,11 @@ class Generation {
       parents,
       primary: r.pick(district.primarySchools),
       secondary: r.pick(district.secondarySchools),
-      gp: gpSite && { name: gpSite.name, odsCode: gpSite.odsCode, contact: { address: cloneAddress(gpSite.address), phone: gpSite.phone } },
+      gp: gpSite && {
+        name: gpSite.name,
+        odsCode: gpSite.odsCode,
+        contact: { address: cloneAddress(gpSite.address), phone: gpSite.phone },
+      },
     };
     if (previous) household.previous = previous;
     if (whereabouts === 'left-england') household.intendsToReturn = r.weightedPick(INTENDS_TO_RETURN);
@@ -448,7 +558,10 @@ class Generation {
     const whereabouts = r.weightedPick(YOUNG_ADULT_WHEREABOUTS);
     const parents: Parent[] = [];
     if (!careLeaver || r.chance(0.4)) {
-      parents.push({ name: `${r.pick(adultFemaleGivenNames)} ${r.weightedPick(FAMILY_NAMES)}`, relationship: 'mother' });
+      parents.push({
+        name: `${r.pick(adultFemaleGivenNames)} ${r.weightedPick(FAMILY_NAMES)}`,
+        relationship: 'mother',
+      });
     }
     const gpSite = r.chance(0.9) ? r.pick(district.gpPractices) : undefined;
     const household: Household = {
@@ -459,12 +572,22 @@ class Generation {
       parents,
       primary: r.pick(district.primarySchools),
       secondary: r.pick(district.secondarySchools),
-      gp: gpSite && { name: gpSite.name, odsCode: gpSite.odsCode, contact: { address: cloneAddress(gpSite.address), phone: gpSite.phone } },
+      gp: gpSite && {
+        name: gpSite.name,
+        odsCode: gpSite.odsCode,
+        contact: { address: cloneAddress(gpSite.address), phone: gpSite.phone },
+      },
     };
     // Old enough to be past 18 today, young enough not to be archived yet.
     const earliest = dayNumber(addYears(this.today, -archiveAge)) + 1;
     const latest = this.minChildDay - 1;
-    const truth = this.newChild(household, r.int(earliest, latest), r.weightedPick(FAMILY_NAMES), new Set(), archiveAge);
+    const truth = this.newChild(
+      household,
+      r.int(earliest, latest),
+      r.weightedPick(FAMILY_NAMES),
+      new Set(),
+      archiveAge,
+    );
     if (careLeaver) truth.involvements.push(this.involvement(LEAVING_CARE, truth, false));
     const out: GeneratedChild[] = [];
     const duplicates: GeneratedChild[] = [];
@@ -498,12 +621,20 @@ class Generation {
   private homeAddress(d: District): Address {
     const r = this.r;
     const street = r.pick(d.streets);
-    const first = r.chance(0.12) ? `Flat ${r.int(1, 24)}, ${r.int(1, 200)} ${street.name}` : `${r.int(1, 240)} ${street.name}`;
+    const first = r.chance(0.12)
+      ? `Flat ${r.int(1, 24)}, ${r.int(1, 200)} ${street.name}`
+      : `${r.int(1, 240)} ${street.name}`;
     const lines = street.locality === d.postTown ? [first, d.postTown] : [first, street.locality, d.postTown];
     return { lines, postcode: r.pick(street.postcodes) };
   }
 
-  private newChild(h: Household, dobDay: number, family: string, usedGiven: Set<string>, archiveAge: number): ChildTruth {
+  private newChild(
+    h: Household,
+    dobDay: number,
+    family: string,
+    usedGiven: Set<string>,
+    archiveAge: number,
+  ): ChildTruth {
     const r = this.r;
     const ordinal = this.childOrdinal++;
     const gender = r.weightedPick(GENDERS);
@@ -690,10 +821,12 @@ class Generation {
     const r = this.r;
     const la = truth.household.district.localAuthority;
     const org = organisation(spec.kind, la);
-    const earliest = spec.service === 'Health visiting' ? truth.dobDay : Math.max(truth.dobDay, this.todayDay - 5 * 365);
-    const startDay = spec.service === 'Health visiting'
-      ? Math.min(truth.dobDay + r.int(10, 14), this.todayDay)
-      : r.int(earliest, this.todayDay);
+    const earliest =
+      spec.service === 'Health visiting' ? truth.dobDay : Math.max(truth.dobDay, this.todayDay - 5 * 365);
+    const startDay =
+      spec.service === 'Health visiting'
+        ? Math.min(truth.dobDay + r.int(10, 14), this.todayDay)
+        : r.int(earliest, this.todayDay);
     const inv: Involvement = {
       id: `inv-${pad(++this.involvementCounter, 9)}`,
       service: spec.service,
@@ -713,7 +846,8 @@ class Generation {
         email: `${slug(given)}.${slug(family)}@${org.domain}`,
       };
     }
-    if (r.chance(spec.ended) && startDay < this.todayDay) inv.endDate = isoFromDayNumber(r.int(startDay + 1, this.todayDay));
+    if (r.chance(spec.ended) && startDay < this.todayDay)
+      inv.endDate = isoFromDayNumber(r.int(startDay + 1, this.todayDay));
     return inv;
   }
 
@@ -724,14 +858,20 @@ class Generation {
     const today = this.todayDay;
     const dob = truth.dobDay;
     const chosen: { supplier: Supplier; day: number }[] = [];
-    const councilInvolved = truth.involvements.some((i) => !i.sensitive && i.service !== 'Health visiting' && i.service !== 'School nursing');
+    const councilInvolved = truth.involvements.some(
+      (i) => !i.sensitive && i.service !== 'Health visiting' && i.service !== 'School nursing',
+    );
     const yot = truth.involvements.some((i) => i.service === 'Youth offending team');
-    if (truth.bornInEngland && r.chance(0.92)) chosen.push({ supplier: 'gro', day: Math.min(dob + r.int(3, 42), today) });
+    if (truth.bornInEngland && r.chance(0.92))
+      chosen.push({ supplier: 'gro', day: Math.min(dob + r.int(3, 42), today) });
     if (truth.nhsNumber && r.chance(0.9)) chosen.push({ supplier: 'nhs', day: r.int(dob, today) });
     if (r.chance(0.6)) chosen.push({ supplier: 'dwp', day: Math.min(dob + r.int(14, 4000), today) });
-    if (truth.upn && r.chance(0.9)) chosen.push({ supplier: 'school-census', day: r.int(Math.max(dob, today - 300), today) });
-    if (councilInvolved && r.chance(0.85)) chosen.push({ supplier: 'local-authority', day: r.int(Math.max(dob, today - 900), today) });
-    if (yot && r.chance(0.8)) chosen.push({ supplier: 'youth-offending', day: r.int(Math.max(dob, today - 600), today) });
+    if (truth.upn && r.chance(0.9))
+      chosen.push({ supplier: 'school-census', day: r.int(Math.max(dob, today - 300), today) });
+    if (councilInvolved && r.chance(0.85))
+      chosen.push({ supplier: 'local-authority', day: r.int(Math.max(dob, today - 900), today) });
+    if (yot && r.chance(0.8))
+      chosen.push({ supplier: 'youth-offending', day: r.int(Math.max(dob, today - 600), today) });
     if (chosen.length === 0) chosen.push({ supplier: truth.nhsNumber ? 'nhs' : 'dwp', day: r.int(dob, today) });
     if (chosen.length > 4) r.shuffle(chosen).length = 4;
     chosen.sort((a, b) => a.day - b.day);
@@ -767,8 +907,10 @@ class Generation {
       dob: truth.dob,
       address: cloneAddress(address),
     };
-    if (truth.nhsNumber && (supplier === 'nhs' || (supplier === 'local-authority' && r.chance(0.7)))) s.nhsNumber = truth.nhsNumber;
-    if (truth.upn && (supplier === 'school-census' || (supplier === 'local-authority' && r.chance(0.3)))) s.upn = truth.upn;
+    if (truth.nhsNumber && (supplier === 'nhs' || (supplier === 'local-authority' && r.chance(0.7))))
+      s.nhsNumber = truth.nhsNumber;
+    if (truth.upn && (supplier === 'school-census' || (supplier === 'local-authority' && r.chance(0.3))))
+      s.upn = truth.upn;
     return s;
   }
 

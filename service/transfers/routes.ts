@@ -13,7 +13,9 @@ import { lookupParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { decideTransfer, listTransfers, requestTransfer, type TransferDecision } from './transfers.js';
 
-const transferParams = z.object({ id: lookupParam('The transfer\'s id: one not into or out of your authority, or none, is 404 transfer-not-found.') });
+const transferParams = z.object({
+  id: lookupParam("The transfer's id: one not into or out of your authority, or none, is 404 transfer-not-found."),
+});
 
 const decisions: Record<TransferDecision, { summary: string; description: string; errors: Record<string, string> }> = {
   accept: {
@@ -23,16 +25,26 @@ const decisions: Record<TransferDecision, { summary: string; description: string
       'so both working sets follow at their next sync. 403 not-receiving-authority for the sending team (both authorities must agree). ' +
       '409 transfer-decided when decided already; 409 transfer-stale when the child has been merged, archived or moved since (the transfer is then cancelled). ' +
       'Audited as transfer-accepted. The body is {} or empty.',
-    errors: { '403': 'not-receiving-authority', '404': 'transfer-not-found', '409': 'transfer-decided, transfer-stale' },
+    errors: {
+      '403': 'not-receiving-authority',
+      '404': 'transfer-not-found',
+      '409': 'transfer-decided, transfer-stale',
+    },
   },
   reject: {
     summary: 'Reject a transfer (the receiving authority’s team): the child stays where it is',
-    description: '403 not-receiving-authority for the sending team; 409 transfer-decided, transfer-stale as for accepting. Audited as transfer-rejected.',
-    errors: { '403': 'not-receiving-authority', '404': 'transfer-not-found', '409': 'transfer-decided, transfer-stale' },
+    description:
+      '403 not-receiving-authority for the sending team; 409 transfer-decided, transfer-stale as for accepting. Audited as transfer-rejected.',
+    errors: {
+      '403': 'not-receiving-authority',
+      '404': 'transfer-not-found',
+      '409': 'transfer-decided, transfer-stale',
+    },
   },
   cancel: {
     summary: 'Withdraw a transfer (the sending authority’s team)',
-    description: '403 not-sending-authority for the receiving team (which rejects instead); 409 transfer-decided, transfer-stale. Audited as transfer-cancelled.',
+    description:
+      '403 not-sending-authority for the receiving team (which rejects instead); 409 transfer-decided, transfer-stale. Audited as transfer-cancelled.',
     errors: { '403': 'not-sending-authority', '404': 'transfer-not-found', '409': 'transfer-decided, transfer-stale' },
   },
 };
@@ -52,7 +64,11 @@ export const transferRoutes: Route[] = [
         "An LA team asks for its own authority's active children only (anyone else's is 404 as if absent). The child stays where it is until the receiving authority's team accepts. " +
         '422 same-authority for your own authority; 422 unknown-authority when the receiving authority has no ContactPoint team on the index; ' +
         '409 transfer-open when a transfer of the child is open already. Audited as transfer-requested, with the reason.',
-      errors: { '404': 'No such active child of your authority', '409': 'transfer-open', '422': 'same-authority, unknown-authority' },
+      errors: {
+        '404': 'No such active child of your authority',
+        '409': 'transfer-open',
+        '422': 'same-authority, unknown-authority',
+      },
       response: responseSchemaOf(transferResponseSchema),
     },
     async handle(req, ctx) {
@@ -66,8 +82,9 @@ export const transferRoutes: Route[] = [
     query: transfersQuerySchema,
     doc: {
       tag: 'transfers',
-      summary: "Transfers into and out of your authority, oldest first (status defaults to open)",
-      description: 'Each says its direction as you see it (incoming or outgoing). At most 500. Audited as transfers-read, with the count.',
+      summary: 'Transfers into and out of your authority, oldest first (status defaults to open)',
+      description:
+        'Each says its direction as you see it (incoming or outgoing). At most 500. Audited as transfers-read, with the count.',
       response: responseSchemaOf(transfersResponseSchema),
     },
     async handle(req, ctx) {

@@ -34,7 +34,21 @@ try {
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const result = await checkFile({ path, profile, today, userId: null, db, threads: { start: (data) => new Worker(resolve('dist/main/adapter-check-worker.cjs'), { workerData: data, resourceLimits: CHECK_THREAD_LIMITS }), count: 2 } });
+  const result = await checkFile({
+    path,
+    profile,
+    today,
+    userId: null,
+    db,
+    threads: {
+      start: (data) =>
+        new Worker(resolve('dist/main/adapter-check-worker.cjs'), {
+          workerData: data,
+          resourceLimits: CHECK_THREAD_LIMITS,
+        }),
+      count: 2,
+    },
+  });
   const seconds = (performance.now() - t0) / 1000;
   // Every thread's CPU time: steadier than the clock on a shared machine, where the wall time swings with the neighbours.
   const cpu = process.cpuUsage(cpu0);

@@ -6,7 +6,11 @@ import { createInterface } from 'node:readline';
 import { type Emit } from './measure.js';
 
 async function child(count: number): Promise<Record<string, number>> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/adapter-child.ts', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'test/bench/adapter-child.ts', String(count)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let result: Record<string, number> | null = null;
   createInterface({ input: proc.stdout }).on('line', (line) => {
     if (line.startsWith('{')) result = JSON.parse(line) as Record<string, number>;
@@ -20,9 +24,23 @@ export async function adapterBench(emit: Emit): Promise<void> {
   const count = Number(process.env.CP_BENCH_ROWS ?? 1_000_000);
   for (const n of [Math.round(count / 4), count]) {
     const r = await child(n);
-    const extra = { rows: r.rows, valid: r.valid, rejected: r.rejected, fileMiB: Math.round(r.bytes! / 2 ** 20), seconds: Number(r.seconds!.toFixed(1)), threads: 2 };
-    emit(`adapter.check.rows-per-second.${n}`, r.rows! / r.seconds!, 'rows/s', { ...extra, covers: 'read, map, validate, journal on disk' });
+    const extra = {
+      rows: r.rows,
+      valid: r.valid,
+      rejected: r.rejected,
+      fileMiB: Math.round(r.bytes! / 2 ** 20),
+      seconds: Number(r.seconds!.toFixed(1)),
+      threads: 2,
+    };
+    emit(`adapter.check.rows-per-second.${n}`, r.rows! / r.seconds!, 'rows/s', {
+      ...extra,
+      covers: 'read, map, validate, journal on disk',
+    });
     emit(`adapter.check.peak-rss.${n}`, r.peakMiB!, 'MiB', { ...extra, beforeMiB: Math.round(r.beforeMiB!) });
-    emit(`adapter.check.cpu-per-row.${n}`, (r.cpuSeconds! * 1e6) / r.rows!, 'µs', { ...extra, cpuSeconds: Number(r.cpuSeconds!.toFixed(1)), covers: 'CPU time of every thread of the process, per row' });
+    emit(`adapter.check.cpu-per-row.${n}`, (r.cpuSeconds! * 1e6) / r.rows!, 'µs', {
+      ...extra,
+      cpuSeconds: Number(r.cpuSeconds!.toFixed(1)),
+      covers: 'CPU time of every thread of the process, per row',
+    });
   }
 }

@@ -82,7 +82,10 @@ if (mode === 'engine') {
     let store = openStore(dir, vault);
     let batch: { record: Record<string, unknown> & { cpNumber: string }; provenance: Record<string, unknown> }[] = [];
     for (const c of generateChildren({ seed: 'contactpoint-training', count, today })) {
-      batch.push({ record: c.record as unknown as Record<string, unknown> & { cpNumber: string }, provenance: provenanceOf(c) as Record<string, unknown> });
+      batch.push({
+        record: c.record as unknown as Record<string, unknown> & { cpNumber: string },
+        provenance: provenanceOf(c) as Record<string, unknown>,
+      });
       if (batch.length === 5000) {
         fillStore(store, batch);
         batch = [];
@@ -93,10 +96,14 @@ if (mode === 'engine') {
     store.close();
     store = openStore(dir, vault);
     const t0 = performance.now();
-    const { value: summary, peakMiB } = await peakDuring(() => runCleanse(store, { today, checksThread: { dir, keyAccount: account, start: startChecksFromSource } }));
+    const { value: summary, peakMiB } = await peakDuring(() =>
+      runCleanse(store, { today, checksThread: { dir, keyAccount: account, start: startChecksFromSource } }),
+    );
     const seconds = (performance.now() - t0) / 1000;
     store.close();
-    process.stdout.write(`${JSON.stringify({ records: summary.records, seconds, pairsCompared: summary.pairsCompared, tasks: summary.tasks, byRule: summary.byRule, stages: summary.stages, peakMiB })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ records: summary.records, seconds, pairsCompared: summary.pairsCompared, tasks: summary.tasks, byRule: summary.byRule, stages: summary.stages, peakMiB })}\n`,
+    );
   } finally {
     vault.destroy();
     rmSync(dir, { recursive: true, force: true });

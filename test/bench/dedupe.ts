@@ -10,9 +10,13 @@ import { loadProfile, readDedupeRecords } from '../../main/adapter/profile.js';
 import { type Emit } from './measure.js';
 
 async function child(mode: string, count: number): Promise<Record<string, unknown>> {
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', 'test/bench/dedupe-child.ts', mode, String(count)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', '--import', 'tsx', 'test/bench/dedupe-child.ts', mode, String(count)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let result: Record<string, unknown> | null = null;
   createInterface({ input: proc.stdout }).on('line', (line) => {
     if (line.startsWith('{')) result = JSON.parse(line) as Record<string, unknown>;
@@ -37,7 +41,13 @@ export async function dedupeBench(emit: Emit): Promise<void> {
     const tp = result.pairs.filter((p) => truth[p.a] === truth[p.b]).length;
     const precision = tp / result.pairs.length;
     const recall = tp / actual;
-    const extra = { records: records.length, truePairs: actual, reported: result.pairs.length, threshold: DEFAULT_THRESHOLD, ms: Math.round(ms) };
+    const extra = {
+      records: records.length,
+      truePairs: actual,
+      reported: result.pairs.length,
+      threshold: DEFAULT_THRESHOLD,
+      ms: Math.round(ms),
+    };
     emit(`dedupe.febrl.${file}.precision`, precision, 'ratio', extra);
     emit(`dedupe.febrl.${file}.recall`, recall, 'ratio', extra);
     emit(`dedupe.febrl.${file}.f1`, (2 * precision * recall) / (precision + recall), 'ratio', extra);
@@ -45,18 +55,32 @@ export async function dedupeBench(emit: Emit): Promise<void> {
 
   const count = Number(process.env.CP_BENCH_CHILDREN ?? 1_000_000);
   const engine = await child('engine', count);
-  const extra = { records: engine.records, candidatePairs: engine.candidatePairs, reported: engine.pairs, timings: engine.timings };
+  const extra = {
+    records: engine.records,
+    candidatePairs: engine.candidatePairs,
+    reported: engine.pairs,
+    timings: engine.timings,
+  };
   emit('dedupe.generated.seconds', engine.seconds as number, 's', extra);
   emit('dedupe.generated.pairs-per-second', (engine.comparisons as number) / (engine.seconds as number), 'pairs/s', {
     records: engine.records,
     comparisons: engine.comparisons,
     note: 'every pair compared (candidates, random pairs for u, training pairs for m) over the whole run',
   });
-  emit('dedupe.generated.peak-rss', engine.peakMiB as number, 'MiB', { records: engine.records, heldBeforeMiB: engine.heldMiB });
+  emit('dedupe.generated.peak-rss', engine.peakMiB as number, 'MiB', {
+    records: engine.records,
+    heldBeforeMiB: engine.heldMiB,
+  });
   emit('dedupe.generated.precision', engine.precision as number, 'ratio', { records: engine.records });
   emit('dedupe.generated.recall', engine.recall as number, 'ratio', { records: engine.records });
 
   const cleanse = await child('working-set', count);
-  emit('cleanse.working-set.seconds', cleanse.seconds as number, 's', { records: cleanse.records, pairsCompared: cleanse.pairsCompared, tasks: cleanse.tasks, byRule: cleanse.byRule, stages: cleanse.stages });
+  emit('cleanse.working-set.seconds', cleanse.seconds as number, 's', {
+    records: cleanse.records,
+    pairsCompared: cleanse.pairsCompared,
+    tasks: cleanse.tasks,
+    byRule: cleanse.byRule,
+    stages: cleanse.stages,
+  });
   emit('cleanse.working-set.peak-rss', cleanse.peakMiB as number, 'MiB', { records: cleanse.records });
 }

@@ -45,7 +45,9 @@ export async function managementBench(emit: Emit): Promise<void> {
 
     report('management.information.one-authority', await timed(20, 3, () => team.get('/v1/management-information')));
     report('management.information.all', await timed(20, 3, () => dataManager.get('/v1/management-information')));
-    report('management.archive.page', await timed(20, 3, () => dataManager.get('/v1/archive?limit=100')), { pageSize: 100 });
+    report('management.archive.page', await timed(20, 3, () => dataManager.get('/v1/archive?limit=100')), {
+      pageSize: 100,
+    });
 
     // A month of searches and reads by 60 people, in the chain as the service writes it.
     const now = h.clock.now().getTime();
@@ -66,15 +68,30 @@ export async function managementBench(emit: Emit): Promise<void> {
         }
       });
     }
-    emit('management.audit.append', auditEntries / ((performance.now() - w0) / 1000), 'entries/s', { entries: auditEntries, engine: 'postgres 15', includes: 'hash chain, one transaction per 2,000' });
+    emit('management.audit.append', auditEntries / ((performance.now() - w0) / 1000), 'entries/s', {
+      entries: auditEntries,
+      engine: 'postgres 15',
+      includes: 'hash chain, one transaction per 2,000',
+    });
 
-    report('management.audit.by-user', await timed(20, 3, (i) => dataManager.get(`/v1/audit?userId=bench-user-${i % 60}&limit=100`)), { auditEntries, pageSize: 100 });
-    report('management.audit.signals-30-days', await timed(5, 1, () => dataManager.get('/v1/audit/signals')), { auditEntries });
+    report(
+      'management.audit.by-user',
+      await timed(20, 3, (i) => dataManager.get(`/v1/audit?userId=bench-user-${i % 60}&limit=100`)),
+      { auditEntries, pageSize: 100 },
+    );
+    report('management.audit.signals-30-days', await timed(5, 1, () => dataManager.get('/v1/audit/signals')), {
+      auditEntries,
+    });
     const v0 = performance.now();
     const verified = await dataManager.get('/v1/audit/verify');
     const seconds = (performance.now() - v0) / 1000;
-    if (verified.status !== 200 || verified.body.intact !== true) throw new Error(`the audit chain did not verify: ${JSON.stringify(verified.body)}`);
-    emit('management.audit.verify', Number(verified.body.entries) / seconds, 'entries/s', { entries: verified.body.entries, seconds: Number(seconds.toFixed(2)), ...stats });
+    if (verified.status !== 200 || verified.body.intact !== true)
+      throw new Error(`the audit chain did not verify: ${JSON.stringify(verified.body)}`);
+    emit('management.audit.verify', Number(verified.body.entries) / seconds, 'entries/s', {
+      entries: verified.body.entries,
+      seconds: Number(seconds.toFixed(2)),
+      ...stats,
+    });
 
     // Transfers: asked for by Wirral, accepted by Cheshire West and Chester (the child moves, both feeds follow).
     const cps = (
@@ -87,7 +104,11 @@ export async function managementBench(emit: Emit): Promise<void> {
     const accepted: number[] = [];
     for (const cp of cps) {
       let t0 = performance.now();
-      const res = await team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'Bench: the family moved' });
+      const res = await team.post('/v1/transfers', {
+        cpNumber: cp,
+        toLocalAuthority: CHESHIRE_WEST_AND_CHESTER,
+        reason: 'Bench: the family moved',
+      });
       asked.push(performance.now() - t0);
       if (res.status !== 201) throw new Error(`transfer request answered ${res.status}`);
       t0 = performance.now();
@@ -95,8 +116,14 @@ export async function managementBench(emit: Emit): Promise<void> {
       accepted.push(performance.now() - t0);
       if (done.status !== 200) throw new Error(`transfer accept answered ${done.status}`);
     }
-    report('management.transfer.request', asked.slice(5).sort((a, b) => a - b));
-    report('management.transfer.accept', accepted.slice(5).sort((a, b) => a - b));
+    report(
+      'management.transfer.request',
+      asked.slice(5).sort((a, b) => a - b),
+    );
+    report(
+      'management.transfer.accept',
+      accepted.slice(5).sort((a, b) => a - b),
+    );
     await h.close();
   } finally {
     await db.close();

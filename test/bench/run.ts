@@ -6,7 +6,16 @@ import { createCore } from '../../main/composition-root.js';
 import { startService } from '../../service/server.js';
 import { generateChildren } from '../../service/training/index.js';
 import { startHarness } from '../e2e/harness.js';
-import { expectHeading, findChildren, fullName, openRecord, resultRows, search, signInWithCard, signInWithToken } from '../e2e/journey-support.js';
+import {
+  expectHeading,
+  findChildren,
+  fullName,
+  openRecord,
+  resultRows,
+  search,
+  signInWithCard,
+  signInWithToken,
+} from '../e2e/journey-support.js';
 import setup from '../global-setup.js';
 import { MemoryNonceCache } from '../../service/auth/nonce-cache.js';
 import { verifyRequestSignature } from '../../service/auth/request-signature.js';
@@ -69,7 +78,9 @@ async function searchAndFeed(engine: 'pglite' | 'postgres', db: Database, stop: 
   const today = new Date().toISOString().slice(0, 10);
   const t0 = performance.now();
   const h = await startServiceHarness({ trainingCount: 200_000, database: db });
-  emit(`service.training-load.${engine}`, 200_000 / ((performance.now() - t0) / 1000), 'children/s', { children: 200_000 });
+  emit(`service.training-load.${engine}`, 200_000 / ((performance.now() - t0) / 1000), 'children/s', {
+    children: 200_000,
+  });
   const practitioner: SignedClient = await h.signIn('trn-practitioner');
   const queries = searchQueries(200, today);
   for (const q of queries.slice(0, 20)) await practitioner.get(q);
@@ -83,7 +94,12 @@ async function searchAndFeed(engine: 'pglite' | 'postgres', db: Database, stop: 
     results += res.body.results.length;
   }
   samples.sort((a, b) => a - b);
-  const extra = { children: 200_000, searches: samples.length, meanResults: Number((results / samples.length).toFixed(1)), includes: 'HTTP, signature, audit' };
+  const extra = {
+    children: 200_000,
+    searches: samples.length,
+    meanResults: Number((results / samples.length).toFixed(1)),
+    includes: 'HTTP, signature, audit',
+  };
   emit(`service.search.p50.${engine}`, percentile(samples, 50), 'ms', extra);
   emit(`service.search.p95.${engine}`, percentile(samples, 95), 'ms', extra);
 
@@ -92,13 +108,19 @@ async function searchAndFeed(engine: 'pglite' | 'postgres', db: Database, stop: 
   let records = 0;
   let cursor: string | undefined;
   for (;;) {
-    const res = await team.get(`/v1/sync/E08000015/changes?limit=1000${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+    const res = await team.get(
+      `/v1/sync/E08000015/changes?limit=1000${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`,
+    );
     if (res.status !== 200) throw new Error(`feed failed: ${res.status} ${JSON.stringify(res.body)}`);
     records += res.body.changes.length;
     cursor = res.body.cursor;
     if (!res.body.more) break;
   }
-  emit(`service.sync-feed.${engine}`, records / ((performance.now() - f0) / 1000), 'records/s', { records, pageSize: 1000, includes: 'HTTP, signature, JSON' });
+  emit(`service.sync-feed.${engine}`, records / ((performance.now() - f0) / 1000), 'records/s', {
+    records,
+    pageSize: 1000,
+    includes: 'HTTP, signature, JSON',
+  });
   await h.close();
   await stop();
 }
@@ -116,13 +138,24 @@ const benches: Record<string, () => Promise<void>> = {
       method: 'POST',
       targetUri: url,
       body: Buffer.from(body),
-      headers: signRequest({ method: 'POST', url, body, keyid: 'bench-session', privateKey, createdSec: Math.floor(clock.now().getTime() / 1000) }),
+      headers: signRequest({
+        method: 'POST',
+        url,
+        body,
+        keyid: 'bench-session',
+        privateKey,
+        createdSec: Math.floor(clock.now().getTime() / 1000),
+      }),
     }));
     const resolveKey = async () => publicJwk;
     for (const r of requests.slice(n)) await verifyRequestSignature(r, { now: clock.now(), resolveKey, nonces });
     const t0 = performance.now();
     for (const r of requests.slice(0, n)) await verifyRequestSignature(r, { now: clock.now(), resolveKey, nonces });
-    emit('service.signature-verify', n / ((performance.now() - t0) / 1000), 'requests/s', { requests: n, covers: 'signature, content-digest, nonce', cores: 1 });
+    emit('service.signature-verify', n / ((performance.now() - t0) / 1000), 'requests/s', {
+      requests: n,
+      covers: 'signature, content-digest, nonce',
+      cores: 1,
+    });
   },
 
   async 'main.request-signing'() {
@@ -132,15 +165,27 @@ const benches: Record<string, () => Promise<void>> = {
     const nowSec = Math.floor(Date.now() / 1000);
     const getUrl = 'https://index.contactpoint.example/v1/children?surname=Smith&forename=Amelia';
     const postUrl = 'https://index.contactpoint.example/v1/children/CP000000018/involvements';
-    const body = Buffer.from(JSON.stringify({ service: 'School nursing', startDate: '2026-01-05', leadProfessional: false, cafCompleted: false }));
+    const body = Buffer.from(
+      JSON.stringify({
+        service: 'School nursing',
+        startDate: '2026-01-05',
+        leadProfessional: false,
+        cafCompleted: false,
+      }),
+    );
     const n = 5_000;
     for (let i = 0; i < 500; i++) mainSignRequest({ method: 'GET', url: getUrl, keyid: 'bench', privateKey, nowSec });
     let t0 = performance.now();
     for (let i = 0; i < n; i++) mainSignRequest({ method: 'GET', url: getUrl, keyid: 'bench', privateKey, nowSec });
     emit('main.request-signing.get', ((performance.now() - t0) * 1000) / n, 'µs/request', { requests: n, cores: 1 });
     t0 = performance.now();
-    for (let i = 0; i < n; i++) mainSignRequest({ method: 'POST', url: postUrl, body, keyid: 'bench', privateKey, nowSec });
-    emit('main.request-signing.post', ((performance.now() - t0) * 1000) / n, 'µs/request', { requests: n, bodyBytes: body.length, cores: 1 });
+    for (let i = 0; i < n; i++)
+      mainSignRequest({ method: 'POST', url: postUrl, body, keyid: 'bench', privateKey, nowSec });
+    emit('main.request-signing.post', ((performance.now() - t0) * 1000) / n, 'µs/request', {
+      requests: n,
+      bodyBytes: body.length,
+      cores: 1,
+    });
   },
 
   async 'service.search-and-feed.pglite'() {
@@ -173,7 +218,12 @@ const benches: Record<string, () => Promise<void>> = {
 
   async 'ipc.router'() {
     const service = await startService({ port: 0, trainingMode: true, trainingCount: 200, lifecycleIntervalMs: 0 });
-    const { router } = createCore({ serviceUrl: service.url, trainingMode: true, version: 'bench', log: () => undefined });
+    const { router } = createCore({
+      serviceUrl: service.url,
+      trainingMode: true,
+      version: 'bench',
+      log: () => undefined,
+    });
     const sender = { url: 'app://contactpoint/index.html' };
     const n = 100_000;
     for (let i = 0; i < 1_000; i++) await router('app.info', {}, sender);
@@ -199,8 +249,14 @@ const benches: Record<string, () => Promise<void>> = {
       await h.close();
     }
     samples.sort((a, b) => a - b);
-    emit('renderer.first-screen.p50', percentile(samples, 50), 'ms', { runs: samples.length, includes: 'chromium launch' });
-    emit('renderer.first-screen.p95', percentile(samples, 95), 'ms', { runs: samples.length, includes: 'chromium launch' });
+    emit('renderer.first-screen.p50', percentile(samples, 50), 'ms', {
+      runs: samples.length,
+      includes: 'chromium launch',
+    });
+    emit('renderer.first-screen.p95', percentile(samples, 95), 'ms', {
+      runs: samples.length,
+      includes: 'chromium launch',
+    });
   },
 };
 
@@ -224,7 +280,9 @@ Object.assign(benches, {
         const t0 = performance.now();
         await h.page.getByRole('button', { name: 'Search', exact: true }).click();
         await h.page.waitForFunction(
-          (want) => document.querySelectorAll('[data-testid="result-row"]').length === 50 && document.body.textContent!.includes(want),
+          (want) =>
+            document.querySelectorAll('[data-testid="result-row"]').length === 50 &&
+            document.body.textContent!.includes(want),
           surname,
         );
         if (i >= 5) samples.push(performance.now() - t0);
@@ -234,8 +292,16 @@ Object.assign(benches, {
         await h.page.waitForFunction(() => document.querySelectorAll('[data-testid="result-row"]').length === 0);
       }
       samples.sort((a, b) => a - b);
-      emit('renderer.search-to-results.p50', percentile(samples, 50), 'ms', { runs: samples.length, rows: 50, children: 5_000 });
-      emit('renderer.search-to-results.p95', percentile(samples, 95), 'ms', { runs: samples.length, rows: 50, children: 5_000 });
+      emit('renderer.search-to-results.p50', percentile(samples, 50), 'ms', {
+        runs: samples.length,
+        rows: 50,
+        children: 5_000,
+      });
+      emit('renderer.search-to-results.p95', percentile(samples, 95), 'ms', {
+        runs: samples.length,
+        rows: 50,
+        children: 5_000,
+      });
     } finally {
       await h.close();
     }
@@ -247,7 +313,10 @@ Object.assign(benches, {
     // default), the lock in main, the long-poll answer and React's render.
     const h = await startHarness();
     try {
-      const [child] = await findChildren(h.service!.db, `shielded = false AND record->'name'->>'family' ~ '^[A-Za-z]+$' AND record->'name'->>'given' ~ '^[A-Za-z]+$'`);
+      const [child] = await findChildren(
+        h.service!.db,
+        `shielded = false AND record->'name'->>'family' ~ '^[A-Za-z]+$' AND record->'name'->>'given' ~ '^[A-Za-z]+$'`,
+      );
       const samples: number[] = [];
       for (let i = 0; i < 20; i++) {
         await h.insertCard('trn-practitioner');
@@ -294,13 +363,20 @@ Object.assign(benches, {
       store.db.transaction(() => {
         for (let i = 0; i < tasks; i++) {
           const cp = cps[i % cps.length]!;
-          const detail = JSON.stringify({ rule: 'stale-involvement', path: `involvements.${i}`, message: `School nursing has been open since 2020-01-0${1 + (i % 9)} with no end date.` });
+          const detail = JSON.stringify({
+            rule: 'stale-involvement',
+            path: `involvements.${i}`,
+            message: `School nursing has been open since 2020-01-0${1 + (i % 9)} with no end date.`,
+          });
           add.run(cp, detail, `stale-involvement|${cp}|involvements.${i}`);
         }
       })();
       store.close();
       await h.page.getByRole('button', { name: 'Cleansing', exact: true }).click();
-      const queueButton = h.page.getByRole('button', { name: 'Open involvement with no activity for two years', exact: true });
+      const queueButton = h.page.getByRole('button', {
+        name: 'Open involvement with no activity for two years',
+        exact: true,
+      });
       await queueButton.waitFor();
       const t0 = performance.now();
       await queueButton.click();
@@ -311,16 +387,13 @@ Object.assign(benches, {
       const press = async (key: string, want: number) => {
         const s0 = performance.now();
         await h.page.keyboard.press(key);
-        await h.page.waitForFunction(
-          (wanted) => {
-            const el = document.querySelector('[role=listbox]')!;
-            const id = el.getAttribute('aria-activedescendant');
-            const row = id ? document.getElementById(id) : null;
-            const at = row && row.querySelector('strong') ? Number(row.getAttribute('aria-posinset')) : 0;
-            return wanted === -1 ? at === Number(row?.getAttribute('aria-setsize')) : at === wanted;
-          },
-          want,
-        );
+        await h.page.waitForFunction((wanted) => {
+          const el = document.querySelector('[role=listbox]')!;
+          const id = el.getAttribute('aria-activedescendant');
+          const row = id ? document.getElementById(id) : null;
+          const at = row && row.querySelector('strong') ? Number(row.getAttribute('aria-posinset')) : 0;
+          return wanted === -1 ? at === Number(row?.getAttribute('aria-setsize')) : at === wanted;
+        }, want);
         return performance.now() - s0;
       };
       const steps: number[] = [];
@@ -335,7 +408,11 @@ Object.assign(benches, {
       emit('renderer.task-list.open', open, 'ms', { tasks });
       emit('renderer.task-list.page-down.p50', percentile(steps, 50), 'ms', { tasks, presses: steps.length });
       emit('renderer.task-list.page-down.p95', percentile(steps, 95), 'ms', { tasks, presses: steps.length });
-      emit('renderer.task-list.end-home.p95', percentile(jumps, 95), 'ms', { tasks, presses: jumps.length, note: 'End or Home: the rows there fetched (100 at a time) and drawn' });
+      emit('renderer.task-list.end-home.p95', percentile(jumps, 95), 'ms', {
+        tasks,
+        presses: jumps.length,
+        note: 'End or Home: the rows there fetched (100 at a time) and drawn',
+      });
       const rendered = await h.page.evaluate(() => document.querySelectorAll('[role=option]').length);
       emit('renderer.task-list.rows-in-dom', rendered, 'rows', { tasks });
     } finally {

@@ -27,9 +27,24 @@ const WIRRAL_SHARE = 0.855;
 
 async function startServiceProcess(databaseUrl: string, count: number): Promise<{ url: string; child: ChildProcess }> {
   const profile = process.env.CP_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CP_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'service/cli.ts', '--port', '0', '--database-url', databaseUrl, '--training-count', String(count)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--import',
+      'tsx',
+      'service/cli.ts',
+      '--port',
+      '0',
+      '--database-url',
+      databaseUrl,
+      '--training-count',
+      String(count),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let lastProgress = 0;
   createInterface({ input: child.stderr! }).on('line', (line) => {
     const m = /loading training data: (\d+) of (\d+)/.exec(line);
@@ -64,7 +79,8 @@ async function syncOnce(ws: WorkingSet): Promise<{ seconds: number; peakRss: num
   }
   const seconds = (performance.now() - t0) / 1000;
   const last = ws.sync().last;
-  if (!last?.run || last.run.outcome !== 'completed') throw new Error(`the sync did not complete: ${JSON.stringify(last)}`);
+  if (!last?.run || last.run.outcome !== 'completed')
+    throw new Error(`the sync did not complete: ${JSON.stringify(last)}`);
   return { seconds, peakRss, received: ws.sync().progress?.received ?? 0 };
 }
 
@@ -85,32 +101,64 @@ export async function workingSetBench(emit: Emit): Promise<void> {
     const loadStart = performance.now();
     const started = await startServiceProcess(databaseUrl, count);
     service = started.child;
-    process.stderr.write(`bench: service loaded ${count} children in ${((performance.now() - loadStart) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `bench: service loaded ${count} children in ${((performance.now() - loadStart) / 1000).toFixed(0)} s\n`,
+    );
     const db = await openPostgres(databaseUrl);
     // A store that has settled, as a live one has: the bulk load's autovacuum is not left
     // to run during the timings.
     await db.query('VACUUM ANALYZE');
-    const [{ n: records } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active'`);
+    const [{ n: records } = { n: 0 }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active'`,
+    );
 
     // Signed in as the application signs in: main's session manager, a real TOTP code.
     const transport = createTransport({ timeoutMs: 120_000, maxResponseBytes: 64 * 1024 * 1024 });
     const api = createApiClient({ baseUrl: started.url, transport });
     const session = createSessionManager({ api, card: null, idleMs: 3_600_000 });
     const account = trainingAccounts.find((a) => a.id === 'trn-la-team')!;
-    const state = await session.signInToken({ userId: account.id, password: account.password, otp: generateSync({ secret: account.totpSecret }) });
+    const state = await session.signInToken({
+      userId: account.id,
+      password: account.password,
+      otp: generateSync({ secret: account.totpSecret }),
+    });
     if (state.status !== 'signed-in') throw new Error('the bench could not sign in');
-    ws = createWorkingSet({ workerFile: resolve('dist/main/working-set-worker.cjs'), dir, keyAccount, serviceUrl: started.url, transport: { timeoutMs: 120_000 }, session });
+    ws = createWorkingSet({
+      workerFile: resolve('dist/main/working-set-worker.cjs'),
+      dir,
+      keyAccount,
+      serviceUrl: started.url,
+      transport: { timeoutMs: 120_000 },
+      session,
+    });
 
     // The first full sync.
     const rssBefore = process.memoryUsage().rss;
     const full = await syncOnce(ws);
     const held = (await ws.call({ op: 'summary' })).children;
     if (held !== records) throw new Error(`the working set holds ${held} children, the service ${records}`);
-    const extra = { records: held, feedEntries: full.received, pageSize: 2500, pagesInFlight: 3, format: 'lines', service: 'separate process, PostgreSQL 15, loopback HTTP' };
+    const extra = {
+      records: held,
+      feedEntries: full.received,
+      pageSize: 2500,
+      pagesInFlight: 3,
+      format: 'lines',
+      service: 'separate process, PostgreSQL 15, loopback HTTP',
+    };
     emit('working-set.full-sync', full.seconds, 's', extra);
     emit('working-set.full-sync.rate', held / full.seconds, 'records/s', extra);
-    emit('working-set.full-sync.peak-rss', full.peakRss / 2 ** 20, 'MiB', { ...extra, rssBeforeMiB: Math.round(rssBefore / 2 ** 20), covers: 'the whole client process: main thread and worker' });
-    emit('working-set.bytes-per-record', dirBytes(dir) / held, 'bytes', { records: held, files: readdirSync(dir).filter((f) => f.startsWith('working-set.db')).join(' '), encrypted: 'SQLCipher (AES-256)' });
+    emit('working-set.full-sync.peak-rss', full.peakRss / 2 ** 20, 'MiB', {
+      ...extra,
+      rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+      covers: 'the whole client process: main thread and worker',
+    });
+    emit('working-set.bytes-per-record', dirBytes(dir) / held, 'bytes', {
+      records: held,
+      files: readdirSync(dir)
+        .filter((f) => f.startsWith('working-set.db'))
+        .join(' '),
+      encrypted: 'SQLCipher (AES-256)',
+    });
 
     // A delta of 1,000 changes made at the national index.
     const sample = await db.query<{ cp_number: string; version: number; gender: string }>(
@@ -124,11 +172,17 @@ export async function workingSetBench(emit: Emit): Promise<void> {
         op: 'update' as const,
         changes: { gender: c.gender === 'female' ? ('not-specified' as const) : ('female' as const) },
       }));
-      const res = (await session.call({ method: 'POST', path: '/v1/submissions', body: { items } })) as { results: { status: string }[] };
+      const res = (await session.call({ method: 'POST', path: '/v1/submissions', body: { items } })) as {
+        results: { status: string }[];
+      };
       if (res.results.some((r) => r.status !== 'applied')) throw new Error('the bench changes were not all applied');
     }
     const delta = await syncOnce(ws);
-    emit('working-set.delta-sync', delta.seconds, 's', { changes: sample.length, feedEntries: delta.received, records: held });
+    emit('working-set.delta-sync', delta.seconds, 's', {
+      changes: sample.length,
+      feedEntries: delta.received,
+      records: held,
+    });
 
     // Local search: a misspelt surname (two letters swapped) with the date of birth.
     const people = await db.query<{ cp_number: string; family: string; dob: string; nhs: string | null }>(
@@ -150,7 +204,14 @@ export async function workingSetBench(emit: Emit): Promise<void> {
       if (answer.results.some((r) => r.cpNumber === p.cp_number)) found++;
     }
     fuzzy.sort((a, b) => a - b);
-    const fuzzyExtra = { records: held, searches: fuzzy.length, rankedFirst: `${((100 * foundFirst) / fuzzy.length).toFixed(1)}%`, found: `${((100 * found) / fuzzy.length).toFixed(1)}%`, ties: 'equal scores in CP number order', covers: 'message to the worker thread and back' };
+    const fuzzyExtra = {
+      records: held,
+      searches: fuzzy.length,
+      rankedFirst: `${((100 * foundFirst) / fuzzy.length).toFixed(1)}%`,
+      found: `${((100 * found) / fuzzy.length).toFixed(1)}%`,
+      ties: 'equal scores in CP number order',
+      covers: 'message to the worker thread and back',
+    };
     emit('working-set.fuzzy-search.p50', percentile(fuzzy, 50), 'ms', fuzzyExtra);
     emit('working-set.fuzzy-search.p95', percentile(fuzzy, 95), 'ms', fuzzyExtra);
 
@@ -161,12 +222,21 @@ export async function workingSetBench(emit: Emit): Promise<void> {
       const t0 = performance.now();
       const answer = await ws.call({ op: 'search', query, limit: 50 });
       const ms = performance.now() - t0;
-      if (answer.results[0]?.cpNumber !== p.cp_number && !('nhsNumber' in query)) throw new Error('an exact lookup missed');
+      if (answer.results[0]?.cpNumber !== p.cp_number && !('nhsNumber' in query))
+        throw new Error('an exact lookup missed');
       if (i >= 100) exact.push(ms);
     }
     exact.sort((a, b) => a - b);
-    emit('working-set.exact-lookup.p50', percentile(exact, 50), 'ms', { records: held, lookups: exact.length, covers: 'message to the worker thread and back' });
-    emit('working-set.exact-lookup.p95', percentile(exact, 95), 'ms', { records: held, lookups: exact.length, covers: 'message to the worker thread and back' });
+    emit('working-set.exact-lookup.p50', percentile(exact, 50), 'ms', {
+      records: held,
+      lookups: exact.length,
+      covers: 'message to the worker thread and back',
+    });
+    emit('working-set.exact-lookup.p95', percentile(exact, 95), 'ms', {
+      records: held,
+      lookups: exact.length,
+      covers: 'message to the worker thread and back',
+    });
     await db.close();
     await session.signOut();
   } finally {

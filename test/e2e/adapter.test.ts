@@ -26,7 +26,11 @@ describeWhere(skipReason, 'loading local data, as the ContactPoint team sees it'
     h = await startHarness({ trainingCount: 2000, syncPageSize: 1000 });
     dir = mkdtempSync(join(tmpdir(), 'cp-adapter-e2e-'));
     const today = new Date().toISOString().slice(0, 10);
-    const rows = [...caseManagementRows({ seed: 'adapter-e2e', count: 40, today })].map((r, i) => ({ ...r, 'Person ID': `E2E${i}`, 'Case Notes': NOTE }));
+    const rows = [...caseManagementRows({ seed: 'adapter-e2e', count: 40, today })].map((r, i) => ({
+      ...r,
+      'Person ID': `E2E${i}`,
+      'Case Notes': NOTE,
+    }));
     rows[5] = { ...rows[5]!, 'Date of Birth': '31/02/2015' };
     file = join(dir, 'liquidlogic-export.csv');
     writeFileSync(file, `${CASE_MANAGEMENT_COLUMNS.join(',')}\r\n${rows.map(caseManagementLine).join('\r\n')}\r\n`);
@@ -65,9 +69,13 @@ describeWhere(skipReason, 'loading local data, as the ContactPoint team sees it'
     const json = page.getByLabel('The whole profile (JSON)');
     const good = await json.inputValue();
     await page.locator('#field-fields-nhsNumber').selectOption('');
-    await expect.poll(async () => (await page.getByTestId('preview').textContent()) ?? '').toMatch(/nhsNumber is not given/);
+    await expect
+      .poll(async () => (await page.getByTestId('preview').textContent()) ?? '')
+      .toMatch(/nhsNumber is not given/);
     await page.locator('#field-fields-nhsNumber').selectOption('NHS Number');
-    await expect.poll(async () => (await page.getByTestId('preview').textContent()) ?? '').not.toMatch(/nhsNumber is not given/);
+    await expect
+      .poll(async () => (await page.getByTestId('preview').textContent()) ?? '')
+      .not.toMatch(/nhsNumber is not given/);
     await json.fill(good.replace('"DD/MM/YYYY"', '"DD/MM/YYY"'));
     await expect.poll(() => page.getByTestId('profile-error').textContent()).toMatch(/date/);
     await expectAccessible(page);
@@ -96,11 +104,16 @@ describeWhere(skipReason, 'loading local data, as the ContactPoint team sees it'
     await expect.poll(async () => (await page.getByTestId('load-outcome').count()) > 0, { timeout: 60_000 }).toBe(true);
     const outcome = (await page.getByTestId('load-outcome').textContent())!;
     expect(outcome).toMatch(/1 left out/);
-    const links = await h.service!.db.query<{ supplier_ref: string }>("SELECT supplier_ref FROM supply_links WHERE supplier_ref LIKE 'E2E%'");
+    const links = await h.service!.db.query<{ supplier_ref: string }>(
+      "SELECT supplier_ref FROM supply_links WHERE supplier_ref LIKE 'E2E%'",
+    );
     expect(links).toHaveLength(38);
     expect(links.map((l) => l.supplier_ref)).not.toContain('E2E0');
     // No case note reached the national index.
-    const [notes] = await h.service!.db.query<{ n: number }>('SELECT count(*)::int AS n FROM children WHERE record::text LIKE $1', [`%${NOTE}%`]);
+    const [notes] = await h.service!.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM children WHERE record::text LIKE $1',
+      [`%${NOTE}%`],
+    );
     expect(notes!.n).toBe(0);
     await expectAccessible(page);
     await h.screenshot('26-adapter-sent');
@@ -111,7 +124,9 @@ describeWhere(skipReason, 'loading local data, as the ContactPoint team sees it'
     await page.getByRole('button', { name: 'Save the report (CSV)' }).click();
     await expect.poll(() => page.getByTestId('adapter-notice').textContent()).toMatch(/report.csv/);
     const text = readFileSync(report, 'utf8');
-    expect(text.split('\n')[0]).toBe('row,reference,result,field,column,severity,message,local_match,local_match_cp_number,cp_number');
+    expect(text.split('\n')[0]).toBe(
+      'row,reference,result,field,column,severity,message,local_match,local_match_cp_number,cp_number',
+    );
     expect(text).toMatch(/\n7,E2E5,rejected,dob,Date of Birth,error,/);
     expect(await page.getByTestId('load-history').textContent()).toContain('liquidlogic-export.csv');
   }, 180_000);

@@ -49,7 +49,9 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     expect(await rows.count()).toBeGreaterThan(2);
     const priorities = await rows.locator('td:nth-child(2)').allTextContents();
     const order = ['urgent', 'high', 'normal', 'low'];
-    expect(priorities.map((p) => order.indexOf(p))).toEqual([...priorities.map((p) => order.indexOf(p))].sort((a, b) => a - b));
+    expect(priorities.map((p) => order.indexOf(p))).toEqual(
+      [...priorities.map((p) => order.indexOf(p))].sort((a, b) => a - b),
+    );
     expect(await page.getByTestId('queues').textContent()).toContain('Possible duplicate');
     await expectAccessible(page);
     await h.screenshot('21-cleansing-queues');
@@ -80,25 +82,38 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     const [keep, gone] = heading.split(' and ') as [string, string];
     // Both records shown are in their audit trails, with the purpose, from the cleansing screen.
     await expect
-      .poll(async () =>
-        (
-          await h.service!.db.query<{ cp_number: string }>(
-            "SELECT cp_number FROM audit_log WHERE action = 'read' AND reason = $1 AND detail->>'context' = 'cleansing' AND cp_number = ANY ($2) ORDER BY cp_number",
-            [purpose, [keep, gone]],
-          )
-        ).map((r) => r.cp_number),
-      { timeout: 15_000 })
+      .poll(
+        async () =>
+          (
+            await h.service!.db.query<{ cp_number: string }>(
+              "SELECT cp_number FROM audit_log WHERE action = 'read' AND reason = $1 AND detail->>'context' = 'cleansing' AND cp_number = ANY ($2) ORDER BY cp_number",
+              [purpose, [keep, gone]],
+            )
+          ).map((r) => r.cp_number),
+        { timeout: 15_000 },
+      )
       .toEqual([keep, gone].sort());
-    const before = await h.service!.db.query<{ status: string }>('SELECT status FROM children WHERE cp_number = $1', [gone]);
+    const before = await h.service!.db.query<{ status: string }>('SELECT status FROM children WHERE cp_number = $1', [
+      gone,
+    ]);
     expect(before).toEqual([{ status: 'active' }]);
     await panel.getByRole('button', { name: `Merge into ${keep}` }).click();
-    await expect.poll(() => page.getByTestId('cleanse-notice').textContent()).toMatch(new RegExp(`${gone} will be merged into ${keep}`));
+    await expect
+      .poll(() => page.getByTestId('cleanse-notice').textContent())
+      .toMatch(new RegExp(`${gone} will be merged into ${keep}`));
 
     // The merge waits in the outbox until the team sends the changes.
     await page.getByRole('button', { name: 'Working set', exact: true }).click();
     await page.getByRole('button', { name: /^Send \d+ waiting change/ }).click();
-    await expect.poll(async () => (await h.service!.db.query('SELECT 1 FROM children WHERE cp_number = $1', [gone])).length, { timeout: 15_000 }).toBe(0);
-    const merged = await h.service!.db.query<{ reason: string }>("SELECT reason FROM changes WHERE cp_number = $1 AND kind = 'tombstone'", [gone]);
+    await expect
+      .poll(async () => (await h.service!.db.query('SELECT 1 FROM children WHERE cp_number = $1', [gone])).length, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    const merged = await h.service!.db.query<{ reason: string }>(
+      "SELECT reason FROM changes WHERE cp_number = $1 AND kind = 'tombstone'",
+      [gone],
+    );
     expect(merged.map((m) => m.reason)).toContain('merged');
   }, 120_000);
 
@@ -119,7 +134,12 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     await page.getByRole('button', { name: 'Run the checks' }).click();
     await expect.poll(async () => h.core.workingSet!.cleanse().running, { timeout: 60_000 }).toBe(false);
     const [a, b] = heading.split(' and ');
-    const { tasks } = (await h.core.workingSet!.call({ op: 'cleanseTasks', rule: 'possible-duplicate', offset: 0, limit: 500 })) as { tasks: { cpNumber: string; otherCpNumber: string }[] };
+    const { tasks } = (await h.core.workingSet!.call({
+      op: 'cleanseTasks',
+      rule: 'possible-duplicate',
+      offset: 0,
+      limit: 500,
+    })) as { tasks: { cpNumber: string; otherCpNumber: string }[] };
     expect(tasks.length).toBeGreaterThan(0);
     expect(tasks.some((t) => [t.cpNumber, t.otherCpNumber].sort().join() === [a, b].sort().join())).toBe(false);
   }, 120_000);
@@ -142,7 +162,11 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     await expect.poll(() => list.locator('[role=option]').first().textContent()).toContain('assigned to trn-la-team-2');
     await expectAccessible(page);
     // Someone outside the team is refused, and nothing changes.
-    const r = await h.core.router('cleanse.resolve', { action: 'assign', ids: [1], assignee: 'trn-practitioner' }, { url: 'http://app.localhost/index.html' });
+    const r = await h.core.router(
+      'cleanse.resolve',
+      { action: 'assign', ids: [1], assignee: 'trn-practitioner' },
+      { url: 'http://app.localhost/index.html' },
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
   }, 120_000);
 

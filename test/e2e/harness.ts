@@ -100,7 +100,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const workingSetAccount = `harness-${randomBytes(6).toString('hex')}`;
   const paths = trainingPaths(home);
   mkdirSync(paths.tokens, { recursive: true, mode: 0o700 });
-  writeFileSync(paths.softHsmConfig, `directories.tokendir = ${paths.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  writeFileSync(
+    paths.softHsmConfig,
+    `directories.tokendir = ${paths.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+  );
   process.env.CONTACTPOINT_TRAINING_HOME = home;
   const cardEnv = { ...process.env, CONTACTPOINT_TRAINING_HOME: home, SOFTHSM2_CONF: paths.softHsmConfig };
 
@@ -108,7 +111,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let nextChosen: string | null = null;
   const service = options.serviceUrl
     ? null
-    : await startService({ port: 0, trainingMode: true, trainingCount: options.trainingCount ?? 200, lifecycleIntervalMs: 0, clock });
+    : await startService({
+        port: 0,
+        trainingMode: true,
+        trainingCount: options.trainingCount ?? 200,
+        lifecycleIntervalMs: 0,
+        clock,
+      });
   const core = createCore({
     serviceUrl: options.serviceUrl ?? service!.url,
     trainingMode: true,

@@ -24,7 +24,12 @@ export async function heading(page: Page): Promise<string> {
  * Wait until the page's h1 satisfies `ok`. Plain polling (not expect.poll) so the
  * benchmarks can walk the journey outside Vitest too.
  */
-async function waitForHeading(page: Page, ok: (text: string) => boolean, want: string, timeoutMs = 10_000): Promise<void> {
+async function waitForHeading(
+  page: Page,
+  ok: (text: string) => boolean,
+  want: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const seen = await heading(page).catch(() => '');
@@ -45,7 +50,11 @@ export async function expectAccessible(page: Page): Promise<void> {
 
 /** Wait for the sign-in or lock screen (the session state arrives from main just after load). */
 async function atSignIn(page: Page): Promise<void> {
-  await waitForHeading(page, (h) => h === 'Sign in to ContactPoint' || h === 'ContactPoint is locked', 'the sign-in or lock screen');
+  await waitForHeading(
+    page,
+    (h) => h === 'Sign in to ContactPoint' || h === 'ContactPoint is locked',
+    'the sign-in or lock screen',
+  );
 }
 
 export async function signInWithCard(page: Page, pin = TRAINING_PIN, button = 'Continue'): Promise<void> {
@@ -60,7 +69,12 @@ export async function signInWithCard(page: Page, pin = TRAINING_PIN, button = 'C
 export async function signInWithToken(
   h: Harness,
   userId: string,
-  options: { button?: string; otp?: string; fillUserId?: boolean; credentials?: { password: string; totpSecret: string } } = {},
+  options: {
+    button?: string;
+    otp?: string;
+    fillUserId?: boolean;
+    credentials?: { password: string; totpSecret: string };
+  } = {},
 ): Promise<void> {
   const { page } = h;
   await atSignIn(page);
@@ -70,7 +84,9 @@ export async function signInWithToken(
   if (options.fillUserId !== false) await page.getByLabel('User ID').fill(userId);
   const c = options.credentials;
   await page.getByLabel('Password').fill(c ? c.password : account(userId).password);
-  const code = c ? generateSync({ secret: c.totpSecret, epoch: Math.floor(h.clock.now().getTime() / 1000) }) : totpFor(userId, h.clock.now());
+  const code = c
+    ? generateSync({ secret: c.totpSecret, epoch: Math.floor(h.clock.now().getTime() / 1000) })
+    : totpFor(userId, h.clock.now());
   await page.getByLabel('Security code').fill(options.otp ?? code);
   await page.getByRole('button', { name: options.button ?? 'Continue' }).click();
 }
@@ -87,7 +103,11 @@ export interface SearchFields {
 export async function search(page: Page, fields: SearchFields): Promise<void> {
   await expectHeading(page, 'Find a child');
   // The team's working-set search may be mounted behind its tab with the same labels: fill the visible form.
-  const fill = async (label: string, value: string | undefined) => page.getByLabel(label, { exact: true }).filter({ visible: true }).fill(value ?? '');
+  const fill = async (label: string, value: string | undefined) =>
+    page
+      .getByLabel(label, { exact: true })
+      .filter({ visible: true })
+      .fill(value ?? '');
   await fill('Surname', fields.surname);
   await fill('Forename', fields.forename);
   const [y, m, d] = fields.dob ? fields.dob.split('-') : ['', '', ''];
@@ -105,7 +125,11 @@ export function resultRows(page: Page) {
 }
 
 /** Click the child's name in the results and give a reason for access. */
-export async function openRecord(page: Page, name: string, reason = 'Checking who else is working with this child'): Promise<void> {
+export async function openRecord(
+  page: Page,
+  name: string,
+  reason = 'Checking who else is working with this child',
+): Promise<void> {
   await resultRows(page).getByRole('button', { name, exact: true }).first().click();
   await expectHeading(page, 'Why are you opening this record?');
   await page.getByLabel(reason, { exact: true }).check();

@@ -24,11 +24,11 @@ describe('a GP receptionist with a smartcard', () => {
   let child: TrainingChild;
   beforeAll(async () => {
     h = await startHarness({ trainingCount: 2_000 });
-    [child] = await findChildren(
+    [child] = (await findChildren(
       h.service!.db,
       `shielded = false AND ${plainNames} AND jsonb_array_length(COALESCE(record->'involvements', '[]'::jsonb)) > 0
        AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(record->'involvements') i WHERE (i->>'sensitive')::boolean)`,
-    ) as [TrainingChild];
+    )) as [TrainingChild];
     await h.insertCard('trn-practitioner');
   });
   afterAll(async () => {
@@ -38,7 +38,9 @@ describe('a GP receptionist with a smartcard', () => {
   it('a wrong PIN says how many tries are left; the right PIN signs in', async () => {
     const { page } = h;
     await page.getByLabel('Smartcard', { exact: true }).check();
-    await expect.poll(() => page.getByTestId('card-status').textContent()).toBe('Smartcard inserted for trn-practitioner.');
+    await expect
+      .poll(() => page.getByTestId('card-status').textContent())
+      .toBe('Smartcard inserted for trn-practitioner.');
     await h.screenshot('01-sign-in-card');
     await expectAccessible(page);
 
@@ -60,11 +62,20 @@ describe('a GP receptionist with a smartcard', () => {
   it('finds the child, gives a reason, and sees who else is involved', async () => {
     const { page } = h;
     await search(page, { surname: child.family, dob: child.dob });
-    await expect.poll(() => resultRows(page).filter({ hasText: fullName(child) }).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        resultRows(page)
+          .filter({ hasText: fullName(child) })
+          .count(),
+      )
+      .toBeGreaterThan(0);
     await h.screenshot('04-results');
     await expectAccessible(page);
 
-    await resultRows(page).getByRole('button', { name: fullName(child), exact: true }).first().click();
+    await resultRows(page)
+      .getByRole('button', { name: fullName(child), exact: true })
+      .first()
+      .click();
     await expectHeading(page, 'Why are you opening this record?');
     // A reason is required.
     await page.getByRole('button', { name: 'Open record' }).click();
@@ -116,10 +127,9 @@ describe('a GP receptionist with a smartcard', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Mark CAF completed' }).count()).toBe(0);
     await page.getByRole('button', { name: 'End my involvement' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('Your involvement has ended.');
-    const [row] = await h.service!.db.query<{ record: { involvements: { id: string; endDate?: string; cafCompleted: boolean }[] } }>(
-      'SELECT record FROM children WHERE cp_number = $1',
-      [child.cpNumber],
-    );
+    const [row] = await h.service!.db.query<{
+      record: { involvements: { id: string; endDate?: string; cafCompleted: boolean }[] };
+    }>('SELECT record FROM children WHERE cp_number = $1', [child.cpNumber]);
     const [{ involvement_id: id }] = (await owned()) as [{ involvement_id: string }];
     const mine = row!.record.involvements.find((i) => i.id === id)!;
     expect(mine.cafCompleted).toBe(true);
@@ -148,7 +158,9 @@ describe('a GP receptionist with a smartcard', () => {
     expect(shielded).toBeDefined();
     await page.getByRole('button', { name: 'New search' }).click();
     await search(page, { surname: shielded!.family, forename: shielded!.given });
-    const row = resultRows(page).filter({ hasText: fullName(shielded!) }).first();
+    const row = resultRows(page)
+      .filter({ hasText: fullName(shielded!) })
+      .first();
     await expect.poll(() => row.textContent()).toContain('Shielded');
     if (shielded!.postcode) expect(await row.textContent()).not.toContain(shielded!.postcode);
     await openRecord(page, fullName(shielded!));
@@ -183,7 +195,14 @@ describe('a GP receptionist with a smartcard', () => {
     expect(text).not.toContain(child.cpNumber);
     expect(h.core.session.holdsKey()).toBe(false);
     await expect
-      .poll(async () => (await h.service!.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sessions WHERE user_id = 'trn-practitioner' AND ended_at IS NULL`))[0]!.n)
+      .poll(
+        async () =>
+          (
+            await h.service!.db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM sessions WHERE user_id = 'trn-practitioner' AND ended_at IS NULL`,
+            )
+          )[0]!.n,
+      )
       .toBe(0);
     await h.screenshot('10-locked');
     await expectAccessible(page);
@@ -211,7 +230,10 @@ describe('a social worker with child-protection duties, by security token', () =
   let shielded: TrainingChild;
   beforeAll(async () => {
     h = await startHarness({ trainingCount: 2_000 });
-    [shielded] = (await findChildren(h.service!.db, `shielded = true AND ${plainNames} AND record->'address' IS NOT NULL AND record->'address' <> 'null'::jsonb`)) as [TrainingChild];
+    [shielded] = (await findChildren(
+      h.service!.db,
+      `shielded = true AND ${plainNames} AND record->'address' IS NOT NULL AND record->'address' <> 'null'::jsonb`,
+    )) as [TrainingChild];
   });
   afterAll(async () => {
     await h?.close();
@@ -235,7 +257,9 @@ describe('a social worker with child-protection duties, by security token', () =
     await expect.poll(() => page.locator('main').textContent()).toContain('This record is shielded.');
     await page.getByRole('button', { name: 'View shielded details' }).click();
     await expectHeading(page, 'View shielded details');
-    expect(await page.locator('main').textContent()).toContain('Viewing shielded details starts an immediate investigation.');
+    expect(await page.locator('main').textContent()).toContain(
+      'Viewing shielded details starts an immediate investigation.',
+    );
     await page.getByRole('button', { name: 'Show shielded details' }).click();
     const errors = (await page.getByRole('alert').textContent()) ?? '';
     expect(errors).toContain('Enter why you need the shielded details');
@@ -249,7 +273,10 @@ describe('a social worker with child-protection duties, by security token', () =
     await expectHeading(page, fullName(shielded));
     await expect.poll(() => page.locator('main').textContent()).toContain('Shielded details shown under override.');
     expect(await page.locator('main').textContent()).toContain(shielded.postcode!);
-    const alerts = await h.service!.db.query<{ user_id: string }>(`SELECT user_id FROM alerts WHERE kind = 'shield-override' AND cp_number = $1`, [shielded.cpNumber]);
+    const alerts = await h.service!.db.query<{ user_id: string }>(
+      `SELECT user_id FROM alerts WHERE kind = 'shield-override' AND cp_number = $1`,
+      [shielded.cpNumber],
+    );
     expect(alerts).toEqual([{ user_id: 'trn-child-protection' }]);
     await h.screenshot('13-override-record');
     await expectAccessible(page);

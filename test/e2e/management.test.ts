@@ -42,7 +42,8 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await tab('Management').click();
     await tab(sub).click();
   };
-  const one = async <T,>(sql: string, params: (string | number)[] = []) => (await h.service!.db.query<T>(sql, params))[0]!;
+  const one = async <T>(sql: string, params: (string | number)[] = []) =>
+    (await h.service!.db.query<T>(sql, params))[0]!;
 
   beforeAll(async () => {
     h = await startHarness({ trainingCount: 2000, syncPageSize: 1000 });
@@ -69,19 +70,40 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await tab('Cleansing').click();
     await page.getByRole('button', { name: 'Run the checks' }).click();
     await page.getByTestId('queues').waitFor({ timeout: 60_000 });
-    await expect.poll(async () => (await page.getByTestId('cleanse-last-run').textContent().catch(() => '')) ?? '', { timeout: 60_000 }).toMatch(/completed/);
-    const status = (await h.core.router('cleanse.status', {}, { url: 'http://app.localhost/index.html' })) as { ok: boolean; value: { queues: { title: string; open: number }[] } };
+    await expect
+      .poll(
+        async () =>
+          (await page
+            .getByTestId('cleanse-last-run')
+            .textContent()
+            .catch(() => '')) ?? '',
+        { timeout: 60_000 },
+      )
+      .toMatch(/completed/);
+    const status = (await h.core.router('cleanse.status', {}, { url: 'http://app.localhost/index.html' })) as {
+      ok: boolean;
+      value: { queues: { title: string; open: number }[] };
+    };
     const queues = status.value.queues.filter((q) => q.open > 0);
     expect(queues.length).toBeGreaterThan(0);
     await tab('Management').click();
     await expectHeading(page, 'Management information');
     await page.getByTestId('mi-cards').waitFor();
-    const { n } = await one<{ n: number }>("SELECT count(*)::int AS n FROM children WHERE local_authority = $1 AND status = 'active'", [WIRRAL]);
-    expect(await page.getByTestId('mi-cards').textContent()).toContain(`Active children${new Intl.NumberFormat('en-GB').format(n)}`);
-    expect(await page.getByTestId('mi-nhs').textContent()).toMatch(/\d+(\.\d)?% \([\d,]+ of [\d,]+\)\. (At or above|Below) the 95% the NHS successor required/);
+    const { n } = await one<{ n: number }>(
+      "SELECT count(*)::int AS n FROM children WHERE local_authority = $1 AND status = 'active'",
+      [WIRRAL],
+    );
+    expect(await page.getByTestId('mi-cards').textContent()).toContain(
+      `Active children${new Intl.NumberFormat('en-GB').format(n)}`,
+    );
+    expect(await page.getByTestId('mi-nhs').textContent()).toMatch(
+      /\d+(\.\d)?% \([\d,]+ of [\d,]+\)\. (At or above|Below) the 95% the NHS successor required/,
+    );
     expect(await page.getByTestId('mi-services').locator('tbody tr').count()).toBeGreaterThan(0);
     for (const q of queues) {
-      expect(await page.getByTestId('mi-queues').locator('tr').filter({ hasText: q.title }).textContent()).toContain(new Intl.NumberFormat('en-GB').format(q.open));
+      expect(await page.getByTestId('mi-queues').locator('tr').filter({ hasText: q.title }).textContent()).toContain(
+        new Intl.NumberFormat('en-GB').format(q.open),
+      );
     }
     await expectAccessible(page);
     await h.screenshot('27-management-information');
@@ -106,7 +128,14 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.locator('#new-role-team').check();
     // An enhanced check a little under three years old: it lapses within the month.
     const today = h.clock.now().toISOString().slice(0, 10);
-    await page.locator('#new-check').fill(addYears(today, -3).replace(/-(\d\d)$/, (_m, d: string) => `-${String(Math.min(28, Number(d) + 10)).padStart(2, '0')}`));
+    await page
+      .locator('#new-check')
+      .fill(
+        addYears(today, -3).replace(
+          /-(\d\d)$/,
+          (_m, d: string) => `-${String(Math.min(28, Number(d) + 10)).padStart(2, '0')}`,
+        ),
+      );
     await page.locator('#new-trainingCompleted').check();
     await page.locator('#new-agreementSigned').check();
     await page.getByRole('button', { name: 'Make the account' }).click();
@@ -120,10 +149,16 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await h.screenshot('28-management-accounts');
     await page.getByRole('button', { name: 'I have handed it over' }).click();
     await expect(handOver.count()).resolves.toBe(0);
-    await expect.poll(async () => (await page.getByTestId('lapsing').textContent()) ?? '').toContain('wirral-new-member');
+    await expect
+      .poll(async () => (await page.getByTestId('lapsing').textContent()) ?? '')
+      .toContain('wirral-new-member');
     // The one who asked cannot confirm it.
-    await expect.poll(async () => (await page.getByTestId('account-requests').textContent()) ?? '').toContain('Your request: another person confirms.');
-    await expect(page.getByRole('button', { name: 'Confirm new account for wirral-new-member' }).count()).resolves.toBe(0);
+    await expect
+      .poll(async () => (await page.getByTestId('account-requests').textContent()) ?? '')
+      .toContain('Your request: another person confirms.');
+    await expect(page.getByRole('button', { name: 'Confirm new account for wirral-new-member' }).count()).resolves.toBe(
+      0,
+    );
 
     // A second member of the team confirms, and is given the second half.
     await as('trn-la-team-2');
@@ -152,7 +187,9 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.getByRole('button', { name: 'I have added it: sign in' }).click();
     member = { id: 'wirral-new-member', password: 'Riley’s own long password', totpSecret: secret };
     await signInWithToken(h, member.id, { credentials: member });
-    await expect.poll(() => h.core.session.current().state).toMatchObject({ status: 'signed-in', user: { id: 'wirral-new-member' } });
+    await expect
+      .poll(() => h.core.session.current().state)
+      .toMatchObject({ status: 'signed-in', user: { id: 'wirral-new-member' } });
     const { roles } = await one<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', ['wirral-new-member']);
     expect(roles).toEqual(['la-team']);
   }, 180_000);
@@ -169,25 +206,45 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     });
     expect(duplicateIds).toEqual([]);
     await synced();
-    const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number LIMIT 1", [WIRRAL]);
+    const child = await one<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number LIMIT 1",
+      [WIRRAL],
+    );
     await manage('Shields');
     await page.locator('#shield-cp').fill(child.cp_number);
     await page.locator('#shield-reason').fill('Family moved to a refuge; address must not be known');
     await page.getByRole('button', { name: 'Shield this child' }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/is shielded/);
-    expect((await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number])).shielded).toBe(true);
+    expect(
+      (await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number]))
+        .shielded,
+    ).toBe(true);
     await tab('Working set').click();
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(async () => (await h.core.workingSet!.call({ op: 'child', cpNumber: child.cp_number }))?.shielded, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await h.core.workingSet!.call({ op: 'child', cpNumber: child.cp_number }))?.shielded, {
+        timeout: 30_000,
+      })
+      .toBe(true);
 
     await manage('Shields');
     await page.locator('#shield-cp').fill(child.cp_number);
     await page.locator('#shield-reason').fill('Family back at their own address');
     await page.getByRole('button', { name: 'Ask for the shield to be removed' }).click();
-    await expect.poll(() => page.getByTestId('unshield-requests').textContent()).toContain('Your request: another member decides.');
+    await expect
+      .poll(() => page.getByTestId('unshield-requests').textContent())
+      .toContain('Your request: another member decides.');
     // The requester cannot approve it, even by asking main directly.
-    const open = (await h.core.router('manage.unshieldRequests', { status: 'open' }, { url: 'http://app.localhost/index.html' })) as { ok: boolean; value?: { requests: { id: string }[] } };
-    const own = await h.core.router('manage.decideUnshield', { id: open.value!.requests[0]!.id, decision: 'approve' }, { url: 'http://app.localhost/index.html' });
+    const open = (await h.core.router(
+      'manage.unshieldRequests',
+      { status: 'open' },
+      { url: 'http://app.localhost/index.html' },
+    )) as { ok: boolean; value?: { requests: { id: string }[] } };
+    const own = await h.core.router(
+      'manage.decideUnshield',
+      { id: open.value!.requests[0]!.id, decision: 'approve' },
+      { url: 'http://app.localhost/index.html' },
+    );
     expect(own).toMatchObject({ ok: false });
     await expectAccessible(page);
     await h.screenshot('29-management-shields');
@@ -197,12 +254,19 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await manage('Shields');
     await page.getByRole('button', { name: `Approve removing the shield on ${child.cp_number}` }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/shield on .* is removed/);
-    expect((await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number])).shielded).toBe(false);
+    expect(
+      (await one<{ shielded: boolean }>('SELECT shielded FROM children WHERE cp_number = $1', [child.cp_number]))
+        .shielded,
+    ).toBe(false);
     const actions = await h.service!.db.query<{ action: string; user_id: string }>(
       "SELECT action, user_id FROM audit_log WHERE cp_number = $1 AND action IN ('shield-applied', 'unshield-requested', 'unshield-approved') ORDER BY seq",
       [child.cp_number],
     );
-    expect(actions.map((a) => `${a.action}:${a.user_id}`)).toEqual(['shield-applied:trn-la-team', 'unshield-requested:trn-la-team', 'unshield-approved:trn-la-team-2']);
+    expect(actions.map((a) => `${a.action}:${a.user_id}`)).toEqual([
+      'shield-applied:trn-la-team',
+      'unshield-requested:trn-la-team',
+      'unshield-approved:trn-la-team-2',
+    ]);
   }, 180_000);
 
   it('suspends an account (refused at its next sign-in) and closes another for good', async () => {
@@ -215,15 +279,24 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.getByRole('button', { name: `Close ${member.id}` }).click();
     await page.getByRole('button', { name: `Yes, close ${member.id} for good` }).click();
     await expect.poll(() => page.getByTestId(`state-${member.id}`).textContent()).toBe('Closed');
-    expect((await one<{ closed: boolean }>('SELECT closed_at IS NOT NULL AS closed FROM users WHERE id = $1', [member.id])).closed).toBe(true);
+    expect(
+      (await one<{ closed: boolean }>('SELECT closed_at IS NOT NULL AS closed FROM users WHERE id = $1', [member.id]))
+        .closed,
+    ).toBe(true);
     await expectAccessible(page);
   }, 120_000);
 
   it('a shield override lands in the team’s queue, is investigated and closed with an outcome', async () => {
     const { page } = h;
-    const shielded = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = true ORDER BY cp_number LIMIT 1", [WIRRAL]);
+    const shielded = await one<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = true ORDER BY cp_number LIMIT 1",
+      [WIRRAL],
+    );
     const social = await api()('trn-child-protection');
-    const override = await social.post(`/v1/children/${shielded.cp_number}/shield-override`, { reason: 'Section 47 enquiry under way', acknowledgeInvestigation: true });
+    const override = await social.post(`/v1/children/${shielded.cp_number}/shield-override`, {
+      reason: 'Section 47 enquiry under way',
+      acknowledgeInvestigation: true,
+    });
     expect(override.status).toBe(200);
     await as('trn-la-team');
     await manage('Override alerts');
@@ -231,12 +304,18 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await row.getByRole('button', { name: 'Investigate' }).click();
     await page.locator('#alert-status').selectOption('investigating');
     await page.getByTestId('alert-row').filter({ hasText: shielded.cp_number }).waitFor();
-    const id = await page.getByTestId('alert-row').filter({ hasText: shielded.cp_number }).locator('select').getAttribute('id');
+    const id = await page
+      .getByTestId('alert-row')
+      .filter({ hasText: shielded.cp_number })
+      .locator('select')
+      .getAttribute('id');
     await page.locator(`#${id}`).selectOption('justified');
     await page.getByRole('button', { name: 'Close the alert' }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/Alert closed/);
     await page.locator('#alert-status').selectOption('closed');
-    await expect.poll(async () => (await page.getByTestId('alerts').textContent()) ?? '').toContain('The override was justified');
+    await expect
+      .poll(async () => (await page.getByTestId('alerts').textContent()) ?? '')
+      .toContain('The override was justified');
     await expectAccessible(page);
     await h.screenshot('30-management-alerts');
   }, 120_000);
@@ -254,7 +333,15 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     expect(duplicateIds).toEqual([]);
     await search(page, { surname: 'Lee' });
     await manage('Audit');
-    await expect.poll(async () => (await page.getByTestId('signals').textContent().catch(() => '')) ?? '').toContain('trn-la-team');
+    await expect
+      .poll(
+        async () =>
+          (await page
+            .getByTestId('signals')
+            .textContent()
+            .catch(() => '')) ?? '',
+      )
+      .toContain('trn-la-team');
     await page.locator('#audit-action').selectOption('shield-applied');
     await page.getByRole('button', { name: 'Search the audit' }).click();
     await expect.poll(async () => page.getByTestId('audit-entries').locator('tbody tr').count()).toBeGreaterThan(0);
@@ -278,16 +365,34 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await as('trn-data-manager');
     await manage('Audit');
     await page.getByTestId('audit-checkpoint').waitFor();
-    expect(await page.getByTestId('audit-checkpoint').textContent()).toContain(new Intl.NumberFormat('en-GB').format(made.body.checkpoint.size));
+    expect(await page.getByTestId('audit-checkpoint').textContent()).toContain(
+      new Intl.NumberFormat('en-GB').format(made.body.checkpoint.size),
+    );
     expect(await page.getByTestId('audit-checkpoint').textContent()).toMatch(/Signature\s*Valid/);
     await page.getByRole('button', { name: 'Download and check against the checkpoint' }).click();
-    await expect.poll(async () => (await page.getByTestId('audit-range-result').textContent().catch(() => '')) ?? '').toMatch(/^Entries 1 to [\d,]+ are intact/);
+    await expect
+      .poll(
+        async () =>
+          (await page
+            .getByTestId('audit-range-result')
+            .textContent()
+            .catch(() => '')) ?? '',
+      )
+      .toMatch(/^Entries 1 to [\d,]+ are intact/);
     // Someone with the database changes an entry the checkpoint covers: the desktop names it.
     const { reason } = await one<{ reason: string | null }>('SELECT reason FROM audit_log WHERE seq = 3');
     await h.service!.db.query("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 3");
     try {
       await page.getByRole('button', { name: 'Download and check against the checkpoint' }).click();
-      await expect.poll(async () => (await page.getByTestId('audit-range-result').textContent().catch(() => '')) ?? '').toMatch(/does NOT match the signed checkpoint at entry 3: Entry 3 has been changed/);
+      await expect
+        .poll(
+          async () =>
+            (await page
+              .getByTestId('audit-range-result')
+              .textContent()
+              .catch(() => '')) ?? '',
+        )
+        .toMatch(/does NOT match the signed checkpoint at entry 3: Entry 3 has been changed/);
       await expectAccessible(page);
       await h.screenshot('31b-management-audit-checkpoint');
     } finally {
@@ -297,7 +402,10 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
 
   it('transfers a child to another authority only when that authority’s team accepts', async () => {
     const { page } = h;
-    const child = await one<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number DESC LIMIT 1", [WIRRAL]);
+    const child = await one<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND shielded = false ORDER BY cp_number DESC LIMIT 1",
+      [WIRRAL],
+    );
     await as('trn-la-team');
     await manage('Transfers');
     await page.locator('#transfer-cp').fill(child.cp_number);
@@ -305,14 +413,20 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.locator('#transfer-reason').fill('The family moved to Chester');
     await page.getByRole('button', { name: 'Propose the transfer' }).click();
     await expect.poll(() => page.getByTestId('transfers-outgoing').textContent()).toContain(child.cp_number);
-    expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(WIRRAL);
+    expect(
+      (await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number]))
+        .la,
+    ).toBe(WIRRAL);
     await expectAccessible(page);
     await h.screenshot('32-management-transfers');
     await as('trn-la-team-cwac');
     await manage('Transfers');
     await page.getByRole('button', { name: `Accept ${child.cp_number}` }).click();
     await expect.poll(() => page.getByTestId('manage-notice').textContent()).toMatch(/now your authority/);
-    expect((await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number])).la).toBe(CHESHIRE_WEST_AND_CHESTER);
+    expect(
+      (await one<{ la: string }>('SELECT local_authority AS la FROM children WHERE cp_number = $1', [child.cp_number]))
+        .la,
+    ).toBe(CHESHIRE_WEST_AND_CHESTER);
   }, 120_000);
 
   it('a data manager lists the archive and opens a record: in its first year with a reason, after it only with a purpose', async () => {
@@ -322,11 +436,23 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     // tests move it), and one today, archived by the run the national administrator asks for.
     const today = h.clock.now().toISOString().slice(0, 10);
     const pastDay = addDays(addYears(today, -1), -180);
-    const older = (await addChild(h.service!.db, traceableChild({ dob: addYears(pastDay, -18), family: 'Archivold' }), { at: new Date(`${addYears(pastDay, -1)}T00:00:00Z`) })).cpNumber;
+    const older = (
+      await addChild(h.service!.db, traceableChild({ dob: addYears(pastDay, -18), family: 'Archivold' }), {
+        at: new Date(`${addYears(pastDay, -1)}T00:00:00Z`),
+      })
+    ).cpNumber;
     await runLifecycle(h.service!.db, new SettableClock(new Date(`${pastDay}T12:00:00Z`)));
-    const recent = (await addChild(h.service!.db, traceableChild({ dob: addYears(today, -18), family: 'Archivnew' }), { at: new Date(`${addYears(pastDay, -1)}T00:00:00Z`) })).cpNumber;
+    const recent = (
+      await addChild(h.service!.db, traceableChild({ dob: addYears(today, -18), family: 'Archivnew' }), {
+        at: new Date(`${addYears(pastDay, -1)}T00:00:00Z`),
+      })
+    ).cpNumber;
     expect((await (await api()('trn-national-admin')).post('/v1/lifecycle/run', undefined)).status).toBeLessThan(300);
-    const state = async (cp: string) => one<{ status: string; archived_on: string }>('SELECT status, archived_on::text FROM children WHERE cp_number = $1', [cp]);
+    const state = async (cp: string) =>
+      one<{ status: string; archived_on: string }>(
+        'SELECT status, archived_on::text FROM children WHERE cp_number = $1',
+        [cp],
+      );
     expect(await state(recent)).toEqual({ status: 'archived', archived_on: today });
     expect(await state(older)).toEqual({ status: 'archived', archived_on: pastDay });
     await as('trn-data-manager');
@@ -334,12 +460,22 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await page.getByTestId('archive').waitFor();
     const restricted = page.getByTestId('archive-row').filter({ hasText: older });
     await expect.poll(() => restricted.textContent()).toMatch(/Restricted/);
-    await expect.poll(() => page.getByTestId('archive-row').filter({ hasText: recent }).textContent()).not.toMatch(/Restricted/);
+    await expect
+      .poll(() => page.getByTestId('archive-row').filter({ hasText: recent }).textContent())
+      .not.toMatch(/Restricted/);
     const cp = older;
     await restricted.getByRole('button').click();
     await page.locator('#archive-reason').fill('Checking an old record');
     await page.getByRole('button', { name: 'Open the archived record' }).click();
-    await expect.poll(async () => (await page.locator('.govuk-error-summary').textContent().catch(() => '')) ?? '').toMatch(/purpose|restricted/i);
+    await expect
+      .poll(
+        async () =>
+          (await page
+            .locator('.govuk-error-summary')
+            .textContent()
+            .catch(() => '')) ?? '',
+      )
+      .toMatch(/purpose|restricted/i);
     await page.getByLabel('A serious case review').check();
     await page.getByRole('button', { name: 'Open the archived record' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('This record is in the archive');
@@ -348,7 +484,12 @@ describeWhere(skipReason, 'management, as the ContactPoint team and a data manag
     await expectAccessible(page);
     await h.screenshot('33-management-archive');
     const reads = async (c: string) =>
-      (await one<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'archive-read' AND cp_number = $1 AND user_id = 'trn-data-manager'", [c])).n;
+      (
+        await one<{ n: number }>(
+          "SELECT count(*)::int AS n FROM audit_log WHERE action = 'archive-read' AND cp_number = $1 AND user_id = 'trn-data-manager'",
+          [c],
+        )
+      ).n;
     expect(await reads(cp)).toBe(1);
     // In its first year a data manager opens it with a reason alone: no purpose is asked for.
     await page.getByRole('button', { name: 'Close the record' }).click();

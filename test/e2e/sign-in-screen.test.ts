@@ -16,7 +16,9 @@ describe('the first screen, through the harness', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to ContactPoint');
     await expect.poll(() => page.getByRole('region', { name: 'Training mode' }).isVisible()).toBe(true);
     // This text only appears once main has fetched /v1/status from the real service.
-    await expect.poll(() => page.getByTestId('service-status').textContent()).toBe('Connected to the national index (training).');
+    await expect
+      .poll(() => page.getByTestId('service-status').textContent())
+      .toBe('Connected to the national index (training).');
     const shot = await h.screenshot('sign-in');
     expect(existsSync(shot) && statSync(shot).size).toBeGreaterThan(10_000);
     expect(await axeViolations(page)).toEqual([]);
@@ -31,7 +33,9 @@ describe('the first screen, through the harness', () => {
     const summary = page.getByRole('alert');
     await expect.poll(() => summary.textContent()).toContain('Select how you are signing in');
     // Focus moves to the summary so a screen reader announces it.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')))
+      .toBe(true);
 
     await page.getByLabel('Security token').check();
     await page.getByLabel('Security code').fill('12a456');
@@ -126,7 +130,9 @@ describe('the first screen when the service is down', () => {
 
   it('says the service cannot be reached, in words a receptionist can act on', async () => {
     const warning = h.page.locator('.govuk-warning-text');
-    await expect.poll(() => warning.textContent(), { timeout: 15_000 }).toContain('The national index service cannot be reached');
+    await expect
+      .poll(() => warning.textContent(), { timeout: 15_000 })
+      .toContain('The national index service cannot be reached');
     expect(await axeViolations(h.page)).toEqual([]);
   });
 });

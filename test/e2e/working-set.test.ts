@@ -16,7 +16,9 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
 
   beforeAll(async () => {
     h = await startHarness({ trainingCount: 8000, syncPageSize: 10 });
-    const [row] = await h.service!.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active'`);
+    const [row] = await h.service!.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active'`,
+    );
     active = row!.n;
   }, 120_000);
   afterAll(async () => {
@@ -34,14 +36,20 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await page.getByRole('button', { name: 'Start the first sync' }).click();
     const bar = page.getByRole('progressbar');
     await bar.waitFor();
-    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 15_000, interval: 50 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await bar.getAttribute('value')), { timeout: 15_000, interval: 50 })
+      .toBeGreaterThan(0);
     await h.screenshot('17-working-set-syncing');
-    await expect(page.getByTestId('sync-progress').textContent()).resolves.toMatch(/of about [\d,]+ records, [\d,]+ a second/);
+    await expect(page.getByTestId('sync-progress').textContent()).resolves.toMatch(
+      /of about [\d,]+ records, [\d,]+ a second/,
+    );
 
     const result = page.getByTestId('sync-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toMatch(/^Sync completed: [\d,]+ records brought up to date, 0 removed\.$/);
-    await expect.poll(() => page.getByTestId('children-held').textContent()).toBe(new Intl.NumberFormat('en-GB').format(active));
+    await expect
+      .poll(() => page.getByTestId('children-held').textContent())
+      .toBe(new Intl.NumberFormat('en-GB').format(active));
     const history = page.getByTestId('sync-history');
     expect(await history.locator('tbody tr').count()).toBe(1);
     expect(await history.locator('tbody tr').first().textContent()).toContain('Completed');
@@ -50,7 +58,10 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await h.screenshot('18-working-set-synced');
 
     // Search the working set: a surname with two letters swapped, and the date of birth.
-    const [child] = await findChildren(h.service!.db, `local_authority = '${WIRRAL}' AND length(record->'name'->>'family') >= 6 AND NOT shielded`);
+    const [child] = await findChildren(
+      h.service!.db,
+      `local_authority = '${WIRRAL}' AND length(record->'name'->>'family') >= 6 AND NOT shielded`,
+    );
     const family = child!.family;
     const typo = `${family.slice(0, 2)}${family[3]}${family[2]}${family.slice(4)}`;
     await page.getByRole('button', { name: 'Search the working set' }).click();
@@ -74,7 +85,10 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
   it('asks the purpose once a task session; a shielded address is not in the page until shown, and showing it is audited', async () => {
     const { page } = h;
     const db = h.service!.db;
-    const [row] = await db.query<{ cp_number: string; record: { name: { given: string; family: string }; dob: string; address: { lines: string[]; postcode: string } } }>(
+    const [row] = await db.query<{
+      cp_number: string;
+      record: { name: { given: string; family: string }; dob: string; address: { lines: string[]; postcode: string } };
+    }>(
       `SELECT cp_number, record FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active' AND shielded AND record->'address' IS NOT NULL ORDER BY cp_number LIMIT 1`,
     );
     const cp = row!.cp_number;
@@ -134,7 +148,9 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
         "SELECT user_id, reason, detail->>'view' AS view FROM audit_log WHERE cp_number = $1 AND action = 'read' AND detail->>'via' = 'working-set' ORDER BY seq",
         [cp],
       );
-    await expect.poll(async () => (await reads()).map((r) => r.view), { timeout: 15_000 }).toEqual(['record', 'shielded-details']);
+    await expect
+      .poll(async () => (await reads()).map((r) => r.view), { timeout: 15_000 })
+      .toEqual(['record', 'shielded-details']);
     expect((await reads()).every((r) => r.user_id === 'trn-la-team' && r.reason === purpose)).toBe(true);
 
     // Leaving the screen ends the task session: the record goes, and the purpose is asked again.
@@ -148,14 +164,23 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
 
     // Locking ends the task session in main, whatever the renderer does: its id opens nothing after.
     const app = { url: 'http://app.localhost/index.html' };
-    const started = (await h.core.router('workingSet.startTask', { screen: 'local-search', purpose }, app)) as { ok: true; value: { taskSession: string } };
+    const started = (await h.core.router('workingSet.startTask', { screen: 'local-search', purpose }, app)) as {
+      ok: true;
+      value: { taskSession: string };
+    };
     const taskSession = started.value.taskSession;
-    expect(await h.core.router('workingSet.record', { taskSession, cpNumber: cp }, app)).toMatchObject({ ok: true, value: { withheld: true } });
+    expect(await h.core.router('workingSet.record', { taskSession, cpNumber: cp }, app)).toMatchObject({
+      ok: true,
+      value: { withheld: true },
+    });
     h.core.session.lock('idle');
     await expectHeading(page, 'ContactPoint is locked');
     await signInWithToken(h, 'trn-la-team', { button: 'Unlock', fillUserId: false });
     await expectHeading(page, 'Working set');
-    expect(await h.core.router('workingSet.record', { taskSession, cpNumber: cp }, app)).toMatchObject({ ok: false, error: { code: 'purpose-required' } });
+    expect(await h.core.router('workingSet.record', { taskSession, cpNumber: cp }, app)).toMatchObject({
+      ok: false,
+      error: { code: 'purpose-required' },
+    });
   }, 60_000);
 
   it('locking mid-sync stops it; the next sync continues from where it stopped', async () => {
@@ -170,7 +195,8 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await page.getByRole('button', { name: 'Start the first sync' }).click();
     // Lock as soon as main has seen a few pages arrive (watched here, not through the screen's polling).
     const deadline = Date.now() + 15_000;
-    while ((h.core.workingSet!.sync().progress?.received ?? 0) < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    while ((h.core.workingSet!.sync().progress?.received ?? 0) < 100 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 1));
     h.core.session.lock('idle');
     await expectHeading(page, 'ContactPoint is locked');
     // Main refuses to sign for the worker once locked: the sync stops with what it has.
@@ -187,7 +213,9 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await expectHeading(page, 'Working set');
     await page.getByRole('button', { name: 'Continue the first sync' }).click();
     await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByTestId('children-held').textContent()).toBe(new Intl.NumberFormat('en-GB').format(active));
+    await expect
+      .poll(() => page.getByTestId('children-held').textContent())
+      .toBe(new Intl.NumberFormat('en-GB').format(active));
     const outcomes = await page.getByTestId('sync-history').locator('tbody tr').allTextContents();
     expect(outcomes).toHaveLength(2);
     expect(outcomes[0]).toContain('Completed');
@@ -205,7 +233,9 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
       await page.getByRole('button', { name: 'Sync now' }).click();
       await page.getByTestId('signed-out-notice').waitFor();
       expect(await page.getByTestId('signed-out-notice').textContent()).toMatch(/Your account cannot use ContactPoint/);
-      await expect.poll(async () => (await h.core.workingSet!.call({ op: 'summary' })).children, { timeout: 10_000 }).toBe(0);
+      await expect
+        .poll(async () => (await h.core.workingSet!.call({ op: 'summary' })).children, { timeout: 10_000 })
+        .toBe(0);
       expect((await h.core.workingSet!.call({ op: 'summary' })).lastWipe).toMatchObject({ reason: 'access-ended' });
       expect(h.core.session.holdsKey()).toBe(false);
     } finally {
@@ -231,7 +261,9 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     h.clock.advance(-15 * 86_400_000);
     await page.getByRole('button', { name: 'Search the working set' }).click();
     await page.getByRole('button', { name: 'Working set', exact: true }).click();
-    expect(await page.getByTestId('last-wipe').textContent()).toMatch(/because it had not been synced for longer than this computer allows/);
+    expect(await page.getByTestId('last-wipe').textContent()).toMatch(
+      /because it had not been synced for longer than this computer allows/,
+    );
     await expectAccessible(page);
   }, 90_000);
 
@@ -243,4 +275,3 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
-

@@ -14,7 +14,14 @@ import type { ElectronApplication, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrainingCard, tokenLabelFor } from '../../scripts/training-card.js';
 import { trainingPaths } from '../../service/training/card-registry.js';
-import { expectAccessible, expectHeading, openRecord, resultRows, search, signInWithCard } from '../e2e/journey-support.js';
+import {
+  expectAccessible,
+  expectHeading,
+  openRecord,
+  resultRows,
+  search,
+  signInWithCard,
+} from '../e2e/journey-support.js';
 import { electronSkipReason, launchApp } from './electron-app.js';
 
 const run = promisify(execFile);
@@ -40,9 +47,15 @@ describe('a GP receptionist with a smartcard, in the Electron application', () =
     // exists before launch (the card itself comes later, as a person would insert it).
     const paths = trainingPaths(home);
     mkdirSync(paths.tokens, { recursive: true, mode: 0o700 });
-    writeFileSync(paths.softHsmConfig, `directories.tokendir = ${paths.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    writeFileSync(
+      paths.softHsmConfig,
+      `directories.tokendir = ${paths.tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+    );
     cardEnv = { ...process.env, CONTACTPOINT_TRAINING_HOME: home, SOFTHSM2_CONF: paths.softHsmConfig };
-    ({ app, page } = await launchApp({ profile, env: { ...cardEnv, CONTACTPOINT_POLICY_FILE: join(profile, 'no-policy.json') } }));
+    ({ app, page } = await launchApp({
+      profile,
+      env: { ...cardEnv, CONTACTPOINT_POLICY_FILE: join(profile, 'no-policy.json') },
+    }));
   }, 180_000);
   afterAll(async () => {
     await app?.close();
@@ -60,10 +73,14 @@ describe('a GP receptionist with a smartcard, in the Electron application', () =
     if (!page) return ctx.skip(skipReason ?? 'the application did not start');
     expect(page.url()).toBe('app://contactpoint/index.html');
     await expectHeading(page, 'Sign in to ContactPoint');
-    await expect.poll(() => page!.getByTestId('service-status').textContent(), { timeout: 30_000 }).toContain('Connected to the national index');
+    await expect
+      .poll(() => page!.getByTestId('service-status').textContent(), { timeout: 30_000 })
+      .toContain('Connected to the national index');
     await insertCard();
     await page.getByLabel('Smartcard', { exact: true }).check();
-    await expect.poll(() => page!.getByTestId('card-status').textContent(), { timeout: 10_000 }).toBe(`Smartcard inserted for ${user}.`);
+    await expect
+      .poll(() => page!.getByTestId('card-status').textContent(), { timeout: 10_000 })
+      .toBe(`Smartcard inserted for ${user}.`);
   });
 
   it("signs in with the card's PIN", async (ctx) => {

@@ -29,14 +29,20 @@ export interface LaunchedApp {
 }
 
 /** Starts ContactPoint with a profile of its own; the first start loads the training data, which takes a while. */
-export async function launchApp(options: { profile: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<LaunchedApp> {
+export async function launchApp(options: {
+  profile: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<LaunchedApp> {
   if (!binary) throw new Error(electronSkipReason() ?? 'no Electron');
   const timeout = options.timeoutMs ?? 170_000;
   const app = await electron.launch({
     executablePath: binary,
     // A packaged build carries its app inside; the runtime is given this repository (package.json main: dist/main/main.cjs).
     args: [...(packaged ? [] : [resolve('.')]), '--no-sandbox', `--user-data-dir=${options.profile}`],
-    env: Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined)),
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, ...options.env }).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
     timeout,
   });
   const page = await app.firstWindow({ timeout });

@@ -30,7 +30,9 @@ describe('the Electron shell', () => {
     if (!page) return ctx.skip(skipReason);
     expect(page.url()).toBe('app://contactpoint/index.html');
     await expect.poll(() => page!.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to ContactPoint');
-    await expect.poll(() => page!.getByTestId('service-status').textContent()).toContain('Connected to the national index');
+    await expect
+      .poll(() => page!.getByTestId('service-status').textContent())
+      .toContain('Connected to the national index');
     expect(await axeViolations(page)).toEqual([]);
   });
 

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 describe('formatting', () => {
   it('every file Prettier formats is formatted (npm run format:check)', () => {
-    const r = spawnSync('node_modules/.bin/prettier', ['--list-different', '.'], { encoding: 'utf8', timeout: 240_000 });
+    const r = spawnSync('node_modules/.bin/prettier', ['--list-different', '.'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     if (r.error) throw r.error;
     // --list-different names each unformatted file; nothing named, status 0, means clean.
     expect(r.stdout.trim().split('\n').filter(Boolean)).toEqual([]);

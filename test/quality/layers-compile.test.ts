@@ -32,12 +32,22 @@ function compileIn(layer: string, source: string): string[] {
       extends: join(root, layer, 'tsconfig.json'),
       compilerOptions: {
         typeRoots: [join(root, 'node_modules/@types')],
-        composite: false, noEmit: true, emitDeclarationOnly: false, declaration: false, tsBuildInfoFile: null, rootDir: null, outDir: null },
+        composite: false,
+        noEmit: true,
+        emitDeclarationOnly: false,
+        declaration: false,
+        tsBuildInfoFile: null,
+        rootDir: null,
+        outDir: null,
+      },
       files: [probe, ...ambientFiles(layer)],
       references: [],
     }),
   );
-  const r = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (r.error) throw r.error;
   return `${r.stdout}${r.stderr}`
     .split('\n')
@@ -51,7 +61,7 @@ describe('the compiler keeps each layer to its own globals', () => {
   it("the renderer has the DOM and not Node's process, Buffer or require", () => {
     const errors = compileIn(
       'renderer',
-      "const t: string = document.title;\nconst h: string = window.location.href;\n" +
+      'const t: string = document.title;\nconst h: string = window.location.href;\n' +
         "const a = process.env['HOME'];\nconst b = Buffer.from('x');\nconst c = require('node:fs');\nvoid [t, h, a, b, c];",
     );
     expect(errors).toHaveLength(3);
@@ -72,9 +82,13 @@ describe('the compiler keeps each layer to its own globals', () => {
     expect(errors.join('\n')).toMatch(/probe\.ts\(6,11\).*Cannot find name 'process'/);
   }, 120_000);
 
-  it.each(['main', 'service', 'scripts'])('%s has Node and not the DOM', (layer) => {
-    const errors = compileIn(layer, 'const a: number = process.pid;\nconst b = document.title;\nvoid [a, b];');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/probe\.ts\(2,11\).*Cannot find name 'document'/);
-  }, 120_000);
+  it.each(['main', 'service', 'scripts'])(
+    '%s has Node and not the DOM',
+    (layer) => {
+      const errors = compileIn(layer, 'const a: number = process.pid;\nconst b = document.title;\nvoid [a, b];');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/probe\.ts\(2,11\).*Cannot find name 'document'/);
+    },
+    120_000,
+  );
 });

@@ -10,7 +10,10 @@ import { cpNumberFromSerial } from '../../domain/cp-number.js';
 import { nhsCheckDigit } from '../../domain/nhs-number.js';
 import { insertChild } from '../../service/records/child-store.js';
 import type { Database } from '../../service/store/database.js';
-import { CHESHIRE_WEST_AND_CHESTER as cheshireWestAndChester, WIRRAL as wirral } from '../../service/training/places.js';
+import {
+  CHESHIRE_WEST_AND_CHESTER as cheshireWestAndChester,
+  WIRRAL as wirral,
+} from '../../service/training/places.js';
 
 /** ONS codes of the training data's authorities. */
 export const WIRRAL = wirral.code;
@@ -67,8 +70,15 @@ export function child(over: ChildOverrides = {}): ChildRecord {
     address: { lines: ['12 Argyle Street', 'Birkenhead'], postcode: 'CH41 1AA' },
     shielded: false,
     archiveAge: 18,
-    parents: [{ name: 'Sarah Jones', relationship: 'mother', contact: { phone: '0151 496 0100', email: 'sarah@example.org' } }],
-    education: { name: 'Birkenhead Primary School', urn: '105000', contact: { phone: '0151 496 0001' }, startDate: '2016-09-05' },
+    parents: [
+      { name: 'Sarah Jones', relationship: 'mother', contact: { phone: '0151 496 0100', email: 'sarah@example.org' } },
+    ],
+    education: {
+      name: 'Birkenhead Primary School',
+      urn: '105000',
+      contact: { phone: '0151 496 0001' },
+      startDate: '2016-09-05',
+    },
     gp: { name: 'Argyle Medical Centre', odsCode: 'N82001', contact: { phone: '0151 496 0002' } },
     involvements: [],
     identifiers: { supplierRefs: [] },
@@ -92,14 +102,27 @@ export function traceableChild(over: ChildOverrides & { family: string; dob: str
     education: undefined,
     gp: undefined,
     parents: [{ name: `Morwenna ${family}`, relationship: 'mother', contact: { phone: '0151 496 0123' } }],
-    involvements: [{ id: 'inv-1', service: 'School nursing', sensitive: false, leadProfessional: false, cafCompleted: false, startDate: dob }],
+    involvements: [
+      {
+        id: 'inv-1',
+        service: 'School nursing',
+        sensitive: false,
+        leadProfessional: false,
+        cafCompleted: false,
+        startDate: dob,
+      },
+    ],
     identifiers: { supplierRefs: [{ supplier: 'nhs', reference: `NHS-${family}` }] },
     ...over,
   });
 }
 
 /** Store `record` as the service stores children (through the child store), as of `at`; returns it. */
-export async function addChild(db: Database, record: ChildRecord, options: { at?: Date; shieldPending?: boolean } = {}): Promise<ChildRecord> {
+export async function addChild(
+  db: Database,
+  record: ChildRecord,
+  options: { at?: Date; shieldPending?: boolean } = {},
+): Promise<ChildRecord> {
   const { at = new Date('2025-01-01T09:00:00Z'), shieldPending } = options;
   await db.transaction((tx) => insertChild(tx, record, { at, ...(shieldPending !== undefined && { shieldPending }) }));
   return record;

@@ -7,7 +7,9 @@ export const chromiumPath = process.env.CONTACTPOINT_CHROMIUM ?? '/usr/bin/chrom
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is not installed at ${chromiumPath}: run "npm test" as root once (it installs it) or "sudo apt-get install chromium".`);
+    throw new Error(
+      `Chromium is not installed at ${chromiumPath}: run "npm test" as root once (it installs it) or "sudo apt-get install chromium".`,
+    );
   }
   return chromium.launch({
     executablePath: chromiumPath,

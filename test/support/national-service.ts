@@ -34,11 +34,18 @@ export interface ServiceHarness {
    * given, or the data manager when the creator is that administrator) confirms, and the holder activates with both halves and a password of their
    * own. Returns what only the holder then knows.
    */
-  newAccount(creator: SignedClient, body: Record<string, unknown>, confirmer?: SignedClient): Promise<HolderCredentials>;
+  newAccount(
+    creator: SignedClient,
+    body: Record<string, unknown>,
+    confirmer?: SignedClient,
+  ): Promise<HolderCredentials>;
   /** The holder activates a confirmed token request with both halves; their password and token secret. */
   activateToken(userId: string, firstHalf: string, secondHalf: string): Promise<HolderCredentials>;
   /** Unsigned JSON request. */
-  fetchJson(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<JsonResponse>;
+  fetchJson(
+    path: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<JsonResponse>;
   close(): Promise<void>;
 }
 
@@ -113,23 +120,32 @@ export async function startServiceHarness(
       await fetch(`${service.url}${path}`, {
         method: init.method ?? 'GET',
         headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-        ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+        ...(init.body !== undefined
+          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+          : {}),
       }),
     );
   const signIn = createSignIn(service.url, clock);
-  const signInWith: ServiceHarness['signInWith'] = (userId, password, totpSecret) => signIn(userId, { password, totpSecret });
+  const signInWith: ServiceHarness['signInWith'] = (userId, password, totpSecret) =>
+    signIn(userId, { password, totpSecret });
   const activateToken: ServiceHarness['activateToken'] = async (userId, firstHalf, secondHalf) => {
     const password = `holder-${randomBytes(12).toString('base64url')}`;
-    const res = await fetchJson('/v1/activations', { method: 'POST', body: { method: 'otp', userId, firstHalf, secondHalf, password } });
+    const res = await fetchJson('/v1/activations', {
+      method: 'POST',
+      body: { method: 'otp', userId, firstHalf, secondHalf, password },
+    });
     if (res.status !== 201) throw new Error(`activating ${userId} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: userId, password, totpSecret: res.body.totpSecret };
   };
   const newAccount: ServiceHarness['newAccount'] = async (creator, body, confirmer) => {
     const created = await creator.post('/v1/users', body);
-    if (created.status !== 201) throw new Error(`creating ${String(body['id'])} failed: ${created.status} ${JSON.stringify(created.body)}`);
-    const second = confirmer ?? (await signIn(creator.user.id === 'trn-national-admin' ? 'trn-data-manager' : 'trn-national-admin'));
+    if (created.status !== 201)
+      throw new Error(`creating ${String(body['id'])} failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const second =
+      confirmer ?? (await signIn(creator.user.id === 'trn-national-admin' ? 'trn-data-manager' : 'trn-national-admin'));
     const confirmed = await second.post(`/v1/account-requests/${created.body.request.id}/confirm`, undefined);
-    if (confirmed.status !== 200) throw new Error(`confirming ${String(body['id'])} failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+    if (confirmed.status !== 200)
+      throw new Error(`confirming ${String(body['id'])} failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
     return activateToken(String(body['id']), created.body.firstHalf, confirmed.body.secondHalf);
   };
   const newMember: ServiceHarness['newMember'] = async (creator, id, organisationId, roles) => {
@@ -144,7 +160,19 @@ export async function startServiceHarness(
     });
     return signInWith(id, holder.password, holder.totpSecret);
   };
-  return { url: service.url, db, clock, service, signIn, signInWith, newMember, newAccount, activateToken, fetchJson, close: () => service.close() };
+  return {
+    url: service.url,
+    db,
+    clock,
+    service,
+    signIn,
+    signInWith,
+    newMember,
+    newAccount,
+    activateToken,
+    fetchJson,
+    close: () => service.close(),
+  };
 }
 
 /**
@@ -157,7 +185,9 @@ export function createSignIn(url: string, clock: { now(): Date; advance(ms: numb
   return async (userId: string, credentials?: { password: string; totpSecret: string }): Promise<SignedClient> => {
     clock.advance(30_000);
     const password = credentials?.password ?? trainingAccounts.find((a) => a.id === userId)!.password;
-    const otp = credentials ? generateSync({ secret: credentials.totpSecret, epoch: Math.floor(clock.now().getTime() / 1000) }) : totpFor(userId, clock.now());
+    const otp = credentials
+      ? generateSync({ secret: credentials.totpSecret, epoch: Math.floor(clock.now().getTime() / 1000) })
+      : totpFor(userId, clock.now());
     const { privateKey, publicJwk } = generateSessionKey();
     const res = await toJson(
       await fetch(`${url}/v1/sessions`, {
@@ -185,7 +215,11 @@ export function createSignIn(url: string, clock: { now(): Date; advance(ms: numb
       return toJson(
         await fetch(target, {
           method,
-          headers: { ...headers, ...(text !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+          headers: {
+            ...headers,
+            ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...opts.headers,
+          },
           ...(text !== undefined ? { body: text } : {}),
         }),
       );

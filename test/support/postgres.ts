@@ -33,7 +33,9 @@ function binDir(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions[0] === undefined) {
-    throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/pg_ctl): run "sudo apt-get install postgresql".');
+    throw new Error(
+      'PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/pg_ctl): run "sudo apt-get install postgresql".',
+    );
   }
   return join(root, versions[0], 'bin');
 }
@@ -87,7 +89,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     const gr = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
     if (pw.status !== 0 || gr.status !== 0) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error('Running as root needs the "postgres" user, which the Debian package creates: run "apt-get install postgresql".');
+      throw new Error(
+        'Running as root needs the "postgres" user, which the Debian package creates: run "apt-get install postgresql".',
+      );
     }
     chownSync(dir, Number(pw.stdout.trim()), Number(gr.stdout.trim()));
   }
@@ -109,7 +113,16 @@ export async function startPostgres(): Promise<TestPostgres> {
 
   let port = 0;
   try {
-    await run(bin, 'initdb', ['-D', data, '--auth=trust', '-U', 'postgres', '--encoding=UTF8', '--no-sync', '--locale=C.UTF-8']);
+    await run(bin, 'initdb', [
+      '-D',
+      data,
+      '--auth=trust',
+      '-U',
+      'postgres',
+      '--encoding=UTF8',
+      '--no-sync',
+      '--locale=C.UTF-8',
+    ]);
     writeFileSync(join(data, 'pg_hba.conf'), hba);
     // The port is free when asked, but another process could take it before the
     // server binds: try a few.

@@ -50,9 +50,17 @@ export function signRequest(options: SignRequestOptions): Record<string, string>
   });
   // fetch sends the URL in its normalised form; the service rebuilds that same form.
   const targetUri = new URL(options.url).href;
-  const base = signatureBase({ method: options.method, targetUri, headers: (name) => headers[name], components, paramsString });
+  const base = signatureBase({
+    method: options.method,
+    targetUri,
+    headers: (name) => headers[name],
+    components,
+    paramsString,
+  });
   if (!base.ok) throw new Error(base.message);
-  const signature = createSign('sha256').update(base.value).sign({ key: options.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = createSign('sha256')
+    .update(base.value)
+    .sign({ key: options.privateKey, dsaEncoding: 'ieee-p1363' });
   const label = options.label ?? 'cp';
   headers['signature-input'] = `${label}=${paramsString}`;
   headers['signature'] = `${label}=:${signature.toString('base64')}:`;

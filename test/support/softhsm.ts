@@ -18,7 +18,11 @@ export const SOFTHSM2_MODULE = '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so
 export interface SoftHsm {
   /** SOFTHSM2_CONF and the rest of the environment, for the card reader's worker. */
   env: NodeJS.ProcessEnv;
-  makeCard(options: { userId: string; pin?: string; label?: string }): Promise<{ publicJwk: PublicJwk; publicKeyDer: Buffer }>;
+  makeCard(options: {
+    userId: string;
+    pin?: string;
+    label?: string;
+  }): Promise<{ publicJwk: PublicJwk; publicKeyDer: Buffer }>;
   removeCard(userId: string): Promise<void>;
   cleanup(): void;
 }
@@ -34,11 +38,33 @@ export function createSoftHsm(): SoftHsm {
     env,
     async makeCard({ userId, pin = '123456', label }) {
       const tokenLabel = label ?? `cp-${userId}`;
-      await run('softhsm2-util', ['--init-token', '--free', '--label', tokenLabel, '--so-pin', '87654321', '--pin', pin], { env });
+      await run(
+        'softhsm2-util',
+        ['--init-token', '--free', '--label', tokenLabel, '--so-pin', '87654321', '--pin', pin],
+        { env },
+      );
       const token = ['--module', SOFTHSM2_MODULE, '--token-label', tokenLabel];
-      await run('pkcs11-tool', [...token, '--login', '--pin', pin, '--keypairgen', '--key-type', 'EC:prime256v1', '--id', '01', '--label', 'cp-card'], { env });
+      await run(
+        'pkcs11-tool',
+        [
+          ...token,
+          '--login',
+          '--pin',
+          pin,
+          '--keypairgen',
+          '--key-type',
+          'EC:prime256v1',
+          '--id',
+          '01',
+          '--label',
+          'cp-card',
+        ],
+        { env },
+      );
       const der = join(dir, `${tokenLabel}.der`);
-      await run('pkcs11-tool', [...token, '--read-object', '--type', 'pubkey', '--id', '01', '--output-file', der], { env });
+      await run('pkcs11-tool', [...token, '--read-object', '--type', 'pubkey', '--id', '01', '--output-file', der], {
+        env,
+      });
       const publicKeyDer = readFileSync(der);
       const jwk = createPublicKey({ key: publicKeyDer, format: 'der', type: 'spki' }).export({ format: 'jwk' });
       return { publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! }, publicKeyDer };

@@ -49,7 +49,12 @@ export function createTestWorkingSet(): TestWorkingSet {
 
 /** Main's API client against a test service, on the service's clock. */
 export function apiFor(h: ServiceHarness): ApiClient {
-  return createApiClient({ baseUrl: h.url, transport: createTransport({ timeoutMs: 60_000, maxResponseBytes: 64 * 1024 * 1024 }), now: () => h.clock.now().getTime(), retryDelaysMs: [] });
+  return createApiClient({
+    baseUrl: h.url,
+    transport: createTransport({ timeoutMs: 60_000, maxResponseBytes: 64 * 1024 * 1024 }),
+    now: () => h.clock.now().getTime(),
+    retryDelaysMs: [],
+  });
 }
 
 /**
@@ -59,12 +64,21 @@ export function apiFor(h: ServiceHarness): ApiClient {
  */
 export function fillStore(
   store: WorkingSetStore,
-  children: readonly { record: Record<string, unknown> & { cpNumber: string }; shielded?: boolean; provenance?: Record<string, unknown> }[],
+  children: readonly {
+    record: Record<string, unknown> & { cpNumber: string };
+    shielded?: boolean;
+    provenance?: Record<string, unknown>;
+  }[],
 ): void {
   const runId = store.startRun('full', new Date().toISOString());
   let seq = Number(store.meta('lastSeq') ?? '0');
   const changes = children.map(({ record, shielded, provenance }) => {
-    const r = record as { name?: { given?: string; family?: string; former?: { family: string }[] }; dob?: string; address?: { postcode?: string } | null; identifiers?: { nhsNumber?: string } };
+    const r = record as {
+      name?: { given?: string; family?: string; former?: { family: string }[] };
+      dob?: string;
+      address?: { postcode?: string } | null;
+      identifiers?: { nhsNumber?: string };
+    };
     return {
       seq: ++seq,
       cpNumber: record.cpNumber,

@@ -25,7 +25,8 @@ export function parseXml(source: string): XmlElement {
   });
   parser.on('opentag', (tag) => {
     const attributes: Record<string, string> = {};
-    for (const a of Object.values(tag.attributes)) if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attributes[a.local] = a.value;
+    for (const a of Object.values(tag.attributes))
+      if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attributes[a.local] = a.value;
     const element: XmlElement = { name: tag.local, uri: tag.uri, attributes, children: [], text: '' };
     stack.at(-1)?.children.push(element);
     root ??= element;

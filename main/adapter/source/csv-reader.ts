@@ -23,14 +23,19 @@ export interface CsvOptions {
 /** Refuses a delimiter that cannot separate fields: empty, longer than one character, a quote or a line break. */
 export function checkDelimiter(delimiter: string): void {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new SourceError('unreadable', 'The delimiter must be one character other than a quote or a line break: choose another.', 0);
+    throw new SourceError(
+      'unreadable',
+      'The delimiter must be one character other than a quote or a line break: choose another.',
+      0,
+    );
   }
 }
 
 /** A column as a person finds it in a spreadsheet: 'column 3 (C)'. */
 export function columnLabel(index: number): string {
   let letters = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return `column ${index + 1} (${letters})`;
 }
 
@@ -102,7 +107,8 @@ export class CsvParser implements RowParser {
     const s = this.carry;
     this.carry = '';
     this.scan(s, true, out);
-    if (this.names === null) throw new SourceError('empty', 'The file is empty: it has no header row naming the columns, and no data.', 0);
+    if (this.names === null)
+      throw new SourceError('empty', 'The file is empty: it has no header row naming the columns, and no data.', 0);
   }
 
   /** Reads the fields and records in `s`; unless `final`, the unfinished field is carried to the next text. */
@@ -148,7 +154,8 @@ export class CsvParser implements RowParser {
             i = end + 1;
             continue;
           }
-          if (this.col === 0 && end === i) this.row++; // a blank line: skipped, but a row all the same
+          if (this.col === 0 && end === i)
+            this.row++; // a blank line: skipped, but a row all the same
           else {
             this.field(s.slice(i, end));
             this.endRecord(out);
@@ -215,7 +222,8 @@ export class CsvParser implements RowParser {
 
   /** Carries a quoted field, opened at q, into the next text, going on from `scanFrom`. */
   private carryQuoted(s: string, q: number, scanFrom: number, doubled: boolean): void {
-    if (s.length - q - 1 > this.maxField && decodedLength(s, q + 1, s.length, doubled) > this.maxField) throw this.tooLong(true);
+    if (s.length - q - 1 > this.maxField && decodedLength(s, q + 1, s.length, doubled) > this.maxField)
+      throw this.tooLong(true);
     this.carry = s.slice(q);
     this.quoteFrom = scanFrom - q;
     this.quoteDoubled = doubled;
@@ -225,7 +233,11 @@ export class CsvParser implements RowParser {
     const col = this.col++;
     if (this.names === null) {
       if (col >= maxColumns) {
-        throw new SourceError('too-many-columns', `The header (row ${this.row}) has more than ${maxColumns} columns: check the delimiter is the one the file uses.`, this.row);
+        throw new SourceError(
+          'too-many-columns',
+          `The header (row ${this.row}) has more than ${maxColumns} columns: check the delimiter is the one the file uses.`,
+          this.row,
+        );
       }
       this.header.push(value);
     } else if (col < this.names.length) {
@@ -243,7 +255,11 @@ export class CsvParser implements RowParser {
       else {
         // Missing columns are absent, not empty.
         for (let k = this.col; k < expected; k++) delete this.fields[this.names[k]!];
-        out.push({ row: this.row, fields: this.fields, problem: `has ${this.col} fields where the header has ${expected}` });
+        out.push({
+          row: this.row,
+          fields: this.fields,
+          problem: `has ${this.col} fields where the header has ${expected}`,
+        });
       }
     }
     this.fields = { ...this.template };
@@ -287,10 +303,19 @@ function headerNames(header: string[], row: number): string[] {
   const names = header.map((h) => h.trim());
   const seen = new Map<string, number>();
   names.forEach((name, k) => {
-    if (name === '') throw new SourceError('header', `The header (row ${row}) has no name for ${columnLabel(k)}: give every column a name.`, row);
+    if (name === '')
+      throw new SourceError(
+        'header',
+        `The header (row ${row}) has no name for ${columnLabel(k)}: give every column a name.`,
+        row,
+      );
     const first = seen.get(name);
     if (first !== undefined) {
-      throw new SourceError('header', `The header (row ${row}) gives ${columnLabel(first)} and ${columnLabel(k)} the same name: give each column its own name.`, row);
+      throw new SourceError(
+        'header',
+        `The header (row ${row}) gives ${columnLabel(first)} and ${columnLabel(k)} the same name: give each column its own name.`,
+        row,
+      );
     }
     seen.set(name, k);
   });

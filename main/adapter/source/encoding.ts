@@ -41,9 +41,17 @@ const utf8Bom = [0xef, 0xbb, 0xbf];
  * Chooses the decoder from the first bytes of the file, and how many of them (a byte-order
  * mark) to skip. `more` says whether bytes follow these.
  */
-export function chooseDecoder(first: Buffer, requested: TextEncoding, more: boolean): { decoder: ChunkDecoder; skip: number } {
+export function chooseDecoder(
+  first: Buffer,
+  requested: TextEncoding,
+  more: boolean,
+): { decoder: ChunkDecoder; skip: number } {
   if ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff)) {
-    throw new SourceError('encoding', 'The file is in UTF-16: save it as UTF-8 (or as "CSV UTF-8" from Excel) and read it again.', 0);
+    throw new SourceError(
+      'encoding',
+      'The file is in UTF-16: save it as UTF-8 (or as "CSV UTF-8" from Excel) and read it again.',
+      0,
+    );
   }
   const bom = utf8Bom.every((b, i) => first[i] === b);
   const skip = bom ? utf8Bom.length : 0;
@@ -52,7 +60,9 @@ export function chooseDecoder(first: Buffer, requested: TextEncoding, more: bool
   if (requested === 'utf-8' || bom) return { decoder: new Utf8Decoder('invalid-utf8'), skip };
   const probe = first.subarray(0, autoProbeBytes);
   const cutShort = more || probe.length < first.length;
-  return firstInvalidUtf8(probe, cutShort) >= 0 ? { decoder: new Windows1252Decoder(), skip } : { decoder: new Utf8Decoder('invalid-utf8-late'), skip };
+  return firstInvalidUtf8(probe, cutShort) >= 0
+    ? { decoder: new Windows1252Decoder(), skip }
+    : { decoder: new Utf8Decoder('invalid-utf8-late'), skip };
 }
 
 /** The error for a fault, naming where the reader had got to when the text stopped. */
@@ -61,7 +71,11 @@ export function faultError(fault: ByteFault, at: Position): SourceError {
     case 'nul':
       return new SourceError('binary', `${at.where} holds a NUL byte: ${notTextAdvice}`, at.row);
     case 'invalid-utf8':
-      return new SourceError('encoding', `${at.where} is not valid UTF-8: save the file as UTF-8, or set the encoding to windows-1252 if that is what it is, and read it again.`, at.row);
+      return new SourceError(
+        'encoding',
+        `${at.where} is not valid UTF-8: save the file as UTF-8, or set the encoding to windows-1252 if that is what it is, and read it again.`,
+        at.row,
+      );
     case 'invalid-utf8-late':
       return new SourceError(
         'encoding',
@@ -69,7 +83,11 @@ export function faultError(fault: ByteFault, at: Position): SourceError {
         at.row,
       );
     case 'undefined-1252':
-      return new SourceError('encoding', `${at.where} holds a byte that is not text in Windows-1252: save the file as UTF-8 and read it again.`, at.row);
+      return new SourceError(
+        'encoding',
+        `${at.where} holds a byte that is not text in Windows-1252: save the file as UTF-8 and read it again.`,
+        at.row,
+      );
   }
 }
 
@@ -146,7 +164,8 @@ class Utf8Decoder implements ChunkDecoder {
     const nul = bytes.subarray(0, end).indexOf(0);
     const body = bytes.subarray(0, nul >= 0 ? nul : end);
     // Most exports are plain ASCII: then the bytes are the characters, copied as they are.
-    if (isAscii(body)) return nul >= 0 ? { text: body.toString('latin1'), fault: 'nul' } : { text: body.toString('latin1') };
+    if (isAscii(body))
+      return nul >= 0 ? { text: body.toString('latin1'), fault: 'nul' } : { text: body.toString('latin1') };
     if (isUtf8(body)) return nul >= 0 ? { text: body.toString('utf8'), fault: 'nul' } : { text: body.toString('utf8') };
     const bad = firstInvalidUtf8(body, false);
     return { text: body.toString('utf8', 0, bad), fault: this.invalid };

@@ -32,13 +32,21 @@ export function jsonFields(line: string, limits: FieldLimits): Record<string, st
 /** Thrown (and caught by the reader) for a line nested deeper than maxDepth. */
 export class TooDeep extends Error {}
 
-function flatten(obj: Record<string, unknown> | unknown[], prefix: string, depth: number, fields: Record<string, string>, count: { n: number }, limits: FieldLimits): boolean {
+function flatten(
+  obj: Record<string, unknown> | unknown[],
+  prefix: string,
+  depth: number,
+  fields: Record<string, string>,
+  count: { n: number },
+  limits: FieldLimits,
+): boolean {
   if (depth >= maxDepth) return false;
   const entries: [string, unknown][] = Array.isArray(obj) ? obj.map((v, i) => [String(i), v]) : Object.entries(obj);
   for (const [key, value] of entries) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (value !== null && typeof value === 'object') {
-      if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) add(fields, path, value.map(scalarText).join('\n'), count, limits);
+      if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))
+        add(fields, path, value.map(scalarText).join('\n'), count, limits);
       else if (!flatten(value as Record<string, unknown>, path, depth + 1, fields, count, limits)) return false;
     } else {
       add(fields, path, scalarText(value), count, limits);
@@ -52,14 +60,28 @@ function scalarText(value: unknown): string {
 }
 
 /** Sets a field; a path met twice (`{"a.b":1,"a":{"b":2}}`) keeps both, as repeats do in XML. */
-function add(fields: Record<string, string>, path: string, value: string, count: { n: number }, limits: FieldLimits): void {
+function add(
+  fields: Record<string, string>,
+  path: string,
+  value: string,
+  count: { n: number },
+  limits: FieldLimits,
+): void {
   const had = Object.hasOwn(fields, path);
   const text = had ? `${fields[path]}\n${value}` : value;
   if (text.length > limits.maxField) {
-    throw new SourceError('field-too-long', `${limits.where}, field ${path}, is longer than ${limits.maxField} characters: shorten it in the source system, or check the file is the right one.`, limits.row);
+    throw new SourceError(
+      'field-too-long',
+      `${limits.where}, field ${path}, is longer than ${limits.maxField} characters: shorten it in the source system, or check the file is the right one.`,
+      limits.row,
+    );
   }
   if (!had && ++count.n > maxColumns) {
-    throw new SourceError('too-many-columns', `${limits.where} has more than ${maxColumns} fields: check the file holds one record per line.`, limits.row);
+    throw new SourceError(
+      'too-many-columns',
+      `${limits.where} has more than ${maxColumns} fields: check the file holds one record per line.`,
+      limits.row,
+    );
   }
   setField(fields, path, text);
 }

@@ -67,6 +67,10 @@ export class JsonlParser implements RowParser {
   }
 
   private tooLong(row: number): SourceError {
-    return new SourceError('field-too-long', `Line ${row} is longer than ${this.maxLine} characters: check the file holds one record per line.`, row);
+    return new SourceError(
+      'field-too-long',
+      `Line ${row} is longer than ${this.maxLine} characters: check the file holds one record per line.`,
+      row,
+    );
   }
 }

@@ -46,6 +46,7 @@ export const maxColumns = 1000;
  * object's prototype instead and lose the value.
  */
 export function setField(fields: Record<string, string>, name: string, value: string): void {
-  if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__')
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
   else fields[name] = value;
 }

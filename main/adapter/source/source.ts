@@ -10,11 +10,21 @@ import { readText, type TextOptions } from './text-source.js';
 import { declaredEncoding, XmlParser } from './xml-reader.js';
 
 /** The rows of a file, in batches, streaming in constant memory whatever the file's size. */
-export async function* readSource(path: string, format: SourceFormat, options: ReadOptions = {}): AsyncGenerator<SourceRow[]> {
+export async function* readSource(
+  path: string,
+  format: SourceFormat,
+  options: ReadOptions = {},
+): AsyncGenerator<SourceRow[]> {
   // A generator itself, so that a bad option or delimiter is thrown by the read, not by the call.
   const range = options.range;
   if (range && format.type === 'xml') throw new RangeError('an XML file is read whole, not in ranges');
-  yield* read(path, format, options, parserFor(format, positive('maxField', options.maxField ?? defaultMaxField), range), {});
+  yield* read(
+    path,
+    format,
+    options,
+    parserFor(format, positive('maxField', options.maxField ?? defaultMaxField), range),
+    {},
+  );
 }
 
 /** The column names of a file (CSV: its header; JSONL/XML: the union of field names over the first `sampleRows` rows, default 100, in first-seen order) and those first rows, for a live preview. */
@@ -37,7 +47,8 @@ export async function previewSource(
 
 function parserFor(format: SourceFormat, maxField: number, range?: ReadOptions['range']): RowParser {
   // A range after the start of a CSV has no header: its columns are given.
-  const within = range && range.start > 0 ? { firstRow: range.firstRow, ...(range.columns ? { columns: range.columns } : {}) } : {};
+  const within =
+    range && range.start > 0 ? { firstRow: range.firstRow, ...(range.columns ? { columns: range.columns } : {}) } : {};
   switch (format.type) {
     case 'csv':
       return new CsvParser({ delimiter: format.delimiter ?? ',', maxField, ...within });
@@ -54,11 +65,22 @@ function parserFor(format: SourceFormat, maxField: number, range?: ReadOptions['
  */
 const parseChars = 64 * 1024;
 
-async function* read(path: string, format: SourceFormat, options: ReadOptions, parser: RowParser, hooks: Pick<TextOptions, 'onEncoding'>): AsyncGenerator<SourceRow[]> {
+async function* read(
+  path: string,
+  format: SourceFormat,
+  options: ReadOptions,
+  parser: RowParser,
+  hooks: Pick<TextOptions, 'onEncoding'>,
+): AsyncGenerator<SourceRow[]> {
   const { signal } = options;
   const batch = positive('batch', options.batch ?? defaultBatch);
   const range = options.range;
-  const encoding = format.type === 'xml' ? 'auto' : range && range.start > 0 ? (range.encoding ?? 'utf-8') : (format.encoding ?? 'auto');
+  const encoding =
+    format.type === 'xml'
+      ? 'auto'
+      : range && range.start > 0
+        ? (range.encoding ?? 'utf-8')
+        : (format.encoding ?? 'auto');
   const text = readText(path, encoding, {
     signal,
     onProgress: options.onProgress,

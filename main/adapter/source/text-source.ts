@@ -25,7 +25,11 @@ export interface TextOptions {
 }
 
 /** The decoded text of a file, piece by piece; a fault is the last piece. Returns early when aborted. */
-export async function* readText(path: string, encoding: TextEncoding, options: TextOptions = {}): AsyncGenerator<TextPiece> {
+export async function* readText(
+  path: string,
+  encoding: TextEncoding,
+  options: TextOptions = {},
+): AsyncGenerator<TextPiece> {
   const { signal, onProgress } = options;
   if (signal?.aborted) return;
   const file = await openFile(path);
@@ -45,7 +49,8 @@ export async function* readText(path: string, encoding: TextEncoding, options: T
       bytesRead += got;
       onProgress?.(bytesRead, Math.max(total, bytesRead));
       if (got === 0) {
-        if (decoder === null) throw new SourceError('empty', 'The file is empty: choose the file that holds the data.', 0);
+        if (decoder === null)
+          throw new SourceError('empty', 'The file is empty: choose the file that holds the data.', 0);
         const last = decoder.decode(Buffer.alloc(0), true);
         if (last.text !== '') yield last.text;
         if (last.fault !== undefined) yield { fault: last.fault };
@@ -54,7 +59,11 @@ export async function* readText(path: string, encoding: TextEncoding, options: T
       let bytes = chunk.subarray(0, got);
       if (decoder === null && start > 0) {
         // The middle of a file: its encoding is known, and there is no byte-order mark here.
-        decoder = chooseDecoder(Buffer.from('x'), encoding === 'windows-1252' ? 'windows-1252' : 'utf-8', false).decoder;
+        decoder = chooseDecoder(
+          Buffer.from('x'),
+          encoding === 'windows-1252' ? 'windows-1252' : 'utf-8',
+          false,
+        ).decoder;
       }
       if (decoder === null) {
         if (hasBinarySignature(bytes)) throw new SourceError('binary', `The file cannot be read: ${notTextAdvice}`, 0);
@@ -85,8 +94,10 @@ async function openFile(path: string): Promise<FileHandle> {
   }
   try {
     const stat = await file.stat();
-    if (stat.isDirectory()) throw new SourceError('unreadable', 'This is a folder, not a file: choose the file itself.', 0);
-    if (!stat.isFile()) throw new SourceError('unreadable', 'This is not an ordinary file: choose a file saved on disk.', 0);
+    if (stat.isDirectory())
+      throw new SourceError('unreadable', 'This is a folder, not a file: choose the file itself.', 0);
+    if (!stat.isFile())
+      throw new SourceError('unreadable', 'This is not an ordinary file: choose a file saved on disk.', 0);
     return file;
   } catch (e) {
     await file.close();
@@ -114,13 +125,25 @@ function fileError(e: unknown): SourceError {
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return new SourceError('not-found', 'The file was not found: it may have been moved, renamed or deleted. Choose it again.', 0);
+      return new SourceError(
+        'not-found',
+        'The file was not found: it may have been moved, renamed or deleted. Choose it again.',
+        0,
+      );
     case 'EACCES':
     case 'EPERM':
-      return new SourceError('unreadable', 'You do not have permission to read this file: ask for access, or copy it somewhere you can read.', 0);
+      return new SourceError(
+        'unreadable',
+        'You do not have permission to read this file: ask for access, or copy it somewhere you can read.',
+        0,
+      );
     case 'EISDIR':
       return new SourceError('unreadable', 'This is a folder, not a file: choose the file itself.', 0);
     default:
-      return new SourceError('unreadable', `The file could not be read (${code ?? 'unknown error'}): check the disk or copy it somewhere else, and try again.`, 0);
+      return new SourceError(
+        'unreadable',
+        `The file could not be read (${code ?? 'unknown error'}): check the disk or copy it somewhere else, and try again.`,
+        0,
+      );
   }
 }

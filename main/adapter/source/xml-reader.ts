@@ -169,7 +169,8 @@ export class XmlParser implements RowParser {
     const el = this.open.at(-1);
     if (el === undefined) return;
     el.text += text;
-    if (el.text.length > this.maxField && el.text.trim().length > this.maxField) throw this.tooLong(el.path === '' ? '#text' : el.path);
+    if (el.text.length > this.maxField && el.text.trim().length > this.maxField)
+      throw this.tooLong(el.path === '' ? '#text' : el.path);
   }
 
   private add(path: string, value: string): void {
@@ -177,7 +178,11 @@ export class XmlParser implements RowParser {
     const text = had ? `${this.fields[path]}\n${value}` : value;
     if (text.length > this.maxField) throw this.tooLong(path);
     if (!had && ++this.fieldCount > maxColumns) {
-      throw new SourceError('too-many-columns', `Record ${this.ordinal} has more than ${maxColumns} fields: check the record element is the right one.`, this.ordinal);
+      throw new SourceError(
+        'too-many-columns',
+        `Record ${this.ordinal} has more than ${maxColumns} fields: check the record element is the right one.`,
+        this.ordinal,
+      );
     }
     setField(this.fields, path, text);
   }
@@ -192,7 +197,11 @@ export class XmlParser implements RowParser {
 
   private malformed(why: string): SourceError {
     const at = this.position();
-    return new SourceError('xml-malformed', `${at.where} is not well-formed XML (${why}): correct the file, or export it again.`, at.row);
+    return new SourceError(
+      'xml-malformed',
+      `${at.where} is not well-formed XML (${why}): correct the file, or export it again.`,
+      at.row,
+    );
   }
 }
 
@@ -219,6 +228,11 @@ export function declaredEncoding(first: Buffer): TextEncoding | undefined {
   const declared = /^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(head)?.[1]?.toLowerCase();
   if (declared === undefined || declared === 'us-ascii' || declared === 'ascii') return undefined;
   if (declared === 'utf-8' || declared === 'utf8') return 'utf-8';
-  if (['windows-1252', 'cp1252', 'iso-8859-1', 'latin1', 'latin-1', 'iso_8859-1'].includes(declared)) return 'windows-1252';
-  throw new SourceError('encoding', 'The file declares an encoding other than UTF-8 or Windows-1252: save it as UTF-8 and read it again.', 0);
+  if (['windows-1252', 'cp1252', 'iso-8859-1', 'latin1', 'latin-1', 'iso_8859-1'].includes(declared))
+    return 'windows-1252';
+  throw new SourceError(
+    'encoding',
+    'The file declares an encoding other than UTF-8 or Windows-1252: save it as UTF-8 and read it again.',
+    0,
+  );
 }

@@ -1,7 +1,13 @@
 // One GOV.UK checkbox (small), for a yes-or-no a form asks, with its error message.
 import { ErrorMessage } from './ErrorMessage.js';
 
-export function Checkbox(props: { id: string; label: string; checked: boolean; onChange: (checked: boolean) => void; error?: string | undefined }) {
+export function Checkbox(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  error?: string | undefined;
+}) {
   const { id, label, checked, onChange, error } = props;
   return (
     <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>

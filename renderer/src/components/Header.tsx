@@ -12,7 +12,11 @@ export function Header({ user, onSignOut }: { user: SignedInUser | null; onSignO
             <span className="cp-header__who">
               <bdi>{user.name}</bdi>, <bdi>{user.organisation.name}</bdi>
             </span>
-            <button type="button" className="govuk-button govuk-button--secondary cp-header__sign-out" onClick={onSignOut}>
+            <button
+              type="button"
+              className="govuk-button govuk-button--secondary cp-header__sign-out"
+              onClick={onSignOut}
+            >
               Sign out
             </button>
           </div>

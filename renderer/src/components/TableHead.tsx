@@ -9,7 +9,11 @@ export function TableHead({ columns }: { columns: readonly (string | { label: st
         {columns.map((c) => {
           const label = typeof c === 'string' ? c : c.label;
           return (
-            <th key={label} scope="col" className={`govuk-table__header${typeof c === 'string' ? '' : ' govuk-table__header--numeric'}`}>
+            <th
+              key={label}
+              scope="col"
+              className={`govuk-table__header${typeof c === 'string' ? '' : ' govuk-table__header--numeric'}`}
+            >
               {label}
             </th>
           );

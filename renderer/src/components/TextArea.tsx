@@ -1,7 +1,14 @@
 // A GOV.UK textarea for a few sentences (a reason, a purpose), with its error message.
 import { ErrorMessage } from './ErrorMessage.js';
 
-export function TextArea(props: { id: string; label: string; value: string; onChange: (v: string) => void; error?: string | undefined; maxLength?: number }) {
+export function TextArea(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | undefined;
+  maxLength?: number;
+}) {
   const { id, label, value, onChange, error, maxLength } = props;
   return (
     <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>

@@ -23,21 +23,38 @@ const half = /^[0-9A-Za-z]{5}[-\s]?[0-9A-Za-z]{5}$/;
 export function validateActivation(v: Values): FieldError[] {
   const problems: FieldError[] = [];
   if (v.userId.trim() === '') problems.push({ field: 'act-userId', message: 'Enter your user ID' });
-  if (!half.test(v.firstHalf.trim())) problems.push({ field: 'act-first', message: 'Enter the first half of the activation code: 10 letters and digits, such as 7KQ2M-XR4PD' });
-  if (!half.test(v.secondHalf.trim())) problems.push({ field: 'act-second', message: 'Enter the second half of the activation code: 10 letters and digits, such as 7KQ2M-XR4PD' });
-  if (v.password.length < 12) problems.push({ field: 'act-password', message: 'Choose a password of at least 12 characters' });
-  else if (v.password !== v.confirm) problems.push({ field: 'act-confirm', message: 'The two passwords are not the same' });
+  if (!half.test(v.firstHalf.trim()))
+    problems.push({
+      field: 'act-first',
+      message: 'Enter the first half of the activation code: 10 letters and digits, such as 7KQ2M-XR4PD',
+    });
+  if (!half.test(v.secondHalf.trim()))
+    problems.push({
+      field: 'act-second',
+      message: 'Enter the second half of the activation code: 10 letters and digits, such as 7KQ2M-XR4PD',
+    });
+  if (v.password.length < 12)
+    problems.push({ field: 'act-password', message: 'Choose a password of at least 12 characters' });
+  else if (v.password !== v.confirm)
+    problems.push({ field: 'act-confirm', message: 'The two passwords are not the same' });
   return problems;
 }
 
 export function Activate({ onDone }: { onDone: (userId: string | null) => void }) {
-  const [values, setValues] = useState<Values>({ userId: '', firstHalf: '', secondHalf: '', password: '', confirm: '' });
+  const [values, setValues] = useState<Values>({
+    userId: '',
+    firstHalf: '',
+    secondHalf: '',
+    password: '',
+    confirm: '',
+  });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const [token, setToken] = useState<ActivatedToken | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
-  const set = (field: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: e.target.value }));
+  const set = (field: keyof Values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [field]: e.target.value }));
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -56,7 +73,9 @@ export function Activate({ onDone }: { onDone: (userId: string | null) => void }
     setValues((v) => ({ ...v, password: '', confirm: '' }));
     setBusy(false);
     if (!r.ok) {
-      setErrors([{ field: r.error.code === 'invalid-request' ? 'act-password' : 'act-first', message: r.error.message }]);
+      setErrors([
+        { field: r.error.code === 'invalid-request' ? 'act-password' : 'act-first', message: r.error.message },
+      ]);
       return;
     }
     setToken(r.value);
@@ -72,7 +91,8 @@ export function Activate({ onDone }: { onDone: (userId: string | null) => void }
             Your account is active
           </h1>
           <p className="govuk-body">
-            Add this secret to your security token or authenticator app now. It is shown this once: ContactPoint keeps it sealed and nobody can show it again.
+            Add this secret to your security token or authenticator app now. It is shown this once: ContactPoint keeps
+            it sealed and nobody can show it again.
           </p>
           <dl className="govuk-summary-list" data-testid="activated-token">
             <div className="govuk-summary-list__row">
@@ -100,14 +120,63 @@ export function Activate({ onDone }: { onDone: (userId: string | null) => void }
         <ErrorSummary errors={errors} />
         <PageHeading>Activate your account</PageHeading>
         <p className="govuk-body">
-          Use this when you have a new account or a replacement security token. You were given the activation code in two halves, in person: one by the person who asked for your account, one by the person who confirmed it.
+          Use this when you have a new account or a replacement security token. You were given the activation code in
+          two halves, in person: one by the person who asked for your account, one by the person who confirmed it.
         </p>
         <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Activate your account">
-          <TextField id="act-userId" label="User ID" autoComplete="off" spellCheck={false} width={20} value={values.userId} onChange={set('userId')} error={errorFor('act-userId')} />
-          <TextField id="act-first" label="First half of the activation code" hint="From the person who asked for your account" autoComplete="off" spellCheck={false} width={10} value={values.firstHalf} onChange={set('firstHalf')} error={errorFor('act-first')} />
-          <TextField id="act-second" label="Second half of the activation code" hint="From the person who confirmed it" autoComplete="off" spellCheck={false} width={10} value={values.secondHalf} onChange={set('secondHalf')} error={errorFor('act-second')} />
-          <TextField id="act-password" label="Choose a password" hint="At least 12 characters. Only you will know it." type="password" autoComplete="new-password" width={20} value={values.password} onChange={set('password')} error={errorFor('act-password')} />
-          <TextField id="act-confirm" label="Type the password again" type="password" autoComplete="new-password" width={20} value={values.confirm} onChange={set('confirm')} error={errorFor('act-confirm')} />
+          <TextField
+            id="act-userId"
+            label="User ID"
+            autoComplete="off"
+            spellCheck={false}
+            width={20}
+            value={values.userId}
+            onChange={set('userId')}
+            error={errorFor('act-userId')}
+          />
+          <TextField
+            id="act-first"
+            label="First half of the activation code"
+            hint="From the person who asked for your account"
+            autoComplete="off"
+            spellCheck={false}
+            width={10}
+            value={values.firstHalf}
+            onChange={set('firstHalf')}
+            error={errorFor('act-first')}
+          />
+          <TextField
+            id="act-second"
+            label="Second half of the activation code"
+            hint="From the person who confirmed it"
+            autoComplete="off"
+            spellCheck={false}
+            width={10}
+            value={values.secondHalf}
+            onChange={set('secondHalf')}
+            error={errorFor('act-second')}
+          />
+          <TextField
+            id="act-password"
+            label="Choose a password"
+            hint="At least 12 characters. Only you will know it."
+            type="password"
+            autoComplete="new-password"
+            width={20}
+            value={values.password}
+            onChange={set('password')}
+            error={errorFor('act-password')}
+          />
+          <TextField
+            id="act-confirm"
+            label="Type the password again"
+            type="password"
+            autoComplete="new-password"
+            width={20}
+            value={values.confirm}
+            onChange={set('confirm')}
+            error={errorFor('act-confirm')}
+          />
           <div className="govuk-button-group">
             <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
               {busy ? 'Activating…' : 'Activate'}

@@ -25,7 +25,6 @@ const relationships: Record<string, string> = {
   other: 'Other',
 };
 
-
 function Lines({ lines }: { lines: readonly string[] }) {
   return (
     <>
@@ -40,7 +39,11 @@ function Lines({ lines }: { lines: readonly string[] }) {
 
 function contactLines(contact: Contact | undefined): string[] {
   if (!contact) return [];
-  return [...(contact.address ? [...contact.address.lines, contact.address.postcode] : []), ...(contact.phone ? [contact.phone] : []), ...(contact.email ? [contact.email] : [])];
+  return [
+    ...(contact.address ? [...contact.address.lines, contact.address.postcode] : []),
+    ...(contact.phone ? [contact.phone] : []),
+    ...(contact.email ? [contact.email] : []),
+  ];
 }
 
 function Section({ title, rows, empty }: { title: string; rows: SummaryRow[]; empty: string }) {
@@ -68,8 +71,13 @@ export function RecordDetails({ record, actions }: { record: RecordView; actions
       value: <Lines lines={record.name.former.map((f) => `${f.given ? `${f.given} ` : ''}${f.family}`)} />,
     });
   }
-  if (record.address) child.push({ key: whereabouts[record.whereabouts ?? 'current'] ?? 'Address', value: <Lines lines={[...record.address.lines, record.address.postcode]} /> });
-  else if (record.whereabouts) child.push({ key: 'Whereabouts', value: whereabouts[record.whereabouts] ?? record.whereabouts });
+  if (record.address)
+    child.push({
+      key: whereabouts[record.whereabouts ?? 'current'] ?? 'Address',
+      value: <Lines lines={[...record.address.lines, record.address.postcode]} />,
+    });
+  else if (record.whereabouts)
+    child.push({ key: 'Whereabouts', value: whereabouts[record.whereabouts] ?? record.whereabouts });
 
   const parents: SummaryRow[] = record.parents.map((p) => ({
     key: relationships[p.relationship] ?? p.relationship,
@@ -100,7 +108,9 @@ export function RecordDetails({ record, actions }: { record: RecordView; actions
       <Section title="GP practice" rows={gp} empty={hidden ? 'Hidden by the shield.' : 'Not known.'} />
       <h2 className="govuk-heading-m">Services involved</h2>
       {involvements.length === 0 ? (
-        <p className="govuk-body">{record.involvements === undefined && hidden ? 'Hidden by the shield.' : 'No services are recorded.'}</p>
+        <p className="govuk-body">
+          {record.involvements === undefined && hidden ? 'Hidden by the shield.' : 'No services are recorded.'}
+        </p>
       ) : (
         involvements.map((inv) => (
           <div className="govuk-summary-card" key={inv.id}>

@@ -67,7 +67,8 @@ function ServiceLine({ service }: { service: ServiceState }) {
 function cardLine(status: CardStatus | null): string {
   if (status === null) return 'Looking for your smartcard…';
   if (status.reader === 'module-missing') return 'This computer cannot read smartcards. Sign in with a security token.';
-  if (status.reader === 'error') return 'The smartcard reader is not working. Sign in with a security token, or tell your IT service desk.';
+  if (status.reader === 'error')
+    return 'The smartcard reader is not working. Sign in with a security token, or tell your IT service desk.';
   if (!status.present) return 'Insert your smartcard.';
   if (status.userId === undefined) return 'More than one smartcard is inserted: remove all but yours.';
   return `Smartcard inserted for ${status.userId}.`;
@@ -105,13 +106,20 @@ export interface SignInProps {
 
 export function SignIn({ service, unlock, notice }: SignInProps) {
   const initialMethod: Method | '' = unlock ? (unlock.method === 'card' ? 'card' : 'token') : '';
-  const [values, setValues] = useState<Values>({ method: initialMethod, pin: '', userId: unlock?.method === 'otp' ? unlock.userId : '', password: '', otp: '' });
+  const [values, setValues] = useState<Values>({
+    method: initialMethod,
+    pin: '',
+    userId: unlock?.method === 'otp' ? unlock.userId : '',
+    password: '',
+    otp: '',
+  });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const [activating, setActivating] = useState(false);
   const card = useCardStatus(values.method === 'card' && !activating);
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
-  const set = (field: keyof Values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: e.target.value }));
+  const set = (field: keyof Values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [field]: e.target.value }));
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -125,7 +133,11 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
     const result =
       method === 'card'
         ? await api.session.signInCard({ pin: values.pin })
-        : await api.session.signInToken({ userId: values.userId.trim(), password: values.password, otp: values.otp.replace(/\s/g, '') });
+        : await api.session.signInToken({
+            userId: values.userId.trim(),
+            password: values.password,
+            otp: values.otp.replace(/\s/g, ''),
+          });
     // Secrets never stay in the form, whatever the outcome.
     setValues((v) => ({ ...v, pin: '', password: '', otp: '' }));
     setBusy(false);
@@ -229,7 +241,13 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
             </>
           ) : null}
 
-          <button type="submit" className="govuk-button" data-module="govuk-button" disabled={busy} aria-disabled={busy}>
+          <button
+            type="submit"
+            className="govuk-button"
+            data-module="govuk-button"
+            disabled={busy}
+            aria-disabled={busy}
+          >
             {busy ? 'Signing in…' : button}
           </button>
         </form>

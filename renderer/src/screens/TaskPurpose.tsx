@@ -72,12 +72,25 @@ export function PurposeForm({
     }
   };
   return (
-    <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Purpose of this work" className="cp-purpose" data-testid="purpose-form">
+    <form
+      noValidate
+      onSubmit={(e) => void onSubmit(e)}
+      aria-label="Purpose of this work"
+      className="cp-purpose"
+      data-testid="purpose-form"
+    >
       <p className="govuk-body" id={`${id}-hint`}>
-        Before {what} open, give the purpose of this work. It is asked once: every record you open until you leave this screen, sign out or
-        ContactPoint locks is recorded with it, and your name, in the child&apos;s audit trail.
+        Before {what} open, give the purpose of this work. It is asked once: every record you open until you leave this
+        screen, sign out or ContactPoint locks is recorded with it, and your name, in the child&apos;s audit trail.
       </p>
-      <TextArea id={id} label="Purpose of this work" value={purpose} onChange={setPurpose} error={error} maxLength={500} />
+      <TextArea
+        id={id}
+        label="Purpose of this work"
+        value={purpose}
+        onChange={setPurpose}
+        error={error}
+        maxLength={500}
+      />
       <div className="govuk-button-group">
         <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
           Continue

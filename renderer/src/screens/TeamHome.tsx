@@ -29,7 +29,12 @@ export function TeamHome({ user }: { user: SignedInUser }) {
         <ul className="cp-tabs__list">
           {tabs.map((t) => (
             <li key={t.id} className="cp-tabs__item">
-              <button type="button" className="cp-link-button cp-tabs__link" aria-current={tab === t.id ? 'page' : undefined} onClick={() => setTab(t.id)}>
+              <button
+                type="button"
+                className="cp-link-button cp-tabs__link"
+                aria-current={tab === t.id ? 'page' : undefined}
+                onClick={() => setTab(t.id)}
+              >
                 {t.label}
               </button>
             </li>

@@ -80,7 +80,9 @@ describe('replaceFile', () => {
 
   it('fails with the file system error when the folder does not exist, leaving nothing', async () => {
     const dir = folder();
-    await expect(replaceFile(join(dir, 'missing', 'r.csv'), (write) => write('x'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(replaceFile(join(dir, 'missing', 'r.csv'), (write) => write('x'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -110,10 +112,14 @@ describe('the contactpoint command over an existing 0644 file', () => {
   it('import --dry-run --report', async () => {
     const dir = folder();
     const input = join(dir, 'in.csv');
-    const rows = [...caseManagementRows({ seed: 'export-mode', count: 10, today: new Date().toISOString().slice(0, 10) })];
+    const rows = [
+      ...caseManagementRows({ seed: 'export-mode', count: 10, today: new Date().toISOString().slice(0, 10) }),
+    ];
     writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${rows.map(caseManagementLine).join('\n')}\n`);
     const report = existing(dir, 'report.csv');
-    expect(await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--report', report)).toBe(0);
+    expect(
+      await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--report', report),
+    ).toBe(0);
     expect(readFileSync(report, 'utf8').split('\n')[0]).toMatch(/^row,reference,result,/);
     if (posix) expect(modeOf(report)).toBe(0o600);
     expect(readdirSync(dir).sort()).toEqual(['in.csv', 'report.csv']);
@@ -130,16 +136,33 @@ describe("a management screen's CSV (manage.saveCsv) over an existing 0644 file"
   });
 
   it('is written at mode 0600 with the new rows', async () => {
-    const api = createApiClient({ baseUrl: service.url, transport: createTransport({}), now: () => service.clock.now().getTime(), retryDelaysMs: [10] });
+    const api = createApiClient({
+      baseUrl: service.url,
+      transport: createTransport({}),
+      now: () => service.clock.now().getTime(),
+      retryDelaysMs: [10],
+    });
     const session = createSessionManager({ api, card: null, idleMs: 60_000, now: () => service.clock.now().getTime() });
     try {
       service.clock.advance(30_000);
       const account = trainingAccounts.find((a) => a.id === 'trn-la-team')!;
-      await session.signInToken({ userId: account.id, password: account.password, otp: totpFor(account.id, service.clock.now()) });
+      await session.signInToken({
+        userId: account.id,
+        password: account.password,
+        otp: totpFor(account.id, service.clock.now()),
+      });
       const dir = folder();
       const path = existing(dir, 'audit.csv');
-      const handlers = createManagementHandlers({ session, chooseFile: async () => path, accessReasonForHeader: (r) => r });
-      const saved = await handlers['manage.saveCsv']({ suggestedName: 'audit.csv', header: ['at', 'action'], rows: [['2026-12-01', 'read']] });
+      const handlers = createManagementHandlers({
+        session,
+        chooseFile: async () => path,
+        accessReasonForHeader: (r) => r,
+      });
+      const saved = await handlers['manage.saveCsv']({
+        suggestedName: 'audit.csv',
+        header: ['at', 'action'],
+        rows: [['2026-12-01', 'read']],
+      });
       expect(saved).toEqual({ saved: true, name: 'audit.csv' });
       expect(readFileSync(path, 'utf8')).toBe('at,action\n2026-12-01,read\n');
       if (posix) expect(modeOf(path)).toBe(0o600);

@@ -31,11 +31,18 @@ const { getFileMatchers } = require('app-builder-lib/out/fileMatcher') as {
     config: Config,
     name: string,
     destination: string,
-    options: { macroExpander: (s: string) => string; customBuildOptions: object; globalOutDir: string; defaultSrc: string },
+    options: {
+      macroExpander: (s: string) => string;
+      customBuildOptions: object;
+      globalOutDir: string;
+      defaultSrc: string;
+    },
   ): { createFilter(): (file: string, stat: ReturnType<typeof statSync>) => boolean }[] | null;
 };
 const { PlatformPackager } = require('app-builder-lib') as {
-  PlatformPackager: { prototype: { generateFuseConfig(fuses: Record<string, boolean>): Promise<Record<string, unknown>> } };
+  PlatformPackager: {
+    prototype: { generateFuseConfig(fuses: Record<string, boolean>): Promise<Record<string, unknown>> };
+  };
 };
 const fuses = require('@electron/fuses') as {
   flipFuses(binary: string, config: Record<string, unknown>): Promise<number>;
@@ -58,9 +65,17 @@ describe("electron-builder's own validation", () => {
   });
 
   it.each([
-    ['a misspelt MSI option', (y: string) => y.replace('  perMachine: true', '  perMachin: true'), /configuration\.msi should be/],
+    [
+      'a misspelt MSI option',
+      (y: string) => y.replace('  perMachine: true', '  perMachin: true'),
+      /configuration\.msi should be/,
+    ],
     ['an unknown top-level key', (y: string) => `${y}autoUpdate: true\n`, /autoUpdate/],
-    ['a fuse that does not exist', (y: string) => y.replace('  runAsNode: false', '  runAsNodeFuse: false'), /configuration\.electronFuses should be/],
+    [
+      'a fuse that does not exist',
+      (y: string) => y.replace('  runAsNode: false', '  runAsNodeFuse: false'),
+      /configuration\.electronFuses should be/,
+    ],
     ['a value of the wrong type', (y: string) => y.replace('asar: true', 'asar: maybe'), /asar/],
   ])('refuses a copy with %s', async (_what, spoil, named) => {
     const dir = mkdtempSync(join(scratch, 'broken-'));
@@ -90,11 +105,15 @@ describe('the installers', () => {
       expect((config[section] as Record<string, unknown> | undefined)?.publish).toBeUndefined();
     }
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string>>;
-    expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies })).not.toContain('electron-updater');
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies })).not.toContain(
+      'electron-updater',
+    );
     const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, unknown> };
     expect(Object.keys(lock.packages).filter((p) => p.endsWith('node_modules/electron-updater'))).toEqual([]);
     const sources = ['main', 'preload', 'service'].flatMap((dir) =>
-      readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)),
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(dir, f)),
     );
     expect(sources.length).toBeGreaterThan(50);
     expect(sources.filter((f) => readFileSync(f, 'utf8').includes('electron-updater'))).toEqual([]);
@@ -132,8 +151,11 @@ describe('asar and the native modules', () => {
     const check = (file: string) => unpacked(join(projectDir, file), fileStat);
     // Each native package as installed here, with its platform's prebuilt package (@napi-rs/keyring-linux-x64-gnu).
     const dirs = readdirSync('node_modules/@napi-rs').map((d) => `node_modules/@napi-rs/${d}`);
-    const nodeFiles = ['node_modules/better-sqlite3-multiple-ciphers', 'node_modules/pkcs11js', ...dirs].flatMap((dir) =>
-      readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node')).map((f) => `${dir}/${f}`),
+    const nodeFiles = ['node_modules/better-sqlite3-multiple-ciphers', 'node_modules/pkcs11js', ...dirs].flatMap(
+      (dir) =>
+        readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.node'))
+          .map((f) => `${dir}/${f}`),
     );
     expect(nodeFiles.some((f) => f.includes('better_sqlite3.node'))).toBe(true);
     expect(nodeFiles.some((f) => f.includes('pkcs11.node'))).toBe(true);
@@ -141,7 +163,8 @@ describe('asar and the native modules', () => {
     expect(nodeFiles.filter((f) => !check(f))).toEqual([]);
     expect(check('node_modules/@electric-sql/pglite/dist/pglite.wasm')).toBe(true);
     // The app's code stays inside the archive, under its integrity check.
-    for (const own of ['dist/main/main.cjs', 'dist/main/pkcs11-worker.cjs', 'dist/preload/preload.cjs', 'package.json']) expect(check(own)).toBe(false);
+    for (const own of ['dist/main/main.cjs', 'dist/main/pkcs11-worker.cjs', 'dist/preload/preload.cjs', 'package.json'])
+      expect(check(own)).toBe(false);
   });
 });
 
@@ -181,8 +204,20 @@ describe('Electron fuses', () => {
     const sentinel = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX');
     const defaults = '10110001'; // RunAsNode on, cookie encryption off, NODE_OPTIONS on, inspect on, ... file:// privileges on
     const binary = join(scratch, 'electron');
-    writeFileSync(binary, Buffer.concat([Buffer.alloc(64, 7), sentinel, Buffer.from([1, defaults.length]), Buffer.from(defaults), Buffer.alloc(64, 7)]));
-    const config = await PlatformPackager.prototype.generateFuseConfig.call(null, (await load('electron-builder.yml')).electronFuses!);
+    writeFileSync(
+      binary,
+      Buffer.concat([
+        Buffer.alloc(64, 7),
+        sentinel,
+        Buffer.from([1, defaults.length]),
+        Buffer.from(defaults),
+        Buffer.alloc(64, 7),
+      ]),
+    );
+    const config = await PlatformPackager.prototype.generateFuseConfig.call(
+      null,
+      (await load('electron-builder.yml')).electronFuses!,
+    );
     await fuses.flipFuses(binary, config);
     const wire = await fuses.getCurrentFuseWire(binary);
     const O = fuses.FuseV1Options;
@@ -202,7 +237,8 @@ describe('Electron fuses', () => {
 
   it('the installed Electron has a fuse wire long enough for every fuse set', async (ctx) => {
     const binary = electronBinary();
-    if (!binary) return ctx.skip(`no Electron ${electronVersion()} runtime on this machine (it cannot be downloaded here)`);
+    if (!binary)
+      return ctx.skip(`no Electron ${electronVersion()} runtime on this machine (it cannot be downloaded here)`);
     const wire = await fuses.getCurrentFuseWire(binary);
     const length = Object.keys(wire).filter((k) => k !== 'version').length;
     expect(wire.version).toBe('1');

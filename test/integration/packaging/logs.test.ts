@@ -101,13 +101,23 @@ describe('no personal data reaches the log, whatever fails', () => {
       ok: false,
       error: { code: 'sign-in-refused' },
     });
-    expect(await call('children.search', { surname, extra: surname })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await call('children.search', { surname, extra: surname })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
 
     const otp = totpFor('trn-practitioner', new Date());
-    expect(await call('session.signInToken', { userId: 'trn-practitioner', password: 'Practitioner-Training-1', otp })).toMatchObject({ ok: true });
+    expect(
+      await call('session.signInToken', { userId: 'trn-practitioner', password: 'Practitioner-Training-1', otp }),
+    ).toMatchObject({ ok: true });
     expect(await call('children.search', { surname })).toMatchObject({ ok: false, error: { code: 'internal-error' } });
-    const [child] = await service.db.query<{ cp_number: string }>('SELECT cp_number FROM children ORDER BY cp_number LIMIT 1');
-    expect(await call('children.read', { cpNumber: child!.cp_number, reason })).toMatchObject({ ok: false, error: { code: 'internal-error' } });
+    const [child] = await service.db.query<{ cp_number: string }>(
+      'SELECT cp_number FROM children ORDER BY cp_number LIMIT 1',
+    );
+    expect(await call('children.read', { cpNumber: child!.cp_number, reason })).toMatchObject({
+      ok: false,
+      error: { code: 'internal-error' },
+    });
     core.session.lock('idle');
 
     const text = readdirSync(logDir)
@@ -119,6 +129,7 @@ describe('no personal data reaches the log, whatever fails', () => {
     expect(text).toContain('ipc children.read: internal error (Error)');
     expect(text).toContain('session: locked (idle)');
     // ...and nothing that was typed, searched for or given as a reason did.
-    for (const planted of [surname, pin, password, 'Acacia', 'Zebedee', 'Practitioner-Training-1', otp]) expect(text).not.toContain(planted);
+    for (const planted of [surname, pin, password, 'Acacia', 'Zebedee', 'Practitioner-Training-1', otp])
+      expect(text).not.toContain(planted);
   });
 });

@@ -5,12 +5,24 @@ import { builtinModules } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const requiredBy = (file: string) => [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
+const requiredBy = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
 const nodeBuiltin = (name: string) => builtinModules.includes(name.replace(/^node:/, ''));
 /** The package a specifier names: '@scope/pkg/sub/path' -> '@scope/pkg'. */
-const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 // Native and runtime-loaded packages the main bundle may require (see scripts/build.ts).
-const mainExternals = new Set(['electron', 'better-sqlite3-multiple-ciphers', '@napi-rs/keyring', 'pkcs11js', '@electric-sql/pglite', 'pg']);
+const mainExternals = new Set([
+  'electron',
+  'better-sqlite3-multiple-ciphers',
+  '@napi-rs/keyring',
+  'pkcs11js',
+  '@electric-sql/pglite',
+  'pg',
+]);
 
 describe('the built bundles', () => {
   it('preload requires only electron', () => {
@@ -43,11 +55,16 @@ describe('the built bundles', () => {
 
   it('every thread a bundle starts by file name is built beside it in dist/main', () => {
     // A moved entry point must keep the bundle name the code that starts it asks for.
-    const startedBy = (bundle: string) => [...readFileSync(bundle, 'utf8').matchAll(/["']([a-z][a-z-]*-worker\.cjs)["']/g)].map((m) => m[1]!);
+    const startedBy = (bundle: string) =>
+      [...readFileSync(bundle, 'utf8').matchAll(/["']([a-z][a-z-]*-worker\.cjs)["']/g)].map((m) => m[1]!);
     const built = readdirSync('dist/main');
     // The working-set worker starts cleansing's checks thread and the adapter's check threads.
-    expect(startedBy('dist/main/working-set-worker.cjs').sort()).toEqual(['adapter-check-worker.cjs', 'cleanse-checks-worker.cjs']);
-    for (const name of [...startedBy('dist/main/main.cjs'), ...startedBy('dist/main/working-set-worker.cjs')]) expect(built).toContain(name);
+    expect(startedBy('dist/main/working-set-worker.cjs').sort()).toEqual([
+      'adapter-check-worker.cjs',
+      'cleanse-checks-worker.cjs',
+    ]);
+    for (const name of [...startedBy('dist/main/main.cjs'), ...startedBy('dist/main/working-set-worker.cjs')])
+      expect(built).toContain(name);
   });
 
   it('the page loads exactly the bundle its CSP pins', () => {
@@ -59,9 +76,10 @@ describe('the built bundles', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
   });
 
-  it('the renderer carries no schema library: zod probes `new Function`, which the page\'s Trusted Types policy refuses', () => {
+  it("the renderer carries no schema library: zod probes `new Function`, which the page's Trusted Types policy refuses", () => {
     const scripts = readdirSync('dist/renderer/assets').filter((f) => f.endsWith('.js'));
     expect(scripts.length).toBeGreaterThan(0);
-    for (const file of scripts) expect(readFileSync(`dist/renderer/assets/${file}`, 'utf8')).not.toMatch(/ZodError|new Function/);
+    for (const file of scripts)
+      expect(readFileSync(`dist/renderer/assets/${file}`, 'utf8')).not.toMatch(/ZodError|new Function/);
   });
 });

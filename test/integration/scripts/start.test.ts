@@ -16,7 +16,9 @@ describe('npm start without the Electron runtime', () => {
       expect(r.status).toBe(1);
       const text = r.stderr.trim();
       expect(text.split('\n')).toHaveLength(1);
-      expect(text).toMatch(/^ContactPoint cannot start because the Electron runtime \(version \d+\.\d+\.\d+ for \w+-\w+\) is not installed/);
+      expect(text).toMatch(
+        /^ContactPoint cannot start because the Electron runtime \(version \d+\.\d+\.\d+ for \w+-\w+\) is not installed/,
+      );
       expect(text).toContain('npx install-electron');
       expect(text).toContain('ELECTRON_OVERRIDE_DIST_PATH');
       expect(text).not.toMatch(/\n\s+at |Error:/);

@@ -25,13 +25,20 @@ const toolEnv = () => ({ ...process.env, SOFTHSM2_CONF: join(home, 'softhsm2.con
 async function run(argv: string[], environment: NodeJS.ProcessEnv = env()): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runTrainingCard(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, environment);
+  const code = await runTrainingCard(
+    argv,
+    { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } },
+    environment,
+  );
   return { code, stdout, stderr };
 }
 
 /** Token labels as PKCS#11 reports them through the module. */
 function listedTokenLabels(): string[] {
-  const out = execFileSync('pkcs11-tool', ['--module', DEFAULT_PKCS11_MODULE, '--list-slots'], { env: toolEnv(), encoding: 'utf8' });
+  const out = execFileSync('pkcs11-tool', ['--module', DEFAULT_PKCS11_MODULE, '--list-slots'], {
+    env: toolEnv(),
+    encoding: 'utf8',
+  });
   return [...out.matchAll(/token label\s*:\s*(.*?)\s*$/gm)].map((m) => m[1] ?? '');
 }
 
@@ -42,8 +49,24 @@ function signWithToken(label: string, message: Buffer, pin = '123456'): Buffer {
     writeFileSync(join(work, 'digest.bin'), createHash('sha256').update(message).digest());
     execFileSync(
       'pkcs11-tool',
-      ['--module', DEFAULT_PKCS11_MODULE, '--token-label', label, '--login', '--pin', pin, '--sign', '--mechanism', 'ECDSA', '--id', '01',
-        '--input-file', join(work, 'digest.bin'), '--output-file', join(work, 'sig.bin')],
+      [
+        '--module',
+        DEFAULT_PKCS11_MODULE,
+        '--token-label',
+        label,
+        '--login',
+        '--pin',
+        pin,
+        '--sign',
+        '--mechanism',
+        'ECDSA',
+        '--id',
+        '01',
+        '--input-file',
+        join(work, 'digest.bin'),
+        '--output-file',
+        join(work, 'sig.bin'),
+      ],
       { env: toolEnv(), stdio: 'pipe' },
     );
     return readFileSync(join(work, 'sig.bin'));
@@ -53,7 +76,12 @@ function signWithToken(label: string, message: Buffer, pin = '123456'): Buffer {
 }
 
 const verifies = (jwk: PublicJwk, message: Buffer, signature: Buffer) =>
-  verify('sha256', message, { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, signature);
+  verify(
+    'sha256',
+    message,
+    { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+    signature,
+  );
 
 const cardOf = (userId: string) => readTrainingCards(home).find((c) => c.userId === userId);
 
@@ -72,7 +100,11 @@ describe('npm run training:card', () => {
     expect(listedTokenLabels()).toContain('cp-trn-practitioner');
 
     const card = cardOf('trn-practitioner');
-    expect(card).toMatchObject({ userId: 'trn-practitioner', tokenLabel: 'cp-trn-practitioner', publicJwk: { kty: 'EC', crv: 'P-256' } });
+    expect(card).toMatchObject({
+      userId: 'trn-practitioner',
+      tokenLabel: 'cp-trn-practitioner',
+      publicJwk: { kty: 'EC', crv: 'P-256' },
+    });
     const message = Buffer.from('challenge.thumbprint', 'utf8');
     const signature = signWithToken('cp-trn-practitioner', message);
     expect(signature).toHaveLength(64);
@@ -85,7 +117,9 @@ describe('npm run training:card', () => {
     expect(r.stdout).toContain(DEFAULT_PKCS11_MODULE);
     expect(r.stdout).not.toContain('so-secret-4711');
 
-    expect(readFileSync(join(home, 'softhsm2.conf'), 'utf8')).toContain(`directories.tokendir = ${join(home, 'tokens')}`);
+    expect(readFileSync(join(home, 'softhsm2.conf'), 'utf8')).toContain(
+      `directories.tokendir = ${join(home, 'tokens')}`,
+    );
     expect(statSync(join(home, 'cards.json')).mode & 0o777).toBe(0o600);
   });
 
@@ -150,7 +184,10 @@ describe('npm run training:card', () => {
   });
 
   it('uses the PKCS#11 module named by CONTACTPOINT_PKCS11_MODULE, refusing one that is not there', async () => {
-    const r = await run(['--user', 'trn-practitioner'], { ...env(), CONTACTPOINT_PKCS11_MODULE: '/nowhere/libpkcs11.so' });
+    const r = await run(['--user', 'trn-practitioner'], {
+      ...env(),
+      CONTACTPOINT_PKCS11_MODULE: '/nowhere/libpkcs11.so',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('/nowhere/libpkcs11.so does not exist');
     expect(existsSync(join(home, 'cards.json'))).toBe(false);
@@ -159,8 +196,13 @@ describe('npm run training:card', () => {
   it('registers the card in the store given with --data, revoking the user’s earlier card there', async () => {
     const dataDir = join(home, 'store');
     const seed = await openStore({ dataDir });
-    await seed.query(`INSERT INTO organisations (id, name, kind, accredited) VALUES ('org-gp-training', 'Training GP', 'gp-practice', true)`);
-    await seed.query(`INSERT INTO users (id, name, organisation_id, roles) VALUES ('trn-practitioner', 'Alex Morgan', 'org-gp-training', $1)`, [['practitioner']]);
+    await seed.query(
+      `INSERT INTO organisations (id, name, kind, accredited) VALUES ('org-gp-training', 'Training GP', 'gp-practice', true)`,
+    );
+    await seed.query(
+      `INSERT INTO users (id, name, organisation_id, roles) VALUES ('trn-practitioner', 'Alex Morgan', 'org-gp-training', $1)`,
+      [['practitioner']],
+    );
     await seed.close();
 
     expect((await run(['--user', 'trn-practitioner', '--data', dataDir])).code).toBe(0);
@@ -171,7 +213,9 @@ describe('npm run training:card', () => {
     expect(r.stdout).toMatch(/and in the store \(thumbprint [A-Za-z0-9_-]{43}\)/);
     // The registrations' audit entries are sealed with the store's own key (kept beside it), so the chain still verifies, seals and all.
     const verified: string[] = [];
-    expect(await runVerifyCommand(['--data', dataDir], { out: (l) => verified.push(l), err: (l) => verified.push(l) })).toBe(0);
+    expect(
+      await runVerifyCommand(['--data', dataDir], { out: (l) => verified.push(l), err: (l) => verified.push(l) }),
+    ).toBe(0);
     expect(verified.join('\n')).not.toMatch(/seals are not/);
 
     const db = await openStore({ dataDir });
@@ -197,7 +241,11 @@ describe('npm run training:card', () => {
   }, 60_000);
 
   it('runs as a command, exiting 2 with usage when --user is missing', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/training-card.ts'], { encoding: 'utf8', timeout: 60_000, env: env() });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/training-card.ts'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: env(),
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--user is required');
   }, 60_000);

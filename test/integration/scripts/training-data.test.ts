@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { childRecordSchema } from '../../../domain/child-record.js';
 
 const run = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/training-data.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/training-data.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 describe('npm run training:data', () => {
   it('writes the same valid children as JSON Lines for the same seed and date', () => {
@@ -23,10 +26,14 @@ describe('npm run training:data', () => {
     [['--count', '2.5'], /--count must be a whole number/],
     [['--today', '2026-02-30'], /--today must be a date written YYYY-MM-DD, not "2026-02-30"/],
     [['--size', '5'], /Unknown option '--size'/],
-  ])('refuses %j, saying why, and writes nothing', (args, message) => {
-    const r = run(args);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
-  }, 60_000);
+  ])(
+    'refuses %j, saying why, and writes nothing',
+    (args, message) => {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    },
+    60_000,
+  );
 });

@@ -29,7 +29,9 @@ function tempDir(): string {
 }
 
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -47,13 +49,25 @@ async function signIn(url: string, userId: string) {
   const res = await fetch(`${url}/v1/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'otp', userId, password: account.password, otp: generateSync({ secret: account.totpSecret }), sessionKey: publicJwk }),
+    body: JSON.stringify({
+      method: 'otp',
+      userId,
+      password: account.password,
+      otp: generateSync({ secret: account.totpSecret }),
+      sessionKey: publicJwk,
+    }),
   });
   expect(res.status).toBe(201);
   const { sessionId } = (await res.json()) as { sessionId: string };
   return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const signed = signRequest({ method, url: `${url}${path}`, ...(text ? { body: text } : {}), keyid: sessionId, privateKey });
+    const signed = signRequest({
+      method,
+      url: `${url}${path}`,
+      ...(text ? { body: text } : {}),
+      keyid: sessionId,
+      privateKey,
+    });
     return fetch(`${url}${path}`, {
       method,
       headers: { ...signed, ...(text ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -75,12 +89,17 @@ describe('npm run service --data DIR', () => {
     const found = await call('GET', `/v1/children?cpNumber=${cp}`);
     expect(((await found.json()) as { results: { cpNumber: string }[] }).results.map((r) => r.cpNumber)).toEqual([cp]);
     // Send the change and the signal together: the request in flight must still land.
-    const pending = call('POST', `/v1/children/${cp}/involvements`, { service: 'School nursing', startDate: '2026-01-05' });
+    const pending = call('POST', `/v1/children/${cp}/involvements`, {
+      service: 'School nursing',
+      startDate: '2026-01-05',
+    });
     await new Promise((r) => setTimeout(r, 5));
     first.child.kill('SIGTERM');
     const res = await pending;
     expect(res.status).toBe(201);
-    const { involvement: { id } } = (await res.json()) as { involvement: { id: string } };
+    const {
+      involvement: { id },
+    } = (await res.json()) as { involvement: { id: string } };
     const [code] = await once(first.child, 'exit');
     expect(code).toBe(0);
 
@@ -89,7 +108,9 @@ describe('npm run service --data DIR', () => {
     expect(second.err()).not.toContain('loading training data');
     // Another user: the practitioner's code of this 30 s step is spent (single use).
     const call2 = await signIn(url2, 'trn-child-protection');
-    const read = await call2('GET', `/v1/children/${cp}`, undefined, { 'cp-access-reason': 'Checking the record after a restart' });
+    const read = await call2('GET', `/v1/children/${cp}`, undefined, {
+      'cp-access-reason': 'Checking the record after a restart',
+    });
     expect(read.status).toBe(200);
     const record = (await read.json()) as { involvements: { id: string; service: string }[] };
     expect(record.involvements.map((i) => i.id)).toContain(id);
@@ -109,22 +130,45 @@ describe('npm run service --tls-cert --tls-key', () => {
     const dir = tempDir();
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     const cli = startCli(['--port', '0', '--training-count', '10', '--tls-cert', cert, '--tls-key', key]);
     const url = await cli.ready();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const { status, hsts, body } = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
-      const req = httpsRequest(`${url}/v1/status`, { ca: readFileSync(cert) }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body: text }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const { status, hsts, body } = await new Promise<{ status: number; hsts: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const req = httpsRequest(`${url}/v1/status`, { ca: readFileSync(cert) }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body: text }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(status).toBe(200);
     expect(hsts).toMatch(/max-age=\d+/);
     expect(JSON.parse(body)).toMatchObject({ trainingMode: true });

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'service/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,14 +33,21 @@ describe('npm run service', () => {
     [['--port', 'eighty'], /--port must be a whole number from 0 to 65535, not "eighty"/],
     [['--port', '70000'], /--port must be a whole number/],
     [['--colour', 'blue'], /Unknown option '--colour'/],
-    [['--trusted-proxy', 'proxy.example'], /--trusted-proxy takes IP addresses separated by commas; "proxy.example" is not one/],
+    [
+      ['--trusted-proxy', 'proxy.example'],
+      /--trusted-proxy takes IP addresses separated by commas; "proxy.example" is not one/,
+    ],
     [['--sign-in-ceiling', '0'], /--sign-in-ceiling must be a whole number/],
-  ])('refuses bad arguments %j with a usage line and exit code 2', async (args, message) => {
-    const cli = startCli(args);
-    const [code] = await once(cli.child, 'exit');
-    expect(code).toBe(2);
-    expect(cli.err()).toMatch(message);
-    expect(cli.err()).toContain('Usage: npm run service');
-    expect(cli.err()).not.toMatch(/\n\s+at /);
-  }, 30_000);
+  ])(
+    'refuses bad arguments %j with a usage line and exit code 2',
+    async (args, message) => {
+      const cli = startCli(args);
+      const [code] = await once(cli.child, 'exit');
+      expect(code).toBe(2);
+      expect(cli.err()).toMatch(message);
+      expect(cli.err()).toContain('Usage: npm run service');
+      expect(cli.err()).not.toMatch(/\n\s+at /);
+    },
+    30_000,
+  );
 });

@@ -34,7 +34,11 @@ describe('the embedded training service', () => {
     await expect(fetch(`${first.url}/v1/status`)).rejects.toThrow();
 
     const loadedAgain: number[] = [];
-    const second = await startEmbeddedService({ workerFile: resolve('dist/main/service-worker.cjs'), dataDir, onProgress: (p) => loadedAgain.push(p.loaded) });
+    const second = await startEmbeddedService({
+      workerFile: resolve('dist/main/service-worker.cjs'),
+      dataDir,
+      onProgress: (p) => loadedAgain.push(p.loaded),
+    });
     expect(loadedAgain).toEqual([]);
     expect((await fetch(`${second.url}/v1/status`)).status).toBe(200);
     await second.close();

@@ -35,7 +35,9 @@ beforeAll(async () => {
       const m = /listening on (http:\/\/\S+)/.exec(line);
       if (m) resolve(m[1]!);
     });
-    service.once('exit', (code) => reject(new Error(`npm run service exited ${code}: ${stderr.join('').slice(-2000)}`)));
+    service.once('exit', (code) =>
+      reject(new Error(`npm run service exited ${code}: ${stderr.join('').slice(-2000)}`)),
+    );
   });
 }, 120_000);
 
@@ -53,7 +55,11 @@ const signIn = (userId: string, credentials?: { password: string; totpSecret: st
   createSignIn(url, realTime)(userId, credentials);
 
 async function post(path: string, body: unknown) {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -65,13 +71,21 @@ describe('one LA team member trying to lift a shield alone, against npm run serv
     // A child the insider's authority holds, shielded: not found by date of birth and postcode.
     const feed = await insider.get(`/v1/sync/${WIRRAL}/changes?provenance=omit`);
     expect(feed.status).toBe(200);
-    const child = (feed.body.changes as { cpNumber: string; record?: { shielded: boolean; dob: string; address: { postcode: string } | null } }[]).find(
-      (c) => c.record && !c.record.shielded && c.record.address !== null,
-    )!;
+    const child = (
+      feed.body.changes as {
+        cpNumber: string;
+        record?: { shielded: boolean; dob: string; address: { postcode: string } | null };
+      }[]
+    ).find((c) => c.record && !c.record.shielded && c.record.address !== null)!;
     const byHiddenField = `/v1/children?dob=${child.record!.dob}&postcode=${encodeURIComponent(child.record!.address!.postcode)}`;
-    const found = async () => ((await practitioner.get(byHiddenField)).body.results as { cpNumber: string }[]).some((r) => r.cpNumber === child.cpNumber);
+    const found = async () =>
+      ((await practitioner.get(byHiddenField)).body.results as { cpNumber: string }[]).some(
+        (r) => r.cpNumber === child.cpNumber,
+      );
     expect(await found()).toBe(true);
-    expect((await insider.post(`/v1/children/${child.cpNumber}/shield`, { reason: 'Risk of harm if found' })).status).toBe(200);
+    expect(
+      (await insider.post(`/v1/children/${child.cpNumber}/shield`, { reason: 'Risk of harm if found' })).status,
+    ).toBe(200);
     expect(await found()).toBe(false);
 
     // Step 1 of the old attack: make a second la-team account. It is made, but with no credential.
@@ -90,12 +104,20 @@ describe('one LA team member trying to lift a shield alone, against npm run serv
     expect(made.body).not.toHaveProperty('totpSecret');
     expect(text).not.toMatch(/"[A-Z2-7]{32}"/); // no base32 token secret anywhere in the answer
     // Nothing signs in as it: the half code is not a password, and there is no token.
-    await expect(signIn('insider-second', { password: made.body.firstHalf, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' })).rejects.toThrow(/401/);
+    await expect(
+      signIn('insider-second', { password: made.body.firstHalf, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }),
+    ).rejects.toThrow(/401/);
     // The insider cannot be their own second person, nor activate with their half alone.
     const self = await insider.post(`/v1/account-requests/${made.body.request.id}/confirm`, undefined);
     expect([self.status, self.body.error.code]).toEqual([403, 'own-request']);
     for (const secondHalf of [made.body.firstHalf, '00000-00000']) {
-      const act = await post('/v1/activations', { method: 'otp', userId: 'insider-second', firstHalf: made.body.firstHalf, secondHalf, password: 'my own choice of password' });
+      const act = await post('/v1/activations', {
+        method: 'otp',
+        userId: 'insider-second',
+        firstHalf: made.body.firstHalf,
+        secondHalf,
+        password: 'my own choice of password',
+      });
       expect([act.status, act.body.error.code]).toEqual([401, 'activation-refused']);
     }
 
@@ -104,7 +126,9 @@ describe('one LA team member trying to lift a shield alone, against npm run serv
     expect(reset.status).toBe(200);
     expect(reset.body).not.toHaveProperty('password');
     expect(reset.body).not.toHaveProperty('totpSecret');
-    expect((await insider.post(`/v1/account-requests/${reset.body.request.id}/confirm`, undefined)).body.error.code).toBe('own-request');
+    expect(
+      (await insider.post(`/v1/account-requests/${reset.body.request.id}/confirm`, undefined)).body.error.code,
+    ).toBe('own-request');
 
     // And a third: register the insider's own card as the colleague's.
     const card = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -114,8 +138,11 @@ describe('one LA team member trying to lift a shield alone, against npm run serv
     expect(oldRoute.status).toBe(404); // registering a key directly is gone
     const enrol = await insider.post('/v1/users/trn-child-protection/card-enrolments', undefined);
     expect(enrol.status).toBe(201);
-    expect((await insider.post(`/v1/account-requests/${enrol.body.request.id}/confirm`, undefined)).body.error.code).toBe('own-request');
-    const challenge = (await post('/v1/sessions/challenge', { userId: 'trn-child-protection' })).body.challenge as string;
+    expect(
+      (await insider.post(`/v1/account-requests/${enrol.body.request.id}/confirm`, undefined)).body.error.code,
+    ).toBe('own-request');
+    const challenge = (await post('/v1/sessions/challenge', { userId: 'trn-child-protection' })).body
+      .challenge as string;
     const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk as never)}`), {
       key: card.privateKey,
       dsaEncoding: 'ieee-p1363',
@@ -132,15 +159,22 @@ describe('one LA team member trying to lift a shield alone, against npm run serv
     expect([cardAct.status, cardAct.body.error.code]).toEqual([401, 'activation-refused']);
 
     // Nor can a power be granted by the insider, and the unshield request waits for a second person.
-    expect((await insider.post('/v1/users/trn-practitioner/role-grants', { roles: ['practitioner', 'child-protection'] })).status).toBe(403);
-    const unshield = await insider.post(`/v1/children/${child.cpNumber}/unshield-requests`, { reason: 'No longer at risk' });
+    expect(
+      (await insider.post('/v1/users/trn-practitioner/role-grants', { roles: ['practitioner', 'child-protection'] }))
+        .status,
+    ).toBe(403);
+    const unshield = await insider.post(`/v1/children/${child.cpNumber}/unshield-requests`, {
+      reason: 'No longer at risk',
+    });
     expect(unshield.status).toBe(201);
     const approve = await insider.post(`/v1/unshield-requests/${unshield.body.request.id}/approve`, undefined);
     expect([approve.status, approve.body.error.code]).toEqual([403, 'own-request']);
 
     // After all of it: the child is still shielded, and the practitioner still cannot find them by address.
     expect(await found()).toBe(false);
-    const read = await practitioner.get(`/v1/children/${child.cpNumber}`, { headers: { 'cp-access-reason': 'Registering at the practice' } });
+    const read = await practitioner.get(`/v1/children/${child.cpNumber}`, {
+      headers: { 'cp-access-reason': 'Registering at the practice' },
+    });
     expect(read.status).toBe(200);
     expect(JSON.stringify(read.body)).not.toContain(child.record!.address!.postcode);
   }, 180_000);

@@ -36,8 +36,11 @@ describe('the OpenAPI document', () => {
     const db = await openPglite();
     try {
       const { routes } = createNationalService({ db, trainingMode: true });
-      const doc = openApiDocument(routes) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> };
-      const body = doc.paths['/v1/children/{cpNumber}/involvements']!['post']!.requestBody!.content['application/json']!.schema as Record<string, unknown>;
+      const doc = openApiDocument(routes) as {
+        paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+      };
+      const body = doc.paths['/v1/children/{cpNumber}/involvements']!['post']!.requestBody!.content['application/json']!
+        .schema as Record<string, unknown>;
       expect(body['additionalProperties']).toBe(false);
     } finally {
       await db.close();
@@ -48,13 +51,22 @@ describe('the OpenAPI document', () => {
     const db = await openPglite();
     try {
       const { routes } = createNationalService({ db, trainingMode: true });
-      type Parameter = { name: string; in: string; required: boolean; description?: string; schema: Record<string, unknown> };
+      type Parameter = {
+        name: string;
+        in: string;
+        required: boolean;
+        description?: string;
+        schema: Record<string, unknown>;
+      };
       const doc = openApiDocument(routes) as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
       for (const route of routes) {
         const names = (route.path.match(/:([A-Za-z]+)/g) ?? []).map((n) => n.slice(1));
         const op = doc.paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')]![route.method.toLowerCase()]!;
         const inPath = (op.parameters ?? []).filter((p) => p.in === 'path');
-        expect(inPath.map((p) => p.name), `${route.method} ${route.path}`).toEqual(names);
+        expect(
+          inPath.map((p) => p.name),
+          `${route.method} ${route.path}`,
+        ).toEqual(names);
         for (const p of inPath) {
           expect(p.required).toBe(true);
           expect(p.schema['type'], `${route.method} ${route.path} ${p.name}`).toBe('string');
@@ -76,10 +88,22 @@ describe('the OpenAPI document', () => {
       const { ctx } = createNationalService({ db, trainingMode: true });
       const options = { scheme: 'http' as const, nonces: new MemoryNonceCache(ctx.clock) };
       const route = (path: string, params?: z.ZodObject) =>
-        signedRoute({ method: 'GET', path, ...(params ? { params } : {}), doc: { tag: 't', summary: 's' }, handle: async () => ({ status: 204 }) });
-      expect(() => createHandler(ctx, [route('/v1/things/:id')], options)).toThrow(/exactly its path parameters \(id\)/);
-      expect(() => createHandler(ctx, [route('/v1/things/:id', z.object({ thing: z.string() }))], options)).toThrow(/exactly/);
-      expect(() => createHandler(ctx, [route('/v1/things', z.object({ id: z.string() }))], options)).toThrow(/\(none\)/);
+        signedRoute({
+          method: 'GET',
+          path,
+          ...(params ? { params } : {}),
+          doc: { tag: 't', summary: 's' },
+          handle: async () => ({ status: 204 }),
+        });
+      expect(() => createHandler(ctx, [route('/v1/things/:id')], options)).toThrow(
+        /exactly its path parameters \(id\)/,
+      );
+      expect(() => createHandler(ctx, [route('/v1/things/:id', z.object({ thing: z.string() }))], options)).toThrow(
+        /exactly/,
+      );
+      expect(() => createHandler(ctx, [route('/v1/things', z.object({ id: z.string() }))], options)).toThrow(
+        /\(none\)/,
+      );
       expect(() => createHandler(ctx, [route('/v1/things/:id', z.object({ id: z.string() }))], options)).not.toThrow();
     } finally {
       await db.close();

@@ -39,7 +39,12 @@ describe('national index service (foundation)', () => {
   });
 
   it('stops listening when closed', async () => {
-    const other = await startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0, secretsKey: randomBytes(32) });
+    const other = await startService({
+      port: 0,
+      trainingMode: false,
+      lifecycleIntervalMs: 0,
+      secretsKey: randomBytes(32),
+    });
     await other.close();
     const client = createStatusClient({ baseUrl: other.url, timeoutMs: 2_000 });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-unreachable' });
@@ -51,7 +56,10 @@ describe('national index service (foundation)', () => {
       transport: async () => ({ status: 200, headers: {}, body: Buffer.from('<html>proxy login</html>') }),
     });
     await expect(client.status()).rejects.toMatchObject({ code: 'service-error', message: /could not be read/ });
-    const refusing = createStatusClient({ baseUrl: service.url, transport: async () => ({ status: 503, headers: {}, body: Buffer.from('{}') }) });
+    const refusing = createStatusClient({
+      baseUrl: service.url,
+      transport: async () => ({ status: 503, headers: {}, body: Buffer.from('{}') }),
+    });
     await expect(refusing.status()).rejects.toMatchObject({ code: 'service-error', message: /HTTP 503/ });
   });
 });

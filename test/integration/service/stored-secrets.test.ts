@@ -44,17 +44,26 @@ describe('a service and its secrets key', () => {
   });
 
   it('will not start live without a key, and opens no store', async () => {
-    await expect(startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0, dataDir: join(dir, 'never') })).rejects.toThrow(
-      /Live mode needs the secrets key .*--secrets-key-file FILE or set CP_SECRETS_KEY/,
-    );
+    await expect(
+      startService({ port: 0, trainingMode: false, lifecycleIntervalMs: 0, dataDir: join(dir, 'never') }),
+    ).rejects.toThrow(/Live mode needs the secrets key .*--secrets-key-file FILE or set CP_SECRETS_KEY/);
     await expect(stat(join(dir, 'never'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('keeps a training store\'s key beside it (mode 0600), seals every secret, and signs in after a restart', async () => {
+  it("keeps a training store's key beside it (mode 0600), seals every secret, and signs in after a restart", async () => {
     const data = join(dir, 'store');
     const clock = new SettableClock(new Date('2026-11-24T10:00:00Z'));
-    const first = await startService({ port: 0, trainingMode: true, dataDir: data, trainingCount: 5, lifecycleIntervalMs: 0, clock });
-    const rows = await first.db.query<{ id: string; totp_secret: string }>('SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL');
+    const first = await startService({
+      port: 0,
+      trainingMode: true,
+      dataDir: data,
+      trainingCount: 5,
+      lifecycleIntervalMs: 0,
+      clock,
+    });
+    const rows = await first.db.query<{ id: string; totp_secret: string }>(
+      'SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL',
+    );
     expect(rows.length).toBeGreaterThan(5);
     for (const r of rows) {
       expect(r.totp_secret).toMatch(/^sb1:/);
@@ -62,7 +71,14 @@ describe('a service and its secrets key', () => {
     }
     await first.close();
     expect((await stat(trainingKeyFileFor(data))).mode & 0o777).toBe(0o600);
-    const again = await startService({ port: 0, trainingMode: true, dataDir: data, trainingCount: 5, lifecycleIntervalMs: 0, clock });
+    const again = await startService({
+      port: 0,
+      trainingMode: true,
+      dataDir: data,
+      trainingCount: 5,
+      lifecycleIntervalMs: 0,
+      clock,
+    });
     try {
       const client = await createSignIn(again.url, clock)('trn-la-team');
       expect(client.user.id).toBe('trn-la-team');
@@ -71,7 +87,15 @@ describe('a service and its secrets key', () => {
     }
     // Another key does not open this store: one clear error at start, not refusals at each sign-in.
     await expect(
-      startService({ port: 0, trainingMode: true, dataDir: data, trainingCount: 5, lifecycleIntervalMs: 0, clock, secretsKey: randomBytes(32) }),
+      startService({
+        port: 0,
+        trainingMode: true,
+        dataDir: data,
+        trainingCount: 5,
+        lifecycleIntervalMs: 0,
+        clock,
+        secretsKey: randomBytes(32),
+      }),
     ).rejects.toThrow(/The secrets key does not open the security-token secrets in this store/);
   }, 120_000);
 
@@ -80,21 +104,39 @@ describe('a service and its secrets key', () => {
     await migrate(db);
     const clock = new SettableClock(new Date('2026-11-24T10:00:00Z'));
     const key = randomBytes(32);
-    const service = await startService({ port: 0, trainingMode: true, database: db, trainingCount: 5, lifecycleIntervalMs: 0, clock, secretsKey: key });
+    const service = await startService({
+      port: 0,
+      trainingMode: true,
+      database: db,
+      trainingCount: 5,
+      lifecycleIntervalMs: 0,
+      clock,
+      secretsKey: key,
+    });
     try {
       // As version 11 of the store held it: in the clear.
       await db.query('UPDATE users SET totp_secret = $2 WHERE id = $1', ['trn-la-team', trainer.totpSecret]);
       const { sealStoredSecrets } = await import('../../../service/accounts/stored-secrets.js');
       expect(await sealStoredSecrets(db, new SecretBox(key))).toEqual({ sealed: 1 });
-      const [row] = await db.query<{ totp_secret: string }>('SELECT totp_secret FROM users WHERE id = $1', ['trn-la-team']);
+      const [row] = await db.query<{ totp_secret: string }>('SELECT totp_secret FROM users WHERE id = $1', [
+        'trn-la-team',
+      ]);
       expect(row!.totp_secret).toMatch(/^sb1:/);
       expect((await createSignIn(service.url, clock)('trn-la-team')).user.id).toBe('trn-la-team');
       // An insider copies their own sealed secret onto a colleague's row: it opens for no one else.
-      await db.query("UPDATE users SET totp_secret = (SELECT totp_secret FROM users WHERE id = 'trn-la-team') WHERE id = 'trn-child-protection'");
+      await db.query(
+        "UPDATE users SET totp_secret = (SELECT totp_secret FROM users WHERE id = 'trn-la-team') WHERE id = 'trn-child-protection'",
+      );
       const res = await fetch(`${service.url}/v1/sessions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ method: 'otp', userId: 'trn-child-protection', password: 'x', otp: '000000', sessionKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' } }),
+        body: JSON.stringify({
+          method: 'otp',
+          userId: 'trn-child-protection',
+          password: 'x',
+          otp: '000000',
+          sessionKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' },
+        }),
       });
       expect([400, 401, 422]).toContain(res.status);
       await expect(createSignIn(service.url, clock)('trn-child-protection')).rejects.toThrow(/401 .*sign-in-refused/);

@@ -86,8 +86,16 @@ describe('training card registry (cards.json)', () => {
   it.each([
     ['text that is not JSON', '{"cards": [', /is not valid JSON/],
     ['the wrong shape', '{"cards": {}}', /is not a valid training cards file \(cards: /],
-    ['a key that is not on the curve', JSON.stringify({ cards: [card('trn-practitioner', { ...newKey(), x: newKey().x })] }), /cards\.0\.publicJwk\.x: is not a point on the P-256 curve/],
-    ['two cards for one user', JSON.stringify({ cards: [card('trn-practitioner'), card('trn-practitioner')] }), /more than one card for the same user/],
+    [
+      'a key that is not on the curve',
+      JSON.stringify({ cards: [card('trn-practitioner', { ...newKey(), x: newKey().x })] }),
+      /cards\.0\.publicJwk\.x: is not a point on the P-256 curve/,
+    ],
+    [
+      'two cards for one user',
+      JSON.stringify({ cards: [card('trn-practitioner'), card('trn-practitioner')] }),
+      /more than one card for the same user/,
+    ],
   ])('refuses a cards.json holding %s, and leaves it exactly as it was', (_what, text, message) => {
     const file = join(home, 'cards.json');
     writeFileSync(file, text);
@@ -102,7 +110,9 @@ describe('training card registry (cards.json)', () => {
   it('does not echo key material from a bad file in its error', () => {
     const bad = card('trn-practitioner', { ...newKey(), x: newKey().x });
     writeFileSync(join(home, 'cards.json'), JSON.stringify({ cards: [bad] }));
-    expect(() => readTrainingCards(home)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(bad.publicJwk.x) }));
+    expect(() => readTrainingCards(home)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(bad.publicJwk.x) }),
+    );
   });
 
   it('says so when cards.json cannot be read, and registers nothing', () => {
@@ -118,9 +128,14 @@ describe('registering a card key in the store', () => {
   beforeAll(async () => {
     db = await openPglite();
     await migrate(db);
-    await db.query(`INSERT INTO organisations (id, name, kind, accredited) VALUES ('org-t', 'Training GP', 'gp-practice', true)`);
+    await db.query(
+      `INSERT INTO organisations (id, name, kind, accredited) VALUES ('org-t', 'Training GP', 'gp-practice', true)`,
+    );
     for (const id of ['u-one', 'u-two', 'u-three']) {
-      await db.query(`INSERT INTO users (id, name, organisation_id, roles) VALUES ($1, 'Test User', 'org-t', $2)`, [id, ['practitioner']]);
+      await db.query(`INSERT INTO users (id, name, organisation_id, roles) VALUES ($1, 'Test User', 'org-t', $2)`, [
+        id,
+        ['practitioner'],
+      ]);
     }
   });
   afterAll(async () => {
@@ -128,7 +143,10 @@ describe('registering a card key in the store', () => {
   });
 
   const activeKeys = (userId: string) =>
-    db.query<{ thumbprint: string; public_jwk: PublicJwk }>('SELECT thumbprint, public_jwk FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+    db.query<{ thumbprint: string; public_jwk: PublicJwk }>(
+      'SELECT thumbprint, public_jwk FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL',
+      [userId],
+    );
 
   it('stores the key under its RFC 7638 thumbprint', async () => {
     const key = newKey();
@@ -144,7 +162,9 @@ describe('registering a card key in the store', () => {
 
   it('keeps only the key itself (kty, crv, x, y), not optional members a client may add', async () => {
     const key = newKey();
-    await db.transaction((tx) => registerCardInStore(tx, 'u-one', { ...key, kid: 'card-7', use: 'sig' }, new Date('2026-11-24T09:30:00Z')));
+    await db.transaction((tx) =>
+      registerCardInStore(tx, 'u-one', { ...key, kid: 'card-7', use: 'sig' }, new Date('2026-11-24T09:30:00Z')),
+    );
     expect((await activeKeys('u-one')).map((r) => r.public_jwk)).toEqual([key]);
   });
 
@@ -158,7 +178,10 @@ describe('registering a card key in the store', () => {
 
     expect((await activeKeys('u-two')).map((r) => r.public_jwk)).toEqual([replacement]);
     expect((await activeKeys('u-three')).map((r) => r.public_jwk)).toEqual([other]);
-    const revoked = await db.query<{ revoked_at: Date }>('SELECT revoked_at FROM card_keys WHERE user_id = $1 AND thumbprint = $2', ['u-two', rfc7638(old)]);
+    const revoked = await db.query<{ revoked_at: Date }>(
+      'SELECT revoked_at FROM card_keys WHERE user_id = $1 AND thumbprint = $2',
+      ['u-two', rfc7638(old)],
+    );
     expect(revoked).toEqual([{ revoked_at: new Date('2026-11-24T09:05:00Z') }]);
 
     // Registering the old card again brings it back and retires the replacement.
@@ -172,13 +195,20 @@ describe('registering a card key in the store', () => {
     const [entry] = await db.query<{ action: string; detail: Record<string, unknown> }>(
       'SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1',
     );
-    expect(entry).toEqual({ action: 'account-changed', detail: { change: 'card-registered', account: 'u-three', thumbprint: rfc7638(key), revokedCards: 1 } });
+    expect(entry).toEqual({
+      action: 'account-changed',
+      detail: { change: 'card-registered', account: 'u-three', thumbprint: rfc7638(key), revokedCards: 1 },
+    });
   });
 
   it('refuses a user who is not in the store, and stores nothing', async () => {
     const before = await db.query('SELECT count(*)::int AS n FROM card_keys');
-    await expect(db.transaction((tx) => registerCardInStore(tx, 'u-nobody', newKey(), new Date()))).rejects.toThrow(UnknownStoreUserError);
-    await expect(db.transaction((tx) => registerCardInStore(tx, 'u-nobody', newKey(), new Date()))).rejects.toThrow('There is no user "u-nobody" in the store.');
+    await expect(db.transaction((tx) => registerCardInStore(tx, 'u-nobody', newKey(), new Date()))).rejects.toThrow(
+      UnknownStoreUserError,
+    );
+    await expect(db.transaction((tx) => registerCardInStore(tx, 'u-nobody', newKey(), new Date()))).rejects.toThrow(
+      'There is no user "u-nobody" in the store.',
+    );
     expect(await db.query('SELECT count(*)::int AS n FROM card_keys')).toEqual(before);
   });
 });

@@ -79,6 +79,13 @@ describe('the training accounts in the README', () => {
       if (!refusal) for (const r of res.body.user.roles as string[]) roles.add(r);
     }
     // One working account for each role the service knows.
-    expect([...roles].sort()).toEqual(['child-protection', 'data-manager', 'la-team', 'national-admin', 'practitioner', 'supplier-system']);
+    expect([...roles].sort()).toEqual([
+      'child-protection',
+      'data-manager',
+      'la-team',
+      'national-admin',
+      'practitioner',
+      'supplier-system',
+    ]);
   }, 60_000);
 });

@@ -5,10 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { compileMapping } from '../../../domain/adapter/mapping.js';
 import { looksLikeCaseInformation, parseProfile, ProfileError, type Profile } from '../../../domain/adapter/profile.js';
 import { lookupCode, readDate, splitName, titleCase, ukPhone } from '../../../domain/adapter/transforms.js';
-import { CASE_MANAGEMENT_COLUMNS, caseManagementRows, type CaseManagementRow } from '../../../service/training/exports.js';
+import {
+  CASE_MANAGEMENT_COLUMNS,
+  caseManagementRows,
+  type CaseManagementRow,
+} from '../../../service/training/exports.js';
 
 const TODAY = '2026-12-04';
-const shipped = (name: string) => parseProfile(JSON.parse(readFileSync(`profiles/${name}.json`, 'utf8')) as unknown, name);
+const shipped = (name: string) =>
+  parseProfile(JSON.parse(readFileSync(`profiles/${name}.json`, 'utf8')) as unknown, name);
 
 describe('transforms', () => {
   it.each([
@@ -76,19 +81,45 @@ describe('profiles', () => {
   });
 
   it('refuses a profile with a field it does not know, naming the field', () => {
-    const p = { ...JSON.parse(readFileSync('profiles/case-management.json', 'utf8')), colour: 'blue' } as Record<string, unknown>;
+    const p = { ...JSON.parse(readFileSync('profiles/case-management.json', 'utf8')), colour: 'blue' } as Record<
+      string,
+      unknown
+    >;
     expect(() => parseProfile(p)).toThrow(/colour/);
-    const bad = JSON.parse(readFileSync('profiles/case-management.json', 'utf8')) as { fields: { dob: Record<string, unknown> } };
+    const bad = JSON.parse(readFileSync('profiles/case-management.json', 'utf8')) as {
+      fields: { dob: Record<string, unknown> };
+    };
     bad.fields.dob = { column: 'Date of Birth', date: 'DD/MM/YYY' };
     expect(() => parseProfile(bad)).toThrow(/fields\.dob\.date/);
   });
 
   it('never maps a column whose name says it holds case information', () => {
-    for (const c of ['Case Notes', 'CaseNotes', 'referral_reason', 'Assessment (CAF)', 'Diagnosis', 'KeyWorkerComments', 'Risk level', 'Child protection plan'])
+    for (const c of [
+      'Case Notes',
+      'CaseNotes',
+      'referral_reason',
+      'Assessment (CAF)',
+      'Diagnosis',
+      'KeyWorkerComments',
+      'Risk level',
+      'Child protection plan',
+    ])
       expect(looksLikeCaseInformation(c), c).toBe(true);
-    for (const c of ['Address Line 1', 'Postcode', 'Surname', 'Date of Birth', 'NHS Number', 'CAF Completed', 'Main Carer Phone', 'Service', 'Team'])
+    for (const c of [
+      'Address Line 1',
+      'Postcode',
+      'Surname',
+      'Date of Birth',
+      'NHS Number',
+      'CAF Completed',
+      'Main Carer Phone',
+      'Service',
+      'Team',
+    ])
       expect(looksLikeCaseInformation(c), c).toBe(false);
-    const p = JSON.parse(readFileSync('profiles/case-management.json', 'utf8')) as { fields: { involvement: { service: unknown } } };
+    const p = JSON.parse(readFileSync('profiles/case-management.json', 'utf8')) as {
+      fields: { involvement: { service: unknown } };
+    };
     p.fields.involvement.service = { column: 'Referral Reason' };
     expect(() => parseProfile(p)).toThrow(ProfileError);
     expect(() => parseProfile(p)).toThrow(/"Referral Reason".*case information/);
@@ -109,13 +140,24 @@ describe('profiles', () => {
 
 describe('mapping a case-management export', () => {
   const profile = shipped('case-management');
-  const identityOnly: Profile = { ...profile, fields: { ...profile.fields, parents: undefined, involvement: undefined } };
+  const identityOnly: Profile = {
+    ...profile,
+    fields: { ...profile.fields, parents: undefined, involvement: undefined },
+  };
   const rows = [...caseManagementRows({ seed: 'adapter-mapping', count: 300, today: TODAY })];
-  const row = (over: Partial<CaseManagementRow> = {}) => ({ ...rows.find((r) => r['NHS Number'] !== '' && r.Postcode !== '')!, ...over }) as Record<string, string>;
+  const row = (over: Partial<CaseManagementRow> = {}) =>
+    ({ ...rows.find((r) => r['NHS Number'] !== '' && r.Postcode !== '')!, ...over }) as Record<string, string>;
 
   it('turns a row into a supply record: names cased, dates read, codes mapped, postcode and NHS number normalised', () => {
     const m = compileMapping(identityOnly, { today: TODAY });
-    const r = row({ Forename: 'ELLIE', Surname: "O'BRIEN", Gender: 'F', 'Date of Birth': '04/03/2015', Postcode: 'ch496ba', 'NHS Number': '999 358 3510' });
+    const r = row({
+      Forename: 'ELLIE',
+      Surname: "O'BRIEN",
+      Gender: 'F',
+      'Date of Birth': '04/03/2015',
+      Postcode: 'ch496ba',
+      'NHS Number': '999 358 3510',
+    });
     const out = m.map(r, 7);
     expect(out.problems).toEqual([]);
     expect(out.record).toMatchObject({
@@ -127,7 +169,9 @@ describe('mapping a case-management export', () => {
       nhsNumber: '9993583510',
       address: { postcode: 'CH49 6BA' },
     });
-    expect(out.record!.receivedAt).toBe(`${r['Last Updated']!.slice(6, 10)}-${r['Last Updated']!.slice(3, 5)}-${r['Last Updated']!.slice(0, 2)}`);
+    expect(out.record!.receivedAt).toBe(
+      `${r['Last Updated']!.slice(6, 10)}-${r['Last Updated']!.slice(3, 5)}-${r['Last Updated']!.slice(0, 2)}`,
+    );
   });
 
   it('most generated rows are valid; the columns it does not map never appear in the record', () => {
@@ -141,35 +185,60 @@ describe('mapping a case-management export', () => {
   });
 
   it.each([
-    ['a date that is not in the format', { 'Date of Birth': '2015-03-04' }, 'dob', 'Date of Birth', /not a date written DD\/MM\/YYYY/],
-    ['a date that is not on the calendar', { 'Date of Birth': '31/02/2015' }, 'dob', 'Date of Birth', /is not a real calendar date/],
+    [
+      'a date that is not in the format',
+      { 'Date of Birth': '2015-03-04' },
+      'dob',
+      'Date of Birth',
+      /not a date written DD\/MM\/YYYY/,
+    ],
+    [
+      'a date that is not on the calendar',
+      { 'Date of Birth': '31/02/2015' },
+      'dob',
+      'Date of Birth',
+      /is not a real calendar date/,
+    ],
     ['a date of birth in the future', { 'Date of Birth': '01/01/2030' }, 'dob', 'Date of Birth', /future/],
     ['a gender code not in the list', { Gender: 'Q' }, 'gender', 'Gender', /not in the profile’s code list/],
-    ['an NHS number with a wrong check digit', { 'NHS Number': '999 358 3511' }, 'nhsNumber', 'NHS Number', /check digit/],
+    [
+      'an NHS number with a wrong check digit',
+      { 'NHS Number': '999 358 3511' },
+      'nhsNumber',
+      'NHS Number',
+      /check digit/,
+    ],
     ['a postcode that is not one', { Postcode: 'ZZ99 9ZZ9' }, 'address.postcode', 'Postcode', /postcode/],
     ['no reference', { 'Person ID': '' }, 'supplierRef', 'Person ID', /is empty/],
     ['no surname', { Surname: '' }, 'name.family', 'Surname', /missing/],
-  ] as const)('%s is rejected, naming the field and the column, never the value', (_what, over, field, column, message) => {
-    const m = compileMapping(identityOnly, { today: TODAY });
-    const r = row({ ...over, Forename: 'Zebedee' });
-    const out = m.map(r, 9);
-    expect(out.record).toBeNull();
-    const p = out.problems.find((x) => x.field === field);
-    expect(p, JSON.stringify(out.problems)).toBeDefined();
-    expect(p!.column).toBe(column);
-    expect(p!.message).toMatch(message);
-    expect(p!.severity).toBe('error');
-    for (const x of out.problems) {
-      expect(x.message).not.toContain('Zebedee');
-      for (const v of Object.values(over)) if (v.length > 2) expect(x.message).not.toContain(v);
-    }
-  });
+  ] as const)(
+    '%s is rejected, naming the field and the column, never the value',
+    (_what, over, field, column, message) => {
+      const m = compileMapping(identityOnly, { today: TODAY });
+      const r = row({ ...over, Forename: 'Zebedee' });
+      const out = m.map(r, 9);
+      expect(out.record).toBeNull();
+      const p = out.problems.find((x) => x.field === field);
+      expect(p, JSON.stringify(out.problems)).toBeDefined();
+      expect(p!.column).toBe(column);
+      expect(p!.message).toMatch(message);
+      expect(p!.severity).toBe('error');
+      for (const x of out.problems) {
+        expect(x.message).not.toContain('Zebedee');
+        for (const v of Object.values(over)) if (v.length > 2) expect(x.message).not.toContain(v);
+      }
+    },
+  );
 
   it('free text that suggests case information is rejected with the words, in any mapped field', () => {
     const m = compileMapping(identityOnly, { today: TODAY });
     const out = m.map(row({ 'Address Line 1': 'Refuge after domestic abuse' }), 3);
     expect(out.record).toBeNull();
-    expect(out.problems[0]).toMatchObject({ field: 'address.lines.0', column: 'Address Line 1 + Address Line 2 + Address Line 3 + Town', severity: 'error' });
+    expect(out.problems[0]).toMatchObject({
+      field: 'address.lines.0',
+      column: 'Address Line 1 + Address Line 2 + Address Line 3 + Town',
+      severity: 'error',
+    });
     expect(out.problems[0]!.message).toMatch(/domestic abuse/);
   });
 
@@ -181,9 +250,21 @@ describe('mapping a case-management export', () => {
   });
 
   it('a whole-name column is split by the profile', () => {
-    const p = parseProfile({ ...structuredClone(identityOnly), fields: { ...identityOnly.fields, given: undefined, family: undefined, fullName: { column: 'Name' }, nameSplit: 'family-comma-given' } });
+    const p = parseProfile({
+      ...structuredClone(identityOnly),
+      fields: {
+        ...identityOnly.fields,
+        given: undefined,
+        family: undefined,
+        fullName: { column: 'Name' },
+        nameSplit: 'family-comma-given',
+      },
+    });
     const m = compileMapping(p, { today: TODAY });
-    expect(m.map(row({ Name: 'Evans, Ellie May' } as Partial<CaseManagementRow>), 2).record?.name).toMatchObject({ given: 'Ellie May', family: 'Evans' });
+    expect(m.map(row({ Name: 'Evans, Ellie May' } as Partial<CaseManagementRow>), 2).record?.name).toMatchObject({
+      given: 'Ellie May',
+      family: 'Evans',
+    });
     const bad = m.map(row({ Name: 'Evans' } as Partial<CaseManagementRow>), 3);
     expect(bad.problems[0]).toMatchObject({ field: 'name', column: 'Name' });
   });
@@ -193,7 +274,11 @@ describe('mapping a case-management export', () => {
       ...structuredClone(identityOnly),
       fields: {
         ...identityOnly.fields,
-        addressLines: [{ column: 'Address Line 1' }, { column: 'Address Line 2', transforms: ['phone-uk'] }, { value: 'England' }],
+        addressLines: [
+          { column: 'Address Line 1' },
+          { column: 'Address Line 2', transforms: ['phone-uk'] },
+          { value: 'England' },
+        ],
       },
     });
     const m = compileMapping(p, { today: TODAY });
@@ -202,7 +287,12 @@ describe('mapping a case-management export', () => {
     const bad = m.map(row({ 'Address Line 1': '12 Grove Road', 'Address Line 2': 'Flat B', Forename: 'ELLIE' }), 3);
     expect(bad.record).toBeNull();
     expect(bad.problems).toEqual([
-      { field: 'address.lines', column: 'Address Line 1 + Address Line 2', message: 'cannot be read as a UK telephone number', severity: 'error' },
+      {
+        field: 'address.lines',
+        column: 'Address Line 1 + Address Line 2',
+        message: 'cannot be read as a UK telephone number',
+        severity: 'error',
+      },
     ]);
     // The problem is the lines' alone: the next read of the same row starts clean.
     expect(m.extract(row({ 'Address Line 2': '' })).problems).toEqual([]);

@@ -24,7 +24,11 @@ const realByDateUtc = (y: number, m: number, d: number) => {
 const dayBefore = (s: string) => new Date(Date.parse(`${s}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 const validDate = fc
-  .record({ y: fc.integer({ min: 1900, max: 2199 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }) })
+  .record({
+    y: fc.integer({ min: 1900, max: 2199 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 31 }),
+  })
   .filter(({ y, m, d }) => realByDateUtc(y, m, d))
   .map(({ y, m, d }) => iso(y, m, d));
 
@@ -235,10 +239,14 @@ describe('day arithmetic', () => {
 
   it('addDays and daysBetween are inverse', () => {
     fc.assert(
-      fc.property(fc.integer({ min: dayNumber('1950-01-01'), max: dayNumber('2150-01-01') }), fc.integer({ min: -10_000, max: 10_000 }), (day, n) => {
-        const from = isoFromDayNumber(day);
-        expect(daysBetween(from, addDays(from, n))).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: dayNumber('1950-01-01'), max: dayNumber('2150-01-01') }),
+        fc.integer({ min: -10_000, max: 10_000 }),
+        (day, n) => {
+          const from = isoFromDayNumber(day);
+          expect(daysBetween(from, addDays(from, n))).toBe(n);
+        },
+      ),
     );
   });
 });

@@ -47,12 +47,18 @@ describe('comparison levels', () => {
     expect(levels(base, person('b')).given).toBe('the same');
     expect(levels(base, person('b', { given: 'Olivre' })).given).toBe('spelt slightly differently');
     expect(levels(base, person('b', { family: 'Tomson' })).family).toBe('spelt slightly differently');
-    expect(levels(person('a', { family: 'Smith' }), person('b', { family: 'Smyth' })).family).toMatch(/slightly|sound alike/);
-    expect(levels(person('a', { given: 'William' }), person('b', { given: 'Bill' })).given).toBe('sound alike, or a nickname');
+    expect(levels(person('a', { family: 'Smith' }), person('b', { family: 'Smyth' })).family).toMatch(
+      /slightly|sound alike/,
+    );
+    expect(levels(person('a', { given: 'William' }), person('b', { given: 'Bill' })).given).toBe(
+      'sound alike, or a nickname',
+    );
     const swapped = levels(base, person('b', { given: 'Thompson', family: 'Oliver' }));
     expect([swapped.given, swapped.family]).toEqual(['swapped with the family name', 'swapped with the given name']);
     expect(levels(base, person('b', { family: 'Reid', former: ['Thompson'] })).family).toMatch(/former name/);
-    expect(levels(person('a', { family: 'Reid' }), person('b', { family: 'Thompson-Reid' })).family).toMatch(/double-barrelled/);
+    expect(levels(person('a', { family: 'Reid' }), person('b', { family: 'Thompson-Reid' })).family).toMatch(
+      /double-barrelled/,
+    );
     expect(levels(base, person('b', { given: 'Zachary' })).given).toBe('different');
     expect(levels(base, person('b', { given: null })).given).toBe('not given on both');
   });
@@ -65,7 +71,9 @@ describe('comparison levels', () => {
     expect(levels(base, person('b', { postcode: 'CH41 5AB' })).postcode).toBe('one character different');
     expect(levels(base, person('b', { postcode: 'CH41 9ZZ' })).postcode).toBe('same district');
     expect(levels(base, person('b', { postcode: 'L1 8JQ' })).postcode).toBe('different');
-    expect(levels(person('a', { nhs: '9434765919' }), person('b', { nhs: '9434765991' })).nhs).toBe('one digit different');
+    expect(levels(person('a', { nhs: '9434765919' }), person('b', { nhs: '9434765991' })).nhs).toBe(
+      'one digit different',
+    );
   });
 });
 
@@ -127,7 +135,10 @@ describe('the model, learned without labels', () => {
   });
 
   it('reads FEBRL dataset1 through the shipped profile and scores F1 of at least 0.95', async () => {
-    const { records, problems } = await readDedupeRecords('../shared/data/febrl/dataset1.csv', loadProfile('profiles/febrl.json'));
+    const { records, problems } = await readDedupeRecords(
+      '../shared/data/febrl/dataset1.csv',
+      loadProfile('profiles/febrl.json'),
+    );
     expect(problems).toEqual([]);
     expect(records).toHaveLength(1000);
     const truth = records.map((r) => /^rec-(\d+)-/.exec(r.id)![1]!);
@@ -144,15 +155,28 @@ describe('the model, learned without labels', () => {
     const pair = result.pairs.find((p) => p.a === n && p.b === n + 1)!;
     expect(pair.score).toBeLessThanOrEqual(TWINS_CEILING);
     expect(result.explain(pair).twins).toBe(true);
-    const sameNhs = await findDuplicates([...records, { ...twinA, nhs: '9434765919' }, { ...twinB, nhs: '9434765919' }]);
+    const sameNhs = await findDuplicates([
+      ...records,
+      { ...twinA, nhs: '9434765919' },
+      { ...twinB, nhs: '9434765919' },
+    ]);
     expect(sameNhs.pairs.some((p) => p.a === n && p.b === n + 1)).toBe(true);
   });
 
   it('a rare shared surname counts for more than a common one (term frequency), and every pair says why', async () => {
     const { records } = generated(5000);
-    const common = records.map((r) => r.family).sort((a, b) => records.filter((r) => r.family === b).length - records.filter((r) => r.family === a).length)[0]!;
-    const mk = (id: string, family: string, given: string) => person(id, { family, given, dob: '2012-06-07', postcode: 'CH62 1AA', address: '5 Quiet Lane' });
-    const input = [...records, mk('c1', common, 'Oliver'), mk('c2', common, 'Olivr'), mk('r1', 'Quixleyworth', 'Oliver'), mk('r2', 'Quixleyworth', 'Olivr')];
+    const common = records
+      .map((r) => r.family)
+      .sort((a, b) => records.filter((r) => r.family === b).length - records.filter((r) => r.family === a).length)[0]!;
+    const mk = (id: string, family: string, given: string) =>
+      person(id, { family, given, dob: '2012-06-07', postcode: 'CH62 1AA', address: '5 Quiet Lane' });
+    const input = [
+      ...records,
+      mk('c1', common, 'Oliver'),
+      mk('c2', common, 'Olivr'),
+      mk('r1', 'Quixleyworth', 'Oliver'),
+      mk('r2', 'Quixleyworth', 'Olivr'),
+    ];
     const result = await findDuplicates(input, { threshold: 0 });
     const n = records.length;
     const weightOf = (a: number) => {

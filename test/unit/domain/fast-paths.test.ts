@@ -12,7 +12,8 @@ import { applyTransform, readDate } from '../../../domain/adapter/transforms.js'
 const RUNS = { numRuns: 2000 };
 
 /** The plain definition: the word, whole (no letter either side), in any case; a space or hyphen in it may be a space, a hyphen or nothing. */
-const wholeWords = (words: readonly string[]) => new RegExp(`(?<![a-z])(${words.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'i');
+const wholeWords = (words: readonly string[]) =>
+  new RegExp(`(?<![a-z])(${words.map((w) => w.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?![a-z])`, 'i');
 
 const WHITE = [' ', '  ', '\t', '\n', '\r', '\u00a0', '\u2003', '\u3000', '\ufeff'];
 const BITS = ['a', 'Z', 's', 'e', '1', '4', '7', '-', "'", '.', ',', '(', 'é', 'ß', ...WHITE];
@@ -47,17 +48,34 @@ describe('shorter roads that must give the plain answer', () => {
 
   it('namesSensitiveService agrees with the whole-word definition over the sensitive names', () => {
     const plain = wholeWords(SENSITIVE_NAMES);
-    fc.assert(fc.property(textsNear(SENSITIVE_NAMES), (text) => namesSensitiveService(text) === plain.test(text)), RUNS);
+    fc.assert(
+      fc.property(textsNear(SENSITIVE_NAMES), (text) => namesSensitiveService(text) === plain.test(text)),
+      RUNS,
+    );
   });
 
-  const textWithWhiteSpace = fc.array(fc.constantFrom('a', 'B', '7', '-', 'x', ...WHITE), { maxLength: 12 }).map((p) => p.join(''));
+  const textWithWhiteSpace = fc
+    .array(fc.constantFrom('a', 'B', '7', '-', 'x', ...WHITE), { maxLength: 12 })
+    .map((p) => p.join(''));
 
   it('collapse-spaces gives what replacing every run of white space with one space gives', () => {
-    fc.assert(fc.property(fc.oneof(textWithWhiteSpace, fc.string()), (v) => applyTransform(v, 'collapse-spaces') === v.replace(/\s+/g, ' ')), RUNS);
+    fc.assert(
+      fc.property(
+        fc.oneof(textWithWhiteSpace, fc.string()),
+        (v) => applyTransform(v, 'collapse-spaces') === v.replace(/\s+/g, ' '),
+      ),
+      RUNS,
+    );
   });
 
   it('digits-only gives what removing every non-digit gives', () => {
-    fc.assert(fc.property(fc.oneof(textWithWhiteSpace, fc.string(), fc.stringMatching(/^[0-9 ]{0,12}$/)), (v) => applyTransform(v, 'digits-only') === v.replace(/\D/g, '')), RUNS);
+    fc.assert(
+      fc.property(
+        fc.oneof(textWithWhiteSpace, fc.string(), fc.stringMatching(/^[0-9 ]{0,12}$/)),
+        (v) => applyTransform(v, 'digits-only') === v.replace(/\D/g, ''),
+      ),
+      RUNS,
+    );
   });
 
   it('a DD/MM/YYYY date written in full, with or without a time after it, reads as the pattern reads it, and anything else as before', () => {
@@ -71,14 +89,39 @@ describe('shorter roads that must give the plain answer', () => {
     };
     const ch = fc.constantFrom('0', '1', '3', '9', '/', ' ', 'a', '٣', '-');
     const tenish = fc.array(ch, { minLength: 8, maxLength: 11 }).map((p) => p.join(''));
-    const nearDate = fc.tuple(fc.array(ch, { minLength: 2, maxLength: 2 }), fc.array(ch, { minLength: 2, maxLength: 2 }), fc.array(ch, { minLength: 4, maxLength: 4 })).map(
-      ([d, m, y]) => `${d.join('')}/${m.join('')}/${y.join('')}`,
+    const nearDate = fc
+      .tuple(
+        fc.array(ch, { minLength: 2, maxLength: 2 }),
+        fc.array(ch, { minLength: 2, maxLength: 2 }),
+        fc.array(ch, { minLength: 4, maxLength: 4 }),
+      )
+      .map(([d, m, y]) => `${d.join('')}/${m.join('')}/${y.join('')}`);
+    const time = fc.constantFrom(
+      '',
+      ' 12:27',
+      'T09:05:00',
+      ' 9:05',
+      ' 12:27:59.123',
+      'T12:27Z',
+      ' 12:27+01:00',
+      ' 12:27 ',
+      ' 12:2',
+      '  12:27',
+      ' 12:27:5',
+      'x12:27',
+      ' 12:27:00Zx',
     );
-    const time = fc.constantFrom('', ' 12:27', 'T09:05:00', ' 9:05', ' 12:27:59.123', 'T12:27Z', ' 12:27+01:00', ' 12:27 ', ' 12:2', '  12:27', ' 12:27:5', 'x12:27', ' 12:27:00Zx');
-    const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'.split('')), { minLength: n, maxLength: n }).map((d) => d.join(''));
+    const digits = (n: number) =>
+      fc.array(fc.constantFrom(...'0123456789'.split('')), { minLength: n, maxLength: n }).map((d) => d.join(''));
     const fullDate = fc.tuple(digits(2), digits(2), digits(4)).map(([d, m, y]) => `${d}/${m}/${y}`);
     const withTime = fc.tuple(fc.oneof(fullDate, nearDate, tenish), time).map(([d, t]) => `${d}${t}`);
-    fc.assert(fc.property(fc.oneof(tenish, nearDate, fullDate, withTime), (v) => readDate(v, 'DD/MM/YYYY', '2026-12-06') === plain(v)), RUNS);
+    fc.assert(
+      fc.property(
+        fc.oneof(tenish, nearDate, fullDate, withTime),
+        (v) => readDate(v, 'DD/MM/YYYY', '2026-12-06') === plain(v),
+      ),
+      RUNS,
+    );
     expect(readDate('04/12/2026 12:27', 'DD/MM/YYYY', '2026-12-06')).toBe('2026-12-04');
     expect(readDate('04/03/2015', 'DD/MM/YYYY', '2026-12-06')).toBe('2015-03-04');
     expect(readDate('04/0a/2015', 'DD/MM/YYYY', '2026-12-06')).toBeNull();

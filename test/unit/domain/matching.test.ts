@@ -101,8 +101,12 @@ describe('matchScore', () => {
     expect(decide(supply({ name: { given: 'Oliver', family: 'Thomson', former: [] } }), child())).toBe('match');
     expect(decide(supply({ name: { given: 'Olievr', family: 'Thompson', former: [] } }), child())).toBe('match');
     const katherine = child({ name: { given: 'Katherine', family: 'Smith', former: [] }, gender: 'female' });
-    expect(decide(supply({ name: { given: 'Kate', family: 'Smyth', former: [] }, gender: 'female' }), katherine)).toBe('match');
-    expect(decide(supply({ name: { given: 'Catherine', family: 'Smith', former: [] }, gender: 'female' }), katherine)).toBe('match');
+    expect(decide(supply({ name: { given: 'Kate', family: 'Smyth', former: [] }, gender: 'female' }), katherine)).toBe(
+      'match',
+    );
+    expect(
+      decide(supply({ name: { given: 'Catherine', family: 'Smith', former: [] }, gender: 'female' }), katherine),
+    ).toBe('match');
   });
 
   it('forename and surname swapped still match', () => {
@@ -126,19 +130,24 @@ describe('matchScore', () => {
     const twin = supply({ name: { given: 'Harry', family: 'Thompson', former: [] } });
     expect(matchScore(twin, child())).toBeLessThan(REVIEW_THRESHOLD);
     const sister = supply({ name: { given: 'Ella', family: 'Thompson', former: [] }, gender: 'female' });
-    expect(matchScore(sister, child({ name: { given: 'Ellie', family: 'Thompson', former: [] }, gender: 'female' }))).toBeLessThan(
-      REVIEW_THRESHOLD,
-    );
+    expect(
+      matchScore(sister, child({ name: { given: 'Ellie', family: 'Thompson', former: [] }, gender: 'female' })),
+    ).toBeLessThan(REVIEW_THRESHOLD);
   });
 
   it('a sibling (same surname and address, different name and date of birth) is different', () => {
-    expect(decide(supply({ name: { given: 'Amelia', family: 'Thompson', former: [] }, dob: '2012-07-19', gender: 'female' }), child())).toBe(
-      'different',
-    );
+    expect(
+      decide(
+        supply({ name: { given: 'Amelia', family: 'Thompson', former: [] }, dob: '2012-07-19', gender: 'female' }),
+        child(),
+      ),
+    ).toBe('different');
   });
 
   it('the same name born on another day elsewhere is different', () => {
-    expect(decide(supply({ dob: '2016-09-21', address: { lines: ['1 High St'], postcode: 'M1 1AE' } }), child())).toBe('different');
+    expect(decide(supply({ dob: '2016-09-21', address: { lines: ['1 High St'], postcode: 'M1 1AE' } }), child())).toBe(
+      'different',
+    );
   });
 
   it('a name and date of birth that agree but a different NHS number go to a person', () => {
@@ -182,7 +191,9 @@ describe('quality on the Febrl benchmark', () => {
   }
 
   const rows = load('/work/shared/data/febrl/dataset2.csv');
-  const originals = new Map(rows.filter((r) => r.id.endsWith('-org')).map((r) => [r.id.replace(/-org$/, ''), r.person]));
+  const originals = new Map(
+    rows.filter((r) => r.id.endsWith('-org')).map((r) => [r.id.replace(/-org$/, ''), r.person]),
+  );
   const pairs = rows
     .filter((r) => r.id.includes('-dup-'))
     .flatMap((r) => {
@@ -204,7 +215,10 @@ describe('quality on the Febrl benchmark', () => {
       for (let j = i + 1; j < orgs.length; j++) {
         const a = orgs[i]!;
         const b = orgs[j]!;
-        const blocked = (a.family !== '' && a.family === b.family) || (a.dob !== null && a.dob === b.dob) || (a.postcode !== null && a.postcode === b.postcode);
+        const blocked =
+          (a.family !== '' && a.family === b.family) ||
+          (a.dob !== null && a.dob === b.dob) ||
+          (a.postcode !== null && a.postcode === b.postcode);
         if (blocked) strangers.push(scorePersons(a, b));
       }
     }

@@ -28,7 +28,10 @@ const scruffy = (canonical: string) =>
   fc
     .tuple(
       fc.array(fc.boolean(), { minLength: canonical.length, maxLength: canonical.length }),
-      fc.array(fc.constantFrom('', '', ' ', '  ', '\t'), { minLength: canonical.length + 1, maxLength: canonical.length + 1 }),
+      fc.array(fc.constantFrom('', '', ' ', '  ', '\t'), {
+        minLength: canonical.length + 1,
+        maxLength: canonical.length + 1,
+      }),
     )
     .map(([lower, gaps]) =>
       canonical

@@ -24,7 +24,8 @@ type Loose = Record<string, unknown>;
 /** Every path to a value in a record, e.g. ['parents', 0, 'contact', 'phone']. */
 function paths(v: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(v)) return [prefix, ...v.flatMap((x, i) => paths(x, [...prefix, i]))];
-  if (v !== null && typeof v === 'object') return [prefix, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...prefix, k]))];
+  if (v !== null && typeof v === 'object')
+    return [prefix, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...prefix, k]))];
   return [prefix];
 }
 
@@ -69,7 +70,12 @@ function spoil(record: Loose, path: (string | number)[], spoiler: (v: unknown) =
   let cur: Loose = copy;
   for (const k of path.slice(0, -1)) cur = cur[k as string] as Loose;
   const last = path[path.length - 1]!;
-  if (extraKey && cur[last as string] !== null && typeof cur[last as string] === 'object' && !Array.isArray(cur[last as string])) {
+  if (
+    extraKey &&
+    cur[last as string] !== null &&
+    typeof cur[last as string] === 'object' &&
+    !Array.isArray(cur[last as string])
+  ) {
     (cur[last as string] as Loose).sensitive = true;
   } else {
     const next = spoiler(cur[last as string]);
@@ -94,17 +100,23 @@ describe('the fast check of a supply record', () => {
   it('never accepts what the schema refuses or would change, over spoilt records', () => {
     let refusedBySchema = 0;
     fc.assert(
-      fc.property(fc.nat(records.length - 1), fc.nat(10_000), fc.nat(spoilers.length - 1), fc.boolean(), (ri, pi, si, extraKey) => {
-        const record = records[ri]!;
-        const all = paths(record);
-        const spoilt = spoil(record, all[pi % all.length]!, spoilers[si]!, extraKey);
-        const parsed = supplierRecordSchema.safeParse(spoilt);
-        if (!parsed.success) refusedBySchema++;
-        if (quickAccept(spoilt)) {
-          expect(parsed.success).toBe(true);
-          expect(parsed.data).toEqual(spoilt);
-        }
-      }),
+      fc.property(
+        fc.nat(records.length - 1),
+        fc.nat(10_000),
+        fc.nat(spoilers.length - 1),
+        fc.boolean(),
+        (ri, pi, si, extraKey) => {
+          const record = records[ri]!;
+          const all = paths(record);
+          const spoilt = spoil(record, all[pi % all.length]!, spoilers[si]!, extraKey);
+          const parsed = supplierRecordSchema.safeParse(spoilt);
+          if (!parsed.success) refusedBySchema++;
+          if (quickAccept(spoilt)) {
+            expect(parsed.success).toBe(true);
+            expect(parsed.data).toEqual(spoilt);
+          }
+        },
+      ),
       { numRuns: 20_000, seed: 20261204 },
     );
     // The spoilers really do spoil: the property is not true by emptiness.

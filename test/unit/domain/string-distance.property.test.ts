@@ -40,9 +40,17 @@ const slip = fc.tuple(fc.nat({ max: SLIPS.length - 1 }), fc.nat(), fc.constantFr
 /** A text and the same text after up to four slips: near-equal pairs. */
 const nearPair = fc
   .tuple(fc.oneof(nameKey, fewLetters, long), fc.array(slip, { maxLength: 4 }))
-  .map(([a, slips]) => [a, slips.reduce((s, [k, at, c]) => SLIPS[k]!(s, s.length === 0 ? 0 : at % s.length, c), a)] as const);
+  .map(
+    ([a, slips]) =>
+      [a, slips.reduce((s, [k, at, c]) => SLIPS[k]!(s, s.length === 0 ? 0 : at % s.length, c), a)] as const,
+  );
 const anyPair = fc.tuple(anyText, anyText);
-const pair = fc.oneof(nearPair, anyPair, fc.tuple(long, long), anyText.map((a) => [a, a] as const));
+const pair = fc.oneof(
+  nearPair,
+  anyPair,
+  fc.tuple(long, long),
+  anyText.map((a) => [a, a] as const),
+);
 
 describe('the fast string distances give what the plain definitions give', () => {
   it('fastJaroWinkler equals jaroWinkler, to the last bit, in either order', () => {

@@ -18,11 +18,9 @@ const phone = fc.stringMatching(/^0\d{3} \d{3} \d{4}$/);
 const email = word.map((w) => `${w}@mail.example`);
 const postcode = fc.constantFrom('CH41 1AA', 'CH44 7BG', 'CH62 3NN', 'SW1A 1AA', 'CH1 4BJ');
 const address = fc.record({ lines: fc.array(tagged('Addressline'), { minLength: 1, maxLength: 3 }), postcode });
-const contact: fc.Arbitrary<Contact> = fc.record(
-  { address, phone, email },
-  { requiredKeys: [] },
-);
-const isoDate = (from: string, to: string) => fc.integer({ min: dayNumber(from), max: dayNumber(to) }).map(isoFromDayNumber);
+const contact: fc.Arbitrary<Contact> = fc.record({ address, phone, email }, { requiredKeys: [] });
+const isoDate = (from: string, to: string) =>
+  fc.integer({ min: dayNumber(from), max: dayNumber(to) }).map(isoFromDayNumber);
 
 const practitioner = fc.record(
   { name: tagged('Practitioner'), organisation: tagged('Provider'), phone, email },
@@ -32,7 +30,9 @@ const practitioner = fc.record(
 const involvement = (i: number): fc.Arbitrary<Involvement> =>
   fc
     .record({
-      sensitiveCategory: fc.option(fc.constantFrom('sexual-health', 'mental-health', 'substance-misuse' as const), { nil: undefined }),
+      sensitiveCategory: fc.option(fc.constantFrom('sexual-health', 'mental-health', 'substance-misuse' as const), {
+        nil: undefined,
+      }),
       service: tagged('Service'),
       practitioner: fc.option(practitioner, { nil: undefined }),
       leadProfessional: fc.boolean(),
@@ -77,11 +77,18 @@ const childRecord: fc.Arbitrary<ChildRecord> = fc
       { maxLength: 3 },
     ),
     education: fc.option(
-      fc.record({ name: tagged('School'), urn: fc.constant('105000'), contact, startDate: isoDate('2012-09-01', '2024-09-01') }),
+      fc.record({
+        name: tagged('School'),
+        urn: fc.constant('105000'),
+        contact,
+        startDate: isoDate('2012-09-01', '2024-09-01'),
+      }),
       { nil: undefined },
     ),
     gp: fc.option(fc.record({ name: tagged('Surgery'), odsCode: fc.constant('N82001'), contact }), { nil: undefined }),
-    involvements: fc.integer({ min: 0, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => involvement(i)))),
+    involvements: fc
+      .integer({ min: 0, max: 4 })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => involvement(i)))),
     supplierRefs: fc.subarray([
       { supplier: 'nhs' as const, reference: 'PDS-REF 0001' },
       { supplier: 'gro' as const, reference: 'GRO-REF 0002' },
@@ -134,7 +141,11 @@ const ordinaryActor = fc.oneof(
 
 /** Strings of the record a shield hides from an ordinary user. */
 function shieldHidden(r: ChildRecord): string[] {
-  const fromContact = (c: Contact | undefined) => [...(c?.address ? [...c.address.lines, c.address.postcode] : []), c?.phone, c?.email];
+  const fromContact = (c: Contact | undefined) => [
+    ...(c?.address ? [...c.address.lines, c.address.postcode] : []),
+    c?.phone,
+    c?.email,
+  ];
   return [
     ...(r.address ? [...r.address.lines, r.address.postcode] : []),
     ...r.parents.flatMap((p) => fromContact(p.contact)),
@@ -142,7 +153,13 @@ function shieldHidden(r: ChildRecord): string[] {
     ...fromContact(r.education?.contact),
     r.gp?.name,
     ...fromContact(r.gp?.contact),
-    ...r.involvements.flatMap((i) => [i.service, i.practitioner?.name, i.practitioner?.organisation, i.practitioner?.phone, i.practitioner?.email]),
+    ...r.involvements.flatMap((i) => [
+      i.service,
+      i.practitioner?.name,
+      i.practitioner?.organisation,
+      i.practitioner?.phone,
+      i.practitioner?.email,
+    ]),
     ...r.identifiers.supplierRefs.map((s) => s.reference),
   ].filter((s): s is string => s !== undefined);
 }
@@ -153,7 +170,14 @@ function sensitiveHidden(r: ChildRecord): string[] {
   const shownElsewhere = JSON.stringify({ ...r, involvements: r.involvements.filter((i) => !i.sensitive) });
   return r.involvements
     .filter((i) => i.sensitive)
-    .flatMap((i) => [i.service, i.sensitiveCategory, i.practitioner?.name, i.practitioner?.organisation, i.practitioner?.phone, i.practitioner?.email])
+    .flatMap((i) => [
+      i.service,
+      i.sensitiveCategory,
+      i.practitioner?.name,
+      i.practitioner?.organisation,
+      i.practitioner?.phone,
+      i.practitioner?.email,
+    ])
     .filter((s): s is string => s !== undefined && !shownElsewhere.includes(s));
 }
 
@@ -167,7 +191,15 @@ describe('recordView', () => {
         const view = recordView({ record: { ...record, shielded: !pending }, shielded: true }, { actor: viewer });
         const json = JSON.stringify(view);
         for (const hidden of shieldHidden(record)) expect(json).not.toContain(hidden);
-        expect(Object.keys(view).sort()).toEqual(['cpNumber', 'dob', 'gender', 'name', 'parents', 'shielded', 'version']);
+        expect(Object.keys(view).sort()).toEqual([
+          'cpNumber',
+          'dob',
+          'gender',
+          'name',
+          'parents',
+          'shielded',
+          'version',
+        ]);
         expect(view.shielded).toBe(true);
         expect(view.parents).toEqual(record.parents.map((p) => ({ name: p.name, relationship: p.relationship })));
         expect(view.name).toEqual(record.name);
@@ -244,7 +276,9 @@ describe('recordView', () => {
     fc.assert(
       fc.property(childRecord, fc.constantFrom('nhs', 'gro', 'dwp'), (record, supplier) => {
         const view = recordView({ record, shielded: false }, { actor: actor(['practitioner'], WIRRAL, supplier) });
-        expect(view.identifiers?.supplierRefs).toEqual(record.identifiers.supplierRefs.filter((s) => s.supplier === supplier));
+        expect(view.identifiers?.supplierRefs).toEqual(
+          record.identifiers.supplierRefs.filter((s) => s.supplier === supplier),
+        );
         expect(view.identifiers?.nhsNumber).toBe(record.identifiers.nhsNumber);
         const plain = recordView({ record, shielded: false }, { actor: actor(['practitioner']) });
         expect(plain.identifiers?.supplierRefs).toEqual([]);
@@ -256,7 +290,10 @@ describe('recordView', () => {
   it('an override shows a shielded record\u2019s address, school and GP, still marked shielded', () => {
     fc.assert(
       fc.property(childRecord, (record) => {
-        const view = recordView({ record, shielded: true }, { actor: actor(['practitioner', 'child-protection']), override: true });
+        const view = recordView(
+          { record, shielded: true },
+          { actor: actor(['practitioner', 'child-protection']), override: true },
+        );
         expect(view.shielded).toBe(true);
         expect(view.whereabouts).toBe(record.whereabouts);
         expect(view.address).toEqual(record.address);

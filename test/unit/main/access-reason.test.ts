@@ -6,7 +6,9 @@ import { accessReasonForHeader } from '../../../main/ipc/handlers.js';
 
 describe('accessReasonForHeader', () => {
   it('keeps plain text, and folds typographic punctuation, accents and line breaks', () => {
-    expect(accessReasonForHeader('Checking who else is working with this child')).toBe('Checking who else is working with this child');
+    expect(accessReasonForHeader('Checking who else is working with this child')).toBe(
+      'Checking who else is working with this child',
+    );
     expect(accessReasonForHeader('Zoë’s school — “urgent”…')).toBe('Zoe\'s school - "urgent"...');
     expect(accessReasonForHeader('  two\nlines\r\n')).toBe('two lines');
   });

@@ -29,18 +29,27 @@ describe('refusedDebugSwitches', () => {
   });
 
   it('lists each refused switch once, in the order given', () => {
-    expect(refusedDebugSwitches([exe, '--inspect=9229', '--js-flags=--expose-gc', '--inspect'], true)).toEqual(['--inspect', '--js-flags']);
+    expect(refusedDebugSwitches([exe, '--inspect=9229', '--js-flags=--expose-gc', '--inspect'], true)).toEqual([
+      '--inspect',
+      '--js-flags',
+    ]);
   });
 
   it('on Windows also takes a switch written with a slash, as Chromium does there', () => {
-    expect(refusedDebugSwitches(['C:\\Program Files\\ContactPoint\\ContactPoint.exe', '/remote-debugging-port=9222'], true, 'win32')).toEqual([
-      '--remote-debugging-port',
-    ]);
+    expect(
+      refusedDebugSwitches(
+        ['C:\\Program Files\\ContactPoint\\ContactPoint.exe', '/remote-debugging-port=9222'],
+        true,
+        'win32',
+      ),
+    ).toEqual(['--remote-debugging-port']);
     expect(refusedDebugSwitches([exe, '/remote-debugging-port=9222'], true, 'linux')).toEqual([]);
   });
 
   it('lets ordinary switches through, and anything in an unpackaged (developer) build', () => {
-    expect(refusedDebugSwitches([exe, '--no-sandbox', '--user-data-dir=/tmp/p', '--dev', '--inspector-x'], true)).toEqual([]);
+    expect(
+      refusedDebugSwitches([exe, '--no-sandbox', '--user-data-dir=/tmp/p', '--dev', '--inspector-x'], true),
+    ).toEqual([]);
     expect(refusedDebugSwitches([exe, '--inspect', '--remote-debugging-port=9222'], false)).toEqual([]);
   });
 
@@ -57,8 +66,13 @@ describe('main/electron/main.ts', () => {
     const source = readFileSync('main/electron/main.ts', 'utf8');
     const statements = source
       .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('//') && !l.startsWith('import ') && !/^\s/.test(l) && !l.startsWith('}'));
-    expect(statements[0]).toMatch(/refusedDebugSwitches\(process\.argv, app\.isPackaged && !isTestBuild\(app\.getAppPath\(\)\)\)/);
+      .filter(
+        (l) =>
+          l.trim() !== '' && !l.startsWith('//') && !l.startsWith('import ') && !/^\s/.test(l) && !l.startsWith('}'),
+      );
+    expect(statements[0]).toMatch(
+      /refusedDebugSwitches\(process\.argv, app\.isPackaged && !isTestBuild\(app\.getAppPath\(\)\)\)/,
+    );
   });
 });
 

@@ -81,7 +81,10 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
     ['Kiosk    REG_SZ    true', 'Kiosk: must be a REG_DWORD, not REG_SZ'],
     ['Kiosk    REG_QWORD    0x1', 'Kiosk: must be a REG_DWORD, not REG_QWORD'],
     // An expandable string would take %VARIABLES% from the user's environment.
-    ['Pkcs11Module    REG_EXPAND_SZ    %SystemRoot%\\System32\\opensc-pkcs11.dll', 'Pkcs11Module: must be a REG_SZ, not REG_EXPAND_SZ'],
+    [
+      'Pkcs11Module    REG_EXPAND_SZ    %SystemRoot%\\System32\\opensc-pkcs11.dll',
+      'Pkcs11Module: must be a REG_SZ, not REG_EXPAND_SZ',
+    ],
     ['TrainingMode    REG_DWORD    0x2', 'TrainingMode: must be 0 (off) or 1 (on)'],
     ['AllowDevTools    REG_DWORD    0x1', 'unexpected value "AllowDevTools"'],
   ])('refuses %j, naming the value', async (line, problem) => {
@@ -92,20 +95,37 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
 
   it('validates with the same schema as the Linux file, naming the registry value', async () => {
     expect(await refusal(regOutput('IdleMinutes    REG_DWORD    0x0'))).toMatch(/: IdleMinutes: .*>=1/);
-    expect(await refusal(regOutput('ServiceUrl    REG_SZ    http://index.example.gov.uk'))).toMatch(/: ServiceUrl: must use https:\/\//);
-    expect(await refusal(regOutput('TrainingMode    REG_DWORD    0x0'))).toMatch(/: ServiceUrl: is required unless trainingMode is true/);
-    expect(await refusal(regOutput('Pkcs11Module    REG_SZ    opensc-pkcs11.dll'))).toMatch(/: Pkcs11Module: must be an absolute path/);
+    expect(await refusal(regOutput('ServiceUrl    REG_SZ    http://index.example.gov.uk'))).toMatch(
+      /: ServiceUrl: must use https:\/\//,
+    );
+    expect(await refusal(regOutput('TrainingMode    REG_DWORD    0x0'))).toMatch(
+      /: ServiceUrl: is required unless trainingMode is true/,
+    );
+    expect(await refusal(regOutput('Pkcs11Module    REG_SZ    opensc-pkcs11.dll'))).toMatch(
+      /: Pkcs11Module: must be an absolute path/,
+    );
     expect(
       await refusal(
-        regOutput('TrustedCaFile    REG_SZ    C:\\ca.pem', 'PinnedCertificateSha256    REG_SZ    q9nDkdUJ0pM7v0wPFO9lAq8FJ1L0oO3X3uQx3fJ4vVQ='),
+        regOutput(
+          'TrustedCaFile    REG_SZ    C:\\ca.pem',
+          'PinnedCertificateSha256    REG_SZ    q9nDkdUJ0pM7v0wPFO9lAq8FJ1L0oO3X3uQx3fJ4vVQ=',
+        ),
       ),
     ).toMatch(/: PinnedCertificateSha256: cannot be combined with trustedCaFile/);
   });
 
   it('reads only HKLM: output for any other key is refused', async () => {
-    const userKey = ['', 'HKEY_CURRENT_USER\\Software\\Policies\\ContactPoint', '    TrainingMode    REG_DWORD    0x1', ''].join('\r\n');
+    const userKey = [
+      '',
+      'HKEY_CURRENT_USER\\Software\\Policies\\ContactPoint',
+      '    TrainingMode    REG_DWORD    0x1',
+      '',
+    ].join('\r\n');
     expect(await refusal(userKey)).toMatch(/different key/);
-    expect(parseRegQueryOutput('    Kiosk    REG_DWORD    0x0\r\n', policyRegistryValues)).toEqual({ ok: false, problem: expect.stringMatching(/did not name/) });
+    expect(parseRegQueryOutput('    Kiosk    REG_DWORD    0x0\r\n', policyRegistryValues)).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/did not name/),
+    });
   });
 
   it('says so when reg.exe cannot be run', async () => {
@@ -126,7 +146,11 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
     try {
       const file = join(dir, 'policy.json');
       await writeFile(file, JSON.stringify({ kiosk: false }));
-      const win = await loadMachinePolicy({ platform: 'win32', policyFile: file, readRegistry: async () => regOutput('Kiosk    REG_DWORD    0x1') });
+      const win = await loadMachinePolicy({
+        platform: 'win32',
+        policyFile: file,
+        readRegistry: async () => regOutput('Kiosk    REG_DWORD    0x1'),
+      });
       expect(win.kiosk).toBe(true);
       let registryRead = false;
       const linux = await loadMachinePolicy({

@@ -2,7 +2,14 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPkcs11Module, loadMachinePolicy, loadPolicyFile, parsePolicy, PolicyError, readTrustedCa } from '../../../main/policy.js';
+import {
+  defaultPkcs11Module,
+  loadMachinePolicy,
+  loadPolicyFile,
+  parsePolicy,
+  PolicyError,
+  readTrustedCa,
+} from '../../../main/policy.js';
 
 describe('machine policy', () => {
   let dir: string;
@@ -20,8 +27,15 @@ describe('machine policy', () => {
 
   it('reads a real deployment policy', async () => {
     const file = join(dir, 'policy.json');
-    await writeFile(file, JSON.stringify({ serviceUrl: 'https://index.example.gov.uk', trainingMode: false, kiosk: true, idleMinutes: 3 }));
-    expect(await loadPolicyFile(file)).toMatchObject({ serviceUrl: 'https://index.example.gov.uk', trainingMode: false, idleMinutes: 3 });
+    await writeFile(
+      file,
+      JSON.stringify({ serviceUrl: 'https://index.example.gov.uk', trainingMode: false, kiosk: true, idleMinutes: 3 }),
+    );
+    expect(await loadPolicyFile(file)).toMatchObject({
+      serviceUrl: 'https://index.example.gov.uk',
+      trainingMode: false,
+      idleMinutes: 3,
+    });
   });
 
   it.each([
@@ -44,7 +58,10 @@ describe('machine policy', () => {
     [{ trustedCaFile: 'ca.pem' }, /trustedCaFile: must be an absolute path/],
     [{ pinnedCertificateSha256: 'AB:CD:EF' }, /pinnedCertificateSha256: must be a base64 SHA-256/],
     [
-      { trustedCaFile: '/etc/contactpoint/ca.pem', pinnedCertificateSha256: 'q9nDkdUJ0pM7v0wPFO9lAq8FJ1L0oO3X3uQx3fJ4vVQ=' },
+      {
+        trustedCaFile: '/etc/contactpoint/ca.pem',
+        pinnedCertificateSha256: 'q9nDkdUJ0pM7v0wPFO9lAq8FJ1L0oO3X3uQx3fJ4vVQ=',
+      },
       /pinnedCertificateSha256: cannot be combined with trustedCaFile/,
     ],
   ])('refuses %j with a message naming the problem', (raw, message) => {
@@ -53,7 +70,13 @@ describe('machine policy', () => {
   });
 
   it('allows plain http only to this computer', () => {
-    for (const url of ['http://127.0.0.1:8443', 'http://localhost:8443', 'http://[::1]:8443', 'http://127.12.0.254:8443', 'http://127.0.0.1:8443/']) {
+    for (const url of [
+      'http://127.0.0.1:8443',
+      'http://localhost:8443',
+      'http://[::1]:8443',
+      'http://127.12.0.254:8443',
+      'http://127.0.0.1:8443/',
+    ]) {
       expect(parsePolicy({ serviceUrl: url }, 't').serviceUrl).toBe(url);
     }
   });
@@ -76,13 +99,22 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  const live = { serviceUrl: 'https://index.example.gov.uk', trainingMode: false, trustedCaFile: '/etc/contactpoint/ca.pem' };
+  const live = {
+    serviceUrl: 'https://index.example.gov.uk',
+    trainingMode: false,
+    trustedCaFile: '/etc/contactpoint/ca.pem',
+  };
 
   it('reads a root-owned policy that only root may change', async () => {
     expect(process.getuid?.()).toBe(0); // these tests make files for root and for "nobody"
     const file = join(dir, 'policy.json');
     await writeFile(file, JSON.stringify(live), { mode: 0o644 });
-    expect(await loadMachinePolicy({ platform: 'linux', policyFile: file })).toEqual({ ...live, kiosk: true, idleMinutes: 5, maxDaysWithoutSync: 14 });
+    expect(await loadMachinePolicy({ platform: 'linux', policyFile: file })).toEqual({
+      ...live,
+      kiosk: true,
+      idleMinutes: 5,
+      maxDaysWithoutSync: 14,
+    });
   });
 
   it('with no file, is the training kiosk', async () => {

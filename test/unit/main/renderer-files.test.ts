@@ -35,7 +35,11 @@ describe('serving the renderer', () => {
 
   it('serves assets with their content type', async () => {
     const r = await files.read('app://contactpoint/assets/app.js');
-    expect([r.status, r.headers['Content-Type'], r.body.toString()]).toEqual([200, 'text/javascript; charset=utf-8', 'console.log(1)']);
+    expect([r.status, r.headers['Content-Type'], r.body.toString()]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+      'console.log(1)',
+    ]);
   });
 
   it.each([

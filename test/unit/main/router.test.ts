@@ -123,7 +123,10 @@ describe('IPC router', () => {
     const r = await router('app.info', { caseNotes: 'x' }, app);
     expect(r).toEqual({
       ok: false,
-      error: { code: 'invalid-payload', message: 'The request to "app.info" was refused: payload: unexpected field "caseNotes".' },
+      error: {
+        code: 'invalid-payload',
+        message: 'The request to "app.info" was refused: payload: unexpected field "caseNotes".',
+      },
     });
     expect(calls).toEqual([]);
   });
@@ -153,19 +156,19 @@ describe('IPC router', () => {
     expect(await router('app.info', {}, { url })).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
   });
 
-  it('returns a handler\'s user-facing failure as it is', async () => {
+  it("returns a handler's user-facing failure as it is", async () => {
     expect(await router('service.status', {}, app)).toEqual({
       ok: false,
       error: { code: 'service-unreachable', message: 'The national index service cannot be reached.' },
     });
   });
 
-  it('hides an unexpected error\'s details from the renderer but reports it', async () => {
+  it("hides an unexpected error's details from the renderer but reports it", async () => {
     const leaky = createRouter(
       {
         ...handlers,
         'app.info': async () => {
-          throw new Error('SELECT * FROM children WHERE surname = \'Smith\' at /opt/cp/main.js:12');
+          throw new Error("SELECT * FROM children WHERE surname = 'Smith' at /opt/cp/main.js:12");
         },
       },
       { trustedOrigin: 'app://contactpoint', onInternalError: (channel) => internal.push(channel) },

@@ -28,7 +28,8 @@ interface FieldSchema {
   minimum?: number;
   maximum?: number;
 }
-const fieldSchemas = (z.toJSONSchema(policySchema, { io: 'input' }) as { properties: Record<string, FieldSchema> }).properties;
+const fieldSchemas = (z.toJSONSchema(policySchema, { io: 'input' }) as { properties: Record<string, FieldSchema> })
+  .properties;
 const fields = Object.keys(policySchema.shape) as (keyof typeof policySettings)[];
 
 /** The registry type Group Policy writes for a policy, read from the ADMX itself. */
@@ -57,26 +58,40 @@ function problemsWith(admxText: string, admlText: string): string[] {
   const adml = parseXml(admlText);
 
   // The shape of a policyDefinitions file, in the order its schema requires.
-  if (admx.name !== 'policyDefinitions' || admx.uri !== gpNamespace) problems.push('ADMX root is not policyDefinitions in the Group Policy namespace');
-  if (admx.attributes.revision !== '1.0' || admx.attributes.schemaVersion !== '1.0') problems.push('ADMX revision/schemaVersion are not 1.0');
+  if (admx.name !== 'policyDefinitions' || admx.uri !== gpNamespace)
+    problems.push('ADMX root is not policyDefinitions in the Group Policy namespace');
+  if (admx.attributes.revision !== '1.0' || admx.attributes.schemaVersion !== '1.0')
+    problems.push('ADMX revision/schemaVersion are not 1.0');
   const order = ['policyNamespaces', 'supersededAdm', 'resources', 'supportedOn', 'categories', 'policies'];
-  if (admx.children.map((c) => c.name).join() !== order.join()) problems.push(`ADMX sections are ${admx.children.map((c) => c.name).join()}`);
+  if (admx.children.map((c) => c.name).join() !== order.join())
+    problems.push(`ADMX sections are ${admx.children.map((c) => c.name).join()}`);
   const target = childrenNamed(admx, 'policyNamespaces')[0]?.children.find((c) => c.name === 'target');
-  if (!target?.attributes.prefix || !target.attributes.namespace) problems.push('ADMX has no target namespace and prefix');
-  if (childrenNamed(admx, 'resources')[0]?.attributes.minRequiredRevision !== '1.0') problems.push('ADMX resources minRequiredRevision is not 1.0');
+  if (!target?.attributes.prefix || !target.attributes.namespace)
+    problems.push('ADMX has no target namespace and prefix');
+  if (childrenNamed(admx, 'resources')[0]?.attributes.minRequiredRevision !== '1.0')
+    problems.push('ADMX resources minRequiredRevision is not 1.0');
   const definitions = new Set(
-    (childrenNamed(admx, 'supportedOn')[0] ? descendants(only(admx, 'supportedOn')) : []).filter((e) => e.name === 'definition').map((e) => e.attributes.name),
+    (childrenNamed(admx, 'supportedOn')[0] ? descendants(only(admx, 'supportedOn')) : [])
+      .filter((e) => e.name === 'definition')
+      .map((e) => e.attributes.name),
   );
   const categories = new Set((childrenNamed(admx, 'categories')[0]?.children ?? []).map((c) => c.attributes.name));
   const policies = childrenNamed(admx, 'policies')[0]?.children ?? [];
 
   // The ADML: the same namespace, and every string and presentation the ADMX names.
-  if (adml.name !== 'policyDefinitionResources' || adml.uri !== gpNamespace) problems.push('ADML root is not policyDefinitionResources in the Group Policy namespace');
-  if (adml.attributes.revision !== '1.0' || adml.attributes.schemaVersion !== '1.0') problems.push('ADML revision/schemaVersion are not 1.0');
-  if (adml.children.map((c) => c.name).join() !== 'displayName,description,resources') problems.push('ADML sections are not displayName, description, resources');
+  if (adml.name !== 'policyDefinitionResources' || adml.uri !== gpNamespace)
+    problems.push('ADML root is not policyDefinitionResources in the Group Policy namespace');
+  if (adml.attributes.revision !== '1.0' || adml.attributes.schemaVersion !== '1.0')
+    problems.push('ADML revision/schemaVersion are not 1.0');
+  if (adml.children.map((c) => c.name).join() !== 'displayName,description,resources')
+    problems.push('ADML sections are not displayName, description, resources');
   const resources = childrenNamed(adml, 'resources')[0];
-  const strings = new Map((resources ? descendants(resources) : []).filter((e) => e.name === 'string').map((e) => [e.attributes.id, e.text]));
-  const presentations = new Map((resources ? descendants(resources) : []).filter((e) => e.name === 'presentation').map((e) => [e.attributes.id, e]));
+  const strings = new Map(
+    (resources ? descendants(resources) : []).filter((e) => e.name === 'string').map((e) => [e.attributes.id, e.text]),
+  );
+  const presentations = new Map(
+    (resources ? descendants(resources) : []).filter((e) => e.name === 'presentation').map((e) => [e.attributes.id, e]),
+  );
   for (const element of descendants(admx)) {
     for (const [attribute, value] of Object.entries(element.attributes)) {
       for (const [, kind, id] of value.matchAll(/\$\((string|presentation)\.([^)]*)\)/g)) {
@@ -97,12 +112,16 @@ function problemsWith(admxText: string, admlText: string): string[] {
     }
     const policy = matching[0]!;
     const name = setting.registryValue;
-    if (policy.attributes.class !== 'Machine') problems.push(`${name}: class is ${policy.attributes.class}, not Machine`);
+    if (policy.attributes.class !== 'Machine')
+      problems.push(`${name}: class is ${policy.attributes.class}, not Machine`);
     if (policy.attributes.key !== policyKey) problems.push(`${name}: key is ${policy.attributes.key}`);
-    if (!categories.has(childrenNamed(policy, 'parentCategory')[0]?.attributes.ref)) problems.push(`${name}: no known parent category`);
-    if (!definitions.has(childrenNamed(policy, 'supportedOn')[0]?.attributes.ref)) problems.push(`${name}: no known supportedOn`);
+    if (!categories.has(childrenNamed(policy, 'parentCategory')[0]?.attributes.ref))
+      problems.push(`${name}: no known parent category`);
+    if (!definitions.has(childrenNamed(policy, 'supportedOn')[0]?.attributes.ref))
+      problems.push(`${name}: no known supportedOn`);
     const want = schema.type === 'string' ? 'REG_SZ' : 'REG_DWORD';
-    if (writtenType(policy) !== want) problems.push(`${name}: Group Policy would write a ${writtenType(policy)}, the schema needs a ${want}`);
+    if (writtenType(policy) !== want)
+      problems.push(`${name}: Group Policy would write a ${writtenType(policy)}, the schema needs a ${want}`);
     if (schema.type === 'boolean') {
       const on = childrenNamed(policy, 'enabledValue')[0]?.children[0]?.attributes.value;
       const off = childrenNamed(policy, 'disabledValue')[0]?.children[0]?.attributes.value;
@@ -112,24 +131,39 @@ function problemsWith(admxText: string, admlText: string): string[] {
     if (schema.type === 'integer') {
       const bounds = [element?.attributes.minValue, element?.attributes.maxValue].map(Number);
       if (bounds[0] !== schema.minimum || bounds[1] !== schema.maximum) {
-        problems.push(`${name}: bounds ${bounds.join('-')} in the template, ${schema.minimum}-${schema.maximum} in the schema`);
+        problems.push(
+          `${name}: bounds ${bounds.join('-')} in the template, ${schema.minimum}-${schema.maximum} in the schema`,
+        );
       }
     }
     if (element) {
-      const presentation = presentations.get(/\$\(presentation\.([^)]*)\)/.exec(policy.attributes.presentation ?? '')?.[1] ?? '');
+      const presentation = presentations.get(
+        /\$\(presentation\.([^)]*)\)/.exec(policy.attributes.presentation ?? '')?.[1] ?? '',
+      );
       const refs = presentation ? presentation.children.map((c) => c.attributes.refId) : [];
-      if (refs.join() !== element.attributes.id) problems.push(`${name}: the presentation's controls refer to ${refs.join() || 'nothing'}, not ${element.attributes.id}`);
+      if (refs.join() !== element.attributes.id)
+        problems.push(
+          `${name}: the presentation's controls refer to ${refs.join() || 'nothing'}, not ${element.attributes.id}`,
+        );
     }
   }
-  if (policies.length !== fields.length) problems.push(`${policies.length} policies for ${fields.length} schema settings`);
+  if (policies.length !== fields.length)
+    problems.push(`${policies.length} policies for ${fields.length} schema settings`);
   return problems;
 }
 
 /** What `reg query` prints for these values, as the registry reader's tests write it. */
 const regOutput = (values: [name: string, type: string, data: string][]) =>
-  ['', 'HKEY_LOCAL_MACHINE\\Software\\Policies\\ContactPoint', ...values.map(([n, t, d]) => `    ${n}    ${t}    ${d}`), '', ''].join('\r\n');
+  [
+    '',
+    'HKEY_LOCAL_MACHINE\\Software\\Policies\\ContactPoint',
+    ...values.map(([n, t, d]) => `    ${n}    ${t}    ${d}`),
+    '',
+    '',
+  ].join('\r\n');
 const dword = (n: number) => `0x${n.toString(16)}`;
-const fromRegistry = (values: [string, string, string][]) => loadMachinePolicy({ platform: 'win32', readRegistry: async () => regOutput(values) });
+const fromRegistry = (values: [string, string, string][]) =>
+  loadMachinePolicy({ platform: 'win32', readRegistry: async () => regOutput(values) });
 
 describe('the Group Policy templates (deploy/windows)', () => {
   it('are exactly what npm run admx writes from main/policy.ts', () => {
@@ -143,19 +177,49 @@ describe('the Group Policy templates (deploy/windows)', () => {
   });
 
   it.each([
-    ['a bound that is not the schema\'s', (x: string) => x.replace('maxValue="60"', 'maxValue="61"'), /IdleMinutes: bounds 1-61/],
-    ['a missing setting', (x: string) => x.replace(/<policy name="Kiosk"[\s\S]*?<\/policy>/, ''), /kiosk: 0 policies write Kiosk/],
-    ['an expandable path', (x: string) => x.replace('<text id="Pkcs11Module"', '<text expandable="true" id="Pkcs11Module"'), /Pkcs11Module: Group Policy would write a REG_EXPAND_SZ/],
-    ['a user policy', (x: string) => x.replace('name="TrainingMode" class="Machine"', 'name="TrainingMode" class="User"'), /TrainingMode: class is User/],
-    ['another registry key', (x: string) => x.replace(/key="Software\\Policies\\ContactPoint" valueName="Kiosk"/, 'key="Software\\ContactPoint" valueName="Kiosk"'), /Kiosk: key is Software\\ContactPoint/],
-    ['a string the ADML lacks', (x: string) => x.replace('$(string.ServiceUrl_Explain)', '$(string.ServiceUrl_Help)'), /refers to string ServiceUrl_Help/],
+    [
+      "a bound that is not the schema's",
+      (x: string) => x.replace('maxValue="60"', 'maxValue="61"'),
+      /IdleMinutes: bounds 1-61/,
+    ],
+    [
+      'a missing setting',
+      (x: string) => x.replace(/<policy name="Kiosk"[\s\S]*?<\/policy>/, ''),
+      /kiosk: 0 policies write Kiosk/,
+    ],
+    [
+      'an expandable path',
+      (x: string) => x.replace('<text id="Pkcs11Module"', '<text expandable="true" id="Pkcs11Module"'),
+      /Pkcs11Module: Group Policy would write a REG_EXPAND_SZ/,
+    ],
+    [
+      'a user policy',
+      (x: string) => x.replace('name="TrainingMode" class="Machine"', 'name="TrainingMode" class="User"'),
+      /TrainingMode: class is User/,
+    ],
+    [
+      'another registry key',
+      (x: string) =>
+        x.replace(
+          /key="Software\\Policies\\ContactPoint" valueName="Kiosk"/,
+          'key="Software\\ContactPoint" valueName="Kiosk"',
+        ),
+      /Kiosk: key is Software\\ContactPoint/,
+    ],
+    [
+      'a string the ADML lacks',
+      (x: string) => x.replace('$(string.ServiceUrl_Explain)', '$(string.ServiceUrl_Help)'),
+      /refers to string ServiceUrl_Help/,
+    ],
   ])('catch %s', (_what, spoil, problem) => {
     expect(problemsWith(spoil(committed.admx), committed.adml).join('\n')).toMatch(problem);
   });
 
   it('catch an ADML whose presentation refers to no element of its policy', () => {
     const spoilt = committed.adml.replace('<decimalTextBox refId="IdleMinutes"', '<decimalTextBox refId="IdleMinute"');
-    expect(problemsWith(committed.admx, spoilt).join('\n')).toMatch(/IdleMinutes: the presentation's controls refer to IdleMinute,/);
+    expect(problemsWith(committed.admx, spoilt).join('\n')).toMatch(
+      /IdleMinutes: the presentation's controls refer to IdleMinute,/,
+    );
   });
 
   it('write, for every policy enabled or disabled and at each bound, what the application accepts; one past a bound is refused', async () => {
@@ -167,8 +231,13 @@ describe('the Group Policy templates (deploy/windows)', () => {
       const [field, setting] = Object.entries(policySettings).find(([, s]) => s.registryValue === name)!;
       // Live mode needs a service address; everything else is read in the default training mode.
       const base: [string, string, string][] =
-        name === 'TrainingMode' ? [['ServiceUrl', 'REG_SZ', 'https://index.example.gov.uk']] : name === 'ServiceUrl' ? [['TrainingMode', 'REG_DWORD', dword(0)]] : [];
-      const read = async (data: string) => (await fromRegistry([...base, [name, type, data]]))[field as keyof typeof policySettings];
+        name === 'TrainingMode'
+          ? [['ServiceUrl', 'REG_SZ', 'https://index.example.gov.uk']]
+          : name === 'ServiceUrl'
+            ? [['TrainingMode', 'REG_DWORD', dword(0)]]
+            : [];
+      const read = async (data: string) =>
+        (await fromRegistry([...base, [name, type, data]]))[field as keyof typeof policySettings];
       const element = childrenNamed(policy, 'elements')[0]?.children[0];
       if (!element) {
         expect(await read(dword(1))).toBe(true);
@@ -176,7 +245,8 @@ describe('the Group Policy templates (deploy/windows)', () => {
       } else if (element.name === 'decimal') {
         const [min, max] = [Number(element.attributes.minValue), Number(element.attributes.maxValue)];
         for (const n of [min, max]) expect(await read(dword(n))).toBe(n);
-        for (const n of [min - 1, max + 1]) await expect(read(dword(n))).rejects.toThrow(new RegExp(`registry.*${name}: `));
+        for (const n of [min - 1, max + 1])
+          await expect(read(dword(n))).rejects.toThrow(new RegExp(`registry.*${name}: `));
       } else {
         expect(await read(String(setting.example))).toBe(setting.example);
       }
@@ -201,7 +271,10 @@ describe('the sample policy file (deploy/linux/policy.json.sample)', () => {
   });
 
   it('would be refused by the schema if it named both a CA file and a pin', () => {
-    const both = { ...JSON.parse(committed.sample), pinnedCertificateSha256: policySettings.pinnedCertificateSha256.example };
+    const both = {
+      ...JSON.parse(committed.sample),
+      pinnedCertificateSha256: policySettings.pinnedCertificateSha256.example,
+    };
     expect(() => policySchema.parse(both)).toThrow(/cannot be combined with trustedCaFile/);
   });
 });
@@ -216,7 +289,9 @@ describe('the documentation of the settings', () => {
   it('docs/policy.md names every setting and every registry value, and shows the sample policy file as it is', () => {
     const doc = readFileSync('docs/policy.md', 'utf8');
     expect(doc).toContain(committed.sample.trim());
-    const missing = fields.flatMap((f) => [`\`${f}\``, `\`${policySettings[f].registryValue}\``]).filter((name) => !doc.includes(`| ${name} |`));
+    const missing = fields
+      .flatMap((f) => [`\`${f}\``, `\`${policySettings[f].registryValue}\``])
+      .filter((name) => !doc.includes(`| ${name} |`));
     expect(missing).toEqual([]);
   });
 });

@@ -2,7 +2,14 @@
 // and which errors a screen shows itself (renderer/src/feedback.tsx), in Node.
 import { describe, expect, it } from 'vitest';
 import { problem } from '../../../renderer/src/feedback.js';
-import { formatDate, formatDateTime, formatDateTimeShort, formatDuration, formatNumber, formatPercent } from '../../../renderer/src/format.js';
+import {
+  formatDate,
+  formatDateTime,
+  formatDateTimeShort,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+} from '../../../renderer/src/format.js';
 
 describe('format', () => {
   it('writes numbers and percentages the en-GB way', () => {
@@ -33,7 +40,9 @@ describe('format', () => {
 
 describe('problem', () => {
   it('links an error to its field, and leaves a lost session to the App', () => {
-    expect(problem({ code: 'forbidden', message: 'Not yours' }, 'shield-cp')).toEqual([{ field: 'shield-cp', message: 'Not yours' }]);
+    expect(problem({ code: 'forbidden', message: 'Not yours' }, 'shield-cp')).toEqual([
+      { field: 'shield-cp', message: 'Not yours' },
+    ]);
     expect(problem({ code: 'signed-out', message: 'Signed out' }, 'shield-cp')).toEqual([]);
     expect(problem({ code: 'session-expired', message: 'Expired' }, 'shield-cp')).toEqual([]);
   });

@@ -2,7 +2,14 @@
 // rule the service applies (checked before a search is sent).
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../../renderer/src/format.js';
-import { emptySearch, genderLabel, isoFromParts, partsFromIso, todayIso, validateSearch } from '../../../renderer/src/forms.js';
+import {
+  emptySearch,
+  genderLabel,
+  isoFromParts,
+  partsFromIso,
+  todayIso,
+  validateSearch,
+} from '../../../renderer/src/forms.js';
 
 describe('dates', () => {
   it('turns real dates into YYYY-MM-DD and refuses impossible ones', () => {
@@ -34,22 +41,29 @@ describe('genderLabel', () => {
 describe('validateSearch', () => {
   it('needs a surname, an NHS number, a CP number, or a date of birth with a postcode', () => {
     expect(validateSearch(emptySearch).errors).toEqual([
-      { field: 'surname', message: 'Enter a surname, an NHS number, a ContactPoint number, or a date of birth and postcode' },
+      {
+        field: 'surname',
+        message: 'Enter a surname, an NHS number, a ContactPoint number, or a date of birth and postcode',
+      },
     ]);
     expect(validateSearch({ ...emptySearch, forename: 'Amelia' }).errors).toHaveLength(1);
     expect(validateSearch({ ...emptySearch, postcode: 'CH41 1AA' }).errors).toHaveLength(1);
     expect(validateSearch({ ...emptySearch, surname: ' Smith ' })).toEqual({ errors: [], query: { surname: 'Smith' } });
     expect(validateSearch({ ...emptySearch, cpNumber: 'CP000000018' }).errors).toEqual([]);
-    expect(validateSearch({ ...emptySearch, dob: { day: '27', month: '3', year: '2015' }, postcode: 'CH41 1AA' })).toEqual({
+    expect(
+      validateSearch({ ...emptySearch, dob: { day: '27', month: '3', year: '2015' }, postcode: 'CH41 1AA' }),
+    ).toEqual({
       errors: [],
       query: { dob: '2015-03-27', postcode: 'CH41 1AA' },
     });
   });
 
   it('names a date that is not real and an NHS number of the wrong length', () => {
-    expect(validateSearch({ ...emptySearch, surname: 'Smith', dob: { day: '31', month: '2', year: '2015' } }).errors).toEqual([
-      { field: 'dob-day', message: 'Date of birth must be a real date' },
+    expect(
+      validateSearch({ ...emptySearch, surname: 'Smith', dob: { day: '31', month: '2', year: '2015' } }).errors,
+    ).toEqual([{ field: 'dob-day', message: 'Date of birth must be a real date' }]);
+    expect(validateSearch({ ...emptySearch, nhsNumber: '123' }).errors).toEqual([
+      { field: 'nhsNumber', message: 'NHS number must be 10 numbers' },
     ]);
-    expect(validateSearch({ ...emptySearch, nhsNumber: '123' }).errors).toEqual([{ field: 'nhsNumber', message: 'NHS number must be 10 numbers' }]);
   });
 });

@@ -19,11 +19,27 @@ import {
 } from '../../../service/training/index.js';
 
 const TODAY = '2025-06-01';
-const run = (seed: string | number, count: number): GeneratedChild[] => [...generateChildren({ seed, count, today: TODAY })];
+const run = (seed: string | number, count: number): GeneratedChild[] => [
+  ...generateChildren({ seed, count, today: TODAY }),
+];
 
 const OUR_DISTRICTS = new Set([
-  'CH41', 'CH42', 'CH43', 'CH44', 'CH45', 'CH46', 'CH47', 'CH48', 'CH49',
-  'CH60', 'CH61', 'CH62', 'CH63', 'CH64', 'CH65', 'CH66',
+  'CH41',
+  'CH42',
+  'CH43',
+  'CH44',
+  'CH45',
+  'CH46',
+  'CH47',
+  'CH48',
+  'CH49',
+  'CH60',
+  'CH61',
+  'CH62',
+  'CH63',
+  'CH64',
+  'CH65',
+  'CH66',
 ]);
 const HOSTILE = new Set(hostileNames.map((h) => h.value));
 const isHostile = (r: ChildRecord) => HOSTILE.has(r.name.given) || HOSTILE.has(r.name.family);
@@ -41,7 +57,8 @@ function split(children: GeneratedChild[]): { originals: GeneratedChild[]; dupli
   return { originals, duplicates };
 }
 
-const fraction = (items: GeneratedChild[], test: (c: GeneratedChild) => boolean) => items.filter(test).length / items.length;
+const fraction = (items: GeneratedChild[], test: (c: GeneratedChild) => boolean) =>
+  items.filter(test).length / items.length;
 const age = (r: ChildRecord) => ageOn(r.dob, TODAY);
 const sameAddress = (a: Address | null, b: Address | null) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -94,7 +111,8 @@ describe('generateChildren: reproducibility', () => {
     expect(a).toHaveLength(1500);
     expect(run('repeat', 1500)).toEqual(a);
     const b = run('another', 1500);
-    const key = (cs: GeneratedChild[]) => cs.map((c) => `${c.record.name.given} ${c.record.name.family} ${c.record.dob}`);
+    const key = (cs: GeneratedChild[]) =>
+      cs.map((c) => `${c.record.name.given} ${c.record.name.family} ${c.record.dob}`);
     expect(key(b)).not.toEqual(key(a));
   });
 
@@ -130,7 +148,11 @@ describe('generateChildren: validity', () => {
 
   it('has hostile names that are all valid names, up to the 100-character limit', () => {
     for (const h of hostileNames) {
-      const name = { given: h.part === 'given' ? h.value : 'Alex', family: h.part === 'family' ? h.value : 'Smith', former: [] };
+      const name = {
+        given: h.part === 'given' ? h.value : 'Alex',
+        family: h.part === 'family' ? h.value : 'Smith',
+        former: [],
+      };
       expect(personNameSchema.parse(name)).toEqual(name);
     }
     expect(Math.max(...hostileNames.map((h) => h.value.length))).toBe(100);
@@ -190,7 +212,13 @@ describe('generateChildren: a population of 20,000', () => {
       expect(dup.supplies).toHaveLength(1);
       const a = dup.record;
       const b = original.record;
-      if (a.name.given !== b.name.given || a.name.family !== b.name.family || a.dob !== b.dob || a.gender !== b.gender || !sameAddress(a.address, b.address)) {
+      if (
+        a.name.given !== b.name.given ||
+        a.name.family !== b.name.family ||
+        a.dob !== b.dob ||
+        a.gender !== b.gender ||
+        !sameAddress(a.address, b.address)
+      ) {
         differs++;
       }
     }
@@ -202,12 +230,15 @@ describe('generateChildren: a population of 20,000', () => {
     const rate = fraction(originals, (c) => c.record.involvements.some((i) => i.sensitive));
     expect(rate).toBeGreaterThan(0.01);
     expect(rate).toBeLessThan(0.035);
-    const categories = new Set(originals.flatMap((c) => c.record.involvements.filter((i) => i.sensitive).map((i) => i.sensitiveCategory)));
+    const categories = new Set(
+      originals.flatMap((c) => c.record.involvements.filter((i) => i.sensitive).map((i) => i.sensitiveCategory)),
+    );
     expect(categories).toEqual(new Set(['mental-health', 'sexual-health', 'substance-misuse']));
   });
 
   it('has at most one lead professional per child, and some completed CAFs', () => {
-    for (const c of originals) expect(c.record.involvements.filter((i) => i.leadProfessional).length).toBeLessThanOrEqual(1);
+    for (const c of originals)
+      expect(c.record.involvements.filter((i) => i.leadProfessional).length).toBeLessThanOrEqual(1);
     expect(originals.some((c) => c.record.involvements.some((i) => i.cafCompleted))).toBe(true);
   });
 
@@ -227,7 +258,9 @@ describe('generateChildren: a population of 20,000', () => {
   });
 
   it('leaves a small share of school-age children in England without an educational setting', () => {
-    const schoolAge = originals.filter((c) => c.record.whereabouts === 'current' && age(c.record) >= 5 && age(c.record) <= 15);
+    const schoolAge = originals.filter(
+      (c) => c.record.whereabouts === 'current' && age(c.record) >= 5 && age(c.record) <= 15,
+    );
     const without = fraction(schoolAge, (c) => c.record.education === undefined);
     expect(without).toBeGreaterThan(0.005);
     expect(without).toBeLessThan(0.03);
@@ -322,12 +355,21 @@ describe('generateChildren: a population of 20,000', () => {
         if (r.name.former.some((f) => f.family === s.name.family)) formerSurname++;
         if (s.name.given === r.name.family && s.name.family === r.name.given) swappedNames++;
         if (r.address && s.address && s.address.postcode !== r.address.postcode) olderAddress++;
-        if (s.name.given === r.name.given && s.name.family !== r.name.family && Math.abs(s.name.family.length - r.name.family.length) <= 1 && s.name.family[0] === r.name.family[0]) typo++;
+        if (
+          s.name.given === r.name.given &&
+          s.name.family !== r.name.family &&
+          Math.abs(s.name.family.length - r.name.family.length) <= 1 &&
+          s.name.family[0] === r.name.family[0]
+        )
+          typo++;
       }
     }
-    for (const n of [swappedDob, nickname, formerSurname, swappedNames, olderAddress, typo]) expect(n).toBeGreaterThan(10);
+    for (const n of [swappedDob, nickname, formerSurname, swappedNames, olderAddress, typo])
+      expect(n).toBeGreaterThan(10);
     // ...but most supplies agree with the record.
-    const clean = originals.flatMap((c) => c.supplies.map((s) => s.name.given === c.record.name.given && s.dob === c.record.dob));
+    const clean = originals.flatMap((c) =>
+      c.supplies.map((s) => s.name.given === c.record.name.given && s.dob === c.record.dob),
+    );
     expect(clean.filter(Boolean).length / clean.length).toBeGreaterThan(0.85);
   });
 
@@ -335,7 +377,9 @@ describe('generateChildren: a population of 20,000', () => {
     const renamed = originals.filter((c) => c.record.name.former.length > 0);
     expect(renamed.length).toBeGreaterThan(100);
     for (const c of renamed) expect(c.record.name.former[0]!.family).not.toBe(c.record.name.family);
-    const stillFormer = renamed.filter((c) => c.supplies.some((s) => s.name.family === c.record.name.former[0]!.family));
+    const stillFormer = renamed.filter((c) =>
+      c.supplies.some((s) => s.name.family === c.record.name.former[0]!.family),
+    );
     expect(stillFormer.length / renamed.length).toBeGreaterThan(0.3);
   });
 });

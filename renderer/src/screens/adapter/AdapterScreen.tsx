@@ -5,7 +5,12 @@
 // the national index (a progress bar), and see what happened to each row. Past loads
 // are listed. What a case-information column holds never reaches this screen.
 import { useCallback, useEffect, useState } from 'react';
-import type { AdapterStatusView, LoadSummaryView, PreviewView, ProfileEntryView } from '../../../../domain/adapter/views.js';
+import type {
+  AdapterStatusView,
+  LoadSummaryView,
+  PreviewView,
+  ProfileEntryView,
+} from '../../../../domain/adapter/views.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
 import { PageHeading } from '../../components/PageHeading.js';
@@ -150,13 +155,20 @@ export function AdapterScreen() {
       <PageHeading caption="The ContactPoint adapter">Load local data</PageHeading>
       {notice ? <Notice text={notice} testId="adapter-notice" /> : null}
       <p className="govuk-body">
-        Load an export from a case-management system: every row is checked against the national index’s rules and matched to the working set before anything is
-        sent. Columns the profile does not map, and any whose name says it holds case information, are never sent.
+        Load an export from a case-management system: every row is checked against the national index’s rules and
+        matched to the working set before anything is sent. Columns the profile does not map, and any whose name says it
+        holds case information, are never sent.
       </p>
 
       <h2 className="govuk-heading-m">1. The file and its profile</h2>
       <div className="govuk-button-group">
-        <button type="button" className="govuk-button govuk-button--secondary" id="choose-file" onClick={() => void choose()} disabled={running !== null}>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          id="choose-file"
+          onClick={() => void choose()}
+          disabled={running !== null}
+        >
           {file ? 'Choose another file' : 'Choose a file'}
         </button>
       </div>
@@ -169,7 +181,12 @@ export function AdapterScreen() {
         <label className="govuk-label govuk-label--s" htmlFor="profile-name">
           Mapping profile
         </label>
-        <select className="govuk-select" id="profile-name" value={profileName} onChange={(e) => setProfileName(e.target.value)}>
+        <select
+          className="govuk-select"
+          id="profile-name"
+          value={profileName}
+          onChange={(e) => setProfileName(e.target.value)}
+        >
           {profiles.map((p) => (
             <option key={p.name} value={p.name}>
               {p.name}
@@ -206,7 +223,13 @@ export function AdapterScreen() {
                 Stop
               </button>
             ) : (
-              <button type="button" className="govuk-button" id="check-file" onClick={() => void check()} disabled={jsonError !== null}>
+              <button
+                type="button"
+                className="govuk-button"
+                id="check-file"
+                onClick={() => void check()}
+                disabled={jsonError !== null}
+              >
                 Check the file
               </button>
             )}

@@ -8,7 +8,8 @@ export function Dropped({ caseColumns, unmapped }: { caseColumns: string[]; unma
     <div className="govuk-inset-text" data-testid="dropped">
       {caseColumns.length > 0 ? (
         <p className="govuk-body">
-          <strong>Never sent, and not shown:</strong> {caseColumns.join(', ')}. Their names say they hold case information, which ContactPoint never holds.
+          <strong>Never sent, and not shown:</strong> {caseColumns.join(', ')}. Their names say they hold case
+          information, which ContactPoint never holds.
         </p>
       ) : null}
       {unmapped.length > 0 ? (

@@ -13,8 +13,20 @@ export function LoadHistory({ loads, onOpen }: { loads: LoadSummaryView[]; onOpe
         Past loads
       </h2>
       <table className="govuk-table cp-table--compact" data-testid="load-history">
-        <caption className="govuk-table__caption govuk-visually-hidden">Files loaded on this computer, latest first</caption>
-        <TableHead columns={['File', 'Profile', 'Checked', { label: 'Rows', numeric: true }, { label: 'Valid', numeric: true }, { label: 'Rejected', numeric: true }, 'State']} />
+        <caption className="govuk-table__caption govuk-visually-hidden">
+          Files loaded on this computer, latest first
+        </caption>
+        <TableHead
+          columns={[
+            'File',
+            'Profile',
+            'Checked',
+            { label: 'Rows', numeric: true },
+            { label: 'Valid', numeric: true },
+            { label: 'Rejected', numeric: true },
+            'State',
+          ]}
+        />
         <tbody className="govuk-table__body">
           {sorted.map((l) => (
             <tr className="govuk-table__row" key={l.id}>
@@ -28,7 +40,17 @@ export function LoadHistory({ loads, onOpen }: { loads: LoadSummaryView[]; onOpe
               <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(l.rows)}</td>
               <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(l.valid)}</td>
               <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(l.rejected)}</td>
-              <td className="govuk-table__cell">{{ checked: 'checked, not sent', submitting: 'sending', submitted: 'sent', interrupted: 'cut off: send again to go on', checking: 'checking' }[l.state]}</td>
+              <td className="govuk-table__cell">
+                {
+                  {
+                    checked: 'checked, not sent',
+                    submitting: 'sending',
+                    submitted: 'sent',
+                    interrupted: 'cut off: send again to go on',
+                    checking: 'checking',
+                  }[l.state]
+                }
+              </td>
             </tr>
           ))}
         </tbody>

@@ -35,7 +35,18 @@ export function LoadView({
   onNotice: (n: string | null) => void;
 }) {
   const [load, setLoad] = useState<LoadSummaryView | null>(null);
-  const [problems, setProblems] = useState<{ offset: number; total: number; items: { row: number; reference: string | null; field: string; column: string | null; message: string; severity: string }[] } | null>(null);
+  const [problems, setProblems] = useState<{
+    offset: number;
+    total: number;
+    items: {
+      row: number;
+      reference: string | null;
+      field: string;
+      column: string | null;
+      message: string;
+      severity: string;
+    }[];
+  } | null>(null);
   const [filter, setFilter] = useState<'possible' | 'match' | 'new' | 'all'>('possible');
   const [rows, setRows] = useState<{ offset: number; data: LoadRowsView } | null>(null);
 
@@ -145,13 +156,21 @@ export function LoadView({
                   <td className="govuk-table__cell">{p.field}</td>
                   <td className="govuk-table__cell">{p.column ?? '—'}</td>
                   <td className="govuk-table__cell cp-wrap">
-                    <strong className={`govuk-tag ${p.severity === 'error' ? 'govuk-tag--red' : 'govuk-tag--yellow'}`}>{p.severity === 'error' ? 'Rejected' : 'Warning'}</strong> {p.message}
+                    <strong className={`govuk-tag ${p.severity === 'error' ? 'govuk-tag--red' : 'govuk-tag--yellow'}`}>
+                      {p.severity === 'error' ? 'Rejected' : 'Warning'}
+                    </strong>{' '}
+                    {p.message}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <Pager offset={problems.offset} total={problems.total} onPage={(o) => void loadProblems(o)} label="problems" />
+          <Pager
+            offset={problems.offset}
+            total={problems.total}
+            onPage={(o) => void loadProblems(o)}
+            label="problems"
+          />
         </>
       ) : null}
 
@@ -160,7 +179,12 @@ export function LoadView({
         <label className="govuk-label" htmlFor="row-filter">
           Show
         </label>
-        <select className="govuk-select" id="row-filter" value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)}>
+        <select
+          className="govuk-select"
+          id="row-filter"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value as typeof filter)}
+        >
           <option value="possible">Possible matches in the working set (review these)</option>
           <option value="match">Children already held</option>
           <option value="new">New children</option>
@@ -173,7 +197,9 @@ export function LoadView({
         ) : (
           <>
             <table className="govuk-table cp-table--compact" data-testid="load-rows">
-              <caption className="govuk-table__caption govuk-visually-hidden">Valid rows with their match in the working set</caption>
+              <caption className="govuk-table__caption govuk-visually-hidden">
+                Valid rows with their match in the working set
+              </caption>
               <TableHead columns={['Row', 'Reference', 'In the working set', 'Outcome', 'Send']} />
               <tbody className="govuk-table__body">
                 {rows.data.rows.map((r) => (
@@ -190,7 +216,11 @@ export function LoadView({
                             : '—'}
                     </td>
                     <td className="govuk-table__cell cp-wrap">
-                      {r.status ? `${outcomeLabel[r.status] ?? r.status}${r.cpNumber ? `: ${r.cpNumber}` : ''}${r.message ? ` (${r.message})` : ''}` : r.excluded ? 'Left out' : '—'}
+                      {r.status
+                        ? `${outcomeLabel[r.status] ?? r.status}${r.cpNumber ? `: ${r.cpNumber}` : ''}${r.message ? ` (${r.message})` : ''}`
+                        : r.excluded
+                          ? 'Left out'
+                          : '—'}
                     </td>
                     <td className="govuk-table__cell">
                       {load.state === 'checked' && r.status === null ? (
@@ -221,11 +251,24 @@ export function LoadView({
 
       <div className="govuk-button-group">
         {sendable ? (
-          <button type="button" className="govuk-button" id="send-load" disabled={running || load.valid === 0} onClick={() => void submit()}>
-            {load.state === 'interrupted' ? 'Go on sending' : `Send ${formatNumber(load.valid)} valid rows to the national index`}
+          <button
+            type="button"
+            className="govuk-button"
+            id="send-load"
+            disabled={running || load.valid === 0}
+            onClick={() => void submit()}
+          >
+            {load.state === 'interrupted'
+              ? 'Go on sending'
+              : `Send ${formatNumber(load.valid)} valid rows to the national index`}
           </button>
         ) : null}
-        <button type="button" className="govuk-button govuk-button--secondary" id="export-report" onClick={() => void exportReport()}>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          id="export-report"
+          onClick={() => void exportReport()}
+        >
           Save the report (CSV)
         </button>
       </div>

@@ -5,7 +5,17 @@ import { formatNumber } from '../../format.js';
 /** How many problems or rows one page of a load shows. */
 export const PAGE = 50;
 
-export function Pager({ offset, total, onPage, label }: { offset: number; total: number; onPage: (offset: number) => void; label: string }) {
+export function Pager({
+  offset,
+  total,
+  onPage,
+  label,
+}: {
+  offset: number;
+  total: number;
+  onPage: (offset: number) => void;
+  label: string;
+}) {
   if (total <= PAGE) return null;
   return (
     <nav className="govuk-pagination" aria-label={`Pages of ${label}`}>
@@ -13,10 +23,20 @@ export function Pager({ offset, total, onPage, label }: { offset: number; total:
         {formatNumber(offset + 1)} to {formatNumber(Math.min(total, offset + PAGE))} of {formatNumber(total)}
       </p>
       <div className="govuk-button-group">
-        <button type="button" className="govuk-button govuk-button--secondary" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - PAGE))}>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          disabled={offset === 0}
+          onClick={() => onPage(Math.max(0, offset - PAGE))}
+        >
           Previous {label}
         </button>
-        <button type="button" className="govuk-button govuk-button--secondary" disabled={offset + PAGE >= total} onClick={() => onPage(offset + PAGE)}>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          disabled={offset + PAGE >= total}
+          onClick={() => onPage(offset + PAGE)}
+        >
           Next {label}
         </button>
       </div>

@@ -25,16 +25,25 @@ export function PreviewTable({ preview }: { preview: PreviewView }) {
       <h3 className="govuk-heading-s" id="preview-heading">
         The first {preview.rows.length} rows, as the profile maps them
       </h3>
-      {preview.encoding ? <p className="govuk-body-s">Read as {preview.encoding === 'windows-1252' ? 'Windows-1252 (a Windows export)' : 'UTF-8'}.</p> : null}
+      {preview.encoding ? (
+        <p className="govuk-body-s">
+          Read as {preview.encoding === 'windows-1252' ? 'Windows-1252 (a Windows export)' : 'UTF-8'}.
+        </p>
+      ) : null}
       {preview.missingColumns.length > 0 ? (
         <div className="govuk-inset-text" data-testid="missing-columns">
-          The file has no column {preview.missingColumns.map((m) => `"${m.column}"`).join(', ')}, which the profile maps. Choose the right column above.
+          The file has no column {preview.missingColumns.map((m) => `"${m.column}"`).join(', ')}, which the profile
+          maps. Choose the right column above.
         </div>
       ) : null}
       <div className="cp-scroll">
         <table className="govuk-table cp-table--compact">
-          <caption className="govuk-table__caption govuk-visually-hidden">The file’s first rows as the profile maps them</caption>
-          <TableHead columns={['Row', 'Reference', 'Name', 'Date of birth', 'Gender', 'Address', 'NHS number', 'Check']} />
+          <caption className="govuk-table__caption govuk-visually-hidden">
+            The file’s first rows as the profile maps them
+          </caption>
+          <TableHead
+            columns={['Row', 'Reference', 'Name', 'Date of birth', 'Gender', 'Address', 'NHS number', 'Check']}
+          />
           <tbody className="govuk-table__body">
             {preview.rows.map((r) => {
               const rec = r.record as Loose | null;

@@ -3,7 +3,17 @@
 // it becomes the team's own profile.
 import { getPath, setPath, type Loose } from './profile.js';
 
-const DATE_FORMATS = ['DD/MM/YYYY', 'YYYY-MM-DD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYYMMDD', 'DD/MM/YY', 'DD-MMM-YYYY', 'MM/DD/YYYY', 'YYYY/MM/DD'];
+const DATE_FORMATS = [
+  'DD/MM/YYYY',
+  'YYYY-MM-DD',
+  'DD-MM-YYYY',
+  'DD.MM.YYYY',
+  'YYYYMMDD',
+  'DD/MM/YY',
+  'DD-MMM-YYYY',
+  'MM/DD/YYYY',
+  'YYYY/MM/DD',
+];
 
 /** The profile fields the form edits (the rest in the JSON below it). */
 const FORM_FIELDS: { key: string; label: string; date?: boolean }[] = [
@@ -67,7 +77,12 @@ export function ProfileEditor({
                 <label className="govuk-label govuk-label--s" htmlFor={id}>
                   {f.label}
                 </label>
-                <select className="govuk-select" id={id} value={column} onChange={(e) => editField(f.key, e.target.value)}>
+                <select
+                  className="govuk-select"
+                  id={id}
+                  value={column}
+                  onChange={(e) => editField(f.key, e.target.value)}
+                >
                   <option value="">{source && !column ? '(set in the profile below)' : '(not mapped)'}</option>
                   {[...new Set([...columns, ...(column ? [column] : [])])].map((c) => (
                     <option key={c} value={c}>
@@ -112,7 +127,12 @@ export function ProfileEditor({
             onChange={(e) => onJson(e.target.value)}
           />
         </div>
-        <button type="button" className="govuk-button govuk-button--secondary" onClick={onSave} disabled={jsonError !== null}>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          onClick={onSave}
+          disabled={jsonError !== null}
+        >
           Save as my team’s profile
         </button>
       </div>

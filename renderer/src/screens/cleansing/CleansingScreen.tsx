@@ -13,7 +13,12 @@ import { formatDateTime, formatNumber } from '../../format.js';
 import { CleanseProgress } from './Progress.js';
 import { QueueView } from './QueueView.js';
 
-const priorityTag: Record<string, string> = { urgent: 'govuk-tag--red', high: 'govuk-tag--orange', normal: 'govuk-tag--blue', low: 'govuk-tag--grey' };
+const priorityTag: Record<string, string> = {
+  urgent: 'govuk-tag--red',
+  high: 'govuk-tag--orange',
+  normal: 'govuk-tag--blue',
+  low: 'govuk-tag--grey',
+};
 
 export function CleansingScreen() {
   const [status, setStatus] = useState<CleanseStatus | null>(null);
@@ -64,8 +69,7 @@ export function CleansingScreen() {
       {status.lastRun ? (
         <p className="govuk-body" data-testid="cleanse-last-run">
           Last run {status.lastRun.outcome === 'completed' ? 'completed' : status.lastRun.outcome} on{' '}
-          {formatDateTime(status.lastRun.startedAt)}: {formatNumber(status.lastRun.records)} records
-          checked.
+          {formatDateTime(status.lastRun.startedAt)}: {formatNumber(status.lastRun.records)} records checked.
         </p>
       ) : (
         <p className="govuk-body">The working set has not been cleansed yet.</p>
@@ -93,13 +97,20 @@ export function CleansingScreen() {
         <p className="govuk-body">No open tasks.</p>
       ) : (
         <table className="govuk-table" data-testid="queues">
-          <caption className="govuk-table__caption govuk-visually-hidden">Open tasks by rule, most urgent first</caption>
+          <caption className="govuk-table__caption govuk-visually-hidden">
+            Open tasks by rule, most urgent first
+          </caption>
           <TableHead columns={['Rule', 'Priority', { label: 'Open tasks', numeric: true }]} />
           <tbody className="govuk-table__body">
             {status.queues.map((q) => (
               <tr className="govuk-table__row" key={q.rule}>
                 <td className="govuk-table__cell">
-                  <button type="button" className="cp-link-button" aria-current={q.rule === rule ? 'true' : undefined} onClick={() => setRule(q.rule)}>
+                  <button
+                    type="button"
+                    className="cp-link-button"
+                    aria-current={q.rule === rule ? 'true' : undefined}
+                    onClick={() => setRule(q.rule)}
+                  >
                     {q.title}
                   </button>
                 </td>

@@ -2,7 +2,10 @@
 import { show, type Side } from './fields.js';
 
 export function Provenance({ side, field }: { side: Side; field?: string | undefined }) {
-  const entry = field && side.provenance ? (side.provenance[field] as { values?: Record<string, { value: unknown; date: string }> } | undefined) : undefined;
+  const entry =
+    field && side.provenance
+      ? (side.provenance[field] as { values?: Record<string, { value: unknown; date: string }> } | undefined)
+      : undefined;
   if (!entry?.values) return null;
   return (
     <ul className="govuk-list govuk-body-s cp-provenance">

@@ -18,7 +18,17 @@ const VISIBLE_ROWS = 10;
 const PAGE = 100;
 
 /** One queue: the virtual list on the left, the open task beside it. */
-export function QueueView({ rule, title, explanation, onChanged }: { rule: string; title: string; explanation: string; onChanged: () => void }) {
+export function QueueView({
+  rule,
+  title,
+  explanation,
+  onChanged,
+}: {
+  rule: string;
+  title: string;
+  explanation: string;
+  onChanged: () => void;
+}) {
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, CleanseTaskView[]>>(new Map());
   const [active, setActive] = useState(0);
@@ -85,7 +95,8 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
     const el = listRef.current;
     if (el) {
       if (n * ROW_HEIGHT < el.scrollTop) el.scrollTop = n * ROW_HEIGHT;
-      else if ((n + 1) * ROW_HEIGHT > el.scrollTop + VISIBLE_ROWS * ROW_HEIGHT) el.scrollTop = (n + 1 - VISIBLE_ROWS) * ROW_HEIGHT;
+      else if ((n + 1) * ROW_HEIGHT > el.scrollTop + VISIBLE_ROWS * ROW_HEIGHT)
+        el.scrollTop = (n + 1 - VISIBLE_ROWS) * ROW_HEIGHT;
     }
   };
 
@@ -121,7 +132,8 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
         else next.add(activeTask.id);
         return next;
       });
-    } else if (key === 'a' && chosen.length > 0) void resolve({ action: 'assign', ids: chosen, assignee: 'me' }, `${chosen.length} assigned to you.`);
+    } else if (key === 'a' && chosen.length > 0)
+      void resolve({ action: 'assign', ids: chosen, assignee: 'me' }, `${chosen.length} assigned to you.`);
     else return;
     e.preventDefault();
   };
@@ -137,7 +149,8 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
       <ErrorSummary errors={errors} />
       {notice ? <Notice text={notice} testId="cleanse-notice" /> : null}
       <p className="govuk-body-s" id="queue-keys">
-        {total === null ? 'Loading…' : `${formatNumber(total)} open tasks.`} Up and down arrows (or J and K) move, Space selects, Enter opens, A assigns to you.
+        {total === null ? 'Loading…' : `${formatNumber(total)} open tasks.`} Up and down arrows (or J and K) move, Space
+        selects, Enter opens, A assigns to you.
       </p>
       <div
         ref={listRef}
@@ -184,7 +197,13 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
           <label className="govuk-label govuk-label--s" htmlFor="assign-to">
             Assign to a member of the team
           </label>
-          <select id="assign-to" className="govuk-select" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="assign-to">
+          <select
+            id="assign-to"
+            className="govuk-select"
+            value={assignee}
+            onChange={(e) => setAssignee(e.target.value)}
+            data-testid="assign-to"
+          >
             <option value="">Choose a person</option>
             {team.map((m) => (
               <option key={m.id} value={m.id}>
@@ -199,14 +218,24 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
           disabled={chosen.length === 0 || assignee === ''}
           onClick={() => {
             const who = team.find((m) => m.id === assignee);
-            void resolve({ action: 'assign', ids: chosen, assignee }, `${chosen.length} assigned to ${who?.name ?? assignee}.`);
+            void resolve(
+              { action: 'assign', ids: chosen, assignee },
+              `${chosen.length} assigned to ${who?.name ?? assignee}.`,
+            );
           }}
         >
           Assign {selected.size > 0 ? `${selected.size} selected` : 'this task'}
         </button>
       </div>
       <div className="govuk-button-group">
-        <button type="button" className="govuk-button govuk-button--secondary" disabled={chosen.length === 0} onClick={() => void resolve({ action: 'assign', ids: chosen, assignee: 'me' }, `${chosen.length} assigned to you.`)}>
+        <button
+          type="button"
+          className="govuk-button govuk-button--secondary"
+          disabled={chosen.length === 0}
+          onClick={() =>
+            void resolve({ action: 'assign', ids: chosen, assignee: 'me' }, `${chosen.length} assigned to you.`)
+          }
+        >
           Assign {selected.size > 0 ? `${selected.size} selected` : 'this task'} to me
         </button>
         {pairQueue ? (
@@ -214,12 +243,22 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
             type="button"
             className="govuk-button govuk-button--secondary"
             disabled={chosen.length === 0}
-            onClick={() => void resolve({ action: 'not-duplicate', ids: chosen }, `${chosen.length} marked as different children. They will not come back.`)}
+            onClick={() =>
+              void resolve(
+                { action: 'not-duplicate', ids: chosen },
+                `${chosen.length} marked as different children. They will not come back.`,
+              )
+            }
           >
             Not duplicates ({chosen.length})
           </button>
         ) : (
-          <button type="button" className="govuk-button govuk-button--secondary" disabled={chosen.length === 0} onClick={() => void resolve({ action: 'dismiss', ids: chosen }, `${chosen.length} dismissed.`)}>
+          <button
+            type="button"
+            className="govuk-button govuk-button--secondary"
+            disabled={chosen.length === 0}
+            onClick={() => void resolve({ action: 'dismiss', ids: chosen }, `${chosen.length} dismissed.`)}
+          >
             Nothing to do ({chosen.length})
           </button>
         )}
@@ -230,10 +269,23 @@ export function QueueView({ rule, title, explanation, onChanged }: { rule: strin
         </p>
       ) : null}
       {openId !== null && task.session === null ? (
-        <PurposeForm screen="cleansing" id="cleansing-purpose" what="tasks" onStarted={task.start} onCancel={() => setOpenId(null)} />
+        <PurposeForm
+          screen="cleansing"
+          id="cleansing-purpose"
+          what="tasks"
+          onStarted={task.start}
+          onCancel={() => setOpenId(null)}
+        />
       ) : null}
       {openId !== null && task.session !== null ? (
-        <TaskPanel key={openId} id={openId} taskSession={task.session.taskSession} onLost={task.lost} onResolve={resolve} onClose={() => setOpenId(null)} />
+        <TaskPanel
+          key={openId}
+          id={openId}
+          taskSession={task.session.taskSession}
+          onLost={task.lost}
+          onResolve={resolve}
+          onClose={() => setOpenId(null)}
+        />
       ) : null}
     </section>
   );

@@ -67,12 +67,28 @@ export function TaskPanel({
       const b = detail.second ? f.read(detail.second.record) : undefined;
       // A field a shield hides is not compared (nor offered for the merge) until its details are shown.
       const hidden = withheld && !VISIBLE_ON_SHIELDED.has(f.key);
-      return { ...f, a, b, hidden, differs: !hidden && detail.second !== null && JSON.stringify(a ?? null) !== JSON.stringify(b ?? null) };
+      return {
+        ...f,
+        a,
+        b,
+        hidden,
+        differs: !hidden && detail.second !== null && JSON.stringify(a ?? null) !== JSON.stringify(b ?? null),
+      };
     });
   }, [detail]);
 
-  if (error) return <p className="govuk-body" role="alert">{error}</p>;
-  if (detail && !detail.first) return <p className="govuk-body">The record of this task is no longer in the working set: sync, then run the checks again.</p>;
+  if (error)
+    return (
+      <p className="govuk-body" role="alert">
+        {error}
+      </p>
+    );
+  if (detail && !detail.first)
+    return (
+      <p className="govuk-body">
+        The record of this task is no longer in the working set: sync, then run the checks again.
+      </p>
+    );
   if (!detail?.first) return <p className="govuk-body">Opening the task…</p>;
   const { task, first, second } = detail;
 
@@ -81,7 +97,8 @@ export function TaskPanel({
     const keep = survivor === 'first' ? first : second;
     const other = survivor === 'first' ? second : first;
     // Never a value from a side whose shielded details are withheld: it is not here to send.
-    const pick = (key: string) => (choice[key] ?? survivor) !== survivor && (!other.withheld || VISIBLE_ON_SHIELDED.has(key));
+    const pick = (key: string) =>
+      (choice[key] ?? survivor) !== survivor && (!other.withheld || VISIBLE_ON_SHIELDED.has(key));
     const changes: Loose = {};
     const from = (r: Loose) => r;
     const k = from(keep.record);
@@ -89,7 +106,11 @@ export function TaskPanel({
     const kn = (k.name ?? {}) as Loose;
     const on = (o.name ?? {}) as Loose;
     if (pick('given') || pick('family')) {
-      changes.name = { given: pick('given') ? on.given : kn.given, family: pick('family') ? on.family : kn.family, former: kn.former ?? [] };
+      changes.name = {
+        given: pick('given') ? on.given : kn.given,
+        family: pick('family') ? on.family : kn.family,
+        former: kn.former ?? [],
+      };
     }
     if (pick('dob')) changes.dob = o.dob;
     if (pick('gender')) changes.gender = o.gender;
@@ -103,12 +124,19 @@ export function TaskPanel({
     if (pick('upn')) ids.upn = oi.upn ?? null;
     if (Object.keys(ids).length > 0) changes.identifiers = ids;
     void onResolve(
-      { action: 'merge', id: task.id, survivor: keep.cpNumber, ...(Object.keys(changes).length > 0 ? { changes: changes as never } : {}) },
+      {
+        action: 'merge',
+        id: task.id,
+        survivor: keep.cpNumber,
+        ...(Object.keys(changes).length > 0 ? { changes: changes as never } : {}),
+      },
       `${other.cpNumber} will be merged into ${keep.cpNumber} when the changes are sent.`,
     );
   };
 
-  const finding = !isPair(task) ? (task.detail as { path: string; message: string; values?: { supplier: string; value: unknown; date: string }[] }) : null;
+  const finding = !isPair(task)
+    ? (task.detail as { path: string; message: string; values?: { supplier: string; value: unknown; date: string }[] })
+    : null;
   const weights = isPair(task) ? pairDetail(task) : null;
   return (
     <section className="cp-task-panel" aria-labelledby="task-heading" data-testid="task-panel">
@@ -142,15 +170,21 @@ export function TaskPanel({
           {[first, second].map((side, i) =>
             side?.withheld ? (
               <p className="govuk-body" key={side.cpNumber}>
-                {side.cpNumber} is {side.shielded ? 'shielded' : 'treated as shielded until this pair is decided'}: its address, contact details and other
-                hidden details are not shown.{' '}
-                <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void reveal(i === 0 ? 'first' : 'second')}>
+                {side.cpNumber} is {side.shielded ? 'shielded' : 'treated as shielded until this pair is decided'}: its
+                address, contact details and other hidden details are not shown.{' '}
+                <button
+                  type="button"
+                  className="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
+                  onClick={() => void reveal(i === 0 ? 'first' : 'second')}
+                >
                   Show shielded details<span className="govuk-visually-hidden"> of {side.cpNumber}</span>
                 </button>
               </p>
             ) : null,
           )}
-          <p className="govuk-body-s">Showing them is recorded in the child&apos;s audit trail with your name and the purpose of this work.</p>
+          <p className="govuk-body-s">
+            Showing them is recorded in the child&apos;s audit trail with your name and the purpose of this work.
+          </p>
         </div>
       ) : null}
       {[first, second].some((side) => side && (side.shielded || side.shieldPending) && !side.withheld) ? (
@@ -162,18 +196,23 @@ export function TaskPanel({
         <>
           {weights ? (
             <p className="govuk-body" data-testid="pair-score">
-              {Math.round(weights.score * 100)}% likely to be the same child.{weights.shielded ? ' One of them is shielded: the other is treated as shielded until you decide.' : ''}
+              {Math.round(weights.score * 100)}% likely to be the same child.
+              {weights.shielded ? ' One of them is shielded: the other is treated as shielded until you decide.' : ''}
             </p>
           ) : null}
           <table className="govuk-table cp-compare" data-testid="compare">
-            <caption className="govuk-table__caption govuk-table__caption--s">The two records side by side; fields that differ are marked</caption>
+            <caption className="govuk-table__caption govuk-table__caption--s">
+              The two records side by side; fields that differ are marked
+            </caption>
             <TableHead columns={['Field', first.cpNumber, second.cpNumber, 'Keep']} />
             <tbody className="govuk-table__body">
               {rows.map((r) => (
                 <tr className={`govuk-table__row${r.differs ? ' cp-differs' : ''}`} key={r.key}>
                   <th scope="row" className="govuk-table__header">
                     {r.label}
-                    {r.differs ? <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong> : null}
+                    {r.differs ? (
+                      <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong>
+                    ) : null}
                   </th>
                   <td className="govuk-table__cell cp-wrap">
                     {first.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.a)}
@@ -213,25 +252,38 @@ export function TaskPanel({
           </table>
           {weights ? (
             <table className="govuk-table" data-testid="weights">
-              <caption className="govuk-table__caption govuk-table__caption--s">Why: what each field added to or took from the likelihood</caption>
+              <caption className="govuk-table__caption govuk-table__caption--s">
+                Why: what each field added to or took from the likelihood
+              </caption>
               <TableHead columns={['Field', 'How they compare', { label: 'Weight', numeric: true }]} />
               <tbody className="govuk-table__body">
                 {weights.fields.map((f) => (
                   <tr className="govuk-table__row" key={f.field}>
                     <td className="govuk-table__cell">{FIELD_LABELS[f.field]}</td>
                     <td className="govuk-table__cell">{f.level}</td>
-                    <td className="govuk-table__cell govuk-table__cell--numeric">{f.weight > 0 ? `+${f.weight.toFixed(1)}` : f.weight.toFixed(1)}</td>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">
+                      {f.weight > 0 ? `+${f.weight.toFixed(1)}` : f.weight.toFixed(1)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           ) : null}
           <fieldset className="govuk-fieldset govuk-!-margin-bottom-4">
-            <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">Which ContactPoint number stays</legend>
+            <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">
+              Which ContactPoint number stays
+            </legend>
             <div className="govuk-radios govuk-radios--small">
               {(['first', 'second'] as const).map((s) => (
                 <div className="govuk-radios__item" key={s}>
-                  <input className="govuk-radios__input" type="radio" id={`survivor-${s}`} name="survivor" checked={survivor === s} onChange={() => setSurvivor(s)} />
+                  <input
+                    className="govuk-radios__input"
+                    type="radio"
+                    id={`survivor-${s}`}
+                    name="survivor"
+                    checked={survivor === s}
+                    onChange={() => setSurvivor(s)}
+                  />
                   <label className="govuk-label govuk-radios__label" htmlFor={`survivor-${s}`}>
                     {s === 'first' ? first.cpNumber : second.cpNumber}
                   </label>
@@ -246,7 +298,12 @@ export function TaskPanel({
             <button
               type="button"
               className="govuk-button govuk-button--secondary"
-              onClick={() => void onResolve({ action: 'not-duplicate', ids: [task.id] }, 'Marked as different children. This pair will not come back.')}
+              onClick={() =>
+                void onResolve(
+                  { action: 'not-duplicate', ids: [task.id] },
+                  'Marked as different children. This pair will not come back.',
+                )
+              }
             >
               Not a duplicate
             </button>
@@ -257,7 +314,11 @@ export function TaskPanel({
         </>
       ) : (
         <div className="govuk-button-group">
-          <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void onResolve({ action: 'dismiss', ids: [task.id] }, 'Dismissed.')}>
+          <button
+            type="button"
+            className="govuk-button govuk-button--secondary"
+            onClick={() => void onResolve({ action: 'dismiss', ids: [task.id] }, 'Dismissed.')}
+          >
             Nothing to do
           </button>
           <button type="button" className="cp-link-button" onClick={onClose}>

@@ -8,7 +8,8 @@ export function TaskSummary({ task }: { task: CleanseTaskView }) {
     const d = pairDetail(task);
     return (
       <span className="cp-vlist__text">
-        <strong>{task.cpNumber}</strong> and <strong>{task.otherCpNumber}</strong>: {Math.round(d.score * 100)}% likely the same child
+        <strong>{task.cpNumber}</strong> and <strong>{task.otherCpNumber}</strong>: {Math.round(d.score * 100)}% likely
+        the same child
         {d.shielded ? ' (shielded)' : ''}
         {task.assignee ? `, assigned to ${task.assignee}` : ''}
       </span>

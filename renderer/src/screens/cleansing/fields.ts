@@ -8,13 +8,33 @@ export type Loose = Record<string, unknown>;
 
 /** The fields compared side by side: label, how to read it from a record, and the provenance key. */
 export const COMPARED: { key: string; label: string; read: (r: Loose) => unknown; provenance?: string }[] = [
-  { key: 'given', label: FIELD_LABELS.given, read: (r) => (r.name as Loose | undefined)?.given, provenance: 'name.given' },
-  { key: 'family', label: FIELD_LABELS.family, read: (r) => (r.name as Loose | undefined)?.family, provenance: 'name.family' },
+  {
+    key: 'given',
+    label: FIELD_LABELS.given,
+    read: (r) => (r.name as Loose | undefined)?.given,
+    provenance: 'name.given',
+  },
+  {
+    key: 'family',
+    label: FIELD_LABELS.family,
+    read: (r) => (r.name as Loose | undefined)?.family,
+    provenance: 'name.family',
+  },
   { key: 'dob', label: FIELD_LABELS.dob, read: (r) => r.dob, provenance: 'dob' },
   { key: 'gender', label: FIELD_LABELS.gender, read: (r) => r.gender, provenance: 'gender' },
   { key: 'address', label: FIELD_LABELS.address, read: (r) => r.address, provenance: 'address' },
-  { key: 'nhsNumber', label: FIELD_LABELS.nhs, read: (r) => (r.identifiers as Loose | undefined)?.nhsNumber, provenance: 'identifiers.nhsNumber' },
-  { key: 'upn', label: FIELD_LABELS.upn, read: (r) => (r.identifiers as Loose | undefined)?.upn, provenance: 'identifiers.upn' },
+  {
+    key: 'nhsNumber',
+    label: FIELD_LABELS.nhs,
+    read: (r) => (r.identifiers as Loose | undefined)?.nhsNumber,
+    provenance: 'identifiers.nhsNumber',
+  },
+  {
+    key: 'upn',
+    label: FIELD_LABELS.upn,
+    read: (r) => (r.identifiers as Loose | undefined)?.upn,
+    provenance: 'identifiers.upn',
+  },
   { key: 'education', label: 'Educational setting', read: (r) => (r.education as Loose | undefined)?.name },
   { key: 'gp', label: 'GP practice', read: (r) => (r.gp as Loose | undefined)?.name },
 ];

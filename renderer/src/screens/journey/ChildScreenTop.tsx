@@ -6,7 +6,13 @@ import { Name } from '../../components/Name.js';
 import { PageHeading } from '../../components/PageHeading.js';
 
 /** The top of a screen about one child: back, errors, the child's name over the question. */
-export function ChildScreenTop(props: { child: ChildSearchResult; title: string; back: string; onBack: () => void; errors: FieldError[] }) {
+export function ChildScreenTop(props: {
+  child: ChildSearchResult;
+  title: string;
+  back: string;
+  onBack: () => void;
+  errors: FieldError[];
+}) {
   const { child, title, back, onBack, errors } = props;
   return (
     <>

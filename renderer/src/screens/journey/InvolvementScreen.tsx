@@ -24,7 +24,12 @@ const sensitiveOptions: readonly { value: SensitiveChoice; label: string }[] = [
   { value: 'substance-misuse', label: 'Substance misuse' },
 ];
 
-export function InvolvementScreen(props: { child: ChildSearchResult; reason: string; onCancel: () => void; onSaved: (record: RecordView) => void }) {
+export function InvolvementScreen(props: {
+  child: ChildSearchResult;
+  reason: string;
+  onCancel: () => void;
+  onSaved: (record: RecordView) => void;
+}) {
   const { child, reason, onCancel, onSaved } = props;
   const [service, setService] = useState('');
   const [start, setStart] = useState<DateParts>(partsFromIso(todayIso()));
@@ -40,10 +45,12 @@ export function InvolvementScreen(props: { child: ChildSearchResult; reason: str
     event.preventDefault();
     const problems: FieldError[] = [];
     if (service.trim() === '') problems.push({ field: 'service', message: 'Enter your service or role' });
-    else if (service.trim().length > 200) problems.push({ field: 'service', message: 'Service or role must be 200 characters or fewer' });
+    else if (service.trim().length > 200)
+      problems.push({ field: 'service', message: 'Service or role must be 200 characters or fewer' });
     const startDate = isoFromParts(start);
     if (startDate === null) problems.push({ field: 'start-day', message: 'Start date must be a real date' });
-    if (sensitive !== 'none' && basis === '') problems.push({ field: 'basis-consent', message: 'Select the basis for recording a sensitive service' });
+    if (sensitive !== 'none' && basis === '')
+      problems.push({ field: 'basis-consent', message: 'Select the basis for recording a sensitive service' });
     setErrors(problems);
     if (problems.length > 0 || startDate === null) return;
     setBusy(true);
@@ -70,14 +77,38 @@ export function InvolvementScreen(props: { child: ChildSearchResult; reason: str
 
   return (
     <>
-      <ChildScreenTop child={child} title="Record your involvement" back="Back to the record" onBack={onCancel} errors={errors} />
-      <p className="govuk-body">Record only that you are involved and how to reach you. Never add case notes or details of your work with the child.</p>
+      <ChildScreenTop
+        child={child}
+        title="Record your involvement"
+        back="Back to the record"
+        onBack={onCancel}
+        errors={errors}
+      />
+      <p className="govuk-body">
+        Record only that you are involved and how to reach you. Never add case notes or details of your work with the
+        child.
+      </p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Record your involvement">
-        <TextField id="service" label="Service or role" hint="For example, Health visiting or School nursing" width={20} maxLength={200} value={service} onChange={(e) => setService(e.target.value)} error={errorFor('service')} />
+        <TextField
+          id="service"
+          label="Service or role"
+          hint="For example, Health visiting or School nursing"
+          width={20}
+          maxLength={200}
+          value={service}
+          onChange={(e) => setService(e.target.value)}
+          error={errorFor('service')}
+        />
         <DateInput id="start" legend="Start date" value={start} onChange={setStart} error={errorFor('start-day')} />
         <Checkbox id="lead" label="I am the lead professional" checked={lead} onChange={setLead} />
         <Checkbox id="caf" label="CAF completed" checked={caf} onChange={setCaf} />
-        <Select id="sensitive" label="Sensitive service" options={sensitiveOptions} value={sensitive} onChange={setSensitive} />
+        <Select
+          id="sensitive"
+          label="Sensitive service"
+          options={sensitiveOptions}
+          value={sensitive}
+          onChange={setSensitive}
+        />
         {sensitive !== 'none' ? (
           <Radios
             name="basis"

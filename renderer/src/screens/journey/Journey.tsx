@@ -48,7 +48,9 @@ export function Journey({ user }: { user: SignedInUser }) {
         <ReasonScreen
           child={screen.child}
           onBack={toSearch}
-          onOpened={(reason, record) => setScreen({ name: 'record', child: screen.child, reason, record, override: false })}
+          onOpened={(reason, record) =>
+            setScreen({ name: 'record', child: screen.child, reason, record, override: false })
+          }
         />
       );
     case 'record':
@@ -78,7 +80,9 @@ export function Journey({ user }: { user: SignedInUser }) {
           child={screen.back.child}
           reason={screen.back.reason}
           onCancel={() => setScreen(screen.back)}
-          onSaved={(record) => setScreen({ ...screen.back, record, override: false, banner: 'Your involvement has been recorded.' })}
+          onSaved={(record) =>
+            setScreen({ ...screen.back, record, override: false, banner: 'Your involvement has been recorded.' })
+          }
         />
       );
   }

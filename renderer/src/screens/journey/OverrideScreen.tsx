@@ -10,7 +10,15 @@ import { Warning } from '../../components/Warning.js';
 import { problem } from '../../feedback.js';
 import { ChildScreenTop } from './ChildScreenTop.js';
 
-export function OverrideScreen({ child, onCancel, onShown }: { child: ChildSearchResult; onCancel: () => void; onShown: (record: RecordView) => void }) {
+export function OverrideScreen({
+  child,
+  onCancel,
+  onShown,
+}: {
+  child: ChildSearchResult;
+  onCancel: () => void;
+  onShown: (record: RecordView) => void;
+}) {
   const [reason, setReason] = useState('');
   const [understood, setUnderstood] = useState(false);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -20,12 +28,21 @@ export function OverrideScreen({ child, onCancel, onShown }: { child: ChildSearc
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     const problems: FieldError[] = [];
-    if (reason.trim() === '') problems.push({ field: 'override-reason', message: 'Enter why you need the shielded details' });
-    if (!understood) problems.push({ field: 'override-understood', message: 'Confirm that you understand this starts an investigation' });
+    if (reason.trim() === '')
+      problems.push({ field: 'override-reason', message: 'Enter why you need the shielded details' });
+    if (!understood)
+      problems.push({
+        field: 'override-understood',
+        message: 'Confirm that you understand this starts an investigation',
+      });
     setErrors(problems);
     if (problems.length > 0) return;
     setBusy(true);
-    const r = await getApi().children.shieldOverride({ cpNumber: child.cpNumber, reason: reason.trim(), acknowledgeInvestigation: true });
+    const r = await getApi().children.shieldOverride({
+      cpNumber: child.cpNumber,
+      reason: reason.trim(),
+      acknowledgeInvestigation: true,
+    });
     setBusy(false);
     if (r.ok) onShown(r.value);
     else setErrors(problem(r.error, 'override-reason'));
@@ -33,11 +50,33 @@ export function OverrideScreen({ child, onCancel, onShown }: { child: ChildSearc
 
   return (
     <>
-      <ChildScreenTop child={child} title="View shielded details" back="Back to the record" onBack={onCancel} errors={errors} />
-      <Warning>Viewing shielded details starts an immediate investigation. The management team is alerted and must confirm your reason.</Warning>
+      <ChildScreenTop
+        child={child}
+        title="View shielded details"
+        back="Back to the record"
+        onBack={onCancel}
+        errors={errors}
+      />
+      <Warning>
+        Viewing shielded details starts an immediate investigation. The management team is alerted and must confirm your
+        reason.
+      </Warning>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="View shielded details">
-        <TextArea id="override-reason" label="Why do you need the shielded details?" value={reason} onChange={setReason} maxLength={500} error={errorFor('override-reason')} />
-        <Checkbox id="override-understood" label="I understand that this starts an investigation" checked={understood} onChange={setUnderstood} error={errorFor('override-understood')} />
+        <TextArea
+          id="override-reason"
+          label="Why do you need the shielded details?"
+          value={reason}
+          onChange={setReason}
+          maxLength={500}
+          error={errorFor('override-reason')}
+        />
+        <Checkbox
+          id="override-understood"
+          label="I understand that this starts an investigation"
+          checked={understood}
+          onChange={setUnderstood}
+          error={errorFor('override-understood')}
+        />
         <button type="submit" className="govuk-button govuk-button--warning" disabled={busy} aria-disabled={busy}>
           Show shielded details
         </button>

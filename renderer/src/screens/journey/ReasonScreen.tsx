@@ -18,7 +18,15 @@ const reasons = [
 ] as const;
 type ReasonChoice = (typeof reasons)[number];
 
-export function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchResult; onBack: () => void; onOpened: (reason: string, record: RecordView) => void }) {
+export function ReasonScreen({
+  child,
+  onBack,
+  onOpened,
+}: {
+  child: ChildSearchResult;
+  onBack: () => void;
+  onOpened: (reason: string, record: RecordView) => void;
+}) {
   const [choice, setChoice] = useState<ReasonChoice | ''>('');
   const [other, setOther] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -28,8 +36,10 @@ export function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchRe
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     const problems: FieldError[] = [];
-    if (choice === '') problems.push({ field: `reason-${slug(reasons[0])}`, message: 'Select why you are opening this record' });
-    if (choice === 'Other' && other.trim() === '') problems.push({ field: 'other-reason', message: 'Enter your reason' });
+    if (choice === '')
+      problems.push({ field: `reason-${slug(reasons[0])}`, message: 'Select why you are opening this record' });
+    if (choice === 'Other' && other.trim() === '')
+      problems.push({ field: 'other-reason', message: 'Enter your reason' });
     setErrors(problems);
     if (problems.length > 0 || choice === '') return;
     const reason = choice === 'Other' ? other.trim() : choice;
@@ -42,7 +52,13 @@ export function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchRe
 
   return (
     <>
-      <ChildScreenTop child={child} title="Why are you opening this record?" back="Back to results" onBack={onBack} errors={errors} />
+      <ChildScreenTop
+        child={child}
+        title="Why are you opening this record?"
+        back="Back to results"
+        onBack={onBack}
+        errors={errors}
+      />
       <p className="govuk-body">Your reason is recorded with your name each time you open a record.</p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Reason for access">
         <Radios
@@ -53,7 +69,16 @@ export function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchRe
           onChange={(value) => setChoice(reasons.find((r) => slug(r) === value) ?? '')}
           error={errorFor(`reason-${slug(reasons[0])}`)}
         />
-        {choice === 'Other' ? <TextField id="other-reason" label="Give your reason" maxLength={500} value={other} onChange={(e) => setOther(e.target.value)} error={errorFor('other-reason')} /> : null}
+        {choice === 'Other' ? (
+          <TextField
+            id="other-reason"
+            label="Give your reason"
+            maxLength={500}
+            value={other}
+            onChange={(e) => setOther(e.target.value)}
+            error={errorFor('other-reason')}
+          />
+        ) : null}
         <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
           Open record
         </button>
@@ -62,5 +87,8 @@ export function ReasonScreen({ child, onBack, onOpened }: { child: ChildSearchRe
   );
 }
 
-
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '-')
+    .replace(/^-|-$/g, '');

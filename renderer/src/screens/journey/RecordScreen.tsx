@@ -31,7 +31,11 @@ export function RecordScreen(props: {
   const [busy, setBusy] = useState(false);
   const mayOverride = user.roles.includes('child-protection');
 
-  const update = async (inv: InvolvementView, change: { endDate?: string; leadProfessional?: boolean; cafCompleted?: boolean }, banner: string) => {
+  const update = async (
+    inv: InvolvementView,
+    change: { endDate?: string; leadProfessional?: boolean; cafCompleted?: boolean },
+    banner: string,
+  ) => {
     setBusy(true);
     setErrors([]);
     const r = await getApi().involvements.update({ cpNumber: record.cpNumber, id: inv.id, change });
@@ -66,7 +70,9 @@ export function RecordScreen(props: {
       {record.shielded && override ? (
         <Banner title="Shielded record">
           <p className="govuk-notification-banner__heading">Shielded details shown under override.</p>
-          <p className="govuk-body">They will be gone when you leave this record. The management team has been alerted.</p>
+          <p className="govuk-body">
+            They will be gone when you leave this record. The management team has been alerted.
+          </p>
         </Banner>
       ) : record.shielded ? (
         <Banner title="Shielded record">
@@ -85,11 +91,21 @@ export function RecordScreen(props: {
           render: (inv) =>
             inv.mine && inv.endDate === undefined ? (
               <div className="govuk-button-group" id={`involvement-${inv.id}`} tabIndex={-1}>
-                <button type="button" className="govuk-button govuk-button--secondary" disabled={busy} onClick={() => void update(inv, { endDate: todayIso() }, 'Your involvement has ended.')}>
+                <button
+                  type="button"
+                  className="govuk-button govuk-button--secondary"
+                  disabled={busy}
+                  onClick={() => void update(inv, { endDate: todayIso() }, 'Your involvement has ended.')}
+                >
                   End my involvement
                 </button>
                 {inv.cafCompleted ? null : (
-                  <button type="button" className="govuk-button govuk-button--secondary" disabled={busy} onClick={() => void update(inv, { cafCompleted: true }, 'CAF marked as completed.')}>
+                  <button
+                    type="button"
+                    className="govuk-button govuk-button--secondary"
+                    disabled={busy}
+                    onClick={() => void update(inv, { cafCompleted: true }, 'CAF marked as completed.')}
+                  >
                     Mark CAF completed
                   </button>
                 )}
@@ -101,7 +117,9 @@ export function RecordScreen(props: {
                     void update(
                       inv,
                       { leadProfessional: !inv.leadProfessional },
-                      inv.leadProfessional ? 'You are no longer the lead professional.' : 'You are now the lead professional.',
+                      inv.leadProfessional
+                        ? 'You are no longer the lead professional.'
+                        : 'You are now the lead professional.',
                     )
                   }
                 >

@@ -34,11 +34,24 @@ export function SearchFields({
       <div className="govuk-grid-column-one-half">
         <TextField id={`${idPrefix}surname`} label="Surname" width={20} {...text('surname')} />
         <TextField id={`${idPrefix}forename`} label="Forename" width={20} {...text('forename')} />
-        <DateInput id={`${idPrefix}dob`} legend="Date of birth" hint="For example, 27 3 2015" value={form.dob} onChange={(dob) => setForm({ ...form, dob })} error={errorFor('dob-day')} />
+        <DateInput
+          id={`${idPrefix}dob`}
+          legend="Date of birth"
+          hint="For example, 27 3 2015"
+          value={form.dob}
+          onChange={(dob) => setForm({ ...form, dob })}
+          error={errorFor('dob-day')}
+        />
       </div>
       <div className="govuk-grid-column-one-half">
         <TextField id={`${idPrefix}postcode`} label="Postcode" width={10} {...text('postcode')} />
-        <TextField id={`${idPrefix}nhsNumber`} label="NHS number" width={10} inputMode="numeric" {...text('nhsNumber')} />
+        <TextField
+          id={`${idPrefix}nhsNumber`}
+          label="NHS number"
+          width={10}
+          inputMode="numeric"
+          {...text('nhsNumber')}
+        />
         <TextField id={`${idPrefix}cpNumber`} label="ContactPoint number" width={10} {...text('cpNumber')} />
       </div>
     </div>

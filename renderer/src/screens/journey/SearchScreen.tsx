@@ -56,7 +56,13 @@ export function SearchScreen(props: {
 }
 
 /** The children that match, best first; a name opens the question of why. */
-function Results({ results, onOpen }: { results: { results: ChildSearchResult[]; truncated: boolean }; onOpen: (c: ChildSearchResult) => void }) {
+function Results({
+  results,
+  onOpen,
+}: {
+  results: { results: ChildSearchResult[]; truncated: boolean };
+  onOpen: (c: ChildSearchResult) => void;
+}) {
   return (
     <section aria-labelledby="results-heading">
       <h2 className="govuk-heading-m" id="results-heading">
@@ -71,7 +77,9 @@ function Results({ results, onOpen }: { results: { results: ChildSearchResult[];
       </p>
       {results.results.length > 0 ? (
         <table className="govuk-table">
-          <caption className="govuk-table__caption govuk-visually-hidden">Children matching the search, best match first</caption>
+          <caption className="govuk-table__caption govuk-visually-hidden">
+            Children matching the search, best match first
+          </caption>
           <TableHead columns={['Name', 'Date of birth', 'Gender', 'Postcode']} />
           <tbody className="govuk-table__body">
             {results.results.map((child) => (

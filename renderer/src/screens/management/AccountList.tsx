@@ -35,7 +35,9 @@ export function Lapsing({ lapsing }: { lapsing: readonly LapsingAccount[] }) {
         </p>
       ) : (
         <table className="govuk-table cp-table--compact" data-testid="lapsing">
-          <caption className="govuk-table__caption govuk-visually-hidden">Accounts whose accreditation lapses soon or is incomplete</caption>
+          <caption className="govuk-table__caption govuk-visually-hidden">
+            Accounts whose accreditation lapses soon or is incomplete
+          </caption>
           <TableHead columns={['Account', 'What', 'When']} />
           <tbody className="govuk-table__body">
             {lapsing.map((u) => (
@@ -46,11 +48,19 @@ export function Lapsing({ lapsing }: { lapsing: readonly LapsingAccount[] }) {
                 <td className="govuk-table__cell">
                   {u.reasons
                     .map((r) =>
-                      r.kind === 'enhanced-check' ? 'Enhanced check lapses' : r.kind === 'training-missing' ? 'Training not recorded' : r.kind === 'agreement-missing' ? 'Agreement not signed' : 'No enhanced check recorded',
+                      r.kind === 'enhanced-check'
+                        ? 'Enhanced check lapses'
+                        : r.kind === 'training-missing'
+                          ? 'Training not recorded'
+                          : r.kind === 'agreement-missing'
+                            ? 'Agreement not signed'
+                            : 'No enhanced check recorded',
                     )
                     .join('; ')}
                 </td>
-                <td className="govuk-table__cell">{u.reasons.find((r) => r.date)?.date ? formatDate(u.reasons.find((r) => r.date)!.date!) : '—'}</td>
+                <td className="govuk-table__cell">
+                  {u.reasons.find((r) => r.date)?.date ? formatDate(u.reasons.find((r) => r.date)!.date!) : '—'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -80,13 +90,21 @@ export function AccountTable({
       <h2 className="govuk-heading-m">Accounts</h2>
       <table className="govuk-table cp-table--compact" data-testid="accounts">
         <caption className="govuk-table__caption govuk-visually-hidden">The accounts of your authority</caption>
-        <TableHead columns={['Account', 'Roles', 'Organisation', 'Enhanced check', 'Training, agreement', 'State', 'Change']} />
+        <TableHead
+          columns={['Account', 'Roles', 'Organisation', 'Enhanced check', 'Training, agreement', 'State', 'Change']}
+        />
         <tbody className="govuk-table__body">
           {users.map((a) => {
             const own = a.id === user.id;
             const closed = !!a.closedAt;
             return (
-              <tr className="govuk-table__row" key={a.id} id={`account-${a.id}`} tabIndex={-1} data-testid="account-row">
+              <tr
+                className="govuk-table__row"
+                key={a.id}
+                id={`account-${a.id}`}
+                tabIndex={-1}
+                data-testid="account-row"
+              >
                 <td className="govuk-table__cell cp-wrap">
                   {a.name}
                   <br />
@@ -109,7 +127,9 @@ export function AccountTable({
                         type="button"
                         className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
                         disabled={!checkDate[a.id]}
-                        onClick={() => void change(a, { enhancedCheckDate: checkDate[a.id]! }, 'enhanced check recorded')}
+                        onClick={() =>
+                          void change(a, { enhancedCheckDate: checkDate[a.id]! }, 'enhanced check recorded')
+                        }
                       >
                         Record check for {a.id}
                       </button>
@@ -123,7 +143,13 @@ export function AccountTable({
                       <button
                         type="button"
                         className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                        onClick={() => void change(a, { trainingCompleted: true, agreementSigned: true }, 'training and agreement recorded')}
+                        onClick={() =>
+                          void change(
+                            a,
+                            { trainingCompleted: true, agreementSigned: true },
+                            'training and agreement recorded',
+                          )
+                        }
                       >
                         Record training and agreement for {a.id}
                       </button>
@@ -138,15 +164,29 @@ export function AccountTable({
                     <span className="govuk-body-s">Your own account: another member changes it.</span>
                   ) : closed ? null : (
                     <div className="govuk-button-group">
-                      <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void change(a, { suspended: !a.suspended }, a.suspended ? 'reinstated' : 'suspended')}>
+                      <button
+                        type="button"
+                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                        onClick={() =>
+                          void change(a, { suspended: !a.suspended }, a.suspended ? 'reinstated' : 'suspended')
+                        }
+                      >
                         {a.suspended ? 'Reinstate' : 'Suspend'} {a.id}
                       </button>
                       {closing === a.id ? (
-                        <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void change(a, { closed: true }, 'closed for good')}>
+                        <button
+                          type="button"
+                          className="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
+                          onClick={() => void change(a, { closed: true }, 'closed for good')}
+                        >
                           Yes, close {a.id} for good
                         </button>
                       ) : (
-                        <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => setClosing(a.id)}>
+                        <button
+                          type="button"
+                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                          onClick={() => setClosing(a.id)}
+                        >
                           Close {a.id}
                         </button>
                       )}

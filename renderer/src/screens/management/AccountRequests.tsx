@@ -22,7 +22,12 @@ export interface HandOver {
 
 export function HandOverPanel({ handOver, onHandedOver }: { handOver: HandOver; onHandedOver: () => void }) {
   return (
-    <div className="govuk-panel cp-credentials" data-testid="hand-over" role="region" aria-label="Half of an activation code to hand over">
+    <div
+      className="govuk-panel cp-credentials"
+      data-testid="hand-over"
+      role="region"
+      aria-label="Half of an activation code to hand over"
+    >
       <h2 className="govuk-heading-m">
         Give this {handOver.half} half of the activation code to {handOver.account}, in person
       </h2>
@@ -30,7 +35,8 @@ export function HandOverPanel({ handOver, onHandedOver }: { handOver: HandOver; 
         {handOver.half === 'first'
           ? 'A second member of the team, or a data manager, confirms the account and gives the holder the second half. '
           : 'Whoever asked for it gave the holder the first half. '}
-        The holder activates the account on the sign-in screen with both halves and chooses their own password: nobody else ever holds it. Shown this once and kept nowhere on this computer.
+        The holder activates the account on the sign-in screen with both halves and chooses their own password: nobody
+        else ever holds it. Shown this once and kept nowhere on this computer.
       </p>
       <p className="govuk-body cp-code" data-testid="hand-over-code">
         {handOver.code}
@@ -63,7 +69,9 @@ export function AccountRequests({
         </p>
       ) : (
         <table className="govuk-table cp-table--compact" data-testid="account-requests">
-          <caption className="govuk-table__caption govuk-visually-hidden">Requests that a second, independent person confirms</caption>
+          <caption className="govuk-table__caption govuk-visually-hidden">
+            Requests that a second, independent person confirms
+          </caption>
           <TableHead columns={['Account', 'What', 'Asked by', 'State', 'Decide']} />
           <tbody className="govuk-table__body">
             {requests.map((q) => (
@@ -74,16 +82,30 @@ export function AccountRequests({
                   {q.roles ? ` (${q.roles.map((r) => roleLabels[r] ?? r).join(', ')})` : ''}
                 </td>
                 <td className="govuk-table__cell">{q.requestedBy === user.id ? 'You' : q.requestedBy}</td>
-                <td className="govuk-table__cell">{q.status === 'awaiting-activation' ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder` : 'Waiting for a second person'}</td>
+                <td className="govuk-table__cell">
+                  {q.status === 'awaiting-activation'
+                    ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder`
+                    : 'Waiting for a second person'}
+                </td>
                 <td className="govuk-table__cell">
                   <div className="govuk-button-group">
                     {q.status === 'awaiting-confirmation' && q.requestedBy !== user.id && q.account !== user.id ? (
-                      <button type="button" className="govuk-button govuk-!-margin-bottom-0" onClick={() => onConfirm(q)}>
+                      <button
+                        type="button"
+                        className="govuk-button govuk-!-margin-bottom-0"
+                        onClick={() => onConfirm(q)}
+                      >
                         Confirm {requestKindLabels[q.kind].toLowerCase()} for {q.account}
                       </button>
                     ) : null}
-                    {q.requestedBy === user.id && q.status === 'awaiting-confirmation' ? <span className="govuk-body-s">Your request: another person confirms.</span> : null}
-                    <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => onCancel(q)}>
+                    {q.requestedBy === user.id && q.status === 'awaiting-confirmation' ? (
+                      <span className="govuk-body-s">Your request: another person confirms.</span>
+                    ) : null}
+                    <button
+                      type="button"
+                      className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                      onClick={() => onCancel(q)}
+                    >
                       Cancel the request for {q.account}
                     </button>
                   </div>

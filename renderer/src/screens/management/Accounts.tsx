@@ -20,7 +20,11 @@ export function AccountsView({ user }: { user: SignedInUser }) {
   const [requests, setRequests] = useState<AccountRequestItemView[]>([]);
 
   const refresh = useCallback(async () => {
-    const [u, l, q] = await Promise.all([getApi().manage.users(), getApi().manage.lapsing({ days: 30 }), getApi().manage.accountRequests()]);
+    const [u, l, q] = await Promise.all([
+      getApi().manage.users(),
+      getApi().manage.lapsing({ days: 30 }),
+      getApi().manage.accountRequests(),
+    ]);
     if (u.ok) setUsers(u.value.users);
     if (l.ok) setLapsing(l.value.users);
     if (q.ok) setRequests(q.value.requests);
@@ -49,7 +53,11 @@ export function AccountsView({ user }: { user: SignedInUser }) {
     const r = await getApi().manage.confirmAccountRequest({ id: q.id });
     if (!r.ok) return f.fail(r.error, `account-request-${q.id}`);
     if (r.value.secondHalf) setHandOver({ account: q.account, half: 'second', code: r.value.secondHalf });
-    f.done(r.value.secondHalf ? `Confirmed: give ${q.account} the second half of the code.` : `Confirmed: ${q.account} now holds the roles asked for.`);
+    f.done(
+      r.value.secondHalf
+        ? `Confirmed: give ${q.account} the second half of the code.`
+        : `Confirmed: ${q.account} now holds the roles asked for.`,
+    );
     void refresh();
   };
   const cancelRequest = async (q: AccountRequestItemView) => {
@@ -64,7 +72,12 @@ export function AccountsView({ user }: { user: SignedInUser }) {
       {f.view}
       {handOver ? <HandOverPanel handOver={handOver} onHandedOver={() => setHandOver(null)} /> : null}
 
-      <AccountRequests user={user} requests={requests} onConfirm={(q) => void confirmRequest(q)} onCancel={(q) => void cancelRequest(q)} />
+      <AccountRequests
+        user={user}
+        requests={requests}
+        onConfirm={(q) => void confirmRequest(q)}
+        onCancel={(q) => void cancelRequest(q)}
+      />
 
       <Lapsing lapsing={lapsing} />
 

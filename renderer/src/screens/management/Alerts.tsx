@@ -36,8 +36,16 @@ export function AlertsView() {
   };
   const close = async (a: AlertItemView) => {
     const chosen = outcome[a.id];
-    if (!chosen) return f.fail({ code: 'invalid-payload', message: 'Choose the outcome before closing the alert.' }, `outcome-${a.id}`);
-    const r = await getApi().manage.closeAlert({ id: a.id, outcome: chosen, ...(note[a.id] ? { note: note[a.id] } : {}) });
+    if (!chosen)
+      return f.fail(
+        { code: 'invalid-payload', message: 'Choose the outcome before closing the alert.' },
+        `outcome-${a.id}`,
+      );
+    const r = await getApi().manage.closeAlert({
+      id: a.id,
+      outcome: chosen,
+      ...(note[a.id] ? { note: note[a.id] } : {}),
+    });
     if (!r.ok) return f.fail(r.error, `outcome-${a.id}`);
     f.done(`Alert closed: ${outcomeLabels[chosen].toLowerCase()}.`);
     void refresh();
@@ -50,7 +58,12 @@ export function AlertsView() {
         <label className="govuk-label" htmlFor="alert-status">
           Show
         </label>
-        <select className="govuk-select" id="alert-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+        <select
+          className="govuk-select"
+          id="alert-status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as typeof status)}
+        >
           <option value="open">New</option>
           <option value="investigating">Being investigated</option>
           <option value="closed">Closed</option>
@@ -70,11 +83,19 @@ export function AlertsView() {
                 <td className="govuk-table__cell">{a.userId ?? '—'}</td>
                 <td className="govuk-table__cell">{a.cpNumber ?? '—'}</td>
                 <td className="govuk-table__cell">
-                  {a.status === 'closed' ? `Closed: ${outcomeLabels[a.outcome as keyof typeof outcomeLabels] ?? a.outcome ?? ''}` : a.status === 'investigating' ? 'Being investigated' : 'New'}
+                  {a.status === 'closed'
+                    ? `Closed: ${outcomeLabels[a.outcome as keyof typeof outcomeLabels] ?? a.outcome ?? ''}`
+                    : a.status === 'investigating'
+                      ? 'Being investigated'
+                      : 'New'}
                 </td>
                 <td className="govuk-table__cell">
                   {a.status === 'open' ? (
-                    <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void investigate(a)}>
+                    <button
+                      type="button"
+                      className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                      onClick={() => void investigate(a)}
+                    >
                       Investigate
                     </button>
                   ) : a.status === 'investigating' ? (
@@ -82,7 +103,14 @@ export function AlertsView() {
                       <label className="govuk-label govuk-label--s" htmlFor={`outcome-${a.id}`}>
                         Outcome
                       </label>
-                      <select className="govuk-select" id={`outcome-${a.id}`} value={outcome[a.id] ?? ''} onChange={(e) => setOutcome({ ...outcome, [a.id]: e.target.value as (typeof ALERT_OUTCOMES)[number] })}>
+                      <select
+                        className="govuk-select"
+                        id={`outcome-${a.id}`}
+                        value={outcome[a.id] ?? ''}
+                        onChange={(e) =>
+                          setOutcome({ ...outcome, [a.id]: e.target.value as (typeof ALERT_OUTCOMES)[number] })
+                        }
+                      >
                         <option value="">Choose</option>
                         {ALERT_OUTCOMES.map((o) => (
                           <option key={o} value={o}>
@@ -93,8 +121,18 @@ export function AlertsView() {
                       <label className="govuk-label govuk-label--s" htmlFor={`note-${a.id}`}>
                         Note (optional; nothing about the child)
                       </label>
-                      <input className="govuk-input" id={`note-${a.id}`} maxLength={300} value={note[a.id] ?? ''} onChange={(e) => setNote({ ...note, [a.id]: e.target.value })} />
-                      <button type="button" className="govuk-button govuk-!-margin-bottom-0 govuk-!-margin-top-2" onClick={() => void close(a)}>
+                      <input
+                        className="govuk-input"
+                        id={`note-${a.id}`}
+                        maxLength={300}
+                        value={note[a.id] ?? ''}
+                        onChange={(e) => setNote({ ...note, [a.id]: e.target.value })}
+                      />
+                      <button
+                        type="button"
+                        className="govuk-button govuk-!-margin-bottom-0 govuk-!-margin-top-2"
+                        onClick={() => void close(a)}
+                      >
                         Close the alert
                       </button>
                     </div>

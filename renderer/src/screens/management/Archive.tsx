@@ -38,7 +38,11 @@ export function ArchiveView() {
   const open = async (e: FormEvent) => {
     e.preventDefault();
     if (!opening) return;
-    const r = await getApi().manage.archiveRead({ cpNumber: opening.cpNumber, reason, ...(purpose ? { purpose } : {}) });
+    const r = await getApi().manage.archiveRead({
+      cpNumber: opening.cpNumber,
+      reason,
+      ...(purpose ? { purpose } : {}),
+    });
     if (!r.ok) return f.fail(r.error, 'archive-reason');
     f.clear();
     setRecord(r.value);
@@ -47,7 +51,9 @@ export function ArchiveView() {
     return (
       <section aria-label="Archived record">
         <Banner title="Archived record">
-          <p className="govuk-notification-banner__heading">This record is in the archive. Your access is recorded with its reason{purpose ? ' and purpose' : ''}.</p>
+          <p className="govuk-notification-banner__heading">
+            This record is in the archive. Your access is recorded with its reason{purpose ? ' and purpose' : ''}.
+          </p>
         </Banner>
         <h2 className="govuk-heading-l">
           {record.name.given} {record.name.family}
@@ -72,8 +78,9 @@ export function ArchiveView() {
     <section aria-label="Archive">
       {f.view}
       <p className="govuk-body">
-        Records leave the directory at their archive age and are destroyed six years later. In their first year a data manager may open them; after that only
-        for a child protection enquiry, a serious case review or a child death review, with the purpose recorded.
+        Records leave the directory at their archive age and are destroyed six years later. In their first year a data
+        manager may open them; after that only for a child protection enquiry, a serious case review or a child death
+        review, with the purpose recorded.
       </p>
       {opening ? (
         <form onSubmit={(e) => void open(e)} data-testid="archive-open">
@@ -82,16 +89,32 @@ export function ArchiveView() {
             <label className="govuk-label govuk-label--s" htmlFor="archive-reason">
               Reason for access
             </label>
-            <textarea className="govuk-textarea" id="archive-reason" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea
+              className="govuk-textarea"
+              id="archive-reason"
+              rows={2}
+              maxLength={500}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
           </div>
           {opening.access === 'restricted' ? (
             <div className="govuk-form-group">
               <fieldset className="govuk-fieldset">
-                <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">Purpose (required more than a year after archiving)</legend>
+                <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">
+                  Purpose (required more than a year after archiving)
+                </legend>
                 <div className="govuk-radios govuk-radios--small">
                   {ARCHIVE_PURPOSES.map((p) => (
                     <div className="govuk-radios__item" key={p}>
-                      <input className="govuk-radios__input" id={`purpose-${p}`} type="radio" name="purpose" checked={purpose === p} onChange={() => setPurpose(p)} />
+                      <input
+                        className="govuk-radios__input"
+                        id={`purpose-${p}`}
+                        type="radio"
+                        name="purpose"
+                        checked={purpose === p}
+                        onChange={() => setPurpose(p)}
+                      />
                       <label className="govuk-label govuk-radios__label" htmlFor={`purpose-${p}`}>
                         {purposeLabels[p]}
                       </label>
@@ -117,7 +140,9 @@ export function ArchiveView() {
           ) : (
             <table className="govuk-table cp-table--compact" data-testid="archive">
               <caption className="govuk-table__caption govuk-visually-hidden">Archived records</caption>
-              <TableHead columns={['ContactPoint number', 'Authority', 'Archived', 'Destroyed after', 'Who may open it', '']} />
+              <TableHead
+                columns={['ContactPoint number', 'Authority', 'Archived', 'Destroyed after', 'Who may open it', '']}
+              />
               <tbody className="govuk-table__body">
                 {records.map((r) => (
                   <tr className="govuk-table__row" key={r.cpNumber} data-testid="archive-row">
@@ -125,9 +150,17 @@ export function ArchiveView() {
                     <td className="govuk-table__cell">{r.localAuthority ?? '—'}</td>
                     <td className="govuk-table__cell">{formatDate(r.archivedAt.slice(0, 10))}</td>
                     <td className="govuk-table__cell">{formatDate(r.destroyAfter.slice(0, 10))}</td>
-                    <td className="govuk-table__cell">{r.access === 'restricted' ? 'Restricted: s.47, serious case or child death review' : 'A data manager'}</td>
                     <td className="govuk-table__cell">
-                      <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => setOpening(r)}>
+                      {r.access === 'restricted'
+                        ? 'Restricted: s.47, serious case or child death review'
+                        : 'A data manager'}
+                    </td>
+                    <td className="govuk-table__cell">
+                      <button
+                        type="button"
+                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                        onClick={() => setOpening(r)}
+                      >
                         Open {r.cpNumber}
                       </button>
                     </td>

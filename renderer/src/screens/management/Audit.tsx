@@ -62,7 +62,11 @@ export function AuditView({ user }: { user: SignedInUser }) {
   const check = async () => {
     const r = await getApi().manage.auditVerify();
     if (!r.ok) return f.fail(r.error, 'audit-verify');
-    setVerify(r.value.intact ? `The audit chain is intact${r.value.entries !== undefined ? `: ${entriesText(r.value.entries)} checked` : ''}.` : 'The audit chain is BROKEN: tell your data manager at once.');
+    setVerify(
+      r.value.intact
+        ? `The audit chain is intact${r.value.entries !== undefined ? `: ${entriesText(r.value.entries)} checked` : ''}.`
+        : 'The audit chain is BROKEN: tell your data manager at once.',
+    );
   };
   const loadSignals = async () => {
     const r = await getApi().manage.auditSignals({});
@@ -77,7 +81,14 @@ export function AuditView({ user }: { user: SignedInUser }) {
   const checkRange = async () => {
     const from = rangeFrom.trim() === '' ? undefined : Number(rangeFrom);
     if (from !== undefined && (!Number.isInteger(from) || from < 1)) {
-      return f.fail({ code: 'invalid-request', message: 'Enter the first entry to check as a whole number, 1 or more, or leave it empty to check from the start.' }, 'audit-range-from');
+      return f.fail(
+        {
+          code: 'invalid-request',
+          message:
+            'Enter the first entry to check as a whole number, 1 or more, or leave it empty to check from the start.',
+        },
+        'audit-range-from',
+      );
     }
     setCheckingRange(true);
     setRangeResult(null);
@@ -89,10 +100,19 @@ export function AuditView({ user }: { user: SignedInUser }) {
     setCheckpoint(v.checkpoint);
     setRangeResult(
       v.ok && v.to === 0
-        ? { ok: true, text: `The signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)} covers no entries yet: there is nothing to check.` }
+        ? {
+            ok: true,
+            text: `The signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)} covers no entries yet: there is nothing to check.`,
+          }
         : v.ok
-        ? { ok: true, text: `Entries ${formatNumber(v.from)} to ${formatNumber(v.to)} are intact and lead to the signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)}.` }
-        : { ok: false, text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${formatNumber(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.` },
+          ? {
+              ok: true,
+              text: `Entries ${formatNumber(v.from)} to ${formatNumber(v.to)} are intact and lead to the signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)}.`,
+            }
+          : {
+              ok: false,
+              text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${formatNumber(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.`,
+            },
     );
   };
   useEffect(() => {
@@ -114,7 +134,9 @@ export function AuditView({ user }: { user: SignedInUser }) {
     <section aria-label="Audit">
       {f.view}
       <h2 className="govuk-heading-m">For a person to judge</h2>
-      <p className="govuk-body-s">Patterns in the last 30 days that can mean misuse. None of them proves anything by itself.</p>
+      <p className="govuk-body-s">
+        Patterns in the last 30 days that can mean misuse. None of them proves anything by itself.
+      </p>
       {signals === null ? (
         <p className="govuk-body">Looking…</p>
       ) : signals.length === 0 ? (
@@ -123,7 +145,9 @@ export function AuditView({ user }: { user: SignedInUser }) {
         </p>
       ) : (
         <table className="govuk-table cp-table--compact" data-testid="signals">
-          <caption className="govuk-table__caption govuk-visually-hidden">Possible misuse, for a person to judge</caption>
+          <caption className="govuk-table__caption govuk-visually-hidden">
+            Possible misuse, for a person to judge
+          </caption>
           <TableHead columns={['User', 'What', { label: 'How many', numeric: true }, 'When']} />
           <tbody className="govuk-table__body">
             {signals.map((s, i) => (
@@ -131,7 +155,11 @@ export function AuditView({ user }: { user: SignedInUser }) {
                 <td className="govuk-table__cell">{s.userId}</td>
                 <td className="govuk-table__cell cp-wrap">{s.description}</td>
                 <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.count)}</td>
-                <td className="govuk-table__cell">{s.from === s.to ? formatDate(s.from.slice(0, 10)) : `${formatDate(s.from.slice(0, 10))} to ${formatDate(s.to.slice(0, 10))}`}</td>
+                <td className="govuk-table__cell">
+                  {s.from === s.to
+                    ? formatDate(s.from.slice(0, 10))
+                    : `${formatDate(s.from.slice(0, 10))} to ${formatDate(s.to.slice(0, 10))}`}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -146,13 +174,32 @@ export function AuditView({ user }: { user: SignedInUser }) {
           void search();
         }}
       >
-        <TextField id="audit-user" label="User ID" labelSize="s" value={q.userId} onChange={(e) => setQ({ ...q, userId: e.target.value })} width={10} />
-        <TextField id="audit-cp" label="ContactPoint number" labelSize="s" value={q.cpNumber} onChange={(e) => setQ({ ...q, cpNumber: e.target.value.toUpperCase() })} width={10} />
+        <TextField
+          id="audit-user"
+          label="User ID"
+          labelSize="s"
+          value={q.userId}
+          onChange={(e) => setQ({ ...q, userId: e.target.value })}
+          width={10}
+        />
+        <TextField
+          id="audit-cp"
+          label="ContactPoint number"
+          labelSize="s"
+          value={q.cpNumber}
+          onChange={(e) => setQ({ ...q, cpNumber: e.target.value.toUpperCase() })}
+          width={10}
+        />
         <div className="govuk-form-group">
           <label className="govuk-label govuk-label--s" htmlFor="audit-action">
             Action
           </label>
-          <select className="govuk-select" id="audit-action" value={q.action} onChange={(e) => setQ({ ...q, action: e.target.value })}>
+          <select
+            className="govuk-select"
+            id="audit-action"
+            value={q.action}
+            onChange={(e) => setQ({ ...q, action: e.target.value })}
+          >
             <option value="">Any</option>
             {ACTIONS.map((a) => (
               <option key={a} value={a}>
@@ -161,8 +208,24 @@ export function AuditView({ user }: { user: SignedInUser }) {
             ))}
           </select>
         </div>
-        <TextField id="audit-from" label="From" labelSize="s" type="date" value={q.from} onChange={(e) => setQ({ ...q, from: e.target.value })} width={10} />
-        <TextField id="audit-to" label="To" labelSize="s" type="date" value={q.to} onChange={(e) => setQ({ ...q, to: e.target.value })} width={10} />
+        <TextField
+          id="audit-from"
+          label="From"
+          labelSize="s"
+          type="date"
+          value={q.from}
+          onChange={(e) => setQ({ ...q, from: e.target.value })}
+          width={10}
+        />
+        <TextField
+          id="audit-to"
+          label="To"
+          labelSize="s"
+          type="date"
+          value={q.to}
+          onChange={(e) => setQ({ ...q, to: e.target.value })}
+          width={10}
+        />
         <button type="submit" className="govuk-button">
           Search the audit
         </button>
@@ -192,15 +255,27 @@ export function AuditView({ user }: { user: SignedInUser }) {
                 More entries
               </button>
             ) : null}
-            <button type="button" className="govuk-button govuk-button--secondary" id="audit-save" onClick={() => void save()}>
+            <button
+              type="button"
+              className="govuk-button govuk-button--secondary"
+              id="audit-save"
+              onClick={() => void save()}
+            >
               Save as CSV
             </button>
           </div>
         </>
       ) : null}
       <h2 className="govuk-heading-m">The audit chain</h2>
-      <p className="govuk-body-s">Every entry is chained to the one before by its hash: a changed or missing entry breaks the chain.</p>
-      <button type="button" className="govuk-button govuk-button--secondary" id="audit-verify" onClick={() => void check()}>
+      <p className="govuk-body-s">
+        Every entry is chained to the one before by its hash: a changed or missing entry breaks the chain.
+      </p>
+      <button
+        type="button"
+        className="govuk-button govuk-button--secondary"
+        id="audit-verify"
+        onClick={() => void check()}
+      >
         Check the audit chain
       </button>
       {verify ? (
@@ -211,8 +286,8 @@ export function AuditView({ user }: { user: SignedInUser }) {
 
       <h2 className="govuk-heading-m">Signed checkpoints</h2>
       <p className="govuk-body-s">
-        At least every hour the service signs the chain’s length and last hash, and keeps each checkpoint outside its database. A chain rewritten since cannot lead to
-        a checkpoint already made.
+        At least every hour the service signs the chain’s length and last hash, and keeps each checkpoint outside its
+        database. A chain rewritten since cannot lead to a checkpoint already made.
       </p>
       {checkpoint === undefined ? (
         <p className="govuk-body">Looking…</p>
@@ -239,7 +314,8 @@ export function AuditView({ user }: { user: SignedInUser }) {
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Signature</dt>
             <dd className="govuk-summary-list__value cp-wrap">
-              {checkpoint.signatureValid ? 'Valid' : 'NOT VALID: tell your data manager at once'}, key <code>{checkpoint.signingKeyId.slice(0, 16)}</code>
+              {checkpoint.signatureValid ? 'Valid' : 'NOT VALID: tell your data manager at once'}, key{' '}
+              <code>{checkpoint.signingKeyId.slice(0, 16)}</code>
             </dd>
           </div>
         </dl>
@@ -252,14 +328,30 @@ export function AuditView({ user }: { user: SignedInUser }) {
             void checkRange();
           }}
         >
-          <TextField id="audit-range-from" label="From entry (empty: the start)" labelSize="s" value={rangeFrom} onChange={(e) => setRangeFrom(e.target.value)} width={10} />
-          <button type="submit" className="govuk-button govuk-button--secondary" id="audit-verify-range" disabled={checkingRange}>
+          <TextField
+            id="audit-range-from"
+            label="From entry (empty: the start)"
+            labelSize="s"
+            value={rangeFrom}
+            onChange={(e) => setRangeFrom(e.target.value)}
+            width={10}
+          />
+          <button
+            type="submit"
+            className="govuk-button govuk-button--secondary"
+            id="audit-verify-range"
+            disabled={checkingRange}
+          >
             {checkingRange ? 'Downloading and checking…' : 'Download and check against the checkpoint'}
           </button>
         </form>
       ) : null}
       {rangeResult ? (
-        <p className={rangeResult.ok ? 'govuk-body' : 'govuk-body govuk-!-font-weight-bold'} role="status" data-testid="audit-range-result">
+        <p
+          className={rangeResult.ok ? 'govuk-body' : 'govuk-body govuk-!-font-weight-bold'}
+          role="status"
+          data-testid="audit-range-result"
+        >
           {rangeResult.text}
         </p>
       ) : null}

@@ -19,7 +19,12 @@ export function DataManagerHome({ user }: { user: SignedInUser }) {
             ] as const
           ).map(([id, label]) => (
             <li key={id} className="cp-tabs__item">
-              <button type="button" className="cp-link-button cp-tabs__link" aria-current={tab === id ? 'page' : undefined} onClick={() => setTab(id)}>
+              <button
+                type="button"
+                className="cp-link-button cp-tabs__link"
+                aria-current={tab === id ? 'page' : undefined}
+                onClick={() => setTab(id)}
+              >
                 {label}
               </button>
             </li>

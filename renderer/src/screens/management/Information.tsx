@@ -10,7 +10,19 @@ import { TextField } from '../../components/TextField.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTimeShort, formatNumber, formatPercent } from '../../format.js';
 
-function Bar({ label, value, max, target, unit = '' }: { label: string; value: number; max: number; target?: number; unit?: string }) {
+function Bar({
+  label,
+  value,
+  max,
+  target,
+  unit = '',
+}: {
+  label: string;
+  value: number;
+  max: number;
+  target?: number;
+  unit?: string;
+}) {
   const width = max > 0 ? Math.max(0.5, (100 * value) / max) : 0;
   return (
     <div className="cp-bar">
@@ -63,7 +75,11 @@ export function InformationView({ user }: { user: SignedInUser }) {
       ...mi.involvementsByService.map((s) => [`Open involvements: ${s.service}`, s.open]),
       ...(queues ?? []).map((q) => [`Cleansing tasks: ${q.title}`, q.open]),
     ];
-    const r = await getApi().manage.saveCsv({ suggestedName: `management-information-${mi.localAuthority}.csv`, header: ['measure', 'value'], rows });
+    const r = await getApi().manage.saveCsv({
+      suggestedName: `management-information-${mi.localAuthority}.csv`,
+      header: ['measure', 'value'],
+      rows,
+    });
     if (!r.ok) return f.fail(r.error, 'mi-save');
     if (r.value.saved) f.done(`Saved as ${r.value.name ?? 'a CSV file'}.`);
   };
@@ -80,7 +96,15 @@ export function InformationView({ user }: { user: SignedInUser }) {
             void load();
           }}
         >
-          <TextField id="mi-authority" label="Local authority (ONS code)" labelSize="s" hint="For example E08000015 (Wirral)" value={la} onChange={(e) => setLa(e.target.value)} width={10} />
+          <TextField
+            id="mi-authority"
+            label="Local authority (ONS code)"
+            labelSize="s"
+            hint="For example E08000015 (Wirral)"
+            value={la}
+            onChange={(e) => setLa(e.target.value)}
+            width={10}
+          />
           <button type="submit" className="govuk-button govuk-button--secondary">
             Show
           </button>
@@ -88,7 +112,9 @@ export function InformationView({ user }: { user: SignedInUser }) {
       ) : null}
       {mi ? (
         <>
-          <p className="govuk-body-s">As at {formatDateTimeShort(mi.at)} for {mi.localAuthority}.</p>
+          <p className="govuk-body-s">
+            As at {formatDateTimeShort(mi.at)} for {mi.localAuthority}.
+          </p>
           <div className="cp-cards" data-testid="mi-cards">
             {[
               ['Active children', mi.children.active],
@@ -109,10 +135,17 @@ export function InformationView({ user }: { user: SignedInUser }) {
           <h2 className="govuk-heading-s">Records matched to an NHS number</h2>
           <p className="govuk-body" data-testid="mi-nhs">
             {formatPercent(mi.nhs.matchRate)} ({formatNumber(mi.nhs.withNumber)} of {formatNumber(mi.nhs.active)}).{' '}
-            {mi.nhs.matchRate >= mi.nhs.target ? 'At or above' : 'Below'} the {formatPercent(mi.nhs.target)} the NHS successor required before going live.
+            {mi.nhs.matchRate >= mi.nhs.target ? 'At or above' : 'Below'} the {formatPercent(mi.nhs.target)} the NHS
+            successor required before going live.
           </p>
           <div className="cp-chart" aria-hidden="true">
-            <Bar label={`Matched (target ${formatPercent(mi.nhs.target)})`} value={Math.round(mi.nhs.matchRate * 1000) / 10} max={100} target={100 * mi.nhs.target} unit="%" />
+            <Bar
+              label={`Matched (target ${formatPercent(mi.nhs.target)})`}
+              value={Math.round(mi.nhs.matchRate * 1000) / 10}
+              max={100}
+              target={100 * mi.nhs.target}
+              unit="%"
+            />
           </div>
           <h2 className="govuk-heading-s">Open involvements by service</h2>
           <div className="cp-chart" aria-hidden="true">
@@ -162,7 +195,12 @@ export function InformationView({ user }: { user: SignedInUser }) {
               </table>
             </>
           ) : null}
-          <button type="button" className="govuk-button govuk-button--secondary" id="mi-save" onClick={() => void save()}>
+          <button
+            type="button"
+            className="govuk-button govuk-button--secondary"
+            id="mi-save"
+            onClick={() => void save()}
+          >
             Save as CSV
           </button>
         </>

@@ -27,7 +27,9 @@ const labels: Record<Tab, string> = {
 /** The management area: the team's tabs, or a data manager's. */
 export function ManagementScreen({ user }: { user: SignedInUser }) {
   const team = user.roles.includes('la-team');
-  const tabs: Tab[] = team ? ['information', 'shields', 'accounts', 'alerts', 'audit', 'transfers'] : ['archive', 'audit', 'alerts', 'information'];
+  const tabs: Tab[] = team
+    ? ['information', 'shields', 'accounts', 'alerts', 'audit', 'transfers']
+    : ['archive', 'audit', 'alerts', 'information'];
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   return (
     <>
@@ -36,7 +38,12 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
         <ul className="cp-tabs__list">
           {tabs.map((t) => (
             <li key={t} className="cp-tabs__item">
-              <button type="button" className="cp-link-button cp-tabs__link" aria-current={tab === t ? 'page' : undefined} onClick={() => setTab(t)}>
+              <button
+                type="button"
+                className="cp-link-button cp-tabs__link"
+                aria-current={tab === t ? 'page' : undefined}
+                onClick={() => setTab(t)}
+              >
                 {labels[t]}
               </button>
             </li>

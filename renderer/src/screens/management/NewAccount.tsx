@@ -16,10 +16,24 @@ export function NewAccount({
   /** The account is made: its first half of the activation code is to be handed over. */
   onMade: (account: string, firstHalf: string) => void;
 }) {
-  const [form, setForm] = useState({ id: '', name: '', organisationId: '', practitioner: true, childProtection: false, team: false, enhancedCheckDate: '', trainingCompleted: false, agreementSigned: false });
+  const [form, setForm] = useState({
+    id: '',
+    name: '',
+    organisationId: '',
+    practitioner: true,
+    childProtection: false,
+    team: false,
+    enhancedCheckDate: '',
+    trainingCompleted: false,
+    agreementSigned: false,
+  });
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const roles = [form.practitioner ? 'practitioner' : null, form.childProtection ? 'child-protection' : null, form.team ? 'la-team' : null].filter((r): r is 'practitioner' | 'child-protection' | 'la-team' => r !== null);
+    const roles = [
+      form.practitioner ? 'practitioner' : null,
+      form.childProtection ? 'child-protection' : null,
+      form.team ? 'la-team' : null,
+    ].filter((r): r is 'practitioner' | 'child-protection' | 'la-team' => r !== null);
     const r = await getApi().manage.createUser({
       id: form.id.trim(),
       name: form.name,
@@ -31,7 +45,9 @@ export function NewAccount({
     });
     if (!r.ok) return feedback.fail(r.error, 'new-id');
     onMade(r.value.user.id, r.value.firstHalf);
-    feedback.done(`The account ${r.value.user.id} is made. It signs in once a second person confirms it and its holder activates it.`);
+    feedback.done(
+      `The account ${r.value.user.id} is made. It signs in once a second person confirms it and its holder activates it.`,
+    );
     setForm({ ...form, id: '', name: '' });
   };
 
@@ -39,13 +55,33 @@ export function NewAccount({
     <>
       <h2 className="govuk-heading-m">Make an account</h2>
       <form onSubmit={(e) => void create(e)} data-testid="new-account">
-        <TextField id="new-id" label="User ID" labelSize="s" hint="Letters, digits, dots, hyphens; it cannot be changed later" value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} width={20} />
-        <TextField id="new-name" label="Full name" labelSize="s" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} width={20} />
+        <TextField
+          id="new-id"
+          label="User ID"
+          labelSize="s"
+          hint="Letters, digits, dots, hyphens; it cannot be changed later"
+          value={form.id}
+          onChange={(e) => setForm({ ...form, id: e.target.value })}
+          width={20}
+        />
+        <TextField
+          id="new-name"
+          label="Full name"
+          labelSize="s"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          width={20}
+        />
         <div className="govuk-form-group">
           <label className="govuk-label govuk-label--s" htmlFor="new-organisation">
             Organisation
           </label>
-          <select className="govuk-select" id="new-organisation" value={form.organisationId} onChange={(e) => setForm({ ...form, organisationId: e.target.value })}>
+          <select
+            className="govuk-select"
+            id="new-organisation"
+            value={form.organisationId}
+            onChange={(e) => setForm({ ...form, organisationId: e.target.value })}
+          >
             <option value="">Choose the organisation</option>
             {orgs.map((o) => (
               <option key={o.id} value={o.id}>
@@ -65,7 +101,13 @@ export function NewAccount({
               ] as const
             ).map(([k, label]) => (
               <div className="govuk-checkboxes__item" key={k}>
-                <input className="govuk-checkboxes__input" id={`new-role-${k}`} type="checkbox" checked={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.checked })} />
+                <input
+                  className="govuk-checkboxes__input"
+                  id={`new-role-${k}`}
+                  type="checkbox"
+                  checked={form[k]}
+                  onChange={(e) => setForm({ ...form, [k]: e.target.checked })}
+                />
                 <label className="govuk-label govuk-checkboxes__label" htmlFor={`new-role-${k}`}>
                   {label}
                 </label>
@@ -73,7 +115,15 @@ export function NewAccount({
             ))}
           </div>
         </fieldset>
-        <TextField id="new-check" label="Enhanced check date (optional)" labelSize="s" type="date" value={form.enhancedCheckDate} onChange={(e) => setForm({ ...form, enhancedCheckDate: e.target.value })} width={10} />
+        <TextField
+          id="new-check"
+          label="Enhanced check date (optional)"
+          labelSize="s"
+          type="date"
+          value={form.enhancedCheckDate}
+          onChange={(e) => setForm({ ...form, enhancedCheckDate: e.target.value })}
+          width={10}
+        />
         <div className="govuk-checkboxes govuk-checkboxes--small govuk-form-group">
           {(
             [
@@ -82,7 +132,13 @@ export function NewAccount({
             ] as const
           ).map(([k, label]) => (
             <div className="govuk-checkboxes__item" key={k}>
-              <input className="govuk-checkboxes__input" id={`new-${k}`} type="checkbox" checked={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.checked })} />
+              <input
+                className="govuk-checkboxes__input"
+                id={`new-${k}`}
+                type="checkbox"
+                checked={form[k]}
+                onChange={(e) => setForm({ ...form, [k]: e.target.checked })}
+              />
               <label className="govuk-label govuk-checkboxes__label" htmlFor={`new-${k}`}>
                 {label}
               </label>

@@ -25,7 +25,8 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
 
   const act = async (what: 'shield' | 'unshield') => {
     const request = { cpNumber: cp.trim().toUpperCase(), reason };
-    const r = what === 'shield' ? await getApi().manage.shield(request) : await getApi().manage.requestUnshield(request);
+    const r =
+      what === 'shield' ? await getApi().manage.shield(request) : await getApi().manage.requestUnshield(request);
     if (!r.ok) return f.fail(r.error, 'shield-cp');
     f.done(
       what === 'shield'
@@ -37,9 +38,17 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
     void refresh();
   };
   const decide = async (request: UnshieldRequestView, decision: 'approve' | 'reject') => {
-    const r = await getApi().manage.decideUnshield({ id: request.id, decision, ...(decision === 'reject' && rejectReason ? { reason: rejectReason } : {}) });
+    const r = await getApi().manage.decideUnshield({
+      id: request.id,
+      decision,
+      ...(decision === 'reject' && rejectReason ? { reason: rejectReason } : {}),
+    });
     if (!r.ok) return f.fail(r.error, 'unshield-requests');
-    f.done(decision === 'approve' ? `The shield on ${request.cpNumber} is removed.` : `The request for ${request.cpNumber} is turned down; the shield stays.`);
+    f.done(
+      decision === 'approve'
+        ? `The shield on ${request.cpNumber} is removed.`
+        : `The request for ${request.cpNumber} is turned down; the shield stays.`,
+    );
     void refresh();
   };
 
@@ -47,8 +56,8 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
     <section aria-label="Shields">
       {f.view}
       <p className="govuk-body">
-        Shield a child whose whereabouts becoming known would put them at risk of significant harm. Removing a shield needs a second member of the team to
-        approve it.
+        Shield a child whose whereabouts becoming known would put them at risk of significant harm. Removing a shield
+        needs a second member of the team to approve it.
       </p>
       <form
         onSubmit={(e: FormEvent) => {
@@ -56,7 +65,14 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
           void act('shield');
         }}
       >
-        <TextField id="shield-cp" label="ContactPoint number" labelSize="s" value={cp} onChange={(e) => setCp(e.target.value)} width={10} />
+        <TextField
+          id="shield-cp"
+          label="ContactPoint number"
+          labelSize="s"
+          value={cp}
+          onChange={(e) => setCp(e.target.value)}
+          width={10}
+        />
         <div className="govuk-form-group">
           <label className="govuk-label govuk-label--s" htmlFor="shield-reason">
             Reason
@@ -64,7 +80,15 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
           <div className="govuk-hint" id="shield-reason-hint">
             Why, in a sentence, for the audit and for whoever reviews it. Not case details.
           </div>
-          <textarea className="govuk-textarea" id="shield-reason" rows={2} maxLength={500} aria-describedby="shield-reason-hint" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <textarea
+            className="govuk-textarea"
+            id="shield-reason"
+            rows={2}
+            maxLength={500}
+            aria-describedby="shield-reason-hint"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </div>
         <div className="govuk-button-group">
           <button type="submit" className="govuk-button govuk-button--warning">
@@ -98,10 +122,18 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
                       <span className="govuk-body-s">Your request: another member decides.</span>
                     ) : (
                       <div className="govuk-button-group">
-                        <button type="button" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0" onClick={() => void decide(q, 'approve')}>
+                        <button
+                          type="button"
+                          className="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
+                          onClick={() => void decide(q, 'approve')}
+                        >
                           Approve removing the shield on {q.cpNumber}
                         </button>
-                        <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void decide(q, 'reject')}>
+                        <button
+                          type="button"
+                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                          onClick={() => void decide(q, 'reject')}
+                        >
                           Keep the shield
                         </button>
                       </div>
@@ -111,7 +143,14 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
               ))}
             </tbody>
           </table>
-          <TextField id="reject-reason" label="Why the shield stays (optional, when you keep it)" labelSize="s" value={rejectReason} onChange={(e) => setRejectReason(e.target.value)} width={20} />
+          <TextField
+            id="reject-reason"
+            label="Why the shield stays (optional, when you keep it)"
+            labelSize="s"
+            value={rejectReason}
+            onChange={(e) => setRejectReason(e.target.value)}
+            width={20}
+          />
         </>
       )}
     </section>

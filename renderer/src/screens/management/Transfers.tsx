@@ -21,16 +21,28 @@ export function TransfersView() {
   }, [refresh]);
   const propose = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await getApi().manage.requestTransfer({ cpNumber: form.cpNumber.trim().toUpperCase(), toLocalAuthority: form.toLocalAuthority.trim().toUpperCase(), reason: form.reason });
+    const r = await getApi().manage.requestTransfer({
+      cpNumber: form.cpNumber.trim().toUpperCase(),
+      toLocalAuthority: form.toLocalAuthority.trim().toUpperCase(),
+      reason: form.reason,
+    });
     if (!r.ok) return f.fail(r.error, 'transfer-cp');
-    f.done(`Transfer of ${r.value.transfer.cpNumber} to ${r.value.transfer.toLocalAuthority} proposed: that authority’s team must accept it.`);
+    f.done(
+      `Transfer of ${r.value.transfer.cpNumber} to ${r.value.transfer.toLocalAuthority} proposed: that authority’s team must accept it.`,
+    );
     setForm({ cpNumber: '', toLocalAuthority: '', reason: '' });
     void refresh();
   };
   const decide = async (t: TransferView, decision: 'accept' | 'reject' | 'cancel') => {
     const r = await getApi().manage.decideTransfer({ id: t.id, decision });
     if (!r.ok) return f.fail(r.error, 'transfers');
-    f.done(decision === 'accept' ? `${t.cpNumber} is now your authority’s.` : decision === 'reject' ? `Transfer of ${t.cpNumber} turned down.` : `Transfer of ${t.cpNumber} withdrawn.`);
+    f.done(
+      decision === 'accept'
+        ? `${t.cpNumber} is now your authority’s.`
+        : decision === 'reject'
+          ? `Transfer of ${t.cpNumber} turned down.`
+          : `Transfer of ${t.cpNumber} withdrawn.`,
+    );
     void refresh();
   };
   const table = (direction: 'incoming' | 'outgoing', title: string) => {
@@ -45,12 +57,23 @@ export function TransfersView() {
         ) : (
           <table className="govuk-table cp-table--compact" data-testid={`transfers-${direction}`}>
             <caption className="govuk-table__caption govuk-visually-hidden">{title}</caption>
-            <TableHead columns={['ContactPoint number', direction === 'incoming' ? 'From' : 'To', 'Asked by', 'When', 'Reason', 'Decide']} />
+            <TableHead
+              columns={[
+                'ContactPoint number',
+                direction === 'incoming' ? 'From' : 'To',
+                'Asked by',
+                'When',
+                'Reason',
+                'Decide',
+              ]}
+            />
             <tbody className="govuk-table__body">
               {rows.map((t) => (
                 <tr className="govuk-table__row" key={t.id}>
                   <td className="govuk-table__cell">{t.cpNumber}</td>
-                  <td className="govuk-table__cell">{direction === 'incoming' ? t.fromLocalAuthority : t.toLocalAuthority}</td>
+                  <td className="govuk-table__cell">
+                    {direction === 'incoming' ? t.fromLocalAuthority : t.toLocalAuthority}
+                  </td>
                   <td className="govuk-table__cell">{t.requestedBy}</td>
                   <td className="govuk-table__cell">{formatDateTimeShort(t.requestedAt)}</td>
                   <td className="govuk-table__cell cp-wrap">{t.reason}</td>
@@ -58,15 +81,27 @@ export function TransfersView() {
                     <div className="govuk-button-group">
                       {direction === 'incoming' ? (
                         <>
-                          <button type="button" className="govuk-button govuk-!-margin-bottom-0" onClick={() => void decide(t, 'accept')}>
+                          <button
+                            type="button"
+                            className="govuk-button govuk-!-margin-bottom-0"
+                            onClick={() => void decide(t, 'accept')}
+                          >
                             Accept {t.cpNumber}
                           </button>
-                          <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void decide(t, 'reject')}>
+                          <button
+                            type="button"
+                            className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                            onClick={() => void decide(t, 'reject')}
+                          >
                             Turn down
                           </button>
                         </>
                       ) : (
-                        <button type="button" className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" onClick={() => void decide(t, 'cancel')}>
+                        <button
+                          type="button"
+                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                          onClick={() => void decide(t, 'cancel')}
+                        >
                           Withdraw
                         </button>
                       )}
@@ -83,9 +118,18 @@ export function TransfersView() {
   return (
     <section aria-label="Transfers">
       {f.view}
-      <p className="govuk-body">A child who moves is transferred to the authority they move to, when its ContactPoint team accepts.</p>
+      <p className="govuk-body">
+        A child who moves is transferred to the authority they move to, when its ContactPoint team accepts.
+      </p>
       <form onSubmit={(e) => void propose(e)}>
-        <TextField id="transfer-cp" label="ContactPoint number" labelSize="s" value={form.cpNumber} onChange={(e) => setForm({ ...form, cpNumber: e.target.value })} width={10} />
+        <TextField
+          id="transfer-cp"
+          label="ContactPoint number"
+          labelSize="s"
+          value={form.cpNumber}
+          onChange={(e) => setForm({ ...form, cpNumber: e.target.value })}
+          width={10}
+        />
         <TextField
           id="transfer-to"
           label="To the local authority (ONS code)"
@@ -95,7 +139,14 @@ export function TransfersView() {
           onChange={(e) => setForm({ ...form, toLocalAuthority: e.target.value })}
           width={10}
         />
-        <TextField id="transfer-reason" label="Reason" labelSize="s" value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} width={20} />
+        <TextField
+          id="transfer-reason"
+          label="Reason"
+          labelSize="s"
+          value={form.reason}
+          onChange={(e) => setForm({ ...form, reason: e.target.value })}
+          width={20}
+        />
         <button type="submit" className="govuk-button">
           Propose the transfer
         </button>

@@ -10,14 +10,18 @@ export function ConflictTasks({ tasks }: { tasks: TaskView[] }) {
         Changes that need a person
       </h2>
       <table className="govuk-table" data-testid="tasks">
-        <caption className="govuk-table__caption govuk-visually-hidden">Changes the national index did not apply</caption>
+        <caption className="govuk-table__caption govuk-visually-hidden">
+          Changes the national index did not apply
+        </caption>
         <TableHead columns={['ContactPoint number', 'What happened', 'Versions']} />
         <tbody className="govuk-table__body">
           {tasks.map((t) => (
             <tr className="govuk-table__row" key={t.id}>
               <td className="govuk-table__cell">{t.cpNumber}</td>
               <td className="govuk-table__cell cp-wrap">
-                <strong className={`govuk-tag ${t.kind === 'conflict' ? 'govuk-tag--orange' : 'govuk-tag--red'}`}>{t.kind === 'conflict' ? 'Conflict' : 'Refused'}</strong>{' '}
+                <strong className={`govuk-tag ${t.kind === 'conflict' ? 'govuk-tag--orange' : 'govuk-tag--red'}`}>
+                  {t.kind === 'conflict' ? 'Conflict' : 'Refused'}
+                </strong>{' '}
                 {t.detail.message ?? ''}
               </td>
               <td className="govuk-table__cell">

@@ -79,7 +79,10 @@ export function LocalSearch({ active }: { active: boolean }) {
     <>
       <ErrorSummary errors={errors} />
       <h1 className="govuk-heading-l">Search the working set</h1>
-      <p className="govuk-body">Searches the records on this computer. Names are matched through spelling differences and typing slips; a date of birth with day and month swapped still matches.</p>
+      <p className="govuk-body">
+        Searches the records on this computer. Names are matched through spelling differences and typing slips; a date
+        of birth with day and month swapped still matches.
+      </p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Search the working set">
         <SearchFields form={form} setForm={setForm} errors={errors} idPrefix={localPrefix} />
         <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>

@@ -19,8 +19,18 @@ export function SyncHistory({ runs }: { runs: SyncRunView[] }) {
         Sync history
       </h2>
       <table className="govuk-table" data-testid="sync-history">
-        <caption className="govuk-table__caption govuk-visually-hidden">Syncs of this computer&apos;s working set, latest first</caption>
-        <TableHead columns={['Started', 'Kind', 'Outcome', { label: 'Records', numeric: true }, { label: 'Removed', numeric: true }]} />
+        <caption className="govuk-table__caption govuk-visually-hidden">
+          Syncs of this computer&apos;s working set, latest first
+        </caption>
+        <TableHead
+          columns={[
+            'Started',
+            'Kind',
+            'Outcome',
+            { label: 'Records', numeric: true },
+            { label: 'Removed', numeric: true },
+          ]}
+        />
         <tbody className="govuk-table__body">
           {runs.map((r) => (
             <tr className="govuk-table__row" key={r.id}>

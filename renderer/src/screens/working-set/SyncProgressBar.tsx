@@ -15,7 +15,13 @@ export function SyncProgressBar({ status }: { status: WorkingSetStatus }) {
       <label className="govuk-label govuk-label--s" htmlFor="sync-progress-bar">
         {p?.kind === 'delta' ? 'Fetching changes' : 'Fetching the working set'}: {percent}%
       </label>
-      <progress id="sync-progress-bar" className="cp-progress__bar" max={100} value={percent} aria-describedby="sync-progress-detail">
+      <progress
+        id="sync-progress-bar"
+        className="cp-progress__bar"
+        max={100}
+        value={percent}
+        aria-describedby="sync-progress-detail"
+      >
         {percent}%
       </progress>
       <p className="govuk-body-s" id="sync-progress-detail">

@@ -28,7 +28,8 @@ export function WorkingSetRecord({
   return (
     <section aria-labelledby={`record-${view.cpNumber}`} className="cp-ws-record" data-testid="ws-record">
       <h2 className="govuk-heading-m" id={`record-${view.cpNumber}`} tabIndex={-1} ref={heading}>
-        <bdi>{`${name?.given ?? ''} ${name?.family ?? ''}`}</bdi> <span className="govuk-caption-m">{view.cpNumber}</span>
+        <bdi>{`${name?.given ?? ''} ${name?.family ?? ''}`}</bdi>{' '}
+        <span className="govuk-caption-m">{view.cpNumber}</span>
       </h2>
       {view.shielded || view.shieldPending ? (
         view.withheld ? (
@@ -38,7 +39,10 @@ export function WorkingSetRecord({
                 ? 'This record is shielded: its address, contact details and the other details a shield hides are not shown.'
                 : 'This record may be a duplicate of a shielded record, so it is treated as shielded until a person decides: its hidden details are not shown.'}
             </Warning>
-            <p className="govuk-body">Show them only to broker contact. Showing them is recorded in the child&apos;s audit trail with your name and purpose.</p>
+            <p className="govuk-body">
+              Show them only to broker contact. Showing them is recorded in the child&apos;s audit trail with your name
+              and purpose.
+            </p>
             <button type="button" className="govuk-button govuk-button--warning" onClick={onReveal}>
               Show shielded details
             </button>

@@ -71,7 +71,11 @@ export function WorkingSetScreen() {
       await refresh();
       return;
     }
-    const r = await (what === 'sync' ? api.workingSet.sync() : what === 'cancel' ? api.workingSet.cancel() : api.workingSet.wipe());
+    const r = await (what === 'sync'
+      ? api.workingSet.sync()
+      : what === 'cancel'
+        ? api.workingSet.cancel()
+        : api.workingSet.wipe());
     if (!r.ok) setErrors(problem(r.error, 'sync-now'));
     else {
       setStatus(r.value);
@@ -105,7 +109,8 @@ export function WorkingSetScreen() {
       {notice ? <Notice text={notice} /> : null}
       {status.lastWipe && status.children === 0 ? (
         <div className="govuk-inset-text" data-testid="last-wipe">
-          The working set was wiped on {formatDateTime(status.lastWipe.at)} because {wipeReasons[status.lastWipe.reason]}. Sync to fetch it again.
+          The working set was wiped on {formatDateTime(status.lastWipe.at)} because{' '}
+          {wipeReasons[status.lastWipe.reason]}. Sync to fetch it again.
         </div>
       ) : null}
       {!status.available && status.error ? (
@@ -125,7 +130,9 @@ export function WorkingSetScreen() {
             value: (
               <span data-testid="access-waiting">
                 {formatNumber(status.access.waiting)}
-                {status.access.refused > 0 ? ` (${formatNumber(status.access.refused)} refused by the national index: tell your data manager)` : ''}
+                {status.access.refused > 0
+                  ? ` (${formatNumber(status.access.refused)} refused by the national index: tell your data manager)`
+                  : ''}
               </span>
             ),
           },
@@ -138,7 +145,8 @@ export function WorkingSetScreen() {
       {running || progress ? <SyncProgressBar status={status} /> : null}
       {!running && last?.error ? (
         <div className="govuk-inset-text" data-testid="sync-error" role="status">
-          The last sync stopped: {last.error.message} Everything fetched before it stopped is kept; syncing again continues from there.
+          The last sync stopped: {last.error.message} Everything fetched before it stopped is kept; syncing again
+          continues from there.
         </div>
       ) : null}
       {!running && last?.run ? (
@@ -154,8 +162,18 @@ export function WorkingSetScreen() {
             Stop the sync
           </button>
         ) : (
-          <button type="button" id="sync-now" className="govuk-button" disabled={!status.available} onClick={() => void act('sync')}>
-            {status.fullSyncDone ? 'Sync now' : status.children > 0 ? 'Continue the first sync' : 'Start the first sync'}
+          <button
+            type="button"
+            id="sync-now"
+            className="govuk-button"
+            disabled={!status.available}
+            onClick={() => void act('sync')}
+          >
+            {status.fullSyncDone
+              ? 'Sync now'
+              : status.children > 0
+                ? 'Continue the first sync'
+                : 'Start the first sync'}
           </button>
         )}
         {waiting > 0 && !running ? (
@@ -177,13 +195,18 @@ export function WorkingSetScreen() {
       {confirmWipe ? (
         <>
           <Warning>
-            This deletes every record held on this computer and its key. Changes not yet sent ({formatNumber(waiting)}) are lost. The records stay in the national index.
+            This deletes every record held on this computer and its key. Changes not yet sent ({formatNumber(waiting)})
+            are lost. The records stay in the national index.
           </Warning>
           <div className="govuk-button-group">
             <button type="button" className="govuk-button govuk-button--warning" onClick={() => void act('wipe')}>
               Yes, wipe the working set
             </button>
-            <button type="button" className="govuk-button govuk-button--secondary" onClick={() => setConfirmWipe(false)}>
+            <button
+              type="button"
+              className="govuk-button govuk-button--secondary"
+              onClick={() => setConfirmWipe(false)}
+            >
               Cancel
             </button>
           </div>

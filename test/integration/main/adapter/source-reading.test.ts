@@ -30,7 +30,8 @@ describe('the file', () => {
   });
 
   it('is a named pipe: refused, not waited on', async (ctx) => {
-    if (process.platform === 'win32') return ctx.skip('Windows has no mkfifo: its named pipes live in their own namespace, not in folders');
+    if (process.platform === 'win32')
+      return ctx.skip('Windows has no mkfifo: its named pipes live in their own namespace, not in folders');
     const fifo = files.path('pipe.csv');
     execFileSync('mkfifo', [fifo]);
     const e = await failure(fifo);
@@ -40,7 +41,8 @@ describe('the file', () => {
 
   it('cannot be read for want of permission', async (ctx) => {
     // Root reads any file: source-permission.test.ts covers the refusal with a stand-in for fs.open.
-    if (process.getuid?.() === 0) return ctx.skip('running as root, every file is readable (source-permission.test.ts covers the refusal)');
+    if (process.getuid?.() === 0)
+      return ctx.skip('running as root, every file is readable (source-permission.test.ts covers the refusal)');
     const path = files.file('locked.csv', 'a\n1\n');
     chmodSync(path, 0o000);
     const e = await failure(path);
@@ -75,7 +77,9 @@ describe('batches, progress and aborting', () => {
     const seen: [number, number][] = [];
     await readAll(path, csv, { onProgress: (read, total) => seen.push([read, total]) });
     expect(seen.at(-1)).toEqual([size, size]);
-    expect(seen.every(([read, total], i) => total === size && read <= size && (i === 0 || read >= seen[i - 1]![0]))).toBe(true);
+    expect(
+      seen.every(([read, total], i) => total === size && read <= size && (i === 0 || read >= seen[i - 1]![0])),
+    ).toBe(true);
   });
 
   it('stops when aborted, the generator returning', async () => {

@@ -11,7 +11,12 @@ import { parseProfile } from '../../../../domain/adapter/profile.js';
 import { checkFile } from '../../../../main/adapter/check.js';
 import { findSplit } from '../../../../main/adapter/source/index.js';
 import { startAdapterCheckFromSource } from '../../../../main/adapter/check-from-source.js';
-import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows, type CaseManagementRow } from '../../../../service/training/exports.js';
+import {
+  CASE_MANAGEMENT_COLUMNS,
+  caseManagementLine,
+  caseManagementRows,
+  type CaseManagementRow,
+} from '../../../../service/training/exports.js';
 
 const today = '2026-12-04';
 const dir = mkdtempSync(join(tmpdir(), 'cp-split-'));
@@ -22,8 +27,17 @@ const csvProfile = parseProfile(JSON.parse(readFileSync('profiles/case-managemen
 async function findings(path: string, profile = csvProfile, threads = true) {
   const db = new Database(':memory:');
   try {
-    const r = await checkFile({ path, profile, today, userId: null, db, ...(threads ? { threads: { start: startAdapterCheckFromSource, count: 2 } } : {}) });
-    const problems = db.prepare('SELECT row, field, message FROM load_problems WHERE load_id = ? ORDER BY row, field, message').all(r.loadId);
+    const r = await checkFile({
+      path,
+      profile,
+      today,
+      userId: null,
+      db,
+      ...(threads ? { threads: { start: startAdapterCheckFromSource, count: 2 } } : {}),
+    });
+    const problems = db
+      .prepare('SELECT row, field, message FROM load_problems WHERE load_id = ? ORDER BY row, field, message')
+      .all(r.loadId);
     const rows = db.prepare('SELECT row, reference FROM load_rows WHERE load_id = ? ORDER BY row').all(r.loadId);
     return { rows: r.rows, valid: r.valid, rejected: r.rejected, problems, valid_rows: rows };
   } finally {
@@ -34,15 +48,27 @@ async function findings(path: string, profile = csvProfile, threads = true) {
 describe('a big file read in two halves', () => {
   it('CSV: the halves find what one reader finds, with the middle inside a quoted field that spans many lines', async () => {
     const a = [...caseManagementRows({ seed: 'split-a', count: 10_000, today })];
-    const b = [...caseManagementRows({ seed: 'split-b', count: 10_000, today })].map((r, i) => ({ ...r, 'Person ID': `B${i}` }));
+    const b = [...caseManagementRows({ seed: 'split-b', count: 10_000, today })].map((r, i) => ({
+      ...r,
+      'Person ID': `B${i}`,
+    }));
     a[20] = { ...a[20]!, 'Date of Birth': '31/02/2015' };
     b[9_000] = { ...b[9_000]!, Gender: 'Q' };
     // Ten rows in the middle hold notes of 90,000 characters over many lines (never mapped):
     // the middle byte of the file falls inside one of them.
-    const note = Array.from({ length: 2_000 }, (_, i) => `line ${i} of a long "quoted" note`).join('\n').slice(0, 90_000);
-    const middle: CaseManagementRow[] = Array.from({ length: 10 }, (_, i) => ({ ...a[0]!, 'Person ID': `MIDDLE${i}`, 'Case Notes': note }));
+    const note = Array.from({ length: 2_000 }, (_, i) => `line ${i} of a long "quoted" note`)
+      .join('\n')
+      .slice(0, 90_000);
+    const middle: CaseManagementRow[] = Array.from({ length: 10 }, (_, i) => ({
+      ...a[0]!,
+      'Person ID': `MIDDLE${i}`,
+      'Case Notes': note,
+    }));
     const path = join(dir, 'big.csv');
-    writeFileSync(path, `${CASE_MANAGEMENT_COLUMNS.join(',')}\r\n${[...a, ...middle, ...b].map(caseManagementLine).join('\r\n')}\r\n`);
+    writeFileSync(
+      path,
+      `${CASE_MANAGEMENT_COLUMNS.join(',')}\r\n${[...a, ...middle, ...b].map(caseManagementLine).join('\r\n')}\r\n`,
+    );
     const cut = (await findSplit(path, 'csv'))!;
     expect(cut).not.toBeNull();
     // The cut had to pass over quoted lines, and falls at the start of a record: a line of the notes would not start with an ID.
@@ -70,10 +96,21 @@ describe('a big file read in two halves', () => {
       version: 2,
       source: { type: 'jsonl' },
       reference: { column: 'id' },
-      fields: { given: { column: 'name.given' }, family: { column: 'name.family' }, gender: { column: 'sex' }, dob: { column: 'born', date: 'YYYY-MM-DD' } },
+      fields: {
+        given: { column: 'name.given' },
+        family: { column: 'name.family' },
+        gender: { column: 'sex' },
+        dob: { column: 'born', date: 'YYYY-MM-DD' },
+      },
     });
     const lines = Array.from({ length: 60_000 }, (_, i) =>
-      JSON.stringify({ id: `J${i}`, name: { given: 'Ellie', family: `Evans${i % 97}` }, sex: i === 45_000 ? 'Q' : 'F', born: i === 7 ? '2015-02-30' : '2015-03-04', note: 'x'.repeat(40) }),
+      JSON.stringify({
+        id: `J${i}`,
+        name: { given: 'Ellie', family: `Evans${i % 97}` },
+        sex: i === 45_000 ? 'Q' : 'F',
+        born: i === 7 ? '2015-02-30' : '2015-03-04',
+        note: 'x'.repeat(40),
+      }),
     );
     const path = join(dir, 'big.jsonl');
     writeFileSync(path, `${lines.join('\n')}\n`);
@@ -81,7 +118,12 @@ describe('a big file read in two halves', () => {
     const halves = await findings(path, profile);
     const whole = await findings(path, profile, false);
     expect(halves).toEqual(whole);
-    expect(halves.problems).toEqual(expect.arrayContaining([expect.objectContaining({ row: 8, field: 'dob' }), expect.objectContaining({ row: 45_001, field: 'gender' })]));
+    expect(halves.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 8, field: 'dob' }),
+        expect.objectContaining({ row: 45_001, field: 'gender' }),
+      ]),
+    );
   }, 120_000);
 
   it('a fatal error in the second half names the same row as one reader would', async () => {

@@ -6,7 +6,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient, ServiceFailure, type ApiClient, type SessionCredentials } from '../../../../main/api/client.js';
+import {
+  createApiClient,
+  ServiceFailure,
+  type ApiClient,
+  type SessionCredentials,
+} from '../../../../main/api/client.js';
 import { createTransport } from '../../../../main/api/transport.js';
 import { AppFailure } from '../../../../main/ipc/app-failure.js';
 import { trainingAccounts } from '../../../../service/training/accounts.js';
@@ -35,8 +40,15 @@ describe('against the real national service', () => {
 
   beforeAll(async () => {
     h = await startServiceHarness({ trainingCount: 40 });
-    api = createApiClient({ baseUrl: h.url, transport: createTransport({}), now: () => h.clock.now().getTime() + offsetMs, retryDelaysMs: [] });
-    const [row] = await h.db.query<{ cp_number: string }>('SELECT cp_number FROM children WHERE NOT shielded ORDER BY cp_number LIMIT 1');
+    api = createApiClient({
+      baseUrl: h.url,
+      transport: createTransport({}),
+      now: () => h.clock.now().getTime() + offsetMs,
+      retryDelaysMs: [],
+    });
+    const [row] = await h.db.query<{ cp_number: string }>(
+      'SELECT cp_number FROM children WHERE NOT shielded ORDER BY cp_number LIMIT 1',
+    );
     child = { cpNumber: row!.cp_number };
   }, 120_000);
   afterAll(async () => {
@@ -61,14 +73,24 @@ describe('against the real national service', () => {
   it('signs in, then makes signed GET, POST, PATCH and DELETE requests the service accepts', async () => {
     const session = await signIn('trn-practitioner');
     expect(session.user.id).toBe('trn-practitioner');
-    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({ user: { id: 'trn-practitioner' } });
+    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({
+      user: { id: 'trn-practitioner' },
+    });
 
-    const search = (await api.signed(session, { method: 'GET', path: '/v1/children', query: { surname: "O'Brien Smith", forename: undefined, dob: '2015-04-01' } })) as {
+    const search = (await api.signed(session, {
+      method: 'GET',
+      path: '/v1/children',
+      query: { surname: "O'Brien Smith", forename: undefined, dob: '2015-04-01' },
+    })) as {
       results: unknown[];
     };
     expect(Array.isArray(search.results)).toBe(true);
 
-    const record = (await api.signed(session, { method: 'GET', path: `/v1/children/${child.cpNumber}`, headers: reason })) as { cpNumber: string };
+    const record = (await api.signed(session, {
+      method: 'GET',
+      path: `/v1/children/${child.cpNumber}`,
+      headers: reason,
+    })) as { cpNumber: string };
     expect(record.cpNumber).toBe(child.cpNumber);
 
     const today = h.clock.now().toISOString().slice(0, 10);
@@ -112,22 +134,26 @@ describe('against the real national service', () => {
     expect(e.message).not.toMatch(/password|code|Not-The-Password-77/i);
   });
 
-  it('says the session expired once the service\'s 8 hours are up', async () => {
+  it("says the session expired once the service's 8 hours are up", async () => {
     const session = await signIn('trn-child-protection');
-    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({ user: { id: 'trn-child-protection' } });
+    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({
+      user: { id: 'trn-child-protection' },
+    });
     h.clock.advance(8 * 60 * 60 * 1000 + 60_000); // both clocks move: the signature stays fresh
     const e = await failureOf(api.signed(session, { method: 'GET', path: '/v1/sessions/current' }));
     expect(e.code).toBe('session-expired');
     expect(e.serviceCode).toBe('session-expired');
   });
 
-  it('says by how much and which way the computer\'s clock is wrong, and to ask IT to correct it', async () => {
+  it("says by how much and which way the computer's clock is wrong, and to ask IT to correct it", async () => {
     const session = await signIn('trn-data-manager');
     // The service's Date header comes from the real clock: line the service's clock up
     // with it for this test (and put it back after, so no TOTP step comes round twice).
     const saved = h.clock.now();
     h.clock.set(new Date());
-    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({ user: { id: 'trn-data-manager' } });
+    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({
+      user: { id: 'trn-data-manager' },
+    });
     try {
       offsetMs = 10 * 60_000;
       const ahead = await failureOf(api.signed(session, { method: 'GET', path: '/v1/sessions/current' }));
@@ -145,20 +171,24 @@ describe('against the real national service', () => {
       offsetMs = 0;
     }
     // Within the service's 30 s the same session works again.
-    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({ user: { id: 'trn-data-manager' } });
+    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({
+      user: { id: 'trn-data-manager' },
+    });
     h.clock.set(saved);
   });
 
-  it('says forbidden in the service\'s words, keeping its code (a suspended account signing in)', async () => {
+  it("says forbidden in the service's words, keeping its code (a suspended account signing in)", async () => {
     const e = await failureOf(signIn('trn-suspended'));
     expect(e.code).toBe('forbidden');
     expect(e.serviceCode).toBe('account-suspended');
     expect(e.message).toBe('This account is suspended. Contact your ContactPoint management team.');
   });
 
-  it('keeps the service\'s code on a signed request too, when an account is suspended mid-session', async () => {
+  it("keeps the service's code on a signed request too, when an account is suspended mid-session", async () => {
     const session = await signIn('trn-la-team-cwac');
-    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({ user: { id: 'trn-la-team-cwac' } });
+    expect(await api.signed(session, { method: 'GET', path: '/v1/sessions/current' })).toMatchObject({
+      user: { id: 'trn-la-team-cwac' },
+    });
     await h.db.query('UPDATE users SET suspended = true WHERE id = $1', ['trn-la-team-cwac']);
     const e = await failureOf(api.signed(session, { method: 'GET', path: '/v1/sessions/current' }));
     expect([e.code, e.serviceCode, e.status]).toEqual(['forbidden', 'account-suspended', 403]);
@@ -166,14 +196,20 @@ describe('against the real national service', () => {
 
   it('maps a role refusal to forbidden, a missing record to not-found, a bad request to invalid-request and a conflict to conflict', async () => {
     const practitioner = await signIn('trn-practitioner');
-    const role = await failureOf(api.signed(practitioner, { method: 'GET', path: '/v1/audit', query: { cpNumber: child.cpNumber } }));
+    const role = await failureOf(
+      api.signed(practitioner, { method: 'GET', path: '/v1/audit', query: { cpNumber: child.cpNumber } }),
+    );
     expect([role.code, role.serviceCode]).toEqual(['forbidden', 'forbidden-role']);
 
     expect(await h.db.query('SELECT 1 FROM children WHERE cp_number = $1', ['CP123456782'])).toHaveLength(0);
-    const missing = await failureOf(api.signed(practitioner, { method: 'GET', path: '/v1/children/CP123456782', headers: reason }));
+    const missing = await failureOf(
+      api.signed(practitioner, { method: 'GET', path: '/v1/children/CP123456782', headers: reason }),
+    );
     expect(missing.code).toBe('not-found');
 
-    const noReason = await failureOf(api.signed(practitioner, { method: 'GET', path: `/v1/children/${child.cpNumber}` }));
+    const noReason = await failureOf(
+      api.signed(practitioner, { method: 'GET', path: `/v1/children/${child.cpNumber}` }),
+    );
     expect([noReason.code, noReason.status]).toEqual(['invalid-request', 400]);
     const caseNotes = await failureOf(
       api.signed(practitioner, {
@@ -223,7 +259,12 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+        const entry = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+        };
         seen.push(entry);
         answer(entry, res, seen.length);
       });
@@ -244,8 +285,12 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
   const serviceError = (code: string, message: string) => ({ error: { code, message } });
 
   it('retries a GET after 503, signing each attempt afresh', async () => {
-    reset((_req, res, n) => (n === 1 ? json(res, 503, serviceError('unavailable', 'Busy.')) : json(res, 200, { ok: true })));
-    expect(await client().signed(credentials, { method: 'GET', path: '/v1/children', query: { surname: 'Smith' } })).toEqual({ ok: true });
+    reset((_req, res, n) =>
+      n === 1 ? json(res, 503, serviceError('unavailable', 'Busy.')) : json(res, 200, { ok: true }),
+    );
+    expect(
+      await client().signed(credentials, { method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }),
+    ).toEqual({ ok: true });
     expect(seen).toHaveLength(2);
     const nonces = seen.map((s) => /nonce="([^"]+)"/.exec(String(s.headers['signature-input']))?.[1]);
     expect(nonces[0]).toBeDefined();
@@ -272,12 +317,20 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
 
   it('never retries a POST or a PATCH: one that fails is sent exactly once', async () => {
     reset((_req, res) => json(res, 503, serviceError('unavailable', 'Busy.')));
-    const post = await failureOf(client().signed(credentials, { method: 'POST', path: '/v1/children/CP123456782/involvements', body: { service: 'x' } }));
+    const post = await failureOf(
+      client().signed(credentials, {
+        method: 'POST',
+        path: '/v1/children/CP123456782/involvements',
+        body: { service: 'x' },
+      }),
+    );
     expect(post.code).toBe('service-error');
     expect(seen.map((s) => s.method)).toEqual(['POST']);
 
     reset((_req, res) => res.socket?.destroy());
-    const patch = await failureOf(client().signed(credentials, { method: 'PATCH', path: '/v1/x', body: { endDate: '2026-01-01' } }));
+    const patch = await failureOf(
+      client().signed(credentials, { method: 'PATCH', path: '/v1/x', body: { endDate: '2026-01-01' } }),
+    );
     expect(patch.code).toBe('service-unreachable');
     expect(seen.map((s) => s.method)).toEqual(['PATCH']);
 
@@ -286,9 +339,14 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
     expect(seen.map((s) => s.method)).toEqual(['POST']);
   });
 
-  it('sends JSON with its digest, and the caller\'s extra headers', async () => {
+  it("sends JSON with its digest, and the caller's extra headers", async () => {
     reset((_req, res) => json(res, 201, { id: 'i1' }));
-    await client().signed(credentials, { method: 'POST', path: '/v1/things', body: { a: 1 }, headers: { 'CP-Access-Reason': 'Checking' } });
+    await client().signed(credentials, {
+      method: 'POST',
+      path: '/v1/things',
+      body: { a: 1 },
+      headers: { 'CP-Access-Reason': 'Checking' },
+    });
     const [req] = seen;
     expect(req!.body).toBe('{"a":1}');
     expect(req!.headers['content-type']).toBe('application/json');
@@ -297,29 +355,49 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
     expect(req!.headers['signature-input']).toContain('"content-digest"');
   });
 
-  it('reads a skewed Date header as the computer\'s clock being wrong, by how much and which way', async () => {
+  it("reads a skewed Date header as the computer's clock being wrong, by how much and which way", async () => {
     const ours = Date.parse('2026-11-25T10:00:00Z');
     reset((_req, res) =>
-      json(res, 401, serviceError('signature-expired', 'The signature has expired.'), { date: new Date(ours - 2 * 60 * 60_000).toUTCString() }),
+      json(res, 401, serviceError('signature-expired', 'The signature has expired.'), {
+        date: new Date(ours - 2 * 60 * 60_000).toUTCString(),
+      }),
     );
-    const ahead = await failureOf(client({ now: () => ours }).signed(credentials, { method: 'GET', path: '/v1/status' }));
+    const ahead = await failureOf(
+      client({ now: () => ours }).signed(credentials, { method: 'GET', path: '/v1/status' }),
+    );
     expect(ahead.code).toBe('clock-skew');
     expect(ahead.message).toContain('about 2 hours ahead of');
 
-    reset((_req, res) => json(res, 401, serviceError('signature-future', 'Too early.'), { date: new Date(ours + 45 * 60_000).toUTCString() }));
-    const behind = await failureOf(client({ now: () => ours }).signed(credentials, { method: 'GET', path: '/v1/status' }));
+    reset((_req, res) =>
+      json(res, 401, serviceError('signature-future', 'Too early.'), {
+        date: new Date(ours + 45 * 60_000).toUTCString(),
+      }),
+    );
+    const behind = await failureOf(
+      client({ now: () => ours }).signed(credentials, { method: 'GET', path: '/v1/status' }),
+    );
     expect(behind.code).toBe('clock-skew');
     expect(behind.message).toContain('45 minutes behind');
 
     // The clocks agree: not the clock's fault, so not called one.
-    reset((_req, res) => json(res, 401, serviceError('signature-expired', 'Expired.'), { date: new Date(ours + 5_000).toUTCString() }));
-    const agree = await failureOf(client({ now: () => ours }).signed(credentials, { method: 'GET', path: '/v1/status' }));
+    reset((_req, res) =>
+      json(res, 401, serviceError('signature-expired', 'Expired.'), { date: new Date(ours + 5_000).toUTCString() }),
+    );
+    const agree = await failureOf(
+      client({ now: () => ours }).signed(credentials, { method: 'GET', path: '/v1/status' }),
+    );
     expect(agree.code).toBe('service-error');
     expect(agree.serviceCode).toBe('signature-expired');
   });
 
-  it('keeps the service\'s code on a 403 and uses its message', async () => {
-    reset((_req, res) => json(res, 403, serviceError('organisation-not-accredited', 'Your organisation is not accredited for ContactPoint.')));
+  it("keeps the service's code on a 403 and uses its message", async () => {
+    reset((_req, res) =>
+      json(
+        res,
+        403,
+        serviceError('organisation-not-accredited', 'Your organisation is not accredited for ContactPoint.'),
+      ),
+    );
     const e = await failureOf(client().signed(credentials, { method: 'GET', path: '/v1/status' }));
     expect(e).toBeInstanceOf(ServiceFailure);
     expect([e.code, e.serviceCode, e.status]).toEqual(['forbidden', 'organisation-not-accredited', 403]);
@@ -364,16 +442,30 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
       for (const s of secrets) expect(e.message).not.toContain(s);
     }
     reset((_req, res) => res.socket?.destroy());
-    const e = await failureOf(client().signed(credentials, { method: 'GET', path: '/v1/children', query: { surname: 'Zebedee' } }));
+    const e = await failureOf(
+      client().signed(credentials, { method: 'GET', path: '/v1/children', query: { surname: 'Zebedee' } }),
+    );
     for (const s of secrets) expect(e.message).not.toContain(s);
   });
 
   it('refuses a path that would leave the service, and a header node:http cannot carry', async () => {
     reset((_req, res) => json(res, 200, {}));
-    await expect(client().signed(credentials, { method: 'GET', path: '//evil.example/v1/status' })).rejects.toThrow(TypeError);
-    await expect(client().signed(credentials, { method: 'GET', path: 'https://evil.example/v1/status' })).rejects.toThrow(TypeError);
-    await expect(client().signed(credentials, { method: 'GET', path: '/v1/status?surname=x' })).rejects.toThrow(TypeError);
-    const header = await failureOf(client().signed(credentials, { method: 'GET', path: '/v1/status', headers: { 'CP-Access-Reason': 'Zoë’s school' } }));
+    await expect(client().signed(credentials, { method: 'GET', path: '//evil.example/v1/status' })).rejects.toThrow(
+      TypeError,
+    );
+    await expect(
+      client().signed(credentials, { method: 'GET', path: 'https://evil.example/v1/status' }),
+    ).rejects.toThrow(TypeError);
+    await expect(client().signed(credentials, { method: 'GET', path: '/v1/status?surname=x' })).rejects.toThrow(
+      TypeError,
+    );
+    const header = await failureOf(
+      client().signed(credentials, {
+        method: 'GET',
+        path: '/v1/status',
+        headers: { 'CP-Access-Reason': 'Zoë’s school' },
+      }),
+    );
     expect(header.code).toBe('invalid-request');
     expect(header.message).toContain('CP-Access-Reason');
     expect(header.message).not.toContain('Zoë');

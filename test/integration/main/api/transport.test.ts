@@ -21,20 +21,68 @@ const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
 /** A CA, a server certificate it signed for 127.0.0.1 only, a second unrelated CA, and a self-signed certificate. */
 function makeCertificates() {
   for (const ca of ['ca', 'other-ca']) {
-    openssl(['req', '-x509', ...ec, '-days', '2', '-subj', `/CN=ContactPoint test ${ca}`, '-keyout', file(`${ca}.key`), '-out', file(`${ca}.pem`),
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    openssl([
+      'req',
+      '-x509',
+      ...ec,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=ContactPoint test ${ca}`,
+      '-keyout',
+      file(`${ca}.key`),
+      '-out',
+      file(`${ca}.pem`),
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
   }
   openssl(['req', ...ec, '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr')]);
-  writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  openssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2',
-    '-extfile', file('server.ext'), '-out', file('server.pem')]);
-  openssl(['req', '-x509', ...ec, '-days', '2', '-subj', '/CN=contactpoint-self-signed', '-addext', 'subjectAltName=DNS:index.invalid',
-    '-keyout', file('self.key'), '-out', file('self.pem')]);
+  writeFileSync(
+    file('server.ext'),
+    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    file('server.ext'),
+    '-out',
+    file('server.pem'),
+  ]);
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=contactpoint-self-signed',
+    '-addext',
+    'subjectAltName=DNS:index.invalid',
+    '-keyout',
+    file('self.key'),
+    '-out',
+    file('self.pem'),
+  ]);
 }
 
 /** The pin computed by openssl, independently of the code under test. */
 const pinOf = (certFile: string) =>
-  execSync(`openssl x509 -in '${certFile}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`)
+  execSync(
+    `openssl x509 -in '${certFile}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
+  )
     .toString()
     .trim();
 
@@ -97,9 +145,9 @@ describe('TLS trust against the real service over HTTPS', () => {
   it('refuses a certificate no trusted CA signed: with no CA, and with another CA', async () => {
     expect(caSigned.url).toMatch(/^https:/);
     expect(await kindOf(createTransport({})(status(caSigned.url)))).toBe('certificate-untrusted');
-    expect(await kindOf(createTransport({ trustedCaPem: readFileSync(file('other-ca.pem'), 'utf8') })(status(caSigned.url)))).toBe(
-      'certificate-untrusted',
-    );
+    expect(
+      await kindOf(createTransport({ trustedCaPem: readFileSync(file('other-ca.pem'), 'utf8') })(status(caSigned.url))),
+    ).toBe('certificate-untrusted');
     expect(await kindOf(createTransport({})(status(selfSigned.url)))).toBe('certificate-untrusted');
   });
 
@@ -121,22 +169,38 @@ describe('TLS trust against the real service over HTTPS', () => {
 
   it('refuses a certificate other than the pinned one, even one a trusted CA signed', async () => {
     const wrongPin = pinOf(file('self.pem'));
-    expect(await kindOf(createTransport({ pinnedCertificateSha256: wrongPin })(status(caSigned.url)))).toBe('certificate-pin-mismatch');
+    expect(await kindOf(createTransport({ pinnedCertificateSha256: wrongPin })(status(caSigned.url)))).toBe(
+      'certificate-pin-mismatch',
+    );
     expect(
-      await kindOf(createTransport({ pinnedCertificateSha256: wrongPin, trustedCaPem: readFileSync(file('ca.pem'), 'utf8') })(status(caSigned.url))),
+      await kindOf(
+        createTransport({ pinnedCertificateSha256: wrongPin, trustedCaPem: readFileSync(file('ca.pem'), 'utf8') })(
+          status(caSigned.url),
+        ),
+      ),
     ).toBe('certificate-pin-mismatch');
   });
 
   it('sends nothing to a server whose certificate fails the pin or the CA check', async () => {
     let requests = 0;
-    const server = createHttpsServer({ cert: readFileSync(file('self.pem')), key: readFileSync(file('self.key')) }, (_req, res) => {
-      requests++;
-      res.end('{}');
-    });
+    const server = createHttpsServer(
+      { cert: readFileSync(file('self.pem')), key: readFileSync(file('self.key')) },
+      (_req, res) => {
+        requests++;
+        res.end('{}');
+      },
+    );
     const url = await listen(server);
     try {
-      const secret = { method: 'POST', url: `${url}/v1/sessions`, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"password":"p"}') };
-      expect(await kindOf(createTransport({ pinnedCertificateSha256: pinOf(file('server.pem')) })(secret))).toBe('certificate-pin-mismatch');
+      const secret = {
+        method: 'POST',
+        url: `${url}/v1/sessions`,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"password":"p"}'),
+      };
+      expect(await kindOf(createTransport({ pinnedCertificateSha256: pinOf(file('server.pem')) })(secret))).toBe(
+        'certificate-pin-mismatch',
+      );
       expect(await kindOf(createTransport({})(secret))).toBe('certificate-untrusted');
       expect(requests).toBe(0);
       // The same server, pinned correctly, does get the request: the count can move.
@@ -191,7 +255,12 @@ describe('failures and limits', () => {
       });
     });
     const body = Buffer.from(JSON.stringify({ hello: 'wörld' }));
-    const res = await createTransport({})({ method: 'PATCH', url: `${url}/echo?q=1`, headers: { 'x-test': 'yes' }, body });
+    const res = await createTransport({})({
+      method: 'PATCH',
+      url: `${url}/echo?q=1`,
+      headers: { 'x-test': 'yes' },
+      body,
+    });
     expect(res.status).toBe(201);
     expect(res.headers['x-method']).toBe('PATCH');
     expect(res.headers['x-seen']).toBe('yes');
@@ -203,7 +272,9 @@ describe('failures and limits', () => {
     const closed = createHttpServer();
     const closedUrl = await listen(closed);
     await closeServer(closed);
-    const e = await createTransport({})(status(`${closedUrl}/v1/children?surname=Zebedee`)).catch((err: unknown) => err);
+    const e = await createTransport({})(status(`${closedUrl}/v1/children?surname=Zebedee`)).catch(
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(TransportError);
     expect((e as TransportError).kind).toBe('unreachable');
     expect((e as Error).message).toContain('ECONNREFUSED');
@@ -211,17 +282,23 @@ describe('failures and limits', () => {
   });
 
   it('calls an unknown host name unreachable', async () => {
-    expect(await kindOf(createTransport({ timeoutMs: 10_000 })(status('https://no-such-host.invalid')))).toBe('unreachable');
+    expect(await kindOf(createTransport({ timeoutMs: 10_000 })(status('https://no-such-host.invalid')))).toBe(
+      'unreachable',
+    );
   });
 
   it('refuses plain http to anywhere but this computer, before connecting', async () => {
-    await expect(createTransport({})(status('http://index.example.gov.uk'))).rejects.toThrow(/plain http: only to this computer/);
+    await expect(createTransport({})(status('http://index.example.gov.uk'))).rejects.toThrow(
+      /plain http: only to this computer/,
+    );
     await expect(createTransport({})(status('ftp://127.0.0.1'))).rejects.toThrow(TypeError);
   });
 
   it('calls a server that never answers unreachable after the timeout', async () => {
     routes.set('/silent', () => undefined);
-    const e = await createTransport({ timeoutMs: 300 })({ method: 'GET', url: `${url}/silent`, headers: {} }).catch((err: unknown) => err);
+    const e = await createTransport({ timeoutMs: 300 })({ method: 'GET', url: `${url}/silent`, headers: {} }).catch(
+      (err: unknown) => err,
+    );
     expect(e).toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/did not answer/) });
   });
 

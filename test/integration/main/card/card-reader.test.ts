@@ -44,7 +44,6 @@ function reader(options: Partial<CardReaderOptions> = {}): CardReader {
   return r;
 }
 
-
 describe('card reader (SoftHSM2)', () => {
   it('sees no card, then one card and whose it is, then refuses two', async () => {
     newHsm();

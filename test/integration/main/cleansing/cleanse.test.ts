@@ -18,7 +18,12 @@ import {
 } from '../../../../main/cleansing/cleanse.js';
 import type { WorkingSetStore } from '../../../../main/working-set/store.js';
 import { generateChildren } from '../../../../service/training/index.js';
-import { createTestWorkingSet, fillStore, keyringUnavailable, type TestWorkingSet } from '../../../support/working-set.js';
+import {
+  createTestWorkingSet,
+  fillStore,
+  keyringUnavailable,
+  type TestWorkingSet,
+} from '../../../support/working-set.js';
 import { describeWhere } from '../../../support/skip.js';
 
 const TODAY = '2026-11-25';
@@ -40,15 +45,28 @@ describeWhere(skip, 'cleansing a working set', () => {
     shieldedCp = shielded.cpNumber;
     copyCp = cpNumberFromSerial(99_000_001);
     // An unshielded duplicate of the shielded child, as a 2009 supply would have made.
-    const copy: ChildRecord = { ...shielded, cpNumber: copyCp, shielded: false, name: { ...shielded.name, given: `${shielded.name.given}e` } };
+    const copy: ChildRecord = {
+      ...shielded,
+      cpNumber: copyCp,
+      shielded: false,
+      name: { ...shielded.name, given: `${shielded.name.given}e` },
+    };
     // Twins: same date of birth and address, different given names, no identifiers.
     const a = cpNumberFromSerial(99_000_002);
     const b = cpNumberFromSerial(99_000_003);
     twinCps = [a, b];
-    const base = { ...children[10]!, identifiers: { supplierRefs: [] }, name: { given: 'Evangeline', family: 'Quartermaine', former: [] } };
+    const base = {
+      ...children[10]!,
+      identifiers: { supplierRefs: [] },
+      name: { given: 'Evangeline', family: 'Quartermaine', former: [] },
+    };
     const twinA = { ...base, cpNumber: a };
     const twinB = { ...base, cpNumber: b, name: { ...base.name, given: 'Montgomery' } };
-    const broken = { ...children[20]!, cpNumber: cpNumberFromSerial(99_000_004), identifiers: { nhsNumber: '1234567890', supplierRefs: [] } };
+    const broken = {
+      ...children[20]!,
+      cpNumber: cpNumberFromSerial(99_000_004),
+      identifiers: { nhsNumber: '1234567890', supplierRefs: [] },
+    };
     const discrepant = { ...children[30]!, cpNumber: cpNumberFromSerial(99_000_005) };
     fillStore(store, [
       ...children.map((record) => ({ record })),
@@ -58,7 +76,16 @@ describeWhere(skip, 'cleansing a working set', () => {
       { record: broken },
       {
         record: discrepant,
-        provenance: { dob: { supplier: 'nhs', date: '2025-01-01', values: { gro: { value: '2015-03-04', date: '2015-03-10' }, nhs: { value: '2015-04-03', date: '2025-01-01' } } } },
+        provenance: {
+          dob: {
+            supplier: 'nhs',
+            date: '2025-01-01',
+            values: {
+              gro: { value: '2015-03-04', date: '2015-03-10' },
+              nhs: { value: '2015-04-03', date: '2025-01-01' },
+            },
+          },
+        },
       },
     ]);
   });
@@ -69,12 +96,18 @@ describeWhere(skip, 'cleansing a working set', () => {
 
   it('fills a queue per rule, most urgent first; the shielded pair is urgent and the copy becomes shield-pending', async () => {
     const stages = new Set<string>();
-    const summary = await runCleanse(store, { today: TODAY, onProgress: (p) => stages.add(p.stage), onShieldedPair: (p) => shieldedPairs.push(p) });
+    const summary = await runCleanse(store, {
+      today: TODAY,
+      onProgress: (p) => stages.add(p.stage),
+      onShieldedPair: (p) => shieldedPairs.push(p),
+    });
     expect(summary.records).toBe(3005);
     expect([...stages]).toEqual(expect.arrayContaining(['checking', 'comparing', 'saving']));
     const queues = cleanseQueues(store.db);
     expect(queues[0]!.rule).toBe('possible-duplicate-of-shielded');
-    expect(queues.map((q) => q.rule)).toEqual(expect.arrayContaining(['invalid-nhs-number', 'supplier-discrepancy', 'possible-duplicate']));
+    expect(queues.map((q) => q.rule)).toEqual(
+      expect.arrayContaining(['invalid-nhs-number', 'supplier-discrepancy', 'possible-duplicate']),
+    );
     const urgent = cleanseTasks(store.db, 'possible-duplicate-of-shielded', 0, 500).tasks;
     const ours = urgent.find((t) => t.cpNumber === shieldedCp && t.otherCpNumber === copyCp)!;
     expect(ours.priority).toBe('urgent');
@@ -104,9 +137,13 @@ describeWhere(skip, 'cleansing a working set', () => {
   it('a cancelled run stops with CleanseCancelled and leaves the queues as they were', async () => {
     const before = cleanseQueues(store.db);
     let asked = 0;
-    await expect(runCleanse(store, { today: TODAY, cancelled: () => ++asked > 3 })).rejects.toBeInstanceOf(CleanseCancelled);
+    await expect(runCleanse(store, { today: TODAY, cancelled: () => ++asked > 3 })).rejects.toBeInstanceOf(
+      CleanseCancelled,
+    );
     expect(cleanseQueues(store.db)).toEqual(before);
-    const [run] = store.db.prepare('SELECT outcome FROM cleanse_runs ORDER BY id DESC LIMIT 1').all() as { outcome: string }[];
+    const [run] = store.db.prepare('SELECT outcome FROM cleanse_runs ORDER BY id DESC LIMIT 1').all() as {
+      outcome: string;
+    }[];
     expect(run!.outcome).toBe('cancelled');
   });
 
@@ -130,12 +167,17 @@ describeWhere(skip, 'cleansing a working set', () => {
     expect([...stages]).toEqual(expect.arrayContaining(['checking', 'comparing', 'saving']));
   });
 
-  it('a checks thread that cannot get the key fails the run with the key\'s own message, and the queues stay as they were', async () => {
+  it("a checks thread that cannot get the key fails the run with the key's own message, and the queues stay as they were", async () => {
     const before = cleanseQueues(store.db);
-    const run = runCleanse(store, { today: TODAY, checksThread: { dir: ws.dir, keyAccount: `${ws.account}-absent`, start: startChecksFromSource } });
+    const run = runCleanse(store, {
+      today: TODAY,
+      checksThread: { dir: ws.dir, keyAccount: `${ws.account}-absent`, start: startChecksFromSource },
+    });
     await expect(run).rejects.toMatchObject({ name: 'WorkingSetError', code: 'key-missing' });
     expect(cleanseQueues(store.db)).toEqual(before);
-    const [last] = store.db.prepare('SELECT outcome FROM cleanse_runs ORDER BY id DESC LIMIT 1').all() as { outcome: string }[];
+    const [last] = store.db.prepare('SELECT outcome FROM cleanse_runs ORDER BY id DESC LIMIT 1').all() as {
+      outcome: string;
+    }[];
     expect(last!.outcome).toBe('failed');
   });
 

@@ -8,7 +8,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../../../../main/adapter/report.js';
 import { registerCardInStore } from '../../../../service/accounts/card-keys.js';
-import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows, type CaseManagementRow } from '../../../../service/training/exports.js';
+import {
+  CASE_MANAGEMENT_COLUMNS,
+  caseManagementLine,
+  caseManagementRows,
+  type CaseManagementRow,
+} from '../../../../service/training/exports.js';
 import { generateChildren } from '../../../../service/training/index.js';
 import { startServiceHarness, type ServiceHarness } from '../../../support/national-service.js';
 import { createSoftHsm, SOFTHSM2_MODULE, type SoftHsm } from '../../../support/softhsm.js';
@@ -35,7 +40,15 @@ async function contactpoint(...args: string[]): Promise<{ code: number; stderr: 
 describe('contactpoint dedupe', () => {
   it('writes id_a,id_b,score for FEBRL dataset1 through the shipped profile, every pair at or above the threshold', async () => {
     const out = join(dir, 'pairs.csv');
-    const r = await contactpoint('dedupe', '--input', '../shared/data/febrl/dataset1.csv', '--profile', 'febrl', '--out', out);
+    const r = await contactpoint(
+      'dedupe',
+      '--input',
+      '../shared/data/febrl/dataset1.csv',
+      '--profile',
+      'febrl',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('id_a,id_b,score');
@@ -52,21 +65,53 @@ describe('contactpoint dedupe', () => {
   });
 
   it('bad input gets a clear message and its own exit code, and writes nothing', async () => {
-    const missing = await contactpoint('dedupe', '--input', join(dir, 'nope.csv'), '--profile', 'febrl', '--out', join(dir, 'x.csv'));
+    const missing = await contactpoint(
+      'dedupe',
+      '--input',
+      join(dir, 'nope.csv'),
+      '--profile',
+      'febrl',
+      '--out',
+      join(dir, 'x.csv'),
+    );
     expect(missing).toMatchObject({ code: 3 });
     expect(missing.stderr).toMatch(/was not found/);
     const wrongColumns = join(dir, 'wrong.csv');
     writeFileSync(wrongColumns, 'id,name\n1,Ann\n');
-    const columns = await contactpoint('dedupe', '--input', wrongColumns, '--profile', 'febrl', '--out', join(dir, 'y.csv'));
+    const columns = await contactpoint(
+      'dedupe',
+      '--input',
+      wrongColumns,
+      '--profile',
+      'febrl',
+      '--out',
+      join(dir, 'y.csv'),
+    );
     expect(columns.code).toBe(3);
     expect(columns.stderr).toMatch(/no column "rec_id"/);
     const unbalanced = join(dir, 'quote.csv');
     writeFileSync(unbalanced, 'rec_id, given_name\nrec-1-org,"Ann\n');
-    const quote = await contactpoint('dedupe', '--input', unbalanced, '--profile', 'febrl', '--out', join(dir, 'z.csv'));
+    const quote = await contactpoint(
+      'dedupe',
+      '--input',
+      unbalanced,
+      '--profile',
+      'febrl',
+      '--out',
+      join(dir, 'z.csv'),
+    );
     expect(quote.code).toBe(3);
     const profile = join(dir, 'bad-profile.json');
     writeFileSync(profile, JSON.stringify({ profile: 'bad', version: 1 }));
-    const badProfile = await contactpoint('dedupe', '--input', '../shared/data/febrl/dataset1.csv', '--profile', profile, '--out', join(dir, 'w.csv'));
+    const badProfile = await contactpoint(
+      'dedupe',
+      '--input',
+      '../shared/data/febrl/dataset1.csv',
+      '--profile',
+      profile,
+      '--out',
+      join(dir, 'w.csv'),
+    );
     expect(badProfile.code).toBe(3);
     expect(badProfile.stderr).toMatch(/profile .* is not valid: version/);
     const usage = await contactpoint('dedupe', '--input', 'x');
@@ -97,25 +142,61 @@ describeWhere(skip, 'contactpoint cleanse', () => {
 
   it('writes a CSV and a JSON report of every open task for a working set', async () => {
     const store = ws.open();
-    const children = [...generateChildren({ seed: 'cli-cleanse', count: 1500, today: '2026-11-25' })].map((c) => c.record);
-    const formula = { ...children[0]!, involvements: [{ id: 'x', service: '=cmd|calc diagnosis', sensitive: false, leadProfessional: false, cafCompleted: false, startDate: '2025-01-01' }] };
+    const children = [...generateChildren({ seed: 'cli-cleanse', count: 1500, today: '2026-11-25' })].map(
+      (c) => c.record,
+    );
+    const formula = {
+      ...children[0]!,
+      involvements: [
+        {
+          id: 'x',
+          service: '=cmd|calc diagnosis',
+          sensitive: false,
+          leadProfessional: false,
+          cafCompleted: false,
+          startDate: '2025-01-01',
+        },
+      ],
+    };
     fillStore(store, [...children.slice(1).map((record) => ({ record })), { record: formula }]);
     store.close();
     const out = join(dir, 'report');
-    const r = await contactpoint('cleanse', '--dir', ws.dir, '--account', ws.account, '--out', out, '--today', '2026-11-25');
+    const r = await contactpoint(
+      'cleanse',
+      '--dir',
+      ws.dir,
+      '--account',
+      ws.account,
+      '--out',
+      out,
+      '--today',
+      '2026-11-25',
+    );
     expect(r.stderr).toMatch(/1500 records checked/);
     expect(r.code).toBe(0);
     const csv = readFileSync(`${out}.csv`, 'utf8');
     expect(csv.split('\n')[0]).toBe('rule,title,priority,cpNumber,otherCpNumber,field,detail');
     expect(csv).toMatch(/possible-case-information/);
-    const json = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { summary: { records: number }; tasks: unknown[]; rules: unknown[] };
+    const json = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as {
+      summary: { records: number };
+      tasks: unknown[];
+      rules: unknown[];
+    };
     expect(json.summary.records).toBe(1500);
     expect(json.tasks.length).toBe(csv.trim().split('\n').length - 1);
     expect(json.rules.length).toBeGreaterThan(10);
   });
 
   it('a working set that cannot be opened (wrong account, so no key) is refused with exit code 3', async () => {
-    const r = await contactpoint('cleanse', '--dir', ws.dir, '--account', 'no-such-account', '--out', join(dir, 'never'));
+    const r = await contactpoint(
+      'cleanse',
+      '--dir',
+      ws.dir,
+      '--account',
+      'no-such-account',
+      '--out',
+      join(dir, 'never'),
+    );
     expect(r.code).toBe(3);
     expect(r.stderr.length).toBeGreaterThan(10);
   });
@@ -133,12 +214,23 @@ describe('contactpoint import', () => {
   it('a dry run checks every row, lists what is never sent, writes the report, and exits 0 when every row is valid', async () => {
     const input = exportOf('clean.csv', rows('cli-clean', 50));
     const report = join(dir, 'clean-report.csv');
-    const r = await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--report', report);
+    const r = await contactpoint(
+      'import',
+      '--profile',
+      'case-management',
+      '--input',
+      input,
+      '--dry-run',
+      '--report',
+      report,
+    );
     expect(r.stderr).toMatch(/50 rows read: 50 valid/);
     expect(r.stderr).toMatch(/Never sent \(their names say they hold case information\): Referral Reason, Case Notes/);
     expect(r.code).toBe(0);
     const text = readFileSync(report, 'utf8');
-    expect(text.split('\n')[0]).toBe('row,reference,result,field,column,severity,message,local_match,local_match_cp_number,cp_number');
+    expect(text.split('\n')[0]).toBe(
+      'row,reference,result,field,column,severity,message,local_match,local_match_cp_number,cp_number',
+    );
     expect(text.trim().split('\n').length).toBeGreaterThan(50);
   });
 
@@ -173,8 +265,19 @@ describe('contactpoint import', () => {
   it('a wrong command line is exit code 2', async () => {
     const input = exportOf('usage.csv', rows('cli-usage', 2));
     expect((await contactpoint('import', '--profile', 'case-management')).code).toBe(2);
-    expect((await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--submit')).code).toBe(2);
-    const noDir = await contactpoint('import', '--profile', 'case-management', '--input', input, '--submit', '--service', 'http://127.0.0.1:9');
+    expect(
+      (await contactpoint('import', '--profile', 'case-management', '--input', input, '--dry-run', '--submit')).code,
+    ).toBe(2);
+    const noDir = await contactpoint(
+      'import',
+      '--profile',
+      'case-management',
+      '--input',
+      input,
+      '--submit',
+      '--service',
+      'http://127.0.0.1:9',
+    );
     expect(noDir.code).toBe(2);
     expect(noDir.stderr).toMatch(/--submit needs --dir/);
   });
@@ -200,23 +303,49 @@ describeWhere(skip, 'contactpoint import --submit', () => {
   });
 
   const submit = (input: string, env: NodeJS.ProcessEnv, service = h.url) =>
-    contactpoint('import', '--profile', 'case-management', '--input', input, '--submit', '--dir', ws.dir, '--account', ws.account, '--service', service, '--pkcs11-module', SOFTHSM2_MODULE, '--env', JSON.stringify(env));
+    contactpoint(
+      'import',
+      '--profile',
+      'case-management',
+      '--input',
+      input,
+      '--submit',
+      '--dir',
+      ws.dir,
+      '--account',
+      ws.account,
+      '--service',
+      service,
+      '--pkcs11-module',
+      SOFTHSM2_MODULE,
+      '--env',
+      JSON.stringify(env),
+    );
 
   it('signs in with the smartcard, sends every valid row in signed batches and exits 0; the children are in the national index', async () => {
     const input = join(dir, 'submit.csv');
-    const some = [...caseManagementRows({ seed: 'cli-submit', count: 30, today })].map((r, i) => ({ ...r, 'Person ID': `CLI${i}`, 'NHS Number': '' }));
+    const some = [...caseManagementRows({ seed: 'cli-submit', count: 30, today })].map((r, i) => ({
+      ...r,
+      'Person ID': `CLI${i}`,
+      'NHS Number': '',
+    }));
     writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${some.map(caseManagementLine).join('\n')}\n`);
     const r = await submit(input, { ...hsm.env, CONTACTPOINT_PIN: '123456' });
     expect(r.stderr).toMatch(/Sent: 0 matched to a held child, \d+ new children/);
     expect(r.code).toBe(0);
-    const links = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM supply_links WHERE supplier_ref LIKE 'CLI%'");
+    const links = await h.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM supply_links WHERE supplier_ref LIKE 'CLI%'",
+    );
     expect(links[0]!.n).toBe(30);
     expect(r.stderr).not.toContain('123456');
   }, 120_000);
 
   it('a wrong PIN or an unreachable service is exit code 5, and nothing is sent', async () => {
     const input = join(dir, 'refused.csv');
-    const some = [...caseManagementRows({ seed: 'cli-refused', count: 3, today })].map((r, i) => ({ ...r, 'Person ID': `REF${i}` }));
+    const some = [...caseManagementRows({ seed: 'cli-refused', count: 3, today })].map((r, i) => ({
+      ...r,
+      'Person ID': `REF${i}`,
+    }));
     writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${some.map(caseManagementLine).join('\n')}\n`);
     const wrong = await submit(input, { ...hsm.env, CONTACTPOINT_PIN: '999999' });
     expect(wrong.code).toBe(5);
@@ -224,7 +353,9 @@ describeWhere(skip, 'contactpoint import --submit', () => {
     expect(wrong.stderr).not.toContain('999999');
     const down = await submit(input, { ...hsm.env, CONTACTPOINT_PIN: '123456' }, 'http://127.0.0.1:9');
     expect(down.code).toBe(5);
-    const links = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM supply_links WHERE supplier_ref LIKE 'REF%'");
+    const links = await h.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM supply_links WHERE supplier_ref LIKE 'REF%'",
+    );
     expect(links[0]!.n).toBe(0);
   }, 120_000);
 });

@@ -25,8 +25,16 @@ beforeAll(async () => {
   const { workerFile } = await buildCardWorker(workDir);
   service = await startServiceHarness({ trainingCount: 50 });
   hsm = createSoftHsm();
-  card = createCardReader({ modulePath: SOFTHSM2_MODULE, workerFile, env: { ...hsm.env, NODE_PATH: resolve('node_modules') } });
-  const api = createApiClient({ baseUrl: service.url, transport: createTransport({}), now: () => service.clock.now().getTime() });
+  card = createCardReader({
+    modulePath: SOFTHSM2_MODULE,
+    workerFile,
+    env: { ...hsm.env, NODE_PATH: resolve('node_modules') },
+  });
+  const api = createApiClient({
+    baseUrl: service.url,
+    transport: createTransport({}),
+    now: () => service.clock.now().getTime(),
+  });
   session = createSessionManager({ api, card, idleMs: 60_000, now: () => service.clock.now().getTime() });
 });
 afterAll(async () => {
@@ -36,7 +44,6 @@ afterAll(async () => {
   hsm?.cleanup();
   rmSync(workDir, { recursive: true, force: true });
 });
-
 
 describe('card sign-in through the session manager', () => {
   it('asks for the card when none is inserted', async () => {
@@ -76,6 +83,8 @@ describe('card sign-in through the session manager', () => {
     expect(Date.now() - removedAt).toBeLessThan(1000);
     expect(event.state).toMatchObject({ status: 'locked', reason: 'card-removed', method: 'card' });
     expect(session.holdsKey()).toBe(false);
-    expect((await failureOf(session.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }))).code).toBe('signed-out');
+    expect(
+      (await failureOf(session.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }))).code,
+    ).toBe('signed-out');
   });
 });

@@ -42,7 +42,6 @@ async function signInToken(m: SessionManager, userId = 'trn-practitioner') {
   return m.signInToken({ userId, password: account.password, otp: totpFor(userId, service.clock.now()) });
 }
 
-
 async function latestSession(userId: string) {
   const [row] = await service.db.query<{ id: string; ended_at: Date | null }>(
     'SELECT id, ended_at FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1',
@@ -64,12 +63,20 @@ describe('session manager with a security token', () => {
   it('signs in with password and a real TOTP code, then signs every call with the session key', async () => {
     const m = manager();
     const state = await signInToken(m);
-    expect(state).toMatchObject({ status: 'signed-in', method: 'otp', user: { id: 'trn-practitioner', roles: ['practitioner'] } });
+    expect(state).toMatchObject({
+      status: 'signed-in',
+      method: 'otp',
+      user: { id: 'trn-practitioner', roles: ['practitioner'] },
+    });
     expect(m.holdsKey()).toBe(true);
-    const result = (await m.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } })) as { results: unknown[] };
+    const result = (await m.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } })) as {
+      results: unknown[];
+    };
     expect(Array.isArray(result.results)).toBe(true);
     // The service audited the search under this user: the call really was signed by this session.
-    const [audit] = await service.db.query<{ user_id: string }>("SELECT user_id FROM audit_log WHERE action = 'search' ORDER BY seq DESC LIMIT 1");
+    const [audit] = await service.db.query<{ user_id: string }>(
+      "SELECT user_id FROM audit_log WHERE action = 'search' ORDER BY seq DESC LIMIT 1",
+    );
     expect(audit?.user_id).toBe('trn-practitioner');
   });
 
@@ -84,7 +91,9 @@ describe('session manager with a security token', () => {
     expect(e.message).not.toContain(wrong);
     expect(m.current().state).toEqual({ status: 'signed-out' });
     expect(m.holdsKey()).toBe(false);
-    expect((await failureOf(m.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }))).code).toBe('signed-out');
+    expect((await failureOf(m.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }))).code).toBe(
+      'signed-out',
+    );
   });
 
   it('locking destroys the key, ends the national session and refuses further calls', async () => {
@@ -96,10 +105,17 @@ describe('session manager with a security token', () => {
     m.lock('card-removed');
     expect(m.current()).toEqual({
       seq: seqBefore + 1,
-      state: { status: 'locked', reason: 'card-removed', method: 'otp', user: { id: 'trn-practitioner', name: expect.any(String) } },
+      state: {
+        status: 'locked',
+        reason: 'card-removed',
+        method: 'otp',
+        user: { id: 'trn-practitioner', name: expect.any(String) },
+      },
     });
     expect(m.holdsKey()).toBe(false);
-    expect((await failureOf(m.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }))).code).toBe('signed-out');
+    expect((await failureOf(m.call({ method: 'GET', path: '/v1/children', query: { surname: 'Smith' } }))).code).toBe(
+      'signed-out',
+    );
     // Best effort, in the background: the service marks the session ended.
     expect(await until(async () => (await latestSession('trn-practitioner')).ended_at !== null)).toBe(true);
   });

@@ -17,7 +17,11 @@ interface Line {
   finished?: { kind: string; outcome: string; upserts: number; removed: number };
 }
 
-function startSync(h: ServiceHarness, team: SignedClient, ws: TestWorkingSet): { child: ChildProcess; lines: AsyncIterable<string> } {
+function startSync(
+  h: ServiceHarness,
+  team: SignedClient,
+  ws: TestWorkingSet,
+): { child: ChildProcess; lines: AsyncIterable<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/main/working-set/sync-process.ts'], {
     env: {
       ...process.env,
@@ -35,7 +39,10 @@ function startSync(h: ServiceHarness, team: SignedClient, ws: TestWorkingSet): {
   return { child, lines: createInterface({ input: child.stdout! }) };
 }
 
-const exited = (child: ChildProcess) => new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+const exited = (child: ChildProcess) =>
+  new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
 
 describeWhere(skipReason, 'a sync killed with SIGKILL', () => {
   let h: ServiceHarness;
@@ -47,7 +54,9 @@ describeWhere(skipReason, 'a sync killed with SIGKILL', () => {
     h = await startServiceHarness({ trainingCount: 2500 });
     team = await h.signIn('trn-la-team');
     ws = createTestWorkingSet();
-    const [row] = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM changes WHERE local_authority = '${WIRRAL}'`);
+    const [row] = await h.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM changes WHERE local_authority = '${WIRRAL}'`,
+    );
     total = row!.n;
   }, 120_000);
   afterAll(async () => {
@@ -118,4 +127,3 @@ describeWhere(skipReason, 'a sync killed with SIGKILL', () => {
     }
   }, 120_000);
 });
-

@@ -15,7 +15,11 @@ const env = (name: string) => {
 };
 const offset = Number(env('CP_CLOCK_OFFSET_MS'));
 const store = openStore(env('CP_WS_DIR'), createKeyringVault(env('CP_WS_ACCOUNT')));
-const api = createApiClient({ baseUrl: env('CP_SERVICE_URL'), transport: createTransport({}), now: () => Date.now() + offset });
+const api = createApiClient({
+  baseUrl: env('CP_SERVICE_URL'),
+  transport: createTransport({}),
+  now: () => Date.now() + offset,
+});
 const run = await runSync({
   store,
   api,

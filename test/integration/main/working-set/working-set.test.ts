@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppFailure } from '../../../../main/ipc/app-failure.js';
 import { openTasks, outboxCounts, outboxItem, queueChanges, sendOutbox } from '../../../../main/working-set/outbox.js';
 import { createLocalSearch } from '../../../../main/working-set/search.js';
-import { openStore, storeFiles, wipeStore, WorkingSetError, type WorkingSetStore } from '../../../../main/working-set/store.js';
+import {
+  openStore,
+  storeFiles,
+  wipeStore,
+  WorkingSetError,
+  type WorkingSetStore,
+} from '../../../../main/working-set/store.js';
 import { runSync, type SyncProgress } from '../../../../main/working-set/sync-engine.js';
 import { KEYRING_SERVICE } from '../../../../main/working-set/vault.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
@@ -24,7 +30,12 @@ const skipReason = keyringUnavailable();
 interface HeldChild {
   cp_number: string;
   version: number;
-  record: { name: { given: string; family: string; former: { family: string }[] }; dob: string; address: { postcode: string } | null; identifiers: { nhsNumber?: string } };
+  record: {
+    name: { given: string; family: string; former: { family: string }[] };
+    dob: string;
+    address: { postcode: string } | null;
+    identifiers: { nhsNumber?: string };
+  };
 }
 
 async function activeChildren(h: ServiceHarness, where = 'true'): Promise<HeldChild[]> {
@@ -56,7 +67,15 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
   let store: WorkingSetStore;
   const credentials = () => ({ sessionId: team.sessionId, privateKey: team.privateKey });
   const sync = (onProgress?: (p: SyncProgress) => void) =>
-    runSync({ store, api: apiFor(h), credentials: credentials(), localAuthority: WIRRAL, pageSize: 100, now: () => h.clock.now(), ...(onProgress ? { onProgress } : {}) });
+    runSync({
+      store,
+      api: apiFor(h),
+      credentials: credentials(),
+      localAuthority: WIRRAL,
+      pageSize: 100,
+      now: () => h.clock.now(),
+      ...(onProgress ? { onProgress } : {}),
+    });
 
   beforeAll(async () => {
     h = await startServiceHarness({ trainingCount: 700 });
@@ -89,7 +108,9 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
       "SELECT cp_number, provenance FROM children WHERE local_authority = $1 AND status = 'active' AND provenance <> '{}'::jsonb LIMIT 1",
       [WIRRAL],
     );
-    const stored = store.db.prepare('SELECT json FROM provenance WHERE id = ?').get(Number(one!.cp_number.slice(2, 10))) as { json: Buffer };
+    const stored = store.db
+      .prepare('SELECT json FROM provenance WHERE id = ?')
+      .get(Number(one!.cp_number.slice(2, 10))) as { json: Buffer };
     expect(JSON.parse(stored.json.toString('utf8'))).toEqual(one!.provenance);
   });
 
@@ -100,7 +121,9 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
     // The store holds it (so the search below would find it if it were in the clear)...
     expect(store.child(child!.cp_number)?.record).toMatchObject({ name: { family } });
     const files = storeFiles(ws.dir);
-    expect(files.map((f) => f.slice(ws.dir.length + 1))).toEqual(expect.arrayContaining(['working-set.db', 'working-set.db-wal']));
+    expect(files.map((f) => f.slice(ws.dir.length + 1))).toEqual(
+      expect.arrayContaining(['working-set.db', 'working-set.db-wal']),
+    );
     for (const f of files) {
       const bytes = readFileSync(f);
       for (const needle of [family, nhs, child!.cp_number, child!.record.dob, 'identifiers']) {
@@ -121,7 +144,15 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
     expect(result.archived).toBeGreaterThan(0);
     const [changed] = await activeChildren(h);
     const res = await team.post('/v1/submissions', {
-      items: [{ idempotencyKey: 'test-delta-1', cpNumber: changed!.cp_number, baseVersion: changed!.version, op: 'update', changes: { gender: 'not-specified' } }],
+      items: [
+        {
+          idempotencyKey: 'test-delta-1',
+          cpNumber: changed!.cp_number,
+          baseVersion: changed!.version,
+          op: 'update',
+          changes: { gender: 'not-specified' },
+        },
+      ],
     });
     expect(res.body.results[0].status).toBe('applied');
 
@@ -132,15 +163,25 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
     expect(run.upserts + run.removed).toBeLessThan(before / 2);
     expect(store.childCount()).toBe((await activeChildren(h)).length);
     expect(store.childCount()).toBe(before - run.removed);
-    expect(store.child(changed!.cp_number)).toMatchObject({ version: changed!.version + 1, record: { gender: 'not-specified' } });
-    const archived = await h.db.query<{ cp_number: string }>(`SELECT cp_number FROM children WHERE local_authority = '${WIRRAL}' AND status = 'archived' LIMIT 5`);
+    expect(store.child(changed!.cp_number)).toMatchObject({
+      version: changed!.version + 1,
+      record: { gender: 'not-specified' },
+    });
+    const archived = await h.db.query<{ cp_number: string }>(
+      `SELECT cp_number FROM children WHERE local_authority = '${WIRRAL}' AND status = 'archived' LIMIT 5`,
+    );
     for (const a of archived) expect(store.child(a.cp_number)).toBeNull();
   });
 
   it('refuses to sync another authority into this working set, and changes nothing', async () => {
     const count = store.childCount();
     const other = await h.signIn('trn-la-team-cwac');
-    const err = await runSync({ store, api: apiFor(h), credentials: { sessionId: other.sessionId, privateKey: other.privateKey }, localAuthority: 'E06000050' }).catch((e) => e);
+    const err = await runSync({
+      store,
+      api: apiFor(h),
+      credentials: { sessionId: other.sessionId, privateKey: other.privateKey },
+      localAuthority: 'E06000050',
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(WorkingSetError);
     expect(err.code).toBe('other-authority');
     expect(err.message).toMatch(/belongs to another local authority/);
@@ -150,14 +191,26 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
   describe('the outbox', () => {
     it('sends a queued change once, signed; the next sync brings the new version', async () => {
       const [c] = await activeChildren(h, 'NOT shielded');
-      const [item] = queueChanges(store, [{ cpNumber: c!.cp_number, op: 'update', changes: { gender: 'female' }, source: 'cleansing' }], h.clock.now());
+      const [item] = queueChanges(
+        store,
+        [{ cpNumber: c!.cp_number, op: 'update', changes: { gender: 'female' }, source: 'cleansing' }],
+        h.clock.now(),
+      );
       expect(item).toMatchObject({ state: 'queued', baseVersion: c!.version });
       const summary = await sendOutbox({ store, api: apiFor(h), credentials: credentials(), now: () => h.clock.now() });
       expect(summary).toEqual({ applied: 1, conflicts: 0, rejected: 0, remaining: 0 });
       expect(outboxItem(store, item!.id)).toMatchObject({ state: 'applied', attempts: 1 });
       // Sending again sends nothing: the item is final.
-      expect(await sendOutbox({ store, api: apiFor(h), credentials: credentials() })).toEqual({ applied: 0, conflicts: 0, rejected: 0, remaining: 0 });
-      const [after] = await h.db.query<{ version: number; record: { gender: string } }>('SELECT version, record FROM children WHERE cp_number = $1', [c!.cp_number]);
+      expect(await sendOutbox({ store, api: apiFor(h), credentials: credentials() })).toEqual({
+        applied: 0,
+        conflicts: 0,
+        rejected: 0,
+        remaining: 0,
+      });
+      const [after] = await h.db.query<{ version: number; record: { gender: string } }>(
+        'SELECT version, record FROM children WHERE cp_number = $1',
+        [c!.cp_number],
+      );
       expect(after).toMatchObject({ version: c!.version + 1, record: { gender: 'female' } });
       await sync();
       expect(store.child(c!.cp_number)?.version).toBe(c!.version + 1);
@@ -165,26 +218,64 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
 
     it('a change to a record someone else changed first becomes a conflict task; nothing is overwritten', async () => {
       const [, c] = await activeChildren(h, 'NOT shielded');
-      queueChanges(store, [{ cpNumber: c!.cp_number, op: 'update', changes: { name: { given: 'Local', family: 'Change', former: [] } }, source: 'cleansing' }], h.clock.now());
+      queueChanges(
+        store,
+        [
+          {
+            cpNumber: c!.cp_number,
+            op: 'update',
+            changes: { name: { given: 'Local', family: 'Change', former: [] } },
+            source: 'cleansing',
+          },
+        ],
+        h.clock.now(),
+      );
       // Meanwhile, at the national index:
       await team.post('/v1/submissions', {
-        items: [{ idempotencyKey: `other-${randomBytes(4).toString('hex')}`, cpNumber: c!.cp_number, baseVersion: c!.version, op: 'update', changes: { gender: 'not-specified' } }],
+        items: [
+          {
+            idempotencyKey: `other-${randomBytes(4).toString('hex')}`,
+            cpNumber: c!.cp_number,
+            baseVersion: c!.version,
+            op: 'update',
+            changes: { gender: 'not-specified' },
+          },
+        ],
       });
       const summary = await sendOutbox({ store, api: apiFor(h), credentials: credentials() });
       expect(summary).toMatchObject({ applied: 0, conflicts: 1 });
-      const [now] = await h.db.query<{ version: number; record: { name: { family: string } } }>('SELECT version, record FROM children WHERE cp_number = $1', [c!.cp_number]);
+      const [now] = await h.db.query<{ version: number; record: { name: { family: string } } }>(
+        'SELECT version, record FROM children WHERE cp_number = $1',
+        [c!.cp_number],
+      );
       expect(now!.record.name.family).toBe(c!.record.name.family);
       expect(now!.version).toBe(c!.version + 1);
       const task = openTasks(store).find((t) => t.cpNumber === c!.cp_number);
-      expect(task).toMatchObject({ kind: 'conflict', state: 'open', detail: { baseVersion: c!.version, currentVersion: c!.version + 1, changes: { name: { family: 'Change' } } } });
+      expect(task).toMatchObject({
+        kind: 'conflict',
+        state: 'open',
+        detail: { baseVersion: c!.version, currentVersion: c!.version + 1, changes: { name: { family: 'Change' } } },
+      });
     });
 
     it('survives a restart, and an item cut off mid-send goes again with its key and is applied once', async () => {
       const [, , c] = await activeChildren(h, 'NOT shielded');
-      const [item] = queueChanges(store, [{ cpNumber: c!.cp_number, op: 'update', changes: { gender: 'male' }, source: 'supply' }], h.clock.now());
+      const [item] = queueChanges(
+        store,
+        [{ cpNumber: c!.cp_number, op: 'update', changes: { gender: 'male' }, source: 'supply' }],
+        h.clock.now(),
+      );
       // The batch reached the service, but the process died before it heard the answer.
       const sent = await team.post('/v1/submissions', {
-        items: [{ idempotencyKey: item!.idempotencyKey, cpNumber: c!.cp_number, baseVersion: item!.baseVersion, op: 'update', changes: { gender: 'male' } }],
+        items: [
+          {
+            idempotencyKey: item!.idempotencyKey,
+            cpNumber: c!.cp_number,
+            baseVersion: item!.baseVersion,
+            op: 'update',
+            changes: { gender: 'male' },
+          },
+        ],
       });
       expect(sent.body.results[0].status).toBe('applied');
       store.db.prepare("UPDATE outbox SET state = 'sending', attempts = 1 WHERE id = ?").run(item!.id);
@@ -195,7 +286,9 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
       expect(summary.applied).toBe(1);
       expect(outboxItem(store, item!.id)).toMatchObject({ state: 'applied', attempts: 2 });
       // Applied once: one new version, not two.
-      const [now] = await h.db.query<{ version: number }>('SELECT version FROM children WHERE cp_number = $1', [c!.cp_number]);
+      const [now] = await h.db.query<{ version: number }>('SELECT version FROM children WHERE cp_number = $1', [
+        c!.cp_number,
+      ]);
       expect(now!.version).toBe(c!.version + 1);
     });
 
@@ -212,7 +305,9 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
 
     it('refuses to queue a change for a child not in the working set, and queues nothing', () => {
       const before = outboxCounts(store).queued;
-      const err = thrownBy(() => queueChanges(store, [{ cpNumber: 'CP000000018', op: 'shield', source: 'team' }], new Date())) as WorkingSetError;
+      const err = thrownBy(() =>
+        queueChanges(store, [{ cpNumber: 'CP000000018', op: 'shield', source: 'team' }], new Date()),
+      ) as WorkingSetError;
       expect(err.code).toBe('not-held');
       expect(outboxCounts(store).queued).toBe(before);
     });
@@ -223,7 +318,10 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
     let child: HeldChild;
     beforeAll(async () => {
       search = createLocalSearch(store);
-      const candidates = await activeChildren(h, "length(record->'name'->>'family') >= 6 AND record->'address' IS NOT NULL AND record->'identifiers'->>'nhsNumber' IS NOT NULL");
+      const candidates = await activeChildren(
+        h,
+        "length(record->'name'->>'family') >= 6 AND record->'address' IS NOT NULL AND record->'identifiers'->>'nhsNumber' IS NOT NULL",
+      );
       // A surname whose third and fourth letters differ, so that swapping them (the typo below) really misspells it.
       child = candidates.find(
         (c) =>
@@ -248,7 +346,9 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
 
     it('finds the child with day and month of birth swapped', () => {
       const [y, m, d] = child.record.dob.split('-');
-      const hit = search({ surname: child.record.name.family, dob: `${y}-${d}-${m}` }).results.find((r) => r.cpNumber === child.cp_number);
+      const hit = search({ surname: child.record.name.family, dob: `${y}-${d}-${m}` }).results.find(
+        (r) => r.cpNumber === child.cp_number,
+      );
       expect(hit?.reasons).toContain('date of birth with day and month swapped');
     });
 
@@ -260,14 +360,18 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
 
     it('finds by full postcode and by outward code with the date of birth', () => {
       const pc = child.record.address!.postcode;
-      expect(search({ postcode: pc.toLowerCase().replace(' ', '') }).results.map((r) => r.cpNumber)).toContain(child.cp_number);
+      expect(search({ postcode: pc.toLowerCase().replace(' ', '') }).results.map((r) => r.cpNumber)).toContain(
+        child.cp_number,
+      );
       const outward = pc.split(' ')[0]!;
       const byOutward = search({ postcode: outward, dob: child.record.dob });
       expect(byOutward.results[0]?.cpNumber).toBe(child.cp_number);
     });
 
     it('finds by NHS number and ContactPoint number exactly, score 100', () => {
-      expect(top({ nhsNumber: child.record.identifiers.nhsNumber!.replace(/^(\d{3})(\d{3})/, '$1 $2 ') })).toMatchObject({ cpNumber: child.cp_number, score: 100 });
+      expect(
+        top({ nhsNumber: child.record.identifiers.nhsNumber!.replace(/^(\d{3})(\d{3})/, '$1 $2 ') }),
+      ).toMatchObject({ cpNumber: child.cp_number, score: 100 });
       expect(top({ cpNumber: child.cp_number.toLowerCase() })).toMatchObject({ cpNumber: child.cp_number, score: 100 });
       expect(search({ cpNumber: 'CP000000018' }).results).toEqual([]);
     });
@@ -288,7 +392,9 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
         const err = thrownBy(() => other.open()) as WorkingSetError;
         expect(err).toBeInstanceOf(WorkingSetError);
         expect(err.code).toBe('key-missing');
-        expect(err.message).toMatch(/key is not in this computer's credential store.*Nothing on this computer has been deleted/);
+        expect(err.message).toMatch(
+          /key is not in this computer's credential store.*Nothing on this computer has been deleted/,
+        );
         expect(filesHash(other.dir)).toBe(before);
       } finally {
         other.cleanup();
@@ -332,4 +438,3 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
     });
   });
 });
-

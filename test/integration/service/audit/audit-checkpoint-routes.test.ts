@@ -53,7 +53,7 @@ describe('audit checkpoints over HTTP', () => {
     expect((await manager.get('/v1/audit/checkpoints/latest')).body.checkpoint).toEqual(checkpoint);
 
     const pages: unknown[] = [];
-    for (let from: number | null = 1; from !== null && from <= checkpoint.size; ) {
+    for (let from: number | null = 1; from !== null && from <= checkpoint.size;) {
       const page = await manager.get(`/v1/audit/export?from=${from}&limit=7`);
       expect(page.status).toBe(200);
       pages.push(page.body);
@@ -65,13 +65,22 @@ describe('audit checkpoints over HTTP', () => {
     const publicKey = createPublicKey(made.body.publicKey);
     expect(verifyRange(entries, checkpoint, { publicKey })).toMatchObject({ ok: true, from: 1 });
 
-    const files = { range: join(root, 'range.json'), checkpoint: join(root, 'checkpoint.json'), publicKey: join(root, 'public.pem'), changed: join(root, 'changed.json') };
+    const files = {
+      range: join(root, 'range.json'),
+      checkpoint: join(root, 'checkpoint.json'),
+      publicKey: join(root, 'public.pem'),
+      changed: join(root, 'changed.json'),
+    };
     writeFileSync(files.range, JSON.stringify(pages));
     writeFileSync(files.checkpoint, JSON.stringify(checkpoint));
     writeFileSync(files.publicKey, made.body.publicKey);
     const ok = await run('--range', files.range, '--checkpoint', files.checkpoint, '--public-key', files.publicKey);
     expect(ok.code).toBe(0);
-    expect(ok.out[0]).toMatch(new RegExp(`^audit range intact: entries 1 to \\d+, through the checkpoint of ${checkpoint.at} \\(${checkpoint.size} entries\\)$`));
+    expect(ok.out[0]).toMatch(
+      new RegExp(
+        `^audit range intact: entries 1 to \\d+, through the checkpoint of ${checkpoint.at} \\(${checkpoint.size} entries\\)$`,
+      ),
+    );
 
     const changed = structuredClone(entries);
     changed[2]!.reason = 'not what happened';
@@ -80,7 +89,10 @@ describe('audit checkpoints over HTTP', () => {
     expect(bad).toMatchObject({ code: 1, out: ['audit range broken at entry 3: hash-mismatch'] });
     expect(bad.err).toContain('Entry 3 has been changed: its content does not match its hash.');
 
-    writeFileSync(files.checkpoint, JSON.stringify({ ...checkpoint, size: checkpoint.size - 1, head: entries[checkpoint.size - 2]!.hash }));
+    writeFileSync(
+      files.checkpoint,
+      JSON.stringify({ ...checkpoint, size: checkpoint.size - 1, head: entries[checkpoint.size - 2]!.hash }),
+    );
     const forged = await run('--range', files.range, '--checkpoint', files.checkpoint, '--public-key', files.publicKey);
     expect(forged).toMatchObject({ code: 1, out: ['audit range not verified: checkpoint-signature'] });
   });

@@ -35,19 +35,28 @@ describe('a live service', () => {
     const seal = join(dir, 'audit-seal.key');
     const signing = join(dir, 'audit-signing.pem');
     writeFileSync(seal, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-    writeFileSync(signing, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(signing, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
     return { dir, seal, signing, checkpoints: join(dir, 'checkpoints'), data: join(dir, 'store') };
   };
 
   it('will not start with a store but without its audit keys, or without a checkpoint directory, and opens nothing', async () => {
     const f = files();
     const live = { port: 0, trainingMode: false, lifecycleIntervalMs: 0, dataDir: f.data, secretsKey: randomBytes(32) };
-    await expect(startService(live)).rejects.toThrow(/give the seal key \(--audit-key FILE.*\) and the checkpoint signing key \(--audit-signing-key FILE/);
-    await expect(startService({ ...live, audit: { sealKeyFile: f.seal, signingKeyFile: f.signing } })).rejects.toThrow(/--audit-checkpoints DIR/);
+    await expect(startService(live)).rejects.toThrow(
+      /give the seal key \(--audit-key FILE.*\) and the checkpoint signing key \(--audit-signing-key FILE/,
+    );
+    await expect(startService({ ...live, audit: { sealKeyFile: f.seal, signingKeyFile: f.signing } })).rejects.toThrow(
+      /--audit-checkpoints DIR/,
+    );
     expect(existsSync(f.data)).toBe(false);
     // A key file that holds no key is named, and its content is not shown.
     writeFileSync(f.seal, 'not-a-key-but-a-secret');
-    const refused = startService({ ...live, audit: { sealKeyFile: f.seal, signingKeyFile: f.signing, checkpointDir: f.checkpoints } });
+    const refused = startService({
+      ...live,
+      audit: { sealKeyFile: f.seal, signingKeyFile: f.signing, checkpointDir: f.checkpoints },
+    });
     await expect(refused).rejects.toThrow(`The audit seal key file ${f.seal} does not hold an audit seal key`);
     await expect(refused).rejects.not.toThrow(/not-a-key-but-a-secret/);
   });
@@ -62,19 +71,30 @@ describe('a live service', () => {
       dataDir: f.data,
       secretsKey: randomBytes(32),
       clock,
-      audit: { sealKeyFile: f.seal, signingKeyFile: f.signing, checkpointDir: f.checkpoints, checkpointCheckEveryMs: 10 },
+      audit: {
+        sealKeyFile: f.seal,
+        signingKeyFile: f.signing,
+        checkpointDir: f.checkpoints,
+        checkpointCheckEveryMs: 10,
+      },
     });
     const read = (name: string) => parseCheckpoint(readFileSync(join(f.checkpoints, name), 'utf8'), name);
     let closed = false;
     try {
       for (let i = 1; i <= 3; i++) {
-        await service.db.transaction((tx) => appendAudit(tx, { at: clock.now(), userId: 'u-live', action: 'search', detail: { results: i } }));
+        await service.db.transaction((tx) =>
+          appendAudit(tx, { at: clock.now(), userId: 'u-live', action: 'search', detail: { results: i } }),
+        );
       }
       expect(listCheckpointFiles(f.checkpoints).map((n) => read(n).reason)).toEqual(['start']);
       expect(readFileSync(join(f.checkpoints, publicKeyFile), 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/);
       clock.advance(60 * 60 * 1000);
       await expect.poll(() => listCheckpointFiles(f.checkpoints).length).toBe(2);
-      expect(read(listCheckpointFiles(f.checkpoints)[1]!)).toMatchObject({ reason: 'hourly', at: '2026-06-01T09:00:00.000Z', size: 3 });
+      expect(read(listCheckpointFiles(f.checkpoints)[1]!)).toMatchObject({
+        reason: 'hourly',
+        at: '2026-06-01T09:00:00.000Z',
+        size: 3,
+      });
       await service.close();
       closed = true;
     } finally {
@@ -85,11 +105,29 @@ describe('a live service', () => {
 
     // The hourly one, as a second system would have copied it.
     const copied = join(f.checkpoints, names[1]!);
-    const ok = await verify('--data', f.data, '--audit-key', f.seal, '--checkpoint', copied, '--public-key', join(f.checkpoints, publicKeyFile));
+    const ok = await verify(
+      '--data',
+      f.data,
+      '--audit-key',
+      f.seal,
+      '--checkpoint',
+      copied,
+      '--public-key',
+      join(f.checkpoints, publicKeyFile),
+    );
     expect(ok.code).toBe(0);
     const other = join(f.dir, 'other.key');
     writeFileSync(other, randomBytes(32).toString('hex'));
-    const wrong = await verify('--data', f.data, '--audit-key', other, '--checkpoint', copied, '--public-key', join(f.checkpoints, publicKeyFile));
+    const wrong = await verify(
+      '--data',
+      f.data,
+      '--audit-key',
+      other,
+      '--checkpoint',
+      copied,
+      '--public-key',
+      join(f.checkpoints, publicKeyFile),
+    );
     expect(wrong).toMatchObject({ code: 1, out: ['audit chain not verified: wrong-key'] });
   }, 60_000);
 });
@@ -97,7 +135,8 @@ describe('a live service', () => {
 describe('a training store in a directory', () => {
   it('keeps its keys beside the directory (0600), reuses them after a restart, and its chain verifies from them', async () => {
     const data = join(root, 'training-store');
-    const start = () => startService({ port: 0, trainingMode: true, trainingCount: 5, lifecycleIntervalMs: 0, dataDir: data });
+    const start = () =>
+      startService({ port: 0, trainingMode: true, trainingCount: 5, lifecycleIntervalMs: 0, dataDir: data });
     const first = await start();
     await first.close();
     const beside = besideStore(data);

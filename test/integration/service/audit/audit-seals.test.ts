@@ -26,7 +26,12 @@ const brokenAt = (v: AuditChainVerdict) => (v.ok ? 'intact' : `${v.firstBroken.s
 type Row = AuditRow;
 
 /** Recompute the hashes of entries `from` onward, as someone with write access but without the key would, and move the head. */
-async function rechain(tx: Queryable, from: number, change: (row: Row) => Partial<Row>, seal: (hash: string) => string | null) {
+async function rechain(
+  tx: Queryable,
+  from: number,
+  change: (row: Row) => Partial<Row>,
+  seal: (hash: string) => string | null,
+) {
   const rows = await tx.query<Row>('SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq', [from]);
   const [before] = await tx.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [from - 1]);
   let prev = before?.hash ?? GENESIS_HASH;
@@ -42,7 +47,13 @@ async function rechain(tx: Queryable, from: number, change: (row: Row) => Partia
       detail: row.detail,
       prevHash: prev,
     });
-    await tx.query('UPDATE audit_log SET reason = $2, prev_hash = $3, hash = $4, mac = $5 WHERE seq = $1', [row.seq, row.reason, prev, hash, seal(hash)]);
+    await tx.query('UPDATE audit_log SET reason = $2, prev_hash = $3, hash = $4, mac = $5 WHERE seq = $1', [
+      row.seq,
+      row.reason,
+      prev,
+      hash,
+      seal(hash),
+    ]);
     prev = hash;
   }
   await tx.query('UPDATE audit_head SET hash = $1', [prev]);
@@ -53,7 +64,10 @@ describe.each(storeEngines)('the sealed audit chain on %s', (engine) => {
   let keys: AuditKeys;
   class Rollback extends Error {}
   /** Tamper, verify, undo. */
-  const tampered = async (tamper: (tx: Queryable) => Promise<unknown>, options: Parameters<typeof verifyAuditChain>[1] = {}) => {
+  const tampered = async (
+    tamper: (tx: Queryable) => Promise<unknown>,
+    options: Parameters<typeof verifyAuditChain>[1] = {},
+  ) => {
     let verdict: AuditChainVerdict | undefined;
     await store.db
       .transaction(async (tx) => {
@@ -72,10 +86,22 @@ describe.each(storeEngines)('the sealed audit chain on %s', (engine) => {
     keys = newKeys();
     useAuditKeys(store.db, keys);
     // A store as it was before sealing: entries chained by unkeyed SHA-256 only.
-    await migrate(store.db, migrations.filter((m) => m.version < 13));
+    await migrate(
+      store.db,
+      migrations.filter((m) => m.version < 13),
+    );
     let prev = GENESIS_HASH;
     for (let seq = 1; seq <= LEGACY; seq++) {
-      const body = { seq, at: new Date(Date.UTC(2024, 0, seq)).toISOString(), userId: `u-${seq}`, action: 'search', cpNumber: null, reason: null, detail: { results: seq }, prevHash: prev };
+      const body = {
+        seq,
+        at: new Date(Date.UTC(2024, 0, seq)).toISOString(),
+        userId: `u-${seq}`,
+        action: 'search',
+        cpNumber: null,
+        reason: null,
+        detail: { results: seq },
+        prevHash: prev,
+      };
       const hash = entryHash(body);
       await store.db.query(
         `INSERT INTO audit_log (seq, at, user_id, action, cp_number, reason, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, NULL, NULL, $5::jsonb, $6, $7)`,
@@ -86,13 +112,23 @@ describe.each(storeEngines)('the sealed audit chain on %s', (engine) => {
     }
     await migrate(store.db);
     for (let i = 1; i <= SEALED; i++) {
-      await store.db.transaction((tx) => appendAudit(tx, { at: new Date(Date.UTC(2024, 1, i)), userId: 'u-sealed', action: 'read', reason: `Reason ${i}`, detail: { i } }));
+      await store.db.transaction((tx) =>
+        appendAudit(tx, {
+          at: new Date(Date.UTC(2024, 1, i)),
+          userId: 'u-sealed',
+          action: 'read',
+          reason: `Reason ${i}`,
+          detail: { i },
+        }),
+      );
     }
   });
   afterAll(() => store.close());
 
   it('seals every entry from the migration on with HMAC-SHA-256 of its hash, and leaves the older ones as they were', async () => {
-    const rows = await store.db.query<{ seq: number; hash: string; mac: string | null }>('SELECT seq, hash, mac FROM audit_log ORDER BY seq');
+    const rows = await store.db.query<{ seq: number; hash: string; mac: string | null }>(
+      'SELECT seq, hash, mac FROM audit_log ORDER BY seq',
+    );
     expect(rows).toHaveLength(LEGACY + SEALED);
     for (const r of rows) {
       if (r.seq <= LEGACY) expect(r.mac).toBeNull();
@@ -105,15 +141,21 @@ describe.each(storeEngines)('the sealed audit chain on %s', (engine) => {
   });
 
   it('still names a changed entry written before sealing began', async () => {
-    expect(brokenAt(await tampered((tx) => tx.query("UPDATE audit_log SET user_id = 'u-other' WHERE seq = 2")))).toBe('2 hash-mismatch');
+    expect(brokenAt(await tampered((tx) => tx.query("UPDATE audit_log SET user_id = 'u-other' WHERE seq = 2")))).toBe(
+      '2 hash-mismatch',
+    );
   });
 
   it('catches a chain recomputed with unkeyed hashes at the first rewritten entry, seals kept or dropped', async () => {
     const reason = () => ({ reason: 'rewritten' });
-    expect(brokenAt(await tampered((tx) => rechain(tx, LEGACY + 2, reason, () => null)))).toBe(`${LEGACY + 2} seal-missing`);
+    expect(brokenAt(await tampered((tx) => rechain(tx, LEGACY + 2, reason, () => null)))).toBe(
+      `${LEGACY + 2} seal-missing`,
+    );
     // Keeping the old seals does not help: they seal the old hashes.
     const keepOld = async (tx: Queryable) => {
-      const old = new Map((await tx.query<{ seq: number; mac: string }>('SELECT seq, mac FROM audit_log')).map((r) => [r.seq, r.mac]));
+      const old = new Map(
+        (await tx.query<{ seq: number; mac: string }>('SELECT seq, mac FROM audit_log')).map((r) => [r.seq, r.mac]),
+      );
       let seq = LEGACY + 1;
       await rechain(tx, LEGACY + 1, reason, () => old.get(seq++) ?? null);
     };
@@ -123,27 +165,42 @@ describe.each(storeEngines)('the sealed audit chain on %s', (engine) => {
   it('catches a chain rewritten and sealed with another key', async () => {
     const other = newKeys().seal.secret;
     const wrongSeal = (hash: string) => createHmac('sha256', other).update(hash).digest('hex');
-    expect(brokenAt(await tampered((tx) => rechain(tx, LEGACY + 3, () => ({ reason: 'rewritten' }), wrongSeal)))).toBe(`${LEGACY + 3} seal-mismatch`);
+    expect(brokenAt(await tampered((tx) => rechain(tx, LEGACY + 3, () => ({ reason: 'rewritten' }), wrongSeal)))).toBe(
+      `${LEGACY + 3} seal-mismatch`,
+    );
     // And the intact chain, checked with the wrong key, fails at its first sealed entry.
-    expect(brokenAt(await verifyAuditChain(store.db, { seal: sealKeyFrom(other) }))).toBe(`${LEGACY + 1} seal-mismatch`);
+    expect(brokenAt(await verifyAuditChain(store.db, { seal: sealKeyFrom(other) }))).toBe(
+      `${LEGACY + 1} seal-mismatch`,
+    );
   });
 
   it('with a signed checkpoint, catches a chain cut short and a chain whose seals were stripped as if it were older', async () => {
-    const publisher = new CheckpointPublisher({ db: store.db, clock: new SettableClock(new Date('2024-03-01T00:00:00Z')), keys });
+    const publisher = new CheckpointPublisher({
+      db: store.db,
+      clock: new SettableClock(new Date('2024-03-01T00:00:00Z')),
+      keys,
+    });
     const checkpoint = await publisher.publish('on-demand');
     expect(checkpoint).toMatchObject({ size: LEGACY + SEALED, keyedFrom: LEGACY + 1 });
     expect(await verifyAuditChain(store.db, { checkpoint })).toMatchObject({ ok: true });
 
     const cutShort = async (tx: Queryable) => {
       await tx.query('DELETE FROM audit_log WHERE seq > $1', [LEGACY + SEALED - 2]);
-      await tx.query('UPDATE audit_head SET seq = seq - 2, hash = (SELECT hash FROM audit_log WHERE seq = $1)', [LEGACY + SEALED - 2]);
+      await tx.query('UPDATE audit_head SET seq = seq - 2, hash = (SELECT hash FROM audit_log WHERE seq = $1)', [
+        LEGACY + SEALED - 2,
+      ]);
     };
     // The database alone is consistent after the cut: only the checkpoint knows.
     expect(brokenAt(await tampered(cutShort))).toBe('intact');
     expect(brokenAt(await tampered(cutShort, { checkpoint }))).toBe(`${LEGACY + SEALED - 1} checkpoint-mismatch`);
 
     const passOffAsOld = async (tx: Queryable) => {
-      await rechain(tx, LEGACY + 2, () => ({ reason: 'rewritten' }), () => null);
+      await rechain(
+        tx,
+        LEGACY + 2,
+        () => ({ reason: 'rewritten' }),
+        () => null,
+      );
       await tx.query('UPDATE audit_log SET mac = NULL');
       await tx.query('UPDATE audit_head SET keyed_from = 1000');
     };

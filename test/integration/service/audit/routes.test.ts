@@ -36,8 +36,15 @@ beforeAll(async () => {
   db = await openPglite();
   await migrate(db);
   ctx = { db, clock, randomBytes: () => Buffer.alloc(0), trainingMode: true, secrets: testSecrets };
-  wirralChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditwell' }), { at: clock.now() })).cpNumber;
-  chesterChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST_AND_CHESTER }), { at: clock.now() })).cpNumber;
+  wirralChild = (await addChild(db, traceableChild({ dob: '2015-02-03', family: 'Auditwell' }), { at: clock.now() }))
+    .cpNumber;
+  chesterChild = (
+    await addChild(
+      db,
+      traceableChild({ dob: '2015-02-03', family: 'Auditchester', localAuthority: CHESHIRE_WEST_AND_CHESTER }),
+      { at: clock.now() },
+    )
+  ).cpNumber;
   const entries: [string, AuditAction, string | null, string | null][] = [
     ['u-gp', 'sign-in', null, null],
     ['u-gp', 'search', null, null],
@@ -48,7 +55,9 @@ beforeAll(async () => {
     ['u-school', 'read', wirralChild, 'Transfer'],
   ];
   for (const [i, [userId, action, cpNumber, reason]] of entries.entries()) {
-    await db.transaction((tx) => appendAudit(tx, { at: new Date(Date.UTC(2024, 4, 1 + i, 9)), userId, action, cpNumber, reason }));
+    await db.transaction((tx) =>
+      appendAudit(tx, { at: new Date(Date.UTC(2024, 4, 1 + i, 9)), userId, action, cpNumber, reason }),
+    );
   }
 });
 afterAll(() => db.close());
@@ -58,7 +67,14 @@ function actor(roles: Role[], localAuthority: string | null, userId = 'u-reviewe
     userId,
     name: 'Reviewer',
     roles,
-    organisation: { id: 'org-1', name: 'Organisation', kind: 'local-authority', accredited: true, localAuthority, supplier: null },
+    organisation: {
+      id: 'org-1',
+      name: 'Organisation',
+      kind: 'local-authority',
+      accredited: true,
+      localAuthority,
+      supplier: null,
+    },
     localAuthority,
     sessionId: 's-1',
   };
@@ -70,7 +86,10 @@ function route(path: string): Route {
 
 async function list(who: Actor, query: Record<string, string> = {}): Promise<Page> {
   const parsed = auditQuerySchema.parse(query);
-  const response = await route('/v1/audit').handle({ params: {}, query: parsed, body: undefined, headers: {}, remoteAddress: '127.0.0.1', actor: who }, ctx);
+  const response = await route('/v1/audit').handle(
+    { params: {}, query: parsed, body: undefined, headers: {}, remoteAddress: '127.0.0.1', actor: who },
+    ctx,
+  );
   expect(response.status).toBe(200);
   return response.body as Page;
 }
@@ -87,7 +106,14 @@ describe('GET /v1/audit', () => {
   it('gives a data manager every entry in order, in the national-api shape', async () => {
     const page = await list(actor(['data-manager'], null), { limit: '1000' });
     expect(seeded(page)).toHaveLength(7);
-    expect(page.entries[0]).toEqual({ seq: 1, at: '2024-05-01T09:00:00.000Z', userId: 'u-gp', action: 'sign-in', cpNumber: null, reason: null });
+    expect(page.entries[0]).toEqual({
+      seq: 1,
+      at: '2024-05-01T09:00:00.000Z',
+      userId: 'u-gp',
+      action: 'sign-in',
+      cpNumber: null,
+      reason: null,
+    });
     expect(page.entries[2]).toMatchObject({ action: 'read', cpNumber: wirralChild, reason: 'Registration' });
     const seqs = page.entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
@@ -141,16 +167,26 @@ describe('GET /v1/audit', () => {
   it('audits every read of the trail, with who read it and what they asked about', async () => {
     const who = actor(['data-manager'], null, 'u-auditor');
     await list(who, { cpNumber: chesterChild, userId: 'u-cp' });
-    const [last] = await db.query<{ user_id: string; action: string; cp_number: string | null; detail: Record<string, unknown> }>(
-      'SELECT user_id, action, cp_number, detail FROM audit_log ORDER BY seq DESC LIMIT 1',
-    );
-    expect(last).toEqual({ user_id: 'u-auditor', action: 'audit-read', cp_number: chesterChild, detail: { entries: 1, filters: ['cpNumber', 'userId'] } });
+    const [last] = await db.query<{
+      user_id: string;
+      action: string;
+      cp_number: string | null;
+      detail: Record<string, unknown>;
+    }>('SELECT user_id, action, cp_number, detail FROM audit_log ORDER BY seq DESC LIMIT 1');
+    expect(last).toEqual({
+      user_id: 'u-auditor',
+      action: 'audit-read',
+      cp_number: chesterChild,
+      detail: { entries: 1, filters: ['cpNumber', 'userId'] },
+    });
   });
 
   it('refuses unknown and malformed parameters, naming them', () => {
     const problem = (query: Record<string, string>) => {
       const r = auditQuerySchema.safeParse(query);
-      return r.success ? 'accepted' : r.error.issues.map((i) => `${i.path.join('.') || (i as { keys?: string[] }).keys?.join(',')}`).join(' ');
+      return r.success
+        ? 'accepted'
+        : r.error.issues.map((i) => `${i.path.join('.') || (i as { keys?: string[] }).keys?.join(',')}`).join(' ');
     };
     expect(problem({ surname: 'Smith' })).toBe('surname');
     expect(problem({ cpNumber: 'CP123' })).toBe('cpNumber');
@@ -171,12 +207,26 @@ describe('GET /v1/audit/verify', () => {
 
   it('reports an intact chain, and the entry at which a tampered one breaks', async () => {
     const r = route('/v1/audit/verify');
-    const call = () => r.handle({ params: {}, query: {}, body: undefined, headers: {}, remoteAddress: '127.0.0.1', actor: actor(['national-admin'], null) }, ctx);
+    const call = () =>
+      r.handle(
+        {
+          params: {},
+          query: {},
+          body: undefined,
+          headers: {},
+          remoteAddress: '127.0.0.1',
+          actor: actor(['national-admin'], null),
+        },
+        ctx,
+      );
     const intact = await call();
     expect(intact).toMatchObject({ status: 200, body: { ok: true, intact: true } });
 
     await db.query("UPDATE audit_log SET reason = 'Routine' WHERE seq = 6");
     const broken = await call();
-    expect(broken).toMatchObject({ status: 200, body: { ok: false, intact: false, entries: 5, firstBroken: { seq: 6, problem: 'hash-mismatch' } } });
+    expect(broken).toMatchObject({
+      status: 200,
+      body: { ok: false, intact: false, entries: 5, firstBroken: { seq: 6, problem: 'hash-mismatch' } },
+    });
   });
 });

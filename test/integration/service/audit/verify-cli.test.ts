@@ -16,7 +16,13 @@ beforeAll(async () => {
   const db = await openStore({ dataDir });
   for (let i = 1; i <= 9; i++) {
     await db.transaction((tx) =>
-      appendAudit(tx, { at: new Date(Date.UTC(2024, 0, 1, 10, i)), userId: 'u-1', action: 'read', cpNumber: 'CP900000003', reason: `Visit ${i}` }),
+      appendAudit(tx, {
+        at: new Date(Date.UTC(2024, 0, 1, 10, i)),
+        userId: 'u-1',
+        action: 'read',
+        cpNumber: 'CP900000003',
+        reason: `Visit ${i}`,
+      }),
     );
   }
   await db.close();
@@ -48,7 +54,12 @@ describe('npm run audit:verify', () => {
   });
 
   it('refuses to run without exactly one store, or with an unknown option (exit 2)', async () => {
-    for (const argv of [[], ['--data', dataDir, '--database-url', 'postgres://localhost/cp'], ['--data', dataDir, '--fix'], ['--data', dataDir, '--batch-size', '0']]) {
+    for (const argv of [
+      [],
+      ['--data', dataDir, '--database-url', 'postgres://localhost/cp'],
+      ['--data', dataDir, '--fix'],
+      ['--data', dataDir, '--batch-size', '0'],
+    ]) {
       const r = await run(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.out).toEqual([]);

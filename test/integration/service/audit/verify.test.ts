@@ -34,7 +34,11 @@ afterAll(() => db.close());
 class Rollback extends Error {}
 
 /** Tamper, verify, and undo the tampering. */
-async function verifyTampered(tamper: (tx: Queryable) => Promise<unknown>, batchSize = 5, options: { seal?: null } = {}): Promise<AuditChainVerdict> {
+async function verifyTampered(
+  tamper: (tx: Queryable) => Promise<unknown>,
+  batchSize = 5,
+  options: { seal?: null } = {},
+): Promise<AuditChainVerdict> {
   let verdict: AuditChainVerdict | undefined;
   await db
     .transaction(async (tx) => {
@@ -52,10 +56,14 @@ const brokenAt = (v: AuditChainVerdict) => (v.ok ? 'intact' : `${v.firstBroken.s
 
 /** Rewrite an entry's content and give it a hash that matches: what a careful forger does. */
 async function forge(tx: Queryable, seq: number, reason: string) {
-  const [row] = await tx.query<{ at: Date; user_id: string | null; action: string; cp_number: string | null; detail: Record<string, unknown>; prev_hash: string }>(
-    'SELECT at, user_id, action, cp_number, detail, prev_hash FROM audit_log WHERE seq = $1',
-    [seq],
-  );
+  const [row] = await tx.query<{
+    at: Date;
+    user_id: string | null;
+    action: string;
+    cp_number: string | null;
+    detail: Record<string, unknown>;
+    prev_hash: string;
+  }>('SELECT at, user_id, action, cp_number, detail, prev_hash FROM audit_log WHERE seq = $1', [seq]);
   const hash = entryHash({
     seq,
     at: row!.at.toISOString(),
@@ -73,7 +81,10 @@ async function forge(tx: Queryable, seq: number, reason: string) {
 describe('verifyAuditChain', () => {
   it('passes an intact chain, across batches, and reports progress to the end', async () => {
     const progress: [number, number][] = [];
-    const verdict = await verifyAuditChain(db, { batchSize: 5, onProgress: (checked, total) => progress.push([checked, total]) });
+    const verdict = await verifyAuditChain(db, {
+      batchSize: 5,
+      onProgress: (checked, total) => progress.push([checked, total]),
+    });
     const [head] = await db.query<{ hash: string }>('SELECT hash FROM audit_head');
     expect(verdict).toEqual({ ok: true, entries: ENTRIES, lastHash: head!.hash });
     expect(progress).toEqual([
@@ -92,28 +103,36 @@ describe('verifyAuditChain', () => {
   });
 
   it('names an entry whose reason was changed', async () => {
-    const verdict = await verifyTampered((tx) => tx.query("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 7"));
+    const verdict = await verifyTampered((tx) =>
+      tx.query("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 7"),
+    );
     expect(brokenAt(verdict)).toBe('7 hash-mismatch');
     expect(verdict).toMatchObject({ entries: 6 });
   });
 
   it('names an entry whose detail, time or user was changed', async () => {
-    expect(brokenAt(await verifyTampered((tx) => tx.query(`UPDATE audit_log SET detail = '{"results": 0}' WHERE seq = 3`)))).toBe(
-      '3 hash-mismatch',
-    );
-    expect(brokenAt(await verifyTampered((tx) => tx.query("UPDATE audit_log SET at = at + interval '1 ms' WHERE seq = 11")))).toBe(
-      '11 hash-mismatch',
-    );
-    expect(brokenAt(await verifyTampered((tx) => tx.query("UPDATE audit_log SET user_id = 'u-other' WHERE seq = 1")))).toBe(
-      '1 hash-mismatch',
-    );
+    expect(
+      brokenAt(await verifyTampered((tx) => tx.query(`UPDATE audit_log SET detail = '{"results": 0}' WHERE seq = 3`))),
+    ).toBe('3 hash-mismatch');
+    expect(
+      brokenAt(await verifyTampered((tx) => tx.query("UPDATE audit_log SET at = at + interval '1 ms' WHERE seq = 11"))),
+    ).toBe('11 hash-mismatch');
+    expect(
+      brokenAt(await verifyTampered((tx) => tx.query("UPDATE audit_log SET user_id = 'u-other' WHERE seq = 1"))),
+    ).toBe('1 hash-mismatch');
   });
 
   it('names a deleted entry', async () => {
-    expect(brokenAt(await verifyTampered((tx) => tx.query('DELETE FROM audit_log WHERE seq = 7')))).toBe('7 missing-entry');
-    expect(brokenAt(await verifyTampered((tx) => tx.query('DELETE FROM audit_log WHERE seq = 1')))).toBe('1 missing-entry');
+    expect(brokenAt(await verifyTampered((tx) => tx.query('DELETE FROM audit_log WHERE seq = 7')))).toBe(
+      '7 missing-entry',
+    );
+    expect(brokenAt(await verifyTampered((tx) => tx.query('DELETE FROM audit_log WHERE seq = 1')))).toBe(
+      '1 missing-entry',
+    );
     // The batch boundary (5 | 6) is no hiding place.
-    expect(brokenAt(await verifyTampered((tx) => tx.query('DELETE FROM audit_log WHERE seq IN (6, 9)')))).toBe('6 missing-entry');
+    expect(brokenAt(await verifyTampered((tx) => tx.query('DELETE FROM audit_log WHERE seq IN (6, 9)')))).toBe(
+      '6 missing-entry',
+    );
   });
 
   it('names a deleted last entry, which the head still counts', async () => {
@@ -153,9 +172,15 @@ describe('verifyAuditChain', () => {
   });
 
   it('names a changed audit head', async () => {
-    expect(brokenAt(await verifyTampered((tx) => tx.query("UPDATE audit_head SET hash = repeat('a', 64)")))).toBe(`${ENTRIES} head-mismatch`);
-    expect(brokenAt(await verifyTampered((tx) => tx.query('UPDATE audit_head SET seq = seq - 2')))).toBe(`${ENTRIES - 1} head-mismatch`);
-    expect(brokenAt(await verifyTampered((tx) => tx.query('UPDATE audit_head SET seq = seq + 1')))).toBe(`${ENTRIES + 1} missing-entry`);
+    expect(brokenAt(await verifyTampered((tx) => tx.query("UPDATE audit_head SET hash = repeat('a', 64)")))).toBe(
+      `${ENTRIES} head-mismatch`,
+    );
+    expect(brokenAt(await verifyTampered((tx) => tx.query('UPDATE audit_head SET seq = seq - 2')))).toBe(
+      `${ENTRIES - 1} head-mismatch`,
+    );
+    expect(brokenAt(await verifyTampered((tx) => tx.query('UPDATE audit_head SET seq = seq + 1')))).toBe(
+      `${ENTRIES + 1} missing-entry`,
+    );
   });
 
   it('names the first entry of a fully rewritten tail by its seal; without the key, only its last hash shows it', async () => {
@@ -164,9 +189,14 @@ describe('verifyAuditChain', () => {
     const rewriteTail = async (tx: Queryable) => {
       // Rewrite entry 11 and re-chain everything after it, head included.
       const hash11 = await forge(tx, 11, 'rewritten');
-      const [row] = await tx.query<{ at: Date; user_id: string | null; action: string; cp_number: string | null; reason: string | null; detail: Record<string, unknown> }>(
-        'SELECT at, user_id, action, cp_number, reason, detail FROM audit_log WHERE seq = 12',
-      );
+      const [row] = await tx.query<{
+        at: Date;
+        user_id: string | null;
+        action: string;
+        cp_number: string | null;
+        reason: string | null;
+        detail: Record<string, unknown>;
+      }>('SELECT at, user_id, action, cp_number, reason, detail FROM audit_log WHERE seq = 12');
       const hash12 = entryHash({
         seq: 12,
         at: row!.at.toISOString(),
@@ -194,7 +224,9 @@ describe('verifyAuditChain', () => {
         if (appended) return;
         appended = true;
         // Lands between batches: PGlite runs one statement at a time.
-        void db.transaction((tx) => appendAudit(tx, { at: new Date(Date.UTC(2024, 4, 2)), userId: 'u-late', action: 'search' }));
+        void db.transaction((tx) =>
+          appendAudit(tx, { at: new Date(Date.UTC(2024, 4, 2)), userId: 'u-late', action: 'search' }),
+        );
       },
     });
     expect(verdict).toMatchObject({ ok: true, entries: ENTRIES + 1 });

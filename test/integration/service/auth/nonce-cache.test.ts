@@ -85,7 +85,10 @@ describe('StoreNonceCache (PGlite)', () => {
     const clock = new SettableClock(start);
     const cache = new StoreNonceCache(db, clock, 60_000);
     for (let i = 0; i < 5; i++) await cache.remember('session-d', `n-${i}`, inSeconds(clock, 10));
-    const count = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM request_nonces WHERE session_id = 'session-d'`))[0]!.n;
+    const count = async () =>
+      (
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM request_nonces WHERE session_id = 'session-d'`)
+      )[0]!.n;
     expect(await count()).toBe(5);
     clock.advance(61_000);
     await cache.remember('session-d', 'fresh', inSeconds(clock, 10));
@@ -99,7 +102,11 @@ describe('StoreNonceCache (PGlite)', () => {
     const live = inSeconds(clock, 300);
     await cache.remember('session-e', 'live', live);
     const old = async () =>
-      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM request_nonces WHERE session_id = 'session-e' AND nonce LIKE 'old-%'`))[0]!.n;
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM request_nonces WHERE session_id = 'session-e' AND nonce LIKE 'old-%'`,
+        )
+      )[0]!.n;
     clock.advance(61_000);
     await cache.remember('session-e', 'next-1', inSeconds(clock, 10));
     expect(await old()).toBe(6);

@@ -7,7 +7,11 @@ import { createSigner, createVerifier, httpbis } from 'http-message-signatures';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PublicJwk } from '../../../../domain/jwk.js';
 import { MemoryNonceCache } from '../../../../service/auth/nonce-cache.js';
-import { SignatureError, verifyRequestSignature, type SignedRequest } from '../../../../service/auth/request-signature.js';
+import {
+  SignatureError,
+  verifyRequestSignature,
+  type SignedRequest,
+} from '../../../../service/auth/request-signature.js';
 import { ApiError } from '../../../../service/http/api-error.js';
 import { SettableClock } from '../../../../service/context.js';
 import { generateSessionKey, signRequest, type SignRequestOptions } from '../../../support/request-signer.js';
@@ -43,7 +47,12 @@ function signed(opts: Partial<SignRequestOptions> = {}): SignedRequest {
     expiresSec: nowSec + 60,
     ...opts,
   });
-  return { method, targetUri: new URL(opts.url ?? url).href, headers, body: requestBody === undefined ? null : Buffer.from(requestBody) };
+  return {
+    method,
+    targetUri: new URL(opts.url ?? url).href,
+    headers,
+    body: requestBody === undefined ? null : Buffer.from(requestBody),
+  };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<SignatureError> {
@@ -63,7 +72,12 @@ describe('accepts', () => {
   it('a signed GET without a body, returning who signed it', async () => {
     const req = signed({ method: 'GET', nonce: 'nonce-get-0001' });
     expect(req.headers['content-digest']).toBeUndefined();
-    await expect(verify(req)).resolves.toEqual({ keyid: 'session-1', created: nowSec, expires: nowSec + 60, nonce: 'nonce-get-0001' });
+    await expect(verify(req)).resolves.toEqual({
+      keyid: 'session-1',
+      created: nowSec,
+      expires: nowSec + 60,
+      nonce: 'nonce-get-0001',
+    });
   });
 
   it('a signed POST whose digest and signature cover the body', async () => {
@@ -71,7 +85,9 @@ describe('accepts', () => {
   });
 
   it('a signature created up to 30 s ahead of the service clock (client clock skew)', async () => {
-    await expect(verify(signed({ createdSec: nowSec + 30, expiresSec: nowSec + 90 }))).resolves.toMatchObject({ created: nowSec + 30 });
+    await expect(verify(signed({ createdSec: nowSec + 30, expiresSec: nowSec + 90 }))).resolves.toMatchObject({
+      created: nowSec + 30,
+    });
   });
 });
 
@@ -82,7 +98,8 @@ describe('interoperates with the http-message-signatures package', () => {
       ['GET', undefined],
     ] as const) {
       const headers: Record<string, string> = {};
-      if (requestBody) headers['Content-Digest'] = `sha-256=:${createHash('sha256').update(requestBody).digest('base64')}:`;
+      if (requestBody)
+        headers['Content-Digest'] = `sha-256=:${createHash('sha256').update(requestBody).digest('base64')}:`;
       const message = await httpbis.signMessage(
         {
           key: createSigner(session.privateKey, 'ecdsa-p256-sha256', 'session-1'),
@@ -93,8 +110,18 @@ describe('interoperates with the http-message-signatures package', () => {
         },
         { method, url, headers },
       );
-      const req = { method, targetUri: url, headers: lower(message.headers), body: requestBody ? Buffer.from(requestBody) : null };
-      await expect(verify(req)).resolves.toEqual({ keyid: 'session-1', created: nowSec, expires: nowSec + 120, nonce: `third-party-${method}` });
+      const req = {
+        method,
+        targetUri: url,
+        headers: lower(message.headers),
+        body: requestBody ? Buffer.from(requestBody) : null,
+      };
+      await expect(verify(req)).resolves.toEqual({
+        keyid: 'session-1',
+        created: nowSec,
+        expires: nowSec + 120,
+        nonce: `third-party-${method}`,
+      });
       // The package's signature is genuinely checked: tamper and it fails.
       const tampered = { ...req, method: method === 'GET' ? 'HEAD' : 'PUT', headers: { ...req.headers } };
       expect((await refusal(verify(tampered))).code).toBe('signature-invalid');
@@ -108,7 +135,11 @@ describe('interoperates with the http-message-signatures package', () => {
       algs: ['ecdsa-p256-sha256'],
       verify: createVerifier(createPublicKey({ key: session.publicJwk, format: 'jwk' }), 'ecdsa-p256-sha256'),
     });
-    const config = { keyLookup, requiredFields: ['@method', '@target-uri', 'content-digest'], requiredParams: ['created', 'expires', 'nonce', 'keyid', 'alg'] };
+    const config = {
+      keyLookup,
+      requiredFields: ['@method', '@target-uri', 'content-digest'],
+      requiredParams: ['created', 'expires', 'nonce', 'keyid', 'alg'],
+    };
     await expect(httpbis.verifyMessage(config, { method: 'POST', url, headers })).resolves.toBe(true);
     await expect(httpbis.verifyMessage(config, { method: 'POST', url: `${url}&x=1`, headers })).resolves.toBe(false);
   });
@@ -162,7 +193,10 @@ describe('refuses', () => {
   it('each missing required parameter, by name', async () => {
     for (const param of ['created', 'expires', 'nonce', 'keyid', 'alg']) {
       const req = signed();
-      req.headers['signature-input'] = (req.headers['signature-input'] as string).replace(new RegExp(`;${param}=("[^"]*"|\\d+)`), '');
+      req.headers['signature-input'] = (req.headers['signature-input'] as string).replace(
+        new RegExp(`;${param}=("[^"]*"|\\d+)`),
+        '',
+      );
       const error = await refusal(verify(req));
       expect(error.code).toBe('signature-malformed');
       expect(error.message).toContain(param);
@@ -191,8 +225,12 @@ describe('refuses', () => {
 
   it('a changed method or target URI (signature-invalid)', async () => {
     expect((await refusal(verify({ ...signed(), method: 'PUT' }))).code).toBe('signature-invalid');
-    expect((await refusal(verify({ ...signed(), targetUri: url.replace('Smith', 'Smyth') }))).code).toBe('signature-invalid');
-    expect((await refusal(verify({ ...signed(), targetUri: url.replace('index.example', 'other.example') }))).code).toBe('signature-invalid');
+    expect((await refusal(verify({ ...signed(), targetUri: url.replace('Smith', 'Smyth') }))).code).toBe(
+      'signature-invalid',
+    );
+    expect(
+      (await refusal(verify({ ...signed(), targetUri: url.replace('index.example', 'other.example') }))).code,
+    ).toBe('signature-invalid');
   });
 
   it('a signature created more than 30 s in the future (signature-future)', async () => {
@@ -201,14 +239,18 @@ describe('refuses', () => {
   });
 
   it('an expired signature (signature-expired)', async () => {
-    expect((await refusal(verify(signed({ createdSec: nowSec - 100, expiresSec: nowSec - 1 })))).code).toBe('signature-expired');
+    expect((await refusal(verify(signed({ createdSec: nowSec - 100, expiresSec: nowSec - 1 })))).code).toBe(
+      'signature-expired',
+    );
     const req = signed({ createdSec: nowSec, expiresSec: nowSec + 60 });
     clock.advance(60_000);
     expect((await refusal(verify(req))).code).toBe('signature-expired');
   });
 
   it('a lifetime over 300 s, or expires not after created (signature-window)', async () => {
-    expect((await refusal(verify(signed({ createdSec: nowSec, expiresSec: nowSec + 301 })))).code).toBe('signature-window');
+    expect((await refusal(verify(signed({ createdSec: nowSec, expiresSec: nowSec + 301 })))).code).toBe(
+      'signature-window',
+    );
     expect((await refusal(verify(signed({ createdSec: nowSec, expiresSec: nowSec })))).code).toBe('signature-window');
     await expect(verify(signed({ createdSec: nowSec, expiresSec: nowSec + 300 }))).resolves.toBeDefined();
   });
@@ -242,7 +284,7 @@ describe('refuses', () => {
     await expect(verify(signed({ nonce: 'a-different-one' }))).resolves.toBeDefined();
   });
 
-  it('a forged request without burning the genuine request\'s nonce', async () => {
+  it("a forged request without burning the genuine request's nonce", async () => {
     const nonce = 'shared-nonce-123';
     const forged = signed({ nonce, privateKey: stranger.privateKey });
     expect((await refusal(verify(forged))).code).toBe('signature-invalid');

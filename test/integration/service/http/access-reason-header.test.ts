@@ -26,14 +26,24 @@ afterAll(async () => {
 async function readWithReason(reason: Buffer): Promise<{ status: number; code: string | undefined }> {
   const url = new URL(`${h.url}/v1/children/${cp}`);
   const nowSec = Math.floor(h.clock.now().getTime() / 1000);
-  const signed = signRequest({ method: 'GET', url: url.href, keyid: client.sessionId, privateKey: client.privateKey, createdSec: nowSec });
+  const signed = signRequest({
+    method: 'GET',
+    url: url.href,
+    keyid: client.sessionId,
+    privateKey: client.privateKey,
+    createdSec: nowSec,
+  });
   const head = [
     `GET ${url.pathname} HTTP/1.1`,
     `Host: ${url.host}`,
     ...Object.entries(signed).map(([k, v]) => `${k}: ${v}`),
     'Connection: close',
   ].join('\r\n');
-  const request = Buffer.concat([Buffer.from(`${head}\r\nCP-Access-Reason: `, 'latin1'), reason, Buffer.from('\r\n\r\n', 'latin1')]);
+  const request = Buffer.concat([
+    Buffer.from(`${head}\r\nCP-Access-Reason: `, 'latin1'),
+    reason,
+    Buffer.from('\r\n\r\n', 'latin1'),
+  ]);
   const raw = await new Promise<string>((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname);
     const chunks: Buffer[] = [];
@@ -54,7 +64,12 @@ async function readWithReason(reason: Buffer): Promise<{ status: number; code: s
 }
 
 const reads = async () =>
-  (await h.db.query<{ reason: string | null }>("SELECT reason FROM audit_log WHERE action = 'read' AND cp_number = $1", [cp])).map((r) => r.reason);
+  (
+    await h.db.query<{ reason: string | null }>(
+      "SELECT reason FROM audit_log WHERE action = 'read' AND cp_number = $1",
+      [cp],
+    )
+  ).map((r) => r.reason);
 
 describe('CP-Access-Reason', () => {
   it('accepts printable ASCII, and audits it as sent', async () => {

@@ -57,8 +57,12 @@ describe('closing an account', () => {
 
     const next = await holder.get('/v1/sessions/current');
     expect([next.status, next.body.error.code]).toEqual([403, 'account-closed']);
-    await expect(h.signInWith(a.id, a.password, a.totpSecret)).rejects.toThrow(/sign-in of close-me failed: 401 .*sign-in-refused/);
-    expect((await h.db.query('SELECT 1 FROM sessions WHERE user_id = $1 AND ended_at IS NULL', ['close-me'])).length).toBe(0);
+    await expect(h.signInWith(a.id, a.password, a.totpSecret)).rejects.toThrow(
+      /sign-in of close-me failed: 401 .*sign-in-refused/,
+    );
+    expect(
+      (await h.db.query('SELECT 1 FROM sessions WHERE user_id = $1 AND ended_at IS NULL', ['close-me'])).length,
+    ).toBe(0);
 
     const [entry] = await h.db.query<{ user_id: string; detail: Record<string, unknown> }>(
       "SELECT user_id, detail FROM audit_log WHERE action = 'account-changed' AND detail->>'account' = 'close-me' AND detail->>'change' = 'closed'",
@@ -116,20 +120,33 @@ describe('accounts that lapse', () => {
       await account('lap-no-check', { enhancedCheckDate: null });
       await account('lap-suspended', { enhancedCheckDate: '2023-12-04' });
       await account('lap-closed', { enhancedCheckDate: '2023-12-04', trainingCompleted: false });
-      await account('lap-cwac', { enhancedCheckDate: '2023-12-04', organisationId: 'org-cheshire-west', localAuthority: 'E06000050' });
+      await account('lap-cwac', {
+        enhancedCheckDate: '2023-12-04',
+        organisationId: 'org-cheshire-west',
+        localAuthority: 'E06000050',
+      });
       expect((await patch(admin, '/v1/users/lap-suspended', { suspended: true })).status).toBe(200);
       expect((await patch(admin, '/v1/users/lap-closed', { closed: true })).status).toBe(200);
     })());
   const lapsing = async (client: SignedClient, query = '') => {
     const res = await client.get(`/v1/users/lapsing${query}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return (res.body.users as { id: string; reasons: unknown[]; organisation: unknown; name: string }[]).filter((u) => u.id.startsWith('lap-'));
+    return (res.body.users as { id: string; reasons: unknown[]; organisation: unknown; name: string }[]).filter((u) =>
+      u.id.startsWith('lap-'),
+    );
   };
 
   it('lists the own authority’s accounts lapsing within 30 days or lapsed, and those missing training, agreement or check, soonest first', async () => {
     await setUp();
     const users = await lapsing(team);
-    expect(users.map((u) => u.id)).toEqual(['lap-no-agreement', 'lap-no-check', 'lap-no-training', 'lap-past', 'lap-soon', 'lap-edge-in']);
+    expect(users.map((u) => u.id)).toEqual([
+      'lap-no-agreement',
+      'lap-no-check',
+      'lap-no-training',
+      'lap-past',
+      'lap-soon',
+      'lap-edge-in',
+    ]);
     expect(users.find((u) => u.id === 'lap-soon')).toEqual({
       id: 'lap-soon',
       name: 'Pat lap-soon',
@@ -153,7 +170,8 @@ describe('accounts that lapse', () => {
     expect((await lapsing(team, '?days=30')).map((u) => u.id)).not.toContain('lap-edge-out');
     const soon = (await lapsing(team, '?days=5')).map((u) => u.id);
     expect(soon).toEqual(['lap-no-agreement', 'lap-no-check', 'lap-no-training', 'lap-past']);
-    for (const bad of ['?days=0', '?days=366', '?days=ten', '?weeks=2']) expect((await team.get(`/v1/users/lapsing${bad}`)).status).toBe(422);
+    for (const bad of ['?days=0', '?days=366', '?days=ten', '?weeks=2'])
+      expect((await team.get(`/v1/users/lapsing${bad}`)).status).toBe(422);
   });
 
   it('shows a data manager and the national administrator every authority; another authority’s team not ours', async () => {

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../../../service/auth/jwk-thumbprint.js';
 import { trainingAccounts } from '../../../../service/training/accounts.js';
 import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
-import { startServiceHarness, type JsonResponse, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import {
+  startServiceHarness,
+  type JsonResponse,
+  type ServiceHarness,
+  type SignedClient,
+} from '../../../support/national-service.js';
 import { generateSessionKey, signRequest } from '../../../support/request-signer.js';
 
 let h: ServiceHarness;
@@ -34,11 +39,18 @@ const del = (client: SignedClient, path: string) => client.request('DELETE', pat
 const yearsAgo = (n: number) => `${h.clock.now().getUTCFullYear() - n}${h.clock.now().toISOString().slice(4, 10)}`;
 
 /** Sign in with a password and a code computed by otplib from the secret handed over. */
-async function tokenSignIn(userId: string, password: string, totpSecret: string): Promise<JsonResponse & { client?: SignedClient }> {
+async function tokenSignIn(
+  userId: string,
+  password: string,
+  totpSecret: string,
+): Promise<JsonResponse & { client?: SignedClient }> {
   h.clock.advance(30_000);
   const { privateKey, publicJwk } = generateSessionKey();
   const otp = generateSync({ secret: totpSecret, epoch: Math.floor(h.clock.now().getTime() / 1000) });
-  const res = await h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'otp', userId, password, otp, sessionKey: publicJwk } });
+  const res = await h.fetchJson('/v1/sessions', {
+    method: 'POST',
+    body: { method: 'otp', userId, password, otp, sessionKey: publicJwk },
+  });
   return res.status === 201 ? { ...res, client: clientFor(res.body.sessionId, res.body.user, privateKey) } : res;
 }
 
@@ -47,7 +59,14 @@ function clientFor(sessionId: string, user: SignedClient['user'], privateKey: Ke
     const url = `${h.url}${path}`;
     const text = body !== undefined ? JSON.stringify(body) : undefined;
     const nowSec = Math.floor(h.clock.now().getTime() / 1000);
-    const headers = signRequest({ method, url, ...(text !== undefined ? { body: text } : {}), keyid: sessionId, privateKey, createdSec: nowSec });
+    const headers = signRequest({
+      method,
+      url,
+      ...(text !== undefined ? { body: text } : {}),
+      keyid: sessionId,
+      privateKey,
+      createdSec: nowSec,
+    });
     const res = await fetch(url, {
       method,
       headers: { ...headers, ...(text !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -63,12 +82,25 @@ async function cardSignIn(userId: string, card: KeyObject): Promise<number> {
   h.clock.advance(30_000);
   const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body.challenge;
   const { publicJwk } = generateSessionKey();
-  const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk)}`), { key: card, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-  return (await h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature } })).status;
+  const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk)}`), {
+    key: card,
+    dsaEncoding: 'ieee-p1363',
+  }).toString('base64url');
+  return (
+    await h.fetchJson('/v1/sessions', {
+      method: 'POST',
+      body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature },
+    })
+  ).status;
 }
 
 /** The holder proves the card by signing a fresh challenge for its own key, with both halves of the code. */
-async function activateCard(userId: string, card: ReturnType<typeof newCard>, firstHalf: string, secondHalf: string): Promise<JsonResponse> {
+async function activateCard(
+  userId: string,
+  card: ReturnType<typeof newCard>,
+  firstHalf: string,
+  secondHalf: string,
+): Promise<JsonResponse> {
   const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body.challenge;
   const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(card.publicJwk)}`), {
     key: card.privateKey,
@@ -92,7 +124,10 @@ async function enrolCard(userId: string, card: ReturnType<typeof newCard>): Prom
 function newCard() {
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = pair.publicKey.export({ format: 'jwk' });
-  return { privateKey: pair.privateKey, publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! } };
+  return {
+    privateKey: pair.privateKey,
+    publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! },
+  };
 }
 
 const accredited = (over: Record<string, unknown> = {}) => ({
@@ -151,7 +186,7 @@ describe('listing accounts', () => {
     expect(next.body.users[0].id > page.body.users[1].id).toBe(true);
   });
 
-  it('refuses a practitioner, and hides another authority\'s account as if it did not exist', async () => {
+  it("refuses a practitioner, and hides another authority's account as if it did not exist", async () => {
     const practitioner = await h.signIn('trn-practitioner');
     expect((await practitioner.get('/v1/users')).body.error.code).toBe('forbidden-role');
     const hidden = await team.get('/v1/users/trn-la-team-cwac');
@@ -172,17 +207,35 @@ describe('creating accounts', () => {
       ...accredited(),
     });
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ id: 'new-gp-receptionist', localAuthority: WIRRAL, suspended: false, cardKeys: 0 });
+    expect(res.body.user).toMatchObject({
+      id: 'new-gp-receptionist',
+      localAuthority: WIRRAL,
+      suspended: false,
+      cardKeys: 0,
+    });
     expect(res.body).not.toHaveProperty('password');
     expect(res.body).not.toHaveProperty('totpSecret');
-    expect(res.body.request).toMatchObject({ kind: 'account-create', account: 'new-gp-receptionist', status: 'awaiting-confirmation', requestedBy: 'trn-national-admin' });
+    expect(res.body.request).toMatchObject({
+      kind: 'account-create',
+      account: 'new-gp-receptionist',
+      status: 'awaiting-confirmation',
+      requestedBy: 'trn-national-admin',
+    });
     expect(res.body.firstHalf).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
     // Nothing signs in yet, whatever is tried.
-    expect((await tokenSignIn('new-gp-receptionist', 'no such user', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')).status).toBe(401);
+    expect((await tokenSignIn('new-gp-receptionist', 'no such user', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')).status).toBe(
+      401,
+    );
     // Half a code activates nothing, before or after confirmation.
     const early = await h.fetchJson('/v1/activations', {
       method: 'POST',
-      body: { method: 'otp', userId: 'new-gp-receptionist', firstHalf: res.body.firstHalf, secondHalf: res.body.firstHalf, password: 'a long password here' },
+      body: {
+        method: 'otp',
+        userId: 'new-gp-receptionist',
+        firstHalf: res.body.firstHalf,
+        secondHalf: res.body.firstHalf,
+        password: 'a long password here',
+      },
     });
     expect(early.status).toBe(401);
     expect(early.body.error.code).toBe('activation-refused');
@@ -192,26 +245,47 @@ describe('creating accounts', () => {
     expect(confirmed.body.secondHalf).not.toBe(res.body.firstHalf);
     const short = await h.fetchJson('/v1/activations', {
       method: 'POST',
-      body: { method: 'otp', userId: 'new-gp-receptionist', firstHalf: res.body.firstHalf, secondHalf: confirmed.body.secondHalf, password: 'short' },
+      body: {
+        method: 'otp',
+        userId: 'new-gp-receptionist',
+        firstHalf: res.body.firstHalf,
+        secondHalf: confirmed.body.secondHalf,
+        password: 'short',
+      },
     });
     expect(short.status).toBe(422);
     expect(JSON.stringify(short.body)).toContain('password');
-    const holder = await h.activateToken('new-gp-receptionist', res.body.firstHalf.toLowerCase(), confirmed.body.secondHalf.replace('-', ' '));
+    const holder = await h.activateToken(
+      'new-gp-receptionist',
+      res.body.firstHalf.toLowerCase(),
+      confirmed.body.secondHalf.replace('-', ' '),
+    );
     expect(holder.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
     const signedIn = await tokenSignIn('new-gp-receptionist', holder.password, holder.totpSecret);
     expect(signedIn.status).toBe(201);
     expect((await signedIn.client!.get('/v1/sessions/current')).body.user.id).toBe('new-gp-receptionist');
     // Used once: the same halves activate nothing again.
-    expect((await h.fetchJson('/v1/activations', {
-      method: 'POST',
-      body: { method: 'otp', userId: 'new-gp-receptionist', firstHalf: res.body.firstHalf, secondHalf: confirmed.body.secondHalf, password: 'another long password' },
-    })).status).toBe(401);
+    expect(
+      (
+        await h.fetchJson('/v1/activations', {
+          method: 'POST',
+          body: {
+            method: 'otp',
+            userId: 'new-gp-receptionist',
+            firstHalf: res.body.firstHalf,
+            secondHalf: confirmed.body.secondHalf,
+            password: 'another long password',
+          },
+        })
+      ).status,
+    ).toBe(401);
     // Not readable afterwards, not stored in clear (the token secret is sealed), not in the audit trail.
     const read = JSON.stringify((await admin.get('/v1/users/new-gp-receptionist')).body);
     expect(read).not.toContain(holder.totpSecret);
-    const [stored] = await h.db.query<{ password_hash: string; totp_secret: string }>('SELECT password_hash, totp_secret FROM users WHERE id = $1', [
-      'new-gp-receptionist',
-    ]);
+    const [stored] = await h.db.query<{ password_hash: string; totp_secret: string }>(
+      'SELECT password_hash, totp_secret FROM users WHERE id = $1',
+      ['new-gp-receptionist'],
+    );
     expect(stored!.password_hash).not.toContain(holder.password);
     expect(stored!.totp_secret).toMatch(/^sb1:/);
     expect(stored!.totp_secret).not.toContain(holder.totpSecret);
@@ -221,21 +295,39 @@ describe('creating accounts', () => {
       ['new-gp-receptionist', 'activated'],
     ]);
     const auditText = JSON.stringify(await h.db.query('SELECT detail FROM audit_log'));
-    for (const secret of [holder.password, holder.totpSecret, res.body.firstHalf, confirmed.body.secondHalf]) expect(auditText).not.toContain(secret);
+    for (const secret of [holder.password, holder.totpSecret, res.body.firstHalf, confirmed.body.secondHalf])
+      expect(auditText).not.toContain(secret);
   });
 
   it('cancels an activation after 5 wrong codes', async () => {
-    const res = await admin.post('/v1/users', { id: 'guessed-at', name: 'Gus Guess', organisationId: 'org-gp-training', roles: ['practitioner'], ...accredited() });
+    const res = await admin.post('/v1/users', {
+      id: 'guessed-at',
+      name: 'Gus Guess',
+      organisationId: 'org-gp-training',
+      roles: ['practitioner'],
+      ...accredited(),
+    });
     const confirmed = await dataManager.post(`/v1/account-requests/${res.body.request.id}/confirm`, undefined);
     for (let i = 0; i < 5; i++) {
       const wrong = await h.fetchJson('/v1/activations', {
         method: 'POST',
-        body: { method: 'otp', userId: 'guessed-at', firstHalf: res.body.firstHalf, secondHalf: `0000${i}-00000`, password: 'a long password here' },
+        body: {
+          method: 'otp',
+          userId: 'guessed-at',
+          firstHalf: res.body.firstHalf,
+          secondHalf: `0000${i}-00000`,
+          password: 'a long password here',
+        },
       });
       expect(wrong.status).toBe(401);
     }
-    await expect(h.activateToken('guessed-at', res.body.firstHalf, confirmed.body.secondHalf)).rejects.toThrow(/401 .*activation-refused/);
-    const [row] = await h.db.query<{ status: string; end_reason: string }>('SELECT status, end_reason FROM account_requests WHERE id = $1', [res.body.request.id]);
+    await expect(h.activateToken('guessed-at', res.body.firstHalf, confirmed.body.secondHalf)).rejects.toThrow(
+      /401 .*activation-refused/,
+    );
+    const [row] = await h.db.query<{ status: string; end_reason: string }>(
+      'SELECT status, end_reason FROM account_requests WHERE id = $1',
+      [res.body.request.id],
+    );
     expect(row).toEqual({ status: 'cancelled', end_reason: 'too-many-wrong-codes' });
   });
 
@@ -254,16 +346,37 @@ describe('creating accounts', () => {
   });
 
   it('lets an LA team create accounts only in its own authority and only with the roles it may give', async () => {
-    const ok = await team.post('/v1/users', { id: 'wirral-school-1', name: 'Sol Teacher', organisationId: 'org-gp-training', roles: ['practitioner'] });
+    const ok = await team.post('/v1/users', {
+      id: 'wirral-school-1',
+      name: 'Sol Teacher',
+      organisationId: 'org-gp-training',
+      roles: ['practitioner'],
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.user).toMatchObject({ localAuthority: WIRRAL, trainingCompleted: false });
-    const otherOrg = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-cheshire-west', roles: ['practitioner'] });
+    const otherOrg = await team.post('/v1/users', {
+      id: 'wirral-x',
+      name: 'X',
+      organisationId: 'org-cheshire-west',
+      roles: ['practitioner'],
+    });
     expect(otherOrg.status).toBe(403);
     expect(otherOrg.body.error.code).toBe('other-authority');
-    const otherLa = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-gp-training', roles: ['practitioner'], localAuthority: CHESHIRE_WEST_AND_CHESTER });
+    const otherLa = await team.post('/v1/users', {
+      id: 'wirral-x',
+      name: 'X',
+      organisationId: 'org-gp-training',
+      roles: ['practitioner'],
+      localAuthority: CHESHIRE_WEST_AND_CHESTER,
+    });
     expect(otherLa.body.error.code).toBe('other-authority');
     for (const role of ['national-admin', 'data-manager', 'supplier-system']) {
-      const res = await team.post('/v1/users', { id: 'wirral-x', name: 'X', organisationId: 'org-wirral', roles: [role] });
+      const res = await team.post('/v1/users', {
+        id: 'wirral-x',
+        name: 'X',
+        organisationId: 'org-wirral',
+        roles: [role],
+      });
       expect(res.status, role).toBe(403);
       expect(res.body.error.code, role).toBe('role-not-grantable');
     }
@@ -292,11 +405,22 @@ describe('changing accounts', () => {
   });
 
   it('lets an LA team record vetting, training and agreement but not roles or names, nor touch other authorities', async () => {
-    const created = await h.newAccount(admin, { id: 'wirral-hv-1', name: 'Kim Visitor', organisationId: 'org-wirral', roles: ['practitioner'] });
-    expect((await tokenSignIn('wirral-hv-1', created.password, created.totpSecret)).body.error.code).toBe('enhanced-check-expired');
+    const created = await h.newAccount(admin, {
+      id: 'wirral-hv-1',
+      name: 'Kim Visitor',
+      organisationId: 'org-wirral',
+      roles: ['practitioner'],
+    });
+    expect((await tokenSignIn('wirral-hv-1', created.password, created.totpSecret)).body.error.code).toBe(
+      'enhanced-check-expired',
+    );
     const res = await patch(team, '/v1/users/wirral-hv-1', accredited());
     expect(res.status).toBe(200);
-    expect(res.body.user).toMatchObject({ trainingCompleted: true, agreementSigned: true, enhancedCheckDate: yearsAgo(1) });
+    expect(res.body.user).toMatchObject({
+      trainingCompleted: true,
+      agreementSigned: true,
+      enhancedCheckDate: yearsAgo(1),
+    });
     expect((await tokenSignIn('wirral-hv-1', created.password, created.totpSecret)).status).toBe(201);
 
     const roles = await patch(team, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'] });
@@ -310,18 +434,30 @@ describe('changing accounts', () => {
     const protectedAccount = await patch(team, '/v1/users/trn-data-manager', { suspended: true });
     expect(protectedAccount.status).toBe(403);
     expect(protectedAccount.body.error.code).toBe('protected-account');
-    const future = await patch(team, '/v1/users/wirral-hv-1', { enhancedCheckDate: `${h.clock.now().getUTCFullYear() + 1}-01-01` });
+    const future = await patch(team, '/v1/users/wirral-hv-1', {
+      enhancedCheckDate: `${h.clock.now().getUTCFullYear() + 1}-01-01`,
+    });
     expect(future.body.error.code).toBe('enhanced-check-in-future');
 
     // Override powers are not one administrator's to give: a second one confirms.
-    const alone = await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
+    const alone = await patch(admin, '/v1/users/wirral-hv-1', {
+      roles: ['practitioner', 'child-protection'],
+      name: 'Kim Visitor-Lee',
+    });
     expect(alone.status).toBe(409);
     expect(alone.body.error.code).toBe('second-person-required');
-    expect((await admin.get('/v1/users/wirral-hv-1')).body.user).toMatchObject({ roles: ['practitioner'], name: 'Kim Visitor' });
-    const asked = await admin.post('/v1/users/wirral-hv-1/role-grants', { roles: ['practitioner', 'child-protection'] });
+    expect((await admin.get('/v1/users/wirral-hv-1')).body.user).toMatchObject({
+      roles: ['practitioner'],
+      name: 'Kim Visitor',
+    });
+    const asked = await admin.post('/v1/users/wirral-hv-1/role-grants', {
+      roles: ['practitioner', 'child-protection'],
+    });
     expect(asked.status).toBe(201);
     expect((await admin.get('/v1/users/wirral-hv-1')).body.user.roles).toEqual(['practitioner']);
-    expect((await admin.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined)).body.error.code).toBe('own-request');
+    expect((await admin.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined)).body.error.code).toBe(
+      'own-request',
+    );
     const granted = await dataManager.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined);
     expect(granted.status).toBe(200);
     expect(granted.body.request.status).toBe('completed');
@@ -329,7 +465,9 @@ describe('changing accounts', () => {
     const renamed = await patch(admin, '/v1/users/wirral-hv-1', { name: 'Kim Visitor-Lee' });
     expect(renamed.body.user).toMatchObject({ roles: ['practitioner', 'child-protection'], name: 'Kim Visitor-Lee' });
     // Taking a power away is one person's to do.
-    expect((await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner'] })).body.user.roles).toEqual(['practitioner']);
+    expect((await patch(admin, '/v1/users/wirral-hv-1', { roles: ['practitioner'] })).body.user.roles).toEqual([
+      'practitioner',
+    ]);
   });
 
   it('refuses anyone suspending themselves or changing their own roles', async () => {
@@ -346,11 +484,18 @@ describe('changing accounts', () => {
 describe('lock-out and token reset', () => {
   let creds: { password: string; totpSecret: string };
   beforeAll(async () => {
-    creds = await h.newAccount(team, { id: 'wirral-locked', name: 'Lou Locked', organisationId: 'org-wirral', roles: ['practitioner'], ...accredited() });
+    creds = await h.newAccount(team, {
+      id: 'wirral-locked',
+      name: 'Lou Locked',
+      organisationId: 'org-wirral',
+      roles: ['practitioner'],
+      ...accredited(),
+    });
   });
 
   it('unlocks an account locked after 5 failures', async () => {
-    for (let i = 0; i < 5; i++) expect((await tokenSignIn('wirral-locked', `wrong-${i}`, creds.totpSecret)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await tokenSignIn('wirral-locked', `wrong-${i}`, creds.totpSecret)).status).toBe(401);
     expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(401);
     expect((await team.get('/v1/users/wirral-locked')).body.user.lockedUntil).not.toBeNull();
     expect((await cwacTeam.post('/v1/users/wirral-locked/unlock', undefined)).status).toBe(404);
@@ -360,7 +505,7 @@ describe('lock-out and token reset', () => {
     expect((await tokenSignIn('wirral-locked', creds.password, creds.totpSecret)).status).toBe(201);
   });
 
-  it('stops the old token and its sessions at once; the new one is the holder\'s, by activation after a second person confirms', async () => {
+  it("stops the old token and its sessions at once; the new one is the holder's, by activation after a second person confirms", async () => {
     const old = await tokenSignIn('wirral-locked', creds.password, creds.totpSecret);
     expect(old.status).toBe(201);
     const res = await admin.post('/v1/users/wirral-locked/reset-token', undefined);
@@ -376,7 +521,9 @@ describe('lock-out and token reset', () => {
     const renewed = await h.activateToken('wirral-locked', res.body.firstHalf, confirmed.body.secondHalf);
     expect(renewed.totpSecret).not.toBe(creds.totpSecret);
     expect((await tokenSignIn('wirral-locked', renewed.password, renewed.totpSecret)).status).toBe(201);
-    expect((await admin.post('/v1/users/trn-national-admin/reset-token', undefined)).body.error.code).toBe('own-account');
+    expect((await admin.post('/v1/users/trn-national-admin/reset-token', undefined)).body.error.code).toBe(
+      'own-account',
+    );
   });
 });
 
@@ -395,15 +542,19 @@ describe('smartcards', () => {
     expect(replacement.status).toBe(201);
     expect(await cardSignIn('trn-child-protection', first.privateKey)).toBe(401);
     expect(await cardSignIn('trn-child-protection', second.privateKey)).toBe(201);
-    expect((await team.get('/v1/users/trn-child-protection')).body.user.cards.map((c: { thumbprint: string }) => c.thumbprint)).toEqual([
-      jwkThumbprint(second.publicJwk),
-    ]);
+    expect(
+      (await team.get('/v1/users/trn-child-protection')).body.user.cards.map(
+        (c: { thumbprint: string }) => c.thumbprint,
+      ),
+    ).toEqual([jwkThumbprint(second.publicJwk)]);
 
     const revoked = await del(team, `/v1/users/trn-child-protection/card-keys/${jwkThumbprint(second.publicJwk)}`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.sessionsEnded).toBe(1);
     expect(await cardSignIn('trn-child-protection', second.privateKey)).toBe(401);
-    expect((await del(team, `/v1/users/trn-child-protection/card-keys/${jwkThumbprint(second.publicJwk)}`)).body.error.code).toBe('card-key-not-found');
+    expect(
+      (await del(team, `/v1/users/trn-child-protection/card-keys/${jwkThumbprint(second.publicJwk)}`)).body.error.code,
+    ).toBe('card-key-not-found');
     const audit = (await auditOf('trn-child-protection')).map((a) => a.detail['change']);
     expect(audit).toEqual(['card-registered', 'activated', 'card-registered', 'activated', 'card-revoked']);
   });
@@ -414,21 +565,42 @@ describe('smartcards', () => {
     const asked = await team.post('/v1/users/trn-practitioner/card-enrolments', undefined);
     const confirmed = await dataManager.post(`/v1/account-requests/${asked.body.request.id}/confirm`, undefined);
     // Signed by another key than the one offered: no proof of holding the card.
-    const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })).body.challenge;
-    const forged = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(card.publicJwk)}`), { key: other.privateKey, dsaEncoding: 'ieee-p1363' }).toString(
-      'base64url',
-    );
+    const challenge = (
+      await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })
+    ).body.challenge;
+    const forged = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(card.publicJwk)}`), {
+      key: other.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    }).toString('base64url');
     const bad = await h.fetchJson('/v1/activations', {
       method: 'POST',
-      body: { method: 'card', userId: 'trn-practitioner', firstHalf: asked.body.firstHalf, secondHalf: confirmed.body.secondHalf, challenge, publicJwk: card.publicJwk, cardSignature: forged },
+      body: {
+        method: 'card',
+        userId: 'trn-practitioner',
+        firstHalf: asked.body.firstHalf,
+        secondHalf: confirmed.body.secondHalf,
+        challenge,
+        publicJwk: card.publicJwk,
+        cardSignature: forged,
+      },
     });
     expect(bad.status).toBe(401);
     const withD = await h.fetchJson('/v1/activations', {
       method: 'POST',
-      body: { method: 'card', userId: 'trn-practitioner', firstHalf: asked.body.firstHalf, secondHalf: confirmed.body.secondHalf, challenge, publicJwk: { ...card.publicJwk, d: card.publicJwk.x }, cardSignature: forged },
+      body: {
+        method: 'card',
+        userId: 'trn-practitioner',
+        firstHalf: asked.body.firstHalf,
+        secondHalf: confirmed.body.secondHalf,
+        challenge,
+        publicJwk: { ...card.publicJwk, d: card.publicJwk.x },
+        cardSignature: forged,
+      },
     });
     expect(withD.status).toBe(422);
-    expect((await activateCard('trn-practitioner', card, asked.body.firstHalf, confirmed.body.secondHalf)).status).toBe(201);
+    expect((await activateCard('trn-practitioner', card, asked.body.firstHalf, confirmed.body.secondHalf)).status).toBe(
+      201,
+    );
     expect((await cwacTeam.post('/v1/users/trn-practitioner/card-enrolments', undefined)).status).toBe(404);
   });
 });
@@ -437,7 +609,10 @@ describe('organisations', () => {
   it('lists organisations, with their accreditation, for a data manager', async () => {
     const res = await dataManager.get('/v1/organisations');
     expect(res.status).toBe(200);
-    expect(res.body.organisations.find((o: { id: string }) => o.id === 'org-unaccredited')).toMatchObject({ accredited: false, kind: 'voluntary' });
+    expect(res.body.organisations.find((o: { id: string }) => o.id === 'org-unaccredited')).toMatchObject({
+      accredited: false,
+      kind: 'voluntary',
+    });
   });
 
   it('stops every user of an organisation that loses accreditation at their next request', async () => {
@@ -458,10 +633,14 @@ describe('organisations', () => {
     ]);
   });
 
-  it('refuses an LA team, an unknown organisation, and withdrawing one\'s own', async () => {
-    expect((await patch(team, '/v1/organisations/org-gp-training', { accredited: false })).body.error.code).toBe('forbidden-role');
+  it("refuses an LA team, an unknown organisation, and withdrawing one's own", async () => {
+    expect((await patch(team, '/v1/organisations/org-gp-training', { accredited: false })).body.error.code).toBe(
+      'forbidden-role',
+    );
     expect((await patch(admin, '/v1/organisations/org-nowhere', { accredited: false })).status).toBe(404);
-    expect((await patch(dataManager, '/v1/organisations/org-wirral', { accredited: false })).body.error.code).toBe('own-organisation');
+    expect((await patch(dataManager, '/v1/organisations/org-wirral', { accredited: false })).body.error.code).toBe(
+      'own-organisation',
+    );
   });
 
   it('lists to an LA team only the organisations of its own authority, the ones it may create accounts in', async () => {

@@ -26,7 +26,10 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
   });
 
   async function raise(la: string): Promise<{ id: string; cp: string }> {
-    const [child] = await h.db.query<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' ORDER BY random() LIMIT 1", [la]);
+    const [child] = await h.db.query<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' ORDER BY random() LIMIT 1",
+      [la],
+    );
     const [row] = await h.db.query<{ id: number }>(
       "INSERT INTO alerts (at, kind, local_authority, user_id, cp_number) VALUES ($1, 'shield-override', $2, 'trn-child-protection', $3) RETURNING id",
       [h.clock.now(), la, child!.cp_number],
@@ -66,7 +69,10 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
       expect(ids(await team.get('/v1/alerts?status=investigating'))).toContain(a.id);
 
       h.clock.advance(60_000);
-      const closed = await team.post(`/v1/alerts/${a.id}/close`, { outcome: 'advice-given', note: 'Spoke to the GP about override use' });
+      const closed = await team.post(`/v1/alerts/${a.id}/close`, {
+        outcome: 'advice-given',
+        note: 'Spoke to the GP about override use',
+      });
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({
         id: a.id,
@@ -82,22 +88,40 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
 
       // Audited with the alert and outcome; the note stays on the alert.
       const entries = await audit('alert-closed');
-      expect(entries.at(-1)).toEqual({ user_id: 'trn-la-team', cp_number: a.cp, detail: { alert: Number(a.id), outcome: 'advice-given' } });
-      const noted = await h.db.query("SELECT seq FROM audit_log WHERE detail::text LIKE '%Spoke to the GP%' OR reason LIKE '%Spoke to the GP%'");
+      expect(entries.at(-1)).toEqual({
+        user_id: 'trn-la-team',
+        cp_number: a.cp,
+        detail: { alert: Number(a.id), outcome: 'advice-given' },
+      });
+      const noted = await h.db.query(
+        "SELECT seq FROM audit_log WHERE detail::text LIKE '%Spoke to the GP%' OR reason LIKE '%Spoke to the GP%'",
+      );
       expect(noted).toEqual([]);
 
       // Closed stays closed: acknowledging changes nothing, closing again is refused.
-      expect((await team.post(`/v1/alerts/${a.id}/acknowledge`, {})).body).toMatchObject({ status: 'closed', outcome: 'advice-given' });
+      expect((await team.post(`/v1/alerts/${a.id}/acknowledge`, {})).body).toMatchObject({
+        status: 'closed',
+        outcome: 'advice-given',
+      });
       const twice = await team.post(`/v1/alerts/${a.id}/close`, { outcome: 'justified' });
       expect([twice.status, twice.body.error.code]).toEqual([409, 'alert-closed']);
-      expect((await dataManager.get('/v1/alerts?status=closed')).body.alerts.find((x: { id: string }) => x.id === a.id).outcome).toBe('advice-given');
+      expect(
+        (await dataManager.get('/v1/alerts?status=closed')).body.alerts.find((x: { id: string }) => x.id === a.id)
+          .outcome,
+      ).toBe('advice-given');
     });
 
     it('may be closed straight from open, with each outcome, without a note', async () => {
       for (const outcome of ['justified', 'advice-given', 'referred-for-investigation', 'account-suspended']) {
         const a = await raise(WIRRAL);
         const res = await dataManager.post(`/v1/alerts/${a.id}/close`, { outcome });
-        expect([res.status, res.body.status, res.body.outcome, res.body.note, res.body.closedBy]).toEqual([200, 'closed', outcome, null, 'trn-data-manager']);
+        expect([res.status, res.body.status, res.body.outcome, res.body.note, res.body.closedBy]).toEqual([
+          200,
+          'closed',
+          outcome,
+          null,
+          'trn-data-manager',
+        ]);
       }
     });
 
@@ -119,9 +143,13 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
       expect((await team.post('/v1/alerts/999999999/close', { outcome: 'justified' })).status).toBe(404);
       expect((await practitioner.post(`/v1/alerts/${a.id}/close`, { outcome: 'justified' })).status).toBe(403);
       // Nothing of that changed the alert.
-      expect((await team.get('/v1/alerts?status=open')).body.alerts.find((x: { id: string }) => x.id === a.id)).toMatchObject({ status: 'open', outcome: null });
+      expect(
+        (await team.get('/v1/alerts?status=open')).body.alerts.find((x: { id: string }) => x.id === a.id),
+      ).toMatchObject({ status: 'open', outcome: null });
       // A note exactly at the limit is fine.
-      expect((await team.post(`/v1/alerts/${a.id}/close`, { outcome: 'justified', note: 'n'.repeat(300) })).body.note).toHaveLength(300);
+      expect(
+        (await team.post(`/v1/alerts/${a.id}/close`, { outcome: 'justified', note: 'n'.repeat(300) })).body.note,
+      ).toHaveLength(300);
 
       const status = await team.get('/v1/alerts?status=done');
       expect([status.status, status.body.error.code]).toEqual([422, 'invalid-query']);
@@ -147,13 +175,21 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
       const long = await dataManager.get(`/v1/audit?action=${'a'.repeat(65)}`);
       expect([long.status, long.body.error.code]).toEqual([422, 'invalid-query']);
       expect(long.body.error.message).toContain('"action"');
-      expect((await audit('audit-read')).at(-2)?.detail).toEqual({ entries: res.body.entries.length, filters: ['action'] });
+      expect((await audit('audit-read')).at(-2)?.detail).toEqual({
+        entries: res.body.entries.length,
+        filters: ['action'],
+      });
     });
 
     it('lets an LA team check the chain, answering intact as well as ok', async () => {
       const res = await team.get('/v1/audit/verify');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ ok: true, intact: true, entries: expect.any(Number), lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(res.body).toMatchObject({
+        ok: true,
+        intact: true,
+        entries: expect.any(Number),
+        lastHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect((await practitioner.get('/v1/audit/verify')).status).toBe(403);
     });
 
@@ -161,7 +197,11 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
       // trn-practitioner is Alex Morgan.
       expect((await practitioner.get('/v1/children?surname=%20MORGAN%20')).status).toBe(200);
       const [own] = (await audit('search')).slice(-1);
-      expect(own).toEqual({ user_id: 'trn-practitioner', cp_number: null, detail: expect.objectContaining({ fields: ['surname'], ownSurname: true }) });
+      expect(own).toEqual({
+        user_id: 'trn-practitioner',
+        cp_number: null,
+        detail: expect.objectContaining({ fields: ['surname'], ownSurname: true }),
+      });
       expect(JSON.stringify(own!.detail).toLowerCase()).not.toContain('morgan');
 
       expect((await practitioner.get('/v1/children?surname=Morganson')).status).toBe(200);
@@ -226,7 +266,9 @@ describe.each(storeEngines)('alerts and audit review on %s', (engine) => {
           count: 10,
           from: '2026-11-21T22:00:00.000Z',
           to: '2026-11-21T22:33:00.000Z',
-          description: expect.stringContaining('10 searches and record reads between 22:00 and 23:00 UTC on 2026-11-21'),
+          description: expect.stringContaining(
+            '10 searches and record reads between 22:00 and 23:00 UTC on 2026-11-21',
+          ),
         },
       ]);
       for (const s of signals) expect(s.description).toMatch(/a person should check\.$/);

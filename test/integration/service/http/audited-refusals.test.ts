@@ -24,7 +24,10 @@ describe('audited refusals', () => {
   it('keeps refused attempts on the archive: a practitioner (404) and a data manager without a statutory purpose (403)', async () => {
     const [row] = await h.db.query<{ cp_number: string }>('SELECT cp_number FROM children ORDER BY cp_number LIMIT 1');
     const cp = row!.cp_number;
-    await h.db.query("UPDATE children SET status = 'archived', archived_on = $2 WHERE cp_number = $1", [cp, addYears(today(h.clock), -2)]);
+    await h.db.query("UPDATE children SET status = 'archived', archived_on = $2 WHERE cp_number = $1", [
+      cp,
+      addYears(today(h.clock), -2),
+    ]);
     const practitioner = await h.signIn('trn-practitioner');
     const manager = await h.signIn('trn-data-manager');
     const headers = { headers: { 'cp-access-reason': 'Looking for an old record' } };
@@ -35,7 +38,9 @@ describe('audited refusals', () => {
       ['trn-practitioner', cp, 'not-found'],
       ['trn-data-manager', cp, 'archive-restricted'],
     ]);
-    const allowed = await manager.get(`/v1/children/${cp}`, { headers: { ...headers.headers, 'cp-archive-purpose': 'serious-case-review' } });
+    const allowed = await manager.get(`/v1/children/${cp}`, {
+      headers: { ...headers.headers, 'cp-archive-purpose': 'serious-case-review' },
+    });
     expect(allowed.status).toBe(200);
     expect(await entries('archive-read')).toHaveLength(1);
   });
@@ -43,7 +48,10 @@ describe('audited refusals', () => {
   it('records the user id typed for a refused sign-in to no account, and the first rate-limited attempt of a window', async () => {
     const key = generateSessionKey().publicJwk;
     const attempt = (userId: string, password = 'wrong') =>
-      h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'otp', userId, password, otp: '000000', sessionKey: key } });
+      h.fetchJson('/v1/sessions', {
+        method: 'POST',
+        body: { method: 'otp', userId, password, otp: '000000', sessionKey: key },
+      });
     expect((await attempt('ghost-account')).status).toBe(401);
     const refused = await entries('sign-in-refused');
     expect(refused.at(-1)).toMatchObject({ user_id: null, detail: { claimedUserId: 'ghost-account' } });
@@ -61,13 +69,21 @@ describe('audited refusals', () => {
     const account = trainingAccounts.find((a) => a.id === 'trn-la-team-cwac')!;
     const right = await h.fetchJson('/v1/sessions', {
       method: 'POST',
-      body: { method: 'otp', userId: account.id, password: account.password, otp: totpFor(account.id, h.clock.now()), sessionKey: key },
+      body: {
+        method: 'otp',
+        userId: account.id,
+        password: account.password,
+        otp: totpFor(account.id, h.clock.now()),
+        sessionKey: key,
+      },
     });
     expect(right.status).toBe(401);
   });
 
   it('audits acknowledging an alert', async () => {
-    const [row] = await h.db.query<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = 'E08000015' ORDER BY cp_number DESC LIMIT 1");
+    const [row] = await h.db.query<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = 'E08000015' ORDER BY cp_number DESC LIMIT 1",
+    );
     await h.db.query(
       "INSERT INTO alerts (at, kind, local_authority, user_id, cp_number) VALUES (now(), 'shield-override', 'E08000015', 'trn-child-protection', $1)",
       [row!.cp_number],
@@ -76,6 +92,8 @@ describe('audited refusals', () => {
     const list = await team.get('/v1/alerts');
     const id = list.body.alerts[0].id;
     expect((await team.post(`/v1/alerts/${id}/acknowledge`, undefined)).status).toBe(200);
-    expect(await entries('alert-acknowledged')).toEqual([expect.objectContaining({ user_id: 'trn-la-team', cp_number: row!.cp_number })]);
+    expect(await entries('alert-acknowledged')).toEqual([
+      expect.objectContaining({ user_id: 'trn-la-team', cp_number: row!.cp_number }),
+    ]);
   });
 });

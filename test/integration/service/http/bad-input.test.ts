@@ -12,7 +12,9 @@ let cpNumber: string;
 
 /** Everything a refused request must leave as it was. */
 async function fingerprint() {
-  const [children] = await h.db.query<{ n: number; v: number }>('SELECT count(*)::int8 AS n, sum(version)::int8 AS v FROM children');
+  const [children] = await h.db.query<{ n: number; v: number }>(
+    'SELECT count(*)::int8 AS n, sum(version)::int8 AS v FROM children',
+  );
   const [changes] = await h.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM changes');
   const [owners] = await h.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM involvement_owners');
   return { children, changes, owners };
@@ -22,7 +24,9 @@ beforeAll(async () => {
   h = await startServiceHarness({ trainingCount: 40 });
   practitioner = await h.signIn('trn-practitioner');
   other = await h.signIn('trn-child-protection');
-  const [row] = await h.db.query<{ cp_number: string }>("SELECT cp_number FROM children WHERE NOT shielded AND status = 'active' LIMIT 1");
+  const [row] = await h.db.query<{ cp_number: string }>(
+    "SELECT cp_number FROM children WHERE NOT shielded AND status = 'active' LIMIT 1",
+  );
   cpNumber = row!.cp_number;
 });
 afterAll(async () => {
@@ -34,7 +38,9 @@ const involvement = { service: 'Health visiting', startDate: '2026-01-05' };
 describe('bad request bodies', () => {
   it('refuses malformed JSON with 400', async () => {
     const before = await fingerprint();
-    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, undefined, { rawBody: '{"service": "Health visiting",' });
+    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, undefined, {
+      rawBody: '{"service": "Health visiting",',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('malformed-json');
     expect(await fingerprint()).toEqual(before);
@@ -42,7 +48,10 @@ describe('bad request bodies', () => {
 
   it('refuses wrong types with 422 naming the field', async () => {
     const before = await fingerprint();
-    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, { ...involvement, leadProfessional: 'yes' });
+    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, {
+      ...involvement,
+      leadProfessional: 'yes',
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toContain('leadProfessional');
     expect(await fingerprint()).toEqual(before);
@@ -51,7 +60,10 @@ describe('bad request bodies', () => {
   it('refuses case information: an unknown field gets 422 naming it', async () => {
     const before = await fingerprint();
     for (const field of ['notes', 'caseNotes']) {
-      const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, { ...involvement, [field]: 'Disclosed at visit...' });
+      const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, {
+        ...involvement,
+        [field]: 'Disclosed at visit...',
+      });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('unknown-field');
       expect(res.body.error.message).toContain(`"${field}"`);
@@ -61,14 +73,19 @@ describe('bad request bodies', () => {
 
   it('refuses an oversized body with 413 before reading it', async () => {
     const before = await fingerprint();
-    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, { ...involvement, service: 'x'.repeat(200_000) });
+    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, {
+      ...involvement,
+      service: 'x'.repeat(200_000),
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('body-too-large');
     expect(await fingerprint()).toEqual(before);
   });
 
   it('refuses a body that is not JSON by content type', async () => {
-    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, involvement, { headers: { 'content-type': 'text/plain' } });
+    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, involvement, {
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(415);
   });
 
@@ -81,9 +98,14 @@ describe('bad request bodies', () => {
       if (res.status === 200) expect(Array.isArray(res.body.results)).toBe(true);
     }
     expect(await fingerprint()).toEqual(before);
-    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, { ...involvement, service: "<script>x</script>'); DROP TABLE users;--" });
+    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, {
+      ...involvement,
+      service: "<script>x</script>'); DROP TABLE users;--",
+    });
     expect(res.status).toBe(201);
-    const read = await practitioner.get(`/v1/children/${cpNumber}`, { headers: { 'cp-access-reason': 'Registering a new patient' } });
+    const read = await practitioner.get(`/v1/children/${cpNumber}`, {
+      headers: { 'cp-access-reason': 'Registering a new patient' },
+    });
     expect(JSON.stringify(read.body.involvements)).toContain("<script>x</script>'); DROP TABLE users;--");
     const [users] = await h.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM users');
     expect(users!.n).toBeGreaterThan(0);
@@ -96,9 +118,14 @@ describe('bad path parameters', () => {
     const read = await practitioner.get('/v1/children/CP123', { headers: { 'cp-access-reason': 'Registration' } });
     expect(read.status).toBe(400);
     expect(read.body.error).toMatchObject({ code: 'invalid-cp-number', problems: [{ path: 'cpNumber' }] });
-    const involvement = await practitioner.request('PATCH', `/v1/children/${cpNumber}/involvements/not%20an%20id`, { endDate: '2026-02-01' });
+    const involvement = await practitioner.request('PATCH', `/v1/children/${cpNumber}/involvements/not%20an%20id`, {
+      endDate: '2026-02-01',
+    });
     expect(involvement.status).toBe(400);
-    expect(involvement.body.error).toMatchObject({ code: 'invalid-involvement-id', problems: [{ path: 'involvementId' }] });
+    expect(involvement.body.error).toMatchObject({
+      code: 'invalid-involvement-id',
+      problems: [{ path: 'involvementId' }],
+    });
     const team = await h.signIn('trn-la-team');
     const review = await team.post('/v1/match-reviews/0/resolve', { decision: 'same-child' });
     expect(review.status).toBe(400);
@@ -107,7 +134,9 @@ describe('bad path parameters', () => {
   });
 
   it('reads a CP number in either case', async () => {
-    const res = await practitioner.get(`/v1/children/${cpNumber.toLowerCase()}`, { headers: { 'cp-access-reason': 'Registration' } });
+    const res = await practitioner.get(`/v1/children/${cpNumber.toLowerCase()}`, {
+      headers: { 'cp-access-reason': 'Registration' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.cpNumber).toBe(cpNumber);
   });
@@ -129,7 +158,11 @@ describe('bad path parameters', () => {
       refused = e;
     }
     expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 400, code: 'invalid-path-parameter', details: { problems: [{ path: 'id', message: 'must be digits' }] } });
+    expect(refused).toMatchObject({
+      status: 400,
+      code: 'invalid-path-parameter',
+      details: { problems: [{ path: 'id', message: 'must be digits' }] },
+    });
     expect((refused as ApiError).message).toBe('The path parameter "id" is not valid: must be digits.');
   });
 });
@@ -152,9 +185,13 @@ describe('bad signatures', () => {
 
   it('refuses re-dated signatures: created in the future, expired, or an over-long window', async () => {
     const now = Math.floor(h.clock.now().getTime() / 1000);
-    const future = await practitioner.get('/v1/sessions/current', { sign: { createdSec: now + 120, expiresSec: now + 180 } });
+    const future = await practitioner.get('/v1/sessions/current', {
+      sign: { createdSec: now + 120, expiresSec: now + 180 },
+    });
     expect(future.status).toBe(401);
-    const expired = await practitioner.get('/v1/sessions/current', { sign: { createdSec: now - 200, expiresSec: now - 10 } });
+    const expired = await practitioner.get('/v1/sessions/current', {
+      sign: { createdSec: now - 200, expiresSec: now - 10 },
+    });
     expect(expired.status).toBe(401);
     const long = await practitioner.get('/v1/sessions/current', { sign: { createdSec: now, expiresSec: now + 3600 } });
     expect(long.status).toBe(401);
@@ -162,7 +199,9 @@ describe('bad signatures', () => {
 
   it("refuses a request made with another user's session id", async () => {
     const before = await fingerprint();
-    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, involvement, { sign: { keyid: other.sessionId } });
+    const res = await practitioner.post(`/v1/children/${cpNumber}/involvements`, involvement, {
+      sign: { keyid: other.sessionId },
+    });
     expect(res.status).toBe(401);
     expect(await fingerprint()).toEqual(before);
   });
@@ -183,10 +222,16 @@ describe('bad signatures', () => {
 describe('text the store cannot hold', () => {
   it('refuses a NUL character or broken Unicode with 422, signed in or not', async () => {
     const before = await fingerprint();
-    const challenge = await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: '{"userId":"abc\\u0000def"}' });
+    const challenge = await h.fetchJson('/v1/sessions/challenge', {
+      method: 'POST',
+      body: '{"userId":"abc\\u0000def"}',
+    });
     expect(challenge.status).toBe(422);
     expect(challenge.body.error.code).toBe('invalid-text');
-    const signIn = await h.fetchJson('/v1/sessions', { method: 'POST', body: '{"method":"otp","userId":"\\ud800x","password":"p","otp":"123456"}' });
+    const signIn = await h.fetchJson('/v1/sessions', {
+      method: 'POST',
+      body: '{"method":"otp","userId":"\\ud800x","password":"p","otp":"123456"}',
+    });
     expect(signIn.status).toBe(422);
     const involvement = await practitioner.post(`/v1/children/${cpNumber}/involvements`, undefined, {
       rawBody: '{"service":"Youth\\ud800 service","startDate":"2026-01-05"}',
@@ -212,7 +257,11 @@ describe('large bodies', () => {
     const big = JSON.stringify({ localAuthority: 'E08000015', records: [], padding: 'x'.repeat(200_000) });
     const res = await fetch(`${h.url}/v1/supplies`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'signature-input': 'cp=("@method");keyid="no-such-session"', signature: 'cp=:AAAA:' },
+      headers: {
+        'content-type': 'application/json',
+        'signature-input': 'cp=("@method");keyid="no-such-session"',
+        signature: 'cp=:AAAA:',
+      },
       body: big,
     });
     expect(res.status).toBe(401);

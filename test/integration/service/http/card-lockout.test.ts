@@ -14,11 +14,10 @@ const otherCard = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 async function registerCard(userId: string, key: KeyObject): Promise<void> {
   const { kty, crv, x, y } = key.export({ format: 'jwk' }) as { kty: 'EC'; crv: 'P-256'; x: string; y: string };
-  await h.db.query('INSERT INTO card_keys (user_id, thumbprint, public_jwk, registered_at) VALUES ($1, $2, $3::jsonb, now())', [
-    userId,
-    jwkThumbprint({ kty, crv, x, y }),
-    JSON.stringify({ kty, crv, x, y }),
-  ]);
+  await h.db.query(
+    'INSERT INTO card_keys (user_id, thumbprint, public_jwk, registered_at) VALUES ($1, $2, $3::jsonb, now())',
+    [userId, jwkThumbprint({ kty, crv, x, y }), JSON.stringify({ kty, crv, x, y })],
+  );
 }
 
 beforeAll(async () => {
@@ -33,8 +32,14 @@ afterAll(async () => {
 async function cardSignIn(userId: string, signWith: KeyObject) {
   const { challenge } = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body;
   const { publicJwk } = generateSessionKey();
-  const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk)}`), { key: signWith, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-  return h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature } });
+  const cardSignature = ecSign('sha256', Buffer.from(`${challenge}.${jwkThumbprint(publicJwk)}`), {
+    key: signWith,
+    dsaEncoding: 'ieee-p1363',
+  }).toString('base64url');
+  return h.fetchJson('/v1/sessions', {
+    method: 'POST',
+    body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature },
+  });
 }
 
 async function otpSignIn(userId: string, password?: string) {
@@ -42,12 +47,21 @@ async function otpSignIn(userId: string, password?: string) {
   h.clock.advance(30_000);
   return h.fetchJson('/v1/sessions', {
     method: 'POST',
-    body: { method: 'otp', userId, password: password ?? account.password, otp: totpFor(userId, h.clock.now()), sessionKey: generateSessionKey().publicJwk },
+    body: {
+      method: 'otp',
+      userId,
+      password: password ?? account.password,
+      otp: totpFor(userId, h.clock.now()),
+      sessionKey: generateSessionKey().publicJwk,
+    },
   });
 }
 
 const refusals = (userId: string) =>
-  h.db.query<{ detail: { method: string } }>("SELECT detail FROM audit_log WHERE action = 'sign-in-refused' AND user_id = $1 ORDER BY seq", [userId]);
+  h.db.query<{ detail: { method: string } }>(
+    "SELECT detail FROM audit_log WHERE action = 'sign-in-refused' AND user_id = $1 ORDER BY seq",
+    [userId],
+  );
 
 describe('card sign-in and the lock-out', () => {
   it('refuses the right card for an account locked by failed codes, until the 15 minutes pass', async () => {
@@ -66,7 +80,9 @@ describe('card sign-in and the lock-out', () => {
     for (let i = 0; i < 5; i++) expect((await cardSignIn('trn-data-manager', otherCard.privateKey)).status).toBe(401);
     const audited = (await refusals('trn-data-manager')).slice(before);
     expect(audited.map((r) => r.detail.method)).toEqual(['card', 'card', 'card', 'card', 'card']);
-    const [row] = await h.db.query<{ locked_until: Date | null }>('SELECT locked_until FROM users WHERE id = $1', ['trn-data-manager']);
+    const [row] = await h.db.query<{ locked_until: Date | null }>('SELECT locked_until FROM users WHERE id = $1', [
+      'trn-data-manager',
+    ]);
     expect(row!.locked_until!.getTime()).toBe(h.clock.now().getTime() + 15 * 60_000);
 
     expect((await cardSignIn('trn-data-manager', card.privateKey)).status).toBe(401);

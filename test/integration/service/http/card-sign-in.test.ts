@@ -21,7 +21,11 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'cp-card-home-'));
   process.env['CONTACTPOINT_TRAINING_HOME'] = home;
   const quiet = { write: () => true };
-  const code = await runTrainingCard(['--user', 'trn-practitioner'], { stdout: quiet, stderr: quiet }, { ...process.env });
+  const code = await runTrainingCard(
+    ['--user', 'trn-practitioner'],
+    { stdout: quiet, stderr: quiet },
+    { ...process.env },
+  );
   expect(code).toBe(0);
   h = await startServiceHarness({ trainingCount: 20 });
 }, 60_000);
@@ -39,8 +43,24 @@ function tokenSign(message: string, pin = '123456'): string {
     writeFileSync(join(work, 'digest.bin'), createHash('sha256').update(message, 'utf8').digest());
     execFileSync(
       'pkcs11-tool',
-      ['--module', DEFAULT_PKCS11_MODULE, '--token-label', 'cp-trn-practitioner', '--login', '--pin', pin, '--sign', '--mechanism', 'ECDSA',
-        '--id', '01', '--input-file', join(work, 'digest.bin'), '--output-file', join(work, 'sig.bin')],
+      [
+        '--module',
+        DEFAULT_PKCS11_MODULE,
+        '--token-label',
+        'cp-trn-practitioner',
+        '--login',
+        '--pin',
+        pin,
+        '--sign',
+        '--mechanism',
+        'ECDSA',
+        '--id',
+        '01',
+        '--input-file',
+        join(work, 'digest.bin'),
+        '--output-file',
+        join(work, 'sig.bin'),
+      ],
       { env: { ...process.env, SOFTHSM2_CONF: join(home, 'softhsm2.conf') }, stdio: 'pipe' },
     );
     return readFileSync(join(work, 'sig.bin')).toString('base64url');
@@ -51,7 +71,9 @@ function tokenSign(message: string, pin = '123456'): string {
 
 describe('smartcard sign-in with a SoftHSM2 training card', () => {
   it('signs in with the token, and the session key then signs API calls', async () => {
-    const { challenge } = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })).body;
+    const { challenge } = (
+      await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })
+    ).body;
     const { privateKey, publicJwk } = generateSessionKey();
     const cardSignature = tokenSign(`${challenge}.${jwkThumbprint(publicJwk)}`);
     const res = await h.fetchJson('/v1/sessions', {
@@ -60,22 +82,37 @@ describe('smartcard sign-in with a SoftHSM2 training card', () => {
     });
     expect(res.status).toBe(201);
     const url = `${h.url}/v1/sessions/current`;
-    const headers = signRequest({ method: 'GET', url, keyid: res.body.sessionId, privateKey, createdSec: Math.floor(h.clock.now().getTime() / 1000) });
+    const headers = signRequest({
+      method: 'GET',
+      url,
+      keyid: res.body.sessionId,
+      privateKey,
+      createdSec: Math.floor(h.clock.now().getTime() / 1000),
+    });
     const me = await fetch(url, { headers });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { user: { id: string } }).user.id).toBe('trn-practitioner');
   });
 
   it("refuses the token's signature for another user, and a signature bound to another session key", async () => {
-    const forOther = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-la-team' } })).body.challenge;
+    const forOther = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-la-team' } }))
+      .body.challenge;
     const key = generateSessionKey().publicJwk;
     const asOther = await h.fetchJson('/v1/sessions', {
       method: 'POST',
-      body: { method: 'card', userId: 'trn-la-team', challenge: forOther, sessionKey: key, cardSignature: tokenSign(`${forOther}.${jwkThumbprint(key)}`) },
+      body: {
+        method: 'card',
+        userId: 'trn-la-team',
+        challenge: forOther,
+        sessionKey: key,
+        cardSignature: tokenSign(`${forOther}.${jwkThumbprint(key)}`),
+      },
     });
     expect(asOther.status).toBe(401);
 
-    const { challenge } = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })).body;
+    const { challenge } = (
+      await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })
+    ).body;
     const signedFor = generateSessionKey().publicJwk;
     const swapped = await h.fetchJson('/v1/sessions', {
       method: 'POST',

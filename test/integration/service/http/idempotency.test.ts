@@ -53,7 +53,13 @@ describe.each(storeEngines)('idempotent work on %s', (engine) => {
   let ctx: ServiceContext & { clock: SettableClock };
   beforeAll(async () => {
     store = await openTestStore(engine);
-    ctx = { db: store.db, clock: new SettableClock(new Date('2026-11-24T10:00:00Z')), randomBytes: (n) => randomBytes(n), trainingMode: false, secrets: testSecrets };
+    ctx = {
+      db: store.db,
+      clock: new SettableClock(new Date('2026-11-24T10:00:00Z')),
+      randomBytes: (n) => randomBytes(n),
+      trainingMode: false,
+      secrets: testSecrets,
+    };
   });
   afterAll(() => store.close());
 
@@ -141,7 +147,9 @@ describe.each(storeEngines)('idempotent work on %s', (engine) => {
         if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'idempotency-in-progress' });
         else expect(text(o.value)).toBe('{"ran":1}');
       }
-      expect(outcomes.filter((o) => o.status === 'fulfilled' && o.value.headers?.['idempotency-replayed'] === undefined)).toHaveLength(1);
+      expect(
+        outcomes.filter((o) => o.status === 'fulfilled' && o.value.headers?.['idempotency-replayed'] === undefined),
+      ).toHaveLength(1);
     } finally {
       if (db !== store.db) await db.close();
     }

@@ -32,18 +32,29 @@ describe.each(storeEngines)('archive list and management information on %s', (en
   });
 
   const auditActions = async (userId: string) =>
-    (await h.db.query<{ action: string; detail: Record<string, unknown> }>('SELECT action, detail FROM audit_log WHERE user_id = $1 ORDER BY seq', [userId])).map(
-      (r) => r,
-    );
+    (
+      await h.db.query<{ action: string; detail: Record<string, unknown> }>(
+        'SELECT action, detail FROM audit_log WHERE user_id = $1 ORDER BY seq',
+        [userId],
+      )
+    ).map((r) => r);
 
   describe('the archive list', () => {
     let recent: string;
     let older: string;
     beforeAll(async () => {
       // One child archived a year and a half ago (its 18th birthday), one today.
-      older = (await addChild(h.db, traceableChild({ dob: '2007-06-01', family: 'Archivold', localAuthority: WESTMINSTER }), { at: new Date('2020-01-01T00:00:00Z') })).cpNumber;
+      older = (
+        await addChild(h.db, traceableChild({ dob: '2007-06-01', family: 'Archivold', localAuthority: WESTMINSTER }), {
+          at: new Date('2020-01-01T00:00:00Z'),
+        })
+      ).cpNumber;
       await runLifecycle(h.db, new SettableClock(new Date('2025-06-01T12:00:00Z')));
-      recent = (await addChild(h.db, traceableChild({ dob: '2008-11-24', family: 'Archivnew', localAuthority: WESTMINSTER }), { at: new Date('2020-01-01T00:00:00Z') })).cpNumber;
+      recent = (
+        await addChild(h.db, traceableChild({ dob: '2008-11-24', family: 'Archivnew', localAuthority: WESTMINSTER }), {
+          at: new Date('2020-01-01T00:00:00Z'),
+        })
+      ).cpNumber;
       await runLifecycle(h.db, h.clock);
     });
 
@@ -51,8 +62,20 @@ describe.each(storeEngines)('archive list and management information on %s', (en
       const res = await dataManager.get(`/v1/archive?localAuthority=${WESTMINSTER}`);
       expect(res.status).toBe(200);
       const expected = [
-        { cpNumber: older, localAuthority: WESTMINSTER, archivedAt: '2025-06-01', destroyAfter: '2031-06-01', access: 'restricted' },
-        { cpNumber: recent, localAuthority: WESTMINSTER, archivedAt: '2026-11-24', destroyAfter: '2032-11-24', access: 'data-manager' },
+        {
+          cpNumber: older,
+          localAuthority: WESTMINSTER,
+          archivedAt: '2025-06-01',
+          destroyAfter: '2031-06-01',
+          access: 'restricted',
+        },
+        {
+          cpNumber: recent,
+          localAuthority: WESTMINSTER,
+          archivedAt: '2026-11-24',
+          destroyAfter: '2032-11-24',
+          access: 'data-manager',
+        },
       ].sort((a, b) => (a.cpNumber < b.cpNumber ? -1 : 1));
       expect(res.body).toEqual({ records: expected, next: null });
       expect(JSON.stringify(res.body)).not.toMatch(/Archiv|Tamsin|Marlowe|CH44/);
@@ -60,7 +83,10 @@ describe.each(storeEngines)('archive list and management information on %s', (en
       const all = await dataManager.get('/v1/archive?limit=500');
       const cps = all.body.records.map((r: { cpNumber: string }) => r.cpNumber);
       expect(cps).toEqual(expect.arrayContaining([older, recent]));
-      const statuses = await h.db.query<{ status: string }>('SELECT DISTINCT status FROM children WHERE cp_number = ANY($1::text[])', [cps]);
+      const statuses = await h.db.query<{ status: string }>(
+        'SELECT DISTINCT status FROM children WHERE cp_number = ANY($1::text[])',
+        [cps],
+      );
       expect(statuses).toEqual([{ status: 'archived' }]);
     });
 
@@ -68,11 +94,15 @@ describe.each(storeEngines)('archive list and management information on %s', (en
       const first = await dataManager.get(`/v1/archive?localAuthority=${WESTMINSTER}&limit=1`);
       expect(first.body.records).toHaveLength(1);
       expect(first.body.next).toBe(first.body.records[0].cpNumber);
-      const second = await dataManager.get(`/v1/archive?localAuthority=${WESTMINSTER}&limit=1&after=${first.body.next}`);
+      const second = await dataManager.get(
+        `/v1/archive?localAuthority=${WESTMINSTER}&limit=1&after=${first.body.next}`,
+      );
       expect(second.body.records).toHaveLength(1);
       expect(second.body.records[0].cpNumber > first.body.records[0].cpNumber).toBe(true);
       expect(second.body.next).toBeNull();
-      expect(new Set([first.body.records[0].cpNumber, second.body.records[0].cpNumber])).toEqual(new Set([older, recent]));
+      expect(new Set([first.body.records[0].cpNumber, second.body.records[0].cpNumber])).toEqual(
+        new Set([older, recent]),
+      );
     });
 
     it('is for data managers only, refuses a bad query by name, and is audited', async () => {
@@ -97,7 +127,12 @@ describe.each(storeEngines)('archive list and management information on %s', (en
   describe('management information', () => {
     /** The figures worked out here from the records themselves. */
     async function fromRecords(la: string | null) {
-      const rows = await h.db.query<{ status: string; shield_pending: boolean; nhs_number: string | null; record: Record<string, unknown> }>(
+      const rows = await h.db.query<{
+        status: string;
+        shield_pending: boolean;
+        nhs_number: string | null;
+        record: Record<string, unknown>;
+      }>(
         `SELECT status, shield_pending, nhs_number, record FROM children ${la ? 'WHERE local_authority = $1' : ''}`,
         la ? [la] : [],
       );
@@ -118,11 +153,17 @@ describe.each(storeEngines)('archive list and management information on %s', (en
           shieldPending: active.filter((r) => r.shield_pending).length,
           archived: rows.length - active.length,
         },
-        nhs: { withNumber, active: active.length, matchRate: active.length === 0 ? 0 : withNumber / active.length, target: 0.95 },
+        nhs: {
+          withNumber,
+          active: active.length,
+          matchRate: active.length === 0 ? 0 : withNumber / active.length,
+          target: 0.95,
+        },
         services: Object.fromEntries(services),
       };
     }
-    const byService = (list: { service: string; open: number }[]) => Object.fromEntries(list.map((s) => [s.service, s.open]));
+    const byService = (list: { service: string; open: number }[]) =>
+      Object.fromEntries(list.map((s) => [s.service, s.open]));
 
     it("gives an LA team its own authority's figures, as the records have them", async () => {
       const res = await team.get('/v1/management-information');
@@ -150,27 +191,36 @@ describe.each(storeEngines)('archive list and management information on %s', (en
         startDate: '2026-02-01',
       });
       expect(inv.status).toBe(201);
-      const override = await protection.post(`/v1/children/${cp}/shield-override`, {
-        reason: 'Section 47 enquiry',
-        acknowledgeInvestigation: true,
-      }, { headers: { 'cp-access-reason': 'Section 47 enquiry' } });
+      const override = await protection.post(
+        `/v1/children/${cp}/shield-override`,
+        {
+          reason: 'Section 47 enquiry',
+          acknowledgeInvestigation: true,
+        },
+        { headers: { 'cp-access-reason': 'Section 47 enquiry' } },
+      );
       expect(override.status).toBe(200);
       const after = (await team.get('/v1/management-information')).body;
       expect(after.children.shielded).toBe(before.children.shielded + 1);
       expect(after.openAlerts).toBe(before.openAlerts + 1);
-      const sensitive = (list: { service: string; open: number }[]) => list.find((s) => s.service === SENSITIVE_SERVICES_LABEL)?.open ?? 0;
+      const sensitive = (list: { service: string; open: number }[]) =>
+        list.find((s) => s.service === SENSITIVE_SERVICES_LABEL)?.open ?? 0;
       expect(sensitive(after.involvementsByService)).toBe(sensitive(before.involvementsByService) + 1);
       // The sensitive service itself is never named.
       expect(JSON.stringify(after)).not.toMatch(/Sexual Health|sexual-health/i);
       // An involvement that ends is no longer open: the sensitive count falls back.
-      const ended = await protection.request('PATCH', `/v1/children/${cp}/involvements/${inv.body.involvement.id}`, { endDate: '2026-11-20' });
+      const ended = await protection.request('PATCH', `/v1/children/${cp}/involvements/${inv.body.involvement.id}`, {
+        endDate: '2026-11-20',
+      });
       expect(ended.status).toBe(200);
       const afterEnd = (await team.get('/v1/management-information')).body;
       expect(sensitive(afterEnd.involvementsByService)).toBe(sensitive(before.involvementsByService));
       expect(byService(afterEnd.involvementsByService)).toEqual((await fromRecords(WIRRAL)).services);
       // A request to remove the shield is work waiting too.
       expect((await team.post(`/v1/children/${cp}/unshield-requests`, { reason: 'Risk has passed' })).status).toBe(201);
-      expect((await team.get('/v1/management-information')).body.openUnshieldRequests).toBe(after.openUnshieldRequests + 1);
+      expect((await team.get('/v1/management-information')).body.openUnshieldRequests).toBe(
+        after.openUnshieldRequests + 1,
+      );
     });
 
     it('counts a shield of its own apart from one held while a possible duplicate is reviewed', async () => {
@@ -183,7 +233,13 @@ describe.each(storeEngines)('archive list and management information on %s', (en
       for (const [i, row] of rows.entries()) {
         await h.db.transaction(async (tx) => {
           const child = (await loadChild(tx, row.cp_number, { forUpdate: true }))!;
-          await updateChild(tx, row.cp_number, child.version, { ...child.record, shielded: i === 0 }, { at: h.clock.now(), shieldPending: true });
+          await updateChild(
+            tx,
+            row.cp_number,
+            child.version,
+            { ...child.record, shielded: i === 0 },
+            { at: h.clock.now(), shieldPending: true },
+          );
         });
       }
       const after = (await team.get('/v1/management-information')).body.children;

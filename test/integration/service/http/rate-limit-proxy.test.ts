@@ -23,7 +23,10 @@ async function challenge(url: string, forwardedFor?: string): Promise<Response> 
   attempt += 1;
   return fetch(`${url}/v1/sessions/challenge`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(forwardedFor !== undefined ? { 'x-forwarded-for': forwardedFor } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(forwardedFor !== undefined ? { 'x-forwarded-for': forwardedFor } : {}),
+    },
     body: JSON.stringify({ userId: `someone-${attempt}` }),
   });
 }

@@ -26,11 +26,20 @@ beforeAll(async () => {
         AND nhs_number IS NOT NULL AND record ? 'education' ORDER BY cp_number LIMIT 1`,
   );
   const r = row!.record;
-  child = { cpNumber: r.cpNumber, dob: r.dob, postcode: r.address.postcode, nhsNumber: r.identifiers.nhsNumber, family: r.name.family, street: r.address.lines[0] };
+  child = {
+    cpNumber: r.cpNumber,
+    dob: r.dob,
+    postcode: r.address.postcode,
+    nhsNumber: r.identifiers.nhsNumber,
+    family: r.name.family,
+    street: r.address.lines[0],
+  };
   // The Wirral team shields the child, as the management team does case by case.
   const read = await team.get(`/v1/children/${child.cpNumber}`, reason);
   const shield = await team.post('/v1/submissions', {
-    items: [{ idempotencyKey: 'shield-test-0001', cpNumber: child.cpNumber, baseVersion: read.body.version, op: 'shield' }],
+    items: [
+      { idempotencyKey: 'shield-test-0001', cpNumber: child.cpNumber, baseVersion: read.body.version, op: 'shield' },
+    ],
   });
   expect(shield.body.results[0].status).toBe('applied');
 }, 60_000);
@@ -42,7 +51,9 @@ describe('a shielded child', () => {
   it('shows an ordinary practitioner only name, gender, date of birth, CP number and parents’ names', async () => {
     const res = await practitioner.get(`/v1/children/${child.cpNumber}`, reason);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['cpNumber', 'dob', 'gender', 'name', 'parents', 'shielded', 'version'].sort());
+    expect(Object.keys(res.body).sort()).toEqual(
+      ['cpNumber', 'dob', 'gender', 'name', 'parents', 'shielded', 'version'].sort(),
+    );
     expect(res.body.shielded).toBe(true);
     for (const p of res.body.parents) expect(Object.keys(p).sort()).toEqual(['name', 'relationship']);
     const text = JSON.stringify(res.body);
@@ -52,7 +63,9 @@ describe('a shielded child', () => {
   });
 
   it('is not found by a practitioner through a hidden field (postcode, NHS number), but is by name', async () => {
-    const byPostcode = await practitioner.get(`/v1/children?dob=${child.dob}&postcode=${encodeURIComponent(child.postcode)}`);
+    const byPostcode = await practitioner.get(
+      `/v1/children?dob=${child.dob}&postcode=${encodeURIComponent(child.postcode)}`,
+    );
     expect(byPostcode.status).toBe(200);
     expect(byPostcode.body.results.map((r: { cpNumber: string }) => r.cpNumber)).not.toContain(child.cpNumber);
     const byNhs = await practitioner.get(`/v1/children?nhsNumber=${child.nhsNumber}`);
@@ -73,9 +86,14 @@ describe('a shielded child', () => {
   });
 
   it('can be overridden only by a child-protection user who acknowledges the investigation; audited and raised', async () => {
-    const plain = await practitioner.post(`/v1/children/${child.cpNumber}/shield-override`, { reason: 'Safeguarding concern', acknowledgeInvestigation: true });
+    const plain = await practitioner.post(`/v1/children/${child.cpNumber}/shield-override`, {
+      reason: 'Safeguarding concern',
+      acknowledgeInvestigation: true,
+    });
     expect(plain.status).toBe(403);
-    const unacknowledged = await protection.post(`/v1/children/${child.cpNumber}/shield-override`, { reason: 'Safeguarding concern' });
+    const unacknowledged = await protection.post(`/v1/children/${child.cpNumber}/shield-override`, {
+      reason: 'Safeguarding concern',
+    });
     expect(unacknowledged.status).toBe(422);
     const res = await protection.post(`/v1/children/${child.cpNumber}/shield-override`, {
       reason: 'Section 47 enquiry opened today',
@@ -84,7 +102,9 @@ describe('a shielded child', () => {
     expect(res.status).toBe(200);
     expect(res.body.address.postcode).toBe(child.postcode);
     const alerts = await team.get('/v1/alerts');
-    expect(alerts.body.alerts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'shield-override', cpNumber: child.cpNumber })]));
+    expect(alerts.body.alerts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'shield-override', cpNumber: child.cpNumber })]),
+    );
     const audit = await team.get(`/v1/audit?cpNumber=${child.cpNumber}`);
     const override = audit.body.entries.find((e: { action: string }) => e.action === 'shield-override');
     expect(override).toMatchObject({ userId: 'trn-child-protection', reason: 'Section 47 enquiry opened today' });
@@ -100,7 +120,11 @@ describe('a sensitive service', () => {
       "SELECT cp_number FROM children WHERE NOT shielded AND local_authority = 'E08000015' ORDER BY cp_number DESC LIMIT 1",
     );
     const cp = row!.cp_number;
-    const body = { service: 'Wirral Young People’s Sexual Health Clinic', sensitiveCategory: 'sexual-health', startDate: '2026-02-01' };
+    const body = {
+      service: 'Wirral Young People’s Sexual Health Clinic',
+      sensitiveCategory: 'sexual-health',
+      startDate: '2026-02-01',
+    };
     // Recorded only with consent or on suspicion of significant harm: the practitioner says which.
     const withoutBasis = await protection.post(`/v1/children/${cp}/involvements`, body);
     expect(withoutBasis.status).toBe(422);
@@ -110,7 +134,14 @@ describe('a sensitive service', () => {
     const id = recorded.body.involvement.id;
     const seen = await practitioner.get(`/v1/children/${cp}`, reason);
     const inv = seen.body.involvements.find((i: { id: string }) => i.id === id);
-    expect(inv).toEqual({ id, service: 'Unspecified service', sensitive: true, leadProfessional: false, cafCompleted: false, startDate: '2026-02-01' });
+    expect(inv).toEqual({
+      id,
+      service: 'Unspecified service',
+      sensitive: true,
+      leadProfessional: false,
+      cafCompleted: false,
+      startDate: '2026-02-01',
+    });
     expect(JSON.stringify(seen.body)).not.toMatch(/Sexual Health|sexual-health|Sam Taylor/);
     const managed = await team.get(`/v1/children/${cp}`, reason);
     expect(managed.body.involvements.find((i: { id: string }) => i.id === id)).toMatchObject({

@@ -17,7 +17,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const start = (port = 0) => startService({ port, trainingMode: true, dataDir: join(dir, 'store'), trainingCount: 10, lifecycleIntervalMs: 0 });
+const start = (port = 0) =>
+  startService({ port, trainingMode: true, dataDir: join(dir, 'store'), trainingCount: 10, lifecycleIntervalMs: 0 });
 
 describe('replay after a restart on a persistent PGlite store', () => {
   it('refuses a captured signed request replayed after the service restarts', async () => {
@@ -27,14 +28,26 @@ describe('replay after a restart on a persistent PGlite store', () => {
     const signedIn = await fetch(`${running.url}/v1/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'otp', userId: account.id, password: account.password, otp: generateSync({ secret: account.totpSecret }), sessionKey: publicJwk }),
+      body: JSON.stringify({
+        method: 'otp',
+        userId: account.id,
+        password: account.password,
+        otp: generateSync({ secret: account.totpSecret }),
+        sessionKey: publicJwk,
+      }),
     });
     expect(signedIn.status).toBe(201);
     const { sessionId } = (await signedIn.json()) as { sessionId: string };
 
     // The request as captured: its signature lives 5 minutes, far longer than a restart.
     const path = '/v1/sessions/current';
-    const captured = signRequest({ method: 'GET', url: `${running.url}${path}`, keyid: sessionId, privateKey, expiresSec: Math.floor(Date.now() / 1000) + 300 });
+    const captured = signRequest({
+      method: 'GET',
+      url: `${running.url}${path}`,
+      keyid: sessionId,
+      privateKey,
+      expiresSec: Math.floor(Date.now() / 1000) + 300,
+    });
     expect((await fetch(`${running.url}${path}`, { headers: captured })).status).toBe(200);
     const replayedBefore = await fetch(`${running.url}${path}`, { headers: captured });
     expect(replayedBefore.status).toBe(401);

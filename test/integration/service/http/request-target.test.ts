@@ -21,7 +21,11 @@ afterAll(async () => {
 });
 
 /** Sends `GET <target>` signed over `signedUri`, with Host `host`; the status and error code. */
-async function rawGet(target: string, signedUri: string, host = 'index.contactpoint.example'): Promise<{ status: number; code: string | undefined }> {
+async function rawGet(
+  target: string,
+  signedUri: string,
+  host = 'index.contactpoint.example',
+): Promise<{ status: number; code: string | undefined }> {
   const port = Number(new URL(h.url).port);
   const signed = signRequest({
     method: 'GET',
@@ -30,7 +34,14 @@ async function rawGet(target: string, signedUri: string, host = 'index.contactpo
     privateKey: client.privateKey,
     createdSec: Math.floor(h.clock.now().getTime() / 1000),
   });
-  const request = [`GET ${target} HTTP/1.1`, `Host: ${host}`, ...Object.entries(signed).map(([k, v]) => `${k}: ${v}`), 'Connection: close', '', ''].join('\r\n');
+  const request = [
+    `GET ${target} HTTP/1.1`,
+    `Host: ${host}`,
+    ...Object.entries(signed).map(([k, v]) => `${k}: ${v}`),
+    'Connection: close',
+    '',
+    '',
+  ].join('\r\n');
   const raw = await new Promise<string>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -51,7 +62,10 @@ async function rawGet(target: string, signedUri: string, host = 'index.contactpo
 
 describe('request targets', () => {
   it('serves the ordinary origin-form target, signed over the public URI', async () => {
-    expect(await rawGet('/v1/sessions/current', `${publicUrl}/v1/sessions/current`)).toEqual({ status: 200, code: undefined });
+    expect(await rawGet('/v1/sessions/current', `${publicUrl}/v1/sessions/current`)).toEqual({
+      status: 200,
+      code: undefined,
+    });
   });
 
   it('refuses an absolute-form target naming another origin, even signed over it', async () => {
@@ -82,14 +96,24 @@ describe('requestUrl', () => {
   it('rebuilds origin-form targets on the origin, normalised as a URL parser would', () => {
     expect(requestUrl('/v1/status?x=1', 'http://LOCALHOST:80').href).toBe('http://localhost/v1/status?x=1');
     expect(requestUrl('//evil.example/v1/status', 'https://index.example').host).toBe('index.example');
-    expect(requestUrl('HTTPS://INDEX.EXAMPLE/v1/status', 'https://index.example').href).toBe('https://index.example/v1/status');
+    expect(requestUrl('HTTPS://INDEX.EXAMPLE/v1/status', 'https://index.example').href).toBe(
+      'https://index.example/v1/status',
+    );
   });
 
   it('refuses absolute-form targets for any other origin, with user information, and targets in no form the service serves', () => {
-    expect(() => requestUrl('https://evil.example/v1/status', 'https://index.example')).toThrow(expect.objectContaining({ code: 'absolute-target-refused' }));
-    expect(() => requestUrl('http://index.example/v1/status', 'https://index.example')).toThrow(expect.objectContaining({ code: 'absolute-target-refused' }));
-    expect(() => requestUrl('https://me@index.example/v1/status', 'https://index.example')).toThrow(expect.objectContaining({ code: 'absolute-target-refused' }));
+    expect(() => requestUrl('https://evil.example/v1/status', 'https://index.example')).toThrow(
+      expect.objectContaining({ code: 'absolute-target-refused' }),
+    );
+    expect(() => requestUrl('http://index.example/v1/status', 'https://index.example')).toThrow(
+      expect.objectContaining({ code: 'absolute-target-refused' }),
+    );
+    expect(() => requestUrl('https://me@index.example/v1/status', 'https://index.example')).toThrow(
+      expect.objectContaining({ code: 'absolute-target-refused' }),
+    );
     expect(() => requestUrl('*', 'https://index.example')).toThrow(expect.objectContaining({ code: 'bad-url' }));
-    expect(() => requestUrl('index.example:443', 'https://index.example')).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => requestUrl('index.example:443', 'https://index.example')).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 });

@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualDuties, powerRoles, type DualDuty } from '../../../../domain/separation-of-duties.js';
 import { WIRRAL } from '../../../support/children.js';
-import { startServiceHarnessOn, type JsonResponse, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import {
+  startServiceHarnessOn,
+  type JsonResponse,
+  type ServiceHarness,
+  type SignedClient,
+} from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
 describe.each(storeEngines)('separation of duties on %s', (engine) => {
@@ -20,7 +25,11 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
   let madeByTeam: SignedClient;
   /** A data manager the national administrator asked for (the training data manager confirmed). */
   let madeByAdmin: SignedClient;
-  const vetted = () => ({ enhancedCheckDate: `${h.clock.now().getUTCFullYear() - 1}-01-01`, trainingCompleted: true, agreementSigned: true });
+  const vetted = () => ({
+    enhancedCheckDate: `${h.clock.now().getUTCFullYear() - 1}-01-01`,
+    trainingCompleted: true,
+    agreementSigned: true,
+  });
 
   beforeAll(async () => {
     h = await startServiceHarnessOn(engine, { trainingCount: 200, now: new Date('2026-11-24T10:00:00Z') });
@@ -40,7 +49,11 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
   /** A fresh Wirral practitioner account, activated, for a duty to be about. */
   async function subject(): Promise<string> {
     const id = `subject-${++serial}`;
-    await h.newAccount(admin, { id, name: `Sam ${id}`, organisationId: 'org-wirral', roles: ['practitioner'], ...vetted() }, dataManager);
+    await h.newAccount(
+      admin,
+      { id, name: `Sam ${id}`, organisationId: 'org-wirral', roles: ['practitioner'], ...vetted() },
+      dataManager,
+    );
     return id;
   }
 
@@ -73,7 +86,8 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
 
   const confirmRequest = (who: SignedClient, id: string) => who.post(`/v1/account-requests/${id}/confirm`, undefined);
   const requestStatus = async (id: string) =>
-    (await h.db.query<{ status: string }>('SELECT status FROM account_requests WHERE id = $1', [id]))[0]?.status ?? 'none';
+    (await h.db.query<{ status: string }>('SELECT status FROM account_requests WHERE id = $1', [id]))[0]?.status ??
+    'none';
   const credentialDriver = (begin: (who: SignedClient, account: string) => Promise<JsonResponse>): Driver => ({
     async start(who) {
       const res = await begin(who, await subject());
@@ -91,7 +105,13 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
   const drivers: Record<DualDuty, Driver> = {
     // The account is made in the request itself; the others are about an account that exists.
     'account-create': credentialDriver((who) =>
-      who.post('/v1/users', { id: `created-${++serial}`, name: 'Nia New', organisationId: 'org-wirral', roles: ['child-protection'], ...vetted() }),
+      who.post('/v1/users', {
+        id: `created-${++serial}`,
+        name: 'Nia New',
+        organisationId: 'org-wirral',
+        roles: ['child-protection'],
+        ...vetted(),
+      }),
     ),
     'token-reset': credentialDriver((who, account) => who.post(`/v1/users/${account}/reset-token`, undefined)),
     'card-enrol': credentialDriver((who, account) => who.post(`/v1/users/${account}/card-enrolments`, undefined)),
@@ -116,7 +136,8 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
       },
       confirm: (who, id) => who.post(`/v1/unshield-requests/${id}/approve`, undefined),
       done: async (id) =>
-        (await h.db.query<{ status: string }>('SELECT status FROM unshield_requests WHERE id = $1', [id]))[0]?.status === 'approved',
+        (await h.db.query<{ status: string }>('SELECT status FROM unshield_requests WHERE id = $1', [id]))[0]
+          ?.status === 'approved',
       starter: () => team,
       independent: () => dataManager,
       // An account the requester made; the other direction (the maker approving) is tested below.
@@ -156,7 +177,9 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
       it('may be started only by the roles the table names', async () => {
         const d = drivers[rule.duty];
         for (const who of [team, admin, dataManager, childProtection]) {
-          const named = rule.start.anywhere.some((r) => who.user.roles.includes(r)) || rule.start.ownAuthority.some((r) => who.user.roles.includes(r));
+          const named =
+            rule.start.anywhere.some((r) => who.user.roles.includes(r)) ||
+            rule.start.ownAuthority.some((r) => who.user.roles.includes(r));
           const { res } = await d.start(who);
           if (named) expect(res.status, `${who.user.id}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
           else expect(res.status, who.user.id).toBeGreaterThanOrEqual(403);
@@ -171,7 +194,9 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
     expect(asked.status).toBe(201);
     const byMaker = await team.post(`/v1/unshield-requests/${asked.body.request.id}/approve`, undefined);
     expect([byMaker.status, byMaker.body.error.code]).toEqual([403, 'not-independent']);
-    expect((await dataManager.post(`/v1/unshield-requests/${asked.body.request.id}/approve`, undefined)).status).toBe(200);
+    expect((await dataManager.post(`/v1/unshield-requests/${asked.body.request.id}/approve`, undefined)).status).toBe(
+      200,
+    );
   });
 
   it('lets no power role be added by PATCH alone', async () => {

@@ -40,7 +40,13 @@ describe('the service front door', () => {
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/sessions', '/v1/sessions/challenge', '/v1/children', '/v1/children/{cpNumber}', '/v1/audit']),
+      expect.arrayContaining([
+        '/v1/sessions',
+        '/v1/sessions/challenge',
+        '/v1/children',
+        '/v1/children/{cpNumber}',
+        '/v1/audit',
+      ]),
     );
     expect(doc.body.paths['/v1/sessions'].post.requestBody).toBeDefined();
   });
@@ -59,7 +65,11 @@ describe('security token sign-in', () => {
     h.clock.advance(30_000);
     const res = await otpSignIn('trn-practitioner');
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ id: 'trn-practitioner', roles: ['practitioner'], localAuthority: 'E08000015' });
+    expect(res.body.user).toMatchObject({
+      id: 'trn-practitioner',
+      roles: ['practitioner'],
+      localAuthority: 'E08000015',
+    });
     expect(res.body.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const client = await h.signIn('trn-practitioner');
     const me = await client.get('/v1/sessions/current');
@@ -74,7 +84,13 @@ describe('security token sign-in', () => {
     const badCode = await otpSignIn('trn-data-manager', { otp: '000000' });
     const unknownUser = await h.fetchJson('/v1/sessions', {
       method: 'POST',
-      body: { method: 'otp', userId: 'nobody-at-all', password: 'x', otp: '123456', sessionKey: generateSessionKey().publicJwk },
+      body: {
+        method: 'otp',
+        userId: 'nobody-at-all',
+        password: 'x',
+        otp: '123456',
+        sessionKey: generateSessionKey().publicJwk,
+      },
     });
     for (const r of [badPassword, badCode, unknownUser]) {
       expect(r.status).toBe(401);
@@ -93,7 +109,8 @@ describe('security token sign-in', () => {
 
   it('locks the account for 15 minutes after 5 failures, even against the right details', async () => {
     h.clock.advance(30_000);
-    for (let i = 0; i < 5; i++) expect((await otpSignIn('trn-national-admin', { password: `wrong-${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await otpSignIn('trn-national-admin', { password: `wrong-${i}` })).status).toBe(401);
     h.clock.advance(30_000);
     expect((await otpSignIn('trn-national-admin')).status).toBe(401);
     h.clock.advance(14 * 60_000);
@@ -152,11 +169,19 @@ describe('smartcard sign-in', () => {
 
   async function cardSignIn(opts: { challenge?: string; signWith?: typeof card.privateKey; userId?: string } = {}) {
     const userId = opts.userId ?? 'trn-la-team';
-    const challenge = opts.challenge ?? (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body.challenge;
+    const challenge =
+      opts.challenge ??
+      (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId } })).body.challenge;
     const { publicJwk } = generateSessionKey();
     const message = `${challenge}.${jwkThumbprint(publicJwk)}`;
-    const cardSignature = ecSign('sha256', Buffer.from(message), { key: opts.signWith ?? card.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-    const res = await h.fetchJson('/v1/sessions', { method: 'POST', body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature } });
+    const cardSignature = ecSign('sha256', Buffer.from(message), {
+      key: opts.signWith ?? card.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    }).toString('base64url');
+    const res = await h.fetchJson('/v1/sessions', {
+      method: 'POST',
+      body: { method: 'card', userId, challenge, sessionKey: publicJwk, cardSignature },
+    });
     return { res, challenge };
   }
 
@@ -180,10 +205,13 @@ describe('smartcard sign-in', () => {
   it('refuses another card, an expired challenge, and a challenge issued to another user', async () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expect((await cardSignIn({ signWith: other.privateKey })).res.status).toBe(401);
-    const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-la-team' } })).body.challenge;
+    const challenge = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-la-team' } }))
+      .body.challenge;
     h.clock.advance(121_000);
     expect((await cardSignIn({ challenge })).res.status).toBe(401);
-    const forOther = (await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })).body.challenge;
+    const forOther = (
+      await h.fetchJson('/v1/sessions/challenge', { method: 'POST', body: { userId: 'trn-practitioner' } })
+    ).body.challenge;
     expect((await cardSignIn({ challenge: forOther })).res.status).toBe(401);
   });
 });
@@ -206,7 +234,9 @@ describe('sign-out and expiry', () => {
   });
 
   it('audits sign-in, refusals and sign-out without passwords or codes', async () => {
-    const rows = await h.db.query<{ action: string; detail: unknown; reason: string | null }>('SELECT action, detail, reason FROM audit_log');
+    const rows = await h.db.query<{ action: string; detail: unknown; reason: string | null }>(
+      'SELECT action, detail, reason FROM audit_log',
+    );
     const actions = new Set(rows.map((r) => r.action));
     expect(actions).toEqual(new Set(['sign-in', 'sign-in-refused', 'sign-out']));
     const text = JSON.stringify(rows);

@@ -45,7 +45,9 @@ describe.each(storeEngines)('shields on %s', (engine) => {
   }
   async function shieldedChild(la = WIRRAL) {
     const c = await child(la, false);
-    const res = await (la === WIRRAL ? team : cwacTeam).post(`/v1/children/${c.cp}/shield`, { reason: 'Risk of harm if found' });
+    const res = await (la === WIRRAL ? team : cwacTeam).post(`/v1/children/${c.cp}/shield`, {
+      reason: 'Risk of harm if found',
+    });
     expect(res.status).toBe(200);
     return { cp: c.cp, version: res.body.version as number };
   }
@@ -54,14 +56,26 @@ describe.each(storeEngines)('shields on %s', (engine) => {
   async function feedAfter(after: number) {
     const res = await team.get(`/v1/sync/${WIRRAL}/changes?provenance=omit&after=${encodeCursor(WIRRAL, after)}`);
     expect(res.status).toBe(200);
-    return res.body.changes as { cpNumber: string; kind: string; version: number; shielded?: boolean; record?: { shielded: boolean } }[];
+    return res.body.changes as {
+      cpNumber: string;
+      kind: string;
+      version: number;
+      shielded?: boolean;
+      record?: { shielded: boolean };
+    }[];
   }
   const audit = (cp: string) =>
     h.db.query<{ action: string; user_id: string; reason: string | null; detail: Record<string, unknown> }>(
       'SELECT action, user_id, reason, detail FROM audit_log WHERE cp_number = $1 ORDER BY seq',
       [cp],
     );
-  const isShielded = async (cp: string) => (await h.db.query<{ s: boolean }>("SELECT (record->>'shielded')::boolean AS s FROM children WHERE cp_number = $1", [cp]))[0]!.s;
+  const isShielded = async (cp: string) =>
+    (
+      await h.db.query<{ s: boolean }>(
+        "SELECT (record->>'shielded')::boolean AS s FROM children WHERE cp_number = $1",
+        [cp],
+      )
+    )[0]!.s;
 
   describe('applying a shield', () => {
     it('shields an own-authority child with a reason; the next sync of the working set carries it', async () => {
@@ -71,14 +85,21 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ cpNumber: c.cp, shielded: true, version: c.version + 1 });
       const feed = await feedAfter(before);
-      expect(feed).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1, shielded: true })]);
+      expect(feed).toEqual([
+        expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1, shielded: true }),
+      ]);
       expect(feed[0]!.record!.shielded).toBe(true);
       // A practitioner now sees only what a shield leaves visible.
       const read = await practitioner.get(`/v1/children/${c.cp}`, reason);
       expect(read.body.shielded).toBe(true);
       expect(read.body).not.toHaveProperty('address');
       expect((await audit(c.cp)).filter((e) => e.action === 'shield-applied')).toEqual([
-        { action: 'shield-applied', user_id: 'trn-la-team', reason: 'Police advise the family is at risk', detail: { fields: ['shielded'], version: c.version + 1 } },
+        {
+          action: 'shield-applied',
+          user_id: 'trn-la-team',
+          reason: 'Police advise the family is at risk',
+          detail: { fields: ['shielded'], version: c.version + 1 },
+        },
       ]);
     });
 
@@ -91,13 +112,17 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'not-found']);
       const absent = await team.post('/v1/children/CP999999998/shield', { reason: 'Nobody' });
       expect(absent.body.error).toEqual(elsewhere.body.error);
-      expect((await practitioner.post(`/v1/children/${other.cp}/shield`, { reason: 'x' })).body.error.code).toBe('forbidden-role');
+      expect((await practitioner.post(`/v1/children/${other.cp}/shield`, { reason: 'x' })).body.error.code).toBe(
+        'forbidden-role',
+      );
       for (const body of [{}, { reason: '' }, { reason: 'x'.repeat(501) }, { reason: 'x', notes: 'y' }]) {
         expect((await team.post(`/v1/children/${other.cp}/shield`, body)).status).toBe(422);
       }
       expect(await isShielded(other.cp)).toBe(false);
       // A data manager may shield any authority's child.
-      expect((await dataManager.post(`/v1/children/${other.cp}/shield`, { reason: 'National decision' })).status).toBe(200);
+      expect((await dataManager.post(`/v1/children/${other.cp}/shield`, { reason: 'National decision' })).status).toBe(
+        200,
+      );
       expect(await isShielded(other.cp)).toBe(true);
     });
   });
@@ -105,7 +130,9 @@ describe.each(storeEngines)('shields on %s', (engine) => {
   describe('removing a shield takes two people', () => {
     it('the requester cannot approve; a second member of the team can, and the feed carries the unshield', async () => {
       const c = await shieldedChild();
-      const asked = await team.post(`/v1/children/${c.cp}/unshield-requests`, { reason: 'Risk has passed: case closed' });
+      const asked = await team.post(`/v1/children/${c.cp}/unshield-requests`, {
+        reason: 'Risk has passed: case closed',
+      });
       expect(asked.status).toBe(201);
       const request = asked.body.request;
       expect(request).toEqual({
@@ -138,7 +165,9 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       });
       expect(await isShielded(c.cp)).toBe(false);
       const feed = await feedAfter(before);
-      expect(feed).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1, shielded: false })]);
+      expect(feed).toEqual([
+        expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1, shielded: false }),
+      ]);
       expect((await practitioner.get(`/v1/children/${c.cp}`, reason)).body).toHaveProperty('address');
 
       const again = await second.post(`/v1/unshield-requests/${request.id}/approve`, {});
@@ -153,7 +182,9 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       );
       const approvedList = await team.get('/v1/unshield-requests?status=approved');
       expect(approvedList.body.requests.map((r: { id: string }) => r.id)).toContain(request.id);
-      expect((await team.get('/v1/unshield-requests')).body.requests.map((r: { id: string }) => r.id)).not.toContain(request.id);
+      expect((await team.get('/v1/unshield-requests')).body.requests.map((r: { id: string }) => r.id)).not.toContain(
+        request.id,
+      );
     });
 
     it('approves with an empty body too, and lets a data manager approve a team member’s request', async () => {
@@ -168,7 +199,9 @@ describe.each(storeEngines)('shields on %s', (engine) => {
     it('a rejected request leaves the shield on, with the reason audited', async () => {
       const c = await shieldedChild();
       const asked = await team.post(`/v1/children/${c.cp}/unshield-requests`, { reason: 'Family asks' });
-      const rejected = await second.post(`/v1/unshield-requests/${asked.body.request.id}/reject`, { reason: 'Police still advise a shield' });
+      const rejected = await second.post(`/v1/unshield-requests/${asked.body.request.id}/reject`, {
+        reason: 'Police still advise a shield',
+      });
       expect(rejected.status).toBe(200);
       expect(rejected.body.request).toMatchObject({ status: 'rejected', decidedBy: 'wirral-team-2' });
       expect(await isShielded(c.cp)).toBe(true);
@@ -188,20 +221,27 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       const theirs = await shieldedChild(CHESHIRE_WEST_AND_CHESTER);
       expect((await team.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'x' })).status).toBe(404);
       expect((await cwacTeam.post(`/v1/children/${theirs.cp}/unshield-requests`, {})).status).toBe(422);
-      expect((await practitioner.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'x' })).status).toBe(403);
+      expect((await practitioner.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'x' })).status).toBe(
+        403,
+      );
     });
 
     it('a request that no longer fits its child (shielded afresh, merged) is stale: cancelled, not applied', async () => {
       // Shielded afresh (a team's submission) after the request was made.
       const c = await shieldedChild();
       const asked = await team.post(`/v1/children/${c.cp}/unshield-requests`, { reason: 'Done with' });
-      const resubmitted = await team.post('/v1/submissions', { items: [{ idempotencyKey: `reshield-${c.cp}`, cpNumber: c.cp, baseVersion: c.version, op: 'shield' }] });
+      const resubmitted = await team.post('/v1/submissions', {
+        items: [{ idempotencyKey: `reshield-${c.cp}`, cpNumber: c.cp, baseVersion: c.version, op: 'shield' }],
+      });
       expect(resubmitted.body.results[0].status).toBe('applied');
       const stale = await second.post(`/v1/unshield-requests/${asked.body.request.id}/approve`, {});
       expect([stale.status, stale.body.error.code]).toEqual([409, 'request-stale']);
       expect(await isShielded(c.cp)).toBe(true);
       const cancelled = await team.get('/v1/unshield-requests?status=cancelled');
-      expect(cancelled.body.requests.find((r: { id: string }) => r.id === asked.body.request.id)).toMatchObject({ status: 'cancelled', decidedBy: null });
+      expect(cancelled.body.requests.find((r: { id: string }) => r.id === asked.body.request.id)).toMatchObject({
+        status: 'cancelled',
+        decidedBy: null,
+      });
 
       // Merged: the shielded survivor takes in a duplicate.
       const survivor = await shieldedChild();
@@ -231,11 +271,20 @@ describe.each(storeEngines)('shields on %s', (engine) => {
       const a = (await team.post(`/v1/children/${mine.cp}/unshield-requests`, { reason: 'First' })).body.request;
       h.clock.advance(1000);
       const b = (await cwacTeam.post(`/v1/children/${theirs.cp}/unshield-requests`, { reason: 'Second' })).body.request;
-      const own = (await team.get('/v1/unshield-requests')).body.requests as { id: string; localAuthority: string; requestedAt: string }[];
+      const own = (await team.get('/v1/unshield-requests')).body.requests as {
+        id: string;
+        localAuthority: string;
+        requestedAt: string;
+      }[];
       expect(own.map((r) => r.id)).toContain(a.id);
       expect(own.every((r) => r.localAuthority === WIRRAL)).toBe(true);
-      expect((await cwacTeam.get('/v1/unshield-requests')).body.requests.map((r: { id: string }) => r.id)).toEqual([b.id]);
-      const all = (await dataManager.get('/v1/unshield-requests?status=open')).body.requests as { id: string; requestedAt: string }[];
+      expect((await cwacTeam.get('/v1/unshield-requests')).body.requests.map((r: { id: string }) => r.id)).toEqual([
+        b.id,
+      ]);
+      const all = (await dataManager.get('/v1/unshield-requests?status=open')).body.requests as {
+        id: string;
+        requestedAt: string;
+      }[];
       expect(all.map((r) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
       expect(all.map((r) => r.requestedAt)).toEqual([...all.map((r) => r.requestedAt)].sort());
       expect((await team.get('/v1/unshield-requests?status=pending')).status).toBe(422);

@@ -81,10 +81,18 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
 
   it('refuses the same key with a different body (409 idempotency-key-reused), applying nothing', async () => {
     const key = 'adapter-run-2026-11-24.0002';
-    const first = await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Keyreuse')] }, withKey(key));
+    const first = await team.post(
+      '/v1/supplies',
+      { localAuthority: WIRRAL, records: [localRecord('Keyreuse')] },
+      withKey(key),
+    );
     expect(first.status).toBe(200);
     const before = await counts();
-    const other = await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Keyreuse')] }, withKey(key));
+    const other = await team.post(
+      '/v1/supplies',
+      { localAuthority: WIRRAL, records: [localRecord('Keyreuse')] },
+      withKey(key),
+    );
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency-key-reused');
     expect(await counts()).toEqual(before);
@@ -92,9 +100,17 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
 
   it("keeps one user's key apart from another's", async () => {
     const key = 'shared-looking-key-0003';
-    const wirral = await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Ownkey')] }, withKey(key));
+    const wirral = await team.post(
+      '/v1/supplies',
+      { localAuthority: WIRRAL, records: [localRecord('Ownkey')] },
+      withKey(key),
+    );
     const before = await counts();
-    const cwac = await cwacTeam.post('/v1/supplies', { localAuthority: CHESHIRE_WEST_AND_CHESTER, records: [localRecord('Ownkey')] }, withKey(key));
+    const cwac = await cwacTeam.post(
+      '/v1/supplies',
+      { localAuthority: CHESHIRE_WEST_AND_CHESTER, records: [localRecord('Ownkey')] },
+      withKey(key),
+    );
     expect(cwac.status).toBe(200);
     expect(cwac.headers.get('idempotency-replayed')).toBeNull();
     expect(cwac.body.results[0].status).toBe('created');
@@ -116,7 +132,11 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
   it('refuses a malformed key with 400 naming the header, before applying anything', async () => {
     const before = await counts();
     for (const key of ['has space', 'x'.repeat(129), 'semi;colon', 'ünïcode']) {
-      const res = await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Badkey')] }, withKey(key));
+      const res = await team.post(
+        '/v1/supplies',
+        { localAuthority: WIRRAL, records: [localRecord('Badkey')] },
+        withKey(key),
+      );
       expect(res.status, key).toBe(400);
       expect(res.body.error.code).toBe('invalid-idempotency-key');
       expect(res.body.error.message).toContain('Idempotency-Key');
@@ -124,7 +144,10 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
     expect(await counts()).toEqual(before);
     // The longest allowed, with every allowed kind of character.
     const longest = `${'A'.repeat(120)}az09._:-`;
-    expect((await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Badkey')] }, withKey(longest))).status).toBe(200);
+    expect(
+      (await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Badkey')] }, withKey(longest)))
+        .status,
+    ).toBe(200);
   });
 
   it('never applies two requests with one key at once: the other is refused in progress or replayed', async () => {
@@ -162,7 +185,11 @@ describe.each(storeEngines)('idempotent supplies on %s', (engine) => {
     expect(late.body).toEqual(first.body);
     h.clock.advance(120_000);
     const client = await h.signIn('trn-la-team');
-    const afresh = await client.post('/v1/supplies', { localAuthority: WIRRAL, records: [localRecord('Retention')] }, withKey(key));
+    const afresh = await client.post(
+      '/v1/supplies',
+      { localAuthority: WIRRAL, records: [localRecord('Retention')] },
+      withKey(key),
+    );
     expect(afresh.status).toBe(200);
     expect(afresh.headers.get('idempotency-replayed')).toBeNull();
     expect(afresh.body.results[0].status).toBe('created');

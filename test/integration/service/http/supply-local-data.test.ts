@@ -10,7 +10,12 @@ import { storeEngines } from '../../../support/stores.js';
 const reason = { headers: { 'cp-access-reason': 'Checking the adapter load' } };
 
 const parents = [{ name: 'Alice Example', relationship: 'mother', contact: { phone: '0151 000 0001' } }];
-const education = { name: 'Seacombe Primary', urn: '105000', contact: { phone: '0151 000 0002' }, startDate: '2021-09-01' };
+const education = {
+  name: 'Seacombe Primary',
+  urn: '105000',
+  contact: { phone: '0151 000 0002' },
+  startDate: '2021-09-01',
+};
 const gp = { name: 'Seacombe Surgery', odsCode: 'N82001', contact: { phone: '0151 000 0004' } };
 const involvement = {
   service: 'Early help and family support',
@@ -40,7 +45,11 @@ describe.each(storeEngines)('local data supply over HTTP on %s', (engine) => {
 
   beforeAll(async () => {
     h = await startServiceHarnessOn(engine, { trainingCount: 10, now: new Date('2026-11-24T10:00:00Z') });
-    [team, practitioner, nhs] = [await h.signIn('trn-la-team'), await h.signIn('trn-practitioner'), await h.signIn('trn-supplier-nhs')];
+    [team, practitioner, nhs] = [
+      await h.signIn('trn-la-team'),
+      await h.signIn('trn-practitioner'),
+      await h.signIn('trn-supplier-nhs'),
+    ];
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -49,7 +58,10 @@ describe.each(storeEngines)('local data supply over HTTP on %s', (engine) => {
   const childCount = async () => (await h.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM children'))[0]!.n;
 
   it('puts parents, school, GP practice and the service’s involvement on the record; a retry adds nothing', async () => {
-    const body = { localAuthority: WIRRAL, records: [record('Adapterload', '2016-03-13', { parents, education, gp, involvement })] };
+    const body = {
+      localAuthority: WIRRAL,
+      records: [record('Adapterload', '2016-03-13', { parents, education, gp, involvement })],
+    };
     const res = await team.post('/v1/supplies', body, { headers: { 'idempotency-key': 'adapter-local-0001' } });
     expect(res.status).toBe(200);
     expect(res.body.results[0].status).toBe('created');
@@ -76,7 +88,9 @@ describe.each(storeEngines)('local data supply over HTTP on %s', (engine) => {
     const seen = await practitioner.get(`/v1/children/${cp}`, reason);
     expect(seen.body.involvements[0]).toMatchObject({ service: 'Early help and family support' });
     expect(seen.body.involvements[0]).not.toHaveProperty('mine');
-    const end = await practitioner.request('PATCH', `/v1/children/${cp}/involvements/${seen.body.involvements[0].id}`, { endDate: '2026-11-23' });
+    const end = await practitioner.request('PATCH', `/v1/children/${cp}/involvements/${seen.body.involvements[0].id}`, {
+      endDate: '2026-11-23',
+    });
     expect(end.status).toBe(403);
     expect(end.body.error.code).toBe('not-your-involvement');
   });
@@ -85,13 +99,19 @@ describe.each(storeEngines)('local data supply over HTTP on %s', (engine) => {
     const before = await childCount();
     const cases: [Record<string, unknown>, string][] = [
       [{ involvement: { ...involvement, sensitive: true } }, 'records.0.involvement.sensitive'],
-      [{ involvement: { ...involvement, service: 'Sexual health service', sensitiveCategory: 'sexual-health' } }, 'records.0.involvement.sensitiveCategory'],
+      [
+        { involvement: { ...involvement, service: 'Sexual health service', sensitiveCategory: 'sexual-health' } },
+        'records.0.involvement.sensitiveCategory',
+      ],
       [{ notes: 'Seen at home' }, 'records.0.notes'],
       [{ involvement: { ...involvement, caseNotes: 'Strategy meeting held' } }, 'records.0.involvement.caseNotes'],
       [{ parents: [{ ...parents[0], notes: 'Separated' }] }, 'records.0.parents.0.notes'],
     ];
     for (const [over, field] of cases) {
-      const res = await team.post('/v1/supplies', { localAuthority: WIRRAL, records: [record('Refusedfield', '2015-04-14', over)] });
+      const res = await team.post('/v1/supplies', {
+        localAuthority: WIRRAL,
+        records: [record('Refusedfield', '2015-04-14', over)],
+      });
       expect(res.status, field).toBe(422);
       expect(res.body.error.code).toBe('unknown-field');
       expect(res.body.error.message).toContain(`"${field}"`);

@@ -26,10 +26,18 @@ afterAll(async () => {
 });
 
 async function wholeFeed(client: SignedClient, la: string, pageSize: number) {
-  const entries: { seq: number; cpNumber: string; kind: string; record?: { identifiers: Record<string, unknown> }; provenance?: Record<string, unknown> }[] = [];
+  const entries: {
+    seq: number;
+    cpNumber: string;
+    kind: string;
+    record?: { identifiers: Record<string, unknown> };
+    provenance?: Record<string, unknown>;
+  }[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const res = await client.get(`/v1/sync/${la}/changes?limit=${pageSize}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+    const res = await client.get(
+      `/v1/sync/${la}/changes?limit=${pageSize}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(res.status).toBe(200);
     entries.push(...res.body.changes);
     cursor = res.body.cursor;
@@ -42,7 +50,9 @@ describe('the sync feed', () => {
     const { entries } = await wholeFeed(team, 'E08000015', 37);
     const seqs = entries.map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    const [row] = await h.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM children WHERE local_authority = 'E08000015'");
+    const [row] = await h.db.query<{ n: number }>(
+      "SELECT count(*)::int8 AS n FROM children WHERE local_authority = 'E08000015'",
+    );
     expect(new Set(entries.map((e) => e.cpNumber)).size).toBe(row!.n);
     const upsert = entries.find((e) => e.kind === 'upsert' && e.record)!;
     expect(upsert.record!.identifiers).not.toHaveProperty('supplierRefs');
@@ -91,7 +101,12 @@ describe('submissions', () => {
     });
     expect(stale.body.results[0]).toMatchObject({ status: 'conflict', currentVersion: version + 1 });
     const after = await team.get(`/v1/children/${target.cpNumber}`, reason);
-    expect(after.body).toMatchObject({ version: version + 1, whereabouts: 'no-known-address', address: null, gender: current.body.gender });
+    expect(after.body).toMatchObject({
+      version: version + 1,
+      whereabouts: 'no-known-address',
+      address: null,
+      gender: current.body.gender,
+    });
     // The change is the next entry of the feed, once.
     const next = await team.get(`/v1/sync/E08000015/changes?after=${encodeURIComponent(cursor)}`);
     expect(next.body.changes.filter((e: { cpNumber: string }) => e.cpNumber === target.cpNumber)).toHaveLength(1);
@@ -116,7 +131,15 @@ describe('submissions', () => {
 
   it('refuses case information in a change, naming the field', async () => {
     const res = await team.post('/v1/submissions', {
-      items: [{ idempotencyKey: 'cleanse-2026-11-24-0003', cpNumber: 'CP000000018', baseVersion: 1, op: 'update', changes: { caseNotes: 'Seen by CAMHS' } }],
+      items: [
+        {
+          idempotencyKey: 'cleanse-2026-11-24-0003',
+          cpNumber: 'CP000000018',
+          baseVersion: 1,
+          op: 'update',
+          changes: { caseNotes: 'Seen by CAMHS' },
+        },
+      ],
     });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toContain('caseNotes');
@@ -130,7 +153,16 @@ describe('supply intake and the shield rule', () => {
     );
     const child = row!.record;
     const read = await team.get(`/v1/children/${child.cpNumber}`, reason);
-    await team.post('/v1/submissions', { items: [{ idempotencyKey: 'shield-2026-11-24-0001', cpNumber: child.cpNumber, baseVersion: read.body.version, op: 'shield' }] });
+    await team.post('/v1/submissions', {
+      items: [
+        {
+          idempotencyKey: 'shield-2026-11-24-0001',
+          cpNumber: child.cpNumber,
+          baseVersion: read.body.version,
+          op: 'shield',
+        },
+      ],
+    });
 
     // The NHS supplies what may be the same child: same name and address, date of birth
     // a day out, no NHS number. Not sure enough to match (0.6..0.9): a possible duplicate.
@@ -156,7 +188,9 @@ describe('supply intake and the shield rule', () => {
     expect(duplicate).not.toBe(child.cpNumber);
     // Treated as shielded everywhere until a person resolves it.
     for (const searchDob of [dob, child.dob]) {
-      const search = await practitioner.get(`/v1/children?dob=${searchDob}&postcode=${encodeURIComponent(child.address.postcode)}`);
+      const search = await practitioner.get(
+        `/v1/children?dob=${searchDob}&postcode=${encodeURIComponent(child.address.postcode)}`,
+      );
       const found = search.body.results.map((r: { cpNumber: string }) => r.cpNumber);
       expect(found).not.toContain(duplicate);
       expect(found).not.toContain(child.cpNumber);
@@ -184,7 +218,9 @@ describe('supply intake and the shield rule', () => {
       dob: '2020-01-01',
       address: null,
     };
-    expect((await practitioner.post('/v1/supplies', { localAuthority: 'E08000015', records: [record] })).status).toBe(403);
+    expect((await practitioner.post('/v1/supplies', { localAuthority: 'E08000015', records: [record] })).status).toBe(
+      403,
+    );
     const other = await nhs.post('/v1/supplies', { localAuthority: 'E08000015', records: [record] });
     expect(other.body.results[0].status).toBe('forbidden');
   });

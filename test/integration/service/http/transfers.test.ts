@@ -40,8 +40,14 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
     return { cp: row.cp_number, version: row.version };
   }
   const authorityOf = async (cp: string) =>
-    (await h.db.query<{ la: string; version: number }>('SELECT local_authority AS la, version FROM children WHERE cp_number = $1', [cp]))[0]!;
-  const lastSeq = async (client: SignedClient, la: string) => (await client.get(`/v1/sync/${la}/status`)).body.lastSeq as number;
+    (
+      await h.db.query<{ la: string; version: number }>(
+        'SELECT local_authority AS la, version FROM children WHERE cp_number = $1',
+        [cp],
+      )
+    )[0]!;
+  const lastSeq = async (client: SignedClient, la: string) =>
+    (await client.get(`/v1/sync/${la}/status`)).body.lastSeq as number;
   async function feedAfter(client: SignedClient, la: string, after: number) {
     const res = await client.get(`/v1/sync/${la}/changes?provenance=omit&after=${encodeCursor(la, after)}`);
     expect(res.status).toBe(200);
@@ -52,7 +58,8 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
       "SELECT action, user_id, reason, detail FROM audit_log WHERE cp_number = $1 AND action LIKE 'transfer-%' ORDER BY seq",
       [cp],
     );
-  const ask = (cp: string, reason = 'The family moved to Chester') => team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason });
+  const ask = (cp: string, reason = 'The family moved to Chester') =>
+    team.post('/v1/transfers', { cpNumber: cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason });
 
   it('moves the child only when the receiving team accepts, and both feeds follow', async () => {
     const c = await wirralChild();
@@ -74,7 +81,9 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
     // Each side sees it, in its own direction.
     const mine = (await team.get('/v1/transfers')).body.transfers.find((t: { id: string }) => t.id === transfer.id);
     expect(mine.direction).toBe('outgoing');
-    const theirs = (await cwacTeam.get('/v1/transfers?status=open')).body.transfers.find((t: { id: string }) => t.id === transfer.id);
+    const theirs = (await cwacTeam.get('/v1/transfers?status=open')).body.transfers.find(
+      (t: { id: string }) => t.id === transfer.id,
+    );
     expect(theirs.direction).toBe('incoming');
     // One authority alone cannot move a child: the sender may not accept its own request.
     const own = await team.post(`/v1/transfers/${transfer.id}/accept`, {});
@@ -86,19 +95,42 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
     const cwacSeq = await lastSeq(cwacTeam, CHESHIRE_WEST_AND_CHESTER);
     const accepted = await cwacTeam.post(`/v1/transfers/${transfer.id}/accept`, undefined);
     expect(accepted.status).toBe(200);
-    expect(accepted.body.transfer).toMatchObject({ id: transfer.id, status: 'accepted', decidedBy: 'trn-la-team-cwac', direction: 'incoming' });
+    expect(accepted.body.transfer).toMatchObject({
+      id: transfer.id,
+      status: 'accepted',
+      decidedBy: 'trn-la-team-cwac',
+      direction: 'incoming',
+    });
     expect(await authorityOf(c.cp)).toEqual({ la: CHESHIRE_WEST_AND_CHESTER, version: c.version + 1 });
-    expect(await feedAfter(team, WIRRAL, wirralSeq)).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'tombstone', reason: 'transferred' })]);
-    expect(await feedAfter(cwacTeam, CHESHIRE_WEST_AND_CHESTER, cwacSeq)).toEqual([expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1 })]);
+    expect(await feedAfter(team, WIRRAL, wirralSeq)).toEqual([
+      expect.objectContaining({ cpNumber: c.cp, kind: 'tombstone', reason: 'transferred' }),
+    ]);
+    expect(await feedAfter(cwacTeam, CHESHIRE_WEST_AND_CHESTER, cwacSeq)).toEqual([
+      expect.objectContaining({ cpNumber: c.cp, kind: 'upsert', version: c.version + 1 }),
+    ]);
     // The record itself names its new authority; the old team no longer sees the transfer as open.
-    const read = await cwacTeam.get(`/v1/children/${c.cp}`, { headers: { 'cp-access-reason': 'New to our authority' } });
+    const read = await cwacTeam.get(`/v1/children/${c.cp}`, {
+      headers: { 'cp-access-reason': 'New to our authority' },
+    });
     expect(read.status).toBe(200);
     expect(read.body.localAuthority).toBe(CHESHIRE_WEST_AND_CHESTER);
-    expect((await team.get('/v1/transfers')).body.transfers.map((t: { id: string }) => t.id)).not.toContain(transfer.id);
-    expect((await team.get('/v1/transfers?status=accepted')).body.transfers.map((t: { id: string }) => t.id)).toContain(transfer.id);
+    expect((await team.get('/v1/transfers')).body.transfers.map((t: { id: string }) => t.id)).not.toContain(
+      transfer.id,
+    );
+    expect((await team.get('/v1/transfers?status=accepted')).body.transfers.map((t: { id: string }) => t.id)).toContain(
+      transfer.id,
+    );
     expect(await audit(c.cp)).toEqual([
-      expect.objectContaining({ action: 'transfer-requested', user_id: 'trn-la-team', reason: 'The family moved to Chester' }),
-      expect.objectContaining({ action: 'transfer-accepted', user_id: 'trn-la-team-cwac', detail: expect.objectContaining({ from: WIRRAL, to: CHESHIRE_WEST_AND_CHESTER, requestedBy: 'trn-la-team' }) }),
+      expect.objectContaining({
+        action: 'transfer-requested',
+        user_id: 'trn-la-team',
+        reason: 'The family moved to Chester',
+      }),
+      expect.objectContaining({
+        action: 'transfer-accepted',
+        user_id: 'trn-la-team-cwac',
+        detail: expect.objectContaining({ from: WIRRAL, to: CHESHIRE_WEST_AND_CHESTER, requestedBy: 'trn-la-team' }),
+      }),
     ]);
     // Decided once: deciding again is refused and changes nothing.
     const again = await cwacTeam.post(`/v1/transfers/${transfer.id}/reject`, {});
@@ -126,7 +158,12 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
     expect(cancelled.body.transfer).toMatchObject({ status: 'cancelled', decidedBy: 'trn-la-team' });
     expect((await cwacTeam.post(`/v1/transfers/${t2.id}/accept`, {})).status).toBe(409);
     expect(await authorityOf(c.cp)).toEqual({ la: WIRRAL, version: c.version });
-    expect((await audit(c.cp)).map((e) => e.action)).toEqual(['transfer-requested', 'transfer-rejected', 'transfer-requested', 'transfer-cancelled']);
+    expect((await audit(c.cp)).map((e) => e.action)).toEqual([
+      'transfer-requested',
+      'transfer-rejected',
+      'transfer-requested',
+      'transfer-cancelled',
+    ]);
   });
 
   it('refuses bad requests by name and changes nothing', async () => {
@@ -145,10 +182,29 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
       expect(JSON.stringify(res.body.error), JSON.stringify(body)).toContain(named);
     }
     // Another authority's child is as if absent.
-    const [cwacChild] = await h.db.query<{ cp_number: string }>("SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' LIMIT 1", [CHESHIRE_WEST_AND_CHESTER]);
-    expect((await team.post('/v1/transfers', { cpNumber: cwacChild!.cp_number, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'x' })).status).toBe(404);
+    const [cwacChild] = await h.db.query<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' LIMIT 1",
+      [CHESHIRE_WEST_AND_CHESTER],
+    );
+    expect(
+      (
+        await team.post('/v1/transfers', {
+          cpNumber: cwacChild!.cp_number,
+          toLocalAuthority: CHESHIRE_WEST_AND_CHESTER,
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(404);
     // Only ContactPoint teams transfer.
-    expect((await practitioner.post('/v1/transfers', { cpNumber: c.cp, toLocalAuthority: CHESHIRE_WEST_AND_CHESTER, reason: 'x' })).status).toBe(403);
+    expect(
+      (
+        await practitioner.post('/v1/transfers', {
+          cpNumber: c.cp,
+          toLocalAuthority: CHESHIRE_WEST_AND_CHESTER,
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(403);
     expect((await dataManager.get('/v1/transfers')).status).toBe(403);
     expect((await team.get('/v1/transfers?status=done')).status).toBe(422);
     expect((await team.post('/v1/transfers/999999/accept', {})).status).toBe(404);
@@ -164,15 +220,24 @@ describe.each(storeEngines)('transfers between authorities on %s', (engine) => {
 
   it('a transfer whose child has been archived since is cancelled, not accepted', async () => {
     // A child who turns 18 today: archived by today's lifecycle run while its transfer is open.
-    const cp = (await addChild(h.db, traceableChild({ dob: '2008-11-24', family: 'Transferold' }), { at: new Date('2020-01-01T00:00:00Z') })).cpNumber;
+    const cp = (
+      await addChild(h.db, traceableChild({ dob: '2008-11-24', family: 'Transferold' }), {
+        at: new Date('2020-01-01T00:00:00Z'),
+      })
+    ).cpNumber;
     const t = (await ask(cp)).body.transfer;
     expect(t.status).toBe('open');
     await runLifecycle(h.db, h.clock);
     const res = await cwacTeam.post(`/v1/transfers/${t.id}/accept`, {});
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('transfer-stale');
-    expect((await cwacTeam.get('/v1/transfers?status=cancelled')).body.transfers.find((x: { id: string }) => x.id === t.id)).toMatchObject({ status: 'cancelled' });
+    expect(
+      (await cwacTeam.get('/v1/transfers?status=cancelled')).body.transfers.find((x: { id: string }) => x.id === t.id),
+    ).toMatchObject({ status: 'cancelled' });
     expect((await authorityOf(cp)).la).toBe(WIRRAL);
-    expect((await audit(cp)).at(-1)).toMatchObject({ action: 'transfer-cancelled', detail: { transfer: t.id, why: 'child-archived' } });
+    expect((await audit(cp)).at(-1)).toMatchObject({
+      action: 'transfer-cancelled',
+      detail: { transfer: t.id, why: 'child-archived' },
+    });
   });
 });

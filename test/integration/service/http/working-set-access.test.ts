@@ -53,7 +53,9 @@ describe.each(storeEngines)('working-set access on %s', (engine) => {
   const entriesFor = async (cp: string) => {
     const page = await team.get(`/v1/audit?cpNumber=${cp}`);
     expect(page.status).toBe(200);
-    return (page.body.entries as { at: string; userId: string; action: string; reason: string | null }[]).filter((e) => e.action === 'read');
+    return (page.body.entries as { at: string; userId: string; action: string; reason: string | null }[]).filter(
+      (e) => e.action === 'read',
+    );
   };
 
   it('records the view in the child’s audit: as a read, by the viewer, with the purpose, at the time it was viewed', async () => {
@@ -65,14 +67,24 @@ describe.each(storeEngines)('working-set access on %s', (engine) => {
 
     const reads = await entriesFor(cp);
     expect(reads).toHaveLength(2);
-    expect(reads[0]).toMatchObject({ at: '2026-11-23T21:15:00.000Z', userId: 'trn-la-team', reason: 'Cleansing possible duplicates' });
+    expect(reads[0]).toMatchObject({
+      at: '2026-11-23T21:15:00.000Z',
+      userId: 'trn-la-team',
+      reason: 'Cleansing possible duplicates',
+    });
     expect(reads[1]).toMatchObject({ at: '2026-11-23T21:40:00.000Z', userId: 'trn-la-team' });
     // What was seen and when it arrived stay in the entry's detail, for the chain.
     const [stored] = await h.db.query<{ detail: Record<string, unknown> }>(
       "SELECT detail FROM audit_log WHERE cp_number = $1 AND action = 'read' AND detail->>'view' = 'shielded-details'",
       [cp],
     );
-    expect(stored!.detail).toMatchObject({ via: 'working-set', view: 'shielded-details', context: 'cleansing', version, receivedAt: h.clock.now().toISOString() });
+    expect(stored!.detail).toMatchObject({
+      via: 'working-set',
+      view: 'shielded-details',
+      context: 'cleansing',
+      version,
+      receivedAt: h.clock.now().toISOString(),
+    });
     expect(stored!.detail).not.toHaveProperty('sentBy');
 
     // A retry of the same item (the outbox after a crash) is answered, not recorded again.
@@ -85,7 +97,10 @@ describe.each(storeEngines)('working-set access on %s', (engine) => {
     const { cp, version } = await child(WIRRAL);
     const res = await team.post('/v1/submissions', { items: [item(cp, version, { viewedBy: 'wirral-team-access' })] });
     expect(res.body.results[0].status).toBe('applied');
-    const [stored] = await h.db.query<{ user_id: string; detail: Record<string, unknown> }>("SELECT user_id, detail FROM audit_log WHERE cp_number = $1 AND action = 'read'", [cp]);
+    const [stored] = await h.db.query<{ user_id: string; detail: Record<string, unknown> }>(
+      "SELECT user_id, detail FROM audit_log WHERE cp_number = $1 AND action = 'read'",
+      [cp],
+    );
     expect(stored).toMatchObject({ user_id: 'wirral-team-access', detail: { sentBy: 'trn-la-team' } });
   });
 
@@ -113,9 +128,13 @@ describe.each(storeEngines)('working-set access on %s', (engine) => {
 
   it('refuses a view in the future, another authority’s child, and a viewer outside the team', async () => {
     const { cp, version } = await child(WIRRAL);
-    const future = await team.post('/v1/submissions', { items: [item(cp, version, { viewedAt: '2026-11-24T11:00:00Z' })] });
+    const future = await team.post('/v1/submissions', {
+      items: [item(cp, version, { viewedAt: '2026-11-24T11:00:00Z' })],
+    });
     expect(future.body.results[0]).toMatchObject({ status: 'invalid', problems: [{ path: 'viewedAt' }] });
-    const other = await cwacTeam.post('/v1/submissions', { items: [item(cp, version, { viewedBy: 'trn-la-team-cwac' })] });
+    const other = await cwacTeam.post('/v1/submissions', {
+      items: [item(cp, version, { viewedBy: 'trn-la-team-cwac' })],
+    });
     expect(other.body.results[0].status).toBe('forbidden');
     const framed = await team.post('/v1/submissions', { items: [item(cp, version, { viewedBy: 'trn-la-team-cwac' })] });
     expect(framed.body.results[0]).toMatchObject({ status: 'forbidden', message: expect.stringMatching(/viewedBy/) });

@@ -24,15 +24,21 @@ function deferred() {
 }
 
 async function status(cpNumber: string): Promise<string | undefined> {
-  const [row] = await store.db.query<{ status: string }>('SELECT status FROM children WHERE cp_number = $1', [cpNumber]);
+  const [row] = await store.db.query<{ status: string }>('SELECT status FROM children WHERE cp_number = $1', [
+    cpNumber,
+  ]);
   return row?.status;
 }
 
 describe('the lifecycle beside other writers (PostgreSQL)', () => {
   it('skips a child a writer holds, without waiting, and archives it at the next run', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const held = (await addChild(store.db, traceableChild({ dob: '2006-03-01', family: 'Heldback' }), { at: clock.now() })).cpNumber;
-    const free = (await addChild(store.db, traceableChild({ dob: '2006-03-01', family: 'Freeling' }), { at: clock.now() })).cpNumber;
+    const held = (
+      await addChild(store.db, traceableChild({ dob: '2006-03-01', family: 'Heldback' }), { at: clock.now() })
+    ).cpNumber;
+    const free = (
+      await addChild(store.db, traceableChild({ dob: '2006-03-01', family: 'Freeling' }), { at: clock.now() })
+    ).cpNumber;
     clock.set(at('2024-03-01'));
 
     const locked = deferred();
@@ -59,19 +65,30 @@ describe('the lifecycle beside other writers (PostgreSQL)', () => {
   it('archives each child once when two runs go at the same time', async () => {
     const clock = new SettableClock(at('2024-01-01'));
     const cps: string[] = [];
-    for (let i = 0; i < 24; i++) cps.push((await addChild(store.db, traceableChild({ dob: addDays('2006-04-01', i % 5), family: `Racer${i}x` }), { at: clock.now() })).cpNumber);
+    for (let i = 0; i < 24; i++)
+      cps.push(
+        (
+          await addChild(store.db, traceableChild({ dob: addDays('2006-04-01', i % 5), family: `Racer${i}x` }), {
+            at: clock.now(),
+          })
+        ).cpNumber,
+      );
     clock.set(at('2024-04-10'));
 
-    const [a, b] = await Promise.all([runLifecycle(store.db, clock, { batchSize: 3 }), runLifecycle(store.db, clock, { batchSize: 3 })]);
+    const [a, b] = await Promise.all([
+      runLifecycle(store.db, clock, { batchSize: 3 }),
+      runLifecycle(store.db, clock, { batchSize: 3 }),
+    ]);
     expect(a.archived + b.archived).toBe(24);
     const tombstones = await store.db.query<{ n: number }>(
       "SELECT count(*) AS n FROM changes WHERE kind = 'tombstone' AND reason = 'archived' AND cp_number = ANY($1::text[])",
       [cps],
     );
     expect(tombstones[0]?.n).toBe(24);
-    const audits = await store.db.query<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'archived' AND cp_number = ANY($1::text[])", [
-      cps,
-    ]);
+    const audits = await store.db.query<{ n: number }>(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'archived' AND cp_number = ANY($1::text[])",
+      [cps],
+    );
     expect(audits[0]?.n).toBe(24);
     expect(await verifyAuditChain(store.db)).toMatchObject({ ok: true });
   });

@@ -7,7 +7,11 @@ import { addDays, dayNumber, isoFromDayNumber } from '../../../../domain/dates.j
 import { destructionDueDate } from '../../../../domain/lifecycle.js';
 import { SettableClock } from '../../../../service/context.js';
 import { verifyAuditChain } from '../../../../service/audit/verify.js';
-import { lastArchiveDateDueForDestruction, runLifecycle, startLifecycleTimer } from '../../../../service/lifecycle/lifecycle.js';
+import {
+  lastArchiveDateDueForDestruction,
+  runLifecycle,
+  startLifecycleTimer,
+} from '../../../../service/lifecycle/lifecycle.js';
 import { lifecycleRoutes } from '../../../../service/lifecycle/routes.js';
 import { loadChild, updateChild } from '../../../../service/records/child-store.js';
 import type { Database } from '../../../../service/store/database.js';
@@ -38,15 +42,17 @@ async function feedFor(cpNumber: string) {
 }
 
 async function auditFor(cpNumber: string) {
-  return db.query<{ action: string; user_id: string | null }>('SELECT action, user_id FROM audit_log WHERE cp_number = $1 ORDER BY seq', [
-    cpNumber,
-  ]);
+  return db.query<{ action: string; user_id: string | null }>(
+    'SELECT action, user_id FROM audit_log WHERE cp_number = $1 ORDER BY seq',
+    [cpNumber],
+  );
 }
 
 describe('archiving', () => {
   it('archives a child on its 18th birthday, not the day before', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2006-05-10', family: 'Birthdayworth' }), { at: clock.now() })).cpNumber;
+    const cp = (await addChild(db, traceableChild({ dob: '2006-05-10', family: 'Birthdayworth' }), { at: clock.now() }))
+      .cpNumber;
 
     clock.set(at('2024-05-09', '23:59:59'));
     await runLifecycle(db, clock);
@@ -66,8 +72,14 @@ describe('archiving', () => {
 
   it('keeps a 24-year-old whose consented archive age is 25, and archives at 25', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const careLeaver = (await addChild(db, traceableChild({ dob: '2000-03-02', family: 'Careleaverson', archiveAge: 25 }), { at: clock.now() })).cpNumber;
-    const sameAgeAt18 = (await addChild(db, traceableChild({ dob: '2000-03-02', family: 'Eighteenham' }), { at: clock.now() })).cpNumber;
+    const careLeaver = (
+      await addChild(db, traceableChild({ dob: '2000-03-02', family: 'Careleaverson', archiveAge: 25 }), {
+        at: clock.now(),
+      })
+    ).cpNumber;
+    const sameAgeAt18 = (
+      await addChild(db, traceableChild({ dob: '2000-03-02', family: 'Eighteenham' }), { at: clock.now() })
+    ).cpNumber;
 
     clock.set(at('2025-03-01'));
     await runLifecycle(db, clock);
@@ -81,7 +93,11 @@ describe('archiving', () => {
 
   it('archives one year after death, when that comes before the archive age', async () => {
     const clock = new SettableClock(at('2020-07-01'));
-    const died = (await addChild(db, traceableChild({ dob: '2015-01-01', dateOfDeath: '2020-06-15', family: 'Mournington' }), { at: clock.now() })).cpNumber;
+    const died = (
+      await addChild(db, traceableChild({ dob: '2015-01-01', dateOfDeath: '2020-06-15', family: 'Mournington' }), {
+        at: clock.now(),
+      })
+    ).cpNumber;
 
     clock.set(at('2021-06-14'));
     await runLifecycle(db, clock);
@@ -95,7 +111,11 @@ describe('archiving', () => {
   it('archives at the archive age when that comes before a year after death', async () => {
     const clock = new SettableClock(at('2020-12-10'));
     // 18 on 2021-01-01; a year after death would be 2021-12-01.
-    const cp = (await addChild(db, traceableChild({ dob: '2003-01-01', dateOfDeath: '2020-12-01', family: 'Earlierfield' }), { at: clock.now() })).cpNumber;
+    const cp = (
+      await addChild(db, traceableChild({ dob: '2003-01-01', dateOfDeath: '2020-12-01', family: 'Earlierfield' }), {
+        at: clock.now(),
+      })
+    ).cpNumber;
 
     clock.set(at('2020-12-31'));
     await runLifecycle(db, clock);
@@ -108,7 +128,8 @@ describe('archiving', () => {
 
   it('archives a child whose death is recorded more than a year late at the next run', async () => {
     const clock = new SettableClock(at('2023-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2010-01-01', family: 'Latenotice' }), { at: clock.now() })).cpNumber;
+    const cp = (await addChild(db, traceableChild({ dob: '2010-01-01', family: 'Latenotice' }), { at: clock.now() }))
+      .cpNumber;
     await runLifecycle(db, clock);
     expect((await statusOf(cp))?.status).toBe('active');
 
@@ -118,12 +139,22 @@ describe('archiving', () => {
     });
     await runLifecycle(db, clock);
     expect(await statusOf(cp)).toEqual({ status: 'archived', archivedOn: '2023-01-01' });
-    expect((await feedFor(cp)).map((c) => `${c.kind}:${c.reason ?? ''}`)).toEqual(['upsert:', 'upsert:', 'tombstone:archived']);
+    expect((await feedFor(cp)).map((c) => `${c.kind}:${c.reason ?? ''}`)).toEqual([
+      'upsert:',
+      'upsert:',
+      'tombstone:archived',
+    ]);
   });
 
   it('tombstones a child in its own authority’s feed', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2006-02-01', family: 'Chesterby', localAuthority: CHESHIRE_WEST_AND_CHESTER }), { at: clock.now() })).cpNumber;
+    const cp = (
+      await addChild(
+        db,
+        traceableChild({ dob: '2006-02-01', family: 'Chesterby', localAuthority: CHESHIRE_WEST_AND_CHESTER }),
+        { at: clock.now() },
+      )
+    ).cpNumber;
     clock.set(at('2024-02-01'));
     await runLifecycle(db, clock);
     expect(await feedFor(cp)).toEqual([
@@ -135,7 +166,14 @@ describe('archiving', () => {
   it('archives every due child when they take several batches', async () => {
     const clock = new SettableClock(at('2024-01-01'));
     const cps: string[] = [];
-    for (let i = 0; i < 7; i++) cps.push((await addChild(db, traceableChild({ dob: addDays('2006-08-01', i), family: `Batchling${'abcdefg'[i]}` }), { at: clock.now() })).cpNumber);
+    for (let i = 0; i < 7; i++)
+      cps.push(
+        (
+          await addChild(db, traceableChild({ dob: addDays('2006-08-01', i), family: `Batchling${'abcdefg'[i]}` }), {
+            at: clock.now(),
+          })
+        ).cpNumber,
+      );
 
     clock.set(at('2024-08-20'));
     await runLifecycle(db, clock, { batchSize: 2 });
@@ -149,8 +187,16 @@ describe('destruction', () => {
     const clock = new SettableClock(at('2017-01-01'));
     const cp = (await addChild(db, traceableChild({ dob: '2000-09-30', family }), { at: clock.now() })).cpNumber;
     // What other parts of the service keep about the child.
-    await db.query('INSERT INTO involvement_owners (cp_number, involvement_id, user_id) VALUES ($1, $2, $3)', [cp, 'inv-1', 'u-nurse']);
-    await db.query('INSERT INTO supply_links (supplier, supplier_ref, cp_number) VALUES ($1, $2, $3)', ['nhs', `NHS-${family}`, cp]);
+    await db.query('INSERT INTO involvement_owners (cp_number, involvement_id, user_id) VALUES ($1, $2, $3)', [
+      cp,
+      'inv-1',
+      'u-nurse',
+    ]);
+    await db.query('INSERT INTO supply_links (supplier, supplier_ref, cp_number) VALUES ($1, $2, $3)', [
+      'nhs',
+      `NHS-${family}`,
+      cp,
+    ]);
 
     clock.set(at('2018-09-30'));
     await runLifecycle(db, clock);
@@ -171,9 +217,13 @@ describe('destruction', () => {
     const tables = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['children', 'changes', 'audit_log', 'supply_links']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['children', 'changes', 'audit_log', 'supply_links']),
+    );
     for (const { table_name } of tables) {
-      const rows = await db.query(`SELECT 1 FROM "${table_name.replaceAll('"', '""')}" t WHERE t::text ILIKE $1`, [`%${family}%`]);
+      const rows = await db.query(`SELECT 1 FROM "${table_name.replaceAll('"', '""')}" t WHERE t::text ILIKE $1`, [
+        `%${family}%`,
+      ]);
       expect(rows, `table ${table_name}`).toEqual([]);
     }
 
@@ -191,7 +241,11 @@ describe('destruction', () => {
 
   it('counts six years from the 29th of February as the domain rule does (1 March in a common year)', async () => {
     const clock = new SettableClock(at('2022-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2006-02-28', family: 'Leapington', archiveAge: 18 }), { at: clock.now() })).cpNumber;
+    const cp = (
+      await addChild(db, traceableChild({ dob: '2006-02-28', family: 'Leapington', archiveAge: 18 }), {
+        at: clock.now(),
+      })
+    ).cpNumber;
     // Due on 2024-02-28; the service was down that day, so it is archived on the 29th.
     clock.set(at('2024-02-29'));
     await runLifecycle(db, clock);
@@ -223,9 +277,11 @@ describe('running again', () => {
     const clock = new SettableClock(at('2029-06-01'));
     await addChild(db, traceableChild({ dob: '2011-06-01', family: 'Twiceover' }), { at: clock.now() });
     const counts = async () =>
-      (await db.query<{ n: number }>(
-        `SELECT (SELECT count(*) FROM changes) + (SELECT count(*) FROM audit_log) * 1000 + (SELECT count(*) FROM children WHERE status = 'archived') * 1000000 AS n`,
-      ))[0]!.n;
+      (
+        await db.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM changes) + (SELECT count(*) FROM audit_log) * 1000 + (SELECT count(*) FROM children WHERE status = 'archived') * 1000000 AS n`,
+        )
+      )[0]!.n;
     const first = await runLifecycle(db, clock);
     expect(first.archived).toBeGreaterThanOrEqual(1);
     const before = await counts();
@@ -237,7 +293,8 @@ describe('running again', () => {
 describe('the timer and the route', () => {
   it('runs the lifecycle on a timer until stopped', async () => {
     const clock = new SettableClock(at('2024-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2006-01-01', family: 'Tickover' }), { at: clock.now() })).cpNumber;
+    const cp = (await addChild(db, traceableChild({ dob: '2006-01-01', family: 'Tickover' }), { at: clock.now() }))
+      .cpNumber;
     const ran = new Promise<{ archived: number }>((resolve, reject) => {
       const timer = startLifecycleTimer(db, clock, 5, {
         onRun: (result) => void timer.stop().then(() => resolve(result)),
@@ -252,13 +309,21 @@ describe('the timer and the route', () => {
     const route = lifecycleRoutes.find((r) => r.method === 'POST' && r.path === '/v1/lifecycle/run')!;
     expect(route.auth === 'signed' && route.roles).toEqual(['national-admin']);
     const clock = new SettableClock(at('2024-01-01'));
-    const cp = (await addChild(db, traceableChild({ dob: '2006-01-02', family: 'Operatorfield' }), { at: clock.now() })).cpNumber;
+    const cp = (await addChild(db, traceableChild({ dob: '2006-01-02', family: 'Operatorfield' }), { at: clock.now() }))
+      .cpNumber;
     clock.set(at('2024-01-02'));
     const actor = {
       userId: 'u-admin',
       name: 'Admin',
       roles: ['national-admin'] as const,
-      organisation: { id: 'org-dfe', name: 'DfE', kind: 'national' as const, accredited: true, localAuthority: null, supplier: null },
+      organisation: {
+        id: 'org-dfe',
+        name: 'DfE',
+        kind: 'national' as const,
+        accredited: true,
+        localAuthority: null,
+        supplier: null,
+      },
       localAuthority: null,
       sessionId: 's-1',
     };

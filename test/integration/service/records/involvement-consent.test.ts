@@ -29,19 +29,37 @@ describe.each(storeEngines)('the basis of a sensitive involvement on %s', (engin
 
   it('is stored on the involvement and in its audit entry, and shown to management with the category', async () => {
     const c = await addChild(store.db, child());
-    const body = recordInvolvementBodySchema.parse({ service: 'Brook sexual health clinic', startDate: '2025-02-01', sensitiveCategory: 'sexual-health', sensitiveBasis: 'significant-harm' });
+    const body = recordInvolvementBodySchema.parse({
+      service: 'Brook sexual health clinic',
+      startDate: '2025-02-01',
+      sensitiveCategory: 'sexual-health',
+      sensitiveBasis: 'significant-harm',
+    });
     const { involvement } = await record(c.cpNumber, body);
-    expect(involvement).toMatchObject({ sensitive: true, sensitiveCategory: 'sexual-health', sensitiveBasis: 'significant-harm' });
+    expect(involvement).toMatchObject({
+      sensitive: true,
+      sensitiveCategory: 'sexual-health',
+      sensitiveBasis: 'significant-harm',
+    });
     const stored = await loadChild(store.db, c.cpNumber);
     expect(stored!.record.involvements[0]).toMatchObject({ id: involvement.id, sensitiveBasis: 'significant-harm' });
     const audit = await lastAudit(store.db);
-    expect(audit).toMatchObject({ action: 'involvement-recorded', cp_number: c.cpNumber, detail: { involvementId: involvement.id, sensitiveBasis: 'significant-harm' } });
+    expect(audit).toMatchObject({
+      action: 'involvement-recorded',
+      cp_number: c.cpNumber,
+      detail: { involvementId: involvement.id, sensitiveBasis: 'significant-harm' },
+    });
     // The trail records the footing, not the kind of service.
     expect(JSON.stringify(audit!.detail)).not.toMatch(/sexual/);
 
     const read = (who: 'la-wirral' | 'practitioner-2') =>
-      store.db.transaction((tx) => readChild(tx, actor(who), c.cpNumber, { reason: 'check', at: clock.now(), today: today(clock) }));
-    expect((await read('la-wirral')).involvements?.[0]).toMatchObject({ sensitiveCategory: 'sexual-health', sensitiveBasis: 'significant-harm' });
+      store.db.transaction((tx) =>
+        readChild(tx, actor(who), c.cpNumber, { reason: 'check', at: clock.now(), today: today(clock) }),
+      );
+    expect((await read('la-wirral')).involvements?.[0]).toMatchObject({
+      sensitiveCategory: 'sexual-health',
+      sensitiveBasis: 'significant-harm',
+    });
     const ordinary = (await read('practitioner-2')).involvements?.[0];
     expect(ordinary).toMatchObject({ service: 'Unspecified service', sensitive: true });
     expect(ordinary).not.toHaveProperty('sensitiveBasis');
@@ -49,18 +67,30 @@ describe.each(storeEngines)('the basis of a sensitive involvement on %s', (engin
 
   it('is not added to an ordinary involvement', async () => {
     const c = await addChild(store.db, child());
-    const { involvement } = await record(c.cpNumber, recordInvolvementBodySchema.parse({ service: 'School nursing', startDate: '2025-02-01' }));
+    const { involvement } = await record(
+      c.cpNumber,
+      recordInvolvementBodySchema.parse({ service: 'School nursing', startDate: '2025-02-01' }),
+    );
     expect(involvement).not.toHaveProperty('sensitiveBasis');
     expect((await lastAudit(store.db))!.detail).not.toHaveProperty('sensitiveBasis');
   });
 
   it('is required for a sensitive service: refused by name, by the body schema and by the service, and nothing is recorded', async () => {
-    const parsed = recordInvolvementBodySchema.safeParse({ service: 'CAMHS', startDate: '2025-02-01', sensitiveCategory: 'mental-health' });
-    expect(parsed.error?.issues[0]).toMatchObject({ path: ['sensitiveBasis'], message: 'is required for a sensitive service: "consent" or "significant-harm"' });
+    const parsed = recordInvolvementBodySchema.safeParse({
+      service: 'CAMHS',
+      startDate: '2025-02-01',
+      sensitiveCategory: 'mental-health',
+    });
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['sensitiveBasis'],
+      message: 'is required for a sensitive service: "consent" or "significant-harm"',
+    });
 
     const c = await addChild(store.db, child());
     const before = await lastAudit(store.db);
-    const refused = await refusal(record(c.cpNumber, { service: 'CAMHS', startDate: '2025-02-01', sensitiveCategory: 'mental-health' }));
+    const refused = await refusal(
+      record(c.cpNumber, { service: 'CAMHS', startDate: '2025-02-01', sensitiveCategory: 'mental-health' }),
+    );
     expect(refused).toMatchObject({ status: 422, code: 'sensitive-basis-required' });
     expect(refused.message).toContain('sensitiveBasis');
     expect((await loadChild(store.db, c.cpNumber))!.record.involvements).toEqual([]);

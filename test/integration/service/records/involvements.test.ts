@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordInvolvementBodySchema, updateInvolvementBodySchema, type RecordInvolvementBody } from '../../../../domain/api/records.js';
+import {
+  recordInvolvementBodySchema,
+  updateInvolvementBodySchema,
+  type RecordInvolvementBody,
+} from '../../../../domain/api/records.js';
 import { SettableClock, today } from '../../../../service/context.js';
 import { loadChild } from '../../../../service/records/child-store.js';
 import { recordInvolvement, updateInvolvement } from '../../../../service/records/involvements.js';
@@ -35,9 +39,17 @@ function update(cpNumber: string, id: string, who: ActorName, body: Record<strin
 
 describe('the involvement bodies', () => {
   it('accept no case information: unknown fields are refused by name', () => {
-    const notes = recordInvolvementBodySchema.safeParse({ service: 'Youth service', startDate: '2025-01-01', notes: 'Disclosed at school' });
+    const notes = recordInvolvementBodySchema.safeParse({
+      service: 'Youth service',
+      startDate: '2025-01-01',
+      notes: 'Disclosed at school',
+    });
     expect(notes.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['notes'] });
-    const practitioner = recordInvolvementBodySchema.safeParse({ service: 'Youth service', startDate: '2025-01-01', practitioner: { name: 'X' } });
+    const practitioner = recordInvolvementBodySchema.safeParse({
+      service: 'Youth service',
+      startDate: '2025-01-01',
+      practitioner: { name: 'X' },
+    });
     expect(practitioner.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['practitioner'] });
     const caseNotes = updateInvolvementBodySchema.safeParse({ endDate: '2025-01-01', caseNotes: 'x' });
     expect(caseNotes.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['caseNotes'] });
@@ -57,18 +69,27 @@ describe('recordInvolvement', () => {
       leadProfessional: false,
       cafCompleted: true,
       startDate: '2025-02-01',
-      practitioner: { name: 'Alex Morgan', organisation: 'Argyle Medical Centre', phone: '0151 496 0000', email: 'alex.morgan@example.org' },
+      practitioner: {
+        name: 'Alex Morgan',
+        organisation: 'Argyle Medical Centre',
+        phone: '0151 496 0000',
+        email: 'alex.morgan@example.org',
+      },
     });
     expect(out.involvement.id).toMatch(/^inv-[0-9a-f]{24}$/);
     const stored = await loadChild(db, c.cpNumber);
     expect(stored?.record.involvements).toEqual([out.involvement]);
     expect(stored?.version).toBe(2);
-    const [owner] = await db.query('SELECT user_id FROM involvement_owners WHERE cp_number = $1 AND involvement_id = $2', [
-      c.cpNumber,
-      out.involvement.id,
-    ]);
+    const [owner] = await db.query(
+      'SELECT user_id FROM involvement_owners WHERE cp_number = $1 AND involvement_id = $2',
+      [c.cpNumber, out.involvement.id],
+    );
     expect(owner).toEqual({ user_id: 'u-practitioner' });
-    expect(await lastAudit(db)).toMatchObject({ action: 'involvement-recorded', user_id: 'u-practitioner', cp_number: c.cpNumber });
+    expect(await lastAudit(db)).toMatchObject({
+      action: 'involvement-recorded',
+      user_id: 'u-practitioner',
+      cp_number: c.cpNumber,
+    });
     // Contact details that are not well formed are left out rather than stored.
     const other = await record(c.cpNumber, 'practitioner-2');
     expect(other.involvement.practitioner).toEqual({ name: 'Bea Collins', organisation: 'Argyle Medical Centre' });
@@ -76,7 +97,11 @@ describe('recordInvolvement', () => {
 
   it('a sensitive involvement shows to other practitioners only as an unspecified service', async () => {
     const c = await addChild(db, child());
-    await record(c.cpNumber, 'practitioner', { service: 'Brook sexual health clinic', sensitiveCategory: 'sexual-health', sensitiveBasis: 'consent' });
+    await record(c.cpNumber, 'practitioner', {
+      service: 'Brook sexual health clinic',
+      sensitiveCategory: 'sexual-health',
+      sensitiveBasis: 'consent',
+    });
     const view = await db.transaction((tx) =>
       readChild(tx, actor('practitioner-2'), c.cpNumber, { reason: 'check', at: clock.now(), today: today(clock) }),
     );
@@ -86,15 +111,24 @@ describe('recordInvolvement', () => {
 
   it('refuses a start date in the future, and an unknown or archived child', async () => {
     const c = await addChild(db, child());
-    expect(await refusal(record(c.cpNumber, 'practitioner', { startDate: '2025-03-02' }))).toMatchObject({ status: 422, code: 'start-date-in-future' });
+    expect(await refusal(record(c.cpNumber, 'practitioner', { startDate: '2025-03-02' }))).toMatchObject({
+      status: 422,
+      code: 'start-date-in-future',
+    });
     expect(await refusal(record('CP123456782', 'practitioner'))).toMatchObject({ status: 404 });
-    await db.query("UPDATE children SET status = 'archived', archived_on = '2025-01-01' WHERE cp_number = $1", [c.cpNumber]);
+    await db.query("UPDATE children SET status = 'archived', archived_on = '2025-01-01' WHERE cp_number = $1", [
+      c.cpNumber,
+    ]);
     expect(await refusal(record(c.cpNumber, 'practitioner'))).toMatchObject({ status: 404 });
   });
 
   it('keeps both of two concurrent involvements (no lost update)', async () => {
     const c = await addChild(db, child());
-    await Promise.all([record(c.cpNumber, 'practitioner'), record(c.cpNumber, 'practitioner-2'), record(c.cpNumber, 'child-protection')]);
+    await Promise.all([
+      record(c.cpNumber, 'practitioner'),
+      record(c.cpNumber, 'practitioner-2'),
+      record(c.cpNumber, 'child-protection'),
+    ]);
     const stored = await loadChild(db, c.cpNumber);
     expect(stored?.record.involvements).toHaveLength(3);
     expect(stored?.version).toBe(4);
@@ -105,16 +139,26 @@ describe('updateInvolvement', () => {
   it('only the practitioner who recorded an involvement may end or change it', async () => {
     const c = await addChild(db, child());
     const { involvement } = await record(c.cpNumber, 'practitioner');
-    expect(await refusal(update(c.cpNumber, involvement.id, 'practitioner-2', { endDate: '2025-02-20' }))).toMatchObject({
+    expect(
+      await refusal(update(c.cpNumber, involvement.id, 'practitioner-2', { endDate: '2025-02-20' })),
+    ).toMatchObject({
       status: 403,
       code: 'not-your-involvement',
     });
-    expect(await refusal(update(c.cpNumber, involvement.id, 'la-wirral', { cafCompleted: true }))).toMatchObject({ status: 403 });
-    expect(await refusal(update(c.cpNumber, 'inv-nope', 'practitioner', { cafCompleted: true }))).toMatchObject({ status: 404 });
+    expect(await refusal(update(c.cpNumber, involvement.id, 'la-wirral', { cafCompleted: true }))).toMatchObject({
+      status: 403,
+    });
+    expect(await refusal(update(c.cpNumber, 'inv-nope', 'practitioner', { cafCompleted: true }))).toMatchObject({
+      status: 404,
+    });
 
     const ended = await update(c.cpNumber, involvement.id, 'practitioner', { endDate: '2025-02-20' });
     expect(ended.involvement).toMatchObject({ id: involvement.id, endDate: '2025-02-20' });
-    expect(await lastAudit(db)).toMatchObject({ action: 'involvement-ended', cp_number: c.cpNumber, user_id: 'u-practitioner' });
+    expect(await lastAudit(db)).toMatchObject({
+      action: 'involvement-ended',
+      cp_number: c.cpNumber,
+      user_id: 'u-practitioner',
+    });
     const caf = await update(c.cpNumber, involvement.id, 'practitioner', { cafCompleted: true });
     expect(caf.involvement).toMatchObject({ cafCompleted: true, endDate: '2025-02-20' });
     expect(await lastAudit(db)).toMatchObject({ action: 'involvement-updated' });
@@ -127,7 +171,18 @@ describe('updateInvolvement', () => {
   it('a supplied involvement (no owner) cannot be changed by a practitioner', async () => {
     const c = await addChild(
       db,
-      child({ involvements: [{ id: 'inv-supplied', service: 'Youth offending team', sensitive: false, leadProfessional: false, cafCompleted: false, startDate: '2024-01-01' }] }),
+      child({
+        involvements: [
+          {
+            id: 'inv-supplied',
+            service: 'Youth offending team',
+            sensitive: false,
+            leadProfessional: false,
+            cafCompleted: false,
+            startDate: '2024-01-01',
+          },
+        ],
+      }),
     );
     expect(await refusal(update(c.cpNumber, 'inv-supplied', 'practitioner', { endDate: '2025-01-01' }))).toMatchObject({
       status: 403,
@@ -148,7 +203,9 @@ describe('the lead professional', () => {
     expect((await loadChild(db, c.cpNumber))?.record.involvements).toHaveLength(1);
 
     const b = await record(c.cpNumber, 'practitioner-2');
-    expect(await refusal(update(c.cpNumber, b.involvement.id, 'practitioner-2', { leadProfessional: true }))).toMatchObject({ status: 409 });
+    expect(
+      await refusal(update(c.cpNumber, b.involvement.id, 'practitioner-2', { leadProfessional: true })),
+    ).toMatchObject({ status: 409 });
     await update(c.cpNumber, a.involvement.id, 'practitioner', { endDate: '2025-02-28' });
     const lead = await update(c.cpNumber, b.involvement.id, 'practitioner-2', { leadProfessional: true });
     expect(lead.involvement.leadProfessional).toBe(true);

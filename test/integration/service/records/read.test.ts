@@ -20,11 +20,15 @@ beforeAll(async () => {
 afterAll(async () => db.close());
 
 function read(cpNumber: string, who: ActorName, reason = 'GP registration check', archivePurpose?: 's47-enquiry') {
-  return db.transaction((tx) => readChild(tx, actor(who), cpNumber, { reason, archivePurpose, at: clock.now(), today: today(clock) }));
+  return db.transaction((tx) =>
+    readChild(tx, actor(who), cpNumber, { reason, archivePurpose, at: clock.now(), today: today(clock) }),
+  );
 }
 
 function override(cpNumber: string, who: ActorName, reason = 'Section 47 enquiry under way') {
-  return db.transaction((tx) => overrideShield(tx, actor(who), cpNumber, { reason, acknowledgeInvestigation: true }, clock.now()));
+  return db.transaction((tx) =>
+    overrideShield(tx, actor(who), cpNumber, { reason, acknowledgeInvestigation: true }, clock.now()),
+  );
 }
 
 const shieldedChild = () =>
@@ -49,7 +53,10 @@ const shieldedChild = () =>
 
 describe('the access reason', () => {
   it('is required: missing or blank is 400 access-reason-required', async () => {
-    expect(await refusal(Promise.resolve().then(() => accessReasonFrom({})))).toMatchObject({ status: 400, code: 'access-reason-required' });
+    expect(await refusal(Promise.resolve().then(() => accessReasonFrom({})))).toMatchObject({
+      status: 400,
+      code: 'access-reason-required',
+    });
     expect(await refusal(Promise.resolve().then(() => accessReasonFrom({ 'cp-access-reason': '   ' })))).toMatchObject({
       status: 400,
       code: 'access-reason-required',
@@ -59,13 +66,17 @@ describe('the access reason', () => {
   it('is trimmed and at most 500 characters', async () => {
     expect(accessReasonFrom({ 'cp-access-reason': '  New registration  ' })).toBe('New registration');
     expect(accessReasonFrom({ 'cp-access-reason': 'r'.repeat(500) })).toHaveLength(500);
-    expect(await refusal(Promise.resolve().then(() => accessReasonFrom({ 'cp-access-reason': 'r'.repeat(501) })))).toMatchObject({ status: 400 });
+    expect(
+      await refusal(Promise.resolve().then(() => accessReasonFrom({ 'cp-access-reason': 'r'.repeat(501) }))),
+    ).toMatchObject({ status: 400 });
   });
 
   it('the archive purpose is one of the statutory three', async () => {
     expect(archivePurposeFrom({ 'cp-archive-purpose': 'serious-case-review' })).toBe('serious-case-review');
     expect(archivePurposeFrom({})).toBeUndefined();
-    expect(await refusal(Promise.resolve().then(() => archivePurposeFrom({ 'cp-archive-purpose': 'curiosity' })))).toMatchObject({ status: 400 });
+    expect(
+      await refusal(Promise.resolve().then(() => archivePurposeFrom({ 'cp-archive-purpose': 'curiosity' }))),
+    ).toMatchObject({ status: 400 });
   });
 });
 
@@ -95,13 +106,23 @@ describe('readChild', () => {
     expect(Object.keys(view).sort()).toEqual(['cpNumber', 'dob', 'gender', 'name', 'parents', 'shielded', 'version']);
     expect(view.parents).toEqual([{ name: 'Sarah Jones', relationship: 'mother' }]);
     const json = JSON.stringify(view);
-    for (const hidden of ['Quarry Lane', 'CH46 0PQ', '0151 496 0100', 'Birkenhead Primary', 'Argyle Medical', 'Brook']) {
+    for (const hidden of [
+      'Quarry Lane',
+      'CH46 0PQ',
+      '0151 496 0100',
+      'Birkenhead Primary',
+      'Argyle Medical',
+      'Brook',
+    ]) {
       expect(json).not.toContain(hidden);
     }
     // The team of the child's authority sees it all; the neighbouring authority's team does not.
     const team = await read(c.cpNumber, 'la-wirral');
     expect(team.address).toEqual(c.address);
-    expect(team.involvements?.[0]).toMatchObject({ service: 'Brook sexual health clinic', sensitiveCategory: 'sexual-health' });
+    expect(team.involvements?.[0]).toMatchObject({
+      service: 'Brook sexual health clinic',
+      sensitiveCategory: 'sexual-health',
+    });
     expect((await read(c.cpNumber, 'la-cheshire')).address).toBeUndefined();
   });
 });
@@ -109,15 +130,23 @@ describe('readChild', () => {
 describe('overrideShield', () => {
   it('is refused to a practitioner without child-protection duties', async () => {
     const c = await addChild(db, shieldedChild());
-    expect(await refusal(override(c.cpNumber, 'practitioner'))).toMatchObject({ status: 403, code: 'override-not-permitted' });
+    expect(await refusal(override(c.cpNumber, 'practitioner'))).toMatchObject({
+      status: 403,
+      code: 'override-not-permitted',
+    });
     expect(await refusal(override(c.cpNumber, 'la-wirral'))).toMatchObject({ status: 403 });
-    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM alerts WHERE cp_number = $1', [c.cpNumber]);
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM alerts WHERE cp_number = $1', [
+      c.cpNumber,
+    ]);
     expect(row!.n).toBe(0);
   });
 
   it('is refused on a record that is not shielded', async () => {
     const c = await addChild(db, child());
-    expect(await refusal(override(c.cpNumber, 'child-protection'))).toMatchObject({ status: 409, code: 'not-shielded' });
+    expect(await refusal(override(c.cpNumber, 'child-protection'))).toMatchObject({
+      status: 409,
+      code: 'not-shielded',
+    });
   });
 
   it('the body must acknowledge the investigation warning and carries no other fields', () => {
@@ -130,9 +159,22 @@ describe('overrideShield', () => {
   it('shows the shielded data but not sensitive services, is audited and raises an alert to the child\u2019s authority', async () => {
     const c = await addChild(db, shieldedChild());
     const view = await override(c.cpNumber, 'child-protection', 'Police protection order');
-    expect(view).toMatchObject({ shielded: true, whereabouts: 'current', address: c.address, education: c.education, gp: c.gp });
+    expect(view).toMatchObject({
+      shielded: true,
+      whereabouts: 'current',
+      address: c.address,
+      education: c.education,
+      gp: c.gp,
+    });
     expect(view.involvements).toEqual([
-      { id: 'inv-sens', service: 'Unspecified service', sensitive: true, leadProfessional: false, cafCompleted: false, startDate: '2024-01-10' },
+      {
+        id: 'inv-sens',
+        service: 'Unspecified service',
+        sensitive: true,
+        leadProfessional: false,
+        cafCompleted: false,
+        startDate: '2024-01-10',
+      },
     ]);
     expect(await lastAudit(db)).toMatchObject({
       user_id: 'u-child-protection',
@@ -140,11 +182,15 @@ describe('overrideShield', () => {
       cp_number: c.cpNumber,
       reason: 'Police protection order',
     });
-    const alerts = await db.query<{ kind: string; local_authority: string; user_id: string; acknowledged_at: Date | null }>(
-      'SELECT kind, local_authority, user_id, acknowledged_at FROM alerts WHERE cp_number = $1',
-      [c.cpNumber],
-    );
-    expect(alerts).toEqual([{ kind: 'shield-override', local_authority: 'E08000015', user_id: 'u-child-protection', acknowledged_at: null }]);
+    const alerts = await db.query<{
+      kind: string;
+      local_authority: string;
+      user_id: string;
+      acknowledged_at: Date | null;
+    }>('SELECT kind, local_authority, user_id, acknowledged_at FROM alerts WHERE cp_number = $1', [c.cpNumber]);
+    expect(alerts).toEqual([
+      { kind: 'shield-override', local_authority: 'E08000015', user_id: 'u-child-protection', acknowledged_at: null },
+    ]);
     // The override is for this response only: the next plain read is shielded again.
     expect((await read(c.cpNumber, 'child-protection')).address).toBeUndefined();
   });
@@ -159,23 +205,37 @@ describe('alerts', () => {
     expect(alert).toMatchObject({ kind: 'shield-override', userId: 'u-child-protection', acknowledged: false });
     const cheshire = await db.transaction((tx) => listAlerts(tx, actor('la-cheshire'), 'all'));
     expect(cheshire.find((a) => a.cpNumber === c.cpNumber)).toBeUndefined();
-    expect((await db.transaction((tx) => listAlerts(tx, actor('data-manager'), 'all'))).map((a) => a.id)).toContain(alert!.id);
-    expect(await refusal(db.transaction((tx) => listAlerts(tx, actor('practitioner'), 'all')))).toMatchObject({ status: 403 });
+    expect((await db.transaction((tx) => listAlerts(tx, actor('data-manager'), 'all'))).map((a) => a.id)).toContain(
+      alert!.id,
+    );
+    expect(await refusal(db.transaction((tx) => listAlerts(tx, actor('practitioner'), 'all')))).toMatchObject({
+      status: 403,
+    });
 
-    expect(await refusal(db.transaction((tx) => acknowledgeAlert(tx, actor('la-cheshire'), alert!.id, clock.now())))).toMatchObject({ status: 404 });
+    expect(
+      await refusal(db.transaction((tx) => acknowledgeAlert(tx, actor('la-cheshire'), alert!.id, clock.now()))),
+    ).toMatchObject({ status: 404 });
     const done = await db.transaction((tx) => acknowledgeAlert(tx, actor('la-wirral'), alert!.id, clock.now()));
     expect(done).toMatchObject({ id: alert!.id, acknowledged: true, status: 'investigating' });
     const again = await db.transaction((tx) => listAlerts(tx, actor('la-wirral'), 'all'));
     expect(again.find((a) => a.id === alert!.id)?.acknowledged).toBe(true);
-    expect(await refusal(db.transaction((tx) => acknowledgeAlert(tx, actor('la-wirral'), 'nope', clock.now())))).toMatchObject({ status: 404 });
+    expect(
+      await refusal(db.transaction((tx) => acknowledgeAlert(tx, actor('la-wirral'), 'nope', clock.now()))),
+    ).toMatchObject({ status: 404 });
   });
 });
 
 describe('archived records', () => {
   it('only a data manager may open one: freely in its first year, then only for a statutory purpose', async () => {
     clock.set(new Date('2025-03-01T10:00:00Z'));
-    const c = await addChild(db, child({ given: 'Edward', family: 'Archer', localAuthority: CHESHIRE_WEST_AND_CHESTER }));
-    await db.query("UPDATE children SET status = 'archived', archived_on = $2 WHERE cp_number = $1", [c.cpNumber, '2025-03-01']);
+    const c = await addChild(
+      db,
+      child({ given: 'Edward', family: 'Archer', localAuthority: CHESHIRE_WEST_AND_CHESTER }),
+    );
+    await db.query("UPDATE children SET status = 'archived', archived_on = $2 WHERE cp_number = $1", [
+      c.cpNumber,
+      '2025-03-01',
+    ]);
 
     clock.set(new Date('2025-09-01T10:00:00Z'));
     for (const who of ['practitioner', 'child-protection', 'la-cheshire', 'national-admin'] as const) {
@@ -183,7 +243,11 @@ describe('archived records', () => {
     }
     const view = await read(c.cpNumber, 'data-manager', 'Subject access request');
     expect(view.address).toEqual(c.address);
-    expect(await lastAudit(db)).toMatchObject({ action: 'archive-read', cp_number: c.cpNumber, reason: 'Subject access request' });
+    expect(await lastAudit(db)).toMatchObject({
+      action: 'archive-read',
+      cp_number: c.cpNumber,
+      reason: 'Subject access request',
+    });
 
     // The last day of the first year, then the first day after it.
     clock.set(new Date('2026-02-28T10:00:00Z'));
@@ -192,7 +256,11 @@ describe('archived records', () => {
     expect(await refusal(read(c.cpNumber, 'data-manager'))).toMatchObject({ status: 403, code: 'archive-restricted' });
     const later = await read(c.cpNumber, 'data-manager', 'Strategy discussion', 's47-enquiry');
     expect(later.cpNumber).toBe(c.cpNumber);
-    expect(await lastAudit(db)).toMatchObject({ action: 'archive-read', reason: 'Strategy discussion', detail: { purpose: 's47-enquiry' } });
+    expect(await lastAudit(db)).toMatchObject({
+      action: 'archive-read',
+      reason: 'Strategy discussion',
+      detail: { purpose: 's47-enquiry' },
+    });
     expect(await refusal(read(c.cpNumber, 'practitioner', 'x', 's47-enquiry'))).toMatchObject({ status: 404 });
   });
 });

@@ -21,7 +21,13 @@ beforeAll(async () => {
   const db = await openPglite();
   await migrate(db);
   await seedAccounts(db);
-  ctx = { db, clock: new SettableClock(new Date('2025-03-01T10:00:00Z')), randomBytes, trainingMode: false, secrets: testSecrets };
+  ctx = {
+    db,
+    clock: new SettableClock(new Date('2025-03-01T10:00:00Z')),
+    randomBytes,
+    trainingMode: false,
+    secrets: testSecrets,
+  };
 });
 afterAll(async () => ctx.db.close());
 
@@ -41,7 +47,14 @@ function call(
   // A refusal of the path parameters comes back as a rejected promise, like the handler's own.
   return Promise.resolve().then(() =>
     r.handle(
-      { params: r.params ? parseParams(r.params, parts.params ?? {}) : {}, query: parts.query, body: parts.body, headers: parts.headers ?? {}, remoteAddress: '127.0.0.1', actor: actor(who) },
+      {
+        params: r.params ? parseParams(r.params, parts.params ?? {}) : {},
+        query: parts.query,
+        body: parts.body,
+        headers: parts.headers ?? {},
+        remoteAddress: '127.0.0.1',
+        actor: actor(who),
+      },
       ctx,
     ),
   );
@@ -67,18 +80,28 @@ describe('recordRoutes', () => {
   });
 
   it('does not let a supplier\u2019s system search or read, nor a practitioner see alerts', () => {
-    for (const path of ['/v1/children', '/v1/children/:cpNumber']) expect(route('GET', path).roles).not.toContain('supplier-system');
+    for (const path of ['/v1/children', '/v1/children/:cpNumber'])
+      expect(route('GET', path).roles).not.toContain('supplier-system');
     expect(route('POST', '/v1/children/:cpNumber/shield-override').roles).toEqual(['child-protection']);
     expect(route('GET', '/v1/alerts').roles).not.toContain('practitioner');
   });
 
   it('GET /v1/children/:cpNumber: 400 for a malformed CP number or a missing reason, else the record, not cached', async () => {
     const c = await addChild(db(), child());
-    expect(await refusal(call('GET', '/v1/children/:cpNumber', 'practitioner', { params: { cpNumber: 'CP123' }, headers: { 'cp-access-reason': 'x' } }))).toMatchObject({
+    expect(
+      await refusal(
+        call('GET', '/v1/children/:cpNumber', 'practitioner', {
+          params: { cpNumber: 'CP123' },
+          headers: { 'cp-access-reason': 'x' },
+        }),
+      ),
+    ).toMatchObject({
       status: 400,
       code: 'invalid-cp-number',
     });
-    expect(await refusal(call('GET', '/v1/children/:cpNumber', 'practitioner', { params: { cpNumber: c.cpNumber } }))).toMatchObject({
+    expect(
+      await refusal(call('GET', '/v1/children/:cpNumber', 'practitioner', { params: { cpNumber: c.cpNumber } })),
+    ).toMatchObject({
       status: 400,
       code: 'access-reason-required',
     });
@@ -93,7 +116,9 @@ describe('recordRoutes', () => {
 
   it('GET /v1/children searches; POST involvements records with 201', async () => {
     const c = await addChild(db(), child({ family: 'Fotheringay' }));
-    const found = await call('GET', '/v1/children', 'practitioner', { query: childSearchQuerySchema.parse({ surname: 'Fotheringay' }) });
+    const found = await call('GET', '/v1/children', 'practitioner', {
+      query: childSearchQuerySchema.parse({ surname: 'Fotheringay' }),
+    });
     expect(found.body).toMatchObject({ results: [{ cpNumber: c.cpNumber }], truncated: false });
     const made = await call('POST', '/v1/children/:cpNumber/involvements', 'practitioner', {
       params: { cpNumber: c.cpNumber },
@@ -103,4 +128,3 @@ describe('recordRoutes', () => {
     expect(made.body).toMatchObject({ version: 2, involvement: { service: 'Health visiting' } });
   });
 });
-

@@ -26,7 +26,13 @@ const cps = (o: SearchOutcome) => o.results.map((r) => r.cpNumber);
 
 describe('childSearchQuerySchema', () => {
   it('refuses a search that could list everyone, naming what is missing', () => {
-    for (const q of [{}, { forename: 'Amelia' }, { dob: '2012-05-20' }, { postcode: 'CH41 1AA' }, { surname: '', forename: 'Amelia' }]) {
+    for (const q of [
+      {},
+      { forename: 'Amelia' },
+      { dob: '2012-05-20' },
+      { postcode: 'CH41 1AA' },
+      { surname: '', forename: 'Amelia' },
+    ]) {
       const r = childSearchQuerySchema.safeParse(q);
       expect(r.success).toBe(false);
       expect(r.error?.issues[0]?.path).toEqual(['surname']);
@@ -38,7 +44,10 @@ describe('childSearchQuerySchema', () => {
     expect(childSearchQuerySchema.parse({ surname: ' Smith ' })).toEqual({ surname: 'Smith' });
     expect(childSearchQuerySchema.parse({ nhsNumber: '943 476 5919' })).toEqual({ nhsNumber: '9434765919' });
     expect(childSearchQuerySchema.parse({ cpNumber: 'cp123456782' })).toEqual({ cpNumber: 'CP123456782' });
-    expect(childSearchQuerySchema.parse({ dob: '2012-05-20', postcode: 'ch411aa' })).toEqual({ dob: '2012-05-20', postcode: 'CH41 1AA' });
+    expect(childSearchQuerySchema.parse({ dob: '2012-05-20', postcode: 'ch411aa' })).toEqual({
+      dob: '2012-05-20',
+      postcode: 'CH41 1AA',
+    });
   });
 
   it('refuses unknown fields, over-long values and malformed identifiers', () => {
@@ -96,7 +105,10 @@ describe('searchChildren', () => {
   });
 
   it('scores an exact NHS number or ContactPoint number 1, first', async () => {
-    const c = await addChild(db, child({ given: 'Oscar', family: 'Lindqvist', identifiers: { nhsNumber: '9434765919', supplierRefs: [] } }));
+    const c = await addChild(
+      db,
+      child({ given: 'Oscar', family: 'Lindqvist', identifiers: { nhsNumber: '9434765919', supplierRefs: [] } }),
+    );
     const byNhs = await search({ nhsNumber: '9434765919' });
     expect(byNhs.results).toHaveLength(1);
     expect(byNhs.results[0]).toMatchObject({ cpNumber: c.cpNumber, score: 1 });
@@ -105,7 +117,8 @@ describe('searchChildren', () => {
   });
 
   it('returns at most 50, best first, and says when more matched', async () => {
-    for (let i = 0; i < 55; i++) await addChild(db, child({ given: `Twin${String.fromCharCode(97 + (i % 26))}`, family: 'Quennell' }));
+    for (let i = 0; i < 55; i++)
+      await addChild(db, child({ given: `Twin${String.fromCharCode(97 + (i % 26))}`, family: 'Quennell' }));
     const many = await search({ surname: 'Quennell' });
     expect(many.results).toHaveLength(50);
     expect(many.truncated).toBe(true);
@@ -119,20 +132,29 @@ describe('searchChildren', () => {
 
   it('never returns an archived child', async () => {
     const c = await addChild(db, child({ family: 'Archibald' }));
-    await db.query("UPDATE children SET status = 'archived', archived_on = '2025-01-02' WHERE cp_number = $1", [c.cpNumber]);
+    await db.query("UPDATE children SET status = 'archived', archived_on = '2025-01-02' WHERE cp_number = $1", [
+      c.cpNumber,
+    ]);
     expect(cps(await search({ surname: 'Archibald' }))).not.toContain(c.cpNumber);
   });
 
   describe('shielded children', () => {
-    const home = { whereabouts: 'current' as const, address: { lines: ['4 Quarry Lane', 'Moreton'], postcode: 'CH46 0PQ' }, dob: '2014-02-11' };
+    const home = {
+      whereabouts: 'current' as const,
+      address: { lines: ['4 Quarry Lane', 'Moreton'], postcode: 'CH46 0PQ' },
+      dob: '2014-02-11',
+    };
     let shielded: string;
     let pending: string;
     let sibling: string;
 
     beforeAll(async () => {
-      shielded = (await addChild(db, child({ ...home, given: 'Ruby', family: 'Hollingsworth', shielded: true }))).cpNumber;
+      shielded = (await addChild(db, child({ ...home, given: 'Ruby', family: 'Hollingsworth', shielded: true })))
+        .cpNumber;
       // A possible duplicate of a shielded child, awaiting a person: treated as shielded.
-      pending = (await addChild(db, child({ ...home, given: 'Rubie', family: 'Hollingsworth' }), { shieldPending: true })).cpNumber;
+      pending = (
+        await addChild(db, child({ ...home, given: 'Rubie', family: 'Hollingsworth' }), { shieldPending: true })
+      ).cpNumber;
       sibling = (await addChild(db, child({ ...home, given: 'Jack', family: 'Hollingsworth' }))).cpNumber;
     });
 
@@ -167,7 +189,16 @@ describe('searchChildren', () => {
     });
 
     it('another authority\u2019s shielded child is hidden from a postcode search by this team', async () => {
-      const there = await addChild(db, child({ ...home, given: 'Ivy', family: 'Hollingsworth', shielded: true, localAuthority: CHESHIRE_WEST_AND_CHESTER }));
+      const there = await addChild(
+        db,
+        child({
+          ...home,
+          given: 'Ivy',
+          family: 'Hollingsworth',
+          shielded: true,
+          localAuthority: CHESHIRE_WEST_AND_CHESTER,
+        }),
+      );
       expect(cps(await search({ dob: '2014-02-11', postcode: 'CH46 0PQ' }, 'la-wirral'))).not.toContain(there.cpNumber);
       expect(cps(await search({ dob: '2014-02-11', postcode: 'CH46 0PQ' }, 'la-cheshire'))).toContain(there.cpNumber);
     });
@@ -176,7 +207,13 @@ describe('searchChildren', () => {
   it('treats SQL and script in a surname as letters to match, harmlessly', async () => {
     const c = await addChild(db, child({ given: 'Sean', family: "O'Brien" }));
     expect(cps(await search({ surname: "O'Brien" }))).toContain(c.cpNumber);
-    for (const surname of ["Robert'); DROP TABLE children;--", '<script>alert(1)</script>', "' OR '1'='1", 'x%_%', 'x\\\' OR 1=1; --']) {
+    for (const surname of [
+      "Robert'); DROP TABLE children;--",
+      '<script>alert(1)</script>',
+      "' OR '1'='1",
+      'x%_%',
+      "x\\' OR 1=1; --",
+    ]) {
       const out = await search({ surname });
       expect(out.results.every((r) => r.score <= 1)).toBe(true);
       expect(JSON.stringify(out)).not.toContain('<script>');
@@ -188,7 +225,10 @@ describe('searchChildren', () => {
   });
 
   it('refuses a supplier\u2019s system', async () => {
-    expect(await refusal(search({ surname: 'Smith' }, 'supplier'))).toMatchObject({ status: 403, code: 'records-not-permitted' });
+    expect(await refusal(search({ surname: 'Smith' }, 'supplier'))).toMatchObject({
+      status: 403,
+      code: 'records-not-permitted',
+    });
   });
 
   it('audits every search with the fields used and the count, never the values', async () => {
@@ -202,7 +242,8 @@ describe('searchChildren', () => {
       detail: { fields: ['surname', 'forename', 'dob'], resultCount: out.results.length, truncated: false },
     });
     const text = JSON.stringify(entry);
-    for (const value of ['Vandersloot', 'vandersloot', 'Theodora', 'theodora', '2010-01-02']) expect(text).not.toContain(value);
+    for (const value of ['Vandersloot', 'vandersloot', 'Theodora', 'theodora', '2010-01-02'])
+      expect(text).not.toContain(value);
     // A search that finds nothing is audited too.
     await search({ nhsNumber: '9991544275' });
     expect(await lastAudit(db)).toMatchObject({ action: 'search', detail: { fields: ['nhsNumber'], resultCount: 0 } });

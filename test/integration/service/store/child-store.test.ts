@@ -55,7 +55,9 @@ describe.each(storeEngines)('child store on %s', (engine) => {
 
   it('stores a new child at version 1 and reads back exactly what was written', async () => {
     const record = child({ serial: 100, ...ada, version: 7 });
-    const stored = await store.db.transaction((tx) => insertChild(tx, record, { at, provenance: { dob: { supplier: 'gro', date: '2012-03-05' } } }));
+    const stored = await store.db.transaction((tx) =>
+      insertChild(tx, record, { at, provenance: { dob: { supplier: 'gro', date: '2012-03-05' } } }),
+    );
     expect(stored.version).toBe(1);
     expect(stored.record).toEqual({ ...record, version: 1 });
     expect(await loadChild(store.db, record.cpNumber)).toEqual({
@@ -132,10 +134,18 @@ describe.each(storeEngines)('child store on %s', (engine) => {
   it('refuses an update made from a stale version, leaving the row and the feed unchanged', async () => {
     const record = child({ serial: 103, ...ada });
     await store.db.transaction((tx) => insertChild(tx, record, { at }));
-    await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 1, { ...record, gender: 'not-specified' }, { at }));
+    await store.db.transaction((tx) =>
+      updateChild(tx, record.cpNumber, 1, { ...record, gender: 'not-specified' }, { at }),
+    );
     const before = await loadChild(store.db, record.cpNumber);
     const stale = store.db.transaction((tx) =>
-      updateChild(tx, record.cpNumber, 1, { ...record, name: { ...record.name, family: 'Overwritten' } }, { at: later }),
+      updateChild(
+        tx,
+        record.cpNumber,
+        1,
+        { ...record, name: { ...record.name, family: 'Overwritten' } },
+        { at: later },
+      ),
     );
     await expect(stale).rejects.toBeInstanceOf(VersionConflict);
     await expect(stale).rejects.toMatchObject({ cpNumber: record.cpNumber, currentVersion: 2 });
@@ -155,10 +165,14 @@ describe.each(storeEngines)('child store on %s', (engine) => {
       { kind: 'upsert', reason: null, version: 1 },
       { kind: 'tombstone', reason: 'transferred', version: 2 },
     ]);
-    expect(await feed(store.db, CHESHIRE_WEST_AND_CHESTER, record.cpNumber)).toEqual([{ kind: 'upsert', reason: null, version: 2 }]);
+    expect(await feed(store.db, CHESHIRE_WEST_AND_CHESTER, record.cpNumber)).toEqual([
+      { kind: 'upsert', reason: null, version: 2 },
+    ]);
     expect((await derivedRow(store.db, record.cpNumber))?.local_authority).toBe(CHESHIRE_WEST_AND_CHESTER);
     // Later changes go to the new authority only.
-    await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 2, { ...moved.record, gender: 'male' }, { at: later }));
+    await store.db.transaction((tx) =>
+      updateChild(tx, record.cpNumber, 2, { ...moved.record, gender: 'male' }, { at: later }),
+    );
     expect(await feed(store.db, WIRRAL, record.cpNumber)).toHaveLength(2);
     expect(await feed(store.db, CHESHIRE_WEST_AND_CHESTER, record.cpNumber)).toEqual([
       { kind: 'upsert', reason: null, version: 2 },
@@ -173,7 +187,11 @@ describe.each(storeEngines)('child store on %s', (engine) => {
     expect(await loadChild(store.db, record.cpNumber)).toMatchObject({ shielded: true, shieldPending: true });
     // The pending flag survives an update that does not mention it.
     await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 1, record, { at }));
-    expect(await loadChild(store.db, record.cpNumber)).toMatchObject({ shielded: true, shieldPending: true, version: 2 });
+    expect(await loadChild(store.db, record.cpNumber)).toMatchObject({
+      shielded: true,
+      shieldPending: true,
+      version: 2,
+    });
   });
 
   describe('hostile text', () => {
@@ -182,28 +200,35 @@ describe.each(storeEngines)('child store on %s', (engine) => {
       '%',
       '_',
       '\\',
-      "O'Neil \"Junior\"",
+      'O\'Neil "Junior"',
       '<script>alert(1)</script>',
       "'; DELETE FROM changes WHERE ''='",
       '$1',
     ];
 
-    it.each(hostile.map((text, i) => [text, i] as const))('stores %j verbatim everywhere in a record', async (text, i) => {
-      const record = child({
-        serial: 200 + i,
-        name: { given: text, family: text, former: [{ given: text, family: text }] },
-        address: { lines: [text, `${text} Road`], postcode: 'CH41 5AU' },
-        parents: [{ name: text, relationship: 'mother', contact: { address: { lines: [text], postcode: 'CH1 2HS' } } }],
-        identifiers: { nhsNumber: '9434765919', supplierRefs: [{ supplier: 'local-authority', reference: text }] },
-      });
-      await store.db.transaction((tx) => insertChild(tx, record, { at, provenance: { [text]: { supplier: text, date: '2025-01-01' } } }));
-      const loaded = await loadChild(store.db, record.cpNumber);
-      expect(loaded?.record).toEqual({ ...record, version: 1 });
-      expect(loaded?.provenance).toEqual({ [text]: { supplier: text, date: '2025-01-01' } });
-      const updated = { ...record, name: { ...record.name, given: `${text}${text}` } };
-      await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 1, updated, { at }));
-      expect((await loadChild(store.db, record.cpNumber))?.record.name.given).toBe(`${text}${text}`);
-    });
+    it.each(hostile.map((text, i) => [text, i] as const))(
+      'stores %j verbatim everywhere in a record',
+      async (text, i) => {
+        const record = child({
+          serial: 200 + i,
+          name: { given: text, family: text, former: [{ given: text, family: text }] },
+          address: { lines: [text, `${text} Road`], postcode: 'CH41 5AU' },
+          parents: [
+            { name: text, relationship: 'mother', contact: { address: { lines: [text], postcode: 'CH1 2HS' } } },
+          ],
+          identifiers: { nhsNumber: '9434765919', supplierRefs: [{ supplier: 'local-authority', reference: text }] },
+        });
+        await store.db.transaction((tx) =>
+          insertChild(tx, record, { at, provenance: { [text]: { supplier: text, date: '2025-01-01' } } }),
+        );
+        const loaded = await loadChild(store.db, record.cpNumber);
+        expect(loaded?.record).toEqual({ ...record, version: 1 });
+        expect(loaded?.provenance).toEqual({ [text]: { supplier: text, date: '2025-01-01' } });
+        const updated = { ...record, name: { ...record.name, given: `${text}${text}` } };
+        await store.db.transaction((tx) => updateChild(tx, record.cpNumber, 1, updated, { at }));
+        expect((await loadChild(store.db, record.cpNumber))?.record.name.given).toBe(`${text}${text}`);
+      },
+    );
 
     it('finds no child by a hostile ContactPoint number, and the tables are intact', async () => {
       expect(await loadChild(store.db, "x' OR '1'='1")).toBeNull();
@@ -213,7 +238,9 @@ describe.each(storeEngines)('child store on %s', (engine) => {
       expect(children?.n).toBe(6 + hostile.length);
       const [changes] = await store.db.query<{ n: number }>('SELECT count(*) AS n FROM changes');
       expect(changes?.n).toBeGreaterThan(6 + hostile.length);
-      const tables = await store.db.query<{ t: string | null }>("SELECT to_regclass('children')::text AS t UNION ALL SELECT to_regclass('changes')::text");
+      const tables = await store.db.query<{ t: string | null }>(
+        "SELECT to_regclass('children')::text AS t UNION ALL SELECT to_regclass('changes')::text",
+      );
       expect(tables).toEqual([{ t: 'children' }, { t: 'changes' }]);
     });
   });

@@ -55,10 +55,10 @@ describe.each(scales)('concurrent writers on $engine ($writers × $each)', ({ en
       let cursor = 0;
       for (;;) {
         const finished = done;
-        const rows = await store.db.query<{ seq: number }>('SELECT seq FROM changes WHERE local_authority = $1 AND seq > $2 ORDER BY seq', [
-          WIRRAL,
-          cursor,
-        ]);
+        const rows = await store.db.query<{ seq: number }>(
+          'SELECT seq FROM changes WHERE local_authority = $1 AND seq > $2 ORDER BY seq',
+          [WIRRAL, cursor],
+        );
         polls++;
         if (rows.length > 0) pollsWithNews++;
         for (const r of rows) seen.push(r.seq);
@@ -178,7 +178,13 @@ describe.each(scales)('concurrent writers on $engine ($writers × $each)', ({ en
             if (!current) throw new Error('the child vanished');
             await jitter(rand);
             const to = current.localAuthority === LIVERPOOL ? KNOWSLEY : LIVERPOOL;
-            await updateChild(tx, record.cpNumber, current.version, { ...current.record, localAuthority: to }, { at: new Date() });
+            await updateChild(
+              tx,
+              record.cpNumber,
+              current.version,
+              { ...current.record, localAuthority: to },
+              { at: new Date() },
+            );
           })
           .catch((e: unknown) => failures.push(e));
       }
@@ -188,7 +194,10 @@ describe.each(scales)('concurrent writers on $engine ($writers × $each)', ({ en
 
     let entries = 0;
     for (const la of [LIVERPOOL, KNOWSLEY]) {
-      const rows = await store.db.query<{ seq: number }>('SELECT seq FROM changes WHERE local_authority = $1 ORDER BY seq', [la]);
+      const rows = await store.db.query<{ seq: number }>(
+        'SELECT seq FROM changes WHERE local_authority = $1 ORDER BY seq',
+        [la],
+      );
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
       entries += rows.length;
     }

@@ -3,7 +3,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, storeEngines, type TestStore } from '../../../support/stores.js';
 
-const awkwardStrings = ['plain', 'with space', 'comma,inside', 'quote"inside', "apostrophe'inside", 'back\\slash', '{brace}', 'NULL', '', 'ünïcødé ✓'];
+const awkwardStrings = [
+  'plain',
+  'with space',
+  'comma,inside',
+  'quote"inside',
+  "apostrophe'inside",
+  'back\\slash',
+  '{brace}',
+  'NULL',
+  '',
+  'ünïcødé ✓',
+];
 
 describe.each(storeEngines)('Database on %s', (engine) => {
   let store: TestStore;
@@ -16,13 +27,19 @@ describe.each(storeEngines)('Database on %s', (engine) => {
 
   describe('value conventions', () => {
     it('returns int8 as a number, counts included', async () => {
-      const [row] = await store.db.query('SELECT 9007199254740991::int8 AS big, $1::int8 AS param, count(*) AS n FROM (VALUES (1), (2)) v', [42]);
+      const [row] = await store.db.query(
+        'SELECT 9007199254740991::int8 AS big, $1::int8 AS param, count(*) AS n FROM (VALUES (1), (2)) v',
+        [42],
+      );
       expect(row).toEqual({ big: 9007199254740991, param: 42, n: 2 });
     });
 
     it("returns date as a 'YYYY-MM-DD' string, whatever the day", async () => {
       const days = ['2012-02-29', '1999-12-31', '2000-01-01', '2024-03-31'];
-      const rows = await store.db.query<{ d: string }>('SELECT d::date AS d FROM unnest($1::text[]) WITH ORDINALITY AS u(d, i) ORDER BY i', [days]);
+      const rows = await store.db.query<{ d: string }>(
+        'SELECT d::date AS d FROM unnest($1::text[]) WITH ORDINALITY AS u(d, i) ORDER BY i',
+        [days],
+      );
       expect(rows.map((r) => r.d)).toEqual(days);
     });
 
@@ -39,8 +56,16 @@ describe.each(storeEngines)('Database on %s', (engine) => {
     });
 
     it('takes JSON as JSON.stringify with ::jsonb and gives back the same value', async () => {
-      const doc = { a: [1, 'two', null, true], nested: { deep: { text: "quote ' \" \\ ünïcødé <b>" } }, n: 1.5, empty: {} };
-      const [row] = await store.db.query<{ j: unknown; kind: string }>('SELECT $1::jsonb AS j, jsonb_typeof($1::jsonb) AS kind', [JSON.stringify(doc)]);
+      const doc = {
+        a: [1, 'two', null, true],
+        nested: { deep: { text: 'quote \' " \\ ünïcødé <b>' } },
+        n: 1.5,
+        empty: {},
+      };
+      const [row] = await store.db.query<{ j: unknown; kind: string }>(
+        'SELECT $1::jsonb AS j, jsonb_typeof($1::jsonb) AS kind',
+        [JSON.stringify(doc)],
+      );
       expect(row?.j).toEqual(doc);
       expect(row?.kind).toBe('object');
     });
@@ -69,7 +94,10 @@ describe.each(storeEngines)('Database on %s', (engine) => {
       ]);
       const [row] = await store.db.query("SELECT big, day, at, doc, tags, flag FROM probe WHERE id = 'round-trip'");
       expect(row).toEqual({ big: 1234567890123, day: '2020-02-29', at, doc, tags: awkwardStrings, flag: true });
-      const [nulls] = await store.db.query('INSERT INTO probe (id) VALUES ($1) RETURNING big, day, at, doc, tags, flag', ['nulls']);
+      const [nulls] = await store.db.query(
+        'INSERT INTO probe (id) VALUES ($1) RETURNING big, day, at, doc, tags, flag',
+        ['nulls'],
+      );
       expect(nulls).toEqual({ big: null, day: null, at: null, doc: null, tags: null, flag: null });
     });
   });

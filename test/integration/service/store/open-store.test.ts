@@ -60,14 +60,18 @@ describe('openStore: the embedded engine', () => {
     const file = join(scratch, 'a-file');
     writeFileSync(file, 'not a store');
     const error = await failure(openStore({ dataDir: file }));
-    expect(error.message).toBe(`The data directory ${file} is a file, not a directory: give a directory for the store.`);
+    expect(error.message).toBe(
+      `The data directory ${file} is a file, not a directory: give a directory for the store.`,
+    );
   });
 
   it('refuses a data directory beneath a file', async () => {
     const file = join(scratch, 'another-file');
     writeFileSync(file, 'not a store');
     const error = await failure(openStore({ dataDir: join(file, 'store') }));
-    expect(error.message).toMatch(/^Cannot use the data directory .*another-file\/store: part of its path is a file\.$/);
+    expect(error.message).toMatch(
+      /^Cannot use the data directory .*another-file\/store: part of its path is a file\.$/,
+    );
   });
 
   it('refuses both a data directory and a database URL at once', async () => {
@@ -141,7 +145,9 @@ describe('openStore: a PostgreSQL server', () => {
 
   it('refuses a URL of another kind of database, without showing it', async () => {
     const error = await failure(openStore({ databaseUrl: 'mysql://root:Hunter2-Secret@127.0.0.1:3306/cp' }));
-    expect(error.message).toBe('The database URL must start with postgres:// or postgresql://, not mysql://: only PostgreSQL is supported.');
+    expect(error.message).toBe(
+      'The database URL must start with postgres:// or postgresql://, not mysql://: only PostgreSQL is supported.',
+    );
     const notUrl = await failure(openStore({ databaseUrl: 'Hunter2-Secret at the usual place' }));
     expect(notUrl.message).not.toContain('Hunter2');
     expect(notUrl.message).toMatch(/not a valid URL/);

@@ -30,7 +30,16 @@ import { decideTransfer, requestTransfer } from '../../../../service/transfers/t
 import { CHESHIRE_WEST_AND_CHESTER, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
 import { dataManager, laTeam, supplierSystem } from '../sync/fixtures.js';
-import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostcode, secondMember, WorkingSet, type PendingContext } from './pending-support.js';
+import {
+  hiddenFieldsIn,
+  openPendingContext,
+  ordinaryUser,
+  readAs,
+  searchByPostcode,
+  secondMember,
+  WorkingSet,
+  type PendingContext,
+} from './pending-support.js';
 
 // 200 in CI; PENDING_SHIELDS_RUNS only for trying things locally.
 const RUNS = Number(process.env['PENDING_SHIELDS_RUNS'] ?? 200);
@@ -41,7 +50,28 @@ const other = (la: string) => (la === WIRRAL ? CHESHIRE_WEST_AND_CHESTER : WIRRA
 // ---------------------------------------------------------------------------------
 // One run's identity: a surname, a date of birth and two postcodes no other run uses.
 
-const SYLLABLES = ['bar', 'cot', 'dun', 'fel', 'gor', 'hax', 'jum', 'kel', 'lov', 'mip', 'nor', 'pux', 'quen', 'rav', 'sol', 'tib', 'vor', 'wex', 'yal', 'zun'];
+const SYLLABLES = [
+  'bar',
+  'cot',
+  'dun',
+  'fel',
+  'gor',
+  'hax',
+  'jum',
+  'kel',
+  'lov',
+  'mip',
+  'nor',
+  'pux',
+  'quen',
+  'rav',
+  'sol',
+  'tib',
+  'vor',
+  'wex',
+  'yal',
+  'zun',
+];
 const INWARD = 'ABDEFGHJLNPQRSTUWXYZ';
 /** Two held children's, and one for each supply of a sequence at a new address. */
 const POSTCODES = 2 + MAX_COMMANDS;
@@ -59,7 +89,11 @@ function clusterOf(k: number) {
   // district number and inward code from the sequence: no other sequence has it.
   const postcode = (i: number) =>
     `${AREAS[i]}${1 + (k % 9)} ${Math.floor(k / 9) % 10}${INWARD[Math.floor(k / 90) % 20]}${INWARD[Math.floor(k / 1800) % 20]}`;
-  return { family: family.charAt(0).toUpperCase() + family.slice(1), dob, postcodes: Array.from({ length: POSTCODES }, (_, i) => postcode(i)) };
+  return {
+    family: family.charAt(0).toUpperCase() + family.slice(1),
+    dob,
+    postcodes: Array.from({ length: POSTCODES }, (_, i) => postcode(i)),
+  };
 }
 
 // ---------------------------------------------------------------------------------
@@ -95,7 +129,8 @@ let keys = 0;
 const nextKey = () => String(keys++);
 
 const sorted = (m: Model) => [...m.children.keys()].sort();
-const pick = <T,>(list: readonly T[], i: number): T | undefined => (list.length === 0 ? undefined : list[i % list.length]);
+const pick = <T>(list: readonly T[], i: number): T | undefined =>
+  list.length === 0 ? undefined : list[i % list.length];
 
 /** Open reviews naming any of the sequence's children, either side. */
 async function openReviews(real: Real, m: Model) {
@@ -113,7 +148,10 @@ async function expected(real: Real, m: Model): Promise<Map<string, { shielded: b
   for (const r of await openReviews(real, m)) {
     for (const cp of [r.cp_number, r.candidate_cp_number]) {
       // Every open review must be between two living children of this sequence.
-      if (!parent.has(cp)) throw new Error(`open review ${r.id} names ${cp}, which is not a child of this sequence: runs are not isolated, or a review outlived its child`);
+      if (!parent.has(cp))
+        throw new Error(
+          `open review ${r.id} names ${cp}, which is not a child of this sequence: runs are not isolated, or a review outlived its child`,
+        );
     }
     parent.set(root(r.cp_number), root(r.candidate_cp_number));
   }
@@ -154,7 +192,10 @@ async function checkInvariant(real: Real, m: Model): Promise<void> {
     const key = `${row.cp_number}@${row.version}:${row.shielded}`;
     if (real.readsChecked.has(key)) continue;
     const view = await readAs(ctx, ordinaryUser(), row.cp_number);
-    expect({ cp: row.cp_number, shielded: view.shielded, hidden: hiddenFieldsIn(view) }, 'a practitioner read what a shield hides').toEqual({
+    expect(
+      { cp: row.cp_number, shielded: view.shielded, hidden: hiddenFieldsIn(view) },
+      'a practitioner read what a shield hides',
+    ).toEqual({
       cp: row.cp_number,
       shielded: true,
       hidden: [],
@@ -217,15 +258,20 @@ class Supply implements Cmd {
       name: { given: GIVEN[this.given]!, family: `${m.cluster.family}${FAMILY[this.family]}`, former: [] },
       gender: 'female',
       dob: m.cluster.dob,
-      address: { lines: ['1 Test Street', 'Birkenhead'], postcode: m.cluster.postcodes[this.postcode === 'new' ? m.nextPostcode++ : this.postcode]! },
+      address: {
+        lines: ['1 Test Street', 'Birkenhead'],
+        postcode: m.cluster.postcodes[this.postcode === 'new' ? m.nextPostcode++ : this.postcode]!,
+      },
     });
     const actor = this.national ? supplierSystem('nhs') : laTeam(this.localAuthority);
     const [r] = (await receiveSupply(real.ctx, actor, { localAuthority: this.localAuthority, records: [s] })).results;
-    if (r!.status === 'created' || r!.status === 'possible-duplicate') m.children.set(r!.cpNumber!, { localAuthority: this.localAuthority, own: false });
+    if (r!.status === 'created' || r!.status === 'possible-duplicate')
+      m.children.set(r!.cpNumber!, { localAuthority: this.localAuthority, own: false });
     count(`supply ${r!.status}`);
     await checkInvariant(real, m);
   }
-  toString = () => `Supply(${GIVEN[this.given]} <surname>${FAMILY[this.family]}, postcode ${this.postcode}, ${this.localAuthority}, ${this.national ? 'nhs' : 'local'})`;
+  toString = () =>
+    `Supply(${GIVEN[this.given]} <surname>${FAMILY[this.family]}, postcode ${this.postcode}, ${this.localAuthority}, ${this.national ? 'nhs' : 'local'})`;
 }
 
 class Resolve implements Cmd {
@@ -240,7 +286,13 @@ class Resolve implements Cmd {
       await refusable(`resolve ${this.how}`, async () => {
         if (this.how === 'not-duplicate submission') {
           const [res] = await submitItems(real.ctx, dataManager(), [
-            { op: 'not-duplicate', cpNumber: r.cp_number, of: r.candidate_cp_number, baseVersion: 1, idempotencyKey: `nd-${r.id}-${nextKey()}` },
+            {
+              op: 'not-duplicate',
+              cpNumber: r.cp_number,
+              of: r.candidate_cp_number,
+              baseVersion: 1,
+              idempotencyKey: `nd-${r.id}-${nextKey()}`,
+            },
           ]);
           if (res!.status !== 'applied') throw new ApiError(409, res!.status, res!.message ?? '');
           return;
@@ -269,12 +321,17 @@ class Shield implements Cmd {
   ) {}
   check = () => true;
   async run(m: Model, real: Real) {
-    const cp = pick(sorted(m).filter((c) => !m.children.get(c)!.own), this.child);
+    const cp = pick(
+      sorted(m).filter((c) => !m.children.get(c)!.own),
+      this.child,
+    );
     if (cp) {
       const c = m.children.get(cp)!;
       if (this.viaSync) {
         const { version } = (await loadChild(real.ctx.db, cp))!;
-        const [res] = await submitItems(real.ctx, laTeam(c.localAuthority), [{ op: 'shield', cpNumber: cp, baseVersion: version, idempotencyKey: `shield-${cp}-v${version}` }]);
+        const [res] = await submitItems(real.ctx, laTeam(c.localAuthority), [
+          { op: 'shield', cpNumber: cp, baseVersion: version, idempotencyKey: `shield-${cp}-v${version}` },
+        ]);
         expect(res, 'a shield submission against the current version').toMatchObject({ status: 'applied' });
       } else {
         await applyShield(real.ctx, laTeam(c.localAuthority), cp, 'Risk of significant harm');
@@ -291,7 +348,10 @@ class Unshield implements Cmd {
   constructor(readonly child: number) {}
   check = () => true;
   async run(m: Model, real: Real) {
-    const cp = pick(sorted(m).filter((c) => m.children.get(c)!.own), this.child);
+    const cp = pick(
+      sorted(m).filter((c) => m.children.get(c)!.own),
+      this.child,
+    );
     if (cp) {
       const c = m.children.get(cp)!;
       const request = await requestUnshield(real.ctx, laTeam(c.localAuthority), cp, 'The risk has passed');
@@ -320,7 +380,13 @@ class Merge implements Cmd {
         const sameAuthority = m.children.get(s)!.localAuthority === m.children.get(d)!.localAuthority;
         const actor: Actor = sameAuthority ? laTeam(m.children.get(s)!.localAuthority) : dataManager();
         const [res] = await submitItems(real.ctx, actor, [
-          { op: 'merge', cpNumber: s, baseVersion: sv, duplicate: { cpNumber: d, baseVersion: dv }, idempotencyKey: `merge-${s}-${d}-${sv}-${dv}` },
+          {
+            op: 'merge',
+            cpNumber: s,
+            baseVersion: sv,
+            duplicate: { cpNumber: d, baseVersion: dv },
+            idempotencyKey: `merge-${s}-${d}-${sv}-${dv}`,
+          },
         ]);
         if (res!.status !== 'applied') throw new ApiError(409, res!.status, res!.message ?? '');
         mergeInModel(m, s, d);
@@ -339,7 +405,11 @@ class Transfer implements Cmd {
     if (cp) {
       const c = m.children.get(cp)!;
       const to = other(c.localAuthority);
-      const t = await requestTransfer(real.ctx, laTeam(c.localAuthority), { cpNumber: cp, toLocalAuthority: to, reason: 'The family moved' });
+      const t = await requestTransfer(real.ctx, laTeam(c.localAuthority), {
+        cpNumber: cp,
+        toLocalAuthority: to,
+        reason: 'The family moved',
+      });
       await decideTransfer(real.ctx, laTeam(to), t.id, 'accept');
       c.localAuthority = to;
       count('transfer');
@@ -361,7 +431,14 @@ class OpenReview implements Cmd {
     const b = pick(all, this.of);
     if (a && b && a !== b) {
       const [res] = await submitItems(real.ctx, dataManager(), [
-        { op: 'possible-duplicate', cpNumber: a, of: b, score: 0.7, baseVersion: 1, idempotencyKey: `pd-${a}-${b}-${nextKey()}` },
+        {
+          op: 'possible-duplicate',
+          cpNumber: a,
+          of: b,
+          score: 0.7,
+          baseVersion: 1,
+          idempotencyKey: `pd-${a}-${b}-${nextKey()}`,
+        },
       ]);
       expect(res, 'a review opened by hand').toMatchObject({ status: 'applied' });
       count('review opened by hand');
@@ -374,7 +451,13 @@ class OpenReview implements Cmd {
 const index = fc.nat({ max: 7 });
 const authority = fc.constantFrom(...AUTHORITIES);
 const supply = fc
-  .tuple(fc.nat({ max: 1 }), fc.nat({ max: 2 }), fc.constantFrom(0 as const, 1 as const, 'new' as const, 'new' as const, 'new' as const, 'new' as const), authority, fc.boolean())
+  .tuple(
+    fc.nat({ max: 1 }),
+    fc.nat({ max: 2 }),
+    fc.constantFrom(0 as const, 1 as const, 'new' as const, 'new' as const, 'new' as const, 'new' as const),
+    authority,
+    fc.boolean(),
+  )
   .map(([g, f, p, la, n]) => new Supply(g, f, p, la, n));
 const commands = fc.commands(
   [
@@ -382,7 +465,12 @@ const commands = fc.commands(
     supply,
     supply,
     supply,
-    fc.tuple(index, fc.constantFrom('same-child' as const, 'different-children' as const, 'not-duplicate submission' as const)).map(([i, how]) => new Resolve(i, how)),
+    fc
+      .tuple(
+        index,
+        fc.constantFrom('same-child' as const, 'different-children' as const, 'not-duplicate submission' as const),
+      )
+      .map(([i, how]) => new Resolve(i, how)),
     fc.tuple(index, fc.boolean()).map(([i, s]) => new Shield(i, s)),
     index.map((i) => new Unshield(i)),
     fc.tuple(index, index).map(([a, b]) => new Merge(a, b)),
@@ -394,7 +482,14 @@ const commands = fc.commands(
 
 /** A child already held when the sequence starts. */
 function heldChild(family: string, dob: string, localAuthority: string, postcode: string, shielded: boolean) {
-  return child({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, shielded, localAuthority, address: { lines: ['2 Held Road', 'Birkenhead'], postcode } });
+  return child({
+    name: { given: 'Rosa', family, former: [] },
+    gender: 'female',
+    dob,
+    shielded,
+    localAuthority,
+    address: { lines: ['2 Held Road', 'Birkenhead'], postcode },
+  });
 }
 
 // ---------------------------------------------------------------------------------
@@ -406,7 +501,11 @@ describe.each(storeEngines)('pending shields, model-based, on %s', (engine) => {
   beforeAll(async () => {
     const opened = await openPendingContext(engine);
     store = opened.store;
-    real = { ctx: opened.ctx, sets: new Map(AUTHORITIES.map((la) => [la, new WorkingSet(opened.ctx, la)])), readsChecked: new Set() };
+    real = {
+      ctx: opened.ctx,
+      sets: new Map(AUTHORITIES.map((la) => [la, new WorkingSet(opened.ctx, la)])),
+      readsChecked: new Set(),
+    };
     // The working sets start from the feeds' heads, like a team that has synced before.
     for (const set of real.sets.values()) await set.sync();
   }, 120_000);
@@ -417,7 +516,8 @@ describe.each(storeEngines)('pending shields, model-based, on %s', (engine) => {
   it(`no search by postcode, read or working set shows a shielded or pending child's hidden fields (${RUNS} sequences)`, async () => {
     done.clear();
     // A seed from the environment replays a failure; a fresh one otherwise.
-    const seed = process.env['PENDING_SHIELDS_SEED'] === undefined ? undefined : Number(process.env['PENDING_SHIELDS_SEED']);
+    const seed =
+      process.env['PENDING_SHIELDS_SEED'] === undefined ? undefined : Number(process.env['PENDING_SHIELDS_SEED']);
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.boolean(), commands, async (heldShielded, otherShielded, cmds) => {
         // Each sequence: its own identity, and two held children of it, one per authority.
@@ -434,11 +534,26 @@ describe.each(storeEngines)('pending shields, model-based, on %s', (engine) => {
         await checkInvariant(real, m);
         await fc.asyncModelRun(() => ({ model: m, real }), cmds);
       }),
-      { numRuns: RUNS, ...(seed !== undefined ? { seed } : {}), endOnFailure: process.env['PENDING_SHIELDS_NO_SHRINK'] === '1' },
+      {
+        numRuns: RUNS,
+        ...(seed !== undefined ? { seed } : {}),
+        endOnFailure: process.env['PENDING_SHIELDS_NO_SHRINK'] === '1',
+      },
     );
     // Every kind of step did its work in some sequence: the property was not met by refusing everything.
     const did = Object.fromEntries(done);
-    for (const what of ['supply possible-duplicate', 'resolve same-child', 'resolve different-children', 'resolve not-duplicate submission', 'shield', 'shield (sync)', 'unshield', 'merge', 'transfer', 'review opened by hand']) {
+    for (const what of [
+      'supply possible-duplicate',
+      'resolve same-child',
+      'resolve different-children',
+      'resolve not-duplicate submission',
+      'shield',
+      'shield (sync)',
+      'unshield',
+      'merge',
+      'transfer',
+      'review opened by hand',
+    ]) {
       expect(did[what] ?? 0, `${what} in ${JSON.stringify(did)}`).toBeGreaterThan(0);
     }
   }, 600_000);

@@ -15,7 +15,16 @@ import { submitItems } from '../../../../service/sync/submissions.js';
 import { CHESHIRE_WEST_AND_CHESTER, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
 import { dataManager, laTeam, supplierSystem } from '../sync/fixtures.js';
-import { hiddenFieldsIn, openPendingContext, ordinaryUser, readAs, searchByPostcode, secondMember, WorkingSet, type PendingContext } from './pending-support.js';
+import {
+  hiddenFieldsIn,
+  openPendingContext,
+  ordinaryUser,
+  readAs,
+  searchByPostcode,
+  secondMember,
+  WorkingSet,
+  type PendingContext,
+} from './pending-support.js';
 
 describe.each(storeEngines)('pending shields on %s', (engine) => {
   let ctx: PendingContext;
@@ -39,7 +48,13 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     const family = `Pendleford${String.fromCharCode(97 + (n % 26))}${String.fromCharCode(97 + Math.floor(n / 26))}`;
     const dob = `2013-0${1 + (n % 9)}-${13 + (n % 15)}`;
     n++;
-    const held: ChildRecord = child({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB'), localAuthority: heldLa });
+    const held: ChildRecord = child({
+      name: { given: 'Rosa', family, former: [] },
+      gender: 'female',
+      dob,
+      address: address('CH41 1AB'),
+      localAuthority: heldLa,
+    });
     await ctx.db.transaction((tx) => insertChild(tx, held, { at: ctx.clock.now() }));
     const s: SupplierRecord = supplierRecord({
       supplier: 'nhs',
@@ -52,12 +67,18 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     const [r] = (await receiveSupply(ctx, supplierSystem('nhs'), { localAuthority: supplyLa, records: [s] })).results;
     expect(r).toMatchObject({ status: 'possible-duplicate' });
     const created = r!.cpNumber!;
-    const reviews = await ctx.db.query<{ candidate_cp_number: string }>("SELECT candidate_cp_number FROM match_reviews WHERE cp_number = $1 AND status = 'open'", [
-      created,
-    ]);
+    const reviews = await ctx.db.query<{ candidate_cp_number: string }>(
+      "SELECT candidate_cp_number FROM match_reviews WHERE cp_number = $1 AND status = 'open'",
+      [created],
+    );
     expect(reviews).toEqual([{ candidate_cp_number: held.cpNumber }]);
     expect(await loadChild(ctx.db, created)).toMatchObject({ shielded: false, shieldPending: false });
-    return { held: held.cpNumber, created, query: { surname: `${family}e`, dob, postcode: 'L3 9AA' }, heldQuery: { surname: family, dob, postcode: 'CH41 1AB' } };
+    return {
+      held: held.cpNumber,
+      created,
+      query: { surname: `${family}e`, dob, postcode: 'L3 9AA' },
+      heldQuery: { surname: family, dob, postcode: 'CH41 1AB' },
+    };
   }
 
   /** What each way of learning where the child lives shows of `cp` to someone who may not see shielded details. */
@@ -71,7 +92,11 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
       workingSet: { shielded: entry?.shielded, shieldPending: entry?.shieldPending },
     };
   }
-  const exposed = { foundByPostcode: true, hiddenFieldsRead: expect.arrayContaining(['address', 'localAuthority']), workingSet: { shielded: false, shieldPending: false } };
+  const exposed = {
+    foundByPostcode: true,
+    hiddenFieldsRead: expect.arrayContaining(['address', 'localAuthority']),
+    workingSet: { shielded: false, shieldPending: false },
+  };
   const pending = { foundByPostcode: false, hiddenFieldsRead: [], workingSet: { shielded: true, shieldPending: true } };
 
   async function unshield(cp: string, la: string, asker: Actor = laTeam(la), approver: Actor = secondMember(la)) {
@@ -92,7 +117,9 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
   it('the same through a shield submission from a working set', async () => {
     const d = await duplicateOfUnshielded(WIRRAL, WIRRAL);
     const held = (await loadChild(ctx.db, d.held))!;
-    const [result] = await submitItems(ctx, laTeam(WIRRAL), [{ op: 'shield', cpNumber: d.held, baseVersion: held.version, idempotencyKey: `shield-${d.held}` }]);
+    const [result] = await submitItems(ctx, laTeam(WIRRAL), [
+      { op: 'shield', cpNumber: d.held, baseVersion: held.version, idempotencyKey: `shield-${d.held}` },
+    ]);
     expect(result).toMatchObject({ status: 'applied' });
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(pending);
   });
@@ -120,8 +147,13 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     expect(await exposure(d.held, d.heldQuery, WIRRAL)).toEqual(exposed);
     await applyShield(ctx, laTeam(WIRRAL), d.created, 'The supply came from a refuge');
     expect(await exposure(d.held, d.heldQuery, WIRRAL)).toEqual(pending);
-    const [review] = await ctx.db.query<{ id: number }>("SELECT id FROM match_reviews WHERE cp_number = $1 AND status = 'open'", [d.created]);
-    const [result] = await submitItems(ctx, laTeam(WIRRAL), [{ op: 'not-duplicate', cpNumber: d.created, of: d.held, baseVersion: 1, idempotencyKey: `nd-${review!.id}` }]);
+    const [review] = await ctx.db.query<{ id: number }>(
+      "SELECT id FROM match_reviews WHERE cp_number = $1 AND status = 'open'",
+      [d.created],
+    );
+    const [result] = await submitItems(ctx, laTeam(WIRRAL), [
+      { op: 'not-duplicate', cpNumber: d.created, of: d.held, baseVersion: 1, idempotencyKey: `nd-${review!.id}` },
+    ]);
     expect(result).toMatchObject({ status: 'applied' });
     expect(await exposure(d.held, d.heldQuery, WIRRAL)).toEqual(exposed);
   });
@@ -129,11 +161,24 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
   it('through a chain: a child reviewed against a pending duplicate is pending too, and both lift together', async () => {
     const d = await duplicateOfUnshielded(WIRRAL, WIRRAL);
     // A third record, in Cheshire, that a data manager found may be the new one.
-    const third = child({ name: { given: 'Rosie', family: d.query.surname, former: [] }, gender: 'female', dob: d.query.dob, address: address('CH2 1AA'), localAuthority: CHESHIRE_WEST_AND_CHESTER });
+    const third = child({
+      name: { given: 'Rosie', family: d.query.surname, former: [] },
+      gender: 'female',
+      dob: d.query.dob,
+      address: address('CH2 1AA'),
+      localAuthority: CHESHIRE_WEST_AND_CHESTER,
+    });
     await ctx.db.transaction((tx) => insertChild(tx, third, { at: ctx.clock.now() }));
     const thirdQuery = { surname: d.query.surname, dob: d.query.dob, postcode: 'CH2 1AA' };
     const [opened] = await submitItems(ctx, dataManager(), [
-      { op: 'possible-duplicate', cpNumber: third.cpNumber, of: d.created, score: 0.7, baseVersion: 1, idempotencyKey: `pd-${third.cpNumber}` },
+      {
+        op: 'possible-duplicate',
+        cpNumber: third.cpNumber,
+        of: d.created,
+        score: 0.7,
+        baseVersion: 1,
+        idempotencyKey: `pd-${third.cpNumber}`,
+      },
     ]);
     expect(opened).toMatchObject({ status: 'applied' });
     expect(await exposure(third.cpNumber, thirdQuery, CHESHIRE_WEST_AND_CHESTER)).toEqual(exposed);
@@ -149,9 +194,20 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     for (let i = 0; i < 8; i++) {
       const family = `Concurra${String.fromCharCode(97 + i)}${String.fromCharCode(97 + (n++ % 26))}`;
       const dob = `2014-0${1 + (i % 9)}-${13 + i}`;
-      const held = child({ name: { given: 'Rosa', family, former: [] }, gender: 'female', dob, address: address('CH41 1AB') });
+      const held = child({
+        name: { given: 'Rosa', family, former: [] },
+        gender: 'female',
+        dob,
+        address: address('CH41 1AB'),
+      });
       await ctx.db.transaction((tx) => insertChild(tx, held, { at: ctx.clock.now() }));
-      const s = supplierRecord({ supplier: 'nhs', name: { given: 'Rosa', family: `${family}e`, former: [] }, gender: 'female', dob, address: address('L3 9AA') });
+      const s = supplierRecord({
+        supplier: 'nhs',
+        name: { given: 'Rosa', family: `${family}e`, former: [] },
+        gender: 'female',
+        dob,
+        address: address('L3 9AA'),
+      });
       const [, supplied] = await Promise.all([
         applyShield(ctx, laTeam(WIRRAL), held.cpNumber, 'Risk of harm'),
         receiveSupply(ctx, supplierSystem('nhs'), { localAuthority: WIRRAL, records: [s] }),
@@ -168,7 +224,9 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
     await applyShield(ctx, laTeam(WIRRAL), d.held, 'Risk of harm');
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(pending);
     // The held child was archived seven years ago (its review stayed open): today's run destroys it.
-    await ctx.db.query("UPDATE children SET status = 'archived', archived_on = '2018-01-01' WHERE cp_number = $1", [d.held]);
+    await ctx.db.query("UPDATE children SET status = 'archived', archived_on = '2018-01-01' WHERE cp_number = $1", [
+      d.held,
+    ]);
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(pending);
     expect((await runLifecycle(ctx.db, ctx.clock)).destroyed).toBeGreaterThanOrEqual(1);
     expect(await exposure(d.created, d.query, WIRRAL)).toEqual(exposed);

@@ -27,14 +27,19 @@ async function addAccounts(db: Database): Promise<void> {
     ['org-gp-practice-' + WIRRAL, 'gp-practice', WIRRAL],
   ] as const;
   for (const [id, kind, la] of orgs) {
-    await db.query('INSERT INTO organisations (id, name, kind, accredited, local_authority) VALUES ($1, $2, $3, true, $4) ON CONFLICT DO NOTHING', [
-      id,
-      'Test organisation',
-      kind,
-      la,
-    ]);
+    await db.query(
+      'INSERT INTO organisations (id, name, kind, accredited, local_authority) VALUES ($1, $2, $3, true, $4) ON CONFLICT DO NOTHING',
+      [id, 'Test organisation', kind, la],
+    );
   }
-  const actors = [laTeam(WIRRAL), secondMember(WIRRAL), laTeam(CHESHIRE_WEST_AND_CHESTER), secondMember(CHESHIRE_WEST_AND_CHESTER), dataManager(), practitioner()];
+  const actors = [
+    laTeam(WIRRAL),
+    secondMember(WIRRAL),
+    laTeam(CHESHIRE_WEST_AND_CHESTER),
+    secondMember(CHESHIRE_WEST_AND_CHESTER),
+    dataManager(),
+    practitioner(),
+  ];
   for (const a of actors) {
     const orgId = `org-${a.organisation.kind}-${a.organisation.localAuthority ?? 'national'}`;
     await db.query(
@@ -60,7 +65,11 @@ export async function openPendingContext(engine: StoreEngine): Promise<{ ctx: Pe
 export const ordinaryUser = practitioner;
 
 /** CP numbers a search by date of birth and postcode (and surname, if given) returns (the query goes through the route's schema). */
-export async function searchByPostcode(ctx: PendingContext, actor: Actor, q: { surname?: string; dob: string; postcode: string }): Promise<string[]> {
+export async function searchByPostcode(
+  ctx: PendingContext,
+  actor: Actor,
+  q: { surname?: string; dob: string; postcode: string },
+): Promise<string[]> {
   const query = childSearchQuerySchema.parse(q);
   const outcome = await ctx.db.transaction((tx) => searchChildren(tx, actor, query, ctx.clock.now()));
   return outcome.results.map((r) => r.cpNumber);
@@ -68,12 +77,20 @@ export async function searchByPostcode(ctx: PendingContext, actor: Actor, q: { s
 
 /** One child as `actor` reads it (GET /v1/children/{cp}). */
 export function readAs(ctx: PendingContext, actor: Actor, cpNumber: string): Promise<RecordView> {
-  return ctx.db.transaction((tx) => readChild(tx, actor, cpNumber, { reason: 'Checking the pending shield', at: ctx.clock.now(), today: today(ctx.clock) }));
+  return ctx.db.transaction((tx) =>
+    readChild(tx, actor, cpNumber, {
+      reason: 'Checking the pending shield',
+      at: ctx.clock.now(),
+      today: today(ctx.clock),
+    }),
+  );
 }
 
 /** What a view shows that a shield hides. */
 export function hiddenFieldsIn(view: RecordView): string[] {
-  return (['address', 'whereabouts', 'localAuthority', 'education', 'gp', 'identifiers', 'involvements'] as const).filter((f) => view[f] !== undefined);
+  return (
+    ['address', 'whereabouts', 'localAuthority', 'education', 'gp', 'identifiers', 'involvements'] as const
+  ).filter((f) => view[f] !== undefined);
 }
 
 /**
@@ -95,7 +112,11 @@ export class WorkingSet {
     const { lastSeq } = await readFeedStatus(this.ctx, laTeam(this.localAuthority), this.localAuthority);
     if (lastSeq === this.lastSeq) return;
     for (;;) {
-      const page = await readFeedPage(this.ctx, laTeam(this.localAuthority), this.localAuthority, { after: this.cursor, limit: 500, provenance: false });
+      const page = await readFeedPage(this.ctx, laTeam(this.localAuthority), this.localAuthority, {
+        after: this.cursor,
+        limit: 500,
+        provenance: false,
+      });
       for (const e of page.changes) {
         if (e.kind === 'tombstone') this.children.delete(e.cpNumber);
         else if (e.superseded !== true) this.children.set(e.cpNumber, e);

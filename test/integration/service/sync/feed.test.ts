@@ -5,7 +5,14 @@ import type { ChildRecord } from '../../../../domain/child-record.js';
 import { ApiError } from '../../../../service/http/api-error.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { insertChild, loadChild, updateChild } from '../../../../service/records/child-store.js';
-import { decodeCursor, encodeCursor, readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from '../../../../service/sync/feed.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  readFeedPage,
+  readFeedPageLines,
+  readFeedPageText,
+  readFeedStatus,
+} from '../../../../service/sync/feed.js';
 import { parseFeedLines } from '../../../../main/working-set/sync-engine.js';
 import { CHESHIRE_WEST_AND_CHESTER, child, WIRRAL } from '../../../support/children.js';
 import { laTeam, nationalAdmin, openContext, practitioner } from './fixtures.js';
@@ -39,7 +46,9 @@ async function readAll(la: string, limit: number): Promise<FeedEntry[]> {
 }
 
 async function auditCount(action: string): Promise<number> {
-  const [row] = await ctx.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM audit_log WHERE action = $1', [action]);
+  const [row] = await ctx.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM audit_log WHERE action = $1', [
+    action,
+  ]);
   return row!.n;
 }
 
@@ -51,7 +60,15 @@ describe('reading the feed', () => {
       shielded: true,
       identifiers: { nhsNumber: '9434765919', supplierRefs: [{ supplier: 'nhs', reference: 'N-1' }] },
       involvements: [
-        { id: 'i1', service: 'Sexual health service', sensitive: true, sensitiveCategory: 'sexual-health', leadProfessional: false, cafCompleted: false, startDate: '2024-01-01' },
+        {
+          id: 'i1',
+          service: 'Sexual health service',
+          sensitive: true,
+          sensitiveCategory: 'sexual-health',
+          leadProfessional: false,
+          cafCompleted: false,
+          startDate: '2024-01-01',
+        },
       ],
     });
     await insert(shielded);
@@ -60,7 +77,14 @@ describe('reading the feed', () => {
     expect(page.more).toBe(false);
     expect(page.changes).toHaveLength(1);
     const entry = page.changes[0]!;
-    expect(entry).toMatchObject({ seq: 1, cpNumber: shielded.cpNumber, kind: 'upsert', version: 1, shielded: true, shieldPending: false });
+    expect(entry).toMatchObject({
+      seq: 1,
+      cpNumber: shielded.cpNumber,
+      kind: 'upsert',
+      version: 1,
+      shielded: true,
+      shieldPending: false,
+    });
     const record = entry.record as ChildRecord;
     expect(record.address).toEqual(shielded.address);
     expect(record.involvements[0]!.sensitiveCategory).toBe('sexual-health');
@@ -135,7 +159,10 @@ describe('reading the feed', () => {
 
   it('the page as JSON text (records spliced in from the store) is the same page as the objects', async () => {
     const la = freshAuthority();
-    const kept = child({ localAuthority: la, name: { given: 'Zoë "Zee"', family: "O'Brien-Smith", former: [{ family: 'Ünal' }] } });
+    const kept = child({
+      localAuthority: la,
+      name: { given: 'Zoë "Zee"', family: "O'Brien-Smith", former: [{ family: 'Ünal' }] },
+    });
     await insert(kept);
     const changed = child({ localAuthority: la });
     await insert(changed);
@@ -160,7 +187,10 @@ describe('reading the feed', () => {
 
   it('the page as JSON Lines carries the same entries, each record last and intact, with its search keys and cursors ahead', async () => {
     const la = freshAuthority();
-    const tricky = child({ localAuthority: la, name: { given: 'Zoë ,"record":', family: "O'Brien", former: [{ family: 'Ünal' }] } });
+    const tricky = child({
+      localAuthority: la,
+      name: { given: 'Zoë ,"record":', family: "O'Brien", former: [{ family: 'Ünal' }] },
+    });
     await insert(tricky);
     const changed = child({ localAuthority: la });
     await insert(changed);
@@ -174,9 +204,18 @@ describe('reading the feed', () => {
     expect(head).toMatchObject({ cursor: objects.cursor, more: true, count: 2 });
     // Pages after the next, `limit` entries apart, while the feed has them (8 entries: seq 2+2, 2+4, 2+6 < 8).
     expect(head.ahead.map((c) => decodeCursor(la, c))).toEqual([4, 6]);
-    expect(changes.map((c) => [c.seq, c.kind, c.superseded ?? false])).toEqual(objects.changes.map((e) => [e.seq, e.kind, e.superseded ?? false]));
+    expect(changes.map((c) => [c.seq, c.kind, c.superseded ?? false])).toEqual(
+      objects.changes.map((e) => [e.seq, e.kind, e.superseded ?? false]),
+    );
     expect(JSON.parse(Buffer.from(changes[0]!.recordJson!).toString('utf8'))).toEqual(objects.changes[0]!.record);
-    expect(changes[0]!.index).toEqual({ family: 'obrien', given: 'zoerecord', dob: tricky.dob, postcode: tricky.address!.postcode, nhsNumber: tricky.identifiers.nhsNumber ?? null, formerFamilies: ['unal'] });
+    expect(changes[0]!.index).toEqual({
+      family: 'obrien',
+      given: 'zoerecord',
+      dob: tricky.dob,
+      postcode: tricky.address!.postcode,
+      nhsNumber: tricky.identifiers.nhsNumber ?? null,
+      formerFamilies: ['unal'],
+    });
     expect(changes[1]!.recordJson).toBeUndefined();
     expect(text).not.toContain('supplierRefs');
   });
@@ -203,7 +242,7 @@ describe('who may read, and cursors', () => {
     expect((e as ApiError).code).toBe(code);
   };
 
-  it('another authority\'s team is refused; a national administrator is not', async () => {
+  it("another authority's team is refused; a national administrator is not", async () => {
     await expectApiError(readFeedPage(ctx, laTeam(CHESHIRE_WEST_AND_CHESTER), WIRRAL), 403, 'other-authority');
     await expectApiError(readFeedStatus(ctx, laTeam(CHESHIRE_WEST_AND_CHESTER), WIRRAL), 403, 'other-authority');
     await expectApiError(readFeedPage(ctx, practitioner(), WIRRAL), 403, 'other-authority');
@@ -218,7 +257,11 @@ describe('who may read, and cursors', () => {
     const theirs = (await readFeedPage(ctx, laTeam(other), other)).cursor;
     await expectApiError(readFeedPage(ctx, laTeam(la), la, { after: theirs }), 400, 'invalid-cursor');
     await expectApiError(readFeedPage(ctx, laTeam(la), la, { after: 'not a cursor!' }), 400, 'invalid-cursor');
-    await expectApiError(readFeedPage(ctx, laTeam(la), la, { after: Buffer.from('hello').toString('base64url') }), 400, 'invalid-cursor');
+    await expectApiError(
+      readFeedPage(ctx, laTeam(la), la, { after: Buffer.from('hello').toString('base64url') }),
+      400,
+      'invalid-cursor',
+    );
     await expectApiError(readFeedPage(ctx, laTeam(la), la, { after: encodeCursor(la, 99) }), 400, 'invalid-cursor');
     expect(decodeCursor(la, encodeCursor(la, 1))).toBe(1);
   });
@@ -248,61 +291,66 @@ describe('every entry exactly once', () => {
 
   it('with writes between page reads, pages never skip or repeat, and the replica ends equal to the index', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 9 }), async (ops, finalLimit) => {
-        const la = freshAuthority();
-        const elsewhere = freshAuthority();
-        const mine: string[] = [];
-        const theirs: string[] = [];
-        const delivered: FeedEntry[] = [];
-        let cursor: string | undefined;
-        const read = async (limit: number) => {
-          const page = await readFeedPage(ctx, laTeam(la), la, { after: cursor, limit });
-          expect(page.changes.length).toBeLessThanOrEqual(limit);
-          delivered.push(...page.changes);
-          cursor = page.cursor;
-          return page;
-        };
-        for (const o of ops) {
-          if (o.kind === 'insert') {
-            const c = child({ localAuthority: la });
-            await insert(c);
-            mine.push(c.cpNumber);
-          } else if (o.kind === 'transfer-in') {
-            const c = child({ localAuthority: elsewhere });
-            await insert(c);
-            await change(c.cpNumber, (r) => ({ ...r, localAuthority: la }));
-            mine.push(c.cpNumber);
-          } else if (o.kind === 'read') {
-            await read(o.limit);
-          } else if (mine.length > 0) {
-            const cp = mine[o.pick % mine.length]!;
-            if (o.kind === 'update') await change(cp, (r) => ({ ...r, name: { ...r.name, given: `${r.name.given}a` } }));
-            if (o.kind === 'shield') await change(cp, (r) => ({ ...r, shielded: !r.shielded }));
-            if (o.kind === 'transfer-out') {
-              await change(cp, (r) => ({ ...r, localAuthority: elsewhere }));
-              mine.splice(mine.indexOf(cp), 1);
-              theirs.push(cp);
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 9 }),
+        async (ops, finalLimit) => {
+          const la = freshAuthority();
+          const elsewhere = freshAuthority();
+          const mine: string[] = [];
+          const theirs: string[] = [];
+          const delivered: FeedEntry[] = [];
+          let cursor: string | undefined;
+          const read = async (limit: number) => {
+            const page = await readFeedPage(ctx, laTeam(la), la, { after: cursor, limit });
+            expect(page.changes.length).toBeLessThanOrEqual(limit);
+            delivered.push(...page.changes);
+            cursor = page.cursor;
+            return page;
+          };
+          for (const o of ops) {
+            if (o.kind === 'insert') {
+              const c = child({ localAuthority: la });
+              await insert(c);
+              mine.push(c.cpNumber);
+            } else if (o.kind === 'transfer-in') {
+              const c = child({ localAuthority: elsewhere });
+              await insert(c);
+              await change(c.cpNumber, (r) => ({ ...r, localAuthority: la }));
+              mine.push(c.cpNumber);
+            } else if (o.kind === 'read') {
+              await read(o.limit);
+            } else if (mine.length > 0) {
+              const cp = mine[o.pick % mine.length]!;
+              if (o.kind === 'update')
+                await change(cp, (r) => ({ ...r, name: { ...r.name, given: `${r.name.given}a` } }));
+              if (o.kind === 'shield') await change(cp, (r) => ({ ...r, shielded: !r.shielded }));
+              if (o.kind === 'transfer-out') {
+                await change(cp, (r) => ({ ...r, localAuthority: elsewhere }));
+                mine.splice(mine.indexOf(cp), 1);
+                theirs.push(cp);
+              }
             }
           }
-        }
-        for (;;) if (!(await read(finalLimit)).more) break;
+          for (;;) if (!(await read(finalLimit)).more) break;
 
-        const status = await readFeedStatus(ctx, laTeam(la), la);
-        expect(delivered.map((e) => e.seq)).toEqual(Array.from({ length: status.lastSeq }, (_, i) => i + 1));
+          const status = await readFeedStatus(ctx, laTeam(la), la);
+          expect(delivered.map((e) => e.seq)).toEqual(Array.from({ length: status.lastSeq }, (_, i) => i + 1));
 
-        // Applying the feed in order gives exactly the authority's active children.
-        const replica = new Map<string, ChildRecord>();
-        for (const e of delivered) {
-          if (e.kind === 'tombstone') replica.delete(e.cpNumber);
-          else if (e.record) replica.set(e.cpNumber, e.record as ChildRecord);
-        }
-        expect([...replica.keys()].sort()).toEqual([...mine].sort());
-        for (const cp of mine) {
-          const held = (await loadChild(ctx.db, cp))!;
-          const { supplierRefs: _refs, ...identifiers } = held.record.identifiers;
-          expect(replica.get(cp)).toEqual({ ...held.record, identifiers });
-        }
-      }),
+          // Applying the feed in order gives exactly the authority's active children.
+          const replica = new Map<string, ChildRecord>();
+          for (const e of delivered) {
+            if (e.kind === 'tombstone') replica.delete(e.cpNumber);
+            else if (e.record) replica.set(e.cpNumber, e.record as ChildRecord);
+          }
+          expect([...replica.keys()].sort()).toEqual([...mine].sort());
+          for (const cp of mine) {
+            const held = (await loadChild(ctx.db, cp))!;
+            const { supplierRefs: _refs, ...identifiers } = held.record.identifiers;
+            expect(replica.get(cp)).toEqual({ ...held.record, identifiers });
+          }
+        },
+      ),
       { numRuns: 12 },
     );
   });

@@ -11,19 +11,39 @@ import { testSecrets } from '../../../support/secrets.js';
 export async function openContext(): Promise<ServiceContext & { clock: SettableClock }> {
   const db = await openPglite();
   await migrate(db);
-  return { db, clock: new SettableClock(new Date('2025-03-01T10:00:00Z')), randomBytes: (n) => randomBytes(n), trainingMode: false, secrets: testSecrets };
+  return {
+    db,
+    clock: new SettableClock(new Date('2025-03-01T10:00:00Z')),
+    randomBytes: (n) => randomBytes(n),
+    trainingMode: false,
+    secrets: testSecrets,
+  };
 }
 
-function organisation(kind: Organisation['kind'], localAuthority: string | null, supplier: string | null = null): Organisation {
-  return { id: `org-${kind}-${localAuthority ?? supplier ?? 'national'}`, name: 'Test organisation', kind, accredited: true, localAuthority, supplier };
+function organisation(
+  kind: Organisation['kind'],
+  localAuthority: string | null,
+  supplier: string | null = null,
+): Organisation {
+  return {
+    id: `org-${kind}-${localAuthority ?? supplier ?? 'national'}`,
+    name: 'Test organisation',
+    kind,
+    accredited: true,
+    localAuthority,
+    supplier,
+  };
 }
 
 export function laTeam(localAuthority: string, userId = `u-la-${localAuthority}`): Actor {
   return actorOf(userId, ['la-team'], organisation('local-authority', localAuthority), localAuthority);
 }
-export const dataManager = (): Actor => actorOf('u-data-manager', ['data-manager'], organisation('local-authority', WIRRAL), WIRRAL);
-export const nationalAdmin = (): Actor => actorOf('u-national-admin', ['national-admin'], organisation('national', null), null);
-export const practitioner = (): Actor => actorOf('u-practitioner', ['practitioner'], organisation('gp-practice', WIRRAL), WIRRAL);
+export const dataManager = (): Actor =>
+  actorOf('u-data-manager', ['data-manager'], organisation('local-authority', WIRRAL), WIRRAL);
+export const nationalAdmin = (): Actor =>
+  actorOf('u-national-admin', ['national-admin'], organisation('national', null), null);
+export const practitioner = (): Actor =>
+  actorOf('u-practitioner', ['practitioner'], organisation('gp-practice', WIRRAL), WIRRAL);
 export const supplierSystem = (supplier: string): Actor =>
   actorOf(`u-supplier-${supplier}`, ['supplier-system'], organisation('supplier', null, supplier), null);
 

@@ -21,7 +21,10 @@ async function held(over: Partial<ChildRecord> = {}) {
 const load = async (cp: string) => (await loadChild(ctx.db, cp))!;
 
 async function auditActions(cp: string): Promise<string[]> {
-  const rows = await ctx.db.query<{ action: string }>('SELECT action FROM audit_log WHERE cp_number = $1 ORDER BY seq', [cp]);
+  const rows = await ctx.db.query<{ action: string }>(
+    'SELECT action FROM audit_log WHERE cp_number = $1 ORDER BY seq',
+    [cp],
+  );
   return rows.map((r) => r.action);
 }
 
@@ -36,7 +39,10 @@ describe('submissions', () => {
         cpNumber: c.cpNumber,
         baseVersion: 1,
         op: 'update',
-        changes: { name: { given: 'Olly', family: 'Thompson-Reid', former: [{ family: 'Thompson' }] }, identifiers: { nhsNumber: '9434765919' } },
+        changes: {
+          name: { given: 'Olly', family: 'Thompson-Reid', former: [{ family: 'Thompson' }] },
+          identifiers: { nhsNumber: '9434765919' },
+        },
       },
     ]);
     expect(r).toMatchObject({ status: 'applied', version: 2 });
@@ -50,16 +56,32 @@ describe('submissions', () => {
 
   it('null removes an optional field', async () => {
     const c = await held({ dateOfDeath: '2024-01-02' });
-    const [r] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { dateOfDeath: null } }]);
+    const [r] = await submitItems(ctx, wirral, [
+      { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { dateOfDeath: null } },
+    ]);
     expect(r!.status).toBe('applied');
     expect((await load(c.cpNumber)).record.dateOfDeath).toBeUndefined();
   });
 
   it('a stale base version is a conflict and leaves the record untouched', async () => {
     const c = await held();
-    await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { gender: 'not-specified' } }]);
+    await submitItems(ctx, wirral, [
+      {
+        idempotencyKey: key(),
+        cpNumber: c.cpNumber,
+        baseVersion: 1,
+        op: 'update',
+        changes: { gender: 'not-specified' },
+      },
+    ]);
     const [r] = await submitItems(ctx, wirral, [
-      { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { name: { given: 'Overwritten', family: 'X', former: [] } } },
+      {
+        idempotencyKey: key(),
+        cpNumber: c.cpNumber,
+        baseVersion: 1,
+        op: 'update',
+        changes: { name: { given: 'Overwritten', family: 'X', former: [] } },
+      },
     ]);
     expect(r).toMatchObject({ status: 'conflict', currentVersion: 2 });
     expect(r!.message).toMatch(/version 2/);
@@ -96,8 +118,12 @@ describe('submissions', () => {
   it('the same key with a different item is key-reused, and nothing is applied', async () => {
     const c = await held();
     const k = key();
-    await submitItems(ctx, wirral, [{ idempotencyKey: k, cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { archiveAge: 19 } }]);
-    const [r] = await submitItems(ctx, wirral, [{ idempotencyKey: k, cpNumber: c.cpNumber, baseVersion: 2, op: 'update', changes: { archiveAge: 21 } }]);
+    await submitItems(ctx, wirral, [
+      { idempotencyKey: k, cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { archiveAge: 19 } },
+    ]);
+    const [r] = await submitItems(ctx, wirral, [
+      { idempotencyKey: k, cpNumber: c.cpNumber, baseVersion: 2, op: 'update', changes: { archiveAge: 21 } },
+    ]);
     expect(r!.status).toBe('key-reused');
     const now = await load(c.cpNumber);
     expect(now.version).toBe(2);
@@ -107,13 +133,25 @@ describe('submissions', () => {
   it('a change that would make the record invalid is refused with the problems', async () => {
     const c = await held();
     const [r] = await submitItems(ctx, wirral, [
-      { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { whereabouts: 'left-england' } },
+      {
+        idempotencyKey: key(),
+        cpNumber: c.cpNumber,
+        baseVersion: 1,
+        op: 'update',
+        changes: { whereabouts: 'left-england' },
+      },
     ]);
     expect(r!.status).toBe('invalid');
     expect(r!.problems!.map((p) => p.path).sort()).toEqual(['address', 'intendsToReturn']);
     expect((await load(c.cpNumber)).version).toBe(1);
     const [fixed] = await submitItems(ctx, wirral, [
-      { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'update', changes: { whereabouts: 'left-england', address: null, intendsToReturn: 'yes' } },
+      {
+        idempotencyKey: key(),
+        cpNumber: c.cpNumber,
+        baseVersion: 1,
+        op: 'update',
+        changes: { whereabouts: 'left-england', address: null, intendsToReturn: 'yes' },
+      },
     ]);
     expect(fixed!.status).toBe('applied');
   });
@@ -126,7 +164,9 @@ describe('submissions', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['forbidden', 'not-found']);
     expect((await load(c.cpNumber)).version).toBe(1);
-    const [dm] = await submitItems(ctx, dataManager(), [{ idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'shield' }]);
+    const [dm] = await submitItems(ctx, dataManager(), [
+      { idempotencyKey: key(), cpNumber: c.cpNumber, baseVersion: 1, op: 'shield' },
+    ]);
     expect(dm!.status).toBe('applied');
   });
 
@@ -146,7 +186,9 @@ describe('submissions', () => {
   it('never takes a shield off: unshield is forbidden, for a second person to approve a request instead', async () => {
     const a = await held({ shielded: true });
     for (const actor of [wirral, dataManager()]) {
-      const [r] = await submitItems(ctx, actor, [{ idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 1, op: 'unshield' }]);
+      const [r] = await submitItems(ctx, actor, [
+        { idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 1, op: 'unshield' },
+      ]);
       expect(r).toEqual({
         idempotencyKey: r!.idempotencyKey,
         status: 'forbidden',
@@ -167,9 +209,13 @@ describe('the submission body schema', () => {
   };
 
   it('refuses unknown fields anywhere, by name', () => {
-    expect(problems({ items: [{ ...base, op: 'update', changes: { notes: 'x' } }] })).toContain('items.0.changes.notes');
+    expect(problems({ items: [{ ...base, op: 'update', changes: { notes: 'x' } }] })).toContain(
+      'items.0.changes.notes',
+    );
     expect(problems({ items: [{ ...base, op: 'shield', caseNotes: 'x' }] })).toEqual(['items.0.caseNotes']);
-    expect(problems({ items: [{ ...base, op: 'update', changes: { involvements: [] } }] })).toContain('items.0.changes.involvements');
+    expect(problems({ items: [{ ...base, op: 'update', changes: { involvements: [] } }] })).toContain(
+      'items.0.changes.involvements',
+    );
     expect(problems({ items: [{ ...base, op: 'update', changes: { identifiers: { supplierRefs: [] } } }] })).toEqual([
       'items.0.changes.identifiers.supplierRefs',
     ]);
@@ -177,7 +223,9 @@ describe('the submission body schema', () => {
   });
 
   it('bounds keys and batch size', () => {
-    expect(problems({ items: [{ ...base, idempotencyKey: 'short', op: 'shield' }] })).toEqual(['items.0.idempotencyKey']);
+    expect(problems({ items: [{ ...base, idempotencyKey: 'short', op: 'shield' }] })).toEqual([
+      'items.0.idempotencyKey',
+    ]);
     expect(problems({ items: Array.from({ length: 501 }, () => ({ ...base, op: 'shield' })) })).toEqual(['items']);
     expect(problems({ items: [{ ...base, op: 'shield' }] })).toEqual([]);
   });
@@ -186,14 +234,28 @@ describe('the submission body schema', () => {
 describe('submissions about two records (cleansing)', () => {
   const wirral = laTeam(WIRRAL);
   const feedReasons = async (cp: string) =>
-    (await ctx.db.query<{ kind: string; reason: string | null }>('SELECT kind, reason FROM changes WHERE cp_number = $1 ORDER BY seq', [cp])).map((r) => r.reason ?? r.kind);
+    (
+      await ctx.db.query<{ kind: string; reason: string | null }>(
+        'SELECT kind, reason FROM changes WHERE cp_number = $1 ORDER BY seq',
+        [cp],
+      )
+    ).map((r) => r.reason ?? r.kind);
 
   it('merge: the duplicate goes (a "merged" tombstone), its involvements move, and the chosen values are set', async () => {
     const survivor = await held();
     const duplicate = await held({
       name: { given: 'Olly', family: 'Thomson', former: [] },
       identifiers: { nhsNumber: '9434765919', supplierRefs: [] },
-      involvements: [{ id: 'inv-1', service: 'Health visiting', sensitive: false, leadProfessional: false, cafCompleted: false, startDate: '2024-01-01' }],
+      involvements: [
+        {
+          id: 'inv-1',
+          service: 'Health visiting',
+          sensitive: false,
+          leadProfessional: false,
+          cafCompleted: false,
+          startDate: '2024-01-01',
+        },
+      ],
     });
     const [r] = await submitItems(ctx, wirral, [
       {
@@ -219,9 +281,23 @@ describe('submissions about two records (cleansing)', () => {
   it('merge against a stale version of either record is a conflict and changes nothing', async () => {
     const survivor = await held();
     const duplicate = await held();
-    await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: duplicate.cpNumber, baseVersion: 1, op: 'update', changes: { gender: 'not-specified' } }]);
+    await submitItems(ctx, wirral, [
+      {
+        idempotencyKey: key(),
+        cpNumber: duplicate.cpNumber,
+        baseVersion: 1,
+        op: 'update',
+        changes: { gender: 'not-specified' },
+      },
+    ]);
     const [r] = await submitItems(ctx, wirral, [
-      { idempotencyKey: key(), cpNumber: survivor.cpNumber, baseVersion: 1, op: 'merge', duplicate: { cpNumber: duplicate.cpNumber, baseVersion: 1 } },
+      {
+        idempotencyKey: key(),
+        cpNumber: survivor.cpNumber,
+        baseVersion: 1,
+        op: 'merge',
+        duplicate: { cpNumber: duplicate.cpNumber, baseVersion: 1 },
+      },
     ]);
     expect(r).toMatchObject({ status: 'conflict', currentVersion: 2 });
     expect((await load(duplicate.cpNumber)).status).toBe('active');
@@ -251,10 +327,21 @@ describe('submissions about two records (cleansing)', () => {
   it('possible-duplicate of a shielded child makes the other shield-pending until "not-duplicate"', async () => {
     const shielded = await held({ shielded: true });
     const other = await held();
-    const [opened] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: other.cpNumber, baseVersion: 1, op: 'possible-duplicate', of: shielded.cpNumber, score: 0.8 }]);
+    const [opened] = await submitItems(ctx, wirral, [
+      {
+        idempotencyKey: key(),
+        cpNumber: other.cpNumber,
+        baseVersion: 1,
+        op: 'possible-duplicate',
+        of: shielded.cpNumber,
+        score: 0.8,
+      },
+    ]);
     expect(opened).toMatchObject({ status: 'applied' });
     expect((await load(other.cpNumber)).shieldPending).toBe(true);
-    const [closed] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: other.cpNumber, baseVersion: 1, op: 'not-duplicate', of: shielded.cpNumber }]);
+    const [closed] = await submitItems(ctx, wirral, [
+      { idempotencyKey: key(), cpNumber: other.cpNumber, baseVersion: 1, op: 'not-duplicate', of: shielded.cpNumber },
+    ]);
     expect(closed).toMatchObject({ status: 'applied' });
     expect((await load(other.cpNumber)).shieldPending).toBe(false);
   });
@@ -262,9 +349,19 @@ describe('submissions about two records (cleansing)', () => {
   it("another authority's child, or a record paired with itself, is refused", async () => {
     const mine = await held();
     const theirs = await held({ localAuthority: CHESHIRE_WEST_AND_CHESTER });
-    const [a] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'merge', duplicate: { cpNumber: theirs.cpNumber, baseVersion: 1 } }]);
+    const [a] = await submitItems(ctx, wirral, [
+      {
+        idempotencyKey: key(),
+        cpNumber: mine.cpNumber,
+        baseVersion: 1,
+        op: 'merge',
+        duplicate: { cpNumber: theirs.cpNumber, baseVersion: 1 },
+      },
+    ]);
     expect(a!.status).toBe('forbidden');
-    const [b] = await submitItems(ctx, wirral, [{ idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'not-duplicate', of: mine.cpNumber }]);
+    const [b] = await submitItems(ctx, wirral, [
+      { idempotencyKey: key(), cpNumber: mine.cpNumber, baseVersion: 1, op: 'not-duplicate', of: mine.cpNumber },
+    ]);
     expect(b!.status).toBe('invalid');
     expect((await load(theirs.cpNumber)).status).toBe('active');
   });

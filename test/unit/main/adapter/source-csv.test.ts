@@ -9,11 +9,21 @@ const files = tempFolder('csv');
 
 describe('quoting', () => {
   it('keeps delimiters, line breaks and doubled quotes inside quoted fields', async () => {
-    const path = files.file('quoted.csv', 'family,note,given\n"Smith, Jones","first line\nsecond line","say ""hi"""\nLee,plain,"",\n');
+    const path = files.file(
+      'quoted.csv',
+      'family,note,given\n"Smith, Jones","first line\nsecond line","say ""hi"""\nLee,plain,"",\n',
+    );
     const rows = await readAll(path);
-    expect(rows[0]).toEqual({ row: 2, fields: { family: 'Smith, Jones', note: 'first line\nsecond line', given: 'say "hi"' } });
+    expect(rows[0]).toEqual({
+      row: 2,
+      fields: { family: 'Smith, Jones', note: 'first line\nsecond line', given: 'say "hi"' },
+    });
     // The last line has a fourth (empty) field: read, with its problem.
-    expect(rows[1]).toEqual({ row: 3, fields: { family: 'Lee', note: 'plain', given: '' }, problem: 'has 4 fields where the header has 3' });
+    expect(rows[1]).toEqual({
+      row: 3,
+      fields: { family: 'Lee', note: 'plain', given: '' },
+      problem: 'has 4 fields where the header has 3',
+    });
   });
 
   it('tolerates spaces around a quoted field, and keeps spaces in an unquoted one', async () => {
@@ -22,7 +32,9 @@ describe('quoting', () => {
   });
 
   it('reads formulas as the plain text they are (neutralising is for exports, not reading)', async () => {
-    const rows = await readAll(files.file('formula.csv', 'a,b,c,d\n"=HYPERLINK(""http://x"",""y"")",=SUM(A1:A2),+44 113,@x\n'));
+    const rows = await readAll(
+      files.file('formula.csv', 'a,b,c,d\n"=HYPERLINK(""http://x"",""y"")",=SUM(A1:A2),+44 113,@x\n'),
+    );
     expect(rows[0]!.fields).toEqual({ a: '=HYPERLINK("http://x","y")', b: '=SUM(A1:A2)', c: '+44 113', d: '@x' });
   });
 
@@ -85,7 +97,9 @@ describe('line ends', () => {
       // Each character of the tail, and the line end before it, falls on the boundary once.
       for (let k = -3; k <= tail.length; k++) {
         const pad = 'p'.repeat(boundary - 'a,b,c\r\nq,'.length - ',r\r\n'.length - k);
-        const rows = await readAll(files.file('boundary.csv', `a,b,c\r\nq,${pad},r\r\n${tail}`), csv, { maxField: 2 * boundary });
+        const rows = await readAll(files.file('boundary.csv', `a,b,c\r\nq,${pad},r\r\n${tail}`), csv, {
+          maxField: 2 * boundary,
+        });
         expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
         expect(rows[1]!.fields).toEqual({ a: 'x', b: 'he said "no"\r\nthen left', c: 'y' });
         expect(rows[2]!.fields).toEqual({ a: 'z', b: '', c: 'w' });
@@ -104,7 +118,11 @@ describe('the header', () => {
   it('is all there is in a file with no data: zero rows, not an error', async () => {
     const path = files.file('header-only.csv', 'family,given,dob\n');
     expect(await readAll(path)).toEqual([]);
-    expect(await previewSource(path, { type: 'csv' })).toEqual({ columns: ['family', 'given', 'dob'], rows: [], encoding: 'utf-8' });
+    expect(await previewSource(path, { type: 'csv' })).toEqual({
+      columns: ['family', 'given', 'dob'],
+      rows: [],
+      encoding: 'utf-8',
+    });
   });
 
   it('refuses a column with no name, naming its number', async () => {
@@ -157,7 +175,10 @@ describe('delimiters', () => {
   for (const delimiter of [';', '\t', '|', ' ']) {
     it(`reads fields separated by ${JSON.stringify(delimiter)}`, async () => {
       const d = delimiter;
-      const rows = await readAll(files.file('delimited.csv', `a${d}b${d}c\n1${d}"x${d}y"${d}3\n`), { type: 'csv', delimiter });
+      const rows = await readAll(files.file('delimited.csv', `a${d}b${d}c\n1${d}"x${d}y"${d}3\n`), {
+        type: 'csv',
+        delimiter,
+      });
       expect(rows[0]!.fields).toEqual({ a: '1', b: `x${d}y`, c: '3' });
     });
   }
@@ -178,7 +199,10 @@ describe('a field too long to be one', () => {
   for (const quoted of [false, true]) {
     it(`stops at a 10 MB ${quoted ? 'quoted' : 'unquoted'} field, naming the row and column, without holding it`, async () => {
       const big = 'Q'.repeat(tenMegabytes);
-      const path = files.file('long.csv', `id,family,notes\n1,Okafor,short\n2,Patel,${quoted ? `"${big}"` : big}\n3,Lee,short\n`);
+      const path = files.file(
+        'long.csv',
+        `id,family,notes\n1,Okafor,short\n2,Patel,${quoted ? `"${big}"` : big}\n3,Lee,short\n`,
+      );
       global.gc?.();
       const before = process.memoryUsage().rss;
       const e = await failure(path);
@@ -197,7 +221,11 @@ describe('a field too long to be one', () => {
     const path = files.file('small.csv', 'id,notes\n1,' + 'x'.repeat(50) + '\n2,' + 'y'.repeat(51) + '\n');
     const e = await failure(path, { type: 'csv' }, { maxField: 50 });
     expect([e.code, e.row, e.before.length]).toEqual(['field-too-long', 3, 1]);
-    const header = await failure(files.file('long-header.csv', 'id,' + 'n'.repeat(51) + '\n'), { type: 'csv' }, { maxField: 50 });
+    const header = await failure(
+      files.file('long-header.csv', 'id,' + 'n'.repeat(51) + '\n'),
+      { type: 'csv' },
+      { maxField: 50 },
+    );
     expect([header.code, header.row]).toEqual(['field-too-long', 1]);
   });
 });

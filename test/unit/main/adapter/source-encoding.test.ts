@@ -17,7 +17,9 @@ function bigFile(rows: number, badRow: number, bad: number[]): Buffer {
   const parts: Buffer[] = [Buffer.from('id,family,given\n')];
   for (let row = 2; row <= rows + 1; row++) {
     const line = Buffer.from(`${row},Okafor,Ada\n`);
-    parts.push(row === badRow ? Buffer.concat([Buffer.from(`${row},`), Buffer.from(bad), Buffer.from('Okafor,Ada\n')]) : line);
+    parts.push(
+      row === badRow ? Buffer.concat([Buffer.from(`${row},`), Buffer.from(bad), Buffer.from('Okafor,Ada\n')]) : line,
+    );
   }
   return Buffer.concat(parts);
 }
@@ -26,7 +28,10 @@ describe('UTF-8', () => {
   it('reads UTF-8, with a byte-order mark or without', async () => {
     expect(await readAll(files.file('plain.csv', text))).toEqual(expected);
     // The header's first name quoted: a byte-order mark left in front of it would make its quote a stray one.
-    const withBom = files.file('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`"family"${text.slice('family'.length)}`)]));
+    const withBom = files.file(
+      'bom.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`"family"${text.slice('family'.length)}`)]),
+    );
     const rows = await readAll(withBom);
     expect(rows).toEqual(expected);
     expect(Object.keys(rows[0]!.fields)[0]).toBe('family');
@@ -38,7 +43,11 @@ describe('UTF-8', () => {
   it('reads a character cut in two by the end of a 1 MiB chunk', async () => {
     for (const shift of [1, 2, 3]) {
       const pad = 'x'.repeat(1024 * 1024 - 'id,note\n1,'.length - shift);
-      const rows = await readAll(files.file('split-char.csv', `id,note\n1,${pad}😀é\n2,ok\n`), { type: 'csv' }, { maxField: 2_000_000 });
+      const rows = await readAll(
+        files.file('split-char.csv', `id,note\n1,${pad}😀é\n2,ok\n`),
+        { type: 'csv' },
+        { maxField: 2_000_000 },
+      );
       expect(rows[0]!.fields.note!.endsWith('😀é')).toBe(true);
       expect(rows[1]!.fields.note).toBe('ok');
     }
@@ -73,7 +82,11 @@ describe('Windows-1252', () => {
   it('is recognised in auto mode by invalid UTF-8 in the first 64 KiB, and reported by the preview', async () => {
     const path = files.file('cp1252-auto.csv', windows1252(text));
     expect(await readAll(path)).toEqual(expected);
-    expect(await previewSource(path, { type: 'csv' })).toEqual({ columns: ['family', 'given', 'note'], rows: expected, encoding: 'windows-1252' });
+    expect(await previewSource(path, { type: 'csv' })).toEqual({
+      columns: ['family', 'given', 'note'],
+      rows: expected,
+      encoding: 'windows-1252',
+    });
     // Further in, but within 64 KiB: the whole file is Windows-1252 all the same.
     const later = files.file('cp1252-later.csv', bigFile(2000, 2000, [0xe9]));
     const rows = await readAll(later);
@@ -115,7 +128,9 @@ describe('files that are not text', () => {
       [0xff, 0xfe],
       [0xfe, 0xff],
     ]) {
-      const e = await failure(files.file('utf16.csv', Buffer.concat([Buffer.from(bom), Buffer.from('a\u0000,\u0000b\u0000', 'latin1')])));
+      const e = await failure(
+        files.file('utf16.csv', Buffer.concat([Buffer.from(bom), Buffer.from('a\u0000,\u0000b\u0000', 'latin1')])),
+      );
       expect([e.code, e.row]).toEqual(['encoding', 0]);
       expect(e.message).toMatch(/UTF-16: save it as UTF-8/);
     }
@@ -130,7 +145,9 @@ describe('files that are not text', () => {
       [...Buffer.from('GIF89a')],
     ];
     for (const signature of signatures) {
-      const e = await failure(files.file('workbook.csv', Buffer.concat([Buffer.from(signature), Buffer.from('family,given\nOkafor,Ada\n')])));
+      const e = await failure(
+        files.file('workbook.csv', Buffer.concat([Buffer.from(signature), Buffer.from('family,given\nOkafor,Ada\n')])),
+      );
       expect([e.code, e.row]).toEqual(['binary', 0]);
       expect(e.message).toContain('this is not a text file: an Excel workbook? Save it as CSV');
     }
@@ -146,7 +163,12 @@ describe('files that are not text', () => {
 
   it('keeps a planted value out of encoding and binary messages', async () => {
     const surname = 'Featherstonehaugh';
-    const bad = (byte: number) => Buffer.concat([Buffer.from(`id,family\n1,Okafor\n2,${surname}`), Buffer.from([byte]), Buffer.from(`${surname}\n`)]);
+    const bad = (byte: number) =>
+      Buffer.concat([
+        Buffer.from(`id,family\n1,Okafor\n2,${surname}`),
+        Buffer.from([byte]),
+        Buffer.from(`${surname}\n`),
+      ]);
     for (const [byte, encoding] of [
       [0x00, 'auto'],
       [0xa3, 'utf-8'],

@@ -47,8 +47,19 @@ describe('flattening', () => {
   });
 
   it('keeps a number too long for a double exactly as written', async () => {
-    const rows = await readAll(files.file('long-number.jsonl', '{"ref":12345678901234567890,"n":-1234567890123456789.5e3,"s":"12345678901234567890 in a string","ok":1234567890123456}\n'), jsonl);
-    expect(rows[0]!.fields).toEqual({ ref: '12345678901234567890', n: '-1234567890123456789.5e3', s: '12345678901234567890 in a string', ok: '1234567890123456' });
+    const rows = await readAll(
+      files.file(
+        'long-number.jsonl',
+        '{"ref":12345678901234567890,"n":-1234567890123456789.5e3,"s":"12345678901234567890 in a string","ok":1234567890123456}\n',
+      ),
+      jsonl,
+    );
+    expect(rows[0]!.fields).toEqual({
+      ref: '12345678901234567890',
+      n: '-1234567890123456789.5e3',
+      s: '12345678901234567890 in a string',
+      ok: '1234567890123456',
+    });
   });
 
   it('keeps a key named __proto__ as a field', async () => {
@@ -69,7 +80,10 @@ describe('lines', () => {
   });
 
   it('yields a line that is not a JSON object as a row with a problem, and reads on', async () => {
-    const path = files.file('bad.jsonl', ['{"a":"1"}', '{"a": "Featherstonehaugh"', '[1,2]', '"text"', '42', 'null', '{"a":"7"}'].join('\n'));
+    const path = files.file(
+      'bad.jsonl',
+      ['{"a":"1"}', '{"a": "Featherstonehaugh"', '[1,2]', '"text"', '42', 'null', '{"a":"7"}'].join('\n'),
+    );
     const rows = await readAll(path, jsonl);
     expect(rows).toEqual([
       { row: 1, fields: { a: '1' } },
@@ -93,7 +107,9 @@ describe('lines', () => {
 
   it('stops at a line longer than ten times maxField, before holding it whole, naming the line', async () => {
     const long = `{"notes":"${'x'.repeat(3 * 1024 * 1024)}"}`;
-    const e = await failure(files.file('long.jsonl', `{"a":"1"}\n{"a":"2"}\n${long}\n{"a":"4"}\n`), jsonl, { maxField: 1000 });
+    const e = await failure(files.file('long.jsonl', `{"a":"1"}\n{"a":"2"}\n${long}\n{"a":"4"}\n`), jsonl, {
+      maxField: 1000,
+    });
     expect([e.code, e.row]).toEqual(['field-too-long', 3]);
     expect(e.message).toMatch(/^Line 3 is longer than 10000 characters/);
     expect(e.before).toHaveLength(2);
@@ -101,7 +117,9 @@ describe('lines', () => {
   });
 
   it('stops at a field longer than maxField, naming the line and field', async () => {
-    const e = await failure(files.file('field.jsonl', `{"a":"1"}\n{"name":{"family":"${'F'.repeat(101)}"}}\n`), jsonl, { maxField: 100 });
+    const e = await failure(files.file('field.jsonl', `{"a":"1"}\n{"name":{"family":"${'F'.repeat(101)}"}}\n`), jsonl, {
+      maxField: 100,
+    });
     expect([e.code, e.row]).toEqual(['field-too-long', 2]);
     expect(e.message).toMatch(/^Line 2, field name\.family, is longer than 100 characters/);
     expect(e.message).not.toContain('FFFF');
@@ -122,7 +140,10 @@ describe('lines', () => {
 
 describe('the preview', () => {
   it('gives the union of field names over the sample rows, in first-seen order', async () => {
-    const path = files.file('preview.jsonl', ['{"b":"1","a":"2"}', '{"c":{"d":"3"},"a":"4"}', 'nonsense', '{"e":"5"}'].join('\n'));
+    const path = files.file(
+      'preview.jsonl',
+      ['{"b":"1","a":"2"}', '{"c":{"d":"3"},"a":"4"}', 'nonsense', '{"e":"5"}'].join('\n'),
+    );
     const preview = await previewSource(path, jsonl, 3);
     expect(preview.columns).toEqual(['b', 'a', 'c.d']);
     expect(preview.rows.map((r) => r.row)).toEqual([1, 2, 3]);

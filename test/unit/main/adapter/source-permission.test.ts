@@ -10,7 +10,11 @@ vi.mock('node:fs/promises', async (original) => {
   return {
     ...fs,
     open: (path: string, ...rest: never[]) =>
-      path.endsWith('eacces.csv') ? Promise.reject(refuse('EACCES')) : path.endsWith('eio.csv') ? Promise.reject(refuse('EIO')) : fs.open(path, ...rest),
+      path.endsWith('eacces.csv')
+        ? Promise.reject(refuse('EACCES'))
+        : path.endsWith('eio.csv')
+          ? Promise.reject(refuse('EIO'))
+          : fs.open(path, ...rest),
   };
 });
 

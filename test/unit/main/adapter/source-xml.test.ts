@@ -56,7 +56,12 @@ describe('records', () => {
 
   it('reads the encoding the declaration names, even when the first 64 KiB would pass for UTF-8', async () => {
     const plain = '<child><note>ok</note></child>'.repeat(3000);
-    const path = files.file('cp1252.xml', windows1252(`<?xml version="1.0" encoding="windows-1252"?><r>${plain}<child><note>£5 – “paid”</note></child></r>`));
+    const path = files.file(
+      'cp1252.xml',
+      windows1252(
+        `<?xml version="1.0" encoding="windows-1252"?><r>${plain}<child><note>£5 – “paid”</note></child></r>`,
+      ),
+    );
     expect((await readAll(path, child)).at(-1)!.fields.note).toBe('£5 – “paid”');
     expect((await previewSource(path, child)).encoding).toBe('windows-1252');
   });
@@ -68,7 +73,10 @@ describe('records', () => {
   });
 
   it('previews the union of field names over the first records', async () => {
-    const path = files.file('preview.xml', '<r><child a="1"><x>1</x></child><child><y>2</y><x>3</x></child><child><z/></child></r>');
+    const path = files.file(
+      'preview.xml',
+      '<r><child a="1"><x>1</x></child><child><y>2</y><x>3</x></child><child><z/></child></r>',
+    );
     const preview = await previewSource(path, child, 2);
     expect(preview.columns).toEqual(['@a', 'x', 'y']);
     expect(preview.rows).toHaveLength(2);
@@ -100,13 +108,17 @@ describe('DTDs are refused', () => {
       expect([e.code, e.row]).toEqual(['xml-doctype', 0]);
       expect(e.message).toContain('DTDs are refused: they can read other files or expand without end');
       expect(e.before).toEqual([]);
-      for (const content of ['lol', 'passwd', 'root:', 'xxe', 'example.org', 'ENTITY']) expect(e.message).not.toContain(content);
+      for (const content of ['lol', 'passwd', 'root:', 'xxe', 'example.org', 'ENTITY'])
+        expect(e.message).not.toContain(content);
     });
   }
 
   it('refuses a DOCTYPE at once, without reading on through its DTD', async () => {
     // An internal subset that never ends: read through, it would be held whole.
-    const e = await failure(files.file('endless.xml', `<!DOCTYPE export [ <!ENTITY a "${'a'.repeat(3 * 1024 * 1024)}`), child);
+    const e = await failure(
+      files.file('endless.xml', `<!DOCTYPE export [ <!ENTITY a "${'a'.repeat(3 * 1024 * 1024)}`),
+      child,
+    );
     expect(e.code).toBe('xml-doctype');
     expect(e.bytesRead).toBeLessThanOrEqual(1024 * 1024);
   });
@@ -114,13 +126,19 @@ describe('DTDs are refused', () => {
   it('refuses a DOCTYPE whose start is cut in two between pieces of text', async () => {
     for (let k = 1; k < '<!DOCTYPE'.length; k++) {
       const comment = `<!--${'c'.repeat(64 * 1024 - k - '<!---->'.length)}-->`;
-      const e = await failure(files.file('cut.xml', `${comment}<!DOCTYPE export [ <!ENTITY x "y"> ]><export><child/></export>`), child);
+      const e = await failure(
+        files.file('cut.xml', `${comment}<!DOCTYPE export [ <!ENTITY x "y"> ]><export><child/></export>`),
+        child,
+      );
       expect(e.code).toBe('xml-doctype');
     }
   });
 
   it('refuses an entity that is not one of the five predefined, as malformed, naming the record', async () => {
-    const e = await failure(files.file('entity.xml', '<export><child><a>1</a></child><child><name>&xxe;</name></child></export>'), child);
+    const e = await failure(
+      files.file('entity.xml', '<export><child><a>1</a></child><child><name>&xxe;</name></child></export>'),
+      child,
+    );
     expect([e.code, e.row]).toEqual(['xml-malformed', 2]);
     expect(e.message).toMatch(/^Record 2 \(line 1, column \d+\) is not well-formed XML \(undefined entity\)/);
   });
@@ -128,30 +146,44 @@ describe('DTDs are refused', () => {
 
 describe('malformed XML', () => {
   it('names the record and the line and column where it went wrong', async () => {
-    const xml = '<export>\n<child><family>Okafor</family></child>\n<child>\n<family>Featherstonehaugh</given>\n</child>\n</export>';
+    const xml =
+      '<export>\n<child><family>Okafor</family></child>\n<child>\n<family>Featherstonehaugh</given>\n</child>\n</export>';
     const e = await failure(files.file('nesting.xml', xml), child);
     expect([e.code, e.row]).toEqual(['xml-malformed', 2]);
-    expect(e.message).toMatch(/^Record 2 \(line 4, column \d+\) is not well-formed XML \((unexpected close tag|unmatched closing tag)\)/);
+    expect(e.message).toMatch(
+      /^Record 2 \(line 4, column \d+\) is not well-formed XML \((unexpected close tag|unmatched closing tag)\)/,
+    );
     expect(e.message).not.toContain('Featherstonehaugh');
     expect(e.message).not.toContain('given');
     expect(e.before.map((r) => r.row)).toEqual([1]);
   });
 
   it('names the record left open at the end of a cut-off file', async () => {
-    const e = await failure(files.file('cut-off.xml', '<export><child><a>1</a></child><child><a>2</a></child><child><a>3'), child);
+    const e = await failure(
+      files.file('cut-off.xml', '<export><child><a>1</a></child><child><a>2</a></child><child><a>3'),
+      child,
+    );
     expect([e.code, e.row]).toEqual(['xml-malformed', 3]);
     expect(e.message).toContain('unclosed tag');
     expect(e.before).toHaveLength(2);
   });
 
   it('refuses an empty file, or one of only white space', async () => {
-    for (const content of ['', ' \n\t\n']) expect((await failure(files.file('empty.xml', content), child)).code).toBe('empty');
+    for (const content of ['', ' \n\t\n'])
+      expect((await failure(files.file('empty.xml', content), child)).code).toBe('empty');
   });
 });
 
 describe('fields too long', () => {
   it('stops at a field longer than maxField, naming the record and field', async () => {
-    const e = await failure(files.file('long.xml', `<r><child><a>1</a></child><child><name><family>${'F'.repeat(101)}</family></name></child></r>`), child, { maxField: 100 });
+    const e = await failure(
+      files.file(
+        'long.xml',
+        `<r><child><a>1</a></child><child><name><family>${'F'.repeat(101)}</family></name></child></r>`,
+      ),
+      child,
+      { maxField: 100 },
+    );
     expect([e.code, e.row]).toEqual(['field-too-long', 2]);
     expect(e.message).toMatch(/^Record 2, field name\.family, is longer than 100 characters/);
   });
@@ -176,7 +208,8 @@ describe('fields too long', () => {
 
 describe('namespaces', () => {
   it('reads qualified names as written, leaving namespace declarations out of the fields', async () => {
-    const xml = '<cp:export xmlns:cp="urn:cp" xmlns="urn:x"><cp:child cp:id="1" xmlns:o="urn:o"><cp:name>Ada</cp:name></cp:child></cp:export>';
+    const xml =
+      '<cp:export xmlns:cp="urn:cp" xmlns="urn:x"><cp:child cp:id="1" xmlns:o="urn:o"><cp:name>Ada</cp:name></cp:child></cp:export>';
     const rows = await readAll(files.file('ns.xml', xml), { type: 'xml', recordElement: 'cp:child' });
     expect(rows).toEqual([{ row: 1, fields: { '@cp:id': '1', 'cp:name': 'Ada' } }]);
   });

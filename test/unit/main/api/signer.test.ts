@@ -14,7 +14,11 @@ const nowSec = 1_772_445_600; // 2026-03-02T10:00:00Z
 const url = 'https://index.example.gov.uk/v1/children?surname=O%27Brien&dob=2015-04-01';
 const body = Buffer.from(JSON.stringify({ service: 'School nursing', startDate: '2026-03-01' }));
 
-const keyLookup = async () => ({ id: 'session-1', algs: ['ecdsa-p256-sha256'], verify: createVerifier(publicKey, 'ecdsa-p256-sha256') });
+const keyLookup = async () => ({
+  id: 'session-1',
+  algs: ['ecdsa-p256-sha256'],
+  verify: createVerifier(publicKey, 'ecdsa-p256-sha256'),
+});
 const thirdParty = (required: string[]) => ({
   keyLookup,
   requiredFields: required,
@@ -25,9 +29,10 @@ describe('signRequest', () => {
   it('signs with the national profile: label cp, session keyid, ecdsa-p256-sha256, 60 s, a 16-byte nonce', () => {
     const headers = signRequest({ method: 'GET', url, keyid: 'session-1', privateKey, nowSec });
     expect(Object.keys(headers).sort()).toEqual(['signature', 'signature-input']);
-    const match = /^cp=\("@method" "@target-uri"\);created=(\d+);expires=(\d+);nonce="([A-Za-z0-9_-]+)";keyid="session-1";alg="ecdsa-p256-sha256"$/.exec(
-      headers['signature-input']!,
-    );
+    const match =
+      /^cp=\("@method" "@target-uri"\);created=(\d+);expires=(\d+);nonce="([A-Za-z0-9_-]+)";keyid="session-1";alg="ecdsa-p256-sha256"$/.exec(
+        headers['signature-input']!,
+      );
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBe(nowSec);
     expect(Number(match![2])).toBe(nowSec + 60);
@@ -38,7 +43,11 @@ describe('signRequest', () => {
   it('uses a new nonce for every request', () => {
     const nonces = new Set<string>();
     for (let i = 0; i < 50; i++) {
-      nonces.add(/nonce="([^"]+)"/.exec(signRequest({ method: 'GET', url, keyid: 's', privateKey, nowSec })['signature-input']!)![1]!);
+      nonces.add(
+        /nonce="([^"]+)"/.exec(
+          signRequest({ method: 'GET', url, keyid: 's', privateKey, nowSec })['signature-input']!,
+        )![1]!,
+      );
     }
     expect(nonces.size).toBe(50);
   });
@@ -57,44 +66,82 @@ describe('signRequest', () => {
       ['DELETE', undefined],
       ['PATCH', body],
     ] as const) {
-      const headers = signRequest({ method, url, ...(requestBody ? { body: requestBody } : {}), keyid: 'session-1', privateKey, nowSec: Math.floor(Date.now() / 1000) });
+      const headers = signRequest({
+        method,
+        url,
+        ...(requestBody ? { body: requestBody } : {}),
+        keyid: 'session-1',
+        privateKey,
+        nowSec: Math.floor(Date.now() / 1000),
+      });
       const required = ['@method', '@target-uri', ...(requestBody ? ['content-digest'] : [])];
       await expect(httpbis.verifyMessage(thirdParty(required), { method, url, headers })).resolves.toBe(true);
-      await expect(httpbis.verifyMessage(thirdParty(required), { method, url: url.replace('O%27Brien', 'Smith'), headers })).resolves.toBe(false);
-      await expect(httpbis.verifyMessage(thirdParty(required), { method: method === 'GET' ? 'HEAD' : 'PUT', url, headers })).resolves.toBe(false);
+      await expect(
+        httpbis.verifyMessage(thirdParty(required), { method, url: url.replace('O%27Brien', 'Smith'), headers }),
+      ).resolves.toBe(false);
+      await expect(
+        httpbis.verifyMessage(thirdParty(required), { method: method === 'GET' ? 'HEAD' : 'PUT', url, headers }),
+      ).resolves.toBe(false);
       if (requestBody) {
         const otherDigest = { ...headers, 'content-digest': contentDigest(Buffer.from('{"notes":"x"}')) };
-        await expect(httpbis.verifyMessage(thirdParty(required), { method, url, headers: otherDigest })).resolves.toBe(false);
+        await expect(httpbis.verifyMessage(thirdParty(required), { method, url, headers: otherDigest })).resolves.toBe(
+          false,
+        );
       }
     }
   });
 
-  it('is accepted by the service\'s verifier for the signing session, and only once', async () => {
+  it("is accepted by the service's verifier for the signing session, and only once", async () => {
     const clock = new SettableClock(new Date(nowSec * 1000));
     const nonces = new MemoryNonceCache(clock);
     const jwk = publicKey.export({ format: 'jwk' });
-    const resolveKey = async (keyid: string) => (keyid === 'session-1' ? { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! } : null);
+    const resolveKey = async (keyid: string) =>
+      keyid === 'session-1' ? { kty: 'EC' as const, crv: 'P-256' as const, x: jwk.x!, y: jwk.y! } : null;
     const headers = signRequest({ method: 'POST', url, body, keyid: 'session-1', privateKey, nowSec });
     const req = { method: 'POST', targetUri: url, headers, body };
-    await expect(verifyRequestSignature(req, { now: clock.now(), nonces, resolveKey })).resolves.toMatchObject({ keyid: 'session-1', created: nowSec });
-    await expect(verifyRequestSignature(req, { now: clock.now(), nonces, resolveKey })).rejects.toMatchObject({ code: 'signature-replayed' });
+    await expect(verifyRequestSignature(req, { now: clock.now(), nonces, resolveKey })).resolves.toMatchObject({
+      keyid: 'session-1',
+      created: nowSec,
+    });
+    await expect(verifyRequestSignature(req, { now: clock.now(), nonces, resolveKey })).rejects.toMatchObject({
+      code: 'signature-replayed',
+    });
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    const forged = { ...req, headers: signRequest({ method: 'POST', url, body, keyid: 'session-1', privateKey: other, nowSec }) };
-    await expect(verifyRequestSignature(forged, { now: clock.now(), nonces, resolveKey })).rejects.toMatchObject({ code: 'signature-invalid' });
+    const forged = {
+      ...req,
+      headers: signRequest({ method: 'POST', url, body, keyid: 'session-1', privateKey: other, nowSec }),
+    };
+    await expect(verifyRequestSignature(forged, { now: clock.now(), nonces, resolveKey })).rejects.toMatchObject({
+      code: 'signature-invalid',
+    });
   });
 
-  it('expires 60 s after signing, by the package\'s own clock', async () => {
+  it("expires 60 s after signing, by the package's own clock", async () => {
     const current = Math.floor(Date.now() / 1000);
     const fresh = signRequest({ method: 'GET', url, keyid: 'session-1', privateKey, nowSec: current - 50 });
     const stale = signRequest({ method: 'GET', url, keyid: 'session-1', privateKey, nowSec: current - 70 });
-    await expect(httpbis.verifyMessage(thirdParty(['@method', '@target-uri']), { method: 'GET', url, headers: fresh })).resolves.toBe(true);
-    await expect(httpbis.verifyMessage(thirdParty(['@method', '@target-uri']), { method: 'GET', url, headers: stale })).rejects.toThrow(/expired/i);
+    await expect(
+      httpbis.verifyMessage(thirdParty(['@method', '@target-uri']), { method: 'GET', url, headers: fresh }),
+    ).resolves.toBe(true);
+    await expect(
+      httpbis.verifyMessage(thirdParty(['@method', '@target-uri']), { method: 'GET', url, headers: stale }),
+    ).rejects.toThrow(/expired/i);
   });
 
   it('signs the normalised URL node:http sends (default port dropped, host lower-cased)', async () => {
-    const headers = signRequest({ method: 'GET', url: 'HTTPS://Index.Example.gov.uk:443/v1/status', keyid: 'session-1', privateKey, nowSec: Math.floor(Date.now() / 1000) });
+    const headers = signRequest({
+      method: 'GET',
+      url: 'HTTPS://Index.Example.gov.uk:443/v1/status',
+      keyid: 'session-1',
+      privateKey,
+      nowSec: Math.floor(Date.now() / 1000),
+    });
     await expect(
-      httpbis.verifyMessage(thirdParty(['@method', '@target-uri']), { method: 'GET', url: 'https://index.example.gov.uk/v1/status', headers }),
+      httpbis.verifyMessage(thirdParty(['@method', '@target-uri']), {
+        method: 'GET',
+        url: 'https://index.example.gov.uk/v1/status',
+        headers,
+      }),
     ).resolves.toBe(true);
   });
 
@@ -102,7 +149,9 @@ describe('signRequest', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
     const ed = generateKeyPairSync('ed25519').privateKey;
     for (const key of [p384, ed, createPublicKey(privateKey)]) {
-      expect(() => signRequest({ method: 'GET', url, keyid: 's', privateKey: key, nowSec })).toThrow('The session key must be an EC P-256 private key.');
+      expect(() => signRequest({ method: 'GET', url, keyid: 's', privateKey: key, nowSec })).toThrow(
+        'The session key must be an EC P-256 private key.',
+      );
     }
   });
 });

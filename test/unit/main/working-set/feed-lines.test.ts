@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ServiceFailure } from '../../../../main/api/client.js';
 import { parseFeedLines } from '../../../../main/working-set/sync-engine.js';
 
-const head = (count: number, more = false) => JSON.stringify({ cursor: 'RTA4MDAwMDE1OjM', more, count, ahead: [], lastSeq: 3 });
+const head = (count: number, more = false) =>
+  JSON.stringify({ cursor: 'RTA4MDAwMDE1OjM', more, count, ahead: [], lastSeq: 3 });
 const record = { cpNumber: 'CP000000018', name: { given: 'Zoë ,"record":{', family: "O'Brien" }, dob: '2015-03-04' };
 const upsert = (seq: number) =>
   `{"seq":${seq},"cpNumber":"CP000000018","kind":"upsert","version":1,"shielded":false,"shieldPending":false,` +
@@ -23,7 +24,11 @@ function refusal(text: string): unknown {
 
 describe('a page of the feed as JSON Lines', () => {
   it('gives each entry, and each record as the exact bytes sent', () => {
-    const page = parseFeedLines(Buffer.from(`${head(3)}\n${upsert(1)}\n{"seq":2,"cpNumber":"CP000000026","kind":"upsert","version":1,"superseded":true}\n${tombstone}\n`));
+    const page = parseFeedLines(
+      Buffer.from(
+        `${head(3)}\n${upsert(1)}\n{"seq":2,"cpNumber":"CP000000026","kind":"upsert","version":1,"superseded":true}\n${tombstone}\n`,
+      ),
+    );
     expect(page.head).toMatchObject({ more: false, count: 3, lastSeq: 3 });
     expect(page.changes.map((c) => [c.seq, c.kind, c.superseded ?? false])).toEqual([
       [1, 'upsert', false],
@@ -35,7 +40,13 @@ describe('a page of the feed as JSON Lines', () => {
   });
 
   it('keeps provenance as the bytes sent, and refuses a garbled one', () => {
-    const provenance = { dob: { supplier: 'nhs', date: '2025-01-01', values: { gro: { value: '2015-03-04', date: '2015-03-10' }, nhs: { value: '2015-04-03', date: '2025-01-01' } } } };
+    const provenance = {
+      dob: {
+        supplier: 'nhs',
+        date: '2025-01-01',
+        values: { gro: { value: '2015-03-04', date: '2015-03-10' }, nhs: { value: '2015-04-03', date: '2025-01-01' } },
+      },
+    };
     const line = upsert(1).replace(',"record":', `,"provenance":${JSON.stringify(provenance)},"record":`);
     const page = parseFeedLines(Buffer.from(`${head(1)}\n${line}\n`));
     expect(JSON.parse(Buffer.from(page.changes[0]!.provenanceJson!).toString('utf8'))).toEqual(provenance);

@@ -21,7 +21,12 @@ describe('task sessions', () => {
     const tasks = createTaskSessions();
     const t = tasks.start('local-search', 'Brokering contact', alice, at);
     expect(t.id).toMatch(/^[0-9a-f]{32}$/);
-    expect(tasks.get(t.id, alice)).toMatchObject({ screen: 'local-search', purpose: 'Brokering contact', userId: 'alice', startedAt: at.toISOString() });
+    expect(tasks.get(t.id, alice)).toMatchObject({
+      screen: 'local-search',
+      purpose: 'Brokering contact',
+      userId: 'alice',
+      startedAt: at.toISOString(),
+    });
     tasks.end(t.id);
     expect(refusal(() => tasks.get(t.id, alice))).toBe('purpose-required');
   });

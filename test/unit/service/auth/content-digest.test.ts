@@ -6,7 +6,8 @@ import { SignatureError } from '../../../../service/auth/request-signature.js';
 const hello = Buffer.from('{"hello": "world"}');
 // RFC 9530 §2 (sha-256) and RFC 9421 Appendix B's test-request (sha-512), for the same body.
 const helloSha256 = 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:';
-const helloSha512 = 'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:';
+const helloSha512 =
+  'sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:';
 
 const codeOf = (fn: () => void): string | null => {
   try {
@@ -38,14 +39,19 @@ describe('checkContentDigest', () => {
   it('refuses a digest of another body, by either algorithm (400 digest-mismatch)', () => {
     const other = Buffer.from('{"hello": "world!"}');
     expect(codeOf(() => checkContentDigest(helloSha256, other))).toBe('400 digest-mismatch');
-    expect(codeOf(() => checkContentDigest(`${contentDigest(other)}, ${helloSha512}`, other))).toBe('400 digest-mismatch');
+    expect(codeOf(() => checkContentDigest(`${contentDigest(other)}, ${helloSha512}`, other))).toBe(
+      '400 digest-mismatch',
+    );
     expect(codeOf(() => checkContentDigest('sha-256=:AAAA:', hello))).toBe('400 digest-mismatch');
   });
 
-  it.each(['sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=', 'sha-256="abc"', 'sha-256=:X48E9q', 'SHA-256=:AAAA:', `sha-256=:${'A'.repeat(2000)}:`])(
-    'refuses the malformed %j (signature-malformed)',
-    (value) => {
-      expect(codeOf(() => checkContentDigest(value, hello))).toBe('401 signature-malformed');
-    },
-  );
+  it.each([
+    'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
+    'sha-256="abc"',
+    'sha-256=:X48E9q',
+    'SHA-256=:AAAA:',
+    `sha-256=:${'A'.repeat(2000)}:`,
+  ])('refuses the malformed %j (signature-malformed)', (value) => {
+    expect(codeOf(() => checkContentDigest(value, hello))).toBe('401 signature-malformed');
+  });
 });

@@ -2,7 +2,13 @@
 // verified with our ECDSA primitive; and the structured-field parser's refusals.
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseDictionary, parseSignature, parseSignatureInput, serializeSignatureParams, signatureBase } from '../../../../domain/http-signature.js';
+import {
+  parseDictionary,
+  parseSignature,
+  parseSignatureInput,
+  serializeSignatureParams,
+  signatureBase,
+} from '../../../../domain/http-signature.js';
 import { publicKeyFromJwk } from '../../../../service/auth/jwk-thumbprint.js';
 import { verifyEcdsaP256 } from '../../../../service/auth/request-signature.js';
 
@@ -21,8 +27,10 @@ describe('RFC 9421 Appendix B.2.4: signing a response using ecdsa-p256-sha256', 
   // The RFC's example is of a response ("@status" is a response component, which this
   // service does not derive): the Signature-Input and Signature fields are parsed and
   // re-serialized by our code, and the published signature verifies over the base.
-  const signatureInputField = 'sig-b24=("@status" "content-type" "content-digest" "content-length");created=1618884473;keyid="test-key-ecc-p256"';
-  const signatureField = 'sig-b24=:wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==:';
+  const signatureInputField =
+    'sig-b24=("@status" "content-type" "content-digest" "content-length");created=1618884473;keyid="test-key-ecc-p256"';
+  const signatureField =
+    'sig-b24=:wNmSUAhwb5LxtOtOpNa6W5xj067m5hFrj0XQ4fvpaCLx0NKocgPquLgyahnzDnDAUy5eCdlYUEkLIj+32oiasw==:';
   const componentLines = [
     '"@status": 200',
     '"content-type": application/json',
@@ -38,11 +46,15 @@ describe('RFC 9421 Appendix B.2.4: signing a response using ecdsa-p256-sha256', 
     expect(input.components).toEqual(['@status', 'content-type', 'content-digest', 'content-length']);
     expect(input.params).toEqual({ created: 1618884473, keyid: 'test-key-ecc-p256' });
     expect(input.paramsString).toBe(signatureInputField.slice('sig-b24='.length));
-    expect(serializeSignatureParams({ components: input.components, created: 1618884473, keyid: 'test-key-ecc-p256' })).toBe(input.paramsString);
+    expect(
+      serializeSignatureParams({ components: input.components, created: 1618884473, keyid: 'test-key-ecc-p256' }),
+    ).toBe(input.paramsString);
   });
 
   it('verifies the published signature over the published signature base', () => {
-    const input = (parseSignatureInput(signatureInputField) as { ok: true; value: Map<string, { paramsString: string }> }).value.get('sig-b24')!;
+    const input = (
+      parseSignatureInput(signatureInputField) as { ok: true; value: Map<string, { paramsString: string }> }
+    ).value.get('sig-b24')!;
     const signature = parseSignature(signatureField);
     expect(signature.ok).toBe(true);
     if (!signature.ok) return;
@@ -55,7 +67,13 @@ describe('RFC 9421 Appendix B.2.4: signing a response using ecdsa-p256-sha256', 
   });
 
   it('is a response component the request verifier refuses to derive', () => {
-    const base = signatureBase({ method: 'POST', targetUri: 'https://example.com/', headers: noHeaders, components: ['@status'], paramsString: '()' });
+    const base = signatureBase({
+      method: 'POST',
+      targetUri: 'https://example.com/',
+      headers: noHeaders,
+      components: ['@status'],
+      paramsString: '()',
+    });
     expect(base).toMatchObject({ ok: false, code: 'signature-malformed' });
   });
 });
@@ -65,8 +83,10 @@ describe('RFC 9421 Appendix B.3: a request signed with test-key-ecc-p256', () =>
   // service supports, so our signatureBase must rebuild the RFC's base byte for byte.
   const clientCert =
     ':MIIBqDCCAU6gAwIBAgIBBzAKBggqhkjOPQQDAjA6MRswGQYDVQQKDBJMZXQncyBBdXRoZW50aWNhdGUxGzAZBgNVBAMMEkxBIEludGVybWVkaWF0ZSBDQTAeFw0yMDAxMTQyMjU1MzNaFw0yMTAxMjMyMjU1MzNaMA0xCzAJBgNVBAMMAkJDMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8YnXXfaUgmnMtOXU/IncWalRhebrXmckC8vdgJ1p5Be5F/3YC8OthxM4+k1M6aEAEFcGzkJiNy6J84y7uzo9M6NyMHAwCQYDVR0TBAIwADAfBgNVHSMEGDAWgBRm3WjLa38lbEYCuiCPct0ZaSED2DAOBgNVHQ8BAf8EBAMCBsAwEwYDVR0lBAwwCgYIKwYBBQUHAwIwHQYDVR0RAQH/BBMwEYEPYmRjQGV4YW1wbGUuY29tMAoGCCqGSM49BAMCA0gAMEUCIBHda/r1vaL6G3VliL4/Di6YK0Q6bMjeSkC3dFCOOB8TAiEAx/kHSB4urmiZ0NX5r5XarmPk0wmuydBVoU4hBVZ1yhk=:';
-  const signatureInputField = 'ttrp=("@path" "@query" "@method" "@authority" "client-cert");created=1618884473;keyid="test-key-ecc-p256"';
-  const signatureField = 'ttrp=:xVMHVpawaAC/0SbHrKRs9i8I3eOs5RtTMGCWXm/9nvZzoHsIg6Mce9315T6xoklyy0yzhD9ah4JHRwMLOgmizw==:';
+  const signatureInputField =
+    'ttrp=("@path" "@query" "@method" "@authority" "client-cert");created=1618884473;keyid="test-key-ecc-p256"';
+  const signatureField =
+    'ttrp=:xVMHVpawaAC/0SbHrKRs9i8I3eOs5RtTMGCWXm/9nvZzoHsIg6Mce9315T6xoklyy0yzhD9ah4JHRwMLOgmizw==:';
   const publishedBase = [
     '"@path": /foo',
     '"@query": ?param=Value&Pet=dog',
@@ -112,7 +132,10 @@ describe('RFC 9421 Appendix B.3: a request signed with test-key-ecc-p256', () =>
       components: ['@authority', '@path', '@query'],
       paramsString: '()',
     });
-    expect(base).toEqual({ ok: true, value: '"@authority": service.internal.example\n"@path": /a%20b\n"@query": ?\n"@signature-params": ()' });
+    expect(base).toEqual({
+      ok: true,
+      value: '"@authority": service.internal.example\n"@path": /a%20b\n"@query": ?\n"@signature-params": ()',
+    });
   });
 });
 
@@ -127,7 +150,9 @@ describe('serializeSignatureParams', () => {
         keyid: 'session-1',
         alg: 'ecdsa-p256-sha256',
       }),
-    ).toBe('("@method" "@target-uri" "content-digest");created=1700000000;expires=1700000060;nonce="n-1\\"\\\\x";keyid="session-1";alg="ecdsa-p256-sha256"');
+    ).toBe(
+      '("@method" "@target-uri" "content-digest");created=1700000000;expires=1700000060;nonce="n-1\\"\\\\x";keyid="session-1";alg="ecdsa-p256-sha256"',
+    );
   });
 
   it('refuses a parameter that cannot be a structured-field string', () => {
@@ -187,11 +212,20 @@ describe('structured-field parsing refuses malformed input with a typed error', 
 
 describe('signatureBase refuses what the national API does not use', () => {
   const base = (components: string[], headers: (n: string) => string | undefined = noHeaders) =>
-    signatureBase({ method: 'GET', targetUri: 'https://index.example/v1/children', headers, components, paramsString: '()' });
+    signatureBase({
+      method: 'GET',
+      targetUri: 'https://index.example/v1/children',
+      headers,
+      components,
+      paramsString: '()',
+    });
 
-  it.each(['@request-target', '@scheme', '@query-param', '@signature-params', '@status', 'Content-Digest', 'bad name'])('%s', (component) => {
-    expect(base([component])).toMatchObject({ ok: false, code: 'signature-malformed' });
-  });
+  it.each(['@request-target', '@scheme', '@query-param', '@signature-params', '@status', 'Content-Digest', 'bad name'])(
+    '%s',
+    (component) => {
+      expect(base([component])).toMatchObject({ ok: false, code: 'signature-malformed' });
+    },
+  );
 
   it('a covered header the request does not carry', () => {
     expect(base(['content-digest'])).toMatchObject({ ok: false, message: expect.stringContaining('does not carry') });

@@ -2,7 +2,11 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isP256Point, publicJwkSchema } from '../../../../domain/jwk.js';
-import { jwkThumbprint, publicKeyFromJwk, thumbprintOfRequiredMembers } from '../../../../service/auth/jwk-thumbprint.js';
+import {
+  jwkThumbprint,
+  publicKeyFromJwk,
+  thumbprintOfRequiredMembers,
+} from '../../../../service/auth/jwk-thumbprint.js';
 import { SignatureError } from '../../../../service/auth/request-signature.js';
 
 const freshJwk = () => {
@@ -70,14 +74,18 @@ describe('RFC 7638 thumbprints', () => {
     const n =
       '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw';
     // Members given out of order: the canonical form sorts them (e, kty, n).
-    expect(thumbprintOfRequiredMembers({ kty: 'RSA', n, e: 'AQAB' })).toBe('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
+    expect(thumbprintOfRequiredMembers({ kty: 'RSA', n, e: 'AQAB' })).toBe(
+      'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+    );
   });
 
   it('hashes exactly {"crv","kty","x","y"} for an EC key, ignoring optional members', async () => {
     const { publicJwk } = freshJwk();
     const jwk = { kty: 'EC' as const, crv: 'P-256' as const, x: publicJwk.x!, y: publicJwk.y! };
     const canonical = `{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`;
-    const expected = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical))).toString('base64url');
+    const expected = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical))).toString(
+      'base64url',
+    );
     expect(jwkThumbprint(jwk)).toBe(expected);
     expect(jwkThumbprint({ ...jwk, kid: 'x', ext: true, key_ops: ['verify'] })).toBe(expected);
     expect(jwkThumbprint({ ...jwk, y: freshJwk().publicJwk.y! })).not.toBe(expected);

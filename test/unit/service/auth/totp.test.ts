@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { createGuardrails, generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { base32Decode, base32Encode, checkTotp, newTotpSecret, totpCode, totpStep } from '../../../../service/auth/totp.js';
+import {
+  base32Decode,
+  base32Encode,
+  checkTotp,
+  newTotpSecret,
+  totpCode,
+  totpStep,
+} from '../../../../service/auth/totp.js';
 
 // RFC 6238 Appendix B: the SHA-1 seed is the ASCII "12345678901234567890".
 const rfcSecret = base32Encode(Buffer.from('12345678901234567890', 'ascii'));
@@ -17,7 +24,14 @@ const rfcVectors: [number, string][] = [
 ];
 
 const otplibCode = (secret: string, epochSec: number, digits: 6 | 8 = 6) =>
-  generate({ secret, epoch: epochSec, digits, algorithm: 'sha1', period: 30, guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }) });
+  generate({
+    secret,
+    epoch: epochSec,
+    digits,
+    algorithm: 'sha1',
+    period: 30,
+    guardrails: createGuardrails({ MIN_SECRET_BYTES: 10 }),
+  });
 
 describe('base32', () => {
   it('encodes the RFC 4648 §10 vectors and decodes them back', () => {
