@@ -14,6 +14,7 @@ import { openRoute, type Route } from './http/route.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { managementRoutes } from './management/routes.js';
 import { recordRoutes } from './records/routes.js';
+import { referralRoutes } from './referrals/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { shieldRoutes } from './shields/routes.js';
 import type { Database } from './store/database.js';
@@ -85,6 +86,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...activationRoutes(clock),
     ...managementRoutes,
     ...transferRoutes,
+    ...referralRoutes,
   ];
   let document: Record<string, unknown> | undefined;
   routes.push(

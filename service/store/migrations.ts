@@ -15,6 +15,7 @@ import { sql as figuresIndex } from './migrations/011-figures-index.js';
 import { sql as accountRequests } from './migrations/012-account-requests.js';
 import { sql as auditSeals } from './migrations/013-audit-seals.js';
 import { sql as openReviewLinks } from './migrations/015-open-review-links.js';
+import { sql as referrals } from './migrations/016-referrals.js';
 
 export interface Migration {
   version: number;
@@ -37,6 +38,7 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'account-requests', sql: accountRequests },
   { version: 13, name: 'audit-seals', sql: auditSeals },
   { version: 15, name: 'open-review-links', sql: openReviewLinks },
+  { version: 16, name: 'referrals', sql: referrals },
 ];
 
 const lockKey = 4_201_004;

@@ -1,0 +1,26 @@
+// Migration 16: referrals (issue 20, item 5). A practitioner reports a problem with a
+// child's record; it is routed to the child's authority at the time of reporting and
+// waits in that team's queue until someone closes it with an outcome. Who reported it
+// and their organisation are kept as they were then, so the queue reads the same after
+// a rename. The (user_id, at) index serves the per-person hourly limit.
+export const sql = /* sql */ `
+CREATE TABLE referrals (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  reference text NOT NULL UNIQUE,
+  at timestamptz NOT NULL,
+  cp_number text NOT NULL,
+  local_authority text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('wrong-address', 'wrong-school', 'not-known', 'broker-contact')),
+  text text,
+  user_id text NOT NULL,
+  reporter_name text NOT NULL,
+  organisation_name text NOT NULL,
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  outcome text,
+  closed_by text,
+  closed_at timestamptz,
+  CONSTRAINT referrals_closed_has_outcome CHECK ((status = 'closed') = (outcome IS NOT NULL AND closed_by IS NOT NULL AND closed_at IS NOT NULL))
+);
+CREATE INDEX referrals_queue ON referrals (local_authority, status, at DESC);
+CREATE INDEX referrals_by_user ON referrals (user_id, at);
+`;
