@@ -146,6 +146,15 @@ export type Involvement = z.infer<typeof involvementSchema>;
 export const supplierSchema = z.enum(['gro', 'dwp', 'nhs', 'school-census', 'local-authority', 'youth-offending']);
 export type Supplier = z.infer<typeof supplierSchema>;
 
+/**
+ * Why a record is kept past 18: with consent, for Connexions (to 19) or a care leaver (to
+ * 25). Only the fact that consent is recorded is kept, never its details.
+ */
+export const archiveConsentSchema = z
+  .object({ basis: z.enum(['connexions', 'care-leaver']), consentRecorded: z.literal(true) })
+  .strict();
+export type ArchiveConsent = z.infer<typeof archiveConsentSchema>;
+
 export const identifiersSchema = z
   .object({
     nhsNumber: nhsNumberSchema.optional(),
@@ -169,6 +178,8 @@ export const childRecordSchema = z
     shielded: z.boolean(),
     /** Archive age above 18 only with consent (Connexions to 19, care leavers to 25). */
     archiveAge: z.number().int().min(18).max(25).default(18),
+    /** The legal basis of an archive age above 18, recorded with consent (Connexions to 19, care leavers to 25). */
+    archiveConsent: archiveConsentSchema.optional(),
     parents: z.array(parentSchema).max(8),
     education: educationSchema.optional(),
     gp: gpPracticeSchema.optional(),
@@ -198,6 +209,13 @@ export const childRecordSchema = z
         code: 'custom',
         path: ['intendsToReturn'],
         message: 'is required when the child has left England',
+      });
+    }
+    if (r.archiveConsent !== undefined && r.archiveAge > (r.archiveConsent.basis === 'connexions' ? 19 : 25)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['archiveAge'],
+        message: `is above what the legal basis allows (${r.archiveConsent.basis === 'connexions' ? 'Connexions: 19' : 'care leaver: 25'})`,
       });
     }
     if (r.dateOfDeath !== undefined && r.dateOfDeath < r.dob) {

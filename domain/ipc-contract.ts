@@ -10,6 +10,7 @@ import {
   updateInvolvementBodySchema,
 } from './api/records.js';
 import { cpNumberSchema } from './child-record.js';
+import { correctionConflictSchema, correctionRequests, correctionViewSchema } from './correction.js';
 import { roleSchema } from './roles.js';
 import {
   localSearchAnswerSchema,
@@ -328,6 +329,13 @@ export const channels = {
   'cleanse.resolve': { request: cleanseResolutionSchema, response: cleanseResolvedSchema },
   /** The team's members a task can be assigned to: the authority's active ContactPoint team accounts. */
   'cleanse.team': { request: empty, response: teamSchema },
+  // Correcting a record of the working set (local authority ContactPoint teams only)
+  /** Queues a correction as a signed update; its cleansing task closes when the national index accepts it. */
+  'correction.submit': { request: correctionRequests.submit, response: correctionViewSchema },
+  /** A record's corrections, or a task's, latest first: pending, accepted, conflict or refused. */
+  'correction.list': { request: correctionRequests.list, response: z.array(correctionViewSchema) },
+  /** A conflict about a correction: the change and the record as held now, to decide field by field. */
+  'correction.conflict': { request: correctionRequests.conflict, response: correctionConflictSchema },
   // The adapter: local data supply (local authority ContactPoint teams only)
   /** The shipped mapping profiles and the team's own. */
   'adapter.profiles': { request: empty, response: z.array(profileEntrySchema) },

@@ -89,6 +89,11 @@ export function createApi(invoke: Invoke) {
       submit: (id: number) => call('adapter.submit', { id }),
       exportReport: (id: number) => call('adapter.exportReport', { id }),
     }),
+    correction: Object.freeze({
+      submit: pass('correction.submit'),
+      list: pass('correction.list'),
+      conflict: (taskId: number) => call('correction.conflict', { taskId }),
+    }),
     manage: Object.freeze({
       shield: pass('manage.shield'),
       requestUnshield: pass('manage.requestUnshield'),

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   addressSchema,
+  archiveConsentSchema,
   cpNumberSchema,
   educationSchema,
   genderSchema,
@@ -145,6 +146,8 @@ export const editableChangesSchema = z
     education: educationSchema.nullable().optional(),
     gp: gpPracticeSchema.nullable().optional(),
     archiveAge: z.number().int().min(18).max(25).optional(),
+    /** The legal basis of an archive age above 18, with consent recorded; null removes it. */
+    archiveConsent: archiveConsentSchema.nullable().optional(),
     identifiers: z
       .object({
         nhsNumber: nhsNumberSchema.nullable().optional(),

@@ -14,6 +14,7 @@ import { mayRevealShielded, type AccessView } from '../../domain/working-set-acc
 import { createTaskSessions, type TaskSession } from '../working-set/task-sessions.js';
 import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
+import { createCorrectionHandlers } from './correction-handlers.js';
 import { createManagementHandlers } from './management-handlers.js';
 import type { Handlers } from './router.js';
 
@@ -220,6 +221,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     ...management,
+    ...createCorrectionHandlers({ session, workingSet: deps.workingSet }),
     'app.info': async () => deps.appInfo,
     'service.status': async () => deps.service.status(),
 

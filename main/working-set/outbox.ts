@@ -18,6 +18,7 @@ import type { ApiClient, RemoteSigner, SessionCredentials } from '../api/client.
 import type { OutboxOp } from '../../domain/working-set.js';
 import type { AccessPayload } from './access.js';
 import { WorkingSetError, type WorkingSetStore } from './store.js';
+import { settleCorrection } from './corrections.js';
 
 export type { OutboxOp };
 /** Access entries (access.ts): audit, not changes. Counted apart, and never a task for a person. */
@@ -316,11 +317,13 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
               : (JSON.parse(r.changes) as EditableChanges);
         if (result.status === 'applied') {
           settle.run('applied', result.version ?? null, null, r.id);
+          // A correction accepted: its cleansing task closes now, not before.
+          if (r.op === 'update') settleCorrection(db, r.id, 'accepted', sentAt, null, null);
           summary.applied++;
         } else if (result.status === 'conflict') {
           const message = 'Somebody changed this record before the change was sent. Compare the two and decide.';
           settle.run('conflict', null, message, r.id);
-          addTask.run(
+          const conflictTask = addTask.run(
             'conflict',
             r.cp,
             r.id,
@@ -332,7 +335,8 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
               message,
               changes,
             }),
-          );
+          ).lastInsertRowid;
+          if (r.op === 'update') settleCorrection(db, r.id, 'conflict', sentAt, message, Number(conflictTask));
           summary.conflicts++;
         } else {
           const message = result.message ?? `The national index refused the change (${result.status}).`;
@@ -344,6 +348,7 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
             sentAt,
             JSON.stringify({ op: r.op, baseVersion: r.base_version, message, changes }),
           );
+          if (r.op === 'update') settleCorrection(db, r.id, 'refused', sentAt, message, null);
           summary.rejected++;
         }
       }

@@ -6,6 +6,7 @@
 // makes to the service (the `sign` event).
 import type { EditableChanges } from '../../domain/api/sync.js';
 import type { Profile } from '../../domain/adapter/profile.js';
+import type { CorrectionConflictView, CorrectionRequest, CorrectionView } from '../../domain/correction.js';
 import type { ErrorCode } from '../../domain/ipc-contract.js';
 import type { LocalSearchQuery } from '../../domain/local-search.js';
 import type { AccessView, WorkingSetRecordView } from '../../domain/working-set-access.js';
@@ -92,6 +93,14 @@ export interface Operations {
   wipe: { request: { reason: WipeReason; at: string }; reply: null };
   /** Wipes the working set if it has not synced for more than that many days before `at`. */
   expire: { request: { maxDaysWithoutSync: number; at: string }; reply: { wiped: boolean } };
+
+  // Corrections (corrections.ts)
+  /** Queues a correction; `reveal`: main has checked the role and the shielded details were shown. */
+  correct: { request: { correction: CorrectionRequest; reveal: boolean; at: string }; reply: CorrectionView };
+  /** A record's corrections, or a cleansing task's, latest first. */
+  corrections: { request: { cpNumber?: string; cleanseTaskId?: number }; reply: CorrectionView[] };
+  /** A conflict task about a correction, with the record as held now (hidden fields only with `reveal`). */
+  correctionConflict: { request: { taskId: number; reveal: boolean }; reply: CorrectionConflictView };
 
   // Cleansing
   /** A cleansing run: every rule and the matcher; answers when it ends (progress as events). */

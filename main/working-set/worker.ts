@@ -42,6 +42,7 @@ import type {
   WorkerSetup,
   WorkingSetSummary,
 } from './protocol.js';
+import { conflictView, correctionsOf, queueCorrection } from './corrections.js';
 import { createLocalSearch, type LocalSearchAnswer } from './search.js';
 import { openStore, STORE_FILE, wipeStore, WorkingSetError, type WorkingSetStore } from './store.js';
 import { runSync } from './sync-engine.js';
@@ -275,6 +276,20 @@ const operations: OperationHandlers = {
     wipe('no-sync', request.at);
     return { wiped: true };
   },
+  correct: (request) => {
+    const s = opened();
+    return queueCorrection(s, request.correction, {
+      reveal: request.reveal,
+      localAuthority: s.meta('localAuthority'),
+      at: request.at,
+    });
+  },
+  corrections: (request) =>
+    correctionsOf(opened().db, {
+      ...(request.cpNumber !== undefined ? { cpNumber: request.cpNumber } : {}),
+      ...(request.cleanseTaskId !== undefined ? { cleanseTaskId: request.cleanseTaskId } : {}),
+    }),
+  correctionConflict: (request) => conflictView(opened(), request.taskId, request.reveal),
   ...cleansingOps,
   ...adapterOps,
 };
