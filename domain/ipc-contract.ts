@@ -46,6 +46,13 @@ import {
   unshieldRequestSchema,
 } from './management/views.js';
 import {
+  labelFiguresSchema,
+  matchReviewItemSchema,
+  matchReviewPairSchema,
+  matchReviewRequests,
+  matchReviewResolvedSchema,
+} from './match-review.js';
+import {
   adapterRequests,
   adapterStatusSchema,
   chosenFileSchema,
@@ -336,6 +343,15 @@ export const channels = {
   'correction.list': { request: correctionRequests.list, response: z.array(correctionViewSchema) },
   /** A conflict about a correction: the change and the record as held now, to decide field by field. */
   'correction.conflict': { request: correctionRequests.conflict, response: correctionConflictSchema },
+  // The national match-review queue (a team's own authority's reviews; a data manager's all)
+  /** Open reviews the national service opened itself (supply intake): numbers and scores only. */
+  'reviews.list': { request: empty, response: z.object({ reviews: z.array(matchReviewItemSchema) }) },
+  /** A review side by side, read with the cleansing task session's purpose; shielded details only in `reveal`. */
+  'reviews.open': { request: matchReviewRequests.open, response: matchReviewPairSchema },
+  /** same-child or different-children, on the national index; kept as a labelled pair. */
+  'reviews.resolve': { request: matchReviewRequests.resolve, response: matchReviewResolvedSchema },
+  /** Precision of the automatic band on the labelled pairs, and the threshold they suggest. */
+  'reviews.labels': { request: empty, response: labelFiguresSchema },
   // The adapter: local data supply (local authority ContactPoint teams only)
   /** The shipped mapping profiles and the team's own. */
   'adapter.profiles': { request: empty, response: z.array(profileEntrySchema) },

@@ -89,6 +89,12 @@ export function createApi(invoke: Invoke) {
       submit: (id: number) => call('adapter.submit', { id }),
       exportReport: (id: number) => call('adapter.exportReport', { id }),
     }),
+    reviews: Object.freeze({
+      list: () => call('reviews.list', {}),
+      open: pass('reviews.open'),
+      resolve: pass('reviews.resolve'),
+      labels: () => call('reviews.labels', {}),
+    }),
     correction: Object.freeze({
       submit: pass('correction.submit'),
       list: pass('correction.list'),

@@ -16,6 +16,7 @@ import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
 import { createCorrectionHandlers } from './correction-handlers.js';
 import { createManagementHandlers } from './management-handlers.js';
+import { createMatchReviewHandlers } from './match-review-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface HandlerDeps {
@@ -219,9 +220,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     });
   }
 
+  const matchReviews = createMatchReviewHandlers({
+    session,
+    teamWorkingSet,
+    cleansingPurpose: (taskSession) => {
+      const t = liveTask(taskSession);
+      if (t.screen !== 'cleansing')
+        throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a review opens.');
+      return accessReasonForHeader(t.purpose);
+    },
+  });
+
   return {
     ...management,
     ...createCorrectionHandlers({ session, workingSet: deps.workingSet }),
+    ...matchReviews,
     'app.info': async () => deps.appInfo,
     'service.status': async () => deps.service.status(),
 

@@ -17,6 +17,7 @@ import type { SubmitSummary } from '../adapter/submit.js';
 import type { ProfileEntry } from '../adapter/team-profiles.js';
 import type { AccessEntry, Accessor } from './access.js';
 import type { CleanseSummary, CleanseTask, cleanseQueues } from '../cleansing/cleanse.js';
+import type { LabelOperations } from '../cleansing/labels.js';
 import type { OutboxChange, OutboxItem, OutboxState, SendSummary, Task } from './outbox.js';
 import type { LocalSearchAnswer } from './search.js';
 import type { SyncRun } from './store.js';
@@ -62,7 +63,7 @@ type NoFields = Record<never, never>;
  * domain/ipc-contract.ts is for the renderer: the worker's handlers must return exactly
  * `reply`, and main's `call` resolves to it.
  */
-export interface Operations {
+export interface Operations extends LabelOperations {
   summary: { request: NoFields; reply: WorkingSetSummary };
   sync: { request: { localAuthority: string }; reply: SyncRun };
   cancel: { request: NoFields; reply: null };

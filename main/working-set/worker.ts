@@ -18,6 +18,7 @@ import { SubmitCancelled } from '../adapter/submit.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { CleanseCancelled } from '../cleansing/cleanse.js';
 import { createCleansingOps } from '../cleansing/cleansing-ops.js';
+import { createLabelOps } from '../cleansing/labels.js';
 import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen } from './access.js';
 import {
   ACCESS_OP,
@@ -292,6 +293,7 @@ const operations: OperationHandlers = {
   correctionConflict: (request) => conflictView(opened(), request.taskId, request.reveal),
   ...cleansingOps,
   ...adapterOps,
+  ...createLabelOps(() => opened()),
 };
 
 /** Runs one operation; whatever it throws, at once or later, comes back as a rejection. */

@@ -11,6 +11,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { problem } from '../../feedback.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { CleanseProgress } from './Progress.js';
+import { MatchReviews } from './MatchReviews.js';
 import { QueueView } from './QueueView.js';
 
 const priorityTag: Record<string, string> = {
@@ -134,6 +135,7 @@ export function CleansingScreen() {
           }}
         />
       ) : null}
+      <MatchReviews />
     </>
   );
 }
