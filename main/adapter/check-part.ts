@@ -95,20 +95,26 @@ export async function checkPart(
       // Every part notes the columns of every row: JSON Lines and XML rows differ.
       if (index < 1000 || request.profile.source.type !== 'csv') for (const c in r.fields) columns.add(c);
       if (index++ % parts !== part) continue;
+      // What the reader read leniently (a quote read as text) is a warning on the row, by its column.
+      const read: RowProblem[] =
+        r.warnings === undefined
+          ? []
+          : r.warnings.map((w) => ({ field: '(row)', column: w.column, message: w.message, severity: 'warning' }));
       if (r.problem !== undefined) {
         out.push({
           row: r.row,
           reference: null,
-          problems: [{ field: '(row)', column: null, message: r.problem, severity: 'error' }],
+          problems: [{ field: '(row)', column: null, message: r.problem, severity: 'error' }, ...read],
         });
         continue;
       }
       const mapped = mapping.map(r.fields, r.row);
+      const problems = read.length > 0 ? [...read, ...mapped.problems] : mapped.problems;
       if (mapped.record === null) {
-        out.push({ row: r.row, reference: mapped.reference, problems: mapped.problems });
+        out.push({ row: r.row, reference: mapped.reference, problems });
       } else {
         const checked: CheckedRow = { row: r.row, reference: mapped.reference };
-        if (mapped.problems.length > 0) checked.problems = mapped.problems;
+        if (problems.length > 0) checked.problems = problems;
         if (match) checked.match = match(mapped.record);
         out.push(checked);
       }

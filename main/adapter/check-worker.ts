@@ -15,7 +15,7 @@ export interface CheckWorkerData {
 export type CheckWorkerMessage =
   | { type: 'slice'; slice: CheckSlice }
   | { type: 'done'; end: CheckPartEnd }
-  | { type: 'failed'; name: string; code?: string; message?: string; row?: number };
+  | { type: 'failed'; name: string; code?: string; message?: string; row?: number; column?: string };
 
 const data = workerData as CheckWorkerData;
 const post = (m: CheckWorkerMessage) => parentPort!.postMessage(m);
@@ -53,7 +53,8 @@ void (async () => {
     }
   } catch (e) {
     // The reader's and the store's messages are written for the user and hold no data; anything else goes out as its class only.
-    if (e instanceof SourceError) post({ type: 'failed', name: e.name, code: e.code, message: e.message, row: e.row });
+    if (e instanceof SourceError)
+      post({ type: 'failed', name: e.name, code: e.code, message: e.message, row: e.row, column: e.column });
     else if (e instanceof Error && (e.name === 'WorkingSetError' || e.name === 'VaultError'))
       post({ type: 'failed', name: e.name, code: (e as Error & { code?: string }).code ?? '', message: e.message });
     else post({ type: 'failed', name: e instanceof Error ? e.name : 'Error' });

@@ -90,7 +90,9 @@ function threadPart(
         finished = true;
         resolve(m.end);
       } else if (m.name === 'SourceError')
-        reject(new SourceError(m.code as SourceErrorCode, m.message ?? 'The file could not be read.', m.row ?? 0));
+        reject(
+          new SourceError(m.code as SourceErrorCode, m.message ?? 'The file could not be read.', m.row ?? 0, m.column),
+        );
       else if (m.message !== undefined) reject(Object.assign(new Error(m.message), { name: m.name, code: m.code }));
       else reject(new Error(`A check thread failed (${m.name}).`));
     });
@@ -273,7 +275,12 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
     let split: Parameters<typeof run>[0] = null;
     const type = profile.source.type;
     if (options.threads && parts >= 2 && (type === 'csv' || type === 'jsonl')) {
-      const cut = await findSplit(path, type);
+      const cut = await findSplit(
+        path,
+        type,
+        undefined,
+        profile.source.type === 'csv' ? (profile.source.delimiter ?? ',') : undefined,
+      );
       if (cut) {
         const { columns, encoding } = await previewSource(path, sourceFormatOf(profile), 1);
         split = {

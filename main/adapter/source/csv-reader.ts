@@ -3,14 +3,34 @@
 // (remembered until passed), so the cost is a few native scans and one slice per field.
 // Only the field in progress is carried from one chunk of text to the next, and never
 // more than about maxField of it.
+//
+// A stray quote does not stop the file. Real exports hold them (a name cell typed as
+// =HYPERLINK("..."), O"Brien, a nickname in quotes), one in a million rows, and a council's
+// scheduled load must not fail for it. As the common lenient parsers do (Python's csv in
+// its default mode, Papa Parse), a quote inside an unquoted field is text. A quoted field
+// whose closing quote text follows ("x"y) goes on, as in Python's csv, as an unquoted field
+// to the next delimiter or line end, that quote kept as text (Python drops it). The row is
+// read, not rejected, and carries a warning naming its column: the quote is
+// nearly always meant as text, and rejecting the row would leave a child out of the index
+// for a punctuation mark, while the warning puts it in the report for the team to correct
+// at source; the row is still validated like any other (a name that is a formula fails
+// there), and a quote that moved the field boundaries shows as a ragged row, rejected.
+// Only a quote opened and never closed stops the file: nothing after it can be trusted. A
+// quoted field that ran over a line end and "closes" with text after it is taken as one:
+// the quote it closes on is most likely a later field's opening quote, and reading on
+// would swallow whole rows into one field.
 import type { Position, RowParser } from './row-parser.js';
 import { SourceError } from './source-error.js';
-import { maxColumns, type SourceRow } from './source-format.js';
+import { maxColumns, type SourceRow, type SourceWarning } from './source-format.js';
 
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 const SPACE = 32;
+
+export const QUOTE_IN_UNQUOTED_FIELD = 'quote inside an unquoted field, read literally';
+export const TEXT_AFTER_CLOSING_QUOTE = 'text after the closing quote of a quoted field, read literally';
+const QUOTE_ADVICE = 'check the value; to be sure of it, quote the whole field and double each quote inside it';
 
 export interface CsvOptions {
   delimiter: string;
@@ -65,6 +85,8 @@ export class CsvParser implements RowParser {
   /** In a carried quoted field: where to go on looking for its closing quote; -1 when none is carried. */
   private quoteFrom = -1;
   private quoteDoubled = false;
+  /** The warnings of the record being read; null when none (the common case costs nothing). */
+  private warnings: SourceWarning[] | null = null;
   /** The last text ended with CR: a LF starting the next is the same line end. */
   private skipLf = false;
 
@@ -142,13 +164,16 @@ export class CsvParser implements RowParser {
         if (nextQ < i) nextQ = indexOr(s, '"', i, n);
         const lineEnd = nextLf < nextCr ? nextLf : nextCr;
         const end = nextD < lineEnd ? nextD : lineEnd;
-        if (nextQ >= end) {
-          // An unquoted field.
+        if (nextQ < end && (nextQ === i || (this.padded && onlySpaces(s, i, nextQ)))) {
+          q = nextQ;
+        } else {
+          // An unquoted field; a quote inside it is text (see the top of this file).
           if (end - i > maxField) throw this.tooLong(false);
           if (end === n && !final) {
             this.carry = s.slice(i);
             return;
           }
+          if (nextQ < end) this.warn(QUOTE_IN_UNQUOTED_FIELD);
           if (end === nextD) {
             this.field(s.slice(i, end));
             i = end + 1;
@@ -164,8 +189,6 @@ export class CsvParser implements RowParser {
           i = this.afterLineEnd(s, end, final);
           continue;
         }
-        if (!(nextQ === i || (this.padded && onlySpaces(s, i, nextQ)))) throw this.strayQuote();
-        q = nextQ;
       }
 
       // A quoted field opening at q: find its closing quote, a doubled quote being a quote.
@@ -173,6 +196,10 @@ export class CsvParser implements RowParser {
       let doubled = resume >= 0 ? this.quoteDoubled : false;
       resume = -1;
       let close: number;
+      // Past the field: at a delimiter, a line end or the end of the text.
+      let j: number;
+      // Text followed the closing quote: the field went on to j.
+      let loose = false;
       for (;;) {
         const k = s.indexOf('"', from);
         if (k < 0 && final) throw this.unclosed();
@@ -183,15 +210,30 @@ export class CsvParser implements RowParser {
           from = k + 2;
           continue;
         }
+        let after = k + 1;
+        if (this.padded) while (after < n && s.charCodeAt(after) === SPACE) after++;
+        if (after === n && !final) return this.carryQuoted(s, q, k, doubled);
         close = k;
+        j = after;
+        const c = after < n ? s.charCodeAt(after) : -1;
+        if (c === -1 || c === this.delimiterCode || c === LF || c === CR) break;
+        // Text follows the closing quote. When the quoted text ran over a line end, this is
+        // most likely the opening quote of a later field and the quote at q was never closed:
+        // reading on would swallow whole rows into one field, so the file stops there.
+        if (lineEndIn(s, q + 1, k)) throw this.unclosed();
+        // Otherwise the field goes on, unquoted, to the next delimiter or line end (see the top of this file).
+        j = Math.min(indexOr(s, this.delimiter, after, n), indexOr(s, '\n', after, n), indexOr(s, '\r', after, n));
+        if (j - q > maxField + 2 && decodedLength(s, q + 1, j, doubled) > maxField) throw this.tooLong(true);
+        if (j === n && !final) return this.carryQuoted(s, q, k, doubled);
+        loose = true;
         break;
       }
       if (close - q - 1 > maxField && decodedLength(s, q + 1, close, doubled) > maxField) throw this.tooLong(true);
-      // After the closing quote: spaces, then a delimiter, a line end or the end of the file.
-      let j = close + 1;
-      if (this.padded) while (j < n && s.charCodeAt(j) === SPACE) j++;
-      if (j === n && !final) return this.carryQuoted(s, q, close, doubled);
-      const value = doubled ? s.slice(q + 1, close).replaceAll('""', '"') : s.slice(q + 1, close);
+      let value = doubled ? s.slice(q + 1, close).replaceAll('""', '"') : s.slice(q + 1, close);
+      if (loose) {
+        this.warn(TEXT_AFTER_CLOSING_QUOTE);
+        value += s.slice(close, j);
+      }
       if (j === n) {
         this.field(value);
         this.endRecord(out);
@@ -201,12 +243,10 @@ export class CsvParser implements RowParser {
       if (c === this.delimiterCode) {
         this.field(value);
         i = j + 1;
-      } else if (c === LF || c === CR) {
+      } else {
         this.field(value);
         this.endRecord(out);
         i = this.afterLineEnd(s, j, final);
-      } else {
-        throw this.strayQuote();
       }
     }
   }
@@ -227,6 +267,18 @@ export class CsvParser implements RowParser {
     this.carry = s.slice(q);
     this.quoteFrom = scanFrom - q;
     this.quoteDoubled = doubled;
+  }
+
+  /** Notes a quote read as text in the field in progress, naming its column, never its value. */
+  private warn(what: string): void {
+    if (this.names === null) return; // the header: its names are checked as names
+    const column = this.col < this.names.length ? this.names[this.col]! : columnLabel(this.col);
+    (this.warnings ??= []).push({ column, message: `${columnLabel(this.col)}: ${what}: ${QUOTE_ADVICE}` });
+  }
+
+  /** The column of the field in progress, for an error: the header's name where there is one. */
+  private columnName(): string {
+    return this.names !== null && this.col < this.names.length ? this.names[this.col]! : columnLabel(this.col);
   }
 
   private field(value: string): void {
@@ -251,7 +303,11 @@ export class CsvParser implements RowParser {
       this.template = templateOf(this.names);
     } else {
       const expected = this.names.length;
-      if (this.col === expected) out.push({ row: this.row, fields: this.fields });
+      const warnings = this.warnings;
+      if (this.col === expected)
+        out.push(
+          warnings === null ? { row: this.row, fields: this.fields } : { row: this.row, fields: this.fields, warnings },
+        );
       else {
         // Missing columns are absent, not empty.
         for (let k = this.col; k < expected; k++) delete this.fields[this.names[k]!];
@@ -259,20 +315,14 @@ export class CsvParser implements RowParser {
           row: this.row,
           fields: this.fields,
           problem: `has ${this.col} fields where the header has ${expected}`,
+          ...(warnings === null ? {} : { warnings }),
         });
       }
     }
+    this.warnings = null;
     this.fields = { ...this.template };
     this.col = 0;
     this.row++;
-  }
-
-  private strayQuote(): SourceError {
-    return new SourceError(
-      'stray-quote',
-      `Row ${this.row}, ${columnLabel(this.col)} has a quote that neither opens nor closes the field: put the whole field in quotes and double any quote inside it, or remove it.`,
-      this.row,
-    );
   }
 
   private unclosed(): SourceError {
@@ -280,6 +330,7 @@ export class CsvParser implements RowParser {
       'unclosed-quote',
       `Row ${this.row}, ${columnLabel(this.col)} opens a quote that is never closed: close it, or double a quote meant as text.`,
       this.row,
+      this.columnName(),
     );
   }
 
@@ -289,6 +340,7 @@ export class CsvParser implements RowParser {
       'field-too-long',
       `Row ${this.row}, ${columnLabel(this.col)} is longer than ${this.maxField} characters${hint}: shorten it in the source system, or check the file is the right one.`,
       this.row,
+      this.columnName(),
     );
   }
 }
@@ -338,4 +390,12 @@ function decodedLength(s: string, from: number, to: number, doubled: boolean): n
   let quotes = 0;
   for (let k = s.indexOf('"', from); k >= 0 && k < to; k = s.indexOf('"', k + 1)) quotes++;
   return to - from - Math.floor(quotes / 2);
+}
+
+/** Whether s holds a line end between from and to. */
+function lineEndIn(s: string, from: number, to: number): boolean {
+  const lf = s.indexOf('\n', from);
+  if (lf >= 0 && lf < to) return true;
+  const cr = s.indexOf('\r', from);
+  return cr >= 0 && cr < to;
 }

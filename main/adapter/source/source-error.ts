@@ -9,7 +9,6 @@ export type SourceErrorCode =
   | 'binary'
   | 'encoding'
   | 'unclosed-quote'
-  | 'stray-quote'
   | 'field-too-long'
   | 'header'
   | 'xml-doctype'
@@ -23,6 +22,8 @@ export class SourceError extends Error {
     message: string,
     /** The row the error is about, as in SourceRow.row; 0 when it is not about a row. */
     readonly row: number,
+    /** The column it is about, where known: the header's name, or 'column 3 (C)'. */
+    readonly column?: string,
   ) {
     super(message);
   }

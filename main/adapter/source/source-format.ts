@@ -15,6 +15,13 @@ export interface SourceRow {
   fields: Record<string, string>;
   /** A problem with this row alone (the read goes on): e.g. a ragged CSV row, a JSONL line that is not a JSON object. Fields are best effort then. */
   problem?: string;
+  /** Things read in a lenient way that a person should look at, the row still read (e.g. a CSV quote read as text): each with its column (the header's name, or 'column 3 (C)' past it) and a message that never quotes the value. */
+  warnings?: SourceWarning[];
+}
+
+export interface SourceWarning {
+  column: string;
+  message: string;
 }
 
 export interface ReadOptions {

@@ -102,8 +102,8 @@ describe('batches, progress and aborting', () => {
   });
 
   it('delivers every row read before a fatal error, then the error', async () => {
-    const e = await failure(files.file('late-error.csv', table(2500) + '2501,Pat"el,Ravi,2015-03-04\n'));
-    expect(e.code).toBe('stray-quote');
+    const e = await failure(files.file('late-error.csv', table(2500) + '2501,"Patel,Ravi,2015-03-04\n'));
+    expect(e.code).toBe('unclosed-quote');
     expect(e.row).toBe(2502);
     expect(e.before).toHaveLength(2500);
   });

@@ -1,8 +1,11 @@
-// Reading a council's CSV export: quoting as RFC 4180 has it, any line ends, a header
-// naming the columns, rows numbered as a spreadsheet shows them, and a clear stop (naming
-// the row and column, never the value) when the file cannot be read as a table.
+// Reading a council's CSV export: quoting as RFC 4180 has it, a stray quote read as text
+// with a warning (as lenient parsers read it), any line ends, a header naming the columns,
+// rows numbered as a spreadsheet shows them, and a clear stop (naming the row and column,
+// never the value) when the file cannot be read as a table.
 import { describe, expect, it } from 'vitest';
 import { previewSource } from '../../../../main/adapter/source/index.js';
+import { CsvParser } from '../../../../main/adapter/source/csv-reader.js';
+import type { SourceRow } from '../../../../main/adapter/source/source-format.js';
 import { csv, failure, readAll, tempFolder } from '../../../support/source-files.js';
 
 const files = tempFolder('csv');
@@ -38,17 +41,60 @@ describe('quoting', () => {
     expect(rows[0]!.fields).toEqual({ a: '=HYPERLINK("http://x","y")', b: '=SUM(A1:A2)', c: '+44 113', d: '@x' });
   });
 
-  it('refuses a quote in the middle of an unquoted field, naming the row and column', async () => {
-    const e = await failure(files.file('stray.csv', 'family,given\nOkafor,Ada\nPatel,Ra"vi\n'));
-    expect(e.code).toBe('stray-quote');
-    expect(e.row).toBe(3);
-    expect(e.message).toMatch(/^Row 3, column 2 \(B\)/);
-    expect(e.before.map((r) => r.row)).toEqual([2]);
+  it('reads a quote in the middle of an unquoted field as text, with a warning naming the column, and reads on', async () => {
+    const rows = await readAll(files.file('stray.csv', 'family,given\nOkafor,Ada\nPatel,Ra"vi\nLee,Sam\n'));
+    expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
+    expect(rows[0]).toEqual({ row: 2, fields: { family: 'Okafor', given: 'Ada' } });
+    expect(rows[1]).toEqual({
+      row: 3,
+      fields: { family: 'Patel', given: 'Ra"vi' },
+      warnings: [
+        {
+          column: 'given',
+          message: expect.stringMatching(/^column 2 \(B\): quote inside an unquoted field, read literally/),
+        },
+      ],
+    });
+    expect(rows[2]).toEqual({ row: 4, fields: { family: 'Lee', given: 'Sam' } });
   });
 
-  it('refuses text after a closing quote', async () => {
-    const e = await failure(files.file('after-quote.csv', 'a,b\n"x"y,z\n'));
-    expect([e.code, e.row]).toEqual(['stray-quote', 2]);
+  it('reads a formula cell holding quotes, unquoted as real exports write it, as the text it is', async () => {
+    const one = await readAll(files.file('hyperlink1.csv', 'id,given,family\n1,=HYPERLINK("http://x"),Okafor\n'));
+    expect(one[0]!.fields).toEqual({ id: '1', given: '=HYPERLINK("http://x")', family: 'Okafor' });
+    expect(one[0]!.problem).toBeUndefined();
+    expect(one[0]!.warnings!.map((w) => w.column)).toEqual(['given']);
+    // A delimiter inside the unquoted formula still separates fields: the row is ragged, and says so.
+    const two = await readAll(
+      files.file('hyperlink2.csv', 'id,given,family\n1,=HYPERLINK("http://x","y"),Okafor\n2,Ada,Lee\n'),
+    );
+    expect(two[0]!.problem).toBe('has 4 fields where the header has 3');
+    expect(two[0]!.warnings!.map((w) => w.column)).toEqual(['given', 'family']);
+    expect(two[1]).toEqual({ row: 3, fields: { id: '2', given: 'Ada', family: 'Lee' } });
+  });
+
+  it('reads text after a closing quote on to the next delimiter, the quote kept, with a warning', async () => {
+    const rows = await readAll(files.file('after-quote.csv', 'a,b\n"x"y,z\n"He said "hi" to me",n\nok,"fine"  \n'));
+    expect(rows.map((r) => r.fields)).toEqual([
+      { a: 'x"y', b: 'z' },
+      { a: 'He said "hi" to me"', b: 'n' },
+      { a: 'ok', b: 'fine' },
+    ]);
+    expect(rows[0]!.warnings).toEqual([
+      {
+        column: 'a',
+        message: expect.stringMatching(
+          /^column 1 \(A\): text after the closing quote of a quoted field, read literally/,
+        ),
+      },
+    ]);
+    expect(rows[1]!.warnings).toHaveLength(1);
+    expect(rows[2]!.warnings).toBeUndefined();
+  });
+
+  it('names a stray quote past the header’s columns by its number', async () => {
+    const rows = await readAll(files.file('stray-past.csv', 'a,b\n1,2,x"y\n'));
+    expect(rows[0]!.problem).toBe('has 3 fields where the header has 2');
+    expect(rows[0]!.warnings).toEqual([{ column: 'column 3 (C)', message: expect.stringMatching(/^column 3 \(C\)/) }]);
   });
 
   it('names the row where a quote that is never closed opened', async () => {
@@ -57,6 +103,58 @@ describe('quoting', () => {
     expect(e.code).toBe('unclosed-quote');
     expect(e.row).toBe(3);
     expect(e.message).toMatch(/^Row 3, column 2 \(B\) opens a quote that is never closed/);
+    expect(e.column).toBe('note');
+    expect(e.before.map((r) => r.row)).toEqual([2]);
+  });
+
+  it('stops at a quote never closed even when a later row holds quotes, rather than swallow rows', async () => {
+    // Read leniently, the quote opening "Lee" would close row 3's field with text after it.
+    const path = files.file('unclosed-later.csv', 'family,note\nOkafor,ok\nPatel,"opens here\nand,runs\n"Lee",x\n');
+    const e = await failure(path);
+    expect([e.code, e.row, e.column]).toEqual(['unclosed-quote', 3, 'note']);
+    expect(e.before.map((r) => r.row)).toEqual([2]);
+  });
+});
+
+// The reader is fed text in pieces (64 KiB characters to the parser, 1 MiB bytes from the
+// file): a stray quote must read the same whichever piece it, or the field around it, falls in.
+describe('a stray quote at a chunk boundary', () => {
+  for (const boundary of [64 * 1024, 1024 * 1024]) {
+    it(`reads the same wherever the ${boundary / 1024} KiB boundary falls around it`, async () => {
+      const tail = 'x,Ra"vi,y\r\n"q"t,"a""b"c,z\r\nw, "ok" ,v\r\n';
+      // Each character of the tail, and the line end before it, falls on the boundary once.
+      for (let k = -3; k <= tail.length; k++) {
+        const pad = 'p'.repeat(boundary - 'a,b,c\r\nq,'.length - ',r\r\n'.length - k);
+        const rows = await readAll(files.file('stray-boundary.csv', `a,b,c\r\nq,${pad},r\r\n${tail}`), csv, {
+          maxField: 2 * boundary,
+        });
+        expect(rows.map((r) => r.row)).toEqual([2, 3, 4, 5]);
+        expect(rows[1]).toEqual({
+          row: 3,
+          fields: { a: 'x', b: 'Ra"vi', c: 'y' },
+          warnings: [{ column: 'b', message: expect.stringContaining('quote inside an unquoted field') }],
+        });
+        expect(rows[2]!.fields).toEqual({ a: 'q"t', b: 'a"b"c', c: 'z' });
+        expect(rows[2]!.warnings!.map((w) => w.column)).toEqual(['a', 'b']);
+        expect(rows[3]).toEqual({ row: 5, fields: { a: 'w', b: 'ok', c: 'v' } });
+        expect(rows.every((r) => r.problem === undefined)).toBe(true);
+      }
+    });
+  }
+
+  it('reads the same when the text comes one character at a time', () => {
+    const text = 'a,b\nPat"el,1\n"x"y,2\n =HYPERLINK("u"),3\n"open, and\n""closed""",4\n';
+    const whole = new CsvParser({ delimiter: ',', maxField: 1000 });
+    const expected: SourceRow[] = [];
+    whole.push(text, expected);
+    whole.end(expected);
+    const bits = new CsvParser({ delimiter: ',', maxField: 1000 });
+    const got: SourceRow[] = [];
+    for (const ch of text) bits.push(ch, got);
+    bits.end(got);
+    expect(got).toEqual(expected);
+    expect(expected.map((r) => r.fields.a)).toEqual(['Pat"el', 'x"y', ' =HYPERLINK("u")', 'open, and\n"closed"']);
+    expect(expected.map((r) => r.warnings?.length ?? 0)).toEqual([1, 1, 1, 0]);
   });
 });
 
@@ -234,9 +332,7 @@ describe('privacy', () => {
   // A surname planted in the bad row must never appear in what the user (or a log) is shown.
   const surname = 'Featherstonehaugh';
   const cases: [string, string, Record<string, unknown>?][] = [
-    ['stray quote', `family,given\nOkafor,Ada\n${surname},Ra"vi\n`],
     ['unclosed quote', `family,given\nOkafor,Ada\n"${surname},Ravi\n`],
-    ['text after a quote', `family,given\n"${surname}"x,Ravi\n`],
     ['field too long', `family,given\n${surname}${'x'.repeat(200)},Ravi\n`, { maxField: 100 }],
     ['header', `${surname},${surname}\n`],
   ];
@@ -246,6 +342,21 @@ describe('privacy', () => {
       expect(e.message).not.toContain(surname);
       expect(e.message).not.toContain('Ravi');
       expect(e.message).toMatch(/Row \d|row \d/);
+    });
+  }
+
+  for (const [name, content] of [
+    ['stray quote', `family,given\nOkafor,Ada\n${surname},Ra"vi\n`],
+    ['text after a quote', `family,given\n"${surname}"x,"Ra"vi\n`],
+  ] as const) {
+    it(`keeps the value out of the warning: ${name}`, async () => {
+      const rows = await readAll(files.file('privacy-warning.csv', content));
+      const warnings = rows.flatMap((r) => r.warnings ?? []);
+      expect(warnings.length).toBeGreaterThan(0);
+      for (const w of warnings) {
+        expect(JSON.stringify(w)).not.toContain(surname);
+        expect(JSON.stringify(w)).not.toContain('Ra');
+      }
     });
   }
 
