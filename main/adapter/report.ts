@@ -119,11 +119,41 @@ export function* reportLines(db: Database.Database, loadId: number): Generator<s
   }
 }
 
-/** Writes the CSV report (mode 0600, replacing any file there: export-file.ts); resolves when it is on disk. */
-export async function writeCsvReport(db: Database.Database, loadId: number, path: string): Promise<void> {
+/**
+ * What stopped a load: the file could not be read as a whole (an unclosed quote, a binary
+ * file...), the profile or the working set could not be opened, or the national index
+ * refused. Its message is written for a person and never quotes a cell.
+ */
+export interface FatalProblem {
+  /** The row it is about, as SourceRow.row; null when it is not about a row. */
+  row: number | null;
+  /** The column, where known: the header's name, or 'column 3 (C)'. */
+  column: string | null;
+  message: string;
+}
+
+/** The report's line for what stopped the load: result 'stopped', severity 'fatal'. */
+export function fatalLine(fatal: FatalProblem): string {
+  return [fatal.row ?? '', '', 'stopped', '(file)', fatal.column ?? '', 'fatal', fatal.message, '', '', '']
+    .map(csvCell)
+    .join(',');
+}
+
+/**
+ * Writes the CSV report (mode 0600, replacing any file there: export-file.ts); resolves
+ * when it is on disk. With `fatal`, the load was stopped: its line comes first, then
+ * whatever the load holds (nothing, when the file stopped the check: no row is half-loaded).
+ */
+export async function writeCsvReport(
+  db: Database.Database | null,
+  loadId: number | null,
+  path: string,
+  fatal?: FatalProblem,
+): Promise<void> {
   await replaceFile(path, async (write) => {
     await write(`${REPORT_COLUMNS.join(',')}\n`);
-    for (const l of reportLines(db, loadId)) await write(`${l}\n`);
+    if (fatal) await write(`${fatalLine(fatal)}\n`);
+    if (db !== null && loadId !== null) for (const l of reportLines(db, loadId)) await write(`${l}\n`);
   });
 }
 

@@ -15,7 +15,7 @@ import { replaceFile, replaceFileWith } from '../export-file.js';
 import { checkFile } from '../adapter/check.js';
 import { startAdapterCheckFromSource } from '../adapter/check-from-source.js';
 import { loadProfile, profilePath, readDedupeRecords, SHIPPED_PROFILE_NAMES } from '../adapter/profile.js';
-import { csvCell, writeCsvReport } from '../adapter/report.js';
+import { csvCell, writeCsvReport, type FatalProblem } from '../adapter/report.js';
 import { SourceError } from '../adapter/source/index.js';
 import { submitLoad } from '../adapter/submit.js';
 import { createCardReader } from '../card/card-reader.js';
@@ -35,9 +35,12 @@ const USAGE = `Usage:
 PROFILE is a shipped profile's name (${SHIPPED_PROFILE_NAMES.join(', ')}) or the path of a profile file.
 import checks every row (and, with --dir, matches it to the working set); --submit then sends the valid rows,
 signed in with the smartcard in the reader (its PIN from the environment variable CONTACTPOINT_PIN).
-Exit codes: 0 done, every row valid (and accepted); 2 the command line is wrong; 3 the input, profile or
-working set cannot be read; 4 rows were rejected (by the check or by the national index); 5 the national
-index refused or could not be reached.`;
+Exit codes: 0 done, every row valid (and accepted; a row may carry a warning, such as a quote read as text);
+2 the command line is wrong; 3 the input, profile or working set cannot be read (a quote opened and never
+closed stops the file: nothing is loaded); 4 rows were rejected (by the check or by the national index), the
+rest loaded; 5 the national index refused or could not be reached.
+--report is written whatever the outcome once the command line is right: when the import stopped, its first
+line has result "stopped" and severity "fatal", with the row and column where the file is at fault.`;
 
 export class UsageError extends Error {}
 export class InputError extends Error {}
@@ -171,12 +174,17 @@ async function importFile(args: string[]): Promise<number> {
     throw new UsageError('--submit needs --service, the national index service URL.');
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today must be YYYY-MM-DD, not "${today}".`);
-  const profile = loadProfile(profilePath(values.profile, shippedProfiles));
-  const account = values.account ?? 'working-set';
-  const store = values.dir ? openStore(values.dir, createKeyringVault(account)) : null;
-  // A dry run without a working set keeps its journal in memory, for the report.
-  const db = store?.db ?? new Database(':memory:');
+  // From here on the report is always written, so a scheduled load leaves an account of itself.
+  const report = values.report;
+  let store: ReturnType<typeof openStore> | null = null;
+  let db: Database.Database | null = null;
+  let loadId: number | null = null;
   try {
+    const profile = loadProfile(profilePath(values.profile, shippedProfiles));
+    const account = values.account ?? 'working-set';
+    store = values.dir ? openStore(values.dir, createKeyringVault(account)) : null;
+    // A dry run without a working set keeps its journal in memory, for the report.
+    db = store?.db ?? new Database(':memory:');
     const checked = await checkFile({
       path: values.input,
       profile,
@@ -187,6 +195,7 @@ async function importFile(args: string[]): Promise<number> {
       threads: { start: startAdapterCheckFromSource, count: 2 },
       onProgress: (p) => progressLine(p.stage, Math.round(p.fraction * 1000), 1000),
     });
+    loadId = checked.loadId;
     process.stderr.write(
       `\n${checked.rows} rows read: ${checked.valid} valid (${checked.warnings} with warnings), ${checked.rejected} rejected` +
         (checked.matches
@@ -231,15 +240,47 @@ async function importFile(args: string[]): Promise<number> {
         await session.close();
       }
     }
-    if (values.report) {
-      await writeCsvReport(db, checked.loadId, values.report);
-      process.stderr.write(`Report: ${values.report}\n`);
+    if (report) {
+      await writeCsvReport(db, checked.loadId, report);
+      process.stderr.write(`Report: ${report}\n`);
     }
     return checked.rejected > 0 || refusedRows > 0 ? EXIT.rejected : EXIT.done;
+  } catch (e) {
+    // Stopped: the report says why first (the row and column, where the file is at fault),
+    // then what the check found if it finished; a file that stopped the check left no load.
+    if (report) {
+      try {
+        await writeCsvReport(loadId === null ? null : db, loadId, report, fatalOf(e));
+        process.stderr.write(`Report: ${report}\n`);
+      } catch (w) {
+        process.stderr.write(`The report could not be written to ${report}: ${(w as Error).message}\n`);
+      }
+    }
+    throw e;
   } finally {
     store?.close();
-    if (!store) db.close();
+    if (!store) db?.close();
   }
+}
+
+/** What stopped an import, for its report: the messages of these classes are written for a person and quote no data. */
+function fatalOf(e: unknown): FatalProblem {
+  if (e instanceof SourceError) return { row: e.row > 0 ? e.row : null, column: e.column ?? null, message: e.message };
+  const known =
+    e instanceof UsageError ||
+    e instanceof InputError ||
+    e instanceof ProfileError ||
+    e instanceof WorkingSetError ||
+    e instanceof VaultError ||
+    e instanceof ServiceRefusal ||
+    e instanceof AppFailure;
+  return {
+    row: null,
+    column: null,
+    message: known
+      ? (e as Error).message
+      : `The import stopped on an unexpected error (${e instanceof Error ? e.name : 'unknown'}).`,
+  };
 }
 
 /** A session signed in with the smartcard in the reader; its PIN from CONTACTPOINT_PIN. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../../../../main/adapter/report.js';
+import { readSource } from '../../../../main/adapter/source/index.js';
 import { registerCardInStore } from '../../../../service/accounts/card-keys.js';
 import {
   CASE_MANAGEMENT_COLUMNS,
@@ -358,4 +359,142 @@ describeWhere(skip, 'contactpoint import --submit', () => {
     );
     expect(links[0]!.n).toBe(0);
   }, 120_000);
+});
+
+// Issue 20 item 7, as a new user found it: a FEBRL-style export of 22 rows with one name
+// cell written =HYPERLINK("...") unquoted, as real exports write it, must load (the quote
+// read as text, the row flagged), and a file that cannot be read must still leave a report.
+describe('contactpoint import: loads that finish', () => {
+  const febrl = readFileSync('../shared/data/febrl/dataset1.csv', 'utf8').split('\n');
+  /** The header and the first 22 rows of FEBRL dataset1 (spreadsheet rows 2-23), `row` replaced. */
+  const febrl22 = (name: string, row: number, edit: (cells: string[]) => void) => {
+    const lines = febrl.slice(0, 23);
+    const cells = lines[row - 1]!.split(',');
+    edit(cells);
+    lines[row - 1] = cells.join(',');
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return { path, reference: cells[0]!.trim() };
+  };
+  /** The report's lines after the header, read back with the adapter's own CSV reader. */
+  const reportOf = async (path: string) => {
+    expect(readFileSync(path, 'utf8').split('\n')[0]).toBe(
+      'row,reference,result,field,column,severity,message,local_match,local_match_cp_number,cp_number',
+    );
+    const lines: Record<string, string>[] = [];
+    for await (const batch of readSource(path, { type: 'csv' })) for (const r of batch) lines.push(r.fields);
+    return lines;
+  };
+
+  it('a name cell =HYPERLINK("…") unquoted loads: the row is flagged with its column, every other row is checked, and the exit code says rows were rejected', async () => {
+    const { path, reference } = febrl22('hyperlink-22.csv', 11, (cells) => {
+      cells[1] = ' =HYPERLINK("https://example.org/Featherstonehaugh")';
+    });
+    const report = join(dir, 'hyperlink-report.csv');
+    const r = await contactpoint('import', '--profile', 'febrl', '--input', path, '--dry-run', '--report', report);
+    // FEBRL's 4-digit postcodes are not UK postcodes: its rows are rejected (exit 4), none stopped the file (exit 3).
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/22 rows read/);
+    expect(r.stderr).not.toMatch(/HYPERLINK|Featherstonehaugh|example\.org/);
+    const lines = await reportOf(report);
+    // Every row of the file is accounted for (dropped columns aside), and none stopped the load.
+    expect(new Set(lines.filter((l) => l.row !== '').map((l) => Number(l.row)))).toEqual(
+      new Set(Array.from({ length: 22 }, (_, k) => k + 2)),
+    );
+    expect(lines.some((l) => l.result === 'stopped' || l.severity === 'fatal')).toBe(false);
+    const flagged = lines.filter((l) => l.severity === 'warning' && l.column === 'given_name');
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatchObject({ row: '11', reference, field: '(row)' });
+    expect(['valid', 'rejected']).toContain(flagged[0]!.result);
+    expect(flagged[0]!.message).toMatch(/^column 2 \(B\): quote inside an unquoted field, read literally/);
+    expect(readFileSync(report, 'utf8')).not.toMatch(/Featherstonehaugh/);
+  });
+
+  it('a quote never closed stops the file with exit code 3, and the report is still written, naming the row and column; nothing is checked half-way', async () => {
+    const { path } = febrl22('unclosed-22.csv', 15, (cells) => {
+      cells[2] = ' "lowe';
+    });
+    const report = join(dir, 'unclosed-report.csv');
+    const r = await contactpoint('import', '--profile', 'febrl', '--input', path, '--dry-run', '--report', report);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Row 15, column 3 \(C\) opens a quote that is never closed/);
+    expect(r.stderr).toContain(`Report: ${report}`);
+    // The fatal line and nothing else: no row was half-checked into the report.
+    const lines = await reportOf(report);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      row: '15',
+      reference: '',
+      result: 'stopped',
+      field: '(file)',
+      column: 'surname',
+      severity: 'fatal',
+    });
+    expect(lines[0]!.message).toMatch(/^Row 15, column 3 \(C\) opens a quote that is never closed/);
+  });
+
+  it('a report is written whatever stopped the import: a file that is not there, a profile that cannot be read', async () => {
+    const report = join(dir, 'missing-report.csv');
+    writeFileSync(report, 'an old report, replaced\n');
+    const missing = await contactpoint(
+      'import',
+      '--profile',
+      'febrl',
+      '--input',
+      join(dir, 'not-there.csv'),
+      '--dry-run',
+      '--report',
+      report,
+    );
+    expect(missing.code).toBe(3);
+    const lines = await reportOf(report);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ row: '', result: 'stopped', field: '(file)', column: '', severity: 'fatal' });
+    expect(lines[0]!.message).toMatch(/not-there\.csv does not exist/);
+    const badProfile = join(dir, 'bad-profile.json');
+    writeFileSync(badProfile, '{ not json');
+    const profile = await contactpoint(
+      'import',
+      '--profile',
+      badProfile,
+      '--input',
+      join(dir, 'x.csv'),
+      '--report',
+      report,
+    );
+    expect(profile.code).toBe(3);
+    expect((await reportOf(report)).map((l) => [l.result, l.severity])).toEqual([['stopped', 'fatal']]);
+  });
+});
+
+describeWhere(skip, 'contactpoint import: loads that finish, with a working set', () => {
+  const ws = createTestWorkingSet();
+  afterAll(() => ws.cleanup());
+
+  it('a file stopped by a quote never closed leaves no load in the journal; the same file mended loads', async () => {
+    const lines = readFileSync('../shared/data/febrl/dataset1.csv', 'utf8').split('\n').slice(0, 23);
+    const broken = join(dir, 'ws-unclosed.csv');
+    writeFileSync(
+      broken,
+      `${lines.slice(0, 20).join('\n')}\nrec-1-org, "never closed, x\n${lines.slice(20).join('\n')}\n`,
+    );
+    const report = join(dir, 'ws-report.csv');
+    const args = ['--profile', 'febrl', '--dir', ws.dir, '--account', ws.account, '--dry-run', '--report', report];
+    const r = await contactpoint('import', '--input', broken, ...args);
+    expect(r.code).toBe(3);
+    expect(readFileSync(report, 'utf8').trim().split('\n')).toHaveLength(2);
+    const loads = () => {
+      const store = ws.open();
+      try {
+        return (store.db.prepare('SELECT count(*) AS n FROM loads').get() as { n: number }).n;
+      } finally {
+        store.close();
+      }
+    };
+    expect(loads()).toBe(0);
+    const mended = join(dir, 'ws-mended.csv');
+    writeFileSync(mended, `${lines.join('\n')}\n`);
+    expect((await contactpoint('import', '--input', mended, ...args)).code).toBe(4);
+    expect(loads()).toBe(1);
+  });
 });
