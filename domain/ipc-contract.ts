@@ -9,6 +9,7 @@ import {
   recordViewSchema,
   updateInvolvementBodySchema,
 } from './api/records.js';
+import { referralChannels } from './api/referrals.js';
 import { cpNumberSchema } from './child-record.js';
 import { correctionConflictSchema, correctionRequests, correctionViewSchema } from './correction.js';
 import { roleSchema } from './roles.js';
@@ -279,6 +280,8 @@ export const channels = {
       .strict(),
     response: involvementResponseSchema,
   },
+  // Referrals: a problem with a record reported to the child's authority's team
+  ...referralChannels,
   // The working set (local authority ContactPoint teams only)
   /** The working set, the sync running now (progress) and how the last one ended. */
   'workingSet.status': { request: empty, response: workingSetStatusSchema },

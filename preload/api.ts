@@ -49,6 +49,11 @@ export function createApi(invoke: Invoke) {
       record: pass('involvements.record'),
       update: pass('involvements.update'),
     }),
+    referrals: Object.freeze({
+      make: pass('referrals.make'),
+      list: pass('referrals.list'),
+      close: pass('referrals.close'),
+    }),
     workingSet: Object.freeze({
       status: () => call('workingSet.status', {}),
       sync: () => call('workingSet.sync', {}),

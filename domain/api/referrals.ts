@@ -3,6 +3,7 @@
 // authority's ContactPoint team closes it with an outcome. Free text is short and is
 // held to the same no-case-information rule as everything else (caseWordsIn).
 import { z } from 'zod';
+import { cpNumberSchema } from '../child-record.js';
 import { caseWords } from '../cleanse/rules.js';
 
 /** What a practitioner may report. */
@@ -102,3 +103,33 @@ export function caseInformationMessage(field: string, words: readonly string[]):
     'say only what is wrong with the record, without assessments, concerns or reasons for involvement.'
   );
 }
+
+// ---------------------------------------------------------------------------------
+// The desktop's channels (spread into domain/ipc-contract.ts)
+
+export const referralChannels = {
+  /** Report a problem with a record the person has open, with the reason they gave for opening it. */
+  'referrals.make': {
+    request: z
+      .object({
+        cpNumber: cpNumberSchema,
+        reason: z.string().trim().min(1, 'give a reason for access').max(500),
+        referral: makeReferralBodySchema,
+      })
+      .strict(),
+    response: referralReceiptSchema,
+  },
+  /** The team's queue (an LA team's own authority's; a data manager's all). */
+  'referrals.list': {
+    request: z.object({ status: z.enum([...referralStatuses, 'all']).optional() }).strict(),
+    response: referralsResponseSchema,
+  },
+  /** Close a referral with what was done. */
+  'referrals.close': {
+    request: z
+      .object({ reference: z.string().regex(/^RF-[A-Z2-9]{10}$/, 'must be a referral reference') })
+      .extend(closeReferralBodySchema.shape)
+      .strict(),
+    response: referralViewSchema,
+  },
+} as const;

@@ -17,6 +17,7 @@ import { AppFailure } from './app-failure.js';
 import { createCorrectionHandlers } from './correction-handlers.js';
 import { createManagementHandlers } from './management-handlers.js';
 import { createMatchReviewHandlers } from './match-review-handlers.js';
+import { createReferralHandlers } from './referral-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface HandlerDeps {
@@ -233,6 +234,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     ...management,
+    ...createReferralHandlers({ session, accessReasonForHeader }),
     ...createCorrectionHandlers({ session, workingSet: deps.workingSet }),
     ...matchReviews,
     'app.info': async () => deps.appInfo,

@@ -13,6 +13,7 @@ import { formatDateTime, formatNumber } from '../../format.js';
 import { CleanseProgress } from './Progress.js';
 import { MatchReviews } from './MatchReviews.js';
 import { QueueView } from './QueueView.js';
+import { Referrals } from './Referrals.js';
 
 const priorityTag: Record<string, string> = {
   urgent: 'govuk-tag--red',
@@ -136,6 +137,7 @@ export function CleansingScreen() {
         />
       ) : null}
       <MatchReviews />
+      <Referrals />
     </>
   );
 }

@@ -14,6 +14,7 @@ import { todayIso } from '../../forms.js';
 import { RecordDetails } from '../RecordDetails.js';
 import { BackButton } from './ChildScreenTop.js';
 import type { RecordScreenState } from './Journey.js';
+import { ReportProblem } from './ReportProblem.js';
 import { reRead } from './reRead.js';
 
 export function RecordScreen(props: {
@@ -30,6 +31,8 @@ export function RecordScreen(props: {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const mayOverride = user.roles.includes('child-protection');
+  // Reporting a problem is a step within the record: back from it is the record as it was.
+  const [reporting, setReporting] = useState(false);
 
   const update = async (
     inv: InvolvementView,
@@ -49,6 +52,9 @@ export function RecordScreen(props: {
     if (reread.ok) onChanged(reread.value, banner);
     else setErrors(problem(reread.error, `involvement-${inv.id}`));
   };
+
+  if (reporting)
+    return <ReportProblem child={screen.child} reason={screen.reason} onBack={() => setReporting(false)} />;
 
   return (
     <>
@@ -134,6 +140,11 @@ export function RecordScreen(props: {
           Record my involvement
         </button>
       ) : null}
+      <p className="govuk-body">
+        <button type="button" className="govuk-link cp-link-button" onClick={() => setReporting(true)}>
+          Report a problem with this record
+        </button>
+      </p>
     </>
   );
 }
