@@ -6,6 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CleanseTaskDetail } from '../../../../domain/cleanse/views.js';
 import { FIELD_LABELS } from '../../../../domain/dedupe/fields.js';
 import { getApi } from '../../api.js';
+import { CorrectionFlow } from '../correction/CorrectionFlow.js';
+import { CorrectionStatus } from '../correction/CorrectionStatus.js';
 import { TableHead } from '../../components/TableHead.js';
 import { COMPARED, MERGEABLE, show, VISIBLE_ON_SHIELDED, type Loose } from './fields.js';
 import { Provenance } from './Provenance.js';
@@ -29,6 +31,8 @@ export function TaskPanel({
   const [error, setError] = useState<string | null>(null);
   const [survivor, setSurvivor] = useState<'first' | 'second'>('first');
   const [choice, setChoice] = useState<Record<string, 'first' | 'second'>>({});
+  /** "Correct this record": the correction form in place of the task's actions. */
+  const [correcting, setCorrecting] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -312,19 +316,32 @@ export function TaskPanel({
             </button>
           </div>
         </>
+      ) : correcting ? (
+        <CorrectionFlow
+          key={String(first.withheld)}
+          view={first}
+          cleanseTaskId={task.id}
+          onCancel={() => setCorrecting(false)}
+        />
       ) : (
-        <div className="govuk-button-group">
-          <button
-            type="button"
-            className="govuk-button govuk-button--secondary"
-            onClick={() => void onResolve({ action: 'dismiss', ids: [task.id] }, 'Dismissed.')}
-          >
-            Nothing to do
-          </button>
-          <button type="button" className="cp-link-button" onClick={onClose}>
-            Close
-          </button>
-        </div>
+        <>
+          <CorrectionStatus of={{ cleanseTaskId: task.id }} />
+          <div className="govuk-button-group">
+            <button type="button" className="govuk-button" onClick={() => setCorrecting(true)}>
+              Correct this record
+            </button>
+            <button
+              type="button"
+              className="govuk-button govuk-button--secondary"
+              onClick={() => void onResolve({ action: 'dismiss', ids: [task.id] }, 'Dismissed.')}
+            >
+              Nothing to do
+            </button>
+            <button type="button" className="cp-link-button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
       )}
     </section>
   );

@@ -1,10 +1,12 @@
 // A record of the working set as the screen shows it. Shielded, it shows what a shield
 // leaves visible and "Show shielded details", which main checks and audits.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RecordView } from '../../../../domain/api/records.js';
 import type { WorkingSetRecordView } from '../../../../domain/working-set-access.js';
 import { Warning } from '../../components/Warning.js';
 import { RecordDetails } from '../RecordDetails.js';
+import { CorrectionFlow } from '../correction/CorrectionFlow.js';
+import { CorrectionStatus } from '../correction/CorrectionStatus.js';
 
 /**
  * A record of the working set. Shielded: what a shield leaves visible, and "Show shielded
@@ -20,6 +22,8 @@ export function WorkingSetRecord({
   onClose?: () => void;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  /** "Correct this record": the correction form in place of the record. */
+  const [correcting, setCorrecting] = useState(false);
   const name = view.record.name as { given?: string; family?: string } | undefined;
   // A new record (or its details shown) moves focus to its heading.
   useEffect(() => {
@@ -53,7 +57,17 @@ export function WorkingSetRecord({
           </div>
         )
       ) : null}
-      <RecordDetails record={view.record as unknown as RecordView} actions={{ render: () => null }} />
+      {correcting ? (
+        <CorrectionFlow key={String(view.withheld)} view={view} onCancel={() => setCorrecting(false)} />
+      ) : (
+        <>
+          <CorrectionStatus of={{ cpNumber: view.cpNumber }} />
+          <button type="button" className="govuk-button" onClick={() => setCorrecting(true)}>
+            Correct this record
+          </button>
+          <RecordDetails record={view.record as unknown as RecordView} actions={{ render: () => null }} />
+        </>
+      )}
       {onClose ? (
         <button type="button" className="govuk-button govuk-button--secondary" onClick={onClose}>
           Close the record

@@ -76,25 +76,26 @@ describeWhere(skipReason, 'correcting a record (real Secret Service, real servic
       [WIRRAL],
     );
     // A child shielded by the team (four eyes apply to removing a shield, not to applying one).
-    [shielded] = await h.db.query<Held>(
+    const [found] = await h.db.query<Held>(
       `SELECT cp_number, version, record FROM children WHERE local_authority = $1 AND status = 'active' AND NOT shielded
         AND NOT shield_pending AND record->>'whereabouts' = 'current' AND jsonb_array_length(record->'parents') > 0
         AND cp_number NOT IN (${children.map((_, i) => `$${i + 2}`).join(', ')}) ORDER BY cp_number DESC LIMIT 1`,
       [WIRRAL, ...children.map((c) => c.cp_number)],
     );
+    shielded = found!;
     const shield = await team.post('/v1/submissions', {
       items: [
         {
           idempotencyKey: `shield-${randomBytes(4).toString('hex')}`,
-          cpNumber: shielded!.cp_number,
-          baseVersion: shielded!.version,
+          cpNumber: shielded.cp_number,
+          baseVersion: shielded.version,
           op: 'shield',
         },
       ],
     });
     expect(shield.body.results[0].status).toBe('applied');
     await sync();
-    expect(store.child(shielded!.cp_number)?.shielded).toBe(true);
+    expect(store.child(shielded.cp_number)?.shielded).toBe(true);
     expect(children.length).toBe(6);
     expect(shielded).toBeDefined();
   }, 120_000);
