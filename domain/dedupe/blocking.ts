@@ -200,7 +200,14 @@ function groupsOf(
   return { keys, groups: { members, starts, count, pairs }, skippedGroups, skippedRecords };
 }
 
-export function buildBlocks(p: Prepared, rules: readonly BlockingRule[] = BLOCKING_RULES, maxGroup = 2000): Blocks {
+/** Groups larger than this are not compared pair by pair (a common name on one date, say). */
+export const DEFAULT_MAX_GROUP = 2000;
+
+export function buildBlocks(
+  p: Prepared,
+  rules: readonly BlockingRule[] = BLOCKING_RULES,
+  maxGroup = DEFAULT_MAX_GROUP,
+): Blocks {
   const keys: Int32Array[] = [];
   const groups: Groups[] = [];
   const stats: RuleStats[] = [];
@@ -222,3 +229,48 @@ export function foundEarlier(b: Blocks, rule: number, i: number, j: number): boo
   }
   return false;
 }
+
+/** A name's sound code as its blocking key numbers it (dmId): the primary code, or the name itself when it has none. */
+const sound = (p: Prepared, term: number): string => {
+  const t = p.names.terms[term]!;
+  return t.dm1 === '' ? `=${t.key}` : t.dm1;
+};
+const init = (p: Prepared, term: number): string => String(initial(p, term));
+const when = (ok: boolean, key: () => string): string | null => (ok ? key() : null);
+
+/**
+ * Each candidate rule's key as text that does not depend on which records were prepared
+ * together (the numeric keys number names and postcodes in the order they were met):
+ * two records share a rule's text key exactly when they share its numeric key. The
+ * incremental run stores these (hashed) for every child, to find a changed child's
+ * groups among a million without reading the million.
+ */
+export const BLOCKING_TEXT: readonly ((p: Prepared, i: number) => string | null)[] = [
+  (p, i) => when(p.nhsId[i]! >= 0, () => p.nhs[i]!),
+  (p, i) => when(p.upnId[i]! >= 0, () => p.upn[i]!),
+  (p, i) => when(p.otherIdId[i]! >= 0, () => p.otherId[i]!),
+  (p, i) => when(has(p.dobNum[i]!, p.given[i]!), () => `${p.dobNum[i]!}|${init(p, p.given[i]!)}`),
+  (p, i) => when(has(p.dobNum[i]!, p.family[i]!), () => `${p.dobNum[i]!}|${init(p, p.family[i]!)}`),
+  (p, i) =>
+    when(
+      has(p.given[i]!, p.family[i]!, p.dobNum[i]!),
+      () => `${sound(p, p.family[i]!)}|${sound(p, p.given[i]!)}|${year(p, i) % 4096}`,
+    ),
+  (p, i) =>
+    when(
+      has(p.postcodeId[i]!, p.given[i]!, p.family[i]!),
+      () => `${p.postcode[i]!}|${sound(p, p.given[i]!)}|${init(p, p.family[i]!)}`,
+    ),
+  (p, i) =>
+    when(
+      has(p.postcodeId[i]!, p.given[i]!, p.family[i]!),
+      () => `${p.postcode[i]!}|${sound(p, p.family[i]!)}|${init(p, p.given[i]!)}`,
+    ),
+  (p, i) =>
+    when(has(p.dobNum[i]!, p.given[i]!, p.family[i]!), () => {
+      const a = sound(p, p.given[i]!);
+      const b = sound(p, p.family[i]!);
+      return `${p.dobNum[i]!}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
+    }),
+  (p, i) => when(has(p.addressId[i]!, p.family[i]!), () => `${p.address[i]!}|${sound(p, p.family[i]!)}`),
+];

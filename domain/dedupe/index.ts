@@ -5,6 +5,7 @@
 import { buildBlocks, foundEarlier, TRAINING_RULES, type RuleStats } from './blocking.js';
 import { Comparator, prepare, type DedupeRecord, type Prepared } from './compare.js';
 import { FIELDS } from './compare.js';
+import { frequenciesFor, type StoredModel } from './stored-model.js';
 import {
   estimateLambda,
   estimateM,
@@ -17,7 +18,16 @@ import {
 
 export * from './compare.js';
 export * from './model.js';
-export { BLOCKING_RULES, TRAINING_RULES, buildBlocks, type BlockingRule, type RuleStats } from './blocking.js';
+export {
+  BLOCKING_RULES,
+  BLOCKING_TEXT,
+  DEFAULT_MAX_GROUP,
+  TRAINING_RULES,
+  buildBlocks,
+  type BlockingRule,
+  type RuleStats,
+} from './blocking.js';
+export * from './stored-model.js';
 
 /**
  * The default threshold: a pair is reported when the model puts the chance that the two
@@ -45,6 +55,11 @@ export interface DedupeOptions {
   randomPairs?: number;
   /** Per blocking rule, at most about this many of its pairs are used to learn m. */
   trainingPairsPerRule?: number;
+  /**
+   * Score with a stored model (a full run's m, u, prior and name frequencies) instead of
+   * estimating one: what incremental linking does for a few children, over all of them.
+   */
+  model?: StoredModel;
 }
 
 export class DedupeCancelled extends Error {
@@ -121,6 +136,65 @@ class PairList {
   }
 }
 
+/** u from random pairs (all of them for a small file), m from the rules' pairs, then the prior. */
+async function estimate(
+  p: Prepared,
+  comparator: Comparator,
+  patterns: Map<number, number>,
+  candidates: number,
+  random: () => number,
+  options: DedupeOptions,
+  check: () => Promise<void>,
+): Promise<{ model: Model; scorer: Scorer; comparisons: number }> {
+  let comparisons = candidates;
+  const totalPairs = (p.count * (p.count - 1)) / 2;
+  const randomPatterns = new Map<number, number>();
+  // Its own name cache, dropped after: random pairs rarely meet the candidates' names.
+  const sampler = new Comparator(p);
+  const randomPairs = options.randomPairs ?? 1_000_000;
+  if (totalPairs <= randomPairs) {
+    for (let i = 0; i < p.count; i++) {
+      for (let j = i + 1; j < p.count; j++) {
+        const pattern = comparator.pattern(i, j);
+        randomPatterns.set(pattern, (randomPatterns.get(pattern) ?? 0) + 1);
+      }
+    }
+  } else {
+    for (let k = 0; k < randomPairs; k++) {
+      const i = Math.floor(random() * p.count);
+      let j = Math.floor(random() * (p.count - 1));
+      if (j >= i) j++;
+      const pattern = sampler.pattern(i, j);
+      randomPatterns.set(pattern, (randomPatterns.get(pattern) ?? 0) + 1);
+      if (k % SLICE === 0) await check();
+    }
+  }
+  const u = estimateU(randomPatterns);
+  for (const c of randomPatterns.values()) comparisons += c;
+  // m from a sample of each training rule's pairs.
+  const training = buildBlocks(p, TRAINING_RULES, Number.POSITIVE_INFINITY);
+  const ruleSamples = training.rules.map((rule, r) => {
+    const { members, starts, count, pairs: size } = training.groups[r]!;
+    const rate = Math.min(1, (options.trainingPairsPerRule ?? 200_000) / Math.max(1, size));
+    const sample = new Map<number, number>();
+    for (let g = 0; g < count; g++) {
+      for (let x = starts[g]!; x < starts[g + 1]!; x++) {
+        for (let y = x + 1; y < starts[g + 1]!; y++) {
+          if (rate < 1 && random() >= rate) continue;
+          const pattern = comparator.pattern(members[x]!, members[y]!);
+          sample.set(pattern, (sample.get(pattern) ?? 0) + 1);
+        }
+      }
+    }
+    for (const c of sample.values()) comparisons += c;
+    return { patterns: sample, excluded: FIELDS.map((f) => rule.uses.includes(f)) };
+  });
+  const { m, iterations } = estimateM(ruleSamples, u);
+  const { lambda, expected: expectedDuplicates } = estimateLambda(patterns, m, u, Math.max(1, totalPairs));
+  const model: Model = { lambda, m, u, expectedDuplicates, iterations };
+  return { model, scorer: new Scorer(model, termFrequencies(p.names.terms.length, p.given, p.family)), comparisons };
+}
+
 export async function findDuplicates(
   records: readonly DedupeRecord[],
   options: DedupeOptions = {},
@@ -189,53 +263,15 @@ export async function findDuplicates(
   // u from random pairs (all of them for a small file), m from the rules' pairs, then the prior.
   t = performance.now();
   progress('estimating', 0, 1);
-  const totalPairs = (p.count * (p.count - 1)) / 2;
-  const randomPatterns = new Map<number, number>();
-  // Its own name cache, dropped after: random pairs rarely meet the candidates' names.
-  const sampler = new Comparator(p);
-  const randomPairs = options.randomPairs ?? 1_000_000;
-  if (totalPairs <= randomPairs) {
-    for (let i = 0; i < p.count; i++) {
-      for (let j = i + 1; j < p.count; j++) {
-        const pattern = comparator.pattern(i, j);
-        randomPatterns.set(pattern, (randomPatterns.get(pattern) ?? 0) + 1);
-      }
-    }
-  } else {
-    for (let k = 0; k < randomPairs; k++) {
-      const i = Math.floor(random() * p.count);
-      let j = Math.floor(random() * (p.count - 1));
-      if (j >= i) j++;
-      const pattern = sampler.pattern(i, j);
-      randomPatterns.set(pattern, (randomPatterns.get(pattern) ?? 0) + 1);
-      if (k % SLICE === 0) await check();
-    }
-  }
-  const u = estimateU(randomPatterns);
+  let model: Model;
+  let scorer: Scorer;
   let comparisons = pairs.length;
-  for (const c of randomPatterns.values()) comparisons += c;
-  // m from a sample of each training rule's pairs.
-  const training = buildBlocks(p, TRAINING_RULES, Number.POSITIVE_INFINITY);
-  const ruleSamples = training.rules.map((rule, r) => {
-    const { members, starts, count, pairs: size } = training.groups[r]!;
-    const rate = Math.min(1, (options.trainingPairsPerRule ?? 200_000) / Math.max(1, size));
-    const sample = new Map<number, number>();
-    for (let g = 0; g < count; g++) {
-      for (let x = starts[g]!; x < starts[g + 1]!; x++) {
-        for (let y = x + 1; y < starts[g + 1]!; y++) {
-          if (rate < 1 && random() >= rate) continue;
-          const pattern = comparator.pattern(members[x]!, members[y]!);
-          sample.set(pattern, (sample.get(pattern) ?? 0) + 1);
-        }
-      }
-    }
-    for (const c of sample.values()) comparisons += c;
-    return { patterns: sample, excluded: FIELDS.map((f) => rule.uses.includes(f)) };
-  });
-  const { m, iterations } = estimateM(ruleSamples, u);
-  const { lambda, expected: expectedDuplicates } = estimateLambda(patterns, m, u, Math.max(1, totalPairs));
-  const model: Model = { lambda, m, u, expectedDuplicates, iterations };
-  const scorer = new Scorer(model, termFrequencies(p.names.terms.length, p.given, p.family));
+  if (options.model) {
+    model = options.model.model;
+    scorer = new Scorer(model, frequenciesFor(p, options.model));
+  } else {
+    ({ model, scorer, comparisons } = await estimate(p, comparator, patterns, comparisons, random, options, check));
+  }
   timings.estimating = performance.now() - t;
   await check();
 

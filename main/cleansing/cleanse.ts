@@ -6,7 +6,14 @@
 // resolves the pair (and in the national index, through a possible-duplicate item).
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
-import { findDuplicates, type DedupeProgress, type DedupeRecord, type FieldWeight } from '../../domain/dedupe/index.js';
+import {
+  findDuplicates,
+  type DedupeProgress,
+  type DedupeRecord,
+  type Explanation,
+  type FieldWeight,
+} from '../../domain/dedupe/index.js';
+import { saveLinkingState } from './incremental.js';
 import type { Worker } from 'node:worker_threads';
 import {
   CHECK_SLICE,
@@ -36,6 +43,9 @@ CREATE TABLE IF NOT EXISTS cleanse_tasks (
   key TEXT NOT NULL UNIQUE
 );
 CREATE INDEX IF NOT EXISTS cleanse_tasks_queue ON cleanse_tasks (state, rule, priority, id);
+-- Incremental linking settles the pairs of the children that changed.
+CREATE INDEX IF NOT EXISTS cleanse_tasks_cp ON cleanse_tasks (cp);
+CREATE INDEX IF NOT EXISTS cleanse_tasks_cp2 ON cleanse_tasks (cp2) WHERE cp2 IS NOT NULL;
 CREATE TABLE IF NOT EXISTS not_duplicates (a TEXT NOT NULL, b TEXT NOT NULL, decided_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cleanse_runs (
   id INTEGER PRIMARY KEY,
@@ -100,10 +110,47 @@ export class CleanseCancelled extends Error {
   }
 }
 
-const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+export const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** The rules a pair's task is filed under. */
+export const DUPLICATE_RULES: readonly RuleId[] = ['possible-duplicate', 'possible-duplicate-of-shielded'];
+
+/**
+ * A pair's task as a run files it: `a` is the record read first (the lower row id). The
+ * shielded record goes first, so the screen shows it on the left; the task's key is made
+ * of the rule and both numbers in that order, so the same two children are the same task
+ * whichever run (full or incremental) finds them.
+ */
+export function duplicateTask(
+  a: DedupeRecord,
+  b: DedupeRecord,
+  why: Explanation,
+): { rule: RuleId; first: DedupeRecord; second: DedupeRecord; detail: DuplicateDetail; shielded: boolean } {
+  const shielded = a.shielded || b.shielded;
+  const detail: DuplicateDetail = {
+    score: Math.round(why.score * 1000) / 1000,
+    prior: why.prior,
+    fields: why.fields,
+    twins: why.twins,
+    shielded,
+  };
+  const [first, second] = b.shielded && !a.shielded ? [b, a] : [a, b];
+  return { rule: shielded ? 'possible-duplicate-of-shielded' : 'possible-duplicate', first, second, detail, shielded };
+}
+
+/** Saves a task found by a run: the same problem found again keeps its id, state and assignee. */
+export function taskUpserter(db: Database.Database, at: string) {
+  const upsert = db.prepare<[string, number, string, string | null, string, string, string]>(
+    `INSERT INTO cleanse_tasks (rule, priority, cp, cp2, detail, created_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET detail = excluded.detail, priority = excluded.priority,
+       state = CASE WHEN state = 'stale' THEN 'open' ELSE state END`,
+  );
+  return (rule: RuleId, cp: string, cp2: string | null, detail: string, key: string) =>
+    upsert.run(rule, PRIORITY_ORDER[RULES[rule].priority], cp, cp2, detail, at, `${rule}|${cp}|${key}`);
+}
 
 /** A record from the store as duplicate detection compares it. */
-function dedupeRecordOf(cp: string, record: Record<string, unknown>, shielded: boolean): DedupeRecord {
+export function dedupeRecordOf(cp: string, record: Record<string, unknown>, shielded: boolean): DedupeRecord {
   const r = record as {
     name?: { given?: string; family?: string; former?: { family?: string }[] };
     dob?: string;
@@ -270,13 +317,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     progress({ stage: 'saving', done: 0, total: 1 });
     const at = now().toISOString();
     const byRule: Partial<Record<RuleId, number>> = {};
-    const upsert = db.prepare<[string, number, string, string | null, string, string, string]>(
-      `INSERT INTO cleanse_tasks (rule, priority, cp, cp2, detail, created_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET detail = excluded.detail, priority = excluded.priority,
-         state = CASE WHEN state = 'stale' THEN 'open' ELSE state END`,
-    );
-    const insert = (rule: RuleId, cp: string, cp2: string | null, detail: string, key: string) =>
-      upsert.run(rule, PRIORITY_ORDER[RULES[rule].priority], cp, cp2, detail, at, `${rule}|${cp}|${key}`);
+    const insert = taskUpserter(db, at);
     // By row id (the CP number's serial): child_keys has no index on cp, and needs none.
     const pending = db.prepare<[number]>('UPDATE child_keys SET shield_pending = 1 WHERE id = ? AND shielded = 0');
     db.transaction(() => {
@@ -290,18 +331,8 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
         const a = records[pair.a]!;
         const b = records[pair.b]!;
         if (decided.has(pairKey(a.id, b.id))) continue;
-        const shielded = a.shielded || b.shielded;
-        const rule: RuleId = shielded ? 'possible-duplicate-of-shielded' : 'possible-duplicate';
         const why = result.explain(pair);
-        const detail: DuplicateDetail = {
-          score: Math.round(why.score * 1000) / 1000,
-          prior: why.prior,
-          fields: why.fields,
-          twins: why.twins,
-          shielded,
-        };
-        // The shielded record first, so the screen shows it on the left.
-        const [first, second] = b.shielded && !a.shielded ? [b, a] : [a, b];
+        const { rule, first, second, detail, shielded } = duplicateTask(a, b, why);
         insert(rule, first.id, second.id, JSON.stringify(detail), second.id);
         byRule[rule] = (byRule[rule] ?? 0) + 1;
         if (shielded) {
@@ -315,6 +346,8 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       }
       db.prepare("DELETE FROM cleanse_tasks WHERE state = 'stale'").run();
     })();
+    // What incremental linking needs: this run's model and every child's blocking keys.
+    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at);
     const tasks = Object.values(byRule).reduce((a, b) => a + b, 0);
     db.prepare(
       "UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?",

@@ -6,6 +6,8 @@ import type { Worker } from 'node:worker_threads';
 import { AppFailure } from '../ipc/app-failure.js';
 import { recordAccess, recordForScreen, tasksForScreen } from '../working-set/access.js';
 import { queueChanges } from '../working-set/outbox.js';
+import { queueShieldedPairs } from './shielded-pairs.js';
+import { hasStoredModel, NO_MODEL_NOTE, pendingCount } from './incremental.js';
 import type {
   CleanseResolution,
   CleanseResolved,
@@ -55,23 +57,7 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
           checksThread: { dir: deps.dir, keyAccount: deps.keyAccount, start: deps.startChecksThread },
         });
         // The national index treats the other record as shielded too, until a person decides.
-        const already = s.db.prepare(
-          "SELECT 1 FROM outbox WHERE op = 'possible-duplicate' AND cp = ? AND json_extract(changes, '$.other') = ?",
-        );
-        const fresh = shieldedPairs.filter((p) => already.get(p.cpNumber, p.of) === undefined);
-        if (fresh.length > 0) {
-          queueChanges(
-            s,
-            fresh.map((p) => ({
-              cpNumber: p.cpNumber,
-              op: 'possible-duplicate' as const,
-              other: p.of,
-              score: p.score,
-              source: 'cleansing' as const,
-            })),
-            new Date(),
-          );
-        }
+        queueShieldedPairs(s, shieldedPairs);
         return summary;
       } finally {
         running = null;
@@ -96,7 +82,9 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
           ? {
               startedAt: last.started_at,
               finishedAt: last.finished_at,
-              outcome: last.outcome,
+              // Children a sync changed wait for a model no full run has left yet: say so.
+              outcome:
+                pendingCount(s.db) > 0 && !hasStoredModel(s.db) ? `${last.outcome} (${NO_MODEL_NOTE})` : last.outcome,
               records: last.records,
               tasks: last.tasks,
             }

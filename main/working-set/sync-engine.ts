@@ -8,6 +8,7 @@ import { FEED_LINES_PAGE_MAX, type FeedIndex, type FeedLinesHead } from '../../d
 const DEFAULT_PAGE = 2500;
 import { ServiceFailure, type ApiClient, type RemoteSigner, type SessionCredentials } from '../api/client.js';
 import { WorkingSetError, type FeedChange, type SyncRun, type WorkingSetStore } from './store.js';
+import { hasStoredModel, linkAfterSync, noteChanged } from '../cleansing/incremental.js';
 
 export interface SyncProgress {
   runId: number;
@@ -145,6 +146,17 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
   const runId = store.startRun(kind, now().toISOString());
   // A first full sync writes in bulk and builds the search indexes when it completes.
   if (kind === 'full') store.dropSearchIndexes();
+  // Incremental linking: a delta's children (or any, once a full cleansing run left a model) are
+  // noted with their page, and compared for duplicates when the run ends.
+  const linking = kind === 'delta' || hasStoredModel(store.db);
+  const apply = (changes: FeedChange[], cursor: string) =>
+    linking
+      ? store.db.transaction(() => {
+          const applied = store.applyPage(changes, cursor, runId);
+          noteChanged(store.db, changes);
+          return applied;
+        })()
+      : store.applyPage(changes, cursor, runId);
   const base = `/v1/sync/${localAuthority}`;
   const started = performance.now();
   let received = 0;
@@ -199,7 +211,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         for (const after of wanted.slice(pending.length)) ask(after);
       } else pending = [];
       done = !page.head.more;
-      const applied = store.applyPage(page.changes, page.head.cursor, runId);
+      const applied = apply(page.changes, page.head.cursor);
       cursor = page.head.cursor;
       received += page.changes.length;
       upserts += applied.upserts;
@@ -225,6 +237,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       });
       if (options.signal?.aborted) break;
     }
+    if (linking) linkAfterSync(store);
     if (options.signal?.aborted) {
       store.finishRun(runId, 'cancelled', now().toISOString());
     } else {
