@@ -101,7 +101,7 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     expect(text).not.toContain(shielded.postcode);
     expect(await page.getByTestId('label-precision').textContent()).toBe('Too few labels to say');
     await expectAccessible(page);
-    await h.screenshot('25-cleansing-national-reviews');
+    await h.screenshot('34-national-reviews');
   }, 120_000);
 
   it('opens a review side by side from the keyboard and settles it as the same child on the national index', async () => {
@@ -133,7 +133,7 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     await panel.getByRole('button', { name: 'Record the decision' }).click();
     expect(await panel.getByTestId('review-decision-error').textContent()).toMatch(/Choose whether/);
     await expectAccessible(page);
-    await h.screenshot('26-cleansing-national-review-compare');
+    await h.screenshot('35-national-review-compare');
 
     await page.getByRole('radio', { name: /^The same child/ }).focus();
     await page.keyboard.press('Space');
@@ -163,7 +163,7 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
       .poll(() => page.getByTestId('label-figures').textContent())
       .toMatch(/(^|\D)1 reviewed pair \(1 the same child\)/);
     await expectAccessible(page);
-    await h.screenshot('27-cleansing-national-review-resolved');
+    await h.screenshot('36-national-review-resolved');
   }, 120_000);
 
   it("never brings another authority's shielded details to the renderer, and refuses a merge into that authority's child", async () => {
