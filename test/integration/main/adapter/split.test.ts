@@ -126,6 +126,32 @@ describe('a big file read in two halves', () => {
     );
   }, 120_000);
 
+  it('CSV with stray quotes read as text: the cut follows quotes as the reader does, so the halves find the same rows, numbers and warnings', async () => {
+    const rows = [...caseManagementRows({ seed: 'split-stray', count: 20_000, today })];
+    // One quote alone in an unquoted cell every 97 rows, and a quoted cell with text after
+    // its closing quote every 89: a scan that took every quote as opening or closing a
+    // field would lose count of the rows before the cut.
+    const body = rows.map(caseManagementLine).map((line, i) => {
+      const cells = line.split(',');
+      if (i % 97 === 5) cells[1] = `O"${cells[1]}`;
+      if (i % 89 === 7) cells[2] = `"${cells[2]}"x`;
+      return cells.join(',');
+    });
+    const path = join(dir, 'stray.csv');
+    writeFileSync(path, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${body.join('\n')}\n`);
+    const cut = (await findSplit(path, 'csv'))!;
+    expect(cut).not.toBeNull();
+    const halves = await findings(path);
+    const whole = await findings(path, csvProfile, false);
+    expect(halves).toEqual(whole);
+    expect(halves.rows).toBe(20_000);
+    const warnings = (halves.problems as { row: number; message: string }[]).filter((p) =>
+      /read literally/.test(p.message),
+    );
+    expect(warnings.length).toBe(Math.ceil((20_000 - 5) / 97) + Math.ceil((20_000 - 7) / 89));
+    expect(warnings.some((w) => w.row > cut.rowsBefore + 1)).toBe(true);
+  }, 120_000);
+
   it('a fatal error in the second half names the same row as one reader would', async () => {
     const rows = [...caseManagementRows({ seed: 'split-fatal', count: 20_000, today })];
     const path = join(dir, 'fatal.csv');
