@@ -2,13 +2,15 @@
 // child's record; it is routed to the child's authority at the time of reporting and
 // waits in that team's queue until someone closes it with an outcome. Who reported it
 // and their organisation are kept as they were then, so the queue reads the same after
-// a rename. The (user_id, at) index serves the per-person hourly limit.
+// a rename. The (user_id, at) index serves the per-person hourly limit. A referral's
+// text is written about the child, so it goes when the child's record is destroyed
+// (service/lifecycle/lifecycle.ts deletes the row): by the foreign key, on both engines.
 export const sql = /* sql */ `
 CREATE TABLE referrals (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   reference text NOT NULL UNIQUE,
   at timestamptz NOT NULL,
-  cp_number text NOT NULL,
+  cp_number text NOT NULL REFERENCES children (cp_number) ON DELETE CASCADE,
   local_authority text NOT NULL,
   kind text NOT NULL CHECK (kind IN ('wrong-address', 'wrong-school', 'not-known', 'broker-contact')),
   text text,

@@ -5,6 +5,7 @@
 // who may not see them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHESHIRE_WEST_AND_CHESTER, WIRRAL } from '../../../support/children.js';
+import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { startServiceHarnessOn, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
 import { storeEngines } from '../../../support/stores.js';
 
@@ -237,6 +238,17 @@ describe.each(storeEngines)('referrals on %s', (engine) => {
     expect(entry).toBeDefined();
     expect(JSON.stringify(entry)).not.toContain(full.address.postcode);
     expect(references(await cwacTeam.get('/v1/referrals?status=all'))).not.toContain(sent.body.reference);
+
+    // An insider on another authority's team who reports on the child learns no more
+    // than reading told them: a receipt, and nothing in their own queue.
+    const insider = await cwacTeam.post(`/v1/children/${cp}/referrals`, { kind: 'broker-contact' }, reason);
+    expect(insider.status).toBe(201);
+    expect(Object.keys(insider.body).sort()).toEqual(['kind', 'receivedAt', 'reference', 'status']);
+    expect(JSON.stringify(insider.body)).not.toContain(WIRRAL);
+    expect(references(await cwacTeam.get('/v1/referrals?status=all'))).not.toContain(insider.body.reference);
+    expect(references(await team.get('/v1/referrals'))).toContain(insider.body.reference);
+    const close = await cwacTeam.post(`/v1/referrals/${insider.body.reference}/close`, { outcome: 'Done' });
+    expect(close.status).toBe(404);
   });
 
   it('limits how many one person may make in an hour', async () => {
@@ -259,5 +271,20 @@ describe.each(storeEngines)('referrals on %s', (engine) => {
     // A fresh session: the old one has been idle for the hour.
     const later = await h.signIn('trn-child-protection');
     expect((await later.post(`/v1/children/${cp}/referrals`, { kind: 'not-known' }, reason)).status).toBe(201);
+  });
+
+  it("goes with the child's record when the record is destroyed", async () => {
+    const cp = await childIn(WIRRAL, 6);
+    const sent = await practitioner.post(
+      `/v1/children/${cp}/referrals`,
+      { kind: 'wrong-school', text: 'Left for a school in Leeds' },
+      reason,
+    );
+    expect(sent.status).toBe(201);
+    // Archived long enough ago to be destroyed by today's lifecycle run.
+    await h.db.query("UPDATE children SET status = 'archived', archived_on = '2010-01-01' WHERE cp_number = $1", [cp]);
+    const result = await runLifecycle(h.db, h.clock);
+    expect(result.destroyed).toBeGreaterThanOrEqual(1);
+    expect(await h.db.query('SELECT 1 FROM referrals WHERE cp_number = $1', [cp])).toEqual([]);
   });
 });
