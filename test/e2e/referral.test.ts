@@ -56,7 +56,7 @@ describeWhere(keyringUnavailable(), "a practitioner's report reaches the Wirral 
     await page.getByRole('button', { name: 'Report a problem with this record' }).click();
     await expectHeading(page, 'Report a problem with this record');
     await expectAccessible(page);
-    await h.screenshot('30-report-problem');
+    await h.screenshot('40-report-problem');
 
     await page.getByLabel('The address is wrong', { exact: true }).check();
     await page.getByLabel(/^Details/).fill('Mother disclosed domestic abuse, they have moved to a refuge');
@@ -70,7 +70,7 @@ describeWhere(keyringUnavailable(), "a practitioner's report reaches the Wirral 
     expect(await page.getByLabel(/^Details/).inputValue()).toContain('refuge');
     expect(await referrals()).toEqual([]);
     await expectAccessible(page);
-    await h.screenshot('31-report-problem-refused');
+    await h.screenshot('41-report-problem-refused');
   }, 120_000);
 
   it('sends the report without them and confirms it with a reference', async () => {
@@ -90,7 +90,7 @@ describeWhere(keyringUnavailable(), "a practitioner's report reaches the Wirral 
       },
     ]);
     await expectAccessible(page);
-    await h.screenshot('32-report-problem-received');
+    await h.screenshot('42-report-problem-received');
     await page.getByRole('button', { name: 'Back to the record' }).first().click();
     await expectHeading(page, fullName(child));
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -114,7 +114,7 @@ describeWhere(keyringUnavailable(), "a practitioner's report reaches the Wirral 
     expect(text).toContain('Seacombe Training Medical Centre');
     await row.scrollIntoViewIfNeeded();
     await expectAccessible(page);
-    await h.screenshot('33-cleansing-referrals');
+    await h.screenshot('43-cleansing-referrals');
 
     await row.getByRole('button', { name: `Close referral ${reference}` }).click();
     await page.getByLabel('What was done').fill('Address corrected from the council tax record');
@@ -132,6 +132,6 @@ describeWhere(keyringUnavailable(), "a practitioner's report reaches the Wirral 
       },
     ]);
     await expectAccessible(page);
-    await h.screenshot('34-cleansing-referral-closed');
+    await h.screenshot('44-cleansing-referral-closed');
   }, 180_000);
 });
