@@ -120,7 +120,14 @@ export function formFromRecord(record: Loose): CorrectionForm {
     gpOds: str(gp?.odsCode),
     gpName: str(gp?.name),
     gpNotKnown: gp === undefined,
-    archive: basis ?? '18',
+    // An age above 18 kept before its basis was recorded: the basis its age implies.
+    archive:
+      basis ??
+      (typeof record.archiveAge === 'number' && record.archiveAge > 18
+        ? record.archiveAge <= 19
+          ? 'connexions'
+          : 'care-leaver'
+        : '18'),
     archiveConsent: basis !== undefined,
   };
 }
@@ -131,7 +138,18 @@ export interface FieldError {
   message: string;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** A value's JSON with object keys sorted: two records' fields compare by content, not key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .filter((k) => (v as Loose)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Loose)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+const same = (a: unknown, b: unknown) => canonical(a ?? null) === canonical(b ?? null);
 
 /** The top-level record fields a change touches, dotted for identifiers. */
 export function changedPaths(changes: EditableChanges): string[] {
@@ -201,7 +219,7 @@ export function changesFromForm(
     return {
       name: p.name.trim(),
       relationship: p.relationship,
-      ...(Object.keys(contact).length > 0 ? { contact } : {}),
+      ...(Object.keys(contact).length > 0 || old.contact !== undefined ? { contact } : {}),
     };
   });
   const parentsNow = options.withheld ? parents.map((p) => ({ name: p.name, relationship: p.relationship })) : parents;
@@ -275,17 +293,21 @@ export function changesFromForm(
     }
     if (!same(gp, record.gp)) out.gp = gp;
 
-    const basis = form.archive === '18' ? null : form.archive;
-    if (basis !== null && !form.archiveConsent)
-      errors.push({
-        field: 'archiveConsent',
-        message: 'An archive age above 18 needs consent: confirm that consent is recorded',
-      });
-    const age = basis === null ? 18 : ARCHIVE_AGE_OF[basis];
-    if (age !== (record.archiveAge ?? 18)) out.archiveAge = age;
-    const consentNow = (record.archiveConsent as Loose | undefined) ?? null;
-    const consent = basis === null ? null : { basis, consentRecorded: true };
-    if (!same(consent, consentNow)) out.archiveConsent = consent;
+    // The archive age only when the person changed it (an age kept before its basis was recorded stays).
+    const initial = formFromRecord(record);
+    if (form.archive !== initial.archive || form.archiveConsent !== initial.archiveConsent) {
+      const basis = form.archive === '18' ? null : form.archive;
+      if (basis !== null && !form.archiveConsent)
+        errors.push({
+          field: 'archiveConsent',
+          message: 'An archive age above 18 needs consent: confirm that consent is recorded',
+        });
+      const age = basis === null ? 18 : ARCHIVE_AGE_OF[basis];
+      if (age !== (record.archiveAge ?? 18)) out.archiveAge = age;
+      const consentNow = (record.archiveConsent as Loose | undefined) ?? null;
+      const consent = basis === null ? null : { basis, consentRecorded: true };
+      if (!same(consent, consentNow)) out.archiveConsent = consent;
+    }
   }
   if (errors.length > 0) return { changes: null, errors: dedupe(errors) };
   if (Object.keys(out).length === 0)

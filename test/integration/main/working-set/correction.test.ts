@@ -125,6 +125,18 @@ describeWhere(skipReason, 'correcting a record (real Secret Service, real servic
     expect(provenanceOf(WIRRAL, '2026-12-06')).toBe('Wirral ContactPoint team, 2026-12-06');
   });
 
+  it('an untouched form changes nothing, whatever the record holds', async () => {
+    const all = await h.db.query<Held>(
+      "SELECT cp_number, version, record FROM children WHERE local_authority = $1 AND status = 'active' LIMIT 300",
+      [WIRRAL],
+    );
+    for (const c of all) {
+      const record = store.child(c.cp_number)!.record;
+      const r = changesFromForm(record, formFromRecord(record), { withheld: false, today: at().slice(0, 10) });
+      expect(r.errors, `${c.cp_number} ${JSON.stringify(r.changes)}`).toEqual([{ field: 'given', message: 'Change at least one thing, or cancel' }]);
+    }
+  });
+
   it('queues a signed update; the task closes only when the national index accepts it', async () => {
     const c = children[0]!;
     const form = {
