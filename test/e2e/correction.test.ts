@@ -1,0 +1,157 @@
+// Correcting a record, end to end: Chromium through the harness, main's IPC, the
+// working-set worker with its encrypted store (key in the real Secret Service) and a
+// real service. A cleansing task of a non-duplicate rule goes from open to closed
+// through a correction: the form (GOV.UK errors naming the field), the check page with
+// before, after and provenance, the signed update, the pending state, the acceptance;
+// and the national record holds the change. Driven from the keyboard where a person
+// would; axe on every screen.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { keyringUnavailable } from '../support/working-set.js';
+import { startHarness, type Harness } from './harness.js';
+import { expectAccessible, expectHeading, signInWithToken } from './journey-support.js';
+import { describeWhere } from '../support/skip.js';
+import { RULES, type RuleId } from '../../domain/cleanse/rules.js';
+
+const skipReason = keyringUnavailable();
+
+/** The rules this test can correct, and how, in the order it prefers them. */
+const PREFERRED: RuleId[] = ['invalid-nhs-number', 'invalid-postcode', 'no-educational-setting', 'invalid-upn'];
+
+describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ trainingCount: 3000, syncPageSize: 1000 });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a task of a non-duplicate rule goes from open to closed through a correction the national index accepts', async () => {
+    const { page } = h;
+    await signInWithToken(h, 'trn-la-team');
+    await expectHeading(page, 'Working set');
+    await page.getByRole('button', { name: 'Start the first sync' }).click();
+    await page.getByTestId('sync-result').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+    await expectHeading(page, 'Cleansing');
+    await page.getByRole('button', { name: 'Run the checks' }).click();
+    await page.getByTestId('queues').waitFor({ timeout: 90_000 });
+
+    const ws = h.core.workingSet!;
+    const { queues } = (await ws.call({ op: 'cleanseQueues' })) as unknown as {
+      queues: { rule: RuleId; open: number }[];
+    };
+    const open = new Set(queues.filter((q) => q.open > 0).map((q) => q.rule));
+    const rule = PREFERRED.find((r) => open.has(r));
+    expect(rule, `queues: ${[...open].join(', ')}`).toBeDefined();
+
+    await page.getByRole('button', { name: RULES[rule!].title, exact: true }).click();
+    const list = page.getByRole('listbox');
+    await list.locator('[role=option]').first().waitFor();
+    // The keyboard: the list, Enter on the first task.
+    await list.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const field = page.getByRole('textbox', { name: 'Purpose of this work' });
+    await field.waitFor();
+    await field.fill('Correcting records the checks found');
+    await page.keyboard.press('Tab');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const panel = page.getByTestId('task-panel');
+    await panel.getByTestId('finding').waitFor();
+    const cp = (await panel.getByRole('heading', { level: 3 }).first().textContent())!.trim();
+    const { tasks } = (await ws.call({ op: 'cleanseTasks', rule: rule!, offset: 0, limit: 500 })) as {
+      tasks: { id: number; cpNumber: string; state: string }[];
+    };
+    const task = tasks.find((t) => t.cpNumber === cp)!;
+    expect(task.state).toBe('open');
+    const [before] = await h.service!.db.query<{ version: number; record: Record<string, unknown> }>(
+      'SELECT version, record FROM children WHERE cp_number = $1',
+      [cp],
+    );
+
+    // "Correct this record", from the keyboard.
+    await panel.getByRole('button', { name: 'Correct this record' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('correction-form').waitFor();
+    await expectAccessible(page);
+    await h.screenshot('30-correction-form');
+
+    // A wrong value first: the error summary names the field, and nothing is sent.
+    const nhs = page.getByRole('checkbox', { name: 'NHS number not known' });
+    if (await nhs.isChecked()) await nhs.uncheck();
+    await page.getByRole('textbox', { name: 'NHS number' }).fill('1234567890');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/NHS number .*check digit/);
+    await expectAccessible(page);
+    await h.screenshot('31-correction-errors');
+
+    // The correction for the rule; the NHS number back as it was unless it is what is wrong.
+    let expected: Record<string, unknown>;
+    const heldNhs = (before!.record.identifiers as Record<string, string | undefined>).nhsNumber;
+    if (rule === 'invalid-nhs-number' || heldNhs === undefined) {
+      await nhs.focus();
+      await page.keyboard.press(' ');
+      expect(await nhs.isChecked()).toBe(true);
+    } else {
+      await page.getByRole('textbox', { name: 'NHS number' }).fill(heldNhs);
+    }
+    if (rule === 'invalid-nhs-number') {
+      expected = {};
+    } else if (rule === 'invalid-postcode') {
+      await page.getByRole('textbox', { name: 'Postcode' }).fill('CH41 1AA');
+      expected = { address: { postcode: 'CH41 1AA' } };
+    } else if (rule === 'no-educational-setting') {
+      await page.getByRole('checkbox', { name: 'Educational setting not known' }).uncheck();
+      await page.getByRole('textbox', { name: 'School URN' }).fill('105012');
+      await page.getByRole('textbox', { name: 'School name' }).fill('Wirral Primary School');
+      await page.getByRole('textbox', { name: 'Date started at the school' }).fill('2024-09-04');
+      expected = { education: { urn: '105012', name: 'Wirral Primary School' } };
+    } else {
+      await page.getByRole('checkbox', { name: 'UPN not known' }).check();
+      expected = {};
+    }
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const check = page.getByTestId('correction-check');
+    await check.waitFor();
+    const changes = check.getByTestId('correction-changes');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await changes.textContent()).toContain(`Wirral ContactPoint team, ${today}`);
+    // Only what the person changed: one field for each of these rules.
+    expect(await changes.locator('tbody tr').count()).toBe(1);
+    await expectAccessible(page);
+    await h.screenshot('32-correction-check');
+
+    await check.getByRole('button', { name: 'Send the correction' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('correction').waitFor();
+    // Sent as a signed update at once; the task closes when the national index has accepted it.
+    await page.getByTestId('correction-accepted').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('correction-accepted').textContent()).toMatch(/The task is closed/);
+    await expectAccessible(page);
+    await h.screenshot('33-correction-accepted');
+
+    const still = (await ws.call({ op: 'cleanseTasks', rule: rule!, offset: 0, limit: 500 })) as {
+      tasks: { id: number }[];
+    };
+    expect(still.tasks.some((t) => t.id === task.id)).toBe(false);
+    const [after] = await h.service!.db.query<{ version: number; record: Record<string, unknown> }>(
+      'SELECT version, record FROM children WHERE cp_number = $1',
+      [cp],
+    );
+    expect(after!.version).toBe(before!.version + 1);
+    expect(after!.record).toMatchObject(expected);
+    expect((after!.record.identifiers as Record<string, unknown>).nhsNumber).toBe(
+      rule === 'invalid-nhs-number' ? undefined : heldNhs,
+    );
+    const [audit] = await h.service!.db.query<{ user_id: string; detail: { fields: string[] } }>(
+      "SELECT user_id, detail FROM audit_log WHERE cp_number = $1 AND action = 'record-changed' ORDER BY seq DESC LIMIT 1",
+      [cp],
+    );
+    expect(audit).toMatchObject({ user_id: 'trn-la-team' });
+    if (rule === 'invalid-nhs-number') expect(audit!.detail.fields).toContain('identifiers.nhsNumber');
+  }, 240_000);
+});
