@@ -359,6 +359,47 @@ describeWhere(skip, 'contactpoint import --submit', () => {
     );
     expect(links[0]!.n).toBe(0);
   }, 120_000);
+
+  it('a refusal after the check still writes the report: why it stopped first, then every row as checked', async () => {
+    const input = join(dir, 'refused-report.csv');
+    const some = [...caseManagementRows({ seed: 'cli-refused-report', count: 3, today })].map((r, i) => ({
+      ...r,
+      'Person ID': `RRP${i}`,
+    }));
+    writeFileSync(input, `${CASE_MANAGEMENT_COLUMNS.join(',')}\n${some.map(caseManagementLine).join('\n')}\n`);
+    const report = join(dir, 'refused-report-out.csv');
+    const r = await contactpoint(
+      'import',
+      '--profile',
+      'case-management',
+      '--input',
+      input,
+      '--submit',
+      '--dir',
+      ws.dir,
+      '--account',
+      ws.account,
+      '--service',
+      h.url,
+      '--pkcs11-module',
+      SOFTHSM2_MODULE,
+      '--report',
+      report,
+      '--env',
+      JSON.stringify({ ...hsm.env, CONTACTPOINT_PIN: '999999' }),
+    );
+    expect(r.code).toBe(5);
+    const lines: Record<string, string>[] = [];
+    for await (const batch of readSource(report, { type: 'csv' })) for (const x of batch) lines.push(x.fields);
+    expect(lines[0]).toMatchObject({ row: '', result: 'stopped', field: '(file)', severity: 'fatal' });
+    expect(lines[0]!.message).toMatch(/PIN/);
+    expect(lines[0]!.message).not.toContain('999999');
+    expect(lines.filter((l) => l.reference.startsWith('RRP')).map((l) => [l.row, l.result])).toEqual([
+      ['2', 'valid'],
+      ['3', 'valid'],
+      ['4', 'valid'],
+    ]);
+  }, 120_000);
 });
 
 // Issue 20 item 7, as a new user found it: a FEBRL-style export of 22 rows with one name
