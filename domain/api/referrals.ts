@@ -57,8 +57,11 @@ export const referralViewSchema = z
   .object({
     reference: z.string(),
     cpNumber: z.string(),
-    /** The child's name and date of birth: what everyone who may read the record sees, shielded or not. */
-    child: z.object({ given: z.string(), family: z.string(), dob: z.string() }).strict(),
+    /**
+     * The child's name and date of birth: what everyone who may read the record sees,
+     * shielded or not. Null when the record is no longer held (merged into another).
+     */
+    child: z.object({ given: z.string(), family: z.string(), dob: z.string() }).strict().nullable(),
     kind: referralKindSchema,
     text: z.string().nullable(),
     reportedBy: z.object({ userId: z.string(), name: z.string(), organisation: z.string() }).strict(),

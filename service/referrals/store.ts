@@ -71,7 +71,10 @@ function view(row: ReferralRow): ReferralView {
   return {
     reference: row.reference,
     cpNumber: row.cp_number,
-    child: { given: row.given ?? '', family: row.family ?? '', dob: row.dob ?? '' },
+    child:
+      row.given === null || row.family === null || row.dob === null
+        ? null
+        : { given: row.given, family: row.family, dob: row.dob },
     kind: row.kind,
     text: row.text,
     reportedBy: { userId: row.user_id, name: row.reporter_name, organisation: row.organisation_name },

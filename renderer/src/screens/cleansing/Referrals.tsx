@@ -63,11 +63,15 @@ export function Referrals() {
               <tr className="govuk-table__row" key={r.reference} data-testid={`referral-${r.reference}`}>
                 <td className="govuk-table__cell">{r.reference}</td>
                 <td className="govuk-table__cell">
-                  <Name given={r.child.given} family={r.child.family} />
+                  {r.child ? (
+                    <Name given={r.child.given} family={r.child.family} />
+                  ) : (
+                    'Record no longer held (merged into another)'
+                  )}
                   <br />
                   <span className="govuk-body-s">
                     {r.cpNumber}
-                    {r.child.dob ? `, born ${formatDate(r.child.dob)}` : ''}
+                    {r.child ? `, born ${formatDate(r.child.dob)}` : ''}
                   </span>
                 </td>
                 <td className="govuk-table__cell">

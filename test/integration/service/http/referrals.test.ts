@@ -287,4 +287,27 @@ describe.each(storeEngines)('referrals on %s', (engine) => {
     expect(result.destroyed).toBeGreaterThanOrEqual(1);
     expect(await h.db.query('SELECT 1 FROM referrals WHERE cp_number = $1', [cp])).toEqual([]);
   });
+
+  it('stays in the queue when its record is merged into another: a report is never lost', async () => {
+    const [dup, survivor] = [await childIn(WIRRAL, 7), await childIn(WIRRAL, 8)];
+    const sent = await practitioner.post(`/v1/children/${dup}/referrals`, { kind: 'not-known' }, reason);
+    expect(sent.status).toBe(201);
+    const [a, b] = [await team.get(`/v1/children/${survivor}`, reason), await team.get(`/v1/children/${dup}`, reason)];
+    const merged = await team.post('/v1/submissions', {
+      items: [
+        {
+          idempotencyKey: `referral-merge-${engine}`,
+          cpNumber: survivor,
+          baseVersion: a.body.version,
+          op: 'merge',
+          duplicate: { cpNumber: dup, baseVersion: b.body.version },
+        },
+      ],
+    });
+    expect(merged.body.results[0].status).toBe('applied');
+    const entry = (await team.get('/v1/referrals')).body.referrals.find(
+      (r: { reference: string }) => r.reference === sent.body.reference,
+    );
+    expect(entry).toMatchObject({ cpNumber: dup, child: null, status: 'open', kind: 'not-known' });
+  });
 });
