@@ -62,9 +62,21 @@ export type MatchReviewDecisionChoice = z.infer<typeof matchReviewDecisionSchema
 
 const taskSession = z.string().min(1).max(64);
 export const matchReviewRequests = {
+  /**
+   * A team opens a review in its cleansing task session (the purpose given once); a data
+   * manager, who has no working set, gives the reason for access with each review.
+   */
   open: z
-    .object({ id: z.number().int().min(1), taskSession, reveal: z.array(cpNumberSchema).max(2).optional() })
-    .strict(),
+    .object({
+      id: z.number().int().min(1),
+      taskSession: taskSession.optional(),
+      reason: z.string().trim().min(1).max(500).optional(),
+      reveal: z.array(cpNumberSchema).max(2).optional(),
+    })
+    .strict()
+    .refine((r) => (r.taskSession === undefined) !== (r.reason === undefined), {
+      message: 'give either the task session or the reason for access',
+    }),
   resolve: z.object({ id: z.number().int().min(1), decision: matchReviewDecisionSchema }).strict(),
 };
 

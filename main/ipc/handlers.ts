@@ -230,6 +230,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a review opens.');
       return accessReasonForHeader(t.purpose);
     },
+    accessReasonForHeader,
   });
 
   return {

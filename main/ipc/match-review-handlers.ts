@@ -29,15 +29,21 @@ export interface MatchReviewDeps {
   teamWorkingSet: () => { ws: WorkingSet };
   /** The purpose of a live cleansing task session, made fit for the access-reason header. */
   cleansingPurpose: (taskSession: string) => string;
+  /** A reason for access made fit for its HTTP header (handlers.ts). */
+  accessReasonForHeader: (reason: string) => string;
 }
 
 export function createMatchReviewHandlers(deps: MatchReviewDeps): Pick<Handlers, ReviewChannel> {
   const { session } = deps;
   return {
     'reviews.list': async () => checked('reviews.list', { reviews: await listReviews(session) }),
-    'reviews.open': async ({ id, taskSession, reveal }) => {
-      reviewer(session);
-      const purpose = deps.cleansingPurpose(taskSession);
+    'reviews.open': async ({ id, taskSession, reason, reveal }) => {
+      const user = reviewer(session);
+      // A team works in its cleansing task session; only a data manager (no working set) gives a reason each time.
+      let purpose: string;
+      if (taskSession !== undefined) purpose = deps.cleansingPurpose(taskSession);
+      else if (reason !== undefined && !user.roles.includes('la-team')) purpose = deps.accessReasonForHeader(reason);
+      else throw new AppFailure('purpose-required', 'Give the purpose of your cleansing work before a review opens.');
       return checked('reviews.open', await openReview(session, id, purpose, reveal ?? []));
     },
     'reviews.resolve': async ({ id, decision }) => {

@@ -29,6 +29,8 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
   let plain: { held: string; created: string; reviewId: number };
   /** A shielded Cheshire West and Chester child and a Wirral possible duplicate of it. */
   let shielded: { held: string; created: string; reviewId: number; postcode: string };
+  /** A Cheshire West and Chester child and a possible duplicate of it there: not the Wirral team's. */
+  let cheshire: { held: string; created: string; reviewId: number };
 
   /** A held child and a supply close enough to be a possible duplicate (surname typo, another address). */
   async function possibleDuplicate(held: ChildRecord, supplyLa: string) {
@@ -76,6 +78,15 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
       )),
       postcode,
     };
+    cheshire = await possibleDuplicate(
+      child({
+        name: { given: 'Rosa', family: 'Quillfeather', former: [] },
+        dob: '2014-02-03',
+        localAuthority: CHESHIRE_WEST_AND_CHESTER,
+        address: { lines: ['9 Abbey Street', 'Chester'], postcode: 'CH1 2JD' },
+      }),
+      CHESHIRE_WEST_AND_CHESTER,
+    );
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -95,6 +106,8 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     expect(text).toContain(plain.created);
     expect(text).toContain(plain.held);
     expect(text).toContain(shielded.created);
+    // Another authority's review is that authority's team's (and the data manager's).
+    expect(text).not.toContain(cheshire.created);
     // The queue is numbers and scores: no names, no addresses.
     expect(text).not.toContain('Quarrington');
     expect(text).not.toContain('Quenby');
@@ -179,6 +192,8 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
           plain: await api.reviews.open({ id, taskSession }),
           revealed: await api.reviews.open({ id, taskSession, reveal: [held] }),
           merge: await api.reviews.resolve({ id, decision: 'same-child' }),
+          // A team member opens records only in a task session: a bare reason is refused.
+          bareReason: await api.reviews.open({ id, reason: purpose }),
         };
       },
       { id: shielded.reviewId, held: shielded.held, purpose },
@@ -197,6 +212,7 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     }
     if (answers.plain.ok) expect(answers.plain.value.first).toMatchObject({ withheld: true, mayReveal: true });
     expect(answers.merge).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(answers.bareReason).toMatchObject({ ok: false, error: { code: 'purpose-required' } });
     expect(
       await h.service!.db.query("SELECT 1 FROM match_reviews WHERE id = $1 AND status = 'open'", [shielded.reviewId]),
     ).toHaveLength(1);
@@ -210,6 +226,7 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     await page.getByRole('button', { name: 'Continue' }).click();
     const panel = page.getByTestId('match-review-panel');
     await panel.getByTestId('review-withheld').waitFor();
+    expect(await panel.getByTestId('review-shield-warning').textContent()).toContain(shielded.created);
     expect(await panel.getByTestId('review-withheld').textContent()).toContain('Your role may not see them.');
     expect(await panel.textContent()).not.toContain(shielded.postcode);
     await expectAccessible(page);
@@ -225,5 +242,43 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     expect(row).toEqual({ status: 'different-children' });
     await expect.poll(() => page.getByTestId('label-figures').textContent()).toMatch(/2 reviewed pairs/);
     await expectAccessible(page);
+  }, 120_000);
+
+  it("a data manager gets every authority's open reviews, opens one with a reason, and keeps no labels", async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => h.core.session.current().state.status).toBe('signed-out');
+    await signInWithToken(h, 'trn-data-manager');
+    await expect.poll(() => h.core.session.current().state.status).toBe('signed-in');
+    const answers = await page.evaluate(
+      async ({ id, held }) => {
+        const api = window.contactpoint!;
+        return {
+          list: await api.reviews.list(),
+          opened: await api.reviews.open({ id, reason: 'Data quality review of possible duplicates' }),
+          revealed: await api.reviews.open({
+            id,
+            reason: 'Data quality review of possible duplicates',
+            reveal: [held],
+          }),
+          noReason: await api.reviews.open({ id }),
+          labels: await api.reviews.labels(),
+        };
+      },
+      { id: cheshire.reviewId, held: cheshire.held },
+    );
+    expect(answers.list.ok && answers.list.value.reviews.map((r) => r.id)).toContain(cheshire.reviewId);
+    expect(answers.opened).toMatchObject({
+      ok: true,
+      value: { first: { cpNumber: cheshire.created }, second: { cpNumber: cheshire.held, withheld: false } },
+    });
+    expect(answers.revealed).toMatchObject({ ok: true, value: { second: { withheld: false } } });
+    expect(answers.noReason).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(answers.labels).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const reads = await h.service!.db.query<{ user_id: string }>(
+      "SELECT user_id FROM audit_log WHERE action = 'read' AND reason = $1 AND cp_number = $2",
+      ['Data quality review of possible duplicates', cheshire.held],
+    );
+    expect(reads.map((r) => r.user_id)).toContain('trn-data-manager');
   }, 120_000);
 });

@@ -3,11 +3,12 @@
 // side by side like a local duplicate (the same fields: fields.ts) and is settled on the
 // national index as the same child (merged there) or different children. Below the
 // queue: what the reviewed pairs say about the automatic band's precision.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { LabelFigures, MatchReviewItem, MatchReviewPair } from '../../../../domain/match-review.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
 import { TableHead } from '../../components/TableHead.js';
+import { TextArea } from '../../components/TextArea.js';
 import { Notice, problem } from '../../feedback.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { PurposeForm, useTaskSession } from '../TaskPurpose.js';
@@ -15,13 +16,29 @@ import { COMPARED, show, VISIBLE_ON_SHIELDED } from './fields.js';
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-export function MatchReviews() {
+/** How records are opened: the team's cleansing task session, or a data manager's reason with each review. */
+type Access = { taskSession: string } | { reason: string };
+
+/**
+ * The queue. A team opens reviews in its cleansing task session (the purpose asked once);
+ * a data manager (`dataManager`: no working set, no labels) gives a reason with each review.
+ */
+export function MatchReviews({ dataManager = false }: { dataManager?: boolean } = {}) {
   const [reviews, setReviews] = useState<MatchReviewItem[] | null>(null);
   const [figures, setFigures] = useState<LabelFigures | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
-  const task = useTaskSession('cleansing', true);
+  const task = useTaskSession('cleansing', !dataManager);
+  const [reason, setReason] = useState<string | null>(null);
+  const forgetReason = useCallback(() => setReason(null), []);
+  const access: Access | null = dataManager
+    ? reason === null
+      ? null
+      : { reason }
+    : task.session
+      ? { taskSession: task.session.taskSession }
+      : null;
 
   const refresh = useCallback(async () => {
     const r = await getApi().reviews.list();
@@ -84,6 +101,8 @@ export function MatchReviews() {
                     onClick={() => {
                       setNotice(null);
                       setOpenId(r.id);
+                      // A data manager's reason is for one review.
+                      if (dataManager && openId !== r.id) setReason(null);
                     }}
                   >
                     Open<span className="govuk-visually-hidden"> the review of {r.cpNumber}</span>
@@ -94,7 +113,10 @@ export function MatchReviews() {
           </tbody>
         </table>
       )}
-      {openId !== null && task.session === null ? (
+      {openId !== null && access === null && dataManager ? (
+        <ReasonForm onGiven={setReason} onCancel={() => setOpenId(null)} />
+      ) : null}
+      {openId !== null && access === null && !dataManager ? (
         <PurposeForm
           screen="cleansing"
           id="match-review-purpose"
@@ -103,12 +125,12 @@ export function MatchReviews() {
           onCancel={() => setOpenId(null)}
         />
       ) : null}
-      {openId !== null && task.session !== null ? (
+      {openId !== null && access !== null ? (
         <ReviewPanel
-          key={openId}
+          key={`${openId}-${'reason' in access ? access.reason : access.taskSession}`}
           id={openId}
-          taskSession={task.session.taskSession}
-          onLost={task.lost}
+          access={access}
+          onLost={dataManager ? forgetReason : task.lost}
           onResolved={resolved}
           onClose={() => setOpenId(null)}
         />
@@ -148,15 +170,53 @@ function LabelFiguresView({ figures }: { figures: LabelFigures | null }) {
   );
 }
 
+/** A data manager's reason for opening one review (both records are read with it, and audited). */
+function ReasonForm({ onGiven, onCancel }: { onGiven: (reason: string) => void; onCancel: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    document.getElementById('match-review-reason')?.focus();
+  }, []);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (reason.trim() === '') {
+      setError('Enter the reason for opening these records');
+      document.getElementById('match-review-reason')?.focus();
+      return;
+    }
+    onGiven(reason.trim());
+  };
+  return (
+    <form noValidate onSubmit={submit} aria-label="Reason for access" data-testid="match-review-reason-form">
+      <TextArea
+        id="match-review-reason"
+        label="Reason for opening these two records"
+        value={reason}
+        onChange={setReason}
+        error={error}
+        maxLength={500}
+      />
+      <div className="govuk-button-group">
+        <button type="submit" className="govuk-button">
+          Continue
+        </button>
+        <button type="button" className="cp-link-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function ReviewPanel({
   id,
-  taskSession,
+  access,
   onLost,
   onResolved,
   onClose,
 }: {
   id: number;
-  taskSession: string;
+  access: Access;
   onLost: () => void;
   onResolved: (text: string) => Promise<void>;
   onClose: () => void;
@@ -172,7 +232,7 @@ function ReviewPanel({
   useEffect(() => {
     let live = true;
     void getApi()
-      .reviews.open({ id, taskSession, ...(reveal.length > 0 ? { reveal } : {}) })
+      .reviews.open({ id, ...access, ...(reveal.length > 0 ? { reveal } : {}) })
       .then((r) => {
         if (!live) return;
         if (r.ok) setPair(r.value);
@@ -182,7 +242,8 @@ function ReviewPanel({
     return () => {
       live = false;
     };
-  }, [id, taskSession, reveal, onLost]);
+    // `access` is fixed for the panel's life (a new review or reason is a new panel).
+  }, [id, reveal, onLost]);
   const opened = pair !== null;
   useEffect(() => {
     if (opened) heading.current?.focus();
@@ -287,6 +348,13 @@ function ReviewPanel({
       <div className={`govuk-form-group${decisionError ? ' govuk-form-group--error' : ''}`}>
         <fieldset className="govuk-fieldset" aria-describedby={decisionError ? 'review-decision-error' : undefined}>
           <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">Your decision</legend>
+          {review.shieldPending ? (
+            <div className="govuk-hint" data-testid="review-shield-warning">
+              {first.cpNumber} is treated as shielded while it may be a shielded child. Deciding they are different
+              children can end that, and then anyone who may find {first.cpNumber} sees its address: decide only when
+              you are sure.
+            </div>
+          ) : null}
           {decisionError ? (
             <p className="govuk-error-message" id="review-decision-error" data-testid="review-decision-error">
               <span className="govuk-visually-hidden">Error:</span> {decisionError}
