@@ -11,6 +11,7 @@ import { startHarness, type Harness } from './harness.js';
 import { expectAccessible, expectHeading, signInWithToken } from './journey-support.js';
 import { describeWhere } from '../support/skip.js';
 import { RULES, type RuleId } from '../../domain/cleanse/rules.js';
+import { WIRRAL } from '../support/children.js';
 
 const skipReason = keyringUnavailable();
 
@@ -154,4 +155,78 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     expect(audit).toMatchObject({ user_id: 'trn-la-team' });
     if (rule === 'invalid-nhs-number') expect(audit!.detail.fields).toContain('identifiers.nhsNumber');
   }, 240_000);
+
+  it("a shielded child's record is corrected from the working set without its hidden details reaching the page", async () => {
+    const { page } = h;
+    const db = h.service!.db;
+    const [row] = await db.query<{
+      cp_number: string;
+      version: number;
+      record: { name: { given: string; family: string }; dob: string; address: { lines: string[]; postcode: string } };
+    }>(
+      `SELECT cp_number, version, record FROM children WHERE local_authority = '${WIRRAL}' AND status = 'active' AND shielded
+         AND record->'address' IS NOT NULL AND record->'address' <> 'null'::jsonb ORDER BY cp_number LIMIT 1`,
+    );
+    const cp = row!.cp_number;
+    const { name, dob, address } = row!.record;
+    const hidden = async () => {
+      const html = await page.content();
+      return !html.includes(address.postcode) && !html.includes(address.lines[0]!);
+    };
+    await page.getByRole('button', { name: 'Search the working set' }).click();
+    await expectHeading(page, 'Search the working set');
+    const form = page.getByRole('form', { name: 'Search the working set' });
+    const [y, m, d] = dob.split('-');
+    await form.getByLabel('Surname', { exact: true }).fill(name.family);
+    await form.getByLabel('Day', { exact: true }).fill(d!);
+    await form.getByLabel('Month', { exact: true }).fill(m!);
+    await form.getByLabel('Year', { exact: true }).fill(y!);
+    await form.getByRole('button', { name: 'Search' }).click();
+    const hit = page.getByTestId('local-result-row').filter({ hasText: cp });
+    await hit.waitFor();
+    await hit.getByRole('button', { name: /^Open/ }).click();
+    const purposeField = page.getByRole('textbox', { name: 'Purpose of this work' });
+    await purposeField.waitFor();
+    await purposeField.fill('Correcting a name the family reported');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const record = page.getByTestId('ws-record');
+    await record.waitFor();
+
+    await record.getByRole('button', { name: 'Correct this record' }).click();
+    await page.getByTestId('correction-withheld').waitFor();
+    const correction = page.getByTestId('correction-form');
+    // Only what a shield leaves visible is offered: no address, no contact details.
+    expect(await correction.getByRole('textbox', { name: 'Postcode' }).count()).toBe(0);
+    expect(await correction.getByRole('textbox', { name: /telephone/ }).count()).toBe(0);
+    expect(await hidden()).toBe(true);
+    await expectAccessible(page);
+    await h.screenshot('34-correction-shielded');
+    await correction.getByRole('textbox', { name: 'Given name' }).fill(`${name.given}-Rose`);
+    await correction.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('correction-check').waitFor();
+    expect(await page.getByTestId('correction-changes').locator('tbody tr').count()).toBe(1);
+    expect(await hidden()).toBe(true);
+    await page.getByRole('button', { name: 'Send the correction' }).click();
+    await page.getByTestId('correction-accepted').waitFor({ timeout: 30_000 });
+    expect(await hidden()).toBe(true);
+    await expectAccessible(page);
+    const [after] = await db.query<{ version: number; record: { name: { given: string }; address: unknown } }>(
+      'SELECT version, record FROM children WHERE cp_number = $1',
+      [cp],
+    );
+    expect(after).toMatchObject({ version: row!.version + 1, record: { name: { given: `${name.given}-Rose` } } });
+    expect(after!.record.address).toEqual(address);
+  }, 120_000);
+
+  it('nobody outside a ContactPoint team can correct a record: the IPC refuses them', async () => {
+    await h.page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithToken(h, 'trn-practitioner');
+    await expectHeading(h.page, 'Find a child');
+    const r = await h.core.router(
+      'correction.submit',
+      { cpNumber: 'CP000000018', baseVersion: 1, changes: { gender: 'female' }, revealed: true },
+      { url: 'http://app.localhost/index.html' },
+    );
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
 });
