@@ -320,6 +320,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     const insert = taskUpserter(db, at);
     // By row id (the CP number's serial): child_keys has no index on cp, and needs none.
     const pending = db.prepare<[number]>('UPDATE child_keys SET shield_pending = 1 WHERE id = ? AND shielded = 0');
+    const madePending = new Set<string>();
     db.transaction(() => {
       // Open tasks of earlier runs are settled by this one: kept if found again, else dropped.
       db.prepare("UPDATE cleanse_tasks SET state = 'stale' WHERE state = 'open'").run();
@@ -340,6 +341,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
           const held = first.shielded ? first : second;
           if (!unshielded.shielded) {
             pending.run(childId(unshielded.id)!);
+            madePending.add(unshielded.id);
             options.onShieldedPair?.({ cpNumber: unshielded.id, of: held.id, score: why.score });
           }
         }
@@ -347,7 +349,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       db.prepare("DELETE FROM cleanse_tasks WHERE state = 'stale'").run();
     })();
     // What incremental linking needs: this run's model and every child's blocking keys.
-    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at);
+    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at, madePending);
     const tasks = Object.values(byRule).reduce((a, b) => a + b, 0);
     db.prepare(
       "UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?",

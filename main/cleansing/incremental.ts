@@ -32,14 +32,9 @@ import {
   type StoredModel,
 } from '../../domain/dedupe/index.js';
 import { cpNumberFromSerial } from '../../domain/cp-number.js';
+import { PRIORITY_ORDER, RULES } from '../../domain/cleanse/rules.js';
 import { childId, type FeedChange, type WorkingSetStore } from '../working-set/store.js';
-import {
-  dedupeRecordOf,
-  DUPLICATE_RULES,
-  duplicateTask,
-  ensureCleanseSchema,
-  taskUpserter,
-} from './cleanse.js';
+import { dedupeRecordOf, DUPLICATE_RULES, duplicateTask, ensureCleanseSchema, taskUpserter } from './cleanse.js';
 import { queueShieldedPairs, type ShieldedPair } from './shielded-pairs.js';
 
 const SCHEMA = `
@@ -50,11 +45,19 @@ CREATE TABLE IF NOT EXISTS dedupe_model (
   saved_at TEXT NOT NULL,
   json TEXT NOT NULL
 );
--- Every child's blocking keys (rule and key, hashed): which children share a group.
+-- Every child's blocking keys as the full run found them (rule and key, hashed): which
+-- children share a group. Written once a run, in one pass; never rewritten between runs.
 CREATE TABLE IF NOT EXISTS dedupe_keys (h INTEGER NOT NULL, id INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS dedupe_keys_h ON dedupe_keys (h, id);
--- Each child's keys as indexed (a Float64Array, -1 for none), to take them out when it changes.
-CREATE TABLE IF NOT EXISTS dedupe_hashes (id INTEGER PRIMARY KEY, h BLOB NOT NULL);
+-- Since then: the children whose keys there are out of date (changed or removed), and
+-- the keys of those still held. Small tables, so a change writes a few pages, not many.
+CREATE TABLE IF NOT EXISTS dedupe_moved (id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS dedupe_keys_new (h INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (h, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedupe_keys_new_id ON dedupe_keys_new (id);
+-- Each child as duplicate detection compared it in the full run, compactly (a JSON
+-- array): a candidate is read from here, not parsed out of its whole record. Written once
+-- a run; a child changed since (dedupe_moved) is read from its record instead.
+CREATE TABLE IF NOT EXISTS dedupe_records (id INTEGER PRIMARY KEY, r TEXT NOT NULL);
 -- Children changed by a sync and not yet linked (no model yet, or a sync stopped first).
 CREATE TABLE IF NOT EXISTS dedupe_pending (id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS dedupe_links (
@@ -81,9 +84,55 @@ export const NO_MODEL_NOTE =
 export const NO_MODEL_MESSAGE =
   'Children that changed since have not been compared for duplicates: no full cleansing run has estimated the duplicate model yet. Run the checks to compare them.';
 
-const hashesBlob = (h: readonly number[]): Buffer => Buffer.from(new Float64Array(h).buffer);
-const hashesOf = (b: Buffer): Float64Array =>
-  new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+type Packed = [
+  string | null,
+  string | null,
+  string[],
+  string | null,
+  DedupeRecord['gender'],
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  0 | 1,
+];
+const pack = (r: DedupeRecord, shielded = r.shielded): string =>
+  JSON.stringify([
+    r.given,
+    r.family,
+    [...r.former],
+    r.dob,
+    r.gender,
+    r.postcode,
+    r.address,
+    r.locality,
+    r.nhs,
+    r.upn,
+    r.otherId,
+    shielded ? 1 : 0,
+  ] satisfies Packed);
+const unpack = (id: number, text: string): DedupeRecord => {
+  const [given, family, former, dob, gender, postcode, address, locality, nhs, upn, otherId, shielded] = JSON.parse(
+    text,
+  ) as Packed;
+  return {
+    id: cpNumberFromSerial(id),
+    given,
+    family,
+    former,
+    dob,
+    gender,
+    postcode,
+    address,
+    locality,
+    nhs,
+    upn,
+    otherId,
+    shielded: shielded === 1,
+  };
+};
 
 /**
  * Called by a completed full run, in one transaction: its model, and every record's
@@ -97,21 +146,25 @@ export function saveLinkingState(
   p: Prepared,
   model: Model,
   at: string,
+  /** Children the run made shield-pending (treated as shielded from now on). */
+  madePending: ReadonlySet<string> = new Set(),
   threshold = DEFAULT_THRESHOLD,
   maxGroup = DEFAULT_MAX_GROUP,
 ): void {
   ensureLinkingSchema(db);
   const stored = storeModel(p, model, threshold, maxGroup);
   db.transaction(() => {
-    db.exec('DROP INDEX IF EXISTS dedupe_keys_h; DELETE FROM dedupe_keys; DELETE FROM dedupe_hashes;');
+    db.exec(
+      'DROP INDEX IF EXISTS dedupe_keys_h; DELETE FROM dedupe_keys; DELETE FROM dedupe_records; DELETE FROM dedupe_moved; DELETE FROM dedupe_keys_new;',
+    );
     const key = db.prepare<[number, number]>('INSERT INTO dedupe_keys (h, id) VALUES (?, ?)');
-    const own = db.prepare<[number, Buffer]>('INSERT INTO dedupe_hashes (id, h) VALUES (?, ?)');
+    const put = db.prepare<[number, string]>('INSERT INTO dedupe_records (id, r) VALUES (?, ?)');
     for (let i = 0; i < records.length; i++) {
-      const id = childId(records[i]!.id);
+      const r = records[i]!;
+      const id = childId(r.id);
       if (id === null) continue;
-      const hashes = blockingHashes(p, i);
-      for (const h of hashes) if (h >= 0) key.run(h, id);
-      own.run(id, hashesBlob(hashes));
+      for (const h of blockingHashes(p, i)) if (h >= 0) key.run(h, id);
+      put.run(id, pack(r, r.shielded || madePending.has(r.id)));
     }
     db.exec('CREATE INDEX dedupe_keys_h ON dedupe_keys (h, id)');
     db.prepare(
@@ -158,6 +211,8 @@ export interface LinkSummary {
   tasks: number;
   dropped: number;
   ms: number;
+  /** Milliseconds: reading the changed children, finding and reading candidates, comparing, saving tasks. */
+  stages?: { reading: number; candidates: number; comparing: number; saving: number };
   message: string | null;
 }
 
@@ -245,40 +300,44 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
   }
   const own = prepare(changed.map((c) => c.record));
   const newHashes = changed.map((_, i) => blockingHashes(own, i));
-
-  // Their keys in the index, as they are now.
-  const oldHashes = db.prepare<[number], { h: Buffer }>('SELECT h FROM dedupe_hashes WHERE id = ?');
-  const dropKey = db.prepare<[number, number]>('DELETE FROM dedupe_keys WHERE h = ? AND id = ?');
-  const addKey = db.prepare<[number, number]>('INSERT INTO dedupe_keys (h, id) VALUES (?, ?)');
-  const putHashes = db.prepare<[number, Buffer]>('INSERT OR REPLACE INTO dedupe_hashes (id, h) VALUES (?, ?)');
-  const dropHashes = db.prepare<[number]>('DELETE FROM dedupe_hashes WHERE id = ?');
-  const unindex = (id: number) => {
-    const old = oldHashes.get(id);
-    if (old) for (const h of hashesOf(old.h)) if (h >= 0) dropKey.run(h, id);
-  };
-  const members = db.prepare<[number], { id: number }>('SELECT id FROM dedupe_keys WHERE h = ?');
+  const moved = new Set(
+    db
+      .prepare<[], { id: number }>('SELECT id FROM dedupe_moved')
+      .all()
+      .map((r) => r.id),
+  );
+  const markMoved = db.prepare<[number]>('INSERT INTO dedupe_moved (id) VALUES (?) ON CONFLICT DO NOTHING');
+  const dropNew = db.prepare<[number]>('DELETE FROM dedupe_keys_new WHERE id = ?');
+  const addNew = db.prepare<[number, number]>('INSERT OR IGNORE INTO dedupe_keys_new (h, id) VALUES (?, ?)');
+  const fullRun = db.prepare<[number], { id: number }>('SELECT id FROM dedupe_keys WHERE h = ?');
+  const sinceRun = db.prepare<[number], { id: number }>('SELECT id FROM dedupe_keys_new WHERE h = ?');
+  const compact = db.prepare<[number], { r: string }>('SELECT r FROM dedupe_records WHERE id = ?');
 
   return db.transaction(() => {
-    for (const id of removed) {
-      unindex(id);
-      dropHashes.run(id);
+    for (const id of [...removed, ...changed.map((c) => c.id)]) {
+      dropNew.run(id);
+      if (!moved.has(id)) {
+        markMoved.run(id);
+        moved.add(id);
+      }
     }
     changed.forEach(({ id }, i) => {
-      unindex(id);
-      for (const h of newHashes[i]!) if (h >= 0) addKey.run(h, id);
-      putHashes.run(id, hashesBlob(newHashes[i]!));
+      for (const h of newHashes[i]!) if (h >= 0) addNew.run(h, id);
     });
 
     // Candidates: every child in a group of a changed child's (groups too large skipped).
+    const tRead = performance.now();
     const wanted: { from: number; rule: number; to: number }[] = [];
     const others = new Set<number>();
     const changedIds = new Set(changed.map((c) => c.id));
     changed.forEach(({ id }, i) => {
       newHashes[i]!.forEach((h, rule) => {
         if (h < 0) return;
-        const group = members.all(h);
+        const group: number[] = [];
+        for (const r of fullRun.all(h)) if (!moved.has(r.id)) group.push(r.id);
+        for (const r of sinceRun.all(h)) group.push(r.id);
         if (group.length > stored.maxGroup) return;
-        for (const { id: other } of group) {
+        for (const other of group) {
           if (other === id) continue;
           wanted.push({ from: id, rule, to: other });
           if (!changedIds.has(other)) others.add(other);
@@ -287,10 +346,16 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
     });
     const all = changed.map((c) => ({ id: c.id, record: c.record }));
     for (const id of others) {
-      const row = read.get(id);
-      // A key left behind by a child no longer held finds nothing.
-      if (row) all.push({ id, record: recordOf(row) });
+      if (moved.has(id)) {
+        // Changed since the full run: as it is now.
+        const row = read.get(id);
+        if (row) all.push({ id, record: recordOf(row) });
+      } else {
+        const row = compact.get(id);
+        if (row) all.push({ id, record: unpack(id, row.r) });
+      }
     }
+    const tCandidates = performance.now();
     const p = prepare(all.map((c) => c.record));
     const at = new Map(all.map((c, i) => [c.id, i]));
     const comparator = new Comparator(p);
@@ -323,21 +388,26 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
 
     // The open pairs of the changed children: kept if found again, else dropped (as a full run does).
     const cps = [...changed.map((c) => c.record.id), ...removed.map((id) => cpNumberFromSerial(id))];
-    const openOf = db.prepare(
-      `SELECT id, key FROM cleanse_tasks WHERE state = 'open' AND rule IN (${DUPLICATE_RULES.map(() => '?').join(', ')}) AND cp = ?
-       UNION SELECT id, key FROM cleanse_tasks WHERE state = 'open' AND rule IN (${DUPLICATE_RULES.map(() => '?').join(', ')}) AND cp2 = ?`,
+    const openOf = db.prepare<[string, string], { id: number; key: string; rule: string; state: string }>(
+      'SELECT id, key, rule, state FROM cleanse_tasks WHERE cp = ? UNION ALL SELECT id, key, rule, state FROM cleanse_tasks WHERE cp2 = ?',
     );
     const open = new Map<string, number>();
     for (const cp of cps) {
-      const rows = openOf.all(...DUPLICATE_RULES, cp, ...DUPLICATE_RULES, cp) as { id: number; key: string }[];
-      for (const t of rows) open.set(t.key, t.id);
+      for (const t of openOf.all(cp, cp)) {
+        if (t.state === 'open' && (DUPLICATE_RULES as readonly string[]).includes(t.rule)) open.set(t.key, t.id);
+      }
     }
 
+    const tCompared = performance.now();
     const when = now().toISOString();
     const insert = taskUpserter(db, when);
     const decided = db.prepare<[string, string]>('SELECT 1 FROM not_duplicates WHERE a = ? AND b = ?');
     const pending = db.prepare<[number]>('UPDATE child_keys SET shield_pending = 1 WHERE id = ? AND shielded = 0');
     const shieldedPairs: ShieldedPair[] = [];
+    const madePending: number[] = [];
+    const existing = db.prepare<[string], { detail: string; priority: number; state: string }>(
+      'SELECT detail, priority, state FROM cleanse_tasks WHERE key = ?',
+    );
     let tasks = 0;
     for (const pair of found) {
       const a = all[pair.a]!.record;
@@ -350,7 +420,11 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
         p.family[pair.a] === p.family[pair.b] ? p.family[pair.a]! : -1,
       );
       const { rule, first, second, detail, shielded } = duplicateTask(a, b, why);
-      insert(rule, first.id, second.id, JSON.stringify(detail), second.id);
+      const text = JSON.stringify(detail);
+      // The same task found again unchanged is left as it is (no page written for nothing).
+      const held = existing.get(`${rule}|${first.id}|${second.id}`);
+      if (held?.detail !== text || held.state === 'stale' || held.priority !== PRIORITY_ORDER[RULES[rule].priority])
+        insert(rule, first.id, second.id, text, second.id);
       open.delete(`${rule}|${first.id}|${second.id}`);
       tasks++;
       if (shielded) {
@@ -358,9 +432,19 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
         const held = first.shielded ? first : second;
         if (!unshielded.shielded) {
           pending.run(childId(unshielded.id)!);
+          // Shield-pending from now on, for later incremental runs too (as the full run treats it).
+          madePending.push(unshielded === a ? pair.a : pair.b);
           shieldedPairs.push({ cpNumber: unshielded.id, of: held.id, score: why.score });
         }
       }
+    }
+    // A child made shield-pending is read as it is now from here on (its keys move with it).
+    for (const i of madePending) {
+      const id = all[i]!.id;
+      if (moved.has(id)) continue;
+      markMoved.run(id);
+      moved.add(id);
+      for (const h of blockingHashes(p, i)) if (h >= 0) addNew.run(h, id);
     }
     const drop = db.prepare<[number]>("DELETE FROM cleanse_tasks WHERE id = ? AND state = 'open'");
     for (const id of open.values()) drop.run(id);
@@ -377,6 +461,12 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
       tasks,
       dropped: open.size,
       ms: performance.now() - t0,
+      stages: {
+        reading: tRead - t0,
+        candidates: tCandidates - tRead,
+        comparing: tCompared - tCandidates,
+        saving: performance.now() - tCompared,
+      },
       message: null,
     });
   })();
