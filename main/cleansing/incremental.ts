@@ -313,7 +313,7 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
   const sinceRun = db.prepare<[number], { id: number }>('SELECT id FROM dedupe_keys_new WHERE h = ?');
   const compact = db.prepare<[number], { r: string }>('SELECT r FROM dedupe_records WHERE id = ?');
 
-  return db.transaction(() => {
+  const linked = db.transaction((): LinkSummary => {
     for (const id of [...removed, ...changed.map((c) => c.id)]) {
       dropNew.run(id);
       if (!moved.has(id)) {
@@ -453,7 +453,7 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
 
     const done = db.prepare<[number]>('DELETE FROM dedupe_pending WHERE id = ?');
     for (const id of ids) done.run(id);
-    return log({
+    return {
       outcome: 'linked',
       changed: ids.length,
       compared,
@@ -468,8 +468,13 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
         saving: performance.now() - tCompared,
       },
       message: null,
-    });
+    };
   })();
+  // The commit is part of the work: timed too.
+  const end = performance.now();
+  if (linked.stages) linked.stages.saving += end - t0 - linked.ms;
+  linked.ms = end - t0;
+  return log(linked);
 }
 
 /** Whether a full run has left a model behind (without reading it). */

@@ -29,7 +29,7 @@ import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
 import { adapterBench } from './adapter.js';
-import { dedupeBench } from './dedupe.js';
+import { cleanseWorkingSetBench, dedupeBench } from './dedupe.js';
 import { managementBench } from './management.js';
 import { ensureCleanseSchema } from '../../main/cleansing/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
@@ -425,6 +425,10 @@ Object.assign(benches, {
   },
   async dedupe() {
     await dedupeBench(emit);
+  },
+  // Only the working-set part of dedupe: a full cleansing run, then incremental linking.
+  async 'dedupe.incremental'() {
+    await cleanseWorkingSetBench(emit);
   },
   async adapter() {
     await adapterBench(emit);
