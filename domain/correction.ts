@@ -399,6 +399,11 @@ const LINE_LABELS: Record<string, string> = {
   'identifiers.upn': 'Unique Pupil Number (UPN)',
 };
 
+/** A changed field's name as a person reads it ("Educational setting" for education). */
+export function labelOf(path: string): string {
+  return LINE_LABELS[path] ?? path;
+}
+
 /** A value as a person reads it. */
 export function describe(key: string, v: unknown): string {
   if (v === undefined || v === null || v === '') return key === 'address' ? 'No address' : 'Not known';
@@ -488,7 +493,8 @@ export const correctionRequestSchema = z
   .strict();
 export type CorrectionRequest = z.output<typeof correctionRequestSchema>;
 
-export const correctionStates = ['pending', 'accepted', 'conflict', 'refused'] as const;
+/** resent: a conflict decided field by field and sent again as a new correction. */
+export const correctionStates = ['pending', 'accepted', 'conflict', 'refused', 'resent'] as const;
 export type CorrectionState = (typeof correctionStates)[number];
 
 export const correctionViewSchema = z.object({

@@ -114,8 +114,14 @@ export function queueCorrection(
       [{ cpNumber: request.cpNumber, op: 'update', changes, source: 'team' }],
       new Date(options.at),
     );
-    if (request.conflictTaskId !== undefined)
+    if (request.conflictTaskId !== undefined) {
       s.db.prepare("UPDATE tasks SET state = 'resolved' WHERE id = ?").run(request.conflictTaskId);
+      s.db
+        .prepare(
+          "UPDATE corrections SET state = 'resent', settled_at = ? WHERE conflict_task = ? AND state = 'conflict'",
+        )
+        .run(options.at, request.conflictTaskId);
+    }
     return Number(
       s.db
         .prepare(
@@ -144,7 +150,7 @@ export function queueCorrection(
 export function settleCorrection(
   db: Database.Database,
   outboxId: number,
-  state: Exclude<CorrectionState, 'pending'>,
+  state: Exclude<CorrectionState, 'pending' | 'resent'>,
   at: string,
   message: string | null,
   conflictTask: number | null,

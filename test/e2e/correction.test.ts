@@ -12,6 +12,7 @@ import { expectAccessible, expectHeading, signInWithToken } from './journey-supp
 import { describeWhere } from '../support/skip.js';
 import { RULES, type RuleId } from '../../domain/cleanse/rules.js';
 import { WIRRAL } from '../support/children.js';
+import { createSignIn } from '../support/national-service.js';
 
 const skipReason = keyringUnavailable();
 
@@ -155,6 +156,91 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     expect(audit).toMatchObject({ user_id: 'trn-la-team' });
     if (rule === 'invalid-nhs-number') expect(audit!.detail.fields).toContain('identifiers.nhsNumber');
   }, 240_000);
+
+  it('a conflict (someone changed the record first) shows both versions; chosen per field, it is sent again and the task closes', async () => {
+    const { page } = h;
+    const ws = h.core.workingSet!;
+    await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+    await page
+      .getByRole('button', { name: 'No educational setting (possible child missing education)', exact: true })
+      .click();
+    const list = page.getByRole('listbox');
+    await list.locator('[role=option]').first().waitFor();
+    await list.locator('[role=option]').nth(1).click();
+    const purposeField = page.getByRole('textbox', { name: 'Purpose of this work' });
+    if (await purposeField.isVisible().catch(() => false)) {
+      await purposeField.fill('Correcting records the checks found');
+      await page.getByRole('button', { name: 'Continue' }).click();
+    }
+    const panel = page.getByTestId('task-panel');
+    await panel.getByTestId('finding').waitFor();
+    const cp = (await panel.getByRole('heading', { level: 3 }).first().textContent())!.trim();
+    const { tasks } = (await ws.call({
+      op: 'cleanseTasks',
+      rule: 'no-educational-setting',
+      offset: 0,
+      limit: 500,
+    })) as { tasks: { id: number; cpNumber: string }[] };
+    const task = tasks.find((t) => t.cpNumber === cp)!;
+    await panel.getByRole('button', { name: 'Correct this record' }).click();
+    const form = page.getByTestId('correction-form');
+    await form.getByRole('checkbox', { name: 'Educational setting not known' }).uncheck();
+    await form.getByRole('textbox', { name: 'School URN' }).fill('105013');
+    await form.getByRole('textbox', { name: 'School name' }).fill('Birkenhead Park School');
+    await form.getByRole('textbox', { name: 'Date started at the school' }).fill('2023-09-06');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('correction-check').waitFor();
+
+    // Meanwhile, the second member of the team changes the record at the national index.
+    const [before] = await h.service!.db.query<{ version: number; record: { gender: string } }>(
+      'SELECT version, record FROM children WHERE cp_number = $1',
+      [cp],
+    );
+    const other = await createSignIn(h.service!.url, h.clock)('trn-la-team-2');
+    const gender = before!.record.gender === 'female' ? 'male' : 'female';
+    const changed = await other.post('/v1/submissions', {
+      items: [
+        {
+          idempotencyKey: `other-${cp}`,
+          cpNumber: cp,
+          baseVersion: before!.version,
+          op: 'update',
+          changes: { gender },
+        },
+      ],
+    });
+    expect(changed.body.results[0].status).toBe('applied');
+
+    await page.getByRole('button', { name: 'Send the correction' }).click();
+    await page.getByTestId('correction-conflict').waitFor({ timeout: 30_000 });
+    await page.getByTestId('conflict-needs-sync').waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    const choice = page.getByTestId('conflict-choice');
+    await choice.waitFor({ timeout: 60_000 });
+    expect(await choice.textContent()).toContain('Birkenhead Park School');
+    await expectAccessible(page);
+    await h.screenshot('35-correction-conflict');
+    // Keep the school (the correction), from the keyboard.
+    await choice.getByRole('radio', { name: /^Yours: Birkenhead Park School/ }).focus();
+    await page.keyboard.press(' ');
+    await choice.getByRole('button', { name: 'Send the chosen values' }).click();
+    await page.getByTestId('correction-accepted').waitFor({ timeout: 30_000 });
+    await page.getByTestId('correction-resent').waitFor();
+    await expectAccessible(page);
+
+    const still = (await ws.call({ op: 'cleanseTasks', rule: 'no-educational-setting', offset: 0, limit: 500 })) as {
+      tasks: { id: number }[];
+    };
+    expect(still.tasks.some((t) => t.id === task.id)).toBe(false);
+    const [after] = await h.service!.db.query<{ version: number; record: Record<string, unknown> }>(
+      'SELECT version, record FROM children WHERE cp_number = $1',
+      [cp],
+    );
+    // Both changes stand: theirs (the gender) and the one chosen here (the school).
+    expect(after!.version).toBe(before!.version + 2);
+    expect(after!.record).toMatchObject({ gender, education: { urn: '105013', name: 'Birkenhead Park School' } });
+  }, 180_000);
 
   it("a shielded child's record is corrected from the working set without its hidden details reaching the page", async () => {
     const { page } = h;

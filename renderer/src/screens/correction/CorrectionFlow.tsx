@@ -108,7 +108,7 @@ export function CorrectionFlow({
         <h3 className="govuk-heading-m" id="correction-heading" tabIndex={-1} ref={heading}>
           Correction of {view.cpNumber}
         </h3>
-        <CorrectionStatus of={{ cpNumber: view.cpNumber }} only={queued.id} />
+        <CorrectionStatus of={{ cpNumber: view.cpNumber }} from={queued.id} />
         <button type="button" className="govuk-button govuk-button--secondary" onClick={onCancel}>
           Back
         </button>

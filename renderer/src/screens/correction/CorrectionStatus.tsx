@@ -11,16 +11,17 @@ const TAGS: Record<CorrectionView['state'], { label: string; colour: string }> =
   accepted: { label: 'Accepted', colour: 'govuk-tag--green' },
   conflict: { label: 'Conflict: decide', colour: 'govuk-tag--orange' },
   refused: { label: 'Refused', colour: 'govuk-tag--red' },
+  resent: { label: 'Conflict decided', colour: 'govuk-tag--grey' },
 };
 
 export function CorrectionStatus({
   of,
-  only,
+  from,
   onAccepted,
 }: {
   of: { cpNumber: string } | { cleanseTaskId: number };
-  /** Show only this correction (the one just made). */
-  only?: number;
+  /** Show only this correction (the one just made) and any made after it (a conflict decided). */
+  from?: number;
   onAccepted?: () => void;
 }) {
   const [list, setList] = useState<CorrectionView[] | null>(null);
@@ -28,9 +29,9 @@ export function CorrectionStatus({
   const key = JSON.stringify(of);
   const load = useCallback(async () => {
     const r = await getApi().correction.list(JSON.parse(key) as typeof of);
-    if (r.ok) setList(only === undefined ? r.value : r.value.filter((c) => c.id === only));
+    if (r.ok) setList(from === undefined ? r.value : r.value.filter((c) => c.id >= from));
     else setError(r.error.message);
-  }, [key, only]);
+  }, [key, from]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -64,6 +65,7 @@ export function CorrectionStatus({
               : ''}
             {c.state === 'accepted' && c.cleanseTaskId !== null ? ' The task is closed.' : ''}
             {c.state === 'refused' && c.message ? ` ${c.message}` : ''}
+            {c.state === 'resent' ? ' Somebody changed the record first; the values chosen were sent again.' : ''}
             {c.state === 'conflict' && c.conflictTaskId !== null ? (
               <ConflictChoice taskId={c.conflictTaskId} onSent={() => void load()} />
             ) : null}

@@ -133,7 +133,9 @@ describeWhere(skipReason, 'correcting a record (real Secret Service, real servic
     for (const c of all) {
       const record = store.child(c.cp_number)!.record;
       const r = changesFromForm(record, formFromRecord(record), { withheld: false, today: at().slice(0, 10) });
-      expect(r.errors, `${c.cp_number} ${JSON.stringify(r.changes)}`).toEqual([{ field: 'given', message: 'Change at least one thing, or cancel' }]);
+      expect(r.errors, `${c.cp_number} ${JSON.stringify(r.changes)}`).toEqual([
+        { field: 'given', message: 'Change at least one thing, or cancel' },
+      ]);
     }
   });
 
@@ -257,6 +259,7 @@ describeWhere(skipReason, 'correcting a record (real Secret Service, real servic
       { reveal: true, localAuthority: WIRRAL, at: at() },
     );
     expect(openTasks(store).some((t) => t.id === conflictTask.id)).toBe(false);
+    expect(correctionsOf(store.db, { cleanseTaskId: task }).map((x) => x.state)).toEqual(['pending', 'resent']);
     expect(await send()).toMatchObject({ applied: 1 });
     expect(taskState(task)).toEqual({ state: 'resolved', resolution: 'corrected' });
     expect((await national(c.cp_number)).record).toMatchObject({ gender: 'male', name: { given: 'Mine' } });
