@@ -5,7 +5,7 @@
 // here (main leaves them out).
 import { useCallback, useEffect, useState } from 'react';
 import type { EditableChanges } from '../../../../domain/api/sync.js';
-import { describe, type CorrectionConflictView } from '../../../../domain/correction.js';
+import { describe, labelOf, type CorrectionConflictView } from '../../../../domain/correction.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 
@@ -113,11 +113,11 @@ export function ConflictChoice({ taskId, onSent }: { taskId: number; onSent: () 
           {fields.map((f) => (
             <tr className="govuk-table__row" key={f}>
               <th scope="row" className="govuk-table__header">
-                {f}
+                {f === 'identifiers' ? 'Identifiers' : labelOf(f)}
               </th>
               <td className="govuk-table__cell">
                 <fieldset className="govuk-fieldset">
-                  <legend className="govuk-visually-hidden">Keep which {f}</legend>
+                  <legend className="govuk-visually-hidden">Keep which {labelOf(f).toLowerCase()}</legend>
                   <div className="govuk-radios govuk-radios--small">
                     {(['mine', 'national'] as const).map((side) => (
                       <div className="govuk-radios__item" key={side}>

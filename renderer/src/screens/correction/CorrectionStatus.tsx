@@ -2,7 +2,7 @@
 // accepted, refused, or a conflict to decide field by field. It looks again every
 // couple of seconds while one is waiting.
 import { useCallback, useEffect, useState } from 'react';
-import type { CorrectionView } from '../../../../domain/correction.js';
+import { labelOf, type CorrectionView } from '../../../../domain/correction.js';
 import { getApi } from '../../api.js';
 import { ConflictChoice } from './ConflictChoice.js';
 
@@ -59,7 +59,7 @@ export function CorrectionStatus({
         {list.map((c) => (
           <li key={c.id} data-testid={`correction-${c.state}`}>
             <strong className={`govuk-tag ${TAGS[c.state].colour}`}>{TAGS[c.state].label}</strong> Correction of{' '}
-            {c.fields.join(', ')} by {c.provenance}.
+            {c.fields.map((f) => labelOf(f).toLowerCase()).join(', ')} by {c.provenance}.
             {c.state === 'pending'
               ? ' It goes to the national index as soon as it can be reached; it is kept on this computer until then.'
               : ''}
