@@ -1,6 +1,6 @@
 // npm run screenshots: walk the practitioner's journey and the ContactPoint team's working
 // set, cleansing, adapter and management end to end (test/e2e/journey, working-set,
-// cleansing, adapter and management: real Chromium, real
+// cleansing, adapter, management, referral and match-reviews: real Chromium, real
 // service, real SoftHSM2 card, real credential store) and keep a picture of every screen
 // in docs/screenshots/, which the README shows. The same tests check each screen with axe.
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ const run = spawnSync(
     'test/e2e/cleansing.test.ts',
     'test/e2e/adapter.test.ts',
     'test/e2e/management.test.ts',
+    'test/e2e/referral.test.ts',
+    'test/e2e/match-reviews.test.ts',
   ],
   {
     stdio: 'inherit',

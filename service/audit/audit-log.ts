@@ -57,6 +57,10 @@ export const auditActions = [
   'account-request',
   /** An activation with a wrong code or card proof. */
   'activation-refused',
+  /** A practitioner's report of a problem with a record (referrals/store.ts): made, read by the team, closed. */
+  'referral-made',
+  'referrals-read',
+  'referral-closed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

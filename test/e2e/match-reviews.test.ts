@@ -250,6 +250,12 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     await expect.poll(() => h.core.session.current().state.status).toBe('signed-out');
     await signInWithToken(h, 'trn-data-manager');
     await expect.poll(() => h.core.session.current().state.status).toBe('signed-in');
+    // The data manager's home has the queue as a tab of its own, with every authority's reviews.
+    await page.getByRole('button', { name: 'Match reviews' }).click();
+    await expect
+      .poll(() => page.getByTestId('match-review-list').textContent(), { timeout: 15_000 })
+      .toContain(cheshire.created);
+    await expectAccessible(page);
     const answers = await page.evaluate(
       async ({ id, held }) => {
         const api = window.contactpoint!;

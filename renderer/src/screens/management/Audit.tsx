@@ -35,6 +35,8 @@ const ACTIONS = [
   'transfer-requested',
   'transfer-accepted',
   'transfer-rejected',
+  'referral-made',
+  'referral-closed',
 ];
 
 export function AuditView({ user }: { user: SignedInUser }) {

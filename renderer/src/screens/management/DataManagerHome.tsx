@@ -1,13 +1,14 @@
-// A data manager's home: the management area (archive, audit, alerts, figures) and
-// finding a child in the national index, as two tabs.
+// A data manager's home: the management area (archive, audit, alerts, figures), the
+// national match reviews of every authority, and finding a child in the national index.
 import { useState } from 'react';
 import type { SignedInUser } from '../../../../domain/ipc-contract.js';
+import { MatchReviews } from '../cleansing/MatchReviews.js';
 import { Journey } from '../journey/Journey.js';
 import { ManagementScreen } from './ManagementScreen.js';
 
-/** A data manager's home: the archive, audit, alerts and figures, and finding a child. */
+/** A data manager's home: the archive, audit, alerts and figures, match reviews, and finding a child. */
 export function DataManagerHome({ user }: { user: SignedInUser }) {
-  const [tab, setTab] = useState<'manage' | 'find'>('manage');
+  const [tab, setTab] = useState<'manage' | 'reviews' | 'find'>('manage');
   return (
     <>
       <nav className="cp-tabs" aria-label="Data manager">
@@ -15,6 +16,7 @@ export function DataManagerHome({ user }: { user: SignedInUser }) {
           {(
             [
               ['manage', 'Management'],
+              ['reviews', 'Match reviews'],
               ['find', 'Find a child (national index)'],
             ] as const
           ).map(([id, label]) => (
@@ -31,7 +33,9 @@ export function DataManagerHome({ user }: { user: SignedInUser }) {
           ))}
         </ul>
       </nav>
-      {tab === 'manage' ? <ManagementScreen user={user} /> : <Journey user={user} />}
+      {tab === 'manage' ? <ManagementScreen user={user} /> : null}
+      {tab === 'reviews' ? <MatchReviews dataManager /> : null}
+      {tab === 'find' ? <Journey user={user} /> : null}
     </>
   );
 }
