@@ -13,7 +13,7 @@ import {
   type Explanation,
   type FieldWeight,
 } from '../../domain/dedupe/index.js';
-import { saveLinkingState } from './incremental.js';
+import { fullRunBegins, linkChanged, pendingCount, saveLinkingState } from './incremental.js';
 import type { Worker } from 'node:worker_threads';
 import {
   CHECK_SLICE,
@@ -244,6 +244,9 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     return cancelled();
   };
   let checksThread: ReturnType<typeof runChecksThread> | null = null;
+  // What the feed had brought when reading began; syncs meanwhile leave their children waiting.
+  const readFromSeq = Number(store.meta('lastSeq') ?? '0');
+  const runEnds = fullRunBegins();
   try {
     const total = store.childCount();
     let checkedInThread = 0;
@@ -349,7 +352,10 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       db.prepare("DELETE FROM cleanse_tasks WHERE state = 'stale'").run();
     })();
     // What incremental linking needs: this run's model and every child's blocking keys.
-    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at, madePending);
+    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at, madePending, readFromSeq);
+    runEnds();
+    // Children a sync changed while this run read: linked now, with the model it left.
+    if (pendingCount(db) > 0) linkChanged(store, { now, onShieldedPair: options.onShieldedPair ?? (() => undefined) });
     const tasks = Object.values(byRule).reduce((a, b) => a + b, 0);
     db.prepare(
       "UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?",
@@ -371,6 +377,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       },
     };
   } catch (e) {
+    runEnds();
     checksThread?.stop();
     const outcome = e instanceof CleanseCancelled || (e as Error).name === 'DedupeCancelled' ? 'cancelled' : 'failed';
     db.prepare('UPDATE cleanse_runs SET finished_at = ?, outcome = ? WHERE id = ?').run(

@@ -59,7 +59,8 @@ CREATE INDEX IF NOT EXISTS dedupe_keys_new_id ON dedupe_keys_new (id);
 -- a run; a child changed since (dedupe_moved) is read from its record instead.
 CREATE TABLE IF NOT EXISTS dedupe_records (id INTEGER PRIMARY KEY, r TEXT NOT NULL);
 -- Children changed by a sync and not yet linked (no model yet, or a sync stopped first).
-CREATE TABLE IF NOT EXISTS dedupe_pending (id INTEGER PRIMARY KEY);
+-- seq: the feed entry that changed it last (0 when not from the feed).
+CREATE TABLE IF NOT EXISTS dedupe_pending (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS dedupe_links (
   id INTEGER PRIMARY KEY,
   at TEXT NOT NULL,
@@ -148,6 +149,8 @@ export function saveLinkingState(
   at: string,
   /** Children the run made shield-pending (treated as shielded from now on). */
   madePending: ReadonlySet<string> = new Set(),
+  /** The feed's last entry when the run began reading: later changes still wait to be linked. */
+  readFromSeq = Number.MAX_SAFE_INTEGER,
   threshold = DEFAULT_THRESHOLD,
   maxGroup = DEFAULT_MAX_GROUP,
 ): void {
@@ -171,8 +174,8 @@ export function saveLinkingState(
       `INSERT INTO dedupe_model (id, run_id, saved_at, json) VALUES (1, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, saved_at = excluded.saved_at, json = excluded.json`,
     ).run(runId, at, JSON.stringify(stored));
-    // The run read every child: nothing is waiting any more.
-    db.exec('DELETE FROM dedupe_pending');
+    // The run read every child the feed had brought when it began: those wait no more.
+    db.prepare('DELETE FROM dedupe_pending WHERE seq <= ?').run(readFromSeq);
   })();
 }
 
@@ -185,11 +188,13 @@ export function storedModel(db: Database.Database): StoredModel | null {
 /** Notes the children a page of the feed changed, to be linked when the sync ends. */
 export function noteChanged(db: Database.Database, changes: readonly FeedChange[]): void {
   ensureLinkingSchema(db);
-  const note = db.prepare<[number]>('INSERT INTO dedupe_pending (id) VALUES (?) ON CONFLICT DO NOTHING');
+  const note = db.prepare<[number, number]>(
+    'INSERT INTO dedupe_pending (id, seq) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seq = max(seq, excluded.seq)',
+  );
   for (const c of changes) {
     if (c.kind === 'upsert' && (c.superseded || c.recordJson === undefined)) continue;
     const id = childId(c.cpNumber);
-    if (id !== null) note.run(id);
+    if (id !== null) note.run(id, c.seq);
   }
 }
 
@@ -477,6 +482,18 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
   return log(linked);
 }
 
+let fullRuns = 0;
+
+/** A full run has begun (in this thread): syncs leave what they change waiting until it ends. */
+export function fullRunBegins(): () => void {
+  fullRuns++;
+  let ended = false;
+  return () => {
+    if (!ended) fullRuns--;
+    ended = true;
+  };
+}
+
 /** Whether a full run has left a model behind (without reading it). */
 export function hasStoredModel(db: Database.Database): boolean {
   ensureLinkingSchema(db);
@@ -488,6 +505,8 @@ export function hasStoredModel(db: Database.Database): boolean {
  * children waiting in dedupe_pending for the next sync or full run.
  */
 export function linkAfterSync(store: WorkingSetStore): LinkSummary | null {
+  // A full run is reading the children: they wait, and the run links them when it ends.
+  if (fullRuns > 0) return null;
   try {
     return linkChanged(store);
   } catch {

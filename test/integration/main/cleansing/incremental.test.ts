@@ -17,7 +17,15 @@ import {
   type CleanseTask,
   type DuplicateDetail,
 } from '../../../../main/cleansing/cleanse.js';
-import { linkChanged, NO_MODEL_MESSAGE, pendingCount, storedModel } from '../../../../main/cleansing/incremental.js';
+import {
+  fullRunBegins,
+  linkAfterSync,
+  linkChanged,
+  NO_MODEL_MESSAGE,
+  noteChanged,
+  pendingCount,
+  storedModel,
+} from '../../../../main/cleansing/incremental.js';
 import { childId, type WorkingSetStore } from '../../../../main/working-set/store.js';
 import { generateChildren } from '../../../../service/training/index.js';
 import {
@@ -234,5 +242,27 @@ describeWhere(skip, 'incremental linking', () => {
     expect(store.child(copy.cpNumber)!.shieldPending).toBe(true);
     expect(told).toContainEqual(expect.objectContaining({ cpNumber: copy.cpNumber, of: shielded.cpNumber }));
     expect(openPairs(store, [copy.cpNumber])).toEqual(await fullRunPairs(store, [copy.cpNumber]));
+  });
+
+  it('a sync that ends while a full run reads leaves its children waiting; the run links them when it ends', async () => {
+    const source = children[700]!;
+    const copy: ChildRecord = {
+      ...source,
+      cpNumber: cpNumberFromSerial(99_100_003),
+      name: { ...source.name, given: `${source.name.given}o` },
+    };
+    put([copy]);
+    const seq = Number(store.meta('lastSeq')) + 1000;
+    const runEnds = fullRunBegins();
+    noteChanged(store.db, [
+      { seq, cpNumber: copy.cpNumber, kind: 'upsert', version: 1, recordJson: Buffer.from('{}') },
+    ]);
+    expect(linkAfterSync(store)).toBeNull();
+    expect(pendingCount(store.db)).toBe(1);
+    runEnds();
+    // The run began before that feed entry (its seq is later): it links the child at its end.
+    await runCleanse(store, { today: TODAY });
+    expect(pendingCount(store.db)).toBe(0);
+    expect(openPairs(store, [copy.cpNumber]).some((p) => p.includes(source.cpNumber))).toBe(true);
   });
 });
