@@ -49,12 +49,13 @@ export function createCorrectionHandlers(deps: CorrectionDeps): Pick<Handlers, C
     const summary = await ws.call({ op: 'summary' });
     return mayRevealShielded(user, summary.localAuthority);
   }
-  // One send at a time from here; a send that fails (offline) leaves the correction queued.
+  // One send at a time from here, of updates only (a merge or a shield waits for the team's
+  // "Send"); a send that fails (offline) leaves the correction queued for the next one.
   let sending = false;
   function sendSoon(ws: WorkingSet): void {
     if (sending) return;
     sending = true;
-    ws.call({ op: 'send' })
+    ws.call({ op: 'sendCorrections' })
       .catch(() => undefined)
       .finally(() => {
         sending = false;

@@ -102,6 +102,8 @@ export interface Operations extends LabelOperations {
   corrections: { request: { cpNumber?: string; cleanseTaskId?: number }; reply: CorrectionView[] };
   /** A conflict task about a correction, with the record as held now (hidden fields only with `reveal`). */
   correctionConflict: { request: { taskId: number; reveal: boolean }; reply: CorrectionConflictView };
+  /** Sends the waiting updates (corrections among them) and nothing else. */
+  sendCorrections: { request: NoFields; reply: SendSummary };
 
   // Cleansing
   /** A cleansing run: every rule and the matcher; answers when it ends (progress as events). */

@@ -27,6 +27,7 @@ import {
   outboxCounts,
   queueChanges,
   sendOutbox,
+  type OutboxOp,
   type SendSummary,
 } from './outbox.js';
 import type {
@@ -67,7 +68,7 @@ let syncing: AbortController | null = null;
 // One send at a time: the access entries go out on their own as they are written, and a
 // person may press "Send" meanwhile. Items are never sent twice at once.
 let sending: Promise<unknown> = Promise.resolve();
-function serialSend(ops?: readonly (typeof ACCESS_OP)[]): Promise<SendSummary> {
+function serialSend(ops?: readonly OutboxOp[]): Promise<SendSummary> {
   const run = sending.then(() => sendOutbox({ store: opened(), api, credentials: signer, ...(ops ? { ops } : {}) }));
   sending = run.catch(() => undefined);
   return run;
@@ -291,6 +292,8 @@ const operations: OperationHandlers = {
       ...(request.cleanseTaskId !== undefined ? { cleanseTaskId: request.cleanseTaskId } : {}),
     }),
   correctionConflict: (request) => conflictView(opened(), request.taskId, request.reveal),
+  // Only updates (the corrections among them): a merge or a shield waits for the team's "Send".
+  sendCorrections: () => serialSend(['update']),
   ...cleansingOps,
   ...adapterOps,
   ...createLabelOps(() => opened()),
