@@ -394,7 +394,7 @@ describeWhere(skip, 'contactpoint import --submit', () => {
     expect(lines[0]).toMatchObject({ row: '', result: 'stopped', field: '(file)', severity: 'fatal' });
     expect(lines[0]!.message).toMatch(/PIN/);
     expect(lines[0]!.message).not.toContain('999999');
-    expect(lines.filter((l) => l.reference.startsWith('RRP')).map((l) => [l.row, l.result])).toEqual([
+    expect(lines.filter((l) => (l.reference ?? '').startsWith('RRP')).map((l) => [l.row, l.result])).toEqual([
       ['2', 'valid'],
       ['3', 'valid'],
       ['4', 'valid'],
