@@ -7,7 +7,7 @@ import { AppFailure } from '../ipc/app-failure.js';
 import { recordAccess, recordForScreen, tasksForScreen } from '../working-set/access.js';
 import { queueChanges } from '../working-set/outbox.js';
 import { queueShieldedPairs } from './shielded-pairs.js';
-import { hasStoredModel, NO_MODEL_NOTE, pendingCount } from './incremental.js';
+import { NO_MODEL_NOTE, waitingForFullRun } from './incremental.js';
 import type {
   CleanseResolution,
   CleanseResolved,
@@ -82,9 +82,8 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
           ? {
               startedAt: last.started_at,
               finishedAt: last.finished_at,
-              // Children a sync changed wait for a model no full run has left yet: say so.
-              outcome:
-                pendingCount(s.db) > 0 && !hasStoredModel(s.db) ? `${last.outcome} (${NO_MODEL_NOTE})` : last.outcome,
+              // Children a sync changed wait for a full run (no model yet, or too many): say so.
+              outcome: waitingForFullRun(s.db) ? `${last.outcome} (${NO_MODEL_NOTE})` : last.outcome,
               records: last.records,
               tasks: last.tasks,
             }

@@ -79,7 +79,7 @@ export function ensureLinkingSchema(db: Database.Database): void {
 
 /** The same, inside the cleansing screen's "Last run … on …" line. */
 export const NO_MODEL_NOTE =
-  'without a duplicate model: children changed since have not been compared for duplicates; run the checks to compare them';
+  'but children changed since have not been compared for duplicates (no duplicate model yet, or too many changes at once); run the checks to compare them';
 
 /** Said wherever linking could not run because no full run has estimated a model yet. */
 export const NO_MODEL_MESSAGE =
@@ -484,6 +484,15 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
 
 let fullRuns = 0;
 
+/** At most this many changed children are linked after a sync; more wait for a full run (the screen says so). */
+export const LINK_AFTER_SYNC_LIMIT = 50_000;
+
+/** Whether children wait that only a full run will compare: no model yet, or more than a sync links. */
+export function waitingForFullRun(db: Database.Database): boolean {
+  const waiting = pendingCount(db);
+  return waiting > 0 && (waiting > LINK_AFTER_SYNC_LIMIT || !hasStoredModel(db));
+}
+
 /** A full run has begun (in this thread): syncs leave what they change waiting until it ends. */
 export function fullRunBegins(): () => void {
   fullRuns++;
@@ -507,6 +516,8 @@ export function hasStoredModel(db: Database.Database): boolean {
 export function linkAfterSync(store: WorkingSetStore): LinkSummary | null {
   // A full run is reading the children: they wait, and the run links them when it ends.
   if (fullRuns > 0) return null;
+  // More than a full run is worth doing incrementally (and it would hold the worker): they wait for one.
+  if (pendingCount(store.db) > LINK_AFTER_SYNC_LIMIT) return null;
   try {
     return linkChanged(store);
   } catch {

@@ -7,9 +7,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
 import { findDuplicates, type DedupeRecord } from '../../../../domain/dedupe/index.js';
+import { startChecksFromSource } from '../../../../main/cleansing/checks-from-source.js';
+import { createCleansingOps } from '../../../../main/cleansing/cleansing-ops.js';
 import {
   allOpenTasks,
   assignTasks,
+  CleanseCancelled,
   closeTasks,
   dedupeRecordOf,
   rememberNotDuplicate,
@@ -22,6 +25,7 @@ import {
   linkAfterSync,
   linkChanged,
   NO_MODEL_MESSAGE,
+  NO_MODEL_NOTE,
   noteChanged,
   pendingCount,
   storedModel,
@@ -126,6 +130,17 @@ describeWhere(skip, 'incremental linking', () => {
     expect(summary).toMatchObject({ outcome: 'no-model', changed: 5, compared: 0, message: NO_MODEL_MESSAGE });
     expect(allOpenTasks(store.db).filter(isPair)).toHaveLength(0);
     expect(pendingCount(store.db)).toBe(5);
+    // The cleansing screen's last-run line says so (here after a run that was stopped).
+    await expect(runCleanse(store, { today: TODAY, cancelled: () => true })).rejects.toBeInstanceOf(CleanseCancelled);
+    const ops = createCleansingOps({
+      store: () => store,
+      dir: ws.dir,
+      keyAccount: ws.account,
+      startChecksThread: startChecksFromSource,
+      post: () => undefined,
+    });
+    const status = await ops.cleanseQueues({ op: 'cleanseQueues' });
+    expect(status.lastRun?.outcome).toBe(`cancelled (${NO_MODEL_NOTE})`);
     // The full run covers them, leaves its model, and nothing waits any more.
     await runCleanse(store, { today: TODAY });
     expect(storedModel(store.db)).not.toBeNull();
