@@ -16,6 +16,7 @@ import { sql as accountRequests } from './migrations/012-account-requests.js';
 import { sql as auditSeals } from './migrations/013-audit-seals.js';
 import { sql as openReviewLinks } from './migrations/015-open-review-links.js';
 import { sql as referrals } from './migrations/016-referrals.js';
+import { sql as reviewSecondPerson } from './migrations/017-review-second-person.js';
 
 export interface Migration {
   version: number;
@@ -39,6 +40,7 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'audit-seals', sql: auditSeals },
   { version: 15, name: 'open-review-links', sql: openReviewLinks },
   { version: 16, name: 'referrals', sql: referrals },
+  { version: 17, name: 'review-second-person', sql: reviewSecondPerson },
 ];
 
 const lockKey = 4_201_004;

@@ -4,9 +4,22 @@
 // the held one and removes it (a 'merged' tombstone in its authority's feed);
 // "different children" unlinks the two. Either way, every child linked to either of
 // them has its pending shield worked out again in the same transaction.
+//
+// "Different children" on a review where either child is shielded or shield-pending can
+// end a pending shield (recomputeShieldPending), after which the new record's address is
+// found like any other: if the two really are one shielded child, one person would have
+// exposed its new address. So there it takes two independent people (issue 18): the
+// first decision is only proposed (second_look 'awaiting-second-person', migration 17;
+// the review stays open, and the pending shield with it); a second person independent of
+// the first (accounts/account-requests.ts independenceProblem) who also decides
+// "different children" settles it. A second who decides "same child" disagrees: the
+// review is 'disputed' and only a data manager independent of both may settle it. The
+// review list is blind: a team sees only that a second look is needed, never the first
+// decision or who made it; a data manager sees both.
 import type { MatchReviewDecision, MatchReviewStatus, MatchReviewView } from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
+import { independenceProblem } from '../accounts/account-requests.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, conflict, forbidden, notFound } from '../http/api-error.js';
@@ -29,9 +42,31 @@ interface ReviewRow {
   resolved_by: string | null;
   local_authority: string | null;
   shield_pending: boolean | null;
+  second_look: SecondLook | null;
+  proposed_by: string | null;
+  proposed_at: Date | null;
+  disputed_by: string | null;
+  disputed_at: Date | null;
 }
 
-function viewOf(row: ReviewRow): MatchReviewView {
+/** Where an open review stands when one person's decision is not enough (migration 17). */
+export type SecondLook = 'awaiting-second-person' | 'disputed';
+
+/** A review as listed: a team sees only whether a second look is needed; a data manager also the decisions so far. */
+export interface MatchReviewListItem extends MatchReviewView {
+  /** Open reviews only. 'needed': one person has decided, another must; 'data-manager': only a data manager may settle it. */
+  secondLook?: 'needed' | 'data-manager';
+  /** Data managers only: the decisions made so far on an open review, oldest first. */
+  decisions?: { decision: MatchReviewDecision; by: string; at: string }[];
+}
+
+function viewOf(row: ReviewRow, seesDecisions: boolean): MatchReviewListItem {
+  const open = row.status === 'open' && row.second_look !== null;
+  const decisions: NonNullable<MatchReviewListItem['decisions']> = [];
+  if (open && row.proposed_by !== null && row.proposed_at !== null)
+    decisions.push({ decision: 'different-children', by: row.proposed_by, at: row.proposed_at.toISOString() });
+  if (open && row.disputed_by !== null && row.disputed_at !== null)
+    decisions.push({ decision: 'same-child', by: row.disputed_by, at: row.disputed_at.toISOString() });
   return {
     id: row.id,
     cpNumber: row.cp_number,
@@ -43,6 +78,8 @@ function viewOf(row: ReviewRow): MatchReviewView {
     createdAt: row.created_at.toISOString(),
     ...(row.resolved_at ? { resolvedAt: row.resolved_at.toISOString() } : {}),
     ...(row.resolved_by ? { resolvedBy: row.resolved_by } : {}),
+    ...(open ? { secondLook: row.second_look === 'disputed' ? ('data-manager' as const) : ('needed' as const) } : {}),
+    ...(open && seesDecisions ? { decisions } : {}),
   };
 }
 
@@ -58,7 +95,7 @@ export async function listMatchReviews(
   ctx: ServiceContext,
   actor: Actor,
   status: MatchReviewStatus,
-): Promise<{ reviews: MatchReviewView[] }> {
+): Promise<{ reviews: MatchReviewListItem[] }> {
   const scope = authorityScope(actor);
   // A list of CP numbers read by the management team: on the record like any read.
   await ctx.db.transaction((tx) =>
@@ -66,6 +103,7 @@ export async function listMatchReviews(
   );
   const rows = await ctx.db.query<ReviewRow>(
     `SELECT r.id, r.cp_number, r.candidate_cp_number, r.score, r.status, r.created_at, r.resolved_at, r.resolved_by,
+            r.second_look, r.proposed_by, r.proposed_at, r.disputed_by, r.disputed_at,
             c.local_authority, c.shield_pending
        FROM match_reviews r LEFT JOIN children c ON c.cp_number = r.cp_number
       WHERE r.status = $1 AND ($2::text IS NULL OR c.local_authority = $2)
@@ -73,7 +111,8 @@ export async function listMatchReviews(
       LIMIT $3`,
     [status, scope, MAX_LISTED],
   );
-  return { reviews: rows.map(viewOf) };
+  // Blind: the first decision, and who made it, only to a data manager (scope null).
+  return { reviews: rows.map((row) => viewOf(row, scope === null)) };
 }
 
 function union<T>(a: readonly T[], b: readonly T[], key: (t: T) => string): T[] {
@@ -113,6 +152,9 @@ function mergedRecord(survivor: StoredChild, duplicate: StoredChild): ChildRecor
   };
 }
 
+const clearSecondLook =
+  'second_look = NULL, proposed_by = NULL, proposed_at = NULL, disputed_by = NULL, disputed_at = NULL';
+
 export async function mergeChildren(
   tx: Queryable,
   survivor: StoredChild,
@@ -150,12 +192,13 @@ export async function mergeChildren(
   // Other open reviews of the duplicate now concern the survivor; one that would compare
   // the survivor with itself has nothing left to decide. The new children whose reviews
   // moved are returned: their pending shields must be worked out again.
-  await tx.query("UPDATE match_reviews SET cp_number = $1 WHERE cp_number = $2 AND status = 'open'", [
-    survivorCp,
-    duplicateCp,
-  ]);
+  // A moved review is about another pair now: any decision already made on it is void.
+  await tx.query(
+    `UPDATE match_reviews SET cp_number = $1, ${clearSecondLook} WHERE cp_number = $2 AND status = 'open'`,
+    [survivorCp, duplicateCp],
+  );
   const moved = await tx.query<{ cp_number: string }>(
-    "UPDATE match_reviews SET candidate_cp_number = $1 WHERE candidate_cp_number = $2 AND status = 'open' RETURNING cp_number",
+    `UPDATE match_reviews SET candidate_cp_number = $1, ${clearSecondLook} WHERE candidate_cp_number = $2 AND status = 'open' RETURNING cp_number`,
     [survivorCp, duplicateCp],
   );
   await tx.query("DELETE FROM match_reviews WHERE status = 'open' AND cp_number = candidate_cp_number");
@@ -273,14 +316,58 @@ export async function recomputeShieldPending(
 
 export interface ResolveOutcome {
   id: number;
-  status: MatchReviewDecision;
+  /**
+   * The decision, once it is settled; 'awaiting-second-person' when the decision was the
+   * first of two; 'disputed' when a second person disagreed (a data manager settles it).
+   */
+  status: MatchReviewDecision | SecondLook;
   /** The child that remains: the held child after a merge, the new child otherwise. */
   cpNumber: string;
   version: number;
   shieldPending: boolean;
 }
 
-/** Settle one open review. 404 unknown, 409 already settled or a child gone, 403 another authority's. */
+/**
+ * Whether "different children" needs a second person: when either child is shielded or
+ * shield-pending. Otherwise neither is in a group with a shield (recomputeShieldPending
+ * keeps the flags exact in every transaction that changes them), so unlinking the two
+ * changes no pending shield and exposes nothing.
+ */
+function needsSecondPerson(created: StoredChild, held: StoredChild | null): boolean {
+  return [created, held].some((c) => c !== null && (c.record.shielded || c.shieldPending));
+}
+
+async function mustBeIndependent(tx: Queryable, actor: Actor, others: readonly (string | null)[]): Promise<void> {
+  for (const other of others) {
+    if (other === null) continue;
+    if (other === actor.userId)
+      throw forbidden(
+        'own-request',
+        'You have already decided this review: a second person, independent of you, must decide it.',
+      );
+    if ((await independenceProblem(tx, actor.userId, other)) !== null)
+      throw forbidden(
+        'not-independent',
+        'You took part in issuing credentials or powers to a person who already decided this review (or they to you): a second person independent of them must decide it.',
+      );
+  }
+}
+
+interface LockedReview {
+  cp_number: string;
+  candidate_cp_number: string;
+  status: MatchReviewStatus;
+  second_look: SecondLook | null;
+  proposed_by: string | null;
+  disputed_by: string | null;
+}
+
+/**
+ * Decide one open review. 404 unknown, 409 already settled or a child gone, 403 another
+ * authority's. "Different children" where either child is shielded or shield-pending is
+ * settled only by a second independent person (see the top of this file): the first
+ * decision leaves the review open, 'awaiting-second-person'.
+ */
 export async function resolveMatchReview(
   ctx: ServiceContext,
   actor: Actor,
@@ -289,8 +376,8 @@ export async function resolveMatchReview(
 ): Promise<ResolveOutcome> {
   const scope = authorityScope(actor);
   return ctx.db.transaction(async (tx) => {
-    const [review] = await tx.query<{ cp_number: string; candidate_cp_number: string; status: MatchReviewStatus }>(
-      'SELECT cp_number, candidate_cp_number, status FROM match_reviews WHERE id = $1 FOR UPDATE',
+    const [review] = await tx.query<LockedReview>(
+      'SELECT cp_number, candidate_cp_number, status, second_look, proposed_by, disputed_by FROM match_reviews WHERE id = $1 FOR UPDATE',
       [id],
     );
     if (!review) throw notFound('There is no match review with that id.');
@@ -310,14 +397,56 @@ export async function resolveMatchReview(
       throw forbidden('other-authority', "A local authority team may resolve only its own authority's reviews.");
     }
     const at = ctx.clock.now();
-    await tx.query('UPDATE match_reviews SET status = $2, resolved_at = $3, resolved_by = $4 WHERE id = $1', [
+    const audit = (detail: Record<string, unknown>, cpNumber = review.cp_number) =>
+      appendAudit(tx, { at, userId: actor.userId, action: 'match-resolved', cpNumber, detail });
+    const pending = (status: SecondLook): ResolveOutcome => ({
       id,
-      decision,
-      at,
-      actor.userId,
-    ]);
+      status,
+      cpNumber: review.cp_number,
+      version: created.version,
+      shieldPending: created.shieldPending,
+    });
+    /** Who decided before, for the audit entry of the settling decision. */
+    const earlier = {
+      ...(review.proposed_by !== null ? { proposedBy: review.proposed_by } : {}),
+      ...(review.disputed_by !== null ? { disputedBy: review.disputed_by } : {}),
+    };
 
-    let outcome: ResolveOutcome;
+    if (review.second_look === 'disputed') {
+      // Two people disagreed: a data manager settles it, independent of both.
+      if (scope !== null)
+        throw conflict(
+          'review-disputed',
+          'Two people disagreed about this review: a data manager will settle it, and a team can no longer.',
+        );
+      await mustBeIndependent(tx, actor, [review.proposed_by, review.disputed_by]);
+    } else if (review.second_look === 'awaiting-second-person') {
+      await mustBeIndependent(tx, actor, [review.proposed_by]);
+      // A team member who sees the same child where the first saw two disagrees; a data
+      // manager, who settles disagreements, merges.
+      if (decision === 'same-child' && scope !== null) {
+        await tx.query(
+          "UPDATE match_reviews SET second_look = 'disputed', disputed_by = $2, disputed_at = $3 WHERE id = $1",
+          [id, actor.userId, at],
+        );
+        await audit({ reviewId: id, decision, candidate: review.candidate_cp_number, step: 'disputed' });
+        return pending('disputed');
+      }
+    } else if (decision === 'different-children' && needsSecondPerson(created, held)) {
+      // The first of two: nothing changes but the review's state.
+      await tx.query(
+        "UPDATE match_reviews SET second_look = 'awaiting-second-person', proposed_by = $2, proposed_at = $3 WHERE id = $1",
+        [id, actor.userId, at],
+      );
+      await audit({ reviewId: id, decision, candidate: review.candidate_cp_number, step: 'first-of-two' });
+      return pending('awaiting-second-person');
+    }
+
+    await tx.query(
+      'UPDATE match_reviews SET status = $2, resolved_at = $3, resolved_by = $4, second_look = NULL WHERE id = $1',
+      [id, decision, at, actor.userId],
+    );
+
     if (decision === 'same-child') {
       if (!held || held.status !== 'active' || created.status !== 'active') {
         throw conflict('review-stale', 'One of the two children is no longer active: they cannot be merged.');
@@ -335,40 +464,26 @@ export async function resolveMatchReview(
       const survivor = (await recomputeShieldPending(tx, [review.candidate_cp_number, ...merged.moved], at)).get(
         review.candidate_cp_number,
       )!;
-      outcome = {
+      await audit({ reviewId: id, decision, duplicate: review.cp_number, ...earlier }, review.candidate_cp_number);
+      return {
         id,
         status: decision,
         cpNumber: review.candidate_cp_number,
         version: survivor.version,
         shieldPending: survivor.shieldPending,
       };
-      await appendAudit(tx, {
-        at,
-        userId: actor.userId,
-        action: 'match-resolved',
-        cpNumber: review.candidate_cp_number,
-        detail: { reviewId: id, decision, duplicate: review.cp_number },
-      });
-    } else {
-      // Both sides: the held child may have been pending through the new one too.
-      const current =
-        (await recomputeShieldPending(tx, [review.cp_number, review.candidate_cp_number], at)).get(review.cp_number) ??
-        created;
-      outcome = {
-        id,
-        status: decision,
-        cpNumber: review.cp_number,
-        version: current.version,
-        shieldPending: current.shieldPending,
-      };
-      await appendAudit(tx, {
-        at,
-        userId: actor.userId,
-        action: 'match-resolved',
-        cpNumber: review.cp_number,
-        detail: { reviewId: id, decision, candidate: review.candidate_cp_number },
-      });
     }
-    return outcome;
+    // Both sides: the held child may have been pending through the new one too.
+    const current =
+      (await recomputeShieldPending(tx, [review.cp_number, review.candidate_cp_number], at)).get(review.cp_number) ??
+      created;
+    await audit({ reviewId: id, decision, candidate: review.candidate_cp_number, ...earlier });
+    return {
+      id,
+      status: decision,
+      cpNumber: review.cp_number,
+      version: current.version,
+      shieldPending: current.shieldPending,
+    };
   });
 }

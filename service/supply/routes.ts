@@ -39,6 +39,24 @@ const reviewSchema = {
     createdAt: { type: 'string', format: 'date-time' },
     resolvedAt: { type: 'string', format: 'date-time' },
     resolvedBy: { type: 'string' },
+    secondLook: {
+      enum: ['needed', 'data-manager'],
+      description:
+        'Open reviews only, when one person has decided "different children" on a review against a shielded or shield-pending child: needed (a second person independent of the first must decide) or data-manager (a second person disagreed: only a data manager may settle it). Says nothing of the first decision or who made it.',
+    },
+    decisions: {
+      type: 'array',
+      description: 'To a data manager only: the decisions made so far on an open review, oldest first.',
+      items: {
+        type: 'object',
+        required: ['decision', 'by', 'at'],
+        properties: {
+          decision: { enum: ['same-child', 'different-children'] },
+          by: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
   },
 };
 
@@ -135,7 +153,8 @@ export const supplyRoutes: Route[] = [
       tag: 'supply',
       summary: 'Match reviews awaiting (or settled by) a person',
       description:
-        "A local authority team sees reviews of its own authority's new children; a data manager sees all. status defaults to open; at most 500, oldest first.",
+        "A local authority team sees reviews of its own authority's new children; a data manager sees all. status defaults to open; at most 500, oldest first. " +
+        'Blind second review: a team sees only secondLook (a second person must decide, or a data manager), never the first decision or who made it; a data manager also sees decisions.',
       response: {
         type: 'object',
         required: ['reviews'],
@@ -159,14 +178,18 @@ export const supplyRoutes: Route[] = [
       description:
         'same-child: the new record is merged into the held one (its supplier links, involvements and provenance move) and removed, with a "merged" tombstone in its authority\'s feed. ' +
         'different-children: the new child stops being shield-pending once no open review of it is against a shielded child. ' +
+        'Where either child is shielded or shield-pending, different-children takes two independent people (not the same account, and neither issued credentials or powers to the other): ' +
+        'the first decision is recorded and answered with status awaiting-second-person (the review stays open, and the pending shield with it); ' +
+        'a second person who also decides different-children settles it; one who decides same-child disagrees: status disputed, and only a data manager may settle it then (409 review-disputed for a team), ' +
+        'independent of both. A data manager who is the second person and decides same-child merges. 403 own-request when the person deciding already decided this review, 403 not-independent when they are bound to one who did. ' +
         "404 unknown review; 409 review-resolved when already settled, review-stale when a child has gone; 403 other-authority for another authority's review, " +
-        "or for a local authority team merging into another authority's child (a data manager may). Audited (match-resolved, under the child that remains).",
+        "or for a local authority team merging into another authority's child (a data manager may). Audited (match-resolved, under the child that remains; each step of a two-person decision too, with its step).",
       response: {
         type: 'object',
         required: ['id', 'status', 'cpNumber', 'version', 'shieldPending'],
         properties: {
           id: { type: 'integer' },
-          status: { enum: ['same-child', 'different-children'] },
+          status: { enum: ['same-child', 'different-children', 'awaiting-second-person', 'disputed'] },
           cpNumber: { type: 'string', description: 'The child that remains.' },
           version: { type: 'integer' },
           shieldPending: { type: 'boolean' },
@@ -174,6 +197,7 @@ export const supplyRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
+      // status says whether it is settled, or recorded for a second person (or a data manager).
       return { status: 200, body: await resolveMatchReview(ctx, req.actor, req.params.id, req.body.decision) };
     },
   }),

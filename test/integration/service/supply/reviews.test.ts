@@ -96,6 +96,14 @@ describe('match reviews', () => {
   it('different children: the pending shield is lifted, and the new child is shielded only if its own record says so', async () => {
     const d = await possibleDuplicate('Ravenscroft', '2011-02-03', 'CH41 2AB', { shielded: true });
     expect(await load(d.created)).toMatchObject({ shielded: true, shieldPending: true });
+    // Against a shielded child the first person's decision is only recorded (issue 18: a second person).
+    expect(await resolveMatchReview(ctx, laTeam(WIRRAL, 'u-la-first'), d.reviewId, 'different-children')).toMatchObject(
+      {
+        status: 'awaiting-second-person',
+        shieldPending: true,
+      },
+    );
+    expect(await load(d.created)).toMatchObject({ shielded: true, shieldPending: true });
     const outcome = await resolveMatchReview(ctx, laTeam(WIRRAL), d.reviewId, 'different-children');
     expect(outcome).toMatchObject({
       id: d.reviewId,
@@ -116,7 +124,7 @@ describe('match reviews', () => {
     );
     expect(audit).toEqual({
       cp_number: d.created,
-      detail: { reviewId: d.reviewId, decision: 'different-children', candidate: d.held },
+      detail: { reviewId: d.reviewId, decision: 'different-children', candidate: d.held, proposedBy: 'u-la-first' },
     });
     // Settled once only.
     expect((await apiError(resolveMatchReview(ctx, laTeam(WIRRAL), d.reviewId, 'same-child'))).code).toBe(
@@ -232,6 +240,12 @@ describe('match reviews', () => {
       "SELECT id FROM match_reviews WHERE status = 'open' AND cp_number = $1",
       [h.cpNumber],
     );
+    // H is pending, so that takes two people.
+    expect(await resolveMatchReview(ctx, laTeam(WIRRAL, 'u-la-first'), left!.id, 'different-children')).toMatchObject({
+      status: 'awaiting-second-person',
+      cpNumber: h.cpNumber,
+      shieldPending: true,
+    });
     expect(await resolveMatchReview(ctx, laTeam(WIRRAL), left!.id, 'different-children')).toMatchObject({
       cpNumber: h.cpNumber,
       shieldPending: false,
