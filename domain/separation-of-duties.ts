@@ -11,7 +11,7 @@
 // account whose credentials or powers either of them took part in issuing.
 import { managementRoles, type Role } from './roles.js';
 
-export type DualDuty = 'account-create' | 'token-reset' | 'card-enrol' | 'role-grant' | 'unshield';
+export type DualDuty = 'account-create' | 'token-reset' | 'card-enrol' | 'role-grant' | 'unshield' | 'match-different';
 
 /** Who may act: every authority's accounts and children, or only their own authority's. */
 export interface Actors {
@@ -82,6 +82,14 @@ export const dualDuties: readonly DualDutyRule[] = [
     completes: 'on-approval',
     why: 'A mistaken removal reveals where a child at risk lives.',
   },
+  {
+    duty: 'match-different',
+    what: 'Settle a match review against a shielded or shield-pending child as "different children" (it can end a pending shield); a second person who decides "same child" sends it to a data manager, independent of both',
+    start: { anywhere: ['data-manager'], ownAuthority: ['la-team'] },
+    confirm: { anywhere: ['data-manager'], ownAuthority: ['la-team'] },
+    completes: 'on-approval',
+    why: "If the two records are one shielded child, ending the new record's pending shield shows the child's new address to anyone who may find it.",
+  },
 ];
 
 /** Actions one person may take alone, and why that is safe: listed so the table in docs/security.md is whole. */
@@ -102,6 +110,11 @@ export const singleDuties: readonly { action: string; who: string; why: string }
     why: 'They take access away or confirm facts; none yields a credential. Nobody changes these of their own account.',
   },
   { action: 'Remove roles from an account', who: 'national-admin', why: 'It only takes power away.' },
+  {
+    action: 'Settle a match review as "same child", or one against no shielded or shield-pending child',
+    who: 'la-team (own authority), data-manager',
+    why: 'A merge keeps either shield on the survivor; unlinking two unshielded, unpending children ends no pending shield.',
+  },
   {
     action: 'Accredit an organisation or withdraw accreditation',
     who: 'national-admin, data-manager',

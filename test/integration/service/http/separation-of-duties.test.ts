@@ -5,6 +5,7 @@
 // an independent second person. A row added to the table without a driver here fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualDuties, powerRoles, type DualDuty } from '../../../../domain/separation-of-duties.js';
+import { recomputeShieldPending } from '../../../../service/supply/reviews.js';
 import { WIRRAL } from '../../../support/children.js';
 import {
   startServiceHarnessOn,
@@ -82,7 +83,29 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
     dependent: () => SignedClient[];
     /** A role holder the table does not let confirm. */
     unnamed: () => SignedClient;
+    /** What another authority's team gets trying to confirm: 404 (it sees nothing to decide) unless said. */
+    otherAuthority?: number;
   }
+
+  let reviewed = 0;
+  /** An open review of a Wirral child against a shielded one, opened as supply intake opens one. */
+  async function shieldedReview(): Promise<number> {
+    const held = await shieldedChild();
+    const [row] = await h.db.query<{ cp_number: string }>(
+      "SELECT cp_number FROM children WHERE local_authority = $1 AND status = 'active' AND NOT shielded AND NOT shield_pending ORDER BY cp_number DESC LIMIT 1 OFFSET $2",
+      [WIRRAL, reviewed++],
+    );
+    return h.db.transaction(async (tx) => {
+      const [r] = await tx.query<{ id: number }>(
+        'INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at) VALUES ($1, $2, 0.8, $3) RETURNING id',
+        [row!.cp_number, held, h.clock.now()],
+      );
+      await recomputeShieldPending(tx, [row!.cp_number, held], h.clock.now());
+      return Number(r!.id);
+    });
+  }
+  const decideDifferent = (who: SignedClient, id: string) =>
+    who.post(`/v1/match-reviews/${id}/resolve`, { decision: 'different-children' });
 
   const confirmRequest = (who: SignedClient, id: string) => who.post(`/v1/account-requests/${id}/confirm`, undefined);
   const requestStatus = async (id: string) =>
@@ -144,6 +167,24 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
       dependent: () => [madeByTeam],
       unnamed: () => childProtection,
     },
+    'match-different': {
+      async start(who) {
+        const id = await shieldedReview();
+        const res = await decideDifferent(who, String(id));
+        if (res.status === 200) expect(res.body.status).toBe('awaiting-second-person');
+        return { res, id: res.status === 200 ? String(id) : null };
+      },
+      confirm: decideDifferent,
+      done: async (id) =>
+        (await h.db.query<{ status: string }>('SELECT status FROM match_reviews WHERE id = $1', [id]))[0]?.status ===
+        'different-children',
+      starter: () => team,
+      independent: () => dataManager,
+      dependent: () => [madeByTeam],
+      unnamed: () => childProtection,
+      // The review is the new child's authority's: another team is refused it (403 other-authority), as before.
+      otherAuthority: 403,
+    },
   };
 
   it('has a driver for every row of the table', () => {
@@ -167,7 +208,7 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
         expect(unnamed.status).toBeGreaterThanOrEqual(403);
         expect(unnamed.status).toBeLessThanOrEqual(404);
         // Another authority's team sees nothing to decide.
-        expect((await d.confirm(cwacTeam, id!)).status).toBe(404);
+        expect((await d.confirm(cwacTeam, id!)).status).toBe(d.otherAuthority ?? 404);
         expect(await d.done(id!)).toBe(false);
         const second = await d.confirm(d.independent(), id!);
         expect(second.status, JSON.stringify(second.body)).toBe(200);
