@@ -144,6 +144,13 @@ export async function openReview(
   return { review, first: await read(review.cpNumber), second: await read(review.candidateCpNumber) };
 }
 
+/** What a person is told when their decision is recorded but settles nothing yet (MatchReviews.tsx knows the opening words). */
+export const secondPersonNotice = {
+  'awaiting-second-person':
+    'Your decision is recorded. A second team member must confirm this decision: one person alone may not end the pending shield of a possible duplicate of a shielded child.',
+  disputed: 'Your decision is recorded. A data manager will settle this review.',
+} as const;
+
 export interface Resolved {
   id: number;
   status: MatchReviewDecisionChoice;
@@ -169,6 +176,11 @@ export async function resolveReview(
     path: `/v1/match-reviews/${encodeURIComponent(String(id))}/resolve`,
     body: { decision },
   })) as { id?: unknown; status?: unknown; cpNumber?: unknown } | null;
+  // Against a shielded (or shield-pending) child, "different children" takes two
+  // independent people: the first decision is only recorded. Nothing is settled, so
+  // nothing is labelled; the person is told, and nothing about any earlier decision.
+  if (answer && answer.id === id && (answer.status === 'awaiting-second-person' || answer.status === 'disputed'))
+    throw new AppFailure('conflict', secondPersonNotice[answer.status]);
   if (!answer || answer.id !== id || answer.status !== decision || typeof answer.cpNumber !== 'string')
     throw unreadable();
   return {

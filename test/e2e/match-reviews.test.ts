@@ -232,6 +232,36 @@ describeWhere(keyringUnavailable(), 'the national match-review queue, as the Wir
     await expectAccessible(page);
     await page.getByRole('radio', { name: 'Different children' }).check();
     await panel.getByRole('button', { name: 'Record the decision' }).click();
+    // Against a shielded child one person's "different children" is only recorded (issue 18):
+    // a second, independent team member must confirm it, and the queue shows no hint of it.
+    await expect
+      .poll(() => page.getByTestId('match-review-done').textContent())
+      .toContain('A second team member must confirm this decision');
+    expect(
+      await h.service!.db.query("SELECT 1 FROM match_reviews WHERE id = $1 AND status = 'open'", [shielded.reviewId]),
+    ).toHaveLength(1);
+    const queue = (await page.getByTestId('match-review-list').textContent())!;
+    expect(queue).toContain(shielded.created);
+    expect(queue.toLowerCase()).not.toContain('different');
+    await expectAccessible(page);
+
+    // The second member of the Wirral team signs in and decides on their own.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => h.core.session.current().state.status).toBe('signed-out');
+    await signInWithToken(h, 'trn-la-team-2');
+    await expect.poll(() => h.core.session.current().state.status).toBe('signed-in');
+    await expectHeading(page, 'Working set');
+    await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+    await expectHeading(page, 'Cleansing');
+    await page.getByRole('button', { name: `Open the review of ${shielded.created}` }).click();
+    const again = page.getByRole('textbox', { name: 'Purpose of this work' });
+    await again.waitFor();
+    await again.fill(purpose);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await panel.getByTestId('review-withheld').waitFor();
+    expect(await panel.textContent()).not.toContain(shielded.postcode);
+    await page.getByRole('radio', { name: 'Different children' }).check();
+    await panel.getByRole('button', { name: 'Record the decision' }).click();
     await expect
       .poll(() => page.getByTestId('match-review-done').textContent())
       .toBe(`${shielded.created} and ${shielded.held} are recorded as different children.`);

@@ -15,6 +15,8 @@ import { PurposeForm, useTaskSession } from '../TaskPurpose.js';
 import { COMPARED, show, VISIBLE_ON_SHIELDED } from './fields.js';
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
+/** The opening words of main's notice that a decision is recorded but a second person must decide. */
+const RECORDED = 'Your decision is recorded.';
 
 /** How records are opened: the team's cleansing task session, or a data manager's reason with each review. */
 type Access = { taskSession: string } | { reason: string };
@@ -279,6 +281,12 @@ function ReviewPanel({
     const r = await getApi().reviews.resolve({ id: review.id, decision });
     setBusy(false);
     if (!r.ok) {
+      // Recorded, not settled: a second person must decide (main/cleansing/match-reviews.ts
+      // secondPersonNotice). The review stays in the queue, with no hint of this decision.
+      if (r.error.code === 'conflict' && r.error.message.startsWith(RECORDED)) {
+        await onResolved(r.error.message);
+        return;
+      }
       setDecisionError(r.error.message);
       return;
     }
