@@ -333,7 +333,7 @@ export interface ResolveOutcome {
  * keeps the flags exact in every transaction that changes them), so unlinking the two
  * changes no pending shield and exposes nothing.
  */
-function needsSecondPerson(created: StoredChild, held: StoredChild | null): boolean {
+export function needsSecondPerson(created: StoredChild, held: StoredChild | null): boolean {
   return [created, held].some((c) => c !== null && (c.record.shielded || c.shieldPending));
 }
 

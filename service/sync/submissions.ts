@@ -14,7 +14,7 @@ import { ApiError } from '../http/api-error.js';
 import { requestHash } from '../http/idempotency.js';
 import { loadChild, updateChild, type StoredChild } from '../records/child-store.js';
 import { markUnshieldRequestsStale } from '../shields/shields.js';
-import { lockLinkedChildren, mergeChildren, recomputeShieldPending } from '../supply/reviews.js';
+import { lockLinkedChildren, mergeChildren, needsSecondPerson, recomputeShieldPending } from '../supply/reviews.js';
 import type { Queryable } from '../store/database.js';
 import { recordWorkingSetAccess } from './working-set-access.js';
 
@@ -124,6 +124,17 @@ async function applyPairItem(
     return { idempotencyKey: key, status: 'applied', version: now.version };
   }
   if (item.op === 'not-duplicate') {
+    // Settling an open review between a shielded or shield-pending child and another is
+    // the match-review queue's two-person decision: one person's "not a duplicate" from
+    // the working set must not end a pending shield on its own.
+    if (needsSecondPerson(first, second)) {
+      const [open] = await tx.query(
+        `SELECT 1 FROM match_reviews WHERE status = 'open'
+            AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))`,
+        [item.cpNumber, other],
+      );
+      if (open) return { idempotencyKey: key, status: 'forbidden', message: notDuplicateRefusal };
+    }
     await tx.query(
       `UPDATE match_reviews SET status = 'different-children', resolved_at = $3, resolved_by = $4
         WHERE status = 'open' AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))`,
@@ -201,6 +212,9 @@ export class MergeRefused extends Error {
 }
 
 /** Why a submission cannot take a shield off: four eyes (shields/shields.ts). */
+export const notDuplicateRefusal =
+  'One of these children is shielded or treated as shielded: a second member of the team must agree they are different children. Decide it in the national match reviews, where a second person confirms.';
+
 export const unshieldRefusal =
   'A shield is removed only when a second member of the team approves: ask for it to be removed.';
 

@@ -11,6 +11,7 @@ import { insertChild, loadChild } from '../../../../service/records/child-store.
 import { applyShield, decideUnshieldRequest, requestUnshield } from '../../../../service/shields/shields.js';
 import { runLifecycle } from '../../../../service/lifecycle/lifecycle.js';
 import { receiveSupply } from '../../../../service/supply/intake.js';
+import { resolveMatchReview } from '../../../../service/supply/reviews.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
 import { CHESHIRE_WEST_AND_CHESTER, child, supplierRecord, WIRRAL } from '../../../support/children.js';
 import { storeEngines, type TestStore } from '../../../support/stores.js';
@@ -151,10 +152,16 @@ describe.each(storeEngines)('pending shields on %s', (engine) => {
       "SELECT id FROM match_reviews WHERE cp_number = $1 AND status = 'open'",
       [d.created],
     );
+    // One person's "not a duplicate" from the working set cannot lift it (a shielded child
+    // is on one side): it takes two independent members in the match-review queue.
     const [result] = await submitItems(ctx, laTeam(WIRRAL), [
       { op: 'not-duplicate', cpNumber: d.created, of: d.held, baseVersion: 1, idempotencyKey: `nd-${review!.id}` },
     ]);
-    expect(result).toMatchObject({ status: 'applied' });
+    expect(result).toMatchObject({ status: 'forbidden' });
+    expect(await exposure(d.held, d.heldQuery, WIRRAL)).toEqual(pending);
+    await resolveMatchReview(ctx, laTeam(WIRRAL), review!.id, 'different-children');
+    expect(await exposure(d.held, d.heldQuery, WIRRAL)).toEqual(pending);
+    await resolveMatchReview(ctx, secondMember(WIRRAL), review!.id, 'different-children');
     expect(await exposure(d.held, d.heldQuery, WIRRAL)).toEqual(exposed);
   });
 

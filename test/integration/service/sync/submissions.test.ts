@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { submissionBodySchema, type SubmissionItem } from '../../../../domain/api/sync.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
 import { insertChild, loadChild } from '../../../../service/records/child-store.js';
+import { resolveMatchReview } from '../../../../service/supply/reviews.js';
 import { submitItems } from '../../../../service/sync/submissions.js';
 import { problemsOf } from '../../../../service/http/validation.js';
 import { CHESHIRE_WEST_AND_CHESTER, child, WIRRAL } from '../../../support/children.js';
@@ -324,7 +325,7 @@ describe('submissions about two records (cleansing)', () => {
     expect(again).toMatchObject({ status: 'invalid', replayed: true });
   });
 
-  it('possible-duplicate of a shielded child makes the other shield-pending until "not-duplicate"', async () => {
+  it('possible-duplicate of a shielded child makes the other shield-pending until two people say "different"', async () => {
     const shielded = await held({ shielded: true });
     const other = await held();
     const [opened] = await submitItems(ctx, wirral, [
@@ -339,11 +340,51 @@ describe('submissions about two records (cleansing)', () => {
     ]);
     expect(opened).toMatchObject({ status: 'applied' });
     expect((await load(other.cpNumber)).shieldPending).toBe(true);
-    const [closed] = await submitItems(ctx, wirral, [
+    // One person's "not a duplicate" from the working set would end the pending shield on
+    // its own: it is refused, with where to decide it instead, and changes nothing.
+    const [refused] = await submitItems(ctx, wirral, [
       { idempotencyKey: key(), cpNumber: other.cpNumber, baseVersion: 1, op: 'not-duplicate', of: shielded.cpNumber },
     ]);
-    expect(closed).toMatchObject({ status: 'applied' });
+    expect(refused).toMatchObject({ status: 'forbidden', message: expect.stringMatching(/second member/) });
+    expect((await load(other.cpNumber)).shieldPending).toBe(true);
+    // Two independent members in the match-review queue do it.
+    const [review] = await ctx.db.query<{ id: number }>(
+      "SELECT id FROM match_reviews WHERE status = 'open' AND cp_number = $1",
+      [other.cpNumber],
+    );
+    expect(await resolveMatchReview(ctx, wirral, review!.id, 'different-children')).toMatchObject({
+      status: 'awaiting-second-person',
+    });
+    expect((await load(other.cpNumber)).shieldPending).toBe(true);
+    expect(
+      await resolveMatchReview(ctx, laTeam(WIRRAL, 'u-la-second'), review!.id, 'different-children'),
+    ).toMatchObject({ status: 'different-children' });
     expect((await load(other.cpNumber)).shieldPending).toBe(false);
+  });
+
+  it('"not-duplicate" of two children with no shield between them still settles their review at once', async () => {
+    const a = await held();
+    const b = await held();
+    const [opened] = await submitItems(ctx, wirral, [
+      {
+        idempotencyKey: key(),
+        cpNumber: a.cpNumber,
+        baseVersion: 1,
+        op: 'possible-duplicate',
+        of: b.cpNumber,
+        score: 0.8,
+      },
+    ]);
+    expect(opened).toMatchObject({ status: 'applied' });
+    const [closed] = await submitItems(ctx, wirral, [
+      { idempotencyKey: key(), cpNumber: a.cpNumber, baseVersion: 1, op: 'not-duplicate', of: b.cpNumber },
+    ]);
+    expect(closed).toMatchObject({ status: 'applied' });
+    const open = await ctx.db.query(
+      "SELECT 1 FROM match_reviews WHERE status = 'open' AND (cp_number = $1 OR candidate_cp_number = $1)",
+      [a.cpNumber],
+    );
+    expect(open).toHaveLength(0);
   });
 
   it("another authority's child, or a record paired with itself, is refused", async () => {
