@@ -51,6 +51,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     await page.getByRole('button', { name: RULES[rule!].title, exact: true }).click();
     const list = page.getByRole('listbox');
     await list.locator('[role=option]').first().waitFor();
+    const openBefore = Number(await list.locator('[role=option]').first().getAttribute('aria-setsize'));
     // The keyboard: the list, Enter on the first task.
     await list.focus();
     await page.keyboard.press('Home');
@@ -133,6 +134,14 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     // Sent as a signed update at once; the task closes when the national index has accepted it.
     await page.getByTestId('correction-accepted').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('correction-accepted').textContent()).toMatch(/The task is closed/);
+    // And the queue beside it lists one task fewer, without being opened again.
+    await expect
+      .poll(async () =>
+        (await list.locator('[role=option]').count()) === 0
+          ? 0
+          : Number(await list.locator('[role=option]').first().getAttribute('aria-setsize')),
+      )
+      .toBe(openBefore - 1);
     await expectAccessible(page);
     await h.screenshot('33-correction-accepted');
 

@@ -285,6 +285,7 @@ export function QueueView({
           onLost={task.lost}
           onResolve={resolve}
           onClose={() => setOpenId(null)}
+          onCorrected={reload}
         />
       ) : null}
     </section>

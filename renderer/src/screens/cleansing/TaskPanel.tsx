@@ -19,6 +19,7 @@ export function TaskPanel({
   onLost,
   onResolve,
   onClose,
+  onCorrected,
 }: {
   id: number;
   taskSession: string;
@@ -26,6 +27,8 @@ export function TaskPanel({
   onLost: () => void;
   onResolve: (request: ResolveRequest, done: string) => Promise<void>;
   onClose: () => void;
+  /** A correction made here was accepted, which closed the task: the queue lists it no more. */
+  onCorrected?: () => void;
 }) {
   const [detail, setDetail] = useState<CleanseTaskDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -322,6 +325,7 @@ export function TaskPanel({
           view={first}
           cleanseTaskId={task.id}
           onCancel={() => setCorrecting(false)}
+          onAccepted={onCorrected}
         />
       ) : (
         <>

@@ -40,11 +40,14 @@ export function CorrectionFlow({
   cleanseTaskId,
   onCancel,
   onQueued,
+  onAccepted,
 }: {
   view: WorkingSetRecordView;
   cleanseTaskId?: number;
   onCancel: () => void;
   onQueued?: (c: CorrectionView) => void;
+  /** The national index accepted the correction (a task it closes has gone from its queue). */
+  onAccepted?: () => void;
 }) {
   const [form, setForm] = useState<CorrectionForm>(() => formFromRecord(view.record));
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -108,7 +111,7 @@ export function CorrectionFlow({
         <h3 className="govuk-heading-m" id="correction-heading" tabIndex={-1} ref={heading}>
           Correction of {view.cpNumber}
         </h3>
-        <CorrectionStatus of={{ cpNumber: view.cpNumber }} from={queued.id} />
+        <CorrectionStatus of={{ cpNumber: view.cpNumber }} from={queued.id} onAccepted={onAccepted} />
         <button type="button" className="govuk-button govuk-button--secondary" onClick={onCancel}>
           Back
         </button>

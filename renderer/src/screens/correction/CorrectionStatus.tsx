@@ -1,7 +1,7 @@
 // Where a record's (or a task's) corrections are: waiting for the national index,
 // accepted, refused, or a conflict to decide field by field. It looks again every
 // couple of seconds while one is waiting.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { labelOf, type CorrectionView } from '../../../../domain/correction.js';
 import { getApi } from '../../api.js';
 import { ConflictChoice } from './ConflictChoice.js';
@@ -42,8 +42,12 @@ export function CorrectionStatus({
     const timer = setInterval(() => void load(), 1500);
     return () => clearInterval(timer);
   }, [waiting, load]);
+  // Told once: the caller may re-render with a new callback, which must not ask again.
+  const told = useRef(false);
   useEffect(() => {
-    if (accepted) onAccepted?.();
+    if (!accepted || told.current) return;
+    told.current = true;
+    onAccepted?.();
   }, [accepted, onAccepted]);
 
   if (error)
