@@ -79,7 +79,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     await page.keyboard.press('Enter');
     await page.getByTestId('correction-form').waitFor();
     await expectAccessible(page);
-    await h.screenshot('30-correction-form');
+    await h.screenshot('45-correction-form');
 
     // A wrong value first: the error summary names the field, and nothing is sent.
     const nhs = page.getByRole('checkbox', { name: 'NHS number not known' });
@@ -90,7 +90,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     await summary.waitFor();
     expect(await summary.textContent()).toMatch(/NHS number .*check digit/);
     await expectAccessible(page);
-    await h.screenshot('31-correction-errors');
+    await h.screenshot('46-correction-errors');
 
     // The correction for the rule; the NHS number back as it was unless it is what is wrong.
     let expected: Record<string, unknown>;
@@ -126,7 +126,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     // Only what the person changed: one field for each of these rules.
     expect(await changes.locator('tbody tr').count()).toBe(1);
     await expectAccessible(page);
-    await h.screenshot('32-correction-check');
+    await h.screenshot('47-correction-check');
 
     await check.getByRole('button', { name: 'Send the correction' }).focus();
     await page.keyboard.press('Enter');
@@ -143,7 +143,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
       )
       .toBe(openBefore - 1);
     await expectAccessible(page);
-    await h.screenshot('33-correction-accepted');
+    await h.screenshot('48-correction-accepted');
 
     const still = (await ws.call({ op: 'cleanseTasks', rule: rule!, offset: 0, limit: 500 })) as {
       tasks: { id: number }[];
@@ -229,7 +229,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     await choice.waitFor({ timeout: 60_000 });
     expect(await choice.textContent()).toContain('Birkenhead Park School');
     await expectAccessible(page);
-    await h.screenshot('35-correction-conflict');
+    await h.screenshot('50-correction-conflict');
     // Keep the school (the correction), from the keyboard.
     await choice.getByRole('radio', { name: /^Yours: Birkenhead Park School/ }).focus();
     await page.keyboard.press(' ');
@@ -295,7 +295,7 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     expect(await correction.getByRole('textbox', { name: /telephone/ }).count()).toBe(0);
     expect(await hidden()).toBe(true);
     await expectAccessible(page);
-    await h.screenshot('34-correction-shielded');
+    await h.screenshot('49-correction-shielded');
     await correction.getByRole('textbox', { name: 'Given name' }).fill(`${name.given}-Rose`);
     await correction.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('correction-check').waitFor();
