@@ -31,6 +31,7 @@ import { workingSetBench } from './working-set.js';
 import { adapterBench } from './adapter.js';
 import { cleanseWorkingSetBench, dedupeBench } from './dedupe.js';
 import { managementBench } from './management.js';
+import { correctionsBench } from './corrections.js';
 import { ensureCleanseSchema } from '../../main/cleansing/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
@@ -436,6 +437,10 @@ Object.assign(benches, {
   async management() {
     await managementBench(emit);
   },
+  // 1,000 corrections queued through the worker and sent in one go (issue 20).
+  async corrections() {
+    await correctionsBench(emit);
+  },
 });
 
 const names = only.length > 0 ? only : Object.keys(benches);
@@ -445,5 +450,6 @@ for (const name of names) {
     process.exit(2);
   }
 }
-if (names.some((n) => n.startsWith('renderer.') || n === 'working-set' || n === 'adapter')) setup();
+if (names.some((n) => n.startsWith('renderer.') || n === 'working-set' || n === 'adapter' || n === 'corrections'))
+  setup();
 for (const name of names) await benches[name]!();
