@@ -74,7 +74,10 @@ export function CleansingScreen() {
           {formatDateTime(status.lastRun.startedAt)}: {formatNumber(status.lastRun.records)} records checked.
         </p>
       ) : (
-        <p className="govuk-body">The working set has not been cleansed yet.</p>
+        <p className="govuk-body">
+          The working set has not been cleansed yet. Until the first run, children that a sync brings are not compared
+          for duplicates either: run the checks to start.
+        </p>
       )}
       {running ? <CleanseProgress status={status} /> : null}
       {!running && status.lastError ? (
