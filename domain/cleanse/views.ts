@@ -5,6 +5,7 @@ import { editableChangesSchema } from '../api/sync.js';
 import { cpNumberSchema } from '../child-record.js';
 import { FIELDS } from '../dedupe/fields.js';
 import { workingSetRecordSchema } from '../working-set-access.js';
+import { DECISION_NOTE_MAX } from './actions.js';
 import { RULE_IDS } from './rules.js';
 
 const ruleSchema = z.enum(RULE_IDS);
@@ -88,7 +89,19 @@ export const cleanseResolutionSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ action: z.literal('not-duplicate'), ids }).strict(),
-  z.object({ action: z.literal('dismiss'), ids }).strict(),
+  // Without a decision: "nothing to do". With one: a decision or referral from the rule's
+  // list (domain/cleanse/actions.ts) and an optional note, remembered against the finding.
+  z
+    .object({
+      action: z.literal('dismiss'),
+      ids,
+      decision: z
+        .string()
+        .regex(/^[a-z][a-z-]{0,63}$/)
+        .optional(),
+      note: z.string().max(DECISION_NOTE_MAX).optional(),
+    })
+    .strict(),
   z.object({ action: z.literal('assign'), ids, assignee: z.string().min(1).max(64).nullable() }).strict(),
 ]);
 export type CleanseResolutionRequest = z.input<typeof cleanseResolutionSchema>;

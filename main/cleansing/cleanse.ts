@@ -60,6 +60,16 @@ CREATE TABLE IF NOT EXISTS cleanse_runs (
 
 export function ensureCleanseSchema(db: Database.Database): void {
   db.exec(SCHEMA);
+  // A decision (domain/cleanse/actions.ts) and the finding it was about: the same finding
+  // found again stays closed, a changed one (the data changed) opens the task again.
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(cleanse_tasks)')
+      .all()
+      .map((c) => c.name),
+  );
+  if (!columns.has('decision')) db.exec('ALTER TABLE cleanse_tasks ADD COLUMN decision TEXT');
+  if (!columns.has('decided_on')) db.exec('ALTER TABLE cleanse_tasks ADD COLUMN decided_on TEXT');
 }
 
 export interface CleanseProgress {
@@ -140,10 +150,13 @@ export function duplicateTask(
 
 /** Saves a task found by a run: the same problem found again keeps its id, state and assignee. */
 export function taskUpserter(db: Database.Database, at: string) {
+  ensureCleanseSchema(db);
   const upsert = db.prepare<[string, number, string, string | null, string, string, string]>(
     `INSERT INTO cleanse_tasks (rule, priority, cp, cp2, detail, created_at, key) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET detail = excluded.detail, priority = excluded.priority,
-       state = CASE WHEN state = 'stale' THEN 'open' ELSE state END`,
+       state = CASE WHEN state = 'stale' THEN 'open'
+         WHEN decided_on IS NOT NULL AND decided_on IS NOT excluded.detail THEN 'open' ELSE state END,
+       decided_on = CASE WHEN decided_on IS NOT excluded.detail THEN NULL ELSE decided_on END`,
   );
   return (rule: RuleId, cp: string, cp2: string | null, detail: string, key: string) =>
     upsert.run(rule, PRIORITY_ORDER[RULES[rule].priority], cp, cp2, detail, at, `${rule}|${cp}|${key}`);
@@ -482,6 +495,25 @@ export function closeTasks(
     "UPDATE cleanse_tasks SET state = ?, resolution = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
   );
   return db.transaction(() => ids.reduce((n, id) => n + close.run(state, resolution, at, id).changes, 0))();
+}
+
+/**
+ * Close tasks with a decision (or a referral) and its reason: the finding each was about is
+ * kept, so a later run that finds the same thing leaves the task closed.
+ */
+export function decideTasks(
+  db: Database.Database,
+  ids: readonly number[],
+  decision: string,
+  resolution: string,
+  at: string,
+): number {
+  ensureCleanseSchema(db);
+  const close = db.prepare(
+    `UPDATE cleanse_tasks SET state = 'dismissed', decision = ?, resolution = ?, resolved_at = ?, decided_on = detail
+     WHERE id = ? AND state = 'open'`,
+  );
+  return db.transaction(() => ids.reduce((n, id) => n + close.run(decision, resolution, at, id).changes, 0))();
 }
 
 export function assignTasks(db: Database.Database, ids: readonly number[], assignee: string | null): number {

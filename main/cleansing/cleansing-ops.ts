@@ -3,6 +3,7 @@
 // a person's decisions on them, queued for the national index. Each record a task shows
 // is audited before it leaves the worker. One run at a time; it can be stopped.
 import type { Worker } from 'node:worker_threads';
+import { decisionNoteProblem, decisionOf } from '../../domain/cleanse/actions.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { recordAccess, recordForScreen, tasksForScreen } from '../working-set/access.js';
 import { queueChanges } from '../working-set/outbox.js';
@@ -23,6 +24,7 @@ import {
   cleanseTask,
   cleanseTasks,
   closeTasks,
+  decideTasks,
   rememberNotDuplicate,
   runCleanse,
 } from './cleanse.js';
@@ -182,10 +184,44 @@ function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseR
             'A possible duplicate must be merged or marked "not a duplicate", not dismissed.',
           );
         }
-        return { closed: closeTasks(s.db, r.ids, 'dismissed', 'nothing to do', at), queued: 0 };
+        return dismiss(s, r, at);
       case 'assign':
         r.ids.forEach(pairOf);
         return { closed: 0, queued: 0, assigned: assignTasks(s.db, r.ids, r.assignee) };
     }
   })();
+}
+
+/**
+ * "Nothing to do", or a decision (or referral) with its reason and an optional note: each
+ * task's rule must list the decision (domain/cleanse/actions.ts), and the note holds no
+ * case information. One refused task refuses them all, so a bulk decision is all or none.
+ */
+function dismiss(
+  s: WorkingSetStore,
+  r: Extract<CleanseResolution, { action: 'dismiss' }> & { decision?: string; note?: string },
+  at: string,
+): CleanseResolved {
+  if (r.decision === undefined) {
+    if (r.note !== undefined) throw new AppFailure('invalid-payload', 'A note goes with a decision: choose one.');
+    return { closed: closeTasks(s.db, r.ids, 'dismissed', 'nothing to do', at), queued: 0 };
+  }
+  const note = r.note?.trim() ?? '';
+  const problem = note === '' ? null : decisionNoteProblem(note);
+  if (problem) throw new AppFailure('invalid-payload', problem);
+  let label = '';
+  for (const id of r.ids) {
+    const task = cleanseTask(s.db, id)!;
+    const action = decisionOf(task.rule, r.decision);
+    if (!action)
+      throw new AppFailure(
+        'invalid-payload',
+        `"${r.decision}" is not a decision for the rule "${task.rule}": choose one of its own (docs/cleansing.md).`,
+      );
+    if (r.ids.length > 1 && !action.bulk)
+      throw new AppFailure('invalid-payload', `"${action.label}" is decided one task at a time.`);
+    label = action.label;
+  }
+  const resolution = note === '' ? label : `${label}: ${note}`;
+  return { closed: decideTasks(s.db, r.ids, r.decision, resolution, at), queued: 0 };
 }
