@@ -3,12 +3,14 @@
 // keyboard, assigning and bulk actions, the purpose of the work asked once, and the
 // open task beside the list.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { RuleId } from '../../../../domain/cleanse/rules.js';
 import type { CleanseTaskView, TeamMember } from '../../../../domain/cleanse/views.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
 import { Notice, problem } from '../../feedback.js';
 import { formatNumber } from '../../format.js';
 import { PurposeForm, useTaskSession } from '../TaskPurpose.js';
+import { DecisionForm } from './DecisionForm.js';
 import { TaskPanel } from './TaskPanel.js';
 import type { ResolveRequest } from './tasks.js';
 import { TaskSummary } from './TaskSummary.js';
@@ -263,6 +265,20 @@ export function QueueView({
           </button>
         )}
       </div>
+      {!pairQueue && selected.size > 0 ? (
+        <DecisionForm
+          key={[...selected].join(',')}
+          rule={rule as RuleId}
+          count={selected.size}
+          idPrefix="bulk"
+          onDecide={(decision, note, label) =>
+            resolve(
+              { action: 'dismiss', ids: [...selected], decision, ...(note ? { note } : {}) },
+              `${selected.size} closed: ${label}. They will not come back unless their records change.`,
+            )
+          }
+        />
+      ) : null}
       {task.session ? (
         <p className="govuk-body-s" data-testid="task-purpose">
           Purpose of this work: <bdi>{task.session.purpose}</bdi>

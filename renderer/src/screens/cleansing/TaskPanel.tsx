@@ -8,6 +8,7 @@ import { FIELD_LABELS } from '../../../../domain/dedupe/fields.js';
 import { getApi } from '../../api.js';
 import { CorrectionFlow } from '../correction/CorrectionFlow.js';
 import { CorrectionStatus } from '../correction/CorrectionStatus.js';
+import { DecisionForm } from './DecisionForm.js';
 import { TableHead } from '../../components/TableHead.js';
 import { COMPARED, MERGEABLE, show, VISIBLE_ON_SHIELDED, type Loose } from './fields.js';
 import { Provenance } from './Provenance.js';
@@ -330,6 +331,17 @@ export function TaskPanel({
       ) : (
         <>
           <CorrectionStatus of={{ cleanseTaskId: task.id }} />
+          <DecisionForm
+            rule={task.rule}
+            count={1}
+            idPrefix="task"
+            onDecide={(decision, note, label) =>
+              onResolve(
+                { action: 'dismiss', ids: [task.id], decision, ...(note ? { note } : {}) },
+                `Closed: ${label}. It will not come back unless the record changes.`,
+              )
+            }
+          />
           <div className="govuk-button-group">
             <button type="button" className="govuk-button" onClick={() => setCorrecting(true)}>
               Correct this record
