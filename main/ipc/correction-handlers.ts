@@ -52,13 +52,20 @@ export function createCorrectionHandlers(deps: CorrectionDeps): Pick<Handlers, C
   // One send at a time from here, of updates only (a merge or a shield waits for the team's
   // "Send"); a send that fails (offline) leaves the correction queued for the next one.
   let sending = false;
+  /** A correction arrived while a send was running, perhaps after it last read the outbox. */
+  let again = false;
   function sendSoon(ws: WorkingSet): void {
-    if (sending) return;
+    if (sending) {
+      again = true;
+      return;
+    }
     sending = true;
+    again = false;
     ws.call({ op: 'sendCorrections' })
       .catch(() => undefined)
       .finally(() => {
         sending = false;
+        if (again) sendSoon(ws);
       });
   }
 
