@@ -46,9 +46,9 @@ CREATE TABLE IF NOT EXISTS dedupe_model (
   json TEXT NOT NULL
 );
 -- Every child's blocking keys as the full run found them (rule and key, hashed): which
--- children share a group. Written once a run, in one pass; never rewritten between runs.
-CREATE TABLE IF NOT EXISTS dedupe_keys (h INTEGER NOT NULL, id INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS dedupe_keys_h ON dedupe_keys (h, id);
+-- children share a group. Written once a run, in one pass, in key order (a clustered
+-- table: no second copy as an index); never rewritten between runs.
+CREATE TABLE IF NOT EXISTS dedupe_keys (h INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (h, id)) WITHOUT ROWID;
 -- Since then: the children whose keys there are out of date (changed or removed), and
 -- the keys of those still held. Small tables, so a change writes a few pages, not many.
 CREATE TABLE IF NOT EXISTS dedupe_moved (id INTEGER PRIMARY KEY);
@@ -135,10 +135,74 @@ const unpack = (id: number, text: string): DedupeRecord => {
   };
 };
 
+/** Rows a multi-row INSERT writes at once (two or three parameters each, far below SQLite's limit). */
+const ROWS_PER_INSERT = 200;
+
+/**
+ * Writes rows through one prepared multi-row INSERT (`INSERT ... VALUES (?, ?), (?, ?), ...`):
+ * far fewer statement runs than a row at a time. `put(row, values, offset)` sets a
+ * row's `width` values from `offset`.
+ */
+function insertRows(
+  db: Database.Database,
+  head: string,
+  width: number,
+  count: number,
+  put: (row: number, values: unknown[], offset: number) => void,
+): void {
+  const tuple = `(${Array<string>(width).fill('?').join(', ')})`;
+  const many = db.prepare(`${head} VALUES ${Array<string>(ROWS_PER_INSERT).fill(tuple).join(', ')}`);
+  const values = new Array<unknown>(ROWS_PER_INSERT * width);
+  let row = 0;
+  for (; row + ROWS_PER_INSERT <= count; row += ROWS_PER_INSERT) {
+    for (let k = 0; k < ROWS_PER_INSERT; k++) put(row + k, values, k * width);
+    many.run(values);
+  }
+  if (row < count) {
+    const rest = count - row;
+    const last = db.prepare(`${head} VALUES ${Array<string>(rest).fill(tuple).join(', ')}`);
+    const tail = new Array<unknown>(rest * width);
+    for (let k = 0; k < rest; k++) put(row + k, tail, k * width);
+    last.run(tail);
+  }
+}
+
+/**
+ * The (hash, id) pairs in key order: hash, then id. A counting sort by the hash's top
+ * 20 bits keeps the ids of one bucket in the order they came (ascending); the few
+ * entries of a bucket are then put in order by insertion (a group's ids, already in
+ * order, cost nothing).
+ */
+function sortKeys(hs: Float64Array, ids: Float64Array, n: number): Uint32Array {
+  const SHIFT = 2 ** 33; // 53-bit hashes: 2^20 buckets
+  const starts = new Uint32Array((1 << 20) + 1);
+  for (let i = 0; i < n; i++) starts[Math.floor(hs[i]! / SHIFT) + 1]!++;
+  for (let b = 1; b < starts.length; b++) starts[b]! += starts[b - 1]!;
+  const next = starts.slice(0, 1 << 20);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[next[Math.floor(hs[i]! / SHIFT)]!++] = i;
+  for (let b = 0; b < 1 << 20; b++) {
+    const end = starts[b + 1]!;
+    for (let i = starts[b]! + 1; i < end; i++) {
+      const x = order[i]!;
+      const h = hs[x]!;
+      const id = ids[x]!;
+      let j = i - 1;
+      while (j >= starts[b]! && (hs[order[j]!]! > h || (hs[order[j]!]! === h && ids[order[j]!]! > id))) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  }
+  return order;
+}
+
 /**
  * Called by a completed full run, in one transaction: its model, and every record's
  * blocking keys (records in row-id order, as the run read them). The index is rebuilt
- * from scratch: written in row order, then indexed in one pass.
+ * from scratch: the keys are sorted here and written in key order into a clustered
+ * table, many rows to a statement; the compact records likewise, in row-id order.
  */
 export function saveLinkingState(
   db: Database.Database,
@@ -156,20 +220,44 @@ export function saveLinkingState(
 ): void {
   ensureLinkingSchema(db);
   const stored = storeModel(p, model, threshold, maxGroup);
-  db.transaction(() => {
-    db.exec(
-      'DROP INDEX IF EXISTS dedupe_keys_h; DELETE FROM dedupe_keys; DELETE FROM dedupe_records; DELETE FROM dedupe_moved; DELETE FROM dedupe_keys_new;',
-    );
-    const key = db.prepare<[number, number]>('INSERT INTO dedupe_keys (h, id) VALUES (?, ?)');
-    const put = db.prepare<[number, string]>('INSERT INTO dedupe_records (id, r) VALUES (?, ?)');
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const id = childId(r.id);
-      if (id === null) continue;
-      for (const h of blockingHashes(p, i)) if (h >= 0) key.run(h, id);
-      put.run(id, pack(r, r.shielded || madePending.has(r.id)));
+  // Every (hash, id) and compact record, worked out before the transaction begins.
+  const rows: number[] = [];
+  const of: number[] = [];
+  let hs = new Float64Array(records.length * BLOCKING_TEXT.length);
+  let keyIds = new Float64Array(hs.length);
+  let n = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const id = childId(r.id);
+    if (id === null) continue;
+    for (const h of blockingHashes(p, i)) {
+      if (h < 0) continue;
+      hs[n] = h;
+      keyIds[n++] = id;
     }
-    db.exec('CREATE INDEX dedupe_keys_h ON dedupe_keys (h, id)');
+    rows.push(id);
+    of.push(i);
+  }
+  hs = hs.subarray(0, n);
+  keyIds = keyIds.subarray(0, n);
+  const order = sortKeys(hs, keyIds, n);
+  db.transaction(() => {
+    // Dropped and made again (not emptied): an older store's heap table and index go too.
+    db.exec(
+      `DROP TABLE IF EXISTS dedupe_keys; DELETE FROM dedupe_records; DELETE FROM dedupe_moved; DELETE FROM dedupe_keys_new;
+       CREATE TABLE dedupe_keys (h INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (h, id)) WITHOUT ROWID;`,
+    );
+    // OR IGNORE: one child with the same hash under two rules (a collision) is one row.
+    insertRows(db, 'INSERT OR IGNORE INTO dedupe_keys (h, id)', 2, n, (k, v, o) => {
+      const x = order[k]!;
+      v[o] = hs[x]!;
+      v[o + 1] = keyIds[x]!;
+    });
+    insertRows(db, 'INSERT INTO dedupe_records (id, r)', 2, rows.length, (k, v, o) => {
+      const r = records[of[k]!]!;
+      v[o] = rows[k]!;
+      v[o + 1] = pack(r, r.shielded || madePending.has(r.id));
+    });
     db.prepare(
       `INSERT INTO dedupe_model (id, run_id, saved_at, json) VALUES (1, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, saved_at = excluded.saved_at, json = excluded.json`,
