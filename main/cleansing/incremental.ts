@@ -317,6 +317,20 @@ export interface LinkOptions {
   onShieldedPair?: (pair: ShieldedPair) => void;
 }
 
+/** Values to a query's IN list at once. */
+const IN_BATCH = 500;
+
+/** Runs `head (?, ?, ...)` over the values, IN_BATCH at a time (one prepared statement for the full batches). */
+function inBatches<R>(db: Database.Database, head: string, values: readonly number[], each: (row: R) => void): void {
+  let full: Database.Statement<number[], R> | null = null;
+  for (let at = 0; at < values.length; at += IN_BATCH) {
+    const part = values.slice(at, at + IN_BATCH);
+    const sql = `${head} (${Array<string>(part.length).fill('?').join(', ')})`;
+    const stmt = part.length === IN_BATCH ? (full ??= db.prepare<number[], R>(sql)) : db.prepare<number[], R>(sql);
+    for (const row of stmt.iterate(...part)) each(row);
+  }
+}
+
 interface ChildRow {
   id: number;
   cp: string;
@@ -402,9 +416,6 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
   const markMoved = db.prepare<[number]>('INSERT INTO dedupe_moved (id) VALUES (?) ON CONFLICT DO NOTHING');
   const dropNew = db.prepare<[number]>('DELETE FROM dedupe_keys_new WHERE id = ?');
   const addNew = db.prepare<[number, number]>('INSERT OR IGNORE INTO dedupe_keys_new (h, id) VALUES (?, ?)');
-  const fullRun = db.prepare<[number], { id: number }>('SELECT id FROM dedupe_keys WHERE h = ?');
-  const sinceRun = db.prepare<[number], { id: number }>('SELECT id FROM dedupe_keys_new WHERE h = ?');
-  const compact = db.prepare<[number], { r: string }>('SELECT r FROM dedupe_records WHERE id = ?');
 
   const linked = db.transaction((): LinkSummary => {
     for (const id of [...removed, ...changed.map((c) => c.id)]) {
@@ -420,15 +431,22 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
 
     // Candidates: every child in a group of a changed child's (groups too large skipped).
     const tRead = performance.now();
+    // Each group read once, many keys to a query, in key order (neighbouring pages).
+    const hashes = [...new Set(newHashes.flat().filter((h) => h >= 0))].sort((a, b) => a - b);
+    const groups = new Map<number, number[]>(hashes.map((h) => [h, []]));
+    inBatches(db, 'SELECT h, id FROM dedupe_keys WHERE h IN', hashes, (r: { h: number; id: number }) => {
+      if (!moved.has(r.id)) groups.get(r.h)!.push(r.id);
+    });
+    inBatches(db, 'SELECT h, id FROM dedupe_keys_new WHERE h IN', hashes, (r: { h: number; id: number }) => {
+      groups.get(r.h)!.push(r.id);
+    });
     const wanted: { from: number; rule: number; to: number }[] = [];
     const others = new Set<number>();
     const changedIds = new Set(changed.map((c) => c.id));
     changed.forEach(({ id }, i) => {
       newHashes[i]!.forEach((h, rule) => {
         if (h < 0) return;
-        const group: number[] = [];
-        for (const r of fullRun.all(h)) if (!moved.has(r.id)) group.push(r.id);
-        for (const r of sinceRun.all(h)) group.push(r.id);
+        const group = groups.get(h)!;
         if (group.length > stored.maxGroup) return;
         for (const other of group) {
           if (other === id) continue;
@@ -438,22 +456,32 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
       });
     });
     const all = changed.map((c) => ({ id: c.id, record: c.record }));
-    for (const id of others) {
+    // Read in row-id order, many to a query: the compact records of the rest.
+    const fromRun: number[] = [];
+    for (const id of [...others].sort((a, b) => a - b)) {
       if (moved.has(id)) {
         // Changed since the full run: as it is now.
         const row = read.get(id);
         if (row) all.push({ id, record: recordOf(row) });
-      } else {
-        const row = compact.get(id);
-        if (row) all.push({ id, record: unpack(id, row.r) });
-      }
+      } else fromRun.push(id);
     }
+    inBatches(db, 'SELECT id, r FROM dedupe_records WHERE id IN', fromRun, (row: { id: number; r: string }) => {
+      all.push({ id: row.id, record: unpack(row.id, row.r) });
+    });
     const tCandidates = performance.now();
     const p = prepare(all.map((c) => c.record));
     const at = new Map(all.map((c, i) => [c.id, i]));
     const comparator = new Comparator(p);
     const scorer = scorerFor(p, stored);
 
+    // Each record's text keys worked out once (a changed child's are wanted for every candidate).
+    const rules = BLOCKING_TEXT.length;
+    const texts = new Array<string | null | undefined>(all.length * rules);
+    const textKey = (i: number, rule: number): string | null => {
+      let t = texts[i * rules + rule];
+      if (t === undefined) texts[i * rules + rule] = t = BLOCKING_TEXT[rule]!(p, i);
+      return t;
+    };
     // Each pair once, the lower row id first (the order the full run reads them in).
     const seen = new Set<string>();
     const found: { a: number; b: number; pattern: number; score: number }[] = [];
@@ -463,8 +491,7 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
       const j = at.get(to);
       if (i === undefined || j === undefined) continue;
       // A hash collision is not a shared key.
-      const key = BLOCKING_TEXT[rule]!;
-      if (key(p, i) !== key(p, j)) continue;
+      if (textKey(i, rule) !== textKey(j, rule)) continue;
       const [a, b] = from < to ? [i, j] : [j, i];
       const k = `${a}|${b}`;
       if (seen.has(k)) continue;
