@@ -65,6 +65,16 @@ export const RULE_ACTIONS: Record<RuleId, RuleAction[]> = {
     decision('left-area', 'confirmed: moved to another authority'),
     referral('referred-to-education-welfare', 'referred to the education welfare service (child missing education)'),
   ],
+  'no-nhs-number': [
+    correct(['identifiers.nhsNumber']),
+    decision('confirmed-not-known', 'confirmed not known: no NHS number can be traced'),
+    referral('referred-for-tracing', 'referred to the health supplier to trace the NHS number'),
+  ],
+  'no-gp-practice': [
+    correct(['gp']),
+    decision('confirmed-not-known', 'confirmed not known: not registered with a GP practice'),
+    referral('referred-to-health', 'referred to the health visiting or school nursing service to help register'),
+  ],
   'deceased-not-archived': [
     correct(['dateOfDeath']),
     decision('death-confirmed', 'confirmed: date of death is right, the archive run will take it'),

@@ -23,6 +23,8 @@ export const RULE_IDS = [
   'supplier-discrepancy',
   'possible-case-information',
   'no-educational-setting',
+  'no-nhs-number',
+  'no-gp-practice',
   'deceased-not-archived',
   'archive-due',
   'stale-involvement',
@@ -100,6 +102,20 @@ export const RULES: Record<RuleId, RuleInfo> = {
     explanation:
       'The child is of compulsory school age and no school or other educational setting is recorded. The child may be missing education: check with the education welfare service and record the setting when known.',
     priority: 'high',
+  },
+  'no-nhs-number': {
+    id: 'no-nhs-number',
+    title: 'No NHS number',
+    explanation:
+      'The record has no NHS number, so it cannot be matched with health records (the aim is 95% of children matched). Find it from the GP registration or the health supplier and record it; if it cannot be traced, record that it is confirmed not known.',
+    priority: 'normal',
+  },
+  'no-gp-practice': {
+    id: 'no-gp-practice',
+    title: 'No GP practice',
+    explanation:
+      'No GP practice is recorded, so the child may have no access to primary health care. Record the practice from the health supplier; if the child is not registered with one, record that it is confirmed not known, or refer the family to the health visiting or school nursing service.',
+    priority: 'normal',
   },
   'deceased-not-archived': {
     id: 'deceased-not-archived',
@@ -406,6 +422,15 @@ export function checkRecord(record: unknown, provenance: unknown, today: string)
       path: 'education',
       message: `The child is ${ageOn(dob, today)} and has no educational setting recorded.`,
     });
+  }
+
+  // Worklists behind the aims (access to primary health care; the NHS number match
+  // target): a living child in England with no NHS number, or no GP practice.
+  if (r.dateOfDeath === undefined && whereabouts !== 'left-england') {
+    if (ids.nhsNumber === undefined)
+      findings.push({ rule: 'no-nhs-number', path: 'identifiers.nhsNumber', message: 'The record has no NHS number.' });
+    if (r.gp === undefined || r.gp === null)
+      findings.push({ rule: 'no-gp-practice', path: 'gp', message: 'The record has no GP practice.' });
   }
 
   const death = str(r.dateOfDeath);

@@ -36,6 +36,7 @@ function clean(over: Partial<ChildRecord> & Record<string, unknown> = {}): Child
       },
     ],
     identifiers: { nhsNumber: '9434765919', upn: 'A123456789012', supplierRefs: [] },
+    gp: { name: 'Church Road Surgery', odsCode: 'N82001', contact: {} },
     version: 1,
     ...over,
   } as ChildRecord;
@@ -119,6 +120,8 @@ describe('cleansing rules', () => {
       }),
     ],
     ['no-educational-setting', 'an eleven-year-old with no setting', { ...clean(), education: undefined }],
+    ['no-nhs-number', 'no NHS number', clean({ identifiers: { upn: 'A123456789012', supplierRefs: [] } })],
+    ['no-gp-practice', 'no GP practice', { ...clean(), gp: undefined }],
     ['deceased-not-archived', 'died two years ago', clean({ dateOfDeath: '2024-06-01' })],
     ['archive-due', 'eighteen in ten days', clean({ dob: '2008-12-05', education: undefined })],
     [
@@ -147,6 +150,22 @@ describe('cleansing rules', () => {
       expect(finding.message.length).toBeGreaterThan(5);
     });
   }
+
+  it('the health worklists leave out a child who has died or left England, and a wrong number is invalid, not missing', () => {
+    const none = { identifiers: { supplierRefs: [] }, gp: undefined };
+    expect(rulesOf({ ...clean(), ...none })).toEqual(expect.arrayContaining(['no-nhs-number', 'no-gp-practice']));
+    for (const away of [
+      { dateOfDeath: '2026-10-01' },
+      { whereabouts: 'left-england', address: null, intendsToReturn: 'not-known' },
+    ]) {
+      const rules = rulesOf({ ...clean(), ...none, ...away });
+      expect(rules).not.toContain('no-nhs-number');
+      expect(rules).not.toContain('no-gp-practice');
+    }
+    const wrong = rulesOf(clean({ identifiers: { nhsNumber: '123', supplierRefs: [] } }));
+    expect(wrong).toContain('invalid-nhs-number');
+    expect(wrong).not.toContain('no-nhs-number');
+  });
 
   it('a discrepancy lists each supplier with its value and date, newest first; agreeing suppliers raise nothing', () => {
     const prov = {
