@@ -170,6 +170,66 @@ describeWhere(skipReason, 'cleansing, as the ContactPoint team sees it', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
   }, 120_000);
 
+  it('a task closed with a decision and a reason, and a selected set in bulk, stay closed after the next run', async () => {
+    const { page } = h;
+    const openNoGp = async () =>
+      (
+        (await h.core.workingSet!.call({ op: 'cleanseTasks', rule: 'no-gp-practice', offset: 0, limit: 1000 })) as {
+          tasks: { cpNumber: string }[];
+        }
+      ).tasks.map((t) => t.cpNumber);
+    await page.getByRole('button', { name: 'Cleansing', exact: true }).click();
+    await page.getByRole('button', { name: 'No GP practice', exact: true }).click();
+    const list = page.getByRole('listbox');
+    await list.locator('[role=option]').first().waitFor();
+    await list.locator('[role=option]').first().click();
+    await givePurpose(h);
+    const panel = page.getByTestId('task-panel');
+    await panel.getByTestId('finding').waitFor();
+    const decided = (await panel.getByRole('heading', { level: 3 }).textContent())!;
+    await expectAccessible(page);
+    const form = panel.getByTestId('task-decision');
+    await form.getByLabel('confirmed not known: not registered with a GP practice').check();
+    // A note that looks like case information is refused on the screen, with the reason.
+    await form.getByRole('textbox').fill('Mother disclosed concerns');
+    await form.getByRole('button', { name: 'Record decision' }).click();
+    await expect
+      .poll(() => form.getByRole('alert').textContent())
+      .toMatch(/case information \("disclosed", "concerns"\)/);
+    await expectAccessible(page);
+    await form.getByRole('textbox').fill('Checked with the health visiting team');
+    await form.getByRole('button', { name: 'Record decision' }).click();
+    await expect
+      .poll(() => page.getByTestId('cleanse-notice').textContent())
+      .toMatch(/^Closed: confirmed not known: not registered with a GP practice\./);
+    expect(await openNoGp()).not.toContain(decided);
+
+    // Two selected tasks take one referral together.
+    await list.locator('[role=option]').first().waitFor();
+    await list.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(' ');
+    const bulk = page.getByTestId('bulk-decision');
+    await bulk.getByLabel(/^Referral: referred to the health visiting/).check();
+    await expectAccessible(page);
+    const before = await openNoGp();
+    await bulk.getByRole('button', { name: 'Record decision for 2' }).click();
+    await expect.poll(() => page.getByTestId('cleanse-notice').textContent()).toMatch(/^2 closed: referred to/);
+    const after = await openNoGp();
+    const referred = before.filter((cp) => !after.includes(cp));
+    expect(referred).toHaveLength(2);
+
+    // The next run finds the same children with no GP practice: their decisions stand.
+    await page.getByRole('button', { name: 'Run the checks' }).click();
+    await expect.poll(async () => h.core.workingSet!.cleanse().running, { timeout: 60_000 }).toBe(false);
+    const rerun = await openNoGp();
+    expect(rerun.length).toBeGreaterThan(0);
+    for (const cp of [decided, ...referred]) expect(rerun).not.toContain(cp);
+    await expectAccessible(page);
+  }, 180_000);
+
   it('a practitioner cannot reach cleansing: the IPC refuses them', async () => {
     await h.page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithToken(h, 'trn-practitioner');
