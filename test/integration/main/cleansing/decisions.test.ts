@@ -89,6 +89,11 @@ describeWhere(keyringUnavailable(), 'decisions with a reason, remembered', () =>
     await run();
     expect(nhsTask(broken[0]!)).toBeUndefined();
     expect(cleanseTask(store.db, task.id)!.state).toBe('dismissed');
+    // A change to another field is not a change to what the decision was about.
+    const renamed = withNhs(0, '1234567890');
+    fillStore(store, [{ record: { ...renamed, name: { ...(base[20]!.name as object), given: 'Renamed' } } }]);
+    await run();
+    expect(nhsTask(broken[0]!)).toBeUndefined();
 
     // The supplier sent another wrong number: the finding is about different data now.
     fillStore(store, [{ record: withNhs(0, '9999999990') }]);
