@@ -199,7 +199,7 @@ function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseR
  */
 function dismiss(
   s: WorkingSetStore,
-  r: Extract<CleanseResolution, { action: 'dismiss' }> & { decision?: string; note?: string },
+  r: Extract<CleanseResolution, { action: 'dismiss' }>,
   at: string,
 ): CleanseResolved {
   if (r.decision === undefined) {

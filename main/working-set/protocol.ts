@@ -203,7 +203,8 @@ export interface CleanseResolved {
 export type CleanseResolution =
   | { action: 'merge'; id: number; survivor: string; changes?: EditableChanges }
   | { action: 'not-duplicate'; ids: number[] }
-  | { action: 'dismiss'; ids: number[] }
+  /** "Nothing to do", or a decision from the rule's list (domain/cleanse/actions.ts) with a note. */
+  | { action: 'dismiss'; ids: number[]; decision?: string; note?: string }
   | { action: 'assign'; ids: number[]; assignee: string | null };
 
 export type WorkerRequest = Request & { id: number };
