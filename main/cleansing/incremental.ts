@@ -305,7 +305,15 @@ export interface LinkSummary {
   dropped: number;
   ms: number;
   /** Milliseconds: reading the changed children, finding and reading candidates, comparing, saving tasks. */
-  stages?: { reading: number; candidates: number; comparing: number; saving: number };
+  stages?: {
+    reading: number;
+    candidates: number;
+    comparing: number;
+    saving: number;
+    /** Of candidates: reading the groups (the key index); of comparing: preparing the records. */
+    groups: number;
+    preparing: number;
+  };
   message: string | null;
 }
 
@@ -440,6 +448,7 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
     inBatches(db, 'SELECT h, id FROM dedupe_keys_new WHERE h IN', hashes, (r: { h: number; id: number }) => {
       groups.get(r.h)!.push(r.id);
     });
+    const tGroups = performance.now();
     const wanted: { from: number; rule: number; to: number }[] = [];
     const others = new Set<number>();
     const changedIds = new Set(changed.map((c) => c.id));
@@ -473,6 +482,7 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
     const at = new Map(all.map((c, i) => [c.id, i]));
     const comparator = new Comparator(p);
     const scorer = scorerFor(p, stored);
+    const tPrepared = performance.now();
 
     // Each record's text keys worked out once (a changed child's are wanted for every candidate).
     const rules = BLOCKING_TEXT.length;
@@ -586,6 +596,8 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
         candidates: tCandidates - tRead,
         comparing: tCompared - tCandidates,
         saving: performance.now() - tCompared,
+        groups: tGroups - tRead,
+        preparing: tPrepared - tCandidates,
       },
       message: null,
     };
