@@ -8,10 +8,13 @@
 // visible (names, gender, date of birth, parents' names): the rest is not on the
 // screen to be corrected until "Show shielded details" has been asked for (main checks
 // the role and audits it), and a change to it is refused in main as well.
-import { z } from 'zod';
-import { editableChangesSchema, type EditableChanges } from './api/sync.js';
-import { childRecordSchema, cpNumberSchema, type ChildRecord, type Gender, type Whereabouts } from './child-record.js';
-import { visibleOnShielded } from './working-set-access.js';
+//
+// This module holds no schema library, so the renderer may import it: zod probes `new
+// Function`, which the page's Trusted Types policy refuses. The schema checks and the IPC
+// shapes are in correction-check.ts, which main runs (the renderer asks through
+// `correction.check`).
+import type { EditableChanges } from './api/sync.js';
+import type { Gender, Whereabouts } from './child-record.js';
 
 export const archiveBases = ['connexions', 'care-leaver'] as const;
 export type ArchiveBasis = (typeof archiveBases)[number];
@@ -158,19 +161,8 @@ export function changedPaths(changes: EditableChanges): string[] {
   );
 }
 
-/** Whether a change touches only what a shield leaves visible (names, gender, date of birth, parents' names). */
-export function touchesOnlyVisible(changes: EditableChanges, before: Loose): boolean {
-  return changedPaths(changes).every((path) => {
-    if (path !== 'parents') return visibleOnShielded(path);
-    // Parents: only names and relationships may change, and no contact details be added.
-    const old = Array.isArray(before.parents) ? (before.parents as Loose[]) : [];
-    const next = changes.parents ?? [];
-    return next.length === old.length && next.every((p) => p.contact === undefined);
-  });
-}
-
 /** Where a schema problem's path sits on the form. */
-function fieldOf(path: readonly PropertyKey[]): string {
+export function fieldOf(path: readonly PropertyKey[]): string {
   const [head, second] = path.map(String);
   if (head === 'name') return second === 'family' ? 'family' : 'given';
   if (head === 'identifiers') return second === 'upn' ? 'upn' : 'nhsNumber';
@@ -188,11 +180,11 @@ function fieldOf(path: readonly PropertyKey[]): string {
  * the record's shielded details are not on the screen and only the visible fields count.
  * Every problem is named by its field; nothing is changed when there is one.
  */
-export function changesFromForm(
+export function draftFromForm(
   record: Loose,
   form: CorrectionForm,
-  options: { withheld: boolean; today: string },
-): { changes: EditableChanges; errors: [] } | { changes: null; errors: FieldError[] } {
+  options: { withheld: boolean },
+): { draft: Loose; errors: [] } | { draft: null; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const out: Loose = {};
   const name = (record.name ?? {}) as Loose;
@@ -309,47 +301,14 @@ export function changesFromForm(
       if (!same(consent, consentNow)) out.archiveConsent = consent;
     }
   }
-  if (errors.length > 0) return { changes: null, errors: dedupe(errors) };
+  if (errors.length > 0) return { draft: null, errors: dedupe(errors) };
   if (Object.keys(out).length === 0)
-    return { changes: null, errors: [{ field: 'given', message: 'Change at least one thing, or cancel' }] };
+    return { draft: null, errors: [{ field: 'given', message: 'Change at least one thing, or cancel' }] };
 
-  // The same checks as the national index: the change itself, then the record it makes.
-  const parsed = editableChangesSchema.safeParse(out);
-  if (!parsed.success)
-    return {
-      changes: null,
-      errors: dedupe(
-        parsed.error.issues.map((i) => ({
-          field: fieldOf(i.path),
-          message: `${FORM_LABELS[fieldOf(i.path)] ?? 'This'} ${i.message}`,
-        })),
-      ),
-    };
-  const next = applyEditable(record, parsed.data);
-  if (!options.withheld) {
-    const whole = childRecordSchema.safeParse(next);
-    if (!whole.success)
-      return {
-        changes: null,
-        errors: dedupe(
-          whole.error.issues.map((i) => ({
-            field: fieldOf(i.path),
-            message: `${FORM_LABELS[fieldOf(i.path)] ?? 'This'} ${i.message}`,
-          })),
-        ),
-      };
-  }
-  for (const [field, date] of [
-    ['dob', parsed.data.dob],
-    ['dateOfDeath', parsed.data.dateOfDeath],
-  ] as const) {
-    if (typeof date === 'string' && date > options.today)
-      return { changes: null, errors: [{ field, message: `${FORM_LABELS[field]} must be today or in the past` }] };
-  }
-  return { changes: parsed.data, errors: [] };
+  return { draft: out, errors: [] };
 }
 
-function dedupe(errors: FieldError[]): FieldError[] {
+export function dedupe(errors: FieldError[]): FieldError[] {
   const seen = new Set<string>();
   return errors.filter((e) => (seen.has(e.field) ? false : (seen.add(e.field), true)));
 }
@@ -475,75 +434,12 @@ export function provenanceOf(localAuthority: string | null, date: string): strin
 }
 
 // ---------------------------------------------------------------------------------
-// IPC shapes
+// The IPC shapes' types (their schemas: correction-check.ts)
 
-/**
- * A correction for the outbox: the changes, the version they were made against, the
- * cleansing task it closes (once the national index accepts it) and the conflict task it
- * settles (a correction made again after someone else changed the record).
- */
-export const correctionRequestSchema = z
-  .object({
-    cpNumber: cpNumberSchema,
-    baseVersion: z.number().int().min(1),
-    changes: editableChangesSchema,
-    cleanseTaskId: z.number().int().min(1).optional(),
-    conflictTaskId: z.number().int().min(1).optional(),
-  })
-  .strict();
-export type CorrectionRequest = z.output<typeof correctionRequestSchema>;
-
-/** resent: a conflict decided field by field and sent again as a new correction. */
-export const correctionStates = ['pending', 'accepted', 'conflict', 'refused', 'resent'] as const;
-export type CorrectionState = (typeof correctionStates)[number];
-
-export const correctionViewSchema = z.object({
-  id: z.number().int(),
-  cpNumber: z.string(),
-  baseVersion: z.number().int(),
-  state: z.enum(correctionStates),
-  cleanseTaskId: z.number().int().nullable(),
-  conflictTaskId: z.number().int().nullable(),
-  provenance: z.string(),
-  createdAt: z.string(),
-  message: z.string().nullable(),
-  /** The fields changed (names only: the values are on the record). */
-  fields: z.array(z.string()),
-});
-export type CorrectionView = z.infer<typeof correctionViewSchema>;
-
-/**
- * A conflict to decide: per field, the change made here and the value in the national
- * index now (from the working set after a sync). A shielded record's hidden fields come
- * only once its details have been shown.
- */
-export const correctionConflictSchema = z.object({
-  taskId: z.number().int(),
-  cpNumber: z.string(),
-  baseVersion: z.number().int(),
-  /** The version the working set holds now: the record the choice is made against. */
-  heldVersion: z.number().int(),
-  /** The working set still holds the version the change was made against: sync first. */
-  needsSync: z.boolean(),
-  withheld: z.boolean(),
-  record: z.record(z.string(), z.unknown()),
-  changes: z.record(z.string(), z.unknown()),
-  cleanseTaskId: z.number().int().nullable(),
-});
-export type CorrectionConflictView = z.infer<typeof correctionConflictSchema>;
-
-/** The record a conflict view shows; only its type, for the worker. */
-export type CorrectionRecord = ChildRecord;
-
-/** The IPC requests of the correction channels. */
-export const correctionRequests = {
-  /** `revealed`: the form was filled in from the record with its shielded details shown (main checks the role). */
-  submit: z.object({ ...correctionRequestSchema.shape, revealed: z.boolean() }).strict(),
-  list: z
-    .object({ cpNumber: cpNumberSchema.optional(), cleanseTaskId: z.number().int().min(1).optional() })
-    .strict()
-    .refine((r) => (r.cpNumber === undefined) !== (r.cleanseTaskId === undefined), {
-      message: 'give either a ContactPoint number or a task',
-    }),
-  conflict: z.object({ taskId: z.number().int().min(1) }).strict(),
-};
+export type {
+  CorrectionConflictView,
+  CorrectionRecord,
+  CorrectionRequest,
+  CorrectionState,
+  CorrectionView,
+} from './correction-check.js';

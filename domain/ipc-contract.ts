@@ -11,7 +11,12 @@ import {
 } from './api/records.js';
 import { referralChannels } from './api/referrals.js';
 import { cpNumberSchema } from './child-record.js';
-import { correctionConflictSchema, correctionRequests, correctionViewSchema } from './correction.js';
+import {
+  correctionCheckedSchema,
+  correctionConflictSchema,
+  correctionRequests,
+  correctionViewSchema,
+} from './correction-check.js';
 import { roleSchema } from './roles.js';
 import {
   localSearchAnswerSchema,
@@ -346,6 +351,8 @@ export const channels = {
   'correction.list': { request: correctionRequests.list, response: z.array(correctionViewSchema) },
   /** A conflict about a correction: the change and the record as held now, to decide field by field. */
   'correction.conflict': { request: correctionRequests.conflict, response: correctionConflictSchema },
+  /** The form's draft checked with the national index's own schemas (the renderer holds none). */
+  'correction.check': { request: correctionRequests.check, response: correctionCheckedSchema },
   // The national match-review queue (a team's own authority's reviews; a data manager's all)
   /** Open reviews the national service opened itself (supply intake): numbers and scores only. */
   'reviews.list': { request: empty, response: z.object({ reviews: z.array(matchReviewItemSchema) }) },

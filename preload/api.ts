@@ -104,6 +104,7 @@ export function createApi(invoke: Invoke) {
       submit: pass('correction.submit'),
       list: pass('correction.list'),
       conflict: (taskId: number) => call('correction.conflict', { taskId }),
+      check: pass('correction.check'),
     }),
     manage: Object.freeze({
       shield: pass('manage.shield'),

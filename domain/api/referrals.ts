@@ -5,27 +5,19 @@
 import { z } from 'zod';
 import { cpNumberSchema } from '../child-record.js';
 import { caseWords } from '../cleanse/rules.js';
+import { referralKinds, referralTextMax } from '../referral-kinds.js';
 
-/** What a practitioner may report. */
-export const referralKinds = ['wrong-address', 'wrong-school', 'not-known', 'broker-contact'] as const;
+export {
+  referralKindLabels,
+  referralKinds,
+  referralsPerHour,
+  referralTextMax,
+  type ReferralKind,
+} from '../referral-kinds.js';
+
 export const referralKindSchema = z.enum(referralKinds, {
   error: 'must be wrong-address, wrong-school, not-known or broker-contact',
 });
-export type ReferralKind = z.infer<typeof referralKindSchema>;
-
-/** How each kind reads to a person, on both sides. */
-export const referralKindLabels: Record<ReferralKind, string> = {
-  'wrong-address': 'The address is wrong',
-  'wrong-school': 'The school is wrong',
-  'not-known': 'This child is not known to us',
-  'broker-contact': 'Ask the ContactPoint team to broker contact with an unspecified service',
-};
-
-/** The most characters of free text a referral or its outcome may carry. */
-export const referralTextMax = 500;
-
-/** Referrals one person may make in an hour (the service refuses more with 429). */
-export const referralsPerHour = 20;
 
 const freeText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { channels, type Channel } from '../../domain/ipc-contract.js';
 import { mayRevealShielded } from '../../domain/working-set-access.js';
+import { checkDraft } from '../../domain/correction-check.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
@@ -87,6 +88,13 @@ export function createCorrectionHandlers(deps: CorrectionDeps): Pick<Handlers, C
           ...(request.cpNumber !== undefined ? { cpNumber: request.cpNumber } : {}),
           ...(request.cleanseTaskId !== undefined ? { cleanseTaskId: request.cleanseTaskId } : {}),
         }),
+      );
+    },
+    'correction.check': async ({ record, draft, withheld }) => {
+      team();
+      return checked(
+        'correction.check',
+        checkDraft(record, draft, { withheld, today: new Date().toISOString().slice(0, 10) }),
       );
     },
     'correction.conflict': async ({ taskId }) => {

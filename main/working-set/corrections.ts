@@ -8,10 +8,10 @@
 // a correction made offline survives a restart and is sent later.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { EditableChanges } from '../../domain/api/sync.js';
+import { touchesOnlyVisible } from '../../domain/correction-check.js';
 import {
   changedPaths,
   provenanceOf,
-  touchesOnlyVisible,
   type CorrectionConflictView,
   type CorrectionRequest,
   type CorrectionState,

@@ -48,6 +48,7 @@ const handlers: Handlers = {
   'correction.submit': unused,
   'correction.list': unused,
   'correction.conflict': unused,
+  'correction.check': unused,
   'reviews.list': unused,
   'reviews.open': unused,
   'reviews.resolve': unused,

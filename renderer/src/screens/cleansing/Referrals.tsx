@@ -5,7 +5,8 @@
 // session, as any other) and closes it with what was done. The national service decides
 // which referrals this person may see; the list holds nothing a shield hides.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { referralKindLabels, referralTextMax, type ReferralView } from '../../../../domain/api/referrals.js';
+import type { ReferralView } from '../../../../domain/api/referrals.js';
+import { referralKindLabels, referralTextMax } from '../../../../domain/referral-kinds.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
 import { Name } from '../../components/Name.js';

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   changeLines,
-  changesFromForm,
+  draftFromForm,
   FORM_LABELS,
   formFromRecord,
   provenanceOf,
@@ -74,8 +74,19 @@ export function CorrectionFlow({
   const today = new Date().toISOString().slice(0, 10);
   const withheld = view.withheld;
 
-  const check = () => {
-    const r = changesFromForm(view.record, form, { withheld, today });
+  const check = async () => {
+    // The form's own checks here; the national index's schemas in main, which holds them.
+    const d = draftFromForm(view.record, form, { withheld });
+    if (d.draft === null) {
+      setErrors(d.errors);
+      return;
+    }
+    const checked = await getApi().correction.check({ record: view.record, draft: d.draft, withheld });
+    if (!checked.ok) {
+      setErrors([{ field: 'correction-submit', message: checked.error.message }]);
+      return;
+    }
+    const r = checked.value;
     if (r.changes === null) {
       setErrors(r.errors);
       return;
@@ -459,7 +470,7 @@ export function CorrectionFlow({
         </>
       )}
       <div className="govuk-button-group">
-        <button type="button" className="govuk-button" onClick={check}>
+        <button type="button" className="govuk-button" onClick={() => void check()}>
           Continue
         </button>
         <button type="button" className="cp-link-button" onClick={onCancel}>

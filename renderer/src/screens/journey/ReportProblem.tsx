@@ -5,13 +5,13 @@
 // is told only that the report was received, and its reference.
 import { useState, type FormEvent } from 'react';
 import type { ChildSearchResult } from '../../../../domain/api/records.js';
+import type { ReferralReceipt } from '../../../../domain/api/referrals.js';
 import {
   referralKindLabels,
   referralKinds,
   referralTextMax,
   type ReferralKind,
-  type ReferralReceipt,
-} from '../../../../domain/api/referrals.js';
+} from '../../../../domain/referral-kinds.js';
 import { getApi } from '../../api.js';
 import type { FieldError } from '../../components/ErrorSummary.js';
 import { Radios } from '../../components/Radios.js';

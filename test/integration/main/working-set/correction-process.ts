@@ -4,7 +4,7 @@
 import { openStore } from '../../../../main/working-set/store.js';
 import { queueCorrection } from '../../../../main/working-set/corrections.js';
 import { createKeyringVault } from '../../../../main/working-set/vault.js';
-import { correctionRequestSchema } from '../../../../domain/correction.js';
+import { correctionRequestSchema } from '../../../../domain/correction-check.js';
 
 const env = (name: string) => {
   const v = process.env[name];
