@@ -39,6 +39,10 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     await expectHeading(page, 'Cleansing');
     await page.getByRole('button', { name: 'Run the checks' }).click();
     await page.getByTestId('queues').waitFor({ timeout: 90_000 });
+    // The run over, and the screen showing it: a queue opened before that is drawn again
+    // when the run's status arrives, and the purpose prompt with it.
+    await expect.poll(async () => h.core.workingSet!.cleanse().running, { timeout: 90_000 }).toBe(false);
+    await page.getByTestId('cleanse-last-run').waitFor();
 
     const ws = h.core.workingSet!;
     const { queues } = (await ws.call({ op: 'cleanseQueues' })) as unknown as {
