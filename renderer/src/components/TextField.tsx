@@ -3,7 +3,7 @@
 import type { InputHTMLAttributes } from 'react';
 import { ErrorMessage } from './ErrorMessage.js';
 
-interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
+export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> {
   id: string;
   label: string;
   hint?: string;

@@ -21,7 +21,7 @@ import { Checkbox } from '../../components/Checkbox.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
 import { Radios } from '../../components/Radios.js';
 import { Select } from '../../components/Select.js';
-import { TextField } from '../../components/TextField.js';
+import { TextField, type TextFieldProps } from '../../components/TextField.js';
 import { TextArea } from '../../components/TextArea.js';
 import { CorrectionStatus } from './CorrectionStatus.js';
 
@@ -71,6 +71,20 @@ export function CorrectionFlow({
   const set = <K extends keyof CorrectionForm>(key: K, value: CorrectionForm[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const err = (field: string) => errors.find((e) => e.field === field)?.message;
+  /** A text field of the form: its id, label, value and error all come from its key. */
+  const text = (
+    key: { [K in keyof CorrectionForm]: CorrectionForm[K] extends string ? K : never }[keyof CorrectionForm],
+    extra: Partial<Pick<TextFieldProps, 'hint' | 'width' | 'inputMode' | 'autoComplete'>> = {},
+  ) => (
+    <TextField
+      id={key}
+      label={FORM_LABELS[key]!}
+      {...extra}
+      value={form[key]}
+      error={err(key)}
+      onChange={(e) => set(key, e.target.value)}
+    />
+  );
   const today = new Date().toISOString().slice(0, 10);
   const withheld = view.withheld;
 
@@ -202,29 +216,9 @@ export function CorrectionFlow({
           names of its parents or carers can be corrected here. Show its shielded details to correct the rest.
         </div>
       ) : null}
-      <TextField
-        id="given"
-        label={FORM_LABELS.given!}
-        value={form.given}
-        error={err('given')}
-        onChange={(e) => set('given', e.target.value)}
-      />
-      <TextField
-        id="family"
-        label={FORM_LABELS.family!}
-        value={form.family}
-        error={err('family')}
-        onChange={(e) => set('family', e.target.value)}
-      />
-      <TextField
-        id="dob"
-        label={FORM_LABELS.dob!}
-        hint="For example 2015-03-27"
-        width={10}
-        value={form.dob}
-        error={err('dob')}
-        onChange={(e) => set('dob', e.target.value)}
-      />
+      {text('given')}
+      {text('family')}
+      {text('dob', { hint: 'For example 2015-03-27', width: 10 })}
       <Radios
         name="gender"
         legend="Gender"
@@ -290,15 +284,7 @@ export function CorrectionFlow({
       </fieldset>
       {withheld ? null : (
         <>
-          <TextField
-            id="dateOfDeath"
-            label={FORM_LABELS.dateOfDeath!}
-            hint="Leave empty unless the child has died. For example 2026-11-30"
-            width={10}
-            value={form.dateOfDeath}
-            error={err('dateOfDeath')}
-            onChange={(e) => set('dateOfDeath', e.target.value)}
-          />
+          {text('dateOfDeath', { hint: 'Leave empty unless the child has died. For example 2026-11-30', width: 10 })}
           <Radios
             name="whereabouts"
             legend="Whereabouts"
@@ -335,14 +321,7 @@ export function CorrectionFlow({
                 error={err('addressLines')}
                 onChange={(v) => set('addressLines', v)}
               />
-              <TextField
-                id="postcode"
-                label={FORM_LABELS.postcode!}
-                width={10}
-                value={form.postcode}
-                error={err('postcode')}
-                onChange={(e) => set('postcode', e.target.value)}
-              />
+              {text('postcode', { width: 10 })}
             </>
           ) : null}
           <TextField
@@ -388,32 +367,13 @@ export function CorrectionFlow({
             />
             {form.educationNotKnown ? null : (
               <>
-                <TextField
-                  id="educationUrn"
-                  label={FORM_LABELS.educationUrn!}
-                  hint="The school's 6-digit URN from Get Information about Schools"
-                  width={10}
-                  inputMode="numeric"
-                  value={form.educationUrn}
-                  error={err('educationUrn')}
-                  onChange={(e) => set('educationUrn', e.target.value)}
-                />
-                <TextField
-                  id="educationName"
-                  label={FORM_LABELS.educationName!}
-                  value={form.educationName}
-                  error={err('educationName')}
-                  onChange={(e) => set('educationName', e.target.value)}
-                />
-                <TextField
-                  id="educationStart"
-                  label={FORM_LABELS.educationStart!}
-                  hint="For example 2024-09-04"
-                  width={10}
-                  value={form.educationStart}
-                  error={err('educationStart')}
-                  onChange={(e) => set('educationStart', e.target.value)}
-                />
+                {text('educationUrn', {
+                  hint: "The school's 6-digit URN from Get Information about Schools",
+                  width: 10,
+                  inputMode: 'numeric',
+                })}
+                {text('educationName')}
+                {text('educationStart', { hint: 'For example 2024-09-04', width: 10 })}
               </>
             )}
           </fieldset>
@@ -427,22 +387,8 @@ export function CorrectionFlow({
             />
             {form.gpNotKnown ? null : (
               <>
-                <TextField
-                  id="gpOds"
-                  label={FORM_LABELS.gpOds!}
-                  hint="For example N82001"
-                  width={10}
-                  value={form.gpOds}
-                  error={err('gpOds')}
-                  onChange={(e) => set('gpOds', e.target.value)}
-                />
-                <TextField
-                  id="gpName"
-                  label={FORM_LABELS.gpName!}
-                  value={form.gpName}
-                  error={err('gpName')}
-                  onChange={(e) => set('gpName', e.target.value)}
-                />
+                {text('gpOds', { hint: 'For example N82001', width: 10 })}
+                {text('gpName')}
               </>
             )}
           </fieldset>
