@@ -54,6 +54,8 @@ export const duplicateDetailSchema = z.object({
   fields: z.array(fieldWeightSchema),
   twins: z.boolean(),
   shielded: z.boolean(),
+  /** In the review band below the automatic threshold: doubtful; a merge takes a second look. */
+  band: z.literal('review').optional(),
 });
 export type DuplicateDetailView = z.infer<typeof duplicateDetailSchema>;
 

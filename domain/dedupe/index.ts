@@ -36,6 +36,26 @@ export * from './stored-model.js';
  */
 export const DEFAULT_THRESHOLD = 0.5;
 
+/**
+ * The review band's lower edge: a pair the model puts at 10% or more (odds of one child
+ * at least 1 to 9) but below the threshold is not merged or lost but queued for a person,
+ * marked as doubtful, and a merge in it takes a second, blind look (docs/cleansing.md).
+ * Chosen from the model, not from any benchmark's answers: the score is the model's
+ * posterior, so among the pairs a team is asked to look at, at least about one in ten is
+ * expected to be one child — at most about ten looks for each duplicate the band finds.
+ * Below it the twins rule's ceiling (TWINS_CEILING, 1%) keeps twins out of the band.
+ */
+export const DEFAULT_REVIEW_THRESHOLD = 0.1;
+
+/** Where a pair's score puts it: merged on one person's decision ('auto'), or doubtful ('review'). */
+export type Band = 'auto' | 'review';
+
+/** The band of a score, or null below the review band (not reported). */
+export function bandOf(score: number, threshold: number, reviewThreshold: number): Band | null {
+  if (score >= threshold) return 'auto';
+  return score >= reviewThreshold ? 'review' : null;
+}
+
 export type DedupeStage = 'preparing' | 'blocking' | 'comparing' | 'estimating' | 'scoring';
 
 export interface DedupeProgress {
@@ -46,6 +66,11 @@ export interface DedupeProgress {
 
 export interface DedupeOptions {
   threshold?: number;
+  /**
+   * Pairs at or above this and below `threshold` are kept too, in the review band
+   * (ScoredPair.band). Defaults to `threshold`: no band. At most `threshold`.
+   */
+  reviewThreshold?: number;
   /** Groups larger than this are not compared pair by pair (reported in the stats). */
   maxGroup?: number;
   onProgress?: (p: DedupeProgress) => void;
@@ -75,6 +100,8 @@ export interface ScoredPair {
   b: number;
   score: number;
   pattern: number;
+  /** 'auto' at or above the threshold; 'review' in the review band below it. */
+  band: Band;
 }
 
 export interface DedupeStats {
@@ -199,7 +226,14 @@ export async function findDuplicates(
   records: readonly DedupeRecord[],
   options: DedupeOptions = {},
 ): Promise<DedupeResult> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  // A stored model brings the run's threshold and band with it, unless told otherwise.
+  const threshold = options.threshold ?? options.model?.threshold ?? DEFAULT_THRESHOLD;
+  const reviewThreshold =
+    options.reviewThreshold ??
+    (options.threshold === undefined ? options.model?.reviewThreshold : undefined) ??
+    threshold;
+  if (!(reviewThreshold <= threshold))
+    throw new RangeError('The review band must lie below the threshold: reviewThreshold ≤ threshold.');
   const timings: Record<DedupeStage, number> = { preparing: 0, blocking: 0, comparing: 0, estimating: 0, scoring: 0 };
   const progress = (stage: DedupeStage, done: number, total: number): void =>
     options.onProgress?.({ stage, done, total });
@@ -282,7 +316,7 @@ export async function findDuplicates(
     const given = p.given[a] === p.given[b] ? p.given[a]! : -1;
     const family = p.family[a] === p.family[b] ? p.family[a]! : -1;
     const score = scorer.score(pattern, given, family);
-    if (score >= threshold) kept.push({ a, b, score, pattern });
+    if (score >= reviewThreshold) kept.push({ a, b, score, pattern, band: score >= threshold ? 'auto' : 'review' });
     if (++scored % (SLICE * 8) === 0) {
       progress('scoring', scored, pairs.length);
       await check();

@@ -13,6 +13,8 @@ export interface StoredModel {
   version: typeof STORED_MODEL_VERSION;
   model: Model;
   threshold: number;
+  /** The review band's lower edge (absent in a model stored before the band: no band). */
+  reviewThreshold?: number;
   maxGroup: number;
   /** Share of records with each given and family name (by name key), and the chance two records share one. */
   given: Record<string, number>;
@@ -22,7 +24,13 @@ export interface StoredModel {
 }
 
 /** The stored form of a run's model and name frequencies. */
-export function storeModel(p: Prepared, model: Model, threshold: number, maxGroup: number): StoredModel {
+export function storeModel(
+  p: Prepared,
+  model: Model,
+  threshold: number,
+  maxGroup: number,
+  reviewThreshold = threshold,
+): StoredModel {
   const tf = termFrequencies(p.names.terms.length, p.given, p.family);
   const given: Record<string, number> = {};
   const family: Record<string, number> = {};
@@ -34,6 +42,7 @@ export function storeModel(p: Prepared, model: Model, threshold: number, maxGrou
     version: STORED_MODEL_VERSION,
     model,
     threshold,
+    reviewThreshold,
     maxGroup,
     given,
     family,
@@ -65,6 +74,7 @@ export function parseStoredModel(json: string): StoredModel | null {
     if (
       s.version !== STORED_MODEL_VERSION ||
       typeof s.threshold !== 'number' ||
+      (s.reviewThreshold !== undefined && (typeof s.reviewThreshold !== 'number' || s.reviewThreshold > s.threshold)) ||
       typeof s.maxGroup !== 'number' ||
       typeof s.model?.lambda !== 'number' ||
       !Array.isArray(s.model.m) ||

@@ -7,7 +7,10 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { PRIORITY_ORDER, RULES, type Finding, type Priority, type RuleId } from '../../domain/cleanse/rules.js';
 import {
+  DEFAULT_REVIEW_THRESHOLD,
+  DEFAULT_THRESHOLD,
   findDuplicates,
+  type Band,
   type DedupeProgress,
   type DedupeRecord,
   type Explanation,
@@ -84,6 +87,12 @@ export interface DuplicateDetail {
   fields: FieldWeight[];
   twins: boolean;
   shielded: boolean;
+  /**
+   * 'review': below the automatic threshold, in the review band: doubtful, and a merge
+   * takes a second look by another team member (docs/cleansing.md). Absent
+   * above the threshold, so an automatic pair's task reads as it always did.
+   */
+  band?: 'review';
 }
 
 export interface CleanseTask {
@@ -135,6 +144,7 @@ export function duplicateTask(
   a: DedupeRecord,
   b: DedupeRecord,
   why: Explanation,
+  band: Band = 'auto',
 ): { rule: RuleId; first: DedupeRecord; second: DedupeRecord; detail: DuplicateDetail; shielded: boolean } {
   const shielded = a.shielded || b.shielded;
   const detail: DuplicateDetail = {
@@ -143,6 +153,7 @@ export function duplicateTask(
     fields: why.fields,
     twins: why.twins,
     shielded,
+    ...(band === 'review' ? { band } : {}),
   };
   const [first, second] = b.shielded && !a.shielded ? [b, a] : [a, b];
   return { rule: shielded ? 'possible-duplicate-of-shielded' : 'possible-duplicate', first, second, detail, shielded };
@@ -198,6 +209,9 @@ export interface CleanseOptions {
   onShieldedPair?: (pair: { cpNumber: string; of: string; score: number }) => void;
   /** Run the checks in a thread of their own, beside duplicate detection (else inline, first). */
   checksThread?: ChecksThread;
+  /** Duplicate detection's threshold and the review band's lower edge (domain/dedupe/index.ts). */
+  threshold?: number;
+  reviewThreshold?: number;
 }
 
 /** Runs the checks in a thread of their own: how to start it, and where the store and its key are. */
@@ -300,7 +314,11 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     progress({ stage: 'checking', done, total });
     const read = performance.now();
 
+    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    const reviewThreshold = options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
     const result = await findDuplicates(records, {
+      threshold,
+      reviewThreshold,
       onProgress: (p) => progress(p),
       cancelled: stopping,
     });
@@ -349,7 +367,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
         const b = records[pair.b]!;
         if (decided.has(pairKey(a.id, b.id))) continue;
         const why = result.explain(pair);
-        const { rule, first, second, detail, shielded } = duplicateTask(a, b, why);
+        const { rule, first, second, detail, shielded } = duplicateTask(a, b, why, pair.band);
         insert(rule, first.id, second.id, JSON.stringify(detail), second.id);
         byRule[rule] = (byRule[rule] ?? 0) + 1;
         if (shielded) {
@@ -365,7 +383,10 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
       db.prepare("DELETE FROM cleanse_tasks WHERE state = 'stale'").run();
     })();
     // What incremental linking needs: this run's model and every child's blocking keys.
-    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at, madePending, readFromSeq);
+    saveLinkingState(db, runId, records, result.prepared, result.stats.model, at, madePending, readFromSeq, {
+      threshold,
+      reviewThreshold,
+    });
     runEnds();
     // Children a sync changed while this run read: linked now, with the model it left.
     if (pendingCount(db) > 0) linkChanged(store, { now, onShieldedPair: options.onShieldedPair ?? (() => undefined) });

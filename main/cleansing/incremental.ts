@@ -17,6 +17,7 @@
 // in dedupe_pending, the cleansing screen says so, and the next full run covers them.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import {
+  bandOf,
   BLOCKING_TEXT,
   blockingHashes,
   Comparator,
@@ -26,6 +27,7 @@ import {
   prepare,
   scorerFor,
   storeModel,
+  type Band,
   type DedupeRecord,
   type Model,
   type Prepared,
@@ -215,11 +217,14 @@ export function saveLinkingState(
   madePending: ReadonlySet<string> = new Set(),
   /** The feed's last entry when the run began reading: later changes still wait to be linked. */
   readFromSeq = Number.MAX_SAFE_INTEGER,
-  threshold = DEFAULT_THRESHOLD,
-  maxGroup = DEFAULT_MAX_GROUP,
+  /** The run's threshold and review band (no band unless given), and its group limit. */
+  band: { threshold?: number; reviewThreshold?: number; maxGroup?: number } = {},
 ): void {
+  const threshold = band.threshold ?? DEFAULT_THRESHOLD;
+  const reviewThreshold = band.reviewThreshold ?? threshold;
+  const maxGroup = band.maxGroup ?? DEFAULT_MAX_GROUP;
   ensureLinkingSchema(db);
-  const stored = storeModel(p, model, threshold, maxGroup);
+  const stored = storeModel(p, model, threshold, maxGroup, reviewThreshold);
   // Every (hash, id) and compact record, worked out before the transaction begins.
   const rows: number[] = [];
   const of: number[] = [];
@@ -298,7 +303,7 @@ export interface LinkSummary {
   changed: number;
   /** Pairs compared and scored. */
   compared: number;
-  /** Pairs at or above the threshold (decided ones included). */
+  /** Pairs at or above the threshold or in the review band (decided ones included). */
   pairs: number;
   /** Tasks opened or updated, and open tasks dropped because their pair is no longer found. */
   tasks: number;
@@ -494,7 +499,9 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
     };
     // Each pair once, the lower row id first (the order the full run reads them in).
     const seen = new Set<string>();
-    const found: { a: number; b: number; pattern: number; score: number }[] = [];
+    const found: { a: number; b: number; pattern: number; score: number; band: Band }[] = [];
+    // The band as the full run drew it (none in a model stored before there was one).
+    const reviewThreshold = stored.reviewThreshold ?? stored.threshold;
     let compared = 0;
     for (const { from, rule, to } of wanted) {
       const i = at.get(from);
@@ -513,7 +520,8 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
         p.given[a] === p.given[b] ? p.given[a]! : -1,
         p.family[a] === p.family[b] ? p.family[a]! : -1,
       );
-      if (score >= stored.threshold) found.push({ a, b, pattern, score });
+      const band = bandOf(score, stored.threshold, reviewThreshold);
+      if (band !== null) found.push({ a, b, pattern, score, band });
     }
 
     // The open pairs of the changed children: kept if found again, else dropped (as a full run does).
@@ -549,7 +557,7 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
         p.given[pair.a] === p.given[pair.b] ? p.given[pair.a]! : -1,
         p.family[pair.a] === p.family[pair.b] ? p.family[pair.a]! : -1,
       );
-      const { rule, first, second, detail, shielded } = duplicateTask(a, b, why);
+      const { rule, first, second, detail, shielded } = duplicateTask(a, b, why, pair.band);
       const text = JSON.stringify(detail);
       // The same task found again unchanged is left as it is (no page written for nothing).
       const held = existing.get(`${rule}|${first.id}|${second.id}`);
