@@ -1,5 +1,6 @@
 // Who may do what: the roles of ContactPoint users and the person acting on a request.
 import { z } from 'zod';
+import { organisationKinds } from './organisation-stages.js';
 
 export const roles = [
   /** A practitioner who works with children: GP reception, school, health, youth services. */
@@ -18,16 +19,9 @@ export const roles = [
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const organisationKinds = [
-  'gp-practice',
-  'school',
-  'local-authority',
-  'health',
-  'police',
-  'voluntary',
-  'national',
-  'supplier',
-] as const;
+// The kinds, with how each reads and which identifiers it carries: organisation-stages.ts.
+export { organisationKinds };
+
 export const organisationSchema = z
   .object({
     id: z.string().min(1).max(64),

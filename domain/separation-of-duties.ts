@@ -11,7 +11,14 @@
 // account whose credentials or powers either of them took part in issuing.
 import { managementRoles, type Role } from './roles.js';
 
-export type DualDuty = 'account-create' | 'token-reset' | 'card-enrol' | 'role-grant' | 'unshield' | 'match-different';
+export type DualDuty =
+  | 'account-create'
+  | 'token-reset'
+  | 'card-enrol'
+  | 'role-grant'
+  | 'unshield'
+  | 'match-different'
+  | 'organisation-accredit';
 
 /** Who may act: every authority's accounts and children, or only their own authority's. */
 export interface Actors {
@@ -90,6 +97,14 @@ export const dualDuties: readonly DualDutyRule[] = [
     completes: 'on-approval',
     why: "If the two records are one shielded child, ending the new record's pending shield shows the child's new address to anyone who may find it.",
   },
+  {
+    duty: 'organisation-accredit',
+    what: "Accredit a partner organisation: its authority's team proposes it and prepares it (the responsible officer, the agreement signed, the evidence); someone who neither proposed nor prepared it accredits it (domain/organisation-stages.ts)",
+    start: { anywhere: ['national-admin'], ownAuthority: ['la-team'] },
+    confirm: { anywhere: ['national-admin', 'data-manager'], ownAuthority: [] },
+    completes: 'on-approval',
+    why: "Accreditation lets an organisation's people be given access: whoever gathered the evidence should not also be the one to judge it.",
+  },
 ];
 
 /** Actions one person may take alone, and why that is safe: listed so the table in docs/security.md is whole. */
@@ -116,9 +131,14 @@ export const singleDuties: readonly { action: string; who: string; why: string }
     why: 'A merge keeps either shield on the survivor; unlinking two unshielded, unpending children ends no pending shield.',
   },
   {
-    action: 'Accredit an organisation or withdraw accreditation',
+    action: "Suspend, reinstate or withdraw an organisation's accreditation",
     who: 'national-admin, data-manager',
-    why: "Accreditation alone lets no one sign in: every account still needs two people and its holder. Never one's own organisation.",
+    why: "Suspending and withdrawing take access away; reinstating restores an accreditation two people gave, and lets no one sign in: every account still needs two people and its holder. Never one's own organisation.",
+  },
+  {
+    action: 'Propose a partner organisation, prepare it, or stop a proposal',
+    who: 'national-admin, la-team (own authority); data-manager also stops',
+    why: 'None of them gives access: only accreditation does, by someone else.',
   },
   {
     action: 'Activate an account, token or card',

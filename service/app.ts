@@ -1,6 +1,7 @@
 // The national index service as one request handler over a store: every route, the
 // HTTP layer in front of them, and the context they share. No sockets here (server.ts).
 import { randomBytes } from 'node:crypto';
+import { organisationRoutes } from './accounts/organisation-routes.js';
 import { accountRoutes, activationRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { StoreNonceCache } from './auth/nonce-cache.js';
@@ -83,6 +84,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...supplyRoutes,
     ...lifecycleRoutes,
     ...accountRoutes,
+    ...organisationRoutes,
     ...activationRoutes(clock),
     ...managementRoutes,
     ...transferRoutes,

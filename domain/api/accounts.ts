@@ -113,8 +113,6 @@ export interface LapsingUser {
 
 export const registerCardKeySchema = z.object({ publicJwk: publicJwkSchema }).strict();
 
-export const updateOrganisationSchema = z.object({ accredited: z.boolean() }).strict();
-
 /** An account as management sees it: never a password hash, TOTP secret or key. */
 export interface UserView {
   id: string;
@@ -132,16 +130,6 @@ export interface UserView {
   cardKeys: number;
   /** When the account was closed (for good); null while it is open. */
   closedAt: string | null;
-}
-
-export interface OrganisationView {
-  id: string;
-  name: string;
-  kind: string;
-  accredited: boolean;
-  localAuthority: string | null;
-  supplier: string | null;
-  users: number;
 }
 
 /** Requests that need a second person (domain/separation-of-duties.ts). */

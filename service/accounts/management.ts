@@ -1,7 +1,7 @@
-// Account and organisation management (contactpoint.md "Access, accreditation,
-// audit"): the national administrator manages every account; a local authority's team
-// manages the accounts of its own authority, within limits; data managers accredit
-// organisations. Each change is audited in its own transaction as 'account-changed',
+// Account management (contactpoint.md "Access, accreditation, audit"): the national
+// administrator manages every account; a local authority's team manages the accounts
+// of its own authority, within limits (organisations and their accreditation:
+// organisations.ts). Each change is audited in its own transaction as 'account-changed',
 // naming the fields changed and never a password, TOTP secret or key. A change to an
 // account takes effect at the holder's next request: the HTTP layer checks
 // accreditation on every request (accreditation.ts).
@@ -10,7 +10,6 @@ import {
   teamGrantableRoles,
   USERS_PAGE_DEFAULT,
   type CreateUser,
-  type OrganisationView,
   type UpdateUser,
   type UserView,
   type UsersQuery,
@@ -50,7 +49,6 @@ function writeScopeOf(actor: Actor): Scope {
 // The same answer for an account that does not exist and one outside the caller's
 // authority, so a team cannot probe for other authorities' accounts.
 const userNotFound = () => new ApiError(404, 'user-not-found', 'There is no such account that you manage.');
-const organisationNotFound = () => new ApiError(404, 'organisation-not-found', 'There is no such organisation.');
 const ownAccount = (what: string) =>
   forbidden('own-account', `You may not ${what} your own account: another administrator must do it.`);
 
@@ -452,83 +450,5 @@ export async function revokeCardKey(
       detail: { change: 'card-revoked', account: id, fields: ['cardKeys'], thumbprint, sessionsEnded },
     });
     return { thumbprint, sessionsEnded };
-  });
-}
-
-interface OrganisationRow {
-  id: string;
-  name: string;
-  kind: string;
-  accredited: boolean;
-  local_authority: string | null;
-  supplier: string | null;
-  users: number;
-}
-
-const organisationColumns = `o.id, o.name, o.kind, o.accredited, o.local_authority, o.supplier,
-  (SELECT count(*)::int FROM users u WHERE u.organisation_id = o.id) AS users`;
-
-const organisationView = (r: OrganisationRow): OrganisationView => ({
-  id: r.id,
-  name: r.name,
-  kind: r.kind,
-  accredited: r.accredited,
-  localAuthority: r.local_authority,
-  supplier: r.supplier,
-  users: r.users,
-});
-
-/** Every organisation; an LA team sees those in its own authority (the ones it may create accounts in). */
-export async function listOrganisations(
-  ctx: ServiceContext,
-  actor: Actor,
-): Promise<{ organisations: OrganisationView[] }> {
-  const national = hasRole(actor, 'national-admin', 'data-manager');
-  const rows = await ctx.db.query<OrganisationRow>(
-    `SELECT ${organisationColumns} FROM organisations o WHERE $1::boolean OR o.local_authority = $2 ORDER BY o.id COLLATE "C"`,
-    [national, actor.localAuthority],
-  );
-  return { organisations: rows.map(organisationView) };
-}
-
-/** Accredit an organisation or withdraw its accreditation: every user of it is stopped (or let back) at their next request. */
-export async function setAccreditation(
-  ctx: ServiceContext,
-  actor: Actor,
-  id: string,
-  accredited: boolean,
-): Promise<OrganisationView> {
-  // Withdrawing your own organisation's accreditation would lock you out mid-task.
-  if (id === actor.organisation.id) {
-    throw forbidden(
-      'own-organisation',
-      'You may not change the accreditation of your own organisation: another administrator must do it.',
-    );
-  }
-  const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.query<{ accredited: boolean }>(
-      'SELECT accredited FROM organisations WHERE id = $1 FOR UPDATE',
-      [id],
-    );
-    if (!before) throw organisationNotFound();
-    await tx.query('UPDATE organisations SET accredited = $2 WHERE id = $1', [id, accredited]);
-    await appendAudit(tx, {
-      at: now,
-      userId: actor.userId,
-      action: 'account-changed',
-      detail: {
-        change: 'organisation-accreditation',
-        organisation: id,
-        fields: ['accredited'],
-        to: { accredited },
-        was: { accredited: before.accredited },
-      },
-    });
-    const [row] = await tx.query<OrganisationRow>(
-      `SELECT ${organisationColumns} FROM organisations o WHERE o.id = $1`,
-      [id],
-    );
-    return organisationView(row!);
   });
 }

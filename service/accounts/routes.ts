@@ -1,13 +1,12 @@
-// Account and organisation management over HTTP (docs/service-api.md "Accounts and
-// organisations"). Scope rules and auditing live in management.ts; this file declares
-// who may call what, with which schemas.
+// Account management over HTTP (docs/service-api.md "Accounts and organisations"; the
+// directory of organisations is organisation-routes.ts). Scope rules and auditing live in
+// management.ts; this file declares who may call what, with which schemas.
 import { z } from 'zod';
 import {
   activationSchema,
   createUserSchema,
   lapsingQuerySchema,
   roleGrantSchema,
-  updateOrganisationSchema,
   updateUserSchema,
   usersQuerySchema,
 } from '../../domain/api/accounts.js';
@@ -27,12 +26,10 @@ import { lapsingUsers } from './lapsing.js';
 import {
   createUser,
   getUser,
-  listOrganisations,
   listUsers,
   resetToken,
   startCardEnrolment,
   revokeCardKey,
-  setAccreditation,
   unlockUser,
   updateUser,
 } from './management.js';
@@ -152,20 +149,6 @@ const issuedRequestSchema = {
   },
 };
 
-const organisationSchema = {
-  type: 'object',
-  required: ['id', 'name', 'kind', 'accredited', 'localAuthority', 'supplier', 'users'],
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    kind: { type: 'string' },
-    accredited: { type: 'boolean' },
-    localAuthority: nullableString,
-    supplier: nullableString,
-    users: { type: 'integer' },
-  },
-};
-
 const managers = ['national-admin', 'la-team'] as const;
 
 const userId = lookupParam("The account's id: one that is not an account you manage is 404 user-not-found.");
@@ -177,7 +160,6 @@ const cardKeyParams = z.object({
   id: userId,
   thumbprint: lookupParam('The RFC 7638 thumbprint of the card key: one not in use is 404 card-key-not-found.'),
 });
-const organisationParams = z.object({ id: lookupParam("The organisation's id: none is 404 organisation-not-found.") });
 
 export const accountRoutes: Route[] = [
   signedRoute({
@@ -451,43 +433,6 @@ export const accountRoutes: Route[] = [
     },
     async handle(req, ctx) {
       return { status: 200, body: await revokeCardKey(ctx, req.actor, req.params.id, req.params.thumbprint) };
-    },
-  }),
-  signedRoute({
-    method: 'GET',
-    path: '/v1/organisations',
-    roles: managementRoles,
-    doc: {
-      tag: 'accounts',
-      summary: 'Organisations, their accreditation and how many accounts each has',
-      response: {
-        type: 'object',
-        required: ['organisations'],
-        properties: { organisations: { type: 'array', items: organisationSchema } },
-      },
-    },
-    async handle(req, ctx) {
-      return { status: 200, body: await listOrganisations(ctx, req.actor) };
-    },
-  }),
-  signedRoute({
-    method: 'PATCH',
-    path: '/v1/organisations/:id',
-    params: organisationParams,
-    roles: ['national-admin', 'data-manager'],
-    body: updateOrganisationSchema,
-    doc: {
-      tag: 'accounts',
-      summary: 'Accredit an organisation or withdraw its accreditation',
-      description:
-        'Every account of an organisation that loses accreditation is refused (403 organisation-not-accredited) from its next request.',
-      response: { type: 'object', required: ['organisation'], properties: { organisation: organisationSchema } },
-    },
-    async handle(req, ctx) {
-      return {
-        status: 200,
-        body: { organisation: await setAccreditation(ctx, req.actor, req.params.id, req.body.accredited) },
-      };
     },
   }),
 ];

@@ -1,8 +1,8 @@
-// Account and organisation management end to end over HTTP: the national
-// administrator and LA teams create accounts (a second person confirms and the holder
-// activates them with both halves of the code), suspend them, unlock them, replace
-// tokens and enrol cards; data managers withdraw accreditation. Changes bite at the
-// holder's next request. Who may do what alone is separation-of-duties.test.ts's.
+// Account management end to end over HTTP: the national administrator and LA teams
+// create accounts (a second person confirms and the holder activates them with both
+// halves of the code), suspend them, unlock them, replace tokens and enrol cards.
+// Changes bite at the holder's next request. Organisations and their accreditation are
+// organisations.test.ts's; who may do what alone is separation-of-duties.test.ts's.
 import { generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -605,50 +605,4 @@ describe('smartcards', () => {
   });
 });
 
-describe('organisations', () => {
-  it('lists organisations, with their accreditation, for a data manager', async () => {
-    const res = await dataManager.get('/v1/organisations');
-    expect(res.status).toBe(200);
-    expect(res.body.organisations.find((o: { id: string }) => o.id === 'org-unaccredited')).toMatchObject({
-      accredited: false,
-      kind: 'voluntary',
-    });
-  });
-
-  it('stops every user of an organisation that loses accreditation at their next request', async () => {
-    const practitioner = await h.signIn('trn-practitioner');
-    expect((await practitioner.get('/v1/sessions/current')).status).toBe(200);
-    const res = await patch(dataManager, '/v1/organisations/org-gp-training', { accredited: false });
-    expect(res.status).toBe(200);
-    expect(res.body.organisation).toMatchObject({ id: 'org-gp-training', accredited: false });
-    const next = await practitioner.get('/v1/sessions/current');
-    expect(next.status).toBe(403);
-    expect(next.body.error.code).toBe('organisation-not-accredited');
-    expect((await patch(admin, '/v1/organisations/org-gp-training', { accredited: true })).status).toBe(200);
-    expect((await practitioner.get('/v1/sessions/current')).status).toBe(200);
-    const audit = (await auditOf('org-gp-training')).filter((a) => a.detail['change'] === 'organisation-accreditation');
-    expect(audit.map((a) => [a.user_id, a.detail['to']])).toEqual([
-      ['trn-data-manager', { accredited: false }],
-      ['trn-national-admin', { accredited: true }],
-    ]);
-  });
-
-  it("refuses an LA team, an unknown organisation, and withdrawing one's own", async () => {
-    expect((await patch(team, '/v1/organisations/org-gp-training', { accredited: false })).body.error.code).toBe(
-      'forbidden-role',
-    );
-    expect((await patch(admin, '/v1/organisations/org-nowhere', { accredited: false })).status).toBe(404);
-    expect((await patch(dataManager, '/v1/organisations/org-wirral', { accredited: false })).body.error.code).toBe(
-      'own-organisation',
-    );
-  });
-
-  it('lists to an LA team only the organisations of its own authority, the ones it may create accounts in', async () => {
-    const own = await team.get('/v1/organisations');
-    expect(own.status).toBe(200);
-    const ids = own.body.organisations.map((o: { id: string }) => o.id).sort();
-    expect(ids).toEqual(['org-gp-training', 'org-unaccredited', 'org-wirral']);
-    const all = await admin.get('/v1/organisations');
-    expect(all.body.organisations.length).toBeGreaterThan(ids.length);
-  });
-});
+// Organisations and their accreditation: organisations.test.ts.

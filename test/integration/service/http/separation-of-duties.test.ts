@@ -185,6 +185,33 @@ describe.each(storeEngines)('separation of duties on %s', (engine) => {
       // The review is the new child's authority's: another team is refused it (403 other-authority), as before.
       otherAuthority: 403,
     },
+    'organisation-accredit': {
+      // Proposed and prepared (marked in progress with officer, agreement and evidence) by one person.
+      async start(who) {
+        const proposed = await who.post('/v1/organisations', {
+          name: `Wirral Partner ${++serial}`,
+          kind: 'voluntary',
+          localAuthority: WIRRAL,
+        });
+        if (proposed.status !== 201) return { res: proposed, id: null };
+        const id = proposed.body.organisation.id as string;
+        const res = await who.post(`/v1/organisations/${id}/stages`, {
+          action: 'start',
+          responsibleOfficer: 'Pat Officer',
+          agreementSignedOn: '2026-10-01',
+          evidence: 'Signed agreement and training plan seen',
+        });
+        return { res, id: res.status === 200 ? id : null };
+      },
+      confirm: (who, id) => who.post(`/v1/organisations/${id}/stages`, { action: 'accredit' }),
+      done: async (id) =>
+        (await h.db.query<{ stage: string }>('SELECT stage FROM organisations WHERE id = $1', [id]))[0]?.stage ===
+        'accredited',
+      starter: () => admin,
+      independent: () => dataManager,
+      dependent: () => [madeByAdmin],
+      unnamed: () => team,
+    },
   };
 
   it('has a driver for every row of the table', () => {
