@@ -1,7 +1,7 @@
 // Wire schemas of supply intake and match review: what suppliers send, and how a person
 // settles a possible duplicate.
 import { z } from 'zod';
-import { supplierRecordSchema, type Supplier, type SupplierRecord } from '../child-record.js';
+import { cpNumberSchema, supplierRecordSchema, type Supplier, type SupplierRecord } from '../child-record.js';
 import { namesSensitiveService } from '../sensitive-services.js';
 import { lifeDateProblems } from '../lifecycle.js';
 import { localAuthorityCodeSchema } from './sync.js';
@@ -76,6 +76,38 @@ export const resolveMatchReviewBodySchema = z
   .object({ decision: z.enum(['same-child', 'different-children']) })
   .strict();
 export type MatchReviewDecision = z.output<typeof resolveMatchReviewBodySchema>['decision'];
+
+/**
+ * A team's second look at a doubtful pair (issue 20, item 4): a member decided that two
+ * of their authority's children, a pair in the review band below the automatic
+ * threshold, are one child. cpNumber is to be merged into candidateCpNumber once a
+ * second, independent member agrees; score is the local matcher's (shown to no team).
+ */
+export const openBandReviewBodySchema = z
+  .object({
+    cpNumber: cpNumberSchema,
+    candidateCpNumber: cpNumberSchema,
+    score: z.number().min(0).max(1),
+    decision: z.literal('same-child'),
+  })
+  .strict();
+export type OpenBandReview = z.output<typeof openBandReviewBodySchema>;
+
+/** Where a review came from: supply intake, or a team's doubtful pair (the review band). */
+export type MatchReviewOrigin = 'supply' | 'review-band';
+
+/**
+ * How often the second person agreed with the first, from the service's own rows: of the
+ * reviews one person decided and a second decided after (settled, or disputed), those
+ * where both decided alike. rate is null until there is one.
+ */
+export interface MatchReviewAgreement {
+  agreed: number;
+  disagreed: number;
+  /** First decisions still waiting for a second person (not in the rate). */
+  awaiting: number;
+  rate: number | null;
+}
 
 export interface MatchReviewView {
   id: number;

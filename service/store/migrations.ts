@@ -17,6 +17,7 @@ import { sql as auditSeals } from './migrations/013-audit-seals.js';
 import { sql as openReviewLinks } from './migrations/015-open-review-links.js';
 import { sql as referrals } from './migrations/016-referrals.js';
 import { sql as reviewSecondPerson } from './migrations/017-review-second-person.js';
+import { sql as reviewBand } from './migrations/018-review-band.js';
 import { sql as organisationStages } from './migrations/019-organisation-stages.js';
 
 export interface Migration {
@@ -42,6 +43,7 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'open-review-links', sql: openReviewLinks },
   { version: 16, name: 'referrals', sql: referrals },
   { version: 17, name: 'review-second-person', sql: reviewSecondPerson },
+  { version: 18, name: 'review-band', sql: reviewBand },
   { version: 19, name: 'organisation-stages', sql: organisationStages },
 ];
 

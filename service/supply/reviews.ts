@@ -16,7 +16,23 @@
 // review is 'disputed' and only a data manager independent of both may settle it. The
 // review list is blind: a team sees only that a second look is needed, never the first
 // decision or who made it; a data manager sees both.
-import type { MatchReviewDecision, MatchReviewStatus, MatchReviewView } from '../../domain/api/supply.js';
+//
+// A second look for doubtful pairs (issue 20, item 4; migration 18): a team member who
+// decides that two of their authority's children, a pair from the review band below the
+// automatic threshold, are one child does not merge them. openBandReview records that
+// decision on a review (origin 'review-band', proposed_decision 'same-child'); a second
+// member independent of the first decides without seeing it or the score: the same
+// decision settles it (a merge), the other is a dispute for a data manager. While such a
+// review is open, neither the sync feed's merge nor its "not a duplicate" settles the pair
+// (service/sync/submissions.ts). matchReviewAgreement counts how often second looks agree.
+import type {
+  MatchReviewAgreement,
+  MatchReviewDecision,
+  MatchReviewOrigin,
+  MatchReviewStatus,
+  MatchReviewView,
+  OpenBandReview,
+} from '../../domain/api/supply.js';
 import { childRecordSchema, type ChildRecord } from '../../domain/child-record.js';
 import { hasRole, type Actor } from '../../domain/roles.js';
 import { independenceProblem } from '../accounts/account-requests.js';
@@ -47,13 +63,23 @@ interface ReviewRow {
   proposed_at: Date | null;
   disputed_by: string | null;
   disputed_at: Date | null;
+  origin: MatchReviewOrigin;
+  proposed_decision: MatchReviewDecision | null;
 }
 
 /** Where an open review stands when one person's decision is not enough (migration 17). */
 export type SecondLook = 'awaiting-second-person' | 'disputed';
 
-/** A review as listed: a team sees only whether a second look is needed; a data manager also the decisions so far. */
-export interface MatchReviewListItem extends MatchReviewView {
+/**
+ * A review as listed: a team sees only whether a second look is needed; a data manager
+ * also the decisions so far and where the review came from. A team's doubtful pair
+ * awaiting its second look comes without its score: the second person decides on the
+ * records alone.
+ */
+export interface MatchReviewListItem extends Omit<MatchReviewView, 'score'> {
+  score?: number;
+  /** Data managers only. */
+  origin?: MatchReviewOrigin;
   /** Open reviews only. 'needed': one person has decided, another must; 'data-manager': only a data manager may settle it. */
   secondLook?: 'needed' | 'data-manager';
   /** Data managers only: the decisions made so far on an open review, oldest first. */
@@ -63,16 +89,19 @@ export interface MatchReviewListItem extends MatchReviewView {
 function viewOf(row: ReviewRow, seesDecisions: boolean): MatchReviewListItem {
   const open = row.status === 'open' && row.second_look !== null;
   const decisions: NonNullable<MatchReviewListItem['decisions']> = [];
+  const proposed = row.proposed_decision ?? 'different-children';
   if (open && row.proposed_by !== null && row.proposed_at !== null)
-    decisions.push({ decision: 'different-children', by: row.proposed_by, at: row.proposed_at.toISOString() });
+    decisions.push({ decision: proposed, by: row.proposed_by, at: row.proposed_at.toISOString() });
   if (open && row.disputed_by !== null && row.disputed_at !== null)
-    decisions.push({ decision: 'same-child', by: row.disputed_by, at: row.disputed_at.toISOString() });
+    decisions.push({ decision: otherDecision(proposed), by: row.disputed_by, at: row.disputed_at.toISOString() });
+  const blindScore = !seesDecisions && row.origin === 'review-band' && row.status === 'open';
   return {
     id: row.id,
     cpNumber: row.cp_number,
     candidateCpNumber: row.candidate_cp_number,
     localAuthority: row.local_authority,
-    score: Math.round(row.score * 1000) / 1000,
+    ...(blindScore ? {} : { score: Math.round(row.score * 1000) / 1000 }),
+    ...(seesDecisions ? { origin: row.origin } : {}),
     status: row.status,
     shieldPending: row.shield_pending === true,
     createdAt: row.created_at.toISOString(),
@@ -82,6 +111,9 @@ function viewOf(row: ReviewRow, seesDecisions: boolean): MatchReviewListItem {
     ...(open && seesDecisions ? { decisions } : {}),
   };
 }
+
+const otherDecision = (d: MatchReviewDecision): MatchReviewDecision =>
+  d === 'same-child' ? 'different-children' : 'same-child';
 
 /** A data manager sees every authority's reviews; a local authority team its own authority's. */
 function authorityScope(actor: Actor): string | null {
@@ -103,7 +135,7 @@ export async function listMatchReviews(
   );
   const rows = await ctx.db.query<ReviewRow>(
     `SELECT r.id, r.cp_number, r.candidate_cp_number, r.score, r.status, r.created_at, r.resolved_at, r.resolved_by,
-            r.second_look, r.proposed_by, r.proposed_at, r.disputed_by, r.disputed_at,
+            r.second_look, r.proposed_by, r.proposed_at, r.disputed_by, r.disputed_at, r.origin, r.proposed_decision,
             c.local_authority, c.shield_pending
        FROM match_reviews r LEFT JOIN children c ON c.cp_number = r.cp_number
       WHERE r.status = $1 AND ($2::text IS NULL OR c.local_authority = $2)
@@ -153,7 +185,7 @@ function mergedRecord(survivor: StoredChild, duplicate: StoredChild): ChildRecor
 }
 
 const clearSecondLook =
-  'second_look = NULL, proposed_by = NULL, proposed_at = NULL, disputed_by = NULL, disputed_at = NULL';
+  'second_look = NULL, proposed_by = NULL, proposed_at = NULL, proposed_decision = NULL, disputed_by = NULL, disputed_at = NULL';
 
 export async function mergeChildren(
   tx: Queryable,
@@ -359,6 +391,7 @@ interface LockedReview {
   status: MatchReviewStatus;
   second_look: SecondLook | null;
   proposed_by: string | null;
+  proposed_decision: MatchReviewDecision | null;
   disputed_by: string | null;
 }
 
@@ -377,7 +410,7 @@ export async function resolveMatchReview(
   const scope = authorityScope(actor);
   return ctx.db.transaction(async (tx) => {
     const [review] = await tx.query<LockedReview>(
-      'SELECT cp_number, candidate_cp_number, status, second_look, proposed_by, disputed_by FROM match_reviews WHERE id = $1 FOR UPDATE',
+      'SELECT cp_number, candidate_cp_number, status, second_look, proposed_by, proposed_decision, disputed_by FROM match_reviews WHERE id = $1 FOR UPDATE',
       [id],
     );
     if (!review) throw notFound('There is no match review with that id.');
@@ -422,9 +455,10 @@ export async function resolveMatchReview(
       await mustBeIndependent(tx, actor, [review.proposed_by, review.disputed_by]);
     } else if (review.second_look === 'awaiting-second-person') {
       await mustBeIndependent(tx, actor, [review.proposed_by]);
-      // A team member who sees the same child where the first saw two disagrees; a data
-      // manager, who settles disagreements, merges.
-      if (decision === 'same-child' && scope !== null) {
+      // A team member who decides otherwise than the first (the same child where the first
+      // saw two, or two where a doubtful pair's first look saw one) disagrees; a data
+      // manager, who settles disagreements, settles it with their decision.
+      if (decision !== (review.proposed_decision ?? 'different-children') && scope !== null) {
         await tx.query(
           "UPDATE match_reviews SET second_look = 'disputed', disputed_by = $2, disputed_at = $3 WHERE id = $1",
           [id, actor.userId, at],
@@ -435,8 +469,9 @@ export async function resolveMatchReview(
     } else if (decision === 'different-children' && needsSecondPerson(created, held)) {
       // The first of two: nothing changes but the review's state.
       await tx.query(
-        "UPDATE match_reviews SET second_look = 'awaiting-second-person', proposed_by = $2, proposed_at = $3 WHERE id = $1",
-        [id, actor.userId, at],
+        `UPDATE match_reviews SET second_look = 'awaiting-second-person', proposed_by = $2, proposed_at = $3,
+           proposed_decision = 'different-children', local_authority = $4 WHERE id = $1`,
+        [id, actor.userId, at, created.localAuthority],
       );
       await audit({ reviewId: id, decision, candidate: review.candidate_cp_number, step: 'first-of-two' });
       return pending('awaiting-second-person');
@@ -486,4 +521,129 @@ export async function resolveMatchReview(
       shieldPending: current.shieldPending,
     };
   });
+}
+
+export interface BandReviewOpened {
+  id: number;
+  status: 'awaiting-second-person';
+  cpNumber: string;
+  candidateCpNumber: string;
+}
+
+/**
+ * A team member decided that a doubtful pair of their authority's children (the review
+ * band) is one child: the decision is recorded on a review, for a second member
+ * independent of them to decide blind (see the top of this file). An open review of the
+ * pair that nobody has decided yet becomes this one (turned so that `cpNumber` is the one
+ * merged away); one that already waits for a second person is refused: 403 own-request to
+ * the person who decided it, 409 review-open to anyone else. 403 other-authority unless
+ * both children are the actor's authority's; 404 when one is not an active child.
+ */
+export async function openBandReview(
+  ctx: ServiceContext,
+  actor: Actor,
+  body: OpenBandReview,
+): Promise<BandReviewOpened> {
+  const authority = actor.localAuthority;
+  if (!hasRole(actor, 'la-team') || authority === null)
+    throw forbidden(
+      'reviews-not-permitted',
+      "Only a local authority team may ask for a second look at its children's pairs.",
+    );
+  if (body.cpNumber === body.candidateCpNumber)
+    throw new ApiError(422, 'invalid-pair', 'A child cannot be a duplicate of itself: give two ContactPoint numbers.');
+  return ctx.db.transaction(async (tx) => {
+    const locked = new Map<string, StoredChild | null>();
+    for (const cp of [body.cpNumber, body.candidateCpNumber].sort())
+      locked.set(cp, await loadChild(tx, cp, { forUpdate: true }));
+    await lockLinkedChildren(tx, [body.cpNumber, body.candidateCpNumber]);
+    const children = [locked.get(body.cpNumber), locked.get(body.candidateCpNumber)];
+    if (children.some((c) => !c || c.status !== 'active'))
+      throw notFound('One of the two is not an active child: it may have been merged, archived or transferred.');
+    if (children.some((c) => c!.localAuthority !== authority))
+      throw forbidden(
+        'other-authority',
+        "A local authority team may ask for a second look only at its own authority's children.",
+      );
+    const at = ctx.clock.now();
+    const [open] = await tx.query<{ id: number; second_look: SecondLook | null; proposed_by: string | null }>(
+      `SELECT id, second_look, proposed_by FROM match_reviews WHERE status = 'open'
+          AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))
+        ORDER BY id LIMIT 1 FOR UPDATE`,
+      [body.cpNumber, body.candidateCpNumber],
+    );
+    if (open && open.second_look !== null) {
+      // Asking again is not a second look, whoever asks.
+      if (open.proposed_by === actor.userId)
+        throw forbidden(
+          'own-request',
+          'You have already decided this pair: a second person, independent of you, must decide it.',
+        );
+      throw conflict(
+        'review-open',
+        'A decision on this pair is already waiting for a second person: decide it in the national match reviews.',
+      );
+    }
+    const [row] = open
+      ? await tx.query<{ id: number }>(
+          `UPDATE match_reviews SET origin = 'review-band', second_look = 'awaiting-second-person', proposed_by = $1,
+                  proposed_at = $2, proposed_decision = 'same-child', cp_number = $3, candidate_cp_number = $4,
+                  local_authority = $5
+            WHERE id = $6 RETURNING id`,
+          [actor.userId, at, body.cpNumber, body.candidateCpNumber, authority, open.id],
+        )
+      : await tx.query<{ id: number }>(
+          `INSERT INTO match_reviews (cp_number, candidate_cp_number, score, created_at, origin, second_look,
+                                      proposed_by, proposed_at, proposed_decision, local_authority)
+           VALUES ($3, $4, $5, $2, 'review-band', 'awaiting-second-person', $1, $2, 'same-child', $6) RETURNING id`,
+          [actor.userId, at, body.cpNumber, body.candidateCpNumber, body.score, authority],
+        );
+    const id = Number(row!.id);
+    // Linked by an open review now: a shield on either is held over the other until it is decided.
+    await recomputeShieldPending(tx, [body.cpNumber, body.candidateCpNumber], at);
+    await appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'match-resolved',
+      cpNumber: body.cpNumber,
+      detail: {
+        reviewId: id,
+        decision: 'same-child',
+        candidate: body.candidateCpNumber,
+        step: 'first-of-two',
+        origin: 'review-band',
+      },
+    });
+    return { id, status: 'awaiting-second-person', cpNumber: body.cpNumber, candidateCpNumber: body.candidateCpNumber };
+  });
+}
+
+/**
+ * The agreement rate of second looks, from the service's own rows: every review one
+ * person decided first (a doubtful pair's "same child", or "different children" against a
+ * shielded child) and a second person decided after. Agreed: settled as the first
+ * decided, by someone else, with no dispute. Disagreed: disputed, or settled otherwise
+ * (a data manager as the second person). A team sees its own authority's; a data manager
+ * every authority's.
+ */
+export async function matchReviewAgreement(ctx: ServiceContext, actor: Actor): Promise<MatchReviewAgreement> {
+  const scope = authorityScope(actor);
+  const [row] = await ctx.db.query<{ agreed: string | number; disagreed: string | number; awaiting: string | number }>(
+    `SELECT
+       count(*) FILTER (WHERE status <> 'open' AND disputed_by IS NULL AND status = proposed_decision
+                          AND resolved_by IS DISTINCT FROM proposed_by) AS agreed,
+       count(*) FILTER (WHERE disputed_by IS NOT NULL OR (status <> 'open' AND status <> proposed_decision)) AS disagreed,
+       count(*) FILTER (WHERE status = 'open' AND second_look = 'awaiting-second-person') AS awaiting
+       FROM match_reviews
+      WHERE proposed_by IS NOT NULL AND ($1::text IS NULL OR local_authority = $1)`,
+    [scope],
+  );
+  const agreed = Number(row?.agreed ?? 0);
+  const disagreed = Number(row?.disagreed ?? 0);
+  return {
+    agreed,
+    disagreed,
+    awaiting: Number(row?.awaiting ?? 0),
+    rate: agreed + disagreed === 0 ? null : agreed / (agreed + disagreed),
+  };
 }

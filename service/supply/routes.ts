@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   INVOLVEMENT_SUPPLIERS,
   matchReviewQuerySchema,
+  openBandReviewBodySchema,
   resolveMatchReviewBodySchema,
   supplyBodySchema,
   SUPPLY_MAX_RECORDS,
@@ -18,7 +19,7 @@ import {
 import { pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { receiveSupply } from './intake.js';
-import { listMatchReviews, resolveMatchReview } from './reviews.js';
+import { listMatchReviews, matchReviewAgreement, openBandReview, resolveMatchReview } from './reviews.js';
 
 const problemsSchema = {
   type: 'array',
@@ -27,13 +28,27 @@ const problemsSchema = {
 
 const reviewSchema = {
   type: 'object',
-  required: ['id', 'cpNumber', 'candidateCpNumber', 'localAuthority', 'score', 'status', 'shieldPending', 'createdAt'],
+  required: ['id', 'cpNumber', 'candidateCpNumber', 'localAuthority', 'status', 'shieldPending', 'createdAt'],
   properties: {
     id: { type: 'integer' },
-    cpNumber: { type: 'string', description: 'The child created from the supply.' },
-    candidateCpNumber: { type: 'string', description: 'The held child it may duplicate.' },
+    cpNumber: {
+      type: 'string',
+      description: "The child created from the supply (a team's doubtful pair: the one to be merged away).",
+    },
+    candidateCpNumber: { type: 'string', description: 'The held child it may duplicate (the one that would remain).' },
     localAuthority: { type: ['string', 'null'] },
-    score: { type: 'number', minimum: 0, maximum: 1 },
+    score: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description:
+        "The matcher's likelihood. Absent to a team on an open review from a team's doubtful pair: the second person decides on the records alone.",
+    },
+    origin: {
+      enum: ['supply', 'review-band'],
+      description:
+        "To a data manager only: supply (opened by supply intake) or review-band (a team member's decision on a doubtful pair, for a second look).",
+    },
     status: { enum: ['open', 'same-child', 'different-children'] },
     shieldPending: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
@@ -42,7 +57,7 @@ const reviewSchema = {
     secondLook: {
       enum: ['needed', 'data-manager'],
       description:
-        'Open reviews only, when one person has decided "different children" on a review against a shielded or shield-pending child: needed (a second person independent of the first must decide) or data-manager (a second person disagreed: only a data manager may settle it). Says nothing of the first decision or who made it.',
+        'Open reviews only, when one person has decided and a second must: "different children" on a review against a shielded or shield-pending child, or "same child" on a team\'s doubtful pair (POST /v1/match-reviews). needed (a second person independent of the first must decide) or data-manager (a second person disagreed: only a data manager may settle it). Says nothing of the first decision or who made it.',
     },
     decisions: {
       type: 'array',
@@ -70,6 +85,20 @@ const reviewParams = z.object({
     { code: 'invalid-review-id', message: 'The review id in the path must be a positive whole number.' },
   ),
 });
+
+const agreementSchema = {
+  type: 'object',
+  required: ['agreed', 'disagreed', 'awaiting', 'rate'],
+  properties: {
+    agreed: { type: 'integer', description: 'Second looks that decided as the first person had, settled.' },
+    disagreed: {
+      type: 'integer',
+      description: 'Second looks that decided otherwise: disputed, or settled otherwise by a data manager.',
+    },
+    awaiting: { type: 'integer', description: 'First decisions still waiting for a second person (not in the rate).' },
+    rate: { type: ['number', 'null'], description: 'agreed / (agreed + disagreed); null before the first.' },
+  },
+};
 
 export const supplyRoutes: Route[] = [
   signedRoute({
@@ -163,6 +192,61 @@ export const supplyRoutes: Route[] = [
     },
     async handle(req, ctx) {
       return { status: 200, body: await listMatchReviews(ctx, req.actor, req.query.status) };
+    },
+  }),
+  signedRoute({
+    method: 'POST',
+    path: '/v1/match-reviews',
+    roles: ['la-team'],
+    body: openBandReviewBodySchema,
+    maxBodyBytes: 1024,
+    doc: {
+      tag: 'supply',
+      status: 201,
+      summary: 'Ask for a second look: a doubtful pair decided to be one child',
+      description:
+        "A team member decided that two of their authority's children, a pair the desktop's matcher put in the review band below its automatic threshold, are one child (decision same-child; cpNumber to be merged into candidateCpNumber). " +
+        'Nothing is merged: a review opens with the decision recorded (status awaiting-second-person; an open review of the pair nobody has decided yet becomes it). ' +
+        'A second team member independent of the first (not the same account, and neither issued credentials or powers to the other) decides it at POST /v1/match-reviews/{id}/resolve, seeing neither the first decision nor the score: ' +
+        'same-child settles it (the merge), different-children is a disagreement that only a data manager independent of both may settle. ' +
+        'While it is open, the pair cannot be merged or marked "not a duplicate" through POST /v1/sync/submissions (forbidden). A shield on either child is held over the other until it is decided. ' +
+        "403 other-authority unless both are the team's authority's children; 404 when one is not an active child; 403 own-request when the asker already decided the pair; 409 review-open when another person's decision on it is waiting. " +
+        'Audited (match-resolved, step first-of-two, origin review-band).',
+      errors: {
+        '403': 'other-authority; own-request: you already decided this pair',
+        '404': 'one of the two is not an active child',
+        '409': "review-open: another person's decision on this pair waits for a second person",
+        '422': 'invalid-pair: the two numbers are the same',
+      },
+      response: {
+        type: 'object',
+        required: ['id', 'status', 'cpNumber', 'candidateCpNumber'],
+        properties: {
+          id: { type: 'integer' },
+          status: { enum: ['awaiting-second-person'] },
+          cpNumber: { type: 'string' },
+          candidateCpNumber: { type: 'string' },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      return { status: 201, body: await openBandReview(ctx, req.actor, req.body) };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/match-reviews/agreement',
+    roles: ['la-team', 'data-manager'],
+    doc: {
+      tag: 'supply',
+      summary: 'How often second looks agreed',
+      description:
+        "Of the reviews one person decided and a second person decided after (a team's doubtful pairs, and different-children against a shielded child), how many agreed and how many did not (disputed, or settled otherwise by a data manager), from the service's own rows. " +
+        "A team sees its own authority's; a data manager every authority's.",
+      response: agreementSchema,
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await matchReviewAgreement(ctx, req.actor) };
     },
   }),
   signedRoute({

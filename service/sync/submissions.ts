@@ -100,6 +100,17 @@ async function applyPairItem(
     };
   }
   const at = ctx.clock.now();
+  // A decision waiting for a second person (a doubtful pair's merge, or "different
+  // children" against a shielded child) is settled only in the match reviews, by another
+  // person: neither a merge nor "not a duplicate" from a working set settles it alone.
+  if (item.op !== 'possible-duplicate') {
+    const [waiting] = await tx.query(
+      `SELECT 1 FROM match_reviews WHERE status = 'open' AND second_look IS NOT NULL
+          AND ((cp_number = $1 AND candidate_cp_number = $2) OR (cp_number = $2 AND candidate_cp_number = $1))`,
+      [item.cpNumber, other],
+    );
+    if (waiting) return { idempotencyKey: key, status: 'forbidden', message: secondLookRefusal };
+  }
   if (item.op === 'possible-duplicate') {
     const [open] = await tx.query(
       `SELECT 1 FROM match_reviews WHERE status = 'open'
@@ -214,6 +225,10 @@ export class MergeRefused extends Error {
 /** Why a submission cannot take a shield off: four eyes (shields/shields.ts). */
 export const notDuplicateRefusal =
   'One of these children is shielded or treated as shielded: a second member of the team must agree they are different children. Decide it in the national match reviews, where a second person confirms.';
+
+/** Why a submission cannot settle a pair whose decision waits for a second person. */
+export const secondLookRefusal =
+  'A decision on these two children is waiting for a second person: it is settled in the national match reviews, by a member of the team independent of the first.';
 
 export const unshieldRefusal =
   'A shield is removed only when a second member of the team approves: ask for it to be removed.';
