@@ -53,10 +53,12 @@ import {
 } from './management/views.js';
 import {
   labelFiguresSchema,
+  matchReviewAgreementSchema,
   matchReviewItemSchema,
   matchReviewPairSchema,
   matchReviewRequests,
   matchReviewResolvedSchema,
+  secondLookAskedSchema,
 } from './match-review.js';
 import {
   adapterRequests,
@@ -355,7 +357,12 @@ export const channels = {
   'correction.check': { request: correctionRequests.check, response: correctionCheckedSchema },
   // The national match-review queue (a team's own authority's reviews; a data manager's all)
   /** Open reviews the national service opened itself (supply intake): numbers and scores only. */
-  'reviews.list': { request: empty, response: z.object({ reviews: z.array(matchReviewItemSchema) }) },
+  'reviews.list': {
+    request: empty,
+    response: z.object({ reviews: z.array(matchReviewItemSchema), agreement: matchReviewAgreementSchema.nullable() }),
+  },
+  /** A doubtful local pair decided to be one child: a second look asked of the national index; the task closes. */
+  'reviews.secondLook': { request: matchReviewRequests.secondLook, response: secondLookAskedSchema },
   /** A review side by side, read with the cleansing task session's purpose; shielded details only in `reveal`. */
   'reviews.open': { request: matchReviewRequests.open, response: matchReviewPairSchema },
   /** same-child or different-children, on the national index; kept as a labelled pair. */

@@ -7,16 +7,21 @@
 import { z } from 'zod';
 import { cpNumberSchema } from './child-record.js';
 
-/** One open review in the queue: numbers only, no personal details. */
+/**
+ * One open review in the queue: numbers only, no personal details. No score on a team's
+ * doubtful pair awaiting its second look (the second person decides on the records
+ * alone); secondLook when one person has decided and another must (never which way).
+ */
 export const matchReviewItemSchema = z
   .object({
     id: z.number().int().min(1),
     cpNumber: cpNumberSchema,
     candidateCpNumber: cpNumberSchema,
     localAuthority: z.string().nullable(),
-    score: z.number(),
+    score: z.number().optional(),
     shieldPending: z.boolean(),
     createdAt: z.string(),
+    secondLook: z.enum(['needed', 'data-manager']).optional(),
   })
   .strict();
 export type MatchReviewItem = z.infer<typeof matchReviewItemSchema>;
@@ -78,7 +83,22 @@ export const matchReviewRequests = {
       message: 'give either the task session or the reason for access',
     }),
   resolve: z.object({ id: z.number().int().min(1), decision: matchReviewDecisionSchema }).strict(),
+  /** A doubtful local pair decided to be one child: `survivor` stays, the other is merged into it on agreement. */
+  secondLook: z.object({ taskId: z.number().int().min(1), survivor: cpNumberSchema }).strict(),
 };
+
+export const secondLookAskedSchema = z.object({ reviewId: z.number().int().min(1), closed: z.number().int() }).strict();
+
+/** How often second looks agreed, as the national index counts them (null: not available). */
+export const matchReviewAgreementSchema = z
+  .object({
+    agreed: z.number().int().min(0),
+    disagreed: z.number().int().min(0),
+    awaiting: z.number().int().min(0),
+    rate: z.number().min(0).max(1).nullable(),
+  })
+  .strict();
+export type MatchReviewAgreementView = z.infer<typeof matchReviewAgreementSchema>;
 
 export const matchReviewResolvedSchema = z
   .object({

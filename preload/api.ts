@@ -99,6 +99,7 @@ export function createApi(invoke: Invoke) {
       open: pass('reviews.open'),
       resolve: pass('reviews.resolve'),
       labels: () => call('reviews.labels', {}),
+      secondLook: pass('reviews.secondLook'),
     }),
     correction: Object.freeze({
       submit: pass('correction.submit'),

@@ -8,6 +8,7 @@ import { AppFailure } from '../ipc/app-failure.js';
 import { recordAccess, recordForScreen, tasksForScreen } from '../working-set/access.js';
 import { queueChanges } from '../working-set/outbox.js';
 import { queueShieldedPairs } from './shielded-pairs.js';
+import { bandMergeRefusal, inReviewBand } from './second-look.js';
 import { NO_MODEL_NOTE, waitingForFullRun } from './incremental.js';
 import type {
   CleanseResolution,
@@ -141,6 +142,8 @@ function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseR
           throw new AppFailure('invalid-payload', 'Only a possible duplicate can be merged.');
         if (r.survivor !== task.cpNumber && r.survivor !== task.otherCpNumber)
           throw new AppFailure('invalid-payload', 'The record to keep must be one of the two.');
+        // A doubtful pair is merged only after a second look (second-look.ts).
+        if (inReviewBand(task.detail)) throw new AppFailure('invalid-payload', bandMergeRefusal);
         const duplicate = r.survivor === task.cpNumber ? task.otherCpNumber : task.cpNumber;
         queueChanges(
           s,

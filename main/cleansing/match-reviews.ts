@@ -7,7 +7,9 @@
 import type { z } from 'zod';
 import { accessReasonHeader, recordViewSchema } from '../../domain/api/records.js';
 import {
+  matchReviewAgreementSchema,
   matchReviewItemSchema,
+  type MatchReviewAgreementView,
   type MatchReviewDecisionChoice,
   type MatchReviewItem,
   type MatchReviewSide,
@@ -62,9 +64,11 @@ export async function listReviews(session: ReviewSession): Promise<MatchReviewIt
       cpNumber: v.cpNumber,
       candidateCpNumber: v.candidateCpNumber,
       localAuthority: v.localAuthority ?? null,
-      score: v.score,
+      // Absent on a doubtful pair awaiting its blind second look.
+      ...(v.score !== undefined ? { score: v.score } : {}),
       shieldPending: v.shieldPending,
       createdAt: v.createdAt,
+      ...(v.secondLook !== undefined ? { secondLook: v.secondLook } : {}),
     });
     if (!parsed.success) throw unreadable();
     return parsed.data;
@@ -155,8 +159,8 @@ export interface Resolved {
   id: number;
   status: MatchReviewDecisionChoice;
   cpNumber: string;
-  /** The pair as decided, for the labels. */
-  pair: { a: string; b: string; score: number };
+  /** The pair as decided, for the labels (no score: a blind second look, not shown one). */
+  pair: { a: string; b: string; score: number | null };
 }
 
 /** Settle a review on the national index; the service checks scope and separation of duties. */
@@ -187,6 +191,34 @@ export async function resolveReview(
     id,
     status: decision,
     cpNumber: answer.cpNumber,
-    pair: { a: review.cpNumber, b: review.candidateCpNumber, score: review.score },
+    pair: { a: review.cpNumber, b: review.candidateCpNumber, score: review.score ?? null },
   };
+}
+
+/** The team's agreement rate of second looks, as the national index counts them. */
+export async function agreement(session: ReviewSession): Promise<MatchReviewAgreementView> {
+  reviewer(session);
+  const parsed = matchReviewAgreementSchema.safeParse(
+    await session.call({ method: 'GET', path: '/v1/match-reviews/agreement' }),
+  );
+  if (!parsed.success) throw unreadable();
+  return parsed.data;
+}
+
+/**
+ * A doubtful pair decided to be one child: the national index opens a review with the
+ * decision recorded, for a second team member to decide blind. `duplicate` is merged into
+ * `survivor` once they agree.
+ */
+export async function askSecondLook(
+  session: ReviewSession,
+  pair: { duplicate: string; survivor: string; score: number },
+): Promise<number> {
+  const answer = (await session.call({
+    method: 'POST',
+    path: '/v1/match-reviews',
+    body: { cpNumber: pair.duplicate, candidateCpNumber: pair.survivor, score: pair.score, decision: 'same-child' },
+  })) as { id?: unknown; status?: unknown } | null;
+  if (!answer || typeof answer.id !== 'number' || answer.status !== 'awaiting-second-person') throw unreadable();
+  return answer.id;
 }

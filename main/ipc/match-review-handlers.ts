@@ -5,7 +5,14 @@
 // (main/cleansing/match-reviews.ts) and keeps each decision as a labelled pair.
 import { channels, type Channel } from '../../domain/ipc-contract.js';
 import type { z } from 'zod';
-import { listReviews, openReview, resolveReview, reviewer } from '../cleansing/match-reviews.js';
+import {
+  agreement,
+  askSecondLook,
+  listReviews,
+  openReview,
+  resolveReview,
+  reviewer,
+} from '../cleansing/match-reviews.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { WorkingSet } from '../working-set/worker-client.js';
 import { AppFailure } from './app-failure.js';
@@ -36,7 +43,27 @@ export interface MatchReviewDeps {
 export function createMatchReviewHandlers(deps: MatchReviewDeps): Pick<Handlers, ReviewChannel> {
   const { session } = deps;
   return {
-    'reviews.list': async () => checked('reviews.list', { reviews: await listReviews(session) }),
+    'reviews.list': async () => {
+      const reviews = await listReviews(session);
+      // The queue stands without the rate: a service that cannot count it yet says nothing.
+      const rate = await agreement(session).catch(() => null);
+      return checked('reviews.list', { reviews, agreement: rate });
+    },
+    'reviews.secondLook': async ({ taskId, survivor }) => {
+      const { ws } = deps.teamWorkingSet();
+      const pair = await ws.call({ op: 'secondLookPair', taskId });
+      if (survivor !== pair.cpNumber && survivor !== pair.otherCpNumber)
+        throw new AppFailure('invalid-payload', 'The record to keep must be one of the two.');
+      const duplicate = survivor === pair.cpNumber ? pair.otherCpNumber : pair.cpNumber;
+      const reviewId = await askSecondLook(session, { duplicate, survivor, score: pair.score });
+      const { closed } = await ws.call({
+        op: 'secondLookAsked',
+        taskId,
+        reviewId,
+        at: new Date().toISOString(),
+      });
+      return checked('reviews.secondLook', { reviewId, closed });
+    },
     'reviews.open': async ({ id, taskSession, reason, reveal }) => {
       const user = reviewer(session);
       // A team works in its cleansing task session; only a data manager (no working set) gives a reason each time.

@@ -18,6 +18,7 @@ import type { ProfileEntry } from '../adapter/team-profiles.js';
 import type { AccessEntry, Accessor } from './access.js';
 import type { CleanseSummary, CleanseTask, cleanseQueues } from '../cleansing/cleanse.js';
 import type { LabelOperations } from '../cleansing/labels.js';
+import type { SecondLookOperations } from '../cleansing/second-look.js';
 import type { OutboxChange, OutboxItem, OutboxState, SendSummary, Task } from './outbox.js';
 import type { LocalSearchAnswer } from './search.js';
 import type { SyncRun } from './store.js';
@@ -63,7 +64,7 @@ type NoFields = Record<never, never>;
  * domain/ipc-contract.ts is for the renderer: the worker's handlers must return exactly
  * `reply`, and main's `call` resolves to it.
  */
-export interface Operations extends LabelOperations {
+export interface Operations extends LabelOperations, SecondLookOperations {
   summary: { request: NoFields; reply: WorkingSetSummary };
   sync: { request: { localAuthority: string }; reply: SyncRun };
   cancel: { request: NoFields; reply: null };

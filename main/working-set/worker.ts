@@ -19,6 +19,7 @@ import { AppFailure } from '../ipc/app-failure.js';
 import { CleanseCancelled } from '../cleansing/cleanse.js';
 import { createCleansingOps } from '../cleansing/cleansing-ops.js';
 import { createLabelOps } from '../cleansing/labels.js';
+import { createSecondLookOps } from '../cleansing/second-look.js';
 import { accessLog, outboxTasksForScreen, recordAccess, recordForScreen } from './access.js';
 import {
   ACCESS_OP,
@@ -297,6 +298,7 @@ const operations: OperationHandlers = {
   ...cleansingOps,
   ...adapterOps,
   ...createLabelOps(() => opened()),
+  ...createSecondLookOps(() => opened()),
 };
 
 /** Runs one operation; whatever it throws, at once or later, comes back as a rejection. */

@@ -53,6 +53,7 @@ const handlers: Handlers = {
   'reviews.open': unused,
   'reviews.resolve': unused,
   'reviews.labels': unused,
+  'reviews.secondLook': unused,
   'adapter.profiles': unused,
   'adapter.saveProfile': unused,
   'adapter.deleteProfile': unused,

@@ -1,10 +1,17 @@
 // The national match-review queue on the cleansing screen: possible duplicates the
 // national index opened itself when a supply looked like a child it holds. Each opens
 // side by side like a local duplicate (the same fields: fields.ts) and is settled on the
-// national index as the same child (merged there) or different children. Below the
-// queue: what the reviewed pairs say about the automatic band's precision.
+// national index as the same child (merged there) or different children. A doubtful pair
+// a team member decided is one child waits here for a second look by another member, who
+// sees neither that decision nor the score. Below the queue: how often second looks
+// agreed, and what the reviewed pairs say about the automatic band's precision.
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { LabelFigures, MatchReviewItem, MatchReviewPair } from '../../../../domain/match-review.js';
+import type {
+  LabelFigures,
+  MatchReviewAgreementView,
+  MatchReviewItem,
+  MatchReviewPair,
+} from '../../../../domain/match-review.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
 import { TableHead } from '../../components/TableHead.js';
@@ -28,6 +35,7 @@ type Access = { taskSession: string } | { reason: string };
 export function MatchReviews({ dataManager = false }: { dataManager?: boolean } = {}) {
   const [reviews, setReviews] = useState<MatchReviewItem[] | null>(null);
   const [figures, setFigures] = useState<LabelFigures | null>(null);
+  const [agreement, setAgreement] = useState<MatchReviewAgreementView | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
@@ -44,8 +52,10 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
 
   const refresh = useCallback(async () => {
     const r = await getApi().reviews.list();
-    if (r.ok) setReviews(r.value.reviews);
-    else setErrors(problem(r.error, 'match-reviews'));
+    if (r.ok) {
+      setReviews(r.value.reviews);
+      setAgreement(r.value.agreement);
+    } else setErrors(problem(r.error, 'match-reviews'));
     const f = await getApi().reviews.labels();
     if (f.ok) setFigures(f.value);
   }, []);
@@ -69,7 +79,8 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
       {notice ? <Notice text={notice} testId="match-review-done" /> : null}
       <p className="govuk-body">
         When a supply looks like a child the national index already holds, it opens a review for a person to decide.
-        Until then the new record is treated as shielded if the other one is.
+        Until then the new record is treated as shielded if the other one is. A pair marked &ldquo;second look&rdquo;
+        has been decided once by another member of the team: decide it on the records alone.
       </p>
       {reviews === null ? (
         <p className="govuk-body">Opening the national reviews…</p>
@@ -91,9 +102,16 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
                   {r.shieldPending ? (
                     <strong className="govuk-tag govuk-tag--orange cp-differs__tag">treated as shielded</strong>
                   ) : null}
+                  {r.secondLook ? (
+                    <strong className="govuk-tag govuk-tag--blue cp-differs__tag" data-testid="second-look-tag">
+                      {r.secondLook === 'needed' ? 'second look' : 'for a data manager'}
+                    </strong>
+                  ) : null}
                 </td>
                 <td className="govuk-table__cell">{r.candidateCpNumber}</td>
-                <td className="govuk-table__cell govuk-table__cell--numeric">{percent(r.score)}</td>
+                <td className="govuk-table__cell govuk-table__cell--numeric">
+                  {r.score === undefined ? 'Not shown' : percent(r.score)}
+                </td>
                 <td className="govuk-table__cell">{formatDateTime(r.createdAt)}</td>
                 <td className="govuk-table__cell">
                   <button
@@ -137,8 +155,28 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
           onClose={() => setOpenId(null)}
         />
       ) : null}
+      <AgreementView agreement={agreement} />
       <LabelFiguresView figures={figures} />
     </section>
+  );
+}
+
+/** How often a second look agreed with the first, as the national index counts it, with the counts behind it. */
+function AgreementView({ agreement }: { agreement: MatchReviewAgreementView | null }) {
+  if (agreement === null) return null;
+  const looked = agreement.agreed + agreement.disagreed;
+  return (
+    <div data-testid="agreement">
+      <h3 className="govuk-heading-s">How often a second look agreed</h3>
+      <p className="govuk-body" data-testid="agreement-rate">
+        {agreement.rate === null
+          ? 'No second look has been decided yet.'
+          : `${percent(agreement.rate)}: ${formatNumber(agreement.agreed)} of ${formatNumber(looked)} second look${
+              looked === 1 ? '' : 's'
+            } agreed with the first decision; ${formatNumber(agreement.disagreed)} did not and went to a data manager.`}{' '}
+        {formatNumber(agreement.awaiting)} waiting for a second person.
+      </p>
+    </div>
   );
 }
 
@@ -302,10 +340,17 @@ function ReviewPanel({
       <h3 className="govuk-heading-m" id="review-heading" tabIndex={-1} ref={heading}>
         {first.cpNumber} and {second.cpNumber}
       </h3>
-      <p className="govuk-body" data-testid="review-score">
-        The national index found them {percent(review.score)} likely to be the same child. {first.cpNumber} is the new
-        record; {second.cpNumber} the one it already held.
-      </p>
+      {review.score === undefined ? (
+        <p className="govuk-body" data-testid="review-score">
+          A second look: decide from the two records alone whether they are one child. If you decide they are,{' '}
+          {first.cpNumber} is merged into {second.cpNumber}.
+        </p>
+      ) : (
+        <p className="govuk-body" data-testid="review-score">
+          The national index found them {percent(review.score)} likely to be the same child. {first.cpNumber} is the new
+          record; {second.cpNumber} the one it already held.
+        </p>
+      )}
       {[first, second].some((side) => side.withheld) ? (
         <div className="govuk-inset-text" data-testid="review-withheld">
           {[first, second].map((side) =>

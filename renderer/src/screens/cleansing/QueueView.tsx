@@ -113,6 +113,18 @@ export function QueueView({
     setOpenId(null);
     reload();
   };
+  /** A doubtful pair decided to be one child: a second look asked of the national index (the task closes). */
+  const secondLook = async (taskId: number, survivor: string, done: string) => {
+    setErrors([]);
+    const r = await getApi().reviews.secondLook({ taskId, survivor });
+    if (!r.ok) {
+      setErrors(problem(r.error, 'task-list'));
+      return;
+    }
+    setNotice(done);
+    setOpenId(null);
+    reload();
+  };
 
   const activeTask = taskAt(active);
   const chosen = selected.size > 0 ? [...selected] : activeTask ? [activeTask.id] : [];
@@ -300,6 +312,7 @@ export function QueueView({
           taskSession={task.session.taskSession}
           onLost={task.lost}
           onResolve={resolve}
+          onSecondLook={secondLook}
           onClose={() => setOpenId(null)}
           onCorrected={reload}
         />

@@ -19,6 +19,7 @@ export function TaskPanel({
   taskSession,
   onLost,
   onResolve,
+  onSecondLook,
   onClose,
   onCorrected,
 }: {
@@ -27,6 +28,8 @@ export function TaskPanel({
   /** Main no longer holds the task session (locked, signed out): the purpose is asked again. */
   onLost: () => void;
   onResolve: (request: ResolveRequest, done: string) => Promise<void>;
+  /** A doubtful pair (the review band) decided to be one child: a second look asked, not a merge. */
+  onSecondLook: (taskId: number, survivor: string, done: string) => Promise<void>;
   onClose: () => void;
   /** A correction made here was accepted, which closed the task: the queue lists it no more. */
   onCorrected?: () => void;
@@ -102,6 +105,16 @@ export function TaskPanel({
 
   const merge = () => {
     if (!second) return;
+    if (doubtful) {
+      const keep = survivor === 'first' ? first : second;
+      const other = survivor === 'first' ? second : first;
+      void onSecondLook(
+        task.id,
+        keep.cpNumber,
+        `A second look is asked: another member of the team decides whether ${other.cpNumber} and ${keep.cpNumber} are one child, in the national match reviews. Nothing is merged until they agree.`,
+      );
+      return;
+    }
     const keep = survivor === 'first' ? first : second;
     const other = survivor === 'first' ? second : first;
     // Never a value from a side whose shielded details are withheld: it is not here to send.
@@ -146,6 +159,8 @@ export function TaskPanel({
     ? (task.detail as { path: string; message: string; values?: { supplier: string; value: unknown; date: string }[] })
     : null;
   const weights = isPair(task) ? pairDetail(task) : null;
+  /** In the review band: a merge takes a blind second look by another member (no per-field choice). */
+  const doubtful = weights?.band === 'review';
   return (
     <section className="cp-task-panel" aria-labelledby="task-heading" data-testid="task-panel">
       <h3 className="govuk-heading-m" id="task-heading" tabIndex={-1} ref={heading}>
@@ -208,6 +223,14 @@ export function TaskPanel({
               {weights.shielded ? ' One of them is shielded: the other is treated as shielded until you decide.' : ''}
             </p>
           ) : null}
+          {doubtful ? (
+            <div className="govuk-inset-text" data-testid="band-notice">
+              <strong className="govuk-tag govuk-tag--yellow">doubtful: review band</strong> This pair scored below the
+              level at which one person may merge. If you decide they are the same child, another member of the team
+              takes a second look without seeing your decision or the score, and the national index merges them only if
+              they agree. If you decide they are different children, the pair does not come back.
+            </div>
+          ) : null}
           <table className="govuk-table cp-compare" data-testid="compare">
             <caption className="govuk-table__caption govuk-table__caption--s">
               The two records side by side; fields that differ are marked
@@ -231,7 +254,7 @@ export function TaskPanel({
                     <Provenance side={second} field={r.provenance} />
                   </td>
                   <td className="govuk-table__cell">
-                    {r.differs && MERGEABLE.has(r.key) ? (
+                    {r.differs && MERGEABLE.has(r.key) && !doubtful ? (
                       <fieldset className="govuk-fieldset">
                         <legend className="govuk-visually-hidden">Keep which {r.label.toLowerCase()}</legend>
                         <div className="govuk-radios govuk-radios--small">
@@ -301,7 +324,8 @@ export function TaskPanel({
           </fieldset>
           <div className="govuk-button-group">
             <button type="button" className="govuk-button" onClick={merge}>
-              Merge into {survivor === 'first' ? first.cpNumber : second.cpNumber}
+              {doubtful ? 'Same child: ask for a second look, keeping ' : 'Merge into '}
+              {survivor === 'first' ? first.cpNumber : second.cpNumber}
             </button>
             <button
               type="button"

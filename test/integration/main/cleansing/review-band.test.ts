@@ -8,6 +8,10 @@ import { cpNumberFromSerial } from '../../../../domain/cp-number.js';
 import type { ChildRecord } from '../../../../domain/child-record.js';
 import { allOpenTasks, runCleanse, type DuplicateDetail } from '../../../../main/cleansing/cleanse.js';
 import { linkChanged, storedModel } from '../../../../main/cleansing/incremental.js';
+import { createCleansingOps } from '../../../../main/cleansing/cleansing-ops.js';
+import { startChecksFromSource } from '../../../../main/cleansing/checks-from-source.js';
+import { createSecondLookOps } from '../../../../main/cleansing/second-look.js';
+import { cleanseTask } from '../../../../main/cleansing/cleanse.js';
 import { childId, type WorkingSetStore } from '../../../../main/working-set/store.js';
 import { generateChildren } from '../../../../service/training/index.js';
 import {
@@ -93,5 +97,36 @@ describeWhere(keyringUnavailable(), 'the review band in a working set', () => {
       .map((p) => `${p.task.id}|${p.detail.score}|${p.detail.band ?? 'auto'}`)
       .sort();
     expect(full).toEqual(linked);
+  });
+
+  it('a doubtful pair is not merged in the working set: it goes for a second look, and its task closes', async () => {
+    const ops = createCleansingOps({
+      store: () => store,
+      dir: ws.dir,
+      keyAccount: ws.account,
+      startChecksThread: startChecksFromSource,
+      post: () => undefined,
+    });
+    const look = createSecondLookOps(() => store);
+    const band = pairs().find((p) => p.detail.band === 'review')!.task;
+    const auto = pairs().find((p) => p.detail.band === undefined)!.task;
+    const at = new Date().toISOString();
+    const merge = (id: number, survivor: string) =>
+      ops.cleanseResolve({ op: 'cleanseResolve', resolution: { action: 'merge', id, survivor }, at });
+    expect(() => merge(band.id, band.cpNumber)).toThrow(/second look/);
+    expect(() => look.secondLookPair({ op: 'secondLookPair', taskId: auto.id })).toThrow(/merge this one/);
+    expect(look.secondLookPair({ op: 'secondLookPair', taskId: band.id })).toEqual({
+      cpNumber: band.cpNumber,
+      otherCpNumber: band.otherCpNumber,
+      score: (band.detail as DuplicateDetail).score,
+    });
+    expect(look.secondLookAsked({ op: 'secondLookAsked', taskId: band.id, reviewId: 7, at })).toEqual({ closed: 1 });
+    expect(cleanseTask(store.db, band.id)!.state).toBe('resolved');
+    // Closed, it stays closed when a run finds the pair again; and it is not a merge (no label).
+    await runCleanse(store, { today: TODAY, threshold: THRESHOLD, reviewThreshold: REVIEW });
+    expect(cleanseTask(store.db, band.id)!.state).toBe('resolved');
+    expect(() => look.secondLookPair({ op: 'secondLookPair', taskId: band.id })).toThrow(/no longer open/);
+    // An automatic pair still merges at once.
+    expect(merge(auto.id, auto.cpNumber)).toMatchObject({ closed: 1, queued: 1 });
   });
 });
