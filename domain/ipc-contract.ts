@@ -46,6 +46,7 @@ import {
   lapsingSchema,
   managementInformationSchema,
   managementRequests,
+  organisationDetailSchema,
   organisationSchema,
   signalSchema,
   transferSchema,
@@ -418,7 +419,23 @@ export const channels = {
   },
   /** The accounts of the team's authority. */
   'manage.users': { request: empty, response: z.object({ users: z.array(accountSchema) }) },
+  /** The directory of partner organisations with their stage of accreditation. */
   'manage.organisations': { request: empty, response: z.object({ organisations: z.array(organisationSchema) }) },
+  /** One organisation: its stage history and the steps the signed-in person may take next. */
+  'manage.organisation': {
+    request: managementRequests.organisation,
+    response: z.object({ organisation: organisationDetailSchema }),
+  },
+  /** Proposes a partner organisation for the team's authority. */
+  'manage.proposeOrganisation': {
+    request: managementRequests.proposeOrganisation,
+    response: z.object({ organisation: organisationDetailSchema }),
+  },
+  /** One step of accreditation (start, prepare, accredit, suspend, reinstate, withdraw, stop, propose again). */
+  'manage.organisationStep': {
+    request: managementRequests.organisationStep,
+    response: z.object({ organisation: organisationDetailSchema }),
+  },
   /** Creates an account: its first password and security-token secret are shown this once. */
   'manage.createUser': { request: managementRequests.createUser, response: createdAccountSchema },
   /** Requests that need a second person, which the user asked for or may confirm. */

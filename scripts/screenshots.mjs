@@ -1,6 +1,6 @@
 // npm run screenshots: walk the practitioner's journey and the ContactPoint team's working
 // set, cleansing, adapter and management end to end (test/e2e/journey, working-set,
-// cleansing, adapter, management, referral, match-reviews and correction: real Chromium, real
+// cleansing, adapter, management, referral, match-reviews, correction and organisations: real Chromium, real
 // service, real SoftHSM2 card, real credential store) and keep a picture of every screen
 // in docs/screenshots/, which the README shows. The same tests check each screen with axe.
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ const run = spawnSync(
     'test/e2e/referral.test.ts',
     'test/e2e/match-reviews.test.ts',
     'test/e2e/correction.test.ts',
+    'test/e2e/organisations.test.ts',
   ],
   {
     stdio: 'inherit',

@@ -5,6 +5,14 @@
 import { z } from 'zod';
 import { cpNumberSchema } from '../child-record.js';
 import { ALERT_OUTCOMES, ARCHIVE_PURPOSES } from './choices.js';
+import {
+  evidenceMax,
+  officerMax,
+  organisationKinds,
+  organisationStages,
+  partnerKinds,
+  stageActions,
+} from '../organisation-stages.js';
 
 export { ALERT_OUTCOMES, ARCHIVE_PURPOSES };
 
@@ -55,10 +63,37 @@ export const lapsingSchema = z.object({
 export const organisationSchema = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.string(),
+  kind: z.enum(organisationKinds),
+  stage: z.enum(organisationStages),
   accredited: z.boolean(),
   localAuthority: nullable,
+  odsCode: nullable,
+  urn: nullable,
+  basedIn: nullable,
+  responsibleOfficer: nullable,
+  agreementSignedOn: nullable,
+  evidence: nullable,
+  stageSince: nullable,
+  users: z.number().int(),
 });
+export type OrganisationEntry = z.infer<typeof organisationSchema>;
+
+/** One organisation with its stage history and the steps the signed-in person may take next. */
+export const organisationDetailSchema = organisationSchema.extend({
+  history: z.array(
+    z.object({
+      action: z.enum([...stageActions, 'recorded']),
+      stage: z.enum(organisationStages),
+      at: z.string(),
+      decidedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+      responsibleOfficer: nullable,
+      agreementSignedOn: nullable,
+      evidence: nullable,
+    }),
+  ),
+  nextActions: z.array(z.enum(stageActions)),
+});
+export type OrganisationDetail = z.infer<typeof organisationDetailSchema>;
 
 /** A request that needs a second person (domain/separation-of-duties.ts), as the service shows it. */
 export const accountRequestSchema = z.object({
@@ -274,6 +309,31 @@ export const managementRequests = {
     .object({ id: z.string().min(1).max(64), decision: z.enum(['accept', 'reject', 'cancel']) })
     .strict(),
   information: z.object({ localAuthority: localAuthority.optional() }).strict(),
+  organisation: z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Checked again by the service (domain/api/organisations.ts): here only its shape. */
+  proposeOrganisation: z
+    .object({
+      name: z.string().max(200),
+      kind: z.enum(partnerKinds),
+      odsCode: z.string().max(20).optional(),
+      urn: z.string().max(20).optional(),
+      basedIn: z.string().max(20).optional(),
+    })
+    .strict(),
+  organisationStep: z
+    .object({
+      id: z.string().min(1).max(64),
+      action: z.enum(stageActions).exclude(['propose']),
+      responsibleOfficer: z.string().max(officerMax).optional(),
+      agreementSignedOn: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date')
+        .optional(),
+      evidence: z.string().max(evidenceMax).optional(),
+      /** The stage the screen showed: the service refuses a step on an organisation that has moved since. */
+      expectedStage: z.enum(organisationStages),
+    })
+    .strict(),
   saveCsv: z
     .object({
       suggestedName: z.string().regex(/^[A-Za-z0-9 ._-]{1,80}\.csv$/, 'must be a simple file name ending .csv'),

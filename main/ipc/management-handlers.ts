@@ -129,6 +129,17 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
       return checked('manage.users', { users });
     },
     'manage.organisations': async () => checked('manage.organisations', await call('GET', '/v1/organisations')),
+    'manage.organisation': async ({ id }) =>
+      checked('manage.organisation', await call('GET', `/v1/organisations/${enc(id)}`)),
+    'manage.proposeOrganisation': async (request) => {
+      // An empty field is one the person left out.
+      const body = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined && v.trim() !== ''));
+      return checked('manage.proposeOrganisation', await call('POST', '/v1/organisations', body));
+    },
+    'manage.organisationStep': async ({ id, ...step }) => {
+      const body = Object.fromEntries(Object.entries(step).filter(([, v]) => v !== undefined && v.trim() !== ''));
+      return checked('manage.organisationStep', await call('POST', `/v1/organisations/${enc(id)}/stages`, body));
+    },
     'manage.createUser': async (request) => {
       const { enhancedCheckDate, ...rest } = request;
       return checked(

@@ -1,5 +1,6 @@
 // The management area: the tabs of a local authority's ContactPoint team (figures,
-// shields, accounts, alerts, audit, transfers) or of a data manager (archive first).
+// shields, accounts, organisations, alerts, audit, transfers) or of a data manager
+// (archive first; organisations to accredit).
 // Each tab's view asks the national index through main when it opens and keeps what it
 // shows in its own state only.
 import { useState } from 'react';
@@ -10,14 +11,16 @@ import { AlertsView } from './Alerts.js';
 import { ArchiveView } from './Archive.js';
 import { AuditView } from './Audit.js';
 import { InformationView } from './Information.js';
+import { OrganisationsView } from './Organisations.js';
 import { ShieldsView } from './Shields.js';
 import { TransfersView } from './Transfers.js';
 
-type Tab = 'information' | 'shields' | 'accounts' | 'alerts' | 'audit' | 'transfers' | 'archive';
+type Tab = 'information' | 'shields' | 'accounts' | 'organisations' | 'alerts' | 'audit' | 'transfers' | 'archive';
 const labels: Record<Tab, string> = {
   information: 'Management information',
   shields: 'Shields',
   accounts: 'Accounts',
+  organisations: 'Organisations',
   alerts: 'Override alerts',
   audit: 'Audit',
   transfers: 'Transfers',
@@ -28,8 +31,8 @@ const labels: Record<Tab, string> = {
 export function ManagementScreen({ user }: { user: SignedInUser }) {
   const team = user.roles.includes('la-team');
   const tabs: Tab[] = team
-    ? ['information', 'shields', 'accounts', 'alerts', 'audit', 'transfers']
-    : ['archive', 'audit', 'alerts', 'information'];
+    ? ['information', 'shields', 'accounts', 'organisations', 'alerts', 'audit', 'transfers']
+    : ['archive', 'audit', 'alerts', 'organisations', 'information'];
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   return (
     <>
@@ -53,6 +56,7 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
       {tab === 'information' ? <InformationView user={user} /> : null}
       {tab === 'shields' ? <ShieldsView user={user} /> : null}
       {tab === 'accounts' ? <AccountsView user={user} /> : null}
+      {tab === 'organisations' ? <OrganisationsView user={user} /> : null}
       {tab === 'alerts' ? <AlertsView /> : null}
       {tab === 'audit' ? <AuditView user={user} /> : null}
       {tab === 'transfers' ? <TransfersView /> : null}
