@@ -31,6 +31,9 @@ export function Referrals() {
   }, [refresh]);
 
   const closed = async (reference: string) => {
+    // Drop the closed row in the same render as the notice, so nobody sees
+    // "closed" beside a row that still offers to close it.
+    setReferrals((rows) => rows?.filter((r) => r.reference !== reference) ?? rows);
     setClosing(null);
     setErrors([]);
     setNotice(`Referral ${reference} closed.`);
