@@ -91,16 +91,14 @@ export const cleanseResolutionSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ action: z.literal('not-duplicate'), ids }).strict(),
-  // Without a decision: "nothing to do". With one: a decision or referral from the rule's
-  // list (domain/cleanse/actions.ts) and an optional note, remembered against the finding.
+  // A decision or referral from the rule's list (domain/cleanse/actions.ts) and an optional
+  // note, remembered against the finding. Never closed without one: every task ends in a
+  // correction, a merge, a decision or a referral, and says which.
   z
     .object({
       action: z.literal('dismiss'),
       ids,
-      decision: z
-        .string()
-        .regex(/^[a-z][a-z-]{0,63}$/)
-        .optional(),
+      decision: z.string().regex(/^[a-z][a-z-]{0,63}$/),
       note: z.string().max(DECISION_NOTE_MAX).optional(),
     })
     .strict(),

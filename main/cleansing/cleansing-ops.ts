@@ -196,7 +196,7 @@ function resolve(s: WorkingSetStore, r: CleanseResolution, at: string): CleanseR
 }
 
 /**
- * "Nothing to do", or a decision (or referral) with its reason and an optional note: each
+ * A decision (or referral) with its reason and an optional note: each
  * task's rule must list the decision (domain/cleanse/actions.ts), and the note holds no
  * case information. One refused task refuses them all, so a bulk decision is all or none.
  */
@@ -205,10 +205,9 @@ function dismiss(
   r: Extract<CleanseResolution, { action: 'dismiss' }>,
   at: string,
 ): CleanseResolved {
-  if (r.decision === undefined) {
-    if (r.note !== undefined) throw new AppFailure('invalid-payload', 'A note goes with a decision: choose one.');
-    return { closed: closeTasks(s.db, r.ids, 'dismissed', 'nothing to do', at), queued: 0 };
-  }
+  // The IPC schema requires a decision; the worker holds to it for any other caller too.
+  if (!r.decision)
+    throw new AppFailure('invalid-payload', "A task closes with a decision from its rule's list: choose one.");
   const note = r.note?.trim() ?? '';
   const problem = note === '' ? null : decisionNoteProblem(note);
   if (problem) throw new AppFailure('invalid-payload', problem);

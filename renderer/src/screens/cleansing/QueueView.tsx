@@ -266,16 +266,7 @@ export function QueueView({
           >
             Not duplicates ({chosen.length})
           </button>
-        ) : (
-          <button
-            type="button"
-            className="govuk-button govuk-button--secondary"
-            disabled={chosen.length === 0}
-            onClick={() => void resolve({ action: 'dismiss', ids: chosen }, `${chosen.length} dismissed.`)}
-          >
-            Nothing to do ({chosen.length})
-          </button>
-        )}
+        ) : null}
       </div>
       {!pairQueue && selected.size > 0 ? (
         <DecisionForm

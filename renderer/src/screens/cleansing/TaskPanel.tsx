@@ -370,13 +370,6 @@ export function TaskPanel({
             <button type="button" className="govuk-button" onClick={() => setCorrecting(true)}>
               Correct this record
             </button>
-            <button
-              type="button"
-              className="govuk-button govuk-button--secondary"
-              onClick={() => void onResolve({ action: 'dismiss', ids: [task.id] }, 'Dismissed.')}
-            >
-              Nothing to do
-            </button>
             <button type="button" className="cp-link-button" onClick={onClose}>
               Close
             </button>

@@ -124,9 +124,10 @@ describeWhere(keyringUnavailable(), 'decisions with a reason, remembered', () =>
     });
     await expect(refused).rejects.toThrow(/case information \("concerns"\)/);
     expect(cleanseTask(store.db, task.id)!.state).toBe('open');
-    await expect(resolve({ action: 'dismiss', ids: [task.id], note: 'just a note' })).rejects.toThrow(
-      /A note goes with a decision/,
-    );
+    // No task closes without a decision from its rule's list: a note alone is refused.
+    await expect(
+      resolve({ action: 'dismiss', ids: [task.id], note: 'just a note' } as unknown as CleanseResolution),
+    ).rejects.toThrow(/closes with a decision from its rule's list/);
     expect(cleanseTask(store.db, task.id)!.state).toBe('open');
   });
 
