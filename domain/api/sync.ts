@@ -234,6 +234,13 @@ export interface SubmissionResult {
   status: SubmissionStatus;
   /** applied: the record's new version. */
   version?: number;
+  /**
+   * applied, for a possible duplicate or "not a duplicate": the version the record was at
+   * when this item's own shield-pending change moved it on (content unchanged). Set only
+   * then, so a working set may carry its waiting changes to the new version without
+   * hiding anybody else's change.
+   */
+  markedFrom?: number;
   /** conflict: the version the record is at now. */
   currentVersion?: number;
   message?: string;

@@ -243,6 +243,34 @@ function submissionItem(r: OutboxRow): SubmissionItem {
   }
 }
 
+/** The pair items that only mark a pair (open or settle a review): no change of content. */
+const MARKING_OPS: readonly OutboxOp[] = ['possible-duplicate', 'not-duplicate'];
+
+/**
+ * A marking item moved `cp` from version `from` to `to` by its own shield-pending change
+ * (the service says so only then): the changes waiting for `cp` that were made against
+ * `from` are carried to `to`, as its content is what they were made against. Anything
+ * made against another version is left to conflict as it should.
+ */
+function rebase(db: WorkingSetStore['db'], cp: string, from: number, to: number): void {
+  db.prepare("UPDATE outbox SET base_version = ? WHERE state = 'queued' AND cp = ? AND base_version = ?").run(
+    to,
+    cp,
+    from,
+  );
+  const merges = db
+    .prepare<[], { id: number; changes: string }>(
+      "SELECT id, changes FROM outbox WHERE state = 'queued' AND op = 'merge' AND changes IS NOT NULL",
+    )
+    .all();
+  const update = db.prepare('UPDATE outbox SET changes = ? WHERE id = ?');
+  for (const m of merges) {
+    const pair = JSON.parse(m.changes) as PairPayload;
+    if (pair.other === cp && pair.otherVersion === from)
+      update.run(JSON.stringify({ ...pair, otherVersion: to }), m.id);
+  }
+}
+
 /** Sends everything waiting, in batches; returns what the service said. */
 export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
   const { store, api, credentials } = options;
@@ -251,8 +279,12 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
   const db = store.db;
   const only = options.ops ? ` AND op IN (${options.ops.map(() => '?').join(', ')})` : '';
   const ops = options.ops ?? [];
+  // A possible duplicate or "not a duplicate" goes first, in a batch of its own: its
+  // shield-pending change moves the record's version on at the national index, and the
+  // changes waiting behind it are carried to that version (rebase below) before they go.
   const waiting = db.prepare<unknown[], OutboxRow>(
-    `SELECT * FROM outbox WHERE state IN ('sending', 'queued')${only} ORDER BY id LIMIT ?`,
+    `SELECT * FROM outbox WHERE state IN ('sending', 'queued')${only}
+      ORDER BY op IN (${MARKING_OPS.map((o) => `'${o}'`).join(', ')}) DESC, id LIMIT ?`,
   );
   const markSending = db.prepare(
     "UPDATE outbox SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE id = ?",
@@ -266,8 +298,9 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
   const summary: SendSummary = { applied: 0, conflicts: 0, rejected: 0, remaining: 0 };
 
   for (;;) {
-    const batch = waiting.all(...ops, batchSize);
-    if (batch.length === 0) break;
+    const fetched = waiting.all(...ops, batchSize);
+    if (fetched.length === 0) break;
+    const batch = MARKING_OPS.includes(fetched[0]!.op) ? fetched.filter((r) => MARKING_OPS.includes(r.op)) : fetched;
     const sentAt = now().toISOString();
     db.transaction(() => {
       for (const r of batch) markSending.run(sentAt, r.id);
@@ -317,6 +350,8 @@ export async function sendOutbox(options: SendOptions): Promise<SendSummary> {
               : (JSON.parse(r.changes) as EditableChanges);
         if (result.status === 'applied') {
           settle.run('applied', result.version ?? null, null, r.id);
+          if (result.markedFrom !== undefined && result.version !== undefined)
+            rebase(db, r.cp, result.markedFrom, result.version);
           // A correction accepted: its cleansing task closes now, not before.
           if (r.op === 'update') settleCorrection(db, r.id, 'accepted', sentAt, null, null);
           summary.applied++;

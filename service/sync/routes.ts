@@ -37,6 +37,11 @@ const submissionResultSchema = {
     idempotencyKey: { type: 'string' },
     status: { enum: ['applied', 'conflict', 'invalid', 'forbidden', 'not-found', 'key-reused'] },
     version: { type: 'integer', description: 'applied: the new version.' },
+    markedFrom: {
+      type: 'integer',
+      description:
+        "applied, possible-duplicate or not-duplicate: the version before this item's own shield-pending change (the record's content is unchanged). Absent when the item changed nothing.",
+    },
     currentVersion: { type: 'integer', description: 'conflict: the version the record is at now.' },
     message: { type: 'string' },
     problems: {

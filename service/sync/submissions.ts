@@ -54,6 +54,14 @@ const auditActionOf: Record<'update' | 'shield', AuditAction> = {
   shield: 'shield-applied',
 };
 
+/**
+ * A pair item applied: when it moved the record on only by its own shield-pending change,
+ * it says from which version (the children are locked, so nobody else's change is between).
+ */
+function applied(key: string, before: number, now: number): SubmissionResult {
+  return { idempotencyKey: key, status: 'applied', version: now, ...(now !== before ? { markedFrom: before } : {}) };
+}
+
 type PairItem = Extract<SubmissionItem, { op: 'merge' | 'possible-duplicate' | 'not-duplicate' }>;
 
 /**
@@ -132,7 +140,7 @@ async function applyPairItem(
       cpNumber: item.cpNumber,
       detail: { decision: 'review-opened', candidate: other },
     });
-    return { idempotencyKey: key, status: 'applied', version: now.version };
+    return applied(key, first.version, now.version);
   }
   if (item.op === 'not-duplicate') {
     // Settling an open review between a shielded or shield-pending child and another is
@@ -159,7 +167,7 @@ async function applyPairItem(
       cpNumber: item.cpNumber,
       detail: { decision: 'different-children', candidate: other },
     });
-    return { idempotencyKey: key, status: 'applied', version: now.version };
+    return applied(key, first.version, now.version);
   }
   // A merge: both records must be as the team saw them.
   for (const [child, base] of [

@@ -35,6 +35,7 @@ interface HeldChild {
     dob: string;
     address: { postcode: string } | null;
     identifiers: { nhsNumber?: string };
+    gender: string;
   };
 }
 
@@ -256,6 +257,75 @@ describeWhere(skipReason, 'the working set (real Secret Service, real service)',
         state: 'open',
         detail: { baseVersion: c!.version, currentVersion: c!.version + 1, changes: { name: { family: 'Change' } } },
       });
+    });
+
+    /** Shield a child at the national index, as its team would. */
+    const shield = async (c: HeldChild) => {
+      const r = await team.post('/v1/submissions', {
+        items: [
+          {
+            idempotencyKey: `shield-${randomBytes(4).toString('hex')}`,
+            cpNumber: c.cp_number,
+            baseVersion: c.version,
+            op: 'shield',
+          },
+        ],
+      });
+      expect(r.body.results[0].status).toBe('applied');
+    };
+
+    it("a possible duplicate's shield-pending change does not turn the changes queued behind it into conflicts", async () => {
+      // The cleansing run queues the possible duplicate of a shielded child; the team then
+      // merges the copy into it, before sending. The first item moves the copy's version on
+      // at the national index (it becomes shield-pending), and only that.
+      const [s, u] = (await activeChildren(h, 'NOT shielded AND NOT shield_pending')).slice(-2);
+      await shield(s!);
+      await sync();
+      const items = queueChanges(
+        store,
+        [
+          { cpNumber: u!.cp_number, op: 'possible-duplicate', other: s!.cp_number, score: 0.9, source: 'cleansing' },
+          { cpNumber: s!.cp_number, op: 'merge', other: u!.cp_number, source: 'cleansing' },
+        ],
+        h.clock.now(),
+      );
+      const summary = await sendOutbox({ store, api: apiFor(h), credentials: credentials() });
+      expect(summary).toEqual({ applied: 2, conflicts: 0, rejected: 0, remaining: 0 });
+      expect(items.map((i) => outboxItem(store, i.id)!.state)).toEqual(['applied', 'applied']);
+      expect(await h.db.query('SELECT 1 FROM children WHERE cp_number = $1', [u!.cp_number])).toEqual([]);
+    });
+
+    it("anybody else's change before the possible duplicate still makes the change behind it a conflict", async () => {
+      const [s, u] = (await activeChildren(h, 'NOT shielded AND NOT shield_pending')).slice(-4, -2);
+      await shield(s!);
+      await sync();
+      const items = queueChanges(
+        store,
+        [
+          { cpNumber: u!.cp_number, op: 'possible-duplicate', other: s!.cp_number, score: 0.9, source: 'cleansing' },
+          { cpNumber: u!.cp_number, op: 'update', changes: { gender: 'not-specified' }, source: 'cleansing' },
+        ],
+        h.clock.now(),
+      );
+      await team.post('/v1/submissions', {
+        items: [
+          {
+            idempotencyKey: `other-${randomBytes(4).toString('hex')}`,
+            cpNumber: u!.cp_number,
+            baseVersion: u!.version,
+            op: 'update',
+            changes: { name: { ...u!.record.name, given: 'Other' } },
+          },
+        ],
+      });
+      const summary = await sendOutbox({ store, api: apiFor(h), credentials: credentials() });
+      expect(summary).toMatchObject({ applied: 1, conflicts: 1 });
+      expect(outboxItem(store, items[1]!.id)!.state).toBe('conflict');
+      const [now] = await h.db.query<{ record: { gender: string; name: { given: string } } }>(
+        'SELECT record FROM children WHERE cp_number = $1',
+        [u!.cp_number],
+      );
+      expect(now!.record).toMatchObject({ gender: u!.record.gender, name: { given: 'Other' } });
     });
 
     it('survives a restart, and an item cut off mid-send goes again with its key and is applied once', async () => {
