@@ -25,7 +25,10 @@ const priorityTag: Record<string, string> = {
 export function CleansingScreen() {
   const [status, setStatus] = useState<CleanseStatus | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [rule, setRule] = useState<string | null>(null);
+  // The queue chosen, kept as it was when chosen: closing its last task leaves it (and the
+  // task's outcome) on screen instead of taking the queue away from under the person.
+  const [chosen, setChosen] = useState<CleanseStatus['queues'][number] | null>(null);
+  const rule = chosen?.rule ?? null;
   const [version, setVersion] = useState(0);
 
   const refresh = useCallback(async () => {
@@ -63,7 +66,7 @@ export function CleansingScreen() {
       </>
     );
   }
-  const queue = status.queues.find((q) => q.rule === rule) ?? null;
+  const queue = status.queues.find((q) => q.rule === rule) ?? chosen;
   return (
     <>
       <ErrorSummary errors={errors} />
@@ -114,7 +117,7 @@ export function CleansingScreen() {
                     type="button"
                     className="cp-link-button"
                     aria-current={q.rule === rule ? 'true' : undefined}
-                    onClick={() => setRule(q.rule)}
+                    onClick={() => setChosen(q)}
                   >
                     {q.title}
                   </button>
