@@ -254,6 +254,27 @@ describe.each(storeEngines)('organisations and their accreditation on %s', (engi
     expect((await step(team, id, { action: 'propose-again' })).body.organisation.stage).toBe('proposed');
   });
 
+  it('keeps accredited and the stage together, however the row is written (migration 19)', async () => {
+    const row = async (id: string) =>
+      (
+        await h.db.query<{ stage: string; accredited: boolean }>(
+          'SELECT stage, accredited FROM organisations WHERE id = $1',
+          [id],
+        )
+      )[0];
+    // The old way, as the training seed and older fixtures write: accredited alone.
+    await h.db.query(
+      "INSERT INTO organisations (id, name, kind, accredited) VALUES ('org-old-way', 'Old Way', 'voluntary', true)",
+    );
+    expect(await row('org-old-way')).toEqual({ stage: 'accredited', accredited: true });
+    await h.db.query("UPDATE organisations SET accredited = false WHERE id = 'org-old-way'");
+    expect(await row('org-old-way')).toEqual({ stage: 'proposed', accredited: false });
+    // The stage wins where both are written.
+    await h.db.query("UPDATE organisations SET stage = 'accredited', accredited = false WHERE id = 'org-old-way'");
+    expect(await row('org-old-way')).toEqual({ stage: 'accredited', accredited: true });
+    await expect(h.db.query("UPDATE organisations SET stage = 'approved' WHERE id = 'org-old-way'")).rejects.toThrow();
+  });
+
   it("stops the organisation's users at their next request when suspended or withdrawn, and lets them back when reinstated", async () => {
     const id = await proposed(team);
     expect((await step(team, id, prepared)).status).toBe(200);
