@@ -66,13 +66,15 @@ export function ProposeOrganisation({
     });
     if (!r.ok) {
       // The service names the field its refusal is about; link the summary to it.
-      const field = /ODS code/i.test(r.error.message)
-        ? 'org-ods'
-        : /URN/.test(r.error.message)
+      // (A school's form has a URN field and no ODS code field.)
+      const field =
+        /URN/.test(r.error.message) && form.kind === 'school'
           ? 'org-urn'
-          : /basedIn|based/i.test(r.error.message)
-            ? 'org-based-in'
-            : 'org-name';
+          : /ODS code/i.test(r.error.message)
+            ? 'org-ods'
+            : /basedIn|based/i.test(r.error.message)
+              ? 'org-based-in'
+              : 'org-name';
       return setErrors(problem(r.error, field));
     }
     setForm(empty);
