@@ -18,6 +18,7 @@ import { createKeyringVault } from '../../main/working-set/vault.js';
 import { applyStatements, statementsOf, type SupplyProvenance } from '../../service/supply/provenance.js';
 import { generateChildren, type GeneratedChild } from '../../service/training/index.js';
 import { fillStore } from '../support/working-set.js';
+import { missedPlanted } from './dedupe-missed.js';
 
 const [mode, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -136,6 +137,8 @@ if (mode === 'engine') {
       heldMiB: held,
       peakMiB,
       timings: result.stats.timings,
+      rules: result.stats.rules,
+      missed: missedPlanted(records, truth, result),
     })}\n`,
   );
 } else if (mode === 'working-set') {

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { DEFAULT_THRESHOLD, findDuplicates } from '../../domain/dedupe/index.js';
 import { loadProfile, readDedupeRecords } from '../../main/adapter/profile.js';
 import { type Emit } from './measure.js';
+import type { MissedSplit } from './dedupe-missed.js';
 
 async function child(mode: string, count: number): Promise<Record<string, unknown>> {
   const proc = spawn(
@@ -112,6 +113,24 @@ export async function generatedBench(emit: Emit): Promise<void> {
   emit('dedupe.generated.combined.recall', engine.combinedRecall as number, 'ratio', {
     ...figures,
     note: 'planted duplicate pairs in one of the two bands; target 0.99',
+  });
+  // Where the rest went: never compared (no blocking rule's group held both, or only one
+  // too large to compare), or compared and scored below the band; what differs in each.
+  const missed = engine.missed as MissedSplit;
+  emit('dedupe.generated.missed.not-compared', missed.notCompared.pairs / missed.planted, 'ratio', {
+    ...figures,
+    pairs: missed.notCompared.pairs,
+    inGroupsTooLarge: missed.notCompared.tooLarge,
+    byDifference: missed.notCompared.byDifference,
+    note: 'planted pairs no blocking rule compared; byDifference: what differs between the two records (most common first)',
+  });
+  emit('dedupe.generated.missed.below-band', missed.belowBand.pairs / missed.planted, 'ratio', {
+    ...figures,
+    pairs: missed.belowBand.pairs,
+    twins: missed.belowBand.twins,
+    scores: missed.belowBand.scores,
+    byDifference: missed.belowBand.byDifference,
+    note: 'planted pairs compared and scored below the review band; twins: held down by the twins rule',
   });
 }
 
