@@ -2,6 +2,7 @@
 // HTTP layer in front of them, and the context they share. No sockets here (server.ts).
 import { randomBytes } from 'node:crypto';
 import { organisationRoutes } from './accounts/organisation-routes.js';
+import { practitionerRoutes } from './accounts/practitioner-routes.js';
 import { accountRoutes, activationRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { StoreNonceCache } from './auth/nonce-cache.js';
@@ -85,6 +86,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...lifecycleRoutes,
     ...accountRoutes,
     ...organisationRoutes,
+    ...practitionerRoutes,
     ...activationRoutes(clock),
     ...managementRoutes,
     ...transferRoutes,

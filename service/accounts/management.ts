@@ -217,70 +217,81 @@ export interface IssuedRequest {
 }
 
 export async function createUser(ctx: ServiceContext, actor: Actor, body: CreateUser): Promise<IssuedRequest> {
+  return ctx.db.transaction((tx) => createUserIn(ctx, tx, actor, body));
+}
+
+/**
+ * Create the account and open its request in the caller's transaction: the list of
+ * practitioners to ready (practitioners.ts) asks for an account and links it in one.
+ */
+export async function createUserIn(
+  ctx: ServiceContext,
+  tx: Queryable,
+  actor: Actor,
+  body: CreateUser,
+): Promise<IssuedRequest> {
   const scope = writeScopeOf(actor);
   checkTeamRoles(scope, body.roles);
   checkNotFuture(ctx, body.enhancedCheckDate);
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
-    const [org] = await tx.query<{ id: string; local_authority: string | null }>(
-      'SELECT id, local_authority FROM organisations WHERE id = $1',
-      [body.organisationId],
+  const [org] = await tx.query<{ id: string; local_authority: string | null }>(
+    'SELECT id, local_authority FROM organisations WHERE id = $1',
+    [body.organisationId],
+  );
+  if (!org) throw new ApiError(422, 'unknown-organisation', `There is no organisation "${body.organisationId}".`);
+  const localAuthority = body.localAuthority !== undefined ? body.localAuthority : org.local_authority;
+  if (!scope.all && (org.local_authority !== scope.authority || localAuthority !== scope.authority)) {
+    throw forbidden(
+      'other-authority',
+      'A local authority team creates accounts only for organisations and staff of its own authority.',
     );
-    if (!org) throw new ApiError(422, 'unknown-organisation', `There is no organisation "${body.organisationId}".`);
-    const localAuthority = body.localAuthority !== undefined ? body.localAuthority : org.local_authority;
-    if (!scope.all && (org.local_authority !== scope.authority || localAuthority !== scope.authority)) {
-      throw forbidden(
-        'other-authority',
-        'A local authority team creates accounts only for organisations and staff of its own authority.',
-      );
-    }
-    if (body.roles.includes('la-team') && localAuthority === null) {
-      throw new ApiError(
-        422,
-        'local-authority-required',
-        'An LA team account must belong to a local authority: give localAuthority.',
-      );
-    }
-    const inserted = await tx.query(
-      `INSERT INTO users (id, name, organisation_id, roles, local_authority, enhanced_check_date, training_completed, agreement_signed,
-                          suspended, password_hash, totp_secret)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, NULL, NULL) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        body.id,
-        body.name,
-        org.id,
-        body.roles,
-        localAuthority,
-        body.enhancedCheckDate ?? null,
-        body.trainingCompleted ?? false,
-        body.agreementSigned ?? false,
+  }
+  if (body.roles.includes('la-team') && localAuthority === null) {
+    throw new ApiError(
+      422,
+      'local-authority-required',
+      'An LA team account must belong to a local authority: give localAuthority.',
+    );
+  }
+  const inserted = await tx.query(
+    `INSERT INTO users (id, name, organisation_id, roles, local_authority, enhanced_check_date, training_completed, agreement_signed,
+                        suspended, password_hash, totp_secret)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, NULL, NULL) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [
+      body.id,
+      body.name,
+      org.id,
+      body.roles,
+      localAuthority,
+      body.enhancedCheckDate ?? null,
+      body.trainingCompleted ?? false,
+      body.agreementSigned ?? false,
+    ],
+  );
+  if (inserted.length === 0) throw new ApiError(409, 'user-exists', `There is already an account "${body.id}".`);
+  await appendAudit(tx, {
+    at: now,
+    userId: actor.userId,
+    action: 'account-changed',
+    detail: {
+      change: 'created',
+      account: body.id,
+      organisation: org.id,
+      fields: [
+        'name',
+        'organisation',
+        'roles',
+        'localAuthority',
+        'enhancedCheckDate',
+        'trainingCompleted',
+        'agreementSigned',
       ],
-    );
-    if (inserted.length === 0) throw new ApiError(409, 'user-exists', `There is already an account "${body.id}".`);
-    await appendAudit(tx, {
-      at: now,
-      userId: actor.userId,
-      action: 'account-changed',
-      detail: {
-        change: 'created',
-        account: body.id,
-        organisation: org.id,
-        fields: [
-          'name',
-          'organisation',
-          'roles',
-          'localAuthority',
-          'enhancedCheckDate',
-          'trainingCompleted',
-          'agreementSigned',
-        ],
-        roles: body.roles,
-      },
-    });
-    // No credential yet: a second person confirms, then the holder activates.
-    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'account-create', body.id, body.roles);
-    return { user: await viewById(tx, body.id, now), request, firstHalf };
+      roles: body.roles,
+    },
   });
+  // No credential yet: a second person confirms, then the holder activates.
+  const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'account-create', body.id, body.roles);
+  return { user: await viewById(tx, body.id, now), request, firstHalf };
 }
 
 export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, body: UpdateUser): Promise<UserView> {

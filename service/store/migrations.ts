@@ -19,6 +19,7 @@ import { sql as referrals } from './migrations/016-referrals.js';
 import { sql as reviewSecondPerson } from './migrations/017-review-second-person.js';
 import { sql as reviewBand } from './migrations/018-review-band.js';
 import { sql as organisationStages } from './migrations/019-organisation-stages.js';
+import { sql as practitionersToReady } from './migrations/020-practitioners-to-ready.js';
 
 export interface Migration {
   version: number;
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'review-second-person', sql: reviewSecondPerson },
   { version: 18, name: 'review-band', sql: reviewBand },
   { version: 19, name: 'organisation-stages', sql: organisationStages },
+  { version: 20, name: 'practitioners-to-ready', sql: practitionersToReady },
 ];
 
 const lockKey = 4_201_004;
