@@ -53,6 +53,13 @@ import {
   unshieldRequestSchema,
 } from './management/views.js';
 import {
+  importOutcomeSchema,
+  practitionerRequests,
+  practitionerSchema,
+  readinessTaskSchema,
+  requestedAccountSchema,
+} from './management/practitioners.js';
+import {
   labelFiguresSchema,
   matchReviewAgreementSchema,
   matchReviewItemSchema,
@@ -448,6 +455,28 @@ export const channels = {
   },
   /** Suspends, reinstates or closes an account, or records its check, training and agreement. */
   'manage.updateUser': { request: managementRequests.updateUser, response: z.object({ user: accountSchema }) },
+  /** The practitioners to ready, in training order, each with what they still need. */
+  'manage.practitioners': {
+    request: practitionerRequests.list,
+    response: z.object({ practitioners: z.array(practitionerSchema) }),
+  },
+  'manage.addPractitioner': {
+    request: practitionerRequests.add,
+    response: z.object({ practitioner: practitionerSchema }),
+  },
+  'manage.updatePractitioner': {
+    request: practitionerRequests.update,
+    response: z.object({ practitioner: practitionerSchema }),
+  },
+  /** Reads a CSV the person chooses, checks every row, and sends them only if all are good. */
+  'manage.importPractitioners': { request: empty, response: importOutcomeSchema },
+  /** Opens the two-person account request for a person who is ready: the first half of the code comes back once. */
+  'manage.requestPractitionerAccount': {
+    request: practitionerRequests.requestAccount,
+    response: requestedAccountSchema,
+  },
+  /** Lapsing checks and refreshers falling due within 30 days, of people and of accounts. */
+  'manage.practitionerTasks': { request: empty, response: z.object({ tasks: z.array(readinessTaskSchema) }) },
   /** Accounts whose accreditation lapses within the days given (or is incomplete). */
   'manage.lapsing': { request: managementRequests.lapsing, response: lapsingSchema },
   'manage.alerts': { request: managementRequests.alerts, response: z.object({ alerts: z.array(alertSchema) }) },

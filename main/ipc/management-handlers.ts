@@ -18,6 +18,9 @@ import {
   type ChainEntry,
 } from '../../service/index.js';
 import { csvCell } from '../adapter/report.js';
+import { ServiceFailure } from '../api/client.js';
+import { readPractitionerFile } from '../practitioners/read-practitioner-file.js';
+import { SourceError } from '../adapter/source/index.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { AppFailure } from './app-failure.js';
 import type { Handlers } from './router.js';
@@ -148,6 +151,51 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
       );
     },
     'manage.accountRequests': async () => checked('manage.accountRequests', await call('GET', '/v1/account-requests')),
+    'manage.practitioners': async (query) =>
+      checked('manage.practitioners', await call('GET', '/v1/practitioners', undefined, given(query))),
+    'manage.addPractitioner': async (request) =>
+      checked('manage.addPractitioner', await call('POST', '/v1/practitioners', request)),
+    'manage.updatePractitioner': async ({ id, ...change }) =>
+      checked('manage.updatePractitioner', await call('PATCH', `/v1/practitioners/${enc(id)}`, change)),
+    'manage.requestPractitionerAccount': async ({ id, userId }) =>
+      checked(
+        'manage.requestPractitionerAccount',
+        await call('POST', `/v1/practitioners/${enc(id)}/account-request`, userId ? { userId } : {}),
+      ),
+    'manage.practitionerTasks': async () =>
+      checked('manage.practitionerTasks', await call('GET', '/v1/practitioners/tasks')),
+    'manage.importPractitioners': async () => {
+      manager();
+      const path = await deps.chooseFile('open', 'practitioners.csv');
+      if (path === null) return { outcome: 'cancelled' as const };
+      const file = basename(path);
+      // The directory and the list as they stand, so every row is checked here before anything is sent.
+      const { organisations } = checked('manage.organisations', await call('GET', '/v1/organisations'));
+      const { practitioners } = checked('manage.practitioners', await call('GET', '/v1/practitioners'));
+      let read;
+      try {
+        read = await readPractitionerFile(path, {
+          today: localToday(),
+          organisations,
+          listed: new Set(practitioners.map((p) => p.workEmail)),
+        });
+      } catch (e) {
+        if (e instanceof SourceError) return { outcome: 'refused' as const, file, message: e.message, rows: [] };
+        throw e;
+      }
+      if (!read.ok) return { outcome: 'refused' as const, file, message: read.message, rows: read.rows };
+      try {
+        const answer = (await call('POST', '/v1/practitioners/import', { entries: read.entries })) as {
+          imported?: unknown;
+        };
+        return checked('manage.importPractitioners', { outcome: 'imported', file, imported: answer?.imported });
+      } catch (e) {
+        // The list changed between the check here and the service's (a colleague's import): still nothing stored.
+        if (e instanceof ServiceFailure && e.serviceCode === 'import-refused')
+          return { outcome: 'refused' as const, file, message: e.message, rows: [] };
+        throw e;
+      }
+    },
     'manage.confirmAccountRequest': async ({ id }) =>
       checked('manage.confirmAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/confirm`)),
     'manage.cancelAccountRequest': async ({ id }) =>
@@ -266,6 +314,12 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
 }
 
 /** The service answers some calls with the object itself and some wrapped ({request}, {transfer}): take either. */
+/** Today on this computer's calendar: the service checks the dates again by its own. */
+function localToday(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
 function unwrap(answer: unknown, key: string): unknown {
   return answer !== null && typeof answer === 'object' && key in answer
     ? (answer as Record<string, unknown>)[key]
