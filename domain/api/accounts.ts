@@ -4,6 +4,7 @@
 // Every object is strict: an unknown field is refused with 422 naming it.
 import { z } from 'zod';
 import { isoDateSchema } from '../child-record.js';
+import { caseWords } from '../cleanse/rules.js';
 import { publicJwkSchema } from '../jwk.js';
 import { roleSchema, type Role } from '../roles.js';
 import { localAuthorityCodeSchema } from './sync.js';
@@ -64,6 +65,35 @@ export const createUserSchema = z
   .strict();
 export type CreateUser = z.output<typeof createUserSchema>;
 
+/**
+ * Why a helpdesk action is taken (unlock, token, card, suspend, close, confirm): a short
+ * note kept in the audit trail with the action. It says what happened to the account
+ * ("locked out after a holiday", "token lost on the train"), never anything about a
+ * child or a case: the words cleansing looks for are refused.
+ */
+export const actionReasonSchema = z
+  .string()
+  .trim()
+  .min(1, 'give a reason')
+  .max(300, 'must be at most 300 characters')
+  .superRefine((text, ctx) => {
+    const words = caseWords(text);
+    if (words.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `contains words that suggest case information (${words.join(', ')}), which ContactPoint never holds: say only what happened to the account`,
+      });
+  });
+
+/** The body of a helpdesk action that changes nothing else: only its reason. */
+export const actionReasonBodySchema = z.object({ reason: actionReasonSchema.optional() }).strict();
+
+/** A card enrolment: the card's public key, read at the desk with the holder present, binds the request to that card. */
+export const cardEnrolmentSchema = z
+  .object({ reason: actionReasonSchema.optional(), publicJwk: publicJwkSchema.optional() })
+  .strict();
+export type CardEnrolment = z.output<typeof cardEnrolmentSchema>;
+
 export const updateUserSchema = z
   .object({
     suspended: z.boolean().optional(),
@@ -74,9 +104,13 @@ export const updateUserSchema = z
     name: personName.optional(),
     /** Close the account for good: it never signs in or acts again, and its live sessions end. */
     closed: z.literal(true, { message: 'must be true: a closed account is never opened again' }).optional(),
+    /** Why: audited with the change, not a field of the account. */
+    reason: actionReasonSchema.optional(),
   })
   .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'must change at least one field' });
+  .refine((b) => Object.entries(b).some(([k, v]) => k !== 'reason' && v !== undefined), {
+    message: 'must change at least one field',
+  });
 export type UpdateUser = z.output<typeof updateUserSchema>;
 
 /** Fields of an account a local authority's team may change (the rest are the national administrator's). */
@@ -151,6 +185,22 @@ export interface AccountRequestView {
   expiresAt: string;
   /** Why a cancelled request ended: cancelled, replaced, expired, too-many-wrong-codes. */
   endReason: string | null;
+  /** card-enrol: the thumbprint of the card read at the desk; only that card can activate it (null: any card). */
+  cardThumbprint: string | null;
+}
+
+/** One audited action on an account, as its history shows it: who, when, what and why; never a credential. */
+export interface AccountHistoryEntry {
+  seq: number;
+  at: string;
+  /** Who acted: null for the service itself (a card registered by activation is the holder's). */
+  by: string | null;
+  action: string;
+  /** account-changed: created, updated, closed, unlocked, token-reset, card-revoked, activated...; account-request: requested, confirmed, cancelled. */
+  change: string | null;
+  /** account-request and activation: which kind of request. */
+  kind: string | null;
+  reason: string | null;
 }
 
 /** A power role grant: the whole list of roles the account will hold once a second administrator confirms. */

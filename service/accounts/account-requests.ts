@@ -17,6 +17,7 @@ import { hasRole, type Actor, type Role } from '../../domain/roles.js';
 import { mayTakePart, ruleFor } from '../../domain/separation-of-duties.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { verifyCardSignature } from '../auth/card-signature.js';
+import { jwkThumbprint } from '../auth/jwk-thumbprint.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret } from '../auth/totp.js';
 import type { ServiceContext } from '../context.js';
@@ -66,6 +67,7 @@ interface RequestRow {
   failed_activations: number;
   expires_at: Date;
   end_reason: string | null;
+  card_thumbprint: string | null;
 }
 
 const columnsOf = (a: string) =>
@@ -83,6 +85,7 @@ const columnsOf = (a: string) =>
     'failed_activations',
     'expires_at',
     'end_reason',
+    'card_thumbprint',
   ]
     .map((c) => `${a}.${c}`)
     .concat(`${a}.id::text AS id`)
@@ -102,6 +105,7 @@ export function requestView(row: RequestRow): AccountRequestView {
     status: row.status,
     expiresAt: row.expires_at.toISOString(),
     endReason: row.end_reason,
+    cardThumbprint: row.card_thumbprint,
   };
 }
 
@@ -158,15 +162,26 @@ export async function startCredentialRequest(
   kind: 'account-create' | 'token-reset' | 'card-enrol',
   userId: string,
   roles: readonly Role[],
+  /** Why, audited with the request; card-enrol: the thumbprint of the card read at the desk. */
+  extra: { reason?: string | undefined; cardThumbprint?: string | undefined } = {},
 ): Promise<{ request: AccountRequestView; firstHalf: string }> {
   const at = ctx.clock.now();
   if (kind === 'token-reset')
     await cancelOpen(tx, userId, ['token-reset', 'account-create'], actor.userId, 'replaced', at);
   const firstHalf = newHalf(ctx.randomBytes);
   const rows = await tx.query<RequestRow>(
-    `INSERT INTO account_requests (kind, user_id, requested_by, requested_at, roles, first_half_hash, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${requestColumns}`,
-    [kind, userId, actor.userId, at, [...roles], hashHalf(firstHalf), new Date(at.getTime() + requestTtlMs)],
+    `INSERT INTO account_requests (kind, user_id, requested_by, requested_at, roles, first_half_hash, expires_at, card_thumbprint)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING ${requestColumns}`,
+    [
+      kind,
+      userId,
+      actor.userId,
+      at,
+      [...roles],
+      hashHalf(firstHalf),
+      new Date(at.getTime() + requestTtlMs),
+      extra.cardThumbprint ?? null,
+    ],
   );
   if (rows.length === 0)
     throw conflict(
@@ -177,7 +192,14 @@ export async function startCredentialRequest(
     at,
     userId: actor.userId,
     action: 'account-request',
-    detail: { change: 'requested', kind, account: userId, request: rows[0]!.id },
+    reason: extra.reason ?? null,
+    detail: {
+      change: 'requested',
+      kind,
+      account: userId,
+      request: rows[0]!.id,
+      ...(extra.cardThumbprint !== undefined ? { thumbprint: extra.cardThumbprint } : {}),
+    },
   });
   return { request: requestView(rows[0]!), firstHalf };
 }
@@ -296,6 +318,7 @@ export async function confirmAccountRequest(
   ctx: ServiceContext,
   actor: Actor,
   id: string,
+  reason?: string,
 ): Promise<{ request: AccountRequestView; secondHalf?: string }> {
   const at = ctx.clock.now();
   const outcome = await ctx.db.transaction(async (tx) => {
@@ -327,6 +350,7 @@ export async function confirmAccountRequest(
         at,
         userId: actor.userId,
         action: 'account-changed',
+        reason: reason ?? null,
         detail: {
           change: 'roles-granted',
           account: row.user_id,
@@ -348,6 +372,7 @@ export async function confirmAccountRequest(
       at,
       userId: actor.userId,
       action: 'account-request',
+      reason: reason ?? null,
       detail: {
         change: 'confirmed',
         kind: row.kind,
@@ -364,7 +389,12 @@ export async function confirmAccountRequest(
 }
 
 /** Cancel an open request: whoever asked, or anyone who could confirm it. */
-export async function cancelAccountRequest(ctx: ServiceContext, actor: Actor, id: string): Promise<AccountRequestView> {
+export async function cancelAccountRequest(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  reason?: string,
+): Promise<AccountRequestView> {
   const at = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const { row } = await lockRequest(tx, actor, id, at);
@@ -378,6 +408,7 @@ export async function cancelAccountRequest(ctx: ServiceContext, actor: Actor, id
       at,
       userId: actor.userId,
       action: 'account-request',
+      reason: reason ?? null,
       detail: { change: 'cancelled', kind: row.kind, account: row.user_id, request: row.id },
     });
     return requestView(cancelled!);
@@ -451,6 +482,10 @@ export async function activate(
     const match = candidates.find((r) => sameHash(r.first_half_hash, first) && sameHash(r.second_half_hash, second));
     let cardOk = true;
     if (match && body.method === 'card') {
+      // A card read at the desk is the only card that completes its enrolment.
+      if (match.card_thumbprint !== null && match.card_thumbprint !== jwkThumbprint(body.publicJwk)) cardOk = false;
+    }
+    if (match && body.method === 'card' && cardOk) {
       // Proof that the holder has the card: it signs a fresh challenge for its own key.
       const [challenge] = await tx.query<{ expires_at: Date }>(
         'DELETE FROM challenges WHERE challenge = $1 AND user_id = $2 RETURNING expires_at',

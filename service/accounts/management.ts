@@ -9,6 +9,7 @@ import {
   teamEditableFields,
   teamGrantableRoles,
   USERS_PAGE_DEFAULT,
+  type CardEnrolment,
   type CreateUser,
   type UpdateUser,
   type UserView,
@@ -21,6 +22,7 @@ import { today, type ServiceContext } from '../context.js';
 import { ApiError, forbidden } from '../http/api-error.js';
 import type { Queryable, SqlValue } from '../store/database.js';
 import { powerRoles } from '../../domain/separation-of-duties.js';
+import { jwkThumbprint } from '../auth/jwk-thumbprint.js';
 import { startCredentialRequest } from './account-requests.js';
 import type { AccountRequestView } from '../../domain/api/accounts.js';
 
@@ -123,7 +125,7 @@ export async function getUser(
   ctx: ServiceContext,
   actor: Actor,
   id: string,
-): Promise<UserView & { cards: { thumbprint: string; registeredAt: string }[] }> {
+): Promise<UserView & { cards: { thumbprint: string; registeredAt: string }[]; tokenActive: boolean }> {
   const scope = scopeOf(actor);
   const now = ctx.clock.now();
   const user = await viewById(ctx.db, id, now);
@@ -132,9 +134,15 @@ export async function getUser(
     'SELECT thumbprint, registered_at FROM card_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY registered_at, thumbprint',
     [id],
   );
+  // Whether a password and token are set: the helpdesk's answer to "is my token still live?", never the secret.
+  const [token] = await ctx.db.query<{ active: boolean }>(
+    'SELECT (password_hash IS NOT NULL AND totp_secret IS NOT NULL) AS active FROM users WHERE id = $1',
+    [id],
+  );
   return {
     ...user,
     cards: cards.map((c) => ({ thumbprint: c.thumbprint, registeredAt: c.registered_at.toISOString() })),
+    tokenActive: token?.active ?? false,
   };
 }
 
@@ -294,9 +302,14 @@ export async function createUserIn(
   return { user: await viewById(tx, body.id, now), request, firstHalf };
 }
 
-export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, body: UpdateUser): Promise<UserView> {
+export async function updateUser(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  { reason, ...body }: UpdateUser,
+): Promise<UserView> {
   const scope = writeScopeOf(actor);
-  const fields = (Object.keys(body) as (keyof UpdateUser)[]).filter((k) => body[k] !== undefined);
+  const fields = (Object.keys(body) as (keyof typeof body)[]).filter((k) => body[k] !== undefined);
   if (!scope.all) {
     const refused = fields.find((f) => !(teamEditableFields as readonly string[]).includes(f));
     if (refused)
@@ -329,7 +342,7 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
         'An LA team account must belong to a local authority; this one belongs to none.',
       );
     }
-    const columns: Record<keyof UpdateUser, string> = {
+    const columns: Record<keyof typeof body, string> = {
       suspended: 'suspended',
       trainingCompleted: 'training_completed',
       agreementSigned: 'agreement_signed',
@@ -356,6 +369,7 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
       at: now,
       userId: actor.userId,
       action: 'account-changed',
+      reason: reason ?? null,
       detail: {
         change: body.closed ? 'closed' : 'updated',
         account: id,
@@ -368,7 +382,7 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: string, 
   });
 }
 
-export async function unlockUser(ctx: ServiceContext, actor: Actor, id: string): Promise<UserView> {
+export async function unlockUser(ctx: ServiceContext, actor: Actor, id: string, reason?: string): Promise<UserView> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     await lockTarget(tx, actor, id);
@@ -377,6 +391,7 @@ export async function unlockUser(ctx: ServiceContext, actor: Actor, id: string):
       at: now,
       userId: actor.userId,
       action: 'account-changed',
+      reason: reason ?? null,
       detail: { change: 'unlocked', account: id, fields: ['failedSignIns', 'lockedUntil'] },
     });
     return viewById(tx, id, now);
@@ -392,6 +407,7 @@ export async function resetToken(
   ctx: ServiceContext,
   actor: Actor,
   id: string,
+  reason?: string,
 ): Promise<IssuedRequest & { sessionsEnded: number }> {
   if (id === actor.userId) throw ownAccount('reset the token of');
   writeScopeOf(actor);
@@ -407,6 +423,7 @@ export async function resetToken(
       at: now,
       userId: actor.userId,
       action: 'account-changed',
+      reason: reason ?? null,
       detail: {
         change: 'token-reset',
         account: id,
@@ -414,22 +431,33 @@ export async function resetToken(
         sessionsEnded,
       },
     });
-    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'token-reset', id, target.roles);
+    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'token-reset', id, target.roles, {
+      reason,
+    });
     return { user: await viewById(tx, id, now), request, firstHalf, sessionsEnded };
   });
 }
 
 /**
  * Enrol a smartcard: a second person confirms, then the holder activates with the card
- * itself (it signs a challenge), which replaces any earlier card.
+ * itself (it signs a challenge), which replaces any earlier card. With the card's public
+ * key (read at the desk, the holder present), only that card can activate it.
  */
-export async function startCardEnrolment(ctx: ServiceContext, actor: Actor, id: string): Promise<IssuedRequest> {
+export async function startCardEnrolment(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  body: CardEnrolment = {},
+): Promise<IssuedRequest> {
   if (id === actor.userId) throw ownAccount('enrol a card for');
   writeScopeOf(actor);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const target = await lockTarget(tx, actor, id);
-    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'card-enrol', id, target.roles);
+    const { request, firstHalf } = await startCredentialRequest(ctx, tx, actor, 'card-enrol', id, target.roles, {
+      reason: body.reason,
+      cardThumbprint: body.publicJwk ? jwkThumbprint(body.publicJwk) : undefined,
+    });
     return { user: await viewById(tx, id, now), request, firstHalf };
   });
 }
@@ -443,6 +471,7 @@ export async function revokeCardKey(
   actor: Actor,
   id: string,
   thumbprint: string,
+  reason?: string,
 ): Promise<{ thumbprint: string; sessionsEnded: number }> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
@@ -458,6 +487,7 @@ export async function revokeCardKey(
       at: now,
       userId: actor.userId,
       action: 'account-changed',
+      reason: reason ?? null,
       detail: { change: 'card-revoked', account: id, fields: ['cardKeys'], thumbprint, sessionsEnded },
     });
     return { thumbprint, sessionsEnded };

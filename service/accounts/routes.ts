@@ -3,7 +3,9 @@
 // management.ts; this file declares who may call what, with which schemas.
 import { z } from 'zod';
 import {
+  actionReasonBodySchema,
   activationSchema,
+  cardEnrolmentSchema,
   createUserSchema,
   lapsingQuerySchema,
   roleGrantSchema,
@@ -22,6 +24,7 @@ import {
   listAccountRequests,
   startRoleGrant,
 } from './account-requests.js';
+import { accountHistory, HISTORY_LIMIT } from './account-history.js';
 import { lapsingUsers } from './lapsing.js';
 import {
   createUser,
@@ -132,8 +135,15 @@ const accountRequestSchema = {
     status: { enum: ['awaiting-confirmation', 'awaiting-activation', 'completed', 'cancelled'] },
     expiresAt: { type: 'string', format: 'date-time', description: 'A request not completed by then lapses (7 days)' },
     endReason: { type: ['string', 'null'], description: 'cancelled, replaced, expired or too-many-wrong-codes' },
+    cardThumbprint: {
+      type: ['string', 'null'],
+      description: 'card-enrol: the thumbprint of the card read at the desk; only that card activates it',
+    },
   },
 };
+
+const reasonDoc =
+  "The body may give `reason` (1 to 300 characters, no case information: 422 naming the words): audited with the action, and shown in the account's history.";
 
 const issuedRequestSchema = {
   type: 'object',
@@ -230,6 +240,7 @@ export const accountRoutes: Route[] = [
                   properties: { thumbprint: { type: 'string' }, registeredAt: { type: 'string', format: 'date-time' } },
                 },
               },
+              tokenActive: { type: 'boolean', description: 'A password and security token are set (never the secret)' },
             },
           },
         },
@@ -237,6 +248,44 @@ export const accountRoutes: Route[] = [
     },
     async handle(req, ctx) {
       return { status: 200, body: { user: await getUser(ctx, req.actor, req.params.id) } };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/users/:id/history',
+    params: userParams,
+    roles: managementRoles,
+    doc: {
+      tag: 'accounts',
+      summary: `The audited actions on one account, newest first (at most ${HISTORY_LIMIT}), with who acted and why`,
+      description:
+        'Entries of the audit trail naming the account: created, changed, suspended, reinstated, closed, unlocked, token replaced, card enrolled or revoked, requests asked, confirmed, cancelled and activated. ' +
+        'In the same scope as the account (404 user-not-found otherwise). The read is itself audited.',
+      response: {
+        type: 'object',
+        required: ['entries'],
+        properties: {
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['seq', 'at', 'by', 'action', 'change', 'kind', 'reason'],
+              properties: {
+                seq: { type: 'integer' },
+                at: { type: 'string', format: 'date-time' },
+                by: nullableString,
+                action: { type: 'string' },
+                change: nullableString,
+                kind: nullableString,
+                reason: nullableString,
+              },
+            },
+          },
+        },
+      },
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await accountHistory(ctx, req.actor, req.params.id) };
     },
   }),
   signedRoute({
@@ -272,7 +321,8 @@ export const accountRoutes: Route[] = [
       description:
         "Takes effect at the account holder's next request. Adding a role with power over shielded children (child-protection, la-team, data-manager, national-admin) is 409 second-person-required: ask with POST /v1/users/{id}/role-grants. An LA team changes only suspended, trainingCompleted, agreementSigned, " +
         "enhancedCheckDate and closed (403 field-not-permitted), and only for its own authority's accounts. Nobody changes these of their own account (403 own-account). " +
-        'closed: true closes the account for good: its live sessions end, its next signed request is 403 account-closed, sign-in is refused, and any later change, unlock, token reset or card change is 409 account-closed.',
+        'closed: true closes the account for good: its live sessions end, its next signed request is 403 account-closed, sign-in is refused, and any later change, unlock, token reset or card change is 409 account-closed. ' +
+        reasonDoc,
       errors: { '409': 'account-closed, second-person-required' },
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
@@ -285,14 +335,17 @@ export const accountRoutes: Route[] = [
     path: '/v1/users/:id/unlock',
     params: userParams,
     roles: managers,
+    body: actionReasonBodySchema,
+    bodyOptional: true,
     doc: {
       tag: 'accounts',
       summary: 'Lift the sign-in lock-out that follows 5 failed attempts',
+      description: reasonDoc,
       errors: { '409': 'account-closed' },
       response: { type: 'object', required: ['user'], properties: { user: userSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { user: await unlockUser(ctx, req.actor, req.params.id) } };
+      return { status: 200, body: { user: await unlockUser(ctx, req.actor, req.params.id, req.body.reason) } };
     },
   }),
   signedRoute({
@@ -300,8 +353,11 @@ export const accountRoutes: Route[] = [
     path: '/v1/users/:id/reset-token',
     params: userParams,
     roles: managers,
+    body: actionReasonBodySchema,
+    bodyOptional: true,
     doc: {
       tag: 'accounts',
+      description: `Never for your own account (403 own-account). ${reasonDoc}`,
       summary:
         "Replace a lost token: the old password, token and their sessions stop now; new ones only by the holder's activation after a second person confirms",
       errors: { '409': 'account-closed, request-open' },
@@ -312,7 +368,7 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await resetToken(ctx, req.actor, req.params.id) };
+      return { status: 200, body: await resetToken(ctx, req.actor, req.params.id, req.body.reason) };
     },
   }),
   signedRoute({
@@ -320,16 +376,21 @@ export const accountRoutes: Route[] = [
     path: '/v1/users/:id/card-enrolments',
     params: userParams,
     roles: managers,
+    body: cardEnrolmentSchema,
+    bodyOptional: true,
     doc: {
       tag: 'accounts',
       status: 201,
       summary:
         'Enrol a smartcard: a second person confirms, then the holder activates with the card itself, which replaces any earlier card',
+      description:
+        'publicJwk: the public key of the card, read at the desk with its holder present; the request then names the card (cardThumbprint), and only that card activates it. ' +
+        `Never for your own account (403 own-account). ${reasonDoc}`,
       errors: { '403': 'own-account', '409': 'account-closed, request-open' },
       response: issuedRequestSchema,
     },
     async handle(req, ctx) {
-      return { status: 201, body: await startCardEnrolment(ctx, req.actor, req.params.id) };
+      return { status: 201, body: await startCardEnrolment(ctx, req.actor, req.params.id, req.body) };
     },
   }),
   signedRoute({
@@ -373,13 +434,16 @@ export const accountRoutes: Route[] = [
     path: '/v1/account-requests/:id/confirm',
     params: requestParams,
     roles: managementRoles,
+    body: actionReasonBodySchema,
+    bodyOptional: true,
     doc: {
       tag: 'accounts',
       summary: 'Confirm a request as the second person',
       description:
         'Only someone independent of whoever asked: not them, not the account itself (403 own-request, own-account), and not anyone either of them ' +
         'took part in issuing credentials or powers to (403 not-independent). A credential request then awaits its holder, and the answer carries the ' +
-        'second half of the activation code, this once; a role grant takes effect now. 409 request-decided, request-expired (7 days), account-closed.',
+        'second half of the activation code, this once; a role grant takes effect now. 409 request-decided, request-expired (7 days), account-closed. ' +
+        reasonDoc,
       errors: {
         '403': 'own-request, own-account, not-independent, forbidden-role',
         '404': 'account-request-not-found',
@@ -398,7 +462,7 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await confirmAccountRequest(ctx, req.actor, req.params.id) };
+      return { status: 200, body: await confirmAccountRequest(ctx, req.actor, req.params.id, req.body.reason) };
     },
   }),
   signedRoute({
@@ -406,14 +470,20 @@ export const accountRoutes: Route[] = [
     path: '/v1/account-requests/:id/cancel',
     params: requestParams,
     roles: managementRoles,
+    body: actionReasonBodySchema,
+    bodyOptional: true,
     doc: {
       tag: 'accounts',
       summary: 'Cancel an open request (whoever asked, or anyone who could confirm it)',
+      description: reasonDoc,
       errors: { '404': 'account-request-not-found', '409': 'request-decided' },
       response: { type: 'object', required: ['request'], properties: { request: accountRequestSchema } },
     },
     async handle(req, ctx) {
-      return { status: 200, body: { request: await cancelAccountRequest(ctx, req.actor, req.params.id) } };
+      return {
+        status: 200,
+        body: { request: await cancelAccountRequest(ctx, req.actor, req.params.id, req.body.reason) },
+      };
     },
   }),
   signedRoute({
@@ -421,9 +491,12 @@ export const accountRoutes: Route[] = [
     path: '/v1/users/:id/card-keys/:thumbprint',
     params: cardKeyParams,
     roles: managers,
+    body: actionReasonBodySchema,
+    bodyOptional: true,
     doc: {
       tag: 'accounts',
       summary: "Revoke a smartcard key; the account's card sessions end",
+      description: reasonDoc,
       errors: { '409': 'account-closed' },
       response: {
         type: 'object',
@@ -432,7 +505,10 @@ export const accountRoutes: Route[] = [
       },
     },
     async handle(req, ctx) {
-      return { status: 200, body: await revokeCardKey(ctx, req.actor, req.params.id, req.params.thumbprint) };
+      return {
+        status: 200,
+        body: await revokeCardKey(ctx, req.actor, req.params.id, req.params.thumbprint, req.body.reason),
+      };
     },
   }),
 ];

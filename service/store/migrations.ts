@@ -20,6 +20,7 @@ import { sql as reviewSecondPerson } from './migrations/017-review-second-person
 import { sql as reviewBand } from './migrations/018-review-band.js';
 import { sql as organisationStages } from './migrations/019-organisation-stages.js';
 import { sql as practitionersToReady } from './migrations/020-practitioners-to-ready.js';
+import { sql as helpdesk } from './migrations/021-helpdesk.js';
 
 export interface Migration {
   version: number;
@@ -47,6 +48,7 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'review-band', sql: reviewBand },
   { version: 19, name: 'organisation-stages', sql: organisationStages },
   { version: 20, name: 'practitioners-to-ready', sql: practitionersToReady },
+  { version: 21, name: 'helpdesk', sql: helpdesk },
 ];
 
 const lockKey = 4_201_004;
