@@ -10,6 +10,7 @@ import {
   updateInvolvementBodySchema,
 } from './api/records.js';
 import { referralChannels } from './api/referrals.js';
+import { helpdeskChannels } from './management/helpdesk.js';
 import { cpNumberSchema } from './child-record.js';
 import {
   correctionCheckedSchema,
@@ -297,6 +298,7 @@ export const channels = {
   },
   // Referrals: a problem with a record reported to the child's authority's team
   ...referralChannels,
+  ...helpdeskChannels,
   // The working set (local authority ContactPoint teams only)
   /** The working set, the sync running now (progress) and how the last one ended. */
   'workingSet.status': { request: empty, response: workingSetStatusSchema },

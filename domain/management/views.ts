@@ -3,6 +3,7 @@
 // and the requests it accepts. Main checks every answer of the national service against
 // these before the screen sees it.
 import { z } from 'zod';
+import { actionReasonSchema } from '../api/accounts.js';
 import { cpNumberSchema } from '../child-record.js';
 import { ALERT_OUTCOMES, ARCHIVE_PURPOSES } from './choices.js';
 import {
@@ -108,6 +109,8 @@ export const accountRequestSchema = z.object({
   status: z.enum(['awaiting-confirmation', 'awaiting-activation', 'completed', 'cancelled']),
   expiresAt: when,
   endReason: nullable,
+  /** card-enrol: the card read at the desk (its key's thumbprint). */
+  cardThumbprint: nullable.optional(),
 });
 export type AccountRequestItemView = z.infer<typeof accountRequestSchema>;
 
@@ -277,12 +280,20 @@ export const managementRequests = {
             .string()
             .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date')
             .optional(),
+          /** Why (suspend, reinstate, close at the helpdesk): audited with the change. */
+          reason: actionReasonSchema.optional(),
         })
         .strict(),
     })
     .strict(),
   lapsing: z.object({ days: z.number().int().min(1).max(365) }).strict(),
-  accountRequest: z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a request number') }).strict(),
+  accountRequest: z
+    .object({
+      id: z.string().regex(/^\d{1,18}$/, 'must be a request number'),
+      /** Why the second person confirms or cancels: audited with it. */
+      reason: actionReasonSchema.optional(),
+    })
+    .strict(),
   alerts: z.object({ status: z.enum(['open', 'investigating', 'closed', 'all']) }).strict(),
   alert: z.object({ id: z.string().min(1).max(64) }).strict(),
   closeAlert: z

@@ -11,7 +11,8 @@
 // so the reader also counts consecutive wrong PINs per card serial and, after
 // `maxPinTries` (default 3), presents no PIN to that card again until ContactPoint
 // restarts: the card is reported locked. A right PIN clears the count.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
+import type { PublicJwk } from '../../domain/jwk.js';
 import { Worker } from 'node:worker_threads';
 import type { CardStatus } from '../../domain/ipc-contract.js';
 import { AppFailure } from '../ipc/app-failure.js';
@@ -42,6 +43,12 @@ export interface CardReader {
   status(): Promise<CardStatus>;
   /** PIN → C_Login; SHA-256(message) signed by the card's P-256 key with CKM_ECDSA (raw r‖s). */
   sign(pin: string, message: Buffer): Promise<{ card: CardIdentity; signature: Buffer }>;
+  /**
+   * The card's public key, read after its PIN: the card signs a fresh nonce, and the
+   * signature is checked against the key read, so the key is the card's own and the PIN
+   * is right. For enrolling a card at the desk and for its holder's activation.
+   */
+  readKey(pin: string): Promise<{ card: CardIdentity; publicJwk: PublicJwk }>;
   /** Calls onRemoved once when the card leaves its slot. Returns stop(). */
   watchRemoval(card: CardIdentity, onRemoved: () => void): () => void;
   close(): Promise<void>;
@@ -162,6 +169,46 @@ export function createCardReader(options: CardReaderOptions): CardReader {
   const locked = () =>
     new AppFailure('card-pin-locked', `This smartcard is locked after too many wrong PINs. ${unlockAdvice}`);
 
+  /** PIN → the card signs SHA-256(message); its wrong PINs counted as above. */
+  async function signWith(
+    pin: string,
+    message: Buffer,
+    withPublicKey: boolean,
+  ): Promise<{ card: CardIdentity; reply: Extract<WorkerReply, { ok: true }> }> {
+    const { card, flags } = await theCard();
+    const key = cardKey(card);
+    if (flags & CKF_USER_PIN_LOCKED || (wrongPins.get(key) ?? 0) >= maxPinTries) throw locked();
+    const digest = createHash('sha256').update(message).digest();
+    const reply = await send({
+      op: 'sign',
+      slot: card.slot,
+      serial: card.serial,
+      pin,
+      digest: new Uint8Array(digest),
+      ...(withPublicKey ? { withPublicKey } : {}),
+    });
+    if (reply.ok) {
+      wrongPins.delete(key);
+      return { card, reply };
+    }
+    if (reply.kind === 'pin-locked') throw locked();
+    if (reply.kind === 'pin-incorrect') {
+      const wrong = (wrongPins.get(key) ?? 0) + 1;
+      wrongPins.set(key, wrong);
+      let left = maxPinTries - wrong;
+      const cardFlags = reply.flags ?? 0;
+      if (cardFlags & CKF_USER_PIN_LOCKED) left = 0;
+      else if (cardFlags & CKF_USER_PIN_FINAL_TRY) left = Math.min(left, 1);
+      if (left <= 0) throw locked();
+      throw new AppFailure(
+        'card-pin-incorrect',
+        `The PIN is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left before the card locks.`,
+        { triesLeft: left },
+      );
+    }
+    throw failure(reply);
+  }
+
   return {
     async status() {
       try {
@@ -176,37 +223,26 @@ export function createCardReader(options: CardReaderOptions): CardReader {
     },
 
     async sign(pin, message) {
-      const { card, flags } = await theCard();
-      const key = cardKey(card);
-      if (flags & CKF_USER_PIN_LOCKED || (wrongPins.get(key) ?? 0) >= maxPinTries) throw locked();
-      const digest = createHash('sha256').update(message).digest();
-      const reply = await send({
-        op: 'sign',
-        slot: card.slot,
-        serial: card.serial,
-        pin,
-        digest: new Uint8Array(digest),
-      });
-      if (reply.ok) {
-        wrongPins.delete(key);
-        return { card, signature: Buffer.from(reply.signature!) };
-      }
-      if (reply.kind === 'pin-locked') throw locked();
-      if (reply.kind === 'pin-incorrect') {
-        const wrong = (wrongPins.get(key) ?? 0) + 1;
-        wrongPins.set(key, wrong);
-        let left = maxPinTries - wrong;
-        const cardFlags = reply.flags ?? 0;
-        if (cardFlags & CKF_USER_PIN_LOCKED) left = 0;
-        else if (cardFlags & CKF_USER_PIN_FINAL_TRY) left = Math.min(left, 1);
-        if (left <= 0) throw locked();
+      const { card, reply } = await signWith(pin, message, false);
+      return { card, signature: Buffer.from(reply.signature!) };
+    },
+
+    async readKey(pin) {
+      const nonce = randomBytes(32);
+      const { card, reply } = await signWith(pin, nonce, true);
+      const publicJwk = jwkOfPoint(reply.ecPoint);
+      const proves = verify(
+        'sha256',
+        nonce,
+        { key: createPublicKey({ key: publicJwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+        Buffer.from(reply.signature!),
+      );
+      if (!proves)
         throw new AppFailure(
-          'card-pin-incorrect',
-          `The PIN is not right. You have ${left} ${left === 1 ? 'try' : 'tries'} left before the card locks.`,
-          { triesLeft: left },
+          'card-unreadable',
+          'The key on this smartcard does not match its signature. Ask your ContactPoint team or registration authority.',
         );
-      }
-      throw failure(reply);
+      return { card, publicJwk };
     },
 
     watchRemoval(card, onRemoved) {
@@ -237,5 +273,22 @@ export function createCardReader(options: CardReaderOptions): CardReader {
       worker = undefined;
       await w.terminate();
     },
+  };
+}
+
+/** A P-256 public key as the card keeps it (CKA_EC_POINT: DER OCTET STRING of 04‖X‖Y, or the raw point) as a JWK. */
+export function jwkOfPoint(ecPoint: Uint8Array | undefined): PublicJwk {
+  let point = Buffer.from(ecPoint ?? []);
+  if (point.length === 67 && point[0] === 0x04 && point[1] === 0x41) point = point.subarray(2);
+  if (point.length !== 65 || point[0] !== 0x04)
+    throw new AppFailure(
+      'card-unreadable',
+      'The key on this smartcard is not a P-256 key ContactPoint can use. Ask your ContactPoint team or registration authority.',
+    );
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: point.subarray(1, 33).toString('base64url'),
+    y: point.subarray(33, 65).toString('base64url'),
   };
 }

@@ -101,7 +101,25 @@ function currentFlags(p: pkcs11js.PKCS11, slot: Buffer, serial: string): number 
   return info.flags;
 }
 
-function sign(request: Extract<WorkerRequest, { op: 'sign' }>): { signature: Uint8Array; flags: number } {
+/** The card's EC public key point (CKA_EC_POINT as the token keeps it: DER OCTET STRING or raw). */
+function publicPoint(p: pkcs11js.PKCS11, session: Buffer): Uint8Array {
+  p.C_FindObjectsInit(session, [
+    { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
+    { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC },
+  ]);
+  const keys = p.C_FindObjects(session, 2);
+  p.C_FindObjectsFinal(session);
+  if (keys.length !== 1) throw new Failure('no-key');
+  const [point] = p.C_GetAttributeValue(session, keys[0]!, [{ type: pkcs11js.CKA_EC_POINT }]);
+  if (!point || !Buffer.isBuffer(point.value)) throw new Failure('no-key');
+  return new Uint8Array(point.value);
+}
+
+function sign(request: Extract<WorkerRequest, { op: 'sign' }>): {
+  signature: Uint8Array;
+  ecPoint?: Uint8Array;
+  flags: number;
+} {
   const p = loaded();
   if (!initialised) reinitialise();
   const slot = slotFrom(request.slot);
@@ -143,7 +161,11 @@ function sign(request: Extract<WorkerRequest, { op: 'sign' }>): { signature: Uin
       p.C_SignInit(session, { mechanism: pkcs11js.CKM_ECDSA }, keys[0]!);
       const signature = p.C_Sign(session, Buffer.from(request.digest), Buffer.alloc(132));
       if (signature.length !== 64) throw new Failure('no-key');
-      return { signature: new Uint8Array(signature), flags: currentFlags(p, slot, request.serial) };
+      return {
+        signature: new Uint8Array(signature),
+        ...(request.withPublicKey ? { ecPoint: publicPoint(p, session) } : {}),
+        flags: currentFlags(p, slot, request.serial),
+      };
     } finally {
       try {
         p.C_Logout(session);
@@ -196,8 +218,8 @@ port.on('message', (request: WorkerRequest) => {
         }
         break;
       case 'sign': {
-        const { signature, flags } = sign(request);
-        reply = { id: request.id, ok: true, signature, flags };
+        const { signature, ecPoint, flags } = sign(request);
+        reply = { id: request.id, ok: true, signature, ...(ecPoint ? { ecPoint } : {}), flags };
         break;
       }
       case 'watch':

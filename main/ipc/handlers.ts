@@ -245,6 +245,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'session.signInCard': async ({ pin }) => session.signInCard(pin),
     'session.signInToken': async (request) => session.signInToken(request),
     'session.activate': async (request) => session.activate(request),
+    'session.activateCard': async (request) => session.activateCard(request),
     'session.signOut': async () => session.signOut(),
     'session.activity': async () => {
       session.activity();

@@ -61,7 +61,12 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
     }
     return state.user;
   };
-  const call = (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, query?: Record<string, string>) => {
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+    query?: Record<string, string>,
+  ) => {
     manager();
     return session.call({ method, path, ...(body !== undefined ? { body } : {}), ...(query ? { query } : {}) });
   };
@@ -196,10 +201,46 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         throw e;
       }
     },
-    'manage.confirmAccountRequest': async ({ id }) =>
-      checked('manage.confirmAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/confirm`)),
-    'manage.cancelAccountRequest': async ({ id }) =>
-      checked('manage.cancelAccountRequest', await call('POST', `/v1/account-requests/${enc(id)}/cancel`)),
+    'manage.confirmAccountRequest': async ({ id, reason }) =>
+      checked(
+        'manage.confirmAccountRequest',
+        await call('POST', `/v1/account-requests/${enc(id)}/confirm`, reason ? { reason } : undefined),
+      ),
+    'manage.cancelAccountRequest': async ({ id, reason }) =>
+      checked(
+        'manage.cancelAccountRequest',
+        await call('POST', `/v1/account-requests/${enc(id)}/cancel`, reason ? { reason } : undefined),
+      ),
+    // The helpdesk (domain/management/helpdesk.ts).
+    'manage.user': async ({ id }) => checked('manage.user', await call('GET', `/v1/users/${enc(id)}`)),
+    'manage.userHistory': async ({ id }) =>
+      checked('manage.userHistory', await call('GET', `/v1/users/${enc(id)}/history`)),
+    'manage.unlockUser': async ({ id, reason }) =>
+      checked('manage.unlockUser', await call('POST', `/v1/users/${enc(id)}/unlock`, { reason })),
+    'manage.resetToken': async ({ id, reason }) =>
+      checked('manage.resetToken', await call('POST', `/v1/users/${enc(id)}/reset-token`, { reason })),
+    'manage.enrolCard': async ({ id, pin, reason }) => {
+      const me = manager();
+      // Refused before the card is touched: nobody enrols a card for themselves.
+      if (id === me.id)
+        throw new AppFailure('forbidden', 'You may not enrol a card for your own account: another team member must.');
+      const card = await session.readCardKey(pin);
+      if (card.userId !== id)
+        throw new AppFailure(
+          'card-unreadable',
+          `The card in the reader is made out for another account, not ${id}. Insert the holder's own card.`,
+        );
+      const asked = (await call('POST', `/v1/users/${enc(id)}/card-enrolments`, {
+        reason,
+        publicJwk: card.publicJwk,
+      })) as Record<string, unknown>;
+      return checked('manage.enrolCard', { ...asked, thumbprint: card.thumbprint });
+    },
+    'manage.revokeCard': async ({ id, thumbprint, reason }) =>
+      checked(
+        'manage.revokeCard',
+        await call('DELETE', `/v1/users/${enc(id)}/card-keys/${enc(thumbprint)}`, { reason }),
+      ),
     'manage.updateUser': async ({ id, changes }) =>
       checked('manage.updateUser', await call('PATCH', `/v1/users/${enc(id)}`, changes)),
     'manage.lapsing': async ({ days }) =>

@@ -58,6 +58,20 @@ export interface SessionManager {
     secondHalf: string;
     password: string;
   }): Promise<ActivatedToken>;
+  /**
+   * The holder activates a smartcard enrolled for them (the card in the reader, whose
+   * label names them) with both halves of the code and the card's PIN: the card signs the
+   * service's challenge for its own key. Signs nobody in.
+   */
+  activateCard(request: { firstHalf: string; secondHalf: string; pin: string }): Promise<{
+    userId: string;
+    thumbprint: string;
+  }>;
+  /**
+   * The public key of the card in this computer's reader, after its PIN (the card proves
+   * it holds the key): for enrolling the card at the helpdesk. The PIN goes no further.
+   */
+  readCardKey(pin: string): Promise<{ userId: string; publicJwk: PublicJwk; thumbprint: string }>;
   signOut(): Promise<SessionState>;
   /** The user did something: postpones the idle lock. */
   activity(): void;
@@ -93,6 +107,7 @@ const signInResponseSchema = z.object({
   }),
 });
 
+const cardActivatedSchema = z.object({ userId: z.string(), thumbprint: z.string() });
 const challengeResponseSchema = z.object({ challenge: z.string().regex(/^[A-Za-z0-9_-]+$/), expiresAt: z.string() });
 
 /** 403 codes that mean the account may not act at all: the session is over. */
@@ -111,6 +126,13 @@ interface LiveSession {
   user: SignedInUser;
   expiresAt: string;
   stopWatchingCard: (() => void) | undefined;
+}
+
+/** The RFC 7638 thumbprint of a P-256 public key. */
+function thumbprintOf(jwk: PublicJwk): string {
+  return createHash('sha256')
+    .update(thumbprintInput({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }), 'utf8')
+    .digest('base64url');
 }
 
 function newSessionKey(): { privateKey: KeyObject; publicJwk: PublicJwk; thumbprint: string } {
@@ -249,6 +271,28 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   /** One sign-in at a time: a second press of the button waits for the first. */
+  /** The one ContactPoint card in this computer's reader, and whose it is (its label). */
+  async function insertedCard(): Promise<{ reader: CardReader; userId: string }> {
+    const reader = options.card;
+    if (!reader) {
+      throw new AppFailure(
+        'card-module-missing',
+        'This computer is not set up for smartcards. Sign in with a security token, or tell your IT service desk.',
+      );
+    }
+    const inserted = await reader.status();
+    if (inserted.reader === 'module-missing') {
+      throw new AppFailure(
+        'card-module-missing',
+        'The smartcard software on this computer is missing (the PKCS#11 module in the machine policy). Tell your IT service desk.',
+      );
+    }
+    if (!inserted.present || inserted.userId === undefined) {
+      throw new AppFailure('card-absent', 'Insert your smartcard, then enter its PIN.');
+    }
+    return { reader, userId: inserted.userId };
+  }
+
   async function exclusive<T>(work: () => Promise<T>): Promise<T> {
     while (signingIn) await signingIn.catch(() => undefined);
     const running = work();
@@ -285,24 +329,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
     signInCard(pin) {
       return exclusive(async () => {
-        const reader = options.card;
-        if (!reader) {
-          throw new AppFailure(
-            'card-module-missing',
-            'This computer is not set up for smartcards. Sign in with a security token, or tell your IT service desk.',
-          );
-        }
-        const inserted = await reader.status();
-        if (inserted.reader === 'module-missing') {
-          throw new AppFailure(
-            'card-module-missing',
-            'The smartcard software on this computer is missing (the PKCS#11 module in the machine policy). Tell your IT service desk.',
-          );
-        }
-        if (!inserted.present || inserted.userId === undefined) {
-          throw new AppFailure('card-absent', 'Insert your smartcard, then enter its PIN.');
-        }
-        const userId = inserted.userId;
+        const { reader, userId } = await insertedCard();
         const challenge = challengeResponseSchema.safeParse(
           await options.api.unsigned('POST', '/v1/sessions/challenge', { userId }),
         );
@@ -346,6 +373,56 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         );
         return begin(response, key.privateKey, 'otp', undefined);
       });
+    },
+
+    async activateCard(request) {
+      const { reader, userId } = await insertedCard();
+      const { card, publicJwk } = await reader.readKey(request.pin);
+      if (card.userId !== userId)
+        throw new AppFailure(
+          'card-unreadable',
+          'The smartcard changed while it was read. Insert your own card and try again.',
+        );
+      const thumbprint = thumbprintOf(publicJwk);
+      const challenge = challengeResponseSchema.safeParse(
+        await options.api.unsigned('POST', '/v1/sessions/challenge', { userId }),
+      );
+      if (!challenge.success) throw serviceAnswer('the activation challenge');
+      // The card signs the challenge bound to its own key: `challenge.thumbprint(card key)`.
+      const { card: signer, signature } = await reader.sign(
+        request.pin,
+        Buffer.from(`${challenge.data.challenge}.${thumbprint}`, 'utf8'),
+      );
+      if (signer.userId !== userId)
+        throw new AppFailure(
+          'card-unreadable',
+          'The smartcard changed while it was read. Insert your own card and try again.',
+        );
+      const answer = cardActivatedSchema.safeParse(
+        await options.api.unsigned('POST', '/v1/activations', {
+          method: 'card',
+          userId,
+          firstHalf: request.firstHalf,
+          secondHalf: request.secondHalf,
+          challenge: challenge.data.challenge,
+          publicJwk,
+          cardSignature: signature.toString('base64url'),
+        }),
+      );
+      if (!answer.success) throw serviceAnswer('the activation');
+      log('session: card activated');
+      return answer.data;
+    },
+
+    async readCardKey(pin) {
+      const { reader, userId } = await insertedCard();
+      const { card, publicJwk } = await reader.readKey(pin);
+      if (card.userId !== userId)
+        throw new AppFailure(
+          'card-unreadable',
+          'The smartcard changed while it was read. Insert the card and try again.',
+        );
+      return { userId, publicJwk, thumbprint: thumbprintOf(publicJwk) };
     },
 
     async activate(request) {

@@ -76,6 +76,18 @@ describe('card reader (SoftHSM2)', () => {
     expect(verify('sha256', Buffer.from('something else'), { key, dsaEncoding: 'ieee-p1363' }, signature)).toBe(false);
   });
 
+  it('reads the card key after its PIN, for enrolling the card at the desk; a wrong PIN reads nothing', async () => {
+    newHsm();
+    const { publicJwk } = await hsm.makeCard({ userId: 'trn-practitioner', pin: '246810' });
+    const r = reader();
+    const wrong = await failureOf(r.readKey('123456'));
+    expect(wrong.code).toBe('card-pin-incorrect');
+    expect(wrong.message).not.toContain('123456');
+    const { card, publicJwk: read } = await r.readKey('246810');
+    expect(card.userId).toBe('trn-practitioner');
+    expect(read).toEqual({ kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y });
+  });
+
   it('counts wrong PINs down, then locks the card and refuses even the right PIN; never echoes a PIN', async () => {
     newHsm();
     await hsm.makeCard({ userId: 'trn-practitioner' });
