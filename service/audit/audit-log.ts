@@ -61,6 +61,8 @@ export const auditActions = [
   'referral-made',
   'referrals-read',
   'referral-closed',
+  /** A child's subject-access report made by a data manager (records/subject-access.ts). */
+  'subject-access-report',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

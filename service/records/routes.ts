@@ -34,6 +34,8 @@ import {
 } from './read.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { searchChildren } from './search.js';
+import { subjectAccessReport } from './subject-access.js';
+import { SUBJECT_ACCESS_MAX_ENTRIES, subjectAccessReportSchema } from '../../domain/api/subject-access.js';
 
 function responseSchema(schema: z.ZodType): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
@@ -140,6 +142,63 @@ export const recordRoutes: Route[] = [
       });
       if ('refused' in outcome) throw outcome.refused;
       return { status: 200, body: outcome.view, headers: { 'cache-control': 'no-store' } };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/children/:cpNumber/subject-access',
+    params: childParams,
+    roles: ['data-manager'],
+    doc: {
+      tag: 'records',
+      summary:
+        "A child's subject-access report: what is held, where it came from, and who opened the record (data managers, audited)",
+      description:
+        'The record as a data manager may see it (a shield still hides what it hides: withheldByShield says so), the source of each item shown, and every audit entry about the child, oldest first ' +
+        `(at most ${SUBJECT_ACCESS_MAX_ENTRIES}; truncated says when there are more), each with the account's holder and organisation, the reason given and where a read came from. ` +
+        `The reason (${accessReasonHeader}) is the request's reference. Itself a read of the record (audited read, or archive-read under the archive's rules) and a subject-access-report entry. ` +
+        '403 forbidden-role for anyone but a data manager; 404 unknown child; 403 archive-restricted as for a read.',
+      headers: [
+        reasonHeaderDoc,
+        {
+          name: archivePurposeHeader,
+          required: false,
+          description:
+            'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
+        },
+      ],
+      response: responseSchema(subjectAccessReportSchema),
+    },
+    async handle(req, ctx) {
+      const { cpNumber } = req.params;
+      const reason = accessReasonFrom(req.headers);
+      const archivePurpose = archivePurposeFrom(req.headers);
+      const at = ctx.clock.now();
+      const outcome = await ctx.db.transaction(async (tx) => {
+        try {
+          return {
+            report: await subjectAccessReport(tx, req.actor, cpNumber, {
+              reason,
+              archivePurpose,
+              at,
+              today: today(ctx.clock),
+            }),
+          };
+        } catch (e) {
+          if (!(e instanceof ArchiveRefusal)) throw e;
+          await appendAudit(tx, {
+            at,
+            userId: req.actor.userId,
+            action: 'archive-read-refused',
+            cpNumber,
+            reason,
+            detail: { code: e.code, report: 'subject-access' },
+          });
+          return { refused: e };
+        }
+      });
+      if ('refused' in outcome) throw outcome.refused;
+      return { status: 200, body: outcome.report, headers: { 'cache-control': 'no-store' } };
     },
   }),
   signedRoute({
