@@ -40,6 +40,8 @@ export const BITS = 3;
 export const NAME_EXACT = 1;
 export const NAME_DIFFERENT = 5;
 export const NAME_SWAPPED = 6;
+/** Added to the address's and the locality's level when the postcodes differ beyond one slip (fields.ts). */
+export const APART = 3;
 
 /** A name as a term: its key and sound codes, shared by every record that has it. */
 export interface Term {
@@ -409,15 +411,27 @@ export class Comparator {
     const xj = p.gender[j]!;
     const gender = xi === 0 || xj === 0 ? 0 : xi === xj ? 1 : 2;
     const upn = p.upn[i] === '' || p.upn[j] === '' ? 0 : p.upn[i] === p.upn[j] ? 1 : 2;
+    // Where the two live is one fact seen three ways: a move changes the postcode, the
+    // street and often the town at once, and the model multiplies the fields as if each
+    // were separate evidence, so it would weigh one move three times. So the street and
+    // the town have levels of their own for when the postcodes already differ (APART +
+    // level), learned apart: where a move changes everything at once, a different street
+    // says nothing the postcode has not said and weighs about nothing; where the fields
+    // go wrong one at a time, the same street still counts. Likewise their levels beside
+    // the same postcode weigh only what they add to it.
+    const postcode = postcodeLevel(p.postcode[i]!, p.postcode[j]!);
+    const apart = postcode >= 3 ? APART : 0;
+    const address = addressLevel(p.address[i]!, p.address[j]!);
+    const locality = this.localityLevel(p.locality[i]!, p.locality[j]!);
     // FIELDS order, 8 levels per field: given + 8 family + 64 dob + ...
     return (
       given +
       8 * family +
       64 * dobLevel(p.dob[i]!, p.dob[j]!) +
       512 * gender +
-      4096 * postcodeLevel(p.postcode[i]!, p.postcode[j]!) +
-      32768 * addressLevel(p.address[i]!, p.address[j]!) +
-      262144 * this.localityLevel(p.locality[i]!, p.locality[j]!) +
+      4096 * postcode +
+      32768 * (address > 0 ? address + apart : 0) +
+      262144 * (locality > 0 ? locality + apart : 0) +
       2097152 * identifierLevel(p.nhs[i]!, p.nhs[j]!) +
       16777216 * upn +
       134217728 * identifierLevel(p.otherId[i]!, p.otherId[j]!)

@@ -9,6 +9,7 @@
 // that share a common one. For an exact name, u is scaled by how common that name is
 // compared with the names that exact agreements usually share.
 import { FIELDS, LEVELS, levelOf, NAME_DIFFERENT, type Field } from './compare.js';
+import { LEVEL_GROUPS } from './fields.js';
 
 export interface Model {
   /** The prior: the chance that two records drawn at random are one child. */
@@ -22,7 +23,30 @@ export interface Model {
 }
 
 export const LEVEL_COUNTS = FIELDS.map((f) => LEVELS[f].length);
+const GROUPS = FIELDS.map((f) => LEVEL_GROUPS[f]);
 const FLOOR = 1e-9;
+
+/** A row of m or u made into shares within each of its field's level groups (a group with nothing in it: evenly). */
+function shares(row: number[], f: number): number[] {
+  const out = row.map(() => 0);
+  for (const group of GROUPS[f]!) {
+    let s = 0;
+    for (const l of group) s += row[l]!;
+    for (const l of group) out[l] = s > 0 ? row[l]! / s : 1 / group.length;
+  }
+  return out;
+}
+
+/** The starting (or, when nothing could be learned, the assumed) m: each group's first level nine times in ten. */
+function assumedM(f: number): number[] {
+  const row = new Array<number>(LEVEL_COUNTS[f]!).fill(0);
+  for (const group of GROUPS[f]!) {
+    group.forEach((l, k) => {
+      row[l] = group.length === 1 ? 1 : k === 0 ? 0.9 : 0.1 / (group.length - 1);
+    });
+  }
+  return row;
+}
 
 function levelsOf(pattern: number): number[] {
   return FIELDS.map((_, f) => levelOf(pattern, f));
@@ -44,14 +68,13 @@ export function estimateU(randomPatterns: Map<number, number>): number[][] {
       totals[f]! += count;
     }
   }
-  return u.map((row, f) => {
-    const total = totals[f]!;
-    const n = LEVEL_COUNTS[f]!;
-    if (total === 0) return row.map((_, l) => (l === 0 ? 0 : 1 / (n - 1)));
-    const floored = row.map((c, l) => (l === 0 ? 0 : Math.max(c, 0.5)));
-    const sum = floored.reduce((a, b) => a + b, 0);
-    return floored.map((c) => c / sum);
-  });
+  // Each level group's shares apart: a group is read only beside another field's level.
+  return u.map((row, f) =>
+    shares(
+      row.map((c, l) => (l === 0 ? 0 : Math.max(c, 0.5))),
+      f,
+    ),
+  );
 }
 
 /**
@@ -67,17 +90,12 @@ export function estimateM(
   tolerance = 1e-6,
 ): { m: number[][]; iterations: number } {
   const sum = LEVEL_COUNTS.map((n) => new Array<number>(n).fill(0));
-  const weight = LEVEL_COUNTS.map(() => 0);
+  const weight = GROUPS.map((groups) => groups.map(() => 0));
   let iterations = 0;
   for (const { patterns, excluded } of ruleSamples) {
     if (patterns.size === 0) continue;
     const entries = [...patterns.entries()].map(([p, count]) => ({ levels: levelsOf(p), count }));
-    const m = LEVEL_COUNTS.map((n) => {
-      const row = new Array<number>(n).fill(0);
-      row[1] = 0.9;
-      for (let l = 2; l < n; l++) row[l] = 0.1 / (n - 2);
-      return row;
-    });
+    const m = FIELDS.map((_, f) => assumedM(f));
     let lambda = 0.5;
     let matches = 0;
     for (let it = 1; it <= maxIterations; it++) {
@@ -105,12 +123,10 @@ export function estimateM(
       lambda = Math.min(1 - 1e-9, Math.max(1e-9, matches / total));
       for (let f = 0; f < FIELDS.length; f++) {
         if (excluded[f]) continue;
-        let s = 0;
-        for (let l = 1; l < LEVEL_COUNTS[f]!; l++) s += mNum[f]![l]!;
+        const next = shares(mNum[f]!, f);
         for (let l = 1; l < LEVEL_COUNTS[f]!; l++) {
-          const next = mNum[f]![l]! / s;
-          change = Math.max(change, Math.abs(next - m[f]![l]!));
-          m[f]![l] = next;
+          change = Math.max(change, Math.abs(next[l]! - m[f]![l]!));
+          m[f]![l] = next[l]!;
         }
       }
       iterations = Math.max(iterations, it);
@@ -118,21 +134,25 @@ export function estimateM(
     }
     for (let f = 0; f < FIELDS.length; f++) {
       if (excluded[f]) continue;
-      // A field this rule's pairs never held says nothing about m.
-      let seen = 0;
-      for (const { levels, count } of entries) if (levels[f] !== 0) seen += count;
-      if (seen === 0) continue;
-      for (let l = 1; l < LEVEL_COUNTS[f]!; l++) sum[f]![l]! += m[f]![l]! * matches;
-      weight[f]! += matches;
+      // A field (or a level group) this rule's pairs never held says nothing about m.
+      GROUPS[f]!.forEach((group, g) => {
+        let seen = 0;
+        for (const { levels, count } of entries) if (group.includes(levels[f]!)) seen += count;
+        if (seen === 0) return;
+        for (const l of group) sum[f]![l]! += m[f]![l]! * matches;
+        weight[f]![g]! += matches;
+      });
     }
   }
   const m = sum.map((row, f) => {
-    const n = LEVEL_COUNTS[f]!;
-    if (weight[f] === 0) {
-      // No rule could learn this field: assume duplicates agree on it nine times in ten.
-      return row.map((_, l) => (l === 0 ? 0 : l === 1 ? 0.9 : 0.1 / (n - 2)));
-    }
-    return row.map((v, l) => (l === 0 ? 0 : Math.max(v / weight[f]!, FLOOR)));
+    // A group no rule could learn: assume duplicates agree on it nine times in ten.
+    const assumed = assumedM(f);
+    const out = row.map(() => 0);
+    GROUPS[f]!.forEach((group, g) => {
+      const w = weight[f]![g]!;
+      for (const l of group) out[l] = w === 0 ? assumed[l]! : Math.max(row[l]! / w, FLOOR);
+    });
+    return out;
   });
   return { m, iterations };
 }

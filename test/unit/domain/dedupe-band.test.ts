@@ -30,6 +30,10 @@ function generated(count: number) {
 
 describe('the review band', () => {
   const set = generated(20_000);
+  // Among 20,000 children the model is sure of nearly every planted pair (the doubtful
+  // ones are those a million children's coincidences bring: the same name and birthday,
+  // another district), so the band's workings are checked below a stricter threshold.
+  const THRESHOLD = 0.99;
   it('a score is automatic at or above the threshold, doubtful in the band, and not reported below it', () => {
     expect(bandOf(0.5, 0.5, 0.1)).toBe('auto');
     expect(bandOf(0.99, 0.5, 0.1)).toBe('auto');
@@ -45,8 +49,8 @@ describe('the review band', () => {
 
   it('adds doubtful pairs below the threshold and leaves the automatic ones exactly as they were', async () => {
     const { records, truth } = set;
-    const plain = await findDuplicates(records);
-    const banded = await findDuplicates(records, { reviewThreshold: DEFAULT_REVIEW_THRESHOLD });
+    const plain = await findDuplicates(records, { threshold: THRESHOLD });
+    const banded = await findDuplicates(records, { threshold: THRESHOLD, reviewThreshold: DEFAULT_REVIEW_THRESHOLD });
     expect(plain.pairs.every((p) => p.band === 'auto')).toBe(true);
     const auto = banded.pairs.filter((p) => p.band === 'auto');
     const review = banded.pairs.filter((p) => p.band === 'review');
@@ -54,7 +58,7 @@ describe('the review band', () => {
     expect(review.length).toBeGreaterThan(0);
     for (const p of review) {
       expect(p.score).toBeGreaterThanOrEqual(DEFAULT_REVIEW_THRESHOLD);
-      expect(p.score).toBeLessThan(DEFAULT_THRESHOLD);
+      expect(p.score).toBeLessThan(THRESHOLD);
       // Twins are held at 1%: never in the band.
       expect(looksLikeTwins(p.pattern)).toBe(false);
     }
@@ -70,18 +74,16 @@ describe('the review band', () => {
 
   it('a stored model keeps the band, and scoring with it finds the same banded pairs', async () => {
     const { records } = set;
-    const run = await findDuplicates(records, { reviewThreshold: DEFAULT_REVIEW_THRESHOLD });
+    const run = await findDuplicates(records, { threshold: THRESHOLD, reviewThreshold: DEFAULT_REVIEW_THRESHOLD });
     const stored = parseStoredModel(
-      JSON.stringify(
-        storeModel(run.prepared, run.stats.model, DEFAULT_THRESHOLD, DEFAULT_MAX_GROUP, DEFAULT_REVIEW_THRESHOLD),
-      ),
+      JSON.stringify(storeModel(run.prepared, run.stats.model, THRESHOLD, DEFAULT_MAX_GROUP, DEFAULT_REVIEW_THRESHOLD)),
     );
     expect(stored?.reviewThreshold).toBe(DEFAULT_REVIEW_THRESHOLD);
     const again = await findDuplicates(records, { model: stored! });
     expect(again.pairs).toEqual(run.pairs);
     expect(again.pairs.some((p) => p.band === 'review')).toBe(true);
     // A stored band above its threshold is not a stored model.
-    expect(parseStoredModel(JSON.stringify({ ...stored, reviewThreshold: 0.9 }))).toBeNull();
+    expect(parseStoredModel(JSON.stringify({ ...stored, reviewThreshold: 0.995 }))).toBeNull();
     // One stored before the band had none: scoring with it reports no band.
     const { reviewThreshold: _r, ...old } = stored!;
     const before = await findDuplicates(records, { model: parseStoredModel(JSON.stringify(old))! });

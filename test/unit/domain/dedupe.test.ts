@@ -75,6 +75,22 @@ describe('comparison levels', () => {
       'one digit different',
     );
   });
+
+  it('a move is one fact: the street and the town beside postcodes that differ have levels of their own', () => {
+    const moved = levels(base, person('b', { postcode: 'CH44 7AB', address: '3 Sea View', locality: 'Wallasey' }));
+    expect([moved.postcode, moved.address, moved.locality]).toEqual([
+      'different',
+      'different, as are the postcodes',
+      'different, as are the postcodes',
+    ]);
+    const typo = levels(base, person('b', { postcode: 'CH63 5AA' }));
+    expect([typo.address, typo.locality]).toEqual([
+      'the same, though the postcodes differ',
+      'the same, though the postcodes differ',
+    ]);
+    const home = levels(base, person('b', { postcode: 'CH41 5AB' }));
+    expect([home.address, home.locality]).toEqual(['the same', 'the same']);
+  });
 });
 
 describe('blocking', () => {
@@ -132,6 +148,21 @@ describe('the model, learned without labels', () => {
     const dob = FIELDS.indexOf('dob');
     expect(m[dob]![1]! / u[dob]![1]!).toBeGreaterThan(100);
     expect(m[dob]![4]! / u[dob]![4]!).toBeLessThan(0.2);
+    // The street and the town are learned apart beside postcodes alike and postcodes that
+    // differ (each group's shares sum to one), and after a move to another district a
+    // different street says next to nothing the postcode has not said.
+    for (const f of [FIELDS.indexOf('address'), FIELDS.indexOf('locality')]) {
+      for (const group of [
+        [1, 2, 3],
+        [4, 5, 6],
+      ]) {
+        expect(group.reduce((s, l) => s + m[f]![l]!, 0)).toBeCloseTo(1, 6);
+        expect(group.reduce((s, l) => s + u[f]![l]!, 0)).toBeCloseTo(1, 6);
+      }
+    }
+    const address = FIELDS.indexOf('address');
+    expect(Math.abs(Math.log2(m[address]![6]! / u[address]![6]!))).toBeLessThan(1);
+    expect(Math.log2(m[address]![3]! / u[address]![3]!)).toBeLessThan(-2);
   });
 
   it('reads FEBRL dataset1 through the shipped profile and scores F1 of at least 0.95', async () => {

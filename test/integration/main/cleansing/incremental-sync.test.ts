@@ -88,8 +88,11 @@ describeWhere(keyringUnavailable(), 'incremental linking after a delta sync', ()
         .flatMap((t) => [t.cpNumber, t.otherCpNumber!]),
     );
     const [x, y] = held.filter((c) => !pairs.has(c.cp_number) && c.record.address !== null).slice(5, 7);
+    // A copy with a slip in the family name. (Among 700 children the model has seen no
+    // duplicate with a slip in the given name, so it weighs one heavily against a pair;
+    // with the street no longer counted three times over, that would hide this pair.)
     await update(x!, {
-      name: { ...y!.record.name, given: `${y!.record.name.given}e` },
+      name: { ...y!.record.name, family: `${y!.record.name.family}e` },
       dob: y!.record.dob,
       gender: y!.record.gender,
       address: y!.record.address,
