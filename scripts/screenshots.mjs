@@ -26,6 +26,7 @@ const run = spawnSync(
     'test/e2e/match-reviews.test.ts',
     'test/e2e/correction.test.ts',
     'test/e2e/organisations.test.ts',
+    'test/e2e/practitioners.test.ts',
   ],
   {
     stdio: 'inherit',

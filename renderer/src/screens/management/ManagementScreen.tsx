@@ -12,15 +12,26 @@ import { ArchiveView } from './Archive.js';
 import { AuditView } from './Audit.js';
 import { InformationView } from './Information.js';
 import { OrganisationsView } from './Organisations.js';
+import { PractitionersView } from './Practitioners.js';
 import { ShieldsView } from './Shields.js';
 import { TransfersView } from './Transfers.js';
 
-type Tab = 'information' | 'shields' | 'accounts' | 'organisations' | 'alerts' | 'audit' | 'transfers' | 'archive';
+type Tab =
+  | 'information'
+  | 'shields'
+  | 'accounts'
+  | 'organisations'
+  | 'practitioners'
+  | 'alerts'
+  | 'audit'
+  | 'transfers'
+  | 'archive';
 const labels: Record<Tab, string> = {
   information: 'Management information',
   shields: 'Shields',
   accounts: 'Accounts',
   organisations: 'Organisations',
+  practitioners: 'Practitioners to ready',
   alerts: 'Override alerts',
   audit: 'Audit',
   transfers: 'Transfers',
@@ -31,8 +42,8 @@ const labels: Record<Tab, string> = {
 export function ManagementScreen({ user }: { user: SignedInUser }) {
   const team = user.roles.includes('la-team');
   const tabs: Tab[] = team
-    ? ['information', 'shields', 'accounts', 'organisations', 'alerts', 'audit', 'transfers']
-    : ['archive', 'audit', 'alerts', 'organisations', 'information'];
+    ? ['information', 'shields', 'accounts', 'organisations', 'practitioners', 'alerts', 'audit', 'transfers']
+    : ['archive', 'audit', 'alerts', 'organisations', 'practitioners', 'information'];
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   return (
     <>
@@ -57,6 +68,7 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
       {tab === 'shields' ? <ShieldsView user={user} /> : null}
       {tab === 'accounts' ? <AccountsView user={user} /> : null}
       {tab === 'organisations' ? <OrganisationsView user={user} /> : null}
+      {tab === 'practitioners' ? <PractitionersView user={user} /> : null}
       {tab === 'alerts' ? <AlertsView /> : null}
       {tab === 'audit' ? <AuditView user={user} /> : null}
       {tab === 'transfers' ? <TransfersView /> : null}
