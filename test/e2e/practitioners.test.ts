@@ -121,7 +121,7 @@ describeWhere(keyringUnavailable(), 'practitioners to ready, from a spreadsheet 
     await expect.poll(() => ann.textContent()).toContain('Ready for an account');
     const [row] = await h.service!.db.query<{ course_passed_on: string; agreement_signed_on: string }>(
       'SELECT course_passed_on::text, agreement_signed_on::text FROM practitioners_to_ready WHERE work_email = $1',
-      [emails[0]],
+      [emails[0]!],
     );
     expect(row).toEqual({ course_passed_on: today(), agreement_signed_on: today() });
   });
