@@ -20,7 +20,13 @@ import { createRendererFiles } from '../../main/renderer-files.js';
 import type { Clock } from '../../service/context.js';
 import { startService, type RunningService } from '../../service/server.js';
 import { trainingPaths } from '../../service/training/card-registry.js';
-import { DEFAULT_PKCS11_MODULE, runTrainingCard, tokenLabelFor } from '../../scripts/training-card.js';
+import {
+  CARD_KEY_ID,
+  CARD_KEY_LABEL,
+  DEFAULT_PKCS11_MODULE,
+  runTrainingCard,
+  tokenLabelFor,
+} from '../../scripts/training-card.js';
 import { launchChromium } from '../support/chromium.js';
 
 export const harnessOrigin = 'http://app.localhost';
@@ -51,6 +57,11 @@ export interface Harness {
   core: Core;
   /** Make a SoftHSM2 training card for a training account and "insert" it (PIN 123456). */
   insertCard(userId: string): Promise<void>;
+  /**
+   * A new, blank card for `userId` "inserted": a SoftHSM2 token labelled for them with a
+   * fresh P-256 key pair and the given PIN, registered nowhere (the helpdesk enrols it).
+   */
+  newCard(userId: string, pin: string): Promise<void>;
   /** Take the card out: SoftHSM2 deletes the token, and PKCS#11 sees it gone. */
   removeCard(userId: string): Promise<void>;
   /**
@@ -184,6 +195,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) } };
       const code = await runTrainingCard(['--user', userId], io, cardEnv);
       if (code !== 0) throw new Error(`training card for ${userId} failed: ${out.join('')}`);
+    },
+    async newCard(userId, pin) {
+      const label = tokenLabelFor(userId);
+      const soPin = randomBytes(8).toString('hex');
+      await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', pin], {
+        env: cardEnv,
+      });
+      await run(
+        'pkcs11-tool',
+        [
+          ...['--module', DEFAULT_PKCS11_MODULE, '--token-label', label, '--login', '--pin', pin],
+          ...['--keypairgen', '--key-type', 'EC:prime256v1', '--id', CARD_KEY_ID, '--label', CARD_KEY_LABEL],
+        ],
+        { env: cardEnv },
+      );
     },
     async removeCard(userId) {
       await run('softhsm2-util', ['--delete-token', '--token', tokenLabelFor(userId)], { env: cardEnv });

@@ -11,6 +11,7 @@ import { Warning } from '../components/Warning.js';
 import { Radios, type RadioOption } from '../components/Radios.js';
 import { TextField } from '../components/TextField.js';
 import { Activate } from './Activate.js';
+import { ActivateCard } from './ActivateCard.js';
 
 type Method = 'card' | 'token';
 
@@ -116,7 +117,8 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const [activating, setActivating] = useState(false);
-  const card = useCardStatus(values.method === 'card' && !activating);
+  const [activatingCard, setActivatingCard] = useState(false);
+  const card = useCardStatus(values.method === 'card' && !activating && !activatingCard);
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
   const set = (field: keyof Values) => (e: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [field]: e.target.value }));
@@ -151,6 +153,17 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
         onDone={(userId) => {
           setActivating(false);
           if (userId !== null) setValues((v) => ({ ...v, method: 'token', userId }));
+        }}
+      />
+    );
+  }
+
+  if (activatingCard) {
+    return (
+      <ActivateCard
+        onDone={(activated) => {
+          setActivatingCard(false);
+          if (activated) setValues((v) => ({ ...v, method: 'card' }));
         }}
       />
     );
@@ -255,6 +268,13 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
           <p className="govuk-body">
             <button type="button" className="govuk-link cp-link-button" onClick={() => setActivating(true)}>
               Activate a new account or a replacement security token
+            </button>
+          </p>
+        )}
+        {unlock ? null : (
+          <p className="govuk-body">
+            <button type="button" className="govuk-link cp-link-button" onClick={() => setActivatingCard(true)}>
+              Activate a smartcard enrolled for you
             </button>
           </p>
         )}

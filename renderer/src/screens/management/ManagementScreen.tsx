@@ -10,6 +10,7 @@ import { AccountsView } from './Accounts.js';
 import { AlertsView } from './Alerts.js';
 import { ArchiveView } from './Archive.js';
 import { AuditView } from './Audit.js';
+import { HelpdeskView } from './Helpdesk.js';
 import { InformationView } from './Information.js';
 import { OrganisationsView } from './Organisations.js';
 import { PractitionersView } from './Practitioners.js';
@@ -20,6 +21,7 @@ type Tab =
   | 'information'
   | 'shields'
   | 'accounts'
+  | 'helpdesk'
   | 'organisations'
   | 'practitioners'
   | 'alerts'
@@ -30,6 +32,7 @@ const labels: Record<Tab, string> = {
   information: 'Management information',
   shields: 'Shields',
   accounts: 'Accounts',
+  helpdesk: 'Helpdesk',
   organisations: 'Organisations',
   practitioners: 'Practitioners to ready',
   alerts: 'Override alerts',
@@ -42,8 +45,18 @@ const labels: Record<Tab, string> = {
 export function ManagementScreen({ user }: { user: SignedInUser }) {
   const team = user.roles.includes('la-team');
   const tabs: Tab[] = team
-    ? ['information', 'shields', 'accounts', 'organisations', 'practitioners', 'alerts', 'audit', 'transfers']
-    : ['archive', 'audit', 'alerts', 'organisations', 'practitioners', 'information'];
+    ? [
+        'information',
+        'shields',
+        'accounts',
+        'helpdesk',
+        'organisations',
+        'practitioners',
+        'alerts',
+        'audit',
+        'transfers',
+      ]
+    : ['archive', 'audit', 'alerts', 'organisations', 'practitioners', 'helpdesk', 'information'];
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   return (
     <>
@@ -67,6 +80,7 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
       {tab === 'information' ? <InformationView user={user} /> : null}
       {tab === 'shields' ? <ShieldsView user={user} /> : null}
       {tab === 'accounts' ? <AccountsView user={user} /> : null}
+      {tab === 'helpdesk' ? <HelpdeskView user={user} /> : null}
       {tab === 'organisations' ? <OrganisationsView user={user} /> : null}
       {tab === 'practitioners' ? <PractitionersView user={user} /> : null}
       {tab === 'alerts' ? <AlertsView /> : null}
