@@ -6,8 +6,10 @@
 // holder's PIN, confirmed by a second person, activated by the card, and signed in with.
 // The separation-of-duties refusals through the screen and the IPC. Each action's reason
 // appears in the account's history.
+import { generateKeyPairSync } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { trainingAccounts } from '../../service/training/accounts.js';
 import { keyringUnavailable } from '../support/working-set.js';
 import { describeWhere } from '../support/skip.js';
 import { harnessOrigin, startHarness, type Harness } from './harness.js';
@@ -47,6 +49,7 @@ describeWhere(skipReason, 'the helpdesk, as the ContactPoint team works it', () 
     return code;
   };
   const handedOver = () => h.page.getByRole('button', { name: 'I have handed it over' }).click();
+  const name = (userId: string) => trainingAccounts.find((a) => a.id === userId)!.name;
   const historyText = async () => (await h.page.getByTestId('user-history').innerText()).replace(/\s+/g, ' ');
 
   beforeAll(async () => {
@@ -172,6 +175,52 @@ describeWhere(skipReason, 'the helpdesk, as the ContactPoint team works it', () 
     await expect.poll(() => page.getByTestId('helpdesk-notice').innerText()).toContain('The card is revoked');
     await expect.poll(historyText).toContain('Smartcard revoked Card left in a taxi');
     await h.removeCard('trn-child-protection');
+  });
+
+  it('unlocks after a lock-out, suspends, reinstates and closes, each reason in the history', async () => {
+    const { page } = h;
+    // Five wrong passwords over HTTP, as a forgetful holder would type them.
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${h.service!.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          method: 'otp',
+          userId: 'trn-no-agreement',
+          password: `not-the-password-${i}`,
+          otp: '000000',
+          sessionKey: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
+        }),
+      });
+      expect(res.status).toBe(401);
+    }
+    await as('trn-la-team');
+    await openAccount('trn-no-agreement', name('trn-no-agreement'));
+    await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toContain('Locked out until');
+    await reason('Forgot the password after leave');
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Active/);
+    await expect.poll(historyText).toContain('Unlocked after a lock-out Forgot the password after leave');
+    await reason('Long-term leave');
+    await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+    await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Suspended/);
+    await reason('Back from leave');
+    await page.getByRole('button', { name: 'Reinstate', exact: true }).click();
+    await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Active/);
+    await reason('Left the practice');
+    await page.getByRole('button', { name: 'Close the account for good' }).click();
+    await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Closed on/);
+    // Closed is for good: the page offers nothing more to do.
+    expect(await page.getByRole('button', { name: 'Replace a lost or broken token' }).count()).toBe(0);
+    const history = await historyText();
+    for (const line of [
+      'Account closed Left the practice',
+      'Account changed Back from leave',
+      'Account changed Long-term leave',
+    ])
+      expect(history).toContain(line);
+    await expectAccessible(page);
   });
 
   it('refuses what the separation-of-duties table forbids, on the screen and over IPC', async () => {
