@@ -28,6 +28,18 @@ const namePair = (p: Prepared, i: number): number => {
   return a < b ? a * DM + b : b * DM + a;
 };
 const has = (...values: number[]): boolean => values.every((v) => v >= 0);
+/** YYYYMMDD with day and month in order, smaller first: a date and its day-month swap share it. */
+const eitherWay = (dob: number): number => {
+  const month = Math.floor(dob / 100) % 100;
+  const day = dob % 100;
+  return dob - month * 100 - day + Math.min(month, day) * 100 + Math.max(month, day);
+};
+/** The two names' initials, smaller first, as one number below 26 * 26 (names either way round agree). */
+const initials = (p: Prepared, i: number): number => {
+  const a = initial(p, p.given[i]!);
+  const b = initial(p, p.family[i]!);
+  return a < b ? a * 26 + b : b * 26 + a;
+};
 
 export const BLOCKING_RULES: readonly BlockingRule[] = [
   { name: 'Same NHS number', uses: ['nhs'], key: (p, i) => p.nhsId[i]! },
@@ -77,6 +89,21 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     name: 'Family name sounds alike and same address',
     uses: ['address', 'family'],
     key: (p, i) => (has(p.addressId[i]!, p.family[i]!) ? p.addressId[i]! * DM + dm(p, p.family[i]!) : -1),
+  },
+  // Two slips at once that the rules above each need one of intact: names the other way
+  // round with a typo in one (so they no longer sound alike), or with the day and month
+  // swapped; a nickname or a former surname beside the same street. Initials survive a
+  // typo (the generator's and most people's slips leave the first letter).
+  {
+    name: 'Same date of birth (day and month either way) and the two initials either way round',
+    uses: ['dob', 'given', 'family'],
+    key: (p, i) =>
+      has(p.dobNum[i]!, p.given[i]!, p.family[i]!) ? eitherWay(p.dobNum[i]!) * 1024 + initials(p, i) : -1,
+  },
+  {
+    name: 'Same address and year of birth',
+    uses: ['address', 'dob'],
+    key: (p, i) => (has(p.addressId[i]!, p.dobNum[i]!) ? p.addressId[i]! * 4096 + (year(p, i) % 4096) : -1),
   },
 ];
 
@@ -273,4 +300,6 @@ export const BLOCKING_TEXT: readonly ((p: Prepared, i: number) => string | null)
       return `${p.dobNum[i]!}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
     }),
   (p, i) => when(has(p.addressId[i]!, p.family[i]!), () => `${p.address[i]!}|${sound(p, p.family[i]!)}`),
+  (p, i) => when(has(p.dobNum[i]!, p.given[i]!, p.family[i]!), () => `${eitherWay(p.dobNum[i]!)}|${initials(p, i)}`),
+  (p, i) => when(has(p.addressId[i]!, p.dobNum[i]!), () => `${p.address[i]!}|${year(p, i) % 4096}`),
 ];

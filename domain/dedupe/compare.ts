@@ -404,6 +404,8 @@ export class Comparator {
     if (family > 3 && this.formerMatch(i, j)) family = 3;
     // Forename and surname the other way round on one of the two.
     if (given > 3 && family > 3 && names.close(gi, fj) && names.close(fi, gj)) {
+      // One fact, weighed once, on the given name: the family name's level is then a
+      // group of its own, which weighs nothing (fields.ts, LEVEL_GROUPS).
       given = NAME_SWAPPED;
       family = NAME_SWAPPED;
     }

@@ -79,7 +79,9 @@ export const LEVELS: Record<Field, readonly string[]> = {
  * all their levels. The address and the town have two: their levels beside postcodes
  * that are alike (1-3) and beside postcodes that differ (4-6, compare.ts). The model
  * learns each group's shares within the group (how often the street is the same, given
- * that the postcodes differ), so a level weighs only what it adds to the postcode.
+ * that the postcodes differ), so a level weighs only what it adds to the postcode. A
+ * group of one level weighs nothing: the family name's "swapped", which the given
+ * name's "swapped" has already said (a swap is one fact, not two).
  */
 const all = (f: Field): readonly (readonly number[])[] => [LEVELS[f].map((_, l) => l).slice(1)];
 const split: readonly (readonly number[])[] = [
@@ -88,7 +90,7 @@ const split: readonly (readonly number[])[] = [
 ];
 export const LEVEL_GROUPS: Record<Field, readonly (readonly number[])[]> = {
   given: all('given'),
-  family: all('family'),
+  family: [[1, 2, 3, 4, 5], [6]],
   dob: all('dob'),
   gender: all('gender'),
   postcode: all('postcode'),
