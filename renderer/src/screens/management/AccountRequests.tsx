@@ -18,6 +18,8 @@ export interface HandOver {
   account: string;
   half: 'first' | 'second';
   code: string;
+  /** What the holder activates: a card proves itself with its PIN; the rest need a password of their own. */
+  kind?: AccountRequestItemView['kind'];
 }
 
 export function HandOverPanel({ handOver, onHandedOver }: { handOver: HandOver; onHandedOver: () => void }) {
@@ -35,8 +37,10 @@ export function HandOverPanel({ handOver, onHandedOver }: { handOver: HandOver; 
         {handOver.half === 'first'
           ? 'A second member of the team, or a data manager, confirms the account and gives the holder the second half. '
           : 'Whoever asked for it gave the holder the first half. '}
-        The holder activates the account on the sign-in screen with both halves and chooses their own password: nobody
-        else ever holds it. Shown this once and kept nowhere on this computer.
+        {handOver.kind === 'card-enrol'
+          ? 'The holder activates the card on the sign-in screen with both halves and the card’s PIN: the card proves itself. '
+          : 'The holder activates the account on the sign-in screen with both halves and chooses their own password: nobody else ever holds it. '}
+        Shown this once and kept nowhere on this computer.
       </p>
       <p className="govuk-body cp-code" data-testid="hand-over-code">
         {handOver.code}

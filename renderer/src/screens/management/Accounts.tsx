@@ -52,7 +52,7 @@ export function AccountsView({ user }: { user: SignedInUser }) {
   const confirmRequest = async (q: AccountRequestItemView) => {
     const r = await getApi().manage.confirmAccountRequest({ id: q.id });
     if (!r.ok) return f.fail(r.error, `account-request-${q.id}`);
-    if (r.value.secondHalf) setHandOver({ account: q.account, half: 'second', code: r.value.secondHalf });
+    if (r.value.secondHalf) setHandOver({ account: q.account, half: 'second', code: r.value.secondHalf, kind: q.kind });
     f.done(
       r.value.secondHalf
         ? `Confirmed: give ${q.account} the second half of the code.`
