@@ -88,3 +88,67 @@ describe('card sign-in through the session manager', () => {
     ).toBe('signed-out');
   });
 });
+
+describe('a card enrolled at the helpdesk, activated through the session manager', () => {
+  it('reads the key after the PIN, refuses a swapped card, activates the one read, and logs no PIN', async () => {
+    const lines: string[] = [];
+    const api = createApiClient({
+      baseUrl: service.url,
+      transport: createTransport({}),
+      now: () => service.clock.now().getTime(),
+    });
+    const desk = createSessionManager({
+      api,
+      card,
+      idleMs: 60_000,
+      now: () => service.clock.now().getTime(),
+      log: (line) => lines.push(line),
+    });
+    const team = await service.signIn('trn-la-team');
+    const team2 = await service.signIn('trn-la-team-2');
+    const pin = '975310';
+    const ask = async (publicJwk: unknown) => {
+      const asked = await team.post('/v1/users/trn-child-protection/card-enrolments', {
+        publicJwk,
+        reason: 'New card at the desk',
+      });
+      expect(asked.status).toBe(201);
+      const confirmed = await team2.post(`/v1/account-requests/${asked.body.request.id}/confirm`, {
+        reason: 'Holder seen',
+      });
+      expect(confirmed.status).toBe(200);
+      return {
+        id: asked.body.request.id as string,
+        firstHalf: asked.body.firstHalf,
+        secondHalf: confirmed.body.secondHalf,
+      };
+    };
+    try {
+      await hsm.makeCard({ userId: 'trn-child-protection', pin });
+      const read = await desk.readCardKey(pin);
+      expect(read.userId).toBe('trn-child-protection');
+      const first = await ask(read.publicJwk);
+
+      // Another card with the same label, swapped in before activation: refused.
+      await hsm.removeCard('trn-child-protection');
+      await hsm.makeCard({ userId: 'trn-child-protection', pin });
+      const swapped = await failureOf(
+        desk.activateCard({ firstHalf: first.firstHalf, secondHalf: first.secondHalf, pin }),
+      );
+      expect(swapped.message).toMatch(/refused/i);
+      expect((await team.post(`/v1/account-requests/${first.id}/cancel`, { reason: 'Card swapped' })).status).toBe(200);
+
+      // The card now in the reader, read and enrolled, activates and signs in.
+      const again = await ask((await desk.readCardKey(pin)).publicJwk);
+      const done = await desk.activateCard({ firstHalf: again.firstHalf, secondHalf: again.secondHalf, pin });
+      expect(done.userId).toBe('trn-child-protection');
+      const state = await desk.signInCard(pin);
+      expect(state).toMatchObject({ status: 'signed-in', method: 'card', user: { id: 'trn-child-protection' } });
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line).not.toContain(pin);
+    } finally {
+      await desk.close();
+      await hsm.removeCard('trn-child-protection').catch(() => undefined);
+    }
+  });
+});
