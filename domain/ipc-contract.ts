@@ -1,6 +1,7 @@
 // The contract between the renderer (untrusted) and the main process: every channel
 // has a request schema that main validates and a response type that the renderer
 // relies on. Shared by preload (types), main (validation) and renderer (types only).
+import { subjectAccessReportSchema } from './api/subject-access.js';
 import { z } from 'zod';
 import {
   childSearchResponseSchema,
@@ -517,6 +518,11 @@ export const channels = {
     response: z.object({ transfer: transferSchema }).passthrough(),
   },
   'manage.information': { request: managementRequests.information, response: managementInformationSchema },
+  /** A data manager's subject-access report of a child (issue 21, item 6): shown, and saved as a PDF if asked. */
+  'manage.subjectAccess': {
+    request: managementRequests.subjectAccess,
+    response: z.object({ report: subjectAccessReportSchema, saved: z.string().nullable() }).strict(),
+  },
   /** Saves a table the screen shows (audit, management information) as CSV where the person chooses. */
   'manage.saveCsv': {
     request: managementRequests.saveCsv,

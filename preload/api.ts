@@ -150,6 +150,7 @@ export function createApi(invoke: Invoke) {
       requestTransfer: pass('manage.requestTransfer'),
       decideTransfer: pass('manage.decideTransfer'),
       information: pass('manage.information'),
+      subjectAccess: pass('manage.subjectAccess'),
       saveCsv: pass('manage.saveCsv'),
     }),
   });

@@ -314,6 +314,15 @@ export const managementRequests = {
   auditVerifyRange: z.object({ from: z.number().int().min(1).optional() }).strict(),
   archive: z.object({ after: z.string().max(64).optional() }).strict(),
   archiveRead: z.object({ cpNumber: cpNumberSchema, reason, purpose: z.enum(ARCHIVE_PURPOSES).optional() }).strict(),
+  /** A child's subject-access report; `pdf`: also saved as a PDF where the person chooses (a report of its own, audited). */
+  subjectAccess: z
+    .object({
+      cpNumber: cpNumberSchema,
+      reason,
+      purpose: z.enum(ARCHIVE_PURPOSES).optional(),
+      pdf: z.boolean().optional(),
+    })
+    .strict(),
   transfers: z.object({ status: z.enum(['open', 'accepted', 'rejected', 'cancelled']) }).strict(),
   requestTransfer: z.object({ cpNumber: cpNumberSchema, toLocalAuthority: localAuthority, reason }).strict(),
   decideTransfer: z

@@ -128,7 +128,11 @@ async function start(): Promise<void> {
           : await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       }
-      const save = { defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+      const pdf = suggestedName.endsWith('.pdf');
+      const save = {
+        defaultPath: suggestedName,
+        filters: [pdf ? { name: 'PDF', extensions: ['pdf'] } : { name: 'CSV', extensions: ['csv'] }],
+      };
       const r = parent ? await dialog.showSaveDialog(parent, save) : await dialog.showSaveDialog(save);
       return r.canceled ? null : (r.filePath ?? null);
     },

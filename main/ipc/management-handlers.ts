@@ -25,6 +25,8 @@ import type { SessionManager } from '../session/session-manager.js';
 import { AppFailure } from './app-failure.js';
 import type { Handlers } from './router.js';
 import { replaceFileWith } from '../export-file.js';
+import { subjectAccessPdf } from '../reports/subject-access.js';
+import { subjectAccessReportSchema } from '../../domain/api/subject-access.js';
 
 type ManageChannel = Extract<Channel, `manage.${string}`>;
 
@@ -341,6 +343,30 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         'manage.information',
         await call('GET', '/v1/management-information', undefined, given({ localAuthority: la })),
       );
+    },
+    'manage.subjectAccess': async ({ cpNumber, reason, purpose, pdf }) => {
+      manager();
+      const answer = await session.call({
+        method: 'GET',
+        path: `/v1/children/${enc(cpNumber)}/subject-access`,
+        headers: {
+          [accessReasonHeader]: deps.accessReasonForHeader(reason),
+          ...(purpose ? { [archivePurposeHeader]: purpose } : {}),
+        },
+      });
+      const parsed = subjectAccessReportSchema.safeParse(answer);
+      if (!parsed.success)
+        throw new AppFailure('service-error', 'The national index sent a report this computer cannot read.');
+      let saved: string | null = null;
+      if (pdf) {
+        const path = await deps.chooseFile('save', `subject-access-${cpNumber}.pdf`);
+        if (path !== null) {
+          // Mode 0600, and the old file kept if the write fails (export-file.ts).
+          await replaceFileWith(path, subjectAccessPdf(parsed.data));
+          saved = basename(path);
+        }
+      }
+      return { report: parsed.data, saved };
     },
     'manage.saveCsv': async ({ suggestedName, header, rows }) => {
       manager();

@@ -111,6 +111,7 @@ const handlers: Handlers = {
   'manage.requestTransfer': unused,
   'manage.decideTransfer': unused,
   'manage.information': unused,
+  'manage.subjectAccess': unused,
   'manage.saveCsv': unused,
   'app.info': async () => {
     calls.push('app.info');

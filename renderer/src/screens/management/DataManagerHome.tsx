@@ -1,14 +1,16 @@
 // A data manager's home: the management area (archive, audit, alerts, figures), the
-// national match reviews of every authority, and finding a child in the national index.
+// national match reviews of every authority, a child's subject-access report, and
+// finding a child in the national index.
 import { useState } from 'react';
 import type { SignedInUser } from '../../../../domain/ipc-contract.js';
 import { MatchReviews } from '../cleansing/MatchReviews.js';
 import { Journey } from '../journey/Journey.js';
 import { ManagementScreen } from './ManagementScreen.js';
+import { SubjectAccessView } from './SubjectAccess.js';
 
-/** A data manager's home: the archive, audit, alerts and figures, match reviews, and finding a child. */
+/** A data manager's home: the archive, audit, alerts and figures, match reviews, subject access, and finding a child. */
 export function DataManagerHome({ user }: { user: SignedInUser }) {
-  const [tab, setTab] = useState<'manage' | 'reviews' | 'find'>('manage');
+  const [tab, setTab] = useState<'manage' | 'reviews' | 'sar' | 'find'>('manage');
   return (
     <>
       <nav className="cp-tabs" aria-label="Data manager">
@@ -17,6 +19,7 @@ export function DataManagerHome({ user }: { user: SignedInUser }) {
             [
               ['manage', 'Management'],
               ['reviews', 'Match reviews'],
+              ['sar', 'Subject-access report'],
               ['find', 'Find a child (national index)'],
             ] as const
           ).map(([id, label]) => (
@@ -35,6 +38,7 @@ export function DataManagerHome({ user }: { user: SignedInUser }) {
       </nav>
       {tab === 'manage' ? <ManagementScreen user={user} /> : null}
       {tab === 'reviews' ? <MatchReviews dataManager /> : null}
+      {tab === 'sar' ? <SubjectAccessView /> : null}
       {tab === 'find' ? <Journey user={user} /> : null}
     </>
   );
