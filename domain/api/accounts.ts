@@ -198,7 +198,7 @@ export interface AccountHistoryEntry {
   action: string;
   /** account-changed: created, updated, closed, unlocked, token-reset, card-revoked, activated...; account-request: requested, confirmed, cancelled. */
   change: string | null;
-  /** account-request and activation: which kind of request. */
+  /** account-request and activation: which kind of request; sign-in-refused: the method (otp or card). */
   kind: string | null;
   reason: string | null;
 }

@@ -1,7 +1,7 @@
 // An account's history for the helpdesk (issue 21, item 4): the audited actions naming
 // the account (created, changed, unlocked, token replaced, card enrolled or revoked,
-// requests asked, confirmed, cancelled, activated), newest first, with who acted and
-// the reason they gave. Read within the same scope as the account itself (getUser), and
+// requests asked, confirmed, cancelled, activated), and the refused sign-ins that lead
+// to a lock-out, newest first, with who acted and the reason they gave. Read within the same scope as the account itself (getUser), and
 // the read is audited.
 import type { AccountHistoryEntry } from '../../domain/api/accounts.js';
 import type { Actor } from '../../domain/roles.js';
@@ -31,9 +31,11 @@ export async function accountHistory(
   await getUser(ctx, actor, id);
   return ctx.db.transaction(async (tx) => {
     const rows = await tx.query<HistoryRow>(
-      `SELECT a.seq, a.at, a.user_id, a.action, a.detail ->> 'change' AS change, a.detail ->> 'kind' AS kind, a.reason
+      `SELECT a.seq, a.at, a.user_id, a.action, a.detail ->> 'change' AS change,
+              CASE WHEN a.action = 'sign-in-refused' THEN a.detail ->> 'method' ELSE a.detail ->> 'kind' END AS kind, a.reason
          FROM audit_log a
-        WHERE (a.detail ->> 'account') = $1 AND a.action IN ('account-changed', 'account-request')
+        WHERE ((a.detail ->> 'account') = $1 AND a.action IN ('account-changed', 'account-request'))
+           OR (a.user_id = $1 AND a.action = 'sign-in-refused')
         ORDER BY a.seq DESC LIMIT $2`,
       [id, HISTORY_LIMIT],
     );

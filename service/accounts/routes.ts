@@ -259,7 +259,8 @@ export const accountRoutes: Route[] = [
       tag: 'accounts',
       summary: `The audited actions on one account, newest first (at most ${HISTORY_LIMIT}), with who acted and why`,
       description:
-        'Entries of the audit trail naming the account: created, changed, suspended, reinstated, closed, unlocked, token replaced, card enrolled or revoked, requests asked, confirmed, cancelled and activated. ' +
+        'Entries of the audit trail naming the account: created, changed, suspended, reinstated, closed, unlocked, token replaced, card enrolled or revoked, requests asked, confirmed, cancelled and activated; ' +
+        'and its refused sign-ins (action sign-in-refused, kind: the method), which explain a lock-out. ' +
         'In the same scope as the account (404 user-not-found otherwise). The read is itself audited.',
       response: {
         type: 'object',

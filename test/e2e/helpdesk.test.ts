@@ -202,6 +202,8 @@ describeWhere(skipReason, 'the helpdesk, as the ContactPoint team works it', () 
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Active/);
     await expect.poll(historyText).toContain('Unlocked after a lock-out Forgot the password after leave');
+    // The refused sign-ins that led to it are in the history too: the holder's own, no reason.
+    expect((await historyText()).match(/The holder Sign-in refused \(security token\)/g)).toHaveLength(5);
     await reason('Long-term leave');
     await page.getByRole('button', { name: 'Suspend', exact: true }).click();
     await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Suspended/);

@@ -67,5 +67,6 @@ describe('the history in words', () => {
     expect(historyText(entry('activated', 'card-enrol'))).toBe('The holder activated a smartcard');
     expect(historyText(entry('unlocked'))).toBe('Unlocked after a lock-out');
     expect(historyText(entry(null))).toBe('account-request');
+    expect(historyText({ ...entry(null, 'otp'), action: 'sign-in-refused' })).toBe('Sign-in refused (security token)');
   });
 });

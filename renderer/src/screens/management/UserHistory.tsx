@@ -14,6 +14,8 @@ const kindLabels: Record<string, string> = {
 
 /** One entry in words: "Token replaced", "Asked for a smartcard", "Confirmed a replacement token". */
 export function historyText(e: AccountHistoryEntryView): string {
+  if (e.action === 'sign-in-refused')
+    return `Sign-in refused (${e.kind === 'card' ? 'smartcard' : e.kind === 'otp' ? 'security token' : 'unknown method'})`;
   const kind = e.kind ? (kindLabels[e.kind] ?? e.kind) : 'it';
   switch (e.change) {
     case 'created':

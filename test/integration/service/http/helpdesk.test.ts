@@ -6,6 +6,7 @@ import { generateKeyPairSync, sign as ecSign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../../../service/auth/jwk-thumbprint.js';
 import { startServiceHarness, type ServiceHarness, type SignedClient } from '../../../support/national-service.js';
+import { generateSessionKey } from '../../../support/request-signer.js';
 
 let h: ServiceHarness;
 let team: SignedClient;
@@ -93,6 +94,28 @@ describe('the reason for each helpdesk action', () => {
     expect(refused.status).toBe(422);
     expect(JSON.stringify(refused.body)).toContain('case information');
     expect((await team.request('PATCH', '/v1/users/trn-practitioner', { reason: 'Nothing else' })).status).toBe(422);
+  });
+
+  it('shows the refused sign-ins that lead to a lock-out', async () => {
+    const refused = await h.fetchJson('/v1/sessions', {
+      method: 'POST',
+      body: {
+        method: 'otp',
+        userId: 'trn-no-training',
+        password: 'not-the-password',
+        otp: '000000',
+        sessionKey: generateSessionKey().publicJwk,
+      },
+    });
+    expect(refused.status).toBe(401);
+    const history = await team.get('/v1/users/trn-no-training/history');
+    expect(history.body.entries[0]).toMatchObject({
+      by: 'trn-no-training',
+      action: 'sign-in-refused',
+      change: null,
+      kind: 'otp',
+      reason: null,
+    });
   });
 
   it('keeps another authority out of the history', async () => {
