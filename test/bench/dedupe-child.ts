@@ -127,6 +127,7 @@ if (mode === 'engine') {
       candidatePairs: result.stats.candidatePairs,
       comparisons: result.stats.comparisons,
       pairs: auto.length,
+      duplicates: tp,
       precision: tp / auto.length,
       recall: tp / actual,
       threshold: DEFAULT_THRESHOLD,

@@ -29,7 +29,7 @@ import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
 import { adapterBench } from './adapter.js';
-import { cleanseWorkingSetBench, dedupeBench, generatedBench } from './dedupe.js';
+import { cleanseWorkingSetBench, dedupeBench, febrlBench, generatedBench } from './dedupe.js';
 import { managementBench } from './management.js';
 import { correctionsBench } from './corrections.js';
 import { ensureCleanseSchema } from '../../main/cleansing/cleanse.js';
@@ -426,6 +426,10 @@ Object.assign(benches, {
   },
   async dedupe() {
     await dedupeBench(emit);
+  },
+  // Only the FEBRL part of dedupe: precision, recall and F1 on the public benchmark.
+  async 'dedupe.febrl'() {
+    await febrlBench(emit);
   },
   // Only the generated-million part of dedupe: recall and precision with the review band.
   async 'dedupe.generated'() {
