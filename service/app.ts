@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { organisationRoutes } from './accounts/organisation-routes.js';
 import { practitionerRoutes } from './accounts/practitioner-routes.js';
+import { rolloutRoutes } from './accounts/rollout-routes.js';
 import { accountRoutes, activationRoutes } from './accounts/routes.js';
 import type { NonceCache } from './auth/nonce-cache.js';
 import { StoreNonceCache } from './auth/nonce-cache.js';
@@ -87,6 +88,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...accountRoutes,
     ...organisationRoutes,
     ...practitionerRoutes,
+    ...rolloutRoutes,
     ...activationRoutes(clock),
     ...managementRoutes,
     ...transferRoutes,
