@@ -215,6 +215,7 @@ describeWhere(skipReason, 'the helpdesk, as the ContactPoint team works it', () 
     await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Active/);
     await reason('Left the practice');
     await page.getByRole('button', { name: 'Close the account for good' }).click();
+    await page.getByRole('button', { name: 'Yes, close trn-no-agreement for good' }).click();
     await expect.poll(() => page.getByTestId('helpdesk-user').innerText()).toMatch(/State\s+Closed on/);
     // Closed is for good: the page offers nothing more to do.
     expect(await page.getByRole('button', { name: 'Replace a lost or broken token' }).count()).toBe(0);

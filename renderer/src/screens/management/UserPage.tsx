@@ -76,6 +76,8 @@ export function UserPage({ user, id, onBack }: { user: SignedInUser; id: string;
   const [pin, setPin] = useState('');
   const [half, setHalf] = useState<Half | null>(null);
   const [busy, setBusy] = useState(false);
+  // Closing is for good: a second press, on a button that says so, does it.
+  const [closing, setClosing] = useState(false);
   const mayAsk = user.roles.includes('la-team') || user.roles.includes('national-admin');
 
   const refresh = useCallback(async () => {
@@ -315,20 +317,35 @@ export function UserPage({ user, id, onBack }: { user: SignedInUser; id: string;
             >
               {account.suspended ? 'Reinstate' : 'Suspend'}
             </button>
-            <button
-              type="button"
-              className="govuk-button govuk-button--warning"
-              disabled={busy}
-              onClick={() =>
-                void act(
-                  'helpdesk-actions',
-                  (why) => getApi().manage.updateUser({ id, changes: { closed: true, reason: why } }),
-                  () => `${id} is closed for good.`,
-                )
-              }
-            >
-              Close the account for good
-            </button>
+            {closing ? (
+              <>
+                <button
+                  type="button"
+                  className="govuk-button govuk-button--warning"
+                  disabled={busy}
+                  onClick={() =>
+                    void act(
+                      'helpdesk-actions',
+                      (why) => getApi().manage.updateUser({ id, changes: { closed: true, reason: why } }),
+                      () => `${id} is closed for good.`,
+                    ).then(() => setClosing(false))
+                  }
+                >
+                  Yes, close {id} for good
+                </button>
+                <button
+                  type="button"
+                  className="govuk-button govuk-button--secondary"
+                  onClick={() => setClosing(false)}
+                >
+                  Keep it open
+                </button>
+              </>
+            ) : (
+              <button type="button" className="govuk-button govuk-button--warning" onClick={() => setClosing(true)}>
+                Close the account for good
+              </button>
+            )}
           </div>
 
           <h3 className="govuk-heading-s">Smartcards</h3>
