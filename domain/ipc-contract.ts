@@ -1,6 +1,7 @@
 // The contract between the renderer (untrusted) and the main process: every channel
 // has a request schema that main validates and a response type that the renderer
 // relies on. Shared by preload (types), main (validation) and renderer (types only).
+import { rolloutViewSchema } from './api/rollout.js';
 import { subjectAccessReportSchema } from './api/subject-access.js';
 import { z } from 'zod';
 import {
@@ -518,6 +519,8 @@ export const channels = {
     response: z.object({ transfer: transferSchema }).passthrough(),
   },
   'manage.information': { request: managementRequests.information, response: managementInformationSchema },
+  /** Roll-out progress month by month: the team's authority, or every authority for a data manager. */
+  'manage.rollout': { request: managementRequests.rollout, response: rolloutViewSchema },
   /** A data manager's subject-access report of a child (issue 21, item 6): shown, and saved as a PDF if asked. */
   'manage.subjectAccess': {
     request: managementRequests.subjectAccess,

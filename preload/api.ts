@@ -151,6 +151,7 @@ export function createApi(invoke: Invoke) {
       decideTransfer: pass('manage.decideTransfer'),
       information: pass('manage.information'),
       subjectAccess: pass('manage.subjectAccess'),
+      rollout: pass('manage.rollout'),
       saveCsv: pass('manage.saveCsv'),
     }),
   });

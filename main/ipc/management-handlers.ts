@@ -344,6 +344,18 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         await call('GET', '/v1/management-information', undefined, given({ localAuthority: la })),
       );
     },
+    'manage.rollout': async ({ localAuthority, months }) => {
+      manager();
+      return checked(
+        'manage.rollout',
+        await call(
+          'GET',
+          '/v1/rollout',
+          undefined,
+          given({ localAuthority, months: months === undefined ? undefined : String(months) }),
+        ),
+      );
+    },
     'manage.subjectAccess': async ({ cpNumber, reason, purpose, pdf }) => {
       manager();
       const answer = await session.call({

@@ -2,7 +2,8 @@
 // its partners and readying its practitioners, month by month. Counted from the stage
 // history of organisations (migration 19) and the list of practitioners to ready
 // (migration 20): accredited partners at each month's end are those whose latest step by
-// then left them accredited; identified, trained (course passed) and with access (account
+// then left them accredited (or, with no step recorded, their stage since it was set);
+// identified, trained (course passed) and with access (account
 // activated) are those with that date by then. A team sees its own authority; a data
 // manager and the national administrator every authority, side by side.
 import type { RolloutMonth, RolloutView } from '../../domain/api/rollout.js';
@@ -28,6 +29,7 @@ interface OrganisationRow {
   name: string;
   kind: string;
   stage: string | null;
+  stage_since: Date | null;
   local_authority: string | null;
 }
 
@@ -60,7 +62,7 @@ export async function rolloutProgress(
   }
   const months = monthsUpTo(now, query.months ?? 12);
   const organisations = await db.query<OrganisationRow>(
-    `SELECT id, name, kind, stage, local_authority FROM organisations
+    `SELECT id, name, kind, stage, stage_since, local_authority FROM organisations
       WHERE local_authority IS NOT NULL AND ($1::text IS NULL OR local_authority = $1) AND kind NOT IN ('national', 'supplier')
       ORDER BY local_authority, name`,
     [only],
@@ -89,10 +91,16 @@ export async function rolloutProgress(
     authorities: authorities.map((la) => {
       const ownStages = stages.filter((s) => s.local_authority === la);
       const ownPeople = people.filter((p) => p.local_authority === la);
+      const stepped = new Set(ownStages.map((s) => s.organisation_id));
       const series: RolloutMonth[] = months.map(({ month, end }) => {
         // Each organisation's stage as its latest step by the month's end left it.
         const stageBy = new Map<string, string>();
         for (const s of ownStages) if (s.at <= end) stageBy.set(s.organisation_id, s.stage);
+        // An organisation written without a step (the training seed, older rows) has had
+        // its stage since stage_since, or since before anything was counted.
+        for (const o of organisations)
+          if (o.local_authority === la && o.stage !== null && !stepped.has(o.id) && (o.stage_since ?? end) <= end)
+            stageBy.set(o.id, o.stage);
         const day = dateOf(end);
         return {
           month,

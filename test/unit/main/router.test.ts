@@ -112,6 +112,7 @@ const handlers: Handlers = {
   'manage.decideTransfer': unused,
   'manage.information': unused,
   'manage.subjectAccess': unused,
+  'manage.rollout': unused,
   'manage.saveCsv': unused,
   'app.info': async () => {
     calls.push('app.info');

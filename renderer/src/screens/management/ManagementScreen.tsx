@@ -14,6 +14,7 @@ import { HelpdeskView } from './Helpdesk.js';
 import { InformationView } from './Information.js';
 import { OrganisationsView } from './Organisations.js';
 import { PractitionersView } from './Practitioners.js';
+import { RolloutView } from './Rollout.js';
 import { ShieldsView } from './Shields.js';
 import { TransfersView } from './Transfers.js';
 
@@ -24,6 +25,7 @@ type Tab =
   | 'helpdesk'
   | 'organisations'
   | 'practitioners'
+  | 'rollout'
   | 'alerts'
   | 'audit'
   | 'transfers'
@@ -35,6 +37,7 @@ const labels: Record<Tab, string> = {
   helpdesk: 'Helpdesk',
   organisations: 'Organisations',
   practitioners: 'Practitioners to ready',
+  rollout: 'Roll-out progress',
   alerts: 'Override alerts',
   audit: 'Audit',
   transfers: 'Transfers',
@@ -52,11 +55,12 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
         'helpdesk',
         'organisations',
         'practitioners',
+        'rollout',
         'alerts',
         'audit',
         'transfers',
       ]
-    : ['archive', 'audit', 'alerts', 'organisations', 'practitioners', 'helpdesk', 'information'];
+    : ['archive', 'audit', 'alerts', 'organisations', 'practitioners', 'rollout', 'helpdesk', 'information'];
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   return (
     <>
@@ -83,6 +87,7 @@ export function ManagementScreen({ user }: { user: SignedInUser }) {
       {tab === 'helpdesk' ? <HelpdeskView user={user} /> : null}
       {tab === 'organisations' ? <OrganisationsView user={user} /> : null}
       {tab === 'practitioners' ? <PractitionersView user={user} /> : null}
+      {tab === 'rollout' ? <RolloutView user={user} /> : null}
       {tab === 'alerts' ? <AlertsView /> : null}
       {tab === 'audit' ? <AuditView user={user} /> : null}
       {tab === 'transfers' ? <TransfersView /> : null}

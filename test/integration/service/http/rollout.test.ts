@@ -47,8 +47,10 @@ describe.each(storeEngines)('roll-out progress on %s', (engine) => {
     const [accredited] = await h.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM organisations o
         WHERE o.local_authority = $1 AND o.kind NOT IN ('national', 'supplier')
-          AND (SELECT s.stage FROM organisation_stages s WHERE s.organisation_id = o.id AND s.at <= $2
-                ORDER BY s.id DESC LIMIT 1) = 'accredited'`,
+          AND CASE WHEN EXISTS (SELECT 1 FROM organisation_stages s WHERE s.organisation_id = o.id)
+                   THEN (SELECT s.stage FROM organisation_stages s WHERE s.organisation_id = o.id AND s.at <= $2
+                          ORDER BY s.id DESC LIMIT 1)
+                   WHEN o.stage_since IS NULL OR o.stage_since <= $2 THEN o.stage END = 'accredited'`,
       [WIRRAL, end],
     );
     return {
