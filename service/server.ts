@@ -11,6 +11,7 @@ import { keyFor, SecretBox } from './auth/secret-box.js';
 import { sealStoredSecrets } from './accounts/stored-secrets.js';
 import { planAuditKeeping, startAuditKeeping, type AuditKeeping } from './audit/keeping.js';
 import { startLifecycleTimer } from './lifecycle/lifecycle.js';
+import { takeDailySnapshot } from './management/history.js';
 import type { Database } from './store/database.js';
 import { openStore } from './store/open-store.js';
 import { seedTrainingAccounts, seedTrainingChildren, type SeedProgress } from './training/seed.js';
@@ -131,6 +132,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // Fresh planner statistics: without them a big store gets plans that scan it all.
       if (loaded > 0) await db.exec('ANALYZE');
     }
+    // Today's snapshot for the management information's time series, if none yet.
+    await takeDailySnapshot(db, clock);
     // The head as the service starts serving: training data loaded, nothing yet asked.
     await audit.checkpoints.publish('start');
     const scheme = options.tls ? 'https' : 'http';

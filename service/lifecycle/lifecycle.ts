@@ -13,6 +13,7 @@ import { today, type Clock } from '../context.js';
 import { appendChange } from '../records/child-store.js';
 import type { Database, Queryable } from '../store/database.js';
 import { recomputeShieldPending } from '../supply/reviews.js';
+import { takeDailySnapshot } from '../management/history.js';
 
 export interface LifecycleResult {
   archived: number;
@@ -99,6 +100,9 @@ export async function runLifecycle(
     return due.length;
   });
 
+  // The day's snapshot of each authority, once a day (after today's archiving), for the
+  // management information's time series (management/history.ts).
+  await takeDailySnapshot(db, clock);
   return { archived, destroyed };
 }
 

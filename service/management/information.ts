@@ -31,7 +31,7 @@ export interface ManagementInformation {
  * Whose figures: an LA team's own authority (asking for another's is 403); a data manager
  * or the national administrator any one authority, or all when none is named.
  */
-function authorityFor(actor: Actor, asked: string | undefined): string | null {
+export function authorityFor(actor: Actor, asked: string | undefined): string | null {
   if (hasRole(actor, 'data-manager', 'national-admin')) return asked ?? null;
   if (actor.localAuthority === null)
     throw forbidden(

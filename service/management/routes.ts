@@ -8,6 +8,8 @@ import { signedRoute, type Route } from '../http/route.js';
 import { given } from '../http/validation.js';
 import { ARCHIVE_PAGE_MAX, listArchive } from './archive.js';
 import { managementInformation, NHS_MATCH_TARGET, SENSITIVE_SERVICES_LABEL } from './information.js';
+import { managementHistory } from './history.js';
+import { historyQuerySchema, historyViewSchema } from '../../domain/api/mi-history.js';
 
 const localAuthoritySchema = z.string().trim().min(1).max(64);
 
@@ -122,6 +124,28 @@ export const managementRoutes: Route[] = [
     },
     async handle(req, ctx) {
       return { status: 200, body: await managementInformation(ctx, req.actor, req.query.localAuthority) };
+    },
+  }),
+  signedRoute({
+    method: 'GET',
+    path: '/v1/management-information/history',
+    roles: managementRoles,
+    query: historyQuerySchema,
+    doc: {
+      tag: 'management',
+      summary:
+        'Usage and data quality over time: searches and record opens by organisation kind, supplier loads, daily snapshots',
+      description:
+        "The last `weeks` weeks (default 12, at most 52), each named by its Monday (UTC): searches (counted for the searching user's authority) and records opened (for the authority holding the child) by the kind of organisation the user works for; " +
+        "supplier loads and their match outcomes (from each load's audit entry); and the service's daily snapshot of the authority (active records, with an NHS number, shielded, open match reviews) " +
+        `from the first week's Monday, with the NHS number match rate against its target (${NHS_MATCH_TARGET}). ` +
+        'An LA team its own authority (403 other-authority); a data manager or the national administrator any, or all together when none is named. Counts only. ' +
+        'Audited as management-information-read.',
+      errors: { '403': 'other-authority, no-local-authority' },
+      response: z.toJSONSchema(historyViewSchema, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>,
+    },
+    async handle(req, ctx) {
+      return { status: 200, body: await managementHistory(ctx, req.actor, req.query) };
     },
   }),
 ];

@@ -21,6 +21,7 @@ import { sql as reviewBand } from './migrations/018-review-band.js';
 import { sql as organisationStages } from './migrations/019-organisation-stages.js';
 import { sql as practitionersToReady } from './migrations/020-practitioners-to-ready.js';
 import { sql as helpdesk } from './migrations/021-helpdesk.js';
+import { sql as dailySnapshots } from './migrations/022-daily-snapshots.js';
 
 export interface Migration {
   version: number;
@@ -49,6 +50,7 @@ export const migrations: readonly Migration[] = [
   { version: 19, name: 'organisation-stages', sql: organisationStages },
   { version: 20, name: 'practitioners-to-ready', sql: practitionersToReady },
   { version: 21, name: 'helpdesk', sql: helpdesk },
+  { version: 22, name: 'daily-snapshots', sql: dailySnapshots },
 ];
 
 const lockKey = 4_201_004;
