@@ -59,6 +59,15 @@ CREATE TABLE IF NOT EXISTS cleanse_runs (
   pairs_compared INTEGER NOT NULL DEFAULT 0,
   tasks INTEGER NOT NULL DEFAULT 0
 );
+-- The queues' sizes over time (issue 21, item 5): one row a day a rule, the latest of the
+-- day, written at the end of each run and each incremental link.
+CREATE TABLE IF NOT EXISTS cleanse_queue_days (
+  day TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (day, rule)
+) WITHOUT ROWID;
 `;
 
 export function ensureCleanseSchema(db: Database.Database): void {
@@ -394,6 +403,7 @@ export async function runCleanse(store: WorkingSetStore, options: CleanseOptions
     db.prepare(
       "UPDATE cleanse_runs SET finished_at = ?, outcome = 'completed', records = ?, pairs_compared = ?, tasks = ? WHERE id = ?",
     ).run(now().toISOString(), records.length, result.stats.candidatePairs, tasks, runId);
+    recordQueueDay(db, now());
     progress({ stage: 'saving', done: 1, total: 1 });
     const end = performance.now();
     return {
@@ -452,6 +462,47 @@ function taskOf(row: TaskRow): CleanseTask {
     assignee: row.assignee,
     createdAt: row.created_at,
   };
+}
+
+/** Today's open tasks per rule (every rule, none as 0), replacing what was written earlier today. */
+export function recordQueueDay(db: Database.Database, at: Date): void {
+  ensureCleanseSchema(db);
+  const open = new Map(
+    db
+      .prepare<[], { rule: string; n: number }>(
+        "SELECT rule, count(*) AS n FROM cleanse_tasks WHERE state = 'open' GROUP BY rule",
+      )
+      .all()
+      .map((r) => [r.rule, r.n]),
+  );
+  const put = db.prepare<[string, string, number, string]>(
+    'INSERT INTO cleanse_queue_days (day, rule, open, at) VALUES (?, ?, ?, ?) ON CONFLICT (day, rule) DO UPDATE SET open = excluded.open, at = excluded.at',
+  );
+  const day = at.toISOString().slice(0, 10);
+  db.transaction(() => {
+    for (const rule of Object.keys(RULES)) put.run(day, rule, open.get(rule) ?? 0, at.toISOString());
+  })();
+}
+
+/** The open tasks per rule on each day recorded since `since` (YYYY-MM-DD), oldest first. */
+export function queueHistory(
+  db: Database.Database,
+  since: string,
+): { day: string; queues: { rule: RuleId; title: string; open: number }[] }[] {
+  ensureCleanseSchema(db);
+  const rows = db
+    .prepare<[string], { day: string; rule: RuleId; open: number }>(
+      'SELECT day, rule, open FROM cleanse_queue_days WHERE day >= ? ORDER BY day, rule',
+    )
+    .all(since)
+    .filter((r) => r.rule in RULES);
+  const days = new Map<string, { rule: RuleId; title: string; open: number }[]>();
+  for (const r of rows) {
+    const list = days.get(r.day) ?? [];
+    list.push({ rule: r.rule, title: RULES[r.rule].title, open: r.open });
+    days.set(r.day, list);
+  }
+  return [...days].map(([day, queues]) => ({ day, queues }));
 }
 
 /** Open tasks per rule, most urgent rule first. */

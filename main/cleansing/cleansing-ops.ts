@@ -26,6 +26,7 @@ import {
   cleanseTasks,
   closeTasks,
   decideTasks,
+  queueHistory,
   rememberNotDuplicate,
   runCleanse,
 } from './cleanse.js';
@@ -93,6 +94,7 @@ export function createCleansingOps(deps: CleansingDeps): OperationHandlers<Clean
           : null,
       };
     },
+    cleanseQueueHistory: (request) => queueHistory(deps.store().db, request.since),
     cleanseTasks: (request) => {
       const db = deps.store().db;
       const page = cleanseTasks(db, request.rule, request.offset, request.limit);

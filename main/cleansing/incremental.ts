@@ -36,7 +36,14 @@ import {
 import { cpNumberFromSerial } from '../../domain/cp-number.js';
 import { PRIORITY_ORDER, RULES } from '../../domain/cleanse/rules.js';
 import { childId, type FeedChange, type WorkingSetStore } from '../working-set/store.js';
-import { dedupeRecordOf, DUPLICATE_RULES, duplicateTask, ensureCleanseSchema, taskUpserter } from './cleanse.js';
+import {
+  dedupeRecordOf,
+  DUPLICATE_RULES,
+  duplicateTask,
+  ensureCleanseSchema,
+  recordQueueDay,
+  taskUpserter,
+} from './cleanse.js';
 import { queueShieldedPairs, type ShieldedPair } from './shielded-pairs.js';
 
 const SCHEMA = `
@@ -376,6 +383,8 @@ export function linkChanged(store: WorkingSetStore, options: LinkOptions = {}): 
       s.pairs,
       s.ms,
     );
+    // The queues' sizes as this link left them (cleanse_queue_days).
+    recordQueueDay(db, now());
     return s;
   };
   const stored = storedModel(db);

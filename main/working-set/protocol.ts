@@ -16,7 +16,7 @@ import type { Preview } from '../adapter/preview.js';
 import type { SubmitSummary } from '../adapter/submit.js';
 import type { ProfileEntry } from '../adapter/team-profiles.js';
 import type { AccessEntry, Accessor } from './access.js';
-import type { CleanseSummary, CleanseTask, cleanseQueues } from '../cleansing/cleanse.js';
+import type { CleanseSummary, CleanseTask, cleanseQueues, queueHistory } from '../cleansing/cleanse.js';
 import type { LabelOperations } from '../cleansing/labels.js';
 import type { SecondLookOperations } from '../cleansing/second-look.js';
 import type { OutboxChange, OutboxItem, OutboxState, SendSummary, Task } from './outbox.js';
@@ -111,6 +111,8 @@ export interface Operations extends LabelOperations, SecondLookOperations {
   cleanse: { request: { today: string }; reply: CleanseSummary };
   cleanseCancel: { request: NoFields; reply: null };
   cleanseQueues: { request: NoFields; reply: CleanseQueues };
+  /** The open tasks per rule on each day recorded since `since` (YYYY-MM-DD): the queues over time. */
+  cleanseQueueHistory: { request: { since: string }; reply: ReturnType<typeof queueHistory> };
   /** One queue's open tasks, a window of them: `rule` as the screen named it (a name that is no rule's has none). */
   cleanseTasks: {
     request: { rule: string; offset: number; limit: number };
