@@ -1,6 +1,7 @@
 // The contract between the renderer (untrusted) and the main process: every channel
 // has a request schema that main validates and a response type that the renderer
 // relies on. Shared by preload (types), main (validation) and renderer (types only).
+import { historyViewSchema } from './api/mi-history.js';
 import { rolloutViewSchema } from './api/rollout.js';
 import { subjectAccessReportSchema } from './api/subject-access.js';
 import { z } from 'zod';
@@ -82,6 +83,7 @@ import {
   profileEntrySchema,
 } from './adapter/views.js';
 import {
+  cleanseQueueHistorySchema,
   cleanseResolutionSchema,
   cleanseResolvedSchema,
   cleanseStatusSchema,
@@ -333,6 +335,11 @@ export const channels = {
   // Cleansing the working set (local authority ContactPoint teams only)
   /** The queues (open tasks per rule), the run in progress and how the last one ended. */
   'cleanse.status': { request: empty, response: cleanseStatusSchema },
+  /** The queues' sizes over the last `days` days (default 84), one entry a day recorded. */
+  'cleanse.queueHistory': {
+    request: z.object({ days: z.number().int().min(1).max(366).optional() }).strict(),
+    response: cleanseQueueHistorySchema,
+  },
   /** Starts a cleansing run (every rule and duplicate detection) and answers at once. */
   'cleanse.run': { request: empty, response: cleanseStatusSchema },
   /** Stops the run: the queues stay as the last completed run left them. */
@@ -519,6 +526,8 @@ export const channels = {
     response: z.object({ transfer: transferSchema }).passthrough(),
   },
   'manage.information': { request: managementRequests.information, response: managementInformationSchema },
+  /** Usage and data quality week by week and the daily snapshots: the team's authority, or any or all for a data manager. */
+  'manage.informationHistory': { request: managementRequests.history, response: historyViewSchema },
   /** Roll-out progress month by month: the team's authority, or every authority for a data manager. */
   'manage.rollout': { request: managementRequests.rollout, response: rolloutViewSchema },
   /** A data manager's subject-access report of a child (issue 21, item 6): shown, and saved as a PDF if asked. */

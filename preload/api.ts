@@ -71,6 +71,7 @@ export function createApi(invoke: Invoke) {
     }),
     cleanse: Object.freeze({
       status: () => call('cleanse.status', {}),
+      queueHistory: pass('cleanse.queueHistory'),
       run: () => call('cleanse.run', {}),
       cancel: () => call('cleanse.cancel', {}),
       tasks: pass('cleanse.tasks'),
@@ -150,6 +151,7 @@ export function createApi(invoke: Invoke) {
       requestTransfer: pass('manage.requestTransfer'),
       decideTransfer: pass('manage.decideTransfer'),
       information: pass('manage.information'),
+      informationHistory: pass('manage.informationHistory'),
       subjectAccess: pass('manage.subjectAccess'),
       rollout: pass('manage.rollout'),
       saveCsv: pass('manage.saveCsv'),

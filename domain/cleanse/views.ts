@@ -39,6 +39,17 @@ export const cleanseStatusSchema = z.object({
 });
 export type CleanseStatus = z.infer<typeof cleanseStatusSchema>;
 
+/** The queues over time: the open tasks per rule on each day recorded (the latest of the day), oldest first. */
+export const cleanseQueueHistorySchema = z.object({
+  days: z.array(
+    z.object({
+      day: z.string(),
+      queues: z.array(z.object({ rule: ruleSchema, title: z.string(), open: z.number().int() })),
+    }),
+  ),
+});
+export type CleanseQueueHistory = z.infer<typeof cleanseQueueHistorySchema>;
+
 const fieldWeightSchema = z.object({ field: z.enum(FIELDS), level: z.string(), weight: z.number() });
 
 export const findingDetailSchema = z.object({

@@ -329,6 +329,9 @@ export const managementRequests = {
     .object({ id: z.string().min(1).max(64), decision: z.enum(['accept', 'reject', 'cancel']) })
     .strict(),
   information: z.object({ localAuthority: localAuthority.optional() }).strict(),
+  history: z
+    .object({ localAuthority: localAuthority.optional(), weeks: z.number().int().min(1).max(52).optional() })
+    .strict(),
   rollout: z
     .object({ localAuthority: localAuthority.optional(), months: z.number().int().min(1).max(36).optional() })
     .strict(),

@@ -339,6 +339,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'cleanse.status': async () => cleanseStatus(teamWorkingSet().ws),
+    'cleanse.queueHistory': async ({ days }) => {
+      const since = new Date(Date.now() - ((days ?? 84) - 1) * 24 * 3600 * 1000).toISOString().slice(0, 10);
+      const history = await teamWorkingSet().ws.call({ op: 'cleanseQueueHistory', since });
+      return checked('cleanse.queueHistory', { days: history });
+    },
     'cleanse.run': async () => {
       const { ws } = teamWorkingSet();
       const summary = await ws.call({ op: 'summary' });

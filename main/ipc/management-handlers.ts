@@ -344,6 +344,18 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
         await call('GET', '/v1/management-information', undefined, given({ localAuthority: la })),
       );
     },
+    'manage.informationHistory': async ({ localAuthority, weeks }) => {
+      manager();
+      return checked(
+        'manage.informationHistory',
+        await call(
+          'GET',
+          '/v1/management-information/history',
+          undefined,
+          given({ localAuthority, weeks: weeks === undefined ? undefined : String(weeks) }),
+        ),
+      );
+    },
     'manage.rollout': async ({ localAuthority, months }) => {
       manager();
       return checked(
