@@ -100,10 +100,33 @@ export function totpFor(userId: string, at: Date): string {
   return generateSync({ secret: account.totpSecret, epoch: Math.floor(at.getTime() / 1000) });
 }
 
+/**
+ * Real time, moved by `set` and `advance`: for a service that another process (the
+ * `contactpoint` command) signs requests to with its own real clock. A frozen clock
+ * falls behind the real one while a test file runs, and the service then refuses a
+ * signature "created more than 30 seconds in the future" (under load, the file takes
+ * longer than that).
+ */
+export class LiveClock extends SettableClock {
+  private offsetMs = 0;
+  constructor() {
+    super(new Date());
+  }
+  override now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  override set(to: Date): void {
+    this.offsetMs = to.getTime() - Date.now();
+  }
+  override advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
 export async function startServiceHarness(
-  options: { trainingCount?: number; now?: Date; database?: Database; publicUrl?: string } = {},
+  options: { trainingCount?: number; now?: Date; database?: Database; publicUrl?: string; live?: boolean } = {},
 ): Promise<ServiceHarness> {
-  const clock = new SettableClock(options.now ?? new Date());
+  const clock = options.live ? new LiveClock() : new SettableClock(options.now ?? new Date());
   const db = options.database ?? (await openPglite());
   await migrate(db);
   const service = await startService({

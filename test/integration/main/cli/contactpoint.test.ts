@@ -291,7 +291,8 @@ describeWhere(skip, 'contactpoint import --submit', () => {
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    h = await startServiceHarness({ trainingCount: 200 });
+    // Real time: the command signs with the computer's clock, in its own process.
+    h = await startServiceHarness({ trainingCount: 200, live: true });
     hsm = createSoftHsm();
     const card = await hsm.makeCard({ userId: 'trn-la-team' });
     await registerCardInStore(h.db, 'trn-la-team', card.publicJwk, new Date());
