@@ -9,6 +9,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { TextField } from '../../components/TextField.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTimeShort, formatNumber, formatPercent } from '../../format.js';
+import { InformationHistory } from './InformationHistory.js';
 
 function Bar({
   label,
@@ -203,6 +204,7 @@ export function InformationView({ user }: { user: SignedInUser }) {
           >
             Save as CSV
           </button>
+          <InformationHistory localAuthority={mi.localAuthority === 'all' ? null : mi.localAuthority} team={team} />
         </>
       ) : (
         <p className="govuk-body">{la ? 'Loading…' : 'Give a local authority to see its figures.'}</p>
