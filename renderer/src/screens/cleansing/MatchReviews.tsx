@@ -63,7 +63,9 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
     void refresh();
   }, [refresh]);
 
-  const resolved = async (text: string) => {
+  const resolved = async (text: string, settled?: number) => {
+    // A settled review leaves the list in the same render as the notice that says so.
+    if (settled !== undefined) setReviews((list) => list?.filter((r) => r.id !== settled) ?? list);
     setOpenId(null);
     setNotice(text);
     await refresh();
@@ -258,7 +260,7 @@ function ReviewPanel({
   id: number;
   access: Access;
   onLost: () => void;
-  onResolved: (text: string) => Promise<void>;
+  onResolved: (text: string, settled?: number) => Promise<void>;
   onClose: () => void;
 }) {
   const [pair, setPair] = useState<MatchReviewPair | null>(null);
@@ -332,6 +334,7 @@ function ReviewPanel({
       decision === 'same-child'
         ? `${review.cpNumber} was merged into ${r.value.cpNumber} on the national index.`
         : `${review.cpNumber} and ${review.candidateCpNumber} are recorded as different children.`,
+      review.id,
     );
   };
 
