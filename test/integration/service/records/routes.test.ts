@@ -65,6 +65,7 @@ describe('recordRoutes', () => {
     expect(recordRoutes.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /v1/children',
       'GET /v1/children/:cpNumber',
+      'GET /v1/children/:cpNumber/subject-access',
       'POST /v1/children/:cpNumber/shield-override',
       'POST /v1/children/:cpNumber/involvements',
       'PATCH /v1/children/:cpNumber/involvements/:involvementId',
@@ -83,6 +84,7 @@ describe('recordRoutes', () => {
     for (const path of ['/v1/children', '/v1/children/:cpNumber'])
       expect(route('GET', path).roles).not.toContain('supplier-system');
     expect(route('POST', '/v1/children/:cpNumber/shield-override').roles).toEqual(['child-protection']);
+    expect(route('GET', '/v1/children/:cpNumber/subject-access').roles).toEqual(['data-manager']);
     expect(route('GET', '/v1/alerts').roles).not.toContain('practitioner');
   });
 
