@@ -31,7 +31,12 @@ import {
   overrideShield,
   readChild,
   viewerRoles,
+  type ReadOptions,
 } from './read.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Actor } from '../../domain/roles.js';
+import type { ServiceContext } from '../context.js';
+import type { Queryable } from '../store/database.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { searchChildren } from './search.js';
 import { subjectAccessReport } from './subject-access.js';
@@ -70,6 +75,47 @@ const reasonHeaderDoc = {
     'any other character (UTF-8, a tab): 400 access-reason-invalid.',
 };
 
+const archivePurposeHeaderDoc = {
+  name: archivePurposeHeader,
+  required: false,
+  description: 'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
+};
+
+/**
+ * A read of one child with its reason (and the archive's purpose, when given), in one
+ * transaction. An archive refusal is answered, and the attempt kept: its audit entry is
+ * written in a transaction that commits, before the refusal is thrown.
+ */
+async function readWithReason<T>(
+  req: { headers: IncomingHttpHeaders; params: { cpNumber: string }; actor: Actor },
+  ctx: ServiceContext,
+  refusalDetail: Record<string, string>,
+  read: (tx: Queryable, options: ReadOptions) => Promise<T>,
+): Promise<T> {
+  const { cpNumber } = req.params;
+  const reason = accessReasonFrom(req.headers);
+  const archivePurpose = archivePurposeFrom(req.headers);
+  const at = ctx.clock.now();
+  const outcome = await ctx.db.transaction(async (tx) => {
+    try {
+      return { value: await read(tx, { reason, archivePurpose, at, today: today(ctx.clock) }) };
+    } catch (e) {
+      if (!(e instanceof ArchiveRefusal)) throw e;
+      await appendAudit(tx, {
+        at,
+        userId: req.actor.userId,
+        action: 'archive-read-refused',
+        cpNumber,
+        reason,
+        detail: { code: e.code, ...refusalDetail },
+      });
+      return { refused: e };
+    }
+  });
+  if ('refused' in outcome) throw outcome.refused;
+  return outcome.value;
+}
+
 const practitionerRoles = ['practitioner', 'child-protection'] as const;
 
 export const recordRoutes: Route[] = [
@@ -105,43 +151,14 @@ export const recordRoutes: Route[] = [
         'What the user may not see is absent: on a shielded record an ordinary user gets only name, gender, date of birth, ContactPoint number and the names of parents or carers; ' +
         `a sensitive service shows as "Unspecified service". Archived records: only a data manager, and after the archive's first year only with ${archivePurposeHeader} ` +
         '(403 archive-restricted otherwise); anyone else gets 404.',
-      headers: [
-        reasonHeaderDoc,
-        {
-          name: archivePurposeHeader,
-          required: false,
-          description:
-            'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
-        },
-      ],
+      headers: [reasonHeaderDoc, archivePurposeHeaderDoc],
       response: responseSchema(recordViewSchema),
     },
     async handle(req, ctx) {
-      const { cpNumber } = req.params;
-      const reason = accessReasonFrom(req.headers);
-      const archivePurpose = archivePurposeFrom(req.headers);
-      const at = ctx.clock.now();
-      const outcome = await ctx.db.transaction(async (tx) => {
-        try {
-          return {
-            view: await readChild(tx, req.actor, cpNumber, { reason, archivePurpose, at, today: today(ctx.clock) }),
-          };
-        } catch (e) {
-          if (!(e instanceof ArchiveRefusal)) throw e;
-          // The refusal is answered, and the attempt kept: written before anything else.
-          await appendAudit(tx, {
-            at,
-            userId: req.actor.userId,
-            action: 'archive-read-refused',
-            cpNumber,
-            reason,
-            detail: { code: e.code },
-          });
-          return { refused: e };
-        }
-      });
-      if ('refused' in outcome) throw outcome.refused;
-      return { status: 200, body: outcome.view, headers: { 'cache-control': 'no-store' } };
+      const view = await readWithReason(req, ctx, {}, (tx, options) =>
+        readChild(tx, req.actor, req.params.cpNumber, options),
+      );
+      return { status: 200, body: view, headers: { 'cache-control': 'no-store' } };
     },
   }),
   signedRoute({
@@ -154,51 +171,18 @@ export const recordRoutes: Route[] = [
       summary:
         "A child's subject-access report: what is held, where it came from, and who opened the record (data managers, audited)",
       description:
-        'The record as a data manager may see it (a shield still hides what it hides: withheldByShield says so), the source of each item shown, and every audit entry about the child, oldest first ' +
+        "The record as a data manager sees it (in full, as in any read of theirs; record.shielded says whether its hidden details may go out), each item's source, and every audit entry about the child, oldest first " +
         `(at most ${SUBJECT_ACCESS_MAX_ENTRIES}; truncated says when there are more), each with the account's holder and organisation, the reason given and where a read came from. ` +
         `The reason (${accessReasonHeader}) is the request's reference. Itself a read of the record (audited read, or archive-read under the archive's rules) and a subject-access-report entry. ` +
         '403 forbidden-role for anyone but a data manager; 404 unknown child; 403 archive-restricted as for a read.',
-      headers: [
-        reasonHeaderDoc,
-        {
-          name: archivePurposeHeader,
-          required: false,
-          description:
-            'For an archived record after its first year: s47-enquiry, serious-case-review or child-death-review.',
-        },
-      ],
+      headers: [reasonHeaderDoc, archivePurposeHeaderDoc],
       response: responseSchema(subjectAccessReportSchema),
     },
     async handle(req, ctx) {
-      const { cpNumber } = req.params;
-      const reason = accessReasonFrom(req.headers);
-      const archivePurpose = archivePurposeFrom(req.headers);
-      const at = ctx.clock.now();
-      const outcome = await ctx.db.transaction(async (tx) => {
-        try {
-          return {
-            report: await subjectAccessReport(tx, req.actor, cpNumber, {
-              reason,
-              archivePurpose,
-              at,
-              today: today(ctx.clock),
-            }),
-          };
-        } catch (e) {
-          if (!(e instanceof ArchiveRefusal)) throw e;
-          await appendAudit(tx, {
-            at,
-            userId: req.actor.userId,
-            action: 'archive-read-refused',
-            cpNumber,
-            reason,
-            detail: { code: e.code, report: 'subject-access' },
-          });
-          return { refused: e };
-        }
-      });
-      if ('refused' in outcome) throw outcome.refused;
-      return { status: 200, body: outcome.report, headers: { 'cache-control': 'no-store' } };
+      const report = await readWithReason(req, ctx, { report: 'subject-access' }, (tx, options) =>
+        subjectAccessReport(tx, req.actor, req.params.cpNumber, options),
+      );
+      return { status: 200, body: report, headers: { 'cache-control': 'no-store' } };
     },
   }),
   signedRoute({
