@@ -32,6 +32,7 @@ import { adapterBench } from './adapter.js';
 import { cleanseWorkingSetBench, dedupeBench, febrlBench, generatedBench } from './dedupe.js';
 import { managementBench } from './management.js';
 import { correctionsBench } from './corrections.js';
+import { auditConcurrencyBench } from './audit.js';
 import { ensureCleanseSchema } from '../../main/cleansing/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
@@ -448,6 +449,10 @@ Object.assign(benches, {
   // 1,000 corrections queued through the worker and sent in one go (issue 20).
   async corrections() {
     await correctionsBench(emit);
+  },
+  // Audited actions per second with 1, 8 and 32 connections appending at once (issue 22).
+  async 'audit.concurrency'() {
+    await auditConcurrencyBench(emit);
   },
 });
 
