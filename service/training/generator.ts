@@ -34,7 +34,9 @@ import {
   nicknamesOf,
   spellingVariantsOf,
 } from './names.js';
+import { MAX_NATIONAL_AUTHORITIES, nationalPlaces, type Places } from './national-places.js';
 import {
+  CHESHIRE_WEST_AND_CHESTER,
   colleges,
   districtOf,
   districts,
@@ -55,6 +57,13 @@ export interface GenerateChildrenOptions {
   count: number;
   /** The injected clock: ages, school years and supply dates are worked out from it. */
   today: string;
+  /**
+   * National mode: children of this many English authorities (2 to 150, always
+   * including the Wirral and Cheshire West and Chester), shared out by population,
+   * each authority with its own districts, schools and GP practices. Left out: the
+   * training places (the Wirral and its neighbours), exactly as before.
+   */
+  authorities?: number | undefined;
 }
 
 export interface GeneratedChild {
@@ -102,10 +111,14 @@ export const TRAINING_RATES = {
 const FAMILY_NAMES = WeightedTable.fromPairs(familyNames);
 const BOYS = WeightedTable.fromPairs(boysGivenNames);
 const GIRLS = WeightedTable.fromPairs(girlsGivenNames);
-const DISTRICTS = new WeightedTable(
+/** The training places: the Wirral and the neighbouring part of Cheshire West and Chester. */
+const TRAINING_PLACES: Places = {
   districts,
-  districts.map((d) => d.weight),
-);
+  weights: districts.map((d) => d.weight),
+  colleges,
+  districtOf,
+  landline: (_la, n) => dramaLandline(n),
+};
 const BIRTHS = new WeightedTable([1, 2, 3, 4, 5, 6], [42, 36, 14, 5, 2, 1]);
 const GENDERS = new WeightedTable<Gender>(['male', 'female', 'not-specified'], [50.6, 49.1, 0.3]);
 
@@ -284,6 +297,18 @@ const LEAVING_CARE: ServiceSpec = {
 };
 
 function organisation(kind: ServiceKind, la: LocalAuthority): { name: string; domain: string } {
+  if (la.code !== WIRRAL.code && la.code !== CHESHIRE_WEST_AND_CHESTER.code) {
+    // A national dataset's other authorities.
+    const domain = slug(la.name);
+    switch (kind) {
+      case 'health':
+        return { name: `${la.name} community health services`, domain: `${domain}-health.example` };
+      case 'council':
+        return { name: `${la.name} children's services`, domain: `${domain}-council.example` };
+      case 'youth-justice':
+        return { name: `${la.name} youth justice service`, domain: `${domain}-council.example` };
+    }
+  }
   const wirral = la.code === WIRRAL.code;
   switch (kind) {
     case 'health':
@@ -402,11 +427,14 @@ class Generation {
   private refCounter = 0;
   private involvementCounter = 0;
   private childOrdinal = 0;
+  private readonly districtTable: WeightedTable<District>;
 
   constructor(
     seed: string | number,
     private readonly today: string,
+    private readonly places: Places = TRAINING_PLACES,
   ) {
+    this.districtTable = new WeightedTable(places.districts, places.weights);
     this.r = new Random(seed);
     this.todayDay = dayNumber(today);
     this.minChildDay = dayNumber(addYears(today, -18)) + 1;
@@ -420,7 +448,7 @@ class Generation {
     const r = this.r;
     if (r.chance(TRAINING_RATES.youngAdult)) return this.youngAdult();
 
-    const district = r.weightedPick(DISTRICTS);
+    const district = r.weightedPick(this.districtTable);
     const shielded = r.chance(TRAINING_RATES.shieldedHousehold);
     // A shielded child is shielded because there is an address to hide.
     const whereabouts: Whereabouts = shielded ? 'current' : r.weightedPick(WHEREABOUTS);
@@ -432,7 +460,7 @@ class Generation {
     const address = this.homeAddress(district);
     let previous: Household['previous'];
     if (r.chance(0.25) && eldestDay < this.todayDay) {
-      const from = r.chance(0.6) ? district : r.weightedPick(DISTRICTS);
+      const from = r.chance(0.6) ? district : r.weightedPick(this.districtTable);
       previous = { address: this.homeAddress(from), movedDay: r.int(eldestDay + 1, this.todayDay) };
     }
 
@@ -554,7 +582,7 @@ class Generation {
     const r = this.r;
     const careLeaver = r.chance(0.75);
     const archiveAge = careLeaver ? 25 : 19;
-    const district = r.weightedPick(DISTRICTS);
+    const district = r.weightedPick(this.districtTable);
     const whereabouts = r.weightedPick(YOUNG_ADULT_WHEREABOUTS);
     const parents: Parent[] = [];
     if (!careLeaver || r.chance(0.4)) {
@@ -732,7 +760,7 @@ class Generation {
     if (corruptedIndex < 0 || r.chance(0.3)) this.corrupt(source, truth);
     source.supplierRef = supplierReference(source.supplier, ++this.refCounter, truth.dob);
     source.receivedAt = isoFromDayNumber(r.int(dayNumber(earlier.receivedAt), this.todayDay));
-    const district = source.address ? districtOf(source.address.postcode) : undefined;
+    const district = source.address ? this.places.districtOf(source.address.postcode) : undefined;
     const record: ChildRecord = {
       cpNumber: cpNumberFromSerial(this.cpSerial++),
       localAuthority: district?.localAuthority.code ?? original.localAuthority,
@@ -771,7 +799,7 @@ class Generation {
     if (truth.archiveAge > 18 || age >= 18) {
       // Young adults: some at college, started last September.
       if (!r.chance(0.3)) return undefined;
-      school = colleges.get(h.district.localAuthority.code)!;
+      school = this.places.colleges.get(h.district.localAuthority.code)!;
       startYearGroup = yearGroup;
     } else if (yearGroup === -1) {
       if (!r.chance(0.6)) return undefined;
@@ -787,7 +815,7 @@ class Generation {
       startYearGroup = 7;
     } else if (yearGroup >= 12 && yearGroup <= 13) {
       if (!r.chance(0.85)) return undefined;
-      school = r.chance(0.5) ? h.secondary : colleges.get(h.district.localAuthority.code)!;
+      school = r.chance(0.5) ? h.secondary : this.places.colleges.get(h.district.localAuthority.code)!;
       startYearGroup = school === h.secondary ? 7 : 12;
     } else {
       return undefined;
@@ -842,7 +870,7 @@ class Generation {
       inv.practitioner = {
         name: `${given} ${family}`,
         organisation: org.name,
-        phone: dramaLandline(r.int(0, 999)),
+        phone: this.places.landline(la, r.int(0, 999)),
         email: `${slug(given)}.${slug(family)}@${org.domain}`,
       };
     }
@@ -1058,7 +1086,13 @@ function cloneSupply(s: SupplierRecord): SupplierRecord {
 }
 
 function validate(options: GenerateChildrenOptions): void {
-  const { seed, count, today } = options;
+  const { seed, count, today, authorities } = options;
+  if (
+    authorities !== undefined &&
+    (!Number.isInteger(authorities) || authorities < 2 || authorities > MAX_NATIONAL_AUTHORITIES)
+  ) {
+    throw new RangeError(`authorities must be a whole number from 2 to ${MAX_NATIONAL_AUTHORITIES}: ${authorities}`);
+  }
   if (typeof seed === 'string' ? seed.length === 0 : !Number.isFinite(seed)) {
     throw new RangeError('seed must be a non-empty string or a finite number');
   }
@@ -1078,7 +1112,8 @@ function validate(options: GenerateChildrenOptions): void {
  */
 export function generateChildren(options: GenerateChildrenOptions): Generator<GeneratedChild, void, undefined> {
   validate(options);
-  return stream(new Generation(options.seed, options.today), options.count);
+  const places = options.authorities === undefined ? TRAINING_PLACES : nationalPlaces(options.authorities);
+  return stream(new Generation(options.seed, options.today, places), options.count);
 }
 
 function* stream(generation: Generation, count: number): Generator<GeneratedChild, void, undefined> {
