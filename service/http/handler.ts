@@ -10,6 +10,7 @@ import type { NonceCache } from '../auth/nonce-cache.js';
 import { SignatureError } from '../auth/request-signature.js';
 import type { ServiceContext } from '../context.js';
 import { authenticate, requireLiveSession } from '../sessions/authenticate.js';
+import { StoreUnavailable } from '../store/database.js';
 import { ApiError } from './api-error.js';
 import { clientAddress } from './client-address.js';
 import { JsonText, type Route, type RouteResponse } from './route.js';
@@ -312,6 +313,20 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
         response = errorResponse(e);
         // A refused oversized body is not read: close rather than drain it.
         if (e.status === 413) response.headers = { ...response.headers, connection: 'close' };
+      } else if (e instanceof StoreUnavailable) {
+        // The database is gone for now (a failover): nothing was promised, so the client
+        // may retry what is safe to retry. Class only in the log, as below.
+        options.log?.(`store-unavailable: ${req.method ?? '?'} request failed while the database was unreachable`);
+        response = {
+          status: 503,
+          headers: { 'retry-after': '1' },
+          body: {
+            error: {
+              code: 'store-unavailable',
+              message: 'The national index cannot reach its database just now. Try again in a moment.',
+            },
+          },
+        };
       } else {
         // Method and error class only: a URL or message may carry a CP number or a name.
         options.log?.(

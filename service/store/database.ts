@@ -37,3 +37,16 @@ export function linkTransaction<Q extends Queryable>(tx: Q, db: Database): Q {
 export function storeOf(q: Queryable): Database | undefined {
   return storesOf.get(q) ?? ('transaction' in q ? (q as Database) : undefined);
 }
+
+/**
+ * The store's server is gone for now (it crashed, or a failover is under way): the
+ * statement did not run, or its outcome is unknown. The service answers 503 with
+ * Retry-After, and a client may retry what is safe to retry (reads, and writes that
+ * carry an Idempotency-Key).
+ */
+export class StoreUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}

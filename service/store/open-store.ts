@@ -7,6 +7,7 @@ import type { Database } from './database.js';
 import { migrate } from './migrations.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
+import { DatabaseUrlError, parsePostgresUrl, scrubSecrets, type PostgresTargets } from './postgres-url.js';
 
 /** The store could not be opened: the message says why and is safe to show and log. */
 export class StoreError extends Error {
@@ -23,47 +24,14 @@ export interface StoreOptions {
   databaseUrl?: string;
 }
 
-/** The URL with any password replaced by `***`, for messages. */
-export function redactUrl(url: URL): string {
-  const shown = new URL(url.href);
-  if (shown.password !== '') shown.password = '***';
-  return shown.href;
-}
-
-/** `text` with every spelling of the URL's password taken out. */
-function scrub(text: string, url: URL): string {
-  if (url.password === '') return text;
-  const spellings = new Set([url.password, safeDecode(url.password)].filter((s) => s.length > 0));
-  let out = text;
-  for (const s of spellings) out = out.split(s).join('***');
-  return out;
-}
-
-function safeDecode(s: string): string {
+/** The database URL, checked (one host or several), or a StoreError naming the problem. */
+function parseDatabaseUrl(databaseUrl: string): PostgresTargets {
   try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+    return parsePostgresUrl(databaseUrl);
+  } catch (e) {
+    if (e instanceof DatabaseUrlError) throw new StoreError(e.message);
+    throw e;
   }
-}
-
-function parseDatabaseUrl(databaseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(databaseUrl);
-  } catch {
-    // Not echoed: a malformed URL may still hold a password.
-    throw new StoreError('The database URL is not a valid URL: expected postgres://user:password@host:port/database.');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new StoreError(
-      `The database URL must start with postgres:// or postgresql://, not ${url.protocol}//: only PostgreSQL is supported.`,
-    );
-  }
-  if (url.hostname === '' && !url.searchParams.has('host')) {
-    throw new StoreError(`The database URL ${redactUrl(url)} names no host.`);
-  }
-  return url;
 }
 
 /** Make sure `dataDir` is a directory we can write to, creating it if need be. */
@@ -96,11 +64,11 @@ async function openEngine(options: StoreOptions): Promise<Database> {
     throw new StoreError('Give either a data directory or a database URL, not both.');
   }
   if (options.databaseUrl !== undefined) {
-    const url = parseDatabaseUrl(options.databaseUrl);
+    const targets = parseDatabaseUrl(options.databaseUrl);
     try {
-      return await openPostgres(url.href);
+      return await openPostgres(options.databaseUrl);
     } catch (e) {
-      throw new StoreError(scrub(`Cannot open the store at ${redactUrl(url)}: ${(e as Error).message}`, url));
+      throw new StoreError(scrubSecrets(`Cannot open the store at ${targets.shown}: ${(e as Error).message}`, targets));
     }
   }
   if (options.dataDir !== undefined) {
@@ -128,7 +96,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Database> {
   } catch (e) {
     await db.close().catch(() => undefined);
     const message = `Cannot bring the store's schema up to date: ${(e as Error).message}`;
-    throw new StoreError(options.databaseUrl !== undefined ? scrub(message, new URL(options.databaseUrl)) : message);
+    throw new StoreError(
+      options.databaseUrl !== undefined ? scrubSecrets(message, parseDatabaseUrl(options.databaseUrl)) : message,
+    );
   }
   return db;
 }
