@@ -9,7 +9,9 @@
  *   with an Idempotency-Key, back to back;
  * - about 10% are local authority teams (at least one from 2 clients): each pulls its
  *   authority's change feed (provenance omitted, 500 a page) from where its working set
- *   was at provisioning, page after page, polling every 250 ms once caught up;
+ *   was at provisioning, page after page, polling every 250 ms once caught up; after its
+ *   first page with current records, and one in four after that, it submits a change to one of them (an update
+ *   against the version it saw, with the item's idempotency key);
  * - the rest are practitioners: each searches for a real child with what a person types
  *   (a misspelt surname 7 times in 10, a forename half the time, the date of birth 4 in 5,
  *   sometimes day-for-month: typos.ts), reads the best result with a reason for access
@@ -18,7 +20,8 @@
  * Every client first signs in with its own smartcard key (card challenge, a fresh P-256
  * session key) and then signs every request with RFC 9421 (test/support/request-signer.ts).
  *
- * Retries: searches, reads, feed pages and supplies (with their same Idempotency-Key) are
+ * Retries: searches, reads, feed pages, submissions (each item keeps its idempotency key)
+ * and supplies (with their same Idempotency-Key) are
  * retried on a connection error, a 5xx or 409 idempotency-in-progress, with a backoff of
  * 50 ms doubling to 1 s, for up to `retryForMs` from the first attempt; each retry is a new
  * signed request (new nonce). A sign-in that fails so is begun afresh (new challenge, new
@@ -121,7 +124,7 @@ export function loadMix(clients: number): LoadMix {
   return { practitioners: clients - teams - suppliers, teams, suppliers };
 }
 
-const operationNames = ['sign-in', 'search', 'read', 'involvement', 'feed', 'supply'] as const;
+const operationNames = ['sign-in', 'search', 'read', 'involvement', 'feed', 'submission', 'supply'] as const;
 type Operation = (typeof operationNames)[number];
 
 interface OpRecord {
@@ -383,8 +386,24 @@ async function practitioner(run: Run, user: SignedUser, clientIndex: number): Pr
   }
 }
 
-async function team(run: Run, user: SignedUser, localAuthority: string, startSeq: number): Promise<void> {
+interface FeedEntry {
+  cpNumber: string;
+  kind: 'upsert' | 'tombstone';
+  version: number;
+  superseded?: true;
+  record?: { name: { given: string; family: string; former: unknown[] } };
+}
+
+async function team(
+  run: Run,
+  user: SignedUser,
+  clientIndex: number,
+  localAuthority: string,
+  startSeq: number,
+): Promise<void> {
+  const random = seededRandom(run.seed ^ Math.imul(clientIndex + 1, 69069));
   let cursor = encodeCursor(localAuthority, startSeq);
+  let seq = 0;
   while (run.take()) {
     const path = `/v1/sync/${localAuthority}/changes?after=${encodeURIComponent(cursor)}&limit=500&provenance=omit`;
     const page = await run.call('feed', true, () => user.send('GET', path), 200);
@@ -393,8 +412,39 @@ async function team(run: Run, user: SignedUser, localAuthority: string, startSeq
       continue;
     }
     run.acknowledged.feedPages[user.userId] = (run.acknowledged.feedPages[user.userId] ?? 0) + 1;
-    const body = page.body as { cursor: string; more: boolean };
+    const body = page.body as { changes: FeedEntry[]; cursor: string; more: boolean };
     cursor = body.cursor;
+
+    // The first page with current records, then one in four: the team's cleansing sends a change back
+    // (the name as the team confirmed it), keyed so that a retry is answered, not applied twice.
+    const current = body.changes.filter((e) => e.kind === 'upsert' && e.record && !e.superseded);
+    if (current.length > 0 && (seq === 0 || random() < 0.25) && run.take()) {
+      const entry = current[Math.floor(random() * current.length)]!;
+      const idempotencyKey = `load-${run.tag}-${clientIndex}-${++seq}`;
+      const item = {
+        op: 'update',
+        idempotencyKey,
+        cpNumber: entry.cpNumber,
+        baseVersion: entry.version,
+        changes: { name: entry.record!.name },
+      };
+      const submitted = await run.call(
+        'submission',
+        true,
+        () => user.send('POST', '/v1/submissions', { items: [item] }),
+        200,
+      );
+      const result = submitted && (submitted.body as { results: { status: string; version?: number }[] }).results[0];
+      if (result?.status === 'applied')
+        run.acknowledged.submissions.push({
+          userId: user.userId,
+          idempotencyKey,
+          cpNumber: entry.cpNumber,
+          version: result.version!,
+        });
+      // A conflict is a record someone changed first (a supply): the team would look again.
+      else if (result && result.status !== 'conflict') run.fail('submission', `item ${result.status}`);
+    }
     if (!body.more) await sleep(250);
   }
 }
@@ -514,7 +564,7 @@ export async function runLoad(target: LoadTarget, users: LoadUsers, options: Loa
         if (!session) return;
         if (client.kind === 'practitioner') await practitioner(run, session, i);
         else if (client.kind === 'team')
-          await team(run, session, client.account.localAuthority, client.account.startSeq);
+          await team(run, session, i, client.account.localAuthority, client.account.startSeq);
         else await supplier(run, session, i, client.account.supplier);
       }),
     );

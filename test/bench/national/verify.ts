@@ -3,7 +3,8 @@
 // reference in its reason); each user has at least as many search and sync-read audit
 // entries since the run began as searches and feed pages it was answered (those entries
 // name the fields used, not the request, so they are counted); each recorded involvement
-// has its owner row and its audit entry; each accepted supply has its stored answer and
+// has its owner row and its audit entry; each applied submission item its stored result
+// and its audit entry; each accepted supply has its stored answer and
 // every record it matched or created its supplier link; each sign-in its session.
 // What is reported missing names the account, the operation and the load test's own
 // reference, never a child's details.
@@ -20,6 +21,8 @@ export interface Acknowledged {
   /** Per account: feed pages answered 200. */
   feedPages: Record<string, number>;
   involvements: { userId: string; cpNumber: string; involvementId: string }[];
+  /** Submission items answered applied. */
+  submissions: { userId: string; idempotencyKey: string; cpNumber: string; version: number }[];
   supplies: {
     userId: string;
     idempotencyKey: string;
@@ -35,6 +38,7 @@ export function emptyAcknowledged(since: Date): Acknowledged {
     searches: {},
     feedPages: {},
     involvements: [],
+    submissions: [],
     supplies: [],
   };
 }
@@ -125,6 +129,30 @@ export async function verifyAcknowledged(
         const k = `${i.userId}\u0000${i.cpNumber}\u0000${i.involvementId}`;
         if (!owned.has(k)) missing.push(`involvement ${i.involvementId} by ${i.userId}: not recorded`);
         if (!entries.has(k)) missing.push(`involvement ${i.involvementId} by ${i.userId}: no audit entry`);
+      }
+    }
+
+    // Submissions: the stored result under the item's key, and the change's audit entry.
+    for (const part of chunks(acknowledged.submissions)) {
+      const keys = part.map((s) => s.idempotencyKey);
+      const stored = await client.query<{ user_id: string; idempotency_key: string; version: number }>(
+        `SELECT user_id, idempotency_key, (result->>'version')::int AS version FROM submission_items
+          WHERE idempotency_key = ANY($1) AND result->>'status' = 'applied'`,
+        [keys],
+      );
+      const audited = await client.query<{ user_id: string; cp_number: string; version: number }>(
+        `SELECT user_id, cp_number, (detail->>'version')::int AS version FROM audit_log
+          WHERE action = 'record-changed' AND user_id = ANY($1) AND cp_number = ANY($2)`,
+        [[...new Set(part.map((s) => s.userId))], part.map((s) => s.cpNumber)],
+      );
+      const applied = new Set(stored.rows.map((r) => `${r.user_id}\u0000${r.idempotency_key}\u0000${r.version}`));
+      const entries = new Set(audited.rows.map((r) => `${r.user_id}\u0000${r.cp_number}\u0000${r.version}`));
+      for (const s of part) {
+        checked++;
+        if (!applied.has(`${s.userId}\u0000${s.idempotencyKey}\u0000${s.version}`))
+          missing.push(`submission ${s.idempotencyKey} by ${s.userId}: not applied`);
+        if (!entries.has(`${s.userId}\u0000${s.cpNumber}\u0000${s.version}`))
+          missing.push(`submission ${s.idempotencyKey} by ${s.userId}: no audit entry`);
       }
     }
 

@@ -20,7 +20,7 @@ import { withTestServer } from '../../support/stores.js';
 
 // The key that seals token secrets, the same across a restart of the service.
 const secretsKey = randomBytes(32);
-const opsOfTheMix = ['sign-in', 'search', 'read', 'involvement', 'feed', 'supply'];
+const opsOfTheMix = ['sign-in', 'search', 'read', 'involvement', 'feed', 'submission', 'supply'];
 
 describe('the national load test client', () => {
   let databaseUrl: string;
@@ -92,6 +92,7 @@ describe('the national load test client', () => {
     expect(ack.reads.length).toBe(first.operations['read']!.count);
     expect(ack.involvements.length).toBe(first.operations['involvement']!.count);
     expect(ack.supplies.length).toBe(first.operations['supply']!.count);
+    expect(ack.submissions.length).toBeGreaterThan(0);
     const verified = await verifyAcknowledged(databaseUrl, ack);
     expect(verified.missing).toEqual([]);
     const supplied = ack.supplies.reduce((n, s) => n + 1 + s.records.filter((r) => r.cpNumber).length, 0);
@@ -101,6 +102,7 @@ describe('the national load test client', () => {
         first.operations['search']!.count +
         first.operations['feed']!.count +
         ack.involvements.length +
+        ack.submissions.length +
         supplied,
     );
   }, 120_000);
@@ -112,6 +114,7 @@ describe('the national load test client', () => {
     const supply = ack.supplies[0]!;
     const suppliedRecord = supply.records.find((r) => r.cpNumber !== undefined)!;
     const involvement = ack.involvements[0]!;
+    const submission = ack.submissions[0]!;
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
@@ -130,6 +133,10 @@ describe('the national load test client', () => {
         suppliedRecord.supplierRef,
       ]);
       await client.query('DELETE FROM involvement_owners WHERE involvement_id = $1', [involvement.involvementId]);
+      await client.query('DELETE FROM submission_items WHERE user_id = $1 AND idempotency_key = $2', [
+        submission.userId,
+        submission.idempotencyKey,
+      ]);
     } finally {
       await client.end();
     }
@@ -142,9 +149,10 @@ describe('the national load test client', () => {
         ),
         `supply ${supply.idempotencyKey} record ${suppliedRecord.supplierRef} (${suppliedRecord.status}): not applied`,
         `involvement ${involvement.involvementId} by ${involvement.userId}: not recorded`,
+        `submission ${submission.idempotencyKey} by ${submission.userId}: not applied`,
       ]),
     );
-    expect(verified.missing).toHaveLength(4);
+    expect(verified.missing).toHaveLength(5);
     // Nothing about a child: no CP number, name or date of birth of any child sampled.
     const text = verified.missing.join('\n');
     for (const child of users.children) {
@@ -182,7 +190,8 @@ describe('the national load test client', () => {
     expect(retries).toBeGreaterThan(0);
     expect(result.errorWindowMs).toBeGreaterThanOrEqual(1_000);
     expect(result.errorWindowMs).toBeLessThan(20_000);
-    for (const op of ['search', 'read', 'feed', 'supply']) expect(result.operations[op]!.count, op).toBeGreaterThan(0);
+    for (const op of ['search', 'read', 'feed', 'submission', 'supply'])
+      expect(result.operations[op]!.count, op).toBeGreaterThan(0);
     const verified = await verifyAcknowledged(databaseUrl, result.acknowledged);
     expect(verified.missing).toEqual([]);
   }, 120_000);
