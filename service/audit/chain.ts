@@ -43,6 +43,10 @@ export interface CheckpointAnchor {
   head: string;
   keyedFrom: number;
   at: string;
+  /** The heads of partitions other than 0 (a partitioned trail, migration 23). */
+  partitions?: { part: number; size: number; head: string; keyedFrom: number }[] | undefined;
+  /** The fold of the national chain the checkpoint signed. */
+  national?: { size: number; head: string } | undefined;
 }
 
 export class ChainBroken extends Error {

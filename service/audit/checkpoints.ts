@@ -5,15 +5,20 @@
 // rewrites the database, even with its head, cannot make the chain pass through a head
 // someone has already copied away. The service publishes one when it starts, at least
 // hourly, on demand and when it stops.
+//
+// A partitioned trail (audit-log.ts): size, head and keyedFrom are partition 0's, as
+// before, `partitions` the others' heads, and `national` the fold of every head into the
+// national chain (national.ts) made for this checkpoint: all of it signed.
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../context.js';
-import type { Queryable } from '../store/database.js';
-import { canonicalJson } from './audit-log.js';
+import type { Database, Queryable } from '../store/database.js';
+import { canonicalJson, partitionOf, partitionSpan } from './audit-log.js';
 import { publicKeyId, type AuditKeys, type SealKey } from './audit-key.js';
 import { ChainBroken, ChainChecker, GENESIS_HASH, type AuditChainProblem, type ChainEntry } from './chain.js';
+import { foldHeads, partitionHeads } from './national.js';
 
 export const checkpointFormat = 'contactpoint-audit-checkpoint/1';
 /** The public key's file, beside the checkpoints. */
@@ -36,6 +41,24 @@ export const checkpointSchema = z
     signingKeyId: hex64,
     at: z.iso.datetime(),
     reason: z.enum(['start', 'hourly', 'on-demand', 'shutdown']),
+    /** Partitions other than 0, each as size, head and keyedFrom are partition 0's. */
+    partitions: z
+      .array(
+        z
+          .object({
+            part: z.number().int().min(1).max(63),
+            size: z.number().int().min(0),
+            head: hex64,
+            keyedFrom: z.number().int().min(1),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** The fold of every head into the national chain made for this checkpoint: its seq and hash. */
+    national: z
+      .object({ size: z.number().int().min(1), head: hex64 })
+      .strict()
+      .optional(),
     /** Ed25519 over the canonical JSON of every other field, base64. */
     signature: z.string().min(1).max(200),
   })
@@ -54,12 +77,23 @@ const signedPart = (c: Omit<AuditCheckpoint, 'signature'>) =>
       signingKeyId: c.signingKeyId,
       at: c.at,
       reason: c.reason,
+      // Absent from a checkpoint of one chain made before migration 23: signed as before.
+      partitions: c.partitions,
+      national: c.national,
     }),
   );
 
 export function signCheckpoint(
   keys: AuditKeys,
-  fields: { size: number; head: string; keyedFrom: number; at: Date; reason: CheckpointReason },
+  fields: {
+    size: number;
+    head: string;
+    keyedFrom: number;
+    at: Date;
+    reason: CheckpointReason;
+    partitions?: AuditCheckpoint['partitions'];
+    national?: AuditCheckpoint['national'];
+  },
 ): AuditCheckpoint {
   const unsigned = {
     format: checkpointFormat,
@@ -70,6 +104,8 @@ export function signCheckpoint(
     signingKeyId: keys.signing.id,
     at: fields.at.toISOString(),
     reason: fields.reason,
+    ...(fields.partitions && fields.partitions.length > 0 ? { partitions: fields.partitions } : {}),
+    ...(fields.national ? { national: fields.national } : {}),
   } as const;
   return { ...unsigned, signature: sign(null, signedPart(unsigned), keys.signing.privateKey).toString('base64') };
 }
@@ -170,23 +206,34 @@ export function verifyRange(
   }
   const first = entries[0];
   const last = entries.at(-1);
+  // A range is of one partition (its first entry's); the checkpoint's head for it anchors it.
+  const part = first ? partitionOf(first.seq) : 0;
+  const base = part * partitionSpan;
+  const pinned = part === 0 ? checkpoint : checkpoint.partitions?.find((p) => p.part === part);
+  if (!pinned) {
+    return broken(
+      null,
+      'outside-range',
+      `The checkpoint of ${checkpoint.at} has no head for partition ${part}, where the range starts: check it against a later checkpoint.`,
+    );
+  }
   // A checkpoint of an empty chain vouches for nothing: an empty range agrees with it.
-  if (checkpoint.size === 0 && !first)
-    return { ok: true, from: 0, to: 0, checkpointSize: 0, sealsChecked: seal !== null };
-  if (!first || !last || first.seq > Math.max(checkpoint.size, 1) || last.seq < checkpoint.size) {
+  if (pinned.size === base && !first)
+    return { ok: true, from: 0, to: 0, checkpointSize: pinned.size, sealsChecked: seal !== null };
+  if (!first || !last || first.seq > Math.max(pinned.size, base + 1) || last.seq < pinned.size) {
     const runs = first && last ? `runs from entry ${first.seq} to ${last.seq}` : 'is empty';
     return broken(
       null,
       'outside-range',
-      `The range ${runs}: it must include entry ${checkpoint.size}, the checkpoint's head.`,
+      `The range ${runs}: it must include entry ${pinned.size}, the checkpoint's head.`,
     );
   }
   const checker = new ChainChecker({
     seal,
-    keyedFrom: checkpoint.keyedFrom,
-    anchor: { size: checkpoint.size, head: checkpoint.head, keyedFrom: checkpoint.keyedFrom, at: checkpoint.at },
-    // A range from entry 1 must start at the genesis; one from later can only be checked from its first link on.
-    start: first.seq === 1 ? { seq: 0, hash: GENESIS_HASH } : { seq: first.seq - 1, hash: null },
+    keyedFrom: pinned.keyedFrom,
+    anchor: { size: pinned.size, head: pinned.head, keyedFrom: pinned.keyedFrom, at: checkpoint.at },
+    // A range from a partition's first entry must start at the genesis; one from later can only be checked from its first link on.
+    start: first.seq === base + 1 ? { seq: base, hash: GENESIS_HASH } : { seq: first.seq - 1, hash: null },
   });
   try {
     for (const e of entries) checker.check(e);
@@ -195,7 +242,7 @@ export function verifyRange(
     if (!(e instanceof ChainBroken)) throw e;
     return broken(e.seq, e.problem, e.message);
   }
-  return { ok: true, from: first.seq, to: last.seq, checkpointSize: checkpoint.size, sealsChecked: seal !== null };
+  return { ok: true, from: first.seq, to: last.seq, checkpointSize: pinned.size, sealsChecked: seal !== null };
 }
 
 // ---------------------------------------------------------------------------------
@@ -260,17 +307,23 @@ export class CheckpointPublisher {
 
   private async make(reason: CheckpointReason): Promise<AuditCheckpoint> {
     const { db, clock, keys, dir } = this.options;
-    // The head is committed state: every entry up to it is in the log.
-    const [head] = await db.query<{ seq: number; hash: string; keyed_from: number }>(
-      'SELECT seq, hash, keyed_from FROM audit_head WHERE id',
-    );
+    const at = clock.now();
+    // Every partition's head folded into the national chain, and the fold signed with
+    // them. Each head is committed state: every entry up to it is in the log.
+    const fold = 'transaction' in db ? await foldHeads(db as Database, at) : undefined;
+    const heads = fold?.heads ?? (await partitionHeads(db));
+    const head = heads.find((h) => h.part === 0);
     if (!head) throw new Error('The audit head is missing: the store is not migrated.');
     const checkpoint = signCheckpoint(keys, {
       size: head.seq,
       head: head.hash,
-      keyedFrom: head.keyed_from,
-      at: clock.now(),
+      keyedFrom: head.keyedFrom,
+      at,
       reason,
+      partitions: heads
+        .filter((h) => h.part > 0)
+        .map((h) => ({ part: h.part, size: h.seq, head: h.hash, keyedFrom: h.keyedFrom })),
+      ...(fold ? { national: { size: fold.seq, head: fold.hash } } : {}),
     });
     if (dir !== undefined) {
       // Written whole, then renamed: a copier never sees half a checkpoint.

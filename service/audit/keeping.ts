@@ -5,6 +5,7 @@
 import type { Clock } from '../context.js';
 import type { Database } from '../store/database.js';
 import { besideStore, resolveAuditKeys, useAuditKeys, type AuditKeyOptions, type AuditKeys } from './audit-key.js';
+import { auditPartitionsEnv, parseAuditPartitions, useAuditPartitions } from './audit-log.js';
 import { CheckpointPublisher, startCheckpointTimer } from './checkpoints.js';
 
 export interface AuditKeepingOptions {
@@ -17,6 +18,8 @@ export interface AuditKeepingOptions {
   signingKeyFile?: string;
   /** Where checkpoints go (--audit-checkpoints). */
   checkpointDir?: string;
+  /** Audit partitions new entries are spread over (audit-log.ts); default CP_AUDIT_PARTITIONS, else 1. */
+  partitions?: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -25,6 +28,8 @@ export const checkpointDirEnv = 'CP_AUDIT_CHECKPOINTS';
 export interface AuditKeepingPlan {
   keys: AuditKeys;
   checkpointDir: string | undefined;
+  /** Audit partitions new entries are spread over. */
+  partitions: number;
   /** Said once at start when the arrangement protects less than it seems to. */
   warning?: string;
 }
@@ -60,7 +65,10 @@ export function planAuditKeeping(options: AuditKeepingOptions): AuditKeepingPlan
     options.persistent && options.dataDir === undefined && keys.seal.origin === 'process'
       ? `audit: no --audit-key given, so this store's entries are sealed with a key for this process only; after a restart their seals will not verify (give --audit-key and --audit-signing-key to keep them)`
       : undefined;
-  return { keys, checkpointDir, ...(warning ? { warning } : {}) };
+  const setting = env[auditPartitionsEnv];
+  const partitions =
+    options.partitions ?? (setting ? parseAuditPartitions(setting, `The setting ${auditPartitionsEnv}`) : 1);
+  return { keys, checkpointDir, partitions, ...(warning ? { warning } : {}) };
 }
 
 export interface AuditKeeping {
@@ -76,6 +84,7 @@ export function startAuditKeeping(
   options: { intervalMs?: number; checkEveryMs?: number; log?: (line: string) => void } = {},
 ): AuditKeeping {
   useAuditKeys(db, plan.keys);
+  useAuditPartitions(db, plan.partitions);
   if (plan.warning) options.log?.(plan.warning);
   const checkpoints = new CheckpointPublisher({
     db,

@@ -22,6 +22,7 @@ import { sql as organisationStages } from './migrations/019-organisation-stages.
 import { sql as practitionersToReady } from './migrations/020-practitioners-to-ready.js';
 import { sql as helpdesk } from './migrations/021-helpdesk.js';
 import { sql as dailySnapshots } from './migrations/022-daily-snapshots.js';
+import { sql as auditPartitions } from './migrations/023-audit-partitions.js';
 
 export interface Migration {
   version: number;
@@ -51,6 +52,7 @@ export const migrations: readonly Migration[] = [
   { version: 20, name: 'practitioners-to-ready', sql: practitionersToReady },
   { version: 21, name: 'helpdesk', sql: helpdesk },
   { version: 22, name: 'daily-snapshots', sql: dailySnapshots },
+  { version: 23, name: 'audit-partitions', sql: auditPartitions },
 ];
 
 const lockKey = 4_201_004;

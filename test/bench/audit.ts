@@ -1,5 +1,7 @@
 // npm run bench -- audit.concurrency: audited actions per second when 1, 8 and 32
-// connections append to the audit trail at once, on PostgreSQL 15 (test/support/postgres.ts).
+// connections append to the audit trail at once, on PostgreSQL 15 (test/support/postgres.ts),
+// with the trail in one chain and in CP_BENCH_PARTITIONS partitions (default 8; each
+// connection acts as its own user, so its entries go to that user's partition).
 // Each action is shaped like an audited read: in one transaction, a child's row read by
 // its CP number, then the audit entry appended, then COMMIT. CP_BENCH_SECONDS sets the
 // measured time per concurrency (default 5). CPU per action is the service process's
@@ -7,7 +9,8 @@
 // divided by the actions committed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { appendAudit } from '../../service/audit/audit-log.js';
+import { appendAudit, useAuditPartitions } from '../../service/audit/audit-log.js';
+import { verifyAuditChain } from '../../service/audit/verify.js';
 import { openPostgres } from '../../service/store/postgres.js';
 import { openStore } from '../../service/store/open-store.js';
 import { addChild, child } from '../support/children.js';
@@ -16,19 +19,27 @@ import type { Emit } from './measure.js';
 
 const ticksPerSecond = 100;
 
-/** CPU seconds (user + system) used so far by `pid`'s child processes (the backends). */
+/** The fields of /proc/PID/stat after the command (which may hold spaces). */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU seconds (user + system) used so far by the postmaster's children (the backends):
+ * those running, and those it has reaped (its cutime and cstime).
+ */
 function childrenCpu(parent: number): number {
-  let ticks = 0;
+  const own = statFields(parent);
+  let ticks = Number(own[13]) + Number(own[14]);
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    let stat: string;
+    let fields: string[];
     try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      fields = statFields(name);
     } catch {
       continue;
     }
-    // The command may hold spaces: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (Number(fields[1]) !== parent) continue;
     ticks += Number(fields[11]) + Number(fields[12]);
   }
@@ -37,6 +48,7 @@ function childrenCpu(parent: number): number {
 
 export async function auditConcurrencyBench(emit: Emit): Promise<void> {
   const seconds = Number(process.env['CP_BENCH_SECONDS'] ?? 5);
+  const partitioned = Number(process.env['CP_BENCH_PARTITIONS'] ?? 8);
   const pg = await startPostgres();
   const url = await pg.createDatabase();
   const setup = await openStore({ databaseUrl: url });
@@ -46,12 +58,9 @@ export async function auditConcurrencyBench(emit: Emit): Promise<void> {
   const db = await openPostgres(url, { max: 40 });
   try {
     const [{ pid } = { pid: 0 }] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const postmaster = Number(
-      readFileSync(`/proc/${pid}/stat`, 'utf8')
-        .slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
-        .split(' ')[1],
-    );
-    for (const connections of [1, 8, 32]) {
+    const postmaster = Number(statFields(pid)[1]);
+    for (const [partitions, connections] of [1, partitioned].flatMap((k) => [1, 8, 32].map((c) => [k, c] as const))) {
+      useAuditPartitions(db, partitions);
       let done = 0;
       let measuring = false;
       let stop = false;
@@ -91,6 +100,7 @@ export async function auditConcurrencyBench(emit: Emit): Promise<void> {
       await Promise.all(workers);
       emit('audit.concurrency', actions / elapsed, 'actions/s', {
         connections,
+        partitions,
         actions,
         seconds: Number(elapsed.toFixed(2)),
         nodeCpuUsPerAction: Math.round((node.user + node.system) / actions),
@@ -98,6 +108,14 @@ export async function auditConcurrencyBench(emit: Emit): Promise<void> {
         includes: 'child row read, append, commit',
       });
     }
+    // Everything appended, in every partition, still verifies.
+    const v0 = performance.now();
+    const verdict = await verifyAuditChain(db);
+    if (!verdict.ok) throw new Error(`the audit chain does not verify: ${verdict.firstBroken.message}`);
+    emit('audit.verify', verdict.entries / ((performance.now() - v0) / 1000), 'entries/s', {
+      entries: verdict.entries,
+      partitions: verdict.partitions ?? 1,
+    });
   } finally {
     await db.close();
     await pg.stop();
