@@ -10,8 +10,8 @@
  * - about 10% are local authority teams (at least one from 2 clients): each pulls its
  *   authority's change feed (provenance omitted, 500 a page) from where its working set
  *   was at provisioning, page after page, polling every 250 ms once caught up; after its
- *   first page with current records, and one in four after that, it submits a change to one of them (an update
- *   against the version it saw, with the item's idempotency key);
+ *   first page with current records, and one page in four after that, it submits a
+ *   change to one of them (an update against the version it saw, keyed per item);
  * - the rest are practitioners: each searches for a real child with what a person types
  *   (a misspelt surname 7 times in 10, a forename half the time, the date of birth 4 in 5,
  *   sometimes day-for-month: typos.ts), reads the best result with a reason for access
@@ -20,11 +20,11 @@
  * Every client first signs in with its own smartcard key (card challenge, a fresh P-256
  * session key) and then signs every request with RFC 9421 (test/support/request-signer.ts).
  *
- * Retries: searches, reads, feed pages, submissions (each item keeps its idempotency key)
- * and supplies (with their same Idempotency-Key) are
- * retried on a connection error, a 5xx or 409 idempotency-in-progress, with a backoff of
- * 50 ms doubling to 1 s, for up to `retryForMs` from the first attempt; each retry is a new
- * signed request (new nonce). A sign-in that fails so is begun afresh (new challenge, new
+ * Retries: searches, reads, feed pages, submissions (each item keeps its idempotency
+ * key) and supplies (the same Idempotency-Key) are retried on a connection error, a 5xx
+ * or 409 idempotency-in-progress, with a backoff of 50 ms doubling to 1 s (or the
+ * Retry-After), for up to `retryForMs` from the first attempt; each retry is a new signed
+ * request (new nonce). A sign-in that fails so is begun afresh (new challenge, new
  * session key). An involvement is never retried: it has no key. Everything the service
  * answered 2xx is recorded in `acknowledged`, for verifyAcknowledged (verify.ts) to look
  * for in the database afterwards.
@@ -41,6 +41,12 @@
  * from the first attempt to the success. errorWindowMs runs from the first failed attempt
  * any client saw to the first success after the last failed attempt (the time during
  * which clients saw errors: the recovery time of a failover); 0 when nothing failed.
+ *
+ * Behind HAProxy: the service limits sign-ins to 30 a minute per client address, so each
+ * client connects from its own loopback address (127.1.x.y); HAProxy must pass it on
+ * (option forwardfor) and the service must trust HAProxy (--trusted-proxy 127.0.0.1),
+ * or more than 15 clients cannot all sign in within a minute. test/bench/national/local.ts
+ * runs it against one in-process service.
  */
 import { createPrivateKey, createSign, randomBytes, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';

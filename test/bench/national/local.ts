@@ -11,6 +11,7 @@
 // the figures are for one instance on this machine, not a deployment.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { startService } from '../../../service/server.js';
 import { startPostgres } from '../../support/postgres.js';
 import { loadMix, provisionLoadUsers, runLoad, verifyAcknowledged } from './load.js';
@@ -44,6 +45,11 @@ try {
     lifecycleIntervalMs: 0,
   });
   process.stderr.write(`service up with ${children} children in ${Date.now() - loadStarted} ms\n`);
+  // Planner statistics, as a loaded store has them once autovacuum (or the loader) has run.
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query('ANALYZE');
+  await admin.end();
   try {
     const most = Math.max(...counts.map((n) => loadMix(n).practitioners));
     const users = await provisionLoadUsers(databaseUrl, {
