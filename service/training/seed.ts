@@ -11,7 +11,7 @@ import { insertChildren, type Provenance } from '../records/child-store.js';
 import { statementsOf, type SupplyProvenance } from '../supply/provenance.js';
 import type { Database } from '../store/database.js';
 import { trainingAccounts, trainingOrganisations } from './accounts.js';
-import { generateChildren } from './generator.js';
+import { generateChildren, type GeneratedChild } from './generator.js';
 
 /** Enough that Wirral alone holds over 20,000 children (about 86% are Wirral's). */
 export const defaultTrainingCount = 24_000;
@@ -22,11 +22,48 @@ export interface SeedProgress {
   total: number;
 }
 
-/** Load the training children if the store has none; returns how many were loaded. */
+/** A supplier's reference to a child, as supply intake keeps it (supply_links). */
+export interface SeedLink {
+  supplier: string;
+  ref: string;
+  cp: string;
+}
+
+/**
+ * What the store keeps beside a generated child's record: each field attributed to the
+ * latest supply that carried it, with every supplier's statement, typos and all (the
+ * discrepancies cleansing works on), and each supplier's reference. The national loader
+ * (national-load.ts) writes the same.
+ */
+export function seedRowsOf(child: GeneratedChild): { provenance: SupplyProvenance; links: SeedLink[] } {
+  const provenance: SupplyProvenance = {};
+  const links: SeedLink[] = [];
+  for (const s of [...child.supplies].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1))) {
+    for (const [field, value] of Object.entries(statementsOf(s))) {
+      const values = { ...provenance[field]?.values, [s.supplier]: { value, date: s.receivedAt } };
+      provenance[field] = { supplier: s.supplier, date: s.receivedAt, values };
+    }
+    // An authority's adapter's references are its own (see supply/intake.ts linkSupplier).
+    const supplier = s.supplier === 'local-authority' ? `local-authority:${child.record.localAuthority}` : s.supplier;
+    links.push({ supplier, ref: s.supplierRef, cp: child.record.cpNumber });
+  }
+  return { provenance, links };
+}
+
+/**
+ * Load the training children if the store has none; returns how many were loaded.
+ * `seed` and `authorities` (national mode) are for tests and the national loader's
+ * comparison; the training store uses neither.
+ */
 export async function seedTrainingChildren(
   db: Database,
   clock: Clock,
-  options: { count?: number; onProgress?: (p: SeedProgress) => void } = {},
+  options: {
+    count?: number;
+    seed?: string;
+    authorities?: number;
+    onProgress?: (p: SeedProgress) => void;
+  } = {},
 ): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM children');
   if ((row?.n ?? 0) > 0) return 0;
@@ -35,7 +72,7 @@ export async function seedTrainingChildren(
   const batchSize = 2_000;
   let batch: ChildRecord[] = [];
   const provenanceOf = new Map<string, Provenance>();
-  const links: { supplier: string; ref: string; cp: string }[] = [];
+  const links: SeedLink[] = [];
   let loaded = 0;
   const flush = async () => {
     const records = batch;
@@ -54,21 +91,17 @@ export async function seedTrainingChildren(
     loaded += records.length;
     options.onProgress?.({ loaded, total });
   };
-  for (const child of generateChildren({ seed: trainingSeed, count: total, today: todayOf(clock) })) {
+  const children = generateChildren({
+    seed: options.seed ?? trainingSeed,
+    count: total,
+    today: todayOf(clock),
+    authorities: options.authorities,
+  });
+  for (const child of children) {
     batch.push(child.record);
-    // Each field is attributed to the latest supply that carried it, and every
-    // supplier's statement is kept, typos and all: the discrepancies cleansing works on.
-    const provenance: SupplyProvenance = {};
-    for (const s of [...child.supplies].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1))) {
-      for (const [field, value] of Object.entries(statementsOf(s))) {
-        const values = { ...provenance[field]?.values, [s.supplier]: { value, date: s.receivedAt } };
-        provenance[field] = { supplier: s.supplier, date: s.receivedAt, values };
-      }
-      // An authority's adapter's references are its own (see supply/intake.ts linkSupplier).
-      const supplier = s.supplier === 'local-authority' ? `local-authority:${child.record.localAuthority}` : s.supplier;
-      links.push({ supplier, ref: s.supplierRef, cp: child.record.cpNumber });
-    }
-    provenanceOf.set(child.record.cpNumber, provenance);
+    const rows = seedRowsOf(child);
+    links.push(...rows.links);
+    provenanceOf.set(child.record.cpNumber, rows.provenance);
     if (batch.length >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();
