@@ -37,6 +37,7 @@ import { ensureCleanseSchema } from '../../main/cleansing/cleanse.js';
 import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { percentile } from './measure.js';
+import { nationalLoadBench } from './national-load.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -449,6 +450,10 @@ Object.assign(benches, {
   // 1,000 corrections queued through the worker and sent in one go (issue 20).
   async corrections() {
     await correctionsBench(emit);
+  },
+  // England-scale data loaded with COPY, then search and read (issue 22; CP_NATIONAL_CHILDREN, default 1M).
+  async 'national.load'() {
+    await nationalLoadBench(emit);
   },
   // Audited actions per second with 1, 8 and 32 connections appending at once (issue 22).
   async 'audit.concurrency'() {

@@ -78,8 +78,17 @@ host all postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
 `;
 
-/** Start a new, empty PostgreSQL server. Call `stop()` when done (afterAll). */
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * Start a new, empty PostgreSQL server. Call `stop()` when done (afterAll). `settings`
+ * are more server settings (`-c name=value`), for a benchmark tuned for bulk loading.
+ */
+export async function startPostgres(server: { settings?: Record<string, string> } = {}): Promise<TestPostgres> {
+  const extra = Object.entries(server.settings ?? {})
+    .map(([name, value]) => {
+      if (!/^[a-z_.]+$/.test(name) || !/^[\w.]+$/.test(value)) throw new RangeError(`bad setting ${name}=${value}`);
+      return ` -c ${name}=${value}`;
+    })
+    .join('');
   const bin = binDir();
   // mkdtemp makes the directory 0700; as root, hand it to postgres so that the server
   // (and only it) can use it. /tmp itself is traversable by everyone.
@@ -128,7 +137,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     // server binds: try a few.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c deadlock_timeout=100ms`;
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c deadlock_timeout=100ms${extra}`;
       try {
         await run(bin, 'pg_ctl', ['start', '-w', '-t', '60', '-D', data, '-l', log, '-o', options]);
         started = true;
