@@ -8,7 +8,7 @@
 // every record it matched or created its supplier link; each sign-in its session.
 // What is reported missing names the account, the operation and the load test's own
 // reference, never a child's details.
-import pg from 'pg';
+import { openPostgres } from '../../../service/store/postgres.js';
 
 /** What the service answered 2xx, as the load test saw it. */
 export interface Acknowledged {
@@ -54,8 +54,8 @@ export async function verifyAcknowledged(
   databaseUrl: string,
   acknowledged: Acknowledged,
 ): Promise<{ checked: number; missing: string[] }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  // openPostgres reads a multi-host URL (target_session_attrs=read-write) as the service does.
+  const client = await openPostgres(databaseUrl, { max: 1 });
   const missing: string[] = [];
   let checked = 0;
   try {
@@ -65,7 +65,7 @@ export async function verifyAcknowledged(
         'SELECT id, user_id FROM sessions WHERE id = ANY($1)',
         [part.map((s) => s.sessionId)],
       );
-      const found = new Set(rows.rows.map((r) => `${r.user_id}\u0000${r.id}`));
+      const found = new Set(rows.map((r) => `${r.user_id}\u0000${r.id}`));
       for (const s of part) {
         checked++;
         if (!found.has(`${s.userId}\u0000${s.sessionId}`)) missing.push(`sign-in of ${s.userId}: no session`);
@@ -79,7 +79,7 @@ export async function verifyAcknowledged(
           WHERE action = 'read' AND user_id = ANY($1) AND reason = ANY($2)`,
         [[...new Set(part.map((r) => r.userId))], part.map((r) => r.reason)],
       );
-      const found = new Set(rows.rows.map((r) => `${r.user_id}\u0000${r.cp_number}\u0000${r.reason}`));
+      const found = new Set(rows.map((r) => `${r.user_id}\u0000${r.cp_number}\u0000${r.reason}`));
       for (const r of part) {
         checked++;
         if (!found.has(`${r.userId}\u0000${r.cpNumber}\u0000${r.reason}`))
@@ -91,12 +91,12 @@ export async function verifyAcknowledged(
     const counted = async (action: string, what: string, acked: Record<string, number>) => {
       const users = Object.keys(acked);
       if (users.length === 0) return;
-      const rows = await client.query<{ user_id: string; n: string }>(
+      const rows = await client.query<{ user_id: string; n: number }>(
         `SELECT user_id, count(*) AS n FROM audit_log
           WHERE action = $1 AND user_id = ANY($2) AND at >= $3 GROUP BY user_id`,
         [action, users, new Date(acknowledged.since)],
       );
-      const found = new Map(rows.rows.map((r) => [r.user_id, Number(r.n)]));
+      const found = new Map(rows.map((r) => [r.user_id, Number(r.n)]));
       for (const user of users) {
         const want = acked[user]!;
         const have = found.get(user) ?? 0;
@@ -122,8 +122,8 @@ export async function verifyAcknowledged(
       );
       const key = (r: { user_id: string; cp_number: string; involvement_id: string }) =>
         `${r.user_id}\u0000${r.cp_number}\u0000${r.involvement_id}`;
-      const owned = new Set(owners.rows.map(key));
-      const entries = new Set(audited.rows.map(key));
+      const owned = new Set(owners.map(key));
+      const entries = new Set(audited.map(key));
       for (const i of part) {
         checked++;
         const k = `${i.userId}\u0000${i.cpNumber}\u0000${i.involvementId}`;
@@ -145,8 +145,8 @@ export async function verifyAcknowledged(
           WHERE action = 'record-changed' AND user_id = ANY($1) AND cp_number = ANY($2)`,
         [[...new Set(part.map((s) => s.userId))], part.map((s) => s.cpNumber)],
       );
-      const applied = new Set(stored.rows.map((r) => `${r.user_id}\u0000${r.idempotency_key}\u0000${r.version}`));
-      const entries = new Set(audited.rows.map((r) => `${r.user_id}\u0000${r.cp_number}\u0000${r.version}`));
+      const applied = new Set(stored.map((r) => `${r.user_id}\u0000${r.idempotency_key}\u0000${r.version}`));
+      const entries = new Set(audited.map((r) => `${r.user_id}\u0000${r.cp_number}\u0000${r.version}`));
       for (const s of part) {
         checked++;
         if (!applied.has(`${s.userId}\u0000${s.idempotencyKey}\u0000${s.version}`))
@@ -163,13 +163,13 @@ export async function verifyAcknowledged(
           WHERE operation = 'supply' AND idempotency_key = ANY($1) AND response_status BETWEEN 200 AND 299`,
         [part.map((s) => s.idempotencyKey)],
       );
-      const answered = new Set(stored.rows.map((r) => `${r.user_id}\u0000${r.idempotency_key}`));
+      const answered = new Set(stored.map((r) => `${r.user_id}\u0000${r.idempotency_key}`));
       const applied = part.flatMap((s) => s.records.filter((r) => r.cpNumber !== undefined));
       const links = await client.query<{ supplier: string; supplier_ref: string }>(
         'SELECT supplier, supplier_ref FROM supply_links WHERE supplier_ref = ANY($1)',
         [applied.map((r) => r.supplierRef)],
       );
-      const linked = new Set(links.rows.map((r) => `${r.supplier}\u0000${r.supplier_ref}`));
+      const linked = new Set(links.map((r) => `${r.supplier}\u0000${r.supplier_ref}`));
       for (const s of part) {
         checked++;
         if (!answered.has(`${s.userId}\u0000${s.idempotencyKey}`))
@@ -183,7 +183,7 @@ export async function verifyAcknowledged(
       }
     }
   } finally {
-    await client.end();
+    await client.close();
   }
   return { checked, missing };
 }
