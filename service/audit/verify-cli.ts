@@ -2,7 +2,8 @@
 // audit trail's hash chain from first entry to last, outside the running service; with
 // the seal key (--audit-key FILE, CP_AUDIT_KEY(_FILE), or the file beside a training
 // store), every seal too; with --checkpoint FILE --public-key FILE, that the chain
-// passes through that signed head.
+// passes through that signed head (and, for a partitioned trail, through every head and
+// national-chain fold it signed).
 //
 // `npm run audit:verify -- --range FILE --checkpoint FILE --public-key FILE [--audit-key FILE]`:
 // check a downloaded range (GET /v1/audit/export, pages joined) against a signed
@@ -272,7 +273,9 @@ export async function runVerifyCommand(argv: string[], io: CommandIo): Promise<n
       },
     });
     if (verdict.ok) {
-      io.out(`audit chain intact: ${verdict.entries} entries`);
+      io.out(
+        `audit chain intact: ${verdict.entries} entries${verdict.partitions ? ` in ${verdict.partitions} partitions` : ''}`,
+      );
       return 0;
     }
     io.out(`audit chain broken at entry ${verdict.firstBroken.seq}: ${verdict.firstBroken.problem}`);
