@@ -1,7 +1,8 @@
 // npm run bench -- national.load: England-scale training data loaded with COPY
 // (service/training/national-load.ts) into a fresh PostgreSQL tuned for a bulk load, then
 // the service's own search and read functions timed against it. CP_NATIONAL_CHILDREN
-// (default 1,000,000) and CP_NATIONAL_AUTHORITIES (default 150) set the size.
+// (default 1,000,000) and CP_NATIONAL_AUTHORITIES (default 150) set the size;
+// CP_NATIONAL_SEARCHES (default 200) how many searches and reads are timed.
 import { performance } from 'node:perf_hooks';
 import { cpNumberFromSerial } from '../../domain/cp-number.js';
 import type { ChildRecord } from '../../domain/child-record.js';
@@ -47,6 +48,7 @@ function slip(r: ReturnType<typeof createRandom>, name: string): string {
 export async function nationalLoadBench(emit: Emit): Promise<void> {
   const children = wholeNumber('CP_NATIONAL_CHILDREN', 1_000_000);
   const authorities = wholeNumber('CP_NATIONAL_AUTHORITIES', 150);
+  const samples = wholeNumber('CP_NATIONAL_SEARCHES', 200);
   const server = await startPostgres({ settings: bulkLoadSettings });
   try {
     const url = await server.createDatabase();
@@ -110,7 +112,7 @@ export async function nationalLoadBench(emit: Emit): Promise<void> {
       const at = new Date();
       const today = at.toISOString().slice(0, 10);
       const targets: ChildRecord[] = [];
-      for (let i = 0; i < 220; i++) targets.push(await pickChild());
+      for (let i = 0; i < samples + 20; i++) targets.push(await pickChild());
       const searches: number[] = [];
       let found = 0;
       let results = 0;
