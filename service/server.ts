@@ -198,6 +198,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           const force = setTimeout(() => s.closeAllConnections(), 5_000);
           await closed;
           clearTimeout(force);
+          // A request that came on a kept-alive connection after the first wait (or one
+          // whose connection was cut by the grace period) still runs: the store must
+          // outlive it, or it fails half done (a supply's Idempotency-Key left claimed).
+          while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
           await stopped;
           // The last checkpoint, of the head as the last request left it.
           await audit?.stop();
