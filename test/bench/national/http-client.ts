@@ -89,9 +89,24 @@ export interface Answer {
   body: unknown;
 }
 
-/** A failure to get any HTTP answer: connection refused or reset, a timeout. */
+/**
+ * A failure to get any HTTP answer: connection refused or reset, a timeout (transient,
+ * worth retrying), or a certificate the CA given does not vouch for (not: retrying it
+ * would only repeat the refusal).
+ */
 export class ConnectionFailure extends Error {
   override readonly name = 'ConnectionFailure';
+  constructor(
+    message: string,
+    readonly transient = true,
+  ) {
+    super(message);
+  }
+}
+
+/** TLS verification failures: OpenSSL's certificate codes and Node's host-name mismatch. */
+function isCertificateError(code: string): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code) || code === 'ERR_TLS_CERT_ALTNAME_INVALID';
 }
 
 /** One user's connections: keep-alive, from its own loopback source address. */
@@ -161,7 +176,11 @@ export class UserConnection {
         },
       );
       req.on('timeout', () => req.destroy(new ConnectionFailure(`no answer within ${this.requestTimeoutMs} ms`)));
-      req.on('error', (e) => reject(e instanceof ConnectionFailure ? e : new ConnectionFailure(codeOf(e))));
+      req.on('error', (e) => {
+        if (e instanceof ConnectionFailure) return reject(e);
+        const code = codeOf(e);
+        reject(new ConnectionFailure(code, !isCertificateError(code)));
+      });
       req.end(body);
     });
   }
@@ -207,7 +226,7 @@ export class SignedUser {
 
 /** Whether an answer (or the lack of one) is worth retrying for an idempotent call. */
 export function retryable(outcome: Answer | ConnectionFailure): boolean {
-  if (outcome instanceof ConnectionFailure) return true;
+  if (outcome instanceof ConnectionFailure) return outcome.transient;
   if (outcome.status >= 500) return true;
   // A supply whose first attempt is still running (or whose process died holding the key).
   return outcome.status === 409 && errorCodeOf(outcome) === 'idempotency-in-progress';

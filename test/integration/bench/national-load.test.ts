@@ -4,7 +4,11 @@
 // service answered is found in the database, and the check that says so can fail. A
 // service that goes away in the middle of a run is retried through, and nothing it
 // answered is lost. Speed is measured by `npm run bench -- national`, not here.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../service/server.js';
@@ -20,6 +24,57 @@ import { withTestServer } from '../../support/stores.js';
 
 // The key that seals token secrets, the same across a restart of the service.
 const secretsKey = randomBytes(32);
+/** A CA and a server certificate it signed for 127.0.0.1, made by openssl in `dir`. */
+function makeCertificates(dir: string): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const file = (name: string) => join(dir, name);
+  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=ContactPoint load test CA',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  openssl(['req', ...ec, '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr')]);
+  writeFileSync(
+    file('server.ext'),
+    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    file('server.ext'),
+    '-out',
+    file('server.pem'),
+  ]);
+  return {
+    ca: readFileSync(file('ca.pem')),
+    cert: readFileSync(file('server.pem')),
+    key: readFileSync(file('server.key')),
+  };
+}
+
 const opsOfTheMix = ['sign-in', 'search', 'read', 'involvement', 'feed', 'submission', 'supply'];
 
 describe('the national load test client', () => {
@@ -194,6 +249,46 @@ describe('the national load test client', () => {
       expect(result.operations[op]!.count, op).toBeGreaterThan(0);
     const verified = await verifyAcknowledged(databaseUrl, result.acknowledged);
     expect(verified.missing).toEqual([]);
+  }, 120_000);
+
+  it('runs over HTTPS trusting the CA given, and gives up at once on a server the CA does not vouch for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-load-tls-'));
+    // A second instance on the same database, serving HTTPS.
+    let secure: RunningService | undefined;
+    try {
+      const { ca, cert, key } = makeCertificates(dir);
+      secure = await startService({
+        port: 0,
+        databaseUrl,
+        trainingMode: true,
+        trainingCount: 400,
+        lifecycleIntervalMs: 0,
+        secretsKey,
+        tls: { cert, key },
+      });
+      expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      const trusted = await runLoad({ baseUrl: secure.url, ca, databaseUrl }, users, {
+        clients: 1,
+        durationMs: 1_500,
+      });
+      expect(trusted.failures).toEqual({});
+      expect(trusted.operations['search']!.count).toBeGreaterThan(0);
+      expect(trusted.operations['read']!.count).toBeGreaterThan(0);
+      expect((await verifyAcknowledged(databaseUrl, trusted.acknowledged)).missing).toEqual([]);
+
+      const started = Date.now();
+      const untrusted = await runLoad({ baseUrl: secure.url, databaseUrl }, users, {
+        clients: 1,
+        durationMs: 1_500,
+      });
+      expect(Object.keys(untrusted.failures)).toEqual([expect.stringMatching(/^sign-in no answer \(/)]);
+      expect(untrusted.operations['sign-in']!.retries).toBe(0);
+      expect(untrusted.operations['search']!.count).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await secure?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('refuses to send anywhere but loopback', async () => {
