@@ -173,6 +173,34 @@ describe('the national loader', () => {
     expect({ rows: await contents(loaded), indexes: await indexes(loaded) }).toEqual(before);
   });
 
+  it('finishes the indexes of a load that stopped after its rows were in', async () => {
+    const url = await server.createDatabase();
+    await loadNational({ databaseUrl: url, children: 500, authorities: 3, seed: SEED, at: AT });
+    const db = await openPostgres(url);
+    try {
+      const complete = await indexes(db);
+      // What the loader leaves when it is stopped while building: the rows, some indexes
+      // gone, and their definitions waiting in its table.
+      await db.exec(`CREATE TABLE national_load_pending_indexes ("table" text, name text PRIMARY KEY, definition text);
+        INSERT INTO national_load_pending_indexes SELECT tablename, indexname, indexdef FROM pg_indexes
+         WHERE indexname IN ('children_family_trgm', 'children_dob');
+        DROP INDEX children_family_trgm; DROP INDEX children_dob;`);
+      const lines: string[] = [];
+      const again = await loadNational({ databaseUrl: url, children: 500, seed: SEED, log: (l) => lines.push(l) });
+      expect(lines.some((l) => /resuming: 2 indexes/.test(l))).toBe(true);
+      expect(again.indexes.map((i) => i.name).sort()).toEqual(['children_dob', 'children_family_trgm']);
+      expect(await indexes(db)).toEqual(complete);
+      const [pending] = await db.query<{ t: string | null }>(
+        "SELECT to_regclass('national_load_pending_indexes')::text AS t",
+      );
+      expect(pending!.t).toBeNull();
+      const [n] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM children');
+      expect(n!.n).toBe(500);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('refuses bad arguments with a message naming the problem', async () => {
     const base = { databaseUrl: 'postgres://127.0.0.1/x', children: 10 };
     expect(() => checkNationalLoadOptions({ ...base, children: 0 })).toThrow(/--children must be a whole number/);
