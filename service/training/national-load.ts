@@ -77,18 +77,20 @@ export function checkNationalLoadOptions(options: NationalLoadOptions): void {
 // --- COPY text format ------------------------------------------------------------
 
 /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-function text(value: string): string {
+export function copyText(value: string): string {
   return /[\\\t\n\r]/.test(value)
     ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
     : value;
 }
 
+const text = copyText;
+
 function nullable(value: string | null): string {
   return value === null ? '\\N' : text(value);
 }
 
-/** A text[] literal: every element quoted. */
-function textArray(values: readonly string[]): string {
+/** A text[] literal: every element quoted (then written with copyText like any value). */
+export function copyTextArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
@@ -107,7 +109,7 @@ function childLine(record: ChildRecord, provenance: unknown, at: string): string
     d.archive_due,
     text(d.family_key),
     text(d.given_key),
-    text(textArray(d.former_keys)),
+    text(copyTextArray(d.former_keys)),
     d.dob,
     nullable(d.postcode_key),
     nullable(d.nhs_number),

@@ -8,8 +8,12 @@ import { migrate } from '../../../../service/store/migrations.js';
 import { openPostgres } from '../../../../service/store/postgres.js';
 import type { Database } from '../../../../service/store/database.js';
 import { generateChildren } from '../../../../service/training/index.js';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import {
   checkNationalLoadOptions,
+  copyText,
+  copyTextArray,
   loadNational,
   NationalLoadRefused,
   type NationalLoadReport,
@@ -171,6 +175,43 @@ describe('the national loader', () => {
     expect(cli.stderr).toMatch(/already holds \d+ rows in children/);
     expect(cli.stderr).not.toContain(loadedUrl);
     expect({ rows: await contents(loaded), indexes: await indexes(loaded) }).toEqual(before);
+  });
+
+  it('writes any text through COPY unchanged: backslashes, tabs, new lines, quotes, braces', async () => {
+    const awkward = [
+      'back\\slash',
+      'tab\there',
+      'new\nline',
+      'carriage\rreturn',
+      'quote"d',
+      '{brace},comma',
+      '\\N',
+      'NULL',
+      '',
+      '\u202Enosnhoj',
+      '<script>alert("x")</script>',
+    ];
+    const client = new pg.Client({ connectionString: loadedUrl });
+    await client.connect();
+    try {
+      await client.query('CREATE TEMP TABLE copy_check (n int, t text, a text[], j jsonb)');
+      const stream = client.query(copyFrom('COPY copy_check (n, t, a, j) FROM STDIN'));
+      const done = new Promise((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+      awkward.forEach((value, n) => {
+        const json = JSON.stringify({ value, list: [value] });
+        stream.write(`${n}\t${copyText(value)}\t${copyText(copyTextArray([value, 'x']))}\t${copyText(json)}\n`);
+      });
+      stream.end();
+      await done;
+      const { rows } = await client.query<{ t: string; a: string[]; j: { value: string; list: string[] } }>(
+        'SELECT t, a, j FROM copy_check ORDER BY n',
+      );
+      expect(rows.map((r) => r.t)).toEqual(awkward);
+      expect(rows.map((r) => r.a)).toEqual(awkward.map((v) => [v, 'x']));
+      expect(rows.map((r) => r.j)).toEqual(awkward.map((value) => ({ value, list: [value] })));
+    } finally {
+      await client.end();
+    }
   });
 
   it('finishes the indexes of a load that stopped after its rows were in', async () => {
