@@ -36,7 +36,7 @@ export async function accountHistory(
          FROM audit_log a
         WHERE ((a.detail ->> 'account') = $1 AND a.action IN ('account-changed', 'account-request'))
            OR (a.user_id = $1 AND a.action = 'sign-in-refused')
-        ORDER BY a.seq DESC LIMIT $2`,
+        ORDER BY a.at DESC, a.seq DESC LIMIT $2`,
       [id, HISTORY_LIMIT],
     );
     // Whose history was read is a fact for the audit; `about`, not `account`, so the read is not itself history.

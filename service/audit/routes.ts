@@ -160,7 +160,14 @@ export const auditRoutes: Route[] = [
         params.push(value);
         where.push(condition(`$${params.length}`));
       };
-      if (q.after !== undefined) add((p) => `a.seq > ${p}`, q.after);
+      // In time order, then seq: entries of different partitions (audit-log.ts) interleave
+      // as they happened. The cursor is the last entry's seq; its time is looked up.
+      if (q.after !== undefined)
+        add(
+          (p) =>
+            `(a.at, a.seq) > (SELECT coalesce(max(b.at), '-infinity'), coalesce(max(b.seq), ${p}) FROM audit_log b WHERE b.seq = ${p})`,
+          q.after,
+        );
       if (q.cpNumber !== undefined) add((p) => `a.cp_number = ${p}`, q.cpNumber);
       if (q.userId !== undefined) add((p) => `a.user_id = ${p}`, q.userId);
       if (q.action !== undefined) add((p) => `a.action = ${p}`, q.action);
@@ -174,7 +181,7 @@ export const auditRoutes: Route[] = [
       }
       params.push(limit + 1);
       const sql = `SELECT a.seq, a.at, a.user_id, a.action, a.cp_number, a.reason FROM audit_log a
-                    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.seq LIMIT $${params.length}`;
+                    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.at, a.seq LIMIT $${params.length}`;
 
       const rows = await ctx.db.transaction(async (tx) => {
         const found = await tx.query<EntryRow>(sql, params);

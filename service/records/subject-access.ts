@@ -43,7 +43,7 @@ export async function subjectAccessReport(
        LEFT JOIN users u ON u.id = a.user_id
        LEFT JOIN organisations o ON o.id = u.organisation_id
       WHERE a.cp_number = $1
-      ORDER BY a.seq
+      ORDER BY a.at, a.seq
       LIMIT $2`,
     [cpNumber, SUBJECT_ACCESS_MAX_ENTRIES + 1],
   );
