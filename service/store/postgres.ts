@@ -96,17 +96,25 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     transaction: (work) =>
       onPool(async (pool) => {
         const client = await pool.connect();
+        // The pool listens for errors only on idle clients: a server that dies while this
+        // one is held between statements would otherwise crash the process. The statement
+        // in hand fails with the loss, which the catch below sees.
         let broken = false;
+        const onError = () => {
+          broken = true;
+        };
+        client.on('error', onError);
         try {
           await client.query('BEGIN');
           const result = await work(linkTransaction(wrap(client), database));
           await client.query('COMMIT');
           return result;
         } catch (e) {
-          broken = isConnectionLoss(e);
+          broken ||= isConnectionLoss(e);
           if (!broken) await client.query('ROLLBACK').catch(() => undefined);
           throw e;
         } finally {
+          client.off('error', onError);
           // A broken client is destroyed, not put back for the next caller.
           client.release(broken ? true : undefined);
         }

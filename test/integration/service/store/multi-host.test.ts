@@ -129,4 +129,32 @@ describe('a store on several hosts', () => {
       await db.close();
     }
   });
+
+  it('survives its server dying while a transaction is held between statements', async () => {
+    const c = await startPostgres();
+    await readOnly(b, false);
+    const url = `postgres://postgres@127.0.0.1:${portOf(c)},127.0.0.1:${portOf(b)}/postgres?target_session_attrs=read-write`;
+    const db = await openPostgres(url);
+    let uncaught: unknown = null;
+    const onUncaught = (e: unknown) => (uncaught = e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const held = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        // The server goes while this transaction waits between its statements: the pool
+        // has no listener on a client it has lent out, so only the store's keeps the
+        // process alive.
+        await c.stop();
+        await new Promise((r) => setTimeout(r, 200));
+        await tx.query('SELECT 2');
+      });
+      await expect(held).rejects.toBeInstanceOf(StoreUnavailable);
+      expect(uncaught).toBeNull();
+      const [after] = await db.query<{ port: string }>('SHOW port');
+      expect(after!.port).toBe(portOf(b));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await db.close();
+    }
+  });
 });
