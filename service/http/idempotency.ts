@@ -7,8 +7,10 @@
 // then runs and stores its whole response. Until then the key is in progress: another
 // request with it is refused (409 idempotency-in-progress, Retry-After), not made to
 // wait, because the work runs in many transactions of its own and holds none open. A
-// claim whose work failed (a 500) is released, so the retry runs it afresh; one left by
-// a process that died lapses after CLAIM_LEASE_MS and the next retry takes it over.
+// claim whose work failed (a 500) is released, so the retry runs it afresh; the holder
+// renews its claim while the work runs, so one left by a process that died, or by one
+// whose database went away mid-work (a failover), lapses CLAIM_LEASE_MS after its last
+// renewal and the next retry takes it over.
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Actor } from '../../domain/roles.js';
@@ -22,8 +24,13 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotency-Replayed';
 /** A stored response is answered for at least this long after it was stored. */
 export const REPLAY_RETENTION_DAYS = 7;
-/** An unfinished claim older than this was left by a process that died. */
-export const CLAIM_LEASE_MS = 15 * 60_000;
+/**
+ * An unfinished claim not renewed for this long was left by a process that died (or lost
+ * its database in a failover): the next retry takes the work over. The holder renews it
+ * every CLAIM_RENEW_MS while the work runs, so a long supply keeps its claim.
+ */
+export const CLAIM_LEASE_MS = 20_000;
+export const CLAIM_RENEW_MS = 5_000;
 /** What a refused concurrent retry is told to wait, in seconds. */
 const RETRY_AFTER_S = 2;
 
@@ -153,11 +160,22 @@ export async function idempotent(
   }
   const pk = [actor.userId, operation, key] as const;
   let response: RouteResponse;
+  const renewal = setInterval(() => {
+    ctx.db
+      .query(
+        `UPDATE idempotent_requests SET claimed_at = $5
+          WHERE user_id = $1 AND operation = $2 AND idempotency_key = $3 AND claim_token = $4 AND response_status IS NULL`,
+        [...pk, claimed.token, ctx.clock.now()],
+      )
+      .catch(() => undefined);
+  }, CLAIM_RENEW_MS);
+  renewal.unref();
   try {
     response = await work();
   } catch (e) {
     if (!(e instanceof ApiError)) {
-      // Our failure, not the request's: let the retry run it again.
+      // Our failure, not the request's: let the retry run it again. When the database is
+      // the failure the release fails too, and the claim lapses after CLAIM_LEASE_MS.
       await ctx.db
         .query(
           'DELETE FROM idempotent_requests WHERE user_id = $1 AND operation = $2 AND idempotency_key = $3 AND claim_token = $4',
@@ -167,6 +185,8 @@ export async function idempotent(
       throw e;
     }
     response = errorResponse(e);
+  } finally {
+    clearInterval(renewal);
   }
   const body =
     response.body === undefined

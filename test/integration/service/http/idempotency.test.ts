@@ -2,10 +2,16 @@
 // engines: what a request finds while the first with its key is still running, after
 // the first failed, and after the first's process died.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SettableClock, type ServiceContext } from '../../../../service/context.js';
 import { ApiError } from '../../../../service/http/api-error.js';
-import { CLAIM_LEASE_MS, idempotencyKeyOf, idempotent, requestHash } from '../../../../service/http/idempotency.js';
+import {
+  CLAIM_LEASE_MS,
+  CLAIM_RENEW_MS,
+  idempotencyKeyOf,
+  idempotent,
+  requestHash,
+} from '../../../../service/http/idempotency.js';
 import { JsonText, type RouteResponse } from '../../../../service/http/route.js';
 import { openPostgres } from '../../../../service/store/postgres.js';
 import { WIRRAL } from '../../../support/children.js';
@@ -125,6 +131,25 @@ describe.each(storeEngines)('idempotent work on %s', (engine) => {
     expect(runs).toBe(before + 1);
     expect(text(taken)).toBe('{"taken":true}');
   });
+
+  it('keeps a claim whose work runs past the lease, by renewing it, so no retry takes it over', async () => {
+    const req = { operation: 'test', key: 'k-long', request: { n: 9 } };
+    let finish!: () => void;
+    const long = idempotent(ctx, actor, req, async () => {
+      await new Promise<void>((r) => (finish = r));
+      return { status: 200, body: { long: true } };
+    });
+    await vi.waitFor(() => expect(finish).toBeTypeOf('function'));
+    ctx.clock.advance(CLAIM_LEASE_MS - 1000);
+    // One renewal, written at the clock's time.
+    await new Promise((r) => setTimeout(r, CLAIM_RENEW_MS + 500));
+    ctx.clock.advance(2000);
+    await expect(idempotent(ctx, actor, req, ok({ taken: true }))).rejects.toMatchObject({
+      code: 'idempotency-in-progress',
+    });
+    finish();
+    expect(text(await long)).toBe('{"long":true}');
+  }, 20_000);
 
   it('runs the work once for many requests with one key at once', async () => {
     // On PostgreSQL, each on a connection of its own.
