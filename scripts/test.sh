@@ -13,6 +13,9 @@ have gnome-keyring-daemon || need+=(gnome-keyring)
 have softhsm2-util || need+=(softhsm2)
 have pkcs11-tool || need+=(opensc)
 have pg_ctlcluster || need+=(postgresql)
+# The national stack's parts (scripts/national/stack.ts): pg_auto_failover and HAProxy.
+have pg_autoctl || need+=(postgresql-15-auto-failover pg-auto-failover-cli)
+have haproxy || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
