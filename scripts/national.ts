@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { loadNational } from '../service/training/national-load.js';
 import { missingPackages, startNationalStack } from './national/stack.js';
 
-const usageText = 'Usage: npm run national -- [--instances N] [--standby] [--port N] [--dir DIR] [--training-count N]';
+const usageText =
+  'Usage: npm run national -- [--instances N] [--standby] [--port N] [--dir DIR] ' +
+  '[--training-count N | --children N [--authorities N]]';
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n${usageText}\n`);
