@@ -16,7 +16,17 @@
 // user through runuser, as test/support/postgres.ts does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -101,6 +111,8 @@ export interface NationalStack {
   killPrimaryPostmaster(): Promise<NodeState>;
   /** Wait until `test` holds for the nodes (polled twice a second). */
   waitForNodes(test: (nodes: NodeState[]) => boolean, timeoutMs: number): Promise<NodeState[]>;
+  /** Each part's process group (its processes, for CPU accounting): monitor, node1, node2, instance-N, haproxy. */
+  parts(): { name: string; pgid: number; postmaster?: number }[];
   /** SIGKILL service instance `index` (0-based). */
   killInstance(index: number): void;
   /** Stop every part: instances, HAProxy, the nodes, the monitor; remove `dir` if the stack made it. */
@@ -197,13 +209,14 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
     env: NodeJS.ProcessEnv,
     logFile: string,
   ) => {
-    const out = join(dir, logFile);
-    writeFileSync(out, '');
+    const out = createWriteStream(join(dir, logFile));
+    // A line written after stop() removed the directory is dropped, not thrown.
+    out.on('error', () => undefined);
     // Its own process group: Ctrl-C reaches the stack's runner, which stops the parts in order.
     const child = spawn(command, args, { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const append = (d: Buffer) => writeFileSync(out, d, { flag: 'a' });
-    child.stdout!.on('data', append);
-    child.stderr!.on('data', append);
+    child.stdout!.on('data', (d: Buffer) => out.write(d));
+    child.stderr!.on('data', (d: Buffer) => out.write(d));
+    child.once('exit', () => out.end());
     children.push({ name, child });
     return child;
   };
@@ -537,6 +550,25 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
         const pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
         process.kill(pid, 'SIGKILL');
         return primary;
+      },
+      parts() {
+        return children
+          .filter((c) => c.child.pid !== undefined)
+          .map((c) => {
+            // A node's postmaster and its backends may leave the keeper's process group.
+            const pidFile = c.name.startsWith('node')
+              ? join(nodeDir(Number(c.name.slice(4)) - 1), 'postmaster.pid')
+              : c.name === 'monitor'
+                ? join(monitorPgdata, 'postmaster.pid')
+                : undefined;
+            let postmaster: number | undefined;
+            try {
+              if (pidFile) postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+            } catch {
+              // Not running now.
+            }
+            return { name: c.name, pgid: c.child.pid!, ...(postmaster ? { postmaster } : {}) };
+          });
       },
       killInstance(index: number) {
         const child = byName(`instance-${index + 1}`);

@@ -52,7 +52,11 @@ export function isConnectionLoss(e: unknown): boolean {
   if (typeof code === 'string' && (lostCodes.has(code) || code.startsWith('08') || code === '25006')) return true;
   return (
     typeof message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(message)
+    // pg's words for a connection that broke or never came, and for a pool the store
+    // dropped at a loss while another statement was still asking it for a connection.
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i.test(
+      message,
+    )
   );
 }
 

@@ -38,6 +38,7 @@ import { openStore } from '../../main/working-set/store.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { percentile } from './measure.js';
 import { nationalLoadBench } from './national-load.js';
+import { nationalBench } from './national.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -454,6 +455,10 @@ Object.assign(benches, {
   // England-scale data loaded with COPY, then search and read (issue 22; CP_NATIONAL_CHILDREN, default 1M).
   async 'national.load'() {
     await nationalLoadBench(emit);
+  },
+  // The national stack under signed load, 1 and 2 instances, then its faults (issue 22; CP_NATIONAL_SIZES).
+  async national() {
+    await nationalBench(emit);
   },
   // Audited actions per second with 1, 8 and 32 connections appending at once (issue 22).
   async 'audit.concurrency'() {
