@@ -2,7 +2,7 @@
 // monitor, primary and synchronous standby, service instances, HAProxy over HTTPS) loaded
 // with England-scale data by COPY, then simulated users signing every request
 // (national/load.ts) at 1, 8, 32 and 128 concurrent clients, with 2 instances and then 1;
-// then the faults: an instance killed, the primary's postmaster killed (RTO, and every
+// an instance killed under load between the two, and at the end the primary's postmaster killed (RTO, and every
 // answered request looked for in the database). Each part's CPU time is read from /proc
 // over each run, so a deployment can be sized per request.
 //
@@ -128,12 +128,7 @@ export async function nationalBench(emit: Emit): Promise<void> {
         suppliers: Math.max(mix.suppliers, 1),
       });
       const target = { baseUrl: stack.url, ca: stack.ca, databaseUrl: stack.databaseUrl };
-      for (const instances of [2, 1]) {
-        if (instances === 1) {
-          // The second instance stops; HAProxy's checks take it out of the rotation.
-          stack.killInstance(1);
-          await new Promise((r) => setTimeout(r, 3_000));
-        }
+      const measure = async (instances: number) => {
         for (const clients of clientCounts) {
           const before = cpuByPart(stack);
           const result = await runLoad(target, users, { clients, durationMs });
@@ -155,69 +150,58 @@ export async function nationalBench(emit: Emit): Promise<void> {
             );
           }
         }
-      }
-    } finally {
-      await stack.stop();
-    }
+      };
+      const faultRun = { clients: 32, durationMs: 40_000, retryForMs: 60_000 };
+      const faultBase = { ...base, clients: faultRun.clients, durationMs: faultRun.durationMs };
+      await measure(2);
 
-    // The faults, on a fresh stack of the same size: an instance lost, then the primary.
-    const faulty = await startNationalStack({
-      instances: 2,
-      standby: true,
-      log: (line) => process.stderr.write(`national: ${line}\n`),
-      load: async (databaseUrl) => {
-        await loadNational({ databaseUrl, children });
-      },
-    });
-    try {
-      const users = await provisionLoadUsers(faulty.databaseUrl, { practitioners: 27, teams: 3, suppliers: 2 });
-      const target = { baseUrl: faulty.url, ca: faulty.ca, databaseUrl: faulty.databaseUrl };
-      const base = { children, clients: 32, durationMs: 40_000 };
-
-      const lostInstance = runLoad(target, users, { clients: 32, durationMs: 40_000, retryForMs: 60_000 });
+      // An instance lost under load: HAProxy routes around it; what was in flight is retried.
+      const lostInstance = runLoad(target, users, faultRun);
       await new Promise((r) => setTimeout(r, 10_000));
-      faulty.killInstance(0);
+      stack.killInstance(1);
       const r1 = await lostInstance;
-      const v1 = await verifyAcknowledged(faulty.databaseUrl, r1.acknowledged);
+      const v1 = await verifyAcknowledged(stack.databaseUrl, r1.acknowledged);
       emit('national.fault.instance.error-window', r1.errorWindowMs / 1000, 's', {
-        ...base,
+        ...faultBase,
         failures: r1.failures,
         answeredChecked: v1.checked,
         answeredMissing: v1.missing.length,
       });
-      // Back to two instances is not needed for the next fault: one instance and the cluster.
-      const killedAt = { at: 0 };
-      const lostPrimary = runLoad(target, users, { clients: 32, durationMs: 40_000, retryForMs: 60_000 });
-      await new Promise((r) => setTimeout(r, 10_000));
-      killedAt.at = Date.now();
-      const killed = await faulty.killPrimaryPostmaster();
-      const promoted = await faulty.waitForNodes(
-        (ns) => ns.some((n) => n.name !== killed.name && ['primary', 'wait_primary'].includes(n.reported)),
-        120_000,
-      );
-      const promotedAfter = (Date.now() - killedAt.at) / 1000;
-      const r2 = await lostPrimary;
-      const v2 = await verifyAcknowledged(faulty.databaseUrl, r2.acknowledged);
-      const lines: string[] = [];
-      const verified = await runVerifyCommand(
-        ['--database-url', faulty.databaseUrl, '--audit-key', faulty.auditKeyFile],
-        {
-          out: (l) => lines.push(l),
-          err: (l) => lines.push(l),
-        },
-      );
-      emit('national.fault.primary.error-window', r2.errorWindowMs / 1000, 's', {
-        ...base,
-        promotedWithinSeconds: Number(promotedAfter.toFixed(1)),
-        nodes: promoted.map((n) => `${n.name} ${n.reported}`),
-        failures: r2.failures,
-        answeredChecked: v2.checked,
-        acknowledgedLost: v2.missing.length,
-        auditChain: verified === 0 ? 'intact' : `broken: ${lines.slice(-2).join(' ')}`,
-      });
-      emitRun(emit, 'fault.primary', r2, base);
+
+      await measure(1);
+
+      // The primary's postmaster killed under load: the standby is promoted.
+      if (standby) {
+        const lostPrimary = runLoad(target, users, faultRun);
+        await new Promise((r) => setTimeout(r, 10_000));
+        const killedAt = Date.now();
+        const killed = await stack.killPrimaryPostmaster();
+        const promoted = await stack.waitForNodes(
+          (ns) => ns.some((n) => n.name !== killed.name && ['primary', 'wait_primary'].includes(n.reported)),
+          120_000,
+        );
+        const promotedAfter = (Date.now() - killedAt) / 1000;
+        const r2 = await lostPrimary;
+        const v2 = await verifyAcknowledged(stack.databaseUrl, r2.acknowledged);
+        const lines: string[] = [];
+        const verified = await runVerifyCommand(
+          ['--database-url', stack.databaseUrl, '--audit-key', stack.auditKeyFile],
+          { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+        );
+        emit('national.fault.primary.error-window', r2.errorWindowMs / 1000, 's', {
+          ...faultBase,
+          instances: 1,
+          promotedWithinSeconds: Number(promotedAfter.toFixed(1)),
+          nodes: promoted.map((n) => `${n.name} ${n.reported}`),
+          failures: r2.failures,
+          answeredChecked: v2.checked,
+          acknowledgedLost: v2.missing.length,
+          auditChain: verified === 0 ? 'intact' : `broken: ${lines.slice(-2).join(' ')}`,
+        });
+        emitRun(emit, 'fault.primary', r2, { ...faultBase, instances: 1 });
+      }
     } finally {
-      await faulty.stop();
+      await stack.stop();
     }
   }
 }
