@@ -466,7 +466,9 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
         `instance-${i + 1}`,
         process.execPath,
         args,
-        { ...process.env, NODE_ENV: 'production' },
+        // Eight audit partitions, so audited actions from many people do not queue on one
+        // chain head (docs/service.md, "The audit trail").
+        { ...process.env, NODE_ENV: 'production', CP_AUDIT_PARTITIONS: process.env['CP_AUDIT_PARTITIONS'] ?? '8' },
         `instance-${i + 1}.log`,
       );
       await new Promise<void>((done, fail) => {
