@@ -20,6 +20,12 @@ export const maxSearchResults = 50;
 const similarityThreshold = 0.3;
 /** How much of the query must appear, in order, inside a longer (double-barrelled) surname. */
 const wordSimilarityThreshold = 0.6;
+/**
+ * A child born on the date searched for (or its transposition) with this score is a
+ * good match: the date and the forename exactly and some of the surname, or the date
+ * and most of the surname. The date-of-birth-first answer then stands.
+ */
+const goodDateMatch = 0.6;
 
 // Field weights of the score: the surname says most, then date of birth, forename, postcode.
 const weights = { family: 4, given: 2, dob: 3, postcode: 1 } as const;
@@ -63,12 +69,67 @@ export async function searchChildren(
   at: Date,
 ): Promise<SearchOutcome> {
   assertMayViewRecords(actor);
+  const bounded = searchSql(actor, query, 'bounded');
+  const full = searchSql(actor, query, 'full');
+  if (full === null) return audited(tx, actor, query, at, { results: [], truncated: false });
+
+  await tx.query(
+    "SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)",
+    [String(similarityThreshold), String(wordSimilarityThreshold)],
+  );
+  let rows: ResultRow[] | undefined;
+  if (bounded !== null) {
+    // Date of birth first: a few thousand children share a birthday, so this costs the
+    // same at any size. It stands when its best child scores above what any child it
+    // left out could score, or when a child born on the date is a good match by name;
+    // otherwise the full search answers.
+    rows = await tx.query<ResultRow>(bounded.sql, bounded.values);
+    const best = rows[0];
+    const goodByDate = rows.some((r) => r.score >= goodDateMatch && bounded.dobs.includes(r.record.dob));
+    if (best === undefined || (best.score <= bounded.ceiling && !goodByDate)) rows = undefined;
+  }
+  rows ??= await tx.query<ResultRow>(full.sql, full.values);
+  const truncated = rows.length > maxSearchResults;
+  const results = rows
+    .slice(0, maxSearchResults)
+    .map((row) =>
+      searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))),
+    );
+  return audited(tx, actor, query, at, { results, truncated });
+}
+
+export interface SearchSql {
+  sql: string;
+  values: SqlValue[];
+  /** The highest score a child left out of the bounded candidates can reach. */
+  ceiling: number;
+  /** The date of birth searched for and its day/month transposition. */
+  dobs: string[];
+}
+
+/**
+ * The SQL of a search. `full` takes every candidate the indexes give: a surname with a
+ * typo brings its trigram and double-metaphone neighbours, a share of the whole store
+ * for a common surname. `bounded` (only when a surname comes with a date of birth)
+ * takes the children born on the date or its day/month transposition whose surname or
+ * forename gives evidence (the same tests as the scores), and those of exactly the same
+ * surname and forename (or the two swapped) born on another day; the identifier and
+ * postcode candidates stay. A child it leaves out was not born on the date, so cannot score above
+ * `ceiling`: every child scoring above it is in both answers, in the same order, with
+ * the same score. Null when there is nothing to search by (or, for `bounded`, no date
+ * of birth).
+ * Exported for the tests, which compare the two answers.
+ */
+export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 'bounded'): SearchSql | null {
   const p = new Params();
   const family = query.surname !== undefined ? nameKey(query.surname) : undefined;
   const given = query.forename !== undefined ? nameKey(query.forename) : undefined;
   const postcodeKey = query.postcode?.replace(/\s+/g, '');
   const dobs =
     query.dob !== undefined ? [query.dob, transposeDayMonth(query.dob)].filter((d): d is string => d !== null) : [];
+  const hasFamily = family !== undefined && family.length > 0;
+  const hasGiven = given !== undefined && given.length > 0;
+  if (mode === 'bounded' && !(hasFamily && dobs.length > 0)) return null;
 
   // Candidates: each alternative is answerable from an index on its own, so the
   // planner ORs index scans together rather than reading every child.
@@ -77,25 +138,47 @@ export async function searchChildren(
   if (query.nhsNumber !== undefined) alternatives.push(`c.nhs_number = ${p.add(query.nhsNumber)}`);
   let fam = '';
   let giv = '';
-  if (family !== undefined && family.length > 0) {
+  if (hasFamily) {
     fam = p.add(family);
-    alternatives.push(
+    const surname = [
       `c.family_key % ${fam}`,
       `${fam} <% c.family_key`,
       `dmetaphone(c.family_key) = dmetaphone(${fam})`,
       `c.former_keys @> ARRAY[${fam}]::text[]`,
-    );
-    if (given !== undefined && given.length > 0) {
-      giv = p.add(given);
-      alternatives.push(`(c.given_key % ${fam} AND c.family_key % ${giv})`);
+    ];
+    if (hasGiven) giv = p.add(given);
+    if (mode === 'full') {
+      alternatives.push(...surname);
+    } else {
+      // Those born on the date whose surname or forename gives evidence: the date of
+      // birth index alone finds them (a few thousand share a birthday in England), the
+      // names are tested on those rows only. And the same name exactly, born on another
+      // day, from the names index (migration 024).
+      // The swapped names are tested on those rows too (a trigram scan of a short name
+      // on its own reads a share of the store), and looked up exactly.
+      const nameEvidence = [...surname];
+      if (hasGiven) {
+        nameEvidence.push(
+          `c.given_key % ${giv}`,
+          `dmetaphone(c.given_key) = dmetaphone(${giv})`,
+          `starts_with(c.given_key, ${giv})`,
+          `(c.given_key % ${fam} AND c.family_key % ${giv})`,
+        );
+        alternatives.push(
+          `(c.family_key = ${fam} AND c.given_key = ${giv})`,
+          `(c.family_key = ${giv} AND c.given_key = ${fam})`,
+        );
+      }
+      alternatives.push(`(c.dob = ANY(${p.add(dobs)}::date[]) AND (${nameEvidence.join(' OR ')}))`);
     }
-  } else if (given !== undefined && given.length > 0) {
+    if (hasGiven && mode === 'full') alternatives.push(`(c.given_key % ${fam} AND c.family_key % ${giv})`);
+  } else if (hasGiven) {
     giv = p.add(given);
   }
   if (postcodeKey !== undefined && dobs.length > 0) {
     alternatives.push(`(c.postcode_key = ${p.add(postcodeKey)} AND c.dob = ANY(${p.add(dobs)}::date[]))`);
   }
-  if (alternatives.length === 0) return audited(tx, actor, query, at, { results: [], truncated: false });
+  if (alternatives.length === 0) return null;
 
   // Score: a weighted mean over the fields given, each 0..1; an exact identifier is 1.
   const parts: { weight: number; expr: string }[] = [];
@@ -139,9 +222,15 @@ export async function searchChildren(
     parts.length > 0 ? `(${parts.map((x) => `${x.weight} * (${x.expr})`).join(' + ')}) / ${totalWeight}` : '0';
   const score = identity.length > 0 ? `CASE WHEN ${identity.join(' OR ')} THEN 1 ELSE ${fuzzy} END` : fuzzy;
 
+  // What a child the bounded search leaves out can score: not born on the date nor on
+  // its transposition, so nothing for the date of birth; at most everything for the
+  // names and the postcode.
+  const ceiling =
+    (weights.family + (giv ? weights.given : 0) + (postcodeKey !== undefined ? weights.postcode : 0)) / totalWeight;
+
   // The shield rule for searches that use a hidden field: the postcode, and the NHS
   // number (a shield leaves only name, gender, date of birth, CP number and parents'
-  // names visible).
+  // names visible). It applies to whichever candidates the search took.
   let shieldFilter = '';
   const usesHiddenField = postcodeKey !== undefined || query.nhsNumber !== undefined;
   if (usesHiddenField && !hasRole(actor, 'data-manager', 'national-admin')) {
@@ -152,12 +241,7 @@ export async function searchChildren(
         : ' AND NOT c.shielded';
   }
 
-  await tx.query(
-    "SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)",
-    [String(similarityThreshold), String(wordSimilarityThreshold)],
-  );
-  const rows = await tx.query<ResultRow>(
-    `WITH scored AS (
+  const sql = `WITH scored AS (
             SELECT c.cp_number, c.family_key, c.given_key, round((${score})::numeric, 3)::float8 AS score
               FROM children c
              WHERE (${alternatives.join(' OR ')}) AND c.status = 'active'${shieldFilter}
@@ -165,16 +249,8 @@ export async function searchChildren(
              LIMIT ${maxSearchResults + 1})
      SELECT c.record, c.shielded, s.score
        FROM scored s JOIN children c USING (cp_number)
-      ORDER BY s.score DESC, s.family_key, s.given_key, s.cp_number`,
-    p.values,
-  );
-  const truncated = rows.length > maxSearchResults;
-  const results = rows
-    .slice(0, maxSearchResults)
-    .map((row) =>
-      searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))),
-    );
-  return audited(tx, actor, query, at, { results, truncated });
+      ORDER BY s.score DESC, s.family_key, s.given_key, s.cp_number`;
+  return { sql, values: p.values, ceiling, dobs };
 }
 
 /** A forename's score: spelling variants count, and so do short forms written as the start of the name. */

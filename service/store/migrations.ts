@@ -23,6 +23,7 @@ import { sql as practitionersToReady } from './migrations/020-practitioners-to-r
 import { sql as helpdesk } from './migrations/021-helpdesk.js';
 import { sql as dailySnapshots } from './migrations/022-daily-snapshots.js';
 import { sql as auditPartitions } from './migrations/023-audit-partitions.js';
+import { sql as searchNames } from './migrations/024-search-names.js';
 
 export interface Migration {
   version: number;
@@ -53,6 +54,7 @@ export const migrations: readonly Migration[] = [
   { version: 21, name: 'helpdesk', sql: helpdesk },
   { version: 22, name: 'daily-snapshots', sql: dailySnapshots },
   { version: 23, name: 'audit-partitions', sql: auditPartitions },
+  { version: 24, name: 'search-names', sql: searchNames },
 ];
 
 const lockKey = 4_201_004;
