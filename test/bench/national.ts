@@ -57,7 +57,9 @@ function cpuByPart(stack: NationalStack): Record<string, number> {
     const pid = Number(entry);
     const part = byGroup.get(Number(fields[2])) ?? byPostmaster.get(pid) ?? byPostmaster.get(Number(fields[1]));
     if (part === undefined) continue;
-    out[part]! += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    // utime and stime, and cutime and cstime: a backend that ends (a pool closing a
+    // connection) has its time added to the postmaster that reaps it, so nothing is lost.
+    out[part]! += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
   }
   return out;
 }
