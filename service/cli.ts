@@ -4,12 +4,13 @@
 //                      [--sign-in-ceiling N] [--mode training|live] [--training-count N]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseAuditPartitions } from './audit/audit-log.js';
 import { parseTrustedProxies } from './http/client-address.js';
 import { startService, type ServiceOptions } from './server.js';
 
 const usageText =
   'Usage: npm run service -- [--port N] [--host 127.0.0.1] [--data DIR | --database-url postgres://...] ' +
-  '[--audit-key FILE --audit-signing-key FILE --audit-checkpoints DIR] [--secrets-key-file FILE] ' +
+  '[--audit-key FILE --audit-signing-key FILE --audit-checkpoints DIR] [--audit-partitions N] [--secrets-key-file FILE] ' +
   '[--tls-cert FILE --tls-key FILE] [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR]] [--sign-in-ceiling N] ' +
   '[--mode training|live] [--training-count N]';
 
@@ -37,6 +38,8 @@ try {
       'audit-key': { type: 'string' },
       'audit-signing-key': { type: 'string' },
       'audit-checkpoints': { type: 'string' },
+      // Audit chains new entries are spread over (1 to 64; or CP_AUDIT_PARTITIONS; default 1).
+      'audit-partitions': { type: 'string' },
       // The key that seals security-token secrets (or CP_SECRETS_KEY); live mode needs one.
       'secrets-key-file': { type: 'string' },
     },
@@ -60,6 +63,15 @@ if (values['training-count'] !== undefined) {
   trainingCount = Number(values['training-count']);
   if (!Number.isInteger(trainingCount) || trainingCount < 1 || trainingCount > 2_000_000) {
     usage(`--training-count must be a whole number from 1 to 2000000, not "${values['training-count']}".`);
+  }
+}
+
+let auditPartitions: number | undefined;
+if (values['audit-partitions'] !== undefined) {
+  try {
+    auditPartitions = parseAuditPartitions(values['audit-partitions'], '--audit-partitions');
+  } catch (e) {
+    usage((e as Error).message);
   }
 }
 
@@ -106,6 +118,7 @@ const options: ServiceOptions = {
     ...(values['audit-key'] !== undefined ? { sealKeyFile: values['audit-key'] } : {}),
     ...(values['audit-signing-key'] !== undefined ? { signingKeyFile: values['audit-signing-key'] } : {}),
     ...(values['audit-checkpoints'] !== undefined ? { checkpointDir: values['audit-checkpoints'] } : {}),
+    ...(auditPartitions !== undefined ? { partitions: auditPartitions } : {}),
   },
   ...(values['secrets-key-file'] !== undefined ? { secretsKeyFile: values['secrets-key-file'] } : {}),
   ...(process.env['CP_SECRETS_KEY'] !== undefined ? { secretsKeyEnv: process.env['CP_SECRETS_KEY'] } : {}),

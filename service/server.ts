@@ -48,6 +48,8 @@ export interface ServiceOptions {
     checkpointDir?: string;
     checkpointIntervalMs?: number;
     checkpointCheckEveryMs?: number;
+    /** Audit partitions new entries are spread over (1 to 64); else CP_AUDIT_PARTITIONS, else 1. */
+    partitions?: number;
   };
   /** The key that seals TOTP secrets (32 bytes); else from secretsKeyFile / secretsKeyEnv (auth/secret-box.ts keyFor). */
   secretsKey?: Buffer;
@@ -105,6 +107,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ...(options.audit?.sealKeyFile !== undefined ? { sealKeyFile: options.audit.sealKeyFile } : {}),
     ...(options.audit?.signingKeyFile !== undefined ? { signingKeyFile: options.audit.signingKeyFile } : {}),
     ...(options.audit?.checkpointDir !== undefined ? { checkpointDir: options.audit.checkpointDir } : {}),
+    ...(options.audit?.partitions !== undefined ? { partitions: options.audit.partitions } : {}),
   });
   const db = options.database ?? (await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
   let audit: AuditKeeping | undefined;

@@ -460,15 +460,17 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
         checkpoints,
         '--secrets-key-file',
         join(keys, 'secrets.key'),
+        // Eight audit chains, so audited actions from many people do not queue on one
+        // chain head (docs/service.md, "The audit trail").
+        '--audit-partitions',
+        '8',
         ...(options.trainingCount !== undefined ? ['--training-count', String(options.trainingCount)] : []),
       ];
       const child = startChild(
         `instance-${i + 1}`,
         process.execPath,
         args,
-        // Eight audit partitions, so audited actions from many people do not queue on one
-        // chain head (docs/service.md, "The audit trail").
-        { ...process.env, NODE_ENV: 'production', CP_AUDIT_PARTITIONS: process.env['CP_AUDIT_PARTITIONS'] ?? '8' },
+        { ...process.env, NODE_ENV: 'production' },
         `instance-${i + 1}.log`,
       );
       await new Promise<void>((done, fail) => {

@@ -38,6 +38,8 @@ describe('npm run service', () => {
       /--trusted-proxy takes IP addresses separated by commas; "proxy.example" is not one/,
     ],
     [['--sign-in-ceiling', '0'], /--sign-in-ceiling must be a whole number/],
+    [['--audit-partitions', '65'], /--audit-partitions must be a whole number of audit partitions from 1 to 64/],
+    [['--audit-partitions', 'eight'], /--audit-partitions must be a whole number of audit partitions/],
   ])(
     'refuses bad arguments %j with a usage line and exit code 2',
     async (args, message) => {
