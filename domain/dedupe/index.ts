@@ -15,6 +15,7 @@ import {
   type Explanation,
   type Model,
 } from './model.js';
+import { seededRandom } from '../seeded-random.js';
 
 export * from './compare.js';
 export * from './model.js';
@@ -125,17 +126,6 @@ export interface DedupeResult {
 
 const SLICE = 50_000;
 
-/** A small, seeded generator: the same input gives the same sample, every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Pairs of (a, b, pattern), growing in chunks so a million records never copy a huge array. */
@@ -260,7 +250,7 @@ export async function findDuplicates(
   const pairs = new PairList();
   const patterns = new Map<number, number>();
   const expected = blocks.groups.reduce((n, g) => n + g.pairs, 0);
-  const random = mulberry32(0x5eed);
+  const random = seededRandom(0x5eed);
   let seen = 0;
   let sinceCheck = 0;
   for (let r = 0; r < blocks.groups.length; r++) {

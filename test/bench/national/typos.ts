@@ -3,17 +3,7 @@
 // way), sometimes with the forename, and a date of birth that is sometimes entered
 // day-for-month. Deterministic for a seed, so a run can be repeated.
 
-/** mulberry32: a small seeded generator, [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../domain/seeded-random.js';
 
 const sounds: [RegExp, string][] = [
   [/ph/i, 'f'],
