@@ -148,10 +148,19 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 const empty = z.object({}).strict();
 
+/** Who users call for help: the machine policy's helpdesk settings (null when none is set). */
+export const helpdeskSchema = z.object({
+  name: z.string(),
+  phone: z.string().optional(),
+  hours: z.string().optional(),
+});
+export type Helpdesk = z.infer<typeof helpdeskSchema>;
+
 export const appInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
   trainingMode: z.boolean(),
+  helpdesk: helpdeskSchema.nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -214,6 +223,11 @@ export const sessionStateSchema = z.discriminatedUnion('status', [
     user: signedInUserSchema,
     expiresAt: z.string(),
     idleMinutes: z.number().int(),
+    /**
+     * A warning on screen: the idle lock (which "stay signed in" postpones) or the
+     * session's end (which nothing postpones) comes in `secondsLeft` seconds.
+     */
+    warning: z.object({ kind: z.enum(['idle', 'session-end']), secondsLeft: z.number().int().min(0) }).optional(),
   }),
   z.object({
     status: z.literal('locked'),

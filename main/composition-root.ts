@@ -3,7 +3,7 @@
 // set, the IPC handlers behind their router) and wires them together, once, so that the
 // Electron shell and the test harness run exactly the same code behind the IPC
 // transport. What they get back is the core: the router and the parts they drive.
-import type { AppInfo, CardStatus } from '../domain/ipc-contract.js';
+import type { AppInfo, CardStatus, Helpdesk } from '../domain/ipc-contract.js';
 import { createApiClient } from './api/client.js';
 import { createStatusClient } from './api/status-client.js';
 import { createTransport, type Transport } from './api/transport.js';
@@ -29,6 +29,12 @@ export interface CoreOptions {
   idleMinutes?: number;
   /** Tests only: the idle lock in milliseconds (overrides idleMinutes). */
   idleMs?: number;
+  /** Warn this long before the idle lock (the policy's lockWarningSeconds; default 60 s, at most half the idle time). */
+  lockWarningMs?: number;
+  /** Warn this long before the session ends (the policy's sessionEndWarningMinutes; default 10 minutes). */
+  sessionEndWarningMs?: number;
+  /** Who users call for help (the policy's helpdesk settings); null or absent: none set. */
+  helpdesk?: Helpdesk | null;
   /**
    * The working set on this computer: its folder, the worker thread's bundle, and the
    * credential store entry of its key (default "working-set"). Null: none here.
@@ -58,7 +64,12 @@ export interface Core {
 const noReader: CardStatus = { reader: 'module-missing', present: false };
 
 export function createCore(options: CoreOptions): Core {
-  const appInfo: AppInfo = { name: 'ContactPoint', version: options.version, trainingMode: options.trainingMode };
+  const appInfo: AppInfo = {
+    name: 'ContactPoint',
+    version: options.version,
+    trainingMode: options.trainingMode,
+    helpdesk: options.helpdesk ?? null,
+  };
   const transport = options.transport ?? createTransport({});
   const service = createStatusClient({ baseUrl: options.serviceUrl, transport });
   const api = createApiClient({ baseUrl: options.serviceUrl, transport, ...(options.now ? { now: options.now } : {}) });
@@ -68,6 +79,8 @@ export function createCore(options: CoreOptions): Core {
     api,
     card,
     idleMs: options.idleMs ?? (options.idleMinutes ?? 5) * 60_000,
+    ...(options.lockWarningMs !== undefined ? { lockWarningMs: options.lockWarningMs } : {}),
+    ...(options.sessionEndWarningMs !== undefined ? { sessionEndWarningMs: options.sessionEndWarningMs } : {}),
     ...(options.now ? { now: options.now } : {}),
     log,
   });

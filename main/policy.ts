@@ -47,6 +47,18 @@ const absolutePath = z
     message: 'must be an absolute path',
   });
 
+/** A short line of text for the screen: printable characters only, no line breaks. */
+function helpdeskText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((t) => ![...t].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
+      message: 'must be one line of printable characters',
+    });
+}
+
 export const policySchema = z
   .object({
     /** Absent in training mode: the service is embedded in-process. */
@@ -54,6 +66,38 @@ export const policySchema = z
     trainingMode: z.boolean().default(true),
     kiosk: z.boolean().default(true),
     idleMinutes: z.number().int().min(1).max(60).default(5),
+    /** Warn this long before the idle lock (at most half the idle time), with "stay signed in". */
+    lockWarningSeconds: z
+      .number()
+      .int()
+      .min(20, 'must be from 20 to 300 seconds')
+      .max(300, 'must be from 20 to 300 seconds')
+      .default(60),
+    /** Warn this long before the session's end (8 hours after sign-in). */
+    sessionEndWarningMinutes: z
+      .number()
+      .int()
+      .min(1, 'must be from 1 to 60 minutes')
+      .max(60, 'must be from 1 to 60 minutes')
+      .default(10),
+    /** The window's zoom until the user chooses their own with Ctrl + and Ctrl −. */
+    zoomPercent: z
+      .number()
+      .int()
+      .min(50, 'must be from 50 to 300 per cent')
+      .max(300, 'must be from 50 to 300 per cent')
+      .default(100),
+    /** Who to call: shown on the sign-in, lock and error screens and in the help. */
+    helpdeskName: helpdeskText(80).optional(),
+    helpdeskPhone: z
+      .string()
+      .trim()
+      .regex(
+        /^\+?[0-9][0-9 ()-]{2,30}$/,
+        'must be a telephone number: digits, spaces, brackets and dashes, an optional + first',
+      )
+      .optional(),
+    helpdeskHours: helpdeskText(80).optional(),
     /** The working set on this computer is wiped when it has not synced for longer than this. */
     maxDaysWithoutSync: z
       .number()
@@ -145,6 +189,61 @@ export const policySettings = {
       'ContactPoint locks after this many minutes without keyboard or mouse activity; unlocking needs the smartcard PIN or the security token again.',
     unit: 'minutes',
     example: 5,
+  },
+  lockWarningSeconds: {
+    registryValue: 'LockWarningSeconds',
+    kind: 'decimal',
+    displayName: 'Warn before the idle lock',
+    label: 'Seconds of warning before the idle lock:',
+    explain:
+      'ContactPoint warns this many seconds before it locks for lack of use, says so to screen readers, and offers "Stay signed in" (reachable from the keyboard; focus moves to it). The warning is never longer than half the idle time. Removing the smartcard still locks at once, with no warning.',
+    unit: 'seconds',
+    example: 60,
+  },
+  sessionEndWarningMinutes: {
+    registryValue: 'SessionEndWarningMinutes',
+    kind: 'decimal',
+    displayName: 'Warn before the session ends',
+    label: "Minutes of warning before the session's end:",
+    explain:
+      'A session lasts 8 hours from sign-in. ContactPoint warns this many minutes before it ends, and says so to screen readers, so that work in hand can be finished.',
+    unit: 'minutes',
+    example: 10,
+  },
+  zoomPercent: {
+    registryValue: 'ZoomPercent',
+    kind: 'decimal',
+    displayName: 'Default zoom',
+    label: 'Zoom, in per cent:',
+    explain:
+      "The size of text and everything else in ContactPoint's window, in per cent. Each user can change it with Ctrl and + or Ctrl and − (Ctrl and 0 goes back to this), and their choice is kept in their own profile.",
+    unit: 'per cent',
+    example: 100,
+  },
+  helpdeskName: {
+    registryValue: 'HelpdeskName',
+    kind: 'text',
+    displayName: 'Helpdesk name',
+    label: 'Name of the helpdesk:',
+    explain:
+      "Who users call for help with ContactPoint, for example your council's ContactPoint team. Shown on the sign-in, lock and error screens and in the help, with the telephone number and hours. One line, at most 80 characters.",
+    example: 'Northshire ContactPoint team',
+  },
+  helpdeskPhone: {
+    registryValue: 'HelpdeskPhone',
+    kind: 'text',
+    displayName: 'Helpdesk telephone number',
+    label: 'Telephone number:',
+    explain: "The helpdesk's telephone number: digits, spaces, brackets and dashes, with an optional + first.",
+    example: '01632 960 123',
+  },
+  helpdeskHours: {
+    registryValue: 'HelpdeskHours',
+    kind: 'text',
+    displayName: 'Helpdesk opening hours',
+    label: 'Opening hours:',
+    explain: 'When the helpdesk answers, for example Monday to Friday, 8am to 6pm. One line, at most 80 characters.',
+    example: 'Monday to Friday, 8am to 6pm',
   },
   maxDaysWithoutSync: {
     registryValue: 'MaxDaysWithoutSync',

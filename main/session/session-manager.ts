@@ -33,6 +33,15 @@ export interface SessionManagerOptions {
   card: CardReader | null;
   /** Lock after this long without activity (the policy's idle minutes). */
   idleMs: number;
+  /** Warn this long before the idle lock (default 60 s; never more than half of idleMs). */
+  lockWarningMs?: number;
+  /** Warn this long before the session's end (default 10 minutes). */
+  sessionEndWarningMs?: number;
+  /**
+   * Runs `fn` after `ms` and returns how to cancel it: setTimeout by default, injected so
+   * tests can move time (with `now`) and see the warnings and locks come in order.
+   */
+  schedule?: (fn: () => void, ms: number) => () => void;
   /** Milliseconds since 1970; injected so tests can move time. */
   now?: () => number;
   /** How long `watch` waits for a change before answering with the current state. */
@@ -148,17 +157,29 @@ function newSessionKey(): { privateKey: KeyObject; publicJwk: PublicJwk; thumbpr
 const serviceAnswer = (what: string) =>
   new AppFailure('service-error', `The national index service sent an unexpected answer to ${what}.`);
 
+function realSchedule(fn: () => void, ms: number): () => void {
+  // setTimeout holds at most ~24.8 days; a session lasts 8 hours.
+  const timer = setTimeout(fn, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+  timer.unref?.();
+  return () => clearTimeout(timer);
+}
+
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
   const watchTimeoutMs = options.watchTimeoutMs ?? 20_000;
+  const schedule = options.schedule ?? realSchedule;
+  // Long enough to read and answer (WCAG 2.2.1 asks for at least 20 s), never more than half the idle time.
+  const lockWarningMs = Math.min(options.lockWarningMs ?? 60_000, Math.floor(options.idleMs / 2));
+  const sessionEndWarningMs = options.sessionEndWarningMs ?? 10 * 60_000;
 
   let seq = 0;
   let state: SessionState = { status: 'signed-out' };
   let live: LiveSession | undefined;
   let generation = 0;
-  let idleTimer: NodeJS.Timeout | undefined;
-  let expiryTimer: NodeJS.Timeout | undefined;
+  /** Cancels the idle lock, its warning, the session's end and its warning. */
+  let timers: (() => void)[] = [];
+  let idleTimers: (() => void)[] = [];
   let signingIn: Promise<unknown> | undefined;
   const waiters = new Set<() => void>();
 
@@ -169,17 +190,34 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   function clearTimers(): void {
-    if (idleTimer) clearTimeout(idleTimer);
-    if (expiryTimer) clearTimeout(expiryTimer);
-    idleTimer = undefined;
-    expiryTimer = undefined;
+    for (const cancel of [...timers, ...idleTimers]) cancel();
+    timers = [];
+    idleTimers = [];
+  }
+
+  /** The signed-in state with this warning on it, or with none. */
+  function warn(session: LiveSession, warning: { kind: 'idle' | 'session-end'; secondsLeft: number } | undefined) {
+    if (live !== session || state.status !== 'signed-in') return;
+    // The end of the session outranks the idle lock: nothing postpones it.
+    if (warning?.kind === 'idle' && state.warning?.kind === 'session-end') return;
+    const { warning: _old, ...rest } = state;
+    publish(warning ? { ...rest, warning } : rest);
+    if (warning) log(`session: warned (${warning.kind})`);
   }
 
   function armIdle(): void {
-    if (!live) return;
-    if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => lock('idle'), options.idleMs);
-    idleTimer.unref?.();
+    const session = live;
+    if (!session) return;
+    for (const cancel of idleTimers) cancel();
+    idleTimers = [
+      schedule(() => lock('idle'), options.idleMs),
+      schedule(
+        () => warn(session, { kind: 'idle', secondsLeft: Math.round(lockWarningMs / 1000) }),
+        options.idleMs - lockWarningMs,
+      ),
+    ];
+    // Activity answers an idle warning: it goes.
+    if (state.status === 'signed-in' && state.warning?.kind === 'idle') warn(session, undefined);
   }
 
   /**
@@ -246,18 +284,6 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     };
     live = session;
     if (card && options.card) session.stopWatchingCard = options.card.watchRemoval(card, () => lock('card-removed'));
-    armIdle();
-    const remaining = Date.parse(response.expiresAt) - now();
-    if (Number.isFinite(remaining)) {
-      // setTimeout holds at most ~24.8 days; a session lasts 8 hours.
-      expiryTimer = setTimeout(
-        () => {
-          if (live === session) void signOutWith('session-expired');
-        },
-        Math.max(0, Math.min(remaining, 2 ** 31 - 1)),
-      );
-      expiryTimer.unref?.();
-    }
     const next: SessionState = {
       status: 'signed-in',
       method,
@@ -266,6 +292,23 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       idleMinutes: Math.max(1, Math.round(options.idleMs / 60_000)),
     };
     publish(next);
+    armIdle();
+    const remaining = Date.parse(response.expiresAt) - now();
+    if (Number.isFinite(remaining)) {
+      timers.push(
+        schedule(() => {
+          if (live === session) void signOutWith('session-expired');
+        }, remaining),
+        schedule(
+          () =>
+            warn(session, {
+              kind: 'session-end',
+              secondsLeft: Math.max(0, Math.round(Math.min(sessionEndWarningMs, remaining) / 1000)),
+            }),
+          remaining - sessionEndWarningMs,
+        ),
+      );
+    }
     log(`session: signed in (${method})`);
     return next;
   }

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { build } from 'esbuild';
+import type { Helpdesk } from '../../domain/ipc-contract.js';
 import { createCore, type Core } from '../../main/composition-root.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { originOf } from '../../main/ipc/router.js';
@@ -88,6 +89,12 @@ export interface HarnessOptions {
   idleMs?: number;
   /** Feed entries per page for the working set's sync (small, to watch the progress bar). */
   syncPageSize?: number;
+  /** The warning before the idle lock, in milliseconds (default 60 s, at most half of idleMs). */
+  lockWarningMs?: number;
+  /** The warning before the session's end, in milliseconds (default 10 minutes). */
+  sessionEndWarningMs?: number;
+  /** The machine policy's helpdesk (default: none set). */
+  helpdesk?: Helpdesk | null;
 }
 
 const run = promisify(execFile);
@@ -137,6 +144,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     now: () => clock.now().getTime(),
     card: { modulePath: DEFAULT_PKCS11_MODULE, workerFile: resolve('dist/main/pkcs11-worker.cjs'), env: cardEnv },
     ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+    ...(options.lockWarningMs !== undefined ? { lockWarningMs: options.lockWarningMs } : {}),
+    ...(options.sessionEndWarningMs !== undefined ? { sessionEndWarningMs: options.sessionEndWarningMs } : {}),
+    helpdesk: options.helpdesk ?? null,
     // The working set in the harness's own home, its key under an account of its own in
     // the real credential store (removed at close).
     workingSet: {

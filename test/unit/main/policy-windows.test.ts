@@ -39,6 +39,9 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       trainingMode: false,
       kiosk: true,
       idleMinutes: 10,
+      lockWarningSeconds: 60,
+      sessionEndWarningMinutes: 10,
+      zoomPercent: 100,
       maxDaysWithoutSync: 7,
       pkcs11Module: 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll',
       trustedCaFile: 'C:\\ProgramData\\ContactPoint\\council-ca.pem',
@@ -63,13 +66,24 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       trainingMode: false,
       kiosk: true,
       idleMinutes: 5,
+      lockWarningSeconds: 60,
+      sessionEndWarningMinutes: 10,
+      zoomPercent: 100,
       maxDaysWithoutSync: 14,
       pinnedCertificateSha256: pin,
     });
   });
 
   it('with no key (reg.exe exits 1), or a key with no values, is the training kiosk', async () => {
-    const defaults = { trainingMode: true, kiosk: true, idleMinutes: 5, maxDaysWithoutSync: 14 };
+    const defaults = {
+      trainingMode: true,
+      kiosk: true,
+      idleMinutes: 5,
+      lockWarningSeconds: 60,
+      sessionEndWarningMinutes: 10,
+      zoomPercent: 100,
+      maxDaysWithoutSync: 14,
+    };
     expect(await fromRegistry(null)).toEqual(defaults);
     expect(await fromRegistry(regOutput())).toEqual(defaults);
   });

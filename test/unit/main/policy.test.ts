@@ -22,7 +22,15 @@ describe('machine policy', () => {
 
   it('with no policy file, is the training kiosk with the embedded service', async () => {
     const p = await loadPolicyFile(join(dir, 'absent.json'));
-    expect(p).toEqual({ trainingMode: true, kiosk: true, idleMinutes: 5, maxDaysWithoutSync: 14 });
+    expect(p).toEqual({
+      trainingMode: true,
+      kiosk: true,
+      idleMinutes: 5,
+      lockWarningSeconds: 60,
+      sessionEndWarningMinutes: 10,
+      zoomPercent: 100,
+      maxDaysWithoutSync: 14,
+    });
   });
 
   it('reads a real deployment policy', async () => {
@@ -47,6 +55,14 @@ describe('machine policy', () => {
     [{ maxDaysWithoutSync: 0 }, /maxDaysWithoutSync/],
     [{ maxDaysWithoutSync: 365 }, /maxDaysWithoutSync/],
     [{ kiosk: 'no' }, /kiosk/],
+    [{ lockWarningSeconds: 5 }, /lockWarningSeconds: must be from 20 to 300 seconds/],
+    [{ sessionEndWarningMinutes: 0 }, /sessionEndWarningMinutes: must be from 1 to 60 minutes/],
+    [{ zoomPercent: 1000 }, /zoomPercent: must be from 50 to 300 per cent/],
+    [{ helpdeskName: '' }, /helpdeskName: must not be empty/],
+    [{ helpdeskName: 'Team\nCall 999' }, /helpdeskName: must be one line of printable characters/],
+    [{ helpdeskName: 'x'.repeat(81) }, /helpdeskName: must be at most 80 characters/],
+    [{ helpdeskPhone: 'call us' }, /helpdeskPhone: must be a telephone number/],
+    [{ helpdeskHours: 'Mon\u0007' }, /helpdeskHours: must be one line of printable characters/],
     [{ allowDevTools: true }, /unexpected field "allowDevTools"/],
     [{ serviceUrl: 'http://127.0.0.1.example.com' }, /serviceUrl: must use https:\/\//],
     [{ serviceUrl: 'http://localhost.example.com' }, /serviceUrl: must use https:\/\//],
@@ -113,6 +129,9 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
       ...live,
       kiosk: true,
       idleMinutes: 5,
+      lockWarningSeconds: 60,
+      sessionEndWarningMinutes: 10,
+      zoomPercent: 100,
       maxDaysWithoutSync: 14,
     });
   });
@@ -122,6 +141,9 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
       trainingMode: true,
       kiosk: true,
       idleMinutes: 5,
+      lockWarningSeconds: 60,
+      sessionEndWarningMinutes: 10,
+      zoomPercent: 100,
       maxDaysWithoutSync: 14,
     });
   });

@@ -118,7 +118,7 @@ const handlers: Handlers = {
   'manage.saveCsv': unused,
   'app.info': async () => {
     calls.push('app.info');
-    return { name: 'ContactPoint', version: '1.2.3', trainingMode: true };
+    return { name: 'ContactPoint', version: '1.2.3', trainingMode: true, helpdesk: null };
   },
   'service.status': async () => {
     throw new AppFailure('service-unreachable', 'The national index service cannot be reached.');
@@ -146,7 +146,7 @@ describe('IPC router', () => {
   it('passes a valid request from the application to its handler', async () => {
     expect(await router('app.info', {}, app)).toEqual({
       ok: true,
-      value: { name: 'ContactPoint', version: '1.2.3', trainingMode: true },
+      value: { name: 'ContactPoint', version: '1.2.3', trainingMode: true, helpdesk: null },
     });
   });
 
