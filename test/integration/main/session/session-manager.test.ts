@@ -136,7 +136,10 @@ describe('session manager with a security token', () => {
       m.activity();
     }
     expect(m.current().state.status).toBe('signed-in');
-    const locked = await m.watch(m.current().seq);
+    // First the warning (half the idle time before the lock, at most), then the lock.
+    const warned = await m.watch(m.current().seq);
+    expect(warned.state).toMatchObject({ status: 'signed-in', warning: { kind: 'idle' } });
+    const locked = await m.watch(warned.seq);
     expect(locked.state).toMatchObject({ status: 'locked', reason: 'idle' });
     expect(m.holdsKey()).toBe(false);
   });
