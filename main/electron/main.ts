@@ -1,6 +1,7 @@
 // The Electron main process: a thin shell around main/composition-root.ts.
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol } from 'electron';
+import { createZoomStore, zoomCommand } from '../zoom.js';
 import { ipcTransportChannel } from '../../domain/ipc-transport.js';
 import { appOrigin, createCore } from '../composition-root.js';
 import { RendererBuildError } from '../csp.js';
@@ -190,6 +191,26 @@ async function start(): Promise<void> {
       // Middle-click must not open links in new windows.
       disableBlinkFeatures: 'Auxclick',
     },
+  });
+  // Zoom by keyboard (and Ctrl with the wheel), which the kiosk's missing menu would
+  // otherwise take away: from the policy's default, each user's own choice kept in their profile.
+  const zoom = createZoomStore({
+    file: join(app.getPath('userData'), 'zoom.json'),
+    policyDefault: policy.zoomPercent,
+    log,
+  });
+  const applyZoom = () => win.webContents.setZoomFactor(zoom.current() / 100);
+  win.webContents.on('did-finish-load', applyZoom);
+  win.webContents.on('before-input-event', (event, input) => {
+    const command = zoomCommand(input);
+    if (command === null) return;
+    event.preventDefault();
+    zoom.apply(command);
+    applyZoom();
+  });
+  win.webContents.on('zoom-changed', (_event, direction) => {
+    zoom.apply(direction === 'in' ? 'in' : 'out');
+    applyZoom();
   });
   win.once('ready-to-show', () => win.show());
   await win.loadURL(`${appOrigin}/index.html`);
