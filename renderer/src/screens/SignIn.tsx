@@ -178,7 +178,10 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
         <PageHeading>{title}</PageHeading>
         {unlock ? (
           <>
-            <p className="govuk-body-l">{unlock.why}</p>
+            {/* An alert: the screen locked without the person doing anything, so a screen reader must say why. */}
+            <p className="govuk-body-l" role="alert" data-testid="lock-reason">
+              {unlock.why}
+            </p>
             <p className="govuk-body">
               Signed in as <bdi>{unlock.name}</bdi>. Sign in again to continue.
             </p>

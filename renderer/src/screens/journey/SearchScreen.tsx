@@ -24,6 +24,7 @@ export function SearchScreen(props: {
   const [busy, setBusy] = useState(false);
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     const { errors: problems, query } = validateSearch(form);
     setErrors(problems);
     if (problems.length > 0) {
@@ -46,36 +47,50 @@ export function SearchScreen(props: {
       <PageHeading>Find a child</PageHeading>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Find a child">
         <SearchFields form={form} setForm={setForm} errors={errors} />
-        <button type="submit" className="govuk-button" disabled={busy} aria-disabled={busy}>
+        {/* Not `disabled` while busy: that would take focus off the button, and a keyboard user would lose their place. */}
+        <button type="submit" className="govuk-button" aria-disabled={busy}>
           Search
         </button>
       </form>
-      {results ? <Results results={results} onOpen={onOpen} /> : null}
+      <Results results={results} busy={busy} onOpen={onOpen} />
     </>
   );
+}
+
+function summary(results: { results: ChildSearchResult[]; truncated: boolean }): string {
+  const n = results.results.length;
+  if (n === 0) return 'No children match these details.';
+  if (results.truncated) return 'More than 50 children match. Add more details to narrow the search.';
+  return `${n} ${n === 1 ? 'child matches' : 'children match'}.`;
 }
 
 /** The children that match, best first; a name opens the question of why. */
 function Results({
   results,
+  busy,
   onOpen,
 }: {
-  results: { results: ChildSearchResult[]; truncated: boolean };
+  results: { results: ChildSearchResult[]; truncated: boolean } | null;
+  busy: boolean;
   onOpen: (c: ChildSearchResult) => void;
 }) {
+  // The count is a status that is always in the page, so a screen reader announces each
+  // new one (a live region added with its words already in it is often not read).
   return (
-    <section aria-labelledby="results-heading">
-      <h2 className="govuk-heading-m" id="results-heading">
-        Results
-      </h2>
-      <p className="govuk-body" aria-live="polite">
-        {results.results.length === 0
-          ? 'No children match these details.'
-          : results.truncated
-            ? 'More than 50 children match. Add more details to narrow the search.'
-            : `${results.results.length} ${results.results.length === 1 ? 'child matches' : 'children match'}.`}
+    <section aria-labelledby={results ? 'results-heading' : undefined}>
+      {results ? (
+        <h2 className="govuk-heading-m" id="results-heading">
+          Results
+        </h2>
+      ) : null}
+      <p
+        className={results || busy ? 'govuk-body' : 'govuk-visually-hidden'}
+        role="status"
+        data-testid="search-summary"
+      >
+        {busy ? 'Searching…' : results ? summary(results) : ''}
       </p>
-      {results.results.length > 0 ? (
+      {results && results.results.length > 0 ? (
         <table className="govuk-table">
           <caption className="govuk-table__caption govuk-visually-hidden">
             Children matching the search, best match first

@@ -102,6 +102,19 @@ export function WorkingSetScreen() {
   const progress = status.sync.progress;
   const last = status.sync.last;
   const waiting = status.outbox.queued + status.outbox.sending;
+  const result = last?.run
+    ? last.run.outcome === 'completed'
+      ? `Sync completed: ${formatNumber(last.run.upserts)} records brought up to date, ${formatNumber(last.run.removed)} removed.`
+      : `Sync ${syncOutcomes[last.run.outcome].toLowerCase()} after ${formatNumber(last.run.upserts)} records.`
+    : null;
+  // What a screen reader hears: progress in steps of 10% (the bar moves every 250 ms, far
+  // too often to read out), then how the sync ended. One region, always in the page.
+  const step = progress ? Math.floor(progress.fraction * 10) * 10 : 0;
+  const announcement = running
+    ? `${progress?.kind === 'delta' ? 'Fetching changes' : 'Fetching the working set'}: ${step}% done.`
+    : last?.error
+      ? `The last sync stopped: ${last.error.message}`
+      : (result ?? '');
   return (
     <>
       <ErrorSummary errors={errors} />
@@ -142,20 +155,9 @@ export function WorkingSetScreen() {
       />
 
       <h2 className="govuk-heading-m">Sync</h2>
-      {running || progress ? <SyncProgressBar status={status} /> : null}
-      {!running && last?.error ? (
-        <div className="govuk-inset-text" data-testid="sync-error" role="status">
-          The last sync stopped: {last.error.message} Everything fetched before it stopped is kept; syncing again
-          continues from there.
-        </div>
-      ) : null}
-      {!running && last?.run ? (
-        <p className="govuk-body" role="status" data-testid="sync-result">
-          {last.run.outcome === 'completed'
-            ? `Sync completed: ${formatNumber(last.run.upserts)} records brought up to date, ${formatNumber(last.run.removed)} removed.`
-            : `Sync ${syncOutcomes[last.run.outcome].toLowerCase()} after ${formatNumber(last.run.upserts)} records.`}
-        </p>
-      ) : null}
+      <p className="govuk-visually-hidden" role="status" data-testid="sync-announcement">
+        {announcement}
+      </p>
       <div className="govuk-button-group">
         {running ? (
           <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void act('cancel')}>
@@ -187,6 +189,20 @@ export function WorkingSetScreen() {
           </button>
         ) : null}
       </div>
+
+      {/* Below the buttons, so the button a person pressed stays where it was while the bar comes and goes. */}
+      {running || progress ? <SyncProgressBar status={status} /> : null}
+      {!running && last?.error ? (
+        <div className="govuk-inset-text" data-testid="sync-error">
+          The last sync stopped: {last.error.message} Everything fetched before it stopped is kept; syncing again
+          continues from there.
+        </div>
+      ) : null}
+      {!running && last?.run ? (
+        <p className="govuk-body" data-testid="sync-result">
+          {result}
+        </p>
+      ) : null}
 
       {tasks.length > 0 ? <ConflictTasks tasks={tasks} /> : null}
       {history.length > 0 ? <SyncHistory runs={history} /> : null}
