@@ -10,6 +10,7 @@ import { problem } from '../../feedback.js';
 import { formatNumber } from '../../format.js';
 import { Dropped } from './Dropped.js';
 import { PAGE, Pager } from './Pager.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const outcomeLabel: Record<string, string> = {
   matched: 'matched to a child already held',
@@ -145,26 +146,30 @@ export function LoadView({
       {problems && problems.total > 0 ? (
         <>
           <h3 className="govuk-heading-s">Problems ({formatNumber(problems.total)})</h3>
-          <table className="govuk-table cp-table--compact" data-testid="load-problems">
-            <caption className="govuk-table__caption govuk-visually-hidden">Problems by row and field</caption>
-            <TableHead columns={['Row', 'Reference', 'Field', 'Column', 'Problem']} />
-            <tbody className="govuk-table__body">
-              {problems.items.map((p, i) => (
-                <tr className="govuk-table__row" key={`${p.row}-${i}`}>
-                  <td className="govuk-table__cell">{p.row}</td>
-                  <td className="govuk-table__cell">{p.reference ?? '—'}</td>
-                  <td className="govuk-table__cell">{p.field}</td>
-                  <td className="govuk-table__cell">{p.column ?? '—'}</td>
-                  <td className="govuk-table__cell cp-wrap">
-                    <strong className={`govuk-tag ${p.severity === 'error' ? 'govuk-tag--red' : 'govuk-tag--yellow'}`}>
-                      {p.severity === 'error' ? 'Rejected' : 'Warning'}
-                    </strong>{' '}
-                    {p.message}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableScroll>
+            <table className="govuk-table cp-table--compact" data-testid="load-problems">
+              <caption className="govuk-table__caption govuk-visually-hidden">Problems by row and field</caption>
+              <TableHead columns={['Row', 'Reference', 'Field', 'Column', 'Problem']} />
+              <tbody className="govuk-table__body">
+                {problems.items.map((p, i) => (
+                  <tr className="govuk-table__row" key={`${p.row}-${i}`}>
+                    <td className="govuk-table__cell">{p.row}</td>
+                    <td className="govuk-table__cell">{p.reference ?? '—'}</td>
+                    <td className="govuk-table__cell">{p.field}</td>
+                    <td className="govuk-table__cell">{p.column ?? '—'}</td>
+                    <td className="govuk-table__cell cp-wrap">
+                      <strong
+                        className={`govuk-tag ${p.severity === 'error' ? 'govuk-tag--red' : 'govuk-tag--yellow'}`}
+                      >
+                        {p.severity === 'error' ? 'Rejected' : 'Warning'}
+                      </strong>{' '}
+                      {p.message}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager
             offset={problems.offset}
             total={problems.total}
@@ -196,54 +201,56 @@ export function LoadView({
           <p className="govuk-body">None.</p>
         ) : (
           <>
-            <table className="govuk-table cp-table--compact" data-testid="load-rows">
-              <caption className="govuk-table__caption govuk-visually-hidden">
-                Valid rows with their match in the working set
-              </caption>
-              <TableHead columns={['Row', 'Reference', 'In the working set', 'Outcome', 'Send']} />
-              <tbody className="govuk-table__body">
-                {rows.data.rows.map((r) => (
-                  <tr className="govuk-table__row" key={r.row} data-testid="load-row">
-                    <td className="govuk-table__cell">{r.row}</td>
-                    <td className="govuk-table__cell">{r.reference}</td>
-                    <td className="govuk-table__cell">
-                      {r.match === 'match'
-                        ? `Held: ${r.matchCpNumber}`
-                        : r.match === 'possible'
-                          ? `Possibly ${r.matchCpNumber} (${Math.round((r.matchScore ?? 0) * 100)}% alike)`
-                          : r.match === 'new'
-                            ? 'New'
+            <TableScroll>
+              <table className="govuk-table cp-table--compact" data-testid="load-rows">
+                <caption className="govuk-table__caption govuk-visually-hidden">
+                  Valid rows with their match in the working set
+                </caption>
+                <TableHead columns={['Row', 'Reference', 'In the working set', 'Outcome', 'Send']} />
+                <tbody className="govuk-table__body">
+                  {rows.data.rows.map((r) => (
+                    <tr className="govuk-table__row" key={r.row} data-testid="load-row">
+                      <td className="govuk-table__cell">{r.row}</td>
+                      <td className="govuk-table__cell">{r.reference}</td>
+                      <td className="govuk-table__cell">
+                        {r.match === 'match'
+                          ? `Held: ${r.matchCpNumber}`
+                          : r.match === 'possible'
+                            ? `Possibly ${r.matchCpNumber} (${Math.round((r.matchScore ?? 0) * 100)}% alike)`
+                            : r.match === 'new'
+                              ? 'New'
+                              : '—'}
+                      </td>
+                      <td className="govuk-table__cell cp-wrap">
+                        {r.status
+                          ? `${outcomeLabel[r.status] ?? r.status}${r.cpNumber ? `: ${r.cpNumber}` : ''}${r.message ? ` (${r.message})` : ''}`
+                          : r.excluded
+                            ? 'Left out'
                             : '—'}
-                    </td>
-                    <td className="govuk-table__cell cp-wrap">
-                      {r.status
-                        ? `${outcomeLabel[r.status] ?? r.status}${r.cpNumber ? `: ${r.cpNumber}` : ''}${r.message ? ` (${r.message})` : ''}`
-                        : r.excluded
-                          ? 'Left out'
-                          : '—'}
-                    </td>
-                    <td className="govuk-table__cell">
-                      {load.state === 'checked' && r.status === null ? (
-                        <div className="govuk-checkboxes govuk-checkboxes--small">
-                          <div className="govuk-checkboxes__item">
-                            <input
-                              className="govuk-checkboxes__input"
-                              id={`send-${r.row}`}
-                              type="checkbox"
-                              checked={!r.excluded}
-                              onChange={(e) => void exclude(r.row, !e.target.checked)}
-                            />
-                            <label className="govuk-label govuk-checkboxes__label" htmlFor={`send-${r.row}`}>
-                              <span className="govuk-visually-hidden">Send row {r.row}</span>
-                            </label>
+                      </td>
+                      <td className="govuk-table__cell">
+                        {load.state === 'checked' && r.status === null ? (
+                          <div className="govuk-checkboxes govuk-checkboxes--small">
+                            <div className="govuk-checkboxes__item">
+                              <input
+                                className="govuk-checkboxes__input"
+                                id={`send-${r.row}`}
+                                type="checkbox"
+                                checked={!r.excluded}
+                                onChange={(e) => void exclude(r.row, !e.target.checked)}
+                              />
+                              <label className="govuk-label govuk-checkboxes__label" htmlFor={`send-${r.row}`}>
+                                <span className="govuk-visually-hidden">Send row {r.row}</span>
+                              </label>
+                            </div>
                           </div>
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
             <Pager offset={rows.offset} total={rows.data.total} onPage={(o) => void loadRows(o)} label="rows" />
           </>
         )

@@ -4,6 +4,7 @@ import type { PreviewView } from '../../../../domain/adapter/views.js';
 import { TableHead } from '../../components/TableHead.js';
 import { Dropped } from './Dropped.js';
 import type { Loose } from './profile.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** A mapped value as text: lists joined, an address as its lines and postcode. */
 const show = (v: unknown): string => {
@@ -37,53 +38,55 @@ export function PreviewTable({ preview }: { preview: PreviewView }) {
         </div>
       ) : null}
       <div className="cp-scroll">
-        <table className="govuk-table cp-table--compact">
-          <caption className="govuk-table__caption govuk-visually-hidden">
-            The file’s first rows as the profile maps them
-          </caption>
-          <TableHead
-            columns={['Row', 'Reference', 'Name', 'Date of birth', 'Gender', 'Address', 'NHS number', 'Check']}
-          />
-          <tbody className="govuk-table__body">
-            {preview.rows.map((r) => {
-              const rec = r.record as Loose | null;
-              const name = rec?.name as { given?: string; family?: string } | undefined;
-              const errors = r.problems.filter((p) => p.severity === 'error');
-              return (
-                <tr className="govuk-table__row" key={r.row} data-testid="preview-row">
-                  <td className="govuk-table__cell">{r.row}</td>
-                  <td className="govuk-table__cell">{show(rec?.supplierRef)}</td>
-                  <td className="govuk-table__cell cp-wrap">
-                    <bdi>{name ? `${name.given ?? ''} ${name.family ?? ''}` : '—'}</bdi>
-                  </td>
-                  <td className="govuk-table__cell">{show(rec?.dob)}</td>
-                  <td className="govuk-table__cell">{show(rec?.gender)}</td>
-                  <td className="govuk-table__cell cp-wrap">{show(rec?.address)}</td>
-                  <td className="govuk-table__cell">{show(rec?.nhsNumber)}</td>
-                  <td className="govuk-table__cell cp-wrap">
-                    {errors.length > 0 ? (
-                      <strong className="govuk-tag govuk-tag--red">Rejected</strong>
-                    ) : r.problems.length > 0 ? (
-                      <strong className="govuk-tag govuk-tag--yellow">Warning</strong>
-                    ) : (
-                      <strong className="govuk-tag govuk-tag--green">Valid</strong>
-                    )}
-                    {r.problems.length > 0 ? (
-                      <ul className="govuk-list govuk-body-s">
-                        {r.problems.map((p, i) => (
-                          <li key={i}>
-                            {p.field}
-                            {p.column ? ` (column ${p.column})` : ''} {p.message}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table cp-table--compact">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              The file’s first rows as the profile maps them
+            </caption>
+            <TableHead
+              columns={['Row', 'Reference', 'Name', 'Date of birth', 'Gender', 'Address', 'NHS number', 'Check']}
+            />
+            <tbody className="govuk-table__body">
+              {preview.rows.map((r) => {
+                const rec = r.record as Loose | null;
+                const name = rec?.name as { given?: string; family?: string } | undefined;
+                const errors = r.problems.filter((p) => p.severity === 'error');
+                return (
+                  <tr className="govuk-table__row" key={r.row} data-testid="preview-row">
+                    <td className="govuk-table__cell">{r.row}</td>
+                    <td className="govuk-table__cell">{show(rec?.supplierRef)}</td>
+                    <td className="govuk-table__cell cp-wrap">
+                      <bdi>{name ? `${name.given ?? ''} ${name.family ?? ''}` : '—'}</bdi>
+                    </td>
+                    <td className="govuk-table__cell">{show(rec?.dob)}</td>
+                    <td className="govuk-table__cell">{show(rec?.gender)}</td>
+                    <td className="govuk-table__cell cp-wrap">{show(rec?.address)}</td>
+                    <td className="govuk-table__cell">{show(rec?.nhsNumber)}</td>
+                    <td className="govuk-table__cell cp-wrap">
+                      {errors.length > 0 ? (
+                        <strong className="govuk-tag govuk-tag--red">Rejected</strong>
+                      ) : r.problems.length > 0 ? (
+                        <strong className="govuk-tag govuk-tag--yellow">Warning</strong>
+                      ) : (
+                        <strong className="govuk-tag govuk-tag--green">Valid</strong>
+                      )}
+                      {r.problems.length > 0 ? (
+                        <ul className="govuk-list govuk-body-s">
+                          {r.problems.map((p, i) => (
+                            <li key={i}>
+                              {p.field}
+                              {p.column ? ` (column ${p.column})` : ''} {p.message}
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </TableScroll>
       </div>
       <Dropped caseColumns={caseColumns.map((d) => d.column)} unmapped={unmapped.map((d) => d.column)} />
     </section>

@@ -14,6 +14,7 @@ import { CleanseProgress } from './Progress.js';
 import { MatchReviews } from './MatchReviews.js';
 import { QueueView } from './QueueView.js';
 import { Referrals } from './Referrals.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const priorityTag: Record<string, string> = {
   urgent: 'govuk-tag--red',
@@ -104,32 +105,34 @@ export function CleansingScreen() {
       {status.queues.length === 0 ? (
         <p className="govuk-body">No open tasks.</p>
       ) : (
-        <table className="govuk-table" data-testid="queues">
-          <caption className="govuk-table__caption govuk-visually-hidden">
-            Open tasks by rule, most urgent first
-          </caption>
-          <TableHead columns={['Rule', 'Priority', { label: 'Open tasks', numeric: true }]} />
-          <tbody className="govuk-table__body">
-            {status.queues.map((q) => (
-              <tr className="govuk-table__row" key={q.rule}>
-                <td className="govuk-table__cell">
-                  <button
-                    type="button"
-                    className="cp-link-button"
-                    aria-current={q.rule === rule ? 'true' : undefined}
-                    onClick={() => setChosen(q)}
-                  >
-                    {q.title}
-                  </button>
-                </td>
-                <td className="govuk-table__cell">
-                  <strong className={`govuk-tag ${priorityTag[q.priority]}`}>{q.priority}</strong>
-                </td>
-                <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(q.open)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table" data-testid="queues">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              Open tasks by rule, most urgent first
+            </caption>
+            <TableHead columns={['Rule', 'Priority', { label: 'Open tasks', numeric: true }]} />
+            <tbody className="govuk-table__body">
+              {status.queues.map((q) => (
+                <tr className="govuk-table__row" key={q.rule}>
+                  <td className="govuk-table__cell">
+                    <button
+                      type="button"
+                      className="cp-link-button"
+                      aria-current={q.rule === rule ? 'true' : undefined}
+                      onClick={() => setChosen(q)}
+                    >
+                      {q.title}
+                    </button>
+                  </td>
+                  <td className="govuk-table__cell">
+                    <strong className={`govuk-tag ${priorityTag[q.priority]}`}>{q.priority}</strong>
+                  </td>
+                  <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(q.open)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {queue ? (
         <QueueView

@@ -20,6 +20,7 @@ import { Notice, problem } from '../../feedback.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { PurposeForm, useTaskSession } from '../TaskPurpose.js';
 import { COMPARED, show, VISIBLE_ON_SHIELDED } from './fields.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
 /** The opening words of main's notice that a decision is recorded but a second person must decide. */
@@ -91,49 +92,53 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
           No open national reviews.
         </p>
       ) : (
-        <table className="govuk-table" data-testid="match-review-list">
-          <caption className="govuk-table__caption govuk-visually-hidden">Open national reviews, oldest first</caption>
-          <TableHead
-            columns={['New record', 'Held record', { label: 'Likelihood', numeric: true }, 'Opened', 'Review']}
-          />
-          <tbody className="govuk-table__body">
-            {reviews.map((r) => (
-              <tr className="govuk-table__row" key={r.id}>
-                <td className="govuk-table__cell">
-                  {r.cpNumber}
-                  {r.shieldPending ? (
-                    <strong className="govuk-tag govuk-tag--orange cp-differs__tag">treated as shielded</strong>
-                  ) : null}
-                  {r.secondLook ? (
-                    <strong className="govuk-tag govuk-tag--blue cp-differs__tag" data-testid="second-look-tag">
-                      {r.secondLook === 'needed' ? 'second look' : 'for a data manager'}
-                    </strong>
-                  ) : null}
-                </td>
-                <td className="govuk-table__cell">{r.candidateCpNumber}</td>
-                <td className="govuk-table__cell govuk-table__cell--numeric">
-                  {r.score === undefined ? 'Not shown' : percent(r.score)}
-                </td>
-                <td className="govuk-table__cell">{formatDateTime(r.createdAt)}</td>
-                <td className="govuk-table__cell">
-                  <button
-                    type="button"
-                    className="cp-link-button"
-                    aria-current={openId === r.id ? 'true' : undefined}
-                    onClick={() => {
-                      setNotice(null);
-                      setOpenId(r.id);
-                      // A data manager's reason is for one review.
-                      if (dataManager && openId !== r.id) setReason(null);
-                    }}
-                  >
-                    Open<span className="govuk-visually-hidden"> the review of {r.cpNumber}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table" data-testid="match-review-list">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              Open national reviews, oldest first
+            </caption>
+            <TableHead
+              columns={['New record', 'Held record', { label: 'Likelihood', numeric: true }, 'Opened', 'Review']}
+            />
+            <tbody className="govuk-table__body">
+              {reviews.map((r) => (
+                <tr className="govuk-table__row" key={r.id}>
+                  <td className="govuk-table__cell">
+                    {r.cpNumber}
+                    {r.shieldPending ? (
+                      <strong className="govuk-tag govuk-tag--orange cp-differs__tag">treated as shielded</strong>
+                    ) : null}
+                    {r.secondLook ? (
+                      <strong className="govuk-tag govuk-tag--blue cp-differs__tag" data-testid="second-look-tag">
+                        {r.secondLook === 'needed' ? 'second look' : 'for a data manager'}
+                      </strong>
+                    ) : null}
+                  </td>
+                  <td className="govuk-table__cell">{r.candidateCpNumber}</td>
+                  <td className="govuk-table__cell govuk-table__cell--numeric">
+                    {r.score === undefined ? 'Not shown' : percent(r.score)}
+                  </td>
+                  <td className="govuk-table__cell">{formatDateTime(r.createdAt)}</td>
+                  <td className="govuk-table__cell">
+                    <button
+                      type="button"
+                      className="cp-link-button"
+                      aria-current={openId === r.id ? 'true' : undefined}
+                      onClick={() => {
+                        setNotice(null);
+                        setOpenId(r.id);
+                        // A data manager's reason is for one review.
+                        if (dataManager && openId !== r.id) setReason(null);
+                      }}
+                    >
+                      Open<span className="govuk-visually-hidden"> the review of {r.cpNumber}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {openId !== null && access === null && dataManager ? (
         <ReasonForm onGiven={setReason} onCancel={() => setOpenId(null)} />
@@ -379,28 +384,30 @@ function ReviewPanel({
           </p>
         </div>
       ) : null}
-      <table className="govuk-table cp-compare" data-testid="review-compare">
-        <caption className="govuk-table__caption govuk-table__caption--s">
-          The two records side by side; fields that differ are marked
-        </caption>
-        <TableHead columns={['Field', first.cpNumber, second.cpNumber]} />
-        <tbody className="govuk-table__body">
-          {rows.map((r) => (
-            <tr className={`govuk-table__row${r.differs ? ' cp-differs' : ''}`} key={r.key}>
-              <th scope="row" className="govuk-table__header">
-                {r.label}
-                {r.differs ? <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong> : null}
-              </th>
-              <td className="govuk-table__cell cp-wrap">
-                {first.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.a)}
-              </td>
-              <td className="govuk-table__cell cp-wrap">
-                {second.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.b)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TableScroll>
+        <table className="govuk-table cp-compare" data-testid="review-compare">
+          <caption className="govuk-table__caption govuk-table__caption--s">
+            The two records side by side; fields that differ are marked
+          </caption>
+          <TableHead columns={['Field', first.cpNumber, second.cpNumber]} />
+          <tbody className="govuk-table__body">
+            {rows.map((r) => (
+              <tr className={`govuk-table__row${r.differs ? ' cp-differs' : ''}`} key={r.key}>
+                <th scope="row" className="govuk-table__header">
+                  {r.label}
+                  {r.differs ? <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong> : null}
+                </th>
+                <td className="govuk-table__cell cp-wrap">
+                  {first.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.a)}
+                </td>
+                <td className="govuk-table__cell cp-wrap">
+                  {second.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.b)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <div className={`govuk-form-group${decisionError ? ' govuk-form-group--error' : ''}`}>
         <fieldset className="govuk-fieldset" aria-describedby={decisionError ? 'review-decision-error' : undefined}>
           <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">Your decision</legend>

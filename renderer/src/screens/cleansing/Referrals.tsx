@@ -14,6 +14,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { TextArea } from '../../components/TextArea.js';
 import { Notice, problem } from '../../feedback.js';
 import { formatDate, formatDateTime } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 export function Referrals() {
   const [referrals, setReferrals] = useState<ReferralView[] | null>(null);
@@ -59,60 +60,62 @@ export function Referrals() {
           No open reports.
         </p>
       ) : (
-        <table className="govuk-table" data-testid="referrals-table">
-          <caption className="govuk-table__caption govuk-visually-hidden">Open reports, newest first</caption>
-          <TableHead columns={['Reference', 'Child', 'Problem', 'Reported by', 'Received', 'Action']} />
-          <tbody className="govuk-table__body">
-            {referrals.map((r) => (
-              <tr className="govuk-table__row" key={r.reference} data-testid={`referral-${r.reference}`}>
-                <td className="govuk-table__cell">{r.reference}</td>
-                <td className="govuk-table__cell">
-                  {r.child ? (
-                    <Name given={r.child.given} family={r.child.family} />
-                  ) : (
-                    'Record no longer held (merged into another)'
-                  )}
-                  <br />
-                  <span className="govuk-body-s">
-                    {r.cpNumber}
-                    {r.child ? `, born ${formatDate(r.child.dob)}` : ''}
-                  </span>
-                </td>
-                <td className="govuk-table__cell">
-                  {referralKindLabels[r.kind]}
-                  {r.text ? <p className="govuk-body-s govuk-!-margin-bottom-0">{r.text}</p> : null}
-                </td>
-                <td className="govuk-table__cell">
-                  {r.reportedBy.name}
-                  <br />
-                  <span className="govuk-body-s">{r.reportedBy.organisation}</span>
-                </td>
-                <td className="govuk-table__cell">{formatDateTime(r.reportedAt)}</td>
-                <td className="govuk-table__cell">
-                  {closing === r.reference ? (
-                    <CloseForm
-                      reference={r.reference}
-                      onCancel={() => setClosing(null)}
-                      onClosed={() => void closed(r.reference)}
-                    />
-                  ) : (
-                    <button
-                      type="button"
-                      className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                      aria-label={`Close referral ${r.reference}`}
-                      onClick={() => {
-                        setNotice(null);
-                        setClosing(r.reference);
-                      }}
-                    >
-                      Close
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table" data-testid="referrals-table">
+            <caption className="govuk-table__caption govuk-visually-hidden">Open reports, newest first</caption>
+            <TableHead columns={['Reference', 'Child', 'Problem', 'Reported by', 'Received', 'Action']} />
+            <tbody className="govuk-table__body">
+              {referrals.map((r) => (
+                <tr className="govuk-table__row" key={r.reference} data-testid={`referral-${r.reference}`}>
+                  <td className="govuk-table__cell">{r.reference}</td>
+                  <td className="govuk-table__cell">
+                    {r.child ? (
+                      <Name given={r.child.given} family={r.child.family} />
+                    ) : (
+                      'Record no longer held (merged into another)'
+                    )}
+                    <br />
+                    <span className="govuk-body-s">
+                      {r.cpNumber}
+                      {r.child ? `, born ${formatDate(r.child.dob)}` : ''}
+                    </span>
+                  </td>
+                  <td className="govuk-table__cell">
+                    {referralKindLabels[r.kind]}
+                    {r.text ? <p className="govuk-body-s govuk-!-margin-bottom-0">{r.text}</p> : null}
+                  </td>
+                  <td className="govuk-table__cell">
+                    {r.reportedBy.name}
+                    <br />
+                    <span className="govuk-body-s">{r.reportedBy.organisation}</span>
+                  </td>
+                  <td className="govuk-table__cell">{formatDateTime(r.reportedAt)}</td>
+                  <td className="govuk-table__cell">
+                    {closing === r.reference ? (
+                      <CloseForm
+                        reference={r.reference}
+                        onCancel={() => setClosing(null)}
+                        onClosed={() => void closed(r.reference)}
+                      />
+                    ) : (
+                      <button
+                        type="button"
+                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                        aria-label={`Close referral ${r.reference}`}
+                        onClick={() => {
+                          setNotice(null);
+                          setClosing(r.reference);
+                        }}
+                      >
+                        Close
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

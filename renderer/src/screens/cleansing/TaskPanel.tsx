@@ -13,6 +13,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { COMPARED, MERGEABLE, show, VISIBLE_ON_SHIELDED, type Loose } from './fields.js';
 import { Provenance } from './Provenance.js';
 import { isPair, pairDetail, type ResolveRequest } from './tasks.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 export function TaskPanel({
   id,
@@ -172,19 +173,21 @@ export function TaskPanel({
             {finding.message} <span className="govuk-body-s">(field: {finding.path})</span>
           </p>
           {finding.values ? (
-            <table className="govuk-table">
-              <caption className="govuk-table__caption govuk-table__caption--s">What each supplier said</caption>
-              <TableHead columns={['Supplier', 'Value', 'Date']} />
-              <tbody className="govuk-table__body">
-                {finding.values.map((v) => (
-                  <tr className="govuk-table__row" key={v.supplier}>
-                    <td className="govuk-table__cell">{v.supplier}</td>
-                    <td className="govuk-table__cell cp-wrap">{show(v.value)}</td>
-                    <td className="govuk-table__cell">{v.date || 'before any supplier'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TableScroll>
+              <table className="govuk-table">
+                <caption className="govuk-table__caption govuk-table__caption--s">What each supplier said</caption>
+                <TableHead columns={['Supplier', 'Value', 'Date']} />
+                <tbody className="govuk-table__body">
+                  {finding.values.map((v) => (
+                    <tr className="govuk-table__row" key={v.supplier}>
+                      <td className="govuk-table__cell">{v.supplier}</td>
+                      <td className="govuk-table__cell cp-wrap">{show(v.value)}</td>
+                      <td className="govuk-table__cell">{v.date || 'before any supplier'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           ) : null}
         </>
       ) : null}
@@ -231,74 +234,78 @@ export function TaskPanel({
               they agree. If you decide they are different children, the pair does not come back.
             </div>
           ) : null}
-          <table className="govuk-table cp-compare" data-testid="compare">
-            <caption className="govuk-table__caption govuk-table__caption--s">
-              The two records side by side; fields that differ are marked
-            </caption>
-            <TableHead columns={['Field', first.cpNumber, second.cpNumber, 'Keep']} />
-            <tbody className="govuk-table__body">
-              {rows.map((r) => (
-                <tr className={`govuk-table__row${r.differs ? ' cp-differs' : ''}`} key={r.key}>
-                  <th scope="row" className="govuk-table__header">
-                    {r.label}
-                    {r.differs ? (
-                      <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong>
-                    ) : null}
-                  </th>
-                  <td className="govuk-table__cell cp-wrap">
-                    {first.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.a)}
-                    <Provenance side={first} field={r.provenance} />
-                  </td>
-                  <td className="govuk-table__cell cp-wrap">
-                    {second.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.b)}
-                    <Provenance side={second} field={r.provenance} />
-                  </td>
-                  <td className="govuk-table__cell">
-                    {r.differs && MERGEABLE.has(r.key) && !doubtful ? (
-                      <fieldset className="govuk-fieldset">
-                        <legend className="govuk-visually-hidden">Keep which {r.label.toLowerCase()}</legend>
-                        <div className="govuk-radios govuk-radios--small">
-                          {(['first', 'second'] as const).map((s) => (
-                            <div className="govuk-radios__item" key={s}>
-                              <input
-                                className="govuk-radios__input"
-                                type="radio"
-                                id={`keep-${r.key}-${s}`}
-                                name={`keep-${r.key}`}
-                                checked={(choice[r.key] ?? survivor) === s}
-                                onChange={() => setChoice((c) => ({ ...c, [r.key]: s }))}
-                              />
-                              <label className="govuk-label govuk-radios__label" htmlFor={`keep-${r.key}-${s}`}>
-                                {s === 'first' ? first.cpNumber : second.cpNumber}
-                              </label>
-                            </div>
-                          ))}
-                        </div>
-                      </fieldset>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {weights ? (
-            <table className="govuk-table" data-testid="weights">
+          <TableScroll>
+            <table className="govuk-table cp-compare" data-testid="compare">
               <caption className="govuk-table__caption govuk-table__caption--s">
-                Why: what each field added to or took from the likelihood
+                The two records side by side; fields that differ are marked
               </caption>
-              <TableHead columns={['Field', 'How they compare', { label: 'Weight', numeric: true }]} />
+              <TableHead columns={['Field', first.cpNumber, second.cpNumber, 'Keep']} />
               <tbody className="govuk-table__body">
-                {weights.fields.map((f) => (
-                  <tr className="govuk-table__row" key={f.field}>
-                    <td className="govuk-table__cell">{FIELD_LABELS[f.field]}</td>
-                    <td className="govuk-table__cell">{f.level}</td>
-                    <td className="govuk-table__cell govuk-table__cell--numeric">
-                      {f.weight > 0 ? `+${f.weight.toFixed(1)}` : f.weight.toFixed(1)}
+                {rows.map((r) => (
+                  <tr className={`govuk-table__row${r.differs ? ' cp-differs' : ''}`} key={r.key}>
+                    <th scope="row" className="govuk-table__header">
+                      {r.label}
+                      {r.differs ? (
+                        <strong className="govuk-tag govuk-tag--yellow cp-differs__tag">differs</strong>
+                      ) : null}
+                    </th>
+                    <td className="govuk-table__cell cp-wrap">
+                      {first.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.a)}
+                      <Provenance side={first} field={r.provenance} />
+                    </td>
+                    <td className="govuk-table__cell cp-wrap">
+                      {second.withheld && !VISIBLE_ON_SHIELDED.has(r.key) ? 'Hidden by the shield' : show(r.b)}
+                      <Provenance side={second} field={r.provenance} />
+                    </td>
+                    <td className="govuk-table__cell">
+                      {r.differs && MERGEABLE.has(r.key) && !doubtful ? (
+                        <fieldset className="govuk-fieldset">
+                          <legend className="govuk-visually-hidden">Keep which {r.label.toLowerCase()}</legend>
+                          <div className="govuk-radios govuk-radios--small">
+                            {(['first', 'second'] as const).map((s) => (
+                              <div className="govuk-radios__item" key={s}>
+                                <input
+                                  className="govuk-radios__input"
+                                  type="radio"
+                                  id={`keep-${r.key}-${s}`}
+                                  name={`keep-${r.key}`}
+                                  checked={(choice[r.key] ?? survivor) === s}
+                                  onChange={() => setChoice((c) => ({ ...c, [r.key]: s }))}
+                                />
+                                <label className="govuk-label govuk-radios__label" htmlFor={`keep-${r.key}-${s}`}>
+                                  {s === 'first' ? first.cpNumber : second.cpNumber}
+                                </label>
+                              </div>
+                            ))}
+                          </div>
+                        </fieldset>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+          </TableScroll>
+          {weights ? (
+            <TableScroll>
+              <table className="govuk-table" data-testid="weights">
+                <caption className="govuk-table__caption govuk-table__caption--s">
+                  Why: what each field added to or took from the likelihood
+                </caption>
+                <TableHead columns={['Field', 'How they compare', { label: 'Weight', numeric: true }]} />
+                <tbody className="govuk-table__body">
+                  {weights.fields.map((f) => (
+                    <tr className="govuk-table__row" key={f.field}>
+                      <td className="govuk-table__cell">{FIELD_LABELS[f.field]}</td>
+                      <td className="govuk-table__cell">{f.level}</td>
+                      <td className="govuk-table__cell govuk-table__cell--numeric">
+                        {f.weight > 0 ? `+${f.weight.toFixed(1)}` : f.weight.toFixed(1)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           ) : null}
           <fieldset className="govuk-fieldset govuk-!-margin-bottom-4">
             <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">

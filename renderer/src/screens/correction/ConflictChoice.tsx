@@ -8,6 +8,7 @@ import type { EditableChanges } from '../../../../domain/api/sync.js';
 import { describe, labelOf, type CorrectionConflictView } from '../../../../domain/correction.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary } from '../../components/ErrorSummary.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type Loose = Record<string, unknown>;
 
@@ -95,53 +96,55 @@ export function ConflictChoice({ taskId, onSent }: { taskId: number; onSent: () 
   return (
     <div className="govuk-!-margin-top-3" data-testid="conflict-choice">
       <ErrorSummary errors={error ? [{ field: 'conflict-send', message: error }] : []} />
-      <table className="govuk-table">
-        <caption className="govuk-table__caption govuk-table__caption--s">
-          Your correction (made on version {view.baseVersion}) and the national index now (version {view.heldVersion})
-        </caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            <th scope="col" className="govuk-table__header">
-              Field
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Keep
-            </th>
-          </tr>
-        </thead>
-        <tbody className="govuk-table__body">
-          {fields.map((f) => (
-            <tr className="govuk-table__row" key={f}>
-              <th scope="row" className="govuk-table__header">
-                {f === 'identifiers' ? 'Identifiers' : labelOf(f)}
+      <TableScroll>
+        <table className="govuk-table">
+          <caption className="govuk-table__caption govuk-table__caption--s">
+            Your correction (made on version {view.baseVersion}) and the national index now (version {view.heldVersion})
+          </caption>
+          <thead className="govuk-table__head">
+            <tr className="govuk-table__row">
+              <th scope="col" className="govuk-table__header">
+                Field
               </th>
-              <td className="govuk-table__cell">
-                <fieldset className="govuk-fieldset">
-                  <legend className="govuk-visually-hidden">Keep which {labelOf(f).toLowerCase()}</legend>
-                  <div className="govuk-radios govuk-radios--small">
-                    {(['mine', 'national'] as const).map((side) => (
-                      <div className="govuk-radios__item" key={side}>
-                        <input
-                          className="govuk-radios__input"
-                          type="radio"
-                          id={`conflict-${f}-${side}`}
-                          name={`conflict-${f}`}
-                          checked={(choice[f] ?? 'mine') === side}
-                          onChange={() => setChoice((c) => ({ ...c, [f]: side }))}
-                        />
-                        <label className="govuk-label govuk-radios__label cp-wrap" htmlFor={`conflict-${f}-${side}`}>
-                          {side === 'mine' ? 'Yours: ' : 'National index now: '}
-                          {show(f, side === 'mine' ? view.changes[f] : national(f))}
-                        </label>
-                      </div>
-                    ))}
-                  </div>
-                </fieldset>
-              </td>
+              <th scope="col" className="govuk-table__header">
+                Keep
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="govuk-table__body">
+            {fields.map((f) => (
+              <tr className="govuk-table__row" key={f}>
+                <th scope="row" className="govuk-table__header">
+                  {f === 'identifiers' ? 'Identifiers' : labelOf(f)}
+                </th>
+                <td className="govuk-table__cell">
+                  <fieldset className="govuk-fieldset">
+                    <legend className="govuk-visually-hidden">Keep which {labelOf(f).toLowerCase()}</legend>
+                    <div className="govuk-radios govuk-radios--small">
+                      {(['mine', 'national'] as const).map((side) => (
+                        <div className="govuk-radios__item" key={side}>
+                          <input
+                            className="govuk-radios__input"
+                            type="radio"
+                            id={`conflict-${f}-${side}`}
+                            name={`conflict-${f}`}
+                            checked={(choice[f] ?? 'mine') === side}
+                            onChange={() => setChoice((c) => ({ ...c, [f]: side }))}
+                          />
+                          <label className="govuk-label govuk-radios__label cp-wrap" htmlFor={`conflict-${f}-${side}`}>
+                            {side === 'mine' ? 'Yours: ' : 'National index now: '}
+                            {show(f, side === 'mine' ? view.changes[f] : national(f))}
+                          </label>
+                        </div>
+                      ))}
+                    </div>
+                  </fieldset>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {view.withheld ? (
         <p className="govuk-body-s">
           The record is shielded: fields the shield hides are not compared here. Show its shielded details on the record

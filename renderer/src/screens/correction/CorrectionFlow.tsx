@@ -24,6 +24,7 @@ import { Select } from '../../components/Select.js';
 import { TextField, type TextFieldProps } from '../../components/TextField.js';
 import { TextArea } from '../../components/TextArea.js';
 import { CorrectionStatus } from './CorrectionStatus.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const RELATIONSHIPS = ['mother', 'father', 'step-parent', 'carer', 'guardian', 'grandparent', 'other'] as const;
 /** Where the error summary sends the focus for a field that is a group of radios. */
@@ -151,39 +152,41 @@ export function CorrectionFlow({
         <h3 className="govuk-heading-m" id="correction-heading" tabIndex={-1} ref={heading}>
           Check your correction of {view.cpNumber}
         </h3>
-        <table className="govuk-table" data-testid="correction-changes">
-          <caption className="govuk-table__caption govuk-table__caption--s">
-            What changes in the national index, and who changed it
-          </caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Field
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Before
-              </th>
-              <th scope="col" className="govuk-table__header">
-                After
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Provenance
-              </th>
-            </tr>
-          </thead>
-          <tbody className="govuk-table__body">
-            {changeLines(view.record, changes).map((l) => (
-              <tr className="govuk-table__row" key={l.key}>
-                <th scope="row" className="govuk-table__header">
-                  {l.label}
+        <TableScroll>
+          <table className="govuk-table" data-testid="correction-changes">
+            <caption className="govuk-table__caption govuk-table__caption--s">
+              What changes in the national index, and who changed it
+            </caption>
+            <thead className="govuk-table__head">
+              <tr className="govuk-table__row">
+                <th scope="col" className="govuk-table__header">
+                  Field
                 </th>
-                <td className="govuk-table__cell cp-wrap">{l.before}</td>
-                <td className="govuk-table__cell cp-wrap">{l.after}</td>
-                <td className="govuk-table__cell">{provenance}</td>
+                <th scope="col" className="govuk-table__header">
+                  Before
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  After
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Provenance
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="govuk-table__body">
+              {changeLines(view.record, changes).map((l) => (
+                <tr className="govuk-table__row" key={l.key}>
+                  <th scope="row" className="govuk-table__header">
+                    {l.label}
+                  </th>
+                  <td className="govuk-table__cell cp-wrap">{l.before}</td>
+                  <td className="govuk-table__cell cp-wrap">{l.after}</td>
+                  <td className="govuk-table__cell">{provenance}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
         <p className="govuk-body">
           The correction goes to the national index as a signed change against version {view.version}.
           {cleanseTaskId !== undefined ? ' The task closes when the national index has accepted it.' : ''}

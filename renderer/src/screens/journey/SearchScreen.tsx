@@ -11,6 +11,7 @@ import { problem } from '../../feedback.js';
 import { formatDate } from '../../format.js';
 import { genderLabel, validateSearch, type SearchForm } from '../../forms.js';
 import { SearchFields } from './SearchFields.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 export function SearchScreen(props: {
   form: SearchForm;
@@ -91,27 +92,29 @@ function Results({
         {busy ? 'Searching…' : results ? summary(results) : ''}
       </p>
       {results && results.results.length > 0 ? (
-        <table className="govuk-table">
-          <caption className="govuk-table__caption govuk-visually-hidden">
-            Children matching the search, best match first
-          </caption>
-          <TableHead columns={['Name', 'Date of birth', 'Gender', 'Postcode']} />
-          <tbody className="govuk-table__body">
-            {results.results.map((child) => (
-              <tr className="govuk-table__row" key={child.cpNumber} data-testid="result-row">
-                <td className="govuk-table__cell cp-wrap">
-                  <button type="button" className="cp-link-button" onClick={() => onOpen(child)}>
-                    <Name given={child.name.given} family={child.name.family} />
-                  </button>
-                  {child.shielded ? <strong className="govuk-tag govuk-tag--red cp-tag-gap">Shielded</strong> : null}
-                </td>
-                <td className="govuk-table__cell">{formatDate(child.dob)}</td>
-                <td className="govuk-table__cell">{genderLabel(child.gender)}</td>
-                <td className="govuk-table__cell">{child.postcode ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              Children matching the search, best match first
+            </caption>
+            <TableHead columns={['Name', 'Date of birth', 'Gender', 'Postcode']} />
+            <tbody className="govuk-table__body">
+              {results.results.map((child) => (
+                <tr className="govuk-table__row" key={child.cpNumber} data-testid="result-row">
+                  <td className="govuk-table__cell cp-wrap">
+                    <button type="button" className="cp-link-button" onClick={() => onOpen(child)}>
+                      <Name given={child.name.given} family={child.name.family} />
+                    </button>
+                    {child.shielded ? <strong className="govuk-tag govuk-tag--red cp-tag-gap">Shielded</strong> : null}
+                  </td>
+                  <td className="govuk-table__cell">{formatDate(child.dob)}</td>
+                  <td className="govuk-table__cell">{genderLabel(child.gender)}</td>
+                  <td className="govuk-table__cell">{child.postcode ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
     </section>
   );

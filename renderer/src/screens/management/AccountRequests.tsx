@@ -5,6 +5,7 @@ import type { SignedInUser } from '../../../../domain/ipc-contract.js';
 import type { AccountRequestItemView } from '../../../../domain/management/views.js';
 import { TableHead } from '../../components/TableHead.js';
 import { roleLabels } from './roles.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const requestKindLabels: Record<AccountRequestItemView['kind'], string> = {
   'account-create': 'New account',
@@ -72,52 +73,54 @@ export function AccountRequests({
           No account, token, card or role is waiting for a second person.
         </p>
       ) : (
-        <table className="govuk-table cp-table--compact" data-testid="account-requests">
-          <caption className="govuk-table__caption govuk-visually-hidden">
-            Requests that a second, independent person confirms
-          </caption>
-          <TableHead columns={['Account', 'What', 'Asked by', 'State', 'Decide']} />
-          <tbody className="govuk-table__body">
-            {requests.map((q) => (
-              <tr className="govuk-table__row" key={q.id} id={`account-request-${q.id}`} tabIndex={-1}>
-                <td className="govuk-table__cell">{q.account}</td>
-                <td className="govuk-table__cell">
-                  {requestKindLabels[q.kind]}
-                  {q.roles ? ` (${q.roles.map((r) => roleLabels[r] ?? r).join(', ')})` : ''}
-                </td>
-                <td className="govuk-table__cell">{q.requestedBy === user.id ? 'You' : q.requestedBy}</td>
-                <td className="govuk-table__cell">
-                  {q.status === 'awaiting-activation'
-                    ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder`
-                    : 'Waiting for a second person'}
-                </td>
-                <td className="govuk-table__cell">
-                  <div className="govuk-button-group">
-                    {q.status === 'awaiting-confirmation' && q.requestedBy !== user.id && q.account !== user.id ? (
+        <TableScroll>
+          <table className="govuk-table cp-table--compact" data-testid="account-requests">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              Requests that a second, independent person confirms
+            </caption>
+            <TableHead columns={['Account', 'What', 'Asked by', 'State', 'Decide']} />
+            <tbody className="govuk-table__body">
+              {requests.map((q) => (
+                <tr className="govuk-table__row" key={q.id} id={`account-request-${q.id}`} tabIndex={-1}>
+                  <td className="govuk-table__cell">{q.account}</td>
+                  <td className="govuk-table__cell">
+                    {requestKindLabels[q.kind]}
+                    {q.roles ? ` (${q.roles.map((r) => roleLabels[r] ?? r).join(', ')})` : ''}
+                  </td>
+                  <td className="govuk-table__cell">{q.requestedBy === user.id ? 'You' : q.requestedBy}</td>
+                  <td className="govuk-table__cell">
+                    {q.status === 'awaiting-activation'
+                      ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder`
+                      : 'Waiting for a second person'}
+                  </td>
+                  <td className="govuk-table__cell">
+                    <div className="govuk-button-group">
+                      {q.status === 'awaiting-confirmation' && q.requestedBy !== user.id && q.account !== user.id ? (
+                        <button
+                          type="button"
+                          className="govuk-button govuk-!-margin-bottom-0"
+                          onClick={() => onConfirm(q)}
+                        >
+                          Confirm {requestKindLabels[q.kind].toLowerCase()} for {q.account}
+                        </button>
+                      ) : null}
+                      {q.requestedBy === user.id && q.status === 'awaiting-confirmation' ? (
+                        <span className="govuk-body-s">Your request: another person confirms.</span>
+                      ) : null}
                       <button
                         type="button"
-                        className="govuk-button govuk-!-margin-bottom-0"
-                        onClick={() => onConfirm(q)}
+                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                        onClick={() => onCancel(q)}
                       >
-                        Confirm {requestKindLabels[q.kind].toLowerCase()} for {q.account}
+                        Cancel the request for {q.account}
                       </button>
-                    ) : null}
-                    {q.requestedBy === user.id && q.status === 'awaiting-confirmation' ? (
-                      <span className="govuk-body-s">Your request: another person confirms.</span>
-                    ) : null}
-                    <button
-                      type="button"
-                      className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                      onClick={() => onCancel(q)}
-                    >
-                      Cancel the request for {q.account}
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

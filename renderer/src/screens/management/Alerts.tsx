@@ -7,6 +7,7 @@ import { getApi } from '../../api.js';
 import { TableHead } from '../../components/TableHead.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTimeShort } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const outcomeLabels: Record<(typeof ALERT_OUTCOMES)[number], string> = {
   justified: 'The override was justified',
@@ -73,77 +74,79 @@ export function AlertsView() {
       {alerts.length === 0 ? (
         <p className="govuk-body">No alerts.</p>
       ) : (
-        <table className="govuk-table cp-table--compact" data-testid="alerts">
-          <caption className="govuk-table__caption govuk-visually-hidden">Shield override alerts</caption>
-          <TableHead columns={['When', 'Who', 'Record', 'State', 'Action']} />
-          <tbody className="govuk-table__body">
-            {alerts.map((a) => (
-              <tr className="govuk-table__row" key={a.id} data-testid="alert-row">
-                <td className="govuk-table__cell">{formatDateTimeShort(a.at)}</td>
-                <td className="govuk-table__cell">{a.userId ?? '—'}</td>
-                <td className="govuk-table__cell">{a.cpNumber ?? '—'}</td>
-                <td className="govuk-table__cell">
-                  {a.status === 'closed'
-                    ? `Closed: ${outcomeLabels[a.outcome as keyof typeof outcomeLabels] ?? a.outcome ?? ''}`
-                    : a.status === 'investigating'
-                      ? 'Being investigated'
-                      : 'New'}
-                </td>
-                <td className="govuk-table__cell">
-                  {a.status === 'open' ? (
-                    <button
-                      type="button"
-                      className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                      onClick={() => void investigate(a)}
-                    >
-                      Investigate
-                    </button>
-                  ) : a.status === 'investigating' ? (
-                    <div>
-                      <label className="govuk-label govuk-label--s" htmlFor={`outcome-${a.id}`}>
-                        Outcome
-                      </label>
-                      <select
-                        className="govuk-select"
-                        id={`outcome-${a.id}`}
-                        value={outcome[a.id] ?? ''}
-                        onChange={(e) =>
-                          setOutcome({ ...outcome, [a.id]: e.target.value as (typeof ALERT_OUTCOMES)[number] })
-                        }
-                      >
-                        <option value="">Choose</option>
-                        {ALERT_OUTCOMES.map((o) => (
-                          <option key={o} value={o}>
-                            {outcomeLabels[o]}
-                          </option>
-                        ))}
-                      </select>
-                      <label className="govuk-label govuk-label--s" htmlFor={`note-${a.id}`}>
-                        Note (optional; nothing about the child)
-                      </label>
-                      <input
-                        className="govuk-input"
-                        id={`note-${a.id}`}
-                        maxLength={300}
-                        value={note[a.id] ?? ''}
-                        onChange={(e) => setNote({ ...note, [a.id]: e.target.value })}
-                      />
+        <TableScroll>
+          <table className="govuk-table cp-table--compact" data-testid="alerts">
+            <caption className="govuk-table__caption govuk-visually-hidden">Shield override alerts</caption>
+            <TableHead columns={['When', 'Who', 'Record', 'State', 'Action']} />
+            <tbody className="govuk-table__body">
+              {alerts.map((a) => (
+                <tr className="govuk-table__row" key={a.id} data-testid="alert-row">
+                  <td className="govuk-table__cell">{formatDateTimeShort(a.at)}</td>
+                  <td className="govuk-table__cell">{a.userId ?? '—'}</td>
+                  <td className="govuk-table__cell">{a.cpNumber ?? '—'}</td>
+                  <td className="govuk-table__cell">
+                    {a.status === 'closed'
+                      ? `Closed: ${outcomeLabels[a.outcome as keyof typeof outcomeLabels] ?? a.outcome ?? ''}`
+                      : a.status === 'investigating'
+                        ? 'Being investigated'
+                        : 'New'}
+                  </td>
+                  <td className="govuk-table__cell">
+                    {a.status === 'open' ? (
                       <button
                         type="button"
-                        className="govuk-button govuk-!-margin-bottom-0 govuk-!-margin-top-2"
-                        onClick={() => void close(a)}
+                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                        onClick={() => void investigate(a)}
                       >
-                        Close the alert
+                        Investigate
                       </button>
-                    </div>
-                  ) : (
-                    (a.note ?? '')
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                    ) : a.status === 'investigating' ? (
+                      <div>
+                        <label className="govuk-label govuk-label--s" htmlFor={`outcome-${a.id}`}>
+                          Outcome
+                        </label>
+                        <select
+                          className="govuk-select"
+                          id={`outcome-${a.id}`}
+                          value={outcome[a.id] ?? ''}
+                          onChange={(e) =>
+                            setOutcome({ ...outcome, [a.id]: e.target.value as (typeof ALERT_OUTCOMES)[number] })
+                          }
+                        >
+                          <option value="">Choose</option>
+                          {ALERT_OUTCOMES.map((o) => (
+                            <option key={o} value={o}>
+                              {outcomeLabels[o]}
+                            </option>
+                          ))}
+                        </select>
+                        <label className="govuk-label govuk-label--s" htmlFor={`note-${a.id}`}>
+                          Note (optional; nothing about the child)
+                        </label>
+                        <input
+                          className="govuk-input"
+                          id={`note-${a.id}`}
+                          maxLength={300}
+                          value={note[a.id] ?? ''}
+                          onChange={(e) => setNote({ ...note, [a.id]: e.target.value })}
+                        />
+                        <button
+                          type="button"
+                          className="govuk-button govuk-!-margin-bottom-0 govuk-!-margin-top-2"
+                          onClick={() => void close(a)}
+                        >
+                          Close the alert
+                        </button>
+                      </div>
+                    ) : (
+                      (a.note ?? '')
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

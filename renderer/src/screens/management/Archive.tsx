@@ -11,6 +11,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDate } from '../../format.js';
 import { RecordDetails } from '../RecordDetails.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const purposeLabels: Record<(typeof ARCHIVE_PURPOSES)[number], string> = {
   's47-enquiry': 'A child protection enquiry (section 47)',
@@ -138,36 +139,38 @@ export function ArchiveView() {
           {records.length === 0 ? (
             <p className="govuk-body">The archive is empty.</p>
           ) : (
-            <table className="govuk-table cp-table--compact" data-testid="archive">
-              <caption className="govuk-table__caption govuk-visually-hidden">Archived records</caption>
-              <TableHead
-                columns={['ContactPoint number', 'Authority', 'Archived', 'Destroyed after', 'Who may open it', '']}
-              />
-              <tbody className="govuk-table__body">
-                {records.map((r) => (
-                  <tr className="govuk-table__row" key={r.cpNumber} data-testid="archive-row">
-                    <td className="govuk-table__cell">{r.cpNumber}</td>
-                    <td className="govuk-table__cell">{r.localAuthority ?? '—'}</td>
-                    <td className="govuk-table__cell">{formatDate(r.archivedAt.slice(0, 10))}</td>
-                    <td className="govuk-table__cell">{formatDate(r.destroyAfter.slice(0, 10))}</td>
-                    <td className="govuk-table__cell">
-                      {r.access === 'restricted'
-                        ? 'Restricted: s.47, serious case or child death review'
-                        : 'A data manager'}
-                    </td>
-                    <td className="govuk-table__cell">
-                      <button
-                        type="button"
-                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                        onClick={() => setOpening(r)}
-                      >
-                        Open {r.cpNumber}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TableScroll>
+              <table className="govuk-table cp-table--compact" data-testid="archive">
+                <caption className="govuk-table__caption govuk-visually-hidden">Archived records</caption>
+                <TableHead
+                  columns={['ContactPoint number', 'Authority', 'Archived', 'Destroyed after', 'Who may open it', '']}
+                />
+                <tbody className="govuk-table__body">
+                  {records.map((r) => (
+                    <tr className="govuk-table__row" key={r.cpNumber} data-testid="archive-row">
+                      <td className="govuk-table__cell">{r.cpNumber}</td>
+                      <td className="govuk-table__cell">{r.localAuthority ?? '—'}</td>
+                      <td className="govuk-table__cell">{formatDate(r.archivedAt.slice(0, 10))}</td>
+                      <td className="govuk-table__cell">{formatDate(r.destroyAfter.slice(0, 10))}</td>
+                      <td className="govuk-table__cell">
+                        {r.access === 'restricted'
+                          ? 'Restricted: s.47, serious case or child death review'
+                          : 'A data manager'}
+                      </td>
+                      <td className="govuk-table__cell">
+                        <button
+                          type="button"
+                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                          onClick={() => setOpening(r)}
+                        >
+                          Open {r.cpNumber}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           )}
           {next !== null ? (
             <button type="button" className="govuk-button govuk-button--secondary" onClick={() => void page(next)}>

@@ -9,6 +9,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { TextField } from '../../components/TextField.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDate, formatDateTimeShort, formatNumber } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const entriesText = (n: number) => `${formatNumber(n)} ${n === 1 ? 'entry' : 'entries'}`;
 
@@ -146,26 +147,28 @@ export function AuditView({ user }: { user: SignedInUser }) {
           Nothing to look at.
         </p>
       ) : (
-        <table className="govuk-table cp-table--compact" data-testid="signals">
-          <caption className="govuk-table__caption govuk-visually-hidden">
-            Possible misuse, for a person to judge
-          </caption>
-          <TableHead columns={['User', 'What', { label: 'How many', numeric: true }, 'When']} />
-          <tbody className="govuk-table__body">
-            {signals.map((s, i) => (
-              <tr className="govuk-table__row" key={`${s.kind}-${s.userId}-${i}`}>
-                <td className="govuk-table__cell">{s.userId}</td>
-                <td className="govuk-table__cell cp-wrap">{s.description}</td>
-                <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.count)}</td>
-                <td className="govuk-table__cell">
-                  {s.from === s.to
-                    ? formatDate(s.from.slice(0, 10))
-                    : `${formatDate(s.from.slice(0, 10))} to ${formatDate(s.to.slice(0, 10))}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table cp-table--compact" data-testid="signals">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              Possible misuse, for a person to judge
+            </caption>
+            <TableHead columns={['User', 'What', { label: 'How many', numeric: true }, 'When']} />
+            <tbody className="govuk-table__body">
+              {signals.map((s, i) => (
+                <tr className="govuk-table__row" key={`${s.kind}-${s.userId}-${i}`}>
+                  <td className="govuk-table__cell">{s.userId}</td>
+                  <td className="govuk-table__cell cp-wrap">{s.description}</td>
+                  <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.count)}</td>
+                  <td className="govuk-table__cell">
+                    {s.from === s.to
+                      ? formatDate(s.from.slice(0, 10))
+                      : `${formatDate(s.from.slice(0, 10))} to ${formatDate(s.to.slice(0, 10))}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
       <h2 className="govuk-heading-m">Search the audit</h2>
@@ -234,22 +237,24 @@ export function AuditView({ user }: { user: SignedInUser }) {
       </form>
       {entries ? (
         <>
-          <table className="govuk-table cp-table--compact" data-testid="audit-entries">
-            <caption className="govuk-table__caption govuk-visually-hidden">Audit entries, oldest first</caption>
-            <TableHead columns={['#', 'When', 'User', 'Action', 'Record', 'Reason']} />
-            <tbody className="govuk-table__body">
-              {entries.map((e) => (
-                <tr className="govuk-table__row" key={e.seq}>
-                  <td className="govuk-table__cell">{e.seq}</td>
-                  <td className="govuk-table__cell">{formatDateTimeShort(e.at)}</td>
-                  <td className="govuk-table__cell">{e.userId ?? '—'}</td>
-                  <td className="govuk-table__cell">{e.action}</td>
-                  <td className="govuk-table__cell">{e.cpNumber ?? '—'}</td>
-                  <td className="govuk-table__cell cp-wrap">{e.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableScroll>
+            <table className="govuk-table cp-table--compact" data-testid="audit-entries">
+              <caption className="govuk-table__caption govuk-visually-hidden">Audit entries, oldest first</caption>
+              <TableHead columns={['#', 'When', 'User', 'Action', 'Record', 'Reason']} />
+              <tbody className="govuk-table__body">
+                {entries.map((e) => (
+                  <tr className="govuk-table__row" key={e.seq}>
+                    <td className="govuk-table__cell">{e.seq}</td>
+                    <td className="govuk-table__cell">{formatDateTimeShort(e.at)}</td>
+                    <td className="govuk-table__cell">{e.userId ?? '—'}</td>
+                    <td className="govuk-table__cell">{e.action}</td>
+                    <td className="govuk-table__cell">{e.cpNumber ?? '—'}</td>
+                    <td className="govuk-table__cell cp-wrap">{e.reason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <p className="govuk-body-s">{entriesText(entries.length)} shown.</p>
           <div className="govuk-button-group">
             {next !== null ? (

@@ -12,6 +12,7 @@ import { useFeedback } from '../../feedback.js';
 import { accountState } from './account-state.js';
 import { roleLabels } from './roles.js';
 import { UserPage } from './UserPage.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** At most this many matches are listed: a longer list means the search needs more letters. */
 const SHOWN = 50;
@@ -81,30 +82,32 @@ export function HelpdeskView({ user }: { user: SignedInUser }) {
           {users === null ? 'The accounts are still loading.' : `No account’s name or user ID matches “${searched}”.`}
         </p>
       ) : (
-        <table className="govuk-table cp-table--compact" data-testid="helpdesk-results">
-          <caption className="govuk-table__caption govuk-table__caption--s">
-            {found.length > SHOWN
-              ? `The first ${SHOWN} of ${found.length} accounts matching “${searched}”: add more of the name`
-              : `${found.length} ${found.length === 1 ? 'account matches' : 'accounts match'} “${searched}”`}
-          </caption>
-          <TableHead columns={['Account', 'Organisation', 'Roles', 'State']} />
-          <tbody className="govuk-table__body">
-            {found.slice(0, SHOWN).map((a) => (
-              <tr className="govuk-table__row" key={a.id}>
-                <td className="govuk-table__cell cp-wrap">
-                  <button type="button" className="govuk-link cp-link-button" onClick={() => setOpen(a.id)}>
-                    {a.name}
-                  </button>
-                  <br />
-                  <span className="govuk-body-s">{a.id}</span>
-                </td>
-                <td className="govuk-table__cell cp-wrap">{a.organisation.name}</td>
-                <td className="govuk-table__cell">{a.roles.map((r) => roleLabels[r] ?? r).join(', ')}</td>
-                <td className="govuk-table__cell">{accountState(a)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table cp-table--compact" data-testid="helpdesk-results">
+            <caption className="govuk-table__caption govuk-table__caption--s">
+              {found.length > SHOWN
+                ? `The first ${SHOWN} of ${found.length} accounts matching “${searched}”: add more of the name`
+                : `${found.length} ${found.length === 1 ? 'account matches' : 'accounts match'} “${searched}”`}
+            </caption>
+            <TableHead columns={['Account', 'Organisation', 'Roles', 'State']} />
+            <tbody className="govuk-table__body">
+              {found.slice(0, SHOWN).map((a) => (
+                <tr className="govuk-table__row" key={a.id}>
+                  <td className="govuk-table__cell cp-wrap">
+                    <button type="button" className="govuk-link cp-link-button" onClick={() => setOpen(a.id)}>
+                      {a.name}
+                    </button>
+                    <br />
+                    <span className="govuk-body-s">{a.id}</span>
+                  </td>
+                  <td className="govuk-table__cell cp-wrap">{a.organisation.name}</td>
+                  <td className="govuk-table__cell">{a.roles.map((r) => roleLabels[r] ?? r).join(', ')}</td>
+                  <td className="govuk-table__cell">{accountState(a)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );
