@@ -10,6 +10,7 @@ import { TextField } from '../../components/TextField.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTimeShort, formatNumber, formatPercent } from '../../format.js';
 import { InformationHistory } from './InformationHistory.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 function Bar({
   label,
@@ -154,18 +155,20 @@ export function InformationView({ user }: { user: SignedInUser }) {
               <Bar key={s.service} label={s.service} value={s.open} max={max} />
             ))}
           </div>
-          <table className="govuk-table cp-table--compact" data-testid="mi-services">
-            <caption className="govuk-table__caption govuk-table__caption--s">Open involvements by service</caption>
-            <TableHead columns={['Service', { label: 'Open', numeric: true }]} />
-            <tbody className="govuk-table__body">
-              {mi.involvementsByService.map((s) => (
-                <tr className="govuk-table__row" key={s.service}>
-                  <td className="govuk-table__cell">{s.service}</td>
-                  <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.open)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableScroll>
+            <table className="govuk-table cp-table--compact" data-testid="mi-services">
+              <caption className="govuk-table__caption govuk-table__caption--s">Open involvements by service</caption>
+              <TableHead columns={['Service', { label: 'Open', numeric: true }]} />
+              <tbody className="govuk-table__body">
+                {mi.involvementsByService.map((s) => (
+                  <tr className="govuk-table__row" key={s.service}>
+                    <td className="govuk-table__cell">{s.service}</td>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(s.open)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           {queues ? (
             <>
               <h2 className="govuk-heading-s">Cleansing tasks waiting, by rule (this computer’s working set)</h2>
@@ -174,26 +177,28 @@ export function InformationView({ user }: { user: SignedInUser }) {
                   <Bar key={q.title} label={q.title} value={q.open} max={maxQueue} />
                 ))}
               </div>
-              <table className="govuk-table cp-table--compact" data-testid="mi-queues">
-                <caption className="govuk-table__caption govuk-visually-hidden">Cleansing tasks by rule</caption>
-                <TableHead columns={['Rule', { label: 'Open tasks', numeric: true }]} />
-                <tbody className="govuk-table__body">
-                  {queues.length === 0 ? (
-                    <tr className="govuk-table__row">
-                      <td className="govuk-table__cell" colSpan={2}>
-                        No open tasks (run the checks on the Cleansing tab).
-                      </td>
-                    </tr>
-                  ) : (
-                    queues.map((q) => (
-                      <tr className="govuk-table__row" key={q.title}>
-                        <td className="govuk-table__cell">{q.title}</td>
-                        <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(q.open)}</td>
+              <TableScroll>
+                <table className="govuk-table cp-table--compact" data-testid="mi-queues">
+                  <caption className="govuk-table__caption govuk-visually-hidden">Cleansing tasks by rule</caption>
+                  <TableHead columns={['Rule', { label: 'Open tasks', numeric: true }]} />
+                  <tbody className="govuk-table__body">
+                    {queues.length === 0 ? (
+                      <tr className="govuk-table__row">
+                        <td className="govuk-table__cell" colSpan={2}>
+                          No open tasks (run the checks on the Cleansing tab).
+                        </td>
                       </tr>
-                    ))
-                  )}
-                </tbody>
-              </table>
+                    ) : (
+                      queues.map((q) => (
+                        <tr className="govuk-table__row" key={q.title}>
+                          <td className="govuk-table__cell">{q.title}</td>
+                          <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(q.open)}</td>
+                        </tr>
+                      ))
+                    )}
+                  </tbody>
+                </table>
+              </TableScroll>
             </>
           ) : null}
           <button

@@ -11,6 +11,7 @@ import { getApi } from '../../api.js';
 import { TableHead } from '../../components/TableHead.js';
 import { useFeedback } from '../../feedback.js';
 import { formatNumber, formatPercent } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Column {
   label: string;
@@ -70,34 +71,36 @@ function Table({
   text?: number;
 }) {
   return (
-    <table className="govuk-table cp-table--compact" data-testid={id}>
-      <caption className="govuk-table__caption govuk-table__caption--s">{caption}</caption>
-      <TableHead
-        columns={[...head.slice(0, text), ...head.slice(text).map((label) => ({ label, numeric: true as const }))]}
-      />
-      <tbody className="govuk-table__body">
-        {rows.length === 0 ? (
-          <tr className="govuk-table__row">
-            <td className="govuk-table__cell" colSpan={head.length}>
-              Nothing recorded in this period.
-            </td>
-          </tr>
-        ) : (
-          rows.map((r) => (
-            <tr className="govuk-table__row" key={String(r[0]) + String(r[1])}>
-              <th scope="row" className="govuk-table__header">
-                {r[0]}
-              </th>
-              {r.slice(1).map((v, i) => (
-                <td className={`govuk-table__cell${i + 1 < text ? '' : ' govuk-table__cell--numeric'}`} key={i}>
-                  {typeof v === 'number' ? formatNumber(v) : v}
-                </td>
-              ))}
+    <TableScroll>
+      <table className="govuk-table cp-table--compact" data-testid={id}>
+        <caption className="govuk-table__caption govuk-table__caption--s">{caption}</caption>
+        <TableHead
+          columns={[...head.slice(0, text), ...head.slice(text).map((label) => ({ label, numeric: true as const }))]}
+        />
+        <tbody className="govuk-table__body">
+          {rows.length === 0 ? (
+            <tr className="govuk-table__row">
+              <td className="govuk-table__cell" colSpan={head.length}>
+                Nothing recorded in this period.
+              </td>
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ) : (
+            rows.map((r) => (
+              <tr className="govuk-table__row" key={String(r[0]) + String(r[1])}>
+                <th scope="row" className="govuk-table__header">
+                  {r[0]}
+                </th>
+                {r.slice(1).map((v, i) => (
+                  <td className={`govuk-table__cell${i + 1 < text ? '' : ' govuk-table__cell--numeric'}`} key={i}>
+                    {typeof v === 'number' ? formatNumber(v) : v}
+                  </td>
+                ))}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 

@@ -21,6 +21,7 @@ import { TextField } from '../../components/TextField.js';
 import { Notice, problem } from '../../feedback.js';
 import { formatDate, formatDateTime } from '../../format.js';
 import { todayIso } from '../../forms.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const actionLabels: Record<StageAction | 'recorded', string> = {
   propose: 'Proposed',
@@ -127,29 +128,31 @@ export function OrganisationPage({
       {o.history.length === 0 ? (
         <p className="govuk-body">No steps are recorded: it was in the directory before stages were kept.</p>
       ) : (
-        <table className="govuk-table" data-testid="organisation-history">
-          <caption className="govuk-table__caption govuk-visually-hidden">Each step, oldest first</caption>
-          <TableHead columns={['Date', 'Step', 'Stage', 'Decided by', 'Officer, agreement, evidence']} />
-          <tbody className="govuk-table__body">
-            {o.history.map((h, i) => (
-              <tr className="govuk-table__row" key={i}>
-                <td className="govuk-table__cell">{formatDateTime(h.at)}</td>
-                <td className="govuk-table__cell">{actionLabels[h.action]}</td>
-                <td className="govuk-table__cell">{stageLabels[h.stage]}</td>
-                <td className="govuk-table__cell">{h.decidedBy ? `${h.decidedBy.name} (${h.decidedBy.id})` : '—'}</td>
-                <td className="govuk-table__cell cp-wrap">
-                  {[
-                    h.responsibleOfficer ? `Officer: ${h.responsibleOfficer}` : null,
-                    h.agreementSignedOn ? `Agreement signed ${formatDate(h.agreementSignedOn)}` : null,
-                    h.evidence ? `Evidence: ${h.evidence}` : null,
-                  ]
-                    .filter(Boolean)
-                    .join('. ') || '—'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table" data-testid="organisation-history">
+            <caption className="govuk-table__caption govuk-visually-hidden">Each step, oldest first</caption>
+            <TableHead columns={['Date', 'Step', 'Stage', 'Decided by', 'Officer, agreement, evidence']} />
+            <tbody className="govuk-table__body">
+              {o.history.map((h, i) => (
+                <tr className="govuk-table__row" key={i}>
+                  <td className="govuk-table__cell">{formatDateTime(h.at)}</td>
+                  <td className="govuk-table__cell">{actionLabels[h.action]}</td>
+                  <td className="govuk-table__cell">{stageLabels[h.stage]}</td>
+                  <td className="govuk-table__cell">{h.decidedBy ? `${h.decidedBy.name} (${h.decidedBy.id})` : '—'}</td>
+                  <td className="govuk-table__cell cp-wrap">
+                    {[
+                      h.responsibleOfficer ? `Officer: ${h.responsibleOfficer}` : null,
+                      h.agreementSignedOn ? `Agreement signed ${formatDate(h.agreementSignedOn)}` : null,
+                      h.evidence ? `Evidence: ${h.evidence}` : null,
+                    ]
+                      .filter(Boolean)
+                      .join('. ') || '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
       <h3 className="govuk-heading-m">Next step</h3>

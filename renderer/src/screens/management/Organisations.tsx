@@ -20,6 +20,7 @@ import { Notice, useFeedback } from '../../feedback.js';
 import { formatDate } from '../../format.js';
 import { OrganisationPage } from './OrganisationPage.js';
 import { ProposeOrganisation } from './ProposeOrganisation.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type View = { page: 'list' } | { page: 'propose' } | { page: 'organisation'; organisation: OrganisationDetail };
 
@@ -127,39 +128,48 @@ export function OrganisationsView({ user }: { user: SignedInUser }) {
           onChange={setKind}
         />
       </div>
-      <table className="govuk-table" data-testid="organisations">
-        <caption className="govuk-table__caption govuk-table__caption--s">
-          {shown.length === orgs.length
-            ? `${orgs.length} organisations`
-            : `${shown.length} of ${orgs.length} organisations`}
-        </caption>
-        <TableHead
-          columns={['Organisation', 'Kind', 'ODS code or URN', 'Stage', 'Since', { label: 'Accounts', numeric: true }]}
-        />
-        <tbody className="govuk-table__body">
-          {shown.map((o) => (
-            <tr className="govuk-table__row" key={o.id}>
-              <td className="govuk-table__cell cp-wrap">
-                <button
-                  type="button"
-                  className="cp-link-button govuk-link"
-                  id={`organisation-${o.id}`}
-                  onClick={() => void open(o.id)}
-                >
-                  {o.name}
-                </button>
-              </td>
-              <td className="govuk-table__cell">{organisationKindLabels[o.kind]}</td>
-              <td className="govuk-table__cell">{o.odsCode ?? o.urn ?? '—'}</td>
-              <td className="govuk-table__cell">
-                <strong className={`govuk-tag ${tagColour[o.stage]}`}>{stageLabels[o.stage]}</strong>
-              </td>
-              <td className="govuk-table__cell">{o.stageSince ? formatDate(o.stageSince.slice(0, 10)) : '—'}</td>
-              <td className="govuk-table__cell govuk-table__cell--numeric">{o.users}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TableScroll>
+        <table className="govuk-table" data-testid="organisations">
+          <caption className="govuk-table__caption govuk-table__caption--s">
+            {shown.length === orgs.length
+              ? `${orgs.length} organisations`
+              : `${shown.length} of ${orgs.length} organisations`}
+          </caption>
+          <TableHead
+            columns={[
+              'Organisation',
+              'Kind',
+              'ODS code or URN',
+              'Stage',
+              'Since',
+              { label: 'Accounts', numeric: true },
+            ]}
+          />
+          <tbody className="govuk-table__body">
+            {shown.map((o) => (
+              <tr className="govuk-table__row" key={o.id}>
+                <td className="govuk-table__cell cp-wrap">
+                  <button
+                    type="button"
+                    className="cp-link-button govuk-link"
+                    id={`organisation-${o.id}`}
+                    onClick={() => void open(o.id)}
+                  >
+                    {o.name}
+                  </button>
+                </td>
+                <td className="govuk-table__cell">{organisationKindLabels[o.kind]}</td>
+                <td className="govuk-table__cell">{o.odsCode ?? o.urn ?? '—'}</td>
+                <td className="govuk-table__cell">
+                  <strong className={`govuk-tag ${tagColour[o.stage]}`}>{stageLabels[o.stage]}</strong>
+                </td>
+                <td className="govuk-table__cell">{o.stageSince ? formatDate(o.stageSince.slice(0, 10)) : '—'}</td>
+                <td className="govuk-table__cell govuk-table__cell--numeric">{o.users}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {shown.length === 0 ? <p className="govuk-body">No organisation is at that stage and of that kind.</p> : null}
     </section>
   );

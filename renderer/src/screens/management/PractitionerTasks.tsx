@@ -8,6 +8,7 @@ import { getApi } from '../../api.js';
 import { TableHead } from '../../components/TableHead.js';
 import type { Feedback } from '../../feedback.js';
 import { formatDate } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** The tasks, soonest first; `version` changes when the list does, to ask again. */
 export function PractitionerTasks({ feedback, version }: { feedback: Feedback; version: number }) {
@@ -38,23 +39,25 @@ export function PractitionerTasks({ feedback, version }: { feedback: Feedback; v
           Nothing lapses within {TASK_NOTICE_DAYS} days.
         </p>
       ) : (
-        <table className="govuk-table" data-testid="practitioner-tasks" id="practitioner-tasks">
-          <caption className="govuk-table__caption govuk-table__caption--s">
-            {tasks.length} tasks, soonest first
-          </caption>
-          <TableHead columns={['Due', 'Task', 'Person', 'Organisation', 'Account']} />
-          <tbody className="govuk-table__body">
-            {tasks.map((t, i) => (
-              <tr className="govuk-table__row" key={`${t.kind}-${t.practitionerId ?? ''}-${t.userId ?? ''}-${i}`}>
-                <td className="govuk-table__cell">{t.due ? formatDate(t.due) : 'Now'}</td>
-                <td className="govuk-table__cell">{taskLabels[t.kind]}</td>
-                <td className="govuk-table__cell cp-wrap">{t.name}</td>
-                <td className="govuk-table__cell cp-wrap">{t.organisation.name}</td>
-                <td className="govuk-table__cell">{t.userId ?? 'Not yet'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table" data-testid="practitioner-tasks" id="practitioner-tasks">
+            <caption className="govuk-table__caption govuk-table__caption--s">
+              {tasks.length} tasks, soonest first
+            </caption>
+            <TableHead columns={['Due', 'Task', 'Person', 'Organisation', 'Account']} />
+            <tbody className="govuk-table__body">
+              {tasks.map((t, i) => (
+                <tr className="govuk-table__row" key={`${t.kind}-${t.practitionerId ?? ''}-${t.userId ?? ''}-${i}`}>
+                  <td className="govuk-table__cell">{t.due ? formatDate(t.due) : 'Now'}</td>
+                  <td className="govuk-table__cell">{taskLabels[t.kind]}</td>
+                  <td className="govuk-table__cell cp-wrap">{t.name}</td>
+                  <td className="govuk-table__cell cp-wrap">{t.organisation.name}</td>
+                  <td className="govuk-table__cell">{t.userId ?? 'Not yet'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );
