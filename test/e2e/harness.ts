@@ -29,6 +29,7 @@ import {
   tokenLabelFor,
 } from '../../scripts/training-card.js';
 import { launchChromium } from '../support/chromium.js';
+import { a11yProblems, lastA11yTimings, type A11yCheckOptions } from './a11y-checks.js';
 
 export const harnessOrigin = 'http://app.localhost';
 export const rendererRoot = resolve('dist/renderer');
@@ -76,7 +77,18 @@ export interface Harness {
   blockedRequests: string[];
   /** Console errors and uncaught exceptions in the page (CSP violations land here). */
   pageErrors: string[];
-  screenshot(name: string): Promise<string>;
+  /**
+   * A full-page picture of the screen, then the accessibility checks axe cannot make
+   * (a11y-checks.ts: reflow at 400% zoom, forced colours, keyboard): any problem fails
+   * the test with the list. `options.skip` leaves a check out, with the reason.
+   */
+  screenshot(name: string, options?: A11yCheckOptions): Promise<string>;
+  /**
+   * The same screen as a person with low vision or Windows high contrast sees it, for the
+   * README: `zoom-200` is a 1280x900 window at 200% (640x450 CSS px, 2 device px each),
+   * `forced-colours` the normal window in forced colours. The page is left as it was.
+   */
+  accessibilityScreenshot(name: string, mode: 'zoom-200' | 'forced-colours'): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -230,10 +242,54 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workingSet: { dir: join(home, 'working-set'), keyAccount: workingSetAccount },
     blockedRequests,
     pageErrors,
-    async screenshot(name) {
+    async screenshot(name, options) {
       await mkdir(screenshotDir, { recursive: true });
       const path = join(screenshotDir, `${name}.png`);
       await page.screenshot({ path, fullPage: true });
+      const started = performance.now();
+      const problems = await a11yProblems(page, options);
+      if (process.env.CP_A11Y_TIMING) {
+        process.stderr.write(
+          `a11y checks for ${name}: ${Math.round(performance.now() - started)} ms (${lastA11yTimings()})\n`,
+        );
+      }
+      if (problems.length > 0) {
+        throw new Error(
+          `Accessibility problems on screen "${name}" (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+      }
+      return path;
+    },
+    async accessibilityScreenshot(name, mode) {
+      await mkdir(screenshotDir, { recursive: true });
+      const path = join(screenshotDir, `${name}.png`);
+      if (mode === 'forced-colours') {
+        const wasForced = await page.evaluate(() => matchMedia('(forced-colors: active)').matches);
+        await page.emulateMedia({ forcedColors: 'active' });
+        try {
+          await page.screenshot({ path, fullPage: true });
+        } finally {
+          await page.emulateMedia({ forcedColors: wasForced ? 'active' : 'none' });
+        }
+        return path;
+      }
+      // 200% zoom: half the CSS pixels, each drawn as two device pixels.
+      const viewport = page.viewportSize();
+      const cdp = await context.newCDPSession(page);
+      try {
+        await cdp.send('Emulation.setDeviceMetricsOverride', {
+          width: 640,
+          height: 450,
+          deviceScaleFactor: 2,
+          mobile: false,
+        });
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+        await page.screenshot({ path, fullPage: true });
+      } finally {
+        await cdp.send('Emulation.clearDeviceMetricsOverride');
+        await cdp.detach();
+        if (viewport) await page.setViewportSize(viewport);
+      }
       return path;
     },
     async close() {

@@ -70,6 +70,8 @@ describe('a GP receptionist with a smartcard', () => {
       )
       .toBeGreaterThan(0);
     await h.screenshot('04-results');
+    await h.accessibilityScreenshot('72-search-zoom-200', 'zoom-200');
+    await h.accessibilityScreenshot('74-search-forced-colours', 'forced-colours');
     await expectAccessible(page);
 
     await resultRows(page)
@@ -98,6 +100,8 @@ describe('a GP receptionist with a smartcard', () => {
     );
     expect(audit).toEqual({ reason: 'Checking who else is working with this child', user_id: 'trn-practitioner' });
     await h.screenshot('06-record');
+    await h.accessibilityScreenshot('73-record-zoom-200', 'zoom-200');
+    await h.accessibilityScreenshot('75-record-forced-colours', 'forced-colours');
     await expectAccessible(page);
   });
 

@@ -56,6 +56,8 @@ describeWhere(skipReason, 'the working set, as the ContactPoint team sees it', (
     await page.getByRole('button', { name: 'Sync now' }).waitFor();
     await expectAccessible(page);
     await h.screenshot('18-working-set-synced');
+    await h.accessibilityScreenshot('76-working-set-zoom-200', 'zoom-200');
+    await h.accessibilityScreenshot('77-working-set-forced-colours', 'forced-colours');
 
     // Search the working set: a surname with two letters swapped, and the date of birth.
     const [child] = await findChildren(

@@ -22,6 +22,7 @@ import { useFeedback } from '../../feedback.js';
 import { PractitionerForm } from './PractitionerForm.js';
 import { PractitionerImport } from './PractitionerImport.js';
 import { PractitionerTasks } from './PractitionerTasks.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type View = { page: 'list' } | { page: 'form'; practitioner: Practitioner | null };
 
@@ -135,61 +136,70 @@ export function PractitionersView({ user }: { user: SignedInUser }) {
       {list === null ? (
         <p className="govuk-body">Loading the list…</p>
       ) : (
-        <table className="govuk-table" data-testid="practitioners" id="practitioners">
-          <caption className="govuk-table__caption govuk-table__caption--s">
-            {list.length} {list.length === 1 ? 'person' : 'people'}, in training order
-          </caption>
-          <TableHead
-            columns={[{ label: 'Priority', numeric: true }, 'Person', 'Organisation', 'Role', 'Still needs', 'Action']}
-          />
-          <tbody className="govuk-table__body">
-            {list.map((p) => (
-              <tr className="govuk-table__row" key={p.id} data-testid="practitioner-row">
-                <td className="govuk-table__cell govuk-table__cell--numeric">{p.trainingPriority}</td>
-                <td className="govuk-table__cell cp-wrap">
-                  {p.name}
-                  <br />
-                  <span className="govuk-hint govuk-!-margin-0">{p.workEmail}</span>
-                </td>
-                <td className="govuk-table__cell cp-wrap">{p.organisation.name}</td>
-                <td className="govuk-table__cell">{readinessRoleLabels[p.role]}</td>
-                <td className="govuk-table__cell cp-wrap" id={`practitioner-request-${p.id}`} tabIndex={-1}>
-                  <strong className={`govuk-tag ${tagColour[p.readiness]}`}>{readinessLabels[p.readiness]}</strong>
-                  {p.missing.length > 0 ? (
-                    <ul className="govuk-list govuk-!-font-size-16 govuk-!-margin-top-1">
-                      {p.missing.map((m) => (
-                        <li key={m}>{missingItemLabels[m]}</li>
-                      ))}
-                    </ul>
-                  ) : null}
-                  {p.userId ? <p className="govuk-body-s govuk-!-margin-0">Account {p.userId}</p> : null}
-                </td>
-                <td className="govuk-table__cell">
-                  {team ? (
-                    <>
-                      <button
-                        type="button"
-                        className="cp-link-button govuk-link"
-                        onClick={() => setView({ page: 'form', practitioner: p })}
-                      >
-                        Update<span className="govuk-visually-hidden"> {p.name}</span>
-                      </button>
-                      {p.readiness === 'ready' ? (
+        <TableScroll>
+          <table className="govuk-table" data-testid="practitioners" id="practitioners">
+            <caption className="govuk-table__caption govuk-table__caption--s">
+              {list.length} {list.length === 1 ? 'person' : 'people'}, in training order
+            </caption>
+            <TableHead
+              columns={[
+                { label: 'Priority', numeric: true },
+                'Person',
+                'Organisation',
+                'Role',
+                'Still needs',
+                'Action',
+              ]}
+            />
+            <tbody className="govuk-table__body">
+              {list.map((p) => (
+                <tr className="govuk-table__row" key={p.id} data-testid="practitioner-row">
+                  <td className="govuk-table__cell govuk-table__cell--numeric">{p.trainingPriority}</td>
+                  <td className="govuk-table__cell cp-wrap">
+                    {p.name}
+                    <br />
+                    <span className="govuk-hint govuk-!-margin-0">{p.workEmail}</span>
+                  </td>
+                  <td className="govuk-table__cell cp-wrap">{p.organisation.name}</td>
+                  <td className="govuk-table__cell">{readinessRoleLabels[p.role]}</td>
+                  <td className="govuk-table__cell cp-wrap" id={`practitioner-request-${p.id}`} tabIndex={-1}>
+                    <strong className={`govuk-tag ${tagColour[p.readiness]}`}>{readinessLabels[p.readiness]}</strong>
+                    {p.missing.length > 0 ? (
+                      <ul className="govuk-list govuk-!-font-size-16 govuk-!-margin-top-1">
+                        {p.missing.map((m) => (
+                          <li key={m}>{missingItemLabels[m]}</li>
+                        ))}
+                      </ul>
+                    ) : null}
+                    {p.userId ? <p className="govuk-body-s govuk-!-margin-0">Account {p.userId}</p> : null}
+                  </td>
+                  <td className="govuk-table__cell">
+                    {team ? (
+                      <>
                         <button
                           type="button"
-                          className="govuk-button govuk-!-margin-bottom-0 govuk-!-margin-top-2"
-                          onClick={() => void requestAccount(p)}
+                          className="cp-link-button govuk-link"
+                          onClick={() => setView({ page: 'form', practitioner: p })}
                         >
-                          Request the account<span className="govuk-visually-hidden"> for {p.name}</span>
+                          Update<span className="govuk-visually-hidden"> {p.name}</span>
                         </button>
-                      ) : null}
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                        {p.readiness === 'ready' ? (
+                          <button
+                            type="button"
+                            className="govuk-button govuk-!-margin-bottom-0 govuk-!-margin-top-2"
+                            onClick={() => void requestAccount(p)}
+                          >
+                            Request the account<span className="govuk-visually-hidden"> for {p.name}</span>
+                          </button>
+                        ) : null}
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {list !== null && list.length === 0 ? <p className="govuk-body">No one on the list matches.</p> : null}
       <PractitionerTasks feedback={f} version={version} />

@@ -10,6 +10,7 @@ import { getApi } from '../../api.js';
 import { TableHead } from '../../components/TableHead.js';
 import { useFeedback } from '../../feedback.js';
 import { formatNumber } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const MEASURES: [keyof Omit<RolloutMonth, 'month'>, string][] = [
   ['accreditedPartners', 'Accredited partners'],
@@ -92,53 +93,57 @@ export function RolloutView({ user }: { user: SignedInUser }) {
               ))}
             </ul>
             <Chart series={a.series} />
-            <table className="govuk-table cp-table--compact" data-testid="rollout-months">
-              <caption className="govuk-table__caption govuk-table__caption--s">
-                Month by month{national ? ` in ${a.localAuthority}` : ''}
-              </caption>
-              <TableHead columns={['Month', ...MEASURES.map(([, label]) => ({ label, numeric: true as const }))]} />
-              <tbody className="govuk-table__body">
-                {a.series.map((m) => (
-                  <tr className="govuk-table__row" key={m.month}>
-                    <th scope="row" className="govuk-table__header">
-                      {m.month}
-                    </th>
-                    {MEASURES.map(([k]) => (
-                      <td className="govuk-table__cell govuk-table__cell--numeric" key={k}>
-                        {formatNumber(m[k])}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <table className="govuk-table cp-table--compact" data-testid="rollout-organisations">
-              <caption className="govuk-table__caption govuk-table__caption--s">
-                Partner organisations now{national ? ` in ${a.localAuthority}` : ''}
-              </caption>
-              <TableHead
-                columns={[
-                  'Organisation',
-                  'Stage',
-                  { label: 'Identified', numeric: true },
-                  { label: 'Trained', numeric: true },
-                  { label: 'With access', numeric: true },
-                ]}
-              />
-              <tbody className="govuk-table__body">
-                {a.organisations.map((o) => (
-                  <tr className="govuk-table__row" key={o.id}>
-                    <th scope="row" className="govuk-table__header">
-                      {o.name}
-                    </th>
-                    <td className="govuk-table__cell">{o.stage ?? 'not recorded'}</td>
-                    <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(o.identified)}</td>
-                    <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(o.trained)}</td>
-                    <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(o.withAccess)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TableScroll>
+              <table className="govuk-table cp-table--compact" data-testid="rollout-months">
+                <caption className="govuk-table__caption govuk-table__caption--s">
+                  Month by month{national ? ` in ${a.localAuthority}` : ''}
+                </caption>
+                <TableHead columns={['Month', ...MEASURES.map(([, label]) => ({ label, numeric: true as const }))]} />
+                <tbody className="govuk-table__body">
+                  {a.series.map((m) => (
+                    <tr className="govuk-table__row" key={m.month}>
+                      <th scope="row" className="govuk-table__header">
+                        {m.month}
+                      </th>
+                      {MEASURES.map(([k]) => (
+                        <td className="govuk-table__cell govuk-table__cell--numeric" key={k}>
+                          {formatNumber(m[k])}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+            <TableScroll>
+              <table className="govuk-table cp-table--compact" data-testid="rollout-organisations">
+                <caption className="govuk-table__caption govuk-table__caption--s">
+                  Partner organisations now{national ? ` in ${a.localAuthority}` : ''}
+                </caption>
+                <TableHead
+                  columns={[
+                    'Organisation',
+                    'Stage',
+                    { label: 'Identified', numeric: true },
+                    { label: 'Trained', numeric: true },
+                    { label: 'With access', numeric: true },
+                  ]}
+                />
+                <tbody className="govuk-table__body">
+                  {a.organisations.map((o) => (
+                    <tr className="govuk-table__row" key={o.id}>
+                      <th scope="row" className="govuk-table__header">
+                        {o.name}
+                      </th>
+                      <td className="govuk-table__cell">{o.stage ?? 'not recorded'}</td>
+                      <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(o.identified)}</td>
+                      <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(o.trained)}</td>
+                      <td className="govuk-table__cell govuk-table__cell--numeric">{formatNumber(o.withAccess)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </div>
         );
       })}

@@ -8,6 +8,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { TextField } from '../../components/TextField.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTimeShort } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 export function ShieldsView({ user }: { user: SignedInUser }) {
   const f = useFeedback('manage-notice');
@@ -107,42 +108,44 @@ export function ShieldsView({ user }: { user: SignedInUser }) {
         <p className="govuk-body">No requests to remove a shield.</p>
       ) : (
         <>
-          <table className="govuk-table cp-table--compact" data-testid="unshield-requests">
-            <caption className="govuk-table__caption govuk-visually-hidden">Requests to remove a shield</caption>
-            <TableHead columns={['ContactPoint number', 'Asked by', 'When', 'Reason', 'Decide']} />
-            <tbody className="govuk-table__body">
-              {open.map((q) => (
-                <tr className="govuk-table__row" key={q.id}>
-                  <td className="govuk-table__cell">{q.cpNumber}</td>
-                  <td className="govuk-table__cell">{q.requestedBy}</td>
-                  <td className="govuk-table__cell">{formatDateTimeShort(q.requestedAt)}</td>
-                  <td className="govuk-table__cell cp-wrap">{q.reason}</td>
-                  <td className="govuk-table__cell">
-                    {q.requestedBy === user.id ? (
-                      <span className="govuk-body-s">Your request: another member decides.</span>
-                    ) : (
-                      <div className="govuk-button-group">
-                        <button
-                          type="button"
-                          className="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
-                          onClick={() => void decide(q, 'approve')}
-                        >
-                          Approve removing the shield on {q.cpNumber}
-                        </button>
-                        <button
-                          type="button"
-                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                          onClick={() => void decide(q, 'reject')}
-                        >
-                          Keep the shield
-                        </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableScroll>
+            <table className="govuk-table cp-table--compact" data-testid="unshield-requests">
+              <caption className="govuk-table__caption govuk-visually-hidden">Requests to remove a shield</caption>
+              <TableHead columns={['ContactPoint number', 'Asked by', 'When', 'Reason', 'Decide']} />
+              <tbody className="govuk-table__body">
+                {open.map((q) => (
+                  <tr className="govuk-table__row" key={q.id}>
+                    <td className="govuk-table__cell">{q.cpNumber}</td>
+                    <td className="govuk-table__cell">{q.requestedBy}</td>
+                    <td className="govuk-table__cell">{formatDateTimeShort(q.requestedAt)}</td>
+                    <td className="govuk-table__cell cp-wrap">{q.reason}</td>
+                    <td className="govuk-table__cell">
+                      {q.requestedBy === user.id ? (
+                        <span className="govuk-body-s">Your request: another member decides.</span>
+                      ) : (
+                        <div className="govuk-button-group">
+                          <button
+                            type="button"
+                            className="govuk-button govuk-button--warning govuk-!-margin-bottom-0"
+                            onClick={() => void decide(q, 'approve')}
+                          >
+                            Approve removing the shield on {q.cpNumber}
+                          </button>
+                          <button
+                            type="button"
+                            className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                            onClick={() => void decide(q, 'reject')}
+                          >
+                            Keep the shield
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <TextField
             id="reject-reason"
             label="Why the shield stays (optional, when you keep it)"

@@ -14,6 +14,7 @@ import { TextField } from '../../components/TextField.js';
 import { Warning } from '../../components/Warning.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTime, formatNumber } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 export function SubjectAccessView() {
   const f = useFeedback('subject-access-notice');
@@ -104,52 +105,56 @@ function Report({ report, onPdf }: { report: SubjectAccessReport; onPdf: () => v
         </button>
       </div>
       {heldSections(report).map((s) => (
-        <table className="govuk-table" key={s.heading}>
-          <caption className="govuk-table__caption govuk-table__caption--s">{s.heading}</caption>
+        <TableScroll>
+          <table className="govuk-table" key={s.heading}>
+            <caption className="govuk-table__caption govuk-table__caption--s">{s.heading}</caption>
+            <tbody className="govuk-table__body">
+              {s.rows.length === 0 ? (
+                <tr className="govuk-table__row">
+                  <td className="govuk-table__cell">None recorded.</td>
+                </tr>
+              ) : (
+                s.rows.map(([label, value], i) => (
+                  <tr className="govuk-table__row" key={`${label}-${i}`}>
+                    <th scope="row" className="govuk-table__header">
+                      {label}
+                    </th>
+                    <td className="govuk-table__cell cp-wrap">
+                      <bdi>{value}</bdi>
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </TableScroll>
+      ))}
+      <TableScroll>
+        <table className="govuk-table" data-testid="subject-access-entries">
+          <caption className="govuk-table__caption govuk-table__caption--s">
+            Who opened the record, and what was done to it: {formatNumber(report.entries.length)} entries, oldest first
+            {report.truncated ? ' (more are held: ask the national administrator for the rest)' : ''}
+          </caption>
+          <TableHead columns={['When', 'What', 'Who', 'Reason given']} />
           <tbody className="govuk-table__body">
-            {s.rows.length === 0 ? (
-              <tr className="govuk-table__row">
-                <td className="govuk-table__cell">None recorded.</td>
-              </tr>
-            ) : (
-              s.rows.map(([label, value], i) => (
-                <tr className="govuk-table__row" key={`${label}-${i}`}>
-                  <th scope="row" className="govuk-table__header">
-                    {label}
-                  </th>
+            {report.entries.map((e) => {
+              const [when, what, who, why] = entryLine(e);
+              return (
+                <tr className="govuk-table__row" key={e.seq}>
+                  <td className="govuk-table__cell">{when}</td>
+                  <td className="govuk-table__cell">{what}</td>
+                  <td className="govuk-table__cell">
+                    <bdi>{who}</bdi>
+                  </td>
                   <td className="govuk-table__cell cp-wrap">
-                    <bdi>{value}</bdi>
+                    <bdi>{why}</bdi>
                   </td>
                 </tr>
-              ))
-            )}
+              );
+            })}
           </tbody>
         </table>
-      ))}
-      <table className="govuk-table" data-testid="subject-access-entries">
-        <caption className="govuk-table__caption govuk-table__caption--s">
-          Who opened the record, and what was done to it: {formatNumber(report.entries.length)} entries, oldest first
-          {report.truncated ? ' (more are held: ask the national administrator for the rest)' : ''}
-        </caption>
-        <TableHead columns={['When', 'What', 'Who', 'Reason given']} />
-        <tbody className="govuk-table__body">
-          {report.entries.map((e) => {
-            const [when, what, who, why] = entryLine(e);
-            return (
-              <tr className="govuk-table__row" key={e.seq}>
-                <td className="govuk-table__cell">{when}</td>
-                <td className="govuk-table__cell">{what}</td>
-                <td className="govuk-table__cell">
-                  <bdi>{who}</bdi>
-                </td>
-                <td className="govuk-table__cell cp-wrap">
-                  <bdi>{why}</bdi>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      </TableScroll>
     </article>
   );
 }

@@ -7,6 +7,7 @@ import { TableHead } from '../../components/TableHead.js';
 import { TextField } from '../../components/TextField.js';
 import { useFeedback } from '../../feedback.js';
 import { formatDateTimeShort } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 export function TransfersView() {
   const f = useFeedback('manage-notice');
@@ -55,62 +56,64 @@ export function TransfersView() {
         {rows.length === 0 ? (
           <p className="govuk-body">None.</p>
         ) : (
-          <table className="govuk-table cp-table--compact" data-testid={`transfers-${direction}`}>
-            <caption className="govuk-table__caption govuk-visually-hidden">{title}</caption>
-            <TableHead
-              columns={[
-                'ContactPoint number',
-                direction === 'incoming' ? 'From' : 'To',
-                'Asked by',
-                'When',
-                'Reason',
-                'Decide',
-              ]}
-            />
-            <tbody className="govuk-table__body">
-              {rows.map((t) => (
-                <tr className="govuk-table__row" key={t.id}>
-                  <td className="govuk-table__cell">{t.cpNumber}</td>
-                  <td className="govuk-table__cell">
-                    {direction === 'incoming' ? t.fromLocalAuthority : t.toLocalAuthority}
-                  </td>
-                  <td className="govuk-table__cell">{t.requestedBy}</td>
-                  <td className="govuk-table__cell">{formatDateTimeShort(t.requestedAt)}</td>
-                  <td className="govuk-table__cell cp-wrap">{t.reason}</td>
-                  <td className="govuk-table__cell">
-                    <div className="govuk-button-group">
-                      {direction === 'incoming' ? (
-                        <>
-                          <button
-                            type="button"
-                            className="govuk-button govuk-!-margin-bottom-0"
-                            onClick={() => void decide(t, 'accept')}
-                          >
-                            Accept {t.cpNumber}
-                          </button>
+          <TableScroll>
+            <table className="govuk-table cp-table--compact" data-testid={`transfers-${direction}`}>
+              <caption className="govuk-table__caption govuk-visually-hidden">{title}</caption>
+              <TableHead
+                columns={[
+                  'ContactPoint number',
+                  direction === 'incoming' ? 'From' : 'To',
+                  'Asked by',
+                  'When',
+                  'Reason',
+                  'Decide',
+                ]}
+              />
+              <tbody className="govuk-table__body">
+                {rows.map((t) => (
+                  <tr className="govuk-table__row" key={t.id}>
+                    <td className="govuk-table__cell">{t.cpNumber}</td>
+                    <td className="govuk-table__cell">
+                      {direction === 'incoming' ? t.fromLocalAuthority : t.toLocalAuthority}
+                    </td>
+                    <td className="govuk-table__cell">{t.requestedBy}</td>
+                    <td className="govuk-table__cell">{formatDateTimeShort(t.requestedAt)}</td>
+                    <td className="govuk-table__cell cp-wrap">{t.reason}</td>
+                    <td className="govuk-table__cell">
+                      <div className="govuk-button-group">
+                        {direction === 'incoming' ? (
+                          <>
+                            <button
+                              type="button"
+                              className="govuk-button govuk-!-margin-bottom-0"
+                              onClick={() => void decide(t, 'accept')}
+                            >
+                              Accept {t.cpNumber}
+                            </button>
+                            <button
+                              type="button"
+                              className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
+                              onClick={() => void decide(t, 'reject')}
+                            >
+                              Turn down
+                            </button>
+                          </>
+                        ) : (
                           <button
                             type="button"
                             className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                            onClick={() => void decide(t, 'reject')}
+                            onClick={() => void decide(t, 'cancel')}
                           >
-                            Turn down
+                            Withdraw
                           </button>
-                        </>
-                      ) : (
-                        <button
-                          type="button"
-                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                          onClick={() => void decide(t, 'cancel')}
-                        >
-                          Withdraw
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </>
     );

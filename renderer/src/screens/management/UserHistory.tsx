@@ -4,6 +4,7 @@
 import type { AccountHistoryEntryView } from '../../../../domain/management/helpdesk.js';
 import { TableHead } from '../../components/TableHead.js';
 import { formatDateTime } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const kindLabels: Record<string, string> = {
   'account-create': 'the new account',
@@ -54,24 +55,26 @@ export function UserHistory({ entries, self }: { entries: readonly AccountHistor
       {entries.length === 0 ? (
         <p className="govuk-body">Nothing has been done to this account yet.</p>
       ) : (
-        <table className="govuk-table cp-table--compact" data-testid="user-history">
-          <caption className="govuk-table__caption govuk-visually-hidden">
-            What was done to this account, newest first, by whom and why
-          </caption>
-          <TableHead columns={['When', 'Who', 'What', 'Reason']} />
-          <tbody className="govuk-table__body">
-            {entries.map((e) => (
-              <tr className="govuk-table__row" key={e.seq} data-testid="history-row">
-                <td className="govuk-table__cell">{formatDateTime(e.at)}</td>
-                <td className="govuk-table__cell">
-                  {e.by === null ? 'ContactPoint' : e.by === self ? 'The holder' : e.by}
-                </td>
-                <td className="govuk-table__cell">{historyText(e)}</td>
-                <td className="govuk-table__cell cp-wrap">{e.reason ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="govuk-table cp-table--compact" data-testid="user-history">
+            <caption className="govuk-table__caption govuk-visually-hidden">
+              What was done to this account, newest first, by whom and why
+            </caption>
+            <TableHead columns={['When', 'Who', 'What', 'Reason']} />
+            <tbody className="govuk-table__body">
+              {entries.map((e) => (
+                <tr className="govuk-table__row" key={e.seq} data-testid="history-row">
+                  <td className="govuk-table__cell">{formatDateTime(e.at)}</td>
+                  <td className="govuk-table__cell">
+                    {e.by === null ? 'ContactPoint' : e.by === self ? 'The holder' : e.by}
+                  </td>
+                  <td className="govuk-table__cell">{historyText(e)}</td>
+                  <td className="govuk-table__cell cp-wrap">{e.reason ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

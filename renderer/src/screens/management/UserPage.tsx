@@ -21,6 +21,7 @@ import { formatDate, formatDateTime } from '../../format.js';
 import { accountState } from './account-state.js';
 import { roleLabels } from './roles.js';
 import { UserHistory } from './UserHistory.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const kindLabels: Record<AccountRequestItemView['kind'], string> = {
   'account-create': 'New account',
@@ -201,68 +202,70 @@ export function UserPage({ user, id, onBack }: { user: SignedInUser; id: string;
       {requests.length > 0 ? (
         <>
           <h3 className="govuk-heading-s">Waiting for a second person or for the holder</h3>
-          <table className="govuk-table cp-table--compact" data-testid="helpdesk-requests">
-            <caption className="govuk-table__caption govuk-visually-hidden">Open requests for this account</caption>
-            <TableHead columns={['What', 'Asked by', 'State', 'Decide']} />
-            <tbody className="govuk-table__body">
-              {requests.map((q) => (
-                <tr className="govuk-table__row" key={q.id} id={`helpdesk-request-${q.id}`} tabIndex={-1}>
-                  <td className="govuk-table__cell cp-wrap">
-                    {kindLabels[q.kind]}
-                    {q.cardThumbprint ? ` (card ${q.cardThumbprint.slice(0, 12)}…)` : ''}
-                  </td>
-                  <td className="govuk-table__cell">{q.requestedBy === user.id ? 'You' : q.requestedBy}</td>
-                  <td className="govuk-table__cell">
-                    {q.status === 'awaiting-activation'
-                      ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder`
-                      : 'Waiting for a second person'}
-                  </td>
-                  <td className="govuk-table__cell">
-                    <div className="govuk-button-group">
-                      {q.status === 'awaiting-confirmation' ? (
+          <TableScroll>
+            <table className="govuk-table cp-table--compact" data-testid="helpdesk-requests">
+              <caption className="govuk-table__caption govuk-visually-hidden">Open requests for this account</caption>
+              <TableHead columns={['What', 'Asked by', 'State', 'Decide']} />
+              <tbody className="govuk-table__body">
+                {requests.map((q) => (
+                  <tr className="govuk-table__row" key={q.id} id={`helpdesk-request-${q.id}`} tabIndex={-1}>
+                    <td className="govuk-table__cell cp-wrap">
+                      {kindLabels[q.kind]}
+                      {q.cardThumbprint ? ` (card ${q.cardThumbprint.slice(0, 12)}…)` : ''}
+                    </td>
+                    <td className="govuk-table__cell">{q.requestedBy === user.id ? 'You' : q.requestedBy}</td>
+                    <td className="govuk-table__cell">
+                      {q.status === 'awaiting-activation'
+                        ? `Confirmed by ${q.confirmedBy ?? 'a second person'}: waiting for the holder`
+                        : 'Waiting for a second person'}
+                    </td>
+                    <td className="govuk-table__cell">
+                      <div className="govuk-button-group">
+                        {q.status === 'awaiting-confirmation' ? (
+                          <button
+                            type="button"
+                            className="govuk-button govuk-!-margin-bottom-0"
+                            disabled={busy}
+                            onClick={() =>
+                              void act(
+                                `helpdesk-request-${q.id}`,
+                                (why) => getApi().manage.confirmAccountRequest({ id: q.id, reason: why }),
+                                (v) => {
+                                  if (v.secondHalf)
+                                    setHalf({
+                                      half: 'second',
+                                      what: q.kind === 'card-enrol' ? 'card' : 'token',
+                                      code: v.secondHalf,
+                                    });
+                                  return `Confirmed: give ${id} the second half of the code.`;
+                                },
+                              )
+                            }
+                          >
+                            Confirm {kindLabels[q.kind].toLowerCase()}
+                          </button>
+                        ) : null}
                         <button
                           type="button"
-                          className="govuk-button govuk-!-margin-bottom-0"
+                          className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
                           disabled={busy}
                           onClick={() =>
                             void act(
                               `helpdesk-request-${q.id}`,
-                              (why) => getApi().manage.confirmAccountRequest({ id: q.id, reason: why }),
-                              (v) => {
-                                if (v.secondHalf)
-                                  setHalf({
-                                    half: 'second',
-                                    what: q.kind === 'card-enrol' ? 'card' : 'token',
-                                    code: v.secondHalf,
-                                  });
-                                return `Confirmed: give ${id} the second half of the code.`;
-                              },
+                              (why) => getApi().manage.cancelAccountRequest({ id: q.id, reason: why }),
+                              () => `The request for ${kindLabels[q.kind].toLowerCase()} is cancelled.`,
                             )
                           }
                         >
-                          Confirm {kindLabels[q.kind].toLowerCase()}
+                          Cancel the request
                         </button>
-                      ) : null}
-                      <button
-                        type="button"
-                        className="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"
-                        disabled={busy}
-                        onClick={() =>
-                          void act(
-                            `helpdesk-request-${q.id}`,
-                            (why) => getApi().manage.cancelAccountRequest({ id: q.id, reason: why }),
-                            () => `The request for ${kindLabels[q.kind].toLowerCase()} is cancelled.`,
-                          )
-                        }
-                      >
-                        Cancel the request
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       ) : null}
 
