@@ -54,6 +54,7 @@ async function focus(page: Page): Promise<Focus> {
         role: '',
         name: '',
         visible: false,
+        box: '',
         checked: false,
         current: '',
         className: '',
