@@ -27,6 +27,7 @@ const run = spawnSync(
     'test/e2e/correction.test.ts',
     'test/e2e/organisations.test.ts',
     'test/e2e/practitioners.test.ts',
+    'test/e2e/help.test.ts',
   ],
   {
     stdio: 'inherit',

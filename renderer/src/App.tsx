@@ -2,13 +2,16 @@
 // this long-polls `session.watch` and shows sign-in, the lock screen or the journey.
 // The journey is keyed by the session, so a lock or sign-out unmounts it and every
 // record, result and override it held goes with it: nothing of a record is kept
-// anywhere else in the renderer.
+// anywhere else in the renderer. The help shows in place of the screen without unmounting
+// it (hidden), so closing the help returns to the same screen in the same state.
 import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, SessionState, ServiceStatus } from '../../domain/ipc-contract.js';
 import { getApi } from './api.js';
 import { Header } from './components/Header.js';
+import { HelpdeskContext } from './components/HelpdeskContact.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
 import { Journey } from './screens/journey/Journey.js';
+import { HelpView } from './screens/help/HelpView.js';
 import { SignIn } from './screens/SignIn.js';
 import { DataManagerHome } from './screens/management/DataManagerHome.js';
 import { TeamHome } from './screens/TeamHome.js';
@@ -79,6 +82,25 @@ export function App() {
   const [service, setService] = useState<ServiceState>({ state: 'checking' });
   const session = useSession();
   useActivityReports(session?.status === 'signed-in');
+  const [helpOpen, setHelpOpen] = useState(false);
+  const helpButton = useRef<HTMLButtonElement>(null);
+  const refocusHelp = useRef(false);
+  const closeHelp = () => {
+    refocusHelp.current = true;
+    setHelpOpen(false);
+  };
+  // Closing the help puts focus back on the Help control that opened it.
+  useEffect(() => {
+    if (!helpOpen && refocusHelp.current) {
+      refocusHelp.current = false;
+      helpButton.current?.focus();
+    }
+  }, [helpOpen]);
+  // Locking, signing in or out closes the help, so the new screen is what shows.
+  const who = session === null || session.status === 'signed-out' ? 'none' : `${session.status}:${session.user.id}`;
+  useEffect(() => {
+    setHelpOpen(false);
+  }, [who]);
 
   useEffect(() => {
     const api = getApi();
@@ -131,20 +153,25 @@ export function App() {
     content = <SignIn key={`signed-out:${session.reason ?? ''}`} service={service} notice={notice} />;
   }
 
+  const user = session?.status === 'signed-in' ? session.user : null;
   return (
-    <>
+    <HelpdeskContext.Provider value={info === null ? undefined : info.helpdesk}>
       <div className="cp-page">
         <a href="#main-content" className="govuk-skip-link">
           Skip to main content
         </a>
         <Header
-          user={session?.status === 'signed-in' ? session.user : null}
+          user={user}
           onSignOut={() => void getApi().session.signOut()}
+          helpOpen={helpOpen}
+          onHelp={() => (helpOpen ? closeHelp() : setHelpOpen(true))}
+          helpRef={helpButton}
         />
         <div className="govuk-width-container">
           {info?.trainingMode ? <TrainingBanner /> : null}
           <main className="govuk-main-wrapper" id="main-content" tabIndex={-1}>
-            {content}
+            <div hidden={helpOpen}>{content}</div>
+            {helpOpen ? <HelpView user={user} onClose={closeHelp} /> : null}
           </main>
         </div>
       </div>
@@ -155,6 +182,6 @@ export function App() {
           </p>
         </div>
       </footer>
-    </>
+    </HelpdeskContext.Provider>
   );
 }

@@ -113,7 +113,10 @@ describe('the first screen, through the harness', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
     // The same call from the application succeeds, so the refusal is about the sender.
     const ok = await h.page.evaluate(() => window.contactpoint!.app.info());
-    expect(ok).toEqual({ ok: true, value: { name: 'ContactPoint', version: '0.0.0-test', trainingMode: true } });
+    expect(ok).toEqual({
+      ok: true,
+      value: { name: 'ContactPoint', version: '0.0.0-test', trainingMode: true, helpdesk: null },
+    });
     await other.close();
   });
 });

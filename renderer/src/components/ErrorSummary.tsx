@@ -1,6 +1,9 @@
 // The GOV.UK error summary at the top of a page: what is wrong, each message a link to
 // the field it is about. It takes focus when it appears, so a screen reader reads it.
+// When a message sends the person to their IT service desk or ContactPoint team, the
+// summary also says who that is (the machine policy's helpdesk).
 import { useEffect, useRef } from 'react';
+import { asksForHelp, HelpdeskContact } from './HelpdeskContact.js';
 
 export interface FieldError {
   /** id of the input the message is about: the summary links to it. */
@@ -35,6 +38,7 @@ export function ErrorSummary({ errors }: { errors: readonly FieldError[] }) {
               </li>
             ))}
           </ul>
+          {errors.some((e) => asksForHelp(e.message)) ? <HelpdeskContact testId="error-helpdesk-contact" /> : null}
         </div>
       </div>
     </div>

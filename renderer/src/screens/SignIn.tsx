@@ -6,6 +6,7 @@ import type { AppError, CardStatus } from '../../../domain/ipc-contract.js';
 import type { ServiceState } from '../App.js';
 import { getApi } from '../api.js';
 import { ErrorSummary, type FieldError } from '../components/ErrorSummary.js';
+import { HelpdeskContact } from '../components/HelpdeskContact.js';
 import { PageHeading } from '../components/PageHeading.js';
 import { Warning } from '../components/Warning.js';
 import { Radios, type RadioOption } from '../components/Radios.js';
@@ -57,7 +58,13 @@ function ServiceLine({ service }: { service: ServiceState }) {
   if (service.state === 'checking') {
     return <p className="govuk-body cp-status">Checking the connection to the national index…</p>;
   }
-  if (service.state === 'unreachable') return <Warning>{service.message}</Warning>;
+  if (service.state === 'unreachable')
+    return (
+      <>
+        <Warning>{service.message}</Warning>
+        <HelpdeskContact />
+      </>
+    );
   return (
     <p className="govuk-body cp-status" data-testid="service-status">
       Connected to the national index{service.status.trainingMode ? ' (training)' : ''}.
@@ -281,6 +288,8 @@ export function SignIn({ service, unlock, notice }: SignInProps) {
             </button>
           </p>
         )}
+        {/* Who to call, on the sign-in and lock screens alike (beside the warning when the service cannot be reached). */}
+        {service.state === 'unreachable' ? null : <HelpdeskContact />}
       </div>
     </div>
   );

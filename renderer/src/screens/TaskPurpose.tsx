@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TaskScreen, TaskSessionView } from '../../../domain/working-set-access.js';
 import { getApi } from '../api.js';
+import { HelpDetails } from '../components/HelpDetails.js';
 import { TextArea } from '../components/TextArea.js';
 
 /**
@@ -83,6 +84,13 @@ export function PurposeForm({
         Before {what} open, give the purpose of this work. It is asked once: every record you open until you leave this
         screen, sign out or ContactPoint locks is recorded with it, and your name, in the child&apos;s audit trail.
       </p>
+      <HelpDetails summary="Why you are asked for a purpose" testId="purpose-help">
+        <p className="govuk-body">
+          Opening a child&apos;s record is allowed only for a reason, and the audit of who opened what, and why, is
+          reviewed for misuse. Say what the work is, such as &quot;Cleansing the possible duplicates queue&quot;, not
+          anything about a child: ContactPoint holds no case information.
+        </p>
+      </HelpDetails>
       <TextArea
         id={id}
         label="Purpose of this work"

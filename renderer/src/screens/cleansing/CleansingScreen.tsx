@@ -7,9 +7,11 @@ import type { CleanseStatus } from '../../../../domain/cleanse/views.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
 import { PageHeading } from '../../components/PageHeading.js';
+import { HelpDetails } from '../../components/HelpDetails.js';
 import { TableHead } from '../../components/TableHead.js';
 import { problem } from '../../feedback.js';
 import { formatDateTime, formatNumber } from '../../format.js';
+import { CleansingRulesHelp } from '../help/CleansingRulesHelp.js';
 import { CleanseProgress } from './Progress.js';
 import { MatchReviews } from './MatchReviews.js';
 import { QueueView } from './QueueView.js';
@@ -102,6 +104,9 @@ export function CleansingScreen() {
       </div>
 
       <h2 className="govuk-heading-m">Task queues</h2>
+      <HelpDetails summary="What the checks and priorities mean" testId="cleansing-help">
+        <CleansingRulesHelp />
+      </HelpDetails>
       {status.queues.length === 0 ? (
         <p className="govuk-body">No open tasks.</p>
       ) : (

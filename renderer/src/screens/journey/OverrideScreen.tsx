@@ -5,6 +5,7 @@ import type { ChildSearchResult, RecordView } from '../../../../domain/api/recor
 import { getApi } from '../../api.js';
 import { Checkbox } from '../../components/Checkbox.js';
 import type { FieldError } from '../../components/ErrorSummary.js';
+import { HelpDetails } from '../../components/HelpDetails.js';
 import { TextArea } from '../../components/TextArea.js';
 import { Warning } from '../../components/Warning.js';
 import { problem } from '../../feedback.js';
@@ -61,6 +62,18 @@ export function OverrideScreen({
         Viewing shielded details starts an immediate investigation. The management team is alerted and must confirm your
         reason.
       </Warning>
+      <HelpDetails summary="What a shield is, and what happens next" testId="override-help">
+        <p className="govuk-body">
+          A record is shielded when letting people know where the child is could put them at risk of significant harm.
+          Only people with child-protection duties can view the hidden details, and only when they need them to protect
+          the child.
+        </p>
+        <p className="govuk-body">
+          If you continue, the details are shown until you leave the record. The management team is alerted at once,
+          looks at the reason you give, and records the outcome: that the view was justified, that advice was given, a
+          referral for investigation or a suspended account. If you do not need the details, go back to the record.
+        </p>
+      </HelpDetails>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="View shielded details">
         <TextArea
           id="override-reason"

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { ChildSearchResult, RecordView } from '../../../../domain/api/records.js';
 import { getApi } from '../../api.js';
 import type { FieldError } from '../../components/ErrorSummary.js';
+import { HelpDetails } from '../../components/HelpDetails.js';
 import { Radios } from '../../components/Radios.js';
 import { TextField } from '../../components/TextField.js';
 import { problem } from '../../feedback.js';
@@ -60,6 +61,17 @@ export function ReasonScreen({
         errors={errors}
       />
       <p className="govuk-body">Your reason is recorded with your name each time you open a record.</p>
+      <HelpDetails summary="Why you are asked for a reason" testId="reason-help">
+        <p className="govuk-body">
+          You may open a child&apos;s record only for your work with that child. Your reason is kept in the child&apos;s
+          audit trail with your name, the date and the time, and the audit is reviewed for misuse, such as looking up a
+          relative or a neighbour.
+        </p>
+        <p className="govuk-body">
+          If none of the reasons fits, choose Other and say why in a few words. Say why you need the record, not what
+          has happened to the child: ContactPoint holds no case information.
+        </p>
+      </HelpDetails>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label="Reason for access">
         <Radios
           name="reason"
