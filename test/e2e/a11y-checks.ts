@@ -354,6 +354,7 @@ interface TabStop {
   visible: boolean;
   indicator: boolean;
   group: string | null;
+  segmented: boolean;
 }
 
 /**
@@ -386,6 +387,7 @@ export async function keyboardProblems(page: Page): Promise<string[]> {
     });
     const stops: TabStop[] = [];
     let trapped: string | null = null;
+    let repeats = 0;
     for (let i = 0; i < MAX_TABS; i++) {
       await page.keyboard.press('Tab');
       const stop = await page.evaluate(() => {
@@ -394,7 +396,15 @@ export async function keyboardProblems(page: Page): Promise<string[]> {
         document.querySelector('[data-cp-a11y-start]')?.remove();
         const el = document.activeElement;
         if (!el || el === document.body || el === document.documentElement)
-          return { id: 0, name: 'the page body', body: true, visible: true, indicator: true, group: null };
+          return {
+            id: 0,
+            name: 'the page body',
+            body: true,
+            visible: true,
+            indicator: true,
+            group: null,
+            segmented: false,
+          };
         const id = h.remember(el);
         const before = w.__cpA11yUnfocused.get(id);
         const now = h.focusStyle(el);
@@ -404,9 +414,27 @@ export async function keyboardProblems(page: Page): Promise<string[]> {
         const r = h.shown(el).el.getBoundingClientRect();
         const onScreen =
           h.visible(el) && r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth;
-        return { id, name: h.describe(el), body: false, visible: onScreen, indicator, group: h.radioGroup(el) };
+        const segmented = el.matches(
+          'input[type="date"], input[type="time"], input[type="datetime-local"], input[type="month"], input[type="week"]',
+        );
+        return {
+          id,
+          name: h.describe(el),
+          body: false,
+          visible: onScreen,
+          indicator,
+          group: h.radioGroup(el),
+          segmented,
+        };
       });
       if (stop.body) break; // Tab left the page for the browser: no trap.
+      // A date or time field is several stops in one element (day, month, year).
+      const last = stops[stops.length - 1];
+      if (last && last.id === stop.id && stop.segmented && repeats < 5) {
+        repeats++;
+        continue;
+      }
+      repeats = 0;
       const seen = stops.findIndex((s) => s.id === stop.id);
       if (seen === 0) break; // wrapped round to the first control
       if (seen > 0) {
