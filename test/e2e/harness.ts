@@ -85,7 +85,7 @@ export interface Harness {
   screenshot(name: string, options?: A11yCheckOptions): Promise<string>;
   /**
    * The same screen as a person with low vision or Windows high contrast sees it, for the
-   * README: `zoom-200` is a 1280x900 window at 200% (640x450 CSS px, 2 device px each),
+   * README: `zoom-200` is a 1280x900 window at 200% (the layout at 640x450 CSS px),
    * `forced-colours` the normal window in forced colours. The page is left as it was.
    */
   accessibilityScreenshot(name: string, mode: 'zoom-200' | 'forced-colours'): Promise<string>;
@@ -273,21 +273,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }
         return path;
       }
-      // 200% zoom: half the CSS pixels, each drawn as two device pixels.
+      // 200% zoom: a 1280x900 window lays the page out in 640x450 CSS px (GOV.UK's
+      // narrow layout), pictured here at one device px per CSS px.
       const viewport = page.viewportSize();
-      const cdp = await context.newCDPSession(page);
+      await page.setViewportSize({ width: 640, height: 450 });
       try {
-        await cdp.send('Emulation.setDeviceMetricsOverride', {
-          width: 640,
-          height: 450,
-          deviceScaleFactor: 2,
-          mobile: false,
-        });
         await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
         await page.screenshot({ path, fullPage: true });
       } finally {
-        await cdp.send('Emulation.clearDeviceMetricsOverride');
-        await cdp.detach();
         if (viewport) await page.setViewportSize(viewport);
       }
       return path;
