@@ -222,7 +222,21 @@ export async function reflowProblems(page: Page): Promise<string[]> {
               // Inside a table's region only what escapes its clipping counts (positioned
               // out of it).
               if (exempt(el) && !['absolute', 'fixed'].includes(getComputedStyle(el).position)) continue;
-              const right = el.getBoundingClientRect().right + window.scrollX;
+              const box = el.getBoundingClientRect();
+              // A long word or line sticking out of a box that fits.
+              if (
+                box.right + window.scrollX <= limit &&
+                getComputedStyle(el).overflowX === 'visible' &&
+                box.left + window.scrollX + el.scrollWidth > limit &&
+                Array.from(el.childNodes).some((n) => n.nodeType === 3 && (n.textContent ?? '').trim())
+              ) {
+                culprits.push(
+                  `${h.describe(el)}: its text runs past the edge to ${Math.round(box.left + window.scrollX + el.scrollWidth)}px`,
+                );
+                if (culprits.length >= 5) break;
+                continue;
+              }
+              const right = box.right + window.scrollX;
               if (right <= limit) continue;
               const p = el.parentElement;
               if (p && p !== document.body && p.getBoundingClientRect().right + window.scrollX > limit) continue;
