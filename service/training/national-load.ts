@@ -128,6 +128,7 @@ class CopyStream {
   private buffer: string[] = [];
   private size = 0;
   private stream!: ReturnType<typeof copyFrom>;
+  private opened = false;
   private done!: Promise<void>;
   private failure: Error | null = null;
 
@@ -143,6 +144,7 @@ class CopyStream {
     // write frozen, all-visible rows, and lets wal_level=minimal skip the WAL.
     await this.client.query(`TRUNCATE ${this.table}`);
     this.stream = this.client.query(copyFrom(this.sql));
+    this.opened = true;
     this.done = new Promise((resolve, reject) => {
       this.stream.on('finish', resolve);
       this.stream.on('error', (e: Error) => {
@@ -191,7 +193,16 @@ class CopyStream {
     await this.client.query('COMMIT');
   }
 
+  /**
+   * Stop this table's COPY and roll its transaction back. A COPY still open holds its
+   * connection: the ROLLBACK would queue behind it for ever (as when another table's COPY
+   * failed on a full disk), so the stream is destroyed first, which sends CopyFail.
+   */
   async abort(): Promise<void> {
+    if (this.opened && !this.stream.destroyed) {
+      this.stream.destroy(new Error('the load was stopped'));
+      await this.done.catch(() => undefined);
+    }
     await this.client.query('ROLLBACK').catch(() => undefined);
   }
 }
@@ -405,6 +416,7 @@ export async function loadNational(options: NationalLoadOptions): Promise<Nation
       for (const s of streams) await s.commit();
     } catch (e) {
       for (const s of streams) await s.abort();
+      await admin.end().catch(() => undefined);
       throw e;
     } finally {
       for (const s of streams) await s.client.end().catch(() => undefined);

@@ -242,6 +242,38 @@ describe('the national loader', () => {
     }
   });
 
+  it("a COPY failing part-way (a full disk, a constraint) ends the load at once with the server's error, keeping nothing", async () => {
+    const url = await server.createDatabase();
+    const db = await openPostgres(url);
+    try {
+      await migrate(db);
+      // Stands in for a full disk (what stopped an 11M load here): the feed's COPY is
+      // refused part-way while the children's and the links' COPYs are still open. Their
+      // connections must be freed, not left waiting behind their COPY for ever.
+      await db.exec('ALTER TABLE changes ADD CONSTRAINT stop_part_way CHECK (seq < 300) NOT VALID');
+      const failure = await loadNational({
+        databaseUrl: url,
+        children: 5_000,
+        authorities: 2,
+        seed: SEED,
+        at: AT,
+      }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toMatch(/stop_part_way/);
+      const [n] = await db.query<{ children: number; changes: number; links: number }>(
+        `SELECT (SELECT count(*)::int FROM children) AS children, (SELECT count(*)::int FROM changes) AS changes,
+                (SELECT count(*)::int FROM supply_links) AS links`,
+      );
+      expect(n).toEqual({ children: 0, changes: 0, links: 0 });
+      const [open] = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+      );
+      expect(open!.n).toBe(0);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
   it('refuses bad arguments with a message naming the problem', async () => {
     const base = { databaseUrl: 'postgres://127.0.0.1/x', children: 10 };
     expect(() => checkNationalLoadOptions({ ...base, children: 0 })).toThrow(/--children must be a whole number/);
