@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, SessionState, ServiceStatus } from '../../domain/ipc-contract.js';
 import { getApi } from './api.js';
 import { Header } from './components/Header.js';
+import { SessionWarning } from './components/SessionWarning.js';
 import { HelpdeskContext } from './components/HelpdeskContact.js';
 import { TrainingBanner } from './components/TrainingBanner.js';
 import { Journey } from './screens/journey/Journey.js';
@@ -81,7 +82,11 @@ export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [service, setService] = useState<ServiceState>({ state: 'checking' });
   const session = useSession();
-  useActivityReports(session?.status === 'signed-in');
+  // While the idle warning shows, only its own buttons answer it: a key pressed to find
+  // them (Tab, a screen reader's keys) must not make it vanish unread.
+  useActivityReports(session?.status === 'signed-in' && session.warning?.kind !== 'idle');
+  // The session whose end-of-session warning the user has put aside ("Continue").
+  const [endWarningSeen, setEndWarningSeen] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const helpButton = useRef<HTMLButtonElement>(null);
   const refocusHelp = useRef(false);
@@ -154,8 +159,23 @@ export function App() {
   }
 
   const user = session?.status === 'signed-in' ? session.user : null;
+  const warning = session?.status === 'signed-in' ? session.warning : undefined;
+  const showWarning =
+    warning !== undefined &&
+    session?.status === 'signed-in' &&
+    !(warning.kind === 'session-end' && endWarningSeen === session.expiresAt);
   return (
     <HelpdeskContext.Provider value={info === null ? undefined : info.helpdesk}>
+      {showWarning && session?.status === 'signed-in' ? (
+        <SessionWarning
+          key={`${warning.kind}:${session.expiresAt}`}
+          kind={warning.kind}
+          secondsLeft={warning.secondsLeft}
+          onStay={() => void getApi().session.activity()}
+          onSignOut={() => void getApi().session.signOut()}
+          onDismiss={() => setEndWarningSeen(session.expiresAt)}
+        />
+      ) : null}
       <div className="cp-page">
         <a href="#main-content" className="govuk-skip-link">
           Skip to main content

@@ -66,6 +66,11 @@ export function PractitionerGuide() {
         leave the computer.
       </p>
       <p className="govuk-body">
+        Before it locks because it has not been used, ContactPoint warns you (a minute before, unless your council has
+        set another time): select <strong>Stay signed in</strong>, or press Enter, to carry on. You are also warned
+        before your 8-hour session ends, so that you can finish what you are doing.
+      </p>
+      <p className="govuk-body">
         When it locks, everything on the screen is cleared, including any record you had open. Sign in again to unlock
         it. Select <strong>Sign out</strong> when you have finished. You must sign in again after 8 hours.
       </p>
