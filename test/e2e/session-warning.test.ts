@@ -87,8 +87,12 @@ describe("warning before the session's end", () => {
     await surname.focus();
     const dialog = page.getByRole('alertdialog', { name: 'Your session is about to end' });
     await dialog.waitFor({ timeout: 15_000 });
-    expect(await dialog.textContent()).toMatch(/Your session ends in \d+ minutes/);
+    expect(await dialog.textContent()).toMatch(/Your session ends in 7 hours \d+ minutes\./);
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Continue');
+    await h.screenshot('85-session-end-warning');
+    await expectAccessible(page);
+    // The harness's checks leave focus where it was: on Continue.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Continue');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(await surname.getAttribute('id'));

@@ -17,9 +17,19 @@ export interface SessionWarningProps {
   onDismiss: () => void;
 }
 
-/** "1 minute 5 seconds", "45 seconds", "10 minutes". */
+/** "1 minute 5 seconds", "45 seconds", "10 minutes", "2 hours 5 minutes". */
 export function describeTimeLeft(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) {
+    const hours = Math.floor(s / 3600);
+    const minutes = Math.floor((s % 3600) / 60);
+    return [
+      `${hours} ${hours === 1 ? 'hour' : 'hours'}`,
+      minutes > 0 ? `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
   const minutes = Math.floor(s / 60);
   const rest = s % 60;
   const parts: string[] = [];
