@@ -15,9 +15,21 @@ import { TaskPanel } from './TaskPanel.js';
 import type { ResolveRequest } from './tasks.js';
 import { TaskSummary } from './TaskSummary.js';
 
-const ROW_HEIGHT = 48;
 const VISIBLE_ROWS = 10;
 const PAGE = 100;
+/** Narrow windows (400% zoom): rows tall enough for their words wrapped onto four lines. */
+const NARROW = '(max-width: 40.0625em)';
+
+function useRowHeight(): number {
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  useEffect(() => {
+    const query = matchMedia(NARROW);
+    const change = () => setNarrow(query.matches);
+    query.addEventListener('change', change);
+    return () => query.removeEventListener('change', change);
+  }, []);
+  return narrow ? 96 : 48;
+}
 
 /** One queue: the virtual list on the left, the open task beside it. */
 export function QueueView({
@@ -31,6 +43,7 @@ export function QueueView({
   explanation: string;
   onChanged: () => void;
 }) {
+  const ROW_HEIGHT = useRowHeight();
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, CleanseTaskView[]>>(new Map());
   const [active, setActive] = useState(0);
