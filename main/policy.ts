@@ -127,6 +127,20 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 
 /**
+ * The helpdesk the screens name, from the policy; null when none of its three settings is
+ * set. A number or hours set without a name still reach the screens, under a plain name.
+ */
+export function helpdeskOf(policy: Policy): { name: string; phone?: string; hours?: string } | null {
+  const { helpdeskName: name, helpdeskPhone: phone, helpdeskHours: hours } = policy;
+  if (name === undefined && phone === undefined && hours === undefined) return null;
+  return {
+    name: name ?? 'IT service desk',
+    ...(phone !== undefined ? { phone } : {}),
+    ...(hours !== undefined ? { hours } : {}),
+  };
+}
+
+/**
  * What Group Policy, the sample policy file and the admin guide need to know of each
  * setting, beside the schema that validates it: scripts/admx.ts writes the ADMX/ADML
  * templates from this and from the schema itself (its bounds, defaults and lengths), so

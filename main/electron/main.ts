@@ -10,6 +10,7 @@ import { createLogFile, type LogFile } from '../log-file.js';
 import {
   defaultPkcs11Module,
   defaultPolicyPath,
+  helpdeskOf,
   loadMachinePolicy,
   PolicyError,
   readTrustedCa,
@@ -99,15 +100,7 @@ async function start(): Promise<void> {
     idleMinutes: policy.idleMinutes,
     lockWarningMs: policy.lockWarningSeconds * 1000,
     sessionEndWarningMs: policy.sessionEndWarningMinutes * 60_000,
-    // A number or hours set without a name still reach the screens, under a plain name.
-    helpdesk:
-      policy.helpdeskName !== undefined || policy.helpdeskPhone !== undefined || policy.helpdeskHours !== undefined
-        ? {
-            name: policy.helpdeskName ?? 'IT service desk',
-            ...(policy.helpdeskPhone !== undefined ? { phone: policy.helpdeskPhone } : {}),
-            ...(policy.helpdeskHours !== undefined ? { hours: policy.helpdeskHours } : {}),
-          }
-        : null,
+    helpdesk: helpdeskOf(policy),
     maxDaysWithoutSync: policy.maxDaysWithoutSync,
     log,
     // The team's encrypted working set lives in the user's profile; its key in the OS credential store.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultPkcs11Module,
+  helpdeskOf,
   loadMachinePolicy,
   loadPolicyFile,
   parsePolicy,
@@ -211,5 +212,23 @@ describe('the default PKCS#11 module', () => {
     expect(defaultPkcs11Module('win32', false)).toBe('C:\\Windows\\System32\\opensc-pkcs11.dll');
     expect(defaultPkcs11Module('linux', true)).toBe('/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so');
     expect(defaultPkcs11Module('linux', false)).toBe('/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so');
+  });
+});
+
+describe('the helpdesk the screens name', () => {
+  it('is none without settings, all three when set, and a plain name when only a number or hours are set', () => {
+    expect(helpdeskOf(parsePolicy({}, 'test'))).toBeNull();
+    expect(
+      helpdeskOf(
+        parsePolicy(
+          { helpdeskName: ' Northshire ContactPoint team ', helpdeskPhone: '01632 960 123', helpdeskHours: 'Mon-Fri' },
+          'test',
+        ),
+      ),
+    ).toEqual({ name: 'Northshire ContactPoint team', phone: '01632 960 123', hours: 'Mon-Fri' });
+    expect(helpdeskOf(parsePolicy({ helpdeskPhone: '01632 960 123' }, 'test'))).toEqual({
+      name: 'IT service desk',
+      phone: '01632 960 123',
+    });
   });
 });
