@@ -363,6 +363,23 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
         .map((p) => `127.0.0.1:${p}`)
         .join(',')}` + '/contactpoint?target_session_attrs=read-write';
     log(`database: ${databaseUrl}`);
+    // The monitor can report the node ready while its keeper is still restarting
+    // PostgreSQL (seen with no standby): wait until the primary itself answers.
+    await waitFor(
+      async () => {
+        const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      60_000,
+      'the primary to accept connections',
+    );
     if (options.load) await options.load(`postgres://postgres@127.0.0.1:${nodePorts[0]}/contactpoint`);
 
     // --- Keys and certificates ---------------------------------------------------------
