@@ -39,6 +39,7 @@ import { createKeyringVault } from '../../main/working-set/vault.js';
 import { percentile } from './measure.js';
 import { nationalLoadBench } from './national-load.js';
 import { nationalBench } from './national.js';
+import { rankingBench } from './ranking.js';
 
 const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const only = process.argv.slice(2);
@@ -463,6 +464,10 @@ Object.assign(benches, {
   // Audited actions per second with 1, 8 and 32 connections appending at once (issue 22).
   async 'audit.concurrency'() {
     await auditConcurrencyBench(emit);
+  },
+  // Labelled searches from supplier data: top-1 and top-5, local and national (issue 24).
+  async 'search.ranking'() {
+    await rankingBench(emit);
   },
 });
 
