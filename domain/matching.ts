@@ -251,9 +251,22 @@ export function compareNames(a: string, b: string): NameAgreement {
   return 'different';
 }
 
-const GIVEN_WEIGHT: Record<NameAgreement, number> = { exact: 4, variant: 3, close: 1.5, different: -6, missing: 0 };
-const FAMILY_WEIGHT: Record<NameAgreement, number> = { exact: 5, variant: 4, close: 2, different: -4, missing: 0 };
-const SWAPPED_NAMES_PENALTY = 1.5;
+/** log2(m/u) of each level of name agreement, as the matcher weighs them (local search ranks by these too). */
+export const GIVEN_WEIGHT: Record<NameAgreement, number> = {
+  exact: 4,
+  variant: 3,
+  close: 1.5,
+  different: -6,
+  missing: 0,
+};
+export const FAMILY_WEIGHT: Record<NameAgreement, number> = {
+  exact: 5,
+  variant: 4,
+  close: 2,
+  different: -4,
+  missing: 0,
+};
+export const SWAPPED_NAMES_PENALTY = 1.5;
 
 function familyAgreement(a: MatchPerson, b: MatchPerson): NameAgreement {
   const direct = compareNames(a.family, b.family);
@@ -281,7 +294,7 @@ function nameWeight(a: MatchPerson, b: MatchPerson): number {
   return Math.max(direct, swapped);
 }
 
-function dobWeight(a: string | null, b: string | null): number {
+export function dobWeight(a: string | null, b: string | null): number {
   if (a === null || b === null) return 0;
   if (a === b) return 6;
   if (transposeDayMonth(a) === b) return 3.5;
@@ -296,7 +309,7 @@ function compactPostcode(p: string | null): string | null {
   return c.length > 0 ? c : null;
 }
 
-function postcodeWeight(a: string | null, b: string | null): number {
+export function postcodeWeight(a: string | null, b: string | null): number {
   const ca = compactPostcode(a);
   const cb = compactPostcode(b);
   if (ca === null || cb === null) return 0;

@@ -7,10 +7,12 @@
 //   over the term dictionary, a few thousand names), then the children with those names
 //   or those former surnames;
 // - a postcode: the full postcode, or every postcode of an outward code.
-// Each candidate is scored and the best come back first.
+// Each candidate is scored and the best come back first; equal scores in order of the
+// evidence (domain/local-search.ts), which weighs an exact name by how common it is here.
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
-import type { LocalSearchQuery } from '../../domain/local-search.js';
+import type { LocalSearchQuery, NameFrequencies } from '../../domain/local-search.js';
 import {
+  byRank,
   dobCandidates,
   nameKey,
   postcodeQuery,
@@ -43,6 +45,8 @@ export interface LocalSearchAnswer {
 /** Candidates compared at most; a broader query is answered from these and says so. */
 export const CANDIDATE_LIMIT = 3000;
 const TERM_LIMIT = 40;
+/** How long name frequencies are kept before they are counted again (syncs change them a little). */
+const FREQUENCY_TTL_MS = 15 * 60_000;
 const TERM_SIMILARITY = 0.45;
 
 interface Candidate {
@@ -79,6 +83,35 @@ export function createLocalSearch(
     return s;
   };
   const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+  // How common each surname and forename is: counted once (one pass over the narrow
+  // search rows, a few thousand names) and kept a while; shares move little with a sync.
+  let frequencies: { at: number; value: NameFrequencies } | null = null;
+  function nameFrequencies(): NameFrequencies {
+    const now = Date.now();
+    if (frequencies !== null && now - frequencies.at < FREQUENCY_TTL_MS) return frequencies.value;
+    const count = (column: 'surname' | 'forename') => {
+      const rows = db.prepare(`SELECT ${column} AS term, count(*) AS n FROM child_keys GROUP BY ${column}`).all() as {
+        term: string;
+        n: number;
+      }[];
+      const total = rows.reduce((sum, r) => sum + r.n, 0);
+      const shares = new Map(rows.map((r) => [r.term, r.n / Math.max(1, total)]));
+      let typical = 0;
+      for (const f of shares.values()) typical += f * f;
+      return { shares, typical };
+    };
+    const surnames = count('surname');
+    const forenames = count('forename');
+    const value: NameFrequencies = {
+      surname: (key) => surnames.shares.get(key) ?? 0,
+      forename: (key) => forenames.shares.get(key) ?? 0,
+      surnameTypical: surnames.typical,
+      forenameTypical: forenames.typical,
+    };
+    frequencies = { at: now, value };
+    return value;
+  }
 
   /** Names held that look or sound like `name`, most alike first. */
   function similarTerms(name: string): string[] {
@@ -143,6 +176,13 @@ export function createLocalSearch(
           ...forenameTerms,
         ) as Candidate[],
       );
+      // The names the wrong way round, as suppliers sometimes send them: the same index.
+      if (forenameTerms.length > 0)
+        add(
+          prepared(
+            `SELECT ${COLUMNS} FROM child_keys WHERE surname IN (${placeholders(forenameTerms.length)}) AND forename IN (${placeholders(surnameTerms.length)}) LIMIT ${CANDIDATE_LIMIT + 1}`,
+          ).all(...forenameTerms, ...surnameTerms) as Candidate[],
+        );
       const viaFormer = prepared(
         `SELECT f.term, ${COLUMNS.split(', ')
           .map((c) => `c.${c}`)
@@ -188,21 +228,26 @@ export function createLocalSearch(
     const visibleOnly = Object.fromEntries(
       Object.entries(query).filter(([k]) => k !== 'postcode' && k !== 'nhsNumber'),
     ) as LocalSearchQuery;
+    const names = found.size > 0 && (query.surname || query.forename) ? nameFrequencies() : undefined;
     const scored = [...found.values()].map((c) => {
       const formerSurnames = former.get(c.id) ?? [];
       const hidden = c.shielded === 1 || c.shield_pending === 1;
-      const match = scoreMatch(hidden ? visibleOnly : query, {
-        surname: c.surname,
-        forename: c.forename,
-        formerSurnames,
-        dob: c.dob,
-        postcode: hidden ? null : c.postcode,
-        nhsNumber: hidden ? null : c.nhs,
-        cpNumber: c.cp,
-      });
+      const match = scoreMatch(
+        hidden ? visibleOnly : query,
+        {
+          surname: c.surname,
+          forename: c.forename,
+          formerSurnames,
+          dob: c.dob,
+          postcode: hidden ? null : c.postcode,
+          nhsNumber: hidden ? null : c.nhs,
+          cpNumber: c.cp,
+        },
+        names,
+      );
       return { c, match };
     });
-    scored.sort((a, b) => b.match.score - a.match.score || a.c.cp.localeCompare(b.c.cp));
+    scored.sort((a, b) => byRank({ match: a.match, cpNumber: a.c.cp }, { match: b.match, cpNumber: b.c.cp }));
     const results = scored
       // A surname asked for and nothing like it: the date or postcode alone found a stranger.
       .filter((s) => s.match.score > 0 && (s.match.score === 100 || !s.match.reasons.includes('surname different')))
