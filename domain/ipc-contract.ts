@@ -5,6 +5,7 @@ import { historyViewSchema } from './api/mi-history.js';
 import { rolloutViewSchema } from './api/rollout.js';
 import { subjectAccessReportSchema } from './api/subject-access.js';
 import { z } from 'zod';
+import type { Span } from './timing.js';
 import {
   childSearchResponseSchema,
   involvementResponseSchema,
@@ -144,7 +145,11 @@ export interface AppError {
   triesLeft?: number;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+/**
+ * What every call answers. `timing`: main's and the service's spans of this request
+ * (durations only, domain/timing.ts), present only when the policy's `debugTiming` is on.
+ */
+export type Result<T> = { ok: true; value: T; timing?: Span[] } | { ok: false; error: AppError; timing?: Span[] };
 
 const empty = z.object({}).strict();
 
@@ -161,6 +166,8 @@ export const appInfoSchema = z.object({
   version: z.string(),
   trainingMode: z.boolean(),
   helpdesk: helpdeskSchema.nullable(),
+  /** The policy's debugTiming: the renderer keeps its spans in the performance timeline. */
+  debugTiming: z.boolean(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -35,6 +35,8 @@ export interface CoreOptions {
   sessionEndWarningMs?: number;
   /** Who users call for help (the policy's helpdesk settings); null or absent: none set. */
   helpdesk?: Helpdesk | null;
+  /** The policy's debugTiming: each request's spans beside its result (domain/timing.ts). */
+  debugTiming?: boolean;
   /**
    * The working set on this computer: its folder, the worker thread's bundle, and the
    * credential store entry of its key (default "working-set"). Null: none here.
@@ -69,6 +71,7 @@ export function createCore(options: CoreOptions): Core {
     version: options.version,
     trainingMode: options.trainingMode,
     helpdesk: options.helpdesk ?? null,
+    debugTiming: options.debugTiming ?? false,
   };
   const transport = options.transport ?? createTransport({});
   const service = createStatusClient({ baseUrl: options.serviceUrl, transport });
@@ -138,6 +141,7 @@ export function createCore(options: CoreOptions): Core {
     }),
     {
       trustedOrigin: options.trustedOrigin ?? appOrigin,
+      ...(options.debugTiming ? { timing: () => true } : {}),
       // Only the channel and the error's class: messages may quote personal data.
       onInternalError: (channel, error) =>
         log(`ipc ${channel}: internal error (${error instanceof Error ? error.name : typeof error})`),

@@ -105,6 +105,11 @@ export const policySchema = z
       .min(1, 'must be from 1 to 90 days')
       .max(90, 'must be from 1 to 90 days')
       .default(14),
+    /**
+     * Time each request in every layer (renderer, IPC, main, the signed call, the service)
+     * and keep the spans in the window's performance timeline: durations only, never data.
+     */
+    debugTiming: z.boolean().default(false),
     pkcs11Module: absolutePath.optional(),
     trustedCaFile: absolutePath.optional(),
     pinnedCertificateSha256: z
@@ -193,6 +198,14 @@ export const policySettings = {
     displayName: 'Full-screen kiosk window',
     explain: 'Enabled: ContactPoint runs as a full-screen kiosk window. Disabled: an ordinary window.',
     example: true,
+  },
+  debugTiming: {
+    registryValue: 'DebugTiming',
+    kind: 'boolean',
+    displayName: 'Time each request (for diagnosing slowness)',
+    explain:
+      "Enabled: ContactPoint times each request in every part it passes through (the window, the application's background process, the signed call, the national index service in training mode) and keeps the timings in the window's performance timeline, for IT staff diagnosing slowness. Timings hold durations only, never names or records. Disabled or not configured: nothing is timed.",
+    example: false,
   },
   idleMinutes: {
     registryValue: 'IdleMinutes',

@@ -39,6 +39,8 @@ export interface NationalServiceOptions {
   trustedProxies?: readonly string[];
   /** Sign-in attempts a minute from all addresses together (default 1,000). */
   signInCeilingPerMinute?: number;
+  /** A Server-Timing header on every answer (http/handler.ts): for the desktop's debug timing only. */
+  serverTiming?: boolean;
   log?: (line: string) => void;
   /** The audit trail's checkpoint publisher (audit/keeping.ts), for the checkpoint routes. */
   auditCheckpoints?: CheckpointPublisher;
@@ -110,6 +112,7 @@ export function createNationalService(options: NationalServiceOptions) {
     ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}),
     ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.serverTiming ? { serverTiming: true } : {}),
   });
   return { ctx, routes, handler };
 }

@@ -7,6 +7,8 @@ import { startService } from './server.js';
 export interface EmbeddedWorkerData {
   dataDir?: string;
   trainingCount?: number;
+  /** Server-Timing on every answer: the desktop's debugTiming policy. */
+  serverTiming?: boolean;
 }
 
 export type EmbeddedWorkerMessage =
@@ -28,6 +30,7 @@ async function run(): Promise<void> {
       trainingMode: true,
       ...(data.dataDir !== undefined ? { dataDir: data.dataDir } : {}),
       ...(data.trainingCount !== undefined ? { trainingCount: data.trainingCount } : {}),
+      ...(data.serverTiming ? { serverTiming: true } : {}),
       onProgress: ({ loaded, total }) => post({ type: 'progress', loaded, total }),
     });
     port.on('message', (m: unknown) => {

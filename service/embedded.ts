@@ -28,6 +28,7 @@ export function startEmbeddedService(options: EmbeddedServiceOptions): Promise<E
   const data: EmbeddedWorkerData = {
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.trainingCount !== undefined ? { trainingCount: options.trainingCount } : {}),
+    ...(options.serverTiming ? { serverTiming: true } : {}),
   };
   const worker = new Worker(options.workerFile, { workerData: data, execArgv: options.execArgv ?? [] });
   return new Promise((resolve, reject) => {

@@ -36,6 +36,8 @@ export interface ServiceOptions {
   trustedProxies?: readonly string[];
   /** Sign-in attempts a minute from all addresses together before everyone gets 429 (default 1,000). */
   signInCeilingPerMinute?: number;
+  /** A Server-Timing header on every answer (http/handler.ts): for the desktop's debug timing only. */
+  serverTiming?: boolean;
   clock?: Clock;
   /** Training children to load into an empty store (default 24,000). */
   trainingCount?: number;
@@ -153,6 +155,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         ? { signInCeilingPerMinute: options.signInCeilingPerMinute }
         : {}),
       log: options.log,
+      ...(options.serverTiming ? { serverTiming: true } : {}),
     });
 
     const inFlight = new Set<Promise<void>>();

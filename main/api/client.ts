@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { ErrorCode } from '../../domain/ipc-contract.js';
 import { AppFailure } from '../ipc/app-failure.js';
 import { signRequest } from './signer.js';
+import { parseServerTiming } from '../../domain/timing.js';
+import { addSpans, timed, timedSync, timing } from '../timing.js';
 import { TransportError, type Transport, type TransportResponse } from './transport.js';
 
 export interface SessionCredentials {
@@ -249,12 +251,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       let res: TransportResponse;
       try {
         const req = await attempt();
-        res = await options.transport({
-          method,
-          url: req.url,
-          headers: req.headers,
-          ...(req.body !== undefined ? { body: req.body } : {}),
-        });
+        res = await timed('main.http', () =>
+          options.transport({
+            method,
+            url: req.url,
+            headers: req.headers,
+            ...(req.body !== undefined ? { body: req.body } : {}),
+          }),
+        );
       } catch (e) {
         if (!(e instanceof TransportError)) throw e;
         if (e.kind === 'unreachable' && canRetry) {
@@ -267,11 +271,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         await sleep(retries[i]!);
         continue;
       }
+      if (timing()) addSpans(parseServerTiming(res.headers['server-timing']));
       if (res.status < 200 || res.status > 299) throw failureOf(res, now());
       if (responseType === 'buffer') return res.body;
       if (res.body.length === 0) return null;
       try {
-        return JSON.parse(res.body.toString('utf8')) as unknown;
+        return timedSync('main.decode', () => JSON.parse(res.body.toString('utf8')) as unknown);
       } catch {
         throw new ServiceFailure('service-error', messages.unreadable, undefined, res.status);
       }
@@ -301,9 +306,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return exchange(
         request.method,
         async () => {
-          const signature =
+          const signature = await timed('main.sign', async () =>
             typeof credentials === 'function'
-              ? await credentials({ method: request.method, url, ...(payload !== undefined ? { body: payload } : {}) })
+              ? credentials({ method: request.method, url, ...(payload !== undefined ? { body: payload } : {}) })
               : signRequest({
                   method: request.method,
                   url,
@@ -311,7 +316,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
                   keyid: credentials.sessionId,
                   privateKey: credentials.privateKey,
                   nowSec: Math.floor(now() / 1000),
-                });
+                }),
+          );
           return {
             url,
             headers: { ...extra, ...jsonHeaders(payload), ...signature },

@@ -83,6 +83,7 @@ async function start(): Promise<void> {
     embedded = await startEmbeddedService({
       workerFile: join(__dirname, 'service-worker.cjs'),
       dataDir: join(app.getPath('userData'), 'training-store'),
+      serverTiming: policy.debugTiming,
     });
     serviceUrl = embedded.url;
   }
@@ -101,6 +102,7 @@ async function start(): Promise<void> {
     lockWarningMs: policy.lockWarningSeconds * 1000,
     sessionEndWarningMs: policy.sessionEndWarningMinutes * 60_000,
     helpdesk: helpdeskOf(policy),
+    debugTiming: policy.debugTiming,
     maxDaysWithoutSync: policy.maxDaysWithoutSync,
     log,
     // The team's encrypted working set lives in the user's profile; its key in the OS credential store.

@@ -12,6 +12,7 @@ import {
   type Result,
 } from '../../domain/ipc-contract.js';
 import { AppFailure } from './app-failure.js';
+import { timed, timedSync, withTiming } from '../timing.js';
 
 /**
  * A request as its handler receives it: parsed by the channel's schema, so with its
@@ -33,6 +34,11 @@ export interface RouterOptions {
   trustedOrigin: string;
   /** Where unexpected failures are reported; it receives the code and channel only. */
   onInternalError?: (channel: string, error: unknown) => void;
+  /**
+   * Whether to time each request (the machine policy's `debugTiming`): its spans (main's
+   * and the service's, durations only) then ride beside the result as `timing`.
+   */
+  timing?: () => boolean;
 }
 
 export type Router = (channel: unknown, payload: unknown, sender: Sender) => Promise<Result<unknown>>;
@@ -54,7 +60,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
   const trusted = originOf(options.trustedOrigin);
   if (trusted === null) throw new Error('trustedOrigin must be an absolute URL');
 
-  return async (channel, payload, sender) => {
+  const route: Router = async (channel, payload, sender) => {
     if (originOf(sender.url) !== trusted) {
       return fail('untrusted-sender', 'This request did not come from the ContactPoint application and was refused.');
     }
@@ -62,7 +68,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
       const shown = typeof channel === 'string' ? `"${channel.slice(0, 64)}"` : `a ${typeof channel}`;
       return fail('unknown-channel', `There is no channel called ${shown}.`);
     }
-    const parsed = channels[channel].request.safeParse(payload);
+    const parsed = timedSync('main.validate', () => channels[channel].request.safeParse(payload));
     if (!parsed.success) {
       return fail(
         'invalid-payload',
@@ -71,7 +77,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
     }
     try {
       const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(parsed.data) };
+      return { ok: true, value: await timed('main.handler', () => handler(parsed.data)) };
     } catch (error) {
       if (error instanceof AppFailure) {
         return error.triesLeft === undefined
@@ -84,5 +90,12 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
         'Something went wrong in ContactPoint. Try again; if it keeps happening, tell your IT service desk.',
       );
     }
+  };
+  if (!options.timing) return route;
+  const timingOn = options.timing;
+  return async (channel, payload, sender) => {
+    if (!timingOn()) return route(channel, payload, sender);
+    const { result, spans } = await withTiming(() => route(channel, payload, sender));
+    return { ...result, timing: spans.list() };
   };
 }

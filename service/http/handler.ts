@@ -5,7 +5,9 @@
 // `{"error": {"code", "message"}}`; anything unexpected is a bare 500, logged by class
 // name only (messages may hold data).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Actor } from '../../domain/roles.js';
+import { serverTimingHeader } from '../../domain/timing.js';
 import type { NonceCache } from '../auth/nonce-cache.js';
 import { SignatureError } from '../auth/request-signature.js';
 import type { ServiceContext } from '../context.js';
@@ -13,6 +15,7 @@ import { authenticate, requireLiveSession } from '../sessions/authenticate.js';
 import { StoreUnavailable } from '../store/database.js';
 import { ApiError } from './api-error.js';
 import { clientAddress } from './client-address.js';
+import { timed, withRequestTiming } from './request-timing.js';
 import { JsonText, type Route, type RouteResponse } from './route.js';
 import { parseOr422, parseParams } from './validation.js';
 
@@ -33,6 +36,12 @@ export interface HandlerOptions {
    */
   trustedProxies?: readonly string[];
   log?: (line: string) => void;
+  /**
+   * Answer every request with a Server-Timing header of its spans (parse, auth, query,
+   * audit, handle, serialise; durations only): for the desktop's debug timing. Off by
+   * default: it tells a caller how long the database took.
+   */
+  serverTiming?: boolean;
 }
 
 interface CompiledRoute {
@@ -250,12 +259,14 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
     let actor: Actor | null = null;
     if (route.auth === 'signed') {
       try {
-        actor = await authenticate(ctx, options.nonces, {
-          method: req.method ?? 'GET',
-          targetUri: url.href,
-          headers: req.headers,
-          body: raw.length > 0 ? raw : null,
-        });
+        actor = await timed('service.auth', () =>
+          authenticate(ctx, options.nonces, {
+            method: req.method ?? 'GET',
+            targetUri: url.href,
+            headers: req.headers,
+            body: raw.length > 0 ? raw : null,
+          }),
+        );
       } catch (e) {
         if (e instanceof SignatureError) throw new ApiError(e.status, e.code, e.message);
         throw e;
@@ -301,13 +312,33 @@ export function createHandler(ctx: ServiceContext, routes: readonly Route[], opt
         trustedProxies,
       ),
     };
-    return route.auth === 'signed' ? route.handle({ ...parts, actor: actor! }, ctx) : route.handle(parts, ctx);
+    return timed('service.handle', () =>
+      route.auth === 'signed' ? route.handle({ ...parts, actor: actor! }, ctx) : route.handle(parts, ctx),
+    );
+  }
+
+  /** `run`, its spans put in a Server-Timing header; the body serialised here so that counts too. */
+  async function runTimed(req: IncomingMessage): Promise<RouteResponse> {
+    const started = performance.now();
+    const { result: response, spans } = await withRequestTiming(() => run(req));
+    const listed = spans.list();
+    const within = listed
+      .filter((s) => s.name === 'service.auth' || s.name === 'service.handle')
+      .reduce((sum, s) => sum + s.ms, 0);
+    spans.add('service.parse', Math.max(0, performance.now() - started - within));
+    const serialising = performance.now();
+    const body =
+      response.body === undefined || response.body instanceof JsonText
+        ? response.body
+        : new JsonText(JSON.stringify(response.body));
+    spans.add('service.serialise', performance.now() - serialising);
+    return { ...response, body, headers: { ...response.headers, 'server-timing': serverTimingHeader(spans.list()) } };
   }
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let response: RouteResponse;
     try {
-      response = await run(req);
+      response = options.serverTiming ? await runTimed(req) : await run(req);
     } catch (e) {
       if (e instanceof ApiError) {
         response = errorResponse(e);

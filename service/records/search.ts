@@ -11,6 +11,7 @@ import type { Actor } from '../../domain/roles.js';
 import { hasRole } from '../../domain/roles.js';
 import { searchResultView } from '../../domain/visibility.js';
 import { appendAudit } from '../audit/audit-log.js';
+import { timed } from '../http/request-timing.js';
 import type { Queryable, SqlValue } from '../store/database.js';
 import { assertMayViewRecords } from './read.js';
 
@@ -73,6 +74,18 @@ export async function searchChildren(
   const full = searchSql(actor, query, 'full');
   if (full === null) return audited(tx, actor, query, at, { results: [], truncated: false });
 
+  const rows = await timed('service.query', () => candidates(tx, bounded, full));
+  const truncated = rows.length > maxSearchResults;
+  const results = rows
+    .slice(0, maxSearchResults)
+    .map((row) =>
+      searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))),
+    );
+  return audited(tx, actor, query, at, { results, truncated });
+}
+
+/** The best children: by date of birth first when that answer stands, else the full search. */
+async function candidates(tx: Queryable, bounded: SearchSql | null, full: SearchSql): Promise<ResultRow[]> {
   await tx.query(
     "SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)",
     [String(similarityThreshold), String(wordSimilarityThreshold)],
@@ -88,14 +101,7 @@ export async function searchChildren(
     const goodByDate = rows.some((r) => r.score >= goodDateMatch && bounded.dobs.includes(r.record.dob));
     if (best === undefined || (best.score <= bounded.ceiling && !goodByDate)) rows = undefined;
   }
-  rows ??= await tx.query<ResultRow>(full.sql, full.values);
-  const truncated = rows.length > maxSearchResults;
-  const results = rows
-    .slice(0, maxSearchResults)
-    .map((row) =>
-      searchResultView({ record: row.record, shielded: row.shielded }, actor, Math.min(1, Math.max(0, row.score))),
-    );
-  return audited(tx, actor, query, at, { results, truncated });
+  return rows ?? (await tx.query<ResultRow>(full.sql, full.values));
 }
 
 export interface SearchSql {
@@ -182,6 +188,11 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
 
   // Score: a weighted mean over the fields given, each 0..1; an exact identifier is 1.
   const parts: { weight: number; expr: string }[] = [];
+  // Equal scores are ordered by how far what was typed is from what is held, in letters
+  // (the fewer slips, the likelier the child meant: Hssan is Hassan before Hussain), then
+  // by name and CP number as before. A function of the row alone, so the bounded and full
+  // answers order their common children alike.
+  const distance: string[] = [];
   if (fam) {
     const surnameScore = `GREATEST(
         similarity(c.family_key, ${fam}),
@@ -194,11 +205,16 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
       const straight = `(${weights.family} * ${surnameScore} + ${weights.given} * ${givenScore}) / ${weights.family + weights.given}`;
       const swapped = `LEAST(similarity(c.given_key, ${fam}), similarity(c.family_key, ${giv})) * 0.9`;
       parts.push({ weight: weights.family + weights.given, expr: `GREATEST(${straight}, ${swapped})` });
+      distance.push(
+        `LEAST(levenshtein(c.family_key, ${fam}) + levenshtein(c.given_key, ${giv}), levenshtein(c.given_key, ${fam}) + levenshtein(c.family_key, ${giv}))`,
+      );
     } else {
       parts.push({ weight: weights.family, expr: surnameScore });
+      distance.push(`levenshtein(c.family_key, ${fam})`);
     }
   } else if (giv) {
     parts.push({ weight: weights.given, expr: forenameScore(giv) });
+    distance.push(`levenshtein(c.given_key, ${giv})`);
   }
   if (dobs.length > 0) {
     const exact = p.add(dobs[0]!);
@@ -207,12 +223,15 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
       weight: weights.dob,
       expr: `CASE WHEN c.dob = ${exact}::date THEN 1${transposed ? ` WHEN c.dob = ${transposed}::date THEN 0.7` : ''} ELSE 0 END`,
     });
+    distance.push(`levenshtein(to_char(c.dob, 'YYYY-MM-DD'), ${p.add(dobs[0]!)}::text)`);
   }
   if (postcodeKey !== undefined) {
+    const pc = p.add(postcodeKey);
     parts.push({
       weight: weights.postcode,
-      expr: `CASE WHEN c.postcode_key = ${p.add(postcodeKey)} THEN 1 ELSE 0 END`,
+      expr: `CASE WHEN c.postcode_key = ${pc} THEN 1 ELSE 0 END`,
     });
+    distance.push(`levenshtein(COALESCE(c.postcode_key, ''), ${pc})`);
   }
   const identity: string[] = [];
   if (query.cpNumber !== undefined) identity.push(`c.cp_number = ${p.add(query.cpNumber)}`);
@@ -242,14 +261,15 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
   }
 
   const sql = `WITH scored AS (
-            SELECT c.cp_number, c.family_key, c.given_key, round((${score})::numeric, 3)::float8 AS score
+            SELECT c.cp_number, c.family_key, c.given_key, round((${score})::numeric, 3)::float8 AS score,
+                   ${distance.length > 0 ? distance.join(' + ') : '0'} AS distance
               FROM children c
              WHERE (${alternatives.join(' OR ')}) AND c.status = 'active'${shieldFilter}
-             ORDER BY score DESC, c.family_key, c.given_key, c.cp_number
+             ORDER BY score DESC, distance, c.family_key, c.given_key, c.cp_number
              LIMIT ${maxSearchResults + 1})
      SELECT c.record, c.shielded, s.score
        FROM scored s JOIN children c USING (cp_number)
-      ORDER BY s.score DESC, s.family_key, s.given_key, s.cp_number`;
+      ORDER BY s.score DESC, s.distance, s.family_key, s.given_key, s.cp_number`;
   return { sql, values: p.values, ceiling, dobs };
 }
 
@@ -279,16 +299,18 @@ async function audited(
   at: Date,
   outcome: SearchOutcome,
 ): Promise<SearchOutcome> {
-  await appendAudit(tx, {
-    at,
-    userId: actor.userId,
-    action: 'search',
-    detail: {
-      fields: fieldsUsed(query),
-      resultCount: outcome.results.length,
-      truncated: outcome.truncated,
-      ...(isOwnSurname(actor, query) ? { ownSurname: true } : {}),
-    },
-  });
+  await timed('service.audit', () =>
+    appendAudit(tx, {
+      at,
+      userId: actor.userId,
+      action: 'search',
+      detail: {
+        fields: fieldsUsed(query),
+        resultCount: outcome.results.length,
+        truncated: outcome.truncated,
+        ...(isOwnSurname(actor, query) ? { ownSurname: true } : {}),
+      },
+    }),
+  );
   return outcome;
 }

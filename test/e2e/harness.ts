@@ -107,6 +107,8 @@ export interface HarnessOptions {
   sessionEndWarningMs?: number;
   /** The machine policy's helpdesk (default: none set). */
   helpdesk?: Helpdesk | null;
+  /** The policy's debugTiming: spans in every layer, the service's in Server-Timing. */
+  debugTiming?: boolean;
 }
 
 const run = promisify(execFile);
@@ -147,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         trainingCount: options.trainingCount ?? 200,
         lifecycleIntervalMs: 0,
         clock,
+        ...(options.debugTiming ? { serverTiming: true } : {}),
       });
   const core = createCore({
     serviceUrl: options.serviceUrl ?? service!.url,
@@ -159,6 +162,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.lockWarningMs !== undefined ? { lockWarningMs: options.lockWarningMs } : {}),
     ...(options.sessionEndWarningMs !== undefined ? { sessionEndWarningMs: options.sessionEndWarningMs } : {}),
     helpdesk: options.helpdesk ?? null,
+    ...(options.debugTiming ? { debugTiming: true } : {}),
     // The working set in the harness's own home, its key under an account of its own in
     // the real credential store (removed at close).
     workingSet: {

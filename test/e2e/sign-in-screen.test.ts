@@ -115,7 +115,7 @@ describe('the first screen, through the harness', () => {
     const ok = await h.page.evaluate(() => window.contactpoint!.app.info());
     expect(ok).toEqual({
       ok: true,
-      value: { name: 'ContactPoint', version: '0.0.0-test', trainingMode: true, helpdesk: null },
+      value: { name: 'ContactPoint', version: '0.0.0-test', trainingMode: true, helpdesk: null, debugTiming: false },
     });
     await other.close();
   });

@@ -124,7 +124,14 @@ export class LiveClock extends SettableClock {
 }
 
 export async function startServiceHarness(
-  options: { trainingCount?: number; now?: Date; database?: Database; publicUrl?: string; live?: boolean } = {},
+  options: {
+    trainingCount?: number;
+    now?: Date;
+    database?: Database;
+    publicUrl?: string;
+    live?: boolean;
+    serverTiming?: boolean;
+  } = {},
 ): Promise<ServiceHarness> {
   const clock = options.live ? new LiveClock() : new SettableClock(options.now ?? new Date());
   const db = options.database ?? (await openPglite());
@@ -137,6 +144,7 @@ export async function startServiceHarness(
     trainingCount: options.trainingCount ?? 300,
     lifecycleIntervalMs: 0,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.serverTiming ? { serverTiming: true } : {}),
   });
   const fetchJson: ServiceHarness['fetchJson'] = async (path, init = {}) =>
     toJson(

@@ -118,7 +118,7 @@ const handlers: Handlers = {
   'manage.saveCsv': unused,
   'app.info': async () => {
     calls.push('app.info');
-    return { name: 'ContactPoint', version: '1.2.3', trainingMode: true, helpdesk: null };
+    return { name: 'ContactPoint', version: '1.2.3', trainingMode: true, helpdesk: null, debugTiming: false };
   },
   'service.status': async () => {
     throw new AppFailure('service-unreachable', 'The national index service cannot be reached.');
@@ -146,7 +146,7 @@ describe('IPC router', () => {
   it('passes a valid request from the application to its handler', async () => {
     expect(await router('app.info', {}, app)).toEqual({
       ok: true,
-      value: { name: 'ContactPoint', version: '1.2.3', trainingMode: true, helpdesk: null },
+      value: { name: 'ContactPoint', version: '1.2.3', trainingMode: true, helpdesk: null, debugTiming: false },
     });
   });
 
@@ -209,6 +209,22 @@ describe('IPC router', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'internal-error' } });
     expect(JSON.stringify(r)).not.toMatch(/SELECT|Smith|main\.js/);
     expect(internal).toContain('app.info');
+  });
+
+  it("with debug timing on, puts main's spans beside the result, and nothing when it is off", async () => {
+    let on = true;
+    const timedRouter = createRouter(handlers, { trustedOrigin: 'app://contactpoint', timing: () => on });
+    const r = await timedRouter('app.info', {}, app);
+    expect(r.ok).toBe(true);
+    expect(r.timing?.map((s) => s.name).sort()).toEqual(['main.handler', 'main.validate']);
+    for (const s of r.timing ?? []) expect(s.ms).toBeGreaterThanOrEqual(0);
+    // A refused payload is timed up to its refusal, and says only the span names.
+    const refused = await timedRouter('session.signInCard', { pin: '12a4' }, app);
+    expect(refused.timing?.map((s) => s.name)).toEqual(['main.validate']);
+    expect(JSON.stringify(refused.timing)).not.toContain('12a4');
+    on = false;
+    expect(await timedRouter('app.info', {}, app)).not.toHaveProperty('timing');
+    expect(await router('app.info', {}, app)).not.toHaveProperty('timing');
   });
 
   it('compares origins of custom schemes by scheme and host', () => {

@@ -1,6 +1,6 @@
 // Finding a child in the national index: the search form, checked before it is sent,
 // and the children that match, each opening the question of why.
-import { useState, type FormEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import type { ChildSearchResult } from '../../../../domain/api/records.js';
 import { getApi } from '../../api.js';
 import { ErrorSummary, type FieldError } from '../../components/ErrorSummary.js';
@@ -12,6 +12,7 @@ import { formatDate } from '../../format.js';
 import { genderLabel, validateSearch, type SearchForm } from '../../forms.js';
 import { SearchFields } from './SearchFields.js';
 import { TableScroll } from '../../components/TableScroll.js';
+import { recordPainted, recordSpans } from '../../timing.js';
 
 export function SearchScreen(props: {
   form: SearchForm;
@@ -23,7 +24,17 @@ export function SearchScreen(props: {
   const { form, setForm, results, setResults, onOpen } = props;
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
+  // Debug timing (only when main sends spans): when the search began and was answered,
+  // until the commit that shows the answer records the render and the paint.
+  const timed = useRef<{ started: number; answered: number } | null>(null);
+  useLayoutEffect(() => {
+    const t = timed.current;
+    if (t === null) return;
+    timed.current = null;
+    recordPainted('search', t.started, t.answered);
+  }, [results]);
   const onSubmit = async (event: FormEvent) => {
+    const started = performance.now();
     event.preventDefault();
     if (busy) return;
     const { errors: problems, query } = validateSearch(form);
@@ -33,7 +44,14 @@ export function SearchScreen(props: {
       return;
     }
     setBusy(true);
+    const sent = performance.now();
     const r = await getApi().children.search(query);
+    if (r.timing) {
+      const answered = performance.now();
+      recordSpans('search', sent, answered, r.timing);
+      // Rows are painted only for an answer; an error shows no results to time.
+      timed.current = r.ok ? { started, answered } : null;
+    }
     setBusy(false);
     if (r.ok) setResults(r.value);
     else {
