@@ -192,7 +192,7 @@ export async function idempotent(
     response.body === undefined
       ? null
       : response.body instanceof JsonText
-        ? response.body.text
+        ? response.body.text.toString()
         : JSON.stringify(response.body);
   const now = ctx.clock.now();
   // Stored as text, so a replay is the same bytes. Only by the claim's holder: a claim

@@ -20,10 +20,11 @@ export interface RouteResponse {
 /**
  * A body already serialised as JSON, sent without another JSON.stringify: the sync feed
  * splices records into its pages as PostgreSQL's own JSON text, which saves a parse and
- * a stringify of every record on the way through.
+ * a stringify of every record on the way through. Text, or the UTF-8 bytes of it (the
+ * feed's JSON Lines pages are built as bytes).
  */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
 }
 
 interface RequestParts<B, Q, P> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { feedQuerySchema, submissionBodySchema, SUBMISSION_MAX_ITEMS } from '../../domain/api/sync.js';
 import { lookupParam } from '../http/params.js';
 import { JsonText, signedRoute, type Route, type RouteResponse } from '../http/route.js';
-import { readFeedPage, readFeedPageLines, readFeedPageText, readFeedStatus } from './feed.js';
+import { readFeedPage, readFeedPageLinesBytes, readFeedPageText, readFeedStatus } from './feed.js';
 import { submitItems } from './submissions.js';
 
 const feedEntrySchema = {
@@ -93,7 +93,10 @@ export const syncRoutes: Route[] = [
         return {
           status: 200,
           body: new JsonText(
-            await readFeedPageLines(ctx, req.actor, la, { ...options, provenance: req.query.provenance === 'include' }),
+            await readFeedPageLinesBytes(ctx, req.actor, la, {
+              ...options,
+              provenance: req.query.provenance === 'include',
+            }),
           ),
           headers: { 'cache-control': 'no-store', 'content-type': 'application/x-ndjson; charset=utf-8' },
         };
