@@ -4,11 +4,19 @@
 // loses at most the page in flight, and the next run starts where this one stopped.
 // The next page is already on its way while one is applied.
 import { FEED_LINES_PAGE_MAX, type FeedIndex, type FeedLinesHead } from '../../domain/api/sync.js';
-
-const DEFAULT_PAGE = 2500;
 import { ServiceFailure, type ApiClient, type RemoteSigner, type SessionCredentials } from '../api/client.js';
 import { WorkingSetError, type FeedChange, type SyncRun, type WorkingSetStore } from './store.js';
 import { hasStoredModel, linkAfterSync, noteChanged } from '../cleansing/incremental.js';
+
+/**
+ * Entries a page: the feed's most. A page costs the service a signed request, a query and
+ * an audit entry, and the store a commit that rewrites the last, part-filled page of
+ * every table it touched: at 2,500 those were a good part of a full sync's time. Each
+ * page is some 15 MB with provenance, three in flight.
+ */
+export const SYNC_PAGE_SIZE = FEED_LINES_PAGE_MAX;
+/** Pages in flight at once. */
+export const SYNC_DEPTH = 3;
 
 export interface SyncProgress {
   runId: number;
@@ -26,6 +34,27 @@ export interface SyncProgress {
   /** Seconds left at this rate, or null before there is a rate. */
   etaSeconds: number | null;
   done: boolean;
+  /** Where this run's time went so far (the last report, after the indexes, has it all). */
+  phases: SyncPhases;
+}
+
+/**
+ * Milliseconds of a run by phase, on the worker's thread. `wait` is time spent with
+ * nothing to apply (the next page not there yet: the network, main's signature and the
+ * service); `parse` reading pages; `apply` writing them; `commit` committing each page;
+ * `link` incremental linking; `index` building the search indexes after a first full
+ * sync; `checkpoint` folding the WAL back; `total` the run from start to end.
+ */
+export interface SyncPhases {
+  wait: number;
+  parse: number;
+  apply: number;
+  commit: number;
+  link: number;
+  index: number;
+  checkpoint: number;
+  total: number;
+  pages: number;
 }
 
 export interface SyncOptions {
@@ -33,9 +62,9 @@ export interface SyncOptions {
   api: ApiClient;
   credentials: SessionCredentials | RemoteSigner;
   localAuthority: string;
-  /** Entries per page (default 2500), at most the feed's 5000. */
+  /** Entries per page (default SYNC_PAGE_SIZE, the feed's most: 5000). */
   pageSize?: number;
-  /** Pages in flight at once (default 3). */
+  /** Pages in flight at once (default SYNC_DEPTH). */
   depth?: number;
   now?: () => Date;
   /** Called after every page. */
@@ -139,8 +168,8 @@ export function parseFeedLines(body: Buffer | string): LinesPage {
 export async function runSync(options: SyncOptions): Promise<SyncRun> {
   const { store, api, credentials, localAuthority } = options;
   const now = options.now ?? (() => new Date());
-  const pageSize = Math.min(options.pageSize ?? DEFAULT_PAGE, FEED_LINES_PAGE_MAX);
-  const depth = Math.max(1, options.depth ?? 3);
+  const pageSize = Math.min(options.pageSize ?? SYNC_PAGE_SIZE, FEED_LINES_PAGE_MAX);
+  const depth = Math.max(1, options.depth ?? SYNC_DEPTH);
   assertAuthority(store, localAuthority);
   const kind: SyncRun['kind'] = store.meta('fullSyncDone') === '1' ? 'delta' : 'full';
   const runId = store.startRun(kind, now().toISOString());
@@ -149,35 +178,63 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
   // Incremental linking: a delta's children (or any, once a full cleansing run left a model) are
   // noted with their page, and compared for duplicates when the run ends.
   const linking = kind === 'delta' || hasStoredModel(store.db);
-  const apply = (changes: FeedChange[], cursor: string) =>
-    linking
-      ? store.db.transaction(() => {
-          const applied = store.applyPage(changes, cursor, runId);
-          noteChanged(store.db, changes);
-          return applied;
-        })()
-      : store.applyPage(changes, cursor, runId);
-  const base = `/v1/sync/${localAuthority}`;
   const started = performance.now();
+  const phases: SyncPhases = {
+    wait: 0,
+    parse: 0,
+    apply: 0,
+    commit: 0,
+    link: 0,
+    index: 0,
+    checkpoint: 0,
+    total: 0,
+    pages: 0,
+  };
+  const begin = store.db.prepare('BEGIN');
+  const commit = store.db.prepare('COMMIT');
+  const rollback = store.db.prepare('ROLLBACK');
+  // One transaction a page (applyPage's own becomes a savepoint inside it), its commit timed apart.
+  const apply = (changes: FeedChange[], cursor: string) => {
+    const t0 = performance.now();
+    begin.run();
+    let applied: { upserts: number; removed: number };
+    try {
+      applied = store.applyPage(changes, cursor, runId);
+      if (linking) noteChanged(store.db, changes);
+    } catch (e) {
+      if (store.db.inTransaction) rollback.run();
+      throw e;
+    }
+    const t1 = performance.now();
+    commit.run();
+    phases.apply += t1 - t0;
+    phases.commit += performance.now() - t1;
+    phases.pages++;
+    return applied;
+  };
+  const base = `/v1/sync/${localAuthority}`;
   let received = 0;
   let upserts = 0;
   let removed = 0;
 
-  const fetchPage = async (after: string | null): Promise<LinesPage> =>
-    parseFeedLines(
-      (await api.signed(credentials, {
-        method: 'GET',
-        path: `${base}/changes`,
-        // Provenance (each supplier's value and date) is what the discrepancy checks read.
-        query: {
-          limit: String(pageSize),
-          format: 'lines',
-          provenance: 'include',
-          ...(after !== null ? { after } : {}),
-        },
-        responseType: 'buffer',
-      })) as Buffer,
-    );
+  const fetchPage = async (after: string | null): Promise<LinesPage> => {
+    const body = (await api.signed(credentials, {
+      method: 'GET',
+      path: `${base}/changes`,
+      // Provenance (each supplier's value and date) is what the discrepancy checks read.
+      query: {
+        limit: String(pageSize),
+        format: 'lines',
+        provenance: 'include',
+        ...(after !== null ? { after } : {}),
+      },
+      responseType: 'buffer',
+    })) as Buffer;
+    const t0 = performance.now();
+    const page = parseFeedLines(body);
+    phases.parse += performance.now() - t0;
+    return page;
+  };
 
   try {
     const startSeq = Number(store.meta('lastSeq') ?? '0');
@@ -202,7 +259,9 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         ask(cursor);
         continue;
       }
+      const waitFrom = performance.now();
       const page = await inFlight.page;
+      phases.wait += performance.now() - waitFrom;
       if (options.signal?.aborted) break;
       if (page.head.more) {
         // Ask for what follows before applying this page: the network, the service and the disk overlap.
@@ -223,6 +282,7 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? received / seconds : 0;
       const expected = fraction > 0 ? Math.max(received, Math.round(received / fraction)) : received;
+      phases.total = performance.now() - started;
       options.onProgress?.({
         runId,
         kind,
@@ -234,21 +294,43 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
         rate,
         etaSeconds: fraction > 0 && fraction < 1 ? (seconds * (1 - fraction)) / fraction : fraction >= 1 ? 0 : null,
         done,
+        phases: { ...phases },
       });
       if (options.signal?.aborted) break;
     }
+    let t0 = performance.now();
     if (linking) linkAfterSync(store);
+    phases.link = performance.now() - t0;
     if (options.signal?.aborted) {
       store.finishRun(runId, 'cancelled', now().toISOString());
     } else {
       if (kind === 'full') {
+        t0 = performance.now();
         store.ensureSearchIndexes();
+        phases.index = performance.now() - t0;
+        t0 = performance.now();
         // Fold the write-ahead log back into the database now the burst of writes is over.
         store.db.pragma('wal_checkpoint(TRUNCATE)');
+        phases.checkpoint = performance.now() - t0;
       }
       store.setMeta('lastSyncAt', now().toISOString());
       store.setMeta('fullSyncDone', '1');
       store.finishRun(runId, 'completed', now().toISOString());
+      phases.total = performance.now() - started;
+      // The last report: everything done, and the whole run's phases.
+      options.onProgress?.({
+        runId,
+        kind,
+        received,
+        upserts,
+        removed,
+        expected: received,
+        fraction: 1,
+        rate: phases.total > 0 ? (1000 * received) / phases.total : 0,
+        etaSeconds: 0,
+        done: true,
+        phases: { ...phases },
+      });
     }
   } catch (e) {
     store.finishRun(runId, 'failed', now().toISOString(), e instanceof Error ? e.message : 'The sync failed.');

@@ -5,15 +5,16 @@
 // local search and exact lookups, peak memory and bytes per record on disk.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { generateSync } from 'otplib';
-import { createApiClient } from '../../main/api/client.js';
+import { createApiClient, type RemoteSigner } from '../../main/api/client.js';
 import { createTransport } from '../../main/api/transport.js';
 import { createSessionManager } from '../../main/session/session-manager.js';
+import { SYNC_DEPTH, SYNC_PAGE_SIZE, type SyncPhases } from '../../main/working-set/sync-engine.js';
 import { createWorkingSet, type WorkingSet } from '../../main/working-set/worker-client.js';
 import { createKeyringVault } from '../../main/working-set/vault.js';
 import { openPostgres } from '../../service/store/postgres.js';
@@ -21,6 +22,7 @@ import { trainingAccounts } from '../../service/training/accounts.js';
 import { WIRRAL } from '../support/children.js';
 import { startPostgres } from '../support/postgres.js';
 import { type Emit, percentile } from './measure.js';
+import { cpuMeter, encryptedInsertFloor, fetchWholeFeed } from './working-set-floor.js';
 
 /** Wirral's share of the generator's children (the rest are Cheshire West's). */
 const WIRRAL_SHARE = 0.855;
@@ -63,7 +65,9 @@ async function startServiceProcess(databaseUrl: string, count: number): Promise<
   return { url, child };
 }
 
-async function syncOnce(ws: WorkingSet): Promise<{ seconds: number; peakRss: number; received: number }> {
+async function syncOnce(
+  ws: WorkingSet,
+): Promise<{ seconds: number; peakRss: number; received: number; phases: SyncPhases | undefined }> {
   let peakRss = process.memoryUsage().rss;
   const t0 = performance.now();
   ws.startSync(WIRRAL);
@@ -81,8 +85,11 @@ async function syncOnce(ws: WorkingSet): Promise<{ seconds: number; peakRss: num
   const last = ws.sync().last;
   if (!last?.run || last.run.outcome !== 'completed')
     throw new Error(`the sync did not complete: ${JSON.stringify(last)}`);
-  return { seconds, peakRss, received: ws.sync().progress?.received ?? 0 };
+  return { seconds, peakRss, received: ws.sync().progress?.received ?? 0, phases: ws.sync().progress?.phases };
 }
+
+const round = (x: number) => Number(x.toFixed(2));
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
@@ -132,20 +139,48 @@ export async function workingSetBench(emit: Emit): Promise<void> {
       session,
     });
 
-    // The first full sync.
+    // The first full sync, and the CPU each side spent on it.
+    const pgPort = Number(new URL(databaseUrl).port);
     const rssBefore = process.memoryUsage().rss;
+    const loadBefore = loadAverage();
+    const syncCpu = cpuMeter(service.pid!, pgPort);
     const full = await syncOnce(ws);
+    const cpu = syncCpu.read();
     const held = (await ws.call({ op: 'summary' })).children;
     if (held !== records) throw new Error(`the working set holds ${held} children, the service ${records}`);
     const extra = {
       records: held,
       feedEntries: full.received,
-      pageSize: 2500,
-      pagesInFlight: 3,
+      pageSize: SYNC_PAGE_SIZE,
+      pagesInFlight: SYNC_DEPTH,
       format: 'lines',
       service: 'separate process, PostgreSQL 15, loopback HTTP',
+      loadAverage: `${loadBefore} before, ${loadAverage()} after`,
     };
     emit('working-set.full-sync', full.seconds, 's', extra);
+    const ph = full.phases;
+    if (ph)
+      emit('working-set.full-sync.phases', ph.total / 1000, 's', {
+        records: held,
+        pages: ph.pages,
+        waitS: round(ph.wait / 1000),
+        parseS: round(ph.parse / 1000),
+        applyS: round(ph.apply / 1000),
+        commitS: round(ph.commit / 1000),
+        linkS: round(ph.link / 1000),
+        indexS: round(ph.index / 1000),
+        checkpointS: round(ph.checkpoint / 1000),
+        otherS: round((ph.total - ph.wait - ph.apply - ph.commit - ph.link - ph.index - ph.checkpoint) / 1000),
+        covers:
+          "the worker thread's time: wait (no page there yet: network, signing, service), parse (in the fetch, overlapping the wait), apply, commit, index build, checkpoint",
+      });
+    emit('working-set.full-sync.cpu', cpu.client + cpu.service + cpu.postgres, 'cpu-s', {
+      wallS: round(cpu.wall),
+      clientS: round(cpu.client),
+      serviceNodeS: round(cpu.service),
+      postgresS: round(cpu.postgres),
+      covers: 'CPU seconds during the sync: the client process (main and worker), the service process, PostgreSQL',
+    });
     emit('working-set.full-sync.rate', held / full.seconds, 'records/s', extra);
     emit('working-set.full-sync.peak-rss', full.peakRss / 2 ** 20, 'MiB', {
       ...extra,
@@ -158,6 +193,43 @@ export async function workingSetBench(emit: Emit): Promise<void> {
         .filter((f) => f.startsWith('working-set.db'))
         .join(' '),
       encrypted: 'SQLCipher (AES-256)',
+    });
+
+    // The service's part apart: every page fetched as the sync fetches it, nothing stored.
+    const signer: RemoteSigner = (request) => Promise.resolve(session.sign(request));
+    const feedCpu = cpuMeter(service.pid!, pgPort);
+    let pages: Buffer[] | null = await fetchWholeFeed(api, signer, WIRRAL, SYNC_PAGE_SIZE, SYNC_DEPTH);
+    const feed = feedCpu.read();
+    emit('working-set.full-sync.service', feed.wall, 's', {
+      records: held,
+      pages: pages.length,
+      megabytes: round(pages.reduce((n, p) => n + p.length, 0) / 2 ** 20),
+      serviceNodeCpuS: round(feed.service),
+      postgresCpuS: round(feed.postgres),
+      clientCpuS: round(feed.client),
+      covers:
+        'every feed page fetched over the signed call as the sync asks (same page size, same pages in flight), kept, not parsed',
+      loadAverage: loadAverage(),
+    });
+
+    // The floor: the same rows written raw into a store with the same cipher, settings and schema.
+    const floor = encryptedInsertFloor(pages);
+    pages = null;
+    emit('working-set.full-sync.floor', floor.total, 's', {
+      records: floor.rows,
+      insertS: round(floor.insert),
+      commitS: round(floor.commit),
+      indexS: round(floor.index),
+      checkpointS: round(floor.checkpoint),
+      parseS: round(floor.parse),
+      covers:
+        'plain INSERTs of the parsed rows (children, provenance, keys, name terms and trigrams, former surnames) in transactions of 25,000, the search indexes built after, the WAL checkpointed; parsing apart (parseS)',
+      loadAverage: loadAverage(),
+    });
+    emit('working-set.full-sync.ratio', full.seconds / floor.total, 'x', {
+      syncS: round(full.seconds),
+      floorS: round(floor.total),
+      target: '<= 2',
     });
 
     // A delta of 1,000 changes made at the national index.
