@@ -75,13 +75,12 @@ function frequencyAdjustment(share: number, typical: number): number {
 }
 
 /**
- * A misspelling further from the name held is less likely to be a slip of it: each letter
- * wrong beyond the first halves the odds (one bit), less than the step between levels,
- * so it only orders names at the same level (Hssan: Hassan before Hussain).
+ * A misspelling further from the name (or postcode) held is less likely to be a slip of
+ * it: each character wrong beyond the first halves the odds (one bit), less than the step
+ * between levels, so it only orders matches at the same level (Hssan: Hassan before
+ * Hussain; CH63 1QT: CH63 1LT before CH63 5AB).
  */
-function distancePenalty(query: string, held: string): number {
-  const q = nameKey(query);
-  const h = nameKey(held);
+function distancePenalty(q: string, h: string): number {
   if (q === h || q.length === 0 || h.length === 0) return 0;
   return -Math.min(3, Math.max(0, editDistance(q, h) - 1));
 }
@@ -167,7 +166,7 @@ function nameEvidence(
 ): number {
   if (s.level === 'exact') return weights.exact + (share === null ? 0 : frequencyAdjustment(share, typical));
   if (s.level === 'different') return weights.different;
-  return weights[s.level] + distancePenalty(query, held);
+  return weights[s.level] + distancePenalty(nameKey(query), nameKey(held));
 }
 
 /**
@@ -266,7 +265,11 @@ export function scoreMatch(
   if (pc !== null) {
     possible += WEIGHTS.postcode;
     const held = child.postcode;
-    if ('full' in pc) evidence += postcodeWeight(pc.full, held);
+    // A postcode typed with a slip, or an older one nearby: the nearer, the likelier.
+    if ('full' in pc)
+      evidence +=
+        postcodeWeight(pc.full, held) +
+        (held === null ? 0 : distancePenalty(pc.full.replace(' ', ''), held.replace(' ', '')));
     if ('full' in pc && held === pc.full) got += WEIGHTS.postcode;
     else if (held !== null && held.split(' ')[0] === ('full' in pc ? pc.full.split(' ')[0] : pc.outward)) {
       got += WEIGHTS.postcode * ('full' in pc ? 0.5 : 1);

@@ -93,6 +93,15 @@ function report(emit: Emit, engine: 'local' | 'national', outcomes: Outcome[], h
   const at = (o: Outcome, k: number) => o.ranked.slice(0, k).some((r) => r.cpNumber === o.c.cpNumber);
   const tally = (list: Outcome[]) => ({
     n: list.length,
+    p95ms:
+      list.length === 0
+        ? 0
+        : Number(
+            percentile(
+              list.map((o) => o.ms).sort((x, y) => x - y),
+              95,
+            ).toFixed(1),
+          ),
     top1: pct(list.filter((o) => at(o, 1)).length, list.length),
     top5: pct(list.filter((o) => at(o, 5)).length, list.length),
     found: pct(list.filter((o) => at(o, Infinity)).length, list.length),

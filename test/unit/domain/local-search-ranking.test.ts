@@ -38,6 +38,15 @@ describe('local search ranking', () => {
     expect(scoreMatch(query, hassan).reasons).toEqual(['surname spelt differently']);
   });
 
+  it('puts the namesake whose postcode is nearer the one typed first', () => {
+    const far = { ...held('CP000000018', 'Oliver', 'Jackson'), postcode: 'CH63 5AB' };
+    const near = { ...held('CP000000026', 'Oliver', 'Jackson'), postcode: 'CH63 1LX' };
+    const query = { surname: 'Jackson', forename: 'Oliver', postcode: 'CH63 1QT' };
+    expect(scoreMatch(query, far)).toEqual({ ...scoreMatch(query, near), evidence: expect.any(Number) });
+    expect(scoreMatch(query, near).reasons).toEqual(['same postcode district']);
+    expect(ranked(query, [far, near])).toEqual([near.cpNumber, far.cpNumber]);
+  });
+
   it('ranks a typo of the surname with the exact date of birth above a same-day child of another name', () => {
     const meant = held('CP000000034', 'Oliver', 'Pemberton');
     const sameDay = held('CP000000018', 'Oliver', 'Jones');
