@@ -198,15 +198,17 @@ export async function runSync(options: SyncOptions): Promise<SyncRun> {
     const t0 = performance.now();
     begin.run();
     let applied: { upserts: number; removed: number };
+    let t1: number;
     try {
       applied = store.applyPage(changes, cursor, runId);
       if (linking) noteChanged(store.db, changes);
+      t1 = performance.now();
+      commit.run();
     } catch (e) {
+      // Nothing of the page is kept (a commit that failed, on a full disk say, included).
       if (store.db.inTransaction) rollback.run();
       throw e;
     }
-    const t1 = performance.now();
-    commit.run();
     phases.apply += t1 - t0;
     phases.commit += performance.now() - t1;
     phases.pages++;
