@@ -20,6 +20,7 @@
 // the quote it closes on is most likely a later field's opening quote, and reading on
 // would swallow whole rows into one field.
 import type { Position, RowParser } from './row-parser.js';
+import { utf8Field } from './encoding.js';
 import { SourceError } from './source-error.js';
 import { maxColumns, type SourceRow, type SourceWarning } from './source-format.js';
 
@@ -89,6 +90,12 @@ export class CsvParser implements RowParser {
   private warnings: SourceWarning[] | null = null;
   /** The last text ended with CR: a LF starting the next is the same line end. */
   private skipLf = false;
+  /** The text is UTF-8 as its bytes, one character each (textIsUtf8Bytes): a field holding any byte above ASCII is decoded. */
+  private utf8Bytes = false;
+  /** In the text being scanned, the first byte above ASCII at or after the last field (its length: none). */
+  private nextHigh = -1;
+  /** Whether the delimiter is ASCII, so that text read as UTF-8 bytes can be split as it is. */
+  readonly splitsOnAscii: boolean;
 
   constructor(options: CsvOptions) {
     checkDelimiter(options.delimiter);
@@ -96,12 +103,19 @@ export class CsvParser implements RowParser {
     this.delimiterCode = options.delimiter.charCodeAt(0);
     this.maxField = options.maxField;
     this.padded = options.delimiter !== ' ';
+    this.splitsOnAscii = this.delimiterCode < 0x80;
     if (options.columns) {
       this.names = [...options.columns];
       this.template = templateOf(this.names);
       this.fields = { ...this.template };
     }
     if (options.firstRow !== undefined) this.row = options.firstRow;
+  }
+
+  /** Says whether the text pushed from now on is UTF-8 as its bytes (only with an ASCII delimiter). */
+  textIsUtf8Bytes(yes: boolean): void {
+    if (yes && !this.splitsOnAscii) throw new RangeError('a delimiter above ASCII needs decoded text');
+    this.utf8Bytes = yes;
   }
 
   columns(): string[] | null {
@@ -145,6 +159,8 @@ export class CsvParser implements RowParser {
     let nextQ = -1;
     let resume = this.quoteFrom;
     this.quoteFrom = -1;
+    this.nextHigh = -1;
+    const bytes = this.utf8Bytes;
     for (;;) {
       if (i >= n) {
         // At the start of a field with no text left: after a delimiter at the very end, the last field is empty.
@@ -168,21 +184,22 @@ export class CsvParser implements RowParser {
           q = nextQ;
         } else {
           // An unquoted field; a quote inside it is text (see the top of this file).
-          if (end - i > maxField) throw this.tooLong(false);
+          if (end - i > maxField && (!bytes || decodedLength(s, i, end, false, true) > maxField))
+            throw this.tooLong(false);
           if (end === n && !final) {
             this.carry = s.slice(i);
             return;
           }
           if (nextQ < end) this.warn(QUOTE_IN_UNQUOTED_FIELD);
           if (end === nextD) {
-            this.field(s.slice(i, end));
+            this.field(bytes ? this.decoded(s, i, end, s.slice(i, end)) : s.slice(i, end));
             i = end + 1;
             continue;
           }
           if (this.col === 0 && end === i)
             this.row++; // a blank line: skipped, but a row all the same
           else {
-            this.field(s.slice(i, end));
+            this.field(bytes ? this.decoded(s, i, end, s.slice(i, end)) : s.slice(i, end));
             this.endRecord(out);
           }
           if (end === n) return;
@@ -223,17 +240,19 @@ export class CsvParser implements RowParser {
         if (lineEndIn(s, q + 1, k)) throw this.unclosed();
         // Otherwise the field goes on, unquoted, to the next delimiter or line end (see the top of this file).
         j = Math.min(indexOr(s, this.delimiter, after, n), indexOr(s, '\n', after, n), indexOr(s, '\r', after, n));
-        if (j - q > maxField + 2 && decodedLength(s, q + 1, j, doubled) > maxField) throw this.tooLong(true);
+        if (j - q > maxField + 2 && decodedLength(s, q + 1, j, doubled, bytes) > maxField) throw this.tooLong(true);
         if (j === n && !final) return this.carryQuoted(s, q, k, doubled);
         loose = true;
         break;
       }
-      if (close - q - 1 > maxField && decodedLength(s, q + 1, close, doubled) > maxField) throw this.tooLong(true);
+      if (close - q - 1 > maxField && decodedLength(s, q + 1, close, doubled, bytes) > maxField)
+        throw this.tooLong(true);
       let value = doubled ? s.slice(q + 1, close).replaceAll('""', '"') : s.slice(q + 1, close);
       if (loose) {
         this.warn(TEXT_AFTER_CLOSING_QUOTE);
         value += s.slice(close, j);
       }
+      if (bytes) value = this.decoded(s, q + 1, j, value);
       if (j === n) {
         this.field(value);
         this.endRecord(out);
@@ -262,11 +281,20 @@ export class CsvParser implements RowParser {
 
   /** Carries a quoted field, opened at q, into the next text, going on from `scanFrom`. */
   private carryQuoted(s: string, q: number, scanFrom: number, doubled: boolean): void {
-    if (s.length - q - 1 > this.maxField && decodedLength(s, q + 1, s.length, doubled) > this.maxField)
+    if (s.length - q - 1 > this.maxField && decodedLength(s, q + 1, s.length, doubled, this.utf8Bytes) > this.maxField)
       throw this.tooLong(true);
     this.carry = s.slice(q);
     this.quoteFrom = scanFrom - q;
     this.quoteDoubled = doubled;
+  }
+
+  /** A field read from s[from, to) as UTF-8 bytes: decoded when it holds a byte above ASCII (a few fields in a file). */
+  private decoded(s: string, from: number, to: number, value: string): string {
+    if (this.nextHigh < from) {
+      HIGH.lastIndex = from;
+      this.nextHigh = HIGH.test(s) ? HIGH.lastIndex - 1 : s.length;
+    }
+    return this.nextHigh < to ? utf8Field(value) : value;
   }
 
   /** Notes a quote read as text in the field in progress, naming its column, never its value. */
@@ -384,12 +412,27 @@ function onlySpaces(s: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The length of quoted text from..to once each doubled quote is one. */
-function decodedLength(s: string, from: number, to: number, doubled: boolean): number {
-  if (!doubled) return to - from;
-  let quotes = 0;
-  for (let k = s.indexOf('"', from); k >= 0 && k < to; k = s.indexOf('"', k + 1)) quotes++;
-  return to - from - Math.floor(quotes / 2);
+/** A byte above ASCII, in text read as UTF-8 bytes. */
+const HIGH = /[\u0080-\u00ff]/g;
+
+/**
+ * The length in characters of text from..to once each doubled quote is one; in text read
+ * as UTF-8 bytes (`bytes`), a continuation byte (0x80-0xBF) is not a character of its own.
+ */
+function decodedLength(s: string, from: number, to: number, doubled: boolean, bytes: boolean): number {
+  let length = to - from;
+  if (doubled) {
+    let quotes = 0;
+    for (let k = s.indexOf('"', from); k >= 0 && k < to; k = s.indexOf('"', k + 1)) quotes++;
+    length -= Math.floor(quotes / 2);
+  }
+  if (bytes) {
+    for (let k = from; k < to; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 0x80 && c < 0xc0) length--;
+    }
+  }
+  return length;
 }
 
 /** Whether s holds a line end between from and to. */

@@ -45,6 +45,7 @@ export function chooseDecoder(
   first: Buffer,
   requested: TextEncoding,
   more: boolean,
+  utf8AsBytes = false,
 ): { decoder: ChunkDecoder; skip: number } {
   if ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff)) {
     throw new SourceError(
@@ -57,12 +58,12 @@ export function chooseDecoder(
   const skip = bom ? utf8Bom.length : 0;
   if (requested === 'windows-1252') return { decoder: new Windows1252Decoder(), skip };
   // A byte-order mark says UTF-8 as plainly as an explicit choice does.
-  if (requested === 'utf-8' || bom) return { decoder: new Utf8Decoder('invalid-utf8'), skip };
+  if (requested === 'utf-8' || bom) return { decoder: new Utf8Decoder('invalid-utf8', utf8AsBytes), skip };
   const probe = first.subarray(0, autoProbeBytes);
   const cutShort = more || probe.length < first.length;
   return firstInvalidUtf8(probe, cutShort) >= 0
     ? { decoder: new Windows1252Decoder(), skip }
-    : { decoder: new Utf8Decoder('invalid-utf8-late'), skip };
+    : { decoder: new Utf8Decoder('invalid-utf8-late', utf8AsBytes), skip };
 }
 
 /** The error for a fault, naming where the reader had got to when the text stopped. */
@@ -152,10 +153,21 @@ function completeEnd(bytes: Buffer): number {
   return n;
 }
 
+/**
+ * UTF-8, checked. With `asBytes`, the text is the checked bytes themselves, one character
+ * each (as Latin-1), in whole sequences: copying is several times cheaper than decoding,
+ * the text stays one byte a character when it holds a ’ (which would make all of it two
+ * bytes a character), and a reader that splits on ASCII (CSV) then decodes only the few
+ * fields that hold anything else (utf8Field). No byte of a multi-byte sequence is ASCII,
+ * so nothing else changes.
+ */
 class Utf8Decoder implements ChunkDecoder {
   readonly encoding = 'utf-8';
   private tail: Buffer | null = null;
-  constructor(private readonly invalid: 'invalid-utf8' | 'invalid-utf8-late') {}
+  constructor(
+    private readonly invalid: 'invalid-utf8' | 'invalid-utf8-late',
+    private readonly asBytes = false,
+  ) {}
 
   decode(chunk: Buffer, final: boolean): Decoded {
     const bytes = this.tail === null ? chunk : Buffer.concat([this.tail, chunk]);
@@ -166,9 +178,10 @@ class Utf8Decoder implements ChunkDecoder {
     // Most exports are plain ASCII: then the bytes are the characters, copied as they are.
     if (isAscii(body))
       return nul >= 0 ? { text: body.toString('latin1'), fault: 'nul' } : { text: body.toString('latin1') };
-    if (isUtf8(body)) return nul >= 0 ? { text: body.toString('utf8'), fault: 'nul' } : { text: body.toString('utf8') };
+    const as = this.asBytes ? 'latin1' : 'utf8';
+    if (isUtf8(body)) return nul >= 0 ? { text: body.toString(as), fault: 'nul' } : { text: body.toString(as) };
     const bad = firstInvalidUtf8(body, false);
-    return { text: body.toString('utf8', 0, bad), fault: this.invalid };
+    return { text: body.toString(as, 0, bad), fault: this.invalid };
   }
 }
 
@@ -195,4 +208,9 @@ class Windows1252Decoder implements ChunkDecoder {
     if (hasC1.test(text)) text = text.replace(c1Range, (ch) => c1[ch.charCodeAt(0) - 0x80]!);
     return fault === undefined ? { text } : { text, fault };
   }
+}
+
+/** A field of text read as UTF-8 bytes (Utf8Decoder's `asBytes`), decoded. */
+export function utf8Field(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }

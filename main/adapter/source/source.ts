@@ -81,11 +81,22 @@ async function* read(
       : range && range.start > 0
         ? (range.encoding ?? 'utf-8')
         : (format.encoding ?? 'auto');
+  // CSV splits on ASCII: its UTF-8 is read as bytes, and only the fields that need it are decoded.
+  const csv = parser instanceof CsvParser && parser.splitsOnAscii ? parser : null;
   const text = readText(path, encoding, {
     signal,
     onProgress: options.onProgress,
     range: range ? { start: range.start, end: range.end } : undefined,
     ...hooks,
+    ...(csv
+      ? {
+          utf8AsBytes: true,
+          onEncoding: (e: DecodedEncoding) => {
+            csv.textIsUtf8Bytes(e === 'utf-8');
+            hooks.onEncoding?.(e);
+          },
+        }
+      : {}),
     ...(format.type === 'xml' ? { sniff: declaredEncoding } : {}),
   });
   let out: SourceRow[] = [];

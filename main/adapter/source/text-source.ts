@@ -20,6 +20,11 @@ export interface TextOptions {
   onEncoding?: (encoding: DecodedEncoding) => void;
   /** Picks the encoding from the first bytes, over `encoding`: XML names its own in its declaration. */
   sniff?: (first: Buffer) => TextEncoding | undefined;
+  /**
+   * UTF-8 text as its bytes, one character each (see Utf8Decoder): for a reader that splits
+   * on ASCII and decodes fields itself. Windows-1252 text is decoded as ever; onEncoding says which.
+   */
+  utf8AsBytes?: boolean;
   /** Only these bytes (end exclusive); a range after the start skips the checks that belong to a file's first bytes. */
   range?: { start: number; end: number } | undefined;
 }
@@ -63,11 +68,18 @@ export async function* readText(
           Buffer.from('x'),
           encoding === 'windows-1252' ? 'windows-1252' : 'utf-8',
           false,
+          options.utf8AsBytes,
         ).decoder;
+        options.onEncoding?.(decoder.encoding);
       }
       if (decoder === null) {
         if (hasBinarySignature(bytes)) throw new SourceError('binary', `The file cannot be read: ${notTextAdvice}`, 0);
-        const chosen = chooseDecoder(bytes, options.sniff?.(bytes) ?? encoding, got === chunkBytes && total > got);
+        const chosen = chooseDecoder(
+          bytes,
+          options.sniff?.(bytes) ?? encoding,
+          got === chunkBytes && total > got,
+          options.utf8AsBytes,
+        );
         decoder = chosen.decoder;
         options.onEncoding?.(decoder.encoding);
         bytes = bytes.subarray(chosen.skip);

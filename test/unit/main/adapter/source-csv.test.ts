@@ -365,3 +365,57 @@ describe('privacy', () => {
     expect(rows[0]!.problem).toBe('has 1 fields where the header has 2');
   });
 });
+
+// UTF-8 is split as its bytes and only the fields holding anything above ASCII are decoded
+// (the reader's fast path): what comes out must be exactly what decoding first gives.
+describe('UTF-8 split as bytes', () => {
+  const text =
+    'Forename,Surname ’,Note é\r\n' +
+    'Zoë,O’Brien,"Café, ""Ł"" 😀"\r\n' +
+    'Ana,"Núñez"x’,plain\r\n' +
+    'Bo,Lee,"two\nlines ÿ"\r\n';
+  const expected = [
+    { row: 2, fields: { Forename: 'Zoë', 'Surname ’': 'O’Brien', 'Note é': 'Café, "Ł" 😀' } },
+    { row: 3, fields: { Forename: 'Ana', 'Surname ’': 'Núñez"x’', 'Note é': 'plain' } },
+    { row: 4, fields: { Forename: 'Bo', 'Surname ’': 'Lee', 'Note é': 'two\nlines ÿ' } },
+  ];
+
+  it('gives the header and every field as decoding first would, quoted, doubled or loose', async () => {
+    const rows = await readAll(files.file('utf8.csv', text));
+    expect(rows.map(({ row, fields }) => ({ row, fields }))).toEqual(expected);
+    expect(rows[1]!.warnings!.map((w) => w.column)).toEqual(['Surname ’']);
+    const preview = await previewSource(files.file('utf8-preview.csv', text), csv, 5);
+    expect(preview.columns).toEqual(['Forename', 'Surname ’', 'Note é']);
+    expect(preview.encoding).toBe('utf-8');
+  });
+
+  it('reads a character cut by the 64 KiB parsing boundary, at every byte of it', async () => {
+    for (let k = 0; k <= 6; k++) {
+      // The boundary falls on each byte of "’😀" (3 + 4 bytes) in turn.
+      const pad = 'p'.repeat(64 * 1024 - 'a,b\r\n'.length - 'x,'.length - k);
+      const rows = await readAll(files.file('utf8-boundary.csv', `a,b\r\nx,${pad}’😀\r\n’,é\r\n`), csv, {
+        maxField: 200_000,
+      });
+      expect(rows.map((r) => r.fields)).toEqual([
+        { a: 'x', b: `${pad}’😀` },
+        { a: '’', b: 'é' },
+      ]);
+    }
+  });
+
+  it('counts a field’s length in characters, not bytes', async () => {
+    const ok = await readAll(files.file('utf8-len.csv', `a,b\n1,${'é'.repeat(50)}\n2,"${'’'.repeat(50)}"\n`), csv, {
+      maxField: 50,
+    });
+    expect(ok.map((r) => r.fields.b)).toEqual(['é'.repeat(50), '’'.repeat(50)]);
+    const e = await failure(files.file('utf8-long.csv', `a,b\n1,${'é'.repeat(50)}\n2,${'é'.repeat(51)}\n`), csv, {
+      maxField: 50,
+    });
+    expect([e.code, e.row, e.before.length]).toEqual(['field-too-long', 3, 1]);
+  });
+
+  it('decodes first when the delimiter is not ASCII', async () => {
+    const rows = await readAll(files.file('utf8-section.csv', 'a§b\nZoë§O’Brien\n'), { type: 'csv', delimiter: '§' });
+    expect(rows[0]!.fields).toEqual({ a: 'Zoë', b: 'O’Brien' });
+  });
+});
