@@ -453,6 +453,16 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     return { record, problems: st.problems, otherId: otherId ? str(st, otherId, 'otherIdentifier') : null };
   };
 
+  // Towns, services, teams and workers repeat down a file: the words of each text are found once (a bounded memo).
+  const known = new Map<string, readonly string[]>();
+  const wordsIn = (text: string): readonly string[] => {
+    let words = known.get(text);
+    if (words === undefined) {
+      words = caseWords(text);
+      if (known.size < 4096) known.set(text, words);
+    }
+    return words;
+  };
   const map = (fields: Fields, row: number): MappedRow => {
     const { record, problems } = extract(fields);
     const ref = typeof record.supplierRef === 'string' ? record.supplierRef : null;
@@ -470,7 +480,7 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
       const where = locate(p.path.split('.'), columns);
       problems.push({ field: where.field, column: where.column, message: p.message, severity: 'error' });
     }
-    caseInformation(parsed.data, problems, columns);
+    caseInformation(parsed.data, problems, columns, wordsIn);
     if (problems.length > 0) return { row, reference: ref, record: null, problems };
     if (parsed.data.nhsNumber === undefined) problems.push(noNhsNumber);
     return { row, reference: ref, record: parsed.data, problems };
@@ -520,13 +530,41 @@ function schemaProblems(
 const TEAM_NAME = /\b(team|service|hub|unit|centre|center|front door)s?\b/i;
 const TEAM_WORDS = new Set(['assessment', 'referral']);
 
-function caseInformation(r: SupplierRecord, problems: RowProblem[], columns: Map<string, string | null>): void {
-  for (const { path, text } of freeText(r)) {
-    let words = caseWords(text);
-    if (words.length > 0 && (path.endsWith('.organisation') || path.endsWith('.service')) && TEAM_NAME.test(text))
-      words = words.filter((w) => !TEAM_WORDS.has(w));
-    if (words.length === 0) continue;
-    const where = locate(path.split('.'), columns);
+function caseInformation(
+  r: SupplierRecord,
+  problems: RowProblem[],
+  columns: Map<string, string | null>,
+  wordsIn: (text: string) => readonly string[],
+): void {
+  // The free-text values, in this order; no list or path is made for a value with no such words (nearly all of them).
+  const x = r as SupplierRecord & {
+    parents?: { name: string }[];
+    education?: { name: string };
+    gp?: { name: string };
+    involvement?: { service: string; practitioner?: { name?: string; organisation?: string } };
+  };
+  const lines = x.address?.lines;
+  if (lines) for (let i = 0; i < lines.length; i++) caseText(lines[i]!, 'address.lines.', i, false);
+  const ps = x.parents;
+  if (ps) for (let i = 0; i < ps.length; i++) caseText(ps[i]!.name, 'parents.', i, false);
+  if (x.education) caseText(x.education.name, 'education.name', -1, false);
+  if (x.gp) caseText(x.gp.name, 'gp.name', -1, false);
+  const inv = x.involvement;
+  if (inv) {
+    caseText(inv.service, 'involvement.service', -1, true);
+    if (inv.practitioner?.name) caseText(inv.practitioner.name, 'involvement.practitioner.name', -1, false);
+    if (inv.practitioner?.organisation)
+      caseText(inv.practitioner.organisation, 'involvement.practitioner.organisation', -1, true);
+  }
+
+  function caseText(text: string, path: string, index: number, team: boolean): void {
+    let words = wordsIn(text);
+    if (words.length === 0) return;
+    if (team && TEAM_NAME.test(text)) words = words.filter((w) => !TEAM_WORDS.has(w));
+    if (words.length === 0) return;
+    // A line is address.lines.N; a parent's name is parents.N.name.
+    const full = index < 0 ? path : path === 'parents.' ? `parents.${index}.name` : `${path}${index}`;
+    const where = locate(full.split('.'), columns);
     problems.push({
       field: where.field,
       column: where.column,
@@ -534,27 +572,4 @@ function caseInformation(r: SupplierRecord, problems: RowProblem[], columns: Map
       severity: 'error',
     });
   }
-}
-
-/** The free-text values of a supply record, with their paths. */
-function freeText(r: SupplierRecord): { path: string; text: string }[] {
-  const out: { path: string; text: string }[] = [];
-  const x = r as SupplierRecord & {
-    parents?: { name: string }[];
-    education?: { name: string };
-    gp?: { name: string };
-    involvement?: { service: string; practitioner?: { name?: string; organisation?: string } };
-  };
-  x.address?.lines.forEach((l, i) => out.push({ path: `address.lines.${i}`, text: l }));
-  x.parents?.forEach((p, i) => out.push({ path: `parents.${i}.name`, text: p.name }));
-  if (x.education) out.push({ path: 'education.name', text: x.education.name });
-  if (x.gp) out.push({ path: 'gp.name', text: x.gp.name });
-  if (x.involvement) {
-    out.push({ path: 'involvement.service', text: x.involvement.service });
-    if (x.involvement.practitioner?.name)
-      out.push({ path: 'involvement.practitioner.name', text: x.involvement.practitioner.name });
-    if (x.involvement.practitioner?.organisation)
-      out.push({ path: 'involvement.practitioner.organisation', text: x.involvement.practitioner.organisation });
-  }
-  return out;
 }

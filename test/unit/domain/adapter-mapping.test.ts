@@ -242,6 +242,30 @@ describe('mapping a case-management export', () => {
     expect(out.problems[0]!.message).toMatch(/domestic abuse/);
   });
 
+  it('names each free-text field holding case words, a team named for its work allowed, and the same text the same each time', () => {
+    const m = compileMapping(profile, { today: TODAY });
+    const over = {
+      'Main Carer Name': 'Jo Police',
+      Service: 'Referral and Assessment Service',
+      Team: 'Assessment Team',
+      'Allocated Worker': 'Sam Concern',
+    } as Partial<CaseManagementRow>;
+    // Twice: the words of a text are found once and remembered.
+    for (const r of [3, 4]) {
+      const out = m.map(row(over), r);
+      expect(out.record).toBeNull();
+      expect(out.problems.map((p) => [p.field, p.column])).toEqual([
+        ['parents.0.name', 'Main Carer Name'],
+        ['involvement.practitioner.name', 'Allocated Worker'],
+      ]);
+      expect(out.problems[0]!.message).toMatch(/\(police\)/);
+    }
+    // A service or team whose name is not a team's name: the words count.
+    const out = m.map(row({ Service: 'Assessment', Team: 'Referral' } as Partial<CaseManagementRow>), 5);
+    expect(out.problems.map((p) => p.field)).toEqual(['involvement.service', 'involvement.practitioner.organisation']);
+    expect(m.map(row(), 6).record).not.toBeNull();
+  });
+
   it('a row without an NHS number is valid, with a warning that it will match on name, date of birth and postcode', () => {
     const m = compileMapping(identityOnly, { today: TODAY });
     const out = m.map(row({ 'NHS Number': '' }), 4);
