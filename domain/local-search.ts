@@ -265,11 +265,13 @@ export function scoreMatch(
   if (pc !== null) {
     possible += WEIGHTS.postcode;
     const held = child.postcode;
-    // A postcode typed with a slip, or an older one nearby: the nearer, the likelier.
-    if ('full' in pc)
-      evidence +=
-        postcodeWeight(pc.full, held) +
-        (held === null ? 0 : distancePenalty(pc.full.replace(' ', ''), held.replace(' ', '')));
+    // A postcode typed with a slip, or an older one nearby: within a district, the nearer
+    // the likelier (across districts, letters in common say nothing of distance).
+    if ('full' in pc) {
+      evidence += postcodeWeight(pc.full, held);
+      if (held !== null && held.split(' ')[0] === pc.full.split(' ')[0])
+        evidence += distancePenalty(pc.full.split(' ')[1]!, held.split(' ')[1]!);
+    }
     if ('full' in pc && held === pc.full) got += WEIGHTS.postcode;
     else if (held !== null && held.split(' ')[0] === ('full' in pc ? pc.full.split(' ')[0] : pc.outward)) {
       got += WEIGHTS.postcode * ('full' in pc ? 0.5 : 1);
