@@ -24,6 +24,13 @@ export function destructionDueDate(archivedOn: string): string {
 /** The oldest a live record's child can be: the highest archive age, plus the year after a death. */
 export const oldestLiveAgeYears = 26;
 
+/** The latest date of birth too old to hold for `today`: the same for every record of a load, so worked out once a day. */
+let oldest: { today: string; dob: string } | null = null;
+function oldestDob(today: string): string {
+  if (oldest?.today !== today) oldest = { today, dob: addYears(today, -oldestLiveAgeYears) };
+  return oldest.dob;
+}
+
 /**
  * Dates that cannot be right on a live record today: a birth or death in the future, or
  * a birth so long ago that the record would already be archived. Each problem names
@@ -35,7 +42,7 @@ export function lifeDateProblems(
 ): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   if (record.dob > today) problems.push({ path: 'dob', message: 'is in the future' });
-  else if (record.dob <= addYears(today, -oldestLiveAgeYears)) {
+  else if (record.dob <= oldestDob(today)) {
     problems.push({
       path: 'dob',
       message: `is more than ${oldestLiveAgeYears} years ago: ContactPoint holds children and young people up to 25`,
