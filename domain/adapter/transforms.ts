@@ -98,6 +98,7 @@ export function readDate(value: string, format: DateFormat, today: string): stri
 
 /** "o'BRIEN-smith" → "O'Brien-Smith"; Mc keeps its capital ("MCDONALD" → "McDonald"; Mac is left alone: Machin, Macey). */
 export function titleCase(name: string): string {
+  if (alreadyTitled(name)) return name;
   const lower = name.toLowerCase();
   let out = '';
   let start = true;
@@ -107,6 +108,24 @@ export function titleCase(name: string): string {
     start = c === ' ' || c === '-' || c === "'" || c === '’';
   }
   return out.includes('Mc') ? out.replace(/\bMc(\p{Ll})/gu, (_m, letter: string) => `Mc${letter.toUpperCase()}`) : out;
+}
+
+/**
+ * Whether titleCase would give `name` back as it is, for the common case only: one word of
+ * ASCII letters, a capital then small letters, not starting "Mc" (Mcdonald becomes McDonald).
+ * Anything else (separators, other letters) takes the long road.
+ */
+function alreadyTitled(name: string): boolean {
+  const n = name.length;
+  if (n === 0) return false;
+  const first = name.charCodeAt(0);
+  if (first < 65 || first > 90) return false;
+  if (first === 77 && n > 1 && name.charCodeAt(1) === 99) return false; // "Mc"
+  for (let i = 1; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CASE_WORDS, caseWords } from '../../../domain/cleanse/rules.js';
 import { namesSensitiveService, SENSITIVE_NAMES } from '../../../domain/sensitive-services.js';
-import { applyTransform, readDate } from '../../../domain/adapter/transforms.js';
+import { applyTransform, readDate, titleCase } from '../../../domain/adapter/transforms.js';
 
 const RUNS = { numRuns: 2000 };
 
@@ -125,5 +125,51 @@ describe('shorter roads that must give the plain answer', () => {
     expect(readDate('04/12/2026 12:27', 'DD/MM/YYYY', '2026-12-06')).toBe('2026-12-04');
     expect(readDate('04/03/2015', 'DD/MM/YYYY', '2026-12-06')).toBe('2015-03-04');
     expect(readDate('04/0a/2015', 'DD/MM/YYYY', '2026-12-06')).toBeNull();
+  });
+
+  it('title-case gives what casing each word gives (Mc kept), names already cased included', () => {
+    // The plain definition, as titleCase was written before its shorter road.
+    const plain = (name: string) => {
+      const lower = name.toLowerCase();
+      let out = '';
+      let start = true;
+      for (const c of lower) {
+        out += start ? c.toUpperCase() : c;
+        start = c === ' ' || c === '-' || c === "'" || c === '’';
+      }
+      return out.includes('Mc') ? out.replace(/\bMc(\p{Ll})/gu, (_m, l: string) => `Mc${l.toUpperCase()}`) : out;
+    };
+    const letters = [
+      'a',
+      'z',
+      'A',
+      'Z',
+      'M',
+      'c',
+      'C',
+      'm',
+      'é',
+      'É',
+      'ß',
+      ' ',
+      '-',
+      "'",
+      '’',
+      '1',
+      '[',
+      '`',
+      '{',
+      '@',
+    ];
+    const names = fc.oneof(
+      fc.array(fc.constantFrom(...letters), { maxLength: 12 }).map((a) => a.join('')),
+      fc.constantFrom('Mcdonald', 'McDonald', 'Mc', 'M', 'Brown', 'BROWN', 'brown', 'Ó', 'Zoë', 'Ab', 'A'),
+    );
+    fc.assert(
+      fc.property(names, (n) => {
+        expect(titleCase(n)).toBe(plain(n));
+      }),
+      RUNS,
+    );
   });
 });
