@@ -71,10 +71,11 @@ export async function searchChildren(
 ): Promise<SearchOutcome> {
   assertMayViewRecords(actor);
   const bounded = searchSql(actor, query, 'bounded');
+  const exact = searchSql(actor, query, 'exact');
   const full = searchSql(actor, query, 'full');
   if (full === null) return audited(tx, actor, query, at, { results: [], truncated: false });
 
-  const rows = await timed('service.query', () => candidates(tx, bounded, full));
+  const rows = await timed('service.query', () => candidates(tx, bounded, exact, full));
   const truncated = rows.length > maxSearchResults;
   const results = rows
     .slice(0, maxSearchResults)
@@ -84,8 +85,24 @@ export async function searchChildren(
   return audited(tx, actor, query, at, { results, truncated });
 }
 
-/** The best children: by date of birth first when that answer stands, else the full search. */
-async function candidates(tx: Queryable, bounded: SearchSql | null, full: SearchSql): Promise<ResultRow[]> {
+/**
+ * The best children: by date of birth first, or by the exact name first, when that
+ * answer stands; else the full search.
+ */
+async function candidates(
+  tx: Queryable,
+  bounded: SearchSql | null,
+  exact: SearchSql | null,
+  full: SearchSql,
+): Promise<ResultRow[]> {
+  if (exact !== null) {
+    // A common name typed in full: more children carry exactly that name than a search
+    // shows, each scoring the most there is with no letter wrong, so they are the
+    // answer, in the full search's order, from the names index alone (no trigram scan
+    // of every Smith-like surname in England).
+    const rows = await tx.query<ResultRow>(exact.sql, exact.values);
+    if (rows.length > maxSearchResults && rows.every((r) => r.score >= 1)) return rows;
+  }
   await tx.query(
     "SELECT set_config('pg_trgm.similarity_threshold', $1, true), set_config('pg_trgm.word_similarity_threshold', $2, true)",
     [String(similarityThreshold), String(wordSimilarityThreshold)],
@@ -126,7 +143,7 @@ export interface SearchSql {
  * of birth).
  * Exported for the tests, which compare the two answers.
  */
-export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 'bounded'): SearchSql | null {
+export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 'bounded' | 'exact'): SearchSql | null {
   const p = new Params();
   const family = query.surname !== undefined ? nameKey(query.surname) : undefined;
   const given = query.forename !== undefined ? nameKey(query.forename) : undefined;
@@ -136,6 +153,12 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
   const hasFamily = family !== undefined && family.length > 0;
   const hasGiven = given !== undefined && given.length > 0;
   if (mode === 'bounded' && !(hasFamily && dobs.length > 0)) return null;
+  const namesOnly =
+    query.dob === undefined &&
+    query.postcode === undefined &&
+    query.nhsNumber === undefined &&
+    query.cpNumber === undefined;
+  if (mode === 'exact' && !(hasFamily && namesOnly)) return null;
 
   // Candidates: each alternative is answerable from an index on its own, so the
   // planner ORs index scans together rather than reading every child.
@@ -153,7 +176,10 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
       `c.former_keys @> ARRAY[${fam}]::text[]`,
     ];
     if (hasGiven) giv = p.add(given);
-    if (mode === 'full') {
+    if (mode === 'exact') {
+      // Exactly the name typed: from the names index (family_key, given_key).
+      alternatives.push(hasGiven ? `(c.family_key = ${fam} AND c.given_key = ${giv})` : `c.family_key = ${fam}`);
+    } else if (mode === 'full') {
       alternatives.push(...surname);
     } else {
       // Those born on the date whose surname or forename gives evidence: the date of
