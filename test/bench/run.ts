@@ -28,6 +28,7 @@ import { startPostgres } from '../support/postgres.js';
 import { generateSessionKey, signRequest } from '../support/request-signer.js';
 import { signRequest as mainSignRequest } from '../../main/api/signer.js';
 import { workingSetBench } from './working-set.js';
+import { searchPaintBench } from './search-paint.js';
 import { adapterBench } from './adapter.js';
 import { cleanseWorkingSetBench, dedupeBench, febrlBench, generatedBench } from './dedupe.js';
 import { managementBench } from './management.js';
@@ -267,49 +268,7 @@ const benches: Record<string, () => Promise<void>> = {
 
 Object.assign(benches, {
   async 'renderer.search-to-results'() {
-    // From pressing Search to the 50th row on screen, in Chromium, through main's
-    // signed call to a real service holding 5,000 training children.
-    const h = await startHarness({ trainingCount: 5_000 });
-    try {
-      await signInWithToken(h, 'trn-practitioner');
-      await expectHeading(h.page, 'Find a child');
-      // Common surnames: each search matches more than 50 children (the service's limit).
-      const common = await h.service!.db.query<{ family: string }>(
-        `SELECT record->'name'->>'family' AS family FROM children GROUP BY 1 HAVING count(*) > 60 ORDER BY count(*) DESC LIMIT 5`,
-      );
-      const samples: number[] = [];
-      for (let i = 0; i < 45; i++) {
-        const surname = common[i % common.length]!.family;
-        await h.page.getByLabel('Surname', { exact: true }).fill(surname);
-        await h.page.getByLabel('Forename', { exact: true }).fill(i % 2 === 0 ? '' : 'a');
-        const t0 = performance.now();
-        await h.page.getByRole('button', { name: 'Search', exact: true }).click();
-        await h.page.waitForFunction(
-          (want) =>
-            document.querySelectorAll('[data-testid="result-row"]').length === 50 &&
-            document.body.textContent!.includes(want),
-          surname,
-        );
-        if (i >= 5) samples.push(performance.now() - t0);
-        // Clear the results so the next run waits for fresh rows.
-        await h.page.getByLabel('Surname', { exact: true }).fill('');
-        await h.page.getByRole('button', { name: 'Search', exact: true }).click();
-        await h.page.waitForFunction(() => document.querySelectorAll('[data-testid="result-row"]').length === 0);
-      }
-      samples.sort((a, b) => a - b);
-      emit('renderer.search-to-results.p50', percentile(samples, 50), 'ms', {
-        runs: samples.length,
-        rows: 50,
-        children: 5_000,
-      });
-      emit('renderer.search-to-results.p95', percentile(samples, 95), 'ms', {
-        runs: samples.length,
-        rows: 50,
-        children: 5_000,
-      });
-    } finally {
-      await h.close();
-    }
+    await searchPaintBench(emit);
   },
 
   async 'renderer.card-removed-to-lock'() {

@@ -20,6 +20,7 @@ import { originOf } from '../../main/ipc/router.js';
 import { createRendererFiles } from '../../main/renderer-files.js';
 import type { Clock } from '../../service/context.js';
 import { startService, type RunningService } from '../../service/server.js';
+import type { Database } from '../../service/store/database.js';
 import { trainingPaths } from '../../service/training/card-registry.js';
 import {
   CARD_KEY_ID,
@@ -109,6 +110,8 @@ export interface HarnessOptions {
   helpdesk?: Helpdesk | null;
   /** The policy's debugTiming: spans in every layer, the service's in Server-Timing. */
   debugTiming?: boolean;
+  /** The service's store (default: a fresh PGlite), e.g. PostgreSQL for the benchmarks. */
+  database?: Database;
 }
 
 const run = promisify(execFile);
@@ -150,6 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         lifecycleIntervalMs: 0,
         clock,
         ...(options.debugTiming ? { serverTiming: true } : {}),
+        ...(options.database ? { database: options.database } : {}),
       });
   const core = createCore({
     serviceUrl: options.serviceUrl ?? service!.url,
