@@ -20,38 +20,53 @@ import type { Vault } from '../../main/working-set/vault.js';
 
 const TICK_SECONDS = 0.01;
 
-/** CPU seconds (user + system) a process has used, or 0 if it is gone. */
-function processCpu(pid: number): number {
+/** The fields of /proc/<pid>/stat after the command's closing parenthesis (field 3 onwards), or null if it is gone. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_SECONDS;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return null;
   }
 }
 
-/** The PostgreSQL server listening on `port`: its postmaster and every process it started. */
-function postgresPids(port: number): number[] {
-  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+/** CPU seconds (user + system) a process has used, and with `children` those of its children it has reaped. */
+function processCpu(pid: number, children = false): number {
+  const f = statFields(pid);
+  if (!f) return 0;
+  // utime is field 14, stime 15, cutime 16, cstime 17 (f[0] is field 3).
+  const own = Number(f[11]) + Number(f[12]);
+  return (children ? own + Number(f[13]) + Number(f[14]) : own) * TICK_SECONDS;
+}
+
+/**
+ * CPU seconds of the PostgreSQL server listening on `port`: its postmaster, the
+ * processes it runs now, and those it ran that have ended (the postmaster reaps its
+ * backends, so their time is in its children's). 0 if there is none.
+ */
+function postgresCpu(port: number): number {
   let postmaster: number | null = null;
   const parent = new Map<number, number>();
-  for (const d of procs) {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (postmaster === null) {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const f = statFields(Number(d));
+    if (!f) continue;
+    parent.set(Number(d), Number(f[1]));
+    if (postmaster === null) {
+      try {
         const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-        if (cmd[0]?.endsWith('/postgres') && cmd.includes('-p') && cmd[cmd.indexOf('-p') + 1] === String(port))
-          postmaster = Number(d);
+        if (cmd[0]?.endsWith('/postgres') && cmd[cmd.indexOf('-p') + 1] === String(port)) postmaster = Number(d);
+      } catch {
+        // Gone meanwhile.
       }
-    } catch {
-      // Gone meanwhile.
     }
   }
-  if (postmaster === null) return [];
-  return [postmaster, ...[...parent].filter(([, ppid]) => ppid === postmaster).map(([pid]) => pid)];
+  if (postmaster === null) return 0;
+  const pm = postmaster;
+  return (
+    processCpu(pm, true) +
+    [...parent].filter(([, ppid]) => ppid === pm).reduce((sum, [pid]) => sum + processCpu(pid), 0)
+  );
 }
 
 export interface CpuMeter {
@@ -60,24 +75,19 @@ export interface CpuMeter {
 }
 
 export function cpuMeter(servicePid: number, postgresPort: number): CpuMeter {
-  const pgAt = (pids: number[]) => pids.reduce((sum, pid) => sum + processCpu(pid), 0);
-  const startPids = postgresPids(postgresPort);
   const start = {
     client: process.cpuUsage(),
     service: processCpu(servicePid),
-    postgres: new Map(startPids.map((pid) => [pid, processCpu(pid)])),
+    postgres: postgresCpu(postgresPort),
     wall: performance.now(),
   };
   return {
     read() {
       const client = process.cpuUsage(start.client);
-      // Backends that started since count whole; those that ended meanwhile are lost (the pool keeps its own).
-      const pids = postgresPids(postgresPort);
-      const postgres = pgAt(pids) - pids.reduce((sum, pid) => sum + (start.postgres.get(pid) ?? 0), 0);
       return {
         client: (client.user + client.system) / 1e6,
         service: processCpu(servicePid) - start.service,
-        postgres,
+        postgres: postgresCpu(postgresPort) - start.postgres,
         wall: (performance.now() - start.wall) / 1000,
       };
     },
