@@ -453,16 +453,6 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
     return { record, problems: st.problems, otherId: otherId ? str(st, otherId, 'otherIdentifier') : null };
   };
 
-  // Towns, services, teams and workers repeat down a file: the words of each text are found once (a bounded memo).
-  const known = new Map<string, readonly string[]>();
-  const wordsIn = (text: string): readonly string[] => {
-    let words = known.get(text);
-    if (words === undefined) {
-      words = caseWords(text);
-      if (known.size < 4096) known.set(text, words);
-    }
-    return words;
-  };
   const map = (fields: Fields, row: number): MappedRow => {
     const { record, problems } = extract(fields);
     const ref = typeof record.supplierRef === 'string' ? record.supplierRef : null;
@@ -480,7 +470,7 @@ export function compileMapping(profile: Profile, options: { today: string }): Co
       const where = locate(p.path.split('.'), columns);
       problems.push({ field: where.field, column: where.column, message: p.message, severity: 'error' });
     }
-    caseInformation(parsed.data, problems, columns, wordsIn);
+    caseInformation(parsed.data, problems, columns);
     if (problems.length > 0) return { row, reference: ref, record: null, problems };
     if (parsed.data.nhsNumber === undefined) problems.push(noNhsNumber);
     return { row, reference: ref, record: parsed.data, problems };
@@ -530,12 +520,7 @@ function schemaProblems(
 const TEAM_NAME = /\b(team|service|hub|unit|centre|center|front door)s?\b/i;
 const TEAM_WORDS = new Set(['assessment', 'referral']);
 
-function caseInformation(
-  r: SupplierRecord,
-  problems: RowProblem[],
-  columns: Map<string, string | null>,
-  wordsIn: (text: string) => readonly string[],
-): void {
+function caseInformation(r: SupplierRecord, problems: RowProblem[], columns: Map<string, string | null>): void {
   // The free-text values, in this order; no list or path is made for a value with no such words (nearly all of them).
   const x = r as SupplierRecord & {
     parents?: { name: string }[];
@@ -558,7 +543,7 @@ function caseInformation(
   }
 
   function caseText(text: string, path: string, index: number, team: boolean): void {
-    let words = wordsIn(text);
+    let words = caseWords(text);
     if (words.length === 0) return;
     if (team && TEAM_NAME.test(text)) words = words.filter((w) => !TEAM_WORDS.has(w));
     if (words.length === 0) return;
