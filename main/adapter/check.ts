@@ -162,8 +162,13 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
       `INSERT INTO load_rows (load_id, row, reference, match, match_cp, match_score) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
   const addRows = insertRows(ROWS_PER_INSERT);
+  // Valid rows with nothing more to say, a slice at a time: [row, reference] pairs in one JSON text.
+  const addPlain = db.prepare(
+    'INSERT INTO load_rows (load_id, row, reference) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)',
+  );
   const addRow = insertRows(1);
-  const save = db.transaction((rows: CheckSlice['rows']) => {
+  const save = db.transaction(({ rows, plain }: Pick<CheckSlice, 'rows' | 'plain'>) => {
+    if (plain.count > 0) addPlain.run(loadId, plain.json);
     const values: (string | number | null)[] = [];
     for (const r of rows) {
       let rejected = false;
@@ -219,9 +224,9 @@ export async function checkFile(options: CheckOptions): Promise<CheckResult> {
         rows: rowsSeen,
       });
     const onSlice = (part: number) => (s: CheckSlice) => {
-      save(s.rows);
+      save(s);
       read[part] = s.bytesRead;
-      rowsSeen += s.rows.length;
+      rowsSeen += s.rows.length + s.plain.count;
       report();
     };
     const request = (part: number): CheckPartRequest =>
