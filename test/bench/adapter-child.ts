@@ -52,9 +52,9 @@ async function check(path: string): Promise<void> {
     db.pragma('journal_mode = WAL');
     const p = profile();
     global.gc?.();
-    const before = process.memoryUsage().rss;
+    const before = process.memoryUsage.rss();
     let peak = before;
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const result = await checkFile({
@@ -76,7 +76,7 @@ async function check(path: string): Promise<void> {
     // Every thread's CPU time: steadier than the clock on a shared machine, where the wall time swings with the neighbours.
     const cpuSeconds = cpuSince(cpu0);
     clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
     db.close();
     print({
       rows: result.rows,
