@@ -286,6 +286,19 @@ export function searchSql(actor: Actor, query: ChildSearchQuery, mode: 'full' | 
         : ' AND NOT c.shielded';
   }
 
+  if (mode === 'exact') {
+    // Every child carrying exactly the name scores 1 at distance 0, so their order is the
+    // names index's own: read the first 51 from it and score only those (to check).
+    const sql = `WITH named AS (
+            SELECT c.cp_number FROM children c
+             WHERE ${alternatives.join(' OR ')} AND c.status = 'active'${shieldFilter}
+             ORDER BY c.family_key, c.given_key, c.cp_number
+             LIMIT ${maxSearchResults + 1})
+     SELECT c.record, c.shielded, round((${score})::numeric, 3)::float8 AS score
+       FROM named n JOIN children c USING (cp_number)
+      ORDER BY c.family_key, c.given_key, c.cp_number`;
+    return { sql, values: p.values, ceiling, dobs };
+  }
   const sql = `WITH scored AS (
             SELECT c.cp_number, c.family_key, c.given_key, round((${score})::numeric, 3)::float8 AS score,
                    ${distance.length > 0 ? distance.join(' + ') : '0'} AS distance
