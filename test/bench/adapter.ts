@@ -56,11 +56,12 @@ export async function adapterBench(emit: Emit): Promise<void> {
     const files = { [quarter]: join(dir, 'quarter.csv'), [count]: join(dir, 'export.csv') };
     for (const [n, path] of Object.entries(files)) await child('generate', n, path);
 
-    const checks: Record<number, Check[]> = {};
+    const checks: Record<number, (Check & { load: number })[]> = {};
     // The quarter-size run once (it shows memory flat with size), then the full size `runs` times.
     for (const n of [quarter, ...Array<number>(runs).fill(count)]) {
       const r = (await child('check', files[n]!)) as unknown as Check;
-      (checks[n] ??= []).push(r);
+      // The one-minute load as each run ended: which runs shared the machine.
+      (checks[n] ??= []).push({ ...r, load: round(loadavg()[0]!, 2) });
     }
     let ours = 0;
     let oursCpu = 0;
@@ -77,6 +78,7 @@ export async function adapterBench(emit: Emit): Promise<void> {
         threads: 2,
         runs: rs.length,
         loadavg: load(),
+        loadEach: rs.map((r) => r.load),
       };
       emit(`adapter.check.rows-per-second.${n}`, median(rate), 'rows/s', {
         ...extra,
