@@ -281,7 +281,7 @@ export async function workingSetBench(emit: Emit): Promise<void> {
       searches: fuzzy.length,
       rankedFirst: `${((100 * foundFirst) / fuzzy.length).toFixed(1)}%`,
       found: `${((100 * found) / fuzzy.length).toFixed(1)}%`,
-      ties: 'equal scores in CP number order',
+      ties: 'equal scores by evidence (matcher weights, name frequency, letters wrong), then CP number',
       covers: 'message to the worker thread and back',
     };
     emit('working-set.fuzzy-search.p50', percentile(fuzzy, 50), 'ms', fuzzyExtra);
