@@ -8,6 +8,7 @@
 // give the breakdown: where the time of the page's figure goes, layer by layer.
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../../service/store/database.js';
+import { migrate } from '../../service/store/migrations.js';
 import { openPostgres } from '../../service/store/postgres.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { expectHeading, signInWithToken } from '../e2e/journey-support.js';
@@ -33,7 +34,10 @@ const round = (ms: number) => Number(ms.toFixed(2));
 async function measureOne(emit: Emit, config: Config): Promise<void> {
   const pg = config.engine === 'postgres' ? await startPostgres() : null;
   let db: Database | undefined;
-  if (pg) db = await openPostgres(await pg.createDatabase());
+  if (pg) {
+    db = await openPostgres(await pg.createDatabase());
+    await migrate(db);
+  }
   const loadStarted = performance.now();
   let h: Harness | undefined;
   try {
