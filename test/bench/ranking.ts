@@ -151,9 +151,18 @@ function report(emit: Emit, engine: 'local' | 'national', outcomes: Outcome[], h
 
 export async function rankingBench(emit: Emit): Promise<void> {
   // The generator's children (the Wirral's share is the working set: 200,000 of 234,000).
-  const count = Number(process.env.CP_RANKING_CHILDREN ?? 234_000);
-  const searches = Number(process.env.CP_RANKING_SEARCHES ?? 2_000);
+  // The national store is PGlite in this process: at 234,000 its load ended the run
+  // without a word (out of memory), so it holds 40,000 unless told otherwise, each with
+  // labelled searches drawn from its own population.
   const which = (process.env.CP_RANKING_ENGINES ?? 'local,national').split(',');
+  const localCount = Number(process.env.CP_RANKING_CHILDREN ?? 234_000);
+  const nationalCount = Number(process.env.CP_RANKING_NATIONAL_CHILDREN ?? process.env.CP_RANKING_CHILDREN ?? 40_000);
+  if (which.includes('local')) await rankingFor(emit, localCount, ['local']);
+  if (which.includes('national')) await rankingFor(emit, nationalCount, ['national']);
+}
+
+async function rankingFor(emit: Emit, count: number, which: string[]): Promise<void> {
+  const searches = Number(process.env.CP_RANKING_SEARCHES ?? 2_000);
   const generate = () => generateChildren({ seed: trainingSeed, count, today: TODAY });
 
   const held = new Map<string, Held>();
