@@ -42,6 +42,7 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       lockWarningSeconds: 60,
       sessionEndWarningMinutes: 10,
       zoomPercent: 100,
+      debugTiming: false,
       maxDaysWithoutSync: 7,
       pkcs11Module: 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll',
       trustedCaFile: 'C:\\ProgramData\\ContactPoint\\council-ca.pem',
@@ -69,6 +70,7 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       lockWarningSeconds: 60,
       sessionEndWarningMinutes: 10,
       zoomPercent: 100,
+      debugTiming: false,
       maxDaysWithoutSync: 14,
       pinnedCertificateSha256: pin,
     });
@@ -82,6 +84,7 @@ describe('Windows machine policy from reg.exe output (registry simulated: no Win
       lockWarningSeconds: 60,
       sessionEndWarningMinutes: 10,
       zoomPercent: 100,
+      debugTiming: false,
       maxDaysWithoutSync: 14,
     };
     expect(await fromRegistry(null)).toEqual(defaults);

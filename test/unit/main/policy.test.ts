@@ -30,6 +30,7 @@ describe('machine policy', () => {
       lockWarningSeconds: 60,
       sessionEndWarningMinutes: 10,
       zoomPercent: 100,
+      debugTiming: false,
       maxDaysWithoutSync: 14,
     });
   });
@@ -133,6 +134,7 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
       lockWarningSeconds: 60,
       sessionEndWarningMinutes: 10,
       zoomPercent: 100,
+      debugTiming: false,
       maxDaysWithoutSync: 14,
     });
   });
@@ -145,6 +147,7 @@ describe('the machine policy on Linux: only a root-owned file counts', () => {
       lockWarningSeconds: 60,
       sessionEndWarningMinutes: 10,
       zoomPercent: 100,
+      debugTiming: false,
       maxDaysWithoutSync: 14,
     });
   });
