@@ -365,9 +365,11 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
     log(`database: ${databaseUrl}`);
     // The monitor can report the node ready while its keeper is still restarting
     // PostgreSQL (seen with no standby): wait until the primary itself answers.
+    const primaryUrl = `postgres://postgres@127.0.0.1:${nodePorts[0]}/contactpoint`;
     await waitFor(
       async () => {
-        const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+        // The primary alone: pg's Client takes one host, not the instances' multi-host URL.
+        const client = new pg.Client({ connectionString: primaryUrl, connectionTimeoutMillis: 3_000 });
         client.on('error', () => undefined);
         try {
           await client.connect();
@@ -380,7 +382,7 @@ export async function startNationalStack(options: NationalStackOptions = {}): Pr
       60_000,
       'the primary to accept connections',
     );
-    if (options.load) await options.load(`postgres://postgres@127.0.0.1:${nodePorts[0]}/contactpoint`);
+    if (options.load) await options.load(primaryUrl);
 
     // --- Keys and certificates ---------------------------------------------------------
     const tls = join(dir, 'tls');
