@@ -96,6 +96,16 @@ describeWhere(skipReason, 'correcting a record, as the ContactPoint team does it
     await expectAccessible(page);
     await h.screenshot('46-correction-errors');
 
+    // Typing in a field with the summary up: each key re-renders the form, and focus stays
+    // in the field (the summary takes focus when the problems change, not at each key).
+    const nhsBox = page.getByRole('textbox', { name: 'NHS number' });
+    await nhsBox.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('0');
+    expect(await nhsBox.inputValue()).toBe('1234567890');
+    expect(await nhsBox.evaluate((el) => el === document.activeElement)).toBe(true);
+
     // The correction for the rule; the NHS number back as it was unless it is what is wrong.
     let expected: Record<string, unknown>;
     const heldNhs = (before!.record.identifiers as Record<string, string | undefined>).nhsNumber;

@@ -11,6 +11,13 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * `errors` must keep its identity until the problems change (a piece of state, or a
+ * `useMemo` of one): the summary takes focus each time it is given a new array, which is
+ * how a second failed submit with the same problems is announced again. An array built
+ * afresh in each render would take focus from the field at every key
+ * (test/quality/error-summary.test.ts holds every caller to this).
+ */
 export function ErrorSummary({ errors }: { errors: readonly FieldError[] }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {

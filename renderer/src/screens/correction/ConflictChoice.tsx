@@ -3,7 +3,7 @@
 // the person keeps theirs or the national one, field by field, and what they keep is
 // sent again against the version held now. A shielded record's hidden fields are not
 // here (main leaves them out).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EditableChanges } from '../../../../domain/api/sync.js';
 import { describe, labelOf, type CorrectionConflictView } from '../../../../domain/correction.js';
 import { getApi } from '../../api.js';
@@ -15,6 +15,8 @@ type Loose = Record<string, unknown>;
 export function ConflictChoice({ taskId, onSent }: { taskId: number; onSent: () => void }) {
   const [view, setView] = useState<CorrectionConflictView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // One array until the error changes: the summary takes focus when given a new one.
+  const summaryErrors = useMemo(() => (error ? [{ field: 'conflict-send', message: error }] : []), [error]);
   const [choice, setChoice] = useState<Record<string, 'mine' | 'national'>>({});
   const [syncing, setSyncing] = useState(false);
   const load = useCallback(async () => {
@@ -95,7 +97,7 @@ export function ConflictChoice({ taskId, onSent }: { taskId: number; onSent: () 
   };
   return (
     <div className="govuk-!-margin-top-3" data-testid="conflict-choice">
-      <ErrorSummary errors={error ? [{ field: 'conflict-send', message: error }] : []} />
+      <ErrorSummary errors={summaryErrors} />
       <TableScroll>
         <table className="govuk-table">
           <caption className="govuk-table__caption govuk-table__caption--s">

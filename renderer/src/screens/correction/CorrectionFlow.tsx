@@ -3,7 +3,7 @@
 // correction's state once queued (waiting for the national index, accepted, or a conflict
 // to decide). The form is filled from the record as the screen holds it: a shielded
 // record whose details are withheld offers only what a shield leaves visible.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   changeLines,
   draftFromForm,
@@ -52,6 +52,10 @@ export function CorrectionFlow({
 }) {
   const [form, setForm] = useState<CorrectionForm>(() => formFromRecord(view.record));
   const [errors, setErrors] = useState<FieldError[]>([]);
+  // The summary's links go to each field's first input. Kept as one array until the errors
+  // change: the summary takes focus when it is given a new array, so a new one at each
+  // render would pull focus out of the field at each key.
+  const summaryErrors = useMemo(() => errors.map((e) => ({ ...e, field: FIRST_INPUT[e.field] ?? e.field })), [errors]);
   const [stage, setStage] = useState<'form' | 'check' | 'queued'>('form');
   const [changes, setChanges] = useState<EditableChanges | null>(null);
   const [queued, setQueued] = useState<CorrectionView | null>(null);
@@ -209,7 +213,7 @@ export function CorrectionFlow({
   const needsAddress = form.whereabouts === 'current' || form.whereabouts === 'last-known';
   return (
     <section aria-labelledby="correction-heading" data-testid="correction-form">
-      <ErrorSummary errors={errors.map((e) => ({ ...e, field: FIRST_INPUT[e.field] ?? e.field }))} />
+      <ErrorSummary errors={summaryErrors} />
       <h3 className="govuk-heading-m" id="correction-heading" tabIndex={-1} ref={heading}>
         Correct the record of <bdi>{who}</bdi> <span className="govuk-caption-m">{view.cpNumber}</span>
       </h3>
