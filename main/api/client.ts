@@ -239,13 +239,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
   }
 
-  /** One or more attempts: `attempt()` builds each request afresh (a new signature). */
+  /**
+   * One or more attempts: `attempt()` builds each request afresh (a new signature). A GET
+   * or DELETE is retried, and so is a request with an Idempotency-Key (`keyed`): the
+   * service answers a repeat of it with the first answer instead of applying it again, and
+   * one still running with 409 idempotency-in-progress, which is retried too.
+   */
   async function exchange(
     method: string,
     attempt: () => Promise<{ url: string; headers: Record<string, string>; body?: Buffer }>,
     responseType: 'json' | 'buffer' = 'json',
+    keyed = false,
   ): Promise<unknown> {
-    const retries = idempotent.has(method) ? delays : [];
+    const retries = idempotent.has(method) || keyed ? delays : [];
     for (let i = 0; ; i++) {
       const canRetry = i < retries.length;
       let res: TransportResponse;
@@ -267,7 +273,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
         throw transportFailure(e);
       }
-      if (retryStatuses.has(res.status) && canRetry) {
+      if ((retryStatuses.has(res.status) || (keyed && inProgress(res))) && canRetry) {
         await sleep(retries[i]!);
         continue;
       }
@@ -325,9 +331,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           };
         },
         request.responseType,
+        extra[IDEMPOTENCY_KEY] !== undefined,
       );
     },
   };
+}
+
+const IDEMPOTENCY_KEY = 'idempotency-key';
+
+/** 409 idempotency-in-progress: the first request with the key is still being answered. */
+function inProgress(res: TransportResponse): boolean {
+  if (res.status !== 409) return false;
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(res.body.toString('utf8')));
+    return parsed.success && parsed.data.error.code === 'idempotency-in-progress';
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@
 // screen: main keeps none of them, and checks every answer against the contract's
 // schema so the renderer gets exactly the shape it was promised (what the user may not
 // see is already absent: the service leaves it out).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { z } from 'zod';
@@ -275,10 +275,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           body: { reason, acknowledgeInvestigation: true },
         }),
       ),
+    // Keyed, so the client retries it when the answer is lost (a timeout, a failover) and
+    // the service answers the retry with the first answer: one involvement, never two.
     'involvements.record': async ({ cpNumber, involvement }) =>
       checked(
         'involvements.record',
-        await session.call({ method: 'POST', path: `${cpPath(cpNumber)}/involvements`, body: involvement }),
+        await session.call({
+          method: 'POST',
+          path: `${cpPath(cpNumber)}/involvements`,
+          body: involvement,
+          headers: { 'Idempotency-Key': randomUUID() },
+        }),
       ),
     'involvements.update': async ({ cpNumber, id, change }) =>
       checked(

@@ -18,7 +18,7 @@ import { canonicalJson } from '../audit/audit-log.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, badRequest, conflict } from './api-error.js';
 import { errorResponse } from './handler.js';
-import { JsonText, type RouteResponse } from './route.js';
+import { JsonText, type RouteDoc, type RouteResponse } from './route.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotency-Replayed';
@@ -54,6 +54,40 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | null {
     );
   }
   return raw;
+}
+
+/**
+ * What a route that takes an Idempotency-Key says of it in the OpenAPI document: the
+ * sentence for its description, the header, the replay header and the refusals. `what`
+ * names one request of the route ("supply", "involvement").
+ */
+export function idempotencyDoc(what: string): Required<Pick<RouteDoc, 'headers' | 'responseHeaders' | 'errors'>> & {
+  sentence: string;
+} {
+  return {
+    sentence:
+      `With an ${IDEMPOTENCY_KEY_HEADER} header the ${what} is applied at most once: the first response is stored for at least ${REPLAY_RETENTION_DAYS} days, bound to the caller and the SHA-256 of the request's canonical JSON; ` +
+      `a retry with the same key and body gets it again (same status and body, ${REPLAYED_HEADER}: true) and changes nothing; the same key with another body is 409 idempotency-key-reused; ` +
+      'while the first is still running, another request with its key is 409 idempotency-in-progress (Retry-After). Keys are per user. A failure of the service (500) releases the key.',
+    headers: [
+      {
+        name: IDEMPOTENCY_KEY_HEADER,
+        required: false,
+        description: `1 to 128 characters of A-Z a-z 0-9 . _ : - chosen by the client, one per ${what} (400 invalid-idempotency-key otherwise).`,
+      },
+    ],
+    responseHeaders: [
+      {
+        name: REPLAYED_HEADER,
+        description: '"true" when the response is the stored answer to an earlier request with the same key.',
+      },
+    ],
+    errors: {
+      '400': 'invalid-idempotency-key: the Idempotency-Key header is malformed',
+      '409':
+        'idempotency-key-reused: the key was used with another body; idempotency-in-progress: a request with the key is still running (retry after Retry-After seconds)',
+    },
+  };
 }
 
 export interface IdempotentRequest {

@@ -20,6 +20,7 @@ import {
 } from '../../domain/api/records.js';
 import { managementRoles } from '../../domain/roles.js';
 import { today } from '../context.js';
+import { idempotencyDoc, idempotencyKeyOf, idempotent } from '../http/idempotency.js';
 import { cpNumberParam, lookupParam, pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { acknowledgeAlert, closeAlert, listAlerts } from './alerts.js';
@@ -52,6 +53,7 @@ function responseSchema(schema: z.ZodType): Record<string, unknown> {
 }
 
 const childParams = z.object({ cpNumber: cpNumberParam });
+const involvementIdempotency = idempotencyDoc('involvement');
 const involvementParams = z.object({
   cpNumber: cpNumberParam,
   involvementId: pathParam(
@@ -220,19 +222,33 @@ export const recordRoutes: Route[] = [
       summary: 'Record your own involvement with a child',
       description:
         'Your name, organisation and contact details come from your account. No case information is accepted: unknown fields are refused with 422. ' +
-        '409 lead-professional-exists when you ask to be lead professional and another active involvement is.',
+        '409 lead-professional-exists when you ask to be lead professional and another active involvement is. ' +
+        involvementIdempotency.sentence,
+      headers: involvementIdempotency.headers,
+      responseHeaders: involvementIdempotency.responseHeaders,
+      errors: involvementIdempotency.errors,
       response: responseSchema(involvementResponseSchema),
     },
     async handle(req, ctx) {
       const { cpNumber } = req.params;
-      const outcome = await ctx.db.transaction((tx) =>
-        recordInvolvement(tx, req.actor, cpNumber, req.body, {
-          at: ctx.clock.now(),
-          today: today(ctx.clock),
-          randomBytes: (n) => ctx.randomBytes(n),
-        }),
+      // A retry after a lost answer (a timeout, a failover) with the same key gets the
+      // first answer back, instead of a second involvement of the same practitioner.
+      const key = idempotencyKeyOf(req.headers);
+      return idempotent(
+        ctx,
+        req.actor,
+        { operation: 'involvement', key, request: { cpNumber, involvement: req.body } },
+        async () => {
+          const outcome = await ctx.db.transaction((tx) =>
+            recordInvolvement(tx, req.actor, cpNumber, req.body, {
+              at: ctx.clock.now(),
+              today: today(ctx.clock),
+              randomBytes: (n) => ctx.randomBytes(n),
+            }),
+          );
+          return { status: 201, body: outcome };
+        },
       );
-      return { status: 201, body: outcome };
     },
   }),
   signedRoute({

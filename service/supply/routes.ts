@@ -9,17 +9,13 @@ import {
   supplyBodySchema,
   SUPPLY_MAX_RECORDS,
 } from '../../domain/api/supply.js';
-import {
-  idempotencyKeyOf,
-  idempotent,
-  IDEMPOTENCY_KEY_HEADER,
-  REPLAY_RETENTION_DAYS,
-  REPLAYED_HEADER,
-} from '../http/idempotency.js';
+import { idempotencyDoc, idempotencyKeyOf, idempotent } from '../http/idempotency.js';
 import { pathParam } from '../http/params.js';
 import { signedRoute, type Route } from '../http/route.js';
 import { receiveSupply } from './intake.js';
 import { listMatchReviews, matchReviewAgreement, openBandReview, resolveMatchReview } from './reviews.js';
+
+const supplyIdempotency = idempotencyDoc('supply');
 
 const problemsSchema = {
   type: 'array',
@@ -123,28 +119,10 @@ export const supplyRoutes: Route[] = [
         'a practitioner records a sensitive involvement, with its basis, at POST /v1/children/{cpNumber}/involvements. A start date after today, an end date before the start, a second lead professional or a 101st involvement is invalid, alone. ' +
         'possible-duplicate: a new child and a match review for a person. A possible duplicate of a shielded child is treated as shielded until the review is resolved. ' +
         'Each record is audited in its own transaction (record-created or record-changed, with its ContactPoint number), and the supply as a whole (supply-received, with counts). ' +
-        `With an ${IDEMPOTENCY_KEY_HEADER} header the supply is applied at most once: the first response is stored for at least ${REPLAY_RETENTION_DAYS} days, bound to the caller and the SHA-256 of the body's canonical JSON; ` +
-        `a retry with the same key and body gets it again (same status and body, ${REPLAYED_HEADER}: true) and changes nothing; the same key with another body is 409 idempotency-key-reused; ` +
-        'while the first is still running, another request with its key is 409 idempotency-in-progress (Retry-After). Keys are per user. A failure of the service (500) releases the key.',
-      headers: [
-        {
-          name: IDEMPOTENCY_KEY_HEADER,
-          required: false,
-          description:
-            '1 to 128 characters of A-Z a-z 0-9 . _ : - chosen by the client, one per supply (400 invalid-idempotency-key otherwise).',
-        },
-      ],
-      responseHeaders: [
-        {
-          name: REPLAYED_HEADER,
-          description: '"true" when the response is the stored answer to an earlier request with the same key.',
-        },
-      ],
-      errors: {
-        '400': 'invalid-idempotency-key: the Idempotency-Key header is malformed',
-        '409':
-          'idempotency-key-reused: the key was used with another body; idempotency-in-progress: a request with the key is still running (retry after Retry-After seconds)',
-      },
+        supplyIdempotency.sentence,
+      headers: supplyIdempotency.headers,
+      responseHeaders: supplyIdempotency.responseHeaders,
+      errors: supplyIdempotency.errors,
       response: {
         type: 'object',
         required: ['results'],

@@ -124,6 +124,11 @@ describe('a GP receptionist with a smartcard', () => {
         [child.cpNumber],
       );
     expect(await owned()).toHaveLength(1);
+    // Sent with an Idempotency-Key, so a retry after a lost answer could not record it twice.
+    const keyed = await h.service!.db.query<{ response_status: number }>(
+      `SELECT response_status FROM idempotent_requests WHERE user_id = 'trn-practitioner' AND operation = 'involvement'`,
+    );
+    expect(keyed).toEqual([{ response_status: 201 }]);
     await h.screenshot('08-involvement-recorded');
     await expectAccessible(page);
 

@@ -21,11 +21,11 @@
  * session key) and then signs every request with RFC 9421 (test/support/request-signer.ts).
  *
  * Retries: searches, reads, feed pages, submissions (each item keeps its idempotency
- * key) and supplies (the same Idempotency-Key) are retried on a connection error, a 5xx
+ * key), supplies and involvements (the same Idempotency-Key) are retried on a connection error, a 5xx
  * or 409 idempotency-in-progress, with a backoff of 50 ms doubling to 1 s (or the
  * Retry-After), for up to `retryForMs` from the first attempt; each retry is a new signed
  * request (new nonce). A sign-in that fails so is begun afresh (new challenge, new
- * session key). An involvement is never retried: it has no key. Everything the service
+ * session key). Everything the service
  * answered 2xx is recorded in `acknowledged`, for verifyAcknowledged (verify.ts) to look
  * for in the database afterwards.
  *
@@ -369,15 +369,19 @@ async function practitioner(run: Run, user: SignedUser, clientIndex: number): Pr
     run.acknowledged.reads.push({ userId: user.userId, cpNumber: chosen.cpNumber, reason, ref });
 
     if (random() < 0.1 && run.take()) {
-      // No Idempotency-Key on this route: answered once, never retried.
+      // Keyed as the desktop keys it: a retry after a lost answer is answered, not recorded twice.
+      const involvementKey = `load-${run.tag}-${clientIndex}-involvement-${seq}`;
+      const startDate = utcToday();
       const recorded = await run.call(
         'involvement',
-        false,
+        true,
         () =>
-          user.send('POST', `/v1/children/${encodeURIComponent(chosen.cpNumber)}/involvements`, {
-            service: 'Health visiting (load test)',
-            startDate: utcToday(),
-          }),
+          user.send(
+            'POST',
+            `/v1/children/${encodeURIComponent(chosen.cpNumber)}/involvements`,
+            { service: 'Health visiting (load test)', startDate },
+            { 'idempotency-key': involvementKey },
+          ),
         201,
       );
       if (recorded) {

@@ -315,7 +315,47 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
     expect(gone.code).toBe('service-unreachable');
   });
 
-  it('never retries a POST or a PATCH: one that fails is sent exactly once', async () => {
+  it('retries a POST with an Idempotency-Key, the same key each time: after a reset, a 503 or 409 in progress', async () => {
+    reset((_req, res, n) =>
+      n === 1
+        ? res.socket?.destroy()
+        : n === 2
+          ? json(res, 409, serviceError('idempotency-in-progress', 'Still running.'), { 'retry-after': '2' })
+          : json(res, 201, { involvement: { id: 'inv-1' } }),
+    );
+    expect(
+      await client().signed(credentials, {
+        method: 'POST',
+        path: '/v1/children/CP123456782/involvements',
+        body: { service: 'x' },
+        headers: { 'Idempotency-Key': 'key-1' },
+      }),
+    ).toEqual({ involvement: { id: 'inv-1' } });
+    expect(seen.map((s) => [s.method, s.headers['idempotency-key'], s.body])).toEqual([
+      ['POST', 'key-1', '{"service":"x"}'],
+      ['POST', 'key-1', '{"service":"x"}'],
+      ['POST', 'key-1', '{"service":"x"}'],
+    ]);
+    const nonces = new Set(seen.map((s) => /nonce="([^"]+)"/.exec(String(s.headers['signature-input']))?.[1]));
+    expect(nonces.size).toBe(3);
+
+    // Any other 409 is the answer: not retried.
+    reset((_req, res) => json(res, 409, serviceError('idempotency-key-reused', 'Another body.')));
+    const reused = await failureOf(
+      client().signed(credentials, { method: 'POST', path: '/v1/x', body: {}, headers: { 'idempotency-key': 'k' } }),
+    );
+    expect(reused.serviceCode).toBe('idempotency-key-reused');
+    expect(seen).toHaveLength(1);
+
+    // And a keyed request gives up after the delays given, like a GET.
+    reset((_req, res) => json(res, 503, serviceError('unavailable', 'Busy.')));
+    await failureOf(
+      client().signed(credentials, { method: 'POST', path: '/v1/x', body: {}, headers: { 'Idempotency-Key': 'k2' } }),
+    );
+    expect(seen).toHaveLength(3);
+  });
+
+  it('never retries a POST or a PATCH without an Idempotency-Key: one that fails is sent exactly once', async () => {
     reset((_req, res) => json(res, 503, serviceError('unavailable', 'Busy.')));
     const post = await failureOf(
       client().signed(credentials, {
