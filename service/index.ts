@@ -18,3 +18,4 @@ export {
   type AuditCheckpoint,
 } from './audit/checkpoints.js';
 export type { ChainEntry } from './audit/chain.js';
+export { partitionOf, partitionSpan } from './audit/audit-log.js';

@@ -163,10 +163,14 @@ export const auditVerifySchema = z
 
 /** The latest signed checkpoint of the audit chain's head, as main checked it. */
 export const auditCheckpointViewSchema = z.object({
-  /** The chain's length when signed: the seq of its last entry. */
+  /** Chain 0's length when signed: the seq of its last entry. */
   size: z.number().int(),
   /** That entry's hash. */
   head: z.string(),
+  /** The chains it signs a head of: 1, or with the trail in partitions one for each partition used. */
+  chains: z.number().int().min(1),
+  /** Entries it covers, over every chain. */
+  entries: z.number().int().min(0),
   at: when,
   reason: z.string(),
   /** SHA-256 of the signing public key: to compare with the one the operators published. */
@@ -179,9 +183,18 @@ export type AuditCheckpointView = z.infer<typeof auditCheckpointViewSchema>;
 /** A range downloaded (GET /v1/audit/export) and checked in main against the latest checkpoint. */
 export const auditRangeVerdictSchema = z.object({
   ok: z.boolean(),
-  /** The range checked: from the entry asked for to the checkpoint's head. */
+  /**
+   * The range checked: from the entry asked for to the checkpoint's head (0 and 0 when
+   * the checkpoint covers no entries). With the trail in partitions and no entry asked
+   * for, every chain is checked: `from` is the first chain's first entry, `to` the last
+   * chain's head; when not ok, the range of the chain that failed.
+   */
   from: z.number().int(),
   to: z.number().int(),
+  /** The audit chains checked (1, or one for each partition the checkpoint signs a head of). */
+  chains: z.number().int().min(1),
+  /** Entries downloaded and found intact, over every chain checked (up to the failure, when not ok). */
+  entries: z.number().int().min(0),
   checkpoint: auditCheckpointViewSchema,
   /** When not ok: the problem, the first bad entry (null when the checkpoint itself is at fault) and what it means. */
   problem: z.string().nullable(),

@@ -13,6 +13,8 @@ import {
   auditExportSchema,
   checkpointSchema,
   checkpointSignatureValid,
+  partitionOf,
+  partitionSpan,
   verifyRange,
   type AuditCheckpoint,
   type ChainEntry,
@@ -273,42 +275,75 @@ export function createManagementHandlers(deps: ManagementDeps): Pick<Handlers, M
           'The national index service publishes no audit checkpoints, so there is nothing to check a range against.',
         );
       const { checkpoint, publicKeyPem } = latest;
-      const start = Math.min(from ?? 1, Math.max(checkpoint.size, 1));
-      // The range up to the signed head, a page at a time; entries after it are not checked here.
-      const entries: ChainEntry[] = [];
-      for (let next: number | null = start; next !== null && next <= checkpoint.size;) {
-        const page = auditExportSchema.safeParse(
-          await call('GET', '/v1/audit/export', undefined, {
-            from: String(next),
-            to: String(checkpoint.size),
-            limit: '5000',
-          }),
-        );
-        if (!page.success)
-          throw new AppFailure(
-            'service-error',
-            'The national index service sent an audit export ContactPoint could not understand. Tell your IT service desk.',
-          );
-        entries.push(...page.data.entries);
-        next = page.data.next ?? null;
-      }
-      // No seal key here (it never leaves the service): hashes, links and the signed head are checked.
-      const verdict = verifyRange(entries, checkpoint, { publicKey: createPublicKey(publicKeyPem) });
       const view = checkpointView(checkpoint, latest.signatureValid);
-      return checked(
-        'manage.auditVerifyRange',
-        verdict.ok
-          ? { ok: true, from: verdict.from, to: verdict.to, checkpoint: view, problem: null, seq: null, message: null }
-          : {
-              ok: false,
-              from: start,
-              to: checkpoint.size,
-              checkpoint: view,
-              problem: verdict.firstBroken.problem,
-              seq: verdict.firstBroken.seq,
-              message: verdict.firstBroken.message,
-            },
-      );
+      // Every chain the checkpoint signs a head of: partition 0 (the chain of before) and,
+      // with the trail in partitions, each other one. An entry asked for picks its chain.
+      const heads = [
+        { part: 0, size: checkpoint.size },
+        ...(checkpoint.partitions ?? []).map((p) => ({ part: p.part, size: p.size })),
+      ];
+      const chosen = from === undefined ? heads : heads.filter((h) => h.part === partitionOf(from));
+      if (chosen.length === 0)
+        throw new AppFailure(
+          'not-found',
+          `Entry ${from} would be in audit chain ${partitionOf(from!)}, and the signed checkpoint has no head for that chain: check from an entry it covers, or leave the first entry empty to check every chain.`,
+        );
+      const publicKey = createPublicKey(publicKeyPem);
+      let firstFrom: number | null = null;
+      let lastTo = 0;
+      let entriesChecked = 0;
+      for (const { part, size } of chosen) {
+        const base = part * partitionSpan;
+        const start = Math.min(from ?? base + 1, Math.max(size, base + 1));
+        // The chain up to its signed head, a page at a time; entries after it are not checked here.
+        const entries: ChainEntry[] = [];
+        for (let next: number | null = start; next !== null && next <= size;) {
+          const page = auditExportSchema.safeParse(
+            await call('GET', '/v1/audit/export', undefined, {
+              from: String(next),
+              to: String(size),
+              limit: '5000',
+            }),
+          );
+          if (!page.success)
+            throw new AppFailure(
+              'service-error',
+              'The national index service sent an audit export ContactPoint could not understand. Tell your IT service desk.',
+            );
+          entries.push(...page.data.entries);
+          next = page.data.next ?? null;
+        }
+        // No seal key here (it never leaves the service): hashes, links and the signed head are checked.
+        const verdict = verifyRange(entries, checkpoint, { publicKey });
+        if (!verdict.ok)
+          return checked('manage.auditVerifyRange', {
+            ok: false,
+            from: start,
+            to: size,
+            chains: chosen.length,
+            entries: entriesChecked,
+            checkpoint: view,
+            problem: verdict.firstBroken.problem,
+            seq: verdict.firstBroken.seq,
+            message: verdict.firstBroken.message,
+          });
+        if (verdict.to > 0) {
+          firstFrom ??= verdict.from;
+          lastTo = verdict.to;
+          entriesChecked += entries.length;
+        }
+      }
+      return checked('manage.auditVerifyRange', {
+        ok: true,
+        from: firstFrom ?? 0,
+        to: lastTo,
+        chains: chosen.length,
+        entries: entriesChecked,
+        checkpoint: view,
+        problem: null,
+        seq: null,
+        message: null,
+      });
     },
     'manage.auditSignals': async (q) =>
       checked('manage.auditSignals', await call('GET', '/v1/audit/signals', undefined, given(q))),
@@ -418,5 +453,15 @@ function unwrap(answer: unknown, key: string): unknown {
 }
 
 function checkpointView(c: AuditCheckpoint, signatureValid: boolean): AuditCheckpointView {
-  return { size: c.size, head: c.head, at: c.at, reason: c.reason, signingKeyId: c.signingKeyId, signatureValid };
+  const others = c.partitions ?? [];
+  return {
+    size: c.size,
+    head: c.head,
+    chains: 1 + others.length,
+    entries: c.size + others.reduce((n, p) => n + (p.size - p.part * partitionSpan), 0),
+    at: c.at,
+    reason: c.reason,
+    signingKeyId: c.signingKeyId,
+    signatureValid,
+  };
 }

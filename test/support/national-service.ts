@@ -131,6 +131,8 @@ export async function startServiceHarness(
     publicUrl?: string;
     live?: boolean;
     serverTiming?: boolean;
+    /** Audit partitions new entries are spread over (default 1). */
+    auditPartitions?: number;
   } = {},
 ): Promise<ServiceHarness> {
   const clock = options.live ? new LiveClock() : new SettableClock(options.now ?? new Date());
@@ -145,6 +147,7 @@ export async function startServiceHarness(
     lifecycleIntervalMs: 0,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.serverTiming ? { serverTiming: true } : {}),
+    ...(options.auditPartitions !== undefined ? { audit: { partitions: options.auditPartitions } } : {}),
   });
   const fetchJson: ServiceHarness['fetchJson'] = async (path, init = {}) =>
     toJson(

@@ -107,15 +107,20 @@ export function AuditView({ user }: { user: SignedInUser }) {
             ok: true,
             text: `The signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)} covers no entries yet: there is nothing to check.`,
           }
-        : v.ok
+        : v.ok && v.chains > 1
           ? {
               ok: true,
-              text: `Entries ${formatNumber(v.from)} to ${formatNumber(v.to)} are intact and lead to the signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)}.`,
+              text: `All ${formatNumber(v.chains)} audit chains are intact: ${formatNumber(v.entries)} entries lead to the signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)}.`,
             }
-          : {
-              ok: false,
-              text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${formatNumber(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.`,
-            },
+          : v.ok
+            ? {
+                ok: true,
+                text: `Entries ${formatNumber(v.from)} to ${formatNumber(v.to)} are intact and lead to the signed checkpoint of ${formatDateTimeShort(v.checkpoint.at)}.`,
+              }
+            : {
+                ok: false,
+                text: `The audit does NOT match the signed checkpoint${v.seq !== null ? ` at entry ${formatNumber(v.seq)}` : ''}: ${v.message ?? v.problem ?? 'unknown problem'} Tell your data manager at once.`,
+              },
     );
   };
   useEffect(() => {
@@ -306,14 +311,20 @@ export function AuditView({ user }: { user: SignedInUser }) {
         <dl className="govuk-summary-list" data-testid="audit-checkpoint">
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Entries</dt>
-            <dd className="govuk-summary-list__value">{formatNumber(checkpoint.size)}</dd>
+            <dd className="govuk-summary-list__value">{formatNumber(checkpoint.entries)}</dd>
           </div>
+          {checkpoint.chains > 1 ? (
+            <div className="govuk-summary-list__row">
+              <dt className="govuk-summary-list__key">Audit chains</dt>
+              <dd className="govuk-summary-list__value">{formatNumber(checkpoint.chains)}</dd>
+            </div>
+          ) : null}
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Signed</dt>
             <dd className="govuk-summary-list__value">{formatDateTimeShort(checkpoint.at)}</dd>
           </div>
           <div className="govuk-summary-list__row">
-            <dt className="govuk-summary-list__key">Last hash</dt>
+            <dt className="govuk-summary-list__key">{checkpoint.chains > 1 ? 'Last hash of chain 0' : 'Last hash'}</dt>
             <dd className="govuk-summary-list__value cp-wrap">
               <code>{checkpoint.head}</code>
             </dd>
