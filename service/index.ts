@@ -19,3 +19,5 @@ export {
 } from './audit/checkpoints.js';
 export type { ChainEntry } from './audit/chain.js';
 export { partitionOf, partitionSpan } from './audit/audit-log.js';
+// Spans kept with AsyncLocalStorage (debug timing): main keeps its own with the same code.
+export { createSpanKeeper, type SpanKeeper } from './http/request-timing.js';
