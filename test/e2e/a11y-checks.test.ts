@@ -116,6 +116,25 @@ describe('the accessibility checks at each screenshot', () => {
     expect(problems[0]).toMatch(/^keyboard trap: Tab goes back to input#b/);
   });
 
+  it('keyboard: focus the page moves itself during the check is named, not read as controls unreachable', async () => {
+    // As the correction form did: an error summary that took focus again at a re-render.
+    await page.setContent(
+      page_(
+        `<button id="first">First</button><button id="second">Second</button>
+         <div id="summary" tabindex="-1" aria-label="There is a problem">There is a problem</div>
+         <button id="last">Last</button>
+         <script>let tabs = 0; document.addEventListener('keydown', (e) => {
+           if (e.key === 'Tab' && ++tabs === 1) setTimeout(() => document.getElementById('summary').focus(), 0); });</script>`,
+      ),
+    );
+    expect(await keyboardProblems(page)).toEqual([
+      'focus moved by the page, not by Tab, while the keyboard was checked: div#summary "There is a problem" took focus (an effect that focuses on every render?)',
+    ]);
+    // The page is left as it was: no listener of the check's remains.
+    await page.setContent(page_('<button>Save</button> <button id="mouse" tabindex="-1">Delete</button>'));
+    expect(await keyboardProblems(page)).toEqual(['button#mouse "Delete": not reachable with Tab']);
+  });
+
   it('keyboard: focus styled away with outline none and nothing else', async () => {
     await page.setContent(page_('<button id="plain">Go</button>', '<style>#plain:focus { outline: none }</style>'));
     expect(await keyboardProblems(page)).toEqual([

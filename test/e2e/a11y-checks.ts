@@ -397,6 +397,26 @@ export async function keyboardProblems(page: Page): Promise<string[]> {
       start.setAttribute('data-cp-a11y-start', '');
       document.body.prepend(start);
       start.focus({ preventScroll: true });
+      // Focus the page moves itself while the check tabs (an effect that focuses on a
+      // re-render, a late answer): the Tab order seen would then be the page's doing.
+      // A focus that follows a Tab keydown is Tab's; any other is the page's.
+      const watch = { tab: false, moved: null as string | null };
+      const onKey = (e: KeyboardEvent) => {
+        if (e.key === 'Tab') watch.tab = true;
+      };
+      const onFocus = (e: FocusEvent) => {
+        if (!watch.tab && watch.moved === null) watch.moved = h.describe(e.target as Element);
+        watch.tab = false;
+      };
+      document.addEventListener('keydown', onKey, true);
+      document.addEventListener('focusin', onFocus, true);
+      (w as unknown as { __cpA11yWatch: unknown }).__cpA11yWatch = {
+        moved: () => watch.moved,
+        stop: () => {
+          document.removeEventListener('keydown', onKey, true);
+          document.removeEventListener('focusin', onFocus, true);
+        },
+      };
       return req;
     });
     const stops: TabStop[] = [];
@@ -457,6 +477,17 @@ export async function keyboardProblems(page: Page): Promise<string[]> {
       }
       stops.push(stop);
     }
+    const moved = await page.evaluate(() =>
+      (window as unknown as { __cpA11yWatch: { moved: () => string | null } }).__cpA11yWatch.moved(),
+    );
+    if (moved !== null) {
+      // What Tab reached is not the page's Tab order: say what moved focus, not a list of
+      // controls "unreachable" only because focus jumped past them.
+      problems.push(
+        `focus moved by the page, not by Tab, while the keyboard was checked: ${moved} took focus (an effect that focuses on every render?)`,
+      );
+      return problems;
+    }
     if (!trapped && stops.length >= MAX_TABS)
       trapped = `keyboard trap: ${MAX_TABS} presses of Tab never left the page or came back to the start`;
     if (trapped) problems.push(trapped);
@@ -475,8 +506,14 @@ export async function keyboardProblems(page: Page): Promise<string[]> {
   } finally {
     await page.evaluate(() => {
       document.querySelector('[data-cp-a11y-start]')?.remove();
-      const w = window as unknown as { __cpA11yUnfocused?: unknown; __cpA11y: Helpers };
+      const w = window as unknown as {
+        __cpA11yUnfocused?: unknown;
+        __cpA11yWatch?: { stop: () => void };
+        __cpA11y: Helpers;
+      };
       delete w.__cpA11yUnfocused;
+      w.__cpA11yWatch?.stop();
+      delete w.__cpA11yWatch;
       w.__cpA11y.byId.clear();
     });
     await restoreState(page);
