@@ -69,8 +69,10 @@ export function MatchReviews({ dataManager = false }: { dataManager?: boolean } 
     if (settled !== undefined) setReviews((list) => list?.filter((r) => r.id !== settled) ?? list);
     setOpenId(null);
     setNotice(text);
-    await refresh();
+    // Focus first, then the list afresh: focus moved after the answer came back would pull
+    // a keyboard user back from wherever they had gone on to meanwhile.
     document.getElementById('match-reviews-heading')?.focus();
+    await refresh();
   };
 
   return (

@@ -38,8 +38,10 @@ export function Referrals() {
     setClosing(null);
     setErrors([]);
     setNotice(`Referral ${reference} closed.`);
-    await refresh();
+    // Focus first, then the list afresh: focus moved after the answer came back would pull
+    // a keyboard user back from wherever they had gone on to meanwhile.
     document.getElementById('referrals-heading')?.focus();
+    await refresh();
   };
 
   return (
