@@ -88,6 +88,8 @@ const messages = {
   notFound: 'The national index service has no such record.',
   conflict: 'Somebody else changed this first. Reload it and try again.',
   invalid: 'The national index service refused the request as not valid.',
+  stillSaving:
+    'The national index service is still saving this. Wait a moment and open the record again: it may already be there. Do not enter it twice.',
 } as const;
 
 const sessionCodes = new Set(['session-expired', 'session-ended', 'signature-unknown-key']);
@@ -148,6 +150,8 @@ function failureOf(res: TransportResponse, ourNowMs: number): ServiceFailure {
   }
   if (status === 403) return fail('forbidden', serviceMessage ?? messages.forbidden);
   if (status === 404) return fail('not-found', serviceMessage ?? messages.notFound);
+  // A keyed request still running after the retries: said plainly, not as the header's name.
+  if (status === 409 && serviceCode === 'idempotency-in-progress') return fail('conflict', messages.stillSaving);
   if (status === 409) return fail('conflict', serviceMessage ?? messages.conflict);
   if (status === 400 || status === 413 || status === 422)
     return fail('invalid-request', serviceMessage ?? messages.invalid);
@@ -273,8 +277,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
         throw transportFailure(e);
       }
-      if ((retryStatuses.has(res.status) || (keyed && inProgress(res))) && canRetry) {
+      if (retryStatuses.has(res.status) && canRetry) {
         await sleep(retries[i]!);
+        continue;
+      }
+      if (keyed && inProgress(res) && canRetry) {
+        // The first request with the key is still running: wait as long as the service asks (up to 5 s).
+        await sleep(Math.max(retries[i]!, retryAfterMs(res.headers['retry-after'])));
         continue;
       }
       if (timing()) addSpans(parseServerTiming(res.headers['server-timing']));
@@ -338,6 +347,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 }
 
 const IDEMPOTENCY_KEY = 'idempotency-key';
+
+/** A Retry-After of whole seconds, in milliseconds and at most 5 s; 0 without one. */
+function retryAfterMs(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return 0;
+  return Math.min(5_000, Number(value) * 1000);
+}
 
 /** 409 idempotency-in-progress: the first request with the key is still being answered. */
 function inProgress(res: TransportResponse): boolean {

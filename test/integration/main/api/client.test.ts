@@ -339,6 +339,23 @@ describe('retries and failure modes (a loopback stand-in server)', () => {
     const nonces = new Set(seen.map((s) => /nonce="([^"]+)"/.exec(String(s.headers['signature-input']))?.[1]));
     expect(nonces.size).toBe(3);
 
+    // Still in progress: each retry waits as long as Retry-After asks, and the person is
+    // told plainly at the end, without the header's name.
+    reset((_req, res) =>
+      json(res, 409, serviceError('idempotency-in-progress', 'A request with this Idempotency-Key is running.'), {
+        'retry-after': '1',
+      }),
+    );
+    const started = Date.now();
+    const running = await failureOf(
+      client().signed(credentials, { method: 'POST', path: '/v1/x', body: {}, headers: { 'Idempotency-Key': 'k3' } }),
+    );
+    expect(seen).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(running.code).toBe('conflict');
+    expect(running.message).toMatch(/still saving this/);
+    expect(running.message).not.toMatch(/Idempotency/);
+
     // Any other 409 is the answer: not retried.
     reset((_req, res) => json(res, 409, serviceError('idempotency-key-reused', 'Another body.')));
     const reused = await failureOf(
