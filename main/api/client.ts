@@ -110,34 +110,24 @@ export function describeSkew(ourMs: number, theirMs: number): string {
 }
 
 /** The seconds a Retry-After header asks for, if it gives a number. */
-function retryAfterSeconds(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return undefined;
-  return Number(value);
-}
-
-/** The minutes a Retry-After header asks for, at least 1, if it gives a number. */
 function retryAfterMinutes(value: string | undefined): number | undefined {
-  const seconds = retryAfterSeconds(value);
-  return seconds === undefined ? undefined : Math.max(1, Math.ceil(seconds / 60));
-}
-
-/** The service's error code and message in an answer's body, if it has one. */
-function serviceErrorOf(res: TransportResponse): { code: string; message: string | undefined } | null {
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(res.body.toString('utf8')));
-    return parsed.success
-      ? { code: parsed.data.error.code, message: parsed.data.error.message.trim() || undefined }
-      : null;
-  } catch {
-    return null; // Not JSON: the status alone decides.
-  }
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return undefined;
+  return Math.max(1, Math.ceil(Number(value) / 60));
 }
 
 /** What a person is told for an answer that is not a 2xx. */
 function failureOf(res: TransportResponse, ourNowMs: number): ServiceFailure {
-  const error = serviceErrorOf(res);
-  const serviceCode = error?.code;
-  const serviceMessage = error?.message;
+  let serviceCode: string | undefined;
+  let serviceMessage: string | undefined;
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(res.body.toString('utf8')));
+    if (parsed.success) {
+      serviceCode = parsed.data.error.code;
+      serviceMessage = parsed.data.error.message.trim() || undefined;
+    }
+  } catch {
+    // Not JSON: the status alone decides.
+  }
   const fail = (code: ErrorCode, message: string) => new ServiceFailure(code, message, serviceCode, res.status);
   const status = res.status;
 
@@ -360,12 +350,19 @@ const IDEMPOTENCY_KEY = 'idempotency-key';
 
 /** A Retry-After of whole seconds, in milliseconds and at most 5 s; 0 without one. */
 function retryAfterMs(value: string | undefined): number {
-  return Math.min(5_000, (retryAfterSeconds(value) ?? 0) * 1000);
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return 0;
+  return Math.min(5_000, Number(value) * 1000);
 }
 
 /** 409 idempotency-in-progress: the first request with the key is still being answered. */
 function inProgress(res: TransportResponse): boolean {
-  return res.status === 409 && serviceErrorOf(res)?.code === 'idempotency-in-progress';
+  if (res.status !== 409) return false;
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(res.body.toString('utf8')));
+    return parsed.success && parsed.data.error.code === 'idempotency-in-progress';
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -4,12 +4,14 @@
 // downloaded and checked, not chain 0 alone; an entry changed in another chain is named;
 // an entry asked for picks its own chain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../../main/api/client.js';
+import { createTransport } from '../../../main/api/transport.js';
 import { AppFailure } from '../../../main/ipc/app-failure.js';
 import { createManagementHandlers } from '../../../main/ipc/management-handlers.js';
-import type { SessionManager } from '../../../main/session/session-manager.js';
+import { createSessionManager, type SessionManager } from '../../../main/session/session-manager.js';
 import { partitionSpan } from '../../../service/audit/audit-log.js';
-import { desktopSessionAs } from '../../support/desktop-session.js';
-import { startServiceHarness, type ServiceHarness } from '../../support/national-service.js';
+import { trainingAccounts } from '../../../service/training/accounts.js';
+import { startServiceHarness, totpFor, type ServiceHarness } from '../../support/national-service.js';
 
 const PARTITIONS = 4;
 
@@ -39,7 +41,20 @@ describe('checking the downloaded audit against the checkpoint, with the trail i
     counts = new Map(rows.map((r) => [r.part, r.n]));
     expect(counts.size).toBeGreaterThan(1);
 
-    session = await desktopSessionAs(service, 'trn-data-manager');
+    const api = createApiClient({
+      baseUrl: service.url,
+      transport: createTransport({}),
+      now: () => service.clock.now().getTime(),
+      retryDelaysMs: [10],
+    });
+    session = createSessionManager({ api, card: null, idleMs: 60_000, now: () => service.clock.now().getTime() });
+    service.clock.advance(30_000);
+    const account = trainingAccounts.find((a) => a.id === 'trn-data-manager')!;
+    await session.signInToken({
+      userId: account.id,
+      password: account.password,
+      otp: totpFor(account.id, service.clock.now()),
+    });
     handlers = createManagementHandlers({ session, chooseFile: async () => null, accessReasonForHeader: (r) => r });
   }, 120_000);
   afterAll(async () => {

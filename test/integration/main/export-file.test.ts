@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../../main/api/client.js';
+import { createTransport } from '../../../main/api/transport.js';
 import { replaceFile } from '../../../main/export-file.js';
 import { createManagementHandlers } from '../../../main/ipc/management-handlers.js';
+import { createSessionManager } from '../../../main/session/session-manager.js';
 import { CASE_MANAGEMENT_COLUMNS, caseManagementLine, caseManagementRows } from '../../../service/training/exports.js';
-import { desktopSessionAs } from '../../support/desktop-session.js';
-import { startServiceHarness, type ServiceHarness } from '../../support/national-service.js';
+import { trainingAccounts } from '../../../service/training/accounts.js';
+import { startServiceHarness, totpFor, type ServiceHarness } from '../../support/national-service.js';
 
 const posix = process.platform !== 'win32';
 const dirs: string[] = [];
@@ -133,8 +136,21 @@ describe("a management screen's CSV (manage.saveCsv) over an existing 0644 file"
   });
 
   it('is written at mode 0600 with the new rows', async () => {
-    const session = await desktopSessionAs(service, 'trn-la-team');
+    const api = createApiClient({
+      baseUrl: service.url,
+      transport: createTransport({}),
+      now: () => service.clock.now().getTime(),
+      retryDelaysMs: [10],
+    });
+    const session = createSessionManager({ api, card: null, idleMs: 60_000, now: () => service.clock.now().getTime() });
     try {
+      service.clock.advance(30_000);
+      const account = trainingAccounts.find((a) => a.id === 'trn-la-team')!;
+      await session.signInToken({
+        userId: account.id,
+        password: account.password,
+        otp: totpFor(account.id, service.clock.now()),
+      });
       const dir = folder();
       const path = existing(dir, 'audit.csv');
       const handlers = createManagementHandlers({
